@@ -1,0 +1,3 @@
+"""archivist: answer questions over corpora larger than any context window."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,4 @@
+"""`python -m archivist` runs the CLI."""
+from archivist.cli import app
+
+app()

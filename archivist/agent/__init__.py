@@ -1,0 +1,1 @@
+"""The planner agent: a LangGraph graph over rag, stuff, memory and query strategies."""

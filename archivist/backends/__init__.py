@@ -1,0 +1,1 @@
+"""LLM and embedder backends behind two small protocols, registered by name."""

@@ -1,0 +1,75 @@
+"""The two protocols every backend implements, and the registry that builds them by name."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from archivist.errors import ConfigError
+
+Kind = Literal["attention", "ssm", "hybrid", "echo", "remote"]
+
+
+@dataclass
+class Message:
+    role: str  # system | user | assistant
+    content: str
+
+
+@dataclass
+class GenerateOptions:
+    max_tokens: int = 160
+    temperature: float = 0.0
+    seed: int = 0
+    stop: list[str] = field(default_factory=list)
+    choices: list[str] | None = None  # constrained choice: output is exactly one of these
+    json_schema: dict[str, Any] | None = None
+
+
+@runtime_checkable
+class LLM(Protocol):
+    name: str
+    kind: Kind
+
+    def generate(self, messages: list[Message], stream: bool = False,
+                 options: GenerateOptions | None = None) -> Iterator[str] | str: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    @property
+    def context_window(self) -> int: ...
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str  # identifies model + precision; vectors of different names never mix
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...  # float32 (n, dim), L2-normalised
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+LLM_REGISTRY: dict[str, Callable[..., LLM]] = {}
+EMBEDDER_REGISTRY: dict[str, Callable[..., Embedder]] = {}
+
+
+def register_llm(name: str) -> Callable:
+    def deco(factory: Callable[..., LLM]) -> Callable[..., LLM]:
+        LLM_REGISTRY[name] = factory
+        return factory
+    return deco
+
+
+def register_embedder(name: str) -> Callable:
+    def deco(factory: Callable[..., Embedder]) -> Callable[..., Embedder]:
+        EMBEDDER_REGISTRY[name] = factory
+        return factory
+    return deco
+
+
+def lookup(registry: dict[str, Callable], name: str, what: str) -> Callable:
+    if name not in registry:
+        raise ConfigError(f"unknown {what} {name!r}; known: {', '.join(sorted(registry))}")
+    return registry[name]

@@ -1,0 +1,1 @@
+"""Eval tasks, runner, metrics and reports."""

@@ -1,0 +1,1 @@
+"""Rolling compressive memory over documents read in order."""

@@ -1,0 +1,153 @@
+"""The SQLite store: one file per corpus, WAL mode, schema only through numbered Migrations.
+
+SQLite is the source of truth; the FAISS index and any other cache is rebuilt from it.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from archivist.errors import StoreError
+
+migrations = Migrations("archivist")
+
+
+@migrations()
+def m001_corpus(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+        size INTEGER, mtime REAL, status TEXT NOT NULL DEFAULT 'partial',
+        n_read INTEGER NOT NULL DEFAULT 0, added_at TEXT, done_at TEXT);
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+        title TEXT, norm_subject TEXT, message_id TEXT,
+        sender_name TEXT, sender TEXT, date TEXT, date_raw TEXT, date_ok INTEGER,
+        body TEXT NOT NULL DEFAULT '', quoted TEXT NOT NULL DEFAULT '', signature TEXT,
+        attachments TEXT, meta TEXT, thread_id INTEGER, thread_pos INTEGER,
+        n_chars INTEGER, added_at TEXT);
+    CREATE INDEX documents_sender ON documents(sender);
+    CREATE INDEX documents_date ON documents(date);
+    CREATE INDEX documents_message_id ON documents(message_id);
+    CREATE INDEX documents_norm_subject ON documents(norm_subject);
+    CREATE INDEX documents_thread ON documents(thread_id, thread_pos);
+    CREATE TABLE participants (
+        doc_id INTEGER NOT NULL REFERENCES documents(id), role TEXT NOT NULL,
+        name TEXT, address TEXT);
+    CREATE INDEX participants_doc ON participants(doc_id);
+    CREATE INDEX participants_address ON participants(address, role);
+    CREATE TABLE locations (
+        id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
+        source_id INTEGER NOT NULL REFERENCES sources(id), position TEXT NOT NULL,
+        mailbox TEXT, folder TEXT, UNIQUE(source_id, position));
+    CREATE INDEX locations_doc ON locations(doc_id);
+    CREATE INDEX locations_mailbox ON locations(mailbox);
+    CREATE TABLE threads (
+        id INTEGER PRIMARY KEY, subject TEXT, root_doc_id INTEGER, n_docs INTEGER,
+        first_date TEXT, last_date TEXT, participants TEXT);
+    CREATE TABLE rejects (
+        id INTEGER PRIMARY KEY, source_id INTEGER, path TEXT NOT NULL,
+        position TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL, added_at TEXT,
+        UNIQUE(path, position));
+    """)
+
+
+@migrations()
+def m002_retrieval(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY, doc_id INTEGER REFERENCES documents(id),
+        thread_id INTEGER, unit TEXT NOT NULL DEFAULT 'doc', ord INTEGER NOT NULL,
+        header TEXT NOT NULL DEFAULT '', text TEXT NOT NULL, start INTEGER, end INTEGER,
+        n_tokens INTEGER, content_hash TEXT NOT NULL, UNIQUE(doc_id, unit, ord));
+    CREATE INDEX chunks_thread ON chunks(thread_id);
+    CREATE INDEX chunks_hash ON chunks(content_hash);
+    CREATE TABLE vectors (
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id), model TEXT NOT NULL,
+        dim INTEGER NOT NULL, vec BLOB NOT NULL, content_hash TEXT NOT NULL);
+    CREATE INDEX vectors_model ON vectors(model);
+    CREATE TABLE index_meta (key TEXT PRIMARY KEY, value TEXT);
+    """)
+
+
+@migrations()
+def m003_runs(db: sqlite_utils.Database) -> None:
+    db.executescript("""
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, session_id INTEGER, question TEXT,
+        strategy TEXT, planner TEXT, reason TEXT, estimates TEXT, answer TEXT,
+        citations TEXT, tokens_in INTEGER, tokens_out INTEGER, seconds REAL,
+        model TEXT, settings TEXT, error TEXT, created_at TEXT);
+    CREATE TABLE chat_sessions (
+        id INTEGER PRIMARY KEY, title TEXT, filters TEXT, memory TEXT,
+        created_at TEXT, updated_at TEXT);
+    CREATE TABLE chat_messages (
+        id INTEGER PRIMARY KEY, session_id INTEGER NOT NULL REFERENCES chat_sessions(id),
+        role TEXT NOT NULL, content TEXT NOT NULL, run_id INTEGER, created_at TEXT);
+    CREATE TABLE memory_states (
+        id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, question TEXT, state TEXT,
+        position INTEGER NOT NULL DEFAULT 0, total INTEGER, updated_at TEXT);
+    """)
+
+
+class Store:
+    """An open archivist database: `store.db` is the sqlite-utils Database."""
+
+    def __init__(self, path: str | Path, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"no archivist database at {self.path} (run `archivist ingest` first)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.db.enable_wal()
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable archivist database ({exc})") from exc
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def query(self, sql: str, params: Any = ()) -> list[dict]:
+        return [dict(r) for r in self.db.query(sql, params)]
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of every kind of record, for `archivist stats`."""
+        count = lambda table: self.scalar(f"SELECT count(*) FROM {table}")  # noqa: E731
+        by_kind = {r["kind"]: r["n"] for r in self.query(
+            "SELECT kind, count(*) AS n FROM documents GROUP BY kind ORDER BY kind")}
+        return {
+            "db": str(self.path),
+            "sources": count("sources"),
+            "documents": count("documents"),
+            "documents_by_kind": by_kind,
+            "locations": count("locations"),
+            "threads": count("threads"),
+            "rejects": count("rejects"),
+            "chunks": count("chunks"),
+            "vectors": count("vectors"),
+            "runs": count("runs"),
+            "first_date": self.scalar("SELECT min(date) FROM documents WHERE date_ok = 1"),
+            "last_date": self.scalar("SELECT max(date) FROM documents WHERE date_ok = 1"),
+        }
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

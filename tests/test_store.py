@@ -1,0 +1,19 @@
+from archivist.config import load_settings
+from archivist.store import Store, migrations
+
+
+def test_migrations_are_numbered_and_idempotent(tmp_path):
+    path = tmp_path / "a.db"
+    Store(path).close()
+    with Store(path) as s:  # reopening applies nothing twice
+        names = [m.name for m in migrations.applied(s.db)]
+        assert names == sorted(names) and names[0].startswith("m001")
+        assert s.scalar("PRAGMA journal_mode") == "wal"
+
+
+def test_settings_precedence():
+    env = {"ARCHIVIST_TOP_K": "5", "ARCHIVIST_LLM": "echo"}
+    s = load_settings("gpu", {"llm": "openai", "db": None}, environ=env)
+    assert s.llm == "openai"  # CLI beats env
+    assert s.top_k == 5  # env beats default
+    assert s.device == "cuda"  # preset beats default
