@@ -94,6 +94,16 @@ def m003_runs(db: sqlite_utils.Database) -> None:
     """)
 
 
+
+@migrations()
+def m004_reply_headers(db: sqlite_utils.Database) -> None:
+    """In-Reply-To and References of emails, for header-based threading."""
+    db.executescript("""
+    ALTER TABLE documents ADD COLUMN in_reply_to TEXT;
+    ALTER TABLE documents ADD COLUMN refs TEXT;
+    CREATE INDEX sources_status ON sources(status);
+    """)
+
 class Store:
     """An open archivist database: `store.db` is the sqlite-utils Database."""
 
