@@ -94,7 +94,6 @@ def m003_runs(db: sqlite_utils.Database) -> None:
     """)
 
 
-
 @migrations()
 def m004_reply_headers(db: sqlite_utils.Database) -> None:
     """In-Reply-To and References of emails, for header-based threading."""
@@ -103,6 +102,7 @@ def m004_reply_headers(db: sqlite_utils.Database) -> None:
     ALTER TABLE documents ADD COLUMN refs TEXT;
     CREATE INDEX sources_status ON sources(status);
     """)
+
 
 class Store:
     """An open archivist database: `store.db` is the sqlite-utils Database."""
