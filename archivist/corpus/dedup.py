@@ -1,0 +1,59 @@
+"""Content hashes that decide when two documents are the same one, and the in-memory hash index.
+
+An email is identified by (sender address, normalised subject, full text incl. quoted history),
+whitespace-normalised; a record or text document by its text alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from archivist.corpus.document import Document
+
+_SPACE = re.compile(r"\s+")
+# mboxo escapes body lines starting "From " as ">From "; a maildir copy of the same message
+# does not, so both spellings must hash alike.
+_MBOXO = re.compile(r"(?m)^>(>*From )")
+_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+def normalise_subject(subject: str) -> str:
+    """Subject without RE:/FW: prefixes, lower-cased and whitespace-collapsed."""
+    return _SPACE.sub(" ", _PREFIX.sub("", subject or "")).strip().lower()
+
+
+def normalise_text(text: str) -> str:
+    """Whitespace runs collapsed to one space and mboxo '>From ' escapes undone."""
+    return _SPACE.sub(" ", _MBOXO.sub(r"\1", text or "")).strip()
+
+
+def full_text(doc: Document) -> str:
+    """Everything a reader kept of the body: new text, signature and quoted history."""
+    return "\n".join(part for part in (doc.body, doc.signature, doc.quoted) if part)
+
+
+def content_hash(doc: Document) -> str:
+    """The identity of a document across mailboxes and re-ingests."""
+    if doc.kind == "email":
+        sender = doc.sender.address if doc.sender else ""
+        subject = doc.norm_subject or normalise_subject(doc.title)
+        key = "\x1f".join(("email", sender.lower(), subject, normalise_text(full_text(doc))))
+    else:
+        key = "\x1f".join(("text", normalise_text(doc.body)))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class HashIndex:
+    """content_hash -> document id for every stored document, kept in memory during an ingest."""
+
+    def __init__(self, conn) -> None:
+        self.ids: dict[str, int] = dict(conn.execute("SELECT content_hash, id FROM documents"))
+
+    def get(self, digest: str) -> int | None:
+        return self.ids.get(digest)
+
+    def add(self, digest: str, doc_id: int) -> None:
+        self.ids[digest] = doc_id
+
+    def __len__(self) -> int:
+        return len(self.ids)

@@ -1,0 +1,273 @@
+"""Ingest: stream documents from the readers into the store, deduplicated, resumable and idempotent.
+
+Each source file (or maildir root) is a `sources` row: 'partial' while being read, 'done' with its
+size and mtime once finished, so an unchanged done source is skipped and a killed ingest re-reads
+only what was not finished. Writes go in transactions of BATCH messages.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from archivist.corpus.dedup import HashIndex, content_hash, full_text, normalise_subject
+from archivist.corpus.document import Document, Reject
+from archivist.errors import InputError
+
+BATCH = 500
+Warn = Callable[[str], None]
+
+
+@dataclass
+class IngestSummary:
+    files: int = 0  # sources read this run
+    skipped: int = 0  # sources already done and unchanged
+    read: int = 0  # documents the readers yielded
+    new: int = 0  # documents added
+    duplicate: int = 0  # documents already stored (another mailbox, or a resumed source)
+    locations: int = 0  # new locations (a duplicate found in a new place adds one)
+    rejected: int = 0
+    threads: int = 0
+    documents: int = 0  # documents in the store after the ingest
+    seconds: float = 0.0
+    msgs_per_s: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def iso_date(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return value.replace(tzinfo=timezone.utc).isoformat(timespec="seconds")
+
+
+def fingerprint(path: Path) -> tuple[int, float]:
+    """(size, mtime) of a file, or (total size, newest mtime) of every file under a directory."""
+    if not path.is_dir():
+        st = path.stat()
+        return st.st_size, st.st_mtime
+    size, mtime = 0, path.stat().st_mtime
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            st = os.stat(os.path.join(root, name))
+            size, mtime = size + st.st_size, max(mtime, st.st_mtime)
+    return size, mtime
+
+
+def source_units(path: Path) -> list[Path]:
+    """The sources under a path: a file, a maildir root, or the units inside a plain directory."""
+    from archivist.corpus.readers import detect_kind
+    if not path.exists():
+        raise InputError("no such file or directory", str(path))
+    if not path.is_dir() or detect_kind(path) == "maildir":
+        return [path]
+    units: list[Path] = []
+    for child in sorted(path.iterdir()):
+        if not child.name.startswith("."):
+            units.extend(source_units(child))
+    return units
+
+
+class Writer:
+    """Writes one source's documents, locations and rejects; commits every BATCH messages."""
+
+    def __init__(self, store, hashes: HashIndex, summary: IngestSummary, warn: Warn):
+        self.conn, self.hashes, self.summary, self.warn = store.conn, hashes, summary, warn
+        self.pending = 0
+
+    def open_source(self, unit: Path, kind: str, size: int, mtime: float) -> int:
+        self.conn.execute(
+            "INSERT INTO sources (path, kind, size, mtime, status, added_at) "
+            "VALUES (?, ?, ?, ?, 'partial', ?) ON CONFLICT(path) DO UPDATE SET "
+            "kind = excluded.kind, size = excluded.size, mtime = excluded.mtime, status = 'partial'",
+            (str(unit), kind, size, mtime, now()))
+        self.conn.commit()
+        return self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(unit),)).fetchone()[0]
+
+    def close_source(self, source_id: int, n_read: int) -> None:
+        self.conn.execute("UPDATE sources SET status = 'done', n_read = ?, done_at = ? WHERE id = ?",
+                          (n_read, now(), source_id))
+        self.conn.commit()
+        self.pending = 0
+
+    def reject(self, source_id: int, item: Reject) -> None:
+        self.summary.rejected += 1
+        self.conn.execute("INSERT OR IGNORE INTO rejects (source_id, path, position, reason, added_at) "
+                          "VALUES (?, ?, ?, ?, ?)", (source_id, item.path, item.position, item.reason, now()))
+        self.warn(f"rejected {item.path}" + (f" @ {item.position}" if item.position else "")
+                  + f": {item.reason}")
+        self.tick()
+
+    def add(self, source_id: int, unit: Path, doc: Document) -> None:
+        self.summary.read += 1
+        digest = content_hash(doc)
+        doc_id = self.hashes.get(digest)
+        if doc_id is None:
+            doc_id = self.insert_document(digest, doc)
+            self.hashes.add(digest, doc_id)
+            self.summary.new += 1
+        else:
+            self.summary.duplicate += 1
+        self.insert_location(doc_id, source_id, unit, doc)
+        self.tick()
+
+    def tick(self) -> None:
+        self.pending += 1
+        if self.pending >= BATCH:
+            self.conn.commit()
+            self.pending = 0
+
+    def insert_location(self, doc_id: int, source_id: int, unit: Path, doc: Document) -> None:
+        loc = doc.location
+        position = loc.position
+        if loc.path and Path(loc.path) != unit:  # a file inside a directory source
+            inner = os.path.relpath(loc.path, unit) if unit.is_dir() else loc.path
+            position = f"{inner}#{position}"
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO locations (doc_id, source_id, position, mailbox, folder) "
+            "VALUES (?, ?, ?, ?, ?)", (doc_id, source_id, position, loc.mailbox, loc.folder))
+        self.summary.locations += cur.rowcount
+
+    def insert_document(self, digest: str, doc: Document) -> int:
+        sender = doc.sender
+        attachments = [asdict(a) for a in doc.attachments]
+        cur = self.conn.execute(
+            "INSERT INTO documents (content_hash, kind, title, norm_subject, message_id, sender_name, "
+            "sender, date, date_raw, date_ok, body, quoted, signature, attachments, meta, n_chars, "
+            "added_at, in_reply_to, refs) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (digest, doc.kind, doc.title, doc.norm_subject or normalise_subject(doc.title),
+             doc.message_id or None, sender.name if sender else None,
+             sender.address if sender else None, iso_date(doc.date), doc.date_raw,
+             int(doc.date_ok), doc.body, doc.quoted, doc.signature,
+             json.dumps(attachments, ensure_ascii=False) if attachments else None,
+             json.dumps(doc.meta, ensure_ascii=False, default=str) if doc.meta else None,
+             len(full_text(doc)), now(), doc.in_reply_to or None,
+             " ".join(doc.references) or None))
+        doc_id = cur.lastrowid
+        people = [("from", sender)] if sender else []
+        people += [(role, a) for role, group in (("to", doc.to), ("cc", doc.cc), ("bcc", doc.bcc))
+                   for a in group]
+        self.conn.executemany(
+            "INSERT INTO participants (doc_id, role, name, address) VALUES (?, ?, ?, ?)",
+            [(doc_id, role, a.name, a.address) for role, a in people])
+        return doc_id
+
+
+def is_done(store, unit: Path, size: int, mtime: float) -> bool:
+    row = store.conn.execute("SELECT status, size, mtime FROM sources WHERE path = ?",
+                             (str(unit),)).fetchone()
+    return bool(row) and row[0] == "done" and row[1] == size and abs((row[2] or 0) - mtime) < 1e-3
+
+
+def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
+                text_field: str | None, on_batch: Callable[[], None]) -> None:
+    """Read one source to the end and mark it done; a crash leaves it 'partial' for the next run."""
+    from archivist.corpus.readers import detect_kind, read_path
+    source_id = writer.open_source(unit, detect_kind(unit), size, mtime)
+    n_read = 0
+    for item in read_path(unit, text_field=text_field):
+        if isinstance(item, Reject):
+            writer.reject(source_id, item)
+        else:
+            writer.add(source_id, unit, item)
+            n_read += 1
+        if writer.pending == 0:
+            on_batch()
+    writer.close_source(source_id, n_read)
+
+
+def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
+                 progress: bool = True, warn: Warn | None = None) -> IngestSummary:
+    """Ingest every source under `paths`, then rebuild threads over the whole store."""
+    from archivist.corpus.threads import rebuild_threads
+    start = time.perf_counter()
+    summary = IngestSummary()
+    units = [(u, *fingerprint(u)) for p in paths for u in source_units(Path(p).resolve())]
+    todo = [(u, size, mtime) for u, size, mtime in units if not is_done(store, u, size, mtime)]
+    summary.skipped = len(units) - len(todo)
+    with IngestProgress(sum(s for _, s, _ in todo), len(todo), summary, enabled=progress) as bar:
+        writer = Writer(store, HashIndex(store.conn), summary, warn or bar.warn)
+        try:
+            for unit, size, mtime in todo:
+                ingest_unit(writer, unit, size, mtime, text_field, bar.update)
+                summary.files += 1
+                bar.advance(size)
+        except BaseException:
+            store.conn.rollback()
+            raise
+        bar.status("threads")
+        summary.threads = rebuild_threads(store) if todo else store.scalar("SELECT count(*) FROM threads")
+    summary.documents = store.scalar("SELECT count(*) FROM documents")
+    summary.seconds = round(time.perf_counter() - start, 3)
+    summary.msgs_per_s = round(summary.read / summary.seconds, 1) if summary.seconds else 0.0
+    return summary
+
+
+def ingest_documents(store, items: Iterable[Document | Reject], source: str = "<memory>",
+                     warn: Warn | None = None) -> IngestSummary:
+    """Store documents built in memory (tests, the demo) as one source, then rebuild threads."""
+    from archivist.corpus.threads import rebuild_threads
+    summary = IngestSummary()
+    writer = Writer(store, HashIndex(store.conn), summary, warn or (lambda message: None))
+    unit = Path(source)
+    source_id = writer.open_source(unit, "memory", 0, 0.0)
+    for item in items:
+        if isinstance(item, Reject):
+            writer.reject(source_id, item)
+        else:
+            writer.add(source_id, unit, item)
+    writer.close_source(source_id, summary.read)
+    summary.files, summary.threads = 1, rebuild_threads(store)
+    summary.documents = store.scalar("SELECT count(*) FROM documents")
+    return summary
+
+
+class IngestProgress:
+    """A rich progress bar on stderr: bytes of sources done (for the ETA), files, messages, rate."""
+
+    def __init__(self, total_bytes: int, n_files: int, summary: IngestSummary, enabled: bool):
+        from rich.console import Console
+        from rich.progress import (BarColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+        self.summary, self.n_files, self.start = summary, n_files, time.perf_counter()
+        self.console = Console(stderr=True, highlight=False)
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                            TimeRemainingColumn(), console=self.console, disable=not enabled,
+                            transient=True)
+        self.task = self.bar.add_task("ingest", total=max(total_bytes, 1))
+
+    def __enter__(self) -> "IngestProgress":
+        self.bar.__enter__()
+        self.update()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.__exit__(*exc)
+
+    def update(self, stage: str = "ingest") -> None:
+        s, elapsed = self.summary, max(time.perf_counter() - self.start, 1e-6)
+        self.bar.update(self.task, description=(
+            f"{stage} {s.files}/{self.n_files} files, {s.read:,} msgs "
+            f"({s.new:,} new), {s.read / elapsed:,.0f} msg/s"))
+
+    def advance(self, size: int) -> None:
+        self.bar.advance(self.task, size)
+        self.update()
+
+    def status(self, stage: str) -> None:
+        self.update(stage)
+
+    def warn(self, message: str) -> None:
+        from rich.markup import escape
+        self.console.print(f"[yellow]warning:[/yellow] {escape(message)}", soft_wrap=True)

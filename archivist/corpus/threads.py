@@ -1,0 +1,224 @@
+"""Thread reconstruction over every email in the store, rebuilt from scratch after each ingest.
+
+Message-ID / In-Reply-To / References link messages when present. Without them (Enron has none) a
+reply or forward (RE:/FW: subject or quoted history) joins an earlier message with the same
+normalised subject when the quoted "-----Original Message-----" header names that message's sender
+and date, or else when the two share a participant and are close in time. A thread's id is the id of
+its first document, so ids stay stable across rebuilds while roots do.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+QUOTE_WINDOW = timedelta(days=90)  # a quoted header naming the parent's sender and date
+OVERLAP_WINDOW = timedelta(days=14)  # only a shared participant: replies come within days
+SENT_SLACK = timedelta(hours=26)  # quoted "Sent:" is local time, the stored date is UTC
+_REPLY = re.compile(r"^\s*(re|fw|fwd|aw|sv|wg)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+_QUOTE_HEAD = re.compile(
+    r"-{3,}\s*Original Message\s*-{3,}\s*\n\s*From:\s*(?P<sender>[^\n]*)\n"
+    r"(?:\s*Sent:\s*(?P<sent>[^\n]*)\n)?(?P<rest>(?:[^\n]*\n){0,12})", re.IGNORECASE)
+_QUOTE_SUBJECT = re.compile(r"(?m)^\s*Subject:\s*(.*)$")
+_TOKEN = re.compile(r"[a-z]{2,}")
+_SENT_FORMATS = ("%A, %B %d, %Y %I:%M %p", "%a %m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M %p",
+                 "%A, %B %d, %Y %H:%M", "%a, %d %b %Y %H:%M:%S")
+
+
+@dataclass
+class Mail:
+    id: int
+    subject: str  # normalised
+    is_reply: bool
+    sender: str
+    sender_tokens: set[str]
+    date: datetime | None
+    people: set[str] = field(default_factory=set)  # sender, to, cc, bcc addresses
+    ids: list[str] = field(default_factory=list)  # In-Reply-To and References
+
+
+@dataclass
+class QuotedHeader:
+    surname: str
+    sent: datetime | None
+    subject: str
+
+
+def parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def utc(value: datetime) -> str:
+    return value.isoformat(timespec="seconds") + "+00:00"
+
+
+def parse_sent(value: str) -> datetime | None:
+    value = " ".join(value.replace("=09", " ").split())
+    for fmt in _SENT_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def surname_of(sender: str) -> str:
+    """The family name in 'Last, First', 'First Last' or an address's local part."""
+    sender = re.split(r"\s+on behalf of\s+", sender.replace("=09", " ").replace("=20", " "),
+                      flags=re.IGNORECASE)[0].strip().lower()
+    if "," in sender:
+        tokens = _TOKEN.findall(sender.split(",")[0])
+        return tokens[-1] if tokens else ""
+    tokens = _TOKEN.findall(sender.split("@")[0].split("/")[0])
+    return tokens[-1] if tokens else ""
+
+
+def quoted_header(text: str) -> QuotedHeader | None:
+    """Sender, date and subject of the message a reply quotes, from its first quoted header."""
+    match = _QUOTE_HEAD.search(text or "")
+    if not match:
+        return None
+    from archivist.corpus.dedup import normalise_subject
+    subject = _QUOTE_SUBJECT.search(match.group("rest"))
+    return QuotedHeader(surname_of(match.group("sender")), parse_sent(match.group("sent") or ""),
+                        normalise_subject(subject.group(1)) if subject else "")
+
+
+def name_tokens(name: str | None, address: str | None) -> set[str]:
+    local = (address or "").split("@")[0].lower()
+    return set(_TOKEN.findall((name or "").lower())) | set(_TOKEN.findall(local))
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(x, x) != root:  # path compression
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def load_mails(store) -> tuple[dict[int, Mail], dict[int, QuotedHeader], dict[str, int]]:
+    """Every email with its participants, quoted header and message ids."""
+    mails: dict[int, Mail] = {}
+    quotes: dict[int, QuotedHeader] = {}
+    by_msgid: dict[str, int] = {}
+    rows = store.conn.execute(
+        "SELECT id, title, norm_subject, sender, sender_name, date, message_id, in_reply_to, refs, "
+        "substr(CASE WHEN quoted != '' THEN quoted ELSE body END, 1, 4000) FROM documents "
+        "WHERE kind = 'email'")
+    for (doc_id, title, subject, sender, name, date, msgid, reply_to, refs, quoted) in rows:
+        ids = [x for x in ((reply_to or "").split() + (refs or "").split()) if x]
+        mail = Mail(doc_id, subject or "", bool(_REPLY.match(title or "")), sender or "",
+                    name_tokens(name, sender), parse_date(date), {sender} if sender else set(), ids)
+        mails[doc_id] = mail
+        header = quoted_header(quoted)
+        if header:
+            quotes[doc_id] = header
+            mail.is_reply = True
+        if msgid:
+            by_msgid.setdefault(msgid, doc_id)
+    for doc_id, address in store.conn.execute(
+            "SELECT p.doc_id, p.address FROM participants p JOIN documents d ON d.id = p.doc_id "
+            "WHERE d.kind = 'email' AND p.address != ''"):
+        mails[doc_id].people.add(address)
+    return mails, quotes, by_msgid
+
+
+def close(a: datetime | None, b: datetime | None, window: timedelta) -> bool:
+    return a is not None and b is not None and abs(a - b) <= window
+
+
+def find_parent(mail: Mail, quote: QuotedHeader | None, earlier: list[Mail]) -> Mail | None:
+    """The message this reply answers or forwards among earlier same-subject messages."""
+    if quote and quote.surname:
+        for cand in reversed(earlier):
+            if quote.surname in cand.sender_tokens and (
+                    close(quote.sent, cand.date, SENT_SLACK) if quote.sent
+                    else close(mail.date, cand.date, QUOTE_WINDOW)):
+                return cand
+    for cand in reversed(earlier):
+        if not close(mail.date, cand.date, OVERLAP_WINDOW):
+            break
+        if mail.sender in cand.people or cand.sender in mail.people:
+            return cand
+    return None
+
+
+def link_by_subject(mails: dict[int, Mail], quotes: dict[int, QuotedHeader], uf: UnionFind) -> None:
+    """Join replies and forwards to their parents (and to siblings quoting the same parent)."""
+    groups: dict[str, list[Mail]] = defaultdict(list)
+    for mail in mails.values():
+        if mail.subject and mail.date is not None and not mail.ids:
+            groups[mail.subject].append(mail)
+    for group in groups.values():
+        group.sort(key=lambda m: (m.date, m.id))
+        seen_quote: dict[tuple, int] = {}
+        for i, mail in enumerate(group):
+            if not mail.is_reply:
+                continue
+            quote = quotes.get(mail.id)
+            parent = find_parent(mail, quote, group[:i])
+            if parent is not None:
+                uf.union(mail.id, parent.id)
+            if quote and quote.surname and quote.sent:  # replies to one absent original
+                key = (quote.surname, quote.sent)
+                uf.union(mail.id, seen_quote.setdefault(key, mail.id))
+
+
+def link_by_headers(mails: dict[int, Mail], by_msgid: dict[str, int], uf: UnionFind) -> None:
+    for mail in mails.values():
+        for ref in mail.ids:
+            if ref in by_msgid:
+                uf.union(mail.id, by_msgid[ref])
+
+
+def rebuild_threads(store) -> int:
+    """Recompute every email's thread and thread position; returns the number of threads."""
+    mails, quotes, by_msgid = load_mails(store)
+    uf = UnionFind()
+    link_by_headers(mails, by_msgid, uf)
+    link_by_subject(mails, quotes, uf)
+    members: dict[int, list[Mail]] = defaultdict(list)
+    for mail in mails.values():
+        members[uf.find(mail.id)].append(mail)
+    write_threads(store, members.values())
+    return len(members)
+
+
+def write_threads(store, groups) -> None:
+    """Replace the threads table and every email's thread_id / thread_pos in one transaction."""
+    far = datetime.max
+    thread_rows, doc_rows = [], []
+    subjects = dict(store.conn.execute("SELECT id, title FROM documents WHERE kind = 'email'"))
+    for group in groups:
+        group.sort(key=lambda m: (m.date or far, m.id))
+        root = group[0]
+        dates = [m.date for m in group if m.date is not None]
+        people = Counter(p for m in group for p in m.people)
+        thread_rows.append((root.id, subjects.get(root.id), root.id, len(group),
+                            utc(min(dates)) if dates else None, utc(max(dates)) if dates else None,
+                            json.dumps([p for p, _ in people.most_common(50)])))
+        doc_rows.extend((root.id, pos, m.id) for pos, m in enumerate(group))
+    with store.conn:
+        store.conn.execute("DELETE FROM threads")
+        store.conn.executemany("INSERT INTO threads (id, subject, root_doc_id, n_docs, first_date, "
+                               "last_date, participants) VALUES (?, ?, ?, ?, ?, ?, ?)", thread_rows)
+        store.conn.executemany("UPDATE documents SET thread_id = ?, thread_pos = ? WHERE id = ?",
+                               doc_rows)

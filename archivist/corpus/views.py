@@ -1,0 +1,64 @@
+"""Read-only views of stored documents and threads for `archivist show` and `archivist threads`."""
+from __future__ import annotations
+
+import json
+
+from archivist.errors import InputError
+
+_JSON_COLUMNS = ("attachments", "meta")
+
+
+def _decode(row: dict) -> dict:
+    for key in _JSON_COLUMNS:
+        if row.get(key):
+            row[key] = json.loads(row[key])
+    return row
+
+
+def show_document(store, doc_id: int) -> dict:
+    """One document with its metadata, participants, thread members and every location."""
+    rows = store.query("SELECT * FROM documents WHERE id = ?", (doc_id,))
+    if not rows:
+        raise InputError(f"no document with id {doc_id}")
+    doc = _decode(rows[0])
+    doc["participants"] = store.query(
+        "SELECT role, name, address FROM participants WHERE doc_id = ? ORDER BY rowid", (doc_id,))
+    doc["locations"] = store.query(
+        "SELECT s.path, l.position, l.mailbox, l.folder FROM locations l "
+        "JOIN sources s ON s.id = l.source_id WHERE l.doc_id = ? ORDER BY l.id", (doc_id,))
+    doc["thread"] = thread_of(store, doc["thread_id"]) if doc.get("thread_id") else None
+    return doc
+
+
+def thread_of(store, thread_id: int) -> dict | None:
+    """A thread row with its members in date order (id, position, date, sender, title)."""
+    rows = store.query("SELECT * FROM threads WHERE id = ?", (thread_id,))
+    if not rows:
+        return None
+    thread = rows[0]
+    thread["participants"] = json.loads(thread["participants"] or "[]")
+    thread["members"] = store.query(
+        "SELECT id, thread_pos, date, sender, title FROM documents WHERE thread_id = ? "
+        "ORDER BY thread_pos", (thread_id,))
+    return thread
+
+
+def list_threads(store, limit: int = 20) -> list[dict]:
+    """The largest threads first (then the most recent), without their members."""
+    rows = store.query("SELECT id, subject, root_doc_id, n_docs, first_date, last_date, participants "
+                       "FROM threads ORDER BY n_docs DESC, last_date DESC, id LIMIT ?", (limit,))
+    for row in rows:
+        people = json.loads(row["participants"] or "[]")
+        row["participants"] = people[:10]
+        row["n_participants"] = len(people)
+    return rows
+
+
+def thread_sizes(store) -> dict[str, int]:
+    """Distribution of thread sizes in buckets: 1, 2, 3-5, 6-10, 11-50, >50."""
+    buckets = {"1": 0, "2": 0, "3-5": 0, "6-10": 0, "11-50": 0, ">50": 0}
+    for (n,) in store.conn.execute("SELECT n_docs FROM threads"):
+        key = ("1" if n == 1 else "2" if n == 2 else "3-5" if n <= 5 else "6-10" if n <= 10
+               else "11-50" if n <= 50 else ">50")
+        buckets[key] += 1
+    return buckets
