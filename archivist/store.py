@@ -71,6 +71,8 @@ def m002_retrieval(db: sqlite_utils.Database) -> None:
         dim INTEGER NOT NULL, vec BLOB NOT NULL, content_hash TEXT NOT NULL);
     CREATE INDEX vectors_model ON vectors(model);
     CREATE TABLE index_meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, subject, names, tokenize = 'porter unicode61 remove_diacritics 2');
     """)
 
 

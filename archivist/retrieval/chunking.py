@@ -1,0 +1,159 @@
+"""Token-aware chunking: emails by paragraph with a header line, records by field, long text with overlap.
+
+Every chunk stands alone (its header names sender, recipients, date and subject) and carries the
+character span of its text inside the document body, so citations can point back to the source.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Any, Callable
+
+PARAGRAPH = re.compile(r"\n[ \t]*\n+")
+WORD = re.compile(r"\S+")
+
+
+@dataclass
+class Chunk:
+    doc_id: int
+    thread_id: int | None
+    unit: str  # doc | thread
+    ord: int
+    header: str
+    text: str
+    start: int
+    end: int
+    n_tokens: int
+    content_hash: str = ""
+
+    def embed_text(self) -> str:
+        return f"{self.header}\n{self.text}" if self.header else self.text
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            key = f"{self.unit}\x00{self.header}\x00{self.text}"
+            self.content_hash = hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()
+
+
+class Tokens:
+    """Token end offsets of one text, from the embedder's tokenizer (or words when it has none)."""
+
+    def __init__(self, text: str, tokenizer: Any = None):
+        if tokenizer is not None and text:
+            enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
+                            verbose=False)
+            spans = [(s, e) for s, e in enc["offset_mapping"] if e > s]
+        else:
+            spans = [m.span() for m in WORD.finditer(text)]
+        self.starts = [s for s, _ in spans]
+        self.ends = [e for _, e in spans]
+
+    def count(self, start: int, end: int) -> int:
+        """Tokens that lie inside [start, end)."""
+        return max(0, bisect_right(self.ends, end) - bisect_left(self.starts, start))
+
+    def windows(self, start: int, end: int, size: int, overlap: int) -> list[tuple[int, int]]:
+        """Character spans of windows of `size` tokens (stride size - overlap) inside [start, end)."""
+        lo, hi = bisect_left(self.starts, start), bisect_right(self.ends, end)
+        step = max(1, size - overlap)
+        out = []
+        for i in range(lo, hi, step):
+            j = min(i + size, hi)
+            out.append((self.starts[i], self.ends[j - 1]))
+            if j == hi:
+                break
+        return out or [(start, end)]
+
+
+def segments(text: str, by_line: bool = False) -> list[tuple[int, int]]:
+    """Non-empty paragraph (or line) spans of a text."""
+    sep = re.compile(r"\n+") if by_line else PARAGRAPH
+    spans, pos = [], 0
+    for m in sep.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def pack_spans(segs: list[tuple[int, int]], toks: Tokens, size: int,
+               overlap: int) -> list[tuple[int, int]]:
+    """Greedy windows of whole segments up to `size` tokens; oversize segments split by tokens.
+
+    The tail segments of a window (up to `overlap` tokens) start the next one, so a sentence on a
+    boundary is seen with its neighbours.
+    """
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(segs):
+        s0, e0 = segs[i]
+        if toks.count(s0, e0) > size:
+            out.extend(toks.windows(s0, e0, size, overlap))
+            i += 1
+            continue
+        j, end = i + 1, e0
+        while j < len(segs) and toks.count(s0, segs[j][1]) <= size:
+            end, j = segs[j][1], j + 1
+        out.append((s0, end))
+        if j >= len(segs):
+            break
+        back = j  # walk back over tail segments that fit in the overlap
+        while back - 1 > i and toks.count(segs[back - 1][0], end) <= overlap:
+            back -= 1
+        # overlap only when the next window still reaches a new segment
+        i = back if back < j and toks.count(segs[back][0], segs[j][1]) <= size else j
+    return out
+
+
+def email_header(doc: dict, recipients: list[str]) -> str:
+    sender = doc.get("sender_name") or doc.get("sender") or ""
+    to = ", ".join(recipients[:3]) + (" ..." if len(recipients) > 3 else "")
+    date = (doc.get("date") or "")[:10]
+    return f"From: {sender} | To: {to} | Date: {date} | Subject: {doc.get('title') or ''}"
+
+
+def other_header(doc: dict) -> str:
+    parts = [f"{doc.get('kind', 'text').capitalize()}: {doc.get('title') or ''}"]
+    if doc.get("date"):
+        parts.append(f"Date: {doc['date'][:10]}")
+    return " | ".join(parts)
+
+
+def chunk_document(doc: dict, recipients: list[str], tokenizer: Any, size: int = 200,
+                   overlap: int = 32) -> list[Chunk]:
+    """The 'doc' chunks of one documents row: the new text of an email (quoted text when it has
+    none), a record field by field, any other text by paragraph."""
+    kind = doc.get("kind") or "text"
+    text = doc.get("body") or ""
+    if kind == "email" and not text.strip():
+        text = doc.get("quoted") or ""  # a bare forward: its quoted text is its content
+    header = email_header(doc, recipients) if kind == "email" else other_header(doc)
+    toks = Tokens(text, tokenizer)
+    spans = pack_spans(segments(text, by_line=kind == "record"), toks, size, overlap) or [(0, 0)]
+    return [Chunk(doc["id"], doc.get("thread_id"), "doc", n, header, text[s:e], s, e,
+                  toks.count(s, e)) for n, (s, e) in enumerate(spans)]
+
+
+def thread_chunk(thread_id: int, docs: list[dict], count_tokens: Callable[[str], int],
+                 size: int) -> Chunk | None:
+    """The whole thread as one retrievable unit, when it has several messages and fits `size`."""
+    if len(docs) < 2:
+        return None
+    lines = [f"{d.get('sender_name') or d.get('sender') or ''} ({(d.get('date') or '')[:10]}): "
+             f"{(d.get('body') or '').strip()}" for d in docs]
+    text = "\n\n".join(lines)
+    n = count_tokens(text)
+    if n > size:
+        return None
+    header = f"Thread: {docs[0].get('title') or ''} | {len(docs)} messages"
+    return Chunk(docs[0]["id"], thread_id, "thread", 0, header, text, 0, 0, n)
+
+
+def meta_fields(doc: dict) -> dict:
+    try:
+        return json.loads(doc.get("meta") or "{}") or {}
+    except (TypeError, ValueError):
+        return {}
