@@ -1,0 +1,115 @@
+"""`ask`: one question through the agent graph, returned as an AskResult and logged as a run."""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+from archivist.agent.citing import as_dict
+from archivist.agent.state import STRATEGIES, AgentContext
+from archivist.config import Settings
+from archivist.errors import InputError
+from archivist.retrieval.types import Filters
+from archivist.store import Store
+
+ASK_JSON_SCHEMA = """\
+`archivist ask QUESTION --json` prints one JSON object:
+
+| key          | type            | meaning                                                        |
+|--------------|-----------------|----------------------------------------------------------------|
+| question     | string          | the question as asked                                          |
+| answer       | string          | the answer, with [n] labels that refer to `citations`          |
+| strategy     | string          | strategy that produced the answer: rag, stuff, memory, query   |
+| planner      | string          | rules, llm, llm->rules (invalid model choice), forced          |
+| reason       | string          | why the planner chose the first strategy                       |
+| estimates    | object          | per strategy: tokens_in, tokens_out, calls, seconds, feasible, why |
+| escalations  | array of string | "from -> to: why" for each wider strategy tried                |
+| attempts     | array of object | strategy, missing, note, tokens_in, tokens_out, seconds        |
+| citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), start, end, quote |
+| filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids |
+| tokens_in    | integer         | tokens read by the model over all calls (0 for query)          |
+| tokens_out   | integer         | tokens the model wrote                                         |
+| llm_calls    | integer         | model calls made                                               |
+| seconds      | number          | wall time of the whole run                                     |
+| model        | string          | LLM backend name ("" when no model was loaded)                 |
+| run_id       | integer         | id of the row in the runs table                                |
+"""
+
+
+@dataclass
+class AskResult:
+    question: str
+    answer: str
+    strategy: str
+    planner: str
+    reason: str
+    citations: list[dict] = field(default_factory=list)
+    estimates: dict[str, Any] = field(default_factory=dict)
+    escalations: list[str] = field(default_factory=list)
+    attempts: list[dict] = field(default_factory=list)
+    filters: dict[str, Any] = field(default_factory=dict)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    llm_calls: int = 0
+    seconds: float = 0.0
+    model: str = ""
+    run_id: int | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+_GRAPH = None
+
+
+def graph():
+    global _GRAPH  # compiled once per process; it holds no run state
+    if _GRAPH is None:
+        from archivist.agent.graph import build_graph
+        _GRAPH = build_graph()
+    return _GRAPH
+
+
+def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> AskResult:
+    res, plan = state["result"], state["plan"]
+    attempts = state["attempts"]
+    return AskResult(
+        question=question, answer=res.answer, strategy=res.strategy, planner=plan.planner,
+        reason=plan.reason, citations=[as_dict(c) for c in res.citations],
+        estimates=plan.estimates_dict(), escalations=state.get("escalations", []),
+        attempts=[{"strategy": a.strategy, "missing": a.missing, "note": a.note,
+                   "tokens_in": a.tokens_in, "tokens_out": a.tokens_out, "seconds": a.seconds}
+                  for a in attempts],
+        filters=asdict(state["scope"].filters),
+        tokens_in=sum(a.tokens_in for a in attempts), tokens_out=sum(a.tokens_out for a in attempts),
+        llm_calls=ctx.llm_calls, seconds=round(seconds, 3),
+        model=getattr(ctx.llm, "name", "") if ctx.llm is not None else "")
+
+
+def ask(store: Store, settings: Settings, question: str, strategy: str = "auto", llm=None,
+        search: Callable | None = None, on_token: Callable[[str], None] | None = None,
+        history: list[dict] | None = None, prior: Filters | None = None,
+        override: Filters | None = None, session_id: int | None = None,
+        log: bool = True) -> AskResult:
+    """Answer one question; every run is logged in the runs table (with its error, if any)."""
+    if strategy not in ("auto", *STRATEGIES):
+        raise InputError(f"unknown strategy {strategy!r}; use auto, {', '.join(STRATEGIES)}")
+    if not question.strip():
+        raise InputError("empty question")
+    ctx = AgentContext(store=store, settings=settings, llm=llm, search=search, on_token=on_token,
+                       strategy=strategy, prior=prior, override=override, history=history or [])
+    start = time.perf_counter()
+    try:
+        state = graph().invoke({"question": question}, context=ctx)
+    except Exception as exc:
+        if log:
+            from archivist.agent.runlog import log_run
+            log_run(store, "ask", {"question": question, "strategy": strategy}, settings,
+                    session_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    result = _result(question, state, ctx, time.perf_counter() - start)
+    if log:
+        from archivist.agent.runlog import log_run
+        result.run_id = log_run(store, "ask" if session_id is None else "chat", result.to_dict(),
+                                settings, session_id)
+    return result

@@ -1,0 +1,106 @@
+"""The agent as a LangGraph StateGraph: analyse -> scope -> plan -> act -> check -> answer,
+with check looping back to act on a wider strategy when the evidence is missing.
+
+All dependencies (store, model, settings, search) arrive through the runtime context.
+"""
+from __future__ import annotations
+
+import time
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+
+from archivist.agent.analyse import analyse_question
+from archivist.agent.planner import make_plan, next_strategy
+from archivist.agent.prompts import NOT_FOUND
+from archivist.agent.scope import build_scope
+from archivist.agent.state import AgentContext, AgentState, Attempt
+from archivist.agent.strategies.memory import run_memory
+from archivist.agent.strategies.query import run_query_strategy
+from archivist.agent.strategies.rag import run_rag
+from archivist.agent.strategies.stuff import run_stuff
+
+RUNNERS = {"rag": run_rag, "stuff": run_stuff, "memory": run_memory, "query": run_query_strategy}
+
+
+def resolve_follow_up(question: str, history: list[dict]) -> str:
+    """A follow-up question with the previous question attached, so retrieval sees its subject."""
+    previous = next((h["content"] for h in reversed(history) if h.get("role") == "user"), "")
+    return f"{question} (follow-up to: {previous})" if previous else question
+
+
+def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    ctx = runtime.context
+    analysis = analyse_question(state["question"], has_history=bool(ctx.history))
+    resolved = state["question"]
+    if analysis.follow_up or analysis.kind == "follow_up":
+        resolved = resolve_follow_up(resolved, ctx.history)
+    return {"analysis": analysis, "resolved": resolved}
+
+
+def scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    ctx = runtime.context
+    return {"scope": build_scope(ctx.store, state["question"], state["analysis"],
+                                 prior=ctx.prior, override=ctx.override)}
+
+
+def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    p = make_plan(runtime.context, state["question"], state["analysis"], state["scope"])
+    return {"plan": p, "strategy": p.strategy, "attempts": [], "escalations": []}
+
+
+def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    start = time.perf_counter()
+    runner = RUNNERS[state["strategy"]]
+    attempt = runner(runtime.context, state.get("resolved") or state["question"],
+                     state["analysis"], state["scope"])
+    attempt.seconds = round(time.perf_counter() - start, 3)
+    return {"attempts": state.get("attempts", []) + [attempt]}
+
+
+def check(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """Escalate to a wider strategy when the last attempt says the evidence is missing."""
+    last: Attempt = state["attempts"][-1]
+    done = state.get("escalations", [])
+    if not last.missing or len(done) >= runtime.context.settings.max_escalations \
+            or runtime.context.strategy != "auto" and last.handover is None:
+        return {"strategy": ""}
+    tried = [a.strategy for a in state["attempts"]]
+    nxt = next_strategy(last.strategy, last.handover, tried, state["plan"].estimates)
+    if nxt is None:
+        return {"strategy": ""}
+    why = last.note or "the answer says the evidence is missing"
+    return {"strategy": nxt, "escalations": done + [f"{last.strategy} -> {nxt}: {why}"]}
+
+
+def route(state: AgentState) -> str:
+    return "act" if state.get("strategy") else "answer"
+
+
+def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """The best attempt: the last one with evidence, else the last one; never uncited when
+    any attempt found a source."""
+    attempts = state["attempts"]
+    good = [a for a in attempts if not a.missing and a.answer]
+    result = good[-1] if good else attempts[-1]
+    if not result.answer:
+        result.answer = NOT_FOUND + (f" ({result.note})" if result.note else "")
+    if not result.citations:
+        result.citations = next((a.citations for a in reversed(attempts) if a.citations), [])
+    return {"result": result}
+
+
+def build_graph():
+    """The compiled agent graph; invoke with context=AgentContext(...)."""
+    g = StateGraph(AgentState, context_schema=AgentContext)
+    for name, fn in (("analyse", analyse), ("scope", scope), ("plan", plan), ("act", act),
+                     ("check", check), ("answer", answer)):
+        g.add_node(name, fn)
+    g.add_edge(START, "analyse")
+    g.add_edge("analyse", "scope")
+    g.add_edge("scope", "plan")
+    g.add_edge("plan", "act")
+    g.add_edge("act", "check")
+    g.add_conditional_edges("check", route, {"act": "act", "answer": "answer"})
+    g.add_edge("answer", END)
+    return g.compile()

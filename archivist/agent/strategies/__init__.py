@@ -1,0 +1,1 @@
+"""Answer strategies: rag, stuff, memory and query; each returns an Attempt."""

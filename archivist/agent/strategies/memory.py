@@ -1,0 +1,71 @@
+"""The memory strategy: read every in-scope document in order through the rolling memory,
+saving its state after each chunk (resumable), then answer from the notes."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from archivist.agent.analyse import Analysis
+from archivist.agent.prompts import (SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, USER_MEMORY, fence)
+from archivist.agent.scope import Scope, scope_ids
+from archivist.agent.state import AgentContext, Attempt, call_llm
+from archivist.agent.strategies.common import answer_from, pack_items
+from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
+
+PROMPT_OVERHEAD = 200
+
+
+def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
+    """Same question, scope, model and budget -> same saved reading."""
+    s = ctx.settings
+    raw = json.dumps([question, asdict(scope.filters), s.llm, s.llm_model, s.memory_tokens],
+                     sort_keys=True, default=str)
+    return "agent:" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def chunk_budget(ctx: AgentContext) -> int:
+    return max(128, ctx.budget() - ctx.settings.memory_tokens - PROMPT_OVERHEAD)
+
+
+def read_all(ctx: AgentContext, memory: RollingMemory, ids: list[int], key: str) -> None:
+    """Advance the memory over ids from its saved position, chunk by chunk."""
+    max_chunks = int(ctx.settings.extra.get("max_memory_chunks", 400))
+    budget = chunk_budget(ctx)
+    st = memory.state
+    while st.position < len(ids) and st.chunks < max_chunks:
+        window = ids[st.position: st.position + 64]
+        chunk = pack_items(ctx, window, budget)
+        if not chunk.doc_ids:  # a packer that does not report ids consumed the whole window
+            chunk.doc_ids = window[:max(1, len(chunk.citations))]
+        memory.update(chunk, fence)
+        save_state(ctx.store.conn, key, st)
+
+
+def run_memory(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
+    ids = scope_ids(ctx.store, scope.conditions)
+    if not ids:
+        return Attempt("memory", missing=True, note="nothing in scope")
+    key = memory_key(ctx, question, scope)
+    state = load_state(ctx.store.conn, key) or MemoryState(question)
+    state.total = len(ids)
+    resumed = state.position
+
+    def generate(messages):
+        return call_llm(ctx, messages, max_tokens=min(ctx.settings.memory_tokens, 400))
+
+    memory = RollingMemory(generate, ctx.get_llm().count_tokens, question, ctx.settings.memory_tokens,
+                           SYSTEM_MEMORY, USER_MEMORY, state)
+    calls_before = state.chunks
+    read_all(ctx, memory, ids, key)
+    if not state.facts:
+        return Attempt("memory", missing=True, tokens_in=state.tokens_in, tokens_out=state.tokens_out,
+                       llm_calls=state.chunks - calls_before,
+                       note=f"read {state.position}/{len(ids)} documents; no relevant facts kept")
+    attempt = answer_from(ctx, "memory", question, memory.as_context(), SYSTEM_FINAL_FROM_NOTES)
+    attempt.tokens_in += state.tokens_in
+    attempt.tokens_out += state.tokens_out
+    attempt.llm_calls += state.chunks - calls_before
+    attempt.note = (f"read {state.position}/{len(ids)} documents in {state.chunks} chunks"
+                    + (f" (resumed at {resumed})" if resumed else "") + f"; {len(state.facts)} facts")
+    return attempt

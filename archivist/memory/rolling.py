@@ -1,0 +1,137 @@
+"""Rolling memory: read documents chunk by chunk, keep question-aware notes (cited facts plus a
+short running summary) under a token budget, and persist the state so a reading can resume.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from archivist.backends.base import Message
+from archivist.retrieval.types import Citation, PackedContext
+
+# (messages) -> (text, tokens in, tokens out)
+Generate = Callable[[list[Message]], tuple[str, int, int]]
+_NOTE = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*(.+?)\s*((?:\[\d+\][\s,;.]*)+)\s*$")
+_LABEL = re.compile(r"\[(\d+)\]")
+
+
+@dataclass
+class Fact:
+    text: str
+    doc_id: int
+    ref: str = ""
+    date: str = ""
+    title: str = ""
+
+
+@dataclass
+class MemoryState:
+    question: str
+    facts: list[Fact] = field(default_factory=list)
+    summary: str = ""  # uncited lines the model kept: a running summary
+    position: int = 0  # documents read so far
+    total: int = 0
+    chunks: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "MemoryState":
+        data = json.loads(text)
+        data["facts"] = [Fact(**f) for f in data.get("facts", [])]
+        return cls(**data)
+
+
+class RollingMemory:
+    """Notes for one question, updated by the model from each chunk of documents."""
+
+    def __init__(self, generate: Generate, count_tokens: Callable[[str], int], question: str,
+                 budget_tokens: int, system: str, user: str, state: MemoryState | None = None,
+                 max_facts: int = 12):
+        self.generate, self.count_tokens = generate, count_tokens
+        self.budget, self.max_facts = budget_tokens, max_facts
+        self.system, self.user = system, user
+        self.state = state or MemoryState(question)
+
+    def render(self, first: int = 1) -> str:
+        """The notes, fact i labelled [first + i], then the running summary."""
+        lines = [f"[{first + i}] {f.text}" for i, f in enumerate(self.state.facts)]
+        return "\n".join(lines + ([self.state.summary] if self.state.summary else []))
+
+    def _labels(self, chunk: PackedContext) -> dict[int, Fact]:
+        """One label space: the chunk's [1..k], then the current facts as [k+1..]."""
+        out = {c.n: Fact("", c.doc_id, c.ref, c.date, c.title) for c in chunk.citations}
+        first = max(out, default=0) + 1
+        out.update({first + i: f for i, f in enumerate(self.state.facts)})
+        return out
+
+    def parse(self, text: str, labels: dict[int, Fact]) -> tuple[list[Fact], list[str]]:
+        """Cited lines become facts (source = first known label); the rest is summary."""
+        facts, summary = [], []
+        for line in text.splitlines():
+            m = _NOTE.match(line)
+            known = [int(n) for n in _LABEL.findall(m.group(2))] if m else []
+            known = [n for n in known if n in labels]
+            if m and known:
+                src = labels[known[0]]
+                facts.append(Fact(m.group(1).strip(" -"), src.doc_id, src.ref, src.date, src.title))
+            elif line.strip():
+                summary.append(line.strip())
+        return facts, summary
+
+    def merge(self, new: list[Fact], summary: list[str]) -> None:
+        """New facts first-class; earlier facts the model did not repeat stay until the budget
+        forces the oldest out (a weak model forgets to copy its notes)."""
+        seen = {f.text.lower() for f in new}
+        kept = [f for f in self.state.facts if f.text.lower() not in seen]
+        self.state.facts = (kept + new)[-self.max_facts:]
+        self.state.summary = " ".join(summary)[:600]
+        while self.state.facts and self.count_tokens(self.render()) > self.budget:
+            self.state.facts.pop(0)
+        while self.state.summary and self.count_tokens(self.render()) > self.budget:
+            self.state.summary = self.state.summary[: len(self.state.summary) // 2]
+
+    def update(self, chunk: PackedContext, fence: Callable[[str], str] = lambda t: t) -> None:
+        """Read one chunk: one model call, then parse, merge and trim the notes."""
+        labels = self._labels(chunk)
+        first = max((c.n for c in chunk.citations), default=0) + 1
+        messages = [Message("system", self.system.format(max_facts=self.max_facts)),
+                    Message("user", self.user.format(question=self.state.question,
+                                                     notes=fence(self.render(first)) or "(none yet)",
+                                                     context=fence(chunk.text)))]
+        text, t_in, t_out = self.generate(messages)
+        facts, summary = self.parse(text, labels)
+        self.merge(facts, summary)
+        self.state.chunks += 1
+        self.state.position += max(1, len(chunk.doc_ids))
+        self.state.tokens_in += t_in
+        self.state.tokens_out += t_out
+
+    def as_context(self) -> PackedContext:
+        """The notes as a packed context whose [n] labels cite the facts' documents."""
+        cites = [Citation(n=i + 1, doc_id=f.doc_id, ref=f.ref, title=f.title, date=f.date,
+                          start=0, end=0, quote=f.text) for i, f in enumerate(self.state.facts)]
+        return PackedContext(self.render(), cites, self.count_tokens(self.render()),
+                             doc_ids=[f.doc_id for f in self.state.facts])
+
+
+def load_state(conn, key: str) -> MemoryState | None:
+    row = conn.execute("SELECT state FROM memory_states WHERE key = ?", (key,)).fetchone()
+    return MemoryState.from_json(row[0]) if row and row[0] else None
+
+
+def save_state(conn, key: str, state: MemoryState) -> None:
+    """Upsert the state so an interrupted reading resumes at state.position."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    conn.execute(
+        "INSERT INTO memory_states (key, question, state, position, total, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
+        "position = excluded.position, total = excluded.total, updated_at = excluded.updated_at",
+        (key, state.question, state.to_json(), state.position, state.total, now))
+    conn.commit()
