@@ -99,5 +99,70 @@ def stats(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     run(body)
 
 
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: mbox(.gz), maildir, "
+                                                        "eml, csv/tsv, jsonl, txt/md, pdf."),
+           text_field: Optional[str] = typer.Option(None, "--text-field",
+                                                    help="Record field holding the text."),
+           no_embed: bool = typer.Option(False, "--no-embed", help="Store only; do not embed."),
+           db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Read, deduplicate and store documents, rebuild threads, then embed (unless --no-embed)."""
+    def body():
+        from archivist.corpus.ingest import ingest_paths
+        from archivist.errors import InputError
+        cfg = settings(db)
+        with open_store(cfg) as store:
+            summary = ingest_paths(store, paths, text_field=text_field, progress=True)
+            if summary.read == 0 and summary.skipped == 0:
+                raise InputError(f"nothing could be read from {', '.join(map(str, paths))} "
+                                 f"({summary.rejected} rejected; see the warnings above)")
+            emit(summary.to_dict(), as_json)
+            if not no_embed:
+                embed_store(store, cfg)
+    run(body)
+
+
+def embed_store(store, cfg: Settings) -> None:
+    """Embed new chunks when the retrieval indexer is installed; skip with a note otherwise."""
+    import importlib.util
+    if importlib.util.find_spec("archivist.retrieval.indexer") is None:
+        err.print("note: embedding skipped (archivist.retrieval.indexer is not available)")
+        return
+    from archivist.retrieval.indexer import index_store
+    index_store(store, cfg, progress=True)
+
+
+@app.command()
+def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist threads`)."),
+         db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """One document: text, metadata, participants, its thread and every location."""
+    def body():
+        from archivist.corpus.views import render_document, show_document
+        with open_store(settings(db), create=False) as store:
+            doc = show_document(store, doc_id)
+            if as_json:
+                emit(doc, True)
+            else:
+                out.print(render_document(doc), markup=False)
+    run(body)
+
+
+@app.command()
+def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many threads."),
+            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """The largest email threads: id, size, dates, subject."""
+    def body():
+        from archivist.corpus.views import list_threads
+        with open_store(settings(db), create=False) as store:
+            for row in list_threads(store, limit):
+                if as_json:
+                    emit(row, True)
+                else:
+                    out.print(f"{row['id']:>7}  {row['n_docs']:>4}  {(row['first_date'] or '')[:10]}"
+                              f"..{(row['last_date'] or '')[:10]}  {row['subject'] or ''}",
+                              markup=False)
+    run(body)
+
+
 if __name__ == "__main__":
     app()

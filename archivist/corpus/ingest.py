@@ -73,8 +73,9 @@ def source_units(path: Path) -> list[Path]:
     if not path.is_dir() or detect_kind(path) == "maildir":
         return [path]
     units: list[Path] = []
+    from archivist.corpus.maildir import is_noise
     for child in sorted(path.iterdir()):
-        if not child.name.startswith("."):
+        if not is_noise(child):
             units.extend(source_units(child))
     return units
 
@@ -193,7 +194,7 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
     from archivist.corpus.threads import rebuild_threads
     start = time.perf_counter()
     summary = IngestSummary()
-    units = [(u, *fingerprint(u)) for p in paths for u in source_units(Path(p).resolve())]
+    units = [(u, *fingerprint(u)) for p in paths for u in source_units(Path(os.path.abspath(p)))]
     todo = [(u, size, mtime) for u, size, mtime in units if not is_done(store, u, size, mtime)]
     summary.skipped = len(units) - len(todo)
     with IngestProgress(sum(s for _, s, _ in todo), len(todo), summary, enabled=progress) as bar:

@@ -62,3 +62,25 @@ def thread_sizes(store) -> dict[str, int]:
                else "11-50" if n <= 50 else ">50")
         buckets[key] += 1
     return buckets
+
+
+def render_document(doc: dict) -> str:
+    """A readable rendering of show_document's result for the terminal."""
+    people = ", ".join(f"{p['role']}: {p['name'] or ''} <{p['address']}>".replace(" <>", "")
+                       for p in doc["participants"][:12])
+    lines = [f"#{doc['id']} {doc['kind']}  {doc.get('title') or ''}",
+             f"date: {doc.get('date') or doc.get('date_raw') or '-'}"]
+    if people:
+        lines.append(people + (" ..." if len(doc["participants"]) > 12 else ""))
+    lines += [f"{key}: {value}" for key, value in (doc.get("meta") or {}).items()]
+    lines += ["", doc.get("body") or ""]
+    if doc.get("quoted"):
+        lines += ["", "[quoted]", doc["quoted"][:2000]]
+    thread = doc.get("thread")
+    if thread:
+        lines += ["", f"thread {thread['id']} ({thread['n_docs']} messages):"]
+        lines += [f"  {'*' if m['id'] == doc['id'] else ' '} {m['thread_pos']:>3} #{m['id']} "
+                  f"{(m['date'] or '')[:16]} {m['sender'] or ''}: {m['title'] or ''}"
+                  for m in thread["members"]]
+    lines += ["", "locations:"] + [f"  {loc['path']} @ {loc['position']}" for loc in doc["locations"]]
+    return "\n".join(lines)
