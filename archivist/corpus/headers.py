@@ -1,0 +1,152 @@
+"""Email header normalisation: RFC 2047 decoding, addresses, dates to UTC, subjects, message ids.
+
+Works on compat32 header strings (undecoded bytes arrive as surrogate escapes), which is
+several times faster than email.policy.default on large archives.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from email.header import decode_header, make_header
+from email.utils import getaddresses, parsedate_tz
+
+from archivist.corpus.document import Address
+
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?")
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|antw|rif|r)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*|\[[^\]]{0,40}\]\s*)",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+# A bare 'local@domain' token needs no full RFC 5322 parse (the slow part of reading big To: lists).
+_SIMPLE_ADDR = re.compile(r"[^\s,\"<>()@;:\[\]]+@[^\s,\"<>()@;:\[\]]+")
+_MSGID = re.compile(r"<[^<>\s]+>")
+# Years outside this window are placeholders in real archives (Enron has year 0001 and 0002).
+_MIN_YEAR, _MAX_YEAR = 1980, 2100
+
+
+def unsurrogate(value: str) -> str:
+    """Turn compat32's surrogate-escaped raw bytes back into text (UTF-8, else cp1252)."""
+    if value.isascii() or not _SURROGATE.search(value):
+        return value
+    raw = value.encode("ascii", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def decode_value(value: object) -> str:
+    """A header value as clean one-line text, with RFC 2047 encoded words decoded."""
+    if value is None:
+        return ""
+    text = unsurrogate(str(value))
+    if _ENCODED_WORD.search(text):
+        try:
+            text = str(make_header(decode_header(text)))
+        except (LookupError, UnicodeError, ValueError, AssertionError):
+            pass  # unknown charset or broken encoded word: keep the raw text, never fail
+    return _SPACES.sub(" ", text.replace("\x00", "")).strip()
+
+
+def parse_addresses(value: str) -> list[Address]:
+    """Parse an address-list header into Address(name, lower-cased address) pairs."""
+    if not value:
+        return []
+    if '"' in value:
+        pairs = getaddresses([value])  # quoted names may hold commas: needs the real parser
+    else:
+        pairs = []
+        for token in value.split(","):
+            token = token.strip()
+            if _SIMPLE_ADDR.fullmatch(token):
+                pairs.append(("", token))
+            elif token:
+                pairs.extend(getaddresses([token]))
+    return [a for a in (_address(name, addr) for name, addr in pairs) if a]
+
+
+def _address(name: str, addr: str) -> Address | None:
+    name, addr = name.strip().strip("'\""), addr.strip().strip("'\"").lower()
+    if not addr and not name:
+        return None
+    if addr and "@" not in addr and not name and " " in addr:
+        return Address(name=addr, address="")
+    return Address(name=name, address=addr)
+
+
+def split_x_names(value: str) -> list[str]:
+    """Names from an Enron X-From/X-To header ('Last, First <\u002fO=ENRON/...>, ...')."""
+    if not value:
+        return []
+    if "<" in value:
+        parts = re.split(r">\s*,\s*", value)
+        names = [re.sub(r"<[^>]*>?", "", p).strip().strip("'\"") for p in parts]
+    else:
+        names = [p.strip().strip("'\"") for p in value.split(",")]
+    return [n for n in names if n]
+
+
+def merge_names(addresses: list[Address], x_value: str) -> list[Address]:
+    """Give nameless addresses the display names of the matching X- header, when they line up."""
+    if not addresses or all(a.name for a in addresses):
+        return addresses
+    names = split_x_names(x_value)
+    if len(names) != len(addresses):
+        return addresses
+    return [a if a.name else Address(name=_clean_x_name(n), address=a.address)
+            for a, n in zip(addresses, names)]
+
+
+def _clean_x_name(name: str) -> str:
+    # An X- entry that is itself just the address adds no name.
+    return "" if "@" in name and " " not in name else name
+
+
+def parse_date(value: str) -> tuple[datetime | None, bool]:
+    """(UTC datetime, ok). ok is False when a date was given but cannot be trusted."""
+    if not value:
+        return None, True
+    try:
+        parts = parsedate_tz(value)
+    except (TypeError, ValueError, IndexError):
+        parts = None
+    if not parts or not _MIN_YEAR <= _raw_year(value, parts[0]) <= _MAX_YEAR:
+        return None, False
+    try:
+        offset = parts[9] or 0
+        local = datetime(*parts[:6])
+        return (local - timedelta(seconds=offset)).replace(tzinfo=timezone.utc), True
+    except (ValueError, OverflowError, TypeError):
+        return None, False
+
+
+def _raw_year(value: str, parsed_year: int) -> int:
+    # parsedate_tz maps '0001' to 2001; look at the literal year so placeholders are caught.
+    match = re.search(r"\b(\d{4})\b", value)
+    return int(match.group(1)) if match else parsed_year
+
+
+def normalise_subject(subject: str) -> str:
+    """Strip any number of reply/forward prefixes and list tags; lower-case; squeeze spaces."""
+    text = subject or ""
+    while True:
+        stripped = _SUBJECT_PREFIX.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def parse_msgid(value: str) -> str:
+    """The first <id> in a header, or the stripped value when it has no angle brackets."""
+    if not value:
+        return ""
+    match = _MSGID.search(value)
+    return match.group(0) if match else value.strip()
+
+
+def parse_references(value: str) -> list[str]:
+    """Every <id> in a References header, in order."""
+    return _MSGID.findall(value or "")
