@@ -194,7 +194,9 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
     from archivist.corpus.threads import rebuild_threads
     start = time.perf_counter()
     summary = IngestSummary()
-    units = [(u, *fingerprint(u)) for p in paths for u in source_units(Path(os.path.abspath(p)))]
+    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm)
+    units = [(u, *fingerprint(u)) for p in paths for u in source_units(Path(os.path.abspath(p)))
+             if not str(u).startswith(own)]
     todo = [(u, size, mtime) for u, size, mtime in units if not is_done(store, u, size, mtime)]
     summary.skipped = len(units) - len(todo)
     with IngestProgress(sum(s for _, s, _ in todo), len(todo), summary, enabled=progress) as bar:
