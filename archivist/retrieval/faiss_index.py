@@ -1,0 +1,144 @@
+"""The FAISS cache over the SQLite vectors: exact below a threshold, IVF or HNSW above it.
+
+Written atomically next to the database (`<db>.faiss`); rebuilt whenever missing or stale (model,
+dimension, row count or id checksum differ from the vectors table, recorded in index_meta).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from archivist.retrieval.vectors import fingerprint, load_vectors
+
+faiss.cvar.distance_compute_blas_threshold = 4  # batched queries use BLAS sooner (much faster)
+META_KEY = "faiss"
+
+
+@dataclass
+class VectorIndex:
+    index: object
+    kind: str
+    meta: dict
+
+    @property
+    def ntotal(self) -> int:
+        return int(self.index.ntotal)
+
+
+def index_path(store) -> Path:
+    return Path(str(store.path) + ".faiss")
+
+
+def choose_kind(n: int, settings) -> str:
+    kind = getattr(settings, "index_kind", "auto")
+    if kind == "auto":
+        return "flat" if n < getattr(settings, "index_exact_below", 200_000) else "ivf"
+    return kind
+
+
+def build_index(ids: np.ndarray, mat: np.ndarray, kind: str, dim: int) -> object:
+    """A FAISS inner-product index over `mat` whose ids are chunk ids."""
+    if kind == "ivf" and len(ids) >= 1000:
+        nlist = int(min(4096, max(16, math.sqrt(len(ids)))))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(0)
+        sample = mat[rng.choice(len(mat), min(len(mat), 48 * nlist), replace=False)]
+        index.train(sample)
+        index.nprobe = 16
+        index.add_with_ids(mat, ids)
+        return index
+    if kind == "hnsw":
+        inner = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = 80
+        inner.hnsw.efSearch = 64
+    else:
+        inner = faiss.IndexFlatIP(dim)
+    index = faiss.IndexIDMap2(inner)
+    if len(ids):
+        index.add_with_ids(mat, ids)
+    return index
+
+
+def write_atomic(index: object, path: Path) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    faiss.write_index(index, str(tmp))
+    os.replace(tmp, path)
+
+
+def read_meta(store) -> dict:
+    raw = store.scalar("SELECT value FROM index_meta WHERE key = ?", (META_KEY,))
+    return json.loads(raw) if raw else {}
+
+
+def write_meta(store, meta: dict) -> None:
+    with store.conn:
+        store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, ?)",
+                           (META_KEY, json.dumps(meta)))
+
+
+def rebuild(store, settings, model: str) -> VectorIndex:
+    """Build the index from SQLite, write it atomically, record its fingerprint."""
+    t0 = time.perf_counter()
+    ids, mat = load_vectors(store, model)
+    fp = fingerprint(store, model)
+    dim = mat.shape[1] if len(ids) else fp["dim"] or 1
+    kind = choose_kind(len(ids), settings)
+    index = build_index(ids, np.ascontiguousarray(mat, dtype=np.float32), kind, dim)
+    write_atomic(index, index_path(store))
+    meta = {**fp, "kind": kind, "built_seconds": round(time.perf_counter() - t0, 3)}
+    write_meta(store, meta)
+    return VectorIndex(index, kind, meta)
+
+
+_LOADED: dict[str, tuple[float, VectorIndex]] = {}
+
+
+def is_current(store, model: str, meta: dict | None = None) -> bool:
+    meta = read_meta(store) if meta is None else meta
+    fp = fingerprint(store, model)
+    return index_path(store).exists() and all(meta.get(k) == v for k, v in fp.items())
+
+
+def ensure_index(store, settings, model: str) -> VectorIndex:
+    """The current index for `model`: from this process's cache, the file, or rebuilt."""
+    path, key = index_path(store), str(index_path(store))
+    meta = read_meta(store)
+    if not is_current(store, model, meta):
+        _LOADED.pop(key, None)
+        vi = rebuild(store, settings, model)
+    else:
+        mtime = path.stat().st_mtime
+        cached = _LOADED.get(key)
+        if cached and cached[0] == mtime and cached[1].meta == meta:
+            return cached[1]
+        index = faiss.read_index(str(path))
+        if index.ntotal != meta.get("rows"):
+            vi = rebuild(store, settings, model)
+        else:
+            vi = VectorIndex(index, meta.get("kind", "flat"), meta)
+    _LOADED[key] = (path.stat().st_mtime, vi)
+    return vi
+
+
+def search_index(vi: VectorIndex, queries: np.ndarray, k: int,
+                 allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, chunk ids) of the top k per query; `allowed` restricts the ids searched."""
+    k = max(1, min(k, vi.ntotal))
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    if allowed is None:
+        return vi.index.search(queries, k)
+    sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+    if vi.kind == "ivf":
+        params = faiss.SearchParametersIVF(sel=sel, nprobe=vi.index.nprobe)
+    elif vi.kind == "hnsw":
+        params = faiss.SearchParametersHNSW(sel=sel, efSearch=64)
+    else:
+        params = faiss.SearchParameters(sel=sel)
+    return vi.index.search(queries, k, params=params)

@@ -1,0 +1,115 @@
+"""Dense, BM25 and hybrid (reciprocal-rank fusion) search with filters applied inside both searches.
+
+Chunks are ranked per method, collapsed to documents (best chunk first), then fused by RRF at the
+document level, so one document never takes several of the k slots.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from archivist.errors import QueryError
+from archivist.retrieval.faiss_index import ensure_index, search_index
+from archivist.retrieval.filters import allowed_chunk_ids
+from archivist.retrieval.fts import bm25_search
+from archivist.retrieval.types import Filters, Hit
+from archivist.retrieval.vectors import load_vectors
+
+MODES = ("hybrid", "dense", "bm25")
+EXACT_FILTERED_BELOW = 20_000  # filtered sets this small are searched exactly from SQLite
+RRF_K = 60
+
+
+def dense_search(store, settings, query: str, n: int,
+                 filters: Filters | None = None) -> list[tuple[int, float]]:
+    """(chunk id, cosine) of the best `n` chunks that pass `filters`."""
+    from archivist.backends.embedders import load_embedder
+    embedder = load_embedder(settings)
+    vi = ensure_index(store, settings, embedder.name)
+    if vi.ntotal == 0:
+        return []
+    q = embedder.embed([query])
+    if filters is None or filters.is_empty():
+        scores, ids = search_index(vi, q, n)
+    else:
+        allowed = np.asarray(allowed_chunk_ids(store, filters), dtype=np.int64)
+        if not len(allowed):
+            return []
+        if vi.kind != "flat" and len(allowed) < EXACT_FILTERED_BELOW:
+            return _exact(store, embedder.name, q[0], allowed, n)
+        scores, ids = search_index(vi, q, n, allowed)
+    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+def _exact(store, model: str, q: np.ndarray, allowed: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """Brute force over the allowed vectors (an approximate index can miss a small filtered set)."""
+    ids, mat = load_vectors(store, model, allowed.tolist())
+    if not len(ids):
+        return []
+    scores = mat @ q
+    top = np.argsort(-scores)[:n]
+    return [(int(ids[i]), float(scores[i])) for i in top]
+
+
+def _by_doc(ranked: list[tuple[int, float]], chunk_doc: dict[int, int]) -> dict[int, tuple]:
+    """doc id -> (rank, best chunk id, score), ranks counted over documents, best first."""
+    out: dict[int, tuple] = {}
+    for cid, score in ranked:
+        doc = chunk_doc.get(cid)
+        if doc is not None and doc not in out:
+            out[doc] = (len(out) + 1, cid, score)
+    return out
+
+
+def _chunk_rows(store, ids: set[int]) -> dict[int, dict]:
+    rows = store.query("SELECT id, doc_id, text, start, end FROM chunks WHERE id IN "
+                       "(SELECT value FROM json_each(?))", (json.dumps(sorted(ids)),))
+    return {r["id"]: r for r in rows}
+
+
+def fuse(dense: dict[int, tuple], bm25: dict[int, tuple], mode: str, rrf_k: float,
+         weights: tuple[float, float] = (1.0, 1.0)) -> list[tuple[int, float]]:
+    """(doc id, score) best first: raw score for one method, RRF for hybrid."""
+    if mode == "dense":
+        return sorted(((d, v[2]) for d, v in dense.items()), key=lambda x: -x[1])
+    if mode == "bm25":
+        return sorted(((d, v[2]) for d, v in bm25.items()), key=lambda x: -x[1])
+    scores: dict[int, float] = {}
+    for (table, weight) in ((dense, weights[0]), (bm25, weights[1])):
+        for doc, (rank, _, _) in table.items():
+            scores[doc] = scores.get(doc, 0.0) + weight / (rrf_k + rank)
+    return sorted(scores.items(), key=lambda x: (-x[1], min(
+        dense.get(x[0], (1e9,))[0], bm25.get(x[0], (1e9,))[0])))
+
+
+def search(store, settings, query: str, k: int = 8, filters: Filters | None = None,
+           mode: str = "hybrid") -> list[Hit]:
+    """The k best documents for `query` (best chunk's text and span), filters applied inside."""
+    if mode not in MODES:
+        raise QueryError(f"search mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if not query.strip():
+        return []
+    extra = getattr(settings, "extra", {}) or {}
+    n = max(50, 5 * k)
+    dense_ranked = dense_search(store, settings, query, n, filters) if mode != "bm25" else []
+    bm25_ranked = bm25_search(store, query, n, filters) if mode != "dense" else []
+    rows = _chunk_rows(store, {c for c, _ in dense_ranked} | {c for c, _ in bm25_ranked})
+    chunk_doc = {cid: r["doc_id"] for cid, r in rows.items()}
+    dense, bm25 = _by_doc(dense_ranked, chunk_doc), _by_doc(bm25_ranked, chunk_doc)
+    weights = (float(extra.get("dense_weight", 1.0)), float(extra.get("bm25_weight", 1.0)))
+    fused = fuse(dense, bm25, mode, float(extra.get("rrf_k", RRF_K)), weights)[:k]
+    by_doc_chunks: dict[int, list[int]] = {}
+    for cid, _ in dense_ranked + bm25_ranked:
+        if cid in chunk_doc and cid not in by_doc_chunks.setdefault(chunk_doc[cid], []):
+            by_doc_chunks[chunk_doc[cid]].append(cid)
+    hits = []
+    for doc, score in fused:
+        d, b = dense.get(doc), bm25.get(doc)
+        best = min((x for x in (d, b) if x), key=lambda x: x[0])[1]
+        row = rows[best]
+        hits.append(Hit(doc_id=doc, chunk_id=best, score=float(score), text=row["text"],
+                        start=row["start"] or 0, end=row["end"] or 0,
+                        dense_rank=d[0] if d else None, bm25_rank=b[0] if b else None,
+                        chunk_ids=by_doc_chunks.get(doc, [best])))
+    return hits

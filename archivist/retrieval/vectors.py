@@ -1,0 +1,70 @@
+"""Chunk vectors in SQLite (float32 blobs): the record the FAISS cache is rebuilt from."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+
+def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
+    """(chunk id, content hash, text to embed) of chunks with no vector from `model` for their text."""
+    rows = store.conn.execute(
+        "SELECT c.id, c.content_hash, c.header, c.text FROM chunks c "
+        "LEFT JOIN vectors v ON v.chunk_id = c.id "
+        "WHERE v.chunk_id IS NULL OR v.model != ? OR v.content_hash != c.content_hash", (model,))
+    return [(cid, h, f"{head}\n{text}" if head else text) for cid, h, head, text in rows]
+
+
+def known_vectors(store, model: str, hashes: list[str]) -> dict[str, bytes]:
+    """Existing vectors for identical chunk text (duplicates, re-chunking) keyed by content hash."""
+    if not hashes:
+        return {}
+    rows = store.conn.execute(
+        "SELECT content_hash, vec FROM vectors WHERE model = ? AND content_hash IN "
+        "(SELECT value FROM json_each(?))", (model, json.dumps(hashes)))
+    return {h: v for h, v in rows}
+
+
+def save_vectors(store, ids: list[int], hashes: list[str], model: str,
+                 vecs: np.ndarray | list[bytes]) -> None:
+    blobs = [v if isinstance(v, bytes) else np.asarray(v, dtype=np.float32).tobytes() for v in vecs]
+    dim = len(blobs[0]) // 4 if blobs else 0
+    with store.conn:
+        store.conn.executemany(
+            "INSERT OR REPLACE INTO vectors (chunk_id, model, dim, vec, content_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(i, model, dim, b, h) for i, h, b in zip(ids, hashes, blobs)])
+
+
+def load_vectors(store, model: str, ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(chunk ids int64, vectors float32 (n, dim)) of `model`, all or only `ids`."""
+    if ids is None:
+        rows = store.conn.execute(
+            "SELECT chunk_id, vec FROM vectors WHERE model = ? ORDER BY chunk_id", (model,))
+    else:
+        rows = store.conn.execute(
+            "SELECT chunk_id, vec FROM vectors WHERE model = ? AND chunk_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY chunk_id", (model, json.dumps(list(ids))))
+    rows = rows.fetchall()
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+    out_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+    return out_ids, mat
+
+
+def fingerprint(store, model: str) -> dict:
+    """What a FAISS file must match to be current: model, dim, row count and an id checksum."""
+    n, dim, total, top = store.conn.execute(
+        "SELECT count(*), max(dim), total(chunk_id), max(chunk_id) FROM vectors WHERE model = ?",
+        (model,)).fetchone()
+    return {"model": model, "dim": int(dim or 0), "rows": int(n), "id_sum": int(total or 0),
+            "max_id": int(top or 0)}
+
+
+def drop_orphans(store) -> int:
+    """Remove vectors whose chunk is gone."""
+    with store.conn:
+        cur = store.conn.execute(
+            "DELETE FROM vectors WHERE chunk_id NOT IN (SELECT id FROM chunks)")
+    return cur.rowcount
