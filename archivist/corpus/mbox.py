@@ -56,7 +56,7 @@ def split_mbox(path: Path) -> Iterator[RawMessage]:
     splitter = _Splitter()
     try:
         with open_binary(path) as stream:
-            while chunk := stream.read(CHUNK_BYTES):
+            while chunk := stream.read1(CHUNK_BYTES):  # read1: a truncated gzip still gives its data
                 yield from splitter.feed(chunk)
     except (EOFError, OSError, zlib.error) as exc:  # truncated/corrupt gzip or a read error
         yield from splitter.finish(truncated=True)

@@ -15,7 +15,9 @@ from archivist.corpus.maildir import is_noise, maildir_place
 from archivist.corpus.mbox import mailbox_name, read_mbox
 from archivist.corpus.pdfs import read_pdf
 from archivist.corpus.records import read_delimited, read_jsonl
-from archivist.corpus.sniff import detect_kind, inner_suffix, is_binary, open_binary, read_sample
+from archivist.corpus.sniff import (
+    detect_kind, gzip_problem, inner_suffix, is_binary, open_binary, read_sample,
+)
 from archivist.corpus.texts import read_text
 
 __all__ = ["read_path", "detect_kind", "read_file", "mailbox_name"]
@@ -128,7 +130,7 @@ def _unknown_reason(path: Path) -> str:
     sample = read_sample(path, 4096)
     ext = inner_suffix(path) or "(none)"
     if not sample.strip():
-        return "empty file (only whitespace)" if sample else "empty or undecompressable file"
+        return gzip_problem(path) or ("empty file (only whitespace)" if sample else "empty file")
     if ext == ".pdf":
         return "named .pdf but has no %PDF header"
     if is_binary(sample):

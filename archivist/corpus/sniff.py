@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import re
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,12 +32,32 @@ def open_binary(path: Path) -> BinaryIO:
 
 
 def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
-    """The first `size` bytes of the (decompressed) content; b'' when the file cannot be read."""
+    """The first `size` bytes of the (decompressed) content; as much as could be read when the file
+    is truncated or corrupt (b'' when nothing could)."""
+    data = b""
     try:
         with open_binary(path) as stream:
-            return stream.read(size)
-    except (OSError, EOFError):
-        return b""
+            while len(data) < size:
+                piece = stream.read1(size - len(data))
+                if not piece:
+                    break
+                data += piece
+    except (OSError, EOFError, zlib.error):
+        pass
+    return data
+
+
+def gzip_problem(path: Path) -> str:
+    """Why a gzip file cannot be read to the end ('' when it can, or is not gzip)."""
+    try:
+        with open_binary(path) as stream:
+            if not isinstance(stream, gzip.GzipFile):
+                return ""
+            while stream.read1(1 << 20):
+                pass
+    except (OSError, EOFError, zlib.error) as exc:
+        return f"corrupt or truncated gzip: {type(exc).__name__}: {exc}"
+    return ""
 
 
 def inner_suffix(path: Path) -> str:
