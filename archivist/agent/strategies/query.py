@@ -4,6 +4,8 @@ The question's slots become a StructuredQuery (never SQL text); the answer cites
 """
 from __future__ import annotations
 
+import re
+
 from archivist.agent.analyse import Analysis
 from archivist.agent.citing import cite_docs
 from archivist.agent.querying import Condition, StructuredQuery, day_range, run_query
@@ -20,6 +22,15 @@ def _base(scope: Scope) -> list[Condition]:
     return [c for c in scope.conditions if c.field != "date"]
 
 
+def subject_variants(subject: str) -> list[Condition]:
+    """Ways a subject can match, most exact first: the literal title, the normalised subject,
+    and the normalised subject without mailing-list tags such as '[smu-betas]'."""
+    norm = norm_subject(subject)
+    untagged = norm_subject(re.sub(r"\[[^\]]*\]\s*", "", norm))
+    out = [Condition("title", "=", " ".join(subject.split()).lower()), Condition("subject", "=", norm)]
+    return out + ([Condition("subject", "=", untagged)] if untagged != norm else [])
+
+
 def build_query(analysis: Analysis, scope: Scope, calendar: str = "local") -> StructuredQuery | None:
     """The structured query a question asks for, or None when it is not a metadata question."""
     intent = analysis.intent
@@ -30,7 +41,7 @@ def build_query(analysis: Analysis, scope: Scope, calendar: str = "local") -> St
         where.append(Condition("date", "between", (analysis.after or "0000", analysis.before or "9999")))
     if intent == "who_sent":
         where = [c for c in where if c.field not in ("sender", "sender_name")]
-        where.append(Condition("subject", "=", norm_subject(analysis.subject)))
+        where.append(subject_variants(analysis.subject)[0])
         return StructuredQuery("list", where, calendar="either" if analysis.day else calendar)
     if analysis.topic:
         where.append(Condition("title", "like", f"%{analysis.topic.lower()}%"))
@@ -110,6 +121,12 @@ def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, sco
         return Attempt("query", missing=True, handover="rag",
                        note="not a metadata question: no structured query can express it")
     text, ids, n = answer_query(ctx.store, q, analysis.intent or "")
+    if n == 0 and analysis.intent == "who_sent":  # looser subject matches, in order
+        for alt in subject_variants(analysis.subject)[1:]:
+            q.where[-1] = alt
+            text, ids, n = answer_query(ctx.store, q, "who_sent")
+            if n:
+                break
     empty_lookup = n == 0 and analysis.intent in ("who_sent", "list")
     return Attempt("query", answer=text, citations=cite_docs(ctx.store, ids),
                    missing=empty_lookup, handover="rag" if empty_lookup else None,
