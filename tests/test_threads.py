@@ -105,3 +105,16 @@ def test_quote_parsing_helpers():
     assert surname_of("Enron Announcements/Corp/Enron@ENRON on behalf of Ken Lay") == "announcements"
     assert surname_of("jeff.dasovich@enron.com") == "dasovich"
     assert parse_sent("Mon 10/15/2001 9:15 PM") == datetime(2001, 10, 15, 21, 15)
+
+
+def test_reply_with_a_new_subject_joins_the_message_it_quotes(store):
+    quoted = ("-----Original Message-----\nFrom: Lee, Ann\nTo: Ray, Bob\n"
+              "Sent: Tuesday, May 01, 2001 09:00 AM\nSubject: Q2 numbers\n\nold text")
+    docs = [
+        mail("Q2 numbers", "ann.lee@enron.com", ["bob.ray@enron.com"], 0, body="q1"),
+        mail("Q2 numbers", "cy.dow@enron.com", ["dee.sun@enron.com"], 1, body="q2"),
+        mail("Numbers look wrong", "bob.ray@enron.com", ["cy.dow@enron.com"], 6, body="q3",
+             quoted=quoted),
+    ]
+    ingest_documents(store, docs)
+    assert thread_of(store, "q3") == thread_of(store, "q1") != thread_of(store, "q2")

@@ -210,7 +210,10 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
             store.conn.rollback()
             raise
         bar.status("threads")
-        summary.threads = rebuild_threads(store) if todo else store.scalar("SELECT count(*) FROM threads")
+        # emails without a thread: new ones, or a run stopped before its rebuild finished
+        unthreaded = store.scalar("SELECT 1 FROM documents WHERE kind = 'email' AND thread_id IS NULL")
+        summary.threads = (rebuild_threads(store) if todo or unthreaded
+                           else store.scalar("SELECT count(*) FROM threads"))
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     summary.seconds = round(time.perf_counter() - start, 3)
     summary.msgs_per_s = round(summary.read / summary.seconds, 1) if summary.seconds else 0.0

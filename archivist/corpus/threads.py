@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 QUOTE_WINDOW = timedelta(days=90)  # a quoted header naming the parent's sender and date
 OVERLAP_WINDOW = timedelta(days=14)  # only a shared participant: replies come within days
@@ -20,11 +22,13 @@ SENT_SLACK = timedelta(hours=26)  # quoted "Sent:" is local time, the stored dat
 _REPLY = re.compile(r"^\s*(re|fw|fwd|aw|sv|wg)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 _QUOTE_HEAD = re.compile(
     r"-{3,}\s*Original Message\s*-{3,}\s*\n\s*From:\s*(?P<sender>[^\n]*)\n"
-    r"(?:\s*Sent:\s*(?P<sent>[^\n]*)\n)?(?P<rest>(?:[^\n]*\n){0,12})", re.IGNORECASE)
+    r"(?P<rest>(?:[^\n]*(?:\n|$)){0,12})", re.IGNORECASE)
 _QUOTE_SUBJECT = re.compile(r"(?m)^\s*Subject:\s*(.*)$")
+_QUOTE_SENT = re.compile(r"(?m)^\s*(?:Sent|Date):\s*(.*)$")
 _TOKEN = re.compile(r"[a-z]{2,}")
 _SENT_FORMATS = ("%A, %B %d, %Y %I:%M %p", "%a %m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M %p",
-                 "%A, %B %d, %Y %H:%M", "%a, %d %b %Y %H:%M:%S")
+                 "%A, %B %d, %Y %H:%M", "%d %B %Y %H:%M", "%a %b %d %H:%M:%S %Y",
+                 "%A, %B %d, %Y %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p")
 
 
 @dataclass
@@ -66,7 +70,10 @@ def parse_sent(value: str) -> datetime | None:
             return datetime.strptime(value, fmt)
         except ValueError:
             continue
-    return None
+    try:  # RFC 2822 dates, as in forwarded Internet mail
+        return parsedate_to_datetime(value).replace(tzinfo=None)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def surname_of(sender: str) -> str:
@@ -87,7 +94,8 @@ def quoted_header(text: str) -> QuotedHeader | None:
         return None
     from archivist.corpus.dedup import normalise_subject
     subject = _QUOTE_SUBJECT.search(match.group("rest"))
-    return QuotedHeader(surname_of(match.group("sender")), parse_sent(match.group("sent") or ""),
+    sent = _QUOTE_SENT.search(match.group("rest"))
+    return QuotedHeader(surname_of(match.group("sender")), parse_sent(sent.group(1) if sent else ""),
                         normalise_subject(subject.group(1)) if subject else "")
 
 
@@ -145,14 +153,23 @@ def close(a: datetime | None, b: datetime | None, window: timedelta) -> bool:
     return a is not None and b is not None and abs(a - b) <= window
 
 
+def find_quoted(mail: Mail, quote: QuotedHeader | None, earlier: list[Mail]) -> Mail | None:
+    """The earlier message whose sender and date the reply's quoted header names."""
+    if not (quote and quote.surname):
+        return None
+    for cand in reversed(earlier):
+        if quote.surname in cand.sender_tokens and (
+                close(quote.sent, cand.date, SENT_SLACK) if quote.sent
+                else close(mail.date, cand.date, QUOTE_WINDOW)):
+            return cand
+    return None
+
+
 def find_parent(mail: Mail, quote: QuotedHeader | None, earlier: list[Mail]) -> Mail | None:
     """The message this reply answers or forwards among earlier same-subject messages."""
-    if quote and quote.surname:
-        for cand in reversed(earlier):
-            if quote.surname in cand.sender_tokens and (
-                    close(quote.sent, cand.date, SENT_SLACK) if quote.sent
-                    else close(mail.date, cand.date, QUOTE_WINDOW)):
-                return cand
+    parent = find_quoted(mail, quote, earlier)
+    if parent is not None:
+        return parent
     for cand in reversed(earlier):
         if not close(mail.date, cand.date, OVERLAP_WINDOW):
             break
@@ -180,6 +197,23 @@ def link_by_subject(mails: dict[int, Mail], quotes: dict[int, QuotedHeader], uf:
             if quote and quote.surname and quote.sent:  # replies to one absent original
                 key = (quote.surname, quote.sent)
                 uf.union(mail.id, seen_quote.setdefault(key, mail.id))
+    link_renamed(groups, quotes, uf)
+
+
+def link_renamed(groups: dict[str, list[Mail]], quotes: dict[int, QuotedHeader],
+                 uf: UnionFind) -> None:
+    """A reply that changed the subject joins the message its quoted header names."""
+    dates = {subject: [m.date for m in group] for subject, group in groups.items()}
+    for subject, group in groups.items():
+        for mail in group:
+            quote = quotes.get(mail.id)
+            if not (quote and quote.sent and quote.subject and quote.subject != subject):
+                continue
+            others = groups.get(quote.subject, [])
+            earlier = others[:bisect_right(dates.get(quote.subject, []), mail.date)]
+            parent = find_quoted(mail, quote, earlier)
+            if parent is not None:
+                uf.union(mail.id, parent.id)
 
 
 def link_by_headers(mails: dict[int, Mail], by_msgid: dict[str, int], uf: UnionFind) -> None:
