@@ -23,7 +23,7 @@ def is_noise(path: Path) -> bool:
 
 def maildir_place(path: Path, walk_root: Path | None = None) -> MaildirPlace | None:
     """Where a message file sits inside a maildir, or None when it is not inside one."""
-    return _enron_place(path) or _standard_place(path) or _walk_place(path, walk_root)
+    return _standard_place(path) or _enron_place(path) or _walk_place(path, walk_root)
 
 
 def _enron_place(path: Path) -> MaildirPlace | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import binascii
 import io
+import re
 from dataclasses import dataclass, field
 from email.message import Message
 
@@ -10,6 +11,7 @@ from archivist.corpus.document import Attachment
 from archivist.corpus.headers import decode_value
 from archivist.corpus.textcodec import clean_text, decode_bytes
 
+_HTML_IN_PLAIN = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b|<table\b|<div\b)", re.I | re.M)
 _MAX_ATTACHMENT_TEXT = 200_000  # chars of extracted text kept per attachment
 
 
@@ -35,6 +37,8 @@ def extract_content(msg: Message) -> MimeContent:
 def body_text(content: MimeContent) -> str:
     """The best body: plain text, else HTML rendered to readable text."""
     if content.text.strip():
+        if _HTML_IN_PLAIN.search(content.text[:3000]):
+            return html_to_text(content.text)  # mislabelled HTML (common in newsletters)
         return content.text
     if content.html.strip():
         return html_to_text(content.html)
@@ -130,5 +134,4 @@ def html_to_text(html: str) -> str:
     try:
         return clean_text(conv.handle(html))
     except Exception:  # html2text can choke on pathological markup; fall back to stripping tags
-        import re
         return clean_text(re.sub(r"<[^>]+>", " ", html))

@@ -17,6 +17,7 @@ _MARKERS = [
     re.compile(r"^\s*-{5,}\s*(?:inline attachment follows|reply separator)\s*-{5,}", re.I),
     re.compile(r"^\s*_{10,}\s*$"),  # Outlook's underscore rule above a reply header block
 ]
+_WROTE = re.compile(r"\b(?:wrote|writes|a écrit|schrieb)\s*:\s*$", re.I)
 _ON_WROTE = re.compile(r"^\s*on\b.{0,200}\bwrote\s*:\s*$", re.I)
 _HEADER_FROM = re.compile(r"^\s*\*?from\s*:\*?\s+\S", re.I)
 _HEADER_NEXT = re.compile(r"^\s*\*?(sent|date|to|cc|subject)\s*:\*?", re.I)
@@ -104,19 +105,28 @@ def _lotus_block_start(lines: list[str], to_index: int) -> int:
 
 
 def _pull_gt_quotes(lines: list[str]) -> tuple[list[str], list[str]]:
-    """Move '>'-quoted lines (and the attribution line just above them) out of the new text."""
+    """Move '>'-quoted lines (and the '... wrote:' attribution just above them) out of the new text."""
     if not any(line.startswith(">") for line in lines):
         return lines, []
     keep: list[str] = []
     quoted: list[str] = []
     for line in lines:
         if line.startswith(">"):
-            if keep and _ON_WROTE.match(keep[-1]):
-                quoted.append(keep.pop())
+            _pull_attribution(keep, quoted)
             quoted.append(line)
         else:
             keep.append(line)
     return keep, quoted
+
+
+def _pull_attribution(keep: list[str], quoted: list[str]) -> None:
+    """'"Smith, J" wrote:' (maybe followed by a blank line) introduces the quote that follows it."""
+    j = len(keep) - 1
+    while j >= 0 and not keep[j].strip() and j >= len(keep) - 2:
+        j -= 1
+    if j >= 0 and (_ON_WROTE.match(keep[j]) or _WROTE.search(keep[j])):
+        quoted.extend(keep[j:])
+        del keep[j:]
 
 
 def _split_signature(lines: list[str]) -> tuple[list[str], list[str]]:
