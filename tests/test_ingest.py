@@ -157,3 +157,16 @@ def test_cli_fails_clearly_when_nothing_can_be_read(tmp_path):
     assert result.exit_code != 0
     assert "nothing could be read" in result.output
     assert CliRunner().invoke(app, ["show", "99", "-d", str(tmp_path / "c.db")]).exit_code == 2
+
+
+def test_a_document_that_cannot_be_stored_becomes_a_reject(store):
+    from archivist.corpus.document import Document, Location
+    from archivist.corpus.ingest import ingest_documents
+    docs = [Document("text", "fine", Location("/a.txt", "1")),
+            Document("text", "bad \udc80 surrogate", Location("/b.txt", "1")),
+            Document("text", "also fine", Location("/c.txt", "1"))]
+    summary = ingest_documents(store, docs)
+    assert (summary.new, summary.rejected) == (2, 1)
+    assert store.scalar("SELECT reason FROM rejects").startswith("could not store")
+    assert store.scalar("SELECT count(*) FROM participants WHERE doc_id NOT IN "
+                        "(SELECT id FROM documents)") == 0

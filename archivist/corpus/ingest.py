@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -115,7 +116,9 @@ class Writer:
         digest = content_hash(doc)
         doc_id = self.hashes.get(digest)
         if doc_id is None:
-            doc_id = self.insert_document(digest, doc)
+            doc_id = self.try_insert(source_id, digest, doc)
+            if doc_id is None:
+                return
             self.hashes.add(digest, doc_id)
             self.summary.new += 1
         else:
@@ -128,6 +131,22 @@ class Writer:
         if self.pending >= BATCH:
             self.conn.commit()
             self.pending = 0
+
+    def try_insert(self, source_id: int, digest: str, doc: Document) -> int | None:
+        """Insert a document whole or not at all; one that cannot be stored becomes a reject."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")  # so that RELEASE below does not commit
+        self.conn.execute("SAVEPOINT doc")
+        try:
+            doc_id = self.insert_document(digest, doc)
+        except (UnicodeError, ValueError, sqlite3.Error) as exc:
+            self.conn.execute("ROLLBACK TO doc")
+            self.conn.execute("RELEASE doc")
+            loc = doc.location
+            self.reject(source_id, Reject(loc.path, loc.position, f"could not store: {exc}"))
+            return None
+        self.conn.execute("RELEASE doc")
+        return doc_id
 
     def insert_location(self, doc_id: int, source_id: int, unit: Path, doc: Document) -> None:
         loc = doc.location
