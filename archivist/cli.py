@@ -164,5 +164,95 @@ def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many thread
     run(body)
 
 
+@app.command()
+def search(query: str = typer.Argument(..., help="What to look for."),
+           k: int = typer.Option(8, "-k", help="How many documents."),
+           sender: Optional[str] = typer.Option(None, "--from", help="Sender address or name."),
+           recipient: Optional[str] = typer.Option(None, "--to", help="Recipient address or name."),
+           after: Optional[str] = typer.Option(None, "--after", help="ISO date, inclusive."),
+           before: Optional[str] = typer.Option(None, "--before", help="ISO date, exclusive."),
+           mailbox: Optional[str] = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s."),
+           mode: str = typer.Option("hybrid", "--mode", help="hybrid | dense | bm25"),
+           db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Hybrid (dense + BM25) search over the indexed chunks, filters applied inside both."""
+    def body():
+        from archivist.retrieval.report import describe_hits, render_hit
+        from archivist.retrieval.search import search as run_search
+        from archivist.retrieval.types import Filters
+        cfg = settings(db)
+        filters = Filters(sender=sender, recipient=recipient, after=after, before=before,
+                          mailbox=mailbox)
+        with open_store(cfg, create=False) as store:
+            for row in describe_hits(store, run_search(store, cfg, query, k, filters, mode)):
+                emit(row, True) if as_json else out.print(render_hit(row), markup=False)
+    run(body)
+
+
+@index_app.command("rebuild")
+def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Embed anything missing, then rebuild the FAISS file from the SQLite vectors."""
+    def body():
+        from archivist.retrieval.report import rebuild_index
+        cfg = settings(db)
+        with open_store(cfg, create=False) as store:
+            emit(rebuild_index(store, cfg), as_json)
+    run(body)
+
+
+@index_app.command("verify")
+def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Check that chunks, vectors, FTS rows and the FAISS file agree; exit 1 when they do not."""
+    def body():
+        from archivist.retrieval.report import verify_index
+        cfg = settings(db)
+        with open_store(cfg, create=False) as store:
+            report = verify_index(store, cfg)
+        emit(report, as_json)
+        if not report["ok"]:
+            raise typer.Exit(1)
+    run(body)
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="The question."),
+        strategy: str = typer.Option("auto", "--strategy", help="auto | rag | stuff | memory | query"),
+        planner: Optional[str] = typer.Option(None, "--planner", help="rules | llm"),
+        db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Answer a question with citations; the planner picks rag, stuff, memory or query and says why.
+
+    --json prints one object (schema: archivist.agent.ask.ASK_JSON_SCHEMA)."""
+    def body():
+        from archivist.agent.ask import ask as run_ask
+        from archivist.agent.chat import render_footer
+        from archivist.agent.prompts import neutralise
+        cfg = settings(db, planner=planner)
+        with open_store(cfg, create=False) as store:
+            stream = None if as_json else (lambda piece: out.print(neutralise(piece), end="", markup=False))
+            result = run_ask(store, cfg, question, strategy=strategy, on_token=stream)
+            if as_json:
+                emit(result.to_dict(), True)
+                return
+            if result.llm_calls == 0 or result.escalations:
+                out.print(("\n" if result.llm_calls else "") + neutralise(result.answer), markup=False)
+            out.print("\n" + render_footer(result), markup=False)
+    run(body)
+
+
+@app.command()
+def chat(resume: bool = typer.Option(False, "--continue", help="Resume the latest session."),
+         db: Optional[str] = DbOpt) -> None:
+    """Interactive questions: streamed answers, sources, /strategy /sources /filter /reset /quit."""
+    def body():
+        from archivist.agent.chat import ChatSession, chat_loop
+        cfg = settings(db)
+        with open_store(cfg, create=False) as store:
+            session = ChatSession.open(store, cfg, resume=resume)
+
+            def write(text: str) -> None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            chat_loop(session, lambda: input("> "), write)
+    run(body)
+
 if __name__ == "__main__":
     app()

@@ -132,6 +132,9 @@ def search_index(vi: VectorIndex, queries: np.ndarray, k: int,
     """(scores, chunk ids) of the top k per query; `allowed` restricts the ids searched."""
     k = max(1, min(k, vi.ntotal))
     queries = np.ascontiguousarray(queries, dtype=np.float32)
+    # One query is too small to split: OpenMP threads only add wake-up latency (56 ms vs 1.4 ms
+    # p50 measured on a busy 2-core machine for 20k vectors).
+    faiss.omp_set_num_threads(1 if len(queries) == 1 else os.cpu_count() or 1)
     if allowed is None:
         return vi.index.search(queries, k)
     sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))

@@ -1,0 +1,54 @@
+"""What the `search` and `index` commands print: hits with their document metadata, index checks."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from archivist.retrieval import fts
+from archivist.retrieval.faiss_index import index_path, is_current, read_meta, rebuild
+from archivist.retrieval.types import Hit
+
+
+def describe_hits(store, hits: list[Hit]) -> list[dict]:
+    """Each hit as a dict with the document's subject, sender, date and a one-line snippet."""
+    docs = {r["id"]: r for r in store.query(
+        "SELECT id, kind, title, sender, sender_name, date, message_id FROM documents "
+        "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps([h.doc_id for h in hits]),))}
+    out = []
+    for rank, hit in enumerate(hits, 1):
+        doc = docs.get(hit.doc_id, {})
+        row = {"rank": rank, **asdict(hit), "title": doc.get("title") or "",
+               "sender": doc.get("sender_name") or doc.get("sender") or "",
+               "date": doc.get("date") or "", "kind": doc.get("kind") or "",
+               "message_id": doc.get("message_id") or ""}
+        row["snippet"] = " ".join(hit.text.split())[:160]
+        out.append(row)
+    return out
+
+
+def render_hit(row: dict) -> str:
+    return (f"{row['rank']:>2}. doc {row['doc_id']}  {row['score']:.4f}  {row['date'][:10]}  "
+            f"{row['sender']} | {row['title']}\n    {row['snippet']}")
+
+
+def verify_index(store, settings) -> dict:
+    """Whether the FAISS file matches the SQLite vectors, plus chunk/FTS/vector counts."""
+    from archivist.backends.embedders import load_embedder
+    model = load_embedder(settings).name
+    chunks = store.scalar("SELECT count(*) FROM chunks")
+    vectors = store.scalar("SELECT count(*) FROM vectors WHERE model = ?", (model,))
+    meta = read_meta(store)
+    return {"ok": bool(is_current(store, model, meta) and fts.count(store) == chunks
+                       and vectors == chunks),
+            "faiss_file": str(index_path(store)), "faiss_current": is_current(store, model, meta),
+            "faiss_meta": meta, "embedder": model, "chunks": chunks, "vectors": vectors,
+            "fts_rows": fts.count(store), "chunks_without_vector": chunks - vectors}
+
+
+def rebuild_index(store, settings) -> dict:
+    """Index any unindexed documents, then rebuild the FAISS file from SQLite unconditionally."""
+    from archivist.backends.embedders import load_embedder
+    from archivist.retrieval.indexer import index_store
+    stats = index_store(store, settings, progress=True)
+    vi = rebuild(store, settings, load_embedder(settings).name)
+    return {**stats, "vectors_total": vi.ntotal, "index_kind": vi.kind, "faiss": vi.meta}

@@ -1,0 +1,251 @@
+"""Retrieval benchmark: embedding speed, Enron ingest+index, search latency, 1M-vector ANN, quality.
+
+Usage: python bench/retrieval.py [--steps embed,enron,hotpot,ann] [--out bench/results]
+Prints one JSON object; each step also writes bench/results/retrieval_<step>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = Path(os.environ.get("ARCHIVIST_SHARED_DATA", ROOT.parent / "shared" / "data"))
+MODES = ("dense", "bm25", "hybrid")
+
+
+def pct(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 2) if values else None
+
+
+def hotpot_rows() -> list[dict]:
+    path = DATA / "hotpotqa_dev_distractor_500" / "hotpotqa_dev_subsampled_500.jsonl.gz"
+    return [json.loads(line) for line in gzip.open(path, "rt")]
+
+
+def step_embed(n: int = 128) -> dict:
+    """chunks/s and cosine vs fp32 for each precision, on real ~100-200-token paragraphs."""
+    from archivist.backends.embedders import load_embedder
+    from archivist.config import Settings
+    texts = [f"{c['title']}. {c['paragraph_text']}" for r in hotpot_rows() for c in r["contexts"]][:n]
+    out, ref = {"texts": len(texts), "threads": os.cpu_count()}, None
+    for precision in ("fp32", "bf16", "int8"):
+        emb = load_embedder(Settings(embed_precision=precision))
+        emb.embed(texts[:16])
+        t0 = time.perf_counter()
+        vecs = emb.embed(texts)
+        rate = len(texts) / (time.perf_counter() - t0)
+        ref = vecs if ref is None else ref
+        cos = (vecs * ref).sum(1)
+        q = [time.perf_counter() for _ in range(1)]
+        for t in texts[:20]:
+            emb.embed([t[:80]])
+        query_ms = (time.perf_counter() - q[0]) / 20 * 1000
+        out[precision] = {"chunks_per_s": round(rate, 1), "cos_min": round(float(cos.min()), 4),
+                          "cos_mean": round(float(cos.mean()), 4), "query_ms": round(query_ms, 1),
+                          "mean_tokens": round(float(np.mean([emb.count_tokens(t) for t in texts])), 1)}
+        print(precision, out[precision], file=sys.stderr, flush=True)
+    return out
+
+
+def write_annotated(folder: Path) -> dict[str, list[str]]:
+    """The 48 annotated emails as .eml files; returns message-id -> questions."""
+    import email
+    data = json.load(open(DATA / "enron_annotated_qa" / "enron_annotated.json"))
+    folder.mkdir(parents=True, exist_ok=True)
+    questions = {}
+    for i, entry in enumerate(data["data"]):
+        para = entry["paragraphs"][0]
+        msg = email.message_from_string(para["context"])
+        (folder / f"{i:03d}.eml").write_text(para["context"])
+        questions[msg["Message-ID"].strip()] = sorted({q["question"] for q in para["qas"]})
+    return questions
+
+
+def step_enron(settings, workdir: Path) -> dict:
+    """Ingest whole Enron + 48 annotated emails, index with embeddings, then latency and hit@5."""
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.retrieval.indexer import index_store
+    from archivist.store import Store
+    questions = write_annotated(workdir / "annotated")
+    db = workdir / "enron.db"
+    settings = settings.replace(db=str(db))
+    with Store(db) as store:
+        t0 = time.perf_counter()
+        summary = ingest_paths(store, [DATA / "enron" / "mbox", workdir / "annotated"], progress=False)
+        t_ingest = time.perf_counter() - t0
+        stats = index_store(store, settings, progress=True)
+        total = time.perf_counter() - t0
+        n_docs = store.scalar("SELECT count(*) FROM documents")
+        out = {"documents": n_docs, "read": summary.read, "ingest_seconds": round(t_ingest, 1),
+               "index": stats, "end_to_end_seconds": round(total, 1),
+               "emails_per_s_end_to_end": round(summary.read / total, 1),
+               "chunks_per_doc": round(stats["chunks_total"] / max(1, n_docs), 2)}
+        print(out, file=sys.stderr, flush=True)
+        out["quality"], out["latency"] = enron_quality(store, settings, questions)
+    return out
+
+
+def enron_quality(store, settings, questions: dict[str, list[str]]) -> tuple[dict, dict]:
+    from archivist.retrieval.search import search
+    ids = {r["message_id"]: r["id"] for r in store.query(
+        "SELECT id, message_id FROM documents WHERE message_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(questions)),))}
+    quality, latency = {}, {}
+    search(store, settings, "warm up", k=5)
+    for mode in MODES:
+        hits, n, times = 0, 0, []
+        for mid, qs in questions.items():
+            for q in qs:
+                t0 = time.perf_counter()
+                got = [h.doc_id for h in search(store, settings, q, k=5, mode=mode)]
+                times.append((time.perf_counter() - t0) * 1000)
+                hits += ids.get(mid) in got
+                n += 1
+        quality[mode] = {"hit_at_5": round(hits / n, 4), "questions": n,
+                         "emails_found": len(ids)}
+        latency[mode] = {"p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
+        print(mode, quality[mode], latency[mode], file=sys.stderr, flush=True)
+    latency["index_only"] = index_latency(store, settings)
+    return quality, latency
+
+
+def index_latency(store, settings) -> dict:
+    """FAISS-only and FTS-only latency (the query embedding excluded)."""
+    from archivist.backends.embedders import load_embedder
+    from archivist.retrieval.faiss_index import ensure_index, search_index
+    from archivist.retrieval.fts import bm25_search
+    emb = load_embedder(settings)
+    vi = ensure_index(store, settings, emb.name)
+    qs = emb.embed([f"query number {i} about gas trading" for i in range(200)])
+    t = []
+    for q in qs:
+        t0 = time.perf_counter()
+        search_index(vi, q[None], 50)
+        t.append((time.perf_counter() - t0) * 1000)
+    b = []
+    for word in ["gas", "power price california", "meeting tomorrow", "contract", "enron"] * 20:
+        t0 = time.perf_counter()
+        bm25_search(store, word, 50)
+        b.append((time.perf_counter() - t0) * 1000)
+    return {"faiss_p50_ms": pct(t, 50), "faiss_p95_ms": pct(t, 95), "vectors": vi.ntotal,
+            "kind": vi.kind, "bm25_p50_ms": pct(b, 50), "bm25_p95_ms": pct(b, 95)}
+
+
+def step_hotpot(settings, workdir: Path) -> dict:
+    """All ~4.9k paragraphs as one corpus; recall@10 of both supporting paragraphs per question."""
+    from archivist.corpus.document import Document, Location
+    from archivist.corpus.ingest import ingest_documents
+    from archivist.retrieval.indexer import index_store
+    from archivist.retrieval.search import search
+    from archivist.store import Store
+    rows = hotpot_rows()
+    db = workdir / "hotpot.db"
+    settings = settings.replace(db=str(db))
+    key_pos: dict[tuple, str] = {}
+    docs = []
+    for r in rows:
+        for c in r["contexts"]:
+            key = (c["title"], c["paragraph_text"])
+            if key not in key_pos:
+                key_pos[key] = str(len(key_pos))
+                docs.append(Document(kind="text", body=c["paragraph_text"], title=c["title"],
+                                     location=Location(path="hotpot", position=key_pos[key])))
+    with Store(db) as store:
+        ingest_documents(store, docs, source="hotpot")
+        stats = index_store(store, settings, progress=True)
+        pos_doc = {p: d for d, p in store.conn.execute("SELECT doc_id, position FROM locations")}
+        out = {"paragraphs": len(docs), "questions": len(rows), "index": stats}
+        for mode in MODES:
+            both = per = 0
+            for r in rows:
+                gold = {pos_doc[key_pos[(c["title"], c["paragraph_text"])]]
+                        for c in r["contexts"] if c["is_supporting"]}
+                got = {h.doc_id for h in search(store, settings, r["question_text"], k=10, mode=mode)}
+                both += gold <= got
+                per += len(gold & got) / len(gold)
+            out[mode] = {"recall_at_10_both": round(both / len(rows), 4),
+                         "recall_at_10_per_paragraph": round(per / len(rows), 4)}
+            print(mode, out[mode], file=sys.stderr, flush=True)
+    return out
+
+
+def step_ann(n: int = 1_000_000, dim: int = 384, kinds=("ivf", "hnsw")) -> dict:
+    """Search latency on n synthetic clustered unit vectors with the approximate indexes."""
+    import faiss
+    from archivist.retrieval.faiss_index import VectorIndex, build_index, search_index
+    rng = np.random.default_rng(0)
+    centers = rng.standard_normal((2000, dim)).astype(np.float32)
+    mat = centers[rng.integers(0, 2000, n)] + 0.6 * rng.standard_normal((n, dim)).astype(np.float32)
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    ids = np.arange(1, n + 1, dtype=np.int64)
+    queries = mat[rng.choice(n, 200, replace=False)] + 0.1 * rng.standard_normal((200, dim)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = faiss.IndexFlatIP(dim)
+    exact.add(mat)
+    _, truth = exact.search(queries[:50], 10)
+    del exact
+    out = {"vectors": n, "dim": dim}
+    for kind in kinds:
+        t0 = time.perf_counter()
+        vi = VectorIndex(build_index(ids, mat, kind, dim), kind, {})
+        build_s = time.perf_counter() - t0
+        for probe in ((16, 64) if kind == "ivf" else (None,)):
+            if probe:
+                vi.index.nprobe = probe
+            times, rec = [], []
+            for i, q in enumerate(queries):
+                t1 = time.perf_counter()
+                _, got = search_index(vi, q[None], 10)
+                times.append((time.perf_counter() - t1) * 1000)
+                if i < 50:
+                    rec.append(len(set(got[0] - 1) & set(truth[i])) / 10)
+            name = f"{kind}_nprobe{probe}" if probe else kind
+            out[name] = {"build_seconds": round(build_s, 1), "p50_ms": pct(times, 50),
+                         "p95_ms": pct(times, 95),
+                         "recall_at_10_vs_exact": round(float(np.mean(rec)), 4)}
+            print(name, out[name], file=sys.stderr, flush=True)
+        del vi
+    return out
+
+
+def main() -> None:
+    from archivist.config import load_settings
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", default="embed,hotpot,enron,ann")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    ap.add_argument("--workdir", default="")
+    ap.add_argument("--ann-n", type=int, default=1_000_000)
+    ap.add_argument("--ann-kinds", default="ivf")
+    args = ap.parse_args()
+    settings = load_settings()
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="archivist-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    result = {"machine": f"{os.cpu_count()} cpu", "embed_precision": settings.embed_precision}
+    for step in args.steps.split(","):
+        t0 = time.perf_counter()
+        if step == "embed":
+            result[step] = step_embed()
+        elif step == "enron":
+            result[step] = step_enron(settings, workdir)
+        elif step == "hotpot":
+            result[step] = step_hotpot(settings, workdir)
+        elif step == "ann":
+            result[step] = step_ann(args.ann_n, kinds=tuple(args.ann_kinds.split(",")))
+        result[step]["step_seconds"] = round(time.perf_counter() - t0, 1)
+        (out_dir / f"retrieval_{step}.json").write_text(json.dumps(result[step], indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
