@@ -116,6 +116,11 @@ def llm_plan(ctx: AgentContext, question: str, scope: Scope,
 
 def make_plan(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Plan:
     est = estimate_all(ctx, analysis, scope)
+    needs_model = ctx.strategy not in ("auto", "query") or ctx.settings.planner == "llm" or \
+        (ctx.strategy == "auto" and rule_plan(analysis, scope, est)[0] != "query")
+    if needs_model and ctx.llm is None:  # estimate with the real window and kind, not assumed ones
+        ctx.get_llm()
+        est = estimate_all(ctx, analysis, scope)
     if ctx.strategy in STRATEGIES:
         return Plan(ctx.strategy, f"strategy {ctx.strategy} forced by the user", "forced", est)
     strategy, reason = rule_plan(analysis, scope, est)

@@ -15,6 +15,20 @@ STRATEGIES = ("rag", "stuff", "memory", "query")
 DEFAULT_WINDOW = 8192  # assumed before the model is loaded (SmolLM2's window)
 
 
+_LOADED: dict[tuple, LLM] = {}  # models loaded in this process, reused across runs and turns
+
+
+def cached_llm(settings: Settings) -> LLM:
+    """The LLM the settings name, loaded once per process (echo is cheap and stateful: fresh)."""
+    from archivist.backends.registry import load_llm
+    if settings.llm == "echo":
+        return load_llm(settings)
+    key = (settings.llm, settings.llm_model, settings.llm_base_url, settings.device)
+    if key not in _LOADED:
+        _LOADED[key] = load_llm(settings)
+    return _LOADED[key]
+
+
 @dataclass
 class AgentContext:
     """Dependencies of one run; nodes read them from `runtime.context`, never from globals."""
@@ -32,8 +46,7 @@ class AgentContext:
 
     def get_llm(self) -> LLM:
         if self.llm is None:
-            from archivist.backends.registry import load_llm
-            self.llm = load_llm(self.settings)
+            self.llm = cached_llm(self.settings)
         return self.llm
 
     def model_info(self) -> tuple[int, str, bool]:
