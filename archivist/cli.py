@@ -254,47 +254,5 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
             chat_loop(session, lambda: input("> "), write)
     run(body)
 
-
-@app.command()
-def ask(question: str = typer.Argument(..., help="The question."),
-        strategy: str = typer.Option("auto", "--strategy", help="auto | rag | stuff | memory | query"),
-        planner: Optional[str] = typer.Option(None, "--planner", help="rules | llm"),
-        db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Answer a question with citations; the planner picks rag, stuff, memory or query and says why.
-
-    --json prints one object (schema: archivist.agent.ask.ASK_JSON_SCHEMA)."""
-    def body():
-        from archivist.agent.ask import ask as run_ask
-        from archivist.agent.chat import render_footer
-        from archivist.agent.prompts import neutralise
-        cfg = settings(db, planner=planner)
-        with open_store(cfg, create=False) as store:
-            stream = None if as_json else (lambda piece: out.print(neutralise(piece), end="", markup=False))
-            result = run_ask(store, cfg, question, strategy=strategy, on_token=stream)
-            if as_json:
-                emit(result.to_dict(), True)
-                return
-            if result.llm_calls == 0 or result.escalations:
-                out.print(("\n" if result.llm_calls else "") + neutralise(result.answer), markup=False)
-            out.print("\n" + render_footer(result), markup=False)
-    run(body)
-
-
-@app.command()
-def chat(resume: bool = typer.Option(False, "--continue", help="Resume the latest session."),
-         db: Optional[str] = DbOpt) -> None:
-    """Interactive questions: streamed answers, sources, /strategy /sources /filter /reset /quit."""
-    def body():
-        from archivist.agent.chat import ChatSession, chat_loop
-        cfg = settings(db)
-        with open_store(cfg, create=False) as store:
-            session = ChatSession.open(store, cfg, resume=resume)
-
-            def write(text: str) -> None:
-                sys.stdout.write(text)
-                sys.stdout.flush()
-            chat_loop(session, lambda: input("> "), write)
-    run(body)
-
 if __name__ == "__main__":
     app()
