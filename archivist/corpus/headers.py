@@ -16,6 +16,9 @@ from archivist.corpus.textcodec import decode_bytes
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?")
 _ENCODED_WORD_FULL = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_ANGLE = re.compile(r"<[^>]*>?")
+_X_SPLIT = re.compile(r">\s*,\s*")
+_YEAR = re.compile(r"\b(\d{4})\b")
 _ADJACENT_WORDS = re.compile(r"\?=\s+=\?")
 _SUBJECT_PREFIX = re.compile(
     r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|antw|rif|r)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*|\[[^\]]{0,40}\]\s*)",
@@ -49,7 +52,11 @@ def decode_value(value: object) -> str:
     if "=?" in text and _ENCODED_WORD.search(text):
         text = _ADJACENT_WORDS.sub("?==?", text)  # whitespace between encoded words is not content
         text = _ENCODED_WORD_FULL.sub(_decode_word, text)
-    return _SPACES.sub(" ", text.replace("\x00", "")).strip()
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if "\n" in text or "\t" in text or "  " in text or "\r" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def _decode_word(match: re.Match) -> str:
@@ -96,8 +103,8 @@ def split_x_names(value: str) -> list[str]:
     if not value:
         return []
     if "<" in value:
-        parts = re.split(r">\s*,\s*", value)
-        names = [re.sub(r"<[^>]*>?", "", p).strip().strip("'\"") for p in parts]
+        parts = _X_SPLIT.split(value)
+        names = [_ANGLE.sub("", p).strip().strip("'\"") for p in parts]
     else:
         names = [p.strip().strip("'\"") for p in value.split(",")]
     return [n for n in names if n]
@@ -139,7 +146,7 @@ def parse_date(value: str) -> tuple[datetime | None, bool]:
 
 def _raw_year(value: str, parsed_year: int) -> int:
     # parsedate_tz maps '0001' to 2001; look at the literal year so placeholders are caught.
-    match = re.search(r"\b(\d{4})\b", value)
+    match = _YEAR.search(value)
     return int(match.group(1)) if match else parsed_year
 
 

@@ -20,6 +20,7 @@ from archivist.corpus.quoting import split_reply
 from archivist.corpus.textcodec import decode_bytes
 
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_FOLDER_SPLIT = re.compile(r"[\\/]")
 _KNOWN = ("from", "to", "subject", "date", "message-id", "cc", "received", "mime-version",
           "return-path", "delivered-to", "x-from", "reply-to", "sender", "in-reply-to")
 
@@ -71,12 +72,17 @@ class _Headers:
 
     def __init__(self, msg: Message) -> None:
         self.values: dict[str, list[str]] = {}
+        self.decoded: dict[str, str] = {}
         for name, value in msg.raw_items():
             self.values.setdefault(name.lower(), []).append(value)
 
     def get(self, name: str) -> str:
-        found = self.values.get(name.lower())
-        return decode_value(found[0]) if found else ""
+        key = name.lower()
+        if key not in self.decoded:
+            found = self.values.get(key)
+            self.decoded[key] = decode_value(found[0]) if found else ""
+        return self.decoded[key]
+
 
     def get_all(self, name: str) -> list[str]:
         return [decode_value(v) for v in self.values.get(name.lower(), [])]
@@ -120,7 +126,7 @@ def _with_folder(location: Location, h: _Headers) -> Location:
 
 def folder_from_x_folder(value: str) -> str:
     r"""'\Beck, Sally\Beck, Sally\Inbox\Social Stuff' -> 'inbox/social_stuff'."""
-    parts = [p.strip() for p in re.split(r"[\\/]", value) if p.strip()]
+    parts = [p.strip() for p in _FOLDER_SPLIT.split(value) if p.strip()]
     if not parts:
         return ""
     lowered = [p.lower() for p in parts]

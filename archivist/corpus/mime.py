@@ -47,28 +47,28 @@ def body_text(content: MimeContent) -> str:
 
 def _leaf_parts(msg: Message):
     """Leaves of the MIME tree; message/rfc822 parts are yielded whole (listed as attachments)."""
-    if msg.get_content_maintype() == "message" and isinstance(msg.get_payload(), list):
+    if not msg.is_multipart() or msg.get_content_maintype() == "message":
         yield msg
         return
-    if msg.is_multipart():
-        payload = msg.get_payload()
-        for sub in payload if isinstance(payload, list) else []:
-            if isinstance(sub, Message):
-                yield from _leaf_parts(sub)
-        return
-    yield msg
+    payload = msg.get_payload()
+    for sub in payload if isinstance(payload, list) else []:
+        if isinstance(sub, Message):
+            yield from _leaf_parts(sub)
 
 
 def _take_part(part: Message, content: MimeContent) -> None:
     ctype = part.get_content_type()
-    filename = decode_value(part.get_filename() or "")
+    maintype = ctype.split("/", 1)[0]
+    # get_filename parses every parameter; most parts (all of Enron's) have no name at all.
+    named = part.get("Content-Disposition") or "name" in (part.get("Content-Type") or "").lower()
+    filename = decode_value(part.get_filename() or "") if named else ""
     disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-    is_attachment = bool(filename) or disposition == "attachment" or part.get_content_maintype() == "message"
+    is_attachment = bool(filename) or disposition == "attachment" or maintype == "message"
     if not is_attachment and ctype == "text/plain" and not content.text:
         content.text = _decode_text_part(part, content)
     elif not is_attachment and ctype == "text/html" and not content.html:
         content.html = _decode_text_part(part, content)
-    elif is_attachment or part.get_content_maintype() not in ("text", "multipart"):
+    elif is_attachment or maintype not in ("text", "multipart"):
         content.attachments.append(_attachment(part, ctype, filename, content))
 
 

@@ -18,6 +18,8 @@ _MARKERS = [
     re.compile(r"^\s*_{10,}\s*$"),  # Outlook's underscore rule above a reply header block
 ]
 _WROTE = re.compile(r"\b(?:wrote|writes|a écrit|schrieb)\s*:\s*$", re.I)
+_ON_START = re.compile(r"^\s*on\s", re.I)
+_RULE_NEXT = re.compile(r"^\s*(from|sent|to|date|subject)\s*:", re.I)
 _ON_WROTE = re.compile(r"^\s*on\b.{0,200}\bwrote\s*:\s*$", re.I)
 _HEADER_FROM = re.compile(r"^\s*\*?from\s*:\*?\s+\S", re.I)
 _HEADER_NEXT = re.compile(r"^\s*\*?(sent|date|to|cc|subject)\s*:\*?", re.I)
@@ -75,15 +77,15 @@ def _trigger_lines(lines: list[str]):
 def _looks_like_history(lines: list[str], i: int) -> bool:
     # A bare underscore rule only counts when a header block follows it.
     if lines[i].strip().startswith("_"):
-        return _header_block(lines, i + 1, re.compile(r"^\s*(from|sent|to|date|subject)\s*:", re.I), need=2)
+        return _header_block(lines, i + 1, _RULE_NEXT, need=2)
     return True
 
 
 def _two_line_on_wrote(lines: list[str], i: int) -> bool:
     line = lines[i]
-    if not re.match(r"^\s*on\s", line, re.I) or i + 1 >= len(lines) or len(line) > 200:
+    if not _ON_START.match(line) or i + 1 >= len(lines) or len(line) > 200:
         return False
-    return bool(re.search(r"\bwrote\s*:\s*$", lines[i + 1], re.I))
+    return bool(_WROTE.search(lines[i + 1]))
 
 
 def _header_block(lines: list[str], start: int, pattern: re.Pattern, need: int) -> bool:
