@@ -129,7 +129,8 @@ def embed_store(store, cfg: Settings) -> None:
         err.print("note: embedding skipped (archivist.retrieval.indexer is not available)")
         return
     from archivist.retrieval.indexer import index_store
-    index_store(store, cfg, progress=True)
+    result = index_store(store, cfg, progress=True)
+    err.print(f"embedded: {json.dumps(result, default=str)}", markup=False, soft_wrap=True)
 
 
 @app.command()
