@@ -208,3 +208,16 @@ def test_detect_kind_by_content_over_extension(tmp_path):
     eml = tmp_path / "12."
     eml.write_bytes((FIXTURES / "crlf.eml").read_bytes())
     assert detect_kind(eml) == "eml"
+
+
+def test_takeout_and_thunderbird_separators_with_crlf(tmp_path):
+    one = b"From: a@x.org\r\nSubject: one\r\n\r\nFirst.\r\nFrom here it continues.\r\n\r\n"
+    two = b"From: b@x.org\r\nSubject: two\r\n\r\nSecond.\r\n"
+    path = tmp_path / "All mail Including Spam and Trash.mbox"
+    path.write_bytes(b"From 1589395438402123456@xxx Wed May 13 18:43:58 +0000 2020\r\n" + one
+                     + b"From - Thu Jan 02 10:00:00 2020\r\n" + two)
+    docs, rejects = split(read_path(path))
+    assert [d.title for d in docs] == ["one", "two"] and not rejects
+    assert docs[0].body == "First.\nFrom here it continues."
+    assert docs[0].location.mailbox == "All mail Including Spam and Trash"
+    assert docs[1].meta["mbox_offset"] > 0

@@ -30,6 +30,8 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 _SIMPLE_ADDR = re.compile(r"[^\s,\"<>()@;:\[\]]+@[^\s,\"<>()@;:\[\]]+")
 _MSGID = re.compile(r"<[^<>\s]+>")
 # Years outside this window are placeholders in real archives (Enron has year 0001 and 0002).
+# Enron's Notes-to-SMTP conversion wrote 'e-mail <.name@enron.com>' for external recipients.
+_PLACEHOLDER_NAMES = {"e-mail", "email", "mail"}
 _MIN_YEAR, _MAX_YEAR = 1980, 2100
 
 
@@ -91,6 +93,8 @@ def parse_addresses(value: str) -> list[Address]:
 
 def _address(name: str, addr: str) -> Address | None:
     name, addr = name.strip().strip("'\""), addr.strip().strip("'\"").lower()
+    if name.lower() in _PLACEHOLDER_NAMES:
+        name = ""
     if not addr and not name:
         return None
     if addr and "@" not in addr and not name and " " in addr:
