@@ -39,8 +39,8 @@ def index_path(store) -> Path:
 def choose_kind(n: int, settings) -> str:
     kind = getattr(settings, "index_kind", "auto")
     if kind == "auto":
-        return "flat" if n < getattr(settings, "index_exact_below", 200_000) else "ivf"
-    return kind
+        kind = "flat" if n < getattr(settings, "index_exact_below", 200_000) else "ivf"
+    return "flat" if kind == "ivf" and n < 1000 else kind  # too few vectors to train lists
 
 
 def build_index(ids: np.ndarray, mat: np.ndarray, kind: str, dim: int) -> object:

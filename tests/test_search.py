@@ -1,0 +1,91 @@
+"""Hybrid search end to end on a real SQLite store, FAISS file and the default embedder."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.config import Settings
+from archivist.retrieval.faiss_index import index_path
+from archivist.retrieval.indexer import index_store
+from archivist.retrieval.search import search
+from archivist.store import Store
+from tests.retrieval_fixtures import build, email
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    path = tmp_path_factory.mktemp("search") / "s.db"
+    settings = Settings(db=str(path))
+    with Store(path) as store:
+        build(store)
+        stats = index_store(store, settings, progress=False)
+        yield store, settings, stats
+
+
+def test_index_counts(indexed):
+    store, _, stats = indexed
+    assert stats["embedded"] == stats["chunks_total"] == stats["vectors_total"] > 0
+    assert store.scalar("SELECT count(*) FROM chunks_fts") == stats["chunks_total"]
+
+
+@pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])
+def test_modes_find_topic(indexed, mode):
+    store, settings, _ = indexed
+    hits = search(store, settings, "California electricity prices", k=5, mode=mode)
+    assert len(hits) == 5
+    titles = [store.scalar("SELECT title FROM documents WHERE id = ?", (h.doc_id,)) for h in hits]
+    assert all("California" in t for t in titles[:3])
+    assert len({h.doc_id for h in hits}) == len(hits)  # one hit per document
+
+
+def test_reindex_embeds_nothing(indexed):
+    store, settings, _ = indexed
+    build(store)  # the same documents again: deduplicated by ingest
+    stats = index_store(store, settings, progress=False)
+    assert stats["embedded"] == 0 and stats["chunks_added"] == 0
+
+
+def test_new_document_embeds_only_its_chunks(tmp_path):
+    settings = Settings(db=str(tmp_path / "n.db"))
+    with Store(settings.db) as store:
+        build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
+        first = index_store(store, settings, progress=False)
+        build(store, [email(3, "Budget", "The budget is final.", sender="erin")])
+        second = index_store(store, settings, progress=False)
+    assert first["embedded"] >= 2 and second["embedded"] == second["chunks_added"] >= 1
+
+
+def test_deleted_faiss_is_rebuilt_with_same_results(indexed):
+    store, settings, _ = indexed
+    before = [(h.doc_id, round(h.score, 5)) for h in search(store, settings, "office move", k=6)]
+    index_path(store).unlink()
+    after = [(h.doc_id, round(h.score, 5)) for h in search(store, settings, "office move", k=6)]
+    assert index_path(store).exists() and before == after
+
+
+def test_stale_faiss_is_rebuilt(indexed):
+    store, settings, _ = indexed
+    with store.conn:
+        store.conn.execute("UPDATE index_meta SET value = '{}' WHERE key = 'faiss'")
+    hits = search(store, settings, "risk management policy", k=3, mode="dense")
+    assert hits and store.scalar("SELECT value FROM index_meta WHERE key = 'faiss'") != "{}"
+
+
+def test_bad_mode_and_empty_query(indexed):
+    from archivist.errors import QueryError
+    store, settings, _ = indexed
+    assert search(store, settings, "   ") == []
+    with pytest.raises(QueryError):
+        search(store, settings, "gas", mode="magic")
+
+
+def test_hnsw_and_ivf_kinds(tmp_path, indexed):
+    from archivist.retrieval.faiss_index import rebuild
+    store, settings, _ = indexed
+    want = {h.doc_id for h in search(store, settings, "power trading desk", k=3, mode="dense")}
+    for kind in ("hnsw",):
+        vi = rebuild(store, settings.replace(index_kind=kind), store.scalar(
+            "SELECT model FROM vectors LIMIT 1"))
+        assert vi.kind == kind
+        got = {h.doc_id for h in search(store, settings, "power trading desk", k=3, mode="dense")}
+        assert got == want
+    rebuild(store, settings, store.scalar("SELECT model FROM vectors LIMIT 1"))
