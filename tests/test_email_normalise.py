@@ -244,3 +244,11 @@ def test_text_attachment_and_pdf_attachment_text(tmp_path):
     assert [(a.name, a.content_type) for a in doc.attachments] == [("a.csv", "text/csv"), ("q.pdf", "application/pdf")]
     assert doc.attachments[0].text.strip() == "x,y\n1,2" and doc.attachments[0].size == 7
     assert "Quarterly numbers inside" in doc.attachments[1].text
+
+
+def test_enron_x_from_cleanup():
+    found = parse_addresses("svarga@kudlow.com")
+    assert merge_names(found, '"Susan Varga" <svarga@kudlow.com>@ENRON')[0].name == "Susan Varga"
+    assert merge_names(found, "VKaminski@aol.com@ENRON")[0].name == ""
+    assert merge_names(found, "Corporate Benefits@ENRON")[0].name == "Corporate Benefits"
+    assert parse_addresses("e-mail <.andre@enron.com>") == [Address("", ".andre@enron.com")]

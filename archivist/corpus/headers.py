@@ -17,6 +17,7 @@ from archivist.corpus.textcodec import decode_bytes
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?")
 _ENCODED_WORD_FULL = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
 _ANGLE = re.compile(r"<[^>]*>?")
+_LOTUS_DOMAIN = re.compile(r"\s*@[A-Za-z_\-]+\s*$")  # '@ENRON', '@ECT': Notes domains, not mail domains
 _X_SPLIT = re.compile(r">\s*,\s*")
 _YEAR = re.compile(r"\b(\d{4})\b")
 _ADJACENT_WORDS = re.compile(r"\?=\s+=\?")
@@ -103,15 +104,12 @@ def _address(name: str, addr: str) -> Address | None:
 
 
 def split_x_names(value: str) -> list[str]:
-    """Names from an Enron X-From/X-To header ('Last, First <\u002fO=ENRON/...>, ...')."""
+    """Names from an Enron X-From/X-To header ('Last, First <\u002fO=ENRON/...>, ...'), one per entry
+    ('' for an entry that is only an address)."""
     if not value:
         return []
-    if "<" in value:
-        parts = _X_SPLIT.split(value)
-        names = [_ANGLE.sub("", p).strip().strip("'\"") for p in parts]
-    else:
-        names = [p.strip().strip("'\"") for p in value.split(",")]
-    return [n for n in names if n]
+    parts = _X_SPLIT.split(value) if "<" in value else value.split(",")
+    return [_clean_x_name(_ANGLE.sub("", p)) for p in parts if p.strip()]
 
 
 def merge_names(addresses: list[Address], x_value: str) -> list[Address]:
@@ -121,12 +119,12 @@ def merge_names(addresses: list[Address], x_value: str) -> list[Address]:
     names = split_x_names(x_value)
     if len(names) != len(addresses):
         return addresses
-    return [a if a.name else Address(name=_clean_x_name(n), address=a.address)
-            for a, n in zip(addresses, names)]
+    return [a if a.name else Address(name=n, address=a.address) for a, n in zip(addresses, names)]
 
 
 def _clean_x_name(name: str) -> str:
-    # An X- entry that is itself just the address adds no name.
+    """'"Varga, Sue" @ENRON' -> 'Varga, Sue'; an entry that is only an address adds no name."""
+    name = _LOTUS_DOMAIN.sub("", name).strip().strip("'\"").strip()
     return "" if "@" in name and " " not in name else name
 
 
