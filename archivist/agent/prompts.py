@@ -23,8 +23,8 @@ SYSTEM_MEMORY = (
     "the updated notes only: at most {max_facts} lines, each '- fact [n]' quoting the chunk's "
     "[n] labels or keeping earlier notes as they are. Keep only facts that help answer the question.")
 
-USER_MEMORY = ("Question: {question}\n\n<notes>\n{notes}\n</notes>\n\n"
-               "<documents>\n{context}\n</documents>\n\nUpdated notes:")
+USER_MEMORY = ("<documents>\n{context}\n</documents>\n\n<notes>\n{notes}\n</notes>\n\n"
+               "Question: {question}\nUpdated notes:")
 
 SYSTEM_FINAL_FROM_NOTES = (
     "You answer a question from notes taken while reading an archive. The notes between "

@@ -164,10 +164,11 @@ def execute_readonly(conn: sqlite3.Connection, sql: str, params: list | tuple = 
 
 def local_day(date_raw: str | None, date_utc: str | None) -> str:
     """The calendar day the sender's own Date header shows; the UTC day when it cannot be read."""
-    try:
-        return parsedate_to_datetime(date_raw).date().isoformat() if date_raw else ""
-    except (TypeError, ValueError, IndexError):
-        pass
+    if date_raw:
+        try:
+            return parsedate_to_datetime(date_raw).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
     return (date_utc or "")[:10]
 
 

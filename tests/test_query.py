@@ -1,0 +1,75 @@
+"""Structured queries: parameterised SQL, the read-only authorizer, calendar-day semantics."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.querying import (Condition, StructuredQuery, compile_query, execute_readonly,
+                                      run_query)
+from archivist.errors import QueryError
+
+
+def add_email(store, doc_id, sender, date, date_raw, title="Hello", to="bob@x.com"):
+    store.conn.execute(
+        "INSERT INTO documents (id, content_hash, kind, title, norm_subject, message_id, sender, "
+        "sender_name, date, date_raw, date_ok, body) VALUES (?, ?, 'email', ?, lower(?), ?, ?, ?, ?, ?, 1, ?)",
+        (doc_id, f"h{doc_id}", title, title, f"<{doc_id}@x>", sender, sender.split("@")[0], date,
+         date_raw, f"body {doc_id}"))
+    store.conn.execute("INSERT INTO participants (doc_id, role, name, address) VALUES (?, 'to', '', ?)",
+                       (doc_id, to))
+    store.conn.commit()
+
+
+@pytest.fixture
+def mail(store):
+    add_email(store, 1, "ann@x.com", "2001-05-01T03:00:00+00:00", "Mon, 30 Apr 2001 20:00:00 -0700")
+    add_email(store, 2, "ann@x.com", "2001-05-15T12:00:00+00:00", "Tue, 15 May 2001 05:00:00 -0700")
+    add_email(store, 3, "ann@x.com", "2001-06-01T02:00:00+00:00", "Thu, 31 May 2001 19:00:00 -0700")
+    add_email(store, 4, "cy@x.com", "2001-05-20T12:00:00+00:00", "", to="ann@x.com")
+    return store
+
+
+def may(calendar):
+    return StructuredQuery("count", [Condition("sender", "=", "ANN@x.com"),
+                                     Condition("date", "between", ("2001-05-01", "2001-06-01"))],
+                           calendar=calendar)
+
+
+def test_calendar_day_semantics(mail):
+    assert run_query(mail.conn, may("utc")).count == 2  # ids 1 and 2
+    assert run_query(mail.conn, may("local")).count == 2  # ids 2 and 3 by the sender's clock
+    assert {r["id"] for r in run_query(mail.conn, may("local")).rows} == {2, 3}
+
+
+def test_values_never_reach_sql_text(mail):
+    evil = "x'); DROP TABLE documents; --"
+    sql, params = compile_query(StructuredQuery("list", [Condition("subject", "like", evil),
+                                                         Condition("meta.owner", "=", evil)]))
+    assert evil not in sql and evil.lower() in params
+    assert run_query(mail.conn, StructuredQuery("list", [Condition("subject", "=", evil)])).count == 0
+    assert mail.scalar("SELECT count(*) FROM documents") == 4
+
+
+def test_unknown_fields_operators_and_meta_keys_are_refused(mail):
+    for bad in (Condition("sender; --", "=", 1), Condition("sender", "OR 1=1 --", 1),
+                Condition("meta.a'b", "=", 1)):
+        with pytest.raises(QueryError):
+            compile_query(StructuredQuery("count", [bad]))
+
+
+@pytest.mark.parametrize("sql", ["DELETE FROM documents", "UPDATE documents SET title = 'x'",
+                                 "INSERT INTO runs (kind) VALUES ('x')", "DROP TABLE documents",
+                                 "PRAGMA writable_schema = 1", "ATTACH DATABASE ':memory:' AS m",
+                                 "SELECT * FROM runs", "SELECT load_extension('x')"])
+def test_authorizer_refuses_writes_and_unknown_tables(mail, sql):
+    with pytest.raises(QueryError):
+        execute_readonly(mail.conn, sql)
+    assert mail.scalar("SELECT count(*) FROM documents") == 4  # authorizer removed afterwards
+    mail.conn.execute("INSERT INTO runs (kind) VALUES ('ok')")
+
+
+def test_group_by_recipient_and_sender(mail):
+    res = run_query(mail.conn, StructuredQuery("group_by", [], group_by="sender"))
+    assert res.rows[0] == {"key": "ann@x.com", "n": 3}
+    res = run_query(mail.conn, StructuredQuery("group_by", [Condition("sender", "=", "cy@x.com")],
+                                               group_by="recipient"))
+    assert res.rows == [{"key": "ann@x.com", "n": 1}]
