@@ -252,3 +252,10 @@ def test_enron_x_from_cleanup():
     assert merge_names(found, "VKaminski@aol.com@ENRON")[0].name == ""
     assert merge_names(found, "Corporate Benefits@ENRON")[0].name == "Corporate Benefits"
     assert parse_addresses("e-mail <.andre@enron.com>") == [Address("", ".andre@enron.com")]
+
+
+def test_memo_headers_are_not_history():
+    text = ("Notice No. 01-400\nNovember 28, 2001\n\nTO:\t\tALL NYMEX MEMBERS AND MEMBER FIRMS\n"
+            "FROM:\tJ. Robert Collins, Jr., President\nSUBJECT:\tMARGIN RATE CHANGE\n\nEffective Date: today\n")
+    parts = split_reply(text)
+    assert parts.quoted == "" and "MARGIN RATE CHANGE" in parts.body

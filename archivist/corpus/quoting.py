@@ -60,7 +60,9 @@ def _history_start(lines: list[str]) -> int:
         if _HEADER_FROM.match(line) and _header_block(lines, i + 1, _HEADER_NEXT, need=2):
             return i
         if _LOTUS_TO.match(line) and i > 0 and _header_block(lines, i + 1, _LOTUS_NEAR, need=1):
-            return _lotus_block_start(lines, i)
+            start = _lotus_block_start(lines, i)
+            if start < i:  # a memo's own 'TO:/SUBJECT:' lines have no sender/date block above them
+                return start
     return len(lines)
 
 
@@ -95,15 +97,17 @@ def _header_block(lines: list[str], start: int, pattern: re.Pattern, need: int) 
 
 
 def _lotus_block_start(lines: list[str], to_index: int) -> int:
-    """Lotus Notes puts 'Name' and a date line (or 'Name@X on date') just above 'To:'."""
-    above = []
-    for j in range(to_index - 1, max(to_index - 5, -1), -1):
-        if not lines[j].strip():
-            break
-        above.append(j)
-    if above and any(_LOTUS_DATE.search(lines[j]) or "@" in lines[j] for j in above):
-        return above[-1]
-    return to_index
+    """Lotus Notes puts 'Name' and a date line (or 'Name@X on date') just above 'To:', sometimes
+    with a whitespace-only line between; start the history at the top of that little block."""
+    j = to_index - 1
+    while j >= max(to_index - 3, 0) and not lines[j].strip():
+        j -= 1
+    if j < 0 or not lines[j].strip() or not (_LOTUS_DATE.search(lines[j]) or "@" in lines[j]):
+        return to_index
+    start = j
+    while start > 0 and start > j - 3 and lines[start - 1].strip():
+        start -= 1
+    return start
 
 
 def _pull_gt_quotes(lines: list[str]) -> tuple[list[str], list[str]]:
