@@ -221,3 +221,31 @@ def test_takeout_and_thunderbird_separators_with_crlf(tmp_path):
     assert docs[0].body == "First.\nFrom here it continues."
     assert docs[0].location.mailbox == "All mail Including Spam and Trash"
     assert docs[1].meta["mbox_offset"] > 0
+
+
+def test_json_array_and_pretty_object(tmp_path):
+    arr = tmp_path / "items.json"
+    arr.write_text(json.dumps([{"title": "A", "text": "alpha"}, {"title": "B", "text": "beta"}, 3], indent=2))
+    assert detect_kind(arr) == "jsonl"
+    docs, rejects = split(read_path(arr, text_field="text"))
+    assert [d.body for d in docs] == ["alpha", "beta"] and rejects[0].position == "3"
+    obj = tmp_path / "one.json"
+    obj.write_text(json.dumps({"name": "solo", "n": 1}, indent=2))
+    (doc,) = list(read_path(obj))
+    assert doc.title == "solo" and doc.body == "name: solo\nn: 1"
+
+
+def test_mbox_reading_is_streamed(tmp_path):
+    import tracemalloc
+    path = tmp_path / "big.mbox"
+    filler = ("All work and no play makes Jack a dull boy. " * 200 + "\n").encode()
+    with open(path, "wb") as out:
+        for i in range(600):
+            out.write(f"From a@x.org Tue Jan  2 10:00:00 2001\nFrom: a@x.org\nSubject: m{i}\n\n".encode())
+            out.write(filler * 2 + b"\n")
+    assert path.stat().st_size > 10_000_000
+    tracemalloc.start()
+    count = sum(1 for item in read_path(path) if isinstance(item, Document))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 600 and peak < 6_000_000

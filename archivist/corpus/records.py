@@ -89,7 +89,11 @@ def _clean_row(row: dict) -> dict[str, Any]:
 
 
 def read_jsonl(path: Path, text_field: str | None = None) -> Iterator[Document | Reject]:
-    """One Document per JSON line; position is the 1-based line number; bad lines become Rejects."""
+    """One Document per JSON line; position is the 1-based line number; bad lines become Rejects.
+    A whole-file JSON array (or one pretty-printed object) is read as records too."""
+    if _is_whole_json(path):
+        yield from _read_whole_json(path, text_field)
+        return
     with open_text(path) as stream:
         for number, line in enumerate(stream, start=1):
             if not line.strip():
@@ -99,11 +103,42 @@ def read_jsonl(path: Path, text_field: str | None = None) -> Iterator[Document |
             except ValueError as exc:
                 yield Reject(str(path), str(number), f"invalid JSON: {exc}")
                 continue
-            row = value if isinstance(value, dict) else {"value": value}
-            if text_field and text_field not in row:
-                yield Reject(str(path), str(number), f"text field {text_field!r} missing in this record")
-                continue
-            yield make_record(path, str(number), row, text_field)
+            yield _json_record(path, str(number), value, text_field)
+
+
+def _json_record(path: Path, position: str, value: Any, text_field: str | None) -> Document | Reject:
+    row = value if isinstance(value, dict) else {"value": value}
+    if text_field and text_field not in row:
+        return Reject(str(path), position, f"text field {text_field!r} missing in this record")
+    return make_record(path, position, row, text_field)
+
+
+def _is_whole_json(path: Path) -> bool:
+    """An array, or an object spread over several lines (the first line alone is not valid JSON)."""
+    head = read_sample(path, 65_536).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"["):
+        return True
+    first = head.split(b"\n", 1)[0]
+    if not first.startswith(b"{"):
+        return False
+    try:
+        json.loads(first)
+        return False
+    except ValueError:
+        return b"\n" in head
+
+
+def _read_whole_json(path: Path, text_field: str | None) -> Iterator[Document | Reject]:
+    """Loads the file at once (JSON arrays cannot be streamed with the standard library)."""
+    with open_text(path) as stream:
+        try:
+            value = json.load(stream)
+        except ValueError as exc:
+            yield Reject(str(path), "", f"invalid JSON: {exc}")
+            return
+    items = value if isinstance(value, list) else [value]
+    for number, item in enumerate(items, start=1):
+        yield _json_record(path, str(number), item, text_field)
 
 
 def make_record(path: Path, position: str, row: dict[str, Any], text_field: str | None) -> Document:

@@ -16,7 +16,7 @@ _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
 _MAIL_FIELDS = {b"from", b"to", b"subject", b"date", b"message-id", b"cc", b"received", b"mime-version",
                 b"return-path", b"delivered-to", b"x-from", b"reply-to", b"sender", b"in-reply-to"}
 _EXT_KIND = {".mbox": "mbox", ".mbx": "mbox", ".eml": "eml", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
-             ".jsonl": "jsonl", ".ndjson": "jsonl", ".txt": "txt", ".text": "txt", ".log": "txt",
+             ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".txt": "txt", ".text": "txt", ".log": "txt",
              ".md": "md", ".markdown": "md", ".pdf": "pdf"}
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
