@@ -259,3 +259,8 @@ def test_memo_headers_are_not_history():
             "FROM:\tJ. Robert Collins, Jr., President\nSUBJECT:\tMARGIN RATE CHANGE\n\nEffective Date: today\n")
     parts = split_reply(text)
     assert parts.quoted == "" and "MARGIN RATE CHANGE" in parts.body
+
+
+def test_sentence_with_phone_number_is_not_a_signature():
+    parts = split_reply("Hi Ann,\n\nCall me at (713) 853-7751 tomorrow.\nI'll be in all day.\n")
+    assert parts.signature == "" and "Call me at" in parts.body

@@ -148,6 +148,12 @@ def _split_signature(lines: list[str]) -> tuple[list[str], list[str]]:
         block_start -= 1
     block = lines[block_start:end]
     if 0 < block_start and 1 < len(block) <= 6 and all(len(line) <= 80 for line in block):
-        if sum(1 for line in block if _PHONE.search(line)) >= 1:
+        if _looks_like_name(block[0]) and any(_PHONE.search(line) for line in block):
             return lines[:block_start], block
     return lines, []
+
+
+def _looks_like_name(line: str) -> bool:
+    """A signature opens with a short name line, not a sentence ('Call me at 555-1234.')."""
+    line = line.strip()
+    return bool(line) and line[-1] not in ".?!:," and len(line.split()) <= 10
