@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from typing import Callable, Iterator
 
 from archivist.backends.base import GenerateOptions, Kind, Message, register_llm
+from archivist.backends.schema import fill_schema
 from archivist.backends.text import apply_stop, pick_choice, split_pieces
 
 NOT_FOUND = "I cannot find this in the provided documents."
@@ -30,6 +32,13 @@ def extractive_answer(messages: list[Message]) -> str:
         if sentence:
             return f"{sentence} [{num}]"
     return NOT_FOUND
+
+
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
 
 
 class EchoLLM:
@@ -64,6 +73,8 @@ class EchoLLM:
         text = self._raw(messages, options)
         if options.choices:
             return pick_choice(text, options.choices, strict=True)
+        if options.json_schema and not _is_json_object(text):
+            return fill_schema(self.complete, messages, options.json_schema, options)
         return apply_stop(text, options.stop)
 
     def generate(self, messages: list[Message], stream: bool = False,

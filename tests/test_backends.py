@@ -1,0 +1,110 @@
+"""One protocol suite run against every LLM backend: echo, tiny attention, tiny SSM, the smollm2
+GGUF default, and the OpenAI-compatible HTTP backend against a local stub server."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from archivist.backends.base import LLM, GenerateOptions, Message
+from archivist.backends.registry import load_llm
+from archivist.config import Settings
+
+from openai_stub import StubServer
+from tiny_models import save_tiny
+
+# smollm2 is slow-marked: each call is seconds on a shared 2-core CPU
+BACKENDS = ["echo", "tiny_attention", "tiny_ssm", pytest.param("smollm2", marks=pytest.mark.slow), "http"]
+CHOICES = ["answer", "search more", "give up"]
+MESSAGES = [Message("system", "Answer using only the context."),
+            Message("user", "Context:\n[1] The offsite moved to Thursday, room 42.\n"
+                            "Question: Which room is the offsite in?")]
+OPTS = GenerateOptions(max_tokens=16)
+
+
+@pytest.fixture(scope="module")
+def stub():
+    with StubServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def tiny_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    return {kind: save_tiny(kind, root / kind) for kind in ("attention", "ssm")}
+
+
+@pytest.fixture(scope="module")
+def smollm2():
+    return load_llm(Settings(device="cpu"), name="smollm2")
+
+
+@pytest.fixture(params=BACKENDS)
+def llm(request, stub, tiny_dir) -> LLM:
+    name = request.param
+    if name == "echo":
+        return load_llm(Settings(llm="echo"))
+    if name.startswith("tiny_"):
+        path = tiny_dir[name.removeprefix("tiny_")]
+        return load_llm(Settings(llm="transformers", llm_model=str(path), device="cpu"))
+    if name == "smollm2":
+        return request.getfixturevalue("smollm2")
+    return load_llm(Settings(llm="openai", llm_base_url=stub.url, llm_model="stub"), backoff=0.01)
+
+
+def test_generate_returns_text(llm):
+    text = llm.generate(MESSAGES, options=OPTS)
+    assert isinstance(text, str) and text.strip()
+
+
+def test_stream_joins_to_same_text(llm):
+    pieces = list(llm.generate(MESSAGES, stream=True, options=OPTS))
+    assert len(pieces) >= 1 and all(isinstance(p, str) for p in pieces)
+    assert "".join(pieces) == llm.generate(MESSAGES, options=OPTS)
+
+
+def test_counts_window_kind(llm):
+    assert llm.count_tokens("The offsite moved to Thursday, room 42.") > 0
+    assert llm.context_window > 0
+    assert llm.kind in ("attention", "ssm", "hybrid", "echo", "remote")
+    assert isinstance(llm, LLM)
+
+
+def test_choice_is_valid_label(llm):
+    opts = GenerateOptions(max_tokens=8, choices=CHOICES)
+    assert llm.generate(MESSAGES, options=opts) in CHOICES
+    assert "".join(llm.generate(MESSAGES, stream=True, options=opts)) in CHOICES
+
+
+def test_stop_sequence_respected(llm):
+    full = llm.generate(MESSAGES, options=OPTS)
+    middle = full.strip()[len(full.strip()) // 2:][:3] or full[:1]
+    cut = llm.generate(MESSAGES, options=GenerateOptions(max_tokens=16, stop=[middle]))
+    assert middle not in cut
+    assert full.startswith(cut)
+    streamed = "".join(llm.generate(MESSAGES, stream=True,
+                                    options=GenerateOptions(max_tokens=16, stop=[middle])))
+    assert streamed == cut
+
+
+def test_json_schema_fields(llm):
+    schema = {"type": "object", "properties": {"day": {"enum": ["Monday", "Thursday"]},
+                                               "urgent": {"type": "boolean"}}}
+    obj = json.loads(llm.generate(MESSAGES, options=GenerateOptions(json_schema=schema)))
+    assert obj["day"] in ("Monday", "Thursday") and isinstance(obj["urgent"], bool)
+
+
+def test_kinds_detected(tiny_dir):
+    kinds = {k: load_llm(Settings(llm="transformers", llm_model=str(p), device="cpu")).kind
+             for k, p in tiny_dir.items()}
+    assert kinds == {"attention": "attention", "ssm": "ssm"}
+
+
+def test_static_decoder_matches_generate(tiny_dir):
+    """The GPU fast path's loop (run eagerly on CPU) yields the same greedy text as `generate`."""
+    cfg = Settings(llm="transformers", llm_model=str(tiny_dir["attention"]), device="cpu")
+    ref = load_llm(cfg).generate(MESSAGES, options=OPTS)
+    fast = load_llm(cfg, decode="static")
+    assert fast._decoder is not None
+    assert fast.generate(MESSAGES, options=OPTS) == ref
+    assert "".join(fast.generate(MESSAGES, stream=True, options=OPTS)) == ref
