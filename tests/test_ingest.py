@@ -75,7 +75,7 @@ def test_whitespace_and_mboxo_escapes_do_not_split_duplicates(tmp_path):
         assert summary.read == 2 and summary.new == 1
 
 
-def test_rejects_are_recorded_and_ingest_goes_on(tmp_path, capsys):
+def test_rejects_are_recorded_and_ingest_goes_on(tmp_path):
     write_mbox(tmp_path / "good.mbox", range(5))
     (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "empty.eml").write_bytes(b"")
