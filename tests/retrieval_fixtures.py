@@ -1,6 +1,7 @@
 """Small synthetic corpora for the retrieval tests, stored through the real ingest code."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 from archivist.corpus.document import Address, Document, Location
@@ -15,9 +16,11 @@ def person(name: str) -> Address:
 
 
 def email(i: int, subject: str, body: str, sender: str = "alice", to: str = "carol",
-          date: datetime | None = None, mailbox: str = "beck-s", quoted: str = "") -> Document:
-    return Document(kind="email", body=body, quoted=quoted, title=subject, norm_subject=subject.lower(),
+          date: datetime | None = None, mailbox: str = "beck-s", quoted: str = "",
+          in_reply_to: str = "") -> Document:
+    return Document(kind="email", body=body, quoted=quoted, title=subject, norm_subject=re.sub(r"^(re|fw|fwd):\s*", "", subject.lower()),
                     message_id=f"<{i}.test@enron.com>", sender=person(sender), to=[person(to)],
+                    in_reply_to=in_reply_to,
                     date=date or BASE + timedelta(days=i), location=Location(
                         path="/test/mbox", position=str(i), mailbox=mailbox, folder="inbox"))
 
