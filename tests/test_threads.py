@@ -82,9 +82,12 @@ def test_message_id_headers_link_whatever_the_subject(store):
              msgid="<2@x>", reply_to="<1@x>"),
         mail("Again", "ann.lee@x.org", ["bob.ray@x.org"], 2, body="p3", msgid="<3@x>",
              refs=["<1@x>", "<2@x>"]),
+        mail("Re: Lost", "cy.dow@x.org", ["ann.lee@x.org"], 3, body="s1", reply_to="<absent@x>"),
+        mail("Re: Lost", "dee.sun@x.org", ["ann.lee@x.org"], 4, body="s2", refs=["<absent@x>"]),
     ]
     ingest_documents(store, docs)
     assert thread_of(store, "p1") == thread_of(store, "p2") == thread_of(store, "p3")
+    assert thread_of(store, "s1") == thread_of(store, "s2") != thread_of(store, "p1")
     assert list_threads(store, 5)[0]["n_docs"] == 3
 
 

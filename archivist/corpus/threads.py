@@ -217,10 +217,11 @@ def link_renamed(groups: dict[str, list[Mail]], quotes: dict[int, QuotedHeader],
 
 
 def link_by_headers(mails: dict[int, Mail], by_msgid: dict[str, int], uf: UnionFind) -> None:
+    """In-Reply-To / References; messages citing the same absent message join each other."""
+    absent: dict[str, int] = {}
     for mail in mails.values():
         for ref in mail.ids:
-            if ref in by_msgid:
-                uf.union(mail.id, by_msgid[ref])
+            uf.union(mail.id, by_msgid.get(ref) or absent.setdefault(ref, mail.id))
 
 
 def rebuild_threads(store) -> int:
