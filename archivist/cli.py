@@ -255,5 +255,20 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
             chat_loop(session, lambda: input("> "), write)
     run(body)
 
+
+@models_app.command("list")
+def models_list(as_json: bool = JsonOpt) -> None:
+    """LLM backends: name, kind, whether usable here, context window, details (nothing loaded)."""
+    def body():
+        from archivist.backends.registry import list_models
+        for row in list_models(settings()):
+            if as_json:
+                emit(row, True)
+            else:
+                mark = "yes" if row["available"] else "no"
+                out.print(f"{row['name']:<13} {row['kind']:<10} available={mark:<4} "
+                          f"context={row['context_window'] or '-':<6} {row['details']}", markup=False)
+    run(body)
+
 if __name__ == "__main__":
     app()

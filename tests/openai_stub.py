@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def reply_for(body: dict) -> str:
-    """The stub's deterministic answer: it repeats the start of the last user message."""
-    last = next((m["content"] for m in reversed(body["messages"]) if m["role"] == "user"), "")
+    """The stub's deterministic answer: it repeats the start of the first user message."""
+    last = next((m["content"] for m in body["messages"] if m["role"] == "user"), "")
     words = last.split()[:8]
     return f"You asked: {' '.join(words)}. The answer is room 42, on Thursday."
 

@@ -108,3 +108,11 @@ def test_static_decoder_matches_generate(tiny_dir):
     assert fast._decoder is not None
     assert fast.generate(MESSAGES, options=OPTS) == ref
     assert "".join(fast.generate(MESSAGES, stream=True, options=OPTS)) == ref
+
+
+@pytest.mark.slow
+def test_smollm2_answers_from_context(smollm2):
+    msgs = [Message("system", "Answer the question using only the context."),
+            Message("user", "Context: The offsite moved to Thursday, room 42.\n"
+                            "Question: Which room is the offsite in?")]
+    assert "42" in smollm2.generate(msgs, options=GenerateOptions(max_tokens=24))

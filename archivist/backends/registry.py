@@ -95,4 +95,6 @@ def list_models(settings: Any = None) -> list[dict]:
          "context_window": SMOLLM2_CONTEXT,
          "details": "llama-cpp-python on the smollm2 GGUF (optional package)"},
     ]
-    return rows
+    selected = getattr(settings, "llm", None)
+    keys = ("name", "kind", "available", "context_window", "details")
+    return [{**{k: r[k] for k in keys}, "selected": r["name"] == selected} for r in rows]
