@@ -54,6 +54,7 @@ MISSING_PATTERNS = re.compile(
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]*)\)")
+_FENCE_LINE = re.compile(r"^\s*(?:</?\s*(?:documents|notes)\s*>|<<<|>>>)\s*$\n?", re.M | re.I)
 _REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|file)://[^>\s]+)>", re.I)
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f\x9b]")
@@ -71,6 +72,7 @@ def neutralise(text: str) -> str:
     text = _IMAGE.sub(lambda m: f"(image: {m.group(1) or 'untitled'})", text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _REF_LINK.sub("", text)
+    text = _FENCE_LINE.sub("", text)  # a weak model echoes our delimiters
     return _AUTOLINK.sub(lambda m: m.group(1).replace("://", "[:]//"), text)
 
 
