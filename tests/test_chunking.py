@@ -63,9 +63,9 @@ def test_records_chunk_by_field_lines():
 
 
 def test_real_tokenizer_counts():
-    from transformers import AutoTokenizer
-    from archivist.backends.embedders import minilm_path
-    tok = AutoTokenizer.from_pretrained(str(minilm_path()))
+    from archivist.backends.embedders import load_embedder
+    from archivist.config import Settings
+    tok = load_embedder(Settings()).tokenizer  # cached: later test modules reuse the load
     body = "\n\n".join(["The Enron pipeline capacity report is attached for review."] * 60)
     chunks = chunk_document(doc(kind="text", body=body), [], tok, size=200, overlap=32)
     assert len(chunks) > 2

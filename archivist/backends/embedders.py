@@ -50,7 +50,9 @@ class SentenceEmbedder:
             self.model = self.model.to(torch.bfloat16)
         self.tokenizer = self.model.tokenizer
         self.max_tokens = int(self.model.max_seq_length or 256)
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        dim_of = getattr(self.model, "get_embedding_dimension", None) or \
+            self.model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
         self.precision, self.batch, self.path = precision, batch, str(path)
         self.name = f"{model_id}@{precision}"
 
@@ -141,6 +143,8 @@ def load_embedder(settings: Any):
             _CACHE[key] = EMBEDDER_REGISTRY[name](settings)
         else:
             path = Path(name).expanduser()
+            if not path.exists() and (name.startswith(("/", ".", "~")) or name.count("/") > 1):
+                raise ConfigError(f"embedder {name!r}: no such model directory")
             _CACHE[key] = build(path if path.exists() else Path(name), name.rstrip("/").split("/")[-1],
                                 settings)
     return _CACHE[key]
