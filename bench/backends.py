@@ -126,8 +126,9 @@ def measure_point(shape: str, length: int, device: str, new_tokens: int) -> dict
     return row
 
 
-def run_point(shape: str, length: int, device: str, new_tokens: int, timeout: int) -> dict:
-    cmd = [sys.executable, __file__, "point", shape, str(length), device, str(new_tokens)]
+def run_point(shape: str, length: int, device: str, new_tokens: int, timeout: int,
+              threads: int = 0) -> dict:
+    cmd = [sys.executable, __file__, "point", shape, str(length), device, str(new_tokens), str(threads)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -158,10 +159,11 @@ def sweep(args) -> dict:
     rows = []
     for shape in shapes:
         for length in lengths:
-            row = run_point(shape, length, args.device, new_tokens, args.timeout)
+            row = run_point(shape, length, args.device, new_tokens, args.timeout, args.threads)
             print(json.dumps(row), file=sys.stderr, flush=True)
             rows.append(row)
-    return {"bench": "backends", "env": environment(args.device), "new_tokens": new_tokens,
+    env = {**environment(args.device), "threads": args.threads or os.cpu_count()}
+    return {"bench": "backends", "env": env, "new_tokens": new_tokens,
             "results": rows}
 
 
@@ -174,21 +176,27 @@ def main(argv: list[str] | None = None) -> None:
     sw.add_argument("--lengths", default="", help="comma list of context lengths")
     sw.add_argument("--new-tokens", type=int, default=0, help="decode steps to time")
     sw.add_argument("--timeout", type=int, default=900, help="seconds per point")
+    sw.add_argument("--threads", type=int, default=0, help="CPU threads per point (default: all)")
     sw.add_argument("--out", default="", help="JSON path (default bench/results/backends_<dev>.json)")
     pt = sub.add_parser("point", help="(internal) one measurement, JSON on stdout")
     pt.add_argument("shape"), pt.add_argument("length", type=int)
     pt.add_argument("device"), pt.add_argument("new_tokens", type=int)
+    pt.add_argument("threads", type=int, nargs="?", default=0)
     df = sub.add_parser("default", help="prefill/decode speed of the smollm2 GGUF default")
     df.add_argument("--engine", default="transformers", choices=["transformers", "llamacpp"])
     df.add_argument("--prompt-tokens", type=int, default=512)
     df.add_argument("--new-tokens", type=int, default=64)
+    df.add_argument("--threads", type=int, default=0, help="CPU threads (default: all cores)")
     args = parser.parse_args(argv)
     if args.cmd == "point":
+        if args.threads:
+            import torch
+            torch.set_num_threads(args.threads)
         print(json.dumps(measure_point(args.shape, args.length, args.device, args.new_tokens)))
     elif args.cmd == "default":
         sys.path.insert(0, str(ROOT / "bench"))
         from backends_default import measure_default
-        print(json.dumps(measure_default(args.engine, args.prompt_tokens, args.new_tokens)))
+        print(json.dumps(measure_default(args.engine, args.prompt_tokens, args.new_tokens, args.threads)))
     else:
         report = sweep(args)
         out = Path(args.out or RESULTS / f"backends_{args.device}.json")

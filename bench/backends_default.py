@@ -33,8 +33,9 @@ def prompt_text(n_tokens: int) -> str:
     return PARAGRAPH * (n_tokens // 40 + 2)
 
 
-def measure_transformers(prompt_tokens: int, new_tokens: int) -> dict:
+def measure_transformers(prompt_tokens: int, new_tokens: int, threads: int) -> dict:
     import torch
+    torch.set_num_threads(threads)
     from archivist.backends.registry import load_llm
     from archivist.config import Settings
     from backends import time_fast_decode, time_generate_decode, time_prefill
@@ -50,11 +51,11 @@ def measure_transformers(prompt_tokens: int, new_tokens: int) -> dict:
             "decode_ms_static": round(time_fast_decode(llm.model, ids, new_tokens), 2)}
 
 
-def measure_llamacpp(prompt_tokens: int, new_tokens: int) -> dict:
+def measure_llamacpp(prompt_tokens: int, new_tokens: int, threads: int) -> dict:
     from llama_cpp import Llama
     start = time.perf_counter()
     llm = Llama(model_path=find_gguf(), n_ctx=prompt_tokens + new_tokens + 64,
-                n_threads=os.cpu_count(), n_batch=512, verbose=False)
+                n_threads=threads, n_threads_batch=threads, n_batch=512, verbose=False)
     load_s = time.perf_counter() - start
     tokens = llm.tokenize(prompt_text(prompt_tokens).encode(), add_bos=False)[:prompt_tokens]
     llm.eval(tokens[:64])  # warm-up
@@ -69,13 +70,13 @@ def measure_llamacpp(prompt_tokens: int, new_tokens: int) -> dict:
         stamps.append(time.perf_counter())
     decode_ms = 1000 * (stamps[-1] - stamps[0]) / (len(stamps) - 1)
     return {"engine": "llama-cpp-python", "dtype": "Q4_1", "load_s": round(load_s, 2),
-            "threads": os.cpu_count(), "prompt_tokens": len(tokens),
+            "threads": threads, "prompt_tokens": len(tokens),
             "prefill_tok_s": round(len(tokens) / prefill, 1), "decode_ms": round(decode_ms, 2)}
 
 
-def measure_default(engine: str, prompt_tokens: int, new_tokens: int) -> dict:
+def measure_default(engine: str, prompt_tokens: int, new_tokens: int, threads: int = 0) -> dict:
     fn = measure_llamacpp if engine == "llamacpp" else measure_transformers
-    row = fn(prompt_tokens, new_tokens)
+    row = fn(prompt_tokens, new_tokens, threads or os.cpu_count())
     ms = row.get("decode_ms", row.get("decode_ms_generate"))
     row["decode_tok_s"] = round(1000 / ms, 1)
     row["load_avg"] = os.getloadavg()

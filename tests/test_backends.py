@@ -14,7 +14,8 @@ from openai_stub import StubServer
 from tiny_models import save_tiny
 
 # smollm2 is slow-marked: each call is seconds on a shared 2-core CPU
-BACKENDS = ["echo", "tiny_attention", "tiny_ssm", pytest.param("smollm2", marks=pytest.mark.slow), "http"]
+BACKENDS = ["echo", "tiny_attention", "tiny_ssm", pytest.param("smollm2", marks=pytest.mark.slow), "http",
+            "llamacpp"]
 CHOICES = ["answer", "search more", "give up"]
 MESSAGES = [Message("system", "Answer using only the context."),
             Message("user", "Context:\n[1] The offsite moved to Thursday, room 42.\n"
@@ -49,6 +50,9 @@ def llm(request, stub, tiny_dir) -> LLM:
         return load_llm(Settings(llm="transformers", llm_model=str(path), device="cpu"))
     if name == "smollm2":
         return request.getfixturevalue("smollm2")
+    if name == "llamacpp":
+        pytest.importorskip("llama_cpp", reason="optional llama-cpp-python not installed")
+        return load_llm(Settings(llm="llamacpp"))
     return load_llm(Settings(llm="openai", llm_base_url=stub.url, llm_model="stub"), backoff=0.01)
 
 

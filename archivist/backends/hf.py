@@ -193,9 +193,14 @@ def _extra(settings: Any) -> dict:
 
 
 def build(settings: Any, model: str, name: str, gguf_file: str | None = None, **kw: Any):
-    """Load and wrap a model; kw overrides settings.extra (decode, context_window, kind...)."""
+    """Load and wrap a model; kw overrides settings.extra (decode, context_window, kind, threads,
+    gguf_file, offline, ssm_naive_max_tokens)."""
     extra = {**_extra(settings), **kw}
     device = hf_load.pick_device(getattr(settings, "device", "auto") or "auto")
+    if extra.get("threads") and device == "cpu":
+        import torch
+        # process-wide; on a busy small CPU one thread avoids OpenMP oversubscription (3-8x faster)
+        torch.set_num_threads(int(extra["threads"]))
     src = hf_load.resolve_source(model, gguf_file or extra.get("gguf_file"))
     mdl, tok = hf_load.load_model(src, device, offline=bool(extra.get("offline", False)))
     return TransformersLLM(mdl, tok, name=name, kind=extra.get("kind"),
