@@ -41,8 +41,9 @@ class StaticDecoder:
             return out.logits[:, -1, :].float()
 
         if self.compile_step:
-            # reduce-overhead = CUDA graphs: the whole step replays as one launch
-            return torch.compile(step, mode="reduce-overhead", fullgraph=True, dynamic=False)
+            # reduce-overhead = CUDA graphs: the step replays as recorded launches; fullgraph off so
+            # a graph break in some model's mask code degrades speed instead of failing
+            return torch.compile(step, mode="reduce-overhead", fullgraph=False, dynamic=False)
         return step
 
     def _cache(self, length: int):
