@@ -228,13 +228,12 @@ def ask(question: str = typer.Argument(..., help="The question."),
         from archivist.agent.prompts import neutralise
         cfg = settings(db, planner=planner)
         with open_store(cfg, create=False) as store:
-            stream = None if as_json else (lambda piece: out.print(neutralise(piece), end="", markup=False))
-            result = run_ask(store, cfg, question, strategy=strategy, on_token=stream)
+            # not streamed: the model's draft may fail the grounding check and be replaced
+            result = run_ask(store, cfg, question, strategy=strategy)
             if as_json:
                 emit(result.to_dict(), True)
                 return
-            if result.llm_calls == 0 or result.escalations:
-                out.print(("\n" if result.llm_calls else "") + neutralise(result.answer), markup=False)
+            out.print(neutralise(result.answer), markup=False)
             out.print("\n" + render_footer(result), markup=False)
     run(body)
 

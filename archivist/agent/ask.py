@@ -20,11 +20,13 @@ ASK_JSON_SCHEMA = """\
 | question     | string          | the question as asked                                          |
 | answer       | string          | the answer, with [n] labels that refer to `citations`          |
 | strategy     | string          | strategy that produced the answer: rag, stuff, memory, query   |
+| answered_by  | string          | llm (model answer passed the grounding check), extractive (quoted sentences replaced an ungrounded answer), digest or digest+llm (per-message summary, with the model's overview when grounded), query |
+| check        | string          | the grounding verdict, or why the model's answer was replaced  |
 | planner      | string          | rules, llm, llm->rules (invalid model choice), forced          |
 | reason       | string          | why the planner chose the first strategy                       |
 | estimates    | object          | per strategy: tokens_in, tokens_out, calls, seconds, feasible, why |
 | escalations  | array of string | "from -> to: why" for each wider strategy tried                |
-| attempts     | array of object | strategy, missing, note, tokens_in, tokens_out, seconds        |
+| attempts     | array of object | strategy, missing, note, answered_by, check, tokens_in, tokens_out, seconds |
 | citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), start, end, quote |
 | filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids |
 | tokens_in    | integer         | tokens read by the model over all calls (0 for query)          |
@@ -43,6 +45,8 @@ class AskResult:
     strategy: str
     planner: str
     reason: str
+    answered_by: str = ""
+    check: str = ""
     citations: list[dict] = field(default_factory=list)
     estimates: dict[str, Any] = field(default_factory=dict)
     escalations: list[str] = field(default_factory=list)
@@ -75,9 +79,10 @@ def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> As
     attempts = state["attempts"]
     return AskResult(
         question=question, answer=res.answer, strategy=res.strategy, planner=plan.planner,
-        reason=plan.reason, citations=[as_dict(c) for c in res.citations],
+        reason=plan.reason, answered_by=res.answered_by, check=res.check, citations=[as_dict(c) for c in res.citations],
         estimates=plan.estimates_dict(), escalations=state.get("escalations", []),
         attempts=[{"strategy": a.strategy, "missing": a.missing, "note": a.note,
+                   "answered_by": a.answered_by, "check": a.check,
                    "tokens_in": a.tokens_in, "tokens_out": a.tokens_out, "seconds": a.seconds}
                   for a in attempts],
         filters=asdict(state["scope"].filters),

@@ -157,13 +157,19 @@ def fold(store: Store, settings: Settings, session_id: int, turns: list[dict], l
 def render_footer(result: AskResult) -> str:
     """Strategy, reason, escalations, cost and sources under an answer."""
     esc = "".join(f"\n  escalated {e}" for e in result.escalations)
+    check = f" ({result.check})" if result.check and result.answered_by != "query" else ""
     return (f"— strategy: {result.strategy} ({result.planner}: {result.reason}){esc}\n"
+            f"— answered by: {result.answered_by or 'llm'}{check}\n"
             f"— {result.tokens_in} tokens read, {result.tokens_out} written, {result.llm_calls} model "
             f"calls, {result.seconds:.2f}s\nsources:\n{format_sources(result)}\n")
 
 
 def _print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]) -> None:
-    if not streamed:
+    if streamed and result.answered_by not in ("llm", ""):
+        why = "cited digest of the messages" if result.answered_by.startswith("digest") else \
+            f"the model's answer was replaced: {result.check}"
+        write(f"\n[{why}]\n")
+    if not streamed or result.answered_by not in ("llm", ""):
         write(neutralise(result.answer))
     write("\n" + render_footer(result))
 

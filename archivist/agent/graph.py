@@ -40,8 +40,12 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
-    return {"scope": build_scope(ctx.store, state["question"], state["analysis"],
-                                 prior=ctx.prior, override=ctx.override)}
+    found = build_scope(ctx.store, state["question"], state["analysis"],
+                        prior=ctx.prior, override=ctx.override)
+    if state["analysis"].kind == "summarise":  # "summarise the X negotiation": X's thread(s)
+        from archivist.agent.topic import thread_scope
+        found = thread_scope(ctx, state["question"], found) or found
+    return {"scope": found}
 
 
 def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -82,12 +86,23 @@ def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     any attempt found a source."""
     attempts = state["attempts"]
     good = [a for a in attempts if not a.missing and a.answer]
+    backup = [a for a in attempts if a.fallback is not None]
     result = good[-1] if good else attempts[-1]
+    if not good and backup:  # every model answer said missing, but a passage answers it
+        result = _with_fallback(backup[-1])
     if not result.answer:
         result.answer = NOT_FOUND + (f" ({result.note})" if result.note else "")
     if not result.citations:
         result.citations = next((a.citations for a in reversed(attempts) if a.citations), [])
     return {"result": result}
+
+
+def _with_fallback(attempt: Attempt) -> Attempt:
+    """The attempt with its extractive fallback as the answer (costs kept)."""
+    fb = attempt.fallback
+    attempt.answer, attempt.citations, attempt.missing = fb.answer, fb.citations, False
+    attempt.answered_by, attempt.check = fb.answered_by, fb.check
+    return attempt
 
 
 def build_graph():

@@ -80,7 +80,8 @@ def estimate_all(ctx: AgentContext, analysis: Analysis, scope: Scope) -> dict[st
 
 def rule_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate]) -> tuple[str, str]:
     """(strategy, reason) from the question kind and what fits."""
-    size = f"{scope.n_docs} documents, ~{scope.tokens} tokens in scope"
+    size = f"{scope.n_docs} documents, ~{scope.tokens} tokens in scope" + \
+        (f"; {scope.note}" if scope.note else "")
     if analysis.intent in QUERY_INTENTS and est["query"].feasible:
         return "query", f"{analysis.kind} question on metadata: exact SQL answer, no model call"
     if analysis.kind in ("summarise", "count", "list"):

@@ -26,6 +26,7 @@ class Scope:
     n_docs: int = 0
     tokens: int = 0  # estimated tokens of every in-scope document's text
     subject: str | None = None
+    note: str = ""  # how the scope was narrowed, shown in the plan's reason
 
     @property
     def is_whole_corpus(self) -> bool:

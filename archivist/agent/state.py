@@ -78,6 +78,9 @@ class Attempt:
     handover: str | None = None  # strategy this one asks to hand over to
     note: str = ""
     seconds: float = 0.0
+    answered_by: str = ""  # llm | extractive | digest | digest+llm | query
+    check: str = ""  # the grounding verdict on the model's answer
+    fallback: "Attempt | None" = None  # an extractive answer kept for when every strategy says missing
 
 
 class AgentState(TypedDict, total=False):

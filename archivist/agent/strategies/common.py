@@ -1,8 +1,8 @@
 """What the model-backed strategies share: packing documents and answering from a packed context."""
 from __future__ import annotations
 
-from archivist.agent.citing import used
-from archivist.agent.prompts import SYSTEM_ANSWER, USER_ANSWER, fence, neutralise, says_missing
+from archivist.agent.finishing import finish
+from archivist.agent.prompts import SYSTEM_ANSWER, USER_ANSWER, fence, neutralise
 from archivist.agent.state import AgentContext, Attempt, call_llm
 from archivist.backends.base import Message
 from archivist.retrieval.types import PackedContext
@@ -20,9 +20,10 @@ def answer_messages(question: str, context: str, system: str = SYSTEM_ANSWER) ->
 
 
 def answer_from(ctx: AgentContext, strategy: str, question: str, packed: PackedContext,
-                system: str = SYSTEM_ANSWER) -> Attempt:
-    """One streamed model call over a packed context; the answer keeps only cited sources."""
+                system: str = SYSTEM_ANSWER, kind: str = "lookup") -> Attempt:
+    """One streamed model call over a packed context, then checked: an ungrounded answer is
+    replaced by an extractive one, a summary by a cited digest (see finishing)."""
     text, t_in, t_out = call_llm(ctx, answer_messages(question, packed.text, system), stream=True)
     text = neutralise(text).strip()
-    return Attempt(strategy, answer=text, citations=used(text, packed.citations),
-                   tokens_in=t_in, tokens_out=t_out, llm_calls=1, missing=says_missing(text))
+    attempt = Attempt(strategy, tokens_in=t_in, tokens_out=t_out, llm_calls=1)
+    return finish(ctx, attempt, question, packed, text, kind)

@@ -62,7 +62,8 @@ def run_memory(ctx: AgentContext, question: str, analysis: Analysis, scope: Scop
         return Attempt("memory", missing=True, tokens_in=state.tokens_in, tokens_out=state.tokens_out,
                        llm_calls=state.chunks - calls_before,
                        note=f"read {state.position}/{len(ids)} documents; no relevant facts kept")
-    attempt = answer_from(ctx, "memory", question, memory.as_context(), SYSTEM_FINAL_FROM_NOTES)
+    attempt = answer_from(ctx, "memory", question, memory.as_context(), SYSTEM_FINAL_FROM_NOTES,
+                          analysis.kind)
     attempt.tokens_in += state.tokens_in
     attempt.tokens_out += state.tokens_out
     attempt.llm_calls += state.chunks - calls_before

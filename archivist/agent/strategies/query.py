@@ -130,4 +130,4 @@ def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, sco
     empty_lookup = n == 0 and analysis.intent in ("who_sent", "list")
     return Attempt("query", answer=text, citations=cite_docs(ctx.store, ids),
                    missing=empty_lookup, handover="rag" if empty_lookup else None,
-                   note=describe(q))
+                   note=describe(q), answered_by="query")

@@ -8,7 +8,7 @@ from archivist.agent.strategies.common import answer_from, pack_items
 from archivist.errors import ArchivistError
 
 
-def _search(ctx: AgentContext, question: str, scope: Scope, k: int) -> list:
+def search_scope(ctx: AgentContext, question: str, scope: Scope, k: int) -> list:
     """Hybrid search; keyword-only when the vector index is not there (e.g. --no-embed)."""
     search = ctx.search
     if search is None:
@@ -22,10 +22,10 @@ def _search(ctx: AgentContext, question: str, scope: Scope, k: int) -> list:
 
 def run_rag(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
     k = ctx.settings.top_k * (2 if analysis.kind == "multi_hop" else 1)
-    hits = _search(ctx, question, scope, k)
+    hits = search_scope(ctx, question, scope, k)
     if not hits:
         return Attempt("rag", missing=True, handover="stuff", note="retrieval found nothing in scope")
     packed = pack_items(ctx, hits, ctx.budget())
-    attempt = answer_from(ctx, "rag", question, packed)
+    attempt = answer_from(ctx, "rag", question, packed, kind=analysis.kind)
     attempt.note = f"{len(hits)} passages, {packed.tokens} tokens packed"
     return attempt

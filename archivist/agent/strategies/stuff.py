@@ -24,6 +24,6 @@ def run_stuff(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope
     if packed.truncated:
         return Attempt("stuff", missing=True, handover=handover_for(analysis),
                        note=f"scope ({len(ids)} documents) does not fit the {budget}-token budget")
-    attempt = answer_from(ctx, "stuff", question, packed)
+    attempt = answer_from(ctx, "stuff", question, packed, kind=analysis.kind)
     attempt.note = f"{len(packed.doc_ids) or len(ids)} documents, {packed.tokens} tokens"
     return attempt

@@ -1,0 +1,76 @@
+"""The last step of every model-backed strategy: cut repetition, check grounding, and fall back
+to an extractive answer (or, for summaries, a cited per-message digest) when the model's answer
+cannot be trusted. Records which path answered."""
+from __future__ import annotations
+
+from archivist.agent.citing import used
+from archivist.agent.extractive import attach_quotes, confident, digest, extractive_answer
+from archivist.agent.grounding import Verdict, check, truncate_repetition
+from archivist.agent.prompts import says_missing
+from archivist.agent.sentences import blocks_of, score, sentences_of
+from archivist.agent.state import AgentContext, Attempt
+from archivist.retrieval.types import PackedContext
+
+
+def _first_sentence(text: str) -> str:
+    """The model's first sentence, its [n] labels kept."""
+    for end in (". ", ".\n", "\n"):
+        at = text.find(end)
+        if at > 0:
+            return text[:at + 1].strip()
+    return text.strip()
+
+
+def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
+             text: str, blocks: dict[int, str]) -> Attempt:
+    """A cited digest, with the model's first sentence as an overview when it is grounded."""
+    sents = sentences_of(ctx.store, packed)
+    ranked = score(ctx.settings, question, sents, supersede=False)
+    if not ranked:
+        return _model(attempt, text, packed, [])
+    body, cites = digest(ranked, packed)
+    overview = _first_sentence(text)
+    verdict = check(overview, packed, blocks) if not says_missing(overview) else Verdict(False, "says missing")
+    if verdict.ok:
+        body += f"\nOverview: {overview}"
+    attempt.answer, attempt.citations = body, cites
+    attempt.answered_by = "digest+llm" if verdict.ok else "digest"
+    attempt.check = verdict.reason
+    return attempt
+
+
+def _model(attempt: Attempt, text: str, packed: PackedContext, sents: list) -> Attempt:
+    attempt.answer = text
+    attempt.citations = attach_quotes(text, used(text, packed.citations), sents)
+    attempt.missing = says_missing(text)
+    attempt.answered_by = "llm"
+    return attempt
+
+
+def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str) -> Attempt:
+    attempt.answer, attempt.citations = extractive_answer(ranked, packed)
+    attempt.answered_by, attempt.check, attempt.missing = "extractive", why, False
+    return attempt
+
+
+def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
+           text: str, kind: str = "lookup") -> Attempt:
+    """attempt completed with a checked answer for question over packed."""
+    text, looped = truncate_repetition(text)
+    blocks = blocks_of(packed)
+    if kind == "summarise":
+        return _summary(ctx, attempt, question, packed, text, blocks)
+    ranked = score(ctx.settings, question, sentences_of(ctx.store, packed))
+    if not ranked:
+        return _model(attempt, text, packed, [])
+    if says_missing(text):  # escalation gets its chance first; the graph uses the fallback last
+        if confident(ranked):
+            attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, packed,
+                                           "the model said the evidence is missing, but a passage "
+                                           "matches the question")
+        return _model(attempt, text, packed, ranked)
+    verdict = check(text, packed, blocks, ranked)
+    if not verdict.ok:
+        return _extractive(attempt, ranked, packed, verdict.reason)
+    attempt.check = verdict.reason + (" (repetition cut)" if looped else "")
+    return _model(attempt, text, packed, ranked)
