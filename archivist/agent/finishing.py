@@ -63,7 +63,7 @@ def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCon
     ranked = score(ctx.settings, question, sentences_of(ctx.store, packed))
     if not ranked:
         return _model(attempt, text, packed, [])
-    if says_missing(text):  # escalation gets its chance first; the graph uses the fallback last
+    if text and says_missing(text):  # escalation gets its chance first; the graph uses the fallback last
         if confident(ranked):
             attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, packed,
                                            "the model said the evidence is missing, but a passage "

@@ -9,12 +9,14 @@ from archivist.agent.citing import labels
 from archivist.agent.sentences import Sentence, content_words, later_in_thread
 from archivist.retrieval.types import PackedContext
 
-_ECHO = re.compile(r"<<<|>>>|</?\s*documents\s*>|</?\s*notes\s*>|^\s*\[\d+\]\s*(?:From|Record|Text|Pdf):.*\|"
+_ECHO = re.compile(r"<<<|>>>|</?\s*documents\s*>|</?\s*notes\s*>|\[\d+\]\s*From:\s|^\s*\[\d+\]\s*(?:Record|Text|Pdf):.*\|"
                    r"|\bAnswer with \[n\]|^\s*Question:|\bUpdated notes:", re.I | re.M)
 _UNIT = re.compile(r"[^\n.!?]+[.!?]?")
 _NUMBER = re.compile(r"\$?\d[\d,.]*\d|\$?\d")
 _LABEL_TEXT = re.compile(r"\[\d+\]")
+_TRAILING_MARK = re.compile(r"(?:(?<=[.!?\n])|^)\s*(?:[-*•]|\d+[.)])?\s*$")  # a dangling "2." or "-"
 MIN_SHARE = 0.5  # of the answer's content words found in the documents it cites
+MIN_UNIT = 8
 MIN_PREFIX = 12  # characters: a cut-off repeat of an earlier line still counts as a repeat
 
 
@@ -37,9 +39,11 @@ def truncate_repetition(text: str) -> tuple[str, bool]:
         unit = _norm(m.group(0))
         if not unit:
             continue
+        if len(unit) < MIN_UNIT:  # "yes." twice is not a loop
+            continue
         repeat = unit in seen or len(unit) >= MIN_PREFIX and any(s.startswith(unit) for s in seen)
         if repeat:
-            return text[:m.start()].rstrip(" \n-*•0123456789.)"), True
+            return _TRAILING_MARK.sub("", text[:m.start()]).rstrip(), True
         seen.append(unit)
     return text, False
 
@@ -81,7 +85,24 @@ def check(text: str, packed: PackedContext, blocks: dict[int, str],
     why = _grounded_words(text, "\n".join(blocks.get(n, "") for n in used))
     if why:
         return Verdict(False, "the answer " + why)
-    if ranked and later_in_thread(ranked[0], [s for s in ranked if s.n in used]):
-        return Verdict(False, f"the answer cites a message superseded by a later one in its thread "
-                              f"[{ranked[0].n}]")
+    stale = _stale(text, used, ranked or [])
+    if stale:
+        return Verdict(False, f"the answer relies on [{stale[0]}], superseded by the later message "
+                              f"[{stale[1]}] in its thread")
     return Verdict(True)
+
+
+def _stale(text: str, used: list[int], ranked: list[Sentence]) -> tuple[int, int] | None:
+    """(cited label, newer label) when the sentence the answer draws on from a cited block is
+    restated by a later, uncited message of the same thread."""
+    words = content_words(text)
+    for n in used:
+        own = [s for s in ranked if s.n == n]
+        best = max(own, key=lambda s: len(words & content_words(s.text)), default=None)
+        if best is None or not best.parts.get("superseded"):
+            continue
+        newer = [s for s in ranked if s.n not in used and later_in_thread(s, [best])
+                 and len(content_words(s.text) & content_words(best.text)) >= 2]
+        if newer:
+            return n, newer[0].n
+    return None

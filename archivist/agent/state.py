@@ -100,12 +100,13 @@ def count(llm: LLM, messages: list[Message]) -> int:
 
 
 def call_llm(ctx: AgentContext, messages: list[Message], max_tokens: int | None = None,
-             stream: bool = False, choices: list[str] | None = None) -> tuple[str, int, int]:
+             stream: bool = False, choices: list[str] | None = None,
+             stop: list[str] | None = None) -> tuple[str, int, int]:
     """(text, tokens in, tokens out) of one generation; streamed pieces go to ctx.on_token."""
     llm = ctx.get_llm()
     s = ctx.settings
     options = GenerateOptions(max_tokens=max_tokens or s.max_new_tokens, temperature=s.temperature,
-                              seed=s.seed, choices=choices)
+                              seed=s.seed, choices=choices, stop=list(stop or []))
     ctx.llm_calls += 1
     if stream and ctx.on_token is not None:
         parts = []

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 from archivist.agent.finishing import finish
-from archivist.agent.prompts import SYSTEM_ANSWER, USER_ANSWER, fence, neutralise
+from archivist.agent.prompts import SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence, neutralise
 from archivist.agent.state import AgentContext, Attempt, call_llm
 from archivist.backends.base import Message
 from archivist.retrieval.types import PackedContext
+
+
+# a weak model that starts copying the prompt is stopped there, not after max_new_tokens
+ECHO_STOPS = ["<<<", ">>>", "| Date:", "\nQuestion:"]
+OVERVIEW_TOKENS = 64  # a summary is a cited digest; the model adds at most a one-sentence overview
 
 
 def pack_items(ctx: AgentContext, items: list, budget: int) -> PackedContext:
@@ -23,7 +28,11 @@ def answer_from(ctx: AgentContext, strategy: str, question: str, packed: PackedC
                 system: str = SYSTEM_ANSWER, kind: str = "lookup") -> Attempt:
     """One streamed model call over a packed context, then checked: an ungrounded answer is
     replaced by an extractive one, a summary by a cited digest (see finishing)."""
-    text, t_in, t_out = call_llm(ctx, answer_messages(question, packed.text, system), stream=True)
+    summary = kind == "summarise"
+    if summary and system == SYSTEM_ANSWER:
+        system = SYSTEM_OVERVIEW
+    text, t_in, t_out = call_llm(ctx, answer_messages(question, packed.text, system), stream=True,
+                                 stop=ECHO_STOPS, max_tokens=OVERVIEW_TOKENS if summary else None)
     text = neutralise(text).strip()
     attempt = Attempt(strategy, tokens_in=t_in, tokens_out=t_out, llm_calls=1)
     return finish(ctx, attempt, question, packed, text, kind)

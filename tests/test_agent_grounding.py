@@ -1,0 +1,155 @@
+"""Grounding check and extractive fallback on the demo corpus: a scripted echo model that writes
+junk must still yield correct, cited answers; grounded answers pass; summaries become digests."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from archivist.agent.ask import ask
+from archivist.agent.grounding import check, is_echo, truncate_repetition
+from archivist.agent.prompts import NOT_FOUND
+from archivist.backends.echo import EchoLLM
+from archivist.config import load_settings
+from archivist.retrieval.types import Citation, PackedContext
+from archivist.store import Store
+
+DEMO = Path(__file__).resolve().parents[1] / "archivist" / "demo_data"
+ROOM = "Which room is the Q2 planning offsite in, and on which day?"
+CRANE = "Summarise the crane rental negotiation with Bay Crane."
+JUNK = ("<<<\n[9] From: Tom Okafor <tom.okafor@northwind-energy.com> | Date: 2024-03-18 | "
+        "Subject: Easement\nQuestion: which room?\n1. The crane rental negotiation with Bay Crane.\n"
+        "2. The crane rental negotiation with Bay Crane.\n3. The crane rental negotiation")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.retrieval.indexer import index_store
+    path = tmp_path_factory.mktemp("grounding") / "demo.db"
+    with Store(path) as store:
+        ingest_paths(store, [DEMO], progress=False)
+        index_store(store, load_settings("test", {"db": str(path)}), progress=False)
+    return path
+
+
+@pytest.fixture
+def store(demo_db):
+    with Store(demo_db) as s:
+        yield s
+
+
+def cfg(db, **kw):
+    return load_settings("test", {"db": str(db), "extra": {"context_window": 2048}, **kw})
+
+
+def label_of(messages, marker: str) -> int:
+    """The [n] label of the prompt block whose text contains marker."""
+    prompt = messages[-1].content
+    blocks = re.findall(r"^\[(\d+)\] .*?(?=^\[\d+\] |\Z)", prompt, re.M | re.S)
+    starts = [(m.start(), int(m.group(1))) for m in re.finditer(r"^\[(\d+)\] ", prompt, re.M)]
+    at = prompt.index(marker)
+    assert blocks
+    return max(n for pos, n in starts if pos < at)
+
+
+def assert_quotes_match_bodies(store, result):
+    """Each citation's span is the quoted text inside the stored document."""
+    assert result.citations
+    for c in result.citations:
+        body = store.scalar("SELECT coalesce(body, quoted) FROM documents WHERE id = ?", (c["doc_id"],))
+        assert c["end"] > c["start"]
+        assert " ".join(body[c["start"]:c["end"]].split()).endswith(c["quote"][-20:])
+
+
+def test_truncate_repetition_and_echo():
+    text, cut = truncate_repetition("1. The crane rental with Bay.\n2. The crane rental with Bay.\n3. The cr")
+    assert cut and text == "1. The crane rental with Bay."
+    assert truncate_repetition("Room 42 [1]. On Thursday [1].") == ("Room 42 [1]. On Thursday [1].", False)
+    assert is_echo(JUNK) and not is_echo("The offsite is in room 42 [2].")
+
+
+def test_check_rejects_unknown_labels_and_unsupported_numbers():
+    packed = PackedContext("<<<\n[1] From: A | Date: d | Subject: s\nThe offsite is in room 42.\n>>>",
+                           [Citation(1, 1, "<m>", "s", "d", 0, 30)], 10)
+    blocks = {1: "The offsite is in room 42."}
+    assert check("The offsite is in room 42 [1].", packed, blocks).ok
+    assert not check("The offsite is in room 42.", packed, blocks).ok  # no citation
+    assert "unknown" in check("Room 42 [3].", packed, blocks).reason
+    assert "number" in check("The offsite is in room 12 [1].", packed, blocks).reason
+
+
+def test_junk_answer_falls_back_to_cited_extractive_answer(store, demo_db):
+    r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=[JUNK]))
+    assert r.answered_by == "extractive" and ("echoes" in r.check or "empty" in r.check)
+    assert "room 42" in r.answer and "March 14" in r.answer and "room 12" not in r.answer
+    refs = {c["ref"] for c in r.citations}
+    assert "<1003.demo@northwind-energy.com>" in refs  # the update, not the superseded first email
+    assert all(f"[{c['n']}]" in r.answer for c in r.citations)
+    assert_quotes_match_bodies(store, r)
+    assert r.to_dict()["answered_by"] == "extractive"
+
+
+def test_echo_cut_at_a_stop_sequence_is_still_caught(store, demo_db):
+    r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=["Sure. [9] From: Tom Okafor <t@x> | Date: 2024"]))
+    assert r.answered_by == "extractive" and "echoes" in r.check and "room 42" in r.answer
+
+
+def test_grounded_model_answer_is_kept_with_quote_spans(store, demo_db):
+    def script(messages, options):
+        n = label_of(messages, "Update: the offsite moved")
+        return f"The offsite moved to Thursday March 14, room 42 [{n}]."
+    r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=script))
+    assert r.answered_by == "llm" and r.check == "grounded"
+    assert r.citations[0]["quote"].startswith("Update: the offsite moved")
+    assert_quotes_match_bodies(store, r)
+
+
+def test_answer_citing_superseded_message_is_replaced(store, demo_db):
+    def script(messages, options):
+        n = label_of(messages, "room 12")
+        return f"The Q2 planning offsite is on Wednesday March 13 at the Alder Conference Center, room 12 [{n}]."
+    r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=script))
+    assert r.answered_by == "extractive" and "superseded" in r.check
+    assert "room 42" in r.answer
+
+
+def test_model_saying_missing_still_answers_from_a_matching_passage(store, demo_db):
+    r = ask(store, cfg(demo_db, max_escalations=1), ROOM, llm=EchoLLM(script=[NOT_FOUND]))
+    assert len(r.escalations) == 1  # escalation was tried first
+    assert r.answered_by == "extractive" and "room 42" in r.answer
+
+
+def test_summary_is_a_cited_digest_of_the_thread(store, demo_db):
+    r = ask(store, cfg(demo_db), CRANE, llm=EchoLLM(script=[JUNK]))
+    assert r.answered_by == "digest" and "thread" in r.reason
+    lines = r.answer.splitlines()[1:]
+    assert len(lines) == 5 and all(re.match(r"- 2024-03-\d\d, .+: .+ \[\d+\]$", x) for x in lines)
+    for fact in ("$184,000", "$165,000", "$172,500", "Approved"):
+        assert fact in r.answer
+    assert [x[2:12] for x in lines] == sorted(x[2:12] for x in lines)
+    assert "crane" not in r.answer.split("\n")[-1].lower() or "Overview" not in r.answer
+    assert len(r.citations) == 5 and {c["title"].split(": ")[-1] for c in r.citations} == \
+        {"Crane rental quote for Harbor Pipeline"}
+
+
+def test_summary_keeps_a_grounded_model_overview(store, demo_db):
+    def script(messages, options):
+        n = label_of(messages, "I recommend we accept")
+        return f"Bay Crane's final offer was ten weeks for $172,500 [{n}]."
+    r = ask(store, cfg(demo_db), CRANE, llm=EchoLLM(script=script))
+    assert r.answered_by == "digest+llm" and r.answer.splitlines()[-1].startswith("Overview: ")
+
+
+@pytest.mark.slow
+def test_demo_questions_with_smollm2(store, demo_db):
+    settings = load_settings("test", {"db": str(demo_db), "llm": "smollm2"})
+    room = ask(store, settings, ROOM)
+    assert "42" in room.answer and "14" in room.answer and "room 12" not in room.answer
+    assert "<1003.demo@northwind-energy.com>" in {c["ref"] for c in room.citations} or \
+        room.answered_by == "llm"
+    crane = ask(store, settings, CRANE)
+    for fact in ("$184,000", "$165,000", "$172,500", "Approved"):
+        assert fact in crane.answer
+    assert crane.citations
