@@ -153,3 +153,11 @@ def test_demo_questions_with_smollm2(store, demo_db):
     for fact in ("$184,000", "$165,000", "$172,500", "Approved"):
         assert fact in crane.answer
     assert crane.citations
+
+
+def test_answer_naming_sender_and_date_from_the_header_is_grounded(store, demo_db):
+    def script(messages, options):
+        n = label_of(messages, "Update: the offsite moved")
+        return f"Maria Chen wrote on 2024-03-07 that the offsite moved to room 42 [{n}]."
+    r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=script))
+    assert r.answered_by == "llm", r.check

@@ -30,7 +30,8 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
         return _model(attempt, text, packed, [])
     body, cites = digest(ranked, packed)
     overview = _first_sentence(text)
-    verdict = check(overview, packed, blocks) if not says_missing(overview) else Verdict(False, "says missing")
+    verdict = Verdict(False, "the model's overview says the evidence is missing") \
+        if overview and says_missing(overview) else check(overview, packed, blocks)
     if verdict.ok:
         body += f"\nOverview: {overview}"
     attempt.answer, attempt.citations = body, cites
@@ -57,7 +58,7 @@ def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCon
            text: str, kind: str = "lookup") -> Attempt:
     """attempt completed with a checked answer for question over packed."""
     text, looped = truncate_repetition(text)
-    blocks = blocks_of(packed)
+    blocks = blocks_of(packed, headers=True)  # an answer may name a block's sender or date
     if kind == "summarise":
         return _summary(ctx, attempt, question, packed, text, blocks)
     ranked = score(ctx.settings, question, sentences_of(ctx.store, packed))

@@ -80,13 +80,14 @@ def split_text(text: str, lines: bool = False) -> list[tuple[int, int]]:
     return out
 
 
-def blocks_of(packed: PackedContext) -> dict[int, str]:
-    """Body text of each [n] block; the header line of a fenced document block is dropped."""
+def blocks_of(packed: PackedContext, headers: bool = False) -> dict[int, str]:
+    """Text of each [n] block; the header line of a fenced document block (sender, date,
+    subject) only when headers is set."""
     out = {}
     fenced = "<<<" in packed.text
     for n, body in _BLOCK.findall(packed.text):
         body = re.sub(r"\n?>>>\s*$", "", body.strip())
-        if fenced:
+        if fenced and not headers:
             body = body.split("\n", 1)[1] if "\n" in body else ""
         out[int(n)] = body
     return out
