@@ -161,3 +161,19 @@ def test_answer_naming_sender_and_date_from_the_header_is_grounded(store, demo_d
         return f"Maria Chen wrote on 2024-03-07 that the offsite moved to room 42 [{n}]."
     r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=script))
     assert r.answered_by == "llm", r.check
+
+
+def test_chat_prints_the_checked_answer_after_a_replaced_draft(store, demo_db):
+    from archivist.agent.chat import ChatSession, chat_loop
+    session = ChatSession.open(store, cfg(demo_db), llm=EchoLLM(script=["Sure. [9] From: Tom"]))
+    lines, out = iter([ROOM, "/quit"]), []
+    chat_loop(session, lambda: next(lines), out.append)
+    text = "".join(out)
+    assert "the model's answer was replaced" in text and "answered by: extractive" in text
+    assert "room 42" in text.split("replaced")[1]
+
+
+def test_unanswerable_question_with_junk_answer_says_not_found(store, demo_db):
+    r = ask(store, cfg(demo_db), "Who won the 1998 World Cup?", llm=EchoLLM(script=["junk words"]))
+    assert r.answer.startswith(NOT_FOUND) and "no passage matches" in r.attempts[0]["check"]
+    assert r.escalations and r.citations  # wider strategies tried; consulted sources shown

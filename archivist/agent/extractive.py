@@ -12,6 +12,8 @@ MAX_DIGEST_LINES = 12
 SHORT_MESSAGE = 150  # characters: a message this short is quoted whole in a digest
 CONFIDENT_LEXICAL = 0.5  # question words a sentence must hold to overrule "not found"
 CONFIDENT_SIM = 0.55
+RELEVANT_LEXICAL = 0.25  # below both of these no sentence is about the question
+RELEVANT_SIM = 0.4
 
 
 def _who(s: Sentence) -> str:
@@ -33,6 +35,12 @@ def confident(ranked: list[Sentence]) -> bool:
     best = ranked[0].parts
     return best.get("lexical", 0) >= CONFIDENT_LEXICAL and best.get("sim", 0) >= CONFIDENT_SIM \
         or best.get("lexical", 0) >= 0.99
+
+
+def relevant(ranked: list[Sentence]) -> bool:
+    """Some sentence is about the question at all (else quoting the closest one misleads)."""
+    return bool(ranked) and (ranked[0].parts.get("lexical", 0) >= RELEVANT_LEXICAL
+                             or ranked[0].parts.get("sim", 0) >= RELEVANT_SIM)
 
 
 def pick(ranked: list[Sentence], k: int = 2) -> list[Sentence]:

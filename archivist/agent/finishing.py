@@ -4,9 +4,9 @@ cannot be trusted. Records which path answered."""
 from __future__ import annotations
 
 from archivist.agent.citing import used
-from archivist.agent.extractive import attach_quotes, confident, digest, extractive_answer
+from archivist.agent.extractive import attach_quotes, confident, digest, extractive_answer, relevant
 from archivist.agent.grounding import Verdict, check, truncate_repetition
-from archivist.agent.prompts import says_missing
+from archivist.agent.prompts import NOT_FOUND, says_missing
 from archivist.agent.sentences import blocks_of, score, sentences_of
 from archivist.agent.state import AgentContext, Attempt
 from archivist.retrieval.types import PackedContext
@@ -71,6 +71,11 @@ def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCon
                                            "matches the question")
         return _model(attempt, text, packed, ranked)
     verdict = check(text, packed, blocks, ranked)
+    if not verdict.ok and not relevant(ranked):  # say so, and let a wider strategy try
+        attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, "extractive"
+        attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \
+            "; no passage matches the question"
+        return attempt
     if not verdict.ok:
         return _extractive(attempt, ranked, packed, verdict.reason)
     attempt.check = verdict.reason + (" (repetition cut)" if looped else "")

@@ -169,10 +169,11 @@ def embed_scores(settings, question: str, texts: list[str]) -> list[float]:
 
 
 def overlap(question: set[str], s: Sentence) -> float:
-    """Share of the question's content words in the sentence (its subject's at half weight)."""
+    """Share of the question's content words in the sentence (its message's subject and sender
+    at a lower weight)."""
     if not question:
         return 0.0
-    own, title = content_words(s.text), content_words(s.title) if s.title else set()
+    own, title = content_words(s.text), content_words(f"{s.title} {s.sender}")
     return (len(question & own) + TITLE_WEIGHT * len((question & title) - own)) / len(question)
 
 
