@@ -129,7 +129,7 @@ def test_summary_is_a_cited_digest_of_the_thread(store, demo_db):
     for fact in ("$184,000", "$165,000", "$172,500", "Approved"):
         assert fact in r.answer
     assert [x[2:12] for x in lines] == sorted(x[2:12] for x in lines)
-    assert "crane" not in r.answer.split("\n")[-1].lower() or "Overview" not in r.answer
+    assert "Overview" not in r.answer  # the junk overview failed the check
     assert len(r.citations) == 5 and {c["title"].split(": ")[-1] for c in r.citations} == \
         {"Crane rental quote for Harbor Pipeline"}
 

@@ -165,11 +165,12 @@ def render_footer(result: AskResult) -> str:
 
 
 def _print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]) -> None:
-    if streamed and result.answered_by not in ("llm", ""):
+    replaced = result.answered_by not in ("llm", "") or "repetition cut" in result.check
+    if streamed and replaced:
         why = "cited digest of the messages" if result.answered_by.startswith("digest") else \
             f"the model's answer was replaced: {result.check}"
         write(f"\n[{why}]\n")
-    if not streamed or result.answered_by not in ("llm", ""):
+    if not streamed or replaced:
         write(neutralise(result.answer))
     write("\n" + render_footer(result))
 
