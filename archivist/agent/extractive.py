@@ -9,6 +9,7 @@ from archivist.retrieval.types import Citation, PackedContext
 
 KEEP_SECOND = 0.8  # a second sentence joins the answer when it scores this share of the best
 MAX_DIGEST_LINES = 12
+FACT_BONUS = 0.1  # per kind of fact: a number, an amount
 SHORT_MESSAGE = 150  # characters: a message this short is quoted whole in a digest
 CONFIDENT_LEXICAL = 0.5  # question words a sentence must hold to overrule "not found"
 CONFIDENT_SIM = 0.55
@@ -93,14 +94,20 @@ def _whole(parts: list[Sentence]) -> Sentence:
                    end=end)
 
 
+def _informative(s: Sentence) -> float:
+    """A digest line should carry the facts: amounts, dates and counts weigh in."""
+    money = any(m in s.text for m in ("$", "€", "£", "%"))
+    return s.score + FACT_BONUS * (2 if money else 1 if any(ch.isdigit() for ch in s.text) else 0)
+
+
 def _key_sentences(ranked: list[Sentence]) -> list[Sentence]:
     """Per block its best sentence (a short message whole), at most MAX_DIGEST_LINES blocks
     (the best ones), in date order."""
     by_n: dict[int, list[Sentence]] = {}
     for s in ranked:
         by_n.setdefault(s.n, []).append(s)
-    best = {n: _whole(parts) if sum(len(s.text) + 1 for s in parts) <= SHORT_MESSAGE else parts[0]
-            for n, parts in by_n.items()}
+    best = {n: _whole(parts) if sum(len(s.text) + 1 for s in parts) <= SHORT_MESSAGE else
+            max(parts, key=_informative) for n, parts in by_n.items()}
     keep = sorted(best.values(), key=lambda s: -s.score)[:MAX_DIGEST_LINES]
     return sorted(keep, key=lambda s: (s.date or "9999", s.thread_pos, s.n))
 

@@ -22,16 +22,16 @@ def _first_sentence(text: str) -> str:
 
 
 def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
-             text: str, blocks: dict[int, str]) -> Attempt:
-    """A cited digest, with the model's first sentence as an overview when it is grounded."""
-    sents = sentences_of(ctx.store, packed)
-    ranked = score(ctx.settings, question, sents, supersede=False)
+             source: PackedContext, text: str) -> Attempt:
+    """A cited digest of source, with the model's first sentence as an overview when it is
+    grounded in packed (what the model read)."""
+    ranked = score(ctx.settings, question, sentences_of(ctx.store, source), supersede=False)
     if not ranked:
         return _model(attempt, text, packed, [])
-    body, cites = digest(ranked, packed)
+    body, cites = digest(ranked, source)
     overview = _first_sentence(text)
     verdict = Verdict(False, "the model's overview says the evidence is missing") \
-        if overview and says_missing(overview) else check(overview, packed, blocks)
+        if overview and says_missing(overview) else check(overview, packed, blocks_of(packed, True))
     if verdict.ok:
         body += f"\nOverview: {overview}"
     attempt.answer, attempt.citations = body, cites
@@ -54,29 +54,45 @@ def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str)
     return attempt
 
 
-def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
-           text: str, kind: str = "lookup") -> Attempt:
-    """attempt completed with a checked answer for question over packed."""
-    text, looped = truncate_repetition(text)
-    blocks = blocks_of(packed, headers=True)  # an answer may name a block's sender or date
-    if kind == "summarise":
-        return _summary(ctx, attempt, question, packed, text, blocks)
-    ranked = score(ctx.settings, question, sentences_of(ctx.store, packed))
+def _documents_of(ctx: AgentContext, notes: PackedContext) -> PackedContext:
+    """The documents the memory's notes cite, packed: quotes come from the documents themselves,
+    not from notes a weak model may have garbled."""
+    from archivist.retrieval.packing import pack
+    ids = list(dict.fromkeys(c.doc_id for c in notes.citations))
+    return pack(ctx.store, ids, ctx.budget(), ctx.get_llm().count_tokens)
+
+
+def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
+            source: PackedContext, text: str, looped: bool) -> Attempt:
+    """Keep a grounded model answer; else quote the best sentences of source."""
+    ranked = score(ctx.settings, question, sentences_of(ctx.store, source))
+    own = ranked if source is packed else []  # sentences labelled like the model's answer
     if not ranked:
         return _model(attempt, text, packed, [])
     if text and says_missing(text):  # escalation gets its chance first; the graph uses the fallback last
         if confident(ranked):
-            attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, packed,
+            attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, source,
                                            "the model said the evidence is missing, but a passage "
                                            "matches the question")
-        return _model(attempt, text, packed, ranked)
-    verdict = check(text, packed, blocks, ranked)
+        return _model(attempt, text, packed, own)
+    verdict = check(text, packed, blocks_of(packed, headers=True), own)
     if not verdict.ok and not relevant(ranked):  # say so, and let a wider strategy try
         attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, "extractive"
         attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \
             "; no passage matches the question"
         return attempt
     if not verdict.ok:
-        return _extractive(attempt, ranked, packed, verdict.reason)
+        return _extractive(attempt, ranked, source, verdict.reason)
     attempt.check = verdict.reason + (" (repetition cut)" if looped else "")
-    return _model(attempt, text, packed, ranked)
+    return _model(attempt, text, packed, own)
+
+
+def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
+           text: str, kind: str = "lookup") -> Attempt:
+    """attempt completed with a checked answer for question over packed (for the memory
+    strategy: over its notes, with fallbacks quoting the documents the notes cite)."""
+    text, looped = truncate_repetition(text)
+    source = _documents_of(ctx, packed) if attempt.strategy == "memory" and packed.citations else packed
+    if kind == "summarise":
+        return _summary(ctx, attempt, question, packed, source, text)
+    return _lookup(ctx, attempt, question, packed, source, text, looped)

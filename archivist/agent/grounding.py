@@ -73,7 +73,7 @@ def check(text: str, packed: PackedContext, blocks: dict[int, str],
           ranked: list[Sentence] | None = None) -> Verdict:
     """Whether a (repetition-free) answer is grounded in the packed context it was given."""
     if not text.strip():
-        return Verdict(False, "empty answer")
+        return Verdict(False, "empty answer (nothing before end of text or a prompt delimiter)")
     if is_echo(text):
         return Verdict(False, "the answer echoes the prompt")
     used = labels(text)
