@@ -62,10 +62,11 @@ def _sync(device: str) -> None:
 def time_prefill(model, ids, device: str) -> float:
     import torch
     with torch.no_grad():
-        model(ids[:, :64])  # warm-up (kernel selection, allocator)
+        model(ids[:, :64], logits_to_keep=1)  # warm-up (kernel selection, allocator)
         _sync(device)
         start = time.perf_counter()
-        model(ids, use_cache=True)
+        # logits for the last position only, as generate does (full logits are L x vocab floats)
+        model(ids, use_cache=True, logits_to_keep=1)
         _sync(device)
     return time.perf_counter() - start
 
@@ -123,6 +124,7 @@ def measure_point(shape: str, length: int, device: str, new_tokens: int) -> dict
     if kind == "attention":
         row["decode_ms_fast"] = round(time_fast_decode(model, ids, new_tokens), 3)
     row["peak_mb"] = round(peak_memory_mb(device), 1)
+    row["load_avg_1m"] = round(os.getloadavg()[0], 2)  # other work on a shared machine skews timings
     return row
 
 
@@ -144,7 +146,7 @@ def environment(device: str) -> dict:
     import transformers
     env = {"torch": torch.__version__, "transformers": transformers.__version__,
            "python": platform.python_version(), "cpu_count": os.cpu_count(),
-           "torch_threads": torch.get_num_threads(), "load_avg": os.getloadavg()}
+           "load_avg": os.getloadavg()}
     if device == "cuda":
         env["gpu"] = torch.cuda.get_device_name()
     return env
