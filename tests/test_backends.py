@@ -120,3 +120,15 @@ def test_smollm2_answers_from_context(smollm2):
             Message("user", "Context: The offsite moved to Thursday, room 42.\n"
                             "Question: Which room is the offsite in?")]
     assert "42" in smollm2.generate(msgs, options=GenerateOptions(max_tokens=24))
+
+
+def test_choice_trie_prefixes():
+    from archivist.backends.hf_choice import ChoiceTrie
+    from tiny_models import make_tokenizer
+    tok = make_tokenizer()
+    trie = ChoiceTrie(tok, ["search", "search more", "answer"], eos_id=tok.eos_token_id)
+    search = list(trie.seqs[0])
+    assert tok.eos_token_id in trie.next_tokens(tuple(search))  # "search" may end here...
+    assert trie.seqs[1][len(search)] in trie.next_tokens(tuple(search))  # ...or go on
+    assert trie.match(search + [tok.eos_token_id]) == "search"
+    assert trie.match(list(trie.seqs[1])) == "search more"
