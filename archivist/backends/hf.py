@@ -54,7 +54,8 @@ class TransformersLLM:
         return ids
 
     def _make_decoder(self, decode: str):
-        """The static-cache loop: default for attention models on CUDA, opt-in elsewhere."""
+        """The static-cache loop (decode=auto: attention models on CUDA; decode=static forces it,
+        eagerly on CPU; decode=generate keeps HF `generate`, the reference path)."""
         wanted = decode == "static" or (decode == "auto" and self.device.type == "cuda")
         if not wanted or self.kind != "attention":
             return None
