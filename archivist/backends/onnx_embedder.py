@@ -115,4 +115,4 @@ class OnnxEmbedder:
         return out / np.maximum(norms, 1e-12)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
