@@ -33,6 +33,7 @@ def test_every_message_is_read_without_rejects(enron):
     by_kind = dict(store.conn.execute("SELECT kind, sum(n_read) FROM sources GROUP BY kind"))
     assert by_kind == {"mbox": MBOX_MESSAGES, "maildir": MAILDIR_MESSAGES}
     assert (first.read, second.read) == (MBOX_MESSAGES, MAILDIR_MESSAGES)
+    assert first.read_by_kind == {"mbox": MBOX_MESSAGES} and second.read_by_kind == {"maildir": MAILDIR_MESSAGES}
     assert first.rejected == second.rejected == store.scalar("SELECT count(*) FROM rejects") == 0
     assert store.scalar("SELECT count(*) FROM sources WHERE status != 'done'") == 0
 

@@ -10,7 +10,7 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -36,6 +36,7 @@ class IngestSummary:
     documents: int = 0  # documents in the store after the ingest
     seconds: float = 0.0
     msgs_per_s: float = 0.0
+    read_by_kind: dict = field(default_factory=dict)  # e.g. {'mbox': 14672, 'maildir': 376}
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -194,7 +195,8 @@ def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
                 text_field: str | None, on_batch: Callable[[], None]) -> None:
     """Read one source to the end and mark it done; a crash leaves it 'partial' for the next run."""
     from archivist.corpus.readers import detect_kind, read_path
-    source_id = writer.open_source(unit, detect_kind(unit), size, mtime)
+    kind = detect_kind(unit)
+    source_id = writer.open_source(unit, kind, size, mtime)
     n_read = 0
     for item in read_path(unit, text_field=text_field):
         if isinstance(item, Reject):
@@ -205,6 +207,8 @@ def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
         if writer.pending == 0:
             on_batch()
     writer.close_source(source_id, n_read)
+    by_kind = writer.summary.read_by_kind
+    by_kind[kind] = by_kind.get(kind, 0) + n_read
 
 
 def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
