@@ -79,13 +79,36 @@ def test_bad_mode_and_empty_query(indexed):
 
 
 def test_hnsw_and_ivf_kinds(tmp_path, indexed):
-    from archivist.retrieval.faiss_index import rebuild
+    from archivist.retrieval.faiss_index import ensure_index, rebuild
     store, settings, _ = indexed
+    model = store.scalar("SELECT model FROM vectors LIMIT 1")
     want = {h.doc_id for h in search(store, settings, "power trading desk", k=3, mode="dense")}
     for kind in ("hnsw",):
-        vi = rebuild(store, settings.replace(index_kind=kind), store.scalar(
-            "SELECT model FROM vectors LIMIT 1"))
-        assert vi.kind == kind
-        got = {h.doc_id for h in search(store, settings, "power trading desk", k=3, mode="dense")}
-        assert got == want
-    rebuild(store, settings, store.scalar("SELECT model FROM vectors LIMIT 1"))
+        approx = settings.replace(index_kind=kind)
+        got = {h.doc_id for h in search(store, approx, "power trading desk", k=3, mode="dense")}
+        assert ensure_index(store, approx, model).kind == kind and got == want
+    # a changed kind makes the cached file stale: searching with the default rebuilds it flat
+    search(store, settings, "power trading desk", k=3, mode="dense")
+    assert ensure_index(store, settings, model).kind == "flat"
+    assert rebuild(store, settings, model).kind == "flat"
+
+
+def test_auto_kind_thresholds():
+    from archivist.retrieval.faiss_index import HNSW_BELOW, choose_kind
+    settings = Settings(index_exact_below=10_000)
+    assert choose_kind(9_999, settings) == "flat"
+    assert choose_kind(10_000, settings) == "hnsw"
+    assert choose_kind(HNSW_BELOW, settings) == "ivf"
+
+
+def test_new_vectors_reach_search(tmp_path):
+    """The memoised vector fingerprint moves on when chunks are added through the same store."""
+    settings = Settings(db=str(tmp_path / "f.db"))
+    with Store(settings.db) as store:
+        build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
+        index_store(store, settings, progress=False)
+        assert len(search(store, settings, "budget", k=5, mode="dense")) == 2
+        build(store, [email(3, "Budget", "The budget is final.", sender="erin")])
+        index_store(store, settings, progress=False)
+        hits = search(store, settings, "budget final", k=5, mode="dense")
+    assert len(hits) == 3 and "budget" in hits[0].text.lower()
