@@ -176,7 +176,12 @@ def step_enron_search(settings, workdir: Path, out_dir: Path) -> dict:
     with Store(workdir / "enron.db", create=False) as store:
         result["quality"], result["latency"] = enron_quality(
             store, settings.replace(db=str(workdir / "enron.db")), questions)
+    from archivist.retrieval import search as fusion
     result["latency"]["load_average_at_start"] = os.getloadavg()[0]
+    result["settings"] = {"index_kind": settings.index_kind,
+                          "index_exact_below": settings.index_exact_below,
+                          "rrf_k": fusion.RRF_K, "weights_dense_bm25": [fusion.DENSE_WEIGHT,
+                                                                        fusion.BM25_WEIGHT]}
     return result
 
 

@@ -78,6 +78,9 @@ class OnnxEmbedder:
                 export_int8(model_dir, target)
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = os.cpu_count() or 1
+            # Spinning workers starve the FTS query that hybrid search overlaps with the query
+            # embedding (7.4 vs 4.7 ms p50 on 2 cores); batch throughput is the same without it.
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             self.session = ort.InferenceSession(str(target), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:

@@ -39,6 +39,9 @@ def index_path(store) -> Path:
 # Above index_exact_below, HNSW up to this many vectors (sub-ms queries, recall ~0.99, build ~1 min
 # per 100k on 2 cores); IVF beyond it, where HNSW's build time and memory grow too large.
 HNSW_BELOW = 500_000
+# efSearch 256 on the 37k Enron vectors: recall@10 0.989 / @50 0.979 vs exact at 0.5 ms a query
+# (64: 0.915 / 0.866 at 0.16 ms; 512: 0.994 / 0.992 at 1.0 ms). Never below the k asked for.
+HNSW_EF_SEARCH = 256
 
 
 def choose_kind(n: int, settings) -> str:
@@ -66,7 +69,7 @@ def build_index(ids: np.ndarray, mat: np.ndarray, kind: str, dim: int) -> object
     if kind == "hnsw":
         inner = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         inner.hnsw.efConstruction = 80
-        inner.hnsw.efSearch = 64
+        inner.hnsw.efSearch = HNSW_EF_SEARCH
     else:
         inner = faiss.IndexFlatIP(dim)
     index = faiss.IndexIDMap2(inner)
@@ -145,13 +148,16 @@ def search_index(vi: VectorIndex, queries: np.ndarray, k: int,
     # One query is too small to split: OpenMP threads only add wake-up latency (56 ms vs 1.4 ms
     # p50 measured on a busy 2-core machine for 20k vectors).
     faiss.omp_set_num_threads(1 if len(queries) == 1 else os.cpu_count() or 1)
+    ef = max(HNSW_EF_SEARCH, k)
     if allowed is None:
+        if vi.kind == "hnsw":
+            return vi.index.search(queries, k, params=faiss.SearchParametersHNSW(efSearch=ef))
         return vi.index.search(queries, k)
     sel = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
     if vi.kind == "ivf":
         params = faiss.SearchParametersIVF(sel=sel, nprobe=vi.index.nprobe)
     elif vi.kind == "hnsw":
-        params = faiss.SearchParametersHNSW(sel=sel, efSearch=64)
+        params = faiss.SearchParametersHNSW(sel=sel, efSearch=ef)
     else:
         params = faiss.SearchParameters(sel=sel)
     return vi.index.search(queries, k, params=params)
