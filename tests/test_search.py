@@ -112,3 +112,12 @@ def test_new_vectors_reach_search(tmp_path):
         index_store(store, settings, progress=False)
         hits = search(store, settings, "budget final", k=5, mode="dense")
     assert len(hits) == 3 and "budget" in hits[0].text.lower()
+
+
+def test_fusion_weights_bm25_and_rewards_agreement():
+    from archivist.retrieval.search import BM25_WEIGHT, DENSE_WEIGHT, RRF_K, fuse
+    dense = {1: (1, 0, 0.9), 3: (2, 0, 0.8)}
+    bm25 = {2: (1, 0, 12.0), 3: (2, 0, 11.0)}
+    order = [d for d, _ in fuse(dense, bm25, "hybrid", RRF_K, (DENSE_WEIGHT, BM25_WEIGHT))]
+    assert order == [3, 2, 1]  # agreement first, then BM25's top over dense's top
+    assert [d for d, _ in fuse(dense, bm25, "dense", RRF_K)] == [1, 3]
