@@ -51,4 +51,4 @@ def recall(hotpot, mode: str) -> float:
 def test_hotpot_recall_at_10(hotpot):
     scores = {mode: recall(hotpot, mode) for mode in ("dense", "bm25", "hybrid")}
     assert scores["dense"] >= 0.6 and scores["bm25"] >= 0.6, scores
-    assert scores["hybrid"] >= max(scores["dense"], scores["bm25"]) - 0.05, scores
+    assert scores["hybrid"] >= max(scores["dense"], scores["bm25"]), scores
