@@ -25,7 +25,7 @@ class Settings:
     chunk_tokens: int = 200
     chunk_overlap: int = 32
     index_kind: str = "auto"  # auto | flat | ivf | hnsw
-    index_exact_below: int = 200_000  # vectors; exact search below this size
+    index_exact_below: int = 10_000  # vectors; exact below (flat 10k: 2.3 ms, 37k: 10.5 ms; HNSW 37k: 0.14 ms)
     # llm
     llm: str = "smollm2"  # registry name: smollm2 | transformers | openai | echo
     llm_model: str = ""  # local path, GGUF file or hub id; model name for openai
