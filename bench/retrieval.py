@@ -7,7 +7,6 @@ Prints one JSON object; each step also writes bench/results/retrieval_<step>.jso
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import sys
@@ -28,8 +27,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 def hotpot_rows() -> list[dict]:
-    path = DATA / "hotpotqa_dev_distractor_500" / "hotpotqa_dev_subsampled_500.jsonl.gz"
-    return [json.loads(line) for line in gzip.open(path, "rt")]
+    from archivist.evals.datasets import read_hotpot
+    return read_hotpot(DATA / "hotpotqa_dev_distractor_500" / "hotpotqa_dev_subsampled_500.jsonl.gz")
 
 
 def chunk_texts(n: int, words: int = 200) -> list[str]:
@@ -209,23 +208,15 @@ def index_latency(store, settings) -> dict:
 
 def step_hotpot(settings, workdir: Path) -> dict:
     """All ~4.9k paragraphs as one corpus; recall@10 of both supporting paragraphs per question."""
-    from archivist.corpus.document import Document, Location
     from archivist.corpus.ingest import ingest_documents
+    from archivist.evals.datasets import pool_hotpot
     from archivist.retrieval.indexer import index_store
     from archivist.retrieval.search import search
     from archivist.store import Store
     rows = hotpot_rows()
+    docs, gold_pos = pool_hotpot(rows)
     db = workdir / "hotpot.db"
     settings = settings.replace(db=str(db))
-    key_pos: dict[tuple, str] = {}
-    docs = []
-    for r in rows:
-        for c in r["contexts"]:
-            key = (c["title"], c["paragraph_text"])
-            if key not in key_pos:
-                key_pos[key] = str(len(key_pos))
-                docs.append(Document(kind="text", body=c["paragraph_text"], title=c["title"],
-                                     location=Location(path="hotpot", position=key_pos[key])))
     with Store(db) as store:
         ingest_documents(store, docs, source="hotpot")
         stats = index_store(store, settings, progress=True)
@@ -233,9 +224,8 @@ def step_hotpot(settings, workdir: Path) -> dict:
         out = {"paragraphs": len(docs), "questions": len(rows), "index": stats}
         for mode in MODES:
             both, per = [], 0
-            for i, r in enumerate(rows):
-                gold = {pos_doc[key_pos[(c["title"], c["paragraph_text"])]]
-                        for c in r["contexts"] if c["is_supporting"]}
+            for i, (r, positions) in enumerate(zip(rows, gold_pos)):
+                gold = {pos_doc[p] for p in positions}
                 got = {h.doc_id for h in search(store, settings, r["question_text"], k=10, mode=mode)}
                 both.append((i, gold <= got))
                 per += len(gold & got) / len(gold)

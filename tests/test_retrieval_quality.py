@@ -1,14 +1,11 @@
 """Retrieval quality on real data (slow): HotpotQA supporting-paragraph recall on a pooled subset."""
 from __future__ import annotations
 
-import gzip
-import json
-
 import pytest
 
 from archivist.config import Settings
-from archivist.corpus.document import Document, Location
 from archivist.corpus.ingest import ingest_documents
+from archivist.evals.datasets import pool_hotpot, read_hotpot
 from archivist.retrieval.indexer import index_store
 from archivist.retrieval.search import search
 from archivist.store import Store
@@ -20,24 +17,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.data]
 @pytest.fixture(scope="module")
 def hotpot(tmp_path_factory):
     path = shared_path("hotpotqa_dev_distractor_500", "hotpotqa_dev_subsampled_500.jsonl.gz")
-    rows = [json.loads(line) for line in gzip.open(path, "rt")][:40]
-    keys: dict[tuple, str] = {}
-    docs = []
-    for r in rows:
-        for c in r["contexts"]:
-            key = (c["title"], c["paragraph_text"])
-            if key not in keys:
-                keys[key] = str(len(keys))
-                docs.append(Document(kind="text", body=c["paragraph_text"], title=c["title"],
-                                     location=Location(path="hotpot", position=keys[key])))
+    rows = read_hotpot(path, limit=40)
+    docs, gold_pos = pool_hotpot(rows)
     db = tmp_path_factory.mktemp("hotpot") / "h.db"
     settings = Settings(db=str(db))
     with Store(db) as store:
         ingest_documents(store, docs, source="hotpot")
         index_store(store, settings, progress=False)
         pos = {p: d for d, p in store.conn.execute("SELECT doc_id, position FROM locations")}
-        gold = [{pos[keys[(c["title"], c["paragraph_text"])]] for c in r["contexts"] if c["is_supporting"]}
-                for r in rows]
+        gold = [{pos[p] for p in positions} for positions in gold_pos]
         yield store, settings, rows, gold
 
 
