@@ -3,41 +3,21 @@ fallback, citations and the run log."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from archivist.agent.ask import ask
 from archivist.agent.prompts import NOT_FOUND
 from archivist.backends.echo import EchoLLM
-from archivist.config import load_settings
-from archivist.store import Store
-
-DEMO = Path(__file__).resolve().parents[1] / "archivist" / "demo_data"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """The demo corpus ingested and indexed once (real SQLite, FTS and MiniLM vectors)."""
-    from archivist.corpus.ingest import ingest_paths
-    from archivist.retrieval.indexer import index_store
-    path = tmp_path_factory.mktemp("agent") / "demo.db"
-    cfg = load_settings("test", {"db": str(path)})
-    with Store(path) as store:
-        ingest_paths(store, [DEMO], progress=False)
-        index_store(store, cfg, progress=False)
-    return path
+from tests.conftest import agent_settings
 
 
 @pytest.fixture
-def store(demo_db):
-    with Store(demo_db) as s:
-        yield s
+def store(demo_store):
+    return demo_store
 
 
-def cfg(db, **kw):
-    extra = kw.pop("extra", {})
-    return load_settings("test", {"db": str(db), "extra": {"context_window": 2048, **extra}, **kw})
+cfg = agent_settings
 
 
 def assert_cited(store, result):

@@ -3,7 +3,6 @@ junk must still yield correct, cited answers; grounded answers pass; summaries b
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,8 @@ from archivist.agent.prompts import NOT_FOUND
 from archivist.backends.echo import EchoLLM
 from archivist.config import load_settings
 from archivist.retrieval.types import Citation, PackedContext
-from archivist.store import Store
+from tests.conftest import agent_settings
 
-DEMO = Path(__file__).resolve().parents[1] / "archivist" / "demo_data"
 ROOM = "Which room is the Q2 planning offsite in, and on which day?"
 CRANE = "Summarise the crane rental negotiation with Bay Crane."
 JUNK = ("<<<\n[9] From: Tom Okafor <tom.okafor@northwind-energy.com> | Date: 2024-03-18 | "
@@ -23,25 +21,12 @@ JUNK = ("<<<\n[9] From: Tom Okafor <tom.okafor@northwind-energy.com> | Date: 202
         "2. The crane rental negotiation with Bay Crane.\n3. The crane rental negotiation")
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from archivist.corpus.ingest import ingest_paths
-    from archivist.retrieval.indexer import index_store
-    path = tmp_path_factory.mktemp("grounding") / "demo.db"
-    with Store(path) as store:
-        ingest_paths(store, [DEMO], progress=False)
-        index_store(store, load_settings("test", {"db": str(path)}), progress=False)
-    return path
-
-
 @pytest.fixture
-def store(demo_db):
-    with Store(demo_db) as s:
-        yield s
+def store(demo_store):
+    return demo_store
 
 
-def cfg(db, **kw):
-    return load_settings("test", {"db": str(db), "extra": {"context_window": 2048}, **kw})
+cfg = agent_settings
 
 
 def label_of(messages, marker: str) -> int:
