@@ -269,5 +269,6 @@ def models_list(as_json: bool = JsonOpt) -> None:
                           f"context={row['context_window'] or '-':<6} {row['details']}", markup=False)
     run(body)
 
+
 if __name__ == "__main__":
     app()
