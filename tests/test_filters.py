@@ -71,3 +71,20 @@ def test_filter_finds_what_global_top_k_misses(indexed, mode, filters):
 def test_filter_with_no_match(indexed):
     store, settings, _ = indexed
     assert search(store, settings, QUERY, filters=Filters(sender="nobody")) == []
+
+
+def test_person_names_match_word_by_word_in_any_order(tmp_path):
+    from archivist.corpus.document import Address, Document, Location
+    from archivist.corpus.ingest import ingest_documents
+    people = [("Kaminski, Vince J", "j.kaminski@enron.com"), ("", "vince.kaminski@enron.com"),
+              ("Vince Smith", "vsmith@enron.com")]
+    docs = [Document(kind="email", body=f"note {i}", title=f"s{i}", sender=Address(name, addr),
+                     to=[Address(name, addr)], location=Location(path="t", position=str(i)))
+            for i, (name, addr) in enumerate(people)]
+    with Store(tmp_path / "p.db") as store:
+        ingest_documents(store, docs, source="t")
+        for f in (Filters(sender="Vince Kaminski"), Filters(recipient="kaminski vince")):
+            where, params = filter_sql(f, "d")
+            found = {r[0] for r in store.conn.execute(
+                f"SELECT d.sender FROM documents d WHERE {where}", params)}
+            assert found == {"j.kaminski@enron.com", "vince.kaminski@enron.com"}, f

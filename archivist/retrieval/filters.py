@@ -14,19 +14,29 @@ def _like(value: str) -> str:
     return "%" + value.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def person_sql(address_col: str, name_col: str, value: str) -> tuple[str, list]:
+    """Match a person by address or name. A name matches word by word in any order, so
+    "Vince Kaminski" finds "Kaminski, Vince J" and vince.kaminski@enron.com."""
+    words = [w for w in re.findall(r"[\w'-]+", value) if len(w) > 1] if "@" not in value else []
+    terms = words or [value]
+    clause = f"({address_col} LIKE ? ESCAPE '\\' OR {name_col} LIKE ? ESCAPE '\\')"
+    return " AND ".join([clause] * len(terms)), [p for t in terms for p in (_like(t),) * 2]
+
+
 def filter_sql(filters: Filters | None, alias: str = "d") -> tuple[str, list]:
     """A WHERE fragment (and its parameters) selecting the documents that pass `filters`."""
     if filters is None or filters.is_empty():
         return "1=1", []
     a, parts, params = alias, [], []
     if filters.sender:
-        parts.append(f"({a}.sender LIKE ? ESCAPE '\\' OR {a}.sender_name LIKE ? ESCAPE '\\')")
-        params += [_like(filters.sender)] * 2
+        clause, values = person_sql(f"{a}.sender", f"{a}.sender_name", filters.sender)
+        parts.append(f"({clause})")
+        params += values
     if filters.recipient:
+        clause, values = person_sql("p.address", "p.name", filters.recipient)
         parts.append(f"EXISTS (SELECT 1 FROM participants p WHERE p.doc_id = {a}.id AND "
-                     "p.role IN ('to', 'cc', 'bcc') AND "
-                     "(p.address LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\'))")
-        params += [_like(filters.recipient)] * 2
+                     f"p.role IN ('to', 'cc', 'bcc') AND {clause})")
+        params += values
     if filters.after:
         parts.append(f"{a}.date >= ?")
         params.append(filters.after)
