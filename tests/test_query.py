@@ -73,3 +73,13 @@ def test_group_by_recipient_and_sender(mail):
     res = run_query(mail.conn, StructuredQuery("group_by", [Condition("sender", "=", "cy@x.com")],
                                                group_by="recipient"))
     assert res.rows == [{"key": "ann@x.com", "n": 1}]
+
+
+def test_person_names_match_word_by_word_like_retrieval_filters(demo_store):
+    from archivist.agent.scope import measure, person_conditions
+    by_address, _ = measure(demo_store, person_conditions("maria.chen@northwind-energy.com", "sender"))
+    by_name, _ = measure(demo_store, person_conditions("Chen Maria", "sender"))
+    assert by_name == by_address > 0
+    to_lena, _ = measure(demo_store, person_conditions("Fischer, Lena", "recipient"))
+    assert to_lena == demo_store.scalar(
+        "SELECT count(DISTINCT doc_id) FROM participants WHERE role = 'to' AND address LIKE 'lena%'")

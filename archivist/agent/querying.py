@@ -18,6 +18,7 @@ SELECTS = ("count", "list", "group_by")
 COLUMNS = {
     "sender": "lower(d.sender)",
     "sender_name": "lower(d.sender_name)",
+    "sender_any": "lower(d.sender || ' ' || coalesce(d.sender_name, ''))",  # address or name
     "date": "d.date",
     "subject": "lower(d.norm_subject)",
     "title": "lower(d.title)",
@@ -31,6 +32,8 @@ EXISTS = {  # fields that live in side tables, matched through EXISTS sub-querie
                   "lower(p.address)"),
     "recipient_name": ("participants", "p", "p.doc_id = d.id AND p.role IN ('to','cc','bcc')",
                        "lower(p.name)"),
+    "recipient_any": ("participants", "p", "p.doc_id = d.id AND p.role IN ('to','cc','bcc')",
+                      "lower(coalesce(p.address, '') || ' ' || coalesce(p.name, ''))"),
     "mailbox": ("locations", "l", "l.doc_id = d.id", "l.mailbox"),
     "folder": ("locations", "l", "l.doc_id = d.id", "l.folder"),
 }

@@ -33,11 +33,13 @@ class Scope:
         return not self.conditions
 
 
-def person_condition(value: str, role: str) -> Condition:
-    """An address matches exactly; a name matches as a case-insensitive substring."""
+def person_conditions(value: str, role: str) -> list[Condition]:
+    """An address matches exactly; a name matches word by word in any order against the name or
+    address ("Vince Kaminski" finds "Kaminski, Vince J"), as retrieval's filters do."""
     if "@" in value:
-        return Condition(role, "=", value.lower())
-    return Condition(f"{role}_name", "like", f"%{value.lower()}%")
+        return [Condition(role, "=", value.lower())]
+    words = [w for w in re.findall(r"[\w'-]+", value.lower()) if len(w) > 1] or [value.lower()]
+    return [Condition(f"{role}_any", "like", f"%{w}%") for w in words]
 
 
 def norm_subject(subject: str) -> str:
@@ -54,9 +56,9 @@ def filter_conditions(filters: Filters) -> list[Condition]:
     """The structured conditions equivalent to a Filters record."""
     conds = []
     if filters.sender:
-        conds.append(person_condition(filters.sender, "sender"))
+        conds += person_conditions(filters.sender, "sender")
     if filters.recipient:
-        conds.append(person_condition(filters.recipient, "recipient"))
+        conds += person_conditions(filters.recipient, "recipient")
     if filters.after or filters.before:
         conds.append(Condition("date", "between", (filters.after or "0000", filters.before or "9999")))
     if filters.mailbox:

@@ -9,7 +9,7 @@ import re
 from archivist.agent.analyse import Analysis
 from archivist.agent.citing import cite_docs
 from archivist.agent.querying import Condition, StructuredQuery, day_range, run_query
-from archivist.agent.scope import Scope, norm_subject, person_condition
+from archivist.agent.scope import Scope, norm_subject, person_conditions
 from archivist.agent.state import AgentContext, Attempt
 from archivist.store import Store
 
@@ -50,7 +50,7 @@ def build_query(analysis: Analysis, scope: Scope, calendar: str = "local") -> St
     if intent == "top_recipients":
         where = [c for c in where if c.field not in ("recipient", "recipient_name")]
         if analysis.senders and not scope.filters.sender:
-            where.append(person_condition(analysis.senders[0], "sender"))
+            where += person_conditions(analysis.senders[0], "sender")
         return StructuredQuery("group_by", where, group_by="recipient", limit=5, calendar=calendar)
     return StructuredQuery("count" if intent == "count" else "list", where, calendar=calendar)
 
