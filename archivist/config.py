@@ -88,6 +88,11 @@ def load_settings(preset: str | None = None, cli: dict[str, Any] | None = None,
     merged: dict[str, Any] = dict(PRESETS[preset])
     merged.update(env_overrides(environ))
     merged.update({k: v for k, v in (cli or {}).items() if v is not None})
+    if "llm" not in merged:  # one flag is enough: a model path or a server URL picks its backend
+        if merged.get("llm_base_url"):
+            merged["llm"] = "openai"
+        elif merged.get("llm_model"):
+            merged["llm"] = "transformers"
     unknown = set(merged) - {f.name for f in fields(Settings)}
     if unknown:
         raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")

@@ -17,3 +17,10 @@ def test_settings_precedence():
     assert s.llm == "openai"  # CLI beats env
     assert s.top_k == 5  # env beats default
     assert s.device == "cuda"  # preset beats default
+
+
+def test_one_flag_picks_the_backend():
+    assert load_settings(cli={"llm_model": "/models/llama"}, environ={}).llm == "transformers"
+    assert load_settings(cli={"llm_base_url": "http://127.0.0.1:8000/v1"}, environ={}).llm == "openai"
+    assert load_settings(cli={"llm_model": "x.gguf", "llm": "llamacpp"}, environ={}).llm == "llamacpp"
+    assert load_settings(environ={}).llm == "smollm2"
