@@ -9,18 +9,12 @@ import hashlib
 import re
 
 from archivist.corpus.document import Document
+from archivist.corpus.headers import normalise_subject
 
 _SPACE = re.compile(r"\s+")
 # mboxo escapes body lines starting "From " as ">From "; a maildir copy of the same message
 # does not, so both spellings must hash alike.
 _MBOXO = re.compile(r"(?m)^>(>*From )")
-_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|sv|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-
-
-def normalise_subject(subject: str) -> str:
-    """Subject without RE:/FW: prefixes, lower-cased and whitespace-collapsed."""
-    return _SPACE.sub(" ", _PREFIX.sub("", subject or "")).strip().lower()
-
 
 def normalise_text(text: str) -> str:
     """Whitespace runs collapsed to one space and mboxo '>From ' escapes undone."""

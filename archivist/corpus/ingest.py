@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from archivist.corpus.dedup import HashIndex, content_hash, full_text, normalise_subject
+from archivist.corpus.dedup import HashIndex, content_hash, full_text
+from archivist.corpus.headers import normalise_subject
 from archivist.corpus.document import Document, Reject
 from archivist.errors import InputError
 

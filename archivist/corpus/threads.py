@@ -92,7 +92,7 @@ def quoted_header(text: str) -> QuotedHeader | None:
     match = _QUOTE_HEAD.search(text or "")
     if not match:
         return None
-    from archivist.corpus.dedup import normalise_subject
+    from archivist.corpus.headers import normalise_subject
     subject = _QUOTE_SUBJECT.search(match.group("rest"))
     sent = _QUOTE_SENT.search(match.group("rest"))
     return QuotedHeader(surname_of(match.group("sender")), parse_sent(sent.group(1) if sent else ""),
