@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 
 from archivist.agent.analyse import Analysis
 from archivist.agent.querying import Condition, execute_readonly, where_sql
+from archivist.corpus.headers import normalise_subject
+from archivist.retrieval.filters import person_terms
 from archivist.retrieval.types import Filters
 from archivist.store import Store
 
@@ -38,18 +40,7 @@ def person_conditions(value: str, role: str) -> list[Condition]:
     address ("Vince Kaminski" finds "Kaminski, Vince J"), as retrieval's filters do."""
     if "@" in value:
         return [Condition(role, "=", value.lower())]
-    words = [w for w in re.findall(r"[\w'-]+", value.lower()) if len(w) > 1] or [value.lower()]
-    return [Condition(f"{role}_any", "like", f"%{w}%") for w in words]
-
-
-def norm_subject(subject: str) -> str:
-    """Subject without reply/forward prefixes, case and extra spaces."""
-    text = subject.strip()
-    while True:
-        stripped = re.sub(r"^\s*(?:re|fw|fwd|aw|sv|wg)\s*(?:\[\d+\])?\s*:\s*", "", text, flags=re.I)
-        if stripped == text:
-            return " ".join(text.split()).lower()
-        text = stripped
+    return [Condition(f"{role}_any", "like", f"%{w.lower()}%") for w in person_terms(value)]
 
 
 def filter_conditions(filters: Filters) -> list[Condition]:
@@ -149,7 +140,7 @@ def scope_ids(store: Store, conditions: list[Condition], limit: int | None = Non
 
 
 def subject_ids(store: Store, subject: str) -> list[int]:
-    params = [norm_subject(subject), subject.strip().lower()]
+    params = [normalise_subject(subject), subject.strip().lower()]
     rows = execute_readonly(store.conn, "SELECT d.id FROM documents d WHERE lower(d.norm_subject) = ? "
                             "OR lower(d.title) = ? ORDER BY d.date, d.id", params)
     return [r["id"] for r in rows]

@@ -14,11 +14,16 @@ def _like(value: str) -> str:
     return "%" + value.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def person_sql(address_col: str, name_col: str, value: str) -> tuple[str, list]:
-    """Match a person by address or name. A name matches word by word in any order, so
-    "Vince Kaminski" finds "Kaminski, Vince J" and vince.kaminski@enron.com."""
+def person_terms(value: str) -> list[str]:
+    """What must all match for a person: an address as given, or a name's words in any order,
+    so "Vince Kaminski" finds "Kaminski, Vince J" and vince.kaminski@enron.com."""
     words = [w for w in re.findall(r"[\w'-]+", value) if len(w) > 1] if "@" not in value else []
-    terms = words or [value]
+    return words or [value.strip()]
+
+
+def person_sql(address_col: str, name_col: str, value: str) -> tuple[str, list]:
+    """Match a person by address or name (see person_terms)."""
+    terms = person_terms(value)
     clause = f"({address_col} LIKE ? ESCAPE '\\' OR {name_col} LIKE ? ESCAPE '\\')"
     return " AND ".join([clause] * len(terms)), [p for t in terms for p in (_like(t),) * 2]
 

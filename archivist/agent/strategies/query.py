@@ -9,7 +9,8 @@ import re
 from archivist.agent.analyse import Analysis
 from archivist.agent.citing import cite_docs
 from archivist.agent.querying import Condition, StructuredQuery, day_range, run_query
-from archivist.agent.scope import Scope, norm_subject, person_conditions
+from archivist.agent.scope import Scope, person_conditions
+from archivist.corpus.headers import normalise_subject
 from archivist.agent.state import AgentContext, Attempt
 from archivist.store import Store
 
@@ -25,8 +26,8 @@ def _base(scope: Scope) -> list[Condition]:
 def subject_variants(subject: str) -> list[Condition]:
     """Ways a subject can match, most exact first: the literal title, the normalised subject,
     and the normalised subject without mailing-list tags such as '[smu-betas]'."""
-    norm = norm_subject(subject)
-    untagged = norm_subject(re.sub(r"\[[^\]]*\]\s*", "", norm))
+    norm = normalise_subject(subject)
+    untagged = normalise_subject(re.sub(r"\[[^\]]*\]\s*", "", norm))
     out = [Condition("title", "=", " ".join(subject.split()).lower()), Condition("subject", "=", norm)]
     return out + ([Condition("subject", "=", untagged)] if untagged != norm else [])
 
