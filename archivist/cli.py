@@ -179,7 +179,7 @@ def search(query: str = typer.Argument(..., help="What to look for."),
     def body():
         from archivist.retrieval.report import describe_hits, render_hit
         from archivist.retrieval.search import search as run_search
-        from archivist.retrieval.types import Filters
+        from archivist.records import Filters
         cfg = settings(db)
         filters = Filters(sender=sender, recipient=recipient, after=after, before=before,
                           mailbox=mailbox)
@@ -224,7 +224,7 @@ def ask(question: str = typer.Argument(..., help="The question."),
     --json prints one object (schema: archivist.agent.ask.ASK_JSON_SCHEMA)."""
     def body():
         from archivist.agent.ask import ask as run_ask
-        from archivist.agent.chat import render_footer
+        from archivist.agent.session import render_footer
         from archivist.agent.prompts import neutralise
         cfg = settings(db, planner=planner)
         with open_store(cfg, create=False) as store:
@@ -243,7 +243,7 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
          db: Optional[str] = DbOpt) -> None:
     """Interactive questions: streamed answers, sources, /strategy /sources /filter /reset /quit."""
     def body():
-        from archivist.agent.chat import ChatSession, chat_loop
+        from archivist.agent.session import ChatSession, chat_loop
         cfg = settings(db)
         with open_store(cfg, create=False) as store:
             session = ChatSession.open(store, cfg, resume=resume)

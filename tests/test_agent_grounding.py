@@ -7,11 +7,11 @@ import re
 import pytest
 
 from archivist.agent.ask import ask
-from archivist.agent.grounding import check, is_echo, truncate_repetition
+from archivist.agent.grounding.check import check, is_echo, truncate_repetition
 from archivist.agent.prompts import NOT_FOUND
 from archivist.backends.echo import EchoLLM
 from archivist.config import load_settings
-from archivist.retrieval.types import Citation, PackedContext
+from archivist.records import Citation, PackedContext
 from tests.conftest import agent_settings
 
 ROOM = "Which room is the Q2 planning offsite in, and on which day?"
@@ -149,7 +149,7 @@ def test_answer_naming_sender_and_date_from_the_header_is_grounded(store, demo_d
 
 
 def test_chat_prints_the_checked_answer_after_a_replaced_draft(store, demo_db):
-    from archivist.agent.chat import ChatSession, chat_loop
+    from archivist.agent.session import ChatSession, chat_loop
     session = ChatSession.open(store, cfg(demo_db), llm=EchoLLM(script=["Sure. [9] From: Tom"]))
     lines, out = iter([ROOM, "/quit"]), []
     chat_loop(session, lambda: next(lines), out.append)

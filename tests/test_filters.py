@@ -7,7 +7,7 @@ from archivist.config import Settings
 from archivist.retrieval.filters import filter_sql, scope_doc_ids
 from archivist.retrieval.indexer import index_store
 from archivist.retrieval.search import search
-from archivist.retrieval.types import Filters
+from archivist.records import Filters
 from archivist.store import Store
 from tests.retrieval_fixtures import build
 

@@ -5,7 +5,7 @@ from archivist.agent.prompts import SYSTEM_MEMORY, USER_MEMORY
 from archivist.backends.echo import EchoLLM
 from archivist.backends.text import approx_tokens
 from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
-from archivist.retrieval.types import Citation, PackedContext
+from archivist.records import Citation, PackedContext
 
 
 def chunk(*docs):

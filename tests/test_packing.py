@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from archivist.retrieval.packing import pack
-from archivist.retrieval.types import Hit
+from archivist.records import Hit
 from tests.retrieval_fixtures import build, email
 
 WORDS = lambda text: len(text.split())  # noqa: E731 - a tokenizer stand-in: one token per word

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from archivist.agent.querying import (Condition, StructuredQuery, compile_query, execute_readonly,
+from archivist.agent.strategies.metadata import (Condition, StructuredQuery, compile_query, execute_readonly,
                                       run_query)
 from archivist.errors import QueryError
 
@@ -76,7 +76,7 @@ def test_group_by_recipient_and_sender(mail):
 
 
 def test_person_names_match_word_by_word_like_retrieval_filters(demo_store):
-    from archivist.agent.scope import measure, person_conditions
+    from archivist.agent.question.scope import measure, person_conditions
     by_address, _ = measure(demo_store, person_conditions("maria.chen@northwind-energy.com", "sender"))
     by_name, _ = measure(demo_store, person_conditions("Chen Maria", "sender"))
     assert by_name == by_address > 0

@@ -5,11 +5,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
-from archivist.agent.citing import as_dict
-from archivist.agent.state import STRATEGIES, AgentContext
+from archivist.agent.grounding.citing import as_dict
+from archivist.agent.context import STRATEGIES, AgentContext
 from archivist.config import Settings
 from archivist.errors import InputError
-from archivist.retrieval.types import Filters
+from archivist.records import Filters
 from archivist.store import Store
 
 ASK_JSON_SCHEMA = """\
@@ -108,13 +108,13 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = "auto",
         state = graph().invoke({"question": question}, context=ctx)
     except Exception as exc:
         if log:
-            from archivist.agent.runlog import log_run
+            from archivist.store.runs import log_run
             log_run(store, "ask", {"question": question, "strategy": strategy}, settings,
                     session_id, error=f"{type(exc).__name__}: {exc}")
         raise
     result = _result(question, state, ctx, time.perf_counter() - start)
     if log:
-        from archivist.agent.runlog import log_run
+        from archivist.store.runs import log_run
         result.run_id = log_run(store, "ask" if session_id is None else "chat", result.to_dict(),
                                 settings, session_id)
     return result

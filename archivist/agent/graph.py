@@ -10,11 +10,11 @@ import time
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from archivist.agent.analyse import analyse_question
+from archivist.agent.question.analyse import analyse_question
 from archivist.agent.planner import make_plan, next_strategy
 from archivist.agent.prompts import NOT_FOUND
-from archivist.agent.scope import build_scope
-from archivist.agent.state import AgentContext, AgentState, Attempt
+from archivist.agent.question.scope import build_scope
+from archivist.agent.context import AgentContext, AgentState, Attempt
 from archivist.agent.strategies.memory import run_memory
 from archivist.agent.strategies.query import run_query_strategy
 from archivist.agent.strategies.rag import run_rag
@@ -43,7 +43,7 @@ def scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     found = build_scope(ctx.store, state["question"], state["analysis"],
                         prior=ctx.prior, override=ctx.override)
     if state["analysis"].kind == "summarise":  # "summarise the X negotiation": X's thread(s)
-        from archivist.agent.topic import thread_scope
+        from archivist.agent.question.topic import thread_scope
         found = thread_scope(ctx, state["question"], found) or found
     return {"scope": found}
 

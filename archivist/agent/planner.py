@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from archivist.agent.analyse import Analysis
+from archivist.agent.question.analyse import Analysis
 from archivist.agent.prompts import SYSTEM_PLANNER, USER_PLANNER
-from archivist.agent.scope import Scope
-from archivist.agent.state import STRATEGIES, AgentContext, call_llm
+from archivist.agent.question.scope import Scope
+from archivist.agent.context import STRATEGIES, AgentContext, call_llm
 from archivist.agent.strategies.query import QUERY_INTENTS, build_query
 from archivist.backends.base import Message
 

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from archivist.backends.base import Message
-from archivist.retrieval.types import Citation, PackedContext
+from archivist.records import Citation, PackedContext
 
 # (messages) -> (text, tokens in, tokens out)
 Generate = Callable[[list[Message]], tuple[str, int, int]]

@@ -5,7 +5,7 @@ import json
 import re
 
 from archivist.errors import QueryError
-from archivist.retrieval.types import Filters
+from archivist.records import Filters
 
 FIELD_NAME = re.compile(r"^[A-Za-z0-9_ .-]{1,64}$")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from archivist.retrieval.filters import filter_sql
-from archivist.retrieval.types import Filters
+from archivist.records import Filters
 
 TERM = re.compile(r"[\w][\w'@.-]*[\w]|\w", re.UNICODE)
 # Words that match most rows: dropping them keeps OR queries fast and rankings unchanged.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from archivist.retrieval.types import Citation, Hit, PackedContext
+from archivist.records import Citation, Hit, PackedContext
 
 OPEN, CLOSE = "<<<", ">>>"
 MIN_PART_TOKENS = 24  # a cut document shorter than this is dropped rather than shown

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from archivist.retrieval import fts
 from archivist.retrieval.faiss_index import index_path, is_current, read_meta, rebuild
-from archivist.retrieval.types import Hit
+from archivist.records import Hit
 
 
 def describe_hits(store, hits: list[Hit]) -> list[dict]:

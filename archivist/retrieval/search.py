@@ -14,7 +14,7 @@ from archivist.errors import QueryError
 from archivist.retrieval.faiss_index import ensure_index, search_index
 from archivist.retrieval.filters import allowed_chunk_ids
 from archivist.retrieval.fts import bm25_search
-from archivist.retrieval.types import Filters, Hit
+from archivist.records import Filters, Hit
 from archivist.retrieval.vectors import load_vectors
 
 MODES = ("hybrid", "dense", "bm25")

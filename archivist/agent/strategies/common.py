@@ -1,11 +1,11 @@
 """What the model-backed strategies share: packing documents and answering from a packed context."""
 from __future__ import annotations
 
-from archivist.agent.finishing import finish
+from archivist.agent.grounding.finish import finish
 from archivist.agent.prompts import SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence, neutralise
-from archivist.agent.state import AgentContext, Attempt, call_llm
+from archivist.agent.context import AgentContext, Attempt, call_llm
 from archivist.backends.base import Message
-from archivist.retrieval.types import PackedContext
+from archivist.records import PackedContext
 
 
 # a weak model that starts copying the prompt is stopped there, not after max_new_tokens

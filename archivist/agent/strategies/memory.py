@@ -6,10 +6,10 @@ import hashlib
 import json
 from dataclasses import asdict
 
-from archivist.agent.analyse import Analysis
+from archivist.agent.question.analyse import Analysis
 from archivist.agent.prompts import (SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, USER_MEMORY, fence)
-from archivist.agent.scope import Scope, scope_ids
-from archivist.agent.state import AgentContext, Attempt, call_llm
+from archivist.agent.question.scope import Scope, scope_ids
+from archivist.agent.context import AgentContext, Attempt, call_llm
 from archivist.agent.strategies.common import answer_from, pack_items
 from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.analyse import Analysis
-from archivist.agent.citing import cite_docs
-from archivist.agent.querying import Condition, StructuredQuery, day_range, run_query
-from archivist.agent.scope import Scope, person_conditions
+from archivist.agent.question.analyse import Analysis
+from archivist.agent.grounding.citing import cite_docs
+from archivist.agent.strategies.metadata import Condition, StructuredQuery, day_range, run_query
+from archivist.agent.question.scope import Scope, person_conditions
 from archivist.corpus.headers import normalise_subject
-from archivist.agent.state import AgentContext, Attempt
+from archivist.agent.context import AgentContext, Attempt
 from archivist.store import Store
 
 MAX_CITED = 5

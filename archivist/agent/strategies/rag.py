@@ -1,9 +1,9 @@
 """The rag strategy: hybrid retrieval inside the scope, order-preserving packing, cited answer."""
 from __future__ import annotations
 
-from archivist.agent.analyse import Analysis
-from archivist.agent.scope import Scope
-from archivist.agent.state import AgentContext, Attempt
+from archivist.agent.question.analyse import Analysis
+from archivist.agent.question.scope import Scope
+from archivist.agent.context import AgentContext, Attempt
 from archivist.agent.strategies.common import answer_from, pack_items
 from archivist.errors import ArchivistError
 

@@ -1,9 +1,9 @@
 """The stuff strategy: everything in scope, in order, in one context; hands over when it won't fit."""
 from __future__ import annotations
 
-from archivist.agent.analyse import Analysis
-from archivist.agent.scope import Scope, scope_ids
-from archivist.agent.state import AgentContext, Attempt
+from archivist.agent.question.analyse import Analysis
+from archivist.agent.question.scope import Scope, scope_ids
+from archivist.agent.context import AgentContext, Attempt
 from archivist.agent.strategies.common import answer_from, pack_items
 
 

@@ -9,12 +9,12 @@ from typing import Callable
 
 from archivist.agent.ask import AskResult, ask
 from archivist.agent.prompts import SYSTEM_FOLD, USER_MEMORY, neutralise
-from archivist.agent.runlog import now
-from archivist.agent.state import STRATEGIES
+from archivist.store.runs import now
+from archivist.agent.context import STRATEGIES
 from archivist.backends.text import approx_tokens
 from archivist.config import Settings
 from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
-from archivist.retrieval.types import Citation, Filters, PackedContext
+from archivist.records import Citation, Filters, PackedContext
 from archivist.store import Store
 
 HELP = ("commands: /strategy auto|rag|stuff|memory|query, /sources, "
@@ -138,7 +138,7 @@ class ChatSession:
 
 def fold(store: Store, settings: Settings, session_id: int, turns: list[dict], llm=None) -> str:
     """Read old turns as one chunk through the rolling memory; returns the rendered notes."""
-    from archivist.agent.state import AgentContext, call_llm
+    from archivist.agent.context import AgentContext, call_llm
     ctx = AgentContext(store=store, settings=settings, llm=llm)
     key = f"chat:{session_id}"
     text = "\n".join(f"[{i + 1}] {t['role']}: {t['content']}" for i, t in enumerate(turns))

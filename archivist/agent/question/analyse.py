@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from archivist.agent.querying import day_range, month_range
+from archivist.agent.strategies.metadata import day_range, month_range
 
 KINDS = ("lookup", "multi_hop", "count", "list", "summarise", "follow_up")
 MONTHS = {m: i + 1 for i, m in enumerate(

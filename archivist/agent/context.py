@@ -8,7 +8,7 @@ from typing import Any, Callable, TypedDict
 
 from archivist.backends.base import LLM, GenerateOptions, Message
 from archivist.config import Settings
-from archivist.retrieval.types import Citation, Filters
+from archivist.records import Citation, Filters
 from archivist.store import Store
 
 STRATEGIES = ("rag", "stuff", "memory", "query")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from archivist.agent.querying import Condition
-from archivist.agent.scope import Scope, measure
-from archivist.agent.sentences import content_words
-from archivist.agent.state import AgentContext
+from archivist.agent.strategies.metadata import Condition
+from archivist.agent.question.scope import Scope, measure
+from archivist.agent.grounding.sentences import content_words
+from archivist.agent.context import AgentContext
 
 GENERIC = frozenset("""summarise summarize summary summaries overview gist overall main topic theme
 point issue discussed discuss happened timeline email e-mail mail message thread conversation

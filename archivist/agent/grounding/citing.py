@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from archivist.agent.querying import execute_readonly
-from archivist.retrieval.types import Citation
+from archivist.agent.strategies.metadata import execute_readonly
+from archivist.records import Citation
 from archivist.store import Store
 
 _LABEL = re.compile(r"\[(\d+)\]")

@@ -3,13 +3,13 @@ to an extractive answer (or, for summaries, a cited per-message digest) when the
 cannot be trusted. Records which path answered."""
 from __future__ import annotations
 
-from archivist.agent.citing import used
-from archivist.agent.extractive import attach_quotes, confident, digest, extractive_answer, relevant
-from archivist.agent.grounding import Verdict, check, truncate_repetition
+from archivist.agent.grounding.citing import used
+from archivist.agent.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
+from archivist.agent.grounding.check import Verdict, check, truncate_repetition
 from archivist.agent.prompts import NOT_FOUND, says_missing
-from archivist.agent.sentences import blocks_of, score, sentences_of
-from archivist.agent.state import AgentContext, Attempt
-from archivist.retrieval.types import PackedContext
+from archivist.agent.grounding.sentences import blocks_of, score, sentences_of
+from archivist.agent.context import AgentContext, Attempt
+from archivist.records import PackedContext
 
 
 def _first_sentence(text: str) -> str:

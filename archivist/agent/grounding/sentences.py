@@ -7,7 +7,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from archivist.retrieval.types import Citation, PackedContext
+from archivist.records import Citation, PackedContext
 
 STOP = frozenset("""a about above after again all also am an and any are as at be been before being
 below between both but by can could did do does doing down during each few for from further had has

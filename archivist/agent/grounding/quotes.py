@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from archivist.agent.sentences import Sentence, content_words, later_in_thread
-from archivist.retrieval.types import Citation, PackedContext
+from archivist.agent.grounding.sentences import Sentence, content_words, later_in_thread
+from archivist.records import Citation, PackedContext
 
 KEEP_SECOND = 0.8  # a second sentence joins the answer when it scores this share of the best
 MAX_DIGEST_LINES = 12

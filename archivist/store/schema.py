@@ -1,17 +1,8 @@
-"""The SQLite store: one file per corpus, WAL mode, schema only through numbered Migrations.
-
-SQLite is the source of truth; the FAISS index and any other cache is rebuilt from it.
-"""
+"""The schema: numbered sqlite-utils Migrations, applied in order when a database is opened."""
 from __future__ import annotations
-
-import sqlite3
-from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 from sqlite_utils import Migrations
-
-from archivist.errors import StoreError
 
 migrations = Migrations("archivist")
 
@@ -104,62 +95,3 @@ def m004_reply_headers(db: sqlite_utils.Database) -> None:
     ALTER TABLE documents ADD COLUMN refs TEXT;
     CREATE INDEX sources_status ON sources(status);
     """)
-
-
-class Store:
-    """An open archivist database: `store.db` is the sqlite-utils Database."""
-
-    def __init__(self, path: str | Path, create: bool = True):
-        self.path = Path(path)
-        if not create and not self.path.exists():
-            raise StoreError(f"no archivist database at {self.path} (run `archivist ingest` first)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-            self.db = sqlite_utils.Database(conn)
-            self.db.enable_wal()
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            migrations.apply(self.db)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable archivist database ({exc})") from exc
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
-
-    def query(self, sql: str, params: Any = ()) -> list[dict]:
-        return [dict(r) for r in self.db.query(sql, params)]
-
-    def scalar(self, sql: str, params: Any = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-    def stats(self) -> dict[str, Any]:
-        """Counts of every kind of record, for `archivist stats`."""
-        count = lambda table: self.scalar(f"SELECT count(*) FROM {table}")  # noqa: E731
-        by_kind = {r["kind"]: r["n"] for r in self.query(
-            "SELECT kind, count(*) AS n FROM documents GROUP BY kind ORDER BY kind")}
-        return {
-            "db": str(self.path),
-            "sources": count("sources"),
-            "documents": count("documents"),
-            "documents_by_kind": by_kind,
-            "locations": count("locations"),
-            "threads": count("threads"),
-            "rejects": count("rejects"),
-            "chunks": count("chunks"),
-            "vectors": count("vectors"),
-            "runs": count("runs"),
-            "first_date": self.scalar("SELECT min(date) FROM documents WHERE date_ok = 1"),
-            "last_date": self.scalar("SELECT max(date) FROM documents WHERE date_ok = 1"),
-        }
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> "Store":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

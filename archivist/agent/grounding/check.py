@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archivist.agent.citing import labels
-from archivist.agent.sentences import Sentence, content_words, later_in_thread
-from archivist.retrieval.types import PackedContext
+from archivist.agent.grounding.citing import labels
+from archivist.agent.grounding.sentences import Sentence, content_words, later_in_thread
+from archivist.records import PackedContext
 
 _ECHO = re.compile(r"<<<|>>>|</?\s*documents\s*>|</?\s*notes\s*>|\[\d+\]\s*From:\s|^\s*\[\d+\]\s*(?:Record|Text|Pdf):.*\|"
                    r"|\bAnswer with \[n\]|^\s*Question:|\bUpdated notes:", re.I | re.M)

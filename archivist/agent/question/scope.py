@@ -7,11 +7,11 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 
-from archivist.agent.analyse import Analysis
-from archivist.agent.querying import Condition, execute_readonly, where_sql
+from archivist.agent.question.analyse import Analysis
+from archivist.agent.strategies.metadata import Condition, execute_readonly, where_sql
 from archivist.corpus.headers import normalise_subject
 from archivist.retrieval.filters import person_terms
-from archivist.retrieval.types import Filters
+from archivist.records import Filters
 from archivist.store import Store
 
 THREAD = re.compile(r"\bthread\s*#?\s*(\d+)\b", re.I)

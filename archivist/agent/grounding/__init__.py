@@ -1,0 +1,9 @@
+"""Answer checking: every model answer is cut of repetition, checked against what it cites, and
+replaced by quoted sentences (or a cited digest) when it cannot be trusted.
+
+sentences  the documents' sentences, scored against the question
+check      the grounding verdict on a model answer
+quotes     extractive answers, digests, quote spans for citations
+citing     citations for stored documents and the labels an answer uses
+finish     the verify step: verdict -> keep the model's answer or fall back
+"""
