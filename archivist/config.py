@@ -1,48 +1,87 @@
-"""Settings: one dataclass, named presets, precedence CLI > env (ARCHIVIST_*) > preset > default."""
+"""Settings: every knob a declared, typed field with its default, env variable and one-line doc.
+
+Precedence: CLI option > environment variable ARCHIVIST_<FIELD> > config file > preset > default.
+The config file is TOML whose top-level keys are field names: $ARCHIVIST_CONFIG (set but empty: no
+file), else $XDG_CONFIG_HOME/archivist/config.toml (default ~/.config/archivist/config.toml).
+`archivist config show` prints every effective value and where it came from (explain_settings).
+"""
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from archivist.errors import ConfigError
 
 DEFAULT_DB = "archivist.db"
+# the names archivist.backends.registry.LLM_MODULES can build
+LLMS = ("smollm2", "transformers", "openai", "echo", "llamacpp")
+
+
+def knob(default: Any, doc: str, choices: tuple[str, ...] = (), secret: bool = False) -> Any:
+    """A settings field with its one-line doc and, when it takes one of a fixed set, the choices."""
+    return field(default=default, repr=not secret,
+                 metadata={"doc": doc, "choices": choices, "secret": secret})
 
 
 @dataclass
 class Settings:
     """Every tunable of archivist; field names double as ARCHIVIST_<NAME> env variables."""
 
-    db: str = DEFAULT_DB
+    db: str = knob(DEFAULT_DB, "SQLite database file, one per corpus")
     # embeddings
-    embedder: str = "minilm"  # registry name, local sentence-transformers path, or hub id
-    embed_batch: int = 64
-    embed_precision: str = "auto"  # auto | fp32 | bf16 | int8
-    # chunking and index
-    chunk_tokens: int = 200
-    chunk_overlap: int = 32
-    index_kind: str = "auto"  # auto | flat | ivf | hnsw
-    index_exact_below: int = 10_000  # vectors; exact below (flat 10k: 2.3 ms, 37k: 10.5 ms; HNSW 37k: 0.14 ms)
+    embedder: str = knob("minilm", "embedding model: registry name, local model dir or hub id")
+    embed_batch: int = knob(64, "texts per embedding batch")
+    embed_precision: str = knob("auto", "embedding precision; auto: int8 ONNX on CPU when possible, "
+                                "fp32 on CUDA", ("auto", "fp32", "bf16", "int8"))
+    # chunking, index and fusion
+    chunk_tokens: int = knob(200, "chunk size in embedder tokens")
+    chunk_overlap: int = knob(32, "tokens shared by consecutive chunks of a document")
+    index_kind: str = knob("auto", "FAISS index; auto: flat below index_exact_below vectors, then "
+                           "HNSW, then IVF", ("auto", "flat", "ivf", "hnsw"))
+    # flat 10k vectors: 2.3 ms a query, 37k: 10.5 ms; HNSW 37k: 0.14 ms
+    index_exact_below: int = knob(10_000, "vector count below which index_kind=auto searches exactly")
+    # tuned on HotpotQA and Enron: see RRF_K in archivist/retrieval/search.py
+    rrf_k: float = knob(5.0, "reciprocal-rank fusion constant k of hybrid search")
+    dense_weight: float = knob(1.0, "weight of the dense ranking in hybrid fusion")
+    bm25_weight: float = knob(2.0, "weight of the BM25 ranking in hybrid fusion")
     # llm
-    llm: str = "smollm2"  # registry name: smollm2 | transformers | openai | echo
-    llm_model: str = ""  # local path, GGUF file or hub id; model name for openai
-    llm_base_url: str = ""  # OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1
-    llm_api_key: str = ""
-    llm_timeout: float = 120.0
-    device: str = "auto"  # auto | cpu | cuda
-    max_new_tokens: int = 160
-    temperature: float = 0.0
-    seed: int = 0
+    llm: str = knob("smollm2", "LLM backend", LLMS)
+    llm_model: str = knob("", "local path, GGUF file or hub id; the model name for openai")
+    llm_base_url: str = knob("", "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
+    llm_api_key: str = knob("", "API key of the OpenAI-compatible server", secret=True)
+    llm_timeout: float = knob(120.0, "seconds an HTTP LLM request may take")
+    device: str = knob("auto", "where models run; auto: CUDA when available",
+                       ("auto", "cpu", "cuda", "cuda:N"))
+    context_window: int = knob(0, "LLM context window in tokens; 0: the backend's own "
+                               "(echo 2048, llamacpp 8192, the model's config, the server's)")
+    threads: int = knob(0, "CPU threads of a local LLM; 0: the library default")
+    gguf_file: str = knob("", "GGUF file to load when llm_model is a directory or hub id")
+    offline: bool = knob(False, "load local or cached transformers models only, never download")
+    decode: str = knob("auto", "transformers decoding; auto: static-cache loop for attention models "
+                       "on CUDA, generate: HF generate", ("auto", "static", "generate"))
+    model_kind: str = knob("", "transformers model family; empty: detect from the model config",
+                           ("", "attention", "ssm", "hybrid"))
+    # a naive (kernel-less) SSM scan on CUDA materialises per-token states: memory blows up
+    ssm_naive_max_tokens: int = knob(8192, "longest prompt for an SSM on CUDA without fused kernels")
+    max_new_tokens: int = knob(160, "answer budget in tokens")
+    temperature: float = knob(0.0, "sampling temperature; 0: greedy")
+    seed: int = knob(0, "sampling seed")
     # agent
-    planner: str = "rules"  # rules | llm
-    top_k: int = 8
-    context_tokens: int = 0  # 0: use the model's context window minus the answer budget
-    memory_tokens: int = 512  # bound on the rolling memory's state
-    max_escalations: int = 2
-    extra: dict[str, Any] = field(default_factory=dict)
+    planner: str = knob("rules", "what picks the strategy", ("rules", "llm"))
+    top_k: int = knob(8, "documents retrieved per question")
+    context_tokens: int = knob(0, "prompt budget; 0: the context window minus the answer budget")
+    memory_tokens: int = knob(512, "bound on the rolling memory's state in tokens")
+    max_escalations: int = knob(2, "broader strategies tried after a 'not found' answer")
+    max_memory_chunks: int = knob(400, "most chunks the memory strategy reads")
+    max_seconds: float = knob(900.0, "the memory strategy is infeasible when estimated above this")
+    prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
+    decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
+    calendar: str = knob("local", "how metadata counts read a day; local: the sender's calendar",
+                         ("utc", "local", "either"))
 
     def replace(self, **changes: Any) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -54,49 +93,145 @@ PRESETS: dict[str, dict[str, Any]] = {
     "server": {"llm": "openai", "llm_base_url": "http://127.0.0.1:8000/v1", "planner": "llm"},
     "test": {"llm": "echo", "embedder": "minilm"},
 }
+FIELDS = {f.name: f for f in fields(Settings)}
+CLI_FLAGS = {"llm_model": "--model", "llm_base_url": "--base-url"}  # else --<field-name>
+_BOOLS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+_TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
+_TYPE_WORDS = {"bool": "a boolean (1/0, true/false, yes/no)", "int": "an integer",
+               "float": "a number", "str": "a string"}
 
 
-def _coerce(name: str, raw: str) -> Any:
-    kind = {f.name: f.type for f in fields(Settings)}[name]
+def env_name(name: str) -> str:
+    return f"ARCHIVIST_{name.upper()}"
+
+
+def cli_flag(name: str) -> str:
+    return CLI_FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
+def _typed(kind: str, value: Any) -> Any:
+    """`value` as a `kind`; text (env, CLI) is parsed. ValueError/KeyError/TypeError when not."""
+    if isinstance(value, str) and kind != "str":
+        text = value.strip()
+        return _BOOLS[text.lower()] if kind == "bool" else int(text) if kind == "int" else float(text)
+    # bool is an int to Python, never to a user: `threads = true` is a mistake
+    if not isinstance(value, _TYPES[kind]) or (kind != "bool" and isinstance(value, bool)):
+        raise TypeError(kind)
+    return float(value) if kind == "float" else value
+
+
+def _allowed(value: str, choices: tuple[str, ...]) -> bool:
+    """value is a choice; a choice ending in ':N' stands for any number there (cuda:1)."""
+    return any(re.fullmatch(re.escape(c[:-1]) + r"\d+", value) if c.endswith(":N") else value == c
+               for c in choices)
+
+
+def coerce(name: str, value: Any, where: str) -> Any:
+    """Setting `name`'s value checked for its type and choices; `where` says who gave it."""
+    f = FIELDS[name]
     try:
-        if kind == "int":
-            return int(raw)
-        if kind == "float":
-            return float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"ARCHIVIST_{name.upper()}={raw!r} is not a {kind}") from exc
-    return raw
+        value = _typed(f.type, value)
+    except (ValueError, KeyError, TypeError):
+        raise ConfigError(f"{where}: {name}={value!r} is not {_TYPE_WORDS[f.type]}") from None
+    choices = f.metadata["choices"]
+    if choices and not _allowed(value, choices):
+        shown = ", ".join(c or "'' (empty)" for c in choices)
+        raise ConfigError(f"{where}: {name}={value!r} is not one of: {shown}")
+    return value
 
 
-def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Settings given as ARCHIVIST_<FIELD> environment variables."""
+def config_path(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The config file: $ARCHIVIST_CONFIG (empty: none), else the XDG location (may be absent).
+    Read from `environ` like the variables, so an explicit empty environment has no file."""
     environ = os.environ if environ is None else environ
-    out = {}
-    for f in fields(Settings):
-        key = f"ARCHIVIST_{f.name.upper()}"
-        if f.name != "extra" and environ.get(key, "") != "":
-            out[f.name] = _coerce(f.name, environ[key])
-    return out
+    if "ARCHIVIST_CONFIG" in environ:
+        return Path(environ["ARCHIVIST_CONFIG"]).expanduser() if environ["ARCHIVIST_CONFIG"] else None
+    home = environ.get("HOME")
+    base = environ.get("XDG_CONFIG_HOME") or (home and str(Path(home) / ".config"))
+    return Path(base) / "archivist" / "config.toml" if base else None
 
 
-def load_settings(preset: str | None = None, cli: dict[str, Any] | None = None,
-                  environ: dict[str, str] | None = None) -> Settings:
-    """Merge default < preset < env < CLI (CLI values of None mean 'not given')."""
-    preset = preset or (environ or os.environ).get("ARCHIVIST_PRESET") or "cpu"
+def read_config(environ: Mapping[str, str] | None = None) -> tuple[Path | None, dict[str, Any]]:
+    """(path, top-level table) of the config file; a missing default file is an empty table."""
+    environ = os.environ if environ is None else environ
+    path = config_path(environ)
+    if path is None or (not path.exists() and "ARCHIVIST_CONFIG" not in environ):
+        return None, {}
+    try:
+        import tomllib  # Python 3.11+
+        with path.open("rb") as fh:
+            return path, tomllib.load(fh)
+    except ImportError as exc:
+        raise ConfigError(f"config file {path}: reading TOML needs Python 3.11+") from exc
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise ConfigError(f"config file {path}: not valid TOML: {exc}") from exc
+
+
+def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Settings given as non-empty ARCHIVIST_<FIELD> environment variables (raw text)."""
+    environ = os.environ if environ is None else environ
+    return {n: environ[env_name(n)] for n in FIELDS if environ.get(env_name(n), "") != ""}
+
+
+Sourced = dict[str, tuple[Any, str]]  # field -> (value, source)
+
+
+def _layer(values: Mapping[str, Any], source: Callable[[str], str],
+           where: Callable[[str], str]) -> Sourced:
+    """One precedence layer checked: known names, right types, allowed choices."""
+    unknown = sorted(set(values) - FIELDS.keys())
+    if unknown:
+        raise ConfigError(f"{where(unknown[0])}: unknown setting(s) {', '.join(unknown)} "
+                          f"(`archivist config show` lists them)")
+    return {n: (coerce(n, v, where(n)), source(n)) for n, v in values.items()}
+
+
+def _infer_llm(merged: Sourced) -> None:
+    """One flag is enough: a server URL or a model path picks its backend unless llm was given."""
+    if merged["llm"][1] != "default":
+        return
+    for flag, llm in (("llm_base_url", "openai"), ("llm_model", "transformers")):
+        if merged[flag][0]:
+            merged["llm"] = (llm, f"{merged[flag][1]} via {flag}")
+            return
+
+
+def resolve(preset: str | None = None, cli: Mapping[str, Any] | None = None,
+            environ: Mapping[str, str] | None = None) -> Sourced:
+    """Every field's (value, source): default < preset < config file < env < CLI (None: not given)."""
+    environ = os.environ if environ is None else environ
+    preset = preset or environ.get("ARCHIVIST_PRESET") or "cpu"
     if preset not in PRESETS:
         raise ConfigError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-    merged: dict[str, Any] = dict(PRESETS[preset])
-    merged.update(env_overrides(environ))
-    merged.update({k: v for k, v in (cli or {}).items() if v is not None})
-    if "llm" not in merged:  # one flag is enough: a model path or a server URL picks its backend
-        if merged.get("llm_base_url"):
-            merged["llm"] = "openai"
-        elif merged.get("llm_model"):
-            merged["llm"] = "transformers"
-    unknown = set(merged) - {f.name for f in fields(Settings)}
-    if unknown:
-        raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
-    return Settings(**merged)
+    path, table = read_config(environ)
+    merged: Sourced = {n: (f.default, "default") for n, f in FIELDS.items()}
+    merged.update(_layer(PRESETS[preset], lambda n: f"preset:{preset}", lambda n: f"preset {preset}"))
+    merged.update(_layer(table, lambda n: f"config:{path}", lambda n: f"config file {path}"))
+    merged.update(_layer(env_overrides(environ), lambda n: f"env:{env_name(n)}", env_name))
+    given = {k: v for k, v in (cli or {}).items() if v is not None}
+    merged.update(_layer(given, lambda n: "cli", lambda n: f"option {cli_flag(n)}"))
+    _infer_llm(merged)
+    return merged
+
+
+def load_settings(preset: str | None = None, cli: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None) -> Settings:
+    """Merge default < preset < config file < env < CLI (CLI values of None mean 'not given')."""
+    return Settings(**{name: value for name, (value, _) in resolve(preset, cli, environ).items()})
+
+
+def explain_settings(preset: str | None = None, cli: Mapping[str, Any] | None = None,
+                     environ: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Per field: name, effective value (secrets masked), source, env variable, doc, choices."""
+    rows = []
+    for name, (value, source) in resolve(preset, cli, environ).items():
+        meta = FIELDS[name].metadata
+        rows.append({"name": name, "value": "***" if meta["secret"] and value else value,
+                     "source": source, "env": env_name(name), "doc": meta["doc"],
+                     "choices": list(meta["choices"])})
+    return rows
 
 
 def db_path(settings: Settings) -> Path:

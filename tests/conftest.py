@@ -10,6 +10,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ARCHIVIST_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_user_config():
+    """No test reads the real user's ~/.config/archivist/config.toml: an empty ARCHIVIST_CONFIG
+    means no config file (session scope: module fixtures such as demo_db load settings too)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARCHIVIST_CONFIG", "")
+        yield
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared/data, or skip the test with a reason when it is absent."""
     path = SHARED.joinpath(*parts)
@@ -37,8 +46,8 @@ def demo_db(tmp_path_factory):
     from archivist.store import Store
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     with Store(path) as s:
-        ingest_paths(s, [DEMO], progress=False)
-        index_store(s, load_settings("test", {"db": str(path)}), progress=False)
+        ingest_paths(s, [DEMO])
+        index_store(s, load_settings("test", {"db": str(path)}))
     return path
 
 
@@ -52,5 +61,4 @@ def demo_store(demo_db):
 def agent_settings(db, **kw):
     """Test settings for the agent on `db`: echo backend, a 2k context window."""
     from archivist.config import load_settings
-    extra = kw.pop("extra", {})
-    return load_settings("test", {"db": str(db), "extra": {"context_window": 2048, **extra}, **kw})
+    return load_settings("test", {"db": str(db), "context_window": 2048, **kw})

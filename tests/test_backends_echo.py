@@ -63,7 +63,7 @@ def test_registry_import_is_cheap():
 def test_registry_validates():
     with pytest.raises(ConfigError):
         load_llm(Settings(llm="nope"))
-    assert load_llm(Settings(llm="echo", extra={"context_window": 99})).context_window == 99
+    assert load_llm(Settings(llm="echo", context_window=99)).context_window == 99
     names = {row["name"] for row in list_models(Settings())}
     assert {"smollm2", "transformers", "openai", "echo"} <= names
 

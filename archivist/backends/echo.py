@@ -9,8 +9,10 @@ from typing import Callable, Iterator
 from archivist.backends.base import GenerateOptions, Kind, Message, register_llm
 from archivist.backends.schema import fill_schema
 from archivist.backends.text import apply_stop, pick_choice, split_pieces
+from archivist.config import Settings
 
 NOT_FOUND = "I cannot find this in the provided documents."
+DEFAULT_WINDOW = 2048
 Script = list[str] | Callable[[list[Message], GenerateOptions], str] | None
 
 _BLOCK = re.compile(r"^\s*\[(\d+)\]\s*(.*?)(?=^\s*\[\d+\]|\Z)", re.M | re.S)
@@ -46,7 +48,7 @@ class EchoLLM:
 
     kind: Kind = "echo"
 
-    def __init__(self, script: Script = None, context_window: int = 2048, name: str = "echo"):
+    def __init__(self, script: Script = None, context_window: int = DEFAULT_WINDOW, name: str = "echo"):
         self.name = name
         self.script = script
         self._window = context_window
@@ -86,6 +88,6 @@ class EchoLLM:
 @register_llm("echo")
 def make_echo(settings=None, script: Script = None, context_window: int | None = None,
               **_: object) -> EchoLLM:
-    extra = getattr(settings, "extra", {}) or {}
-    window = context_window or int(extra.get("context_window", 2048))
+    cfg = settings if settings is not None else Settings()
+    window = context_window or cfg.context_window or DEFAULT_WINDOW  # 0: the echo's own window
     return EchoLLM(script=script, context_window=window)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from archivist.backends.base import EMBEDDER_REGISTRY, register_embedder
+from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
 
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
@@ -104,7 +105,7 @@ def _onnx_available() -> bool:
 
 
 def _device(settings: Any) -> str:
-    if getattr(settings, "device", "auto") != "cuda":
+    if settings.device != "cuda":
         return "cpu"
     import torch
     return "cuda" if torch.cuda.is_available() else "cpu"
@@ -119,8 +120,8 @@ def build(path: Path, model_id: str, settings: Any):
     """Build the embedder for a local model directory at the configured precision."""
     device = _device(settings)
     model_dir = path if path.is_dir() else None
-    precision = resolve_precision(getattr(settings, "embed_precision", "auto"), device, model_dir)
-    batch = int(getattr(settings, "embed_batch", 64))
+    precision = resolve_precision(settings.embed_precision, device, model_dir)
+    batch = settings.embed_batch
     if precision == "int8" and not (model_dir and _mean_pooling(model_dir) and _onnx_available()):
         raise ConfigError("embed_precision=int8 needs onnx + onnxruntime and a mean-pooling model dir")
     if precision == "int8":
@@ -139,9 +140,9 @@ _CACHE: dict[tuple, Any] = {}
 
 def load_embedder(settings: Any):
     """The configured embedder (cached per process: loading takes seconds)."""
-    name = getattr(settings, "embedder", "minilm") or "minilm"
-    key = (name, getattr(settings, "embed_precision", "auto"), getattr(settings, "embed_batch", 64),
-           _device(settings))
+    settings = settings if settings is not None else Settings()
+    name = settings.embedder or "minilm"
+    key = (name, settings.embed_precision, settings.embed_batch, _device(settings))
     if key not in _CACHE:
         if name in EMBEDDER_REGISTRY:
             _CACHE[key] = EMBEDDER_REGISTRY[name](settings)

@@ -2,7 +2,6 @@
 id; chat template, streaming, stop sequences, seed, constrained choice and a static-cache fast path."""
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from typing import Any, Iterator
@@ -11,12 +10,17 @@ from archivist.backends import hf_load
 from archivist.backends.base import GenerateOptions, Message, register_llm
 from archivist.backends.schema import fill_schema
 from archivist.backends.text import apply_stop, stream_with_stop
+from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
 
 log = logging.getLogger(__name__)
 
 SSM_DEFAULT_WINDOW = 32768  # recurrent models have no positional limit; this bounds prompt packing
-SSM_NAIVE_MAX_TOKENS = 8192  # on GPU without kernels, longer prompts are refused (memory blow-up)
+# on GPU without kernels, longer prompts are refused (memory blow-up); the setting's default
+SSM_NAIVE_MAX_TOKENS = Settings.ssm_naive_max_tokens
+# the settings build() reads; keyword arguments override them (`kind` is model_kind's old name)
+KNOBS = ("threads", "gguf_file", "offline", "decode", "model_kind", "context_window",
+         "ssm_naive_max_tokens")
 
 
 class TransformersLLM:
@@ -189,31 +193,33 @@ class TransformersLLM:
             yield text[len(shown):]
 
 
-def _extra(settings: Any) -> dict:
-    return dict(getattr(settings, "extra", None) or {})
+def _knobs(settings: Any, kw: dict[str, Any]) -> dict[str, Any]:
+    """The KNOBS from settings (defaults when None), each overridden by a keyword argument."""
+    cfg = settings if settings is not None else Settings()
+    if "kind" in kw:
+        kw = {**kw, "model_kind": kw["kind"]}
+    return {k: kw[k] if kw.get(k) is not None else getattr(cfg, k) for k in KNOBS}
 
 
 def build(settings: Any, model: str, name: str, gguf_file: str | None = None, **kw: Any):
-    """Load and wrap a model; kw overrides settings.extra (decode, context_window, kind, threads,
+    """Load and wrap a model; kw overrides the settings (decode, context_window, kind, threads,
     gguf_file, offline, ssm_naive_max_tokens)."""
-    extra = {**_extra(settings), **kw}
-    device = hf_load.pick_device(getattr(settings, "device", "auto") or "auto")
-    if extra.get("threads") and device == "cpu":
+    opts = _knobs(settings, kw)
+    device = hf_load.pick_device(settings.device if settings is not None else "auto")
+    if opts["threads"] and device == "cpu":
         import torch
         # process-wide; on a busy small CPU one thread avoids OpenMP oversubscription (3-8x faster)
-        torch.set_num_threads(int(extra["threads"]))
-    src = hf_load.resolve_source(model, gguf_file or extra.get("gguf_file"))
-    mdl, tok = hf_load.load_model(src, device, offline=bool(extra.get("offline", False)))
-    return TransformersLLM(mdl, tok, name=name, kind=extra.get("kind"),
-                           context_window=extra.get("context_window"),
-                           decode=extra.get("decode", "auto"),
-                           ssm_naive_max_tokens=int(extra.get("ssm_naive_max_tokens",
-                                                              SSM_NAIVE_MAX_TOKENS)))
+        torch.set_num_threads(int(opts["threads"]))
+    src = hf_load.resolve_source(model, gguf_file or opts["gguf_file"] or None)
+    mdl, tok = hf_load.load_model(src, device, offline=bool(opts["offline"]))
+    return TransformersLLM(mdl, tok, name=name, kind=opts["model_kind"] or None,
+                           context_window=opts["context_window"] or None, decode=opts["decode"],
+                           ssm_naive_max_tokens=int(opts["ssm_naive_max_tokens"]))
 
 
 @register_llm("transformers")
 def make_transformers(settings: Any = None, model: str | None = None, **kw: Any) -> TransformersLLM:
-    path = model or getattr(settings, "llm_model", "")
+    path = model or (settings.llm_model if settings is not None else "")
     return build(settings, path, name=f"transformers:{path}", **kw)
 
 

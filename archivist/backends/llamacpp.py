@@ -10,6 +10,7 @@ from typing import Any, Iterator
 from archivist.backends.base import GenerateOptions, Message, register_llm
 from archivist.backends.schema import fill_schema
 from archivist.backends.text import apply_stop, pick_choice, stream_with_stop
+from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
 
 DEFAULT_WINDOW = 8192
@@ -87,9 +88,10 @@ class LlamaCppLLM:
 @register_llm("llamacpp")
 def make_llamacpp(settings: Any = None, model: str | None = None, **kw: Any) -> LlamaCppLLM:
     from archivist.backends.registry import find_smollm2_gguf
-    extra = {**dict(getattr(settings, "extra", None) or {}), **kw}
-    path = model or getattr(settings, "llm_model", "") or find_smollm2_gguf()
+    cfg = settings if settings is not None else Settings()
+    path = model or cfg.llm_model or find_smollm2_gguf()
     if not path or not str(path).endswith(".gguf") or not os.path.isfile(path):
         raise ConfigError(f"llamacpp needs a .gguf file (--model), got {path or 'nothing'}")
-    return LlamaCppLLM(str(path), context_window=int(extra.get("context_window", DEFAULT_WINDOW)),
-                       threads=int(extra.get("threads", 0)))
+    window = kw.get("context_window") or cfg.context_window or DEFAULT_WINDOW  # 0: the default
+    return LlamaCppLLM(str(path), context_window=int(window),
+                       threads=int(kw.get("threads", cfg.threads)))

@@ -12,6 +12,7 @@ import httpx
 from archivist.backends.base import GenerateOptions, Message, register_llm
 from archivist.backends.schema import fill_schema
 from archivist.backends.text import apply_stop, approx_tokens, pick_choice, stream_with_stop
+from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
 
 log = logging.getLogger(__name__)
@@ -199,10 +200,9 @@ class OpenAILLM:
 
 @register_llm("openai")
 def make_openai(settings: Any = None, **kw: Any) -> OpenAILLM:
-    extra = dict(getattr(settings, "extra", None) or {})
-    args = dict(base_url=getattr(settings, "llm_base_url", ""), model=getattr(settings, "llm_model", ""),
-                api_key=getattr(settings, "llm_api_key", ""),
-                timeout=float(getattr(settings, "llm_timeout", 120.0)),
-                context_window=extra.get("context_window"))
+    cfg = settings if settings is not None else Settings()
+    args = dict(base_url=cfg.llm_base_url, model=cfg.llm_model, api_key=cfg.llm_api_key,
+                timeout=cfg.llm_timeout,
+                context_window=cfg.context_window or None)  # None: ask the server
     args.update(kw)
     return OpenAILLM(**args)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.backends.base import LLM, LLM_REGISTRY, lookup
+from archivist.config import Settings
 from archivist.errors import ConfigError
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -50,7 +51,8 @@ def _ensure_registered(name: str) -> None:
 
 def load_llm(settings: Any = None, name: str | None = None, **kw: Any) -> LLM:
     """The LLM settings.llm names (or `name`), built by its registered factory."""
-    name = name or getattr(settings, "llm", None) or "smollm2"
+    settings = settings if settings is not None else Settings()
+    name = name or settings.llm
     if name not in LLM_MODULES and name not in LLM_REGISTRY:
         raise ConfigError(f"unknown LLM backend {name!r}; known: {', '.join(sorted(LLM_MODULES))}")
     _ensure_registered(name)
@@ -65,7 +67,7 @@ def _module_available(module: str) -> bool:
 
 
 def _describe_transformers(settings: Any) -> dict:
-    model = getattr(settings, "llm_model", "") or ""
+    model = settings.llm_model
     exists = bool(model) and Path(model).expanduser().exists()
     detail = model or "set --model to a checkpoint dir, GGUF file or hub id"
     return {"available": exists or bool(model and not model.startswith(("/", ".", "~"))),
@@ -73,15 +75,16 @@ def _describe_transformers(settings: Any) -> dict:
 
 
 def _describe_openai(settings: Any) -> dict:
-    url = getattr(settings, "llm_base_url", "") or ""
-    model = getattr(settings, "llm_model", "") or "(server default)"
+    url, model = settings.llm_base_url, settings.llm_model or "(server default)"
     return {"available": bool(url), "kind": "remote",
-            "context_window": (getattr(settings, "extra", {}) or {}).get("context_window", 8192),
+            # 8192: the openai backend's own default when the server does not say
+            "context_window": settings.context_window or 8192,
             "details": f"{url or 'set --base-url'} model={model}"}
 
 
 def list_models(settings: Any = None) -> list[dict]:
     """One row per LLM backend: name, kind, available, context_window, details (nothing loaded)."""
+    settings = settings if settings is not None else Settings()
     gguf = find_smollm2_gguf()
     rows = [
         {"name": "smollm2", "kind": "attention", "available": gguf is not None,
@@ -95,6 +98,6 @@ def list_models(settings: Any = None) -> list[dict]:
          "context_window": SMOLLM2_CONTEXT,
          "details": "llama-cpp-python on the smollm2 GGUF (optional package)"},
     ]
-    selected = getattr(settings, "llm", None)
+    selected = settings.llm
     keys = ("name", "kind", "available", "context_window", "details")
     return [{**{k: r[k] for k in keys}, "selected": r["name"] == selected} for r in rows]

@@ -46,9 +46,9 @@ HNSW_EF_SEARCH = 256
 
 def choose_kind(n: int, settings) -> str:
     """flat (exact) below `settings.index_exact_below`, then HNSW, then IVF; or the configured kind."""
-    kind = getattr(settings, "index_kind", "auto")
+    kind = settings.index_kind
     if kind == "auto":
-        if n < getattr(settings, "index_exact_below", 200_000):
+        if n < settings.index_exact_below:
             kind = "flat"
         else:
             kind = "hnsw" if n < HNSW_BELOW else "ivf"
