@@ -29,6 +29,7 @@ test-all: setup
 	$(BIN)/python -m pytest -q -m "not gpu"
 
 bench: setup
+	$(BIN)/pip install -q -e '.[dev,plot]'  # matplotlib: the bench plots only
 	$(BIN)/python bench/ingest.py
 
 clean:

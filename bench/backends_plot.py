@@ -1,6 +1,7 @@
 """PNG plot of a bench/backends.py sweep: prefill tok/s, decode ms/token and peak memory vs context."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -16,7 +17,12 @@ def _series(rows: list[dict], key: str) -> dict[str, tuple[list[int], list[float
 
 
 def plot(report: dict, path: Path) -> None:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:  # an optional extra: the sweep's JSON is written already
+        print(f"no plot {path}: matplotlib is not installed (pip install -e '.[plot]')",
+              file=sys.stderr)
+        return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     rows = [r for r in report["results"] if "error" not in r]

@@ -24,9 +24,12 @@ def bench(db: Path, paths: list[Path]) -> dict:
     from archivist.corpus.ingest import ingest_paths
     from archivist.corpus.threads import rebuild_threads
     from archivist.corpus.views import thread_sizes
+    from archivist.render import ProgressRenderer
     from archivist.store import Store
     with Store(db) as store:
-        summary = ingest_paths(store, paths, progress=sys.stderr.isatty())
+        # drawn only on a terminal; without a listener the ingest skips its per-file estimates
+        with ProgressRenderer() as show:
+            summary = ingest_paths(store, paths, on_progress=show if sys.stderr.isatty() else None)
         start = time.perf_counter()
         rebuild_threads(store)
         threads_seconds = time.perf_counter() - start

@@ -87,6 +87,7 @@ def write_annotated(folder: Path) -> dict[str, list[str]]:
 def step_enron(settings, workdir: Path) -> dict:
     """Ingest whole Enron + 48 annotated emails, index with embeddings, then latency and hit@5."""
     from archivist.corpus.ingest import ingest_paths
+    from archivist.render import ProgressRenderer
     from archivist.retrieval.indexer import index_store
     from archivist.store import Store
     questions = write_annotated(workdir / "annotated")
@@ -94,9 +95,10 @@ def step_enron(settings, workdir: Path) -> dict:
     settings = settings.replace(db=str(db))
     with Store(db) as store:
         t0 = time.perf_counter()
-        summary = ingest_paths(store, [DATA / "enron" / "mbox", workdir / "annotated"], progress=False)
+        summary = ingest_paths(store, [DATA / "enron" / "mbox", workdir / "annotated"])
         t_ingest = time.perf_counter() - t0
-        stats = index_store(store, settings, progress=True)
+        with ProgressRenderer() as show:
+            stats = index_store(store, settings, on_progress=show)
         total = time.perf_counter() - t0
         n_docs = store.scalar("SELECT count(*) FROM documents")
         out = {"documents": n_docs, "read": summary.read, "ingest_seconds": round(t_ingest, 1),
@@ -210,6 +212,7 @@ def step_hotpot(settings, workdir: Path) -> dict:
     """All ~4.9k paragraphs as one corpus; recall@10 of both supporting paragraphs per question."""
     from archivist.corpus.ingest import ingest_documents
     from archivist.evals.datasets import pool_hotpot
+    from archivist.render import ProgressRenderer
     from archivist.retrieval.indexer import index_store
     from archivist.retrieval.search import search
     from archivist.store import Store
@@ -219,7 +222,8 @@ def step_hotpot(settings, workdir: Path) -> dict:
     settings = settings.replace(db=str(db))
     with Store(db) as store:
         ingest_documents(store, docs, source="hotpot")
-        stats = index_store(store, settings, progress=True)
+        with ProgressRenderer() as show:
+            stats = index_store(store, settings, on_progress=show)
         pos_doc = {p: d for d, p in store.conn.execute("SELECT doc_id, position FROM locations")}
         out = {"paragraphs": len(docs), "questions": len(rows), "index": stats}
         for mode in MODES:

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.data
 def enron(tmp_path_factory):
     mbox, maildir = shared_path("enron", "mbox"), shared_path("enron", "maildir")
     with Store(tmp_path_factory.mktemp("enron") / "enron.db") as store:
-        runs = [ingest_paths(store, [mbox], progress=False),
-                ingest_paths(store, [maildir], progress=False),
-                ingest_paths(store, [mbox, maildir], progress=False)]
+        runs = [ingest_paths(store, [mbox]),
+                ingest_paths(store, [maildir]),
+                ingest_paths(store, [mbox, maildir])]
         yield store, runs
 
 
@@ -71,7 +71,7 @@ def test_threads_cover_every_email(enron):
 def test_mtsamples_rows_dedup_to_distinct_transcriptions(tmp_path):
     csv_gz = shared_path("mtsamples_clinical_notes", "mtsamples.csv.gz")
     with Store(tmp_path / "m.db") as store:
-        summary = ingest_paths(store, [csv_gz], text_field="transcription", progress=False)
+        summary = ingest_paths(store, [csv_gz], text_field="transcription")
         assert (summary.read, summary.rejected) == (4_999, 0)
         # 2,357 distinct non-empty transcriptions, plus the 33 rows without one, which the reader
         # renders from their other fields, so each stays its own document

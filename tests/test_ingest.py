@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from archivist.cli import app
 from archivist.corpus.ingest import ingest_paths
+from archivist.progress import only_warnings
 from archivist.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,9 +45,9 @@ def snapshot(db: Path) -> tuple[list, list]:
 def test_second_run_adds_nothing_and_skips_done_sources(tmp_path):
     box = write_mbox(tmp_path / "a.mbox", range(30))
     with Store(tmp_path / "t.db") as store:
-        first = ingest_paths(store, [box], progress=False)
+        first = ingest_paths(store, [box])
         assert (first.read, first.new, first.files, first.rejected) == (30, 30, 1, 0)
-        again = ingest_paths(store, [box], progress=False)
+        again = ingest_paths(store, [box])
         assert (again.read, again.new, again.skipped, again.documents) == (0, 0, 1, 30)
         assert store.scalar("SELECT status FROM sources") == "done"
         assert store.scalar("SELECT n_read FROM sources") == 30
@@ -57,7 +58,7 @@ def test_same_email_in_several_mailboxes_is_one_document(tmp_path):
     write_mbox(tmp_path / "boxes" / "ann.mbox", range(0, 20))
     write_mbox(tmp_path / "boxes" / "bob.mbox", range(10, 30))
     with Store(tmp_path / "t.db") as store:
-        summary = ingest_paths(store, [tmp_path / "boxes"], progress=False)
+        summary = ingest_paths(store, [tmp_path / "boxes"])
         assert (summary.read, summary.new, summary.duplicate) == (40, 30, 10)
         assert store.scalar("SELECT count(*) FROM locations") == 40
         shared = store.query("SELECT doc_id, count(*) AS n, group_concat(mailbox) AS boxes "
@@ -71,7 +72,7 @@ def test_whitespace_and_mboxo_escapes_do_not_split_duplicates(tmp_path):
     (tmp_path / "b.mbox").write_text(message(1, body="Hello there\n\n>>From here on").replace(
         "Subject: Report 1", "Subject: RE: report  1"))
     with Store(tmp_path / "t.db") as store:
-        summary = ingest_paths(store, [tmp_path / "a.mbox", tmp_path / "b.mbox"], progress=False)
+        summary = ingest_paths(store, [tmp_path / "a.mbox", tmp_path / "b.mbox"])
         assert summary.read == 2 and summary.new == 1
 
 
@@ -81,12 +82,12 @@ def test_rejects_are_recorded_and_ingest_goes_on(tmp_path):
     (tmp_path / "empty.eml").write_bytes(b"")
     warnings: list[str] = []
     with Store(tmp_path / "t.db") as store:
-        summary = ingest_paths(store, [tmp_path], progress=False, warn=warnings.append)
+        summary = ingest_paths(store, [tmp_path], on_progress=only_warnings(warnings.append))
         assert summary.new == 5 and summary.rejected == 2 == len(warnings)
         rejects = store.query("SELECT path, reason FROM rejects ORDER BY path")
         assert [Path(r["path"]).name for r in rejects] == ["empty.eml", "junk.bin"]
         assert all(r["reason"] for r in rejects)
-        ingest_paths(store, [tmp_path / "junk.bin"], progress=False, warn=warnings.append)
+        ingest_paths(store, [tmp_path / "junk.bin"], on_progress=only_warnings(warnings.append))
         assert store.scalar("SELECT count(*) FROM rejects") == 2  # a re-read adds no second row
 
 

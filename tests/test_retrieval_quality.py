@@ -23,7 +23,7 @@ def hotpot(tmp_path_factory):
     settings = Settings(db=str(db))
     with Store(db) as store:
         ingest_documents(store, docs, source="hotpot")
-        index_store(store, settings, progress=False)
+        index_store(store, settings)
         pos = {p: d for d, p in store.conn.execute("SELECT doc_id, position FROM locations")}
         gold = [{pos[p] for p in positions} for positions in gold_pos]
         yield store, settings, rows, gold

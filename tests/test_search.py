@@ -17,7 +17,7 @@ def indexed(tmp_path_factory):
     settings = Settings(db=str(path))
     with Store(path) as store:
         build(store)
-        stats = index_store(store, settings, progress=False)
+        stats = index_store(store, settings)
         yield store, settings, stats
 
 
@@ -40,7 +40,7 @@ def test_modes_find_topic(indexed, mode):
 def test_reindex_embeds_nothing(indexed):
     store, settings, _ = indexed
     build(store)  # the same documents again: deduplicated by ingest
-    stats = index_store(store, settings, progress=False)
+    stats = index_store(store, settings)
     assert stats["embedded"] == 0 and stats["chunks_added"] == 0
 
 
@@ -48,9 +48,9 @@ def test_new_document_embeds_only_its_chunks(tmp_path):
     settings = Settings(db=str(tmp_path / "n.db"))
     with Store(settings.db) as store:
         build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
-        first = index_store(store, settings, progress=False)
+        first = index_store(store, settings)
         build(store, [email(3, "Budget", "The budget is final.", sender="erin")])
-        second = index_store(store, settings, progress=False)
+        second = index_store(store, settings)
     assert first["embedded"] >= 2 and second["embedded"] == second["chunks_added"] >= 1
 
 
@@ -106,10 +106,10 @@ def test_new_vectors_reach_search(tmp_path):
     settings = Settings(db=str(tmp_path / "f.db"))
     with Store(settings.db) as store:
         build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
-        index_store(store, settings, progress=False)
+        index_store(store, settings)
         assert len(search(store, settings, "budget", k=5, mode="dense")) == 2
         build(store, [email(3, "Budget", "The budget is final.", sender="erin")])
-        index_store(store, settings, progress=False)
+        index_store(store, settings)
         hits = search(store, settings, "budget final", k=5, mode="dense")
     assert len(hits) == 3 and "budget" in hits[0].text.lower()
 

@@ -3,6 +3,9 @@
 Each source file (or maildir root) is a `sources` row: 'partial' while being read, 'done' with its
 size and mtime once finished, so an unchanged done source is skipped and a killed ingest re-reads
 only what was not finished. Writes go in transactions of BATCH messages.
+
+Progress (scanning, reading in bytes of sources, threading) and warnings for rejects go to an
+`on_progress` callback as archivist.progress events; nothing here prints or draws.
 """
 from __future__ import annotations
 
@@ -18,7 +21,9 @@ from typing import Callable, Iterable
 from archivist.corpus.dedup import HashIndex, content_hash, full_text
 from archivist.corpus.headers import normalise_subject
 from archivist.corpus.document import Document, Reject
+from archivist.corpus.sniff import GZIP_MAGIC
 from archivist.errors import InputError
+from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 
 BATCH = 500
 Warn = Callable[[str], None]
@@ -192,8 +197,93 @@ def is_done(store, unit: Path, size: int, mtime: float) -> bool:
     return bool(row) and row[0] == "done" and row[1] == size and abs((row[2] or 0) - mtime) < 1e-3
 
 
+def pending_sources(store, paths: Iterable[Path], reporter: Reporter) -> tuple[list, int]:
+    """The (unit, size, mtime) of every source not already ingested unchanged; and how many were."""
+    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm)
+    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)))
+             if not str(u).startswith(own)]
+    reporter.send(Event(Stage.SCANNING, 0, len(units), Unit.FILES))
+    todo = []
+    for i, unit in enumerate(units, 1):
+        size, mtime = fingerprint(unit)  # walks a whole maildir: seconds on a big one
+        if not is_done(store, unit, size, mtime):
+            todo.append((unit, size, mtime))
+        if reporter.due() or i == len(units):
+            reporter.send(Event(Stage.SCANNING, i, len(units), Unit.FILES,
+                                f"{i - len(todo):,} already ingested"))
+    return todo, len(units) - len(todo)
+
+
+def is_gzip(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == GZIP_MAGIC
+    except OSError:
+        return False
+
+
+class SourcePosition:
+    """Bytes read so far inside one source, estimated per item, so that one big source moves too.
+
+    An mbox gives each message's offset; a directory counts each file's size at its first item.
+    Other sources (csv, pdf, a gzip whose offsets count uncompressed bytes) only count when done."""
+
+    def __init__(self, unit: Path, size: int):
+        self.size, self.done, self.last_path = size, 0, ""
+        self.is_dir = unit.is_dir()
+        self.by_offset = not self.is_dir and not is_gzip(unit)
+
+    def see(self, item: Document | Reject) -> None:
+        if isinstance(item, Document) and self.by_offset:
+            self.done = max(self.done, int(item.meta.get("mbox_offset", 0)))
+        elif self.is_dir:
+            path = item.location.path if isinstance(item, Document) else item.path
+            if path and path != self.last_path:
+                self.last_path = path
+                try:
+                    self.done += os.path.getsize(path)
+                except OSError:  # vanished or unreadable: already a reject
+                    pass
+
+    def bytes(self) -> int:
+        return min(self.done, self.size)
+
+
+class IngestMeter:
+    """Reports the reading stage: bytes of sources done (for an ETA), files, messages and rate."""
+
+    def __init__(self, reporter: Reporter, todo: list, summary: IngestSummary):
+        self.reporter, self.summary, self.n_files = reporter, summary, len(todo)
+        self.total, self.base = sum(size for _, size, _ in todo), 0
+        self.position: SourcePosition | None = None
+        self.start = time.perf_counter()
+
+    def open(self, unit: Path, size: int) -> None:
+        # estimating costs a stat per file of a directory: only when someone is listening
+        self.position = SourcePosition(unit, size) if self.reporter.listening else None
+
+    def item(self, item: Document | Reject) -> None:
+        if self.position:
+            self.position.see(item)
+        if self.reporter.due():
+            self.send()
+
+    def close(self, size: int) -> None:
+        self.base, self.position = self.base + size, None
+        self.send()
+
+    def send(self) -> None:
+        if not self.reporter.listening:
+            return
+        s, elapsed = self.summary, max(time.perf_counter() - self.start, 1e-6)
+        inner = self.position.bytes() if self.position else 0
+        self.reporter.send(Event(Stage.READING, self.base + inner, self.total, Unit.BYTES,
+                                 f"{s.files}/{self.n_files} files, {s.read:,} msgs ({s.new:,} new), "
+                                 f"{s.read / elapsed:,.0f} msg/s"))
+
+
 def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
-                text_field: str | None, on_batch: Callable[[], None]) -> None:
+                text_field: str | None, on_item: Callable[[Document | Reject], None]) -> None:
     """Read one source to the end and mark it done; a crash leaves it 'partial' for the next run."""
     from archivist.corpus.readers import detect_kind, read_path
     kind = detect_kind(unit)
@@ -205,39 +295,49 @@ def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
         else:
             writer.add(source_id, unit, item)
             n_read += 1
-        if writer.pending == 0:
-            on_batch()
+        on_item(item)
     writer.close_source(source_id, n_read)
     by_kind = writer.summary.read_by_kind
     by_kind[kind] = by_kind.get(kind, 0) + n_read
 
 
-def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
-                 progress: bool = True, warn: Warn | None = None) -> IngestSummary:
-    """Ingest every source under `paths`, then rebuild threads over the whole store."""
+def update_threads(store, read_any: bool, reporter: Reporter) -> int:
+    """Rebuild threads when sources were read or emails lack one; returns the number of threads."""
     from archivist.corpus.threads import rebuild_threads
+    # emails without a thread: new ones, or a run stopped before its rebuild finished
+    unthreaded = store.scalar("SELECT 1 FROM documents WHERE kind = 'email' AND thread_id IS NULL")
+    if not (read_any or unthreaded):
+        return store.scalar("SELECT count(*) FROM threads")
+    reporter.send(Event(Stage.THREADING, message="rebuilding threads over the whole store"))
+    n = rebuild_threads(store)
+    reporter.send(Event(Stage.THREADING, n, n, Unit.THREADS, f"{n:,} threads"))
+    return n
+
+
+def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
+                 on_progress: OnProgress | None = None) -> IngestSummary:
+    """Ingest every source under `paths`, then rebuild threads over the whole store.
+
+    Reports the scanning, reading (bytes of sources) and threading stages to `on_progress`;
+    rejected files and messages arrive there as warnings."""
     start = time.perf_counter()
-    summary = IngestSummary()
-    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm)
-    units = [(u, *fingerprint(u)) for p in paths for u in source_units(Path(os.path.abspath(p)))
-             if not str(u).startswith(own)]
-    todo = [(u, size, mtime) for u, size, mtime in units if not is_done(store, u, size, mtime)]
-    summary.skipped = len(units) - len(todo)
-    with IngestProgress(sum(s for _, s, _ in todo), len(todo), summary, enabled=progress) as bar:
-        writer = Writer(store, HashIndex(store.conn), summary, warn or bar.warn)
-        try:
-            for unit, size, mtime in todo:
-                ingest_unit(writer, unit, size, mtime, text_field, bar.update)
-                summary.files += 1
-                bar.advance(size)
-        except BaseException:
-            store.conn.rollback()
-            raise
-        bar.status("threads")
-        # emails without a thread: new ones, or a run stopped before its rebuild finished
-        unthreaded = store.scalar("SELECT 1 FROM documents WHERE kind = 'email' AND thread_id IS NULL")
-        summary.threads = (rebuild_threads(store) if todo or unthreaded
-                           else store.scalar("SELECT count(*) FROM threads"))
+    summary, reporter = IngestSummary(), Reporter(on_progress)
+    todo, summary.skipped = pending_sources(store, paths, reporter)
+    meter = IngestMeter(reporter, todo, summary)
+    writer = Writer(store, HashIndex(store.conn), summary,
+                    lambda message: reporter.warn(Stage.READING, message))
+    if todo:
+        meter.send()
+    try:
+        for unit, size, mtime in todo:
+            meter.open(unit, size)
+            ingest_unit(writer, unit, size, mtime, text_field, meter.item)
+            summary.files += 1
+            meter.close(size)
+    except BaseException:
+        store.conn.rollback()
+        raise
+    summary.threads = update_threads(store, bool(todo), reporter)
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     summary.seconds = round(time.perf_counter() - start, 3)
     summary.msgs_per_s = round(summary.read / summary.seconds, 1) if summary.seconds else 0.0
@@ -245,11 +345,14 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
 
 
 def ingest_documents(store, items: Iterable[Document | Reject], source: str = "<memory>",
-                     warn: Warn | None = None) -> IngestSummary:
-    """Store documents built in memory (tests, the demo) as one source, then rebuild threads."""
+                     on_progress: OnProgress | None = None) -> IngestSummary:
+    """Store documents built in memory (tests, the demo) as one source, then rebuild threads.
+
+    Rejects arrive at `on_progress` as warnings."""
     from archivist.corpus.threads import rebuild_threads
-    summary = IngestSummary()
-    writer = Writer(store, HashIndex(store.conn), summary, warn or (lambda message: None))
+    summary, reporter = IngestSummary(), Reporter(on_progress)
+    writer = Writer(store, HashIndex(store.conn), summary,
+                    lambda message: reporter.warn(Stage.READING, message))
     unit = Path(source)
     source_id = writer.open_source(unit, "memory", 0, 0.0)
     for item in items:
@@ -261,43 +364,3 @@ def ingest_documents(store, items: Iterable[Document | Reject], source: str = "<
     summary.files, summary.threads = 1, rebuild_threads(store)
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     return summary
-
-
-class IngestProgress:
-    """A rich progress bar on stderr: bytes of sources done (for the ETA), files, messages, rate."""
-
-    def __init__(self, total_bytes: int, n_files: int, summary: IngestSummary, enabled: bool):
-        from rich.console import Console
-        from rich.progress import (BarColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
-        self.summary, self.n_files, self.start = summary, n_files, time.perf_counter()
-        self.console = Console(stderr=True, highlight=False)
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                            TimeRemainingColumn(), console=self.console, disable=not enabled,
-                            transient=True)
-        self.task = self.bar.add_task("ingest", total=max(total_bytes, 1))
-
-    def __enter__(self) -> "IngestProgress":
-        self.bar.__enter__()
-        self.update()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.__exit__(*exc)
-
-    def update(self, stage: str = "ingest") -> None:
-        s, elapsed = self.summary, max(time.perf_counter() - self.start, 1e-6)
-        self.bar.update(self.task, description=(
-            f"{stage} {s.files}/{self.n_files} files, {s.read:,} msgs "
-            f"({s.new:,} new), {s.read / elapsed:,.0f} msg/s"))
-
-    def advance(self, size: int) -> None:
-        self.bar.advance(self.task, size)
-        self.update()
-
-    def status(self, stage: str) -> None:
-        self.update(stage)
-
-    def warn(self, message: str) -> None:
-        from rich.markup import escape
-        self.console.print(f"[yellow]warning:[/yellow] {escape(message)}", soft_wrap=True)

@@ -2,13 +2,15 @@
 
 Incremental: documents that already have chunks are skipped, and only chunks whose content hash has
 no vector from the current embedder are embedded, so re-running after a re-ingest embeds nothing.
+Progress (chunking, thread chunks, embedding in chunks, indexing) goes to an `on_progress` callback
+as archivist.progress events; nothing here prints or draws.
 """
 from __future__ import annotations
 
 import json
 import time
-from contextlib import nullcontext
 
+from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
 from archivist.retrieval.chunking import Chunk, chunk_document, thread_chunk
 from archivist.retrieval.faiss_index import ensure_index
@@ -16,14 +18,6 @@ from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vect
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
-
-
-def _progress(enabled: bool):
-    if not enabled:
-        return nullcontext(None)
-    from rich.console import Console
-    from rich.progress import Progress
-    return Progress(console=Console(stderr=True), transient=True)
 
 
 def _delete_chunks(store, where: str, params: tuple = ()) -> int:
@@ -71,14 +65,14 @@ def _check_chunker(store, signature: dict) -> bool:
     return False
 
 
-def chunk_new_documents(store, embedder, settings, bar=None) -> tuple[int, int, set]:
+def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[int, int, set]:
     """Chunk every document with no chunks yet; returns (docs, chunks, touched thread ids)."""
     tokenizer = getattr(embedder, "tokenizer", None)
     ids = [r[0] for r in store.conn.execute(
         "SELECT id FROM documents d WHERE NOT EXISTS "
         "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc') ORDER BY id")]
-    task = bar.add_task("chunk", total=len(ids)) if bar else None
     n_chunks, threads = 0, set()
+    reporter.send(Event(Stage.CHUNKING, 0, len(ids), Unit.DOCUMENTS))
     for i in range(0, len(ids), DOC_BATCH):
         part = ids[i:i + DOC_BATCH]
         docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
@@ -89,15 +83,15 @@ def chunk_new_documents(store, embedder, settings, bar=None) -> tuple[int, int, 
             _insert_chunks(store, chunks)
         n_chunks += len(chunks)
         threads |= {d["thread_id"] for d in docs if d.get("thread_id") is not None}
-        if bar:
-            bar.advance(task, len(part))
+        reporter.send(Event(Stage.CHUNKING, i + len(part), len(ids), Unit.DOCUMENTS,
+                            f"{n_chunks:,} chunks"))
     return len(ids), n_chunks, threads
 
 
-def refresh_threads(store, embedder, settings, thread_ids: set) -> int:
+def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Reporter) -> int:
     """(Re)build the whole-thread unit of each touched thread that fits the chunk budget."""
-    made = 0
-    for tid in sorted(thread_ids):
+    made, total = 0, len(thread_ids)
+    for i, tid in enumerate(sorted(thread_ids), 1):
         docs = store.query("SELECT id, title, sender, sender_name, date, body FROM documents "
                            "WHERE thread_id = ? ORDER BY thread_pos, date, id", (tid,))
         chunk = thread_chunk(tid, docs, embedder.count_tokens, settings.chunk_tokens)
@@ -106,16 +100,51 @@ def refresh_threads(store, embedder, settings, thread_ids: set) -> int:
             if chunk:
                 _insert_chunks(store, [chunk])
                 made += 1
+        if reporter.due() or i == total:
+            reporter.send(Event(Stage.THREAD_CHUNKS, i, total, Unit.THREADS,
+                                f"{made:,} threads fit one chunk"))
     return made
 
 
-def embed_pending(store, embedder, bar=None) -> tuple[int, int, float]:
+class EmbedCounter:
+    """Chunks done of the total while embedding, reported as a count (for a UI's rate and ETA)."""
+
+    def __init__(self, reporter: Reporter, total: int, model: str):
+        self.reporter, self.total, self.model = reporter, total, model
+        self.done = self.embedded = self.reused = 0
+        self.seconds = 0.0
+        reporter.send(Event(Stage.EMBEDDING, 0, total, Unit.CHUNKS, model))
+
+    def add(self, n: int, embedded: bool, seconds: float = 0.0) -> None:
+        self.done, self.seconds = self.done + n, self.seconds + seconds
+        if embedded:
+            self.embedded += n
+        else:
+            self.reused += n
+        if self.reporter.due() or self.done == self.total:
+            rate = f", {self.embedded / self.seconds:,.0f} chunks/s" if self.seconds else ""
+            self.reporter.send(Event(Stage.EMBEDDING, self.done, self.total, Unit.CHUNKS,
+                                     f"{self.model}: {self.reused:,} reused{rate}"))
+
+
+def _embed(embedder, texts: list[str], counter: EmbedCounter) -> list:
+    """Vectors of `texts`, one embedder batch per call so that progress moves every ~second on a
+    CPU (the texts are length-sorted already, so the batches pad no more than one big call)."""
+    step = max(1, int(getattr(embedder, "batch", EMBED_BATCH)))
+    vecs: list = []
+    for j in range(0, len(texts), step):
+        part = texts[j:j + step]
+        t0 = time.perf_counter()
+        vecs.extend(embedder.embed(part))
+        counter.add(len(part), embedded=True, seconds=time.perf_counter() - t0)
+    return vecs
+
+
+def embed_pending(store, embedder, reporter: Reporter) -> tuple[int, int, float]:
     """Embed chunks lacking a current vector; returns (embedded, reused, seconds embedding)."""
     todo = pending_chunks(store, embedder.name)
     todo.sort(key=lambda r: len(r[2]))  # similar lengths per batch: little padding
-    task = bar.add_task("embed", total=len(todo)) if bar else None
-    embedded = reused = 0
-    seconds = 0.0
+    counter = EmbedCounter(reporter, len(todo), embedder.name)
     for i in range(0, len(todo), EMBED_BATCH):
         part = todo[i:i + EMBED_BATCH]
         known = known_vectors(store, embedder.name, [h for _, h, _ in part])
@@ -124,19 +153,17 @@ def embed_pending(store, embedder, bar=None) -> tuple[int, int, float]:
         if old:
             save_vectors(store, [r[0] for r in old], [r[1] for r in old], embedder.name,
                          [known[r[1]] for r in old])
+            counter.add(len(old), embedded=False)
         if fresh:
-            t0 = time.perf_counter()
-            vecs = embedder.embed([r[2] for r in fresh])
-            seconds += time.perf_counter() - t0
+            vecs = _embed(embedder, [r[2] for r in fresh], counter)
             save_vectors(store, [r[0] for r in fresh], [r[1] for r in fresh], embedder.name, vecs)
-        embedded, reused = embedded + len(fresh), reused + len(old)
-        if bar:
-            bar.advance(task, len(part))
-    return embedded, reused, seconds
+    return counter.embedded, counter.reused, counter.seconds
 
 
-def index_store(store, settings, progress: bool = True, embedder=None) -> dict:
-    """Chunk + embed new/changed + FTS + FAISS; returns counts and embedding chunks/s."""
+def index_store(store, settings, on_progress: OnProgress | None = None, embedder=None) -> dict:
+    """Chunk + embed new/changed + FTS + FAISS; returns counts and embedding chunks/s.
+
+    Reports the chunking, thread chunks, embedding (chunks done of total) and indexing stages."""
     from archivist.backends.embedders import load_embedder
     t0 = time.perf_counter()
     embedder = embedder or load_embedder(settings)
@@ -145,11 +172,13 @@ def index_store(store, settings, progress: bool = True, embedder=None) -> dict:
     rechunked = _check_chunker(store, signature)
     with store.conn:
         _delete_chunks(store, "doc_id NOT IN (SELECT id FROM documents)")
-    with _progress(progress) as bar:
-        docs, chunks, threads = chunk_new_documents(store, embedder, settings, bar)
-        thread_units = refresh_threads(store, embedder, settings, threads)
-        embedded, reused, seconds = embed_pending(store, embedder, bar)
+    reporter = Reporter(on_progress)
+    docs, chunks, threads = chunk_new_documents(store, embedder, settings, reporter)
+    thread_units = refresh_threads(store, embedder, settings, threads, reporter)
+    embedded, reused, seconds = embed_pending(store, embedder, reporter)
+    reporter.send(Event(Stage.INDEXING, message="refreshing the FAISS index"))
     vi = ensure_index(store, settings, embedder.name)
+    reporter.send(Event(Stage.INDEXING, vi.ntotal, vi.ntotal, Unit.CHUNKS, f"{vi.kind} index"))
     return {"documents_chunked": docs, "chunks_added": chunks, "thread_units": thread_units,
             "rechunked": rechunked, "embedded": embedded, "reused": reused,
             "embed_seconds": round(seconds, 2),

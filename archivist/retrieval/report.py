@@ -1,19 +1,18 @@
 """What the `search` and `index` commands print: hits with their document metadata, index checks."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
+from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
 from archivist.retrieval.faiss_index import index_path, is_current, read_meta, rebuild
 from archivist.records import Hit
+from archivist.store.documents import BRIEF, documents
 
 
 def describe_hits(store, hits: list[Hit]) -> list[dict]:
     """Each hit as a dict with the document's subject, sender, date and a one-line snippet."""
-    docs = {r["id"]: r for r in store.query(
-        "SELECT id, kind, title, sender, sender_name, date, message_id FROM documents "
-        "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps([h.doc_id for h in hits]),))}
+    docs = documents(store, [h.doc_id for h in hits], BRIEF)
     out = []
     for rank, hit in enumerate(hits, 1):
         doc = docs.get(hit.doc_id, {})
@@ -45,10 +44,13 @@ def verify_index(store, settings) -> dict:
             "fts_rows": fts.count(store), "chunks_without_vector": chunks - vectors}
 
 
-def rebuild_index(store, settings) -> dict:
+def rebuild_index(store, settings, on_progress: OnProgress | None = None) -> dict:
     """Index any unindexed documents, then rebuild the FAISS file from SQLite unconditionally."""
     from archivist.backends.embedders import load_embedder
     from archivist.retrieval.indexer import index_store
-    stats = index_store(store, settings, progress=True)
+    stats = index_store(store, settings, on_progress)
+    reporter = Reporter(on_progress)
+    reporter.send(Event(Stage.REBUILDING, message="rewriting the FAISS file from SQLite"))
     vi = rebuild(store, settings, load_embedder(settings).name)
+    reporter.send(Event(Stage.REBUILDING, vi.ntotal, vi.ntotal, Unit.CHUNKS, f"{vi.kind} index"))
     return {**stats, "vectors_total": vi.ntotal, "index_kind": vi.kind, "faiss": vi.meta}
