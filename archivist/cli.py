@@ -22,9 +22,12 @@ db_app = typer.Typer(help="The database file.", no_args_is_help=True)
 index_app = typer.Typer(help="The FAISS vector index (a cache rebuilt from SQLite).",
                         no_args_is_help=True)
 models_app = typer.Typer(help="LLM and embedding backends.", no_args_is_help=True)
+config_app = typer.Typer(help="Settings: effective values, their sources, the config file.",
+                         no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(models_app, name="models")
+app.add_typer(config_app, name="config")
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -40,7 +43,8 @@ class State:
 
 @app.callback()
 def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu | server | test"),
-         llm: Optional[str] = typer.Option(None, "--llm", help="LLM backend: smollm2, transformers, openai, echo"),
+         llm: Optional[str] = typer.Option(None, "--llm", help="LLM backend: smollm2, transformers, "
+                                                               "openai, echo, llamacpp"),
          model: Optional[str] = typer.Option(None, "--model", help="Model path, GGUF file or id"),
          base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
          device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda")) -> None:
@@ -49,8 +53,13 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
     State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device}
 
 
-def settings(db: Optional[str] = None, **extra: Any) -> Settings:
-    return load_settings(State.preset, {**State.overrides, "db": db, **extra})
+def cli_options(db: Optional[str] = None, **options: Any) -> dict[str, Any]:
+    """The settings given on this command line (None: not given)."""
+    return {**State.overrides, "db": db, **options}
+
+
+def settings(db: Optional[str] = None, **options: Any) -> Settings:
+    return load_settings(State.preset, cli_options(db, **options))
 
 
 def open_store(cfg: Settings, create: bool = True):
@@ -87,7 +96,7 @@ def run(fn):
 def db_path(db: Optional[str] = DbOpt) -> None:
     """Print the database path in use."""
     from archivist.config import db_path as resolve
-    out.print(str(resolve(settings(db))), markup=False)
+    run(lambda: out.print(str(resolve(settings(db))), markup=False))
 
 
 @app.command()
@@ -110,13 +119,18 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
     def body():
         from archivist.corpus.ingest import ingest_paths
         from archivist.errors import InputError
+        from archivist.render import ProgressRenderer, ingest_summary
         cfg = settings(db)
         with open_store(cfg) as store:
-            summary = ingest_paths(store, paths, text_field=text_field, progress=True)
+            with ProgressRenderer(err) as show:
+                summary = ingest_paths(store, paths, text_field=text_field, on_progress=show)
             if summary.read == 0 and summary.skipped == 0:
                 raise InputError(f"nothing could be read from {', '.join(map(str, paths))} "
                                  f"({summary.rejected} rejected; see the warnings above)")
-            emit(summary.to_dict(), as_json)
+            if as_json:
+                emit(summary.to_dict(), True)
+            else:
+                out.print(ingest_summary(summary.to_dict()), markup=False)
             if not no_embed:
                 embed_store(store, cfg)
     run(body)
@@ -128,9 +142,11 @@ def embed_store(store, cfg: Settings) -> None:
     if importlib.util.find_spec("archivist.retrieval.indexer") is None:
         err.print("note: embedding skipped (archivist.retrieval.indexer is not available)")
         return
+    from archivist.render import ProgressRenderer, index_summary
     from archivist.retrieval.indexer import index_store
-    result = index_store(store, cfg, progress=True)
-    err.print(f"embedded: {json.dumps(result, default=str)}", markup=False, soft_wrap=True)
+    with ProgressRenderer(err) as show:
+        result = index_store(store, cfg, on_progress=show)
+    err.print(index_summary(result), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -193,10 +209,13 @@ def search(query: str = typer.Argument(..., help="What to look for."),
 def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Embed anything missing, then rebuild the FAISS file from the SQLite vectors."""
     def body():
+        from archivist.render import ProgressRenderer
         from archivist.retrieval.report import rebuild_index
         cfg = settings(db)
         with open_store(cfg, create=False) as store:
-            emit(rebuild_index(store, cfg), as_json)
+            with ProgressRenderer(err) as show:
+                result = rebuild_index(store, cfg, on_progress=show)
+            emit(result, as_json)
     run(body)
 
 
@@ -224,7 +243,7 @@ def ask(question: str = typer.Argument(..., help="The question."),
     --json prints one object (schema: archivist.agent.ask.ASK_JSON_SCHEMA)."""
     def body():
         from archivist.agent.ask import ask as run_ask
-        from archivist.agent.session import render_footer
+        from archivist.render import render_footer
         from archivist.agent.prompts import neutralise
         cfg = settings(db, planner=planner)
         with open_store(cfg, create=False) as store:
@@ -243,7 +262,8 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
          db: Optional[str] = DbOpt) -> None:
     """Interactive questions: streamed answers, sources, /strategy /sources /filter /reset /quit."""
     def body():
-        from archivist.agent.session import ChatSession, chat_loop
+        from archivist.agent.session import ChatSession
+        from archivist.chat import chat_loop
         cfg = settings(db)
         with open_store(cfg, create=False) as store:
             session = ChatSession.open(store, cfg, resume=resume)
@@ -268,6 +288,37 @@ def models_list(as_json: bool = JsonOpt) -> None:
                 out.print(f"{row['name']:<13} {row['kind']:<10} available={mark:<4} "
                           f"context={row['context_window'] or '-':<6} {row['details']}", markup=False)
     run(body)
+
+
+def render_setting(row: dict[str, Any]) -> str:
+    """One `config show` line: name, value (strings quoted, so empty shows), source, doc, choices."""
+    value = json.dumps(row["value"]) if isinstance(row["value"], str) else str(row["value"])
+    choices = " | ".join(c or "''" for c in row["choices"])
+    doc = f"{row['doc']} ({choices})" if choices else row["doc"]
+    return f"{row['name']:<21} {value:<16} {row['source']:<16} {doc}"
+
+
+@config_app.command("show")
+def config_show(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Every setting: effective value, source (default, preset:NAME, config:PATH, env:VAR, cli), doc."""
+    def body():
+        from archivist.config import explain_settings
+        for row in explain_settings(State.preset, cli_options(db)):
+            emit(row, True) if as_json else out.print(render_setting(row), markup=False)
+    run(body)
+
+
+@config_app.command("path")
+def config_file_path() -> None:
+    """Print the config file in use: $ARCHIVIST_CONFIG, else $XDG_CONFIG_HOME/archivist/config.toml."""
+    from archivist.config import config_path
+    path = config_path()
+    if path is None:
+        err.print("no config file (ARCHIVIST_CONFIG is set but empty)")
+        return
+    out.print(str(path), markup=False)
+    if not path.exists():
+        err.print("note: the file does not exist")
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ def ensure_db(db: Path) -> dict:
     from archivist.corpus.ingest import ingest_paths
     from archivist.store import Store
     with Store(db) as store:
-        summary = ingest_paths(store, [DATA], progress=False)  # resumable: a no-op when done
+        summary = ingest_paths(store, [DATA])  # resumable: a no-op when done
         return {k: v for k, v in vars(summary).items() if not k.startswith("_")}
 
 

@@ -70,7 +70,7 @@ def test_small_named_scope_is_stuffed(store, demo_db):
 
 
 def test_global_question_too_big_to_stuff_goes_to_memory_and_persists(store, demo_db):
-    settings = cfg(demo_db, extra={"context_window": 900}, memory_tokens=200)
+    settings = cfg(demo_db, context_window=900, memory_tokens=200)
     r = ask(store, settings, "Summarise all the emails in the archive")
     assert r.strategy == "memory", r.reason
     assert not r.estimates["stuff"]["feasible"] and r.estimates["memory"]["calls"] > 2

@@ -149,7 +149,8 @@ def test_answer_naming_sender_and_date_from_the_header_is_grounded(store, demo_d
 
 
 def test_chat_prints_the_checked_answer_after_a_replaced_draft(store, demo_db):
-    from archivist.agent.session import ChatSession, chat_loop
+    from archivist.agent.session import ChatSession
+    from archivist.chat import chat_loop
     session = ChatSession.open(store, cfg(demo_db), llm=EchoLLM(script=["Sure. [9] From: Tom"]))
     lines, out = iter([ROOM, "/quit"]), []
     chat_loop(session, lambda: next(lines), out.append)

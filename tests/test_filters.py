@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from archivist.config import Settings
-from archivist.retrieval.filters import filter_sql, scope_doc_ids
+from archivist.store.filters import filter_sql, select_ids
 from archivist.retrieval.indexer import index_store
 from archivist.retrieval.search import search
 from archivist.records import Filters
@@ -20,7 +20,7 @@ def indexed(tmp_path_factory):
     settings = Settings(db=str(path))
     with Store(path) as store:
         build(store)
-        index_store(store, settings, progress=False)
+        index_store(store, settings)
         bob = store.scalar("SELECT id FROM documents WHERE sender = 'bob@enron.com'")
         yield store, settings, bob
 
@@ -38,8 +38,8 @@ def test_filter_sql_parts(indexed):
         where, params = filter_sql(f, "d")
         ids = [r[0] for r in store.conn.execute(f"SELECT d.id FROM documents d WHERE {where}", params)]
         assert ids == [bob], f
-    assert scope_doc_ids(store, Filters(sender="alice"))[:1] != [bob]
-    assert len(scope_doc_ids(store, Filters(after="2001-01-01"))) == 36
+    assert select_ids(store, Filters(sender="alice"))[:1] != [bob]
+    assert len(select_ids(store, Filters(after="2001-01-01"))) == 36
 
 
 def test_like_wildcards_are_literal(indexed):
@@ -54,8 +54,8 @@ def test_record_field_filter(store):
                        (json.dumps({"vendor": "Acme", "amount": 5}),))
     store.conn.execute("INSERT INTO documents (content_hash, kind, meta) VALUES ('h2', 'record', ?)",
                        (json.dumps({"vendor": "Bay"}),))
-    assert scope_doc_ids(store, Filters(fields={"vendor": "Acme"})) == [1]
-    assert scope_doc_ids(store, Filters(fields={"amount": "5"}, kind="record")) == [1]
+    assert select_ids(store, Filters(fields={"vendor": "Acme"})) == [1]
+    assert select_ids(store, Filters(fields={"amount": "5"}, kind="record")) == [1]
 
 
 @pytest.mark.parametrize("mode", ["dense", "bm25", "hybrid"])

@@ -5,12 +5,16 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from archivist.agent.context import AgentContext
+from archivist.agent.graph import build_graph
 from archivist.agent.grounding.citing import as_dict
-from archivist.agent.context import STRATEGIES, AgentContext
+from archivist.agent.llm import Model
+from archivist.backends.base import LLM
 from archivist.config import Settings
 from archivist.errors import InputError
-from archivist.records import Filters
+from archivist.records import AUTO, STRATEGIES, Filters
 from archivist.store import Store
+from archivist.store.runs import log_run
 
 ASK_JSON_SCHEMA = """\
 `archivist ask QUESTION --json` prints one JSON object:
@@ -63,17 +67,6 @@ class AskResult:
         return asdict(self)
 
 
-_GRAPH = None
-
-
-def graph():
-    global _GRAPH  # compiled once per process; it holds no run state
-    if _GRAPH is None:
-        from archivist.agent.graph import build_graph
-        _GRAPH = build_graph()
-    return _GRAPH
-
-
 def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> AskResult:
     res, plan = state["result"], state["plan"]
     attempts = state["attempts"]
@@ -87,34 +80,37 @@ def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> As
                   for a in attempts],
         filters=asdict(state["scope"].filters),
         tokens_in=sum(a.tokens_in for a in attempts), tokens_out=sum(a.tokens_out for a in attempts),
-        llm_calls=ctx.llm_calls, seconds=round(seconds, 3),
-        model=getattr(ctx.llm, "name", "") if ctx.llm is not None else "")
+        llm_calls=ctx.model.calls, seconds=round(seconds, 3), model=ctx.model.name)
 
 
-def ask(store: Store, settings: Settings, question: str, strategy: str = "auto", llm=None,
-        search: Callable | None = None, on_token: Callable[[str], None] | None = None,
-        history: list[dict] | None = None, prior: Filters | None = None,
-        override: Filters | None = None, session_id: int | None = None,
-        log: bool = True) -> AskResult:
-    """Answer one question; every run is logged in the runs table (with its error, if any)."""
-    if strategy not in ("auto", *STRATEGIES):
+def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
+        llm: LLM | Model | None = None, search: Callable | None = None,
+        on_token: Callable[[str], None] | None = None, history: list[dict] | None = None,
+        prior: Filters | None = None, override: Filters | None = None,
+        session_id: int | None = None, log: bool = True) -> AskResult:
+    """Answer one question; every run is logged in the runs table (with its error, if any).
+
+    llm: a Model shared across runs (chat), a loaded backend, or None to load the one the
+    settings name when a strategy first needs it."""
+    if strategy not in (AUTO, *STRATEGIES):
         raise InputError(f"unknown strategy {strategy!r}; use auto, {', '.join(STRATEGIES)}")
     if not question.strip():
         raise InputError("empty question")
-    ctx = AgentContext(store=store, settings=settings, llm=llm, search=search, on_token=on_token,
+    model = llm if isinstance(llm, Model) else Model(settings, llm)
+    model.on_token, calls_before = on_token, model.calls
+    ctx = AgentContext(store=store, settings=settings, model=model, search=search,
                        strategy=strategy, prior=prior, override=override, history=history or [])
     start = time.perf_counter()
     try:
-        state = graph().invoke({"question": question}, context=ctx)
+        state = build_graph().invoke({"question": question}, context=ctx)
     except Exception as exc:
         if log:
-            from archivist.store.runs import log_run
             log_run(store, "ask", {"question": question, "strategy": strategy}, settings,
                     session_id, error=f"{type(exc).__name__}: {exc}")
         raise
     result = _result(question, state, ctx, time.perf_counter() - start)
+    result.llm_calls = model.calls - calls_before
     if log:
-        from archivist.store.runs import log_run
         result.run_id = log_run(store, "ask" if session_id is None else "chat", result.to_dict(),
                                 settings, session_id)
     return result

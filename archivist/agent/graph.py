@@ -1,26 +1,45 @@
-"""The agent as a LangGraph StateGraph: analyse -> scope -> plan -> act -> check -> answer,
-with check looping back to act on a wider strategy when the evidence is missing.
+"""The agent as a LangGraph StateGraph:
 
-All dependencies (store, model, settings, search) arrive through the runtime context.
+    analyse -> scope -> plan -> act -> verify -> check -> answer
+                                 ^                  |
+                                 +--- wider --------+
+
+act runs one strategy; verify checks every model answer against what it cites (and replaces an
+ungrounded one); check escalates to a wider strategy when the evidence is missing. All
+dependencies (store, model, settings, search) arrive through the runtime context.
 """
 from __future__ import annotations
 
 import time
+from functools import cache
+from typing import TypedDict
 
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
-from archivist.agent.question.analyse import analyse_question
-from archivist.agent.planner import make_plan, next_strategy
+from archivist.agent.context import AgentContext, Attempt
+from archivist.agent.grounding.finish import verify as verify_attempt
+from archivist.agent.planner import Plan, make_plan, next_strategy
 from archivist.agent.prompts import NOT_FOUND
-from archivist.agent.question.scope import build_scope
-from archivist.agent.context import AgentContext, AgentState, Attempt
-from archivist.agent.strategies.memory import run_memory
-from archivist.agent.strategies.query import run_query_strategy
-from archivist.agent.strategies.rag import run_rag
-from archivist.agent.strategies.stuff import run_stuff
+from archivist.agent.question.analyse import Analysis, analyse_question
+from archivist.agent.question.scope import Scope, build_scope
+from archivist.agent.question.topic import thread_scope
+from archivist.agent.strategies import RUNNERS
+from archivist.records import AUTO, QuestionKind
 
-RUNNERS = {"rag": run_rag, "stuff": run_stuff, "memory": run_memory, "query": run_query_strategy}
+NODES = ("analyse", "scope", "plan", "act", "verify", "check", "answer")
+
+
+class AgentState(TypedDict, total=False):
+    question: str
+    resolved: str  # the question with a follow-up's context attached
+    analysis: Analysis
+    scope: Scope
+    plan: Plan
+    strategy: str  # the Strategy the next act runs ("" when done)
+    attempts: list[Attempt]
+    escalations: list[str]  # "rag -> stuff: reason"
+    result: Attempt  # the attempt the final answer comes from
 
 
 def resolve_follow_up(question: str, history: list[dict]) -> str:
@@ -33,7 +52,7 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     analysis = analyse_question(state["question"], has_history=bool(ctx.history))
     resolved = state["question"]
-    if analysis.follow_up or analysis.kind == "follow_up":
+    if analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP:
         resolved = resolve_follow_up(resolved, ctx.history)
     return {"analysis": analysis, "resolved": resolved}
 
@@ -42,8 +61,7 @@ def scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     found = build_scope(ctx.store, state["question"], state["analysis"],
                         prior=ctx.prior, override=ctx.override)
-    if state["analysis"].kind == "summarise":  # "summarise the X negotiation": X's thread(s)
-        from archivist.agent.question.topic import thread_scope
+    if state["analysis"].kind == QuestionKind.SUMMARISE:  # "summarise the X negotiation": X's thread(s)
         found = thread_scope(ctx, state["question"], found) or found
     return {"scope": found}
 
@@ -55,19 +73,27 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     start = time.perf_counter()
-    runner = RUNNERS[state["strategy"]]
-    attempt = runner(runtime.context, state.get("resolved") or state["question"],
-                     state["analysis"], state["scope"])
+    attempt = RUNNERS[state["strategy"]](runtime.context, state.get("resolved") or state["question"],
+                                         state["analysis"], state["scope"])
     attempt.seconds = round(time.perf_counter() - start, 3)
     return {"attempts": state.get("attempts", []) + [attempt]}
+
+
+def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
+    """Check the last attempt's model answer; replace it when it is not grounded."""
+    start = time.perf_counter()
+    last = verify_attempt(runtime.context, state["attempts"][-1])
+    last.seconds = round(last.seconds + time.perf_counter() - start, 3)
+    return {"attempts": state["attempts"][:-1] + [last]}
 
 
 def check(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     """Escalate to a wider strategy when the last attempt says the evidence is missing."""
     last: Attempt = state["attempts"][-1]
     done = state.get("escalations", [])
-    if not last.missing or len(done) >= runtime.context.settings.max_escalations \
-            or runtime.context.strategy != "auto" and last.handover is None:
+    ctx = runtime.context
+    if not last.missing or len(done) >= ctx.settings.max_escalations \
+            or ctx.strategy != AUTO and last.handover is None:
         return {"strategy": ""}
     tried = [a.strategy for a in state["attempts"]]
     nxt = next_strategy(last.strategy, last.handover, tried, state["plan"].estimates)
@@ -105,17 +131,16 @@ def _with_fallback(attempt: Attempt) -> Attempt:
     return attempt
 
 
+@cache
 def build_graph():
-    """The compiled agent graph; invoke with context=AgentContext(...)."""
+    """The compiled agent graph (compiled once; it holds no run state); invoke with
+    context=AgentContext(...)."""
     g = StateGraph(AgentState, context_schema=AgentContext)
-    for name, fn in (("analyse", analyse), ("scope", scope), ("plan", plan), ("act", act),
-                     ("check", check), ("answer", answer)):
-        g.add_node(name, fn)
+    for name in NODES:
+        g.add_node(name, globals()[name])
+    for a, b in zip(NODES[:-2], NODES[1:-1]):  # analyse -> scope -> plan -> act -> verify -> check
+        g.add_edge(a, b)
     g.add_edge(START, "analyse")
-    g.add_edge("analyse", "scope")
-    g.add_edge("scope", "plan")
-    g.add_edge("plan", "act")
-    g.add_edge("act", "check")
     g.add_conditional_edges("check", route, {"act": "act", "answer": "answer"})
     g.add_edge("answer", END)
     return g.compile()

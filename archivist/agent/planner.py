@@ -9,18 +9,21 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from archivist.agent.question.analyse import Analysis
+from archivist.agent.context import AgentContext
+from archivist.agent.llm import ModelInfo
 from archivist.agent.prompts import SYSTEM_PLANNER, USER_PLANNER
+from archivist.agent.question.analyse import Analysis, metadata_question
 from archivist.agent.question.scope import Scope
-from archivist.agent.context import STRATEGIES, AgentContext, call_llm
-from archivist.agent.strategies.query import QUERY_INTENTS, build_query
 from archivist.backends.base import Message
+from archivist.config import Settings
+from archivist.records import AUTO, STRATEGIES, ModelKind, PlannerKind, QuestionKind, Strategy
 
 SPEEDS = {  # (prefill tokens/s, decode tokens/s) per model kind on this class of machine
-    "attention": (600.0, 25.0), "hybrid": (600.0, 25.0), "ssm": (500.0, 25.0),
-    "remote": (5000.0, 60.0), "echo": (1e6, 1e5)}
+    ModelKind.ATTENTION: (600.0, 25.0), ModelKind.HYBRID: (600.0, 25.0), ModelKind.SSM: (500.0, 25.0),
+    ModelKind.REMOTE: (5000.0, 60.0), ModelKind.ECHO: (1e6, 1e5)}
 PROMPT = 250  # tokens of instructions and question per call
-LADDER = ("query", "rag", "stuff", "memory")  # narrow to wide view
+LADDER = (Strategy.QUERY, Strategy.RAG, Strategy.STUFF, Strategy.MEMORY)  # narrow to wide view
+WHOLE_SCOPE = (QuestionKind.SUMMARISE, QuestionKind.COUNT, QuestionKind.LIST)
 
 
 @dataclass
@@ -35,31 +38,30 @@ class Estimate:
 
 @dataclass
 class Plan:
-    strategy: str
+    strategy: Strategy
     reason: str
-    planner: str  # rules | llm | llm->rules | forced
+    planner: PlannerKind
     estimates: dict[str, Estimate] = field(default_factory=dict)
 
     def estimates_dict(self) -> dict:
         return {k: asdict(v) for k, v in self.estimates.items()}
 
 
-def call_seconds(tokens: int, out: int, window: int, kind: str, settings) -> float:
-    prefill, decode = SPEEDS.get(kind, SPEEDS["attention"])
-    prefill = float(settings.extra.get("prefill_tps", prefill))
-    decode = float(settings.extra.get("decode_tps", decode))
-    quadratic = 1.0 if kind in ("ssm", "echo") else 1.0 + tokens / max(window, 1)
+def call_seconds(tokens: int, out: int, window: int, kind: str, settings: Settings) -> float:
+    """Seconds of one call: prefill (quadratic for attention, linear for SSMs) plus decode."""
+    prefill, decode = SPEEDS.get(kind, SPEEDS[ModelKind.ATTENTION])
+    prefill = settings.prefill_tps or prefill
+    decode = settings.decode_tps or decode
+    quadratic = 1.0 if kind in (ModelKind.SSM, ModelKind.ECHO) else 1.0 + tokens / max(window, 1)
     return tokens / prefill * quadratic + out / decode
 
 
-def estimate_all(ctx: AgentContext, analysis: Analysis, scope: Scope) -> dict[str, Estimate]:
+def estimate_all(s: Settings, info: ModelInfo, budget: int, analysis: Analysis,
+                 scope: Scope) -> dict[str, Estimate]:
     """Tokens, calls and seconds of every strategy for this scope and model."""
-    s = ctx.settings
-    window, kind, _ = ctx.model_info()
-    budget, out = ctx.budget(), s.max_new_tokens
-    max_s = float(s.extra.get("max_seconds", 900))
-    secs = lambda t, o: call_seconds(t, o, window, kind, s)  # noqa: E731
-    q_ok = build_query(analysis, scope) is not None
+    out, max_s = s.max_new_tokens, s.max_seconds
+    secs = lambda t, o: call_seconds(t, o, info.window, info.kind, s)  # noqa: E731
+    q_ok = metadata_question(analysis)
     rag_in = min(s.top_k * s.chunk_tokens, budget) + PROMPT
     stuff_in = min(scope.tokens, budget) + PROMPT
     chunk = max(128, budget - s.memory_tokens - PROMPT)
@@ -68,43 +70,43 @@ def estimate_all(ctx: AgentContext, analysis: Analysis, scope: Scope) -> dict[st
     mem_out = s.memory_tokens // 2
     mem_secs = n_chunks * secs(mem_call, mem_out) + secs(s.memory_tokens + PROMPT, out)
     return {
-        "query": Estimate(0, 0, 0, 0.05, q_ok, "" if q_ok else "not a metadata question"),
-        "rag": Estimate(rag_in, out, 1, round(secs(rag_in, out), 2)),
-        "stuff": Estimate(stuff_in, out, 1, round(secs(stuff_in, out), 2), scope.tokens <= budget,
+        Strategy.QUERY: Estimate(0, 0, 0, 0.05, q_ok, "" if q_ok else "not a metadata question"),
+        Strategy.RAG: Estimate(rag_in, out, 1, round(secs(rag_in, out), 2)),
+        Strategy.STUFF: Estimate(stuff_in, out, 1, round(secs(stuff_in, out), 2), scope.tokens <= budget,
                           "" if scope.tokens <= budget else f"scope {scope.tokens} > budget {budget} tokens"),
-        "memory": Estimate(n_chunks * mem_call + s.memory_tokens + PROMPT, n_chunks * mem_out + out,
+        Strategy.MEMORY: Estimate(n_chunks * mem_call + s.memory_tokens + PROMPT, n_chunks * mem_out + out,
                            n_chunks + 1, round(mem_secs, 1), mem_secs <= max_s and scope.n_docs > 0,
                            "" if mem_secs <= max_s else f"~{mem_secs:.0f}s > max {max_s:.0f}s"),
     }
 
 
-def rule_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate]) -> tuple[str, str]:
+def rule_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate]) -> tuple[Strategy, str]:
     """(strategy, reason) from the question kind and what fits."""
+    S = Strategy
     size = f"{scope.n_docs} documents, ~{scope.tokens} tokens in scope" + \
         (f"; {scope.note}" if scope.note else "")
-    if analysis.intent in QUERY_INTENTS and est["query"].feasible:
-        return "query", f"{analysis.kind} question on metadata: exact SQL answer, no model call"
-    if analysis.kind in ("summarise", "count", "list"):
-        if est["stuff"].feasible:
-            return "stuff", f"{analysis.kind} needs the whole scope and it fits ({size})"
-        if est["memory"].feasible:
-            return "memory", f"{analysis.kind} needs the whole scope; too big to stuff, " \
-                             f"read in {est['memory'].calls - 1} chunks ({size})"
-        return "rag", f"{analysis.kind} scope too large to read ({est['memory'].why}); best passages"
-    if not scope.is_whole_corpus and est["stuff"].feasible and scope.n_docs > 0:
-        return "stuff", f"the question names a small scope that fits the context ({size})"
-    return "rag", f"{analysis.kind} question: retrieve the best passages ({size})"
+    if est[S.QUERY].feasible:
+        return S.QUERY, f"{analysis.kind} question on metadata: exact SQL answer, no model call"
+    if analysis.kind in WHOLE_SCOPE:
+        if est[S.STUFF].feasible:
+            return S.STUFF, f"{analysis.kind} needs the whole scope and it fits ({size})"
+        if est[S.MEMORY].feasible:
+            return S.MEMORY, f"{analysis.kind} needs the whole scope; too big to stuff, " \
+                             f"read in {est[S.MEMORY].calls - 1} chunks ({size})"
+        return S.RAG, f"{analysis.kind} scope too large to read ({est[S.MEMORY].why}); best passages"
+    if not scope.is_whole_corpus and est[S.STUFF].feasible and scope.n_docs > 0:
+        return S.STUFF, f"the question names a small scope that fits the context ({size})"
+    return S.RAG, f"{analysis.kind} question: retrieve the best passages ({size})"
 
 
 def llm_plan(ctx: AgentContext, question: str, scope: Scope,
-             est: dict[str, Estimate]) -> tuple[str | None, str]:
+             est: dict[str, Estimate]) -> tuple[Strategy | None, str]:
     """The model's constrained choice, or None when it is invalid or infeasible."""
-    window, _, _ = ctx.model_info()
     messages = [Message("system", SYSTEM_PLANNER),
                 Message("user", USER_PLANNER.format(question=question, n_docs=scope.n_docs,
-                                                    tokens=scope.tokens, window=window))]
+                                                    tokens=scope.tokens, window=ctx.model.info().window))]
     try:
-        raw, _, _ = call_llm(ctx, messages, max_tokens=4, choices=list(STRATEGIES))
+        raw = ctx.model.generate(messages, max_tokens=4, choices=list(STRATEGIES)).text
     except Exception as exc:  # any backend failure means: use the rules
         return None, f"planner model failed ({type(exc).__name__})"
     choice = (raw or "").strip().lower()
@@ -112,29 +114,38 @@ def llm_plan(ctx: AgentContext, question: str, scope: Scope,
         return None, f"planner output {raw!r} is not one of {', '.join(STRATEGIES)}"
     if not est[choice].feasible:
         return None, f"planner chose {choice}, which is not feasible here ({est[choice].why})"
-    return choice, f"model chose {choice}"
+    return Strategy(choice), f"model chose {choice}"
+
+
+def needs_model(ctx: AgentContext, analysis: Analysis, est: dict[str, Estimate]) -> bool:
+    """Whether this run will call the model (then its real window and kind should be known)."""
+    if ctx.strategy != AUTO:
+        return ctx.strategy != Strategy.QUERY
+    return ctx.settings.planner == "llm" or not est[Strategy.QUERY].feasible
 
 
 def make_plan(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Plan:
-    est = estimate_all(ctx, analysis, scope)
-    needs_model = ctx.strategy not in ("auto", "query") or ctx.settings.planner == "llm" or \
-        (ctx.strategy == "auto" and rule_plan(analysis, scope, est)[0] != "query")
-    if needs_model and ctx.llm is None:  # estimate with the real window and kind, not assumed ones
-        ctx.get_llm()
-        est = estimate_all(ctx, analysis, scope)
+    """The strategy for this question: forced by the user, else the rules, else the model's
+    choice (planner llm) checked against the estimates."""
+    m = ctx.model
+    est = estimate_all(ctx.settings, m.info(), m.budget(), analysis, scope)
+    if needs_model(ctx, analysis, est) and not m.loaded:  # estimate with the real window and kind
+        m.llm()
+        est = estimate_all(ctx.settings, m.info(), m.budget(), analysis, scope)
     if ctx.strategy in STRATEGIES:
-        return Plan(ctx.strategy, f"strategy {ctx.strategy} forced by the user", "forced", est)
+        return Plan(Strategy(ctx.strategy), f"strategy {ctx.strategy} forced by the user",
+                    PlannerKind.FORCED, est)
     strategy, reason = rule_plan(analysis, scope, est)
     if ctx.settings.planner != "llm":
-        return Plan(strategy, reason, "rules", est)
+        return Plan(strategy, reason, PlannerKind.RULES, est)
     choice, why = llm_plan(ctx, question, scope, est)
     if choice is None:
-        return Plan(strategy, f"{why}; rules: {reason}", "llm->rules", est)
-    return Plan(choice, f"{why} (rules would pick {strategy}: {reason})", "llm", est)
+        return Plan(strategy, f"{why}; rules: {reason}", PlannerKind.LLM_FALLBACK, est)
+    return Plan(choice, f"{why} (rules would pick {strategy}: {reason})", PlannerKind.LLM, est)
 
 
 def next_strategy(current: str, handover: str | None, tried: list[str],
-                  est: dict[str, Estimate]) -> str | None:
+                  est: dict[str, Estimate]) -> Strategy | None:
     """A wider strategy not tried yet: the one asked for, else the next feasible rung."""
     ok = lambda s: s not in tried and est[s].feasible  # noqa: E731
     if handover and handover in est and ok(handover):

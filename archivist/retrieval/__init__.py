@@ -1,1 +1,2 @@
-"""Retrieval: chunking, embeddings, FAISS cache, FTS5 BM25, hybrid fusion, filters, packing."""
+"""Retrieval: chunking, indexing (embeddings, FTS5, FAISS cache), BM25/dense/hybrid search with
+the store's filters applied inside both, and order-preserving packing with citations."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.retrieval.filters import filter_sql
+from archivist.store.filters import chunk_unit_sql, filter_sql
 from archivist.records import Filters
 
 TERM = re.compile(r"[\w][\w'@.-]*[\w]|\w", re.UNICODE)
@@ -59,7 +59,7 @@ def bm25_search(store, query: str, n: int, filters: Filters | None = None) -> li
         params: list = [expr, n]
     else:
         where, fparams = filter_sql(filters, "d")
-        unit = "" if filters.thread_id is not None else " AND c.unit = 'doc'"
+        unit = chunk_unit_sql(filters)
         sql = ("SELECT f.rowid, bm25(chunks_fts, 1.0, 0.6, 0.4) AS s FROM chunks_fts f "
                "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id "
                f"WHERE chunks_fts MATCH ? AND {where}{unit} ORDER BY s LIMIT ?")

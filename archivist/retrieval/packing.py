@@ -6,18 +6,16 @@ import json
 from typing import Callable
 
 from archivist.records import Citation, Hit, PackedContext
+from archivist.store.documents import documents
 
 OPEN, CLOSE = "<<<", ">>>"
 MIN_PART_TOKENS = 24  # a cut document shorter than this is dropped rather than shown
 
 
 def _docs(store, doc_ids: list[int]) -> dict[int, dict]:
-    rows = store.query(
-        "SELECT d.id, d.kind, d.title, d.message_id, d.sender, d.sender_name, d.date, d.body, "
-        "d.quoted, d.meta, d.thread_id, d.thread_pos, t.first_date FROM documents d "
-        "LEFT JOIN threads t ON t.id = d.thread_id WHERE d.id IN (SELECT value FROM json_each(?))",
-        (json.dumps(doc_ids),))
-    return {r["id"]: r for r in rows}
+    return documents(store, doc_ids, ("kind", "title", "message_id", "sender", "sender_name", "date",
+                                      "body", "quoted", "meta", "thread_id", "thread_pos"),
+                     thread_dates=True)
 
 
 def _ref(doc: dict) -> str:

@@ -12,9 +12,9 @@ import numpy as np
 
 from archivist.errors import QueryError
 from archivist.retrieval.faiss_index import ensure_index, search_index
-from archivist.retrieval.filters import allowed_chunk_ids
 from archivist.retrieval.fts import bm25_search
 from archivist.records import Filters, Hit
+from archivist.store.filters import allowed_chunk_ids
 from archivist.retrieval.vectors import load_vectors
 
 MODES = ("hybrid", "dense", "bm25")
@@ -23,7 +23,7 @@ EXACT_FILTERED_BELOW = 20_000  # filtered sets this small are searched exactly f
 # half B (bench/results/retrieval_rrf_tuning.json). BM25 weighted 2:1 keeps generic e-mail questions
 # (where dense is ~2% hit@5) at BM25's level; a small k lets dense+BM25 agreement lift a document.
 # Held out: HotpotQA 0.976 vs BM25 0.948, Enron 0.149 = BM25 0.149. The old k=60 1:1 fell below BM25
-# on both. Override with settings.extra rrf_k / dense_weight / bm25_weight.
+# on both. These are the defaults of the rrf_k / dense_weight / bm25_weight settings.
 RRF_K = 5
 DENSE_WEIGHT, BM25_WEIGHT = 1.0, 2.0
 
@@ -105,7 +105,6 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
         raise QueryError(f"search mode must be one of {', '.join(MODES)}, not {mode!r}")
     if not query.strip():
         return []
-    extra = getattr(settings, "extra", {}) or {}
     n = max(50, 5 * k)
     # The query embedding (ONNX/torch release the GIL) overlaps the FTS query on the second core.
     embedded = _QUERY_POOL.submit(embed_query, settings, query) if mode == "hybrid" else None
@@ -115,9 +114,8 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
     rows = _chunk_rows(store, {c for c, _ in dense_ranked} | {c for c, _ in bm25_ranked})
     chunk_doc = {cid: r["doc_id"] for cid, r in rows.items()}
     dense, bm25 = _by_doc(dense_ranked, chunk_doc), _by_doc(bm25_ranked, chunk_doc)
-    weights = (float(extra.get("dense_weight", DENSE_WEIGHT)),
-               float(extra.get("bm25_weight", BM25_WEIGHT)))
-    fused = fuse(dense, bm25, mode, float(extra.get("rrf_k", RRF_K)), weights)[:k]
+    weights = (settings.dense_weight, settings.bm25_weight)
+    fused = fuse(dense, bm25, mode, settings.rrf_k, weights)[:k]
     by_doc_chunks: dict[int, list[int]] = {}
     for cid, _ in dense_ranked + bm25_ranked:
         if cid in chunk_doc and cid not in by_doc_chunks.setdefault(chunk_doc[cid], []):

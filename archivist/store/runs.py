@@ -1,4 +1,5 @@
-"""Every agent run logged in the runs table: decision, reason, estimates and actual cost."""
+"""Every ask/chat run (and later summarize/eval run) logged in the runs table: decision, reason,
+estimates and actual cost."""
 from __future__ import annotations
 
 import json

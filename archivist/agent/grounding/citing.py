@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from archivist.agent.strategies.metadata import execute_readonly
 from archivist.records import Citation
 from archivist.store import Store
+from archivist.store.documents import documents
 
 _LABEL = re.compile(r"\[(\d+)\]")
 QUOTE_CHARS = 160
@@ -21,10 +21,7 @@ def cite_docs(store: Store, ids: list[int], first: int = 1) -> list[Citation]:
     """Citations [first], [first+1], ... for documents, in the order of ids."""
     if not ids:
         return []
-    marks = ", ".join("?" * len(ids))
-    rows = {r["id"]: r for r in execute_readonly(
-        store.conn, f"SELECT d.id, d.message_id, d.title, d.date, d.body FROM documents d "
-        f"WHERE d.id IN ({marks})", list(ids))}
+    rows = documents(store, ids, ("message_id", "title", "date", "body"))
     out = []
     for doc_id in ids:
         row = rows.get(doc_id)

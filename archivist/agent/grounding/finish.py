@@ -1,6 +1,6 @@
-"""The last step of every model-backed strategy: cut repetition, check grounding, and fall back
-to an extractive answer (or, for summaries, a cited per-message digest) when the model's answer
-cannot be trusted. Records which path answered."""
+"""The verify step of the graph, run on every model answer: cut repetition, check grounding, and
+fall back to an extractive answer (or, for summaries, a cited per-message digest) when the model's
+answer cannot be trusted. Records which path answered."""
 from __future__ import annotations
 
 from archivist.agent.grounding.citing import used
@@ -9,7 +9,7 @@ from archivist.agent.grounding.check import Verdict, check, truncate_repetition
 from archivist.agent.prompts import NOT_FOUND, says_missing
 from archivist.agent.grounding.sentences import blocks_of, score, sentences_of
 from archivist.agent.context import AgentContext, Attempt
-from archivist.records import PackedContext
+from archivist.records import AnsweredBy, PackedContext, QuestionKind, Strategy
 
 
 def _first_sentence(text: str) -> str:
@@ -35,7 +35,7 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
     if verdict.ok:
         body += f"\nOverview: {overview}"
     attempt.answer, attempt.citations = body, cites
-    attempt.answered_by = "digest+llm" if verdict.ok else "digest"
+    attempt.answered_by = AnsweredBy.DIGEST_LLM if verdict.ok else AnsweredBy.DIGEST
     attempt.check = verdict.reason
     return attempt
 
@@ -44,22 +44,20 @@ def _model(attempt: Attempt, text: str, packed: PackedContext, sents: list) -> A
     attempt.answer = text
     attempt.citations = attach_quotes(text, used(text, packed.citations), sents)
     attempt.missing = says_missing(text)
-    attempt.answered_by = "llm"
+    attempt.answered_by = AnsweredBy.LLM
     return attempt
 
 
 def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str) -> Attempt:
     attempt.answer, attempt.citations = extractive_answer(ranked, packed)
-    attempt.answered_by, attempt.check, attempt.missing = "extractive", why, False
+    attempt.answered_by, attempt.check, attempt.missing = AnsweredBy.EXTRACTIVE, why, False
     return attempt
 
 
 def _documents_of(ctx: AgentContext, notes: PackedContext) -> PackedContext:
     """The documents the memory's notes cite, packed: quotes come from the documents themselves,
     not from notes a weak model may have garbled."""
-    from archivist.retrieval.packing import pack
-    ids = list(dict.fromkeys(c.doc_id for c in notes.citations))
-    return pack(ctx.store, ids, ctx.budget(), ctx.get_llm().count_tokens)
+    return ctx.pack(list(dict.fromkeys(c.doc_id for c in notes.citations)))
 
 
 def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
@@ -77,7 +75,7 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
         return _model(attempt, text, packed, own)
     verdict = check(text, packed, blocks_of(packed, headers=True), own)
     if not verdict.ok and not relevant(ranked):  # say so, and let a wider strategy try
-        attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, "extractive"
+        attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, AnsweredBy.EXTRACTIVE
         attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \
             "; no passage matches the question"
         return attempt
@@ -88,11 +86,21 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
 
 
 def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedContext,
-           text: str, kind: str = "lookup") -> Attempt:
+           text: str, kind: str = QuestionKind.LOOKUP) -> Attempt:
     """attempt completed with a checked answer for question over packed (for the memory
     strategy: over its notes, with fallbacks quoting the documents the notes cite)."""
     text, looped = truncate_repetition(text)
-    source = _documents_of(ctx, packed) if attempt.strategy == "memory" and packed.citations else packed
-    if kind == "summarise":
+    memory = attempt.strategy == Strategy.MEMORY and packed.citations
+    source = _documents_of(ctx, packed) if memory else packed
+    if kind == QuestionKind.SUMMARISE:
         return _summary(ctx, attempt, question, packed, source, text)
     return _lookup(ctx, attempt, question, packed, source, text, looped)
+
+
+def verify(ctx: AgentContext, attempt: Attempt) -> Attempt:
+    """The attempt with its model draft checked and finished; attempts without a draft (exact
+    queries, strategies that handed over) pass unchanged."""
+    draft, attempt.draft = attempt.draft, None
+    if draft is None:
+        return attempt
+    return finish(ctx, attempt, draft.question, draft.packed, draft.text, draft.kind)

@@ -3,11 +3,11 @@ against a question (embedding similarity + content-word overlap + a bonus for la
 a thread, since a later message supersedes an earlier one)."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
 from archivist.records import Citation, PackedContext
+from archivist.store.documents import documents
 
 STOP = frozenset("""a about above after again all also am an and any are as at be been before being
 below between both but by can could did do does doing down during each few for from further had has
@@ -94,10 +94,8 @@ def blocks_of(packed: PackedContext, headers: bool = False) -> dict[int, str]:
 
 
 def _doc_rows(store, ids: list[int]) -> dict[int, dict]:
-    rows = store.query(
-        "SELECT id, title, body, quoted, kind, date, sender, sender_name, thread_id, thread_pos "
-        "FROM documents WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
-    return {r["id"]: r for r in rows}
+    return documents(store, ids, ("title", "body", "quoted", "kind", "date", "sender",
+                                  "sender_name", "thread_id", "thread_pos"))
 
 
 def _span(doc: dict | None, cite: Citation, raw: str) -> tuple[int, int]:

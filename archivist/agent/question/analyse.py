@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from archivist.agent.strategies.metadata import day_range, month_range
-
-KINDS = ("lookup", "multi_hop", "count", "list", "summarise", "follow_up")
+from archivist.records import Intent, QuestionKind
 MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
@@ -39,8 +37,8 @@ FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|then|so)\b|\b(?:he
 
 @dataclass
 class Analysis:
-    kind: str = "lookup"
-    intent: str | None = None  # who_sent | count | list | top_senders | top_recipients
+    kind: QuestionKind = QuestionKind.LOOKUP
+    intent: Intent | None = None  # a metadata question the query strategy answers exactly
     addresses: list[str] = field(default_factory=list)
     senders: list[str] = field(default_factory=list)  # names or addresses after from/by
     recipients: list[str] = field(default_factory=list)  # after to
@@ -50,6 +48,23 @@ class Analysis:
     before: str | None = None  # ISO date, exclusive
     day: str | None = None  # a single calendar day the question names
     follow_up: bool = False
+
+
+def month_range(year: int, month: int) -> tuple[str, str]:
+    """[first day, first day of next month) as ISO dates; whole-day bounds compare correctly
+    with any stored timestamp format ('T' or ' ' separator, with or without offset)."""
+    end = datetime(year + (month == 12), month % 12 + 1, 1)
+    return f"{year:04d}-{month:02d}-01", end.date().isoformat()
+
+
+def day_range(day: str) -> tuple[str, str]:
+    start = datetime.fromisoformat(day[:10])
+    return start.date().isoformat(), (start + timedelta(days=1)).date().isoformat()
+
+
+def metadata_question(analysis: Analysis) -> bool:
+    """Whether the query strategy can answer exactly (a 'who sent' needs the subject)."""
+    return analysis.intent is not None and (analysis.intent != Intent.WHO_SENT or bool(analysis.subject))
 
 
 def _ymd(y: str, m: str, d: str) -> str | None:
@@ -111,25 +126,26 @@ def _people(question: str, after_word: str) -> list[str]:
     return [m.group(1) for m in pat.finditer(question)]
 
 
-def classify(question: str, has_history: bool = False) -> tuple[str, str | None]:
+def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, Intent | None]:
     """(kind, intent) from keyword rules, most specific first."""
+    K, I = QuestionKind, Intent
     if WHO_SENT.search(question) and not TOP_SENDERS.search(question):
-        return "lookup", "who_sent"
+        return K.LOOKUP, I.WHO_SENT
     if TOP_RECIPIENTS.search(question):
-        return "count", "top_recipients"
+        return K.COUNT, I.TOP_RECIPIENTS
     if TOP_SENDERS.search(question):
-        return "count", "top_senders"
+        return K.COUNT, I.TOP_SENDERS
     if COUNT.search(question):
-        return "count", "count"
+        return K.COUNT, I.COUNT
     if LIST.search(question):
-        return "list", "list"
+        return K.LIST, I.LIST
     if SUMMARISE.search(question):
-        return "summarise", None
+        return K.SUMMARISE, None
     if has_history and FOLLOW_UP.search(question):
-        return "follow_up", None
+        return K.FOLLOW_UP, None
     if MULTI_HOP.search(question):
-        return "multi_hop", None
-    return "lookup", None
+        return K.MULTI_HOP, None
+    return K.LOOKUP, None
 
 
 def analyse_question(question: str, has_history: bool = False) -> Analysis:
@@ -138,7 +154,7 @@ def analyse_question(question: str, has_history: bool = False) -> Analysis:
     after, before, day = find_span(question)
     subject = find_subject(question)
     rest = question.replace(subject, " ") if subject else question
-    topic_m = TOPIC.search(rest) if kind in ("list", "count") else None
+    topic_m = TOPIC.search(rest) if kind in (QuestionKind.LIST, QuestionKind.COUNT) else None
     return Analysis(
         kind=kind, intent=intent, addresses=[a.lower() for a in ADDRESS.findall(rest)],
         senders=_people(rest, r"(?:from|by|sent by)") + _people(rest, r"did"),

@@ -2,13 +2,12 @@
 best search hits belong to, not the whole archive."""
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 
-from archivist.agent.strategies.metadata import Condition
-from archivist.agent.question.scope import Scope, measure
-from archivist.agent.grounding.sentences import content_words
 from archivist.agent.context import AgentContext
+from archivist.agent.grounding.sentences import content_words
+from archivist.agent.question.scope import Scope, measure
+from archivist.store.documents import documents, thread_ids
 
 GENERIC = frozenset("""summarise summarize summary summaries overview gist overall main topic theme
 point issue discussed discuss happened timeline email e-mail mail message thread conversation
@@ -24,12 +23,9 @@ def topic_words(question: str) -> set[str]:
 
 def _hit_threads(ctx: AgentContext, question: str, scope: Scope) -> dict[int, float]:
     """Thread id -> weight of the top search hits in it (1/rank)."""
-    from archivist.agent.strategies.rag import search_scope
-    hits = search_scope(ctx, question, scope, TOP_HITS)
+    hits = ctx.search_hits(question, scope.filters, TOP_HITS)
     ids = [h.doc_id for h in hits]
-    rows = ctx.store.query("SELECT id, thread_id FROM documents WHERE id IN "
-                           "(SELECT value FROM json_each(?))", (json.dumps(ids),))
-    thread = {r["id"]: r["thread_id"] for r in rows}
+    thread = {i: r["thread_id"] for i, r in documents(ctx.store, ids, ("thread_id",)).items()}
     weights: dict[int, float] = {}
     for rank, doc in enumerate(ids, 1):
         if thread.get(doc) is not None:
@@ -47,13 +43,10 @@ def thread_scope(ctx: AgentContext, question: str, scope: Scope) -> Scope | None
         return None
     best = max(weights.values())
     threads = sorted(t for t, w in weights.items() if w >= KEEP_SHARE * best)
-    rows = ctx.store.query("SELECT id FROM documents WHERE thread_id IN (SELECT value FROM json_each(?)) "
-                           "ORDER BY date, id", (json.dumps(threads),))
-    ids = [r["id"] for r in rows]
+    ids = thread_ids(ctx.store, threads)
     filters = replace(scope.filters, doc_ids=ids, fields=dict(scope.filters.fields),
                       thread_id=threads[0] if len(threads) == 1 else None)
-    conditions = scope.conditions + [Condition("id", "in", ids)]
-    n_docs, tokens = measure(ctx.store, conditions)
-    return Scope(filters, conditions, n_docs, tokens, scope.subject,
+    n_docs, tokens = measure(ctx.store, filters)
+    return Scope(filters, n_docs, tokens, scope.subject,
                  note=f"summary scoped to thread{'s' if len(threads) > 1 else ''} "
                       f"{', '.join(map(str, threads))} of the best search hits")

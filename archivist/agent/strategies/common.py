@@ -1,22 +1,15 @@
-"""What the model-backed strategies share: packing documents and answering from a packed context."""
+"""What the model-backed strategies share: one model call over a packed context, returned as a
+draft for the graph's verify node (grounding/finish.py) to check or replace."""
 from __future__ import annotations
 
-from archivist.agent.grounding.finish import finish
+from archivist.agent.context import AgentContext, Attempt, Draft
 from archivist.agent.prompts import SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence, neutralise
-from archivist.agent.context import AgentContext, Attempt, call_llm
 from archivist.backends.base import Message
-from archivist.records import PackedContext
-
+from archivist.records import PackedContext, QuestionKind
 
 # a weak model that starts copying the prompt is stopped there, not after max_new_tokens
 ECHO_STOPS = ["<<<", ">>>", "| Date:", "\nQuestion:"]
 OVERVIEW_TOKENS = 64  # a summary is a cited digest; the model adds at most a one-sentence overview
-
-
-def pack_items(ctx: AgentContext, items: list, budget: int) -> PackedContext:
-    """Documents or hits packed in document/thread order under a token budget."""
-    from archivist.retrieval.packing import pack
-    return pack(ctx.store, items, budget, ctx.get_llm().count_tokens)
 
 
 def answer_messages(question: str, context: str, system: str = SYSTEM_ANSWER) -> list[Message]:
@@ -25,14 +18,12 @@ def answer_messages(question: str, context: str, system: str = SYSTEM_ANSWER) ->
 
 
 def answer_from(ctx: AgentContext, strategy: str, question: str, packed: PackedContext,
-                system: str = SYSTEM_ANSWER, kind: str = "lookup") -> Attempt:
-    """One streamed model call over a packed context, then checked: an ungrounded answer is
-    replaced by an extractive one, a summary by a cited digest (see finishing)."""
-    summary = kind == "summarise"
+                system: str = SYSTEM_ANSWER, kind: str = QuestionKind.LOOKUP) -> Attempt:
+    """One streamed model call over a packed context; the answer is a draft until verified."""
+    summary = kind == QuestionKind.SUMMARISE
     if summary and system == SYSTEM_ANSWER:
         system = SYSTEM_OVERVIEW
-    text, t_in, t_out = call_llm(ctx, answer_messages(question, packed.text, system), stream=True,
-                                 stop=ECHO_STOPS, max_tokens=OVERVIEW_TOKENS if summary else None)
-    text = neutralise(text).strip()
-    attempt = Attempt(strategy, tokens_in=t_in, tokens_out=t_out, llm_calls=1)
-    return finish(ctx, attempt, question, packed, text, kind)
+    gen = ctx.model.generate(answer_messages(question, packed.text, system), stream=True,
+                             stop=ECHO_STOPS, max_tokens=OVERVIEW_TOKENS if summary else None)
+    return Attempt(strategy, tokens_in=gen.tokens_in, tokens_out=gen.tokens_out, llm_calls=1,
+                   draft=Draft(neutralise(gen.text).strip(), packed, question, kind))

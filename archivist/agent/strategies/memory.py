@@ -6,12 +6,13 @@ import hashlib
 import json
 from dataclasses import asdict
 
+from archivist.agent.context import AgentContext, Attempt
+from archivist.agent.prompts import SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, USER_MEMORY, fence
 from archivist.agent.question.analyse import Analysis
-from archivist.agent.prompts import (SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, USER_MEMORY, fence)
 from archivist.agent.question.scope import Scope, scope_ids
-from archivist.agent.context import AgentContext, Attempt, call_llm
-from archivist.agent.strategies.common import answer_from, pack_items
+from archivist.agent.strategies.common import answer_from
 from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
+from archivist.records import Strategy
 
 PROMPT_OVERHEAD = 200
 
@@ -25,17 +26,17 @@ def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
 
 
 def chunk_budget(ctx: AgentContext) -> int:
-    return max(128, ctx.budget() - ctx.settings.memory_tokens - PROMPT_OVERHEAD)
+    return max(128, ctx.model.budget() - ctx.settings.memory_tokens - PROMPT_OVERHEAD)
 
 
 def read_all(ctx: AgentContext, memory: RollingMemory, ids: list[int], key: str) -> None:
     """Advance the memory over ids from its saved position, chunk by chunk."""
-    max_chunks = int(ctx.settings.extra.get("max_memory_chunks", 400))
+    max_chunks = ctx.settings.max_memory_chunks
     budget = chunk_budget(ctx)
     st = memory.state
     while st.position < len(ids) and st.chunks < max_chunks:
         window = ids[st.position: st.position + 64]
-        chunk = pack_items(ctx, window, budget)
+        chunk = ctx.pack(window, budget)
         if not chunk.doc_ids:  # a packer that does not report ids consumed the whole window
             chunk.doc_ids = window[:max(1, len(chunk.citations))]
         memory.update(chunk, fence)
@@ -43,26 +44,27 @@ def read_all(ctx: AgentContext, memory: RollingMemory, ids: list[int], key: str)
 
 
 def run_memory(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
-    ids = scope_ids(ctx.store, scope.conditions)
+    ids = scope_ids(ctx.store, scope.filters)
     if not ids:
-        return Attempt("memory", missing=True, note="nothing in scope")
+        return Attempt(Strategy.MEMORY, missing=True, note="nothing in scope")
     key = memory_key(ctx, question, scope)
     state = load_state(ctx.store.conn, key) or MemoryState(question)
     state.total = len(ids)
     resumed = state.position
 
     def generate(messages):
-        return call_llm(ctx, messages, max_tokens=min(ctx.settings.memory_tokens, 400))
+        gen = ctx.model.generate(messages, max_tokens=min(ctx.settings.memory_tokens, 400))
+        return gen.text, gen.tokens_in, gen.tokens_out
 
-    memory = RollingMemory(generate, ctx.get_llm().count_tokens, question, ctx.settings.memory_tokens,
+    memory = RollingMemory(generate, ctx.model.count_tokens, question, ctx.settings.memory_tokens,
                            SYSTEM_MEMORY, USER_MEMORY, state)
     calls_before = state.chunks
     read_all(ctx, memory, ids, key)
     if not state.facts:
-        return Attempt("memory", missing=True, tokens_in=state.tokens_in, tokens_out=state.tokens_out,
+        return Attempt(Strategy.MEMORY, missing=True, tokens_in=state.tokens_in, tokens_out=state.tokens_out,
                        llm_calls=state.chunks - calls_before,
                        note=f"read {state.position}/{len(ids)} documents; no relevant facts kept")
-    attempt = answer_from(ctx, "memory", question, memory.as_context(), SYSTEM_FINAL_FROM_NOTES,
+    attempt = answer_from(ctx, Strategy.MEMORY, question, memory.as_context(), SYSTEM_FINAL_FROM_NOTES,
                           analysis.kind)
     attempt.tokens_in += state.tokens_in
     attempt.tokens_out += state.tokens_out

@@ -1,29 +1,32 @@
 """The stuff strategy: everything in scope, in order, in one context; hands over when it won't fit."""
 from __future__ import annotations
 
+from archivist.agent.context import AgentContext, Attempt
 from archivist.agent.question.analyse import Analysis
 from archivist.agent.question.scope import Scope, scope_ids
-from archivist.agent.context import AgentContext, Attempt
-from archivist.agent.strategies.common import answer_from, pack_items
+from archivist.agent.strategies.common import answer_from
+from archivist.records import QuestionKind, Strategy
+
+GLOBAL_KINDS = (QuestionKind.SUMMARISE, QuestionKind.MULTI_HOP, QuestionKind.COUNT, QuestionKind.LIST)
 
 
-def handover_for(analysis: Analysis) -> str:
+def handover_for(analysis: Analysis) -> Strategy:
     """Global questions need every document (memory); lookups can do with retrieval."""
-    return "memory" if analysis.kind in ("summarise", "multi_hop", "count", "list") else "rag"
+    return Strategy.MEMORY if analysis.kind in GLOBAL_KINDS else Strategy.RAG
 
 
 def run_stuff(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
-    budget = ctx.budget()
+    budget = ctx.model.budget()
     if scope.tokens > budget * 1.5:  # the estimate is rough; pack decides near the edge
-        return Attempt("stuff", missing=True, handover=handover_for(analysis),
+        return Attempt(Strategy.STUFF, missing=True, handover=handover_for(analysis),
                        note=f"scope of ~{scope.tokens} tokens does not fit the {budget}-token budget")
-    ids = scope_ids(ctx.store, scope.conditions)
+    ids = scope_ids(ctx.store, scope.filters)
     if not ids:
-        return Attempt("stuff", missing=True, handover="rag", note="nothing in scope")
-    packed = pack_items(ctx, ids, budget)
+        return Attempt(Strategy.STUFF, missing=True, handover=Strategy.RAG, note="nothing in scope")
+    packed = ctx.pack(ids, budget)
     if packed.truncated:
-        return Attempt("stuff", missing=True, handover=handover_for(analysis),
+        return Attempt(Strategy.STUFF, missing=True, handover=handover_for(analysis),
                        note=f"scope ({len(ids)} documents) does not fit the {budget}-token budget")
-    attempt = answer_from(ctx, "stuff", question, packed, kind=analysis.kind)
+    attempt = answer_from(ctx, Strategy.STUFF, question, packed, kind=analysis.kind)
     attempt.note = f"{len(packed.doc_ids) or len(ids)} documents, {packed.tokens} tokens"
     return attempt

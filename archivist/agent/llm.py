@@ -1,0 +1,92 @@
+"""The one place the agent loads and calls the language model.
+
+`ask` and `chat` create one Model per run (chat: per session) and hand it to the graph through
+the runtime context. Loading is deferred to the first call that needs the model, so exact
+metadata answers never load one; until then the window and kind are assumed from the settings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from archivist.backends.base import LLM, GenerateOptions, Message
+from archivist.config import Settings
+from archivist.records import ModelKind
+
+DEFAULT_WINDOW = 8192  # assumed before the model is loaded (SmolLM2's window)
+ANSWER_PROMPT = 200  # tokens of instructions and question around the documents of one call
+
+
+@dataclass
+class Generation:
+    text: str
+    tokens_in: int
+    tokens_out: int
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    window: int
+    kind: ModelKind
+    loaded: bool  # False: window and kind are assumed from the settings
+
+
+class Model:
+    """An LLM for one run or chat session: loaded at most once, every call counted."""
+
+    def __init__(self, settings: Settings, llm: LLM | None = None,
+                 loader: Callable[[Settings], LLM] | None = None):
+        self.settings, self._llm, self._loader = settings, llm, loader
+        self.calls = 0
+        self.on_token: Callable[[str], None] | None = None  # streaming sink (chat)
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    @property
+    def name(self) -> str:
+        return getattr(self._llm, "name", "") if self._llm is not None else ""
+
+    def llm(self) -> LLM:
+        """The backend, loaded on first use."""
+        if self._llm is None:
+            if self._loader is None:
+                from archivist.backends.registry import load_llm
+                self._loader = load_llm
+            self._llm = self._loader(self.settings)
+        return self._llm
+
+    def info(self) -> ModelInfo:
+        """Context window and kind: the model's own once loaded, else assumed from the settings."""
+        s = self.settings
+        window = s.context_tokens
+        if self._llm is not None:
+            return ModelInfo(window or self._llm.context_window, ModelKind(self._llm.kind), True)
+        kind = {"openai": ModelKind.REMOTE, "echo": ModelKind.ECHO}.get(s.llm, ModelKind.ATTENTION)
+        return ModelInfo(window or s.context_window or DEFAULT_WINDOW, kind, False)
+
+    def budget(self) -> int:
+        """Tokens of document context one call may carry: window minus answer and prompt."""
+        return max(256, self.info().window - self.settings.max_new_tokens - ANSWER_PROMPT)
+
+    def count_tokens(self, text: str) -> int:
+        return self.llm().count_tokens(text)
+
+    def generate(self, messages: list[Message], max_tokens: int | None = None, stream: bool = False,
+                 choices: list[str] | None = None, stop: list[str] | None = None) -> Generation:
+        """One generation; streamed pieces go to on_token when it is set."""
+        llm, s = self.llm(), self.settings
+        options = GenerateOptions(max_tokens=max_tokens or s.max_new_tokens, temperature=s.temperature,
+                                  seed=s.seed, choices=choices, stop=list(stop or []))
+        self.calls += 1
+        if stream and self.on_token is not None:
+            parts = []
+            for piece in llm.generate(messages, stream=True, options=options):
+                parts.append(piece)
+                self.on_token(piece)
+            text = "".join(parts)
+        else:
+            text = llm.generate(messages, stream=False, options=options)
+        tokens_in = sum(llm.count_tokens(m.content) for m in messages)
+        return Generation(text, tokens_in, llm.count_tokens(text))

@@ -1,0 +1,32 @@
+"""Document reads by id: the one fetch every layer uses (packing, citations, snippets, sentences)."""
+from __future__ import annotations
+
+import json
+
+COLUMNS = ("id", "kind", "title", "norm_subject", "message_id", "sender", "sender_name", "date",
+           "date_raw", "body", "quoted", "meta", "thread_id", "thread_pos", "n_chars")
+BRIEF = ("id", "kind", "title", "message_id", "sender", "sender_name", "date", "thread_id")
+
+
+def documents(store, ids, columns: tuple[str, ...] = COLUMNS,
+              thread_dates: bool = False) -> dict[int, dict]:
+    """id -> row for the stored documents among ids (missing ids are absent); thread_dates adds
+    the thread's first_date, which orders packed contexts."""
+    unknown = set(columns) - set(COLUMNS)
+    if unknown:  # column names reach the SQL text, so only known ones
+        raise ValueError(f"unknown document columns {sorted(unknown)}")
+    cols = ", ".join(f"d.{c}" for c in dict.fromkeys(("id", *columns)))
+    join = ""
+    if thread_dates:
+        cols += ", t.first_date"
+        join = " LEFT JOIN threads t ON t.id = d.thread_id"
+    sql = (f"SELECT {cols} FROM documents d{join} "
+           "WHERE d.id IN (SELECT value FROM json_each(?))")
+    return {r["id"]: r for r in store.query(sql, (json.dumps([int(i) for i in ids]),))}
+
+
+def thread_ids(store, threads: list[int]) -> list[int]:
+    """Every document of the given threads, by date."""
+    rows = store.conn.execute("SELECT id FROM documents WHERE thread_id IN (SELECT value FROM "
+                              "json_each(?)) ORDER BY date, id", (json.dumps(threads),))
+    return [r[0] for r in rows]

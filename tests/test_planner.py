@@ -1,0 +1,129 @@
+"""The planner alone: estimates per scope size, context window and model kind; the rule choice
+for each kind of question; the escalation ladder; when the model gets loaded. And the graph's
+nodes and edges: every act is followed by verify."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.graph import NODES, build_graph
+from archivist.agent.llm import Model, ModelInfo
+from archivist.agent.planner import estimate_all, next_strategy, rule_plan
+from archivist.agent.question.analyse import analyse_question
+from archivist.agent.question.scope import Scope
+from archivist.config import Settings
+from archivist.records import Filters, ModelKind, Strategy
+
+S = Strategy
+SETTINGS = Settings(max_new_tokens=160, memory_tokens=512, top_k=8, chunk_tokens=200)
+
+
+def scope(tokens: int, n_docs: int = 10, whole: bool = True) -> Scope:
+    return Scope(Filters() if whole else Filters(sender="ann@x.com"), n_docs=n_docs, tokens=tokens)
+
+
+def plan_for(question: str, tokens: int, window: int = 8192, kind=ModelKind.ATTENTION,
+             whole: bool = True, settings: Settings = SETTINGS):
+    info = ModelInfo(window, kind, True)
+    budget = window - settings.max_new_tokens - 200
+    analysis = analyse_question(question)
+    est = estimate_all(settings, info, budget, analysis, scope(tokens, whole=whole))
+    return rule_plan(analysis, scope(tokens, whole=whole), est)[0], est
+
+
+def test_stuff_is_feasible_only_while_the_scope_fits_the_window():
+    _, small = plan_for("Summarise the budget thread", 2_000)
+    _, big = plan_for("Summarise the budget thread", 20_000)
+    _, big_window = plan_for("Summarise the budget thread", 20_000, window=32_768)
+    assert small[S.STUFF].feasible and not big[S.STUFF].feasible and big_window[S.STUFF].feasible
+    assert "budget" in big[S.STUFF].why
+
+
+def test_memory_calls_grow_with_the_scope_and_shrink_with_the_window():
+    calls = [plan_for("Summarise everything", t)[1][S.MEMORY].calls for t in (5_000, 50_000, 500_000)]
+    assert calls[0] < calls[1] < calls[2]
+    wide = plan_for("Summarise everything", 500_000, window=131_072)[1][S.MEMORY].calls
+    assert wide < calls[2]
+
+
+def test_memory_is_infeasible_past_max_seconds():
+    est = plan_for("Summarise everything", 5_000_000)[1]
+    assert not est[S.MEMORY].feasible and "max" in est[S.MEMORY].why
+    patient = Settings(max_seconds=1e9)
+    assert plan_for("Summarise everything", 5_000_000, settings=patient)[1][S.MEMORY].feasible
+
+
+def test_attention_costs_grow_faster_than_ssm_and_remote_is_fastest():
+    secs = {k: [plan_for("Summarise everything", t, kind=k)[1][S.MEMORY].seconds
+                for t in (10_000, 100_000)] for k in (ModelKind.ATTENTION, ModelKind.SSM, ModelKind.REMOTE)}
+    ratio = lambda k: secs[k][1] / secs[k][0]  # noqa: E731
+    assert ratio(ModelKind.ATTENTION) > ratio(ModelKind.SSM)
+    assert secs[ModelKind.REMOTE][1] < secs[ModelKind.SSM][1]
+
+
+@pytest.mark.parametrize("question,tokens,whole,expected", [
+    ("How many emails did ann@x.com send?", 10_000_000, True, S.QUERY),
+    ('Who sent the email with the subject "Budget"?', 10_000_000, True, S.QUERY),
+    ("Summarise the budget thread", 2_000, True, S.STUFF),
+    ("Summarise the budget thread", 60_000, True, S.MEMORY),
+    ("Summarise the budget thread", 50_000_000, True, S.RAG),
+    ("Which room is the offsite in?", 2_000, True, S.RAG),
+    ("Which room is the offsite in?", 2_000, False, S.STUFF),
+    ("Which room is the offsite in?", 60_000, False, S.RAG),
+])
+def test_rule_choice_per_question_kind_and_scope_size(question, tokens, whole, expected):
+    assert plan_for(question, tokens, whole=whole)[0] == expected
+
+
+def test_who_sent_without_a_subject_is_not_a_metadata_question():
+    choice, est = plan_for("Who sent the budget memo?", 2_000)
+    assert not est[S.QUERY].feasible and choice == S.RAG
+
+
+def test_escalation_ladder():
+    _, est = plan_for("Summarise the budget thread", 2_000)
+    assert next_strategy(S.QUERY, None, [S.QUERY], est) == S.RAG
+    assert next_strategy(S.RAG, S.MEMORY, [S.RAG], est) == S.MEMORY  # a handover is honoured
+    assert next_strategy(S.RAG, None, [S.RAG], est) == S.STUFF
+    assert next_strategy(S.STUFF, None, [S.RAG, S.STUFF, S.MEMORY], est) is None
+    _, big = plan_for("Summarise the budget thread", 20_000)
+    assert next_strategy(S.RAG, None, [S.RAG], big) == S.MEMORY  # stuff does not fit: skipped
+
+
+def test_model_info_is_assumed_until_loaded_then_the_models_own():
+    m = Model(Settings(llm="echo", context_window=1234))
+    assert m.info() == ModelInfo(1234, ModelKind.ECHO, False) and not m.loaded
+    m.llm()
+    assert m.loaded and m.info() == ModelInfo(1234, ModelKind.ECHO, True)
+    assert m.budget() == 1234 - 160 - 200
+
+
+def test_exact_questions_never_load_the_model(demo_store, demo_db):
+    from archivist.agent.ask import ask
+    from tests.conftest import agent_settings
+    model = Model(agent_settings(demo_db))
+    r = ask(demo_store, agent_settings(demo_db), "How many emails did maria.chen@northwind-energy.com send?",
+            llm=model, log=False)
+    assert r.strategy == S.QUERY and not model.loaded and r.llm_calls == 0
+    r = ask(demo_store, agent_settings(demo_db), "Which room is the offsite in?", llm=model, log=False)
+    assert model.loaded and r.llm_calls >= 1
+
+
+def test_graph_nodes_and_edges():
+    g = build_graph().get_graph()
+    assert list(g.nodes) == ["__start__", *NODES, "__end__"]
+    edges = {(e.source, e.target, e.conditional) for e in g.edges}
+    assert edges == {("__start__", "analyse", False), ("analyse", "scope", False),
+                     ("scope", "plan", False), ("plan", "act", False), ("act", "verify", False),
+                     ("verify", "check", False), ("check", "act", True), ("check", "answer", True),
+                     ("answer", "__end__", False)}
+
+
+def test_every_model_answer_passes_verify(demo_store, demo_db):
+    """A draft that cites nothing never reaches the user: verify replaces it, and no attempt
+    leaves the graph with an unverified draft."""
+    from archivist.agent.ask import ask
+    from archivist.backends.echo import EchoLLM
+    from tests.conftest import agent_settings
+    r = ask(demo_store, agent_settings(demo_db), "Which room is the Q2 planning offsite in?",
+            llm=EchoLLM(script=["The offsite is in room 99."]), strategy="rag", log=False)
+    assert r.answered_by == "extractive" and "cites no" in r.check and "99" not in r.answer
