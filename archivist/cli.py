@@ -189,6 +189,13 @@ def search(query: str = typer.Argument(..., help="What to look for."),
            after: Optional[str] = typer.Option(None, "--after", help="ISO date, inclusive."),
            before: Optional[str] = typer.Option(None, "--before", help="ISO date, exclusive."),
            mailbox: Optional[str] = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s."),
+           kind: Optional[str] = typer.Option(None, "--kind", help="email | record | text | pdf | "
+                                              "attachment"),
+           has_attachment: bool = typer.Option(False, "--has-attachment",
+                                               help="Only messages with an attachment."),
+           attachment_type: Optional[str] = typer.Option(
+               None, "--attachment-type", help="Only messages with an attachment of this type "
+               "(pdf, docx, csv, email, image, or a file extension)."),
            mode: str = typer.Option("hybrid", "--mode", help="hybrid | dense | bm25"),
            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Hybrid (dense + BM25) search over the indexed chunks, filters applied inside both."""
@@ -197,8 +204,13 @@ def search(query: str = typer.Argument(..., help="What to look for."),
         from archivist.retrieval.search import search as run_search
         from archivist.records import Filters
         cfg = settings(db)
+        from archivist.errors import InputError
+        from archivist.records import ANY_ATTACHMENT, DocKind
+        if kind and kind not in {k.value for k in DocKind}:
+            raise InputError(f"--kind {kind!r}: not one of {', '.join(k.value for k in DocKind)}")
         filters = Filters(sender=sender, recipient=recipient, after=after, before=before,
-                          mailbox=mailbox)
+                          mailbox=mailbox, kind=kind,
+                          has_attachment=attachment_type or (ANY_ATTACHMENT if has_attachment else None))
         with open_store(cfg, create=False) as store:
             for row in describe_hits(store, run_search(store, cfg, query, k, filters, mode)):
                 emit(row, True) if as_json else out.print(render_hit(row), markup=False)

@@ -74,6 +74,10 @@ class DocKind(StrEnum):
     RECORD = "record"
     TEXT = "text"
     PDF = "pdf"
+    ATTACHMENT = "attachment"  # a file or email attached to a message (see documents.parent_id)
+
+
+ANY_ATTACHMENT = "any"  # Filters.has_attachment: any attachment at all
 
 
 class SearchMode(StrEnum):
@@ -96,10 +100,13 @@ class Filters:
     doc_ids: list[int] | None = None
     kind: str | None = None  # a DocKind value
     fields: dict[str, str] = field(default_factory=dict)  # record metadata equality (as text)
+    # messages with an attachment: ANY_ATTACHMENT, or a type ("pdf", "docx", "csv", "email", ...)
+    has_attachment: str | None = None
 
     def is_empty(self) -> bool:
         return not any([self.sender, self.recipient, self.after, self.before, self.mailbox,
-                        self.thread_id is not None, self.doc_ids is not None, self.kind, self.fields])
+                        self.thread_id is not None, self.doc_ids is not None, self.kind, self.fields,
+                        self.has_attachment])
 
 
 @dataclass
