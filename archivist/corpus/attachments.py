@@ -82,6 +82,8 @@ def attachment_children(parent: Document) -> Iterator[Child]:
         except Exception as exc:  # a broken attachment must not lose its message
             item = Reject(loc.path, loc.position, f"attachment {att.name!r}: unreadable {fmt}: "
                                                   f"{type(exc).__name__}: {exc}")
+        if item is None:
+            continue
         if isinstance(item, Document):
             _describe(item, fmt, att, parent)
         yield Child(ord_, att, item)
@@ -103,7 +105,7 @@ def _describe(doc: Document, fmt: Format, att: Attachment, parent: Document) -> 
         doc.sender, doc.to, doc.cc = parent.sender, list(parent.to), list(parent.cc)
 
 
-def _read(fmt: Format, att: Attachment, loc: Location) -> Document | Reject:
+def _read(fmt: Format, att: Attachment, loc: Location) -> Document | Reject | None:
     if fmt == Format.PDF:
         return _pdf(att, loc)
     if fmt == Format.DOCX:
@@ -121,9 +123,9 @@ def _read(fmt: Format, att: Attachment, loc: Location) -> Document | Reject:
     return _text_doc(clean_text(text), att, loc)
 
 
-def _text_doc(text: str, att: Attachment, loc: Location) -> Document | Reject:
+def _text_doc(text: str, att: Attachment, loc: Location) -> Document | None:
     if not text.strip():
-        return Reject(loc.path, loc.position, f"attachment {att.name!r} has no text")
+        return None  # an empty text or a placeholder (Apple Mail's ATT00001.htm): a name only
     return Document(kind="attachment", body=text, location=loc, title=att.name)
 
 
