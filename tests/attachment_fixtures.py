@@ -2,10 +2,11 @@
 email, and the bytes of each attachment (nothing here comes from the shared data)."""
 from __future__ import annotations
 
+import functools
 import io
 from email.message import EmailMessage
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 
 from archivist.corpus.pdfs import minimal_pdf
 
@@ -15,7 +16,9 @@ DOCX_TEXT = "Settlement agreement between Northwind and Contoso about the Calgar
 NESTED_TEXT = "The forwarded memo says the turbine warranty expires in March."
 
 
+@functools.lru_cache(maxsize=8)
 def docx_bytes(text: str = DOCX_TEXT) -> bytes:
+    """A .docx (cached: python-docx stamps the save time, and dedup compares bytes)."""
     import docx
     document = docx.Document()
     document.add_paragraph(text)

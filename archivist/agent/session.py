@@ -17,7 +17,7 @@ from archivist.records import AUTO, Citation, Filters, PackedContext
 from archivist.store import Store
 from archivist.store.runs import now
 
-FILTER_KEYS = ("sender", "recipient", "after", "before", "mailbox", "thread_id", "kind")
+FILTER_KEYS = ("sender", "recipient", "after", "before", "mailbox", "thread_id", "kind", "has_attachment")
 KEEP_TURNS = 4  # messages kept verbatim after folding
 
 

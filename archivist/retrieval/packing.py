@@ -18,23 +18,27 @@ def _docs(store, doc_ids: list[int]) -> dict[int, dict]:
                      thread_dates=True)
 
 
-def attachment_ref(meta: dict, start: int = 0) -> str:
-    """'invoice.pdf, attached to <id@x>, page 3' for a span of an attachment document."""
+def attachment_ref(meta: dict, start: int = 0, end: int | None = None) -> str:
+    """'invoice.pdf, attached to <id@x>, page 3' (or 'pages 2-4') for a span of an attachment
+    document; the whole document when no span is given."""
     from archivist.corpus.pdfs import page_of
     ref = f"{meta.get('attachment_name') or 'attachment'}"
     if meta.get("attached_to"):
         ref += f", attached to {meta['attached_to']}"
     elif meta.get("parent_title"):
         ref += f", attached to \"{meta['parent_title']}\""
-    if meta.get("page_offsets"):
-        ref += f", page {page_of(start, meta['page_offsets'])}"
+    offsets = meta.get("page_offsets")
+    if offsets:
+        first = page_of(start, offsets)
+        last = len(offsets) if end is None else max(first, page_of(max(start, end - 1), offsets))
+        ref += f", page {first}" if first == last else f", pages {first}-{last}"
     return ref
 
 
-def _ref(doc: dict, start: int = 0) -> str:
+def _ref(doc: dict, start: int = 0, end: int | None = None) -> str:
     if doc.get("kind") == "attachment":
         try:
-            return attachment_ref(json.loads(doc.get("meta") or "{}") or {}, start)
+            return attachment_ref(json.loads(doc.get("meta") or "{}") or {}, start, end)
         except ValueError:
             return f"doc:{doc['id']}"
     if doc.get("message_id"):
@@ -130,17 +134,17 @@ def pack(store, items: list[Hit] | list[int], budget_tokens: int,
     chosen.sort(key=lambda x: (x[0].get("first_date") or x[0].get("date") or "",
                                x[0].get("thread_id") or 0, x[0].get("thread_pos") or 0,
                                x[0].get("date") or "", x[0]["id"]))
-    firsts = {d: min(a for a, _ in sp) for d, sp in spans.items() if sp}  # where the hits begin
-    return _render(chosen, count_tokens, truncated, firsts)
+    hit_spans = {d: (min(a for a, _ in sp), max(b for _, b in sp)) for d, sp in spans.items() if sp}
+    return _render(chosen, count_tokens, truncated, hit_spans)
 
 
 def _render(chosen: list[tuple[dict, tuple[int, int]]], count_tokens, truncated: bool,
-            firsts: dict[int, int] | None = None) -> PackedContext:
+            hit_spans: dict[int, tuple[int, int]] | None = None) -> PackedContext:
     blocks, cites = [], []
     for n, (doc, (s, e)) in enumerate(chosen, 1):
         text = _source_text(doc)[s:e]
         blocks.append(f"{OPEN}\n{_head(n, doc)}\n{text.strip()}\n{CLOSE}")
-        ref = _ref(doc, (firsts or {}).get(doc["id"], s))
+        ref = _ref(doc, *(hit_spans or {}).get(doc["id"], (s, e)))  # pages where the hits are
         cites.append(Citation(n=n, doc_id=doc["id"], ref=ref, title=doc.get("title") or "",
                               date=doc.get("date") or "", start=s, end=e, quote=text[:160]))
     body = "\n\n".join(blocks)

@@ -32,6 +32,8 @@ TOP_SENDERS = re.compile(r"\bwho (?:emailed|e-mailed|wrote to|sent (?:the )?most
 TOP_RECIPIENTS = re.compile(r"\bwho did .+ (?:email|e-mail|write to|send to)\b.*\bmost\b|\btop recipients?\b", re.I)
 SUMMARISE = re.compile(r"\bsummar|\boverview\b|\bmain (?:topics|themes|points|issues)\b|\boverall\b|\bgist\b|\bwhat (?:was|were) .* discuss|\bwhat happened\b|\btimeline\b", re.I)
 MULTI_HOP = re.compile(r"\bboth\b|\bcompare\b|\band then\b|\bafter (?:that|which)\b|\bwho .+ whose\b|\brelationship between\b|\bin common\b", re.I)
+ATTACHMENT = re.compile(r"\b(?:with|having|has|had|contain(?:s|ing)?)\s+(?:an?\s+|the\s+|any\s+)?(?:(pdf|docx?|word|csv|excel|spreadsheet|xlsx?)\s+)?(?:files?\s+|documents?\s+)?attach(?:ed|ments?)\b|\b(pdf|docx?|word|csv|excel|spreadsheet|xlsx?)s?\s+(?:files?\s+)?attach(?:ed|ments?)\b|\battachments?\b", re.I)
+ATTACHMENT_TYPE = {"word": "doc", "doc": "doc", "docx": "doc", "excel": "xls", "spreadsheet": "xls", "xls": "xls", "xlsx": "xls"}
 FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|then|so)\b|\b(?:he|she|they|them|him|her|his|hers|their|it|its|that email|this email|that thread|those|these)\b", re.I)
 
 
@@ -48,6 +50,7 @@ class Analysis:
     before: str | None = None  # ISO date, exclusive
     day: str | None = None  # a single calendar day the question names
     follow_up: bool = False
+    has_attachment: str | None = None  # counts/lists of messages with an attachment: "any" or a type
 
 
 def month_range(year: int, month: int) -> tuple[str, str]:
@@ -126,6 +129,18 @@ def _people(question: str, after_word: str) -> list[str]:
     return [m.group(1) for m in pat.finditer(question)]
 
 
+def find_attachment(question: str, kind: QuestionKind) -> str | None:
+    """'emails with a PDF attached' -> 'pdf'; 'with attachments' -> 'any' (counts and lists only:
+    a lookup that names an attachment wants the attachment's own text, not its message)."""
+    if kind not in (QuestionKind.COUNT, QuestionKind.LIST):
+        return None
+    m = ATTACHMENT.search(question)
+    if not m:
+        return None
+    named = (m.group(1) or m.group(2) or "").lower()
+    return ATTACHMENT_TYPE.get(named, named) or "any"
+
+
 def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, Intent | None]:
     """(kind, intent) from keyword rules, most specific first."""
     K, I = QuestionKind, Intent
@@ -161,4 +176,5 @@ def analyse_question(question: str, has_history: bool = False) -> Analysis:
         recipients=_people(rest, r"(?:to|emailed|e-mailed|cc)"),
         subject=subject, topic=topic_m.group(1).strip() if topic_m else None,
         after=after, before=before, day=day,
-        follow_up=has_history and bool(FOLLOW_UP.search(question)))
+        follow_up=has_history and bool(FOLLOW_UP.search(question)),
+        has_attachment=find_attachment(question, kind))

@@ -69,6 +69,7 @@ def extract_filters(store: Store, question: str, analysis: Analysis) -> Filters:
         f.kind = DocKind.RECORD
     if m := THREAD.search(question):
         f.thread_id = int(m.group(1))
+    f.has_attachment = analysis.has_attachment
     fields = {k.lower(): k for k in known_fields(store)}
     for m in FIELD_EQ.finditer(question):
         key = m.group(1).strip().lower()
@@ -83,7 +84,7 @@ def merge_prior(filters: Filters, prior: Filters | None, follow_up: bool) -> Fil
     if prior is None or not follow_up:
         return filters
     merged = replace(filters, fields={**prior.fields, **filters.fields})
-    for name in ("sender", "recipient", "mailbox", "thread_id", "kind", "doc_ids"):
+    for name in ("sender", "recipient", "mailbox", "thread_id", "kind", "doc_ids", "has_attachment"):
         if getattr(merged, name) in (None, "", []):
             setattr(merged, name, getattr(prior, name))
     if not (filters.after or filters.before):

@@ -145,7 +145,7 @@ def describe(q: MetadataQuery) -> str:
     for role, value in (("sender", f.sender), ("recipient", f.recipient)):
         if value:
             parts.append(f"{role} = {value!r}" if "@" in value else f"{role} matches {value!r}")
-    parts += [f"{name} = {str(getattr(f, name))!r}" for name in ("mailbox", "thread_id", "kind")
+    parts += [f"{name} = {str(getattr(f, name))!r}" for name in ("mailbox", "thread_id", "kind", "has_attachment")
               if getattr(f, name) not in (None, "")]
     parts += [f"{k} = {v!r}" for k, v in f.fields.items()]
     if f.after or f.before:
