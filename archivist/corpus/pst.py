@@ -43,11 +43,10 @@ def read_pst(path: Path) -> Iterator[Document | Reject]:
 
 
 def _walk(folder, folder_path: str, path: Path, mailbox: str) -> Iterator[Document | Reject]:
-    try:
-        n_items, n_folders = folder.number_of_sub_messages, folder.number_of_sub_folders
-    except Exception as exc:
-        yield Reject(str(path), f"{folder_path}#", f"corrupt folder {folder_path!r}: {exc}")
-        return
+    n_items = _count(folder, "number_of_sub_messages")
+    if isinstance(n_items, Reject):
+        yield Reject(str(path), f"{folder_path}#", f"corrupt folder {folder_path!r}: {n_items.reason}")
+        n_items = 0
     for index in range(n_items):
         position = f"{folder_path}#{index}"
         try:
@@ -56,6 +55,11 @@ def _walk(folder, folder_path: str, path: Path, mailbox: str) -> Iterator[Docume
         except Exception as exc:  # one corrupt item must not end the walk
             yield Reject(str(path), position, f"corrupt item {index} in folder {folder_path!r}: "
                                               f"{type(exc).__name__}: {exc}")
+    n_folders = _count(folder, "number_of_sub_folders")
+    if isinstance(n_folders, Reject):
+        yield Reject(str(path), f"{folder_path}/", f"sub-folders of {folder_path!r} unreadable: "
+                                                   f"{n_folders.reason}")
+        n_folders = 0
     for index in range(n_folders):
         try:
             sub = folder.get_sub_folder(index)
@@ -65,6 +69,13 @@ def _walk(folder, folder_path: str, path: Path, mailbox: str) -> Iterator[Docume
                                                                f"{folder_path!r}: {exc}")
             continue
         yield from _walk(sub, f"{folder_path}/{name}" if folder_path else name, path, mailbox)
+
+
+def _count(folder, attribute: str) -> int | Reject:
+    try:
+        return int(getattr(folder, attribute))
+    except Exception as exc:  # libpff raises OSError on damaged index nodes
+        return Reject("", "", f"{type(exc).__name__}: {exc}")
 
 
 def properties(item) -> dict[int, object]:
