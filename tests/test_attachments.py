@@ -221,3 +221,24 @@ def test_query_counts_emails_with_a_pdf_attached_from_a_sender(indexed):
 def test_question_names_an_attachment(question, expected):
     from archivist.agent.question.analyse import analyse_question
     assert analyse_question(question).has_attachment == expected
+
+
+def test_attachments_named_in_text_where_they_were_removed():
+    from archivist.corpus.attachments import named_in_text
+    text = ("see << File: JPY WTI Swap LD1.doc >> and <<SUMMARY.xls>>, again <<SUMMARY.xls>>\n"
+            "<<mailto:a@example.com>> << OLE Object: Picture (Metafile) >> <<Concur Expense Document>>")
+    assert named_in_text(text) == ["JPY WTI Swap LD1.doc", "SUMMARY.xls"]
+    assert named_in_text("no markers here") == []
+
+
+@pytest.mark.data
+def test_enron_mailbox_attachments_are_counted(tmp_path):
+    """Enron's messages are single-part text: no attachment survives, but the text names the removed
+    ones ('<< File: x.doc >>'); stats counts both."""
+    from tests.conftest import shared_path
+    box = shared_path("enron", "mbox", "farmer-d.mbox.gz")
+    with Store(tmp_path / "e.db") as store:
+        ingest_paths(store, [box])
+        stats = store.stats()
+        assert stats["attachments"] == 0 and stats["attachment_documents"] == 0
+        assert stats["attachments_named_in_text"] >= 1 and stats["messages_naming_attachments"] >= 1

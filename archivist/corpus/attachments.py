@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,6 +19,9 @@ from archivist.corpus.textcodec import clean_text, decode_bytes
 
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # as for a single message file
 MAX_DEPTH = 3  # attached emails inside attached emails are followed this deep
+# '<< File: memo.doc >>', '<<SUMMARY.xls>>': Lotus Notes / Outlook markers left in the text where
+# an attachment was (the Enron set keeps these, not the files)
+_NAMED = re.compile(r"<<\s*(?:File:\s*)?([^<>\n:]{1,120}?\.[A-Za-z][A-Za-z0-9]{1,4})\s*>>")
 _DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -59,6 +63,13 @@ def attachment_format(att: Attachment) -> Format | None:
     if att.data[:5] == b"%PDF-":
         return Format.PDF
     return _BY_TYPE.get(att.content_type.lower().split(";")[0].strip())
+
+
+def named_in_text(text: str) -> list[str]:
+    """File names of attachments the text marks where they were removed, each once, in order."""
+    if "<<" not in text:
+        return []
+    return list(dict.fromkeys(m.group(1).strip() for m in _NAMED.finditer(text)))
 
 
 def data_hash(data: bytes) -> str:

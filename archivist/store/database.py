@@ -65,12 +65,18 @@ class Store:
         }
 
     def attachment_stats(self) -> dict[str, int]:
-        """Attachments named by messages (read or not), messages with one, attachments stored as
-        documents (each distinct content once) and the links between messages and them."""
+        """Attachments of messages (read or not), messages with one, attachments stored as documents
+        (each distinct content once), links between messages and them, and attachments that were
+        removed from the archive but are still named in the text."""
         row = self.conn.execute(
             "SELECT coalesce(sum(json_array_length(attachments)), 0), count(*) FROM documents "
             "WHERE attachments IS NOT NULL AND json_array_length(attachments) > 0").fetchone()
+        named = self.conn.execute(
+            "SELECT count(*), coalesce(sum(json_array_length(meta, '$.attachments_named')), 0) "
+            "FROM documents WHERE meta LIKE '%attachments_named%'").fetchone()
         return {"attachments": int(row[0]), "messages_with_attachments": int(row[1]),
+                # stripped from the archive but named in the text ('<< File: memo.doc >>')
+                "attachments_named_in_text": int(named[1]), "messages_naming_attachments": int(named[0]),
                 "attachment_documents": self.scalar(
                     "SELECT count(*) FROM documents WHERE kind = 'attachment'"),
                 "attachment_links": self.scalar("SELECT count(*) FROM attachment_links")}
