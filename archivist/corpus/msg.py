@@ -50,13 +50,13 @@ def outlook_message(msg) -> OutlookMessage:
     senders = parse_addresses(_str(getattr(msg, "sender", "")))
     recipients = [(role, a.name, a.address) for role in ("to", "cc", "bcc")
                   for a in parse_addresses(_str(getattr(msg, role, "")))]
-    sent = getattr(msg, "date", None)
+    sent, received = _safe(lambda: msg.date), _safe(lambda: msg.receivedTime)
     return OutlookMessage(
         subject=_str(msg.subject), headers=_str(getattr(msg, "headerText", "")),
         sender_name=senders[0].name if senders else "", sender_address=senders[0].address if senders else "",
         recipients=recipients, plain=_str(msg.body), html=_str(_safe(lambda: msg.htmlBody)),
         sent=sent if isinstance(sent, datetime) else None,
-        received=_safe(lambda: msg.receivedTime) if isinstance(_safe(lambda: msg.receivedTime), datetime) else None,
+        received=received if isinstance(received, datetime) else None,
         message_id=_str(getattr(msg, "messageId", "")), in_reply_to=_str(getattr(msg, "inReplyTo", "")),
         message_class=_str(getattr(msg, "classType", "")),
         attachments=[_attachment(a) for a in msg.attachments])
