@@ -243,3 +243,69 @@ def test_enron_mailbox_attachments_are_counted(tmp_path):
         stats = store.stats()
         assert stats["attachments"] == 0 and stats["attachment_documents"] == 0
         assert stats["attachments_named_in_text"] >= 1 and stats["messages_naming_attachments"] >= 1
+
+
+class _Entry:
+    def __init__(self, tag: int, value):
+        self.entry_type = tag
+        self.value_type = 0x001F if isinstance(value, str) else 0x0003
+        self.data = value if isinstance(value, bytes) else int(value).to_bytes(4, "little") \
+            if isinstance(value, int) else b""
+        self._text = value if isinstance(value, str) else None
+
+    def get_data_as_string(self):
+        return self._text
+
+
+class _Records:
+    def __init__(self, props: dict):
+        self.entries = [_Entry(t, v) for t, v in props.items()]
+        self.number_of_entries = len(self.entries)
+
+    def get_entry(self, i):
+        return self.entries[i]
+
+
+class _Item:
+    """Just enough of a pypff message / attachment for the PST reader's item functions."""
+
+    def __init__(self, props=None, attachments=(), sub_items=(), **fields):
+        self._records = [_Records(props or {})]
+        self.number_of_record_sets = 1
+        self._attachments, self._subs = list(attachments), list(sub_items)
+        self.number_of_attachments, self.number_of_sub_items = len(self._attachments), len(self._subs)
+        self.recipients = None
+        defaults = dict(subject="", transport_headers=None, sender_name="", plain_text_body=b"",
+                        html_body=None, client_submit_time=None, delivery_time=None, size=0)
+        for key, value in {**defaults, **fields}.items():
+            setattr(self, key, value)
+
+    def get_record_set(self, i):
+        return self._records[i]
+
+    def get_attachment(self, i):
+        return self._attachments[i]
+
+    def get_sub_item(self, i):
+        return self._subs[i]
+
+
+def test_pst_embedded_item_is_read_as_an_attached_email():
+    from archivist.corpus.document import Location
+    from archivist.corpus.outlook import to_document
+    from archivist.corpus.pst import outlook_message
+    inner = _Item({0x0C1F: "dana.lee@example.com", 0x1035: "<embedded@example.com>"},
+                  subject="Turbine warranty memo", sender_name="Dana Lee",
+                  plain_text_body=NESTED_TEXT.encode(), client_submit_time=datetime(2003, 2, 3, 9, 0))
+    attachment = _Item({0x3707: "memo", 0x3705: 5}, sub_items=[inner])
+    outer = _Item({0x5D01: "alice@example.com"}, attachments=[attachment], subject="Fwd: memo",
+                  sender_name="Alice Ng", plain_text_body=b"See the memo.",
+                  client_submit_time=datetime(2003, 2, 4, 9, 0))
+    doc = to_document(outlook_message(outer), Location("/x.pst", "Inbox#0", "x", "Inbox"))
+    assert doc.sender.address == "alice@example.com" and doc.date.year == 2003
+    (att,) = doc.attachments
+    assert att.content_type == "message/rfc822" and att.name == "memo"
+    (child,) = list(attachments_mod.attachment_children(doc))
+    assert child.item.kind == "attachment" and NESTED_TEXT in child.item.body
+    assert child.item.sender.address == "dana.lee@example.com"
+    assert child.item.message_id == "<embedded@example.com>"

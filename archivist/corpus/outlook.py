@@ -122,3 +122,32 @@ def _people(header: str, om: OutlookMessage, role: str) -> list[Address]:
     found = parse_addresses(header) if header else []
     return found or [Address(name.strip(), smtp_address(addr)) for r, name, addr in om.recipients
                      if r == role and (name or addr)]
+
+
+def as_rfc822(om: OutlookMessage) -> bytes:
+    """An Outlook item as RFC 822 bytes (its transport headers, else headers made from its
+    properties; the plain or HTML body), so an embedded item is read like an attached email."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, formataddr
+    msg = EmailMessage()
+    if om.headers.strip():
+        parsed = HeaderParser(policy=policy.compat32).parsestr(om.headers)
+        for name in ("From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References"):
+            if parsed.get(name):
+                msg[name] = decode_value(parsed.get(name)).replace("\n", " ").replace("\r", " ")
+    people = {"to": [], "cc": []}
+    for role, name, address in om.recipients:
+        if role in people:
+            people[role].append(formataddr((name, smtp_address(address))))
+    fill = {"From": formataddr((om.sender_name, smtp_address(om.sender_address))),
+            "To": ", ".join(people["to"]), "Cc": ", ".join(people["cc"]), "Subject": om.subject,
+            "Message-ID": om.message_id,
+            "Date": format_datetime(utc(om.sent) or utc(om.received)) if (utc(om.sent) or utc(om.received)) else ""}
+    for name, value in fill.items():
+        if value and name not in msg:
+            msg[name] = value
+    if om.plain.strip():
+        msg.set_content(om.plain)
+    else:
+        msg.set_content(om.html or "", subtype="html")
+    return msg.as_bytes()

@@ -4,7 +4,8 @@ Folders are walked depth first and items read one at a time (libpff reads the fi
 memory stays bounded on a multi-GB file). Each item's folder path is its location: position
 '<folder path>#<item index>', folder '<folder path>', mailbox the file's stem. A corrupt folder or
 item becomes a Reject naming both, and the walk goes on. Attachment bytes are read only for the
-types read as documents (see attachments.py), and never past the size cap.
+types read as documents (see attachments.py), and never past the size cap; an embedded item is
+re-written as RFC 822 and read as an attached email.
 """
 from __future__ import annotations
 
@@ -18,11 +19,10 @@ from archivist.corpus.outlook import (
     PR_ATTACH_MIME_TAG, PR_DISPLAY_NAME, PR_EMAIL_ADDRESS, PR_IN_REPLY_TO, PR_INTERNET_MESSAGE_ID,
     PR_INTERNET_REFERENCES, PR_MESSAGE_CLASS, PR_RECIPIENT_TYPE, PR_SENDER_EMAIL, PR_SENDER_SMTP,
     PR_SENT_REPRESENTING_EMAIL, PR_SENT_REPRESENTING_SMTP, PR_SMTP_ADDRESS, ROLES, OutlookMessage,
-    to_document,
+    as_rfc822, to_document,
 )
 from archivist.corpus.textcodec import decode_bytes
 
-PST_MAGIC = b"!BDN"
 _STRING_TYPES = (0x001E, 0x001F)
 
 
@@ -142,12 +142,24 @@ def _attachment(att) -> Attachment:
     ctype = str(props.get(PR_ATTACH_MIME_TAG) or "application/octet-stream")
     method = props.get(PR_ATTACH_METHOD)
     if isinstance(method, bytes) and int.from_bytes(method[:4], "little") == ATTACH_EMBEDDED_MSG:
-        # an embedded Outlook item: libpff gives no bytes for it; kept as a name
-        return Attachment(name=name or "embedded message", content_type="application/vnd.ms-outlook-item",
-                          size=0)
+        return _embedded(att, name)
     size = int(att.size or 0)
     result = Attachment(name=name, content_type=ctype, size=size)
     if size and size <= MAX_ATTACHMENT_BYTES and attachment_format(result) is not None:
         att.seek_offset(0, 0)
         result.data = att.read_buffer(size)
     return result
+
+
+def _embedded(att, name: str) -> Attachment:
+    """An embedded Outlook item (a message forwarded as an attachment), re-written as RFC 822 so it
+    is read like any attached email; a name only when libpff cannot give the item."""
+    try:
+        item = att.get_sub_item(0) if att.number_of_sub_items else None
+        raw = as_rfc822(outlook_message(item)) if item is not None else b""
+    except Exception:  # not every libpff build exposes the embedded item
+        raw = b""
+    if not raw:
+        return Attachment(name=name or "embedded message", content_type="application/vnd.ms-outlook-item",
+                          size=0)
+    return Attachment(name=name or "message.eml", content_type="message/rfc822", size=len(raw), data=raw)
