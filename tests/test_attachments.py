@@ -309,3 +309,25 @@ def test_pst_embedded_item_is_read_as_an_attached_email():
     assert child.item.kind == "attachment" and NESTED_TEXT in child.item.body
     assert child.item.sender.address == "dana.lee@example.com"
     assert child.item.message_id == "<embedded@example.com>"
+
+
+def test_cli_search_attachment_filters_and_show(indexed):
+    import json
+
+    from typer.testing import CliRunner
+
+    from archivist.cli import app
+    runner = CliRunner()
+    base = ["--preset", "test", "search", "-d", str(indexed), "--mode", "bm25", "--json"]
+    result = runner.invoke(app, [*base, "Calgary lease", "--has-attachment", "--attachment-type", "docx",
+                                 "--from", "carol@example.com"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len({r["doc_id"] for r in rows}) == 1
+    result = runner.invoke(app, [*base, "pipeline maintenance", "--kind", "attachment"])
+    assert result.exit_code == 0 and json.loads(result.stdout.splitlines()[0])["doc_id"] > 0
+    assert runner.invoke(app, [*base, "x", "--kind", "bogus"]).exit_code == 2
+    with Store(indexed) as store:
+        parent = store.scalar("SELECT id FROM documents WHERE message_id = '<parent-1@example.com>'")
+    shown = runner.invoke(app, ["show", str(parent), "-d", str(indexed)])
+    assert shown.exit_code == 0 and "attachments (5):" in shown.stdout and "invoice.pdf" in shown.stdout
