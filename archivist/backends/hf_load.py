@@ -145,6 +145,12 @@ def _from_gguf(src: Source, dtype):
 def load_model(src: Source, device: str, offline: bool = False):
     """(model, tokenizer) on device in eval mode; offline=True forbids hub downloads
     (transformers also honours HF_HUB_OFFLINE=1)."""
+    from archivist.backends.quiet import quiet
+    with quiet():
+        return _load_model(src, device, offline)
+
+
+def _load_model(src: Source, device: str, offline: bool = False):
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     dtype = pick_dtype(device)
     kw: dict[str, Any] = {"local_files_only": True} if offline and not src.local else {}

@@ -1,0 +1,43 @@
+"""Third-party chatter off while models load: transformers' and huggingface_hub's progress bars
+("Loading weights", GGUF conversion), their warnings, and torch.onnx export warnings.
+
+Library code never draws; the CLI shows its own status line ("loading model ...") instead.
+Real failures still raise; only progress bars, info and warning messages are silenced.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import warnings
+from typing import Iterator
+
+NOISY_LOGGERS = ("transformers", "huggingface_hub", "sentence_transformers", "torch.onnx",
+                 "onnxruntime", "gguf", "accelerate")
+# read by transformers / huggingface_hub at import time: set before they are first imported
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _bars_off() -> None:
+    """transformers and the hub keep their own switches once imported."""
+    with contextlib.suppress(Exception):
+        from transformers.utils import logging as hf_logging
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    with contextlib.suppress(Exception):
+        from huggingface_hub.utils import disable_progress_bars
+        disable_progress_bars()
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence progress bars, info and warnings of the model libraries inside the block."""
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    _bars_off()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
