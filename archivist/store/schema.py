@@ -95,3 +95,13 @@ def m004_reply_headers(db: sqlite_utils.Database) -> None:
     ALTER TABLE documents ADD COLUMN refs TEXT;
     CREATE INDEX sources_status ON sources(status);
     """)
+
+
+@migrations()
+def m008_chat_state(db: sqlite_utils.Database) -> None:
+    """What `chat --continue` restores besides the messages: the strategy and the last scope and
+    question analysis (JSON), so follow-ups keep working in a resumed session."""
+    db.executescript("""
+    ALTER TABLE chat_sessions ADD COLUMN strategy TEXT;
+    ALTER TABLE chat_sessions ADD COLUMN state TEXT;
+    """)
