@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from email.utils import parsedate_to_datetime
 
 COLUMNS = ("id", "kind", "title", "norm_subject", "message_id", "sender", "sender_name", "date",
            "date_raw", "body", "quoted", "meta", "thread_id", "thread_pos", "n_chars")
@@ -30,3 +31,14 @@ def thread_ids(store, threads: list[int]) -> list[int]:
     rows = store.conn.execute("SELECT id FROM documents WHERE thread_id IN (SELECT value FROM "
                               "json_each(?)) ORDER BY date, id", (json.dumps(threads),))
     return [r[0] for r in rows]
+
+
+def local_day(date_raw: str | None, date_utc: str | None) -> str:
+    """The calendar day the sender's own Date header shows; the UTC day when it cannot be read.
+    Metadata counts read days this way, so every date shown to people does too."""
+    if date_raw:
+        try:
+            return parsedate_to_datetime(date_raw).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+    return (date_utc or "")[:10]
