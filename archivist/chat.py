@@ -9,6 +9,7 @@ marked as replaced before the checked answer.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
@@ -62,7 +63,10 @@ def history_path() -> Path:
 
 
 def line_reader(prompt: str = "> ") -> Callable[[], str]:
-    """input() with readline editing and a persistent history when readline is available."""
+    """input() with readline editing and a persistent history on a terminal (piped questions are
+    neither edited nor recorded)."""
+    if not sys.stdin.isatty():
+        return lambda: input(prompt)
     try:
         import readline
     except ImportError:  # Windows without pyreadline: plain input

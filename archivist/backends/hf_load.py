@@ -127,6 +127,8 @@ def _from_gguf(src: Source, dtype):
         tok = AutoTokenizer.from_pretrained(cached)
         return AutoModelForCausalLM.from_pretrained(cached, dtype=dtype), tok
     log.info("dequantising %s (once; cached in %s)", src.gguf_file, cached)
+    from archivist.backends.quiet import gguf_bars_off
+    gguf_bars_off()
     tok = AutoTokenizer.from_pretrained(src.path, gguf_file=src.gguf_file)
     model = AutoModelForCausalLM.from_pretrained(src.path, gguf_file=src.gguf_file, dtype=dtype)
     # the weights are already dequantised; only the quantizer marker blocks save_pretrained

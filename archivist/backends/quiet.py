@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import warnings
 from typing import Iterator
 
@@ -22,14 +23,24 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def _bars_off() -> None:
-    """transformers and the hub keep their own switches once imported."""
-    with contextlib.suppress(Exception):
+    """transformers and the hub read the variables above at import; once imported they keep
+    their own switches (nothing is imported here: the echo backend must stay torch-free)."""
+    if "transformers" in sys.modules:
         from transformers.utils import logging as hf_logging
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
-    with contextlib.suppress(Exception):
+    if "huggingface_hub" in sys.modules:
         from huggingface_hub.utils import disable_progress_bars
         disable_progress_bars()
+
+
+def gguf_bars_off() -> None:
+    """transformers converts GGUF tensors under a bare tqdm bar its own switch does not reach."""
+    import functools
+    with contextlib.suppress(ImportError):
+        from transformers import modeling_gguf_pytorch_utils as gguf_utils
+        if not isinstance(gguf_utils.tqdm, functools.partial):
+            gguf_utils.tqdm = functools.partial(gguf_utils.tqdm, disable=True)
 
 
 @contextlib.contextmanager

@@ -12,8 +12,8 @@ from archivist.agent.question.analyse import _MON, Analysis, month_range, _month
 from archivist.records import Filters, QuestionKind
 from archivist.store.filters import filter_sql
 
-# "in June", "for june", "during Sept" with no year after it
-BARE_MONTH = re.compile(rf"\b(?:in|during|for|of)\s+{_MON}\b(?!\.?,?\s+\d{{4}})", re.I)
+# "in June", "for june", "during Sept", "what about June" with no year after it
+BARE_MONTH = re.compile(rf"\b(?:in|during|for|of|about)\s+{_MON}\b(?!\.?,?\s+\d{{4}})", re.I)
 CARRIED_SLOTS = ("senders", "recipients", "addresses", "subject", "topic")
 
 
@@ -44,6 +44,10 @@ def carry_intent(analysis: Analysis, previous: Analysis | None, question: str,
     if previous is None or not follow_up or analysis.intent is not None:
         return analysis
     carried = replace(analysis, kind=previous.kind, intent=previous.intent, follow_up=True)
+    if analysis.addresses and not (analysis.senders or analysis.recipients):
+        # "and bob@x.com?": the new person takes the previous one's role
+        role = "recipients" if previous.recipients and not previous.senders else "senders"
+        setattr(carried, role, list(analysis.addresses))
     for slot in CARRIED_SLOTS:
         if not getattr(carried, slot):
             setattr(carried, slot, getattr(previous, slot))
