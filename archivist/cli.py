@@ -12,6 +12,7 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from archivist.config import Settings, load_settings
 from archivist.errors import ArchivistError
@@ -36,9 +37,7 @@ config_app = typer.Typer(help="Settings: effective values, their sources, the co
 app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(models_app, name="models")
-runs_app = typer.Typer(help="Past questions and answers (the run log).")
 app.add_typer(config_app, name="config")
-app.add_typer(runs_app, name="runs")
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -128,7 +127,9 @@ def emit(obj: Any, as_json: bool) -> None:
         sys.stdout.write(json.dumps(obj, default=str, ensure_ascii=False) + "\n")
     elif isinstance(obj, dict):
         for key, value in obj.items():
-            out.print(f"[bold]{key}[/bold]: {value}", markup=True)
+            if isinstance(value, dict):  # e.g. documents_by_kind: "email 29, record 6"
+                value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+            out.print(f"[bold]{escape(str(key))}[/bold]: {escape(str(value))}", markup=True)
     else:
         out.print(str(obj), markup=False)
 
@@ -270,91 +271,6 @@ def search(query: str = typer.Argument(..., help="What to look for."),
             err.print(f"no hits for {query!r}" + ("" if filters.is_empty() else " within the filters"),
                       markup=False)
             raise typer.Exit(1)
-    run(body)
-
-
-Limit = typer.Option(20, "--limit", "-n", help="How many rows.")
-MailboxOpt = typer.Option(None, "--mailbox", help="Only this mailbox, e.g. beck-s.")
-AfterOpt = typer.Option(None, "--after", help="ISO date, inclusive.")
-BeforeOpt = typer.Option(None, "--before", help="ISO date, exclusive.")
-
-
-def _span(row: dict) -> str:
-    return f"{(row['first_date'] or '?')[:10]}..{(row['last_date'] or '?')[:10]}"
-
-
-@app.command(epilog=examples("archivist senders -n 10", "archivist senders --mailbox beck-s --after 2001-01-01",
-                             "archivist senders --json | jq -r .address"))
-def senders(limit: int = Limit, mailbox: Optional[str] = MailboxOpt, after: Optional[str] = AfterOpt,
-            before: Optional[str] = BeforeOpt, db: Optional[str] = DbOpt,
-            as_json: bool = JsonOpt) -> None:
-    """Who sent the most: address, name, documents, first and last date."""
-    def body():
-        from archivist.records import Filters
-        from archivist.store.overview import senders as list_senders
-        with open_store(settings(db), create=False) as store:
-            rows = list_senders(store, Filters(mailbox=mailbox, after=after, before=before), limit)
-        for r in rows:
-            emit(r, True) if as_json else out.print(
-                f"{r['documents']:>7,}  {_span(r)}  {r['address']}"
-                + (f" ({r['name']})" if r["name"] and r["name"] != r["address"] else ""), markup=False)
-        if not rows:
-            err.print("no senders (no emails in the database, or none match the filters)")
-    run(body)
-
-
-@app.command(epilog=examples("archivist mailboxes", "archivist mailboxes --json"))
-def mailboxes(limit: int = typer.Option(200, "--limit", "-n", help="How many rows."),
-              db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Mailboxes (maildir users, mbox files): documents, folders, senders, first and last date."""
-    def body():
-        from archivist.store.overview import mailboxes as list_mailboxes
-        with open_store(settings(db), create=False) as store:
-            rows = list_mailboxes(store, None, limit)
-        for r in rows:
-            emit(r, True) if as_json else out.print(
-                f"{r['documents']:>7,}  {_span(r)}  {r['mailbox']:<20} {r['folders']:>3} folders  "
-                f"{r['senders']:>5,} senders", markup=False)
-        if not rows:
-            err.print("no mailboxes (nothing was ingested from an mbox or maildir)")
-    run(body)
-
-
-@runs_app.callback(invoke_without_command=True,
-                   epilog=examples("archivist runs", "archivist runs -n 5 --json",
-                                   "archivist runs --session 3", "archivist runs show 12"))
-def runs(ctx: typer.Context, limit: int = Limit,
-         session: Optional[int] = typer.Option(None, "--session", help="Only this chat session."),
-         db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Past questions (ask and chat), newest first: id, time, strategy, cost, question, answer."""
-    if ctx.invoked_subcommand is not None:
-        return
-
-    def body():
-        from archivist.render import render_run_line
-        from archivist.store.runs import recent_runs
-        with open_store(settings(db), create=False) as store:
-            rows = recent_runs(store, limit, session)
-        for r in rows:
-            emit(r, True) if as_json else out.print(render_run_line(r), markup=False)
-        if not rows:
-            err.print("no runs yet (ask a question with `archivist ask`)")
-    run(body)
-
-
-@runs_app.command("show", epilog=examples("archivist runs show 12", "archivist runs show 12 --json"))
-def runs_show(run_id: int = typer.Argument(..., help="Run id (see `archivist runs`)."),
-              db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """One past run: question, answer, strategy and why, escalations, cost, sources."""
-    def body():
-        from archivist.errors import InputError
-        from archivist.render import render_run
-        from archivist.store.runs import get_run
-        with open_store(settings(db), create=False) as store:
-            row = get_run(store, run_id)
-        if row is None:
-            raise InputError(f"no run {run_id} (see `archivist runs`)")
-        emit(row, True) if as_json else out.print(render_run(row), markup=False)
     run(body)
 
 
@@ -500,6 +416,8 @@ def config_file_path() -> None:
     if not path.exists():
         err.print("note: the file does not exist")
 
+
+from archivist import cli_views  # noqa: E402,F401  (registers senders, mailboxes, runs on app)
 
 if __name__ == "__main__":
     app()

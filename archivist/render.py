@@ -155,10 +155,14 @@ def format_sources(result: AskResult | None) -> str:
 
 def format_citations(citations: list[dict]) -> str:
     """One line per source; the day is the sender's local day (as counts read days)."""
-    return "\n".join(neutralise(f"[{c['n']}] doc {c['doc_id']} {c['ref']} "
-                                f"{c.get('day') or (c.get('date') or '')[:10]} "
-                                f"\"{c['title']}\" — {(c.get('quote') or '')[:100]}")
-                     for c in citations)
+    def line(c: dict) -> str:
+        ref = c["ref"] if not c["ref"].startswith(("doc:", "row ")) else ""  # ids say nothing more
+        title = c["title"] if not (c.get("where") or "").endswith(c["title"]) else ""
+        head = " ".join(p for p in (f"[{c['n']}] doc {c['doc_id']}", ref,
+                                    c.get("day") or (c.get("date") or "")[:10], c.get("where") or "",
+                                    f"\"{title}\"" if title else "") if p)
+        return neutralise(f"{head} — {(c.get('quote') or '')[:100]}")
+    return "\n".join(line(c) for c in citations)
 
 
 def render_answer(console: Console, answer: str) -> None:
@@ -175,9 +179,11 @@ def render_answer(console: Console, answer: str) -> None:
 def render_hit(row: dict) -> Text:
     """A search hit: rank, doc, score, local day, where it is stored, sender | subject, then the
     snippet with the query's words highlighted (styles are dropped when stdout is not a terminal)."""
-    where = f"  {row['where']}" if row.get("where") else ""
+    title = row["title"] if not (row.get("where") or "").endswith(row["title"]) else ""
+    who = " | ".join(p for p in (row["sender"], title) if p)
+    parts = [row.get("day") or row["date"][:10], row.get("where") or "", who]
     head = neutralise(f"{row['rank']:>2}. doc {row['doc_id']}  {row['score']:.4f}  "
-                      f"{row.get('day') or row['date'][:10]}{where}  {row['sender']} | {row['title']}")
+                      + "  ".join(p for p in parts if p))
     text = Text(head + "\n    ", style="")
     text.stylize("bold", 0, len(head))
     offset = len(text)

@@ -15,7 +15,7 @@ from archivist.errors import InputError
 from archivist.progress import OnProgress
 from archivist.records import AUTO, STRATEGIES, Filters
 from archivist.store import Store
-from archivist.store.documents import documents, local_day
+from archivist.store.documents import documents, first_locations, local_day, where
 from archivist.store.runs import log_run
 
 ASK_JSON_SCHEMA = """\
@@ -33,7 +33,7 @@ ASK_JSON_SCHEMA = """\
 | estimates    | object          | per strategy: tokens_in, tokens_out, calls, seconds, feasible, why |
 | escalations  | array of string | "from -> to: why" for each wider strategy tried                |
 | attempts     | array of object | strategy, missing, note, answered_by, check, tokens_in, tokens_out, seconds |
-| citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), day (the sender's local calendar day, as counts read days), start, end, quote |
+| citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), day (the sender's local calendar day, as counts read days), where (file and row of a record, mailbox/folder of an email), start, end, quote |
 | filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids |
 | tokens_in    | integer         | tokens read by the model over all calls (0 for query)          |
 | tokens_out   | integer         | tokens the model wrote                                         |
@@ -73,11 +73,14 @@ class AskResult:
 
 
 def _with_days(store: Store, citations: list[dict]) -> list[dict]:
-    """Citations with `day`: the sender's own calendar day, the day metadata counts use."""
-    rows = documents(store, [c["doc_id"] for c in citations], ("date", "date_raw"))
+    """Citations with `day` (the sender's own calendar day, the day metadata counts use) and
+    `where` (a record's file and row, an email's mailbox/folder, a text's file name)."""
+    ids = [c["doc_id"] for c in citations]
+    rows, places = documents(store, ids, ("kind", "date", "date_raw")), first_locations(store, ids)
     for c in citations:
         row = rows.get(c["doc_id"], {})
         c["day"] = local_day(row.get("date_raw"), row.get("date") or c.get("date"))
+        c["where"] = where(row.get("kind") or "", places.get(c["doc_id"]))
     return citations
 
 

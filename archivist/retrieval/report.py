@@ -1,37 +1,14 @@
 """What the `search` and `index` commands print: hits with their document metadata, index checks."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
-from pathlib import Path
 
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
 from archivist.retrieval.faiss_index import index_path, is_current, read_meta, rebuild
 from archivist.records import Hit
 from archivist.retrieval.snippets import snippet
-from archivist.store.documents import BRIEF, documents, local_day
-
-
-def first_locations(store, ids: list[int]) -> dict[int, dict]:
-    """doc id -> its first location: source file, position (a record's row), mailbox, folder."""
-    rows = store.query("SELECT l.doc_id, s.path, l.position, l.mailbox, l.folder FROM locations l "
-                       "JOIN sources s ON s.id = l.source_id WHERE l.doc_id IN "
-                       "(SELECT value FROM json_each(?)) ORDER BY l.id", (json.dumps(ids),))
-    found: dict[int, dict] = {}
-    for row in rows:
-        found.setdefault(row.pop("doc_id"), row)
-    return found
-
-
-def where(kind: str, location: dict | None) -> str:
-    """'vendors.csv row 3' for a record, 'notes.md' for a file, 'beck-s/inbox' for a mailbox."""
-    if not location:
-        return ""
-    if location.get("mailbox"):
-        return "/".join(p for p in (location["mailbox"], location.get("folder")) if p)
-    name = Path(location["path"]).name
-    return f"{name} row {location['position']}" if kind == "record" else name
+from archivist.store.documents import BRIEF, documents, first_locations, local_day, where
 
 
 def describe_hits(store, hits: list[Hit], query: str = "") -> list[dict]:
