@@ -315,12 +315,13 @@ def ask(question: str = typer.Argument(..., help="The question."),
     The planner picks an exact metadata query, retrieval (rag), the whole scope (stuff) or a
     rolling memory over every document, and escalates when the evidence is missing. A status line on stderr shows each step. --json prints one object (keys: see the README)."""
     def body():
-        from archivist.agent.ask import ask as run_ask
         from archivist.render import ProgressRenderer, render_answer, render_footer
         cfg = settings(db, planner=planner)
         with open_store(cfg, create=False) as store:
             # not streamed: the model's draft may fail the grounding check and be replaced
             with ProgressRenderer(err) as show:
+                show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
+                from archivist.agent.ask import ask as run_ask
                 result = run_ask(store, cfg, question, strategy=strategy, on_progress=show,
                                  confirm=None if yes else confirmer(show))
             if as_json:
@@ -355,10 +356,12 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
     Follow-ups keep the previous scope and intent ("and in June?" after a count). Commands:
     /strategy /sources /filter /reset /help /exit; Ctrl-D leaves, Ctrl-C stops an answer."""
     def body():
-        from archivist.agent.session import ChatSession
-        from archivist.chat import chat_loop, line_reader
         from archivist.render import ProgressRenderer
         cfg = settings(db)
+        with ProgressRenderer(err) as show:
+            show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
+            from archivist.agent.session import ChatSession
+            from archivist.chat import chat_loop, line_reader
         with open_store(cfg, create=False) as store:
             session = ChatSession.open(store, cfg, resume=resume, session_id=session_id)
 
