@@ -1,5 +1,6 @@
 """Third-party chatter off while models load: transformers' and huggingface_hub's progress bars
-("Loading weights", GGUF conversion), their warnings, and torch.onnx export warnings.
+("Loading weights", GGUF conversion), their warnings, torch.onnx export warnings and the ONNX
+quantizer's root-logger warning.
 
 Library code never draws; the CLI shows its own status line ("loading model ...") instead.
 Real failures still raise; only progress bars, info and warning messages are silenced.
@@ -49,6 +50,16 @@ def quiet() -> Iterator[None]:
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
     _bars_off()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield
+    # onnxruntime's quantizer warns through the root logger: raise its level for the block,
+    # keeping archivist's own loggers at the level they had
+    root, ours = logging.getLogger(), logging.getLogger("archivist")
+    root_level, our_level = root.level, ours.level
+    ours.setLevel(ours.getEffectiveLevel())
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(root_level)
+        ours.setLevel(our_level)
