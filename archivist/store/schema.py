@@ -112,3 +112,13 @@ def m005_attachments(db: sqlite_utils.Database) -> None:
         PRIMARY KEY (parent_id, ord));
     CREATE INDEX attachment_links_child ON attachment_links(child_id);
     """)
+
+
+@migrations()
+def m008_chat_state(db: sqlite_utils.Database) -> None:
+    """What `chat --continue` restores besides the messages: the strategy and the last scope and
+    question analysis (JSON), so follow-ups keep working in a resumed session."""
+    db.executescript("""
+    ALTER TABLE chat_sessions ADD COLUMN strategy TEXT;
+    ALTER TABLE chat_sessions ADD COLUMN state TEXT;
+    """)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
 from archivist.errors import QueryError
 from archivist.records import Filters
 from archivist.store.filters import RECIPIENT_ROLES, filter_sql, like
+from archivist.store.documents import local_day
 from archivist.store.readonly import execute_readonly
 
 LOCAL_SLACK = timedelta(days=1)  # wider than any UTC offset (14 h); bounds stay whole days
@@ -101,16 +101,6 @@ def compile_query(q: MetadataQuery) -> tuple[str, list]:
 
 def _refines(q: MetadataQuery) -> bool:
     return q.calendar != Calendar.UTC and bool(q.filters.after or q.filters.before)
-
-
-def local_day(date_raw: str | None, date_utc: str | None) -> str:
-    """The calendar day the sender's own Date header shows; the UTC day when it cannot be read."""
-    if date_raw:
-        try:
-            return parsedate_to_datetime(date_raw).date().isoformat()
-        except (TypeError, ValueError, IndexError):
-            pass
-    return (date_utc or "")[:10]
 
 
 def _in_days(row: dict, f: Filters, calendar: Calendar) -> bool:

@@ -14,8 +14,10 @@ from archivist.agent.question.analyse import Analysis, metadata_question
 from archivist.agent.question.scope import Scope
 from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, describe, run_query
 from archivist.corpus.headers import normalise_subject
+from archivist.progress import Stage
 from archivist.records import AnsweredBy, Intent, Strategy
 from archivist.store import Store
+from archivist.store.documents import local_day
 
 MAX_CITED = 5
 
@@ -52,6 +54,11 @@ def build_query(analysis: Analysis, scope: Scope, calendar: str = Calendar.LOCAL
     return MetadataQuery(select, f, analysis.topic, calendar=cal)
 
 
+def _day(row: dict) -> str:
+    """The day shown for a document: the sender's own calendar day, as counts read days."""
+    return local_day(row.get("date_raw"), row.get("date"))
+
+
 def _who_sent(rows: list[dict]) -> tuple[str, list[int]]:
     senders: dict[str, list[dict]] = {}
     for r in rows:
@@ -59,7 +66,7 @@ def _who_sent(rows: list[dict]) -> tuple[str, list[int]]:
     ids = [r["id"] for r in rows][:MAX_CITED]
     if len(senders) == 1:
         who, docs = next(iter(senders.items()))
-        return f"{who} sent \"{docs[0]['title']}\" on {docs[0]['date']} [1].", ids
+        return f"{who} sent \"{docs[0]['title']}\" on {_day(docs[0])} [1].", ids
     listed = "; ".join(f"{who} [{ids.index(d[0]['id']) + 1}]" for who, d in senders.items()
                        if d[0]["id"] in ids)
     return f"{len(rows)} emails match; senders: {listed}.", ids
@@ -92,7 +99,7 @@ def answer_query(store: Store, q: MetadataQuery, intent: str) -> tuple[str, list
     if q.select == Select.COUNT:
         refs = " ".join(f"[{i + 1}]" for i in range(len(ids)))
         return f"{res.count} distinct emails match ({describe(q)}). First matches: {refs}", ids, res.count
-    lines = [f"[{i + 1}] {r['date'] or '?'} {r['sender'] or '?'}: {r['title'] or ''}"
+    lines = [f"[{i + 1}] {_day(r) or '?'} {r['sender'] or '?'}: {r['title'] or ''}"
              for i, r in enumerate(res.rows[:len(ids)])]
     more = f" (showing {len(ids)})" if res.count > len(ids) else ""
     return f"{res.count} matching documents{more}:\n" + "\n".join(lines), ids, res.count
@@ -116,6 +123,7 @@ def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, sco
     if q is None:
         return Attempt(Strategy.QUERY, missing=True, handover=Strategy.RAG,
                        note="not a metadata question: no structured query can express it")
+    ctx.status(Stage.QUERYING, f"{analysis.intent}: exact SQL over the metadata")
     if analysis.intent == Intent.WHO_SENT:
         text, ids, n = _answer_who_sent(ctx.store, q)
     else:
