@@ -181,26 +181,48 @@ def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many thread
     run(body)
 
 
+FromOpt = typer.Option(None, "--from", help="Sender address, @domain or name words (also from:X in the query).")
+ToOpt = typer.Option(None, "--to", help="Recipient address, @domain or name words (also to:X).")
+AfterOpt = typer.Option(None, "--after", help="Date, inclusive: 2001-09-19, 9/19/2001, 'Sep 19, 2001' (also after:D).")
+BeforeOpt = typer.Option(None, "--before", help="Date, exclusive (also before:D).")
+MailboxOpt = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s (also mailbox:X).")
+SubjectOpt = typer.Option(None, "--subject", help="The subject contains this text, any case (also subject:\"X\").")
+
+
+def choice(value: str, allowed, option: str) -> str:
+    """value when it is one of allowed, else a usage error naming the option and the choices."""
+    from archivist.errors import InputError
+    names = [str(a) for a in allowed]
+    if value not in names:
+        raise InputError(f"{option} {value!r} is not one of: {', '.join(names)}")
+    return value
+
+
+def query_filters(query: str, sender, recipient, after, before, mailbox, subject):
+    """(query words, filters) from the field syntax in the query and the options (options win)."""
+    from archivist.query_syntax import option_filters, query_and_filters
+    return query_and_filters(query, option_filters(sender, recipient, after, before, mailbox, subject))
+
+
 @app.command()
-def search(query: str = typer.Argument(..., help="What to look for."),
-           k: int = typer.Option(8, "-k", help="How many documents."),
-           sender: Optional[str] = typer.Option(None, "--from", help="Sender address or name."),
-           recipient: Optional[str] = typer.Option(None, "--to", help="Recipient address or name."),
-           after: Optional[str] = typer.Option(None, "--after", help="ISO date, inclusive."),
-           before: Optional[str] = typer.Option(None, "--before", help="ISO date, exclusive."),
-           mailbox: Optional[str] = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s."),
+def search(query: str = typer.Argument(..., help="What to look for; may hold from:, to:, subject:, "
+                                                 "after:, before:, mailbox: terms."),
+           k: int = typer.Option(8, "-k", min=1, help="How many documents (at least 1)."),
+           sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
+           after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
+           mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
            mode: str = typer.Option("hybrid", "--mode", help="hybrid | dense | bm25"),
            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Hybrid (dense + BM25) search over the indexed chunks, filters applied inside both."""
     def body():
+        from archivist.records import SearchMode
         from archivist.retrieval.report import describe_hits, render_hit
         from archivist.retrieval.search import search as run_search
-        from archivist.records import Filters
+        choice(mode, SearchMode, "--mode")
+        words, filters = query_filters(query, sender, recipient, after, before, mailbox, subject)
         cfg = settings(db)
-        filters = Filters(sender=sender, recipient=recipient, after=after, before=before,
-                          mailbox=mailbox)
         with open_store(cfg, create=False) as store:
-            for row in describe_hits(store, run_search(store, cfg, query, k, filters, mode)):
+            for row in describe_hits(store, run_search(store, cfg, words, k, filters, mode)):
                 emit(row, True) if as_json else out.print(render_hit(row), markup=False)
     run(body)
 
@@ -237,6 +259,9 @@ def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
 def ask(question: str = typer.Argument(..., help="The question."),
         strategy: str = typer.Option("auto", "--strategy", help="auto | rag | stuff | memory | query"),
         planner: Optional[str] = typer.Option(None, "--planner", help="rules | llm"),
+        sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
+        after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
+        mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
         db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Answer a question with citations; the planner picks rag, stuff, memory or query and says why.
 
@@ -245,10 +270,17 @@ def ask(question: str = typer.Argument(..., help="The question."),
         from archivist.agent.ask import ask as run_ask
         from archivist.render import render_footer
         from archivist.agent.prompts import neutralise
+        from archivist.records import AUTO, STRATEGIES
+        from archivist.query_syntax import option_filters
+        choice(strategy, (AUTO, *STRATEGIES), "--strategy")
+        options = option_filters(sender, recipient, after, before, mailbox, subject)
         cfg = settings(db, planner=planner)
         with open_store(cfg, create=False) as store:
             # not streamed: the model's draft may fail the grounding check and be replaced
-            result = run_ask(store, cfg, question, strategy=strategy)
+            result = run_ask(store, cfg, question, strategy=strategy,
+                             override=None if options.is_empty() else options)
+            for warning in result.warnings:
+                err.print(f"warning: {warning}", markup=False)
             if as_json:
                 emit(result.to_dict(), True)
                 return
