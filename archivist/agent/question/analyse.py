@@ -17,7 +17,7 @@ from archivist.records import Intent, QuestionKind
 
 MAX_QUESTION_CHARS = 2000
 ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
-QUOTED = re.compile(r"[\"“”'‘’]{1}(.+?)[\"“”’]{1}(?=[\s?.,;:!]|$)")
+QUOTED = re.compile(r"\"(.+?)\"|“(.+?)”|(?<![\w'])'(.+?)'(?=[\s?.,;:!]|$)|‘(.+?)’|(?<![\w'])’(.+?)’")
 SUBJECT = re.compile(r"\b(?:subject(?: line)?|titled|entitled|called)(?: of)?\s*:?\s*(.+?)(?:\s+(?:on|in|from|sent|dated|to|by|between|during|before|after)\s+\S.*)?\s*\??$", re.I)
 TOPIC = re.compile(r"\b(?:about|regarding|concerning|on the topic of)\s+[\"“']?(.+?)[\"”']?\s*(?:\bfrom\b.*|\bin\b\s+\d.*|\bbefore\b.*|\bafter\b.*)?\??$", re.I)
 NAME = r"([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"
@@ -127,7 +127,8 @@ def find_span(text: str) -> tuple[str | None, str | None, str | None]:
 def find_subject(question: str) -> tuple[str, int, int] | None:
     """A quoted subject, or the words after 'subject'/'titled' up to 'on DATE': (text, start, end)."""
     if m := QUOTED.search(question):
-        return m.group(1).strip(), m.start(), m.end()
+        text = next(g for g in m.groups() if g is not None)
+        return text.strip(), m.start(), m.end()
     if not re.search(r"\bsubject\b|\btitled\b|\bentitled\b|\bcalled\b", question, re.I):
         return None
     if m := SUBJECT.search(question):
@@ -206,8 +207,10 @@ def analyse_question(question: str, has_history: bool = False, lex: Lexicon | No
     """Kind, intent and constraints of a question, by rules; names are linked to the archive's
     participants when the store's lexicon is given."""
     q, warnings = clean_question(question)
-    kind, intent = classify(q, has_history)
-    subj = _subject_entity(lex, find_subject(q), intent)
+    found = find_subject(q)
+    # classified without the subject's own words ("Trade counts - Nov 6" is no count question)
+    kind, intent = classify(_blank(q, [found[1:]]) if found else q, has_history)
+    subj = _subject_entity(lex, found, intent)
     masked = _blank(q, [(subj.start, subj.end)] if subj else [])
     spans = find_dates(masked)
     after, before, day, used = combine_dates(masked, spans)

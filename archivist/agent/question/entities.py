@@ -15,7 +15,7 @@ from enum import StrEnum
 from archivist.corpus.headers import normalise_subject
 from archivist.store import Store
 
-ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 STOP = frozenset("""a about above after again all also am an and any are as at be been before being
 between both but by can cc cc'd could did do does during each email emails e-mail e-mails message
@@ -147,7 +147,7 @@ def role_of(question: str, start: int, end: int) -> Role | None:
 
 
 def link_address(lex: Lexicon, question: str, m: re.Match) -> Entity:
-    address = m.group(0).lower().strip(".")
+    address = m.group(0).lower().lstrip("'")
     ent = Entity(m.group(0), EntityKind.PERSON, m.start(), m.end(), address,
                  role_of(question, m.start(), m.end()), known=address in lex.names)
     return ent
