@@ -11,7 +11,7 @@ from archivist.records import AUTO, STRATEGIES
 from archivist.render import format_sources, print_answer
 
 HELP = ("commands: /strategy auto|rag|stuff|memory|query, /sources, "
-        "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind) | /filter clear, "
+        "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind, subject) | /filter clear, "
         "/reset, /quit")
 
 

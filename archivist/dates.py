@@ -37,7 +37,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (r"\b(\d{1,2})/(\d{4})\b", "num_month"),
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON})\b|\b({MON})\s+(\d{{1,2}}){ORD}\b(?!\s*,?\s*\d{{4}})", "day_no_year"),
     (rf"\b({MON})\b(?!\s*\d)", "month_no_year"),
-    (rf"(?<![\d/-]){YEAR}(?![\d/-])", "year"),
+    (rf"(?<![\w/.@-]){YEAR}(?![\w/-])", "year"),
 )]
 MAY_VERB = re.compile(r"\bmay\s+(?:i|we|you|be|have|not)\b", re.I)  # 'may' the verb, not the month
 
@@ -129,7 +129,7 @@ def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None,
 def find_dates(text: str) -> list[DateSpan]:
     """Every date expression in text, left to right, without overlaps; a day or month without a
     year takes the year named elsewhere in the text, else its interval is None."""
-    years = [int(m.group(1)) for m in re.finditer(rf"(?<![\d/-]){YEAR}(?![\d/-])", text)]
+    years = [int(m.group(1)) for m in re.finditer(rf"(?<![\w/.@-]){YEAR}(?![\w/-])", text)]
     default_year = years[0] if len(set(years)) == 1 else None
     taken: list[DateSpan] = []
     for pattern, unit in PATTERNS:

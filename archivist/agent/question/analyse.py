@@ -58,6 +58,7 @@ class Analysis:
     follow_up: bool = False
     entities: list[Entity] = field(default_factory=list)  # every constraint found, used or not
     question: str = ""  # the question as analysed (control characters removed, cut to budget)
+    masked: str = ""  # the question with the quoted subject blanked out (its words are no cues)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -212,14 +213,14 @@ def analyse_question(question: str, has_history: bool = False, lex: Lexicon | No
     kind, intent = classify(_blank(q, [found[1:]]) if found else q, has_history)
     subj = _subject_entity(lex, found, intent)
     masked = _blank(q, [(subj.start, subj.end)] if subj else [])
-    spans = find_dates(masked)
+    spans = find_dates(_blank(masked, [m.span() for m in ADDRESS.finditer(masked)]))
     after, before, day, used = combine_dates(masked, spans)
     rest = _blank(masked, [(s.start, s.end) for s in spans])
     topic_m = TOPIC.search(q.replace(subj.text, " ") if subj else q) \
         if kind in (QuestionKind.LIST, QuestionKind.COUNT) else None
     a = Analysis(kind=kind, intent=intent, subject=subj.value if subj and subj.known else None,
                  topic=topic_m.group(1).strip() if topic_m else None, after=after, before=before,
-                 day=day, follow_up=has_history and bool(FOLLOW_UP.search(q)), question=q,
+                 day=day, follow_up=has_history and bool(FOLLOW_UP.search(q)), question=q, masked=masked,
                  warnings=warnings, entities=_date_entities(spans, used) + ([subj] if subj else []))
     if subj and not subj.known and intent in (Intent.WHO_SENT, Intent.WHEN_SENT) and subj.partial:
         a.subject = subj.text  # looked up as 'subject contains' by the query strategy

@@ -169,8 +169,25 @@ def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]
         cur = [m] if is_name else []
     if cur:
         runs.append(cur)
-    return [(r[0].start(), r[-1].end(), [m.group(0).lower().replace("’", "'") for m in r],
-             all(m.group(0)[0].isupper() for m in r)) for r in runs]
+    return [_widen(question, lex, r) for r in runs]
+
+
+def _widen(question: str, lex: Lexicon, run: list[re.Match]) -> tuple[int, int, list[str], bool]:
+    """A run with a neighbouring common word taken in when together they are someone's full name
+    ('will reed', 'mark taylor'): (start, end, words, capitalised)."""
+    words = [m.group(0).lower().replace("’", "'") for m in run]
+    start, end = run[0].start(), run[-1].end()
+    before = re.search(r"([A-Za-z]+),?\s+$", question[:start])
+    after = re.match(r"^,?\s+([A-Za-z]+)", question[end:])
+    for m, left in ((before, True), (after, False)):
+        if m is None or m.group(1).lower() not in lex.tokens:
+            continue
+        more = [m.group(1).lower()] + words if left else words + [m.group(1).lower()]
+        if any(lex.key[a] <= set(more) for a in _people_for(lex, more)):
+            words = more
+            start, end = (start - len(m.group(0)), end) if left else (start, end + len(m.group(0)))
+    capital = all(w[0].isupper() for w in question[start:end].replace(",", " ").split())
+    return start, end, words, capital
 
 
 def _people_for(lex: Lexicon, words: list[str]) -> set[str]:

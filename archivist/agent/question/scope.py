@@ -54,7 +54,8 @@ def known_fields(store: Store) -> set[str]:
 
 
 def extract_filters(store: Store, question: str, analysis: Analysis) -> Filters:
-    """Filters named in the question itself."""
+    """Filters named in the question itself (a quoted subject's words are not read as cues)."""
+    question = analysis.masked or question
     f = Filters(after=analysis.after, before=analysis.before)
     if analysis.intent not in (Intent.TOP_SENDERS, Intent.WHO_SENT) and analysis.senders:
         f.sender = analysis.senders[0]
