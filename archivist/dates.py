@@ -39,6 +39,9 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b({MON})\b(?!\s*\d)", "month_no_year"),
     (rf"(?<![\w/.@-]){YEAR}(?![\w/-])", "year"),
 )]
+# a bare year is a date after these words ('in 2001', 'since 2000'), a name part otherwise ('the 1998 World Cup')
+YEAR_CUE = re.compile(r"\b(?:in|during|of|from|since|before|after|until|till|between|and|to|through|thru|"
+                      r"for|year|by|early|late|mid|over|within|throughout)\s+(?:the\s+)?(?:year\s+)?$|^\s*$", re.I)
 MAY_VERB = re.compile(r"\bmay\s+(?:i|we|you|be|have|not)\b", re.I)  # 'may' the verb, not the month
 
 
@@ -135,6 +138,8 @@ def find_dates(text: str) -> list[DateSpan]:
     for pattern, unit in PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < t.end and t.start < m.end() for t in taken):
+                continue
+            if unit == "year" and not YEAR_CUE.search(text[:m.start()]):
                 continue
             if unit in ("month_no_year", "day_no_year") and MAY_VERB.match(text, m.start()):
                 continue
