@@ -116,6 +116,12 @@ def test_subject_misquoted_and_lower_cased(demo_store):
         assert a.subject == "crane rental quote for harbor pipeline"
 
 
+def test_unquoted_subject_with_a_cue_word_inside(demo_store):
+    a = analyse_question("Who was the sender of the message titled Crane rental quote for Harbor Pipeline?",
+                         lex=lexicon(demo_store))
+    assert a.subject == "crane rental quote for harbor pipeline"
+
+
 def test_generated_questions_drop_no_constraint(demo_db):
     """Every constraint of every generated question is a filter of the run or named in the answer;
     every entity the analysis found is used or reported."""

@@ -169,7 +169,7 @@ def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, In
 
 
 def _subject_entity(lex: Lexicon | None, found: tuple[str, int, int] | None,
-                    intent: Intent | None) -> Entity | None:
+                    intent: Intent | None, longer: tuple[str, ...] = ()) -> Entity | None:
     """The subject the question names, linked to the archive's subjects when there is a lexicon.
     A quoted text that is no subject stays a topic for non-lookups (not an entity)."""
     if found is None:
@@ -178,6 +178,10 @@ def _subject_entity(lex: Lexicon | None, found: tuple[str, int, int] | None,
     if lex is None:
         return Entity(text, EntityKind.SUBJECT, start, end, text)
     matched = match_subject(lex, text)
+    if matched is None and longer:  # 'titled NOTES ON KMA': the cut at 'on' was inside the subject
+        whole = longer[0].rstrip(" ?.!")
+        if (matched := match_subject(lex, whole)) is not None:
+            text, end = whole, start + len(whole)
     if matched is None:
         ent = Entity(text, EntityKind.SUBJECT, start, end, text, known=False)
         ent.partial = subject_contains(lex, text)
@@ -211,7 +215,7 @@ def analyse_question(question: str, has_history: bool = False, lex: Lexicon | No
     found = find_subject(q)
     # classified without the subject's own words ("Trade counts - Nov 6" is no count question)
     kind, intent = classify(_blank(q, [found[1:]]) if found else q, has_history)
-    subj = _subject_entity(lex, found, intent)
+    subj = _subject_entity(lex, found, intent, (q[found[1]:],) if found else ())
     masked = _blank(q, [(subj.start, subj.end)] if subj else [])
     spans = find_dates(_blank(masked, [m.span() for m in ADDRESS.finditer(masked)]))
     after, before, day, used = combine_dates(masked, spans)
