@@ -102,7 +102,8 @@ def read_facts(conn) -> Facts:
     for i, sender, name, d, raw, title, norm in conn.execute(
             "SELECT id, lower(sender), sender_name, date, date_raw, title, norm_subject FROM documents "
             "WHERE kind = 'email' AND sender IS NOT NULL AND sender != ''"):
-        emails[i] = {"sender": sender, "name": name or "", "local": local_day(raw, d), "utc": (d or "")[:10],
+        # no stored date (a placeholder such as '8 Mar 0002'): no day, which Python would read as 2002
+        emails[i] = {"sender": sender, "name": name or "", "local": local_day(raw, d) if d else "", "utc": (d or "")[:10],
                      "title": title or "", "norm": norm or ""}
         by_sender[sender].append(i)
         if name:
