@@ -22,7 +22,7 @@ from archivist.records import AUTO, STRATEGIES
 from archivist.render import format_sources, print_answer
 
 HELP = ("commands: /strategy auto|rag|stuff|memory|query, /sources, "
-        "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind, has_attachment) | /filter clear, "
+        "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind, subject, has_attachment) | /filter clear, "
         "/reset, /help, /exit (or Ctrl-D)")
 EXIT_WORDS = {"exit", "quit", "bye", ":q", "/exit", "/quit", "/q"}
 

@@ -237,16 +237,39 @@ def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many thread
     run(body)
 
 
+FromOpt = typer.Option(None, "--from", help="Sender address, @domain or name words (also from:X in the query).")
+ToOpt = typer.Option(None, "--to", help="Recipient address, @domain or name words (also to:X).")
+AfterOpt = typer.Option(None, "--after", help="Date, inclusive: 2001-09-19, 9/19/2001, 'Sep 19, 2001' (also after:D).")
+BeforeOpt = typer.Option(None, "--before", help="Date, exclusive (also before:D).")
+MailboxOpt = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s (also mailbox:X).")
+SubjectOpt = typer.Option(None, "--subject", help="The subject contains this text, any case (also subject:\"X\").")
+
+
+def choice(value: str, allowed, option: str) -> str:
+    """value when it is one of allowed, else a usage error naming the option and the choices."""
+    from archivist.errors import InputError
+    names = [str(a) for a in allowed]
+    if value not in names:
+        raise InputError(f"{option} {value!r} is not one of: {', '.join(names)}")
+    return value
+
+
+def query_filters(query: str, sender, recipient, after, before, mailbox, subject):
+    """(query words, filters) from the field syntax in the query and the options (options win)."""
+    from archivist.query_syntax import option_filters, query_and_filters
+    return query_and_filters(query, option_filters(sender, recipient, after, before, mailbox, subject))
+
+
 @app.command(epilog=examples('archivist search "crane price" -k 3',
-                             'archivist search "gas prices" --from vince.kaminski@enron.com --after 2001-05-01',
-                             'archivist search budget --mailbox beck-s --mode bm25 --json'))
-def search(query: str = typer.Argument(..., help="What to look for."),
-           k: int = typer.Option(8, "-k", help="How many documents."),
-           sender: Optional[str] = typer.Option(None, "--from", help="Sender address or name."),
-           recipient: Optional[str] = typer.Option(None, "--to", help="Recipient address or name."),
-           after: Optional[str] = typer.Option(None, "--after", help="ISO date, inclusive."),
-           before: Optional[str] = typer.Option(None, "--before", help="ISO date, exclusive."),
-           mailbox: Optional[str] = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s."),
+                             'archivist search "gas prices from:vince.kaminski@enron.com after:2001-05-01"',
+                             'archivist search budget --mailbox beck-s --mode bm25 --json',
+                             'archivist search invoice --kind attachment --attachment-type pdf'))
+def search(query: str = typer.Argument(..., help="What to look for; may hold from:, to:, subject:, "
+                                                 "after:, before:, mailbox: terms."),
+           k: int = typer.Option(8, "-k", min=1, help="How many documents (at least 1)."),
+           sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
+           after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
+           mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
            kind: Optional[str] = typer.Option(None, "--kind", help="email | record | text | pdf | "
                                               "attachment"),
            has_attachment: bool = typer.Option(False, "--has-attachment",
@@ -261,26 +284,25 @@ def search(query: str = typer.Argument(..., help="What to look for."),
     Snippets are centred on the query's words (highlighted on a terminal). No hits: a message
     on stderr and exit code 1, like grep."""
     def body():
+        from archivist.records import ANY_ATTACHMENT, DocKind, SearchMode
         from archivist.render import ProgressRenderer, render_hit
         from archivist.retrieval.report import describe_hits
         from archivist.retrieval.search import search as run_search
-        from archivist.records import Filters
+        choice(mode, SearchMode, "--mode")
+        if kind:
+            choice(kind, DocKind, "--kind")
+        words, filters = query_filters(query, sender, recipient, after, before, mailbox, subject)
+        filters.kind = kind or filters.kind
+        filters.has_attachment = attachment_type or (ANY_ATTACHMENT if has_attachment else None)
         cfg = settings(db)
-        from archivist.errors import InputError
-        from archivist.records import ANY_ATTACHMENT, DocKind
-        if kind and kind not in {k.value for k in DocKind}:
-            raise InputError(f"--kind {kind!r}: not one of {', '.join(k.value for k in DocKind)}")
-        filters = Filters(sender=sender, recipient=recipient, after=after, before=before,
-                          mailbox=mailbox, kind=kind,
-                          has_attachment=attachment_type or (ANY_ATTACHMENT if has_attachment else None))
         with open_store(cfg, create=False) as store:
             with ProgressRenderer(err) as show:
-                show(Event(Stage.SEARCHING, message=f"{mode} search for {query!r}"))
-                hits = describe_hits(store, run_search(store, cfg, query, k, filters, mode), query)
+                show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}"))
+                hits = describe_hits(store, run_search(store, cfg, words, k, filters, mode), words)
             for row in hits:
                 emit(row, True) if as_json else out.print(render_hit(row))
         if not hits:
-            err.print(f"no hits for {query!r}" + ("" if filters.is_empty() else " within the filters"),
+            err.print(f"no hits for {words!r}" + ("" if filters.is_empty() else " within the filters"),
                       markup=False)
             raise typer.Exit(1)
     run(body)
@@ -317,17 +339,28 @@ def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
 @app.command(epilog=examples('archivist ask "Which room is the offsite in?"',
                              'archivist ask "How many emails did maria.chen@northwind-energy.com send in April 2024?"',
                              'archivist ask "Summarise the crane negotiation" --strategy memory --yes',
-                             'archivist ask "Who sent the budget?" --json | jq .answer'))
-def ask(question: str = typer.Argument(..., help="The question."),
+                             'archivist ask "Who sent the budget?" --json | jq .answer',
+                             'archivist ask "what did they decide?" --from sam.ortiz@baycrane.com --after 2024-03-01'))
+def ask(question: str = typer.Argument(..., help="The question; may hold from:, to:, subject:, "
+                                                 "after:, before:, mailbox: terms."),
         strategy: str = typer.Option("auto", "--strategy", help="auto | rag | stuff | memory | query"),
         planner: Optional[str] = typer.Option(None, "--planner", help="rules | llm"),
+        sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
+        after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
+        mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
         yes: bool = YesOpt, db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Answer a question with citations, the strategy used, why, and what it cost.
 
     The planner picks an exact metadata query, retrieval (rag), the whole scope (stuff) or a
-    rolling memory over every document, and escalates when the evidence is missing. A status line on stderr shows each step. --json prints one object (keys: see the README)."""
+    rolling memory over every document, and escalates when the evidence is missing. A status line
+    on stderr shows each step. Constraints the answer could not use are named in it. --json prints
+    one object (keys: see the README)."""
     def body():
+        from archivist.query_syntax import option_filters
+        from archivist.records import AUTO, STRATEGIES
         from archivist.render import ProgressRenderer, render_answer, render_footer
+        choice(strategy, (AUTO, *STRATEGIES), "--strategy")
+        options = option_filters(sender, recipient, after, before, mailbox, subject)
         cfg = settings(db, planner=planner)
         with open_store(cfg, create=False) as store:
             # not streamed: the model's draft may fail the grounding check and be replaced
@@ -335,7 +368,10 @@ def ask(question: str = typer.Argument(..., help="The question."),
                 show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
                 from archivist.agent.ask import ask as run_ask
                 result = run_ask(store, cfg, question, strategy=strategy, on_progress=show,
-                                 confirm=None if yes else confirmer(show))
+                                 confirm=None if yes else confirmer(show),
+                                 override=None if options.is_empty() else options)
+            for warning in result.warnings:
+                err.print(f"warning: {warning}", markup=False)
             if as_json:
                 emit(result.to_dict(), True)
                 return

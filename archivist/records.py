@@ -36,6 +36,7 @@ class Intent(StrEnum):
     """Metadata questions the query strategy answers exactly."""
 
     WHO_SENT = "who_sent"
+    WHEN_SENT = "when_sent"
     COUNT = "count"
     LIST = "list"
     TOP_SENDERS = "top_senders"
@@ -100,11 +101,12 @@ class Filters:
     doc_ids: list[int] | None = None
     kind: str | None = None  # a DocKind value
     fields: dict[str, str] = field(default_factory=dict)  # record metadata equality (as text)
+    subject: str | None = None  # the subject contains this text (any case)
     # messages with an attachment: ANY_ATTACHMENT, or a type ("pdf", "docx", "csv", "email", ...)
     has_attachment: str | None = None
 
     def is_empty(self) -> bool:
-        return not any([self.sender, self.recipient, self.after, self.before, self.mailbox,
+        return not any([self.sender, self.recipient, self.after, self.before, self.mailbox, self.subject,
                         self.thread_id is not None, self.doc_ids is not None, self.kind, self.fields,
                         self.has_attachment])
 

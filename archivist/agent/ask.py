@@ -9,10 +9,12 @@ from archivist.agent.context import AgentContext
 from archivist.agent.graph import build_graph
 from archivist.agent.grounding.citing import as_dict
 from archivist.agent.llm import Model
+from archivist.agent.question.scope import constraint_notes
 from archivist.backends.base import LLM
 from archivist.config import Settings
 from archivist.errors import InputError
 from archivist.progress import OnProgress
+from archivist.query_syntax import EMPTY_QUERY, merge_filters, parse_fields
 from archivist.records import AUTO, STRATEGIES, Filters
 from archivist.store import Store
 from archivist.store.documents import documents, first_locations, local_day, where
@@ -34,7 +36,10 @@ ASK_JSON_SCHEMA = """\
 | escalations  | array of string | "from -> to: why" for each wider strategy tried                |
 | attempts     | array of object | strategy, missing, note, answered_by, check, tokens_in, tokens_out, seconds |
 | citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), day (the sender's local calendar day, as counts read days), where (file and row of a record, mailbox/folder of an email), start, end, quote |
-| filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids |
+| filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids, subject |
+| unmatched    | array of string | constraints found in the question that the answer could not use or match (also said in the answer) |
+| ambiguous    | object          | name in the question -> the participants it could mean (all were counted) |
+| warnings     | array of string | e.g. the question was cut to the length budget                 |
 | tokens_in    | integer         | tokens read by the model over all calls (0 for query)          |
 | tokens_out   | integer         | tokens the model wrote                                         |
 | llm_calls    | integer         | model calls made                                               |
@@ -58,6 +63,9 @@ class AskResult:
     escalations: list[str] = field(default_factory=list)
     attempts: list[dict] = field(default_factory=list)
     filters: dict[str, Any] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     tokens_in: int = 0
     tokens_out: int = 0
     llm_calls: int = 0
@@ -87,6 +95,7 @@ def _with_days(store: Store, citations: list[dict]) -> list[dict]:
 def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> AskResult:
     res, plan = state["result"], state["plan"]
     attempts = state["attempts"]
+    unmatched, ambiguous = constraint_notes(state["analysis"])
     return AskResult(
         question=question, answer=res.answer, strategy=res.strategy, planner=plan.planner,
         reason=plan.reason, answered_by=res.answered_by, check=res.check,
@@ -96,7 +105,8 @@ def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> As
                    "answered_by": a.answered_by, "check": a.check,
                    "tokens_in": a.tokens_in, "tokens_out": a.tokens_out, "seconds": a.seconds}
                   for a in attempts],
-        filters=asdict(state["scope"].filters),
+        filters=asdict(state["scope"].filters), unmatched=unmatched, ambiguous=ambiguous,
+        warnings=list(state["analysis"].warnings),
         tokens_in=sum(a.tokens_in for a in attempts), tokens_out=sum(a.tokens_out for a in attempts),
         llm_calls=ctx.model.calls, seconds=round(seconds, 3), model=ctx.model.name,
         analysis=state["analysis"])
@@ -116,8 +126,11 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
     strategy estimated above settings.confirm_seconds (None: never ask)."""
     if strategy not in (AUTO, *STRATEGIES):
         raise InputError(f"unknown strategy {strategy!r}; use auto, {', '.join(STRATEGIES)}")
+    question, found = parse_fields(question or "")
     if not question.strip():
-        raise InputError("empty question")
+        raise InputError(EMPTY_QUERY)
+    if not found.is_empty():  # from:x after:2001-09-01 ... in the question itself
+        override = merge_filters(found, override) if override is not None else found
     model = llm if isinstance(llm, Model) else Model(settings, llm)
     model.on_token, model.on_progress, calls_before = on_token, on_progress, model.calls
     ctx = AgentContext(store=store, settings=settings, model=model, search=search,

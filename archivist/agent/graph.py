@@ -22,8 +22,9 @@ from archivist.agent.grounding.finish import verify as verify_attempt
 from archivist.agent.planner import Plan, make_plan, next_strategy
 from archivist.agent.prompts import NOT_FOUND
 from archivist.agent.question.analyse import Analysis, analyse_question
+from archivist.agent.question.entities import lexicon
 from archivist.agent.question.followup import carry_intent, prior_year
-from archivist.agent.question.scope import Scope, build_scope
+from archivist.agent.question.scope import Scope, build_scope, constraint_notes
 from archivist.agent.question.topic import thread_scope
 from archivist.agent.strategies import RUNNERS
 from archivist.errors import ArchivistError
@@ -60,7 +61,8 @@ class Declined(ArchivistError):
 def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
     ctx.status(Stage.ANALYSING, "reading the question")
-    analysis = analyse_question(state["question"], has_history=bool(ctx.history))
+    analysis = analyse_question(state["question"], has_history=bool(ctx.history),
+                                lex=lexicon(ctx.store))
     if ctx.prior_analysis is not None:  # "and in June?" after a count: the same count in June
         analysis = carry_intent(analysis, ctx.prior_analysis, state["question"],
                                 prior_year(ctx.store, ctx.prior))
@@ -150,7 +152,16 @@ def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         result.answer = NOT_FOUND + (f" ({result.note})" if result.note else "")
     if not result.citations:
         result.citations = next((a.citations for a in reversed(attempts) if a.citations), [])
+    result.answer += notes_text(*constraint_notes(state["analysis"]))
     return {"result": result}
+
+
+def notes_text(unmatched: list[str], ambiguous: dict[str, list[str]]) -> str:
+    """What the answer could not use or pin down, said after it (never silently dropped)."""
+    lines = [f"Note: {u}." for u in unmatched]
+    lines += [f"Note: '{name}' matches several participants ({'; '.join(c)}); the answer counts "
+              f"all of them. Which one do you mean?" for name, c in ambiguous.items()]
+    return ("\n\n" + "\n".join(lines)) if lines else ""
 
 
 def _with_fallback(attempt: Attempt) -> Attempt:

@@ -13,14 +13,16 @@ from archivist.agent.prompts import SYSTEM_FOLD, USER_MEMORY
 from archivist.agent.question.analyse import Analysis
 from archivist.backends.text import approx_tokens
 from archivist.config import Settings
-from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
+from archivist.dates import parse_date
 from archivist.errors import InputError
+from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
 from archivist.progress import OnProgress
 from archivist.records import AUTO, Citation, Filters, Intent, PackedContext, QuestionKind
 from archivist.store import Store
 from archivist.store.runs import get_run, now
 
-FILTER_KEYS = ("sender", "recipient", "after", "before", "mailbox", "thread_id", "kind", "has_attachment")
+FILTER_KEYS = ("sender", "recipient", "after", "before", "mailbox", "thread_id", "kind", "subject",
+               "has_attachment")
 KEEP_TURNS = 4  # messages kept verbatim after folding
 
 
@@ -31,6 +33,11 @@ def parse_filter(args: list[str]) -> Filters:
         key, _, value = arg.partition("=")
         if key not in FILTER_KEYS or not value:
             raise ValueError(f"bad filter {arg!r}; use key=value with key in {', '.join(FILTER_KEYS)}")
+        if key in ("after", "before"):
+            try:
+                value = parse_date(value, key)
+            except InputError as exc:
+                raise ValueError(str(exc)) from exc
         setattr(f, key, int(value) if key == "thread_id" else value)
     return f
 

@@ -81,6 +81,9 @@ def _places(filters: Filters, a: str) -> tuple[list[str], list]:
     if filters.kind:
         parts.append(f"{a}.kind = ?")
         params.append(str(filters.kind))
+    if filters.subject and filters.subject.strip():
+        parts.append(f"lower(coalesce({a}.title, '')) LIKE ? ESCAPE '\\'")
+        params.append(like(" ".join(filters.subject.split()).lower()))
     return parts, params
 
 

@@ -146,5 +146,7 @@ def describe(q: MetadataQuery) -> str:
         parts.append(f"{len(f.doc_ids)} ids")
     if q.title_words:
         parts.append(f"subject contains {q.title_words!r}")
+    if f.subject:
+        parts.append(f"subject contains {f.subject!r}")
     day = {"local": "sender's local calendar day", "either": "local or UTC day"}.get(q.calendar, "UTC")
     return (" AND ".join(parts) or "all documents") + (f"; dates by {day}" if f.after or f.before else "")

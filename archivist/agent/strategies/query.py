@@ -15,7 +15,8 @@ from archivist.agent.question.scope import Scope
 from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, describe, run_query
 from archivist.corpus.headers import normalise_subject
 from archivist.progress import Stage
-from archivist.records import AnsweredBy, Intent, Strategy
+from archivist.records import AnsweredBy, Filters, Intent, Strategy
+from archivist.store.filters import filter_sql
 from archivist.store import Store
 from archivist.store.documents import local_day
 
@@ -30,7 +31,10 @@ def subject_variants(store: Store, subject: str) -> list[list[int]]:
     sql = "SELECT id FROM documents WHERE {} = ? ORDER BY date, id"
     lookups = [("lower(title)", " ".join(subject.split()).lower()), ("lower(norm_subject)", norm)]
     lookups += [("lower(norm_subject)", untagged)] if untagged != norm else []
-    return [[r[0] for r in store.conn.execute(sql.format(col), (value,))] for col, value in lookups]
+    found = [[r[0] for r in store.conn.execute(sql.format(col), (value,))] for col, value in lookups]
+    where, params = filter_sql(Filters(subject=norm))  # last: subjects containing it
+    return found + [[r[0] for r in store.conn.execute(
+        f"SELECT d.id FROM documents d WHERE {where} ORDER BY d.date, d.id", params)]]
 
 
 def build_query(analysis: Analysis, scope: Scope, calendar: str = Calendar.LOCAL) -> MetadataQuery | None:
@@ -40,8 +44,9 @@ def build_query(analysis: Analysis, scope: Scope, calendar: str = Calendar.LOCAL
         return None
     f = replace(scope.filters, fields=dict(scope.filters.fields))
     intent, cal = analysis.intent, Calendar(calendar)
-    if intent == Intent.WHO_SENT:
-        f.sender = None  # the question asks for the sender
+    if intent in (Intent.WHO_SENT, Intent.WHEN_SENT):
+        if intent == Intent.WHO_SENT:
+            f.sender = None  # the question asks for the sender
         return MetadataQuery(Select.LIST, f, calendar=Calendar.EITHER if analysis.day else cal,
                              subject=analysis.subject)
     if intent == Intent.TOP_SENDERS:
@@ -93,7 +98,7 @@ def answer_query(store: Store, q: MetadataQuery, intent: str) -> tuple[str, list
         text, ids = _group_answer(store, q, res.rows)
         return text, ids, res.count
     ids = [r["id"] for r in res.rows][:MAX_CITED if q.select == Select.COUNT else q.limit]
-    if intent == Intent.WHO_SENT:
+    if intent in (Intent.WHO_SENT, Intent.WHEN_SENT):
         text, ids = _who_sent(res.rows)
         return text, ids, res.count
     if q.select == Select.COUNT:
@@ -124,11 +129,11 @@ def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, sco
         return Attempt(Strategy.QUERY, missing=True, handover=Strategy.RAG,
                        note="not a metadata question: no structured query can express it")
     ctx.status(Stage.QUERYING, f"{analysis.intent}: exact SQL over the metadata")
-    if analysis.intent == Intent.WHO_SENT:
+    if analysis.intent in (Intent.WHO_SENT, Intent.WHEN_SENT):
         text, ids, n = _answer_who_sent(ctx.store, q)
     else:
         text, ids, n = answer_query(ctx.store, q, analysis.intent or "")
-    empty_lookup = n == 0 and analysis.intent in (Intent.WHO_SENT, Intent.LIST)
+    empty_lookup = n == 0 and analysis.intent in (Intent.WHO_SENT, Intent.WHEN_SENT, Intent.LIST)
     return Attempt(Strategy.QUERY, answer=text, citations=cite_docs(ctx.store, ids),
                    missing=empty_lookup, handover=Strategy.RAG if empty_lookup else None,
                    note=describe(q), answered_by=AnsweredBy.QUERY)
