@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from archivist.agent.question.analyse import _MON, Analysis, month_range, _month
+from archivist.agent.question.analyse import Analysis, month_range
+from archivist.dates import MON, month_of
 from archivist.records import Filters, QuestionKind
 from archivist.store.filters import filter_sql
 
 # "in June", "for june", "during Sept", "what about June" with no year after it
-BARE_MONTH = re.compile(rf"\b(?:in|during|for|of|about)\s+{_MON}\b(?!\.?,?\s+\d{{4}})", re.I)
+BARE_MONTH = re.compile(rf"\b(?:in|during|for|of|about)\s+({MON})(?![\w.])(?!,?\s+\d{{4}})", re.I)
 CARRIED_SLOTS = ("senders", "recipients", "addresses", "subject", "topic")
 
 
@@ -22,7 +23,7 @@ def bare_month_span(question: str, year: int | None) -> tuple[str | None, str | 
     m = BARE_MONTH.search(question)
     if m is None or year is None:
         return None, None
-    return month_range(year, _month(m.group(1)))
+    return month_range(year, month_of(m.group(1)))
 
 
 def prior_year(store, prior: Filters | None) -> int | None:
