@@ -26,6 +26,7 @@ class Stage(StrEnum):
     EMBEDDING = "embedding"  # embedding chunks without a current vector
     INDEXING = "indexing"  # refreshing the FAISS file
     REBUILDING = "rebuilding"  # rewriting the FAISS file from SQLite (`index rebuild`)
+    SUMMARISING = "summarising"  # summarising groups of one level (done/total in groups)
 
 
 class Unit(StrEnum):
@@ -35,6 +36,7 @@ class Unit(StrEnum):
     DOCUMENTS = "documents"
     THREADS = "threads"
     CHUNKS = "chunks"
+    GROUPS = "groups"
 
 
 class Level(StrEnum):
