@@ -1,29 +1,41 @@
 """The terminal chat loop and its slash commands; answers are shown through archivist.render.
-Everything shown passes `neutralise` (no live links, no terminal escapes from document text)."""
+Everything shown passes `neutralise` (no live links, no terminal escapes from document text).
+
+Line editing and history come from readline (history file: $XDG_STATE_HOME/archivist/
+chat_history). Each turn shows a status line on stderr (planning, searching, reading N
+documents, ...) until the answer streams; a streamed draft that the grounding check replaces is
+marked as replaced before the checked answer.
+"""
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Callable
 
 from archivist.agent.prompts import neutralise
 from archivist.agent.session import ChatSession, parse_filter
+from archivist.errors import ArchivistError
+from archivist.progress import Event, OnProgress
 from archivist.records import AUTO, STRATEGIES
 from archivist.render import format_sources, print_answer
 
 HELP = ("commands: /strategy auto|rag|stuff|memory|query, /sources, "
-        "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind) | /filter clear, "
-        "/reset, /quit")
+        "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind, subject, has_attachment) | /filter clear, "
+        "/reset, /help, /exit (or Ctrl-D)")
+EXIT_WORDS = {"exit", "quit", "bye", ":q", "/exit", "/quit", "/q"}
 
 
 def command(session: ChatSession, line: str) -> tuple[bool, str]:
     """(keep going, text to show) for a slash command."""
     name, *args = line.strip().split()
-    if name in ("/quit", "/exit", "/q"):
+    if name in EXIT_WORDS:
         return False, "bye"
     if name == "/strategy":
         if not args or args[0] not in (AUTO, *STRATEGIES):
             return True, f"strategy is {session.strategy}; choose auto, {', '.join(STRATEGIES)}"
-        session.strategy = args[0]
+        session.set_strategy(args[0])
         return True, f"strategy set to {session.strategy}"
     if name == "/sources":
         return True, format_sources(session.last)
@@ -45,34 +57,99 @@ def _filter(session: ChatSession, args: list[str]) -> str:
     return f"filters: {asdict(session.override) if session.override else 'cleared'}"
 
 
-def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[str], None]) -> None:
-    """Read questions until /quit or end of input; Ctrl-C stops the current answer only."""
-    write(f"archivist chat (session {session.id}, {len(session.history)} earlier messages). {HELP}\n")
+def history_path() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(state) / "archivist" / "chat_history"
+
+
+def line_reader(prompt: str = "> ") -> Callable[[], str]:
+    """input() with readline editing and a persistent history on a terminal (piped questions are
+    neither edited nor recorded)."""
+    if not sys.stdin.isatty():
+        return lambda: input(prompt)
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input
+        return lambda: input(prompt)
+    path = history_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(exist_ok=True)  # append_history_file needs the file
+        readline.read_history_file(path)
+    except OSError:
+        path = None
+    readline.set_history_length(1000)
+
+    def read() -> str:
+        line = input(prompt)
+        if path is not None and line.strip():
+            try:
+                readline.append_history_file(1, path)
+            except OSError:
+                pass
+        return line
+    return read
+
+
+class Turn:
+    """One answer on screen: status events go to `status` until text streams; a status event after
+    streamed text starts on a fresh line."""
+
+    def __init__(self, write: Callable[[str], None], status: OnProgress | None = None):
+        self.write, self.status = write, status
+        self.streamed, self.mid_line = False, False
+
+    def token(self, piece: str) -> None:
+        if self.status is not None and hasattr(self.status, "pause"):
+            self.status.pause()
+        self.streamed, self.mid_line = True, not piece.endswith("\n")
+        self.write(neutralise(piece))
+
+    def progress(self, event: Event) -> None:
+        if self.mid_line:
+            self.write("\n")
+            self.mid_line = False
+        if self.status is not None:
+            self.status(event)
+
+    def done(self) -> None:
+        if self.status is not None and hasattr(self.status, "pause"):
+            self.status.pause()
+
+
+def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[str], None],
+              status: OnProgress | None = None, confirm: Callable[[str], bool] | None = None) -> None:
+    """Read questions until /exit, `exit` or end of input (Ctrl-D); Ctrl-C stops the current
+    answer only. status (e.g. a ProgressRenderer) hears each step of a turn."""
+    write(f"archivist chat (session {session.id}, {len(session.history)} earlier messages, "
+          f"strategy {session.strategy}). {HELP}\n")
     while True:
         try:
             line = read()
         except EOFError:
+            write("\n")
             break
         except KeyboardInterrupt:
-            write("\n(/quit to leave)\n")
+            write("\n(/exit or Ctrl-D to leave)\n")
             continue
-        if not line.strip():
+        text = line.strip()
+        if not text:
             continue
-        if line.strip().startswith("/"):
-            keep_going, text = command(session, line)
-            write(text + "\n")
+        if text.startswith("/") or text.lower() in EXIT_WORDS:
+            keep_going, shown = command(session, text.lower() if text.lower() in EXIT_WORDS else text)
+            write(shown + "\n")
             if not keep_going:
                 break
             continue
-        streamed: list[str] = []
-
-        def on_token(piece: str) -> None:
-            streamed.append(piece)
-            write(neutralise(piece))
-
+        turn = Turn(write, status)
         try:
-            result = session.turn(line.strip(), on_token)
+            result = session.turn(text, turn.token, turn.progress, confirm)
         except KeyboardInterrupt:
             write("\n(answer stopped)\n")
             continue
-        print_answer(result, bool(streamed), write)
+        except ArchivistError as exc:  # a declined long run, a backend failure: the chat goes on
+            write(f"\nerror: {exc}\n")
+            continue
+        finally:
+            turn.done()
+        print_answer(result, turn.streamed, write)

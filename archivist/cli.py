@@ -12,18 +12,28 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from archivist.config import Settings, load_settings
 from archivist.errors import ArchivistError
+from archivist.progress import Event, Stage
 
-app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False,
+USER_HELP = ("Answers questions over email archives, record sets and long documents with local "
+             "models, with citations. Results go to stdout (--json: one JSON object per line), "
+             "status and progress to stderr. Exit codes: 0 ok, 1 runtime error or no hits, 2 bad "
+             "input or usage.")
+app = typer.Typer(help=USER_HELP, no_args_is_help=True, add_completion=True,
                   context_settings={"help_option_names": ["-h", "--help"]})
-db_app = typer.Typer(help="The database file.", no_args_is_help=True)
+db_app = typer.Typer(help="The database file.", no_args_is_help=True,
+                     epilog="Examples:\n\n  $ archivist -d enron.db db path")
 index_app = typer.Typer(help="The FAISS vector index (a cache rebuilt from SQLite).",
-                        no_args_is_help=True)
-models_app = typer.Typer(help="LLM and embedding backends.", no_args_is_help=True)
+                        no_args_is_help=True,
+                        epilog="Examples:\n\n  $ archivist index verify\n\n  $ archivist index rebuild")
+models_app = typer.Typer(help="LLM and embedding backends.", no_args_is_help=True,
+                         epilog="Examples:\n\n  $ archivist models list --json")
 config_app = typer.Typer(help="Settings: effective values, their sources, the config file.",
-                         no_args_is_help=True)
+                         no_args_is_help=True,
+                         epilog="Examples:\n\n  $ archivist config show\n\n  $ archivist config path")
 app.add_typer(db_app, name="db")
 app.add_typer(index_app, name="index")
 app.add_typer(models_app, name="models")
@@ -32,30 +42,72 @@ app.add_typer(config_app, name="config")
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, highlight=False)
 
-DbOpt = typer.Option(None, "-d", "--db", help="SQLite database (env ARCHIVIST_DB).")
-JsonOpt = typer.Option(False, "--json", help="One JSON object per line on stdout.")
-
-
 class State:
+    """Global options given before the command; -d/--db, --json and --yes also work after it."""
+
     preset: Optional[str] = None
     overrides: dict[str, Any] = {}
+    db: Optional[str] = None
+    json: bool = False
+    yes: bool = False
 
 
-@app.callback()
+def _db_or_global(value: Optional[str]) -> Optional[str]:
+    return value or State.db
+
+
+def _json_or_global(value: bool) -> bool:
+    return value or State.json
+
+
+def _yes_or_global(value: bool) -> bool:
+    return value or State.yes
+
+
+DbOpt = typer.Option(None, "-d", "--db", help="SQLite database (env ARCHIVIST_DB).",
+                     callback=_db_or_global)
+JsonOpt = typer.Option(False, "--json", help="One JSON object per line on stdout.",
+                       callback=_json_or_global)
+YesOpt = typer.Option(False, "-y", "--yes", help="Do not ask before a run estimated to take minutes.",
+                      callback=_yes_or_global)
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: one example command line per paragraph."""
+    return "Examples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from archivist import __version__
+        out.print(f"archivist {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback(epilog=examples("archivist -d mail.db ingest ~/mail/archive.mbox.gz",
+                              "archivist -d mail.db ask \"How many emails did Sara send in May 2001?\"",
+                              "archivist -d mail.db chat --continue",
+                              "archivist --install-completion   (then restart the shell)"))
 def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu | server | test"),
          llm: Optional[str] = typer.Option(None, "--llm", help="LLM backend: smollm2, transformers, "
                                                                "openai, echo, llamacpp"),
          model: Optional[str] = typer.Option(None, "--model", help="Model path, GGUF file or id"),
          base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
-         device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda")) -> None:
-    """archivist: questions over email archives, record sets and long documents."""
-    State.preset = preset
+         device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
+         db: Optional[str] = typer.Option(None, "-d", "--db", help="SQLite database, for every command "
+                                                                    "(env ARCHIVIST_DB)."),
+         as_json: bool = typer.Option(False, "--json", help="JSON output, for every command."),
+         yes: bool = typer.Option(False, "-y", "--yes", help="Never ask before long runs."),
+         version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                      help="Print the version and exit.")) -> None:
+    """Answers questions over email archives, record sets and long documents, with citations."""
+    State.preset, State.db, State.json, State.yes = preset, db, as_json, yes
     State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device}
 
 
 def cli_options(db: Optional[str] = None, **options: Any) -> dict[str, Any]:
     """The settings given on this command line (None: not given)."""
-    return {**State.overrides, "db": db, **options}
+    return {**State.overrides, "db": db or State.db, **options}
 
 
 def settings(db: Optional[str] = None, **options: Any) -> Settings:
@@ -75,7 +127,9 @@ def emit(obj: Any, as_json: bool) -> None:
         sys.stdout.write(json.dumps(obj, default=str, ensure_ascii=False) + "\n")
     elif isinstance(obj, dict):
         for key, value in obj.items():
-            out.print(f"[bold]{key}[/bold]: {value}", markup=True)
+            if isinstance(value, dict):  # e.g. documents_by_kind: "email 29, record 6"
+                value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
+            out.print(f"[bold]{escape(str(key))}[/bold]: {escape(str(value))}", markup=True)
     else:
         out.print(str(obj), markup=False)
 
@@ -92,14 +146,14 @@ def run(fn):
         raise typer.Exit(130)
 
 
-@db_app.command("path")
+@db_app.command("path", epilog=examples("archivist db path", "ARCHIVIST_DB=enron.db archivist db path"))
 def db_path(db: Optional[str] = DbOpt) -> None:
     """Print the database path in use."""
     from archivist.config import db_path as resolve
     run(lambda: out.print(str(resolve(settings(db))), markup=False))
 
 
-@app.command()
+@app.command(epilog=examples("archivist -d mail.db stats", "archivist stats --json | jq .documents"))
 def stats(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Counts of sources, documents, threads, rejects, chunks and runs."""
     def body():
@@ -108,7 +162,9 @@ def stats(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     run(body)
 
 
-@app.command()
+@app.command(epilog=examples("archivist -d mail.db ingest ~/mail/archive.mbox.gz ~/Maildir",
+                             "archivist ingest notes.csv --text-field transcription",
+                             "archivist ingest big/ --no-embed --json"))
 def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: mbox(.gz), maildir, "
                                                         "eml, csv/tsv, jsonl, txt/md, pdf."),
            text_field: Optional[str] = typer.Option(None, "--text-field",
@@ -149,7 +205,7 @@ def embed_store(store, cfg: Settings) -> None:
     err.print(index_summary(result), markup=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(epilog=examples("archivist show 42", "archivist show 42 --json"))
 def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist threads`)."),
          db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """One document: text, metadata, participants, its thread and every location."""
@@ -164,7 +220,7 @@ def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist thr
     run(body)
 
 
-@app.command()
+@app.command(epilog=examples("archivist threads -n 10", "archivist threads --json"))
 def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many threads."),
             db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """The largest email threads: id, size, dates, subject."""
@@ -181,31 +237,78 @@ def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many thread
     run(body)
 
 
-@app.command()
-def search(query: str = typer.Argument(..., help="What to look for."),
-           k: int = typer.Option(8, "-k", help="How many documents."),
-           sender: Optional[str] = typer.Option(None, "--from", help="Sender address or name."),
-           recipient: Optional[str] = typer.Option(None, "--to", help="Recipient address or name."),
-           after: Optional[str] = typer.Option(None, "--after", help="ISO date, inclusive."),
-           before: Optional[str] = typer.Option(None, "--before", help="ISO date, exclusive."),
-           mailbox: Optional[str] = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s."),
+FromOpt = typer.Option(None, "--from", help="Sender address, @domain or name words (also from:X in the query).")
+ToOpt = typer.Option(None, "--to", help="Recipient address, @domain or name words (also to:X).")
+AfterOpt = typer.Option(None, "--after", help="Date, inclusive: 2001-09-19, 9/19/2001, 'Sep 19, 2001' (also after:D).")
+BeforeOpt = typer.Option(None, "--before", help="Date, exclusive (also before:D).")
+MailboxOpt = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s (also mailbox:X).")
+SubjectOpt = typer.Option(None, "--subject", help="The subject contains this text, any case (also subject:\"X\").")
+
+
+def choice(value: str, allowed, option: str) -> str:
+    """value when it is one of allowed, else a usage error naming the option and the choices."""
+    from archivist.errors import InputError
+    names = [str(a) for a in allowed]
+    if value not in names:
+        raise InputError(f"{option} {value!r} is not one of: {', '.join(names)}")
+    return value
+
+
+def query_filters(query: str, sender, recipient, after, before, mailbox, subject):
+    """(query words, filters) from the field syntax in the query and the options (options win)."""
+    from archivist.query_syntax import option_filters, query_and_filters
+    return query_and_filters(query, option_filters(sender, recipient, after, before, mailbox, subject))
+
+
+@app.command(epilog=examples('archivist search "crane price" -k 3',
+                             'archivist search "gas prices from:vince.kaminski@enron.com after:2001-05-01"',
+                             'archivist search budget --mailbox beck-s --mode bm25 --json',
+                             'archivist search invoice --kind attachment --attachment-type pdf'))
+def search(query: str = typer.Argument(..., help="What to look for; may hold from:, to:, subject:, "
+                                                 "after:, before:, mailbox: terms."),
+           k: int = typer.Option(8, "-k", min=1, help="How many documents (at least 1)."),
+           sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
+           after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
+           mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
+           kind: Optional[str] = typer.Option(None, "--kind", help="email | record | text | pdf | "
+                                              "attachment"),
+           has_attachment: bool = typer.Option(False, "--has-attachment",
+                                               help="Only messages with an attachment."),
+           attachment_type: Optional[str] = typer.Option(
+               None, "--attachment-type", help="Only messages with an attachment of this type "
+               "(pdf, docx, csv, email, image, or a file extension)."),
            mode: str = typer.Option("hybrid", "--mode", help="hybrid | dense | bm25"),
            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Hybrid (dense + BM25) search over the indexed chunks, filters applied inside both."""
+    """Hybrid (dense + BM25) search over the indexed chunks, filters applied inside both.
+
+    Snippets are centred on the query's words (highlighted on a terminal). No hits: a message
+    on stderr and exit code 1, like grep."""
     def body():
-        from archivist.retrieval.report import describe_hits, render_hit
+        from archivist.records import ANY_ATTACHMENT, DocKind, SearchMode
+        from archivist.render import ProgressRenderer, render_hit
+        from archivist.retrieval.report import describe_hits
         from archivist.retrieval.search import search as run_search
-        from archivist.records import Filters
+        choice(mode, SearchMode, "--mode")
+        if kind:
+            choice(kind, DocKind, "--kind")
+        words, filters = query_filters(query, sender, recipient, after, before, mailbox, subject)
+        filters.kind = kind or filters.kind
+        filters.has_attachment = attachment_type or (ANY_ATTACHMENT if has_attachment else None)
         cfg = settings(db)
-        filters = Filters(sender=sender, recipient=recipient, after=after, before=before,
-                          mailbox=mailbox)
         with open_store(cfg, create=False) as store:
-            for row in describe_hits(store, run_search(store, cfg, query, k, filters, mode)):
-                emit(row, True) if as_json else out.print(render_hit(row), markup=False)
+            with ProgressRenderer(err) as show:
+                show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}"))
+                hits = describe_hits(store, run_search(store, cfg, words, k, filters, mode), words)
+            for row in hits:
+                emit(row, True) if as_json else out.print(render_hit(row))
+        if not hits:
+            err.print(f"no hits for {words!r}" + ("" if filters.is_empty() else " within the filters"),
+                      markup=False)
+            raise typer.Exit(1)
     run(body)
 
 
-@index_app.command("rebuild")
+@index_app.command("rebuild", epilog=examples("archivist index rebuild"))
 def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Embed anything missing, then rebuild the FAISS file from the SQLite vectors."""
     def body():
@@ -219,7 +322,7 @@ def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     run(body)
 
 
-@index_app.command("verify")
+@index_app.command("verify", epilog=examples("archivist index verify --json"))
 def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Check that chunks, vectors, FTS rows and the FAISS file agree; exit 1 when they do not."""
     def body():
@@ -233,56 +336,101 @@ def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     run(body)
 
 
-@app.command()
-def ask(question: str = typer.Argument(..., help="The question."),
+@app.command(epilog=examples('archivist ask "Which room is the offsite in?"',
+                             'archivist ask "How many emails did maria.chen@northwind-energy.com send in April 2024?"',
+                             'archivist ask "Summarise the crane negotiation" --strategy memory --yes',
+                             'archivist ask "Who sent the budget?" --json | jq .answer',
+                             'archivist ask "what did they decide?" --from sam.ortiz@baycrane.com --after 2024-03-01'))
+def ask(question: str = typer.Argument(..., help="The question; may hold from:, to:, subject:, "
+                                                 "after:, before:, mailbox: terms."),
         strategy: str = typer.Option("auto", "--strategy", help="auto | rag | stuff | memory | query"),
         planner: Optional[str] = typer.Option(None, "--planner", help="rules | llm"),
-        db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Answer a question with citations; the planner picks rag, stuff, memory or query and says why.
+        sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
+        after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
+        mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
+        yes: bool = YesOpt, db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Answer a question with citations, the strategy used, why, and what it cost.
 
-    --json prints one object (schema: archivist.agent.ask.ASK_JSON_SCHEMA)."""
+    The planner picks an exact metadata query, retrieval (rag), the whole scope (stuff) or a
+    rolling memory over every document, and escalates when the evidence is missing. A status line
+    on stderr shows each step. Constraints the answer could not use are named in it. --json prints
+    one object (keys: see the README)."""
     def body():
-        from archivist.agent.ask import ask as run_ask
-        from archivist.render import render_footer
-        from archivist.agent.prompts import neutralise
+        from archivist.query_syntax import option_filters
+        from archivist.records import AUTO, STRATEGIES
+        from archivist.render import ProgressRenderer, render_answer, render_footer
+        choice(strategy, (AUTO, *STRATEGIES), "--strategy")
+        options = option_filters(sender, recipient, after, before, mailbox, subject)
         cfg = settings(db, planner=planner)
         with open_store(cfg, create=False) as store:
             # not streamed: the model's draft may fail the grounding check and be replaced
-            result = run_ask(store, cfg, question, strategy=strategy)
+            with ProgressRenderer(err) as show:
+                show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
+                from archivist.agent.ask import ask as run_ask
+                result = run_ask(store, cfg, question, strategy=strategy, on_progress=show,
+                                 confirm=None if yes else confirmer(show),
+                                 override=None if options.is_empty() else options)
+            for warning in result.warnings:
+                err.print(f"warning: {warning}", markup=False)
             if as_json:
                 emit(result.to_dict(), True)
                 return
-            out.print(neutralise(result.answer), markup=False)
+            render_answer(out, result.answer)
             out.print("\n" + render_footer(result), markup=False)
     run(body)
 
 
-@app.command()
-def chat(resume: bool = typer.Option(False, "--continue", help="Resume the latest session."),
-         db: Optional[str] = DbOpt) -> None:
-    """Interactive questions: streamed answers, sources, /strategy /sources /filter /reset /quit."""
+def confirmer(show=None):
+    """A yes/no question on the terminal before a long run; None (go on) when nobody can answer."""
+    if not (sys.stdin.isatty() and err.is_terminal):
+        return None
+
+    def confirm(message: str) -> bool:
+        if show is not None:
+            show.pause()
+        return typer.confirm(message, default=True, err=True)
+    return confirm
+
+
+@app.command(epilog=examples("archivist chat", "archivist chat --continue", "archivist chat --session 3",
+                             "archivist --llm echo chat   (no model: exact answers and quotes only)"))
+def chat(resume: bool = typer.Option(False, "--continue", help="Resume the latest session: its "
+                                                               "messages, scope, strategy, sources."),
+         session_id: Optional[int] = typer.Option(None, "--session", help="Resume session ID "
+                                                                         "(see `archivist runs`)."),
+         yes: bool = YesOpt, db: Optional[str] = DbOpt) -> None:
+    """Interactive questions: streamed answers, sources, follow-ups, line editing and history.
+
+    Follow-ups keep the previous scope and intent ("and in June?" after a count). Commands:
+    /strategy /sources /filter /reset /help /exit; Ctrl-D leaves, Ctrl-C stops an answer."""
     def body():
-        from archivist.agent.session import ChatSession
-        from archivist.chat import chat_loop
+        from archivist.render import ProgressRenderer
         cfg = settings(db)
+        with ProgressRenderer(err) as show:
+            show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
+            from archivist.agent.session import ChatSession
+            from archivist.chat import chat_loop, line_reader
         with open_store(cfg, create=False) as store:
-            session = ChatSession.open(store, cfg, resume=resume)
+            session = ChatSession.open(store, cfg, resume=resume, session_id=session_id)
 
             def write(text: str) -> None:
                 sys.stdout.write(text)
                 sys.stdout.flush()
-            chat_loop(session, lambda: input("> "), write)
+            with ProgressRenderer(err) as show:
+                chat_loop(session, line_reader("> "), write, status=show,
+                          confirm=None if yes else confirmer(show))
     run(body)
 
 
-@app.command()
+@app.command(epilog=examples("archivist summarize --by mailbox --out summary.md",
+                             "archivist summarize --by thread --mailbox presto-k --limit 20",
+                             "archivist summarize --by field:medical_specialty --json",
+                             "archivist --base-url http://127.0.0.1:8000/v1 summarize --by corpus --concurrency 8"))
 def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | sender | month | corpus "
                                                            "| field:NAME (record sets)"),
-              sender: Optional[str] = typer.Option(None, "--from", help="Sender address or name."),
-              recipient: Optional[str] = typer.Option(None, "--to", help="Recipient address or name."),
-              after: Optional[str] = typer.Option(None, "--after", help="ISO date, inclusive."),
-              before: Optional[str] = typer.Option(None, "--before", help="ISO date, exclusive."),
-              mailbox: Optional[str] = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s."),
+              sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
+              after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
+              mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
               out_file: Optional[Path] = typer.Option(None, "--out", help="Write the Markdown here."),
               limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the N largest groups."),
               concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1,
@@ -290,14 +438,15 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
               db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Cited summaries of threads and of the groups above them, stored and incremental.
 
-    Example: archivist summarize --by mailbox --out summary.md"""
+    Every sentence cites the messages it was checked against; a rerun with nothing new makes no
+    model call, and new documents recompute only the groups they touch."""
     def body():
         from archivist.agent.summarize import summarize as run_summarize
-        from archivist.records import Filters
+        from archivist.query_syntax import option_filters
         from archivist.render import ProgressRenderer
         from archivist.store.runs import log_run
         cfg = settings(db, concurrency=concurrency)
-        filters = Filters(sender=sender, recipient=recipient, after=after, before=before, mailbox=mailbox)
+        filters = option_filters(sender, recipient, after, before, mailbox, subject)
         with open_store(cfg, create=False) as store:
             with ProgressRenderer(err) as show:
                 result = run_summarize(store, cfg, by, filters, limit, on_progress=show)
@@ -326,7 +475,7 @@ def _summary_line(t: dict) -> str:
             f"model calls, {t['tokens_in']} tokens read, {share}, {t['seconds']:.1f}s")
 
 
-@models_app.command("list")
+@models_app.command("list", epilog=examples("archivist models list", "archivist --model ./qwen models list --json"))
 def models_list(as_json: bool = JsonOpt) -> None:
     """LLM backends: name, kind, whether usable here, context window, details (nothing loaded)."""
     def body():
@@ -349,7 +498,7 @@ def render_setting(row: dict[str, Any]) -> str:
     return f"{row['name']:<21} {value:<16} {row['source']:<16} {doc}"
 
 
-@config_app.command("show")
+@config_app.command("show", epilog=examples("archivist config show", "ARCHIVIST_TOP_K=4 archivist config show --json"))
 def config_show(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Every setting: effective value, source (default, preset:NAME, config:PATH, env:VAR, cli), doc."""
     def body():
@@ -359,7 +508,7 @@ def config_show(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     run(body)
 
 
-@config_app.command("path")
+@config_app.command("path", epilog=examples("archivist config path", "$EDITOR $(archivist config path)"))
 def config_file_path() -> None:
     """Print the config file in use: $ARCHIVIST_CONFIG, else $XDG_CONFIG_HOME/archivist/config.toml."""
     from archivist.config import config_path
@@ -371,6 +520,8 @@ def config_file_path() -> None:
     if not path.exists():
         err.print("note: the file does not exist")
 
+
+from archivist import cli_views  # noqa: E402,F401  (registers senders, mailboxes, runs on app)
 
 if __name__ == "__main__":
     app()

@@ -84,6 +84,8 @@ class Settings:
     max_seconds: float = knob(900.0, "the memory strategy is infeasible when estimated above this")
     prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
     decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
+    confirm_seconds: float = knob(180.0, "ask before a run estimated above this many seconds "
+                                  "(interactive terminals; --yes skips the question)")
     calendar: str = knob("local", "how metadata counts read a day; local: the sender's calendar",
                          ("utc", "local", "either"))
 

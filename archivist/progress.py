@@ -1,4 +1,4 @@
-"""Progress events: how library code (ingest, indexing) tells a UI what it is doing.
+"""Progress events: how library code (ingest, indexing, the agent) tells a UI what it is doing.
 
 Library code never prints or draws. Long operations take `on_progress: OnProgress | None` and call
 it with `Event`s; the CLI passes `archivist.render.ProgressRenderer`, tests pass a list's `append`,
@@ -26,6 +26,16 @@ class Stage(StrEnum):
     EMBEDDING = "embedding"  # embedding chunks without a current vector
     INDEXING = "indexing"  # refreshing the FAISS file
     REBUILDING = "rebuilding"  # rewriting the FAISS file from SQLite (`index rebuild`)
+    # the agent's steps (ask, chat): one status line each, so a run is never silent
+    ANALYSING = "analysing"  # question analysis and scope
+    PLANNING = "planning"  # choosing a strategy
+    LOADING_MODEL = "loading model"  # the LLM backend, once per run or chat session
+    SEARCHING = "searching"  # hybrid retrieval
+    QUERYING = "querying"  # exact metadata SQL
+    ANSWERING = "answering"  # the model reads N documents and writes
+    MEMORY = "memory"  # reading the scope through the rolling memory (done/total documents)
+    ESCALATING = "escalating"  # a wider strategy after "the evidence is missing"
+    VERIFYING = "verifying"  # grounding check of the model's answer
     SUMMARISING = "summarising"  # summarising groups of one level (done/total in groups)
 
 
@@ -36,6 +46,7 @@ class Unit(StrEnum):
     DOCUMENTS = "documents"
     THREADS = "threads"
     CHUNKS = "chunks"
+    CALLS = "calls"
     GROUPS = "groups"
 
 

@@ -36,6 +36,7 @@ class Intent(StrEnum):
     """Metadata questions the query strategy answers exactly."""
 
     WHO_SENT = "who_sent"
+    WHEN_SENT = "when_sent"
     COUNT = "count"
     LIST = "list"
     TOP_SENDERS = "top_senders"
@@ -74,6 +75,10 @@ class DocKind(StrEnum):
     RECORD = "record"
     TEXT = "text"
     PDF = "pdf"
+    ATTACHMENT = "attachment"  # a file or email attached to a message (see documents.parent_id)
+
+
+ANY_ATTACHMENT = "any"  # Filters.has_attachment: any attachment at all
 
 
 class SearchMode(StrEnum):
@@ -96,10 +101,14 @@ class Filters:
     doc_ids: list[int] | None = None
     kind: str | None = None  # a DocKind value
     fields: dict[str, str] = field(default_factory=dict)  # record metadata equality (as text)
+    subject: str | None = None  # the subject contains this text (any case)
+    # messages with an attachment: ANY_ATTACHMENT, or a type ("pdf", "docx", "csv", "email", ...)
+    has_attachment: str | None = None
 
     def is_empty(self) -> bool:
-        return not any([self.sender, self.recipient, self.after, self.before, self.mailbox,
-                        self.thread_id is not None, self.doc_ids is not None, self.kind, self.fields])
+        return not any([self.sender, self.recipient, self.after, self.before, self.mailbox, self.subject,
+                        self.thread_id is not None, self.doc_ids is not None, self.kind, self.fields,
+                        self.has_attachment])
 
 
 @dataclass

@@ -76,27 +76,37 @@ class ProgressRenderer:
             CountColumn(), RateColumn(), TimeElapsedColumn(), EtaColumn(),
             TextColumn("{task.fields[message]}"),
             console=self.console, transient=True)
-        self.task, self.stage, self.drawing = None, None, False
+        self.task, self.stage, self.drawing, self.live = None, None, False, False
 
     def __enter__(self) -> "ProgressRenderer":
         # off a terminal (a log file, a test runner) rich would draw nothing but a stray newline
         self.drawing = self.console.is_terminal and not self.console.is_dumb_terminal
-        if self.drawing:
-            self.progress.start()
+        self.task, self.stage = None, None
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.drawing:
+        self.pause()
+
+    def pause(self) -> None:
+        """Erase the line (e.g. before streamed text or a question); the next event redraws it."""
+        if self.live:
             self.progress.stop()
+            self.live = False
 
     def __call__(self, event: Event) -> None:
         if event.level is Level.WARNING:
             self.warn(event.message)
             return
-        if event.stage != self.stage:
+        if self.drawing and not self.live:
+            self.progress.start()
+            self.live = True
+        new_stage = event.stage != self.stage
+        if new_stage:
             self._start_stage(event)
         self.progress.update(self.task, completed=event.done, total=event.total,
                              unit=event.unit, message=escape(event.message))
+        if new_stage and self.live:  # every step shows at once, however short it is
+            self.progress.refresh()
 
     def _start_stage(self, event: Event) -> None:
         if self.task is not None:
@@ -140,8 +150,48 @@ def index_summary(r: dict) -> str:
 def format_sources(result: AskResult | None) -> str:
     if result is None or not result.citations:
         return "(no sources)"
-    return "\n".join(neutralise(f"[{c['n']}] doc {c['doc_id']} {c['ref']} {c['date'][:10]} "
-                                f"\"{c['title']}\" — {c['quote'][:100]}") for c in result.citations)
+    return format_citations(result.citations)
+
+
+def format_citations(citations: list[dict]) -> str:
+    """One line per source; the day is the sender's local day (as counts read days)."""
+    def line(c: dict) -> str:
+        ref = c["ref"] if not c["ref"].startswith(("doc:", "row ")) else ""  # ids say nothing more
+        title = c["title"] if not (c.get("where") or "").endswith(c["title"]) else ""
+        head = " ".join(p for p in (f"[{c['n']}] doc {c['doc_id']}", ref,
+                                    c.get("day") or (c.get("date") or "")[:10], c.get("where") or "",
+                                    f"\"{title}\"" if title else "") if p)
+        return neutralise(f"{head} — {(c.get('quote') or '')[:100]}")
+    return "\n".join(line(c) for c in citations)
+
+
+def render_answer(console: Console, answer: str) -> None:
+    """An answer on stdout: Markdown on a terminal, the plain (neutralised) text when piped."""
+    text = neutralise(answer)
+    if console.is_terminal and not console.is_dumb_terminal:
+        from rich.markdown import Markdown
+        # hard line breaks kept: list answers and digests are one item per line
+        console.print(Markdown(text.replace("\n", "  \n"), hyperlinks=False))
+    else:
+        console.print(text, markup=False)
+
+
+def render_hit(row: dict) -> Text:
+    """A search hit: rank, doc, score, local day, where it is stored, sender | subject, then the
+    snippet with the query's words highlighted (styles are dropped when stdout is not a terminal)."""
+    title = row["title"] if not (row.get("where") or "").endswith(row["title"]) else ""
+    who = " | ".join(p for p in (row["sender"], title) if p)
+    parts = [row.get("day") or row["date"][:10], row.get("where") or "", who]
+    head = neutralise(f"{row['rank']:>2}. doc {row['doc_id']}  {row['score']:.4f}  "
+                      + "  ".join(p for p in parts if p))
+    text = Text(head + "\n    ", style="")
+    text.stylize("bold", 0, len(head))
+    offset = len(text)
+    text.append(neutralise(row["snippet"]))
+    if len(neutralise(row["snippet"])) == len(row["snippet"]):  # spans still line up
+        for start, end in row.get("matches", []):
+            text.stylize("bold yellow", offset + start, offset + end)
+    return text
 
 
 def render_footer(result: AskResult) -> str:
@@ -158,9 +208,38 @@ def print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]
     """The checked answer (again, when the streamed draft was replaced) and its footer."""
     replaced = result.answered_by not in (AnsweredBy.LLM, "") or "repetition cut" in result.check
     if streamed and replaced:
-        why = "cited digest of the messages" if result.answered_by.startswith(AnsweredBy.DIGEST) else \
+        why = "replaced by a cited digest of the messages" \
+            if result.answered_by.startswith(AnsweredBy.DIGEST) else \
             f"the model's answer was replaced: {result.check}"
-        write(f"\n[{why}]\n")
+        write(f"\n\n!! draft above discarded: {why}. The checked answer:\n")
     if not streamed or replaced:
         write(neutralise(result.answer))
     write("\n" + render_footer(result))
+
+
+def _first_line(text: str | None, width: int) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= width else line[:width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def render_run_line(r: dict) -> str:
+    """One `runs` row: id, local time, kind, strategy, seconds, tokens, question -> answer."""
+    when = (r["created_at"] or "")[:16].replace("T", " ")
+    cost = f"{r['seconds'] or 0:>6.1f}s {(r['tokens_in'] or 0) + (r['tokens_out'] or 0):>6,} tok"
+    result = f"error: {r['error']}" if r.get("error") else _first_line(r.get("answer"), 50)
+    return neutralise(f"{r['id']:>5}  {when}  {r['kind']:<4} {r['strategy'] or '-':<6} {cost}  "
+                      f"{_first_line(r['question'], 60)}  -> {result}")
+
+
+def render_run(r: dict) -> str:
+    """`runs show`: the question, the answer, how it was reached, what it cost, its sources."""
+    esc = "".join(f"\n  escalated {e}" for e in r.get("escalations") or [])
+    lines = [f"run {r['id']} ({r['kind']}{', session ' + str(r['session_id']) if r['session_id'] else ''}"
+             f", {r['created_at']})", f"question: {r['question']}", "",
+             r["answer"] or f"(no answer: {r['error']})", "",
+             f"— strategy: {r['strategy']} ({r['planner']}: {r['reason']}){esc}",
+             f"— {r['tokens_in'] or 0} tokens read, {r['tokens_out'] or 0} written, "
+             f"{r['seconds'] or 0:.2f}s, model {r['model'] or '-'}"]
+    if r.get("citations"):
+        lines += ["sources:", format_citations(r["citations"])]
+    return neutralise("\n".join(lines))

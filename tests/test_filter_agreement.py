@@ -30,7 +30,8 @@ def corpus(demo_db):
             "recipient": _values(store, "SELECT address FROM participants WHERE role = 'to'") + ["lena", "Fischer, Lena"],
             "mailbox": _values(store, "SELECT mailbox FROM locations") + ["DEMO_DATA", "nope"],
             "date": _values(store, "SELECT substr(date, 1, 10) FROM documents"),
-            "kind": ["email", "record", "text"],
+            "kind": ["email", "record", "text", "attachment"],
+            "attachment": ["any", "pdf"],
             "vendor": _values(store, "SELECT json_extract(meta, '$.vendor') FROM documents"),
         }
         with_chunks = {r[0] for r in store.conn.execute("SELECT DISTINCT doc_id FROM chunks WHERE unit = 'doc'")}
@@ -44,7 +45,7 @@ def random_filters(draw, vocab) -> Filters:
     after, before = pick("date"), pick("date")
     vendor = pick("vendor")
     return Filters(sender=pick("sender"), recipient=pick("recipient"), mailbox=pick("mailbox"),
-                   after=after, before=before, kind=pick("kind"),
+                   after=after, before=before, kind=pick("kind"), has_attachment=pick("attachment"),
                    fields={"vendor": vendor} if vendor else {})
 
 

@@ -9,11 +9,15 @@ from archivist.agent.context import AgentContext
 from archivist.agent.graph import build_graph
 from archivist.agent.grounding.citing import as_dict
 from archivist.agent.llm import Model
+from archivist.agent.question.scope import constraint_notes
 from archivist.backends.base import LLM
 from archivist.config import Settings
 from archivist.errors import InputError
+from archivist.progress import OnProgress
+from archivist.query_syntax import EMPTY_QUERY, merge_filters, parse_fields
 from archivist.records import AUTO, STRATEGIES, Filters
 from archivist.store import Store
+from archivist.store.documents import documents, first_locations, local_day, where
 from archivist.store.runs import log_run
 
 ASK_JSON_SCHEMA = """\
@@ -31,8 +35,11 @@ ASK_JSON_SCHEMA = """\
 | estimates    | object          | per strategy: tokens_in, tokens_out, calls, seconds, feasible, why |
 | escalations  | array of string | "from -> to: why" for each wider strategy tried                |
 | attempts     | array of object | strategy, missing, note, answered_by, check, tokens_in, tokens_out, seconds |
-| citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), start, end, quote |
-| filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids |
+| citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), day (the sender's local calendar day, as counts read days), where (file and row of a record, mailbox/folder of an email), start, end, quote |
+| filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids, subject |
+| unmatched    | array of string | constraints found in the question that the answer could not use or match (also said in the answer) |
+| ambiguous    | object          | name in the question -> the participants it could mean (all were counted) |
+| warnings     | array of string | e.g. the question was cut to the length budget                 |
 | tokens_in    | integer         | tokens read by the model over all calls (0 for query)          |
 | tokens_out   | integer         | tokens the model wrote                                         |
 | llm_calls    | integer         | model calls made                                               |
@@ -56,50 +63,79 @@ class AskResult:
     escalations: list[str] = field(default_factory=list)
     attempts: list[dict] = field(default_factory=list)
     filters: dict[str, Any] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
     tokens_in: int = 0
     tokens_out: int = 0
     llm_calls: int = 0
     seconds: float = 0.0
     model: str = ""
     run_id: int | None = None
+    analysis: Any = field(default=None, repr=False, compare=False)  # for chat follow-ups; not in JSON
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("analysis", None)
+        return data
+
+
+def _with_days(store: Store, citations: list[dict]) -> list[dict]:
+    """Citations with `day` (the sender's own calendar day, the day metadata counts use) and
+    `where` (a record's file and row, an email's mailbox/folder, a text's file name)."""
+    ids = [c["doc_id"] for c in citations]
+    rows, places = documents(store, ids, ("kind", "date", "date_raw")), first_locations(store, ids)
+    for c in citations:
+        row = rows.get(c["doc_id"], {})
+        c["day"] = local_day(row.get("date_raw"), row.get("date") or c.get("date"))
+        c["where"] = where(row.get("kind") or "", places.get(c["doc_id"]))
+    return citations
 
 
 def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> AskResult:
     res, plan = state["result"], state["plan"]
     attempts = state["attempts"]
+    unmatched, ambiguous = constraint_notes(state["analysis"])
     return AskResult(
         question=question, answer=res.answer, strategy=res.strategy, planner=plan.planner,
-        reason=plan.reason, answered_by=res.answered_by, check=res.check, citations=[as_dict(c) for c in res.citations],
+        reason=plan.reason, answered_by=res.answered_by, check=res.check,
+        citations=_with_days(ctx.store, [as_dict(c) for c in res.citations]),
         estimates=plan.estimates_dict(), escalations=state.get("escalations", []),
         attempts=[{"strategy": a.strategy, "missing": a.missing, "note": a.note,
                    "answered_by": a.answered_by, "check": a.check,
                    "tokens_in": a.tokens_in, "tokens_out": a.tokens_out, "seconds": a.seconds}
                   for a in attempts],
-        filters=asdict(state["scope"].filters),
+        filters=asdict(state["scope"].filters), unmatched=unmatched, ambiguous=ambiguous,
+        warnings=list(state["analysis"].warnings),
         tokens_in=sum(a.tokens_in for a in attempts), tokens_out=sum(a.tokens_out for a in attempts),
-        llm_calls=ctx.model.calls, seconds=round(seconds, 3), model=ctx.model.name)
+        llm_calls=ctx.model.calls, seconds=round(seconds, 3), model=ctx.model.name,
+        analysis=state["analysis"])
 
 
 def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
         llm: LLM | Model | None = None, search: Callable | None = None,
         on_token: Callable[[str], None] | None = None, history: list[dict] | None = None,
-        prior: Filters | None = None, override: Filters | None = None,
-        session_id: int | None = None, log: bool = True) -> AskResult:
+        prior: Filters | None = None, override: Filters | None = None, prior_analysis: Any = None,
+        session_id: int | None = None, log: bool = True, on_progress: OnProgress | None = None,
+        confirm: Callable[[str], bool] | None = None) -> AskResult:
     """Answer one question; every run is logged in the runs table (with its error, if any).
 
     llm: a Model shared across runs (chat), a loaded backend, or None to load the one the
-    settings name when a strategy first needs it."""
+    settings name when a strategy first needs it. on_progress hears each step (planning,
+    loading the model, searching, reading, escalating, verifying); confirm is asked before a
+    strategy estimated above settings.confirm_seconds (None: never ask)."""
     if strategy not in (AUTO, *STRATEGIES):
         raise InputError(f"unknown strategy {strategy!r}; use auto, {', '.join(STRATEGIES)}")
+    question, found = parse_fields(question or "")
     if not question.strip():
-        raise InputError("empty question")
+        raise InputError(EMPTY_QUERY)
+    if not found.is_empty():  # from:x after:2001-09-01 ... in the question itself
+        override = merge_filters(found, override) if override is not None else found
     model = llm if isinstance(llm, Model) else Model(settings, llm)
-    model.on_token, calls_before = on_token, model.calls
+    model.on_token, model.on_progress, calls_before = on_token, on_progress, model.calls
     ctx = AgentContext(store=store, settings=settings, model=model, search=search,
-                       strategy=strategy, prior=prior, override=override, history=history or [])
+                       strategy=strategy, prior=prior, override=override, history=history or [],
+                       on_progress=on_progress, confirm=confirm, prior_analysis=prior_analysis)
     start = time.perf_counter()
     try:
         state = build_graph().invoke({"question": question}, context=ctx)

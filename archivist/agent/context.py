@@ -4,13 +4,17 @@ through LangGraph's runtime), a model draft awaiting verification, and one strat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from archivist.agent.llm import Model
 from archivist.config import Settings
 from archivist.errors import ArchivistError
+from archivist.progress import Event, OnProgress, Stage, Unit
 from archivist.records import AUTO, Citation, Filters, Hit, PackedContext, SearchMode, Strategy
 from archivist.store import Store
+
+if TYPE_CHECKING:
+    from archivist.agent.question.analyse import Analysis
 
 
 @dataclass
@@ -24,7 +28,16 @@ class AgentContext:
     strategy: str = AUTO  # a Strategy forced by the user, or auto
     prior: Filters | None = None  # the previous turn's filters (chat follow-ups)
     override: Filters | None = None  # filters set with /filter in chat
+    prior_analysis: "Analysis | None" = None  # the previous turn's analysis (chat follow-ups)
     history: list[dict] = field(default_factory=list)  # earlier turns: role, content
+    on_progress: OnProgress | None = None  # status of each step (the CLI draws a status line)
+    confirm: Callable[[str], bool] | None = None  # asked before a run estimated to take long
+
+    def status(self, stage: Stage, message: str = "", done: int = 0, total: int | None = None,
+               unit: Unit | None = None) -> None:
+        """Report a step to whoever listens (nothing when nobody does)."""
+        if self.on_progress is not None:
+            self.on_progress(Event(stage, done, total, unit, message))
 
     def search_hits(self, question: str, filters: Filters, k: int) -> list[Hit]:
         """Hybrid search inside filters; keyword-only when there is no vector index (--no-embed)."""
@@ -32,6 +45,7 @@ class AgentContext:
         if search is None:
             from archivist.retrieval.search import search
         scoped = None if filters.is_empty() else filters
+        self.status(Stage.SEARCHING, f"best {k} passages" + ("" if scoped is None else " in scope"))
         try:
             return search(self.store, self.settings, question, k=k, filters=scoped,
                           mode=SearchMode.HYBRID)

@@ -22,10 +22,14 @@ from archivist.agent.grounding.finish import verify as verify_attempt
 from archivist.agent.planner import Plan, make_plan, next_strategy
 from archivist.agent.prompts import NOT_FOUND
 from archivist.agent.question.analyse import Analysis, analyse_question
-from archivist.agent.question.scope import Scope, build_scope
+from archivist.agent.question.entities import lexicon
+from archivist.agent.question.followup import carry_intent, prior_year
+from archivist.agent.question.scope import Scope, build_scope, constraint_notes
 from archivist.agent.question.topic import thread_scope
 from archivist.agent.strategies import RUNNERS
-from archivist.records import AUTO, QuestionKind
+from archivist.errors import ArchivistError
+from archivist.progress import Stage
+from archivist.records import AUTO, QuestionKind, Strategy
 
 NODES = ("analyse", "scope", "plan", "act", "verify", "check", "answer")
 
@@ -48,9 +52,20 @@ def resolve_follow_up(question: str, history: list[dict]) -> str:
     return f"{question} (follow-up to: {previous})" if previous else question
 
 
+class Declined(ArchivistError):
+    """The user said no to a run estimated to take long."""
+
+    exit_code = 1
+
+
 def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
-    analysis = analyse_question(state["question"], has_history=bool(ctx.history))
+    ctx.status(Stage.ANALYSING, "reading the question")
+    analysis = analyse_question(state["question"], has_history=bool(ctx.history),
+                                lex=lexicon(ctx.store))
+    if ctx.prior_analysis is not None:  # "and in June?" after a count: the same count in June
+        analysis = carry_intent(analysis, ctx.prior_analysis, state["question"],
+                                prior_year(ctx.store, ctx.prior))
     resolved = state["question"]
     if analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP:
         resolved = resolve_follow_up(resolved, ctx.history)
@@ -67,8 +82,20 @@ def scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 
 def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
-    p = make_plan(runtime.context, state["question"], state["analysis"], state["scope"])
+    ctx, sc = runtime.context, state["scope"]
+    ctx.status(Stage.PLANNING, f"{sc.n_docs:,} documents, ~{sc.tokens:,} tokens in scope")
+    p = make_plan(ctx, state["question"], state["analysis"], sc)
+    confirm_long(ctx, p.strategy, p.estimates[p.strategy].seconds)
     return {"plan": p, "strategy": p.strategy, "attempts": [], "escalations": []}
+
+
+def confirm_long(ctx: AgentContext, strategy: str, seconds: float) -> None:
+    """Ask before a run estimated above confirm_seconds (when someone can be asked)."""
+    if ctx.confirm is None or seconds <= ctx.settings.confirm_seconds:
+        return
+    if not ctx.confirm(f"{strategy} is estimated to take about {seconds / 60:.0f} min. Go on?"):
+        raise Declined(f"stopped before {strategy} (estimated {seconds:.0f} s); "
+                       "narrow the question, pick --strategy rag, or pass --yes")
 
 
 def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
@@ -82,6 +109,8 @@ def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     """Check the last attempt's model answer; replace it when it is not grounded."""
     start = time.perf_counter()
+    if state["attempts"][-1].draft is not None:
+        runtime.context.status(Stage.VERIFYING, "checking the answer against its sources")
     last = verify_attempt(runtime.context, state["attempts"][-1])
     last.seconds = round(last.seconds + time.perf_counter() - start, 3)
     return {"attempts": state["attempts"][:-1] + [last]}
@@ -100,6 +129,9 @@ def check(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     if nxt is None:
         return {"strategy": ""}
     why = last.note or "the answer says the evidence is missing"
+    ctx.status(Stage.ESCALATING, f"{last.strategy} -> {nxt}: {why}")
+    if nxt == Strategy.MEMORY:
+        confirm_long(ctx, nxt, state["plan"].estimates[nxt].seconds)
     return {"strategy": nxt, "escalations": done + [f"{last.strategy} -> {nxt}: {why}"]}
 
 
@@ -120,7 +152,16 @@ def answer(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         result.answer = NOT_FOUND + (f" ({result.note})" if result.note else "")
     if not result.citations:
         result.citations = next((a.citations for a in reversed(attempts) if a.citations), [])
+    result.answer += notes_text(*constraint_notes(state["analysis"]))
     return {"result": result}
+
+
+def notes_text(unmatched: list[str], ambiguous: dict[str, list[str]]) -> str:
+    """What the answer could not use or pin down, said after it (never silently dropped)."""
+    lines = [f"Note: {u}." for u in unmatched]
+    lines += [f"Note: '{name}' matches several participants ({'; '.join(c)}); the answer counts "
+              f"all of them. Which one do you mean?" for name, c in ambiguous.items()]
+    return ("\n\n" + "\n".join(lines)) if lines else ""
 
 
 def _with_fallback(attempt: Attempt) -> Attempt:

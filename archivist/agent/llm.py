@@ -6,11 +6,13 @@ metadata answers never load one; until then the window and kind are assumed from
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 from archivist.backends.base import LLM, GenerateOptions, Message
 from archivist.config import Settings
+from archivist.progress import Event, OnProgress, Stage
 from archivist.records import ModelKind
 
 DEFAULT_WINDOW = 8192  # assumed before the model is loaded (SmolLM2's window)
@@ -39,6 +41,7 @@ class Model:
         self.settings, self._llm, self._loader = settings, llm, loader
         self.calls = 0
         self.on_token: Callable[[str], None] | None = None  # streaming sink (chat)
+        self.on_progress: OnProgress | None = None  # told when the (slow) load starts and ends
 
     @property
     def loaded(self) -> bool:
@@ -54,8 +57,16 @@ class Model:
             if self._loader is None:
                 from archivist.backends.registry import load_llm
                 self._loader = load_llm
+            self._report(f"{self.settings.llm} {self.settings.llm_model}".strip())
+            start = time.perf_counter()
             self._llm = self._loader(self.settings)
+            self._report(f"{self.name or self.settings.llm} loaded in "
+                         f"{time.perf_counter() - start:.1f} s")
         return self._llm
+
+    def _report(self, message: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Event(Stage.LOADING_MODEL, message=message))
 
     def info(self) -> ModelInfo:
         """Context window and kind: the model's own once loaded, else assumed from the settings."""

@@ -124,10 +124,12 @@ def build(path: Path, model_id: str, settings: Any):
     batch = settings.embed_batch
     if precision == "int8" and not (model_dir and _mean_pooling(model_dir) and _onnx_available()):
         raise ConfigError("embed_precision=int8 needs onnx + onnxruntime and a mean-pooling model dir")
-    if precision == "int8":
-        from archivist.backends.onnx_embedder import OnnxEmbedder
-        return OnnxEmbedder(path, model_id, _cache_dir(settings), batch)
-    return SentenceEmbedder(str(path), model_id, precision, batch, device)
+    from archivist.backends.quiet import quiet
+    with quiet():
+        if precision == "int8":
+            from archivist.backends.onnx_embedder import OnnxEmbedder
+            return OnnxEmbedder(path, model_id, _cache_dir(settings), batch)
+        return SentenceEmbedder(str(path), model_id, precision, batch, device)
 
 
 @register_embedder("minilm")

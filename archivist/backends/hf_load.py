@@ -127,6 +127,8 @@ def _from_gguf(src: Source, dtype):
         tok = AutoTokenizer.from_pretrained(cached)
         return AutoModelForCausalLM.from_pretrained(cached, dtype=dtype), tok
     log.info("dequantising %s (once; cached in %s)", src.gguf_file, cached)
+    from archivist.backends.quiet import gguf_bars_off
+    gguf_bars_off()
     tok = AutoTokenizer.from_pretrained(src.path, gguf_file=src.gguf_file)
     model = AutoModelForCausalLM.from_pretrained(src.path, gguf_file=src.gguf_file, dtype=dtype)
     # the weights are already dequantised; only the quantizer marker blocks save_pretrained
@@ -145,6 +147,12 @@ def _from_gguf(src: Source, dtype):
 def load_model(src: Source, device: str, offline: bool = False):
     """(model, tokenizer) on device in eval mode; offline=True forbids hub downloads
     (transformers also honours HF_HUB_OFFLINE=1)."""
+    from archivist.backends.quiet import quiet
+    with quiet():
+        return _load_model(src, device, offline)
+
+
+def _load_model(src: Source, device: str, offline: bool = False):
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
     dtype = pick_dtype(device)
     kw: dict[str, Any] = {"local_files_only": True} if offline and not src.local else {}

@@ -46,9 +46,11 @@ def export_int8(model_dir: Path, target: Path) -> None:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask,
                               token_type_ids=token_type_ids).last_hidden_state
 
-    model = Wrapper(AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval())
+    from archivist.backends.quiet import quiet
+    with quiet():
+        model = Wrapper(AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval())
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp, quiet():
         fp32 = Path(tmp) / "model.onnx"
         ids = torch.ones((2, 16), dtype=torch.long)
         axes = {0: "batch", 1: "seq"}

@@ -55,8 +55,10 @@ def load_llm(settings: Any = None, name: str | None = None, **kw: Any) -> LLM:
     name = name or settings.llm
     if name not in LLM_MODULES and name not in LLM_REGISTRY:
         raise ConfigError(f"unknown LLM backend {name!r}; known: {', '.join(sorted(LLM_MODULES))}")
-    _ensure_registered(name)
-    return lookup(LLM_REGISTRY, name, "LLM backend")(settings, **kw)
+    from archivist.backends.quiet import quiet
+    with quiet():  # progress bars and warnings of the model libraries stay off the terminal
+        _ensure_registered(name)
+        return lookup(LLM_REGISTRY, name, "LLM backend")(settings, **kw)
 
 
 def _module_available(module: str) -> bool:

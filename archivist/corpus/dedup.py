@@ -1,7 +1,7 @@
 """Content hashes that decide when two documents are the same one, and the in-memory hash index.
 
 An email is identified by (sender address, normalised subject, full text incl. quoted history),
-whitespace-normalised; a record or text document by its text alone.
+whitespace-normalised; a record or text document by its text alone; an attachment by the hash of its bytes.
 """
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ def full_text(doc: Document) -> str:
 
 def content_hash(doc: Document) -> str:
     """The identity of a document across mailboxes and re-ingests."""
-    if doc.kind == "email":
+    if doc.kind == "attachment" and doc.meta.get("data_sha256"):
+        key = "\x1f".join(("attachment", doc.meta["data_sha256"]))  # the same bytes, the same one
+    elif doc.kind == "email":
         sender = doc.sender.address if doc.sender else ""
         subject = doc.norm_subject or normalise_subject(doc.title)
         key = "\x1f".join(("email", sender.lower(), subject, normalise_text(full_text(doc))))

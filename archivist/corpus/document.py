@@ -18,6 +18,13 @@ class Attachment:
     content_type: str
     size: int
     text: str = ""  # extracted text when the attachment is text or PDF
+    # the raw content, kept only until the ingest has made the attachment a document of its own
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+    def record(self) -> dict:
+        """What the parent's `attachments` column keeps: the name, type and size (text lives in
+        the attachment's own document)."""
+        return {"name": self.name, "content_type": self.content_type, "size": self.size}
 
 
 @dataclass
@@ -32,7 +39,7 @@ class Location:
 
 @dataclass
 class Document:
-    kind: str  # email | record | text | pdf
+    kind: str  # email | record | text | pdf | attachment
     body: str  # for email: the new text of the message; otherwise the whole text
     location: Location
     title: str = ""  # subject, sample name, file name

@@ -43,6 +43,8 @@ class IngestSummary:
     seconds: float = 0.0
     msgs_per_s: float = 0.0
     read_by_kind: dict = field(default_factory=dict)  # e.g. {'mbox': 14672, 'maildir': 376}
+    attachments: int = 0  # attachments read as documents (not counted in read/new)
+    attachments_new: int = 0  # of which not stored before (the same bytes are stored once)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -120,18 +122,52 @@ class Writer:
 
     def add(self, source_id: int, unit: Path, doc: Document) -> None:
         self.summary.read += 1
+        doc_id = self.store_document(source_id, unit, doc)
+        if doc_id is not None:
+            self.tick()
+            if doc.attachments:
+                self.add_attachments(source_id, unit, doc, doc_id, depth=0)
+
+    def store_document(self, source_id: int, unit: Path, doc: Document, attachment: bool = False
+                       ) -> int | None:
+        """The id of doc, inserted unless its content hash is known; its location recorded."""
         digest = content_hash(doc)
         doc_id = self.hashes.get(digest)
         if doc_id is None:
             doc_id = self.try_insert(source_id, digest, doc)
             if doc_id is None:
-                return
+                return None
             self.hashes.add(digest, doc_id)
-            self.summary.new += 1
-        else:
+            if attachment:
+                self.summary.attachments_new += 1
+            else:
+                self.summary.new += 1
+        elif not attachment:
             self.summary.duplicate += 1
         self.insert_location(doc_id, source_id, unit, doc)
-        self.tick()
+        return doc_id
+
+    def add_attachments(self, source_id: int, unit: Path, parent: Document, parent_id: int,
+                        depth: int) -> None:
+        """Readable attachments become documents linked to the parent (attached emails, recursively)."""
+        from archivist.corpus.attachments import MAX_DEPTH, attachment_children
+        for child in attachment_children(parent):
+            if isinstance(child.item, Reject):
+                self.reject(source_id, child.item)
+                continue
+            self.summary.attachments += 1
+            child_id = self.store_document(source_id, unit, child.item, attachment=True)
+            if child_id is None or child_id == parent_id:
+                continue
+            att = child.attachment
+            self.conn.execute(
+                "INSERT OR IGNORE INTO attachment_links (parent_id, ord, child_id, name, content_type, "
+                "size) VALUES (?, ?, ?, ?, ?, ?)",
+                (parent_id, child.ord, child_id, att.name, att.content_type, len(att.data) or att.size))
+            self.conn.execute("UPDATE documents SET parent_id = ? WHERE id = ? AND parent_id IS NULL",
+                              (parent_id, child_id))
+            if child.item.attachments and depth + 1 < MAX_DEPTH:
+                self.add_attachments(source_id, unit, child.item, child_id, depth + 1)
 
     def tick(self) -> None:
         self.pending += 1
@@ -168,7 +204,7 @@ class Writer:
 
     def insert_document(self, digest: str, doc: Document) -> int:
         sender = doc.sender
-        attachments = [asdict(a) for a in doc.attachments]
+        attachments = [a.record() for a in doc.attachments]
         cur = self.conn.execute(
             "INSERT INTO documents (content_hash, kind, title, norm_subject, message_id, sender_name, "
             "sender, date, date_raw, date_ok, body, quoted, signature, attachments, meta, n_chars, "

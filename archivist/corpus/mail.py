@@ -10,6 +10,7 @@ import re
 from email import policy
 from email.message import Message
 
+from archivist.corpus.attachments import named_in_text
 from archivist.corpus.document import Address, Document, Location, Reject
 from archivist.corpus.headers import (
     decode_value, merge_names, normalise_subject, parse_addresses, parse_date, parse_msgid,
@@ -107,6 +108,9 @@ def _document(msg: Message, content: MimeContent, text: str, location: Location)
         references=parse_references(h.get("References")),
         attachments=content.attachments, meta=_meta(msg, h, content),
     )
+    named = named_in_text(text)
+    if named:  # attachments stripped from the archive, still named in the text
+        doc.meta["attachments_named"] = named
     return doc
 
 

@@ -95,8 +95,9 @@ def _attachment(part: Message, ctype: str, filename: str, content: MimeContent) 
         inner = part.get_payload()
         inner_msg = inner[0] if isinstance(inner, list) and inner else None
         text = _inner_message_text(inner_msg) if isinstance(inner_msg, Message) else ""
-        size = len(inner_msg.as_bytes()) if isinstance(inner_msg, Message) else 0
-        return Attachment(name=filename or "message.eml", content_type=ctype, size=size, text=text)
+        data = inner_msg.as_bytes() if isinstance(inner_msg, Message) else b""
+        return Attachment(name=filename or "message.eml", content_type=ctype, size=len(data), text=text,
+                          data=data)
     data = _payload_bytes(part, content)
     text = ""
     if part.get_content_maintype() == "text":
@@ -105,7 +106,8 @@ def _attachment(part: Message, ctype: str, filename: str, content: MimeContent) 
             text = html_to_text(text)
     elif ctype == "application/pdf" or filename.lower().endswith(".pdf"):
         text = pdf_bytes_text(data, content)
-    return Attachment(name=filename, content_type=ctype, size=len(data), text=text[:_MAX_ATTACHMENT_TEXT])
+    return Attachment(name=filename, content_type=ctype, size=len(data), text=text[:_MAX_ATTACHMENT_TEXT],
+                      data=data)
 
 
 def _inner_message_text(inner: Message) -> str:

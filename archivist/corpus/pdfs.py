@@ -21,7 +21,7 @@ def read_pdf(path: Path) -> Iterator[Document | Reject]:
     except Exception as exc:  # pypdf raises many error types on damaged files
         yield Reject(str(path), "", f"unreadable PDF: {type(exc).__name__}: {exc}")
         return
-    body, offsets, failed = _join_pages(pages)
+    body, offsets, failed = join_pages(pages)
     if not body.replace("[page", "").strip(" \n]0123456789"):
         yield Reject(str(path), "", f"PDF has no text layer ({len(pages)} pages; scanned images?)")
         return
@@ -32,7 +32,7 @@ def read_pdf(path: Path) -> Iterator[Document | Reject]:
                    title=_title(reader, path), meta=meta)
 
 
-def _join_pages(pages: list) -> tuple[str, list[int], list[int]]:
+def join_pages(pages: list) -> tuple[str, list[int], list[int]]:
     parts: list[str] = []
     offsets: list[int] = []
     failed: list[int] = []

@@ -106,6 +106,11 @@ def _dispatch(path: Path, kind: str, text_field: str | None, walk_root: Path | N
         return read_text(path, kind)
     if kind == "pdf":
         return read_pdf(path)
+    if kind == "pst":
+        return _read_pst(path)
+    if kind == "msg":
+        from archivist.corpus.msg import read_msg
+        return read_msg(path, walk_root)
     return iter([Reject(str(path), "", _unknown_reason(path))])
 
 
@@ -124,6 +129,14 @@ def _read_eml(path: Path, walk_root: Path | None) -> Document | Reject:
     if isinstance(doc, Document) and place is not None:
         doc.meta["maildir_root"] = str(place.root)
     return doc
+
+
+def _read_pst(path: Path) -> Iterator[Document | Reject]:
+    from archivist.corpus.pst import read_pst
+    from archivist.corpus.sniff import is_gzip_file
+    if is_gzip_file(path):  # libpff needs to seek in the real file
+        return iter([Reject(str(path), "", "compressed PST/OST: decompress it first")])
+    return read_pst(path)
 
 
 def _unknown_reason(path: Path) -> str:

@@ -18,6 +18,8 @@ _MAIL_FIELDS = {b"from", b"to", b"subject", b"date", b"message-id", b"cc", b"rec
 _EXT_KIND = {".mbox": "mbox", ".mbx": "mbox", ".eml": "eml", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
              ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".txt": "txt", ".text": "txt", ".log": "txt",
              ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+PST_MAGIC = b"!BDN"  # Outlook PST and OST
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: Outlook .msg (and old Office)
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
@@ -29,6 +31,11 @@ def open_binary(path: Path) -> BinaryIO:
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     raw.seek(0)
     return io.BufferedReader(raw)  # type: ignore[arg-type]
+
+
+def is_gzip_file(path: Path) -> bool:
+    with open(path, "rb") as raw:
+        return raw.read(2) == GZIP_MAGIC
 
 
 def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
@@ -106,7 +113,8 @@ def is_maildir(path: Path) -> bool:
 
 
 def detect_kind(path: Path) -> str:
-    """'mbox'|'maildir'|'eml'|'csv'|'tsv'|'jsonl'|'txt'|'md'|'pdf'|'unknown' from content and name."""
+    """'mbox'|'maildir'|'eml'|'csv'|'tsv'|'jsonl'|'txt'|'md'|'pdf'|'pst'|'msg'|'unknown' from content
+    and name."""
     path = Path(path)
     if path.is_dir():
         return "maildir" if is_maildir(path) else "unknown"
@@ -115,6 +123,10 @@ def detect_kind(path: Path) -> str:
     by_ext = _EXT_KIND.get(ext, "")
     if b"%PDF-" in sample[:1024]:
         return "pdf"
+    if sample[:4] == PST_MAGIC:
+        return "pst"
+    if sample[:8] == OLE_MAGIC and (ext == ".msg" or b"_\x00_\x00s\x00u\x00b\x00s\x00t\x00g\x00" in sample):
+        return "msg"
     if by_ext == "pdf" or not sample.strip() or is_binary(sample):
         return "unknown"
     return _text_kind(sample, by_ext)

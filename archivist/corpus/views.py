@@ -27,7 +27,35 @@ def show_document(store, doc_id: int) -> dict:
         "SELECT s.path, l.position, l.mailbox, l.folder FROM locations l "
         "JOIN sources s ON s.id = l.source_id WHERE l.doc_id = ? ORDER BY l.id", (doc_id,))
     doc["thread"] = thread_of(store, doc["thread_id"]) if doc.get("thread_id") else None
+    doc["attachment_docs"] = store.query(
+        "SELECT a.ord, a.name, a.content_type, a.size, a.child_id AS id, d.n_chars FROM "
+        "attachment_links a JOIN documents d ON d.id = a.child_id WHERE a.parent_id = ? "
+        "ORDER BY a.ord", (doc_id,))
+    doc["attached_to"] = store.query(
+        "SELECT a.parent_id AS id, a.name, d.message_id, d.date, d.sender, d.title FROM "
+        "attachment_links a JOIN documents d ON d.id = a.parent_id WHERE a.child_id = ? "
+        "ORDER BY d.date, a.parent_id", (doc_id,))
     return doc
+
+
+def _attachment_lines(doc: dict) -> list[str]:
+    """The message's attachments (with the document id of each one read) and, for an
+    attachment, every message it is attached to."""
+    read = {a["ord"]: a for a in doc.get("attachment_docs") or []}
+    lines = []
+    listed = doc.get("attachments") or []
+    if listed:
+        lines += ["", f"attachments ({len(listed)}):"]
+        for ord_, att in enumerate(listed):
+            as_doc = f"  -> #{read[ord_]['id']}" if ord_ in read else "  (name only: type not read)"
+            lines.append(f"  {att.get('name') or '(unnamed)'}  {att.get('content_type') or ''}  "
+                         f"{att.get('size') or 0:,} bytes{as_doc}")
+    parents = doc.get("attached_to") or []
+    if parents:
+        lines += ["", f"attached to {len(parents)} message(s):"]
+        lines += [f"  #{p['id']} {(p['date'] or '')[:16]} {p['sender'] or ''}: {p['title'] or ''} "
+                  f"{p['message_id'] or ''}" for p in parents]
+    return lines
 
 
 def thread_of(store, thread_id: int) -> dict | None:
@@ -82,5 +110,6 @@ def render_document(doc: dict) -> str:
         lines += [f"  {'*' if m['id'] == doc['id'] else ' '} {m['thread_pos']:>3} #{m['id']} "
                   f"{(m['date'] or '')[:16]} {m['sender'] or ''}: {m['title'] or ''}"
                   for m in thread["members"]]
+    lines += _attachment_lines(doc)
     lines += ["", "locations:"] + [f"  {loc['path']} @ {loc['position']}" for loc in doc["locations"]]
     return "\n".join(lines)

@@ -166,13 +166,15 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
     Reports the chunking, thread chunks, embedding (chunks done of total) and indexing stages."""
     from archivist.backends.embedders import load_embedder
     t0 = time.perf_counter()
-    embedder = embedder or load_embedder(settings)
+    reporter = Reporter(on_progress)
+    if embedder is None:  # seconds; the first int8 run also exports the model to ONNX (~1 min)
+        reporter.send(Event(Stage.CHUNKING, message="loading the embedder"))
+        embedder = load_embedder(settings)
     signature = {"size": settings.chunk_tokens, "overlap": settings.chunk_overlap,
                  "tokenizer": embedder.name.split("@")[0], "version": 1}
     rechunked = _check_chunker(store, signature)
     with store.conn:
         _delete_chunks(store, "doc_id NOT IN (SELECT id FROM documents)")
-    reporter = Reporter(on_progress)
     docs, chunks, threads = chunk_new_documents(store, embedder, settings, reporter)
     thread_units = refresh_threads(store, embedder, settings, threads, reporter)
     embedded, reused, seconds = embed_pending(store, embedder, reporter)

@@ -18,7 +18,29 @@ def _docs(store, doc_ids: list[int]) -> dict[int, dict]:
                      thread_dates=True)
 
 
-def _ref(doc: dict) -> str:
+def attachment_ref(meta: dict, start: int = 0, end: int | None = None) -> str:
+    """'invoice.pdf, attached to <id@x>, page 3' (or 'pages 2-4') for a span of an attachment
+    document; the whole document when no span is given."""
+    from archivist.corpus.pdfs import page_of
+    ref = f"{meta.get('attachment_name') or 'attachment'}"
+    if meta.get("attached_to"):
+        ref += f", attached to {meta['attached_to']}"
+    elif meta.get("parent_title"):
+        ref += f", attached to \"{meta['parent_title']}\""
+    offsets = meta.get("page_offsets")
+    if offsets:
+        first = page_of(start, offsets)
+        last = len(offsets) if end is None else max(first, page_of(max(start, end - 1), offsets))
+        ref += f", page {first}" if first == last else f", pages {first}-{last}"
+    return ref
+
+
+def _ref(doc: dict, start: int = 0, end: int | None = None) -> str:
+    if doc.get("kind") == "attachment":
+        try:
+            return attachment_ref(json.loads(doc.get("meta") or "{}") or {}, start, end)
+        except ValueError:
+            return f"doc:{doc['id']}"
     if doc.get("message_id"):
         return doc["message_id"]
     try:
@@ -38,6 +60,8 @@ def _head(n: int, doc: dict) -> str:
         if doc.get("sender") and doc.get("sender_name"):
             sender = f"{doc['sender_name']} <{doc['sender']}>"
         return f"[{n}] From: {sender} | Date: {date} | Subject: {doc.get('title') or ''}"
+    if doc.get("kind") == "attachment":
+        return f"[{n}] Attachment: {_ref(doc)}" + (f" | Date: {date}" if date else "")
     return f"[{n}] {str(doc.get('kind') or 'text').capitalize()}: {doc.get('title') or ''}" + (
         f" | Date: {date}" if date else "")
 
@@ -110,15 +134,18 @@ def pack(store, items: list[Hit] | list[int], budget_tokens: int,
     chosen.sort(key=lambda x: (x[0].get("first_date") or x[0].get("date") or "",
                                x[0].get("thread_id") or 0, x[0].get("thread_pos") or 0,
                                x[0].get("date") or "", x[0]["id"]))
-    return _render(chosen, count_tokens, truncated)
+    hit_spans = {d: (min(a for a, _ in sp), max(b for _, b in sp)) for d, sp in spans.items() if sp}
+    return _render(chosen, count_tokens, truncated, hit_spans)
 
 
-def _render(chosen: list[tuple[dict, tuple[int, int]]], count_tokens, truncated: bool) -> PackedContext:
+def _render(chosen: list[tuple[dict, tuple[int, int]]], count_tokens, truncated: bool,
+            hit_spans: dict[int, tuple[int, int]] | None = None) -> PackedContext:
     blocks, cites = [], []
     for n, (doc, (s, e)) in enumerate(chosen, 1):
         text = _source_text(doc)[s:e]
         blocks.append(f"{OPEN}\n{_head(n, doc)}\n{text.strip()}\n{CLOSE}")
-        cites.append(Citation(n=n, doc_id=doc["id"], ref=_ref(doc), title=doc.get("title") or "",
+        ref = _ref(doc, *(hit_spans or {}).get(doc["id"], (s, e)))  # pages where the hits are
+        cites.append(Citation(n=n, doc_id=doc["id"], ref=ref, title=doc.get("title") or "",
                               date=doc.get("date") or "", start=s, end=e, quote=text[:160]))
     body = "\n\n".join(blocks)
     return PackedContext(text=body, citations=cites, tokens=count_tokens(body) if body else 0,

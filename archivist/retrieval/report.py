@@ -7,12 +7,15 @@ from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
 from archivist.retrieval.faiss_index import index_path, is_current, read_meta, rebuild
 from archivist.records import Hit
-from archivist.store.documents import BRIEF, documents
+from archivist.retrieval.snippets import snippet
+from archivist.store.documents import BRIEF, documents, first_locations, local_day, where
 
 
-def describe_hits(store, hits: list[Hit]) -> list[dict]:
-    """Each hit as a dict with the document's subject, sender, date and a one-line snippet."""
-    docs = documents(store, [h.doc_id for h in hits], BRIEF)
+def describe_hits(store, hits: list[Hit], query: str = "") -> list[dict]:
+    """Each hit as a dict with the document's subject, sender, date, where it is stored (file and
+    row for records) and a snippet centred on the query's words (with their spans)."""
+    docs = documents(store, [h.doc_id for h in hits], (*BRIEF, "date_raw"))
+    places = first_locations(store, [h.doc_id for h in hits])
     out = []
     for rank, hit in enumerate(hits, 1):
         doc = docs.get(hit.doc_id, {})
@@ -20,14 +23,11 @@ def describe_hits(store, hits: list[Hit]) -> list[dict]:
                "sender": doc.get("sender_name") or doc.get("sender") or "",
                "date": doc.get("date") or "", "kind": doc.get("kind") or "",
                "message_id": doc.get("message_id") or ""}
-        row["snippet"] = " ".join(hit.text.split())[:160]
+        row["day"] = local_day(doc.get("date_raw"), doc.get("date"))
+        row["where"] = where(row["kind"], places.get(hit.doc_id))
+        row["snippet"], row["matches"] = snippet(hit.text, query)
         out.append(row)
     return out
-
-
-def render_hit(row: dict) -> str:
-    return (f"{row['rank']:>2}. doc {row['doc_id']}  {row['score']:.4f}  {row['date'][:10]}  "
-            f"{row['sender']} | {row['title']}\n    {row['snippet']}")
 
 
 def verify_index(store, settings) -> dict:

@@ -55,6 +55,7 @@ class Store:
             "documents_by_kind": by_kind,
             "locations": count("locations"),
             "threads": count("threads"),
+            **self.attachment_stats(),
             "rejects": count("rejects"),
             "chunks": count("chunks"),
             "vectors": count("vectors"),
@@ -62,6 +63,23 @@ class Store:
             "first_date": self.scalar("SELECT min(date) FROM documents WHERE date_ok = 1"),
             "last_date": self.scalar("SELECT max(date) FROM documents WHERE date_ok = 1"),
         }
+
+    def attachment_stats(self) -> dict[str, int]:
+        """Attachments of messages (read or not), messages with one, attachments stored as documents
+        (each distinct content once), links between messages and them, and attachments that were
+        removed from the archive but are still named in the text."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(json_array_length(attachments)), 0), count(*) FROM documents "
+            "WHERE attachments IS NOT NULL AND json_array_length(attachments) > 0").fetchone()
+        named = self.conn.execute(
+            "SELECT count(*), coalesce(sum(json_array_length(meta, '$.attachments_named')), 0) "
+            "FROM documents WHERE meta LIKE '%attachments_named%'").fetchone()
+        return {"attachments": int(row[0]), "messages_with_attachments": int(row[1]),
+                # stripped from the archive but named in the text ('<< File: memo.doc >>')
+                "attachments_named_in_text": int(named[1]), "messages_naming_attachments": int(named[0]),
+                "attachment_documents": self.scalar(
+                    "SELECT count(*) FROM documents WHERE kind = 'attachment'"),
+                "attachment_links": self.scalar("SELECT count(*) FROM attachment_links")}
 
     def close(self) -> None:
         self.conn.close()

@@ -1,7 +1,10 @@
-"""Document reads by id: the one fetch every layer uses (packing, citations, snippets, sentences)."""
+"""Document reads by id: the one fetch every layer uses (packing, citations, snippets, sentences),
+where a document is stored, and the day shown for it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from email.utils import parsedate_to_datetime
 
 COLUMNS = ("id", "kind", "title", "norm_subject", "message_id", "sender", "sender_name", "date",
            "date_raw", "body", "quoted", "meta", "thread_id", "thread_pos", "n_chars")
@@ -30,3 +33,35 @@ def thread_ids(store, threads: list[int]) -> list[int]:
     rows = store.conn.execute("SELECT id FROM documents WHERE thread_id IN (SELECT value FROM "
                               "json_each(?)) ORDER BY date, id", (json.dumps(threads),))
     return [r[0] for r in rows]
+
+
+def local_day(date_raw: str | None, date_utc: str | None) -> str:
+    """The calendar day the sender's own Date header shows; the UTC day when it cannot be read.
+    Metadata counts read days this way, so every date shown to people does too."""
+    if date_raw:
+        try:
+            return parsedate_to_datetime(date_raw).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+    return (date_utc or "")[:10]
+
+
+def first_locations(store, ids: list[int]) -> dict[int, dict]:
+    """doc id -> its first location: source file, position (a record's row), mailbox, folder."""
+    rows = store.query("SELECT l.doc_id, s.path, l.position, l.mailbox, l.folder FROM locations l "
+                       "JOIN sources s ON s.id = l.source_id WHERE l.doc_id IN "
+                       "(SELECT value FROM json_each(?)) ORDER BY l.id", (json.dumps(ids),))
+    found: dict[int, dict] = {}
+    for row in rows:
+        found.setdefault(row.pop("doc_id"), row)
+    return found
+
+
+def where(kind: str, location: dict | None) -> str:
+    """'vendors.csv row 3' for a record, 'notes.md' for a file, 'beck-s/inbox' for a mailbox."""
+    if not location:
+        return ""
+    if location.get("mailbox"):
+        return "/".join(p for p in (location["mailbox"], location.get("folder")) if p)
+    name = Path(location["path"]).name
+    return f"{name} row {location['position']}" if kind == "record" else name

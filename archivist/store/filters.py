@@ -10,10 +10,16 @@ import json
 import re
 
 from archivist.errors import QueryError
-from archivist.records import Filters
+from archivist.records import ANY_ATTACHMENT, Filters
 
 FIELD_NAME = re.compile(r"^[A-Za-z0-9_ .-]{1,64}$")
 RECIPIENT_ROLES = "('to', 'cc', 'bcc')"
+# attachment types by name suffix and by a piece of the content type
+ATTACHMENT_TYPES = {"pdf": ((".pdf",), "pdf"), "docx": ((".docx",), "wordprocessingml"),
+                    "doc": ((".doc", ".docx"), "word"), "csv": ((".csv", ".tsv"), "csv"),
+                    "text": ((".txt", ".md", ".log"), "text/plain"), "html": ((".htm", ".html"), "html"),
+                    "email": ((".eml", ".msg"), "message/rfc822"), "xls": ((".xls", ".xlsx"), "excel"),
+                    "image": ((".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff"), "image/")}
 # reading order: thread by thread, then position in the thread, then date
 READING_ORDER = "coalesce(d.thread_id, 1e18), d.thread_pos, d.date, d.id"
 
@@ -75,6 +81,9 @@ def _places(filters: Filters, a: str) -> tuple[list[str], list]:
     if filters.kind:
         parts.append(f"{a}.kind = ?")
         params.append(str(filters.kind))
+    if filters.subject and filters.subject.strip():
+        parts.append(f"lower(coalesce({a}.title, '')) LIKE ? ESCAPE '\\'")
+        params.append(like(" ".join(filters.subject.split()).lower()))
     return parts, params
 
 
@@ -89,12 +98,28 @@ def _fields(filters: Filters, a: str) -> tuple[list[str], list]:
     return parts, params
 
 
+def _attachments(filters: Filters, a: str) -> tuple[list[str], list]:
+    """Documents with an attachment (of a type): from the names and types every reader keeps in
+    the `attachments` column, so attachments that were not read as documents count too."""
+    wanted = (filters.has_attachment or "").strip().lower()
+    if not wanted:
+        return [], []
+    if wanted in (ANY_ATTACHMENT, "yes", "true", "1"):
+        # no function call: the agent's read-only authorizer allows only a few
+        return [f"({a}.attachments IS NOT NULL AND {a}.attachments NOT IN ('', '[]'))"], []
+    suffixes, ctype = ATTACHMENT_TYPES.get(wanted, ((f".{wanted.lstrip('.')}",), wanted.lstrip(".")))
+    names = " OR ".join(["lower(json_extract(j.value, '$.name')) LIKE ? ESCAPE '\\'"] * len(suffixes))
+    clause = (f"EXISTS (SELECT 1 FROM json_each(coalesce({a}.attachments, '[]')) j WHERE {names} "
+              "OR lower(json_extract(j.value, '$.content_type')) LIKE ? ESCAPE '\\')")
+    return [clause], [like(s)[:-1] for s in suffixes] + [like(ctype)]
+
+
 def filter_sql(filters: Filters | None, alias: str = "d") -> tuple[str, list]:
     """A WHERE fragment over documents `alias` (and its parameters) for the documents that pass."""
     if filters is None or filters.is_empty():
         return "1=1", []
     parts, params = [], []
-    for compile_part in (_people, _places, _fields):
+    for compile_part in (_people, _places, _fields, _attachments):
         more, values = compile_part(filters, alias)
         parts += more
         params += values

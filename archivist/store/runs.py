@@ -33,6 +33,32 @@ def log_run(store: Store, kind: str, result: dict[str, Any], settings: Any,
     return int(cur.lastrowid)
 
 
-def recent_runs(store: Store, limit: int = 20) -> list[dict]:
-    return store.query("SELECT id, kind, question, strategy, planner, reason, tokens_in, tokens_out, "
-                       "seconds, created_at FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+def recent_runs(store: Store, limit: int = 20, session_id: int | None = None) -> list[dict]:
+    """The latest runs, newest first (one session's when session_id is given)."""
+    where, params = ("WHERE session_id = ?", [session_id]) if session_id is not None else ("", [])
+    return store.query("SELECT id, kind, session_id, question, strategy, planner, reason, tokens_in, "
+                       "tokens_out, seconds, model, error, created_at, answer FROM runs "
+                       f"{where} ORDER BY id DESC LIMIT ?", [*params, limit])
+
+
+def get_run(store: Store, run_id: int) -> dict | None:
+    """One run with its answer, citations, estimates, escalations and attempts decoded
+    (settings left out: `config show` explains those)."""
+    rows = store.query("SELECT id, kind, session_id, question, answer, strategy, planner, reason, "
+                       "estimates, citations, tokens_in, tokens_out, seconds, model, error, "
+                       "created_at FROM runs WHERE id = ?", (run_id,))
+    if not rows:
+        return None
+    row = rows[0]
+    detail = _json(row.pop("estimates"), {})
+    row["citations"] = _json(row["citations"], [])
+    row.update({k: detail.get(k) or v for k, v in
+                (("estimates", {}), ("escalations", []), ("attempts", []))})
+    return row
+
+
+def _json(text: str | None, default):
+    try:
+        return json.loads(text) if text else default
+    except ValueError:
+        return default

@@ -98,6 +98,33 @@ def m004_reply_headers(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m005_attachments(db: sqlite_utils.Database) -> None:
+    """Attachments as documents: each attachment document keeps its first parent in parent_id;
+    attachment_links holds every (message, attachment) pair, so one contract attached to 40
+    emails is one document with 40 links."""
+    db.executescript("""
+    ALTER TABLE documents ADD COLUMN parent_id INTEGER;
+    CREATE INDEX documents_parent ON documents(parent_id);
+    CREATE TABLE attachment_links (
+        parent_id INTEGER NOT NULL REFERENCES documents(id),
+        ord INTEGER NOT NULL, child_id INTEGER NOT NULL REFERENCES documents(id),
+        name TEXT NOT NULL DEFAULT '', content_type TEXT, size INTEGER,
+        PRIMARY KEY (parent_id, ord));
+    CREATE INDEX attachment_links_child ON attachment_links(child_id);
+    """)
+
+
+@migrations()
+def m008_chat_state(db: sqlite_utils.Database) -> None:
+    """What `chat --continue` restores besides the messages: the strategy and the last scope and
+    question analysis (JSON), so follow-ups keep working in a resumed session."""
+    db.executescript("""
+    ALTER TABLE chat_sessions ADD COLUMN strategy TEXT;
+    ALTER TABLE chat_sessions ADD COLUMN state TEXT;
+    """)
+
+
+@migrations()
 def m010_summaries(db: sqlite_utils.Database) -> None:
     """Stored summaries of document groups, keyed by the hash of everything they were made from,
     so a rerun with nothing new reuses them (0 model calls)."""

@@ -1,6 +1,7 @@
 """Citations: build them for stored documents, keep the ones an answer uses, serialise them."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import asdict
 
@@ -21,7 +22,7 @@ def cite_docs(store: Store, ids: list[int], first: int = 1) -> list[Citation]:
     """Citations [first], [first+1], ... for documents, in the order of ids."""
     if not ids:
         return []
-    rows = documents(store, ids, ("message_id", "title", "date", "body"))
+    rows = documents(store, ids, ("kind", "message_id", "title", "date", "body", "meta"))
     out = []
     for doc_id in ids:
         row = rows.get(doc_id)
@@ -29,9 +30,17 @@ def cite_docs(store: Store, ids: list[int], first: int = 1) -> list[Citation]:
             continue
         body = row["body"] or ""
         out.append(Citation(n=first + len(out), doc_id=doc_id,
-                            ref=row["message_id"] or f"row {doc_id}", title=row["title"] or "",
+                            ref=_doc_ref(row), title=row["title"] or "",
                             date=row["date"] or "", start=0, end=len(body), quote=_quote(body)))
     return out
+
+
+def _doc_ref(row: dict) -> str:
+    """Message-ID; for an attachment its name, message and first page."""
+    if row.get("kind") == "attachment":
+        from archivist.retrieval.packing import attachment_ref
+        return attachment_ref(json.loads(row.get("meta") or "{}") or {})
+    return row["message_id"] or f"row {row['id']}"
 
 
 def labels(answer: str) -> list[int]:

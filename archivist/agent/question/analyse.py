@@ -1,5 +1,8 @@
-"""Rule-based question analysis: what kind of question it is and which slots it names
-(people, subject, topic, dates); deterministic so the default planner needs no model call.
+"""Rule-based question analysis: what kind of question it is and which constraints it names
+(participants in their roles, mailboxes, subject, topic, dates); deterministic, so the default
+planner needs no model call. With the store's lexicon (question/entities.py) names are linked
+to the archive's own participants, and every constraint found is recorded as an Entity so the
+answer can say which ones it could not use.
 """
 from __future__ import annotations
 
@@ -7,31 +10,38 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from archivist.agent.question.entities import (Entity, EntityKind, Lexicon, Role, find_mailboxes,
+                                               find_people, match_subject, subject_contains)
+from archivist.dates import DateSpan, find_dates
 from archivist.records import Intent, QuestionKind
-MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
-MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
-MONTHS["sept"] = 9
-_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
+MAX_QUESTION_CHARS = 2000
 ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
-QUOTED = re.compile(r"[\"“”'‘’]{1}(.+?)[\"“”’]{1}(?=[\s?.,;:!]|$)")
-SUBJECT = re.compile(r"\bsubject(?: line)?(?: of)?\s*:?\s*(.+?)(?:\s+(?:on|in|from|sent|dated)\s+\S.*)?\s*\??$", re.I)
+QUOTED = re.compile(r"\"(.+?)\"|“(.+?)”|(?<![\w'])'(.+?)'(?=[\s?.,;:!]|$)|‘(.+?)’|(?<![\w'])’(.+?)’")
+SUBJECT = re.compile(r"\b(?:subject(?: line)?|titled|entitled|called)(?: of)?\s*:?\s*(.+?)(?:\s+(?:on|in|from|sent|dated|to|by|between|during|before|after)\s+\S.*)?\s*\??$", re.I)
 TOPIC = re.compile(r"\b(?:about|regarding|concerning|on the topic of)\s+[\"“']?(.+?)[\"”']?\s*(?:\bfrom\b.*|\bin\b\s+\d.*|\bbefore\b.*|\bafter\b.*)?\??$", re.I)
-ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-MDY = re.compile(rf"\b{_MON}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
-DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}\.?,?\s+(\d{{4}})\b", re.I)
-MONTH_YEAR = re.compile(rf"\b{_MON}\.?,?\s+(\d{{4}})\b", re.I)
-YEAR = re.compile(r"\b(?:in|during)\s+((?:19|20)\d{2})\b", re.I)
 NAME = r"([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029]")
+BEFORE_WORD = re.compile(r"\b(?:before|until|till|prior to|up to|earlier than)\s+(?:the\s+)?$", re.I)
+AFTER_WORD = re.compile(r"\b(?:after|later than)\s+(?:the\s+)?$", re.I)
+SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
+BETWEEN = re.compile(r"^\s*(?:and|to|through|thru|till|until|-|–|—)\s*(?:the\s+)?$", re.I)
 
-COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b", re.I)
-LIST = re.compile(r"^\s*(?:please\s+)?(?:list|show|enumerate|which emails|what emails|find all)\b", re.I)
-WHO_SENT = re.compile(r"\bwho (?:sent|wrote|authored)\b|\bfrom whom\b|\bwho was the sender\b", re.I)
+COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"
+                   r"\bhow much (?:mail|e-?mail)|\bvolume of\b|\bcounts?\b", re.I)
+LIST = re.compile(r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:list|show|enumerate|display|give me|find|"
+                  r"which (?:e-?mails|messages|mails)|what (?:e-?mails|messages|mails))\b", re.I)
+WHO_SENT = re.compile(r"\bwho (?:sent|wrote|authored|e-?mailed|originated)\b|\bfrom whom\b|\bwho (?:was|is) "
+                      r"(?:the )?(?:sender|author)\b|\b(?:sender|author) of\b|\bwhich (?:person|address|sender) "
+                      r"(?:sent|wrote)\b|\bwho (?:was|is) .{0,80}\bfrom\b\s*\??$|\bwhose (?:e-?mail|message)\b", re.I)
+WHEN_SENT = re.compile(r"^\s*when\b|\bwhat (?:date|day|time)\b|\bon (?:which|what) (?:date|day)\b|"
+                       r"\bdate (?:of|on)\b|\bwhen (?:was|did|were)\b|\bdated when\b", re.I)
 TOP_SENDERS = re.compile(r"\bwho (?:emailed|e-mailed|wrote to|sent (?:the )?most)\b.*\bmost\b|\bwho (?:sent|wrote) (?:the )?most\b|\btop senders?\b", re.I)
 TOP_RECIPIENTS = re.compile(r"\bwho did .+ (?:email|e-mail|write to|send to)\b.*\bmost\b|\btop recipients?\b", re.I)
 SUMMARISE = re.compile(r"\bsummar|\boverview\b|\bmain (?:topics|themes|points|issues)\b|\boverall\b|\bgist\b|\bwhat (?:was|were) .* discuss|\bwhat happened\b|\btimeline\b", re.I)
 MULTI_HOP = re.compile(r"\bboth\b|\bcompare\b|\band then\b|\bafter (?:that|which)\b|\bwho .+ whose\b|\brelationship between\b|\bin common\b", re.I)
+ATTACHMENT = re.compile(r"\b(?:with|having|has|had|contain(?:s|ing)?)\s+(?:an?\s+|the\s+|any\s+)?(?:(pdf|docx?|word|csv|excel|spreadsheet|xlsx?)\s+)?(?:files?\s+|documents?\s+)?attach(?:ed|ments?)\b|\b(pdf|docx?|word|csv|excel|spreadsheet|xlsx?)s?\s+(?:files?\s+)?attach(?:ed|ments?)\b|\battachments?\b", re.I)
+ATTACHMENT_TYPE = {"word": "doc", "doc": "doc", "docx": "doc", "excel": "xls", "spreadsheet": "xls", "xls": "xls", "xlsx": "xls"}
 FOLLOW_UP = re.compile(r"^\s*(?:and|also|what about|how about|then|so)\b|\b(?:he|she|they|them|him|her|his|hers|their|it|its|that email|this email|that thread|those|these)\b", re.I)
 
 
@@ -48,6 +58,11 @@ class Analysis:
     before: str | None = None  # ISO date, exclusive
     day: str | None = None  # a single calendar day the question names
     follow_up: bool = False
+    has_attachment: str | None = None  # counts/lists of messages with an attachment: "any" or a type
+    entities: list[Entity] = field(default_factory=list)  # every constraint found, used or not
+    question: str = ""  # the question as analysed (control characters removed, cut to budget)
+    masked: str = ""  # the question with the quoted subject blanked out (its words are no cues)
+    warnings: list[str] = field(default_factory=list)
 
 
 def month_range(year: int, month: int) -> tuple[str, str]:
@@ -64,66 +79,84 @@ def day_range(day: str) -> tuple[str, str]:
 
 def metadata_question(analysis: Analysis) -> bool:
     """Whether the query strategy can answer exactly (a 'who sent' needs the subject)."""
-    return analysis.intent is not None and (analysis.intent != Intent.WHO_SENT or bool(analysis.subject))
+    lookup = (Intent.WHO_SENT, Intent.WHEN_SENT)
+    return analysis.intent is not None and (analysis.intent not in lookup or bool(analysis.subject))
 
 
-def _ymd(y: str, m: str, d: str) -> str | None:
-    try:
-        return datetime(int(y), int(m), int(d)).date().isoformat()
-    except ValueError:
-        return None
-
-
-def _month(name: str) -> int:
-    return MONTHS[name.lower()[:3]]
+def clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> tuple[str, list[str]]:
+    """Control characters out, whitespace squeezed, cut to `limit` characters (with a warning)."""
+    text = " ".join(CONTROL.sub(" ", question).split())
+    if len(text) <= limit:
+        return text, []
+    return text[:limit], [f"the question was cut to its first {limit} characters (it had {len(text)})"]
 
 
 def find_day(text: str) -> str | None:
-    """The first single calendar day named in text (2001-05-14, May 14, 2001, 14 May 2001)."""
-    if m := ISO_DAY.search(text):
-        return _ymd(*m.groups())
-    if m := MDY.search(text):
-        return _ymd(m.group(3), str(_month(m.group(1))), m.group(2))
-    if m := DMY.search(text):
-        return _ymd(m.group(3), str(_month(m.group(2))), m.group(1))
-    return None
+    """The first single calendar day named in text (2001-05-14, May 14, 2001, 9/19/2001...)."""
+    return next((s.low for s in find_dates(text) if s.low and s.high and _days(s) == 1), None)
+
+
+def _days(span: DateSpan) -> int:
+    return (datetime.fromisoformat(span.high) - datetime.fromisoformat(span.low)).days
+
+
+def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | None, str | None, list[DateSpan]]:
+    """(after, before, day, spans used) from the date expressions: 'between A and B', 'from A to
+    B', 'before A', 'after A', 'since A', or the narrowest expression alone ('Sept 19th in 2001')."""
+    good = [s for s in spans if s.low]
+    if not good:
+        return None, None, None, []
+    for a, b in zip(good, good[1:]):
+        if BETWEEN.match(text[a.end:b.start]) and a.low < b.high:
+            return a.low, b.high, None, [a, b]
+    first = good[0]
+    before_text = text[:first.start]
+    if BEFORE_WORD.search(before_text):
+        return None, first.low, None, [first]
+    if AFTER_WORD.search(before_text):
+        return (first.low if first.unit in ("iso", "mdy", "dmy", "mdy_name") else first.high), None, None, [first]
+    if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I):
+        return first.low, None, None, [first]
+    narrow = min(good, key=_days)
+    inside = [s for s in good if s.low <= narrow.low and narrow.high <= s.high]
+    return narrow.low, narrow.high, narrow.low if _days(narrow) == 1 else None, inside
 
 
 def find_span(text: str) -> tuple[str | None, str | None, str | None]:
-    """(after, before, day) from a day, 'in May 2001', 'in 2001', 'before/after/since D'."""
-    day = find_day(text)
-    if day and not re.search(r"\b(?:before|after|since|until|between)\b", text, re.I):
-        low, high = day_range(day)
-        return low, high, day
-    if day:
-        low, _ = day_range(day)
-        if re.search(r"\b(?:before|until)\b", text, re.I):
-            return None, low, None
-        return low, None, None
-    if m := MONTH_YEAR.search(text):
-        low, high = month_range(int(m.group(2)), _month(m.group(1)))
-        return low, high, None
-    if m := YEAR.search(text):
-        y = int(m.group(1))
-        return f"{y}-01-01", f"{y + 1}-01-01", None
-    return None, None, None
+    """(after, before, day) from a day, 'in May 2001', 'in 2001', 'before/after/since D'..."""
+    after, before, day, _ = combine_dates(text, find_dates(text))
+    return after, before, day
 
 
-def find_subject(question: str) -> str | None:
-    """A quoted subject, or the words after 'subject' up to 'on DATE'."""
-    if not re.search(r"\bsubject\b|\btitled\b|\bentitled\b", question, re.I):
-        return None
+def find_subject(question: str) -> tuple[str, int, int] | None:
+    """A quoted subject, or the words after 'subject'/'titled' up to 'on DATE': (text, start, end)."""
     if m := QUOTED.search(question):
-        return m.group(1).strip()
+        text = next(g for g in m.groups() if g is not None)
+        return text.strip(), m.start(), m.end()
+    if not re.search(r"\bsubject\b|\btitled\b|\bentitled\b|\bcalled\b", question, re.I):
+        return None
     if m := SUBJECT.search(question):
-        return m.group(1).strip().strip("\"'“”")
+        text = m.group(1).strip().strip("\"'“”")
+        return (text, m.start(1), m.end(1)) if text else None
     return None
 
 
 def _people(question: str, after_word: str) -> list[str]:
-    """Addresses or capitalised names right after a word such as 'from' or 'to'."""
+    """Addresses or capitalised names right after a word such as 'from' or 'to' (no lexicon)."""
     pat = re.compile(rf"\b{after_word}\s+(?:the\s+)?({ADDRESS.pattern}|{NAME})")  # case-sensitive: names are capitalised
     return [m.group(1) for m in pat.finditer(question)]
+
+
+def find_attachment(question: str, kind: QuestionKind) -> str | None:
+    """'emails with a PDF attached' -> 'pdf'; 'with attachments' -> 'any' (counts and lists only:
+    a lookup that names an attachment wants the attachment's own text, not its message)."""
+    if kind not in (QuestionKind.COUNT, QuestionKind.LIST):
+        return None
+    m = ATTACHMENT.search(question)
+    if not m:
+        return None
+    named = (m.group(1) or m.group(2) or "").lower()
+    return ATTACHMENT_TYPE.get(named, named) or "any"
 
 
 def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, Intent | None]:
@@ -137,6 +170,8 @@ def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, In
         return K.COUNT, I.TOP_SENDERS
     if COUNT.search(question):
         return K.COUNT, I.COUNT
+    if WHEN_SENT.search(question):
+        return K.LOOKUP, I.WHEN_SENT
     if LIST.search(question):
         return K.LIST, I.LIST
     if SUMMARISE.search(question):
@@ -148,17 +183,79 @@ def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, In
     return K.LOOKUP, None
 
 
-def analyse_question(question: str, has_history: bool = False) -> Analysis:
-    """Kind, intent and slots of a question, by rules only."""
-    kind, intent = classify(question, has_history)
-    after, before, day = find_span(question)
-    subject = find_subject(question)
-    rest = question.replace(subject, " ") if subject else question
-    topic_m = TOPIC.search(rest) if kind in (QuestionKind.LIST, QuestionKind.COUNT) else None
-    return Analysis(
-        kind=kind, intent=intent, addresses=[a.lower() for a in ADDRESS.findall(rest)],
-        senders=_people(rest, r"(?:from|by|sent by)") + _people(rest, r"did"),
-        recipients=_people(rest, r"(?:to|emailed|e-mailed|cc)"),
-        subject=subject, topic=topic_m.group(1).strip() if topic_m else None,
-        after=after, before=before, day=day,
-        follow_up=has_history and bool(FOLLOW_UP.search(question)))
+def _subject_entity(lex: Lexicon | None, found: tuple[str, int, int] | None,
+                    intent: Intent | None, longer: tuple[str, ...] = ()) -> Entity | None:
+    """The subject the question names, linked to the archive's subjects when there is a lexicon.
+    A quoted text that is no subject stays a topic for non-lookups (not an entity)."""
+    if found is None:
+        return None
+    text, start, end = found
+    if lex is None:
+        return Entity(text, EntityKind.SUBJECT, start, end, text)
+    matched = match_subject(lex, text)
+    if matched is None and longer:  # 'titled NOTES ON KMA': the cut at 'on' was inside the subject
+        whole = longer[0].rstrip(" ?.!")
+        if (matched := match_subject(lex, whole)) is not None:
+            text, end = whole, start + len(whole)
+    if matched is None:
+        ent = Entity(text, EntityKind.SUBJECT, start, end, text, known=False)
+        ent.partial = subject_contains(lex, text)
+        return ent
+    return Entity(text, EntityKind.SUBJECT, start, end, matched)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for s, e in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
+
+
+def _date_entities(spans: list[DateSpan], used: list[DateSpan]) -> list[Entity]:
+    out = []
+    for s in spans:
+        ent = Entity(s.text, EntityKind.DATE, s.start, s.end, f"{s.low}..{s.high}" if s.low else None,
+                     known=s.low is not None, used=s in used)
+        if s.low is None:
+            ent.why_unused = f"I could not tell which year '{s.text}' means"
+        elif s not in used:
+            ent.why_unused = f"only one date range per question is supported; '{s.text}' was not used"
+        out.append(ent)
+    return out
+
+
+def analyse_question(question: str, has_history: bool = False, lex: Lexicon | None = None) -> Analysis:
+    """Kind, intent and constraints of a question, by rules; names are linked to the archive's
+    participants when the store's lexicon is given."""
+    q, warnings = clean_question(question)
+    found = find_subject(q)
+    # classified without the subject's own words ("Trade counts - Nov 6" is no count question)
+    kind, intent = classify(_blank(q, [found[1:]]) if found else q, has_history)
+    subj = _subject_entity(lex, found, intent, (q[found[1]:],) if found else ())
+    masked = _blank(q, [(subj.start, subj.end)] if subj else [])
+    spans = find_dates(_blank(masked, [m.span() for m in ADDRESS.finditer(masked)]))
+    after, before, day, used = combine_dates(masked, spans)
+    rest = _blank(masked, [(s.start, s.end) for s in spans])
+    topic_m = TOPIC.search(q.replace(subj.text, " ") if subj else q) \
+        if kind in (QuestionKind.LIST, QuestionKind.COUNT) else None
+    a = Analysis(kind=kind, intent=intent, subject=subj.value if subj and subj.known else None,
+                 topic=topic_m.group(1).strip() if topic_m else None, after=after, before=before,
+                 day=day, follow_up=has_history and bool(FOLLOW_UP.search(q)), question=q, masked=masked,
+                 warnings=warnings, entities=_date_entities(spans, used) + ([subj] if subj else []),
+                 has_attachment=find_attachment(q, kind))
+    if subj and not subj.known and intent in (Intent.WHO_SENT, Intent.WHEN_SENT) and subj.partial:
+        a.subject = subj.text  # looked up as 'subject contains' by the query strategy
+    if subj and not subj.known and a.topic is None and kind in (QuestionKind.LIST, QuestionKind.COUNT):
+        a.topic = subj.text  # a quoted phrase that is no subject: subject words
+    if lex is None:
+        a.addresses = [x.lower() for x in ADDRESS.findall(rest)]
+        a.senders = _people(rest, r"(?:from|by|sent by)") + _people(rest, r"did")
+        a.recipients = _people(rest, r"(?:to|emailed|e-mailed|cc)")
+        return a
+    people = find_people(lex, rest, [])
+    a.entities += people + find_mailboxes(lex, rest)
+    a.addresses = [e.value for e in people if "@" in (e.value or "")]
+    for e in people:  # no role word: the sender, unless the sender is what is asked for
+        e.role = e.role or (Role.RECIPIENT if intent == Intent.WHO_SENT else Role.SENDER)
+    a.senders = [e.value for e in people if e.role != Role.RECIPIENT]
+    a.recipients = [e.value for e in people if e.role == Role.RECIPIENT]
+    return a

@@ -8,7 +8,9 @@ import re
 from dataclasses import dataclass, replace
 
 from archivist.agent.question.analyse import Analysis
+from archivist.agent.question.entities import Entity, EntityKind, Role
 from archivist.corpus.headers import normalise_subject
+from archivist.query_syntax import merge_filters
 from archivist.records import DocKind, Filters, Intent, QuestionKind
 from archivist.store import Store
 from archivist.store.filters import measure as measure_filters
@@ -52,16 +54,18 @@ def known_fields(store: Store) -> set[str]:
 
 
 def extract_filters(store: Store, question: str, analysis: Analysis) -> Filters:
-    """Filters named in the question itself."""
+    """Filters named in the question itself (a quoted subject's words are not read as cues)."""
+    question = analysis.masked or question
     f = Filters(after=analysis.after, before=analysis.before)
-    if analysis.intent != Intent.TOP_SENDERS and analysis.senders:
+    if analysis.intent not in (Intent.TOP_SENDERS, Intent.WHO_SENT) and analysis.senders:
         f.sender = analysis.senders[0]
     if analysis.recipients and analysis.intent != Intent.TOP_RECIPIENTS:
         f.recipient = analysis.recipients[0]
     elif analysis.intent == Intent.TOP_SENDERS and analysis.recipients:
         f.recipient = analysis.recipients[0]
+    boxes = [e.value for e in analysis.entities if e.kind == EntityKind.MAILBOX]
     lowered = question.lower()
-    f.mailbox = next((m for m in sorted(known_mailboxes(store)) if re.search(
+    f.mailbox = boxes[0] if boxes else next((m for m in sorted(known_mailboxes(store)) if re.search(
         rf"(?<![\w.@-]){re.escape(m.lower())}(?![\w@-])", lowered)), None)
     if EMAIL_WORD.search(question):
         f.kind = DocKind.EMAIL
@@ -69,6 +73,7 @@ def extract_filters(store: Store, question: str, analysis: Analysis) -> Filters:
         f.kind = DocKind.RECORD
     if m := THREAD.search(question):
         f.thread_id = int(m.group(1))
+    f.has_attachment = analysis.has_attachment
     fields = {k.lower(): k for k in known_fields(store)}
     for m in FIELD_EQ.finditer(question):
         key = m.group(1).strip().lower()
@@ -77,13 +82,56 @@ def extract_filters(store: Store, question: str, analysis: Analysis) -> Filters:
     return f
 
 
+def _person_use(e: Entity, f: Filters, intent: Intent | None) -> str:
+    """'' when the person is a filter of f, else why not."""
+    if e.value in (f.sender, f.recipient):
+        return ""
+    if intent == Intent.WHO_SENT and e.role != Role.RECIPIENT:
+        return f"the question asks who the sender is, so '{e.text}' was not used as the sender"
+    if intent == Intent.TOP_SENDERS and e.role != Role.RECIPIENT:
+        return f"senders are ranked, so '{e.text}' was not used as a sender filter"
+    return f"only one sender and one recipient per question are supported; '{e.text}' was not used"
+
+
+def mark_used(analysis: Analysis, f: Filters, subject_used: bool) -> None:
+    """Record on each entity of the analysis whether it became a filter of f, and if not, why."""
+    for e in analysis.entities:
+        if e.kind == EntityKind.DATE:
+            continue
+        if e.kind == EntityKind.PERSON:
+            e.why_unused = _person_use(e, f, analysis.intent)
+        elif e.kind == EntityKind.MAILBOX:
+            e.why_unused = "" if f.mailbox == e.value else f"only one mailbox per question; '{e.text}' was not used"
+        elif e.kind == EntityKind.SUBJECT:
+            used = (subject_used and (e.known or e.partial)) or analysis.topic == e.text or f.subject == e.value
+            e.why_unused = "" if used else f"no email in this archive has the subject '{e.text}'"
+        e.used = not e.why_unused
+
+
+def constraint_notes(analysis: Analysis) -> tuple[list[str], dict[str, list[str]]]:
+    """(unmatched, ambiguous): sentences about the constraints the answer could not use or could
+    not pin down, and the candidates of each ambiguous name."""
+    unmatched, ambiguous = [], {}
+    for e in analysis.entities:
+        if not e.used:
+            unmatched.append(e.why_unused or f"I could not use '{e.text}'")
+        elif e.kind == EntityKind.PERSON and not e.known:
+            unmatched.append(f"I could not match '{e.text}' to anyone in this archive "
+                             "(it was still applied as a filter)")
+        elif e.kind == EntityKind.SUBJECT and not e.known:
+            unmatched.append(f"no subject is exactly '{e.text}'; I matched the subjects containing it")
+        if e.candidates:
+            ambiguous[e.text] = list(e.candidates)
+    return unmatched, ambiguous
+
+
 def merge_prior(filters: Filters, prior: Filters | None, follow_up: bool) -> Filters:
     """A follow-up keeps whatever part of the previous scope it does not restate
     ('and how many did he send in June?' keeps the sender, takes the new dates)."""
     if prior is None or not follow_up:
         return filters
     merged = replace(filters, fields={**prior.fields, **filters.fields})
-    for name in ("sender", "recipient", "mailbox", "thread_id", "kind", "doc_ids"):
+    for name in ("sender", "recipient", "mailbox", "thread_id", "kind", "doc_ids", "has_attachment"):
         if getattr(merged, name) in (None, "", []):
             setattr(merged, name, getattr(prior, name))
     if not (filters.after or filters.before):
@@ -114,12 +162,16 @@ def build_scope(store: Store, question: str, analysis: Analysis,
                 prior: Filters | None = None, override: Filters | None = None) -> Scope:
     """Filters from the question (or the chat's /filter override and prior turn), measured."""
     filters = extract_filters(store, question, analysis)
-    if override is not None and not override.is_empty():
-        filters = replace(override, fields=dict(override.fields))
+    if override is not None and not override.is_empty():  # /filter, --from..., from:x on top
+        filters = merge_filters(filters, override)
     filters = merge_prior(filters, prior, analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP)
-    if analysis.subject and analysis.intent != Intent.WHO_SENT:
+    subject_used = False
+    if analysis.subject and analysis.intent not in (Intent.WHO_SENT, Intent.WHEN_SENT):
         ids = subject_ids(store, analysis.subject)
         if ids:
-            filters.doc_ids = ids
+            filters.doc_ids, subject_used = ids, True
+    elif analysis.subject:
+        subject_used = True  # the query strategy looks the subject up
+    mark_used(analysis, filters, subject_used)
     n_docs, tokens = measure(store, filters)
     return Scope(filters, n_docs, tokens, analysis.subject)

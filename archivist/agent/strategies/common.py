@@ -5,6 +5,7 @@ from __future__ import annotations
 from archivist.agent.context import AgentContext, Attempt, Draft
 from archivist.agent.prompts import SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence, neutralise
 from archivist.backends.base import Message
+from archivist.progress import Stage
 from archivist.records import PackedContext, QuestionKind
 
 # a weak model that starts copying the prompt is stopped there, not after max_new_tokens
@@ -23,6 +24,9 @@ def answer_from(ctx: AgentContext, strategy: str, question: str, packed: PackedC
     summary = kind == QuestionKind.SUMMARISE
     if summary and system == SYSTEM_ANSWER:
         system = SYSTEM_OVERVIEW
+    n_docs = len(packed.doc_ids) or len({c.doc_id for c in packed.citations})
+    ctx.status(Stage.ANSWERING, f"{strategy}: the model reads {n_docs:,} documents "
+                                f"({packed.tokens:,} tokens)")
     gen = ctx.model.generate(answer_messages(question, packed.text, system), stream=True,
                              stop=ECHO_STOPS, max_tokens=OVERVIEW_TOKENS if summary else None)
     return Attempt(strategy, tokens_in=gen.tokens_in, tokens_out=gen.tokens_out, llm_calls=1,

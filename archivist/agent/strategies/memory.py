@@ -12,6 +12,7 @@ from archivist.agent.question.analyse import Analysis
 from archivist.agent.question.scope import Scope, scope_ids
 from archivist.agent.strategies.common import answer_from
 from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
+from archivist.progress import Stage, Unit
 from archivist.records import Strategy
 
 PROMPT_OVERHEAD = 200
@@ -35,12 +36,16 @@ def read_all(ctx: AgentContext, memory: RollingMemory, ids: list[int], key: str)
     budget = chunk_budget(ctx)
     st = memory.state
     while st.position < len(ids) and st.chunks < max_chunks:
+        ctx.status(Stage.MEMORY, f"notes from chunk {st.chunks + 1}, {len(st.facts)} facts kept",
+                   st.position, len(ids), Unit.DOCUMENTS)
         window = ids[st.position: st.position + 64]
         chunk = ctx.pack(window, budget)
         if not chunk.doc_ids:  # a packer that does not report ids consumed the whole window
             chunk.doc_ids = window[:max(1, len(chunk.citations))]
         memory.update(chunk, fence)
         save_state(ctx.store.conn, key, st)
+    ctx.status(Stage.MEMORY, f"{st.chunks} chunks read, {len(st.facts)} facts kept",
+               st.position, len(ids), Unit.DOCUMENTS)
 
 
 def run_memory(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
 from archivist.errors import QueryError
 from archivist.records import Filters
 from archivist.store.filters import RECIPIENT_ROLES, filter_sql, like
+from archivist.store.documents import local_day
 from archivist.store.readonly import execute_readonly
 
 LOCAL_SLACK = timedelta(days=1)  # wider than any UTC offset (14 h); bounds stay whole days
@@ -103,16 +103,6 @@ def _refines(q: MetadataQuery) -> bool:
     return q.calendar != Calendar.UTC and bool(q.filters.after or q.filters.before)
 
 
-def local_day(date_raw: str | None, date_utc: str | None) -> str:
-    """The calendar day the sender's own Date header shows; the UTC day when it cannot be read."""
-    if date_raw:
-        try:
-            return parsedate_to_datetime(date_raw).date().isoformat()
-        except (TypeError, ValueError, IndexError):
-            pass
-    return (date_utc or "")[:10]
-
-
 def _in_days(row: dict, f: Filters, calendar: Calendar) -> bool:
     utc = (row.get("date") or "")[:10]
     days = [local_day(row.get("date_raw"), row.get("date"))]
@@ -145,7 +135,7 @@ def describe(q: MetadataQuery) -> str:
     for role, value in (("sender", f.sender), ("recipient", f.recipient)):
         if value:
             parts.append(f"{role} = {value!r}" if "@" in value else f"{role} matches {value!r}")
-    parts += [f"{name} = {str(getattr(f, name))!r}" for name in ("mailbox", "thread_id", "kind")
+    parts += [f"{name} = {str(getattr(f, name))!r}" for name in ("mailbox", "thread_id", "kind", "has_attachment")
               if getattr(f, name) not in (None, "")]
     parts += [f"{k} = {v!r}" for k, v in f.fields.items()]
     if f.after or f.before:
@@ -156,5 +146,7 @@ def describe(q: MetadataQuery) -> str:
         parts.append(f"{len(f.doc_ids)} ids")
     if q.title_words:
         parts.append(f"subject contains {q.title_words!r}")
+    if f.subject:
+        parts.append(f"subject contains {f.subject!r}")
     day = {"local": "sender's local calendar day", "either": "local or UTC day"}.get(q.calendar, "UTC")
     return (" AND ".join(parts) or "all documents") + (f"; dates by {day}" if f.after or f.before else "")

@@ -14,8 +14,11 @@ from archivist.agent.question.analyse import Analysis, metadata_question
 from archivist.agent.question.scope import Scope
 from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, describe, run_query
 from archivist.corpus.headers import normalise_subject
-from archivist.records import AnsweredBy, Intent, Strategy
+from archivist.progress import Stage
+from archivist.records import AnsweredBy, Filters, Intent, Strategy
+from archivist.store.filters import filter_sql
 from archivist.store import Store
+from archivist.store.documents import local_day
 
 MAX_CITED = 5
 
@@ -28,7 +31,10 @@ def subject_variants(store: Store, subject: str) -> list[list[int]]:
     sql = "SELECT id FROM documents WHERE {} = ? ORDER BY date, id"
     lookups = [("lower(title)", " ".join(subject.split()).lower()), ("lower(norm_subject)", norm)]
     lookups += [("lower(norm_subject)", untagged)] if untagged != norm else []
-    return [[r[0] for r in store.conn.execute(sql.format(col), (value,))] for col, value in lookups]
+    found = [[r[0] for r in store.conn.execute(sql.format(col), (value,))] for col, value in lookups]
+    where, params = filter_sql(Filters(subject=norm))  # last: subjects containing it
+    return found + [[r[0] for r in store.conn.execute(
+        f"SELECT d.id FROM documents d WHERE {where} ORDER BY d.date, d.id", params)]]
 
 
 def build_query(analysis: Analysis, scope: Scope, calendar: str = Calendar.LOCAL) -> MetadataQuery | None:
@@ -38,8 +44,9 @@ def build_query(analysis: Analysis, scope: Scope, calendar: str = Calendar.LOCAL
         return None
     f = replace(scope.filters, fields=dict(scope.filters.fields))
     intent, cal = analysis.intent, Calendar(calendar)
-    if intent == Intent.WHO_SENT:
-        f.sender = None  # the question asks for the sender
+    if intent in (Intent.WHO_SENT, Intent.WHEN_SENT):
+        if intent == Intent.WHO_SENT:
+            f.sender = None  # the question asks for the sender
         return MetadataQuery(Select.LIST, f, calendar=Calendar.EITHER if analysis.day else cal,
                              subject=analysis.subject)
     if intent == Intent.TOP_SENDERS:
@@ -52,6 +59,11 @@ def build_query(analysis: Analysis, scope: Scope, calendar: str = Calendar.LOCAL
     return MetadataQuery(select, f, analysis.topic, calendar=cal)
 
 
+def _day(row: dict) -> str:
+    """The day shown for a document: the sender's own calendar day, as counts read days."""
+    return local_day(row.get("date_raw"), row.get("date"))
+
+
 def _who_sent(rows: list[dict]) -> tuple[str, list[int]]:
     senders: dict[str, list[dict]] = {}
     for r in rows:
@@ -59,7 +71,7 @@ def _who_sent(rows: list[dict]) -> tuple[str, list[int]]:
     ids = [r["id"] for r in rows][:MAX_CITED]
     if len(senders) == 1:
         who, docs = next(iter(senders.items()))
-        return f"{who} sent \"{docs[0]['title']}\" on {docs[0]['date']} [1].", ids
+        return f"{who} sent \"{docs[0]['title']}\" on {_day(docs[0])} [1].", ids
     listed = "; ".join(f"{who} [{ids.index(d[0]['id']) + 1}]" for who, d in senders.items()
                        if d[0]["id"] in ids)
     return f"{len(rows)} emails match; senders: {listed}.", ids
@@ -86,13 +98,13 @@ def answer_query(store: Store, q: MetadataQuery, intent: str) -> tuple[str, list
         text, ids = _group_answer(store, q, res.rows)
         return text, ids, res.count
     ids = [r["id"] for r in res.rows][:MAX_CITED if q.select == Select.COUNT else q.limit]
-    if intent == Intent.WHO_SENT:
+    if intent in (Intent.WHO_SENT, Intent.WHEN_SENT):
         text, ids = _who_sent(res.rows)
         return text, ids, res.count
     if q.select == Select.COUNT:
         refs = " ".join(f"[{i + 1}]" for i in range(len(ids)))
         return f"{res.count} distinct emails match ({describe(q)}). First matches: {refs}", ids, res.count
-    lines = [f"[{i + 1}] {r['date'] or '?'} {r['sender'] or '?'}: {r['title'] or ''}"
+    lines = [f"[{i + 1}] {_day(r) or '?'} {r['sender'] or '?'}: {r['title'] or ''}"
              for i, r in enumerate(res.rows[:len(ids)])]
     more = f" (showing {len(ids)})" if res.count > len(ids) else ""
     return f"{res.count} matching documents{more}:\n" + "\n".join(lines), ids, res.count
@@ -116,11 +128,12 @@ def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, sco
     if q is None:
         return Attempt(Strategy.QUERY, missing=True, handover=Strategy.RAG,
                        note="not a metadata question: no structured query can express it")
-    if analysis.intent == Intent.WHO_SENT:
+    ctx.status(Stage.QUERYING, f"{analysis.intent}: exact SQL over the metadata")
+    if analysis.intent in (Intent.WHO_SENT, Intent.WHEN_SENT):
         text, ids, n = _answer_who_sent(ctx.store, q)
     else:
         text, ids, n = answer_query(ctx.store, q, analysis.intent or "")
-    empty_lookup = n == 0 and analysis.intent in (Intent.WHO_SENT, Intent.LIST)
+    empty_lookup = n == 0 and analysis.intent in (Intent.WHO_SENT, Intent.WHEN_SENT, Intent.LIST)
     return Attempt(Strategy.QUERY, answer=text, citations=cite_docs(ctx.store, ids),
                    missing=empty_lookup, handover=Strategy.RAG if empty_lookup else None,
                    note=describe(q), answered_by=AnsweredBy.QUERY)

@@ -1,0 +1,96 @@
+"""The corpus at a glance and the run log, as `archivist` commands: senders, mailboxes, runs,
+runs show. Registered on cli.app when archivist.cli is imported (rendering in archivist.render)."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from archivist.cli import DbOpt, JsonOpt, app, emit, err, examples, open_store, out, run, settings
+
+runs_app = typer.Typer(help="Past questions and answers (the run log).")
+app.add_typer(runs_app, name="runs")
+
+Limit = typer.Option(20, "--limit", "-n", help="How many rows.")
+MailboxOpt = typer.Option(None, "--mailbox", help="Only this mailbox, e.g. beck-s.")
+AfterOpt = typer.Option(None, "--after", help="ISO date, inclusive.")
+BeforeOpt = typer.Option(None, "--before", help="ISO date, exclusive.")
+
+
+def _span(row: dict) -> str:
+    return f"{(row['first_date'] or '?')[:10]}..{(row['last_date'] or '?')[:10]}"
+
+
+@app.command(epilog=examples("archivist senders -n 10", "archivist senders --mailbox beck-s --after 2001-01-01",
+                             "archivist senders --json | jq -r .address"))
+def senders(limit: int = Limit, mailbox: Optional[str] = MailboxOpt, after: Optional[str] = AfterOpt,
+            before: Optional[str] = BeforeOpt, db: Optional[str] = DbOpt,
+            as_json: bool = JsonOpt) -> None:
+    """Who sent the most: address, name, documents, first and last date."""
+    def body():
+        from archivist.records import Filters
+        from archivist.store.overview import senders as list_senders
+        with open_store(settings(db), create=False) as store:
+            rows = list_senders(store, Filters(mailbox=mailbox, after=after, before=before), limit)
+        for r in rows:
+            emit(r, True) if as_json else out.print(
+                f"{r['documents']:>7,}  {_span(r)}  {r['address']}"
+                + (f" ({r['name']})" if r["name"] and r["name"] != r["address"] else ""), markup=False)
+        if not rows:
+            err.print("no senders (no emails in the database, or none match the filters)")
+    run(body)
+
+
+@app.command(epilog=examples("archivist mailboxes", "archivist mailboxes --json"))
+def mailboxes(limit: int = typer.Option(200, "--limit", "-n", help="How many rows."),
+              db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Mailboxes (maildir users, mbox files): documents, folders, senders, first and last date."""
+    def body():
+        from archivist.store.overview import mailboxes as list_mailboxes
+        with open_store(settings(db), create=False) as store:
+            rows = list_mailboxes(store, None, limit)
+        for r in rows:
+            emit(r, True) if as_json else out.print(
+                f"{r['documents']:>7,}  {_span(r)}  {r['mailbox']:<20} {r['folders']:>3} folders  "
+                f"{r['senders']:>5,} senders", markup=False)
+        if not rows:
+            err.print("no mailboxes (nothing was ingested from an mbox or maildir)")
+    run(body)
+
+
+@runs_app.callback(invoke_without_command=True,
+                   epilog=examples("archivist runs", "archivist runs -n 5 --json",
+                                   "archivist runs --session 3", "archivist runs show 12"))
+def runs(ctx: typer.Context, limit: int = Limit,
+         session: Optional[int] = typer.Option(None, "--session", help="Only this chat session."),
+         db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Past questions (ask and chat), newest first: id, time, strategy, cost, question, answer."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    def body():
+        from archivist.render import render_run_line
+        from archivist.store.runs import recent_runs
+        with open_store(settings(db), create=False) as store:
+            rows = recent_runs(store, limit, session)
+        for r in rows:
+            emit(r, True) if as_json else out.print(render_run_line(r), markup=False)
+        if not rows:
+            err.print("no runs yet (ask a question with `archivist ask`)")
+    run(body)
+
+
+@runs_app.command("show", epilog=examples("archivist runs show 12", "archivist runs show 12 --json"))
+def runs_show(run_id: int = typer.Argument(..., help="Run id (see `archivist runs`)."),
+              db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """One past run: question, answer, strategy and why, escalations, cost, sources."""
+    def body():
+        from archivist.errors import InputError
+        from archivist.render import render_run
+        from archivist.store.runs import get_run
+        with open_store(settings(db), create=False) as store:
+            row = get_run(store, run_id)
+        if row is None:
+            raise InputError(f"no run {run_id} (see `archivist runs`)")
+        emit(row, True) if as_json else out.print(render_run(row), markup=False)
+    run(body)

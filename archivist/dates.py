@@ -1,0 +1,163 @@
+"""Dates as people write them, read into whole-day ISO intervals [low, high).
+
+Two uses: option values (`--after 9/19/2001`, `after:2001-09-19`) through `parse_date`, which
+names the bad value instead of ignoring it, and the date expressions inside a question (days,
+months, quarters, weeks, years and ranges between them) through `find_dates`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from archivist.errors import InputError
+
+MONTH_NAMES = "january february march april may june july august september october november december".split()
+MONTHS = {m: i + 1 for i, m in enumerate(MONTH_NAMES)}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+ORD = r"(?:st|nd|rd|th)?"
+YEAR = r"((?:19|20)\d{2})"
+ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+                 "4th": 4, "last": -1, "final": -1}
+
+# (pattern, unit) in priority order: longer, more specific forms first
+PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, unit in (
+    (rf"\b(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})\b", "iso"),
+    (r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", "mdy"),
+    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}),?\s+{YEAR}\b", "dmy"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD},?\s+{YEAR}\b", "mdy_name"),
+    (rf"\b(?:the\s+)?(first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+({MON}),?\s+{YEAR}\b", "week"),
+    (rf"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+quarter(?:\s+of)?),?\s+{YEAR}\b", "quarter"),
+    (rf"\b(first|second|1st|2nd|last)\s+half\s+of\s+{YEAR}\b", "half"),
+    (rf"\b(early|mid|late)[\s-]+({MON}),?\s+{YEAR}\b", "part"),
+    (rf"\b({MON}),?\s+{YEAR}\b", "month"),
+    (rf"\b(\d{{4}})-(\d{{2}})\b(?!-)", "iso_month"),
+    (r"\b(\d{1,2})/(\d{4})\b", "num_month"),
+    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON})\b|\b({MON})\s+(\d{{1,2}}){ORD}\b(?!\s*,?\s*\d{{4}})", "day_no_year"),
+    (rf"\b({MON})\b(?!\s*\d)", "month_no_year"),
+    (rf"(?<![\w/.@-]){YEAR}(?![\w/-])", "year"),
+)]
+# a bare year is a date after these words ('in 2001', 'since 2000'), a name part otherwise ('the 1998 World Cup')
+YEAR_CUE = re.compile(r"\b(?:in|during|of|from|since|before|after|until|till|between|and|to|through|thru|"
+                      r"for|year|by|early|late|mid|over|within|throughout)\s+(?:the\s+)?(?:year\s+)?$|^\s*$", re.I)
+MAY_VERB = re.compile(r"\bmay\s+(?:i|we|you|be|have|not)\b", re.I)  # 'may' the verb, not the month
+
+
+@dataclass
+class DateSpan:
+    """A date expression in a text: its characters, and the interval it names (None: no year)."""
+
+    text: str
+    start: int
+    end: int
+    low: str | None
+    high: str | None
+    unit: str
+
+
+def _d(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def month_of(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")[:4] if name.lower().startswith("sept") else name.lower()[:3]]
+
+
+def month_bounds(y: int, m: int) -> tuple[date, date]:
+    return date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1)
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    return y + (1900 if y >= 50 else 2000) if y < 100 else y
+
+
+def _interval(unit: str, g: tuple, default_year: int | None) -> tuple[date | None, date | None]:
+    """[low, high) of one matched expression; (None, None) when it names no valid date."""
+    if unit == "iso":
+        day = _d(int(g[0]), int(g[1]), int(g[2]))
+    elif unit == "mdy":
+        day = _d(_year(g[2]), int(g[0]), int(g[1]))
+    elif unit == "dmy":
+        day = _d(int(g[2]), month_of(g[1]), int(g[0]))
+    elif unit == "mdy_name":
+        day = _d(int(g[2]), month_of(g[0]), int(g[1]))
+    elif unit == "day_no_year":
+        if default_year is None:
+            return None, None
+        day = _d(default_year, month_of(g[1] or g[2]), int(g[0] or g[3]))
+    else:
+        return _period(unit, g, default_year)
+    return (day, day + timedelta(days=1)) if day else (None, None)
+
+
+def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None, date | None]:
+    if unit in ("month", "month_no_year", "iso_month", "num_month"):
+        if unit == "month_no_year" and default_year is None:
+            return None, None
+        y, m = {"month": lambda: (int(g[1]), month_of(g[0])),
+                "month_no_year": lambda: (default_year, month_of(g[0])),
+                "iso_month": lambda: (int(g[0]), int(g[1])),
+                "num_month": lambda: (int(g[1]), int(g[0]))}[unit]()
+        return month_bounds(y, m) if 1 <= m <= 12 else (None, None)
+    if unit == "year":
+        return date(int(g[0]), 1, 1), date(int(g[0]) + 1, 1, 1)
+    if unit == "quarter":
+        q = int(g[0]) if g[0] else ORDINAL_WORDS[g[1].lower()] % 5 or 4
+        q = 4 if q == -1 else q
+        return month_bounds(int(g[2]), 3 * q - 2)[0], month_bounds(int(g[2]), 3 * q)[1]
+    if unit == "half":
+        first = g[0].lower() in ("first", "1st")
+        y = int(g[1])
+        return (date(y, 1, 1), date(y, 7, 1)) if first else (date(y, 7, 1), date(y + 1, 1, 1))
+    if unit == "part":
+        low, high = month_bounds(int(g[2]), month_of(g[1]))
+        cut = {"early": (0, 10), "mid": (10, 20), "late": (20, 40)}[g[0].lower()]
+        return low + timedelta(days=cut[0]), min(high, low + timedelta(days=cut[1]))
+    if unit == "week":
+        low, high = month_bounds(int(g[2]), month_of(g[1]))
+        n = ORDINAL_WORDS[g[0].lower()]
+        if n == -1:
+            return high - timedelta(days=7), high
+        start = low + timedelta(days=7 * (n - 1))
+        return start, min(high, start + timedelta(days=7))
+    return None, None
+
+
+def find_dates(text: str) -> list[DateSpan]:
+    """Every date expression in text, left to right, without overlaps; a day or month without a
+    year takes the year named elsewhere in the text, else its interval is None."""
+    years = [int(m.group(1)) for m in re.finditer(rf"(?<![\w/.@-]){YEAR}(?![\w/-])", text)]
+    default_year = years[0] if len(set(years)) == 1 else None
+    taken: list[DateSpan] = []
+    for pattern, unit in PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < t.end and t.start < m.end() for t in taken):
+                continue
+            if unit == "year" and not YEAR_CUE.search(text[:m.start()]):
+                continue
+            if unit in ("month_no_year", "day_no_year") and MAY_VERB.match(text, m.start()):
+                continue
+            if unit == "month_no_year" and m.group(1).lower().rstrip(".") in ("mar", "may", "jun", "jan", "dec") \
+                    and not m.group(1)[0].isupper():
+                continue  # lower-case 'may', 'mar': words more often than months
+            low, high = _interval(unit, tuple(g for g in m.groups()), default_year)
+            taken.append(DateSpan(m.group(0), m.start(), m.end(), low and low.isoformat(),
+                                  high and high.isoformat(), unit))
+    return sorted(taken, key=lambda s: s.start)
+
+
+def parse_date(value: str, what: str = "date") -> str:
+    """One day as an ISO date (2001-09-19, 9/19/2001, Sept 19 2001, 19 September 2001, or a
+    month/year: its first day); anything else is an InputError naming the value."""
+    text = " ".join(str(value).split())
+    spans = find_dates(text)
+    if len(spans) == 1 and spans[0].text.strip(" ,.") == text.strip(" ,.") and spans[0].low:
+        return spans[0].low
+    raise InputError(f"{what} {value!r} is not a date; use YYYY-MM-DD (e.g. 2001-09-19), "
+                     "M/D/YYYY or 'Sep 19, 2001'")

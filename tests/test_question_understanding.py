@@ -1,0 +1,201 @@
+"""Question understanding: date forms, names and roles linked to the archive's participants,
+no silently dropped constraint over a generated question set, field syntax, CLI validation."""
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from archivist.agent.question.analyse import analyse_question, clean_question, combine_dates, find_span
+from archivist.agent.question.entities import EntityKind, Role, lexicon
+from archivist.agent.question.scope import build_scope, constraint_notes
+from archivist.dates import find_dates, parse_date
+from archivist.errors import InputError
+from archivist.query_syntax import parse_fields
+from tests.conftest import agent_settings
+
+
+@pytest.mark.parametrize("text, after, before", [
+    ("emails on 9/19/2001", "2001-09-19", "2001-09-20"),
+    ("emails on Sept 19th, 2001", "2001-09-19", "2001-09-20"),
+    ("sent Sept 19th in 2001", "2001-09-19", "2001-09-20"),
+    ("on 19 September 2001", "2001-09-19", "2001-09-20"),
+    ("on the 3rd of March 2000", "2000-03-03", "2000-03-04"),
+    ("in Q3 2001", "2001-07-01", "2001-10-01"),
+    ("in the third quarter of 2001", "2001-07-01", "2001-10-01"),
+    ("in the last week of October 2001", "2001-10-25", "2001-11-01"),
+    ("in the first half of 2001", "2001-01-01", "2001-07-01"),
+    ("in May 2001", "2001-05-01", "2001-06-01"),
+    ("in sept. 2001", "2001-09-01", "2001-10-01"),
+    ("in 2001-05", "2001-05-01", "2001-06-01"),
+    ("in 2001", "2001-01-01", "2002-01-01"),
+    ("between 2001-05-01 and 2001-05-31", "2001-05-01", "2001-06-01"),
+    ("from May 1, 2001 to June 3, 2001", "2001-05-01", "2001-06-04"),
+    ("between 5/1/2001 and 6/3/2001", "2001-05-01", "2001-06-04"),
+    ("from May to July 2001", "2001-05-01", "2001-08-01"),
+    ("before June 2001", None, "2001-06-01"),
+    ("after May 2001", "2001-06-01", None),
+    ("since 2001-05-03", "2001-05-03", None),
+])
+def test_date_forms(text, after, before):
+    got_after, got_before, _ = find_span(text)
+    assert (got_after, got_before) == (after, before)
+
+
+def test_dates_not_found_in_words():
+    assert find_dates("May I ask what Mark said?") == []
+    assert find_span("How many emails did ann send?") == (None, None, None)
+
+
+def test_day_without_year_is_reported_not_guessed():
+    spans = find_dates("emails on Sept 19th")
+    assert spans and spans[0].low is None
+    a = analyse_question("How many emails on Sept 19th?")
+    date = [e for e in a.entities if e.kind == EntityKind.DATE][0]
+    assert not date.used and "year" in date.why_unused
+    assert a.after is None
+
+
+@pytest.mark.parametrize("value, iso", [("2001-09-19", "2001-09-19"), ("03/05/2024", "2024-03-05"),
+                                        ("Sep 19, 2001", "2001-09-19"), ("19 September 2001", "2001-09-19")])
+def test_parse_date_forms(value, iso):
+    assert parse_date(value) == iso
+
+
+@pytest.mark.parametrize("value", ["2024-13-45", "yesterday", "2001-02-30", "", "19/19/2001"])
+def test_parse_date_rejects_with_the_value(value):
+    with pytest.raises(InputError, match="is not a date"):
+        parse_date(value, "--after")
+
+
+def test_clean_question_removes_control_characters_and_cuts():
+    text, warnings = clean_question("How\x07 many\x00 emails?")
+    assert text == "How many emails?" and warnings == []
+    text, warnings = clean_question("x" * 50, limit=10)
+    assert len(text) == 10 and "cut" in warnings[0]
+
+
+@pytest.mark.parametrize("question, role, value", [
+    ("How many emails did Maria Chen send?", Role.SENDER, "maria.chen@northwind-energy.com"),
+    ("How many messages has Chen, Maria written?", Role.SENDER, "maria.chen@northwind-energy.com"),
+    ("how many emails did maria chen send", Role.SENDER, "maria.chen@northwind-energy.com"),
+    ("How many emails were sent to Dave Lindqvist?", Role.RECIPIENT, "dave.lindqvist@northwind-energy.com"),
+    ("How many emails did Lindqvist receive?", Role.RECIPIENT, "dave.lindqvist@northwind-energy.com"),
+    ("Tally of emails sent by sam.ortiz@baycrane.com in 2024", Role.SENDER, "sam.ortiz@baycrane.com"),
+    ("How many emails did SAM.ORTIZ@BAYCRANE.COM' OR 1=1 -- send?", Role.SENDER, "sam.ortiz@baycrane.com"),
+])
+def test_names_and_roles_link_to_participants(demo_store, question, role, value):
+    a = analyse_question(question, lex=lexicon(demo_store))
+    people = [e for e in a.entities if e.kind == EntityKind.PERSON]
+    assert len(people) == 1, people
+    assert people[0].role == role and people[0].value == value and people[0].known
+    assert (a.senders if role == Role.SENDER else a.recipients) == [value]
+
+
+def test_emails_from_one_person_to_another(demo_store):
+    a = analyse_question("How many emails did Maria Chen send to Tom Okafor in March 2024?",
+                         lex=lexicon(demo_store))
+    assert a.senders == ["maria.chen@northwind-energy.com"]
+    assert a.recipients == ["tom.okafor@northwind-energy.com"]
+    assert (a.after, a.before) == ("2024-03-01", "2024-04-01")
+
+
+def test_unknown_person_is_named_in_the_answer(demo_db):
+    from archivist.agent.ask import ask
+    from archivist.store import Store
+    with Store(demo_db) as store:
+        res = ask(store, agent_settings(demo_db), "How many emails did Jon Smith send?", log=False)
+    assert res.filters["sender"] == "jon smith"
+    assert any("Jon Smith" in u for u in res.unmatched)
+    assert "could not match 'Jon Smith'" in res.answer
+
+
+def test_subject_misquoted_and_lower_cased(demo_store):
+    lex = lexicon(demo_store)
+    for text in ("crane rental quote for harbor pipeline", "Crane rentl quote for Harbor Pipeline"):
+        a = analyse_question(f'Who sent "{text}"?', lex=lex)
+        assert a.subject == "crane rental quote for harbor pipeline"
+
+
+def test_unquoted_subject_with_a_cue_word_inside(demo_store):
+    a = analyse_question("Who was the sender of the message titled Crane rental quote for Harbor Pipeline?",
+                         lex=lexicon(demo_store))
+    assert a.subject == "crane rental quote for harbor pipeline"
+
+
+def test_generated_questions_drop_no_constraint(demo_db):
+    """Every constraint of every generated question is a filter of the run or named in the answer;
+    every entity the analysis found is used or reported."""
+    from archivist.agent.ask import ask
+    from archivist.evals.probes import dropped, generate
+    from archivist.store import Store
+    settings = agent_settings(demo_db)
+    with Store(demo_db) as store:
+        probes = generate(store.conn, per_template=1, seed=3)
+        assert len({p.intent for p in probes}) >= 6
+        lex = lexicon(store)
+        for p in probes:
+            a = analyse_question(p.question, lex=lex)
+            scope = build_scope(store, a.question, a)
+            unmatched, _ = constraint_notes(a)
+            f = scope.filters
+            for e in a.entities:
+                if e.used and e.kind == EntityKind.PERSON:
+                    assert e.value in (f.sender, f.recipient), (p.question, e)
+                if not e.used:
+                    assert any(e.why_unused == u for u in unmatched), (p.question, e)
+            if p.intent.startswith("count") or p.intent.startswith("list"):
+                res = ask(store, settings, p.question, log=False)
+                assert dropped(p, res) == [], (p.question, res.filters, res.unmatched)
+
+
+def test_field_syntax():
+    rest, f = parse_fields('from:kaminski subject:"credit watch" after:2001-09-01 to:lavorato risk')
+    assert rest == "risk"
+    assert (f.sender, f.subject, f.after, f.recipient) == ("kaminski", "credit watch", "2001-09-01", "lavorato")
+    with pytest.raises(InputError, match="after:"):
+        parse_fields("after:yesterday x")
+
+
+def test_subject_filter_compiles(demo_store):
+    from archivist.records import Filters
+    from archivist.store.filters import select_ids
+    ids = select_ids(demo_store, Filters(subject="CRANE rental"))
+    titles = {r[0] for r in demo_store.conn.execute(
+        f"SELECT title FROM documents WHERE id IN ({','.join(map(str, ids))})")}
+    assert ids and all("crane rental" in t.lower() for t in titles)
+
+
+@pytest.fixture
+def cli(demo_db, monkeypatch):
+    from archivist.cli import app
+    monkeypatch.setenv("ARCHIVIST_DB", str(demo_db))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, ["--preset", "test", *args])
+
+
+@pytest.mark.parametrize("args, message", [
+    (["search", "crane", "--after", "2024-13-45"], "2024-13-45"),
+    (["search", "crane", "--after", "yesterday"], "yesterday"),
+    (["search", "crane", "--mode", "magic"], "--mode"),
+    (["search", "crane", "-k", "0"], ""),
+    (["search", "crane", "-k", "-1"], ""),
+    (["search", "   "], "empty"),
+    (["search", "from:maria.chen@northwind-energy.com"], "empty"),
+    (["ask", "   "], "empty"),
+    (["ask", "How many emails?", "--strategy", "magic"], "--strategy"),
+    (["ask", "How many emails?", "--before", "13/45/2001"], "13/45/2001"),
+])
+def test_cli_rejects_bad_input(cli, args, message):
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+def test_cli_reads_us_dates_and_field_syntax(cli):
+    result = cli("ask", "How many emails?", "--after", "03/06/2024", "--json")
+    assert result.exit_code == 0, result.output
+    import json
+    res = json.loads(result.stdout.strip().splitlines()[-1])
+    assert res["filters"]["after"] == "2024-03-06"
+    result = cli("search", "crane from:sam.ortiz@baycrane.com", "--json")
+    assert result.exit_code == 0, result.output
