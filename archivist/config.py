@@ -76,6 +76,10 @@ class Settings:
     context_tokens: int = knob(0, "prompt budget; 0: the context window minus the answer budget")
     memory_tokens: int = knob(512, "bound on the rolling memory's state in tokens")
     max_escalations: int = knob(2, "broader strategies tried after a 'not found' answer")
+    summary_tokens: int = knob(0, "document tokens one summary call reads; 0: the model's budget "
+                               "(larger groups are split and their parts combined)")
+    concurrency: int = knob(1, "model calls in flight at once when summarising (OpenAI-compatible "
+                            "servers; local models run one at a time)")
     max_memory_chunks: int = knob(400, "most chunks the memory strategy reads")
     max_seconds: float = knob(900.0, "the memory strategy is infeasible when estimated above this")
     prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")

@@ -36,6 +36,7 @@ class Stage(StrEnum):
     MEMORY = "memory"  # reading the scope through the rolling memory (done/total documents)
     ESCALATING = "escalating"  # a wider strategy after "the evidence is missing"
     VERIFYING = "verifying"  # grounding check of the model's answer
+    SUMMARISING = "summarising"  # summarising groups of one level (done/total in groups)
 
 
 class Unit(StrEnum):
@@ -46,6 +47,7 @@ class Unit(StrEnum):
     THREADS = "threads"
     CHUNKS = "chunks"
     CALLS = "calls"
+    GROUPS = "groups"
 
 
 class Level(StrEnum):

@@ -21,6 +21,10 @@ class StubState:
     reject_guided: bool = False  # answer guided_choice / response_format with HTTP 400
     context_window: int = 4096
     requests: list[dict] = field(default_factory=list)
+    delay: float = 0.0  # seconds each chat answer takes, to see concurrent requests overlap
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -55,12 +59,23 @@ class Handler(BaseHTTPRequestHandler):
         if structured and self.state.reject_guided:
             return self._json(400, {"error": "unknown field"})
         text = body["guided_choice"][-1] if body.get("guided_choice") else reply_for(body)
+        if self.state.delay:
+            self._wait()
         for stop in body.get("stop") or []:
             text = text.split(stop)[0]
         if body.get("stream"):
             return self._sse(text)
         self._json(200, {"choices": [{"index": 0, "message": {"role": "assistant", "content": text},
                                       "finish_reason": "stop"}]})
+
+    def _wait(self) -> None:
+        import time
+        with self.state.lock:
+            self.state.in_flight += 1
+            self.state.max_in_flight = max(self.state.max_in_flight, self.state.in_flight)
+        time.sleep(self.state.delay)
+        with self.state.lock:
+            self.state.in_flight -= 1
 
     def _sse(self, text: str) -> None:
         self.send_response(200)

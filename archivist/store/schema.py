@@ -122,3 +122,20 @@ def m008_chat_state(db: sqlite_utils.Database) -> None:
     ALTER TABLE chat_sessions ADD COLUMN strategy TEXT;
     ALTER TABLE chat_sessions ADD COLUMN state TEXT;
     """)
+
+
+@migrations()
+def m010_summaries(db: sqlite_utils.Database) -> None:
+    """Stored summaries of document groups, keyed by the hash of everything they were made from,
+    so a rerun with nothing new reuses them (0 model calls)."""
+    db.executescript("""
+    CREATE TABLE summaries (
+        id INTEGER PRIMARY KEY, level TEXT NOT NULL, group_key TEXT NOT NULL,
+        input_hash TEXT NOT NULL, label TEXT, n_docs INTEGER, first_date TEXT, last_date TEXT,
+        body TEXT NOT NULL, llm_calls INTEGER, tokens_in INTEGER, tokens_out INTEGER,
+        seconds REAL, model TEXT, created_at TEXT, UNIQUE(level, input_hash));
+    CREATE INDEX summaries_key ON summaries(level, group_key);
+    CREATE TABLE ssm_snapshots (
+        key TEXT PRIMARY KEY, model TEXT NOT NULL, dtype TEXT NOT NULL, input_hash TEXT NOT NULL,
+        n_tokens INTEGER NOT NULL, n_bytes INTEGER NOT NULL, state BLOB NOT NULL, created_at TEXT);
+    """)

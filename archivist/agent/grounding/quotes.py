@@ -100,7 +100,7 @@ def _informative(s: Sentence) -> float:
     return s.score + FACT_BONUS * (2 if money else 1 if any(ch.isdigit() for ch in s.text) else 0)
 
 
-def _key_sentences(ranked: list[Sentence]) -> list[Sentence]:
+def key_sentences(ranked: list[Sentence]) -> list[Sentence]:
     """Per block its best sentence (a short message whole), at most MAX_DIGEST_LINES blocks
     (the best ones), in date order."""
     by_n: dict[int, list[Sentence]] = {}
@@ -115,7 +115,7 @@ def _key_sentences(ranked: list[Sentence]) -> list[Sentence]:
 def digest(ranked: list[Sentence], packed: PackedContext) -> tuple[str, list[Citation]]:
     """One line per message in date order: '- DATE, SENDER: key sentence [n]'."""
     by_n = {c.n: c for c in packed.citations}
-    keys = _key_sentences(ranked)
+    keys = key_sentences(ranked)
     total = len({s.n for s in ranked})
     head = f"Digest of {total} messages" if len(keys) == total else \
         f"Digest of the {len(keys)} most relevant of {total} messages"

@@ -1,0 +1,349 @@
+"""`archivist summarize`: hierarchical, stored, incremental and cited summaries of groups of
+documents (threads, record-field values) and of the groups above them (mailbox, sender, month,
+corpus).
+
+Each group is summarised once per input: its summary is stored under the hash of its documents (or
+of its children's summaries), the model and the prompt version, so a rerun with nothing new makes
+no model call and new documents recompute only the groups they touch and their ancestors. A group
+that fits `summary_tokens` is read in one call; a larger one is split into parts whose summaries
+are combined. Every sentence the model writes is checked against the messages it cites (as `ask`
+does) and dropped when they do not support it; key facts, decisions and open questions are quoted
+from the documents themselves. Model calls of one level run `concurrency` at a time (a server).
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from archivist.agent.grounding.check import check, truncate_repetition
+from archivist.agent.grounding.quotes import key_sentences
+from archivist.agent.grounding.sentences import Sentence, score, sentences_of
+from archivist.agent.llm import Generation, Model
+from archivist.agent.prompts import (SYSTEM_SUMMARY, SYSTEM_SUMMARY_OF_SUMMARIES, USER_SUMMARY, fence,
+                                     neutralise)
+from archivist.backends.base import Message
+from archivist.config import Settings
+from archivist.memory import groups as G
+from archivist.memory.summaries import Line, Summary, input_hash, load, markdown, save
+from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
+from archivist.records import Citation, Filters, PackedContext
+from archivist.retrieval.packing import pack
+from archivist.store.documents import documents
+
+PROMPT_VERSION = "summary-v1"
+BATCH = 8  # groups prepared at once per request in flight (prepared groups wait for the model)
+SHORT_GROUP = 600  # characters: a one-message group this short is quoted, not summarised
+SUMMARY_TOKENS = 120  # what the model may write for one group
+MAX_FACTS, MAX_DECISIONS, MAX_QUESTIONS = 6, 4, 3
+DECISION = re.compile(r"\b(?:agreed|approved?|decided|decision|signed|confirmed|accepted|rejected|"
+                      r"cancel+ed|deadline|postponed|settled)\b", re.I)
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d+\])*|(?:\s*\[\d+\])+|$)")
+LABEL = re.compile(r"\[(\d+)\]")
+
+
+@dataclass
+class Task:
+    """One group to compute: what the model reads (if anything) and what each [n] stands for."""
+
+    group: G.Group
+    summary: Summary
+    packed: PackedContext | None = None
+    block_docs: dict[int, list[int]] = field(default_factory=dict)
+    blocks: dict[int, str] = field(default_factory=dict)
+    messages: list[Message] | None = None
+    ranked: list[Sentence] = field(default_factory=list)
+    gen: Generation | None = None
+
+
+@dataclass
+class Job:
+    store: object
+    settings: Settings
+    model: Model
+    reporter: Reporter
+    fingerprint: str = ""
+    done: dict[str, Summary] = field(default_factory=dict)  # key -> summary, all levels so far
+
+    def budget(self) -> int:
+        return self.settings.summary_tokens or self.model.budget()
+
+    def model_name(self) -> str:
+        return self.settings.llm_model or self.settings.llm
+
+
+@dataclass
+class SummaryRun:
+    by: str
+    levels: list[list[Summary]]
+    seconds: float = 0.0
+
+    @property
+    def top(self) -> list[Summary]:
+        return self.levels[-1]
+
+    def totals(self) -> dict:
+        every = [s for level in self.levels for s in level]
+        new = [s for s in every if not s.reused]
+        return {"groups": len(self.top), "summaries": len(every), "computed": len(new),
+                "reused": len(every) - len(new), "llm_calls": sum(s.llm_calls for s in new),
+                "tokens_in": sum(s.tokens_in for s in new), "tokens_out": sum(s.tokens_out for s in new),
+                "sentences_checked": sum(s.checked for s in new),
+                "sentences_passed": sum(s.passed for s in new), "seconds": round(self.seconds, 2),
+                "model": next((s.model for s in every if s.model), "")}
+
+    def markdown(self) -> str:
+        """The document; its header counts what making all of it cost (reused or not), so a rerun
+        prints the same document."""
+        every = [s for level in self.levels for s in level]
+        below = {s.key: s for level in self.levels[:-1] for s in level}
+        cost = {"groups": len(self.top), "llm_calls": sum(s.llm_calls for s in every),
+                "tokens_in": sum(s.tokens_in for s in every),
+                "model": next((s.model for s in every if s.model), "")}
+        return markdown(f"Summary by {self.by}", self.top, below, cost)
+
+
+def _meta(job: Job, group: G.Group, s: Summary) -> None:
+    """Message count, date range and participants of a leaf group."""
+    rows = documents(job.store, group.doc_ids, ("date", "sender", "sender_name"))
+    dates = sorted(r["date"] for r in rows.values() if r["date"])
+    people: dict[str, int] = {}
+    for r in rows.values():
+        who = r["sender_name"] or r["sender"]
+        if who:
+            people[who] = people.get(who, 0) + 1
+    s.n_docs, s.participants = len(rows), sorted(people, key=lambda p: -people[p])
+    s.first_date, s.last_date = (dates[0], dates[-1]) if dates else ("", "")
+
+
+def _sources(job: Job, s: Summary) -> None:
+    rows = documents(job.store, s.cited(), ("message_id", "date", "title"))
+    s.sources = {str(d): {"ref": r["message_id"] or f"row {d}", "date": r["date"] or "",
+                          "title": r["title"] or ""} for d, r in rows.items()}
+
+
+def _line(s: Sentence) -> Line:
+    return Line(s.text, [s.doc_id], (s.date or "")[:10], s.sender or "")
+
+
+def _quoted(job: Job, task: Task) -> None:
+    """Key facts, decisions and open questions quoted from the documents the task packed."""
+    s, ranked = task.summary, task.ranked
+    keys = key_sentences(ranked)[:MAX_FACTS] if ranked else []
+    s.facts = [_line(x) for x in keys]
+    seen = {x.text for x in keys}
+    s.decisions = [_line(x) for x in ranked if DECISION.search(x.text) and x.text not in seen][:MAX_DECISIONS]
+    s.questions = [_line(x) for x in ranked if x.text.rstrip().endswith("?")][:MAX_QUESTIONS]
+
+
+def prepare_leaf(job: Job, group: G.Group, digest: str) -> Task:
+    s = Summary(group.level, group.key, group.label, input_hash=digest, model=job.model_name())
+    _meta(job, group, s)
+    packed = pack(job.store, group.doc_ids, job.budget(), job.model.count_tokens)
+    task = Task(group, s, packed, {c.n: [c.doc_id] for c in packed.citations})
+    task.ranked = score(job.settings, group.label, sentences_of(job.store, packed), supersede=False)
+    short = len(group.doc_ids) == 1 and sum(len(x.text) for x in task.ranked) <= SHORT_GROUP
+    if not short and packed.citations:
+        task.messages = [Message("system", SYSTEM_SUMMARY),
+                         Message("user", USER_SUMMARY.format(context=fence(packed.text)))]
+    s.note = "quoted (one short message)" if short else "read in one call"
+    return task
+
+
+def _child_block(child: Summary) -> str:
+    span = f"{child.first_date[:10]}..{child.last_date[:10]}" if child.first_date else ""
+    said = " ".join(line.text for line in (child.overview or child.facts[:3]))
+    return f"{child.label} ({child.n_docs} messages{', ' + span if span else ''}): {said}"
+
+
+def prepare_parent(job: Job, group: G.Group, children: list[Summary], digest: str) -> Task:
+    """A summary of summaries: the model reads the children's statements (as many as fit)."""
+    s = Summary(group.level, group.key, group.label, input_hash=digest, model=job.model_name(),
+                children=[c.key for c in children])
+    _combine_meta(s, children)
+    ordered = sorted(children, key=lambda c: -c.n_docs)
+    task, lines, used = Task(group, s), [], 0
+    for child in ordered:
+        text = f"[{len(lines) + 1}] {_child_block(child)}"
+        cost = job.model.count_tokens(text) if job.model.loaded else len(text) // 4
+        if lines and used + cost > job.budget():
+            break
+        lines.append(text)
+        used += cost
+        n = len(lines)
+        task.blocks[n], task.block_docs[n] = text.split("] ", 1)[1], child.cited()
+    cites = [Citation(n, (docs or [0])[0], "", "", "", 0, 0) for n, docs in task.block_docs.items()]
+    task.packed = PackedContext("\n".join(lines), cites, used)
+    if len(children) > 1 and any(c.overview or c.facts for c in children):
+        task.messages = [Message("system", SYSTEM_SUMMARY_OF_SUMMARIES),
+                         Message("user", USER_SUMMARY.format(context=fence(task.packed.text)))]
+    s.note = f"combined from {len(lines)} of {len(children)} summaries"
+    return task
+
+
+def _combine_meta(s: Summary, children: list[Summary]) -> None:
+    """Counts, dates, participants and quoted lines of a parent from its children."""
+    s.n_docs = sum(c.n_docs for c in children)
+    dates = sorted(d for c in children for d in (c.first_date, c.last_date) if d)
+    s.first_date, s.last_date = (dates[0], dates[-1]) if dates else ("", "")
+    people: dict[str, int] = {}
+    for c in children:
+        for p in c.participants:
+            people[p] = people.get(p, 0) + 1
+    s.participants = sorted(people, key=lambda p: -people[p])
+    rank = lambda line: (-bool(re.search(r"[$€£%]|\d", line.text)), line.date)  # noqa: E731
+    s.facts = sorted([f for c in children for f in c.facts], key=rank)[:MAX_FACTS]
+    s.decisions = [d for c in children for d in c.decisions][:MAX_DECISIONS]
+    s.questions = [q for c in children for q in c.questions][:MAX_QUESTIONS]
+    if len(children) == 1:  # nothing to combine: the child's overview stands
+        s.overview = list(children[0].overview)
+        s.checked, s.passed = 0, 0
+
+
+def verify(task: Task) -> None:
+    """Keep the model's sentences that their cited blocks support; count checked and passed."""
+    s, gen = task.summary, task.gen
+    if gen is None:
+        return
+    text, _ = truncate_repetition(neutralise(gen.text).strip())
+    for m in SENTENCE.finditer(text):
+        sentence = m.group(0).strip()
+        if len(sentence) < 8:
+            continue
+        s.checked += 1
+        if not check(sentence, task.packed, task.blocks).ok:
+            continue
+        s.passed += 1
+        docs = [d for n in LABEL.findall(sentence) for d in task.block_docs.get(int(n), [])]
+        s.overview.append(Line(LABEL.sub("", sentence).strip(), list(dict.fromkeys(docs))))
+    s.llm_calls, s.tokens_in, s.tokens_out = 1, gen.tokens_in, gen.tokens_out
+
+
+def _blocks(task: Task) -> None:
+    from archivist.agent.grounding.sentences import blocks_of
+    task.blocks = blocks_of(task.packed, headers=True)
+
+
+def _parts(job: Job, group: G.Group) -> list[G.Group]:
+    """The group as consecutive parts that each fit one call (estimated at 4 characters a token;
+    a single document larger than that is read as far as it fits)."""
+    sizes = documents(job.store, group.doc_ids, ("n_chars",))
+    parts, current, used = [], [], 0
+    for d in group.doc_ids:
+        size = int((sizes.get(d) or {}).get("n_chars") or 0) // 4 + 30
+        if current and used + size > job.budget():
+            parts.append(current)
+            current, used = [], 0
+        current.append(d)
+        used += size
+    parts.append(current)
+    if len(parts) == 1:
+        return [group]
+    return [G.Group(G.Level.PART, f"{group.key}/p{i + 1}", f"{group.label} (part {i + 1} of {len(parts)})",
+                    doc_ids=ids) for i, ids in enumerate(parts)]
+
+
+def _call(job: Job, tasks: list[Task], finish) -> None:
+    """The model calls of a batch, `concurrency` in flight (only the calls run in threads); each
+    task is finished (checked, saved) as soon as its call returns."""
+    todo = [t for t in tasks if t.messages]
+    for task in tasks:
+        if not task.messages:
+            finish(task)
+    if not todo:
+        return
+    job.model.llm()  # load once, here, not in a worker
+
+    def run(task: Task) -> Task:
+        task.gen = job.model.generate(task.messages, max_tokens=SUMMARY_TOKENS)
+        return task
+
+    with ThreadPoolExecutor(max(1, job.settings.concurrency)) as pool:
+        futures = [pool.submit(run, task) for task in todo]
+        for future in as_completed(futures):
+            finish(future.result())
+
+
+def summarize(store, settings: Settings, by: str, filters: Filters | None = None,
+              limit: int | None = None, model: Model | None = None,
+              on_progress: OnProgress | None = None) -> SummaryRun:
+    """Summaries of every level of --by, computing only what is not stored yet."""
+    start = time.perf_counter()
+    job = Job(store, settings, model or Model(settings), Reporter(on_progress))
+    job.fingerprint = input_hash(settings.llm, settings.llm_model, PROMPT_VERSION,
+                                 SUMMARY_TOKENS, job.budget())
+    plan = G.plan(store, by, filters, limit)
+    levels = []
+    for depth, level_groups in enumerate(plan.levels):
+        levels.append(_level(job, level_groups, depth))
+    return SummaryRun(by, levels, time.perf_counter() - start)
+
+
+def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
+    out: list[Summary] = []
+    batch = BATCH * max(1, job.settings.concurrency)
+    for i in range(0, len(level_groups), batch):
+        out += _run_batch(job, level_groups[i:i + batch], depth)
+        job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
+                                _status(level_groups[0].level, out, len(level_groups))))
+    return out
+
+
+def _status(level: str, out: list[Summary], total: int) -> str:
+    calls = sum(s.llm_calls for s in out if not s.reused)
+    toks = sum(s.tokens_in + s.tokens_out for s in out if not s.reused)
+    secs = sum(s.seconds for s in out if not s.reused) or 1e-9
+    return f"{level}: {len(out)}/{total} groups, {calls} model calls, {toks / secs:,.0f} tokens/s"
+
+
+def _digest(job: Job, group: G.Group, depth: int) -> str:
+    if depth == 0:
+        rows = job.store.conn.execute(
+            "SELECT id, content_hash FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(group.doc_ids),)).fetchall()
+        return input_hash("leaf", job.fingerprint, sorted(rows))
+    return input_hash("parent", group.level, job.fingerprint,
+                      sorted(job.done[k].input_hash for k in group.children if k in job.done))
+
+
+def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
+    """Reuse what is stored; prepare, call (concurrently), verify and save the rest."""
+    results: dict[str, Summary] = {}
+    tasks = []
+    for group in batch:
+        digest = _digest(job, group, depth)
+        stored = load(job.store, group.level, digest)
+        if stored is not None:
+            stored.key, stored.label = group.key, group.label
+            results[group.key] = stored
+            continue
+        t0 = time.perf_counter()
+        parts = _parts(job, group) if depth == 0 else [group]
+        if len(parts) > 1:  # too large for one call: summarise its parts, then combine them
+            part_summaries = _run_batch(job, parts, 0)
+            task = prepare_parent(job, group, part_summaries, digest)
+            task.summary.level = group.level
+        elif depth == 0:
+            task = prepare_leaf(job, group, digest)
+            _blocks(task)
+        else:
+            task = prepare_parent(job, group, [job.done[k] for k in group.children if k in job.done], digest)
+        task.summary.seconds = time.perf_counter() - t0
+        tasks.append(task)
+    t0 = time.perf_counter()
+
+    def finish(task: Task) -> None:
+        verify(task)
+        if task.ranked:  # leaves and parts: quotes from the documents they read
+            _quoted(job, task)
+        _sources(job, task.summary)
+        task.summary.seconds = round(task.summary.seconds + time.perf_counter() - t0, 3)
+        save(job.store, task.summary)
+        results[task.group.key] = task.summary
+
+    _call(job, tasks, finish)
+    for key, s in results.items():
+        job.done[key] = s
+    return [results[g.key] for g in batch]

@@ -1,0 +1,149 @@
+"""Stored summaries: the record of one group's summary, its input hash, and the Markdown a person
+reads. Every statement is a Line that cites the source documents it was checked against.
+
+A summary is stored under (level, input hash); the hash covers the documents' content hashes (or
+the children's hashes), the model, the prompt version and the settings that shape the output, so an
+unchanged group is never summarised twice and a changed one never reuses a stale summary.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+
+@dataclass
+class Line:
+    """One statement of a summary and the documents that support it."""
+
+    text: str
+    doc_ids: list[int] = field(default_factory=list)
+    date: str = ""
+    who: str = ""
+
+
+@dataclass
+class Summary:
+    level: str
+    key: str
+    label: str
+    input_hash: str = ""
+    n_docs: int = 0
+    first_date: str = ""
+    last_date: str = ""
+    participants: list[str] = field(default_factory=list)
+    overview: list[Line] = field(default_factory=list)  # the model's sentences that passed the check
+    facts: list[Line] = field(default_factory=list)  # key sentences quoted from the documents
+    decisions: list[Line] = field(default_factory=list)
+    questions: list[Line] = field(default_factory=list)  # open questions asked in the documents
+    children: list[str] = field(default_factory=list)  # keys of the summaries below
+    sources: dict[str, dict] = field(default_factory=dict)  # doc id -> ref, date, title
+    note: str = ""  # how it was made (stuffed, memory, quoted, from K of N children)
+    checked: int = 0  # model sentences checked against their citations
+    passed: int = 0
+    llm_calls: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    seconds: float = 0.0
+    model: str = ""
+    reused: bool = False  # loaded from the store, not computed in this run
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data.pop("reused")
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Summary":
+        data = json.loads(text)
+        for key in ("overview", "facts", "decisions", "questions"):
+            data[key] = [Line(**x) for x in data.get(key, [])]
+        return cls(**data)
+
+    def cited(self) -> list[int]:
+        """Every document this summary cites, in first-cited order."""
+        ids = [d for part in (self.overview, self.facts, self.decisions, self.questions)
+               for line in part for d in line.doc_ids]
+        return list(dict.fromkeys(ids))
+
+
+def input_hash(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def load(store, level: str, digest: str) -> Summary | None:
+    row = store.conn.execute("SELECT body FROM summaries WHERE level = ? AND input_hash = ?",
+                             (level, digest)).fetchone()
+    if row is None:
+        return None
+    summary = Summary.from_json(row[0])
+    summary.reused = True
+    return summary
+
+
+def save(store, s: Summary) -> None:
+    """Store one summary and commit: a kill later loses nothing already summarised."""
+    store.conn.execute(
+        "INSERT OR REPLACE INTO summaries (level, group_key, input_hash, label, n_docs, first_date, "
+        "last_date, body, llm_calls, tokens_in, tokens_out, seconds, model, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (s.level, s.key, s.input_hash, s.label, s.n_docs, s.first_date, s.last_date, s.to_json(),
+         s.llm_calls, s.tokens_in, s.tokens_out, s.seconds, s.model,
+         datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    store.conn.commit()
+
+
+def _cites(line: Line, numbers: dict[int, int]) -> str:
+    return "".join(f"[{numbers[d]}]" for d in line.doc_ids if d in numbers)
+
+
+def _lines(title: str, lines: list[Line], numbers: dict[int, int]) -> list[str]:
+    if not lines:
+        return []
+    out = [f"**{title}**", ""]
+    for line in lines:
+        who = ", ".join(x for x in (line.date, line.who) if x)
+        out.append(f"- {who + ': ' if who else ''}{line.text} {_cites(line, numbers)}".rstrip())
+    return out + [""]
+
+
+def section(s: Summary, numbers: dict[int, int], depth: int = 2,
+            children: list[Summary] | None = None) -> list[str]:
+    """A group's Markdown: heading, facts line, overview, key facts, decisions, open questions."""
+    span = f"{s.first_date[:10]} .. {s.last_date[:10]}" if s.first_date else "undated"
+    people = ", ".join(s.participants[:6]) + (f" and {len(s.participants) - 6} more"
+                                               if len(s.participants) > 6 else "")
+    out = [f"{'#' * depth} {s.label}", "",
+           f"*{s.n_docs} messages, {span}" + (f"; participants: {people}" if people else "") + "*", ""]
+    if s.overview:
+        out += [" ".join(f"{line.text} {_cites(line, numbers)}".strip() for line in s.overview), ""]
+    out += _lines("Key facts", s.facts, numbers) + _lines("Decisions", s.decisions, numbers)
+    out += _lines("Open questions", s.questions, numbers)
+    for child in children or []:
+        first = child.overview[0] if child.overview else (child.facts[0] if child.facts else None)
+        text = f"{first.text} {_cites(first, numbers)}" if first else "(no statement)"
+        out.append(f"- *{child.label}* ({child.n_docs} messages): {text}")
+    return out + ([""] if children else [])
+
+
+def markdown(title: str, tops: list[Summary], by_key: dict[str, Summary], totals: dict) -> str:
+    """The document a person reads: one section per top group, then the numbered sources."""
+    numbers: dict[int, int] = {}
+    sources: dict[int, dict] = {}
+    for s in [*tops, *by_key.values()]:
+        for d in s.cited():
+            numbers.setdefault(d, len(numbers) + 1)
+        sources.update({int(k): v for k, v in s.sources.items()})
+    out = [f"# {title}", "", f"*{totals.get('groups', len(tops))} groups, "
+           f"{totals.get('llm_calls', 0)} model calls, {totals.get('tokens_in', 0)} tokens read, "
+           f"model {totals.get('model') or '-'}*", ""]
+    for s in tops:
+        kids = [by_key[k] for k in s.children if k in by_key]
+        out += section(s, numbers, 2, kids)
+    out += ["## Sources", ""]
+    for d, n in sorted(numbers.items(), key=lambda x: x[1]):
+        src = sources.get(d, {})
+        out.append(f"[{n}] {src.get('ref', f'doc {d}')}, {src.get('date', '')[:10]}, "
+                   f"\"{src.get('title', '')}\" (doc {d})")
+    return "\n".join(out) + "\n"

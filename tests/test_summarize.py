@@ -1,0 +1,144 @@
+"""`archivist summarize`: cited, stored, incremental summaries of threads and the groups above
+them, on the demo corpus with the echo backend (and a stub server for concurrent calls)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from archivist.agent.llm import Model
+from archivist.agent.summarize import summarize
+from archivist.backends.echo import EchoLLM
+from archivist.store import Store
+from tests.conftest import agent_settings
+
+
+@pytest.fixture
+def db(demo_db, tmp_path):
+    """A private copy of the indexed demo corpus (summaries are written into it)."""
+    path = tmp_path / "s.db"
+    shutil.copy(demo_db, path)
+    return path
+
+
+def run(db, by="thread", model=None, **kw):
+    settings = agent_settings(db, **kw)
+    with Store(db) as store:
+        return summarize(store, settings, by, model=model or Model(settings))
+
+
+def test_every_statement_cites_stored_documents(db):
+    result = run(db, "mailbox")
+    with Store(db) as store:
+        ids = {r[0] for r in store.conn.execute("SELECT id FROM documents")}
+    lines = [line for level in result.levels for s in level
+             for part in (s.overview, s.facts, s.decisions, s.questions) for line in part]
+    assert lines and all(line.doc_ids and set(line.doc_ids) <= ids for line in lines)
+    text = result.markdown()
+    assert "## Sources" in text and "Crane rental quote" in text and "<1005.demo@northwind-energy.com>" in text
+
+
+def test_rerun_makes_no_model_call(db):
+    first = run(db, "corpus")
+    assert first.totals()["llm_calls"] > 0
+    again = run(db, "corpus")
+    assert again.totals()["llm_calls"] == 0 and again.totals()["computed"] == 0
+    assert again.markdown() == first.markdown()
+
+
+def test_new_document_recomputes_only_its_group_and_ancestors(db):
+    from datetime import datetime, timezone
+    from archivist.corpus.document import Address, Document, Location
+    from archivist.corpus.ingest import ingest_documents
+    first = run(db, "corpus")
+    with Store(db) as store:
+        ingest_documents(store, [Document(kind="email", title="Crane insurance", body="The crane insurance "
+                                          "certificate for Pier 7 is attached and valid until 2025.",
+                                          sender=Address("Sam Ortiz", "sam.ortiz@baycrane.com"),
+                                          date=datetime(2024, 6, 2, 10, tzinfo=timezone.utc),
+                                          location=Location(path="extra.eml", position="0"))], source="extra")
+    second = run(db, "corpus")
+    totals = second.totals()
+    assert totals["computed"] == 2  # the new one-message thread and the corpus summary
+    assert totals["reused"] == len(first.levels[0])
+
+
+def test_interrupted_run_resumes_and_ends_as_an_uninterrupted_one(db, tmp_path):
+    clean = tmp_path / "clean.db"
+    shutil.copy(db, clean)
+    expected = run(clean, "corpus").markdown()
+
+    class Dies(EchoLLM):
+        def generate(self, messages, stream=False, options=None):
+            self.made = getattr(self, "made", 0) + 1
+            if self.made > 3:
+                raise KeyboardInterrupt  # as a kill would, mid-run
+            return super().generate(messages, stream=stream, options=options)
+
+    settings = agent_settings(db)
+    with pytest.raises(KeyboardInterrupt):
+        with Store(db) as store:
+            summarize(store, settings, "corpus", model=Model(settings, Dies()))
+    with Store(db) as store:
+        kept = store.scalar("SELECT count(*) FROM summaries")
+    resumed = run(db, "corpus")
+    assert kept > 0 and resumed.totals()["reused"] >= kept
+    assert resumed.markdown() == expected
+
+
+def test_unsupported_model_sentences_are_dropped(db):
+    settings = agent_settings(db)
+    liar = Model(settings, EchoLLM(script=["The cranes cost 99 million dollars and arrive in 2031 [1]."]))
+    with Store(db) as store:
+        result = summarize(store, settings, "thread", model=liar)
+    totals = result.totals()
+    assert totals["sentences_checked"] > 0 and totals["sentences_passed"] == 0
+    assert "99 million" not in result.markdown()
+    assert all(s.facts for s in result.top)  # quoted key facts still stand
+
+
+def test_records_group_by_field(db):
+    result = run(db, "field:category")
+    labels = {s.label for s in result.top}
+    assert "category: Equipment rental" in labels
+    assert all(s.n_docs >= 1 for s in result.top)
+
+
+def test_limit_and_bad_by(db):
+    from archivist.errors import InputError
+    assert len(run(db, "thread", None).top) > 3
+    with Store(db) as store:
+        settings = agent_settings(db)
+        assert len(summarize(store, settings, "thread", limit=3, model=Model(settings)).top) == 3
+        with pytest.raises(InputError):
+            summarize(store, settings, "weekday", model=Model(settings))
+
+
+def test_concurrent_requests_to_a_server_match_a_serial_run(db, tmp_path):
+    from tests.openai_stub import StubServer
+    serial_db = tmp_path / "serial.db"
+    shutil.copy(db, serial_db)
+    with StubServer() as stub:
+        stub.state.delay = 0.3
+        base = {"llm": "openai", "llm_base_url": stub.url, "llm_model": "stub"}
+        serial = run(serial_db, "thread", None, concurrency=1, **base).markdown()
+        assert stub.state.max_in_flight == 1
+        parallel = run(db, "thread", None, concurrency=4, **base).markdown()
+        assert stub.state.max_in_flight == 4
+    assert parallel == serial
+
+
+def test_cli_writes_markdown_and_json(db, tmp_path):
+    import json
+    from typer.testing import CliRunner
+    from archivist.cli import app
+    out = tmp_path / "s.md"
+    r = CliRunner().invoke(app, ["--llm", "echo", "summarize", "-d", str(db), "--by", "mailbox",
+                                 "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_text().startswith("# Summary by mailbox")
+    j = CliRunner().invoke(app, ["--llm", "echo", "summarize", "-d", str(db), "--by", "mailbox", "--json"])
+    rows = [json.loads(line) for line in j.stdout.splitlines() if line.startswith("{")]
+    assert rows[-1]["totals"]["llm_calls"] == 0 and all(r.get("reused") for r in rows[:-1])
+    with Store(db) as store:
+        assert store.scalar("SELECT count(*) FROM runs WHERE kind = 'summarize'") == 2
