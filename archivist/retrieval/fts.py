@@ -80,10 +80,10 @@ def _run(store, expr: str, n: int, filters: Filters | None, weights) -> list[tup
 
 
 def bm25_search(store, query: str, n: int, filters: Filters | None = None,
-                weights=WEIGHTS) -> list[tuple[int, float]]:
+                weights=None) -> list[tuple[int, float]]:
     """(chunk id, bm25 score; higher is better) of the best `n` chunks passing `filters`."""
     expr = match_expression(query)
-    return _run(store, expr, n, filters, weights) if expr else []
+    return _run(store, expr, n, filters, weights or WEIGHTS) if expr else []
 
 
 def query_words(text: str) -> list[str]:
@@ -109,12 +109,12 @@ def subject_match(query_w: list[str], subject: str) -> int:
 
 
 def subject_phrase_search(store, query: str, n: int, filters: Filters | None = None,
-                          weights=WEIGHTS) -> list[tuple[int, float]]:
+                          weights=None) -> list[tuple[int, float]]:
     """(chunk id, bm25) of chunks whose subject column holds the whole query as a phrase."""
     words = query_words(query)
     if len(words) < MIN_SUBJECT_WORDS:
         return []
-    return _run(store, 'subject : "' + " ".join(words) + '"', n, filters, weights)
+    return _run(store, 'subject : "' + " ".join(words) + '"', n, filters, weights or WEIGHTS)
 
 
 def count(store) -> int:
