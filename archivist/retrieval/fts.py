@@ -20,7 +20,7 @@ COLUMNS = ("text", "subject", "names", "dates")
 # Column weights of bm25(): text, subject, participants (names and addresses), date words.
 # Tuned on half A of bench/search_enron.py's lookup questions, reported on half B
 # (bench/results/search_enron.json); the old 1.0/0.6/0.4 let long bodies outrank the header.
-WEIGHTS = (1.0, 2.0, 2.0, 1.0)
+WEIGHTS = (1.0, 5.0, 2.0, 2.0)
 MIN_SUBJECT_WORDS = 2  # a one-word subject ("hi", "update") inside a query says nothing
 
 
@@ -95,14 +95,15 @@ def _contains(words: list[str], part: list[str]) -> bool:
     return any(words[i:i + k] == part for i in range(len(words) - k + 1)) if k else False
 
 
-def subject_match(query_w: list[str], subject: str) -> int:
-    """3: the subject is the query; 2: the subject contains the query; 1: the query contains the
+def subject_match(query_w: list[str], subject: str, query: str = "") -> int:
+    """4: the subject is the query as typed (prefixes such as 'RE:' included); 3: the subject is
+    the query; 2: the subject contains the query; 1: the query contains the
     subject (of MIN_SUBJECT_WORDS words or more); 0: none."""
     subj = query_words(subject)
     if not subj or not query_w:
         return 0
     if subj == query_w:
-        return 3
+        return 4 if " ".join(subject.lower().split()) == " ".join(query.lower().split()) else 3
     if len(query_w) >= MIN_SUBJECT_WORDS and _contains(subj, query_w):
         return 2
     return 1 if len(subj) >= MIN_SUBJECT_WORDS and _contains(query_w, subj) else 0

@@ -98,7 +98,7 @@ def subject_ranking(store, query: str, phrase: list[tuple[int, float]], bm25: di
     titles = dict(store.conn.execute(
         "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(candidates)),)))
-    levels = {d: subject_match(words, titles.get(d) or "") for d in candidates}
+    levels = {d: subject_match(words, titles.get(d) or "", query) for d in candidates}
     far = 1e9
     order = sorted((d for d, lv in levels.items() if lv), key=lambda d: (
         -levels[d], bm25.get(d, (far,))[0], phrase_docs.get(d, (far,))[0], dense.get(d, (far,))[0]))
