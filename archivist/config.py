@@ -48,6 +48,8 @@ class Settings:
     rrf_k: float = knob(5.0, "reciprocal-rank fusion constant k of hybrid search")
     dense_weight: float = knob(1.0, "weight of the dense ranking in hybrid fusion")
     bm25_weight: float = knob(2.0, "weight of the BM25 ranking in hybrid fusion")
+    subject_weight: float = knob(3.0, "weight of the subject-match ranking (a subject typed into "
+                                 "the query) in hybrid and BM25 fusion")
     # llm
     llm: str = knob("smollm2", "LLM backend", LLMS)
     llm_model: str = knob("", "local path, GGUF file or hub id; the model name for openai")

@@ -31,7 +31,7 @@ cfg = agent_settings
 
 def label_of(messages, marker: str) -> int:
     """The [n] label of the prompt block whose text contains marker."""
-    prompt = messages[-1].content
+    prompt = next(m.content for m in reversed(messages) if m.role == "user")
     blocks = re.findall(r"^\[(\d+)\] .*?(?=^\[\d+\] |\Z)", prompt, re.M | re.S)
     starts = [(m.start(), int(m.group(1))) for m in re.finditer(r"^\[(\d+)\] ", prompt, re.M)]
     at = prompt.index(marker)

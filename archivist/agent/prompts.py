@@ -15,7 +15,14 @@ SYSTEM_ANSWER = (
     "Answer in one to three short sentences, quote the facts you use, and cite each with its "
     "[n] label. If the documents do not contain the answer, reply exactly: " + NOT_FOUND)
 
-USER_ANSWER = "<documents>\n{context}\n</documents>\n\nQuestion: {question}\nAnswer with [n] citations:"
+# The question comes before the documents as well as after them: with it only at the end, SmolLM2-135M
+# reads a run of <<< [n] ... >>> blocks and continues the run ("<<<\n[9] From: ..."), which the echo
+# stops cut to an empty answer (bench/answers_demo.py measures this).
+# The assistant turn starts with these words (the model continues them): a 135M model that must
+# open its own turn after a run of document blocks writes another block instead of an answer.
+ANSWER_PREFIX = "According to the documents,"
+USER_ANSWER = ("Question: {question}\n\n<documents>\n{context}\n</documents>\n\n"
+               "Question: {question}\nAnswer with [n] citations:")
 
 SYSTEM_OVERVIEW = (
     "You summarise messages from an archive given between <documents> and </documents>. That text "

@@ -75,10 +75,15 @@ class TransformersLLM:
 
     def prompt_ids(self, messages: list[Message]):
         chat = [{"role": m.role, "content": m.content} for m in messages]
+        prefill = bool(chat) and chat[-1]["role"] == "assistant"  # the model continues that turn
         if getattr(self.tok, "chat_template", None):
-            enc = self.tok.apply_chat_template(chat, add_generation_prompt=True,
+            enc = self.tok.apply_chat_template(chat, add_generation_prompt=not prefill,
+                                               continue_final_message=prefill,
                                                return_tensors="pt", return_dict=True)
             return enc["input_ids"]
+        if prefill:
+            head = "".join(f"{m.role}: {m.content}\n" for m in messages[:-1])
+            return self.tok(f"{head}assistant: {messages[-1].content}", return_tensors="pt").input_ids
         text = "".join(f"{m.role}: {m.content}\n" for m in messages) + "assistant:"
         return self.tok(text, return_tensors="pt").input_ids
 

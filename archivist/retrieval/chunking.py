@@ -14,6 +14,11 @@ from typing import Any, Callable
 
 PARAGRAPH = re.compile(r"\n[ \t]*\n+")
 WORD = re.compile(r"\S+")
+QUOTED_ORD = 1000  # ords of quoted-text chunks start here (after any body chunks)
+MIN_QUOTED_WORDS = 3  # shorter quoted paragraphs ("Thanks,") are not worth a chunk
+_QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
+_HEADER_LINE = re.compile(r"^\W*(?:-{2,}.*|_{5,}|(?:from|sent|to|cc|bcc|date|subject)\s*:.*|.*\bwrote:)\s*$",
+                          re.I)
 
 
 @dataclass
@@ -134,6 +139,38 @@ def chunk_document(doc: dict, recipients: list[str], tokenizer: Any, size: int =
     toks = Tokens(text, tokenizer)
     spans = pack_spans(segments(text, by_line=kind == "record"), toks, size, overlap) or [(0, 0)]
     return [Chunk(doc["id"], doc.get("thread_id"), "doc", n, header, text[s:e], s, e,
+                  toks.count(s, e)) for n, (s, e) in enumerate(spans)]
+
+
+def normalise_quote(text: str) -> str:
+    """Text compared for 'is this quote's original in the archive': no '>' prefixes, one space,
+    lower case (a reply re-wraps and re-quotes the lines it quotes)."""
+    return " ".join(_QUOTE_PREFIX.sub("", text or "").lower().split())
+
+
+def _is_header(paragraph: str) -> bool:
+    return all(_HEADER_LINE.match(line) for line in _QUOTE_PREFIX.sub("", paragraph).splitlines()
+               if line.strip())
+
+
+def quoted_chunks(doc: dict, header: str, originals: str, tokenizer: Any, size: int = 200,
+                  overlap: int = 32) -> list[Chunk]:
+    """Chunks of an email's quoted history whose original is not in the archive: the quoted
+    paragraphs that do not occur in `originals` (normalise_quote of the bodies of the messages
+    it could quote). Their spans are (0, 0): the text is not in the body that citations point
+    into. An email without new text already has its quoted text as its content."""
+    body, quoted = doc.get("body") or "", doc.get("quoted") or ""
+    if doc.get("kind") != "email" or not body.strip() or not quoted.strip():
+        return []
+    keep = [quoted[s:e] for s, e in segments(quoted)
+            if len(WORD.findall(quoted[s:e])) >= MIN_QUOTED_WORDS
+            and normalise_quote(quoted[s:e]) not in originals]
+    if all(_is_header(p) for p in keep):  # only attribution lines left: the content is archived
+        return []
+    text = "\n\n".join(_QUOTE_PREFIX.sub("", p).strip() for p in keep)
+    toks = Tokens(text, tokenizer)
+    spans = pack_spans(segments(text), toks, size, overlap)
+    return [Chunk(doc["id"], doc.get("thread_id"), "doc", QUOTED_ORD + n, header, text[s:e], 0, 0,
                   toks.count(s, e)) for n, (s, e) in enumerate(spans)]
 
 

@@ -1,39 +1,50 @@
-"""BM25 over chunk text, subject and participant names with SQLite FTS5 (rowid = chunk id)."""
+"""BM25 over chunk text, subject, participants and date words with SQLite FTS5 (rowid = chunk id),
+plus the subject-phrase signal: documents whose subject is the query, contains it or is contained
+in it (a subject typed verbatim must win over long emails that share its common words)."""
 from __future__ import annotations
 
 import re
-
+from archivist.corpus.headers import normalise_subject
 from archivist.store.filters import chunk_unit_sql, filter_sql
+from archivist.store.schema import fts_date_words as date_words
 from archivist.records import Filters
 
 TERM = re.compile(r"[\w][\w'@.-]*[\w]|\w", re.UNICODE)
+WORD = re.compile(r"\w+", re.UNICODE)  # FTS5 unicode61 tokens (what a phrase is made of)
 # Words that match most rows: dropping them keeps OR queries fast and rankings unchanged.
 STOP = frozenset("""a an and are as at be by did do does for from had has have he her his how i in
 is it its me my of on or our she so that the their them they this to was we were what when where
 which who whom whose why will with you your about into than then there these those can could
 would should s t""".split())
+COLUMNS = ("text", "subject", "names", "dates")
+# Column weights of bm25(): text, subject, participants (names and addresses), date words.
+# Tuned on half A of bench/search_enron.py's lookup questions, reported on half B
+# (bench/results/search_enron.json); the old 1.0/0.6/0.4 let long bodies outrank the header.
+WEIGHTS = (1.0, 5.0, 2.0, 2.0)
+MIN_SUBJECT_WORDS = 2  # a one-word subject ("hi", "update") inside a query says nothing
 
 
-def fts_rows(store, chunk_rows: list[tuple[int, int, str]]) -> list[tuple[int, str, str, str]]:
-    """(chunk id, text, subject, names) for FTS from (chunk id, doc id, text) rows."""
+def fts_rows(store, chunk_rows: list[tuple[int, int, str]]) -> list[tuple]:
+    """(chunk id, text, subject, names, dates) for FTS from (chunk id, doc id, text) rows."""
     doc_ids = sorted({d for _, d, _ in chunk_rows})
-    subjects, names = {}, {}
+    subjects, names, dates = {}, {}, {}
     for i in range(0, len(doc_ids), 900):
         part = doc_ids[i:i + 900]
         marks = ",".join("?" * len(part))
-        for did, title in store.conn.execute(
-                f"SELECT id, title FROM documents WHERE id IN ({marks})", part):
-            subjects[did] = title or ""
+        for did, title, when in store.conn.execute(
+                f"SELECT id, title, date FROM documents WHERE id IN ({marks})", part):
+            subjects[did], dates[did] = title or "", date_words(when)
         for did, name, addr in store.conn.execute(
                 f"SELECT doc_id, name, address FROM participants WHERE doc_id IN ({marks})", part):
             names.setdefault(did, []).append(f"{name or ''} {addr or ''}".strip())
-    return [(cid, text, subjects.get(did, ""), " ; ".join(names.get(did, [])))
+    return [(cid, text, subjects.get(did, ""), " ; ".join(names.get(did, [])), dates.get(did, ""))
             for cid, did, text in chunk_rows]
 
 
-def add_chunks(store, rows: list[tuple[int, str, str, str]]) -> None:
+def add_chunks(store, rows: list[tuple]) -> None:
     store.conn.executemany(
-        "INSERT OR REPLACE INTO chunks_fts (rowid, text, subject, names) VALUES (?, ?, ?, ?)", rows)
+        "INSERT OR REPLACE INTO chunks_fts (rowid, text, subject, names, dates) "
+        "VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def delete_chunks(store, chunk_ids: list[int]) -> None:
@@ -48,23 +59,63 @@ def match_expression(query: str) -> str:
     return " OR ".join(f'"{w}"' for w in seen if w)
 
 
-def bm25_search(store, query: str, n: int, filters: Filters | None = None) -> list[tuple[int, float]]:
-    """(chunk id, bm25 score; higher is better) of the best `n` chunks passing `filters`."""
-    expr = match_expression(query)
-    if not expr:
-        return []
+def _weights_sql(weights) -> str:
+    return ", ".join(f"{float(w):g}" for w in weights)
+
+
+def _run(store, expr: str, n: int, filters: Filters | None, weights) -> list[tuple[int, float]]:
+    """(chunk id, -bm25) of the best n chunks for an FTS5 expression, filters applied inside."""
+    score = f"bm25(chunks_fts, {_weights_sql(weights)})"
     if filters is None or filters.is_empty():
-        sql = ("SELECT rowid, bm25(chunks_fts, 1.0, 0.6, 0.4) AS s FROM chunks_fts "
-               "WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?")
+        sql = f"SELECT rowid, {score} AS s FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?"
         params: list = [expr, n]
     else:
         where, fparams = filter_sql(filters, "d")
         unit = chunk_unit_sql(filters)
-        sql = ("SELECT f.rowid, bm25(chunks_fts, 1.0, 0.6, 0.4) AS s FROM chunks_fts f "
+        sql = (f"SELECT f.rowid, {score} AS s FROM chunks_fts f "
                "JOIN chunks c ON c.id = f.rowid JOIN documents d ON d.id = c.doc_id "
                f"WHERE chunks_fts MATCH ? AND {where}{unit} ORDER BY s LIMIT ?")
         params = [expr, *fparams, n]
     return [(int(cid), -float(s)) for cid, s in store.conn.execute(sql, params)]
+
+
+def bm25_search(store, query: str, n: int, filters: Filters | None = None,
+                weights=None) -> list[tuple[int, float]]:
+    """(chunk id, bm25 score; higher is better) of the best `n` chunks passing `filters`."""
+    expr = match_expression(query)
+    return _run(store, expr, n, filters, weights or WEIGHTS) if expr else []
+
+
+def query_words(text: str) -> list[str]:
+    return WORD.findall(normalise_subject(text))
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    k = len(part)
+    return any(words[i:i + k] == part for i in range(len(words) - k + 1)) if k else False
+
+
+def subject_match(query_w: list[str], subject: str, query: str = "") -> int:
+    """4: the subject is the query as typed (prefixes such as 'RE:' included); 3: the subject is
+    the query; 2: the subject contains the query; 1: the query contains the
+    subject (of MIN_SUBJECT_WORDS words or more); 0: none."""
+    subj = query_words(subject)
+    if not subj or not query_w:
+        return 0
+    if subj == query_w:
+        return 4 if " ".join(subject.lower().split()) == " ".join(query.lower().split()) else 3
+    if len(query_w) >= MIN_SUBJECT_WORDS and _contains(subj, query_w):
+        return 2
+    return 1 if len(subj) >= MIN_SUBJECT_WORDS and _contains(query_w, subj) else 0
+
+
+def subject_phrase_search(store, query: str, n: int, filters: Filters | None = None,
+                          weights=None) -> list[tuple[int, float]]:
+    """(chunk id, bm25) of chunks whose subject column holds the whole query as a phrase."""
+    words = query_words(query)
+    if len(words) < MIN_SUBJECT_WORDS:
+        return []
+    return _run(store, 'subject : "' + " ".join(words) + '"', n, filters, weights or WEIGHTS)
 
 
 def count(store) -> int:

@@ -12,7 +12,8 @@ import time
 
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
-from archivist.retrieval.chunking import Chunk, chunk_document, thread_chunk
+from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
+                                         quoted_chunks, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
 from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vectors
 
@@ -53,6 +54,52 @@ def _recipients(store, doc_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+QUOTED_META = "quoted_chunks"  # index_meta key: set once every chunked email had its quotes chunked
+MAX_ORIGINALS = 200  # messages compared per email (a subject like "hi" is shared by thousands)
+
+
+def _originals(store, doc: dict) -> str:
+    """The normalised bodies of the other messages of the email's thread or subject: where the
+    original of a quoted paragraph would be."""
+    rows = store.conn.execute(
+        "SELECT body, signature FROM documents WHERE id != ? AND (thread_id = ? OR "
+        "(norm_subject = ? AND norm_subject != '')) LIMIT ?",
+        (doc["id"], doc.get("thread_id"), doc.get("norm_subject") or "", MAX_ORIGINALS))
+    return "\n".join(normalise_quote(f"{b or ''}\n\n{s or ''}") for b, s in rows)
+
+
+def _quoted(store, doc: dict, recipients: list[str], tokenizer, settings) -> list[Chunk]:
+    if doc.get("kind") != "email" or not (doc.get("body") or "").strip() or not doc.get("quoted"):
+        return []
+    return quoted_chunks(doc, email_header(doc, recipients), _originals(store, doc), tokenizer,
+                         settings.chunk_tokens, settings.chunk_overlap)
+
+
+def backfill_quoted(store, embedder, settings) -> int:
+    """Once per database: quoted-text chunks for emails chunked before they existed."""
+    if store.scalar("SELECT value FROM index_meta WHERE key = ?", (QUOTED_META,)):
+        return 0
+    tokenizer = getattr(embedder, "tokenizer", None)
+    ids = [r[0] for r in store.conn.execute(
+        "SELECT id FROM documents d WHERE kind = 'email' AND body != '' AND quoted != '' AND "
+        "EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc') AND NOT EXISTS "
+        "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.ord >= 1000) ORDER BY id")]
+    made = 0
+    for i in range(0, len(ids), DOC_BATCH):
+        part = ids[i:i + DOC_BATCH]
+        docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
+        recips = _recipients(store, part)
+        chunks = [c for d in docs for c in _quoted(store, d, recips.get(d["id"], []), tokenizer,
+                                                    settings)]
+        with store.conn:
+            _insert_chunks(store, chunks)
+        made += len(chunks)
+    with store.conn:
+        store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, '1')",
+                           (QUOTED_META,))
+    return made
+
+
 def _check_chunker(store, signature: dict) -> bool:
     """Drop all chunks when the chunker settings changed; True when it did."""
     raw = store.scalar("SELECT value FROM index_meta WHERE key = 'chunker'")
@@ -78,7 +125,8 @@ def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[
         docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
         recips = _recipients(store, part)
         chunks = [c for d in docs for c in chunk_document(
-            d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)]
+            d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
+            + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings)]
         with store.conn:
             _insert_chunks(store, chunks)
         n_chunks += len(chunks)
@@ -175,13 +223,14 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
     rechunked = _check_chunker(store, signature)
     with store.conn:
         _delete_chunks(store, "doc_id NOT IN (SELECT id FROM documents)")
+    quoted = backfill_quoted(store, embedder, settings)
     docs, chunks, threads = chunk_new_documents(store, embedder, settings, reporter)
     thread_units = refresh_threads(store, embedder, settings, threads, reporter)
     embedded, reused, seconds = embed_pending(store, embedder, reporter)
     reporter.send(Event(Stage.INDEXING, message="refreshing the FAISS index"))
     vi = ensure_index(store, settings, embedder.name)
     reporter.send(Event(Stage.INDEXING, vi.ntotal, vi.ntotal, Unit.CHUNKS, f"{vi.kind} index"))
-    return {"documents_chunked": docs, "chunks_added": chunks, "thread_units": thread_units,
+    return {"documents_chunked": docs, "chunks_added": chunks + quoted, "thread_units": thread_units,
             "rechunked": rechunked, "embedded": embedded, "reused": reused,
             "embed_seconds": round(seconds, 2),
             "chunks_per_s": round(embedded / seconds, 1) if seconds else None,

@@ -12,7 +12,7 @@ import numpy as np
 
 from archivist.errors import QueryError
 from archivist.retrieval.faiss_index import ensure_index, search_index
-from archivist.retrieval.fts import bm25_search
+from archivist.retrieval.fts import bm25_search, query_words, subject_match, subject_phrase_search
 from archivist.records import Filters, Hit
 from archivist.store.filters import allowed_chunk_ids
 from archivist.retrieval.vectors import load_vectors
@@ -26,6 +26,9 @@ EXACT_FILTERED_BELOW = 20_000  # filtered sets this small are searched exactly f
 # on both. These are the defaults of the rrf_k / dense_weight / bm25_weight settings.
 RRF_K = 5
 DENSE_WEIGHT, BM25_WEIGHT = 1.0, 2.0
+# Documents whose subject is (or holds, or is inside) the query form a third ranking; weight tuned
+# on half A of bench/search_enron.py's verbatim subjects and lookup questions, reported on half B.
+SUBJECT_WEIGHT = 3.0
 
 
 _QUERY_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
@@ -83,19 +86,46 @@ def _chunk_rows(store, ids: set[int]) -> dict[int, dict]:
     return {r["id"]: r for r in rows}
 
 
+def subject_ranking(store, query: str, phrase: list[tuple[int, float]], bm25: dict[int, tuple],
+                    dense: dict[int, tuple], chunk_doc: dict[int, int]) -> dict[int, tuple]:
+    """doc id -> (rank, best chunk, level) of documents whose subject is, holds or is inside the
+    query (fts.subject_match levels), best level first, then by BM25, phrase and dense order."""
+    words = query_words(query)
+    phrase_docs = _by_doc(phrase, chunk_doc)
+    candidates = {**dense, **bm25, **phrase_docs}
+    if not words or not candidates:
+        return {}
+    titles = dict(store.conn.execute(
+        "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(candidates)),)))
+    levels = {d: subject_match(words, titles.get(d) or "", query) for d in candidates}
+    far = 1e9
+    order = sorted((d for d, lv in levels.items() if lv), key=lambda d: (
+        -levels[d], bm25.get(d, (far,))[0], phrase_docs.get(d, (far,))[0], dense.get(d, (far,))[0]))
+    return {d: (i, candidates[d][1], float(levels[d])) for i, d in enumerate(order, 1)}
+
+
 def fuse(dense: dict[int, tuple], bm25: dict[int, tuple], mode: str, rrf_k: float,
-         weights: tuple[float, float] = (1.0, 1.0)) -> list[tuple[int, float]]:
-    """(doc id, score) best first: raw score for one method, RRF for hybrid."""
+         weights: tuple[float, ...] = (1.0, 1.0), subject: dict[int, tuple] | None = None,
+         ) -> list[tuple[int, float]]:
+    """(doc id, score) best first: raw score for dense, RRF for bm25 (with the subject ranking)
+    and hybrid (dense, BM25 and subject rankings; weights in that order)."""
     if mode == "dense":
         return sorted(((d, v[2]) for d, v in dense.items()), key=lambda x: -x[1])
-    if mode == "bm25":
+    subject = subject or {}
+    if mode == "bm25" and not subject:
         return sorted(((d, v[2]) for d, v in bm25.items()), key=lambda x: -x[1])
+    w_subject = weights[2] if len(weights) > 2 else SUBJECT_WEIGHT
+    tables = [(bm25, weights[1]), (subject, w_subject)]
+    if mode == "hybrid":
+        tables.append((dense, weights[0]))
     scores: dict[int, float] = {}
-    for (table, weight) in ((dense, weights[0]), (bm25, weights[1])):
+    for (table, weight) in tables:
         for doc, (rank, _, _) in table.items():
             scores[doc] = scores.get(doc, 0.0) + weight / (rrf_k + rank)
+    far = (1e9,)
     return sorted(scores.items(), key=lambda x: (-x[1], min(
-        dense.get(x[0], (1e9,))[0], bm25.get(x[0], (1e9,))[0])))
+        subject.get(x[0], far)[0], dense.get(x[0], far)[0], bm25.get(x[0], far)[0])))
 
 
 def search(store, settings, query: str, k: int = 8, filters: Filters | None = None,
@@ -109,21 +139,24 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
     # The query embedding (ONNX/torch release the GIL) overlaps the FTS query on the second core.
     embedded = _QUERY_POOL.submit(embed_query, settings, query) if mode == "hybrid" else None
     bm25_ranked = bm25_search(store, query, n, filters) if mode != "dense" else []
+    phrase = subject_phrase_search(store, query, n, filters) if mode != "dense" else []
     dense_ranked = dense_search(store, settings, query, n, filters,
                                 embedded.result() if embedded else None) if mode != "bm25" else []
-    rows = _chunk_rows(store, {c for c, _ in dense_ranked} | {c for c, _ in bm25_ranked})
+    rows = _chunk_rows(store, {c for c, _ in dense_ranked + bm25_ranked + phrase})
     chunk_doc = {cid: r["doc_id"] for cid, r in rows.items()}
     dense, bm25 = _by_doc(dense_ranked, chunk_doc), _by_doc(bm25_ranked, chunk_doc)
-    weights = (settings.dense_weight, settings.bm25_weight)
-    fused = fuse(dense, bm25, mode, settings.rrf_k, weights)[:k]
+    subject = (subject_ranking(store, query, phrase, bm25, dense, chunk_doc)
+               if mode != "dense" else {})
+    weights = (settings.dense_weight, settings.bm25_weight, settings.subject_weight)
+    fused = fuse(dense, bm25, mode, settings.rrf_k, weights, subject)[:k]
     by_doc_chunks: dict[int, list[int]] = {}
-    for cid, _ in dense_ranked + bm25_ranked:
+    for cid, _ in dense_ranked + bm25_ranked + phrase:
         if cid in chunk_doc and cid not in by_doc_chunks.setdefault(chunk_doc[cid], []):
             by_doc_chunks[chunk_doc[cid]].append(cid)
     hits = []
     for doc, score in fused:
-        d, b = dense.get(doc), bm25.get(doc)
-        best = min((x for x in (d, b) if x), key=lambda x: x[0])[1]
+        d, b, sj = dense.get(doc), bm25.get(doc), subject.get(doc)
+        best = min((x for x in (d, b, sj) if x), key=lambda x: x[0])[1]
         row = rows[best]
         hits.append(Hit(doc_id=doc, chunk_id=best, score=float(score), text=row["text"],
                         start=row["start"] or 0, end=row["end"] or 0,

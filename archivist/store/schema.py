@@ -1,10 +1,24 @@
 """The schema: numbered sqlite-utils Migrations, applied in order when a database is opened."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlite_utils
 from sqlite_utils import Migrations
 
 migrations = Migrations("archivist")
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
+
+
+def fts_date_words(value: str | None) -> str:
+    """An ISO date as the words people type, for chunks_fts.dates: '2001-05-14 May 14 2001 Monday'
+    ('' when unparsable)."""
+    try:
+        d = date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return ""
+    return f"{d.isoformat()} {_MONTHS[d.month - 1]} {d.day} {d.year} {d.strftime('%A')}"
 
 
 @migrations()
@@ -111,6 +125,23 @@ def m005_attachments(db: sqlite_utils.Database) -> None:
         name TEXT NOT NULL DEFAULT '', content_type TEXT, size INTEGER,
         PRIMARY KEY (parent_id, ord));
     CREATE INDEX attachment_links_child ON attachment_links(child_id);
+    """)
+
+
+@migrations()
+def m006_fts_header_columns(db: sqlite_utils.Database) -> None:
+    """chunks_fts gains a date-words column (rebuilt from chunks; bm25 weights live in fts.py)."""
+    db.conn.create_function("archivist_date_words", 1, fts_date_words, deterministic=True)
+    db.executescript("""
+    DROP TABLE IF EXISTS chunks_fts;
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        text, subject, names, dates, tokenize = 'porter unicode61 remove_diacritics 2');
+    INSERT INTO chunks_fts (rowid, text, subject, names, dates)
+        SELECT c.id, c.text, coalesce(d.title, ''),
+               coalesce((SELECT group_concat(trim(coalesce(p.name, '') || ' ' || coalesce(p.address, '')), ' ; ')
+                         FROM participants p WHERE p.doc_id = c.doc_id), ''),
+               archivist_date_words(d.date)
+        FROM chunks c JOIN documents d ON d.id = c.doc_id;
     """)
 
 

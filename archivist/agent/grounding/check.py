@@ -69,6 +69,25 @@ def _grounded_words(text: str, cited: str) -> str | None:
     return None
 
 
+def add_citation(text: str, blocks: dict[int, str]) -> tuple[str, int | None]:
+    """(text, None) when it cites already; else the text labelled with the block that holds every
+    number and the largest share (at least MIN_SHARE) of its content words, the later block on a
+    tie. A small model often answers from one block without writing its [n]."""
+    if labels(text) or not text.strip():
+        return text, None
+    words, numbers = content_words(_LABEL_TEXT.sub("", text)), _numbers(text)
+    best: tuple[float, int] | None = None
+    for n, block in blocks.items():
+        if numbers - _numbers(block) or not words:
+            continue
+        share = len(words & content_words(block)) / len(words)
+        if share >= MIN_SHARE and (best is None or (share, n) > best):
+            best = (share, n)
+    if best is None:
+        return text, None
+    return f"{text.rstrip()} [{best[1]}]", best[1]
+
+
 def check(text: str, packed: PackedContext, blocks: dict[int, str],
           ranked: list[Sentence] | None = None) -> Verdict:
     """Whether a (repetition-free) answer is grounded in the packed context it was given."""

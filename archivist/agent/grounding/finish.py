@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from archivist.agent.grounding.citing import used
 from archivist.agent.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
-from archivist.agent.grounding.check import Verdict, check, truncate_repetition
+from archivist.agent.grounding.check import Verdict, add_citation, check, truncate_repetition
 from archivist.agent.prompts import NOT_FOUND, says_missing
 from archivist.agent.grounding.sentences import blocks_of, score, sentences_of
 from archivist.agent.context import AgentContext, Attempt
@@ -29,7 +29,7 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
     if not ranked:
         return _model(attempt, text, packed, [])
     body, cites = digest(ranked, source)
-    overview = _first_sentence(text)
+    overview, _ = add_citation(_first_sentence(text), blocks_of(packed))
     verdict = Verdict(False, "the model's overview says the evidence is missing") \
         if overview and says_missing(overview) else check(overview, packed, blocks_of(packed, True))
     if verdict.ok:
@@ -73,7 +73,10 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
                                            "the model said the evidence is missing, but a passage "
                                            "matches the question")
         return _model(attempt, text, packed, own)
+    text, added = add_citation(text, blocks_of(packed))  # by body text: not a header echo
     verdict = check(text, packed, blocks_of(packed, headers=True), own)
+    if verdict.ok and added is not None:
+        verdict.reason += f" (uncited answer labelled [{added}] by word overlap)"
     if not verdict.ok and not relevant(ranked):  # say so, and let a wider strategy try
         attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, AnsweredBy.EXTRACTIVE
         attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \

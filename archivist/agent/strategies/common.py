@@ -3,7 +3,8 @@ draft for the graph's verify node (grounding/finish.py) to check or replace."""
 from __future__ import annotations
 
 from archivist.agent.context import AgentContext, Attempt, Draft
-from archivist.agent.prompts import SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence, neutralise
+from archivist.agent.prompts import (ANSWER_PREFIX, SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence,
+                                     neutralise)
 from archivist.backends.base import Message
 from archivist.progress import Stage
 from archivist.records import PackedContext, QuestionKind
@@ -14,8 +15,20 @@ OVERVIEW_TOKENS = 64  # a summary is a cited digest; the model adds at most a on
 
 
 def answer_messages(question: str, context: str, system: str = SYSTEM_ANSWER) -> list[Message]:
+    """System, user (question, documents, question) and the opening words of the answer, which
+    a local model continues (backends without prefill support start a fresh turn after them)."""
     return [Message("system", system),
-            Message("user", USER_ANSWER.format(context=fence(context), question=question))]
+            Message("user", USER_ANSWER.format(context=fence(context), question=question)),
+            Message("assistant", ANSWER_PREFIX)]
+
+
+def continued(text: str) -> str:
+    """The model's continuation of ANSWER_PREFIX as a standalone answer ('the room is 42.' ->
+    'The room is 42.'); a reply that repeated the prefix loses it too."""
+    text = text.strip()
+    if text.lower().startswith(ANSWER_PREFIX.lower()):
+        text = text[len(ANSWER_PREFIX):].strip()
+    return text[:1].upper() + text[1:]
 
 
 def answer_from(ctx: AgentContext, strategy: str, question: str, packed: PackedContext,
@@ -30,4 +43,4 @@ def answer_from(ctx: AgentContext, strategy: str, question: str, packed: PackedC
     gen = ctx.model.generate(answer_messages(question, packed.text, system), stream=True,
                              stop=ECHO_STOPS, max_tokens=OVERVIEW_TOKENS if summary else None)
     return Attempt(strategy, tokens_in=gen.tokens_in, tokens_out=gen.tokens_out, llm_calls=1,
-                   draft=Draft(neutralise(gen.text).strip(), packed, question, kind))
+                   draft=Draft(continued(neutralise(gen.text)), packed, question, kind))

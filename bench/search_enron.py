@@ -1,0 +1,241 @@
+"""Search finds what people type, on whole Enron: verbatim subjects and generated lookup questions.
+
+Usage: python bench/search_enron.py --db /tmp/enron_copy.db [--tune] [--n-subjects 200] [--n-lookups 100]
+The database (a copy: it is migrated and its quoted-text chunks are added and embedded in place)
+must be indexed with embeddings. Measures:
+- subjects: 200 random e-mail subjects (seeded) searched verbatim -> rank-1 rate (the e-mail, a copy
+  of it, or another message of its thread with the same subject), per mode;
+- lookups: 100 questions generated from random e-mails (sender name/address, recipient, date in
+  several forms, subject, content words) -> hit@5 of hybrid/bm25/dense vs a plain FTS5 index of
+  whole e-mails (one column: headers + body + quoted text) built in the same run;
+- --tune: column weights and the subject-ranking weight chosen on half A, reported on half B.
+Prints one JSON object and writes bench/results/search_enron.json (with the load average).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from archivist.config import Settings  # noqa: E402
+from archivist.retrieval import fts, search as search_mod  # noqa: E402
+from archivist.retrieval.fts import match_expression, STOP  # noqa: E402
+from archivist.store import Store  # noqa: E402
+
+MODES = ("hybrid", "bm25", "dense")
+MONTHS = ("January February March April May June July August September October November "
+          "December").split()
+CONTENT = re.compile(r"[A-Za-z][a-z]{5,}")
+
+
+def sample_docs(store, n: int, seed: int, extra: str = "") -> list[dict]:
+    rows = store.query("SELECT id, title, norm_subject, thread_id, sender, sender_name, date, body "
+                       "FROM documents WHERE kind = 'email' AND norm_subject != '' AND date != '' "
+                       f"{extra} ORDER BY id")
+    return random.Random(seed).sample(rows, n)
+
+
+def equivalent(store, doc: dict) -> set[int]:
+    """The doc, its copies (same subject and body) and its thread's messages with its subject."""
+    return {r[0] for r in store.conn.execute(
+        "SELECT id FROM documents WHERE id = ? OR (norm_subject = ? AND (thread_id = ? OR body = ?))",
+        (doc["id"], doc["norm_subject"], doc["thread_id"], doc["body"]))}
+
+
+def same_subject(store, doc: dict) -> list[int]:
+    """Every message whose subject is the typed one (a subject alone cannot tell them apart)."""
+    return [r[0] for r in store.conn.execute("SELECT id FROM documents WHERE norm_subject = ?",
+                                             (doc["norm_subject"],))]
+
+
+def date_forms(iso: str, i: int) -> str:
+    y, m, d = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+    return [f"{MONTHS[m - 1]} {d}, {y}", iso[:10], f"{d} {MONTHS[m - 1]} {y}", f"{m}/{d}/{y}"][i % 4]
+
+
+def content_words(body: str, rng: random.Random, k: int = 3) -> str:
+    words = [w for w in dict.fromkeys(CONTENT.findall(body)) if w.lower() not in STOP]
+    return " ".join(rng.sample(words, min(k, len(words))))
+
+
+def recipient(store, doc_id: int) -> str:
+    row = store.conn.execute("SELECT name, address FROM participants WHERE doc_id = ? AND role = 'to' "
+                             "LIMIT 1", (doc_id,)).fetchone()
+    return (row[0] or row[1]) if row else ""
+
+
+def lookup_questions(store, n: int, seed: int) -> list[dict]:
+    """n questions in several forms, each about one random e-mail; gold: that e-mail or one with
+    the same sender, day and subject (the question cannot tell them apart)."""
+    rng = random.Random(seed)
+    docs = sample_docs(store, n, seed, "AND sender_name != '' AND length(body) > 200")
+    out = []
+    for i, d in enumerate(docs):
+        name, addr, subj = d["sender_name"], d["sender"], d["title"]
+        when, words, to = date_forms(d["date"], i), content_words(d["body"], rng), recipient(store, d["id"])
+        forms = [f"email from {name} on {when}",
+                 f"{addr} {subj}",
+                 f"message to {to or name} about {subj}",
+                 f"what did {name} write about {words}",
+                 f"{subj} {when}",
+                 f"{name.split()[0]} {words} {when}",
+                 f"the email {name} sent to {to or 'the team'} on {when}",
+                 f"{words} {addr}"]
+        gold = {r[0] for r in store.conn.execute(
+            "SELECT id FROM documents WHERE id = ? OR (sender = ? AND substr(date, 1, 10) = ? AND "
+            "norm_subject = ?)", (d["id"], addr, d["date"][:10], d["norm_subject"]))}
+        out.append({"q": forms[i % len(forms)], "form": i % len(forms), "gold": sorted(gold)})
+    return out
+
+
+def baseline_fts(store, path: Path) -> sqlite3.Connection:
+    """A plain FTS5 table of whole e-mails, one column: headers + body + signature + quoted."""
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE VIRTUAL TABLE whole USING fts5(text)")
+    people: dict[int, list[str]] = {}
+    for did, role, name, addr in store.conn.execute("SELECT doc_id, role, name, address FROM participants"):
+        people.setdefault(did, []).append(f"{role}: {name or ''} <{addr or ''}>")
+    rows = ((r[0], f"Date: {r[3]}\nSubject: {r[1]}\n" + "\n".join(people.get(r[0], [])) +
+             f"\n\n{r[2]}\n{r[4] or ''}\n{r[5] or ''}") for r in store.conn.execute(
+        "SELECT id, title, body, date, signature, quoted FROM documents"))
+    conn.executemany("INSERT INTO whole (rowid, text) VALUES (?, ?)", rows)
+    conn.commit()
+    return conn
+
+
+def baseline_search(conn, query: str, k: int) -> list[int]:
+    expr = match_expression(query)
+    return [r[0] for r in conn.execute("SELECT rowid FROM whole WHERE whole MATCH ? ORDER BY rank "
+                                       "LIMIT ?", (expr, k))] if expr else []
+
+
+class CachedDense:
+    """dense_search memoised by query: weights tuning re-runs only the FTS side."""
+
+    def __init__(self):
+        self.real, self.cache = search_mod.dense_search, {}
+
+    def __call__(self, store, settings, query, n, filters=None, embedded=None):
+        key = (query, n)
+        if key not in self.cache:
+            self.cache[key] = self.real(store, settings, query, n, filters, embedded)
+        return self.cache[key]
+
+
+def run_set(store, settings, items: list[dict], k: int, modes=MODES) -> dict[str, list[bool]]:
+    out = {m: [] for m in modes}
+    for it in items:
+        for m in modes:  # k: the item's own cut-off (1 for subjects, 5 for lookups)
+            ids = [h.doc_id for h in search_mod.search(store, settings, it["q"], k=max(k, it["k"]), mode=m)]
+            out[m].append(bool(set(ids[:it["k"]]) & set(it["gold"])))
+    return out
+
+
+def rate(flags: list[bool]) -> float:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def halves(flags: list[bool]) -> dict:
+    return {"all": rate(flags), "A": rate(flags[0::2]), "B": rate(flags[1::2])}
+
+
+def index_without_vectors(store, settings) -> dict:
+    """Chunks (with quoted-text chunks) and FTS rows, no embedding."""
+    from archivist.backends.embedders import load_embedder
+    from archivist.progress import Reporter
+    from archivist.retrieval.indexer import backfill_quoted, chunk_new_documents
+    embedder = load_embedder(settings)
+    quoted = backfill_quoted(store, embedder, settings)
+    docs, chunks, _ = chunk_new_documents(store, embedder, settings, Reporter(None))
+    return {"documents_chunked": docs, "chunks_added": chunks + quoted,
+            "quoted_chunks": store.scalar("SELECT count(*) FROM chunks WHERE ord >= 1000"),
+            "chunks_total": store.scalar("SELECT count(*) FROM chunks")}
+
+
+def tune(store, settings, items: list[dict], mode: str = "hybrid") -> dict:
+    """Grid on half A (even items): FTS column weights, then the subject-ranking weight."""
+    half_a = items[0::2]
+    score = lambda: rate(run_set(store, settings, half_a, 5, (mode,))[mode])  # noqa: E731
+    grid = [(1.0, s, nm, dt) for s in (0.6, 2.0, 5.0) for nm in (0.4, 2.0, 5.0) for dt in (0.4, 2.0)]
+    results = []
+    for w in grid:
+        fts.WEIGHTS = w
+        results.append((score(), w))
+        print("weights", w, results[-1][0], file=sys.stderr, flush=True)
+    best_w = max(results, key=lambda x: x[0])[1]
+    fts.WEIGHTS = best_w
+    subject = []
+    for sw in (0.0, 1.0, 2.0, 3.0, 5.0):
+        settings.subject_weight = sw
+        subject.append((score(), sw))
+        print("subject_weight", sw, subject[-1][0], file=sys.stderr, flush=True)
+    settings.subject_weight = max(subject, key=lambda x: x[0])[1]
+    return {"column_weights_grid_A": [[list(w), s] for s, w in results], "best_weights": list(best_w),
+            "subject_weight_grid_A": [[w, s] for s, w in subject],
+            "best_subject_weight": settings.subject_weight}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--n-subjects", type=int, default=200)
+    ap.add_argument("--n-lookups", type=int, default=100)
+    ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--modes", default="hybrid,bm25,dense",
+                    help="bm25 alone on a database indexed without vectors (--no-vectors)")
+    ap.add_argument("--no-vectors", action="store_true",
+                    help="chunk and fill FTS only (no embedding): for --modes bm25")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "search_enron.json"))
+    args = ap.parse_args()
+    settings = Settings(db=args.db)
+    t0 = time.perf_counter()
+    result: dict = {"load_avg_start": os.getloadavg(), "db": args.db}
+    with Store(args.db) as store:
+        from archivist.retrieval.indexer import index_store
+        result["index"] = (index_without_vectors(store, settings) if args.no_vectors
+                           else index_store(store, settings))
+        print(result["index"], file=sys.stderr, flush=True)
+        subjects = [{"q": d["title"], "gold": sorted(equivalent(store, d)), "k": 1,
+                     "same_subject": same_subject(store, d)}
+                    for d in sample_docs(store, args.n_subjects, seed=0)]
+        lookups = [{**q, "k": 5} for q in lookup_questions(store, args.n_lookups, seed=1)]
+        search_mod.dense_search = CachedDense()
+        modes = tuple(args.modes.split(","))
+        result["modes"] = modes
+        if args.tune:
+            result["tuning"] = tune(store, settings, subjects + lookups, modes[0])
+        result["settings"] = {"fts_weights": list(fts.WEIGHTS), "subject_weight": settings.subject_weight,
+                              "rrf_k": settings.rrf_k, "dense_weight": settings.dense_weight,
+                              "bm25_weight": settings.bm25_weight}
+        subj = run_set(store, settings, subjects, 1, modes)
+        result["subjects_rank1"] = {m: halves(v) for m, v in subj.items()}
+        result["subjects_rank1_carries_the_subject"] = {m: halves(v) for m, v in run_set(
+            store, settings, [{**s, "gold": s["same_subject"]} for s in subjects], 1, modes).items()}
+        result["subjects_missed"] = [s["q"] for s, ok in zip(subjects, subj[modes[0]]) if not ok][:30]
+        look = run_set(store, settings, lookups, 5, modes)
+        conn = baseline_fts(store, Path(args.db).with_suffix(".whole.db"))
+        base = [bool(set(baseline_search(conn, q["q"], 5)) & set(q["gold"])) for q in lookups]
+        result["lookups_hit5"] = {**{m: halves(v) for m, v in look.items()}, "plain_fts5_whole_email": halves(base)}
+        result["lookups_by_form_first_mode_vs_plain"] = {
+            f: [rate([ok for q, ok in zip(lookups, look[modes[0]]) if q["form"] == f]),
+                rate([ok for q, ok in zip(lookups, base) if q["form"] == f])] for f in range(8)}
+        result["lookup_examples"] = [q["q"] for q in lookups[:8]]
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    result["load_avg_end"] = os.getloadavg()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=1))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""The language model writes the answer: the prompt layout a small model answers from (question
+before and after the documents, the answer's opening words given), and uncited answers labelled
+with the block that supports them."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.ask import ask
+from archivist.agent.grounding.check import add_citation
+from archivist.agent.prompts import ANSWER_PREFIX
+from archivist.agent.strategies.common import answer_messages, continued
+from archivist.config import load_settings
+
+BLOCKS = {1: "The offsite is on Wednesday March 13 in room 12.",
+          2: "Update: the offsite moved to Thursday March 14, room 42."}
+
+
+def test_prompt_asks_before_and_after_the_documents_and_opens_the_answer():
+    messages = answer_messages("Which room?", "<<<\n[1] From: A | Date: d | Subject: s\nroom 42\n>>>")
+    user = messages[1].content
+    assert user.startswith("Question: Which room?") and user.rstrip().endswith("citations:")
+    assert user.count("Which room?") == 2
+    assert messages[-1].role == "assistant" and messages[-1].content == ANSWER_PREFIX
+
+
+def test_continuation_becomes_a_standalone_answer():
+    assert continued(" the offsite is in room 42 [2].") == "The offsite is in room 42 [2]."
+    assert continued(f"{ANSWER_PREFIX} room 42.") == "Room 42."
+    assert continued("") == ""
+
+
+def test_uncited_answer_is_labelled_with_the_block_that_holds_its_facts():
+    assert add_citation("The offsite moved to room 42 on Thursday.", BLOCKS) == (
+        "The offsite moved to room 42 on Thursday. [2]", 2)
+    # numbers from two blocks (a stale and a current one): no single block supports it
+    assert add_citation("The offsite is in room 42 on March 13.", BLOCKS) == (
+        "The offsite is in room 42 on March 13.", None)
+    assert add_citation("Pizza is served at noon.", BLOCKS)[1] is None
+    assert add_citation("Room 42 [1].", BLOCKS) == ("Room 42 [1].", None)  # cited already
+
+
+@pytest.mark.slow
+def test_smollm2_writes_a_grounded_answer(demo_store, demo_db):
+    settings = load_settings("test", {"db": str(demo_db), "llm": "smollm2", "threads": 1})
+    r = ask(demo_store, settings, "Which room is the Q2 planning offsite in?")
+    assert r.tokens_out > 0 and r.answered_by == "llm", (r.answered_by, r.check, r.answer)
+    assert "42" in r.answer and r.citations and r.check.startswith("grounded")
