@@ -80,6 +80,9 @@ class Settings:
     max_seconds: float = knob(900.0, "the memory strategy is infeasible when estimated above this")
     prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
     decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
+    # reliability
+    lock_wait: float = knob(600.0, "seconds a writer waits for another writer of the same "
+                            "database before giving up")
     calendar: str = knob("local", "how metadata counts read a day; local: the sender's calendar",
                          ("utc", "local", "either"))
 

@@ -121,7 +121,9 @@ class Writer:
     def add(self, source_id: int, unit: Path, doc: Document) -> None:
         self.summary.read += 1
         digest = content_hash(doc)
-        doc_id = self.hashes.get(digest)
+        # decided inside the writing transaction: the cache only ever holds ids committed or
+        # written by this writer, and a miss is checked against the database itself
+        doc_id = self.hashes.get(digest) or self.stored_id(digest)
         if doc_id is None:
             doc_id = self.try_insert(source_id, digest, doc)
             if doc_id is None:
@@ -132,6 +134,13 @@ class Writer:
             self.summary.duplicate += 1
         self.insert_location(doc_id, source_id, unit, doc)
         self.tick()
+
+    def stored_id(self, digest: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?",
+                                (digest,)).fetchone()
+        if row:
+            self.hashes.add(digest, row[0])
+        return row[0] if row else None
 
     def tick(self) -> None:
         self.pending += 1
@@ -320,6 +329,12 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
 
     Reports the scanning, reading (bytes of sources) and threading stages to `on_progress`;
     rejected files and messages arrive there as warnings."""
+    with store.writing():
+        return _ingest_paths(store, paths, text_field, on_progress)
+
+
+def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
+                  on_progress: OnProgress | None) -> IngestSummary:
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
     todo, summary.skipped = pending_sources(store, paths, reporter)
@@ -349,6 +364,12 @@ def ingest_documents(store, items: Iterable[Document | Reject], source: str = "<
     """Store documents built in memory (tests, the demo) as one source, then rebuild threads.
 
     Rejects arrive at `on_progress` as warnings."""
+    with store.writing():
+        return _ingest_documents(store, items, source, on_progress)
+
+
+def _ingest_documents(store, items: Iterable[Document | Reject], source: str,
+                      on_progress: OnProgress | None) -> IngestSummary:
     from archivist.corpus.threads import rebuild_threads
     summary, reporter = IngestSummary(), Reporter(on_progress)
     writer = Writer(store, HashIndex(store.conn), summary,

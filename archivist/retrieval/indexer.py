@@ -164,6 +164,11 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
     """Chunk + embed new/changed + FTS + FAISS; returns counts and embedding chunks/s.
 
     Reports the chunking, thread chunks, embedding (chunks done of total) and indexing stages."""
+    with store.writing():
+        return _index_store(store, settings, on_progress, embedder)
+
+
+def _index_store(store, settings, on_progress: OnProgress | None, embedder) -> dict:
     from archivist.backends.embedders import load_embedder
     t0 = time.perf_counter()
     embedder = embedder or load_embedder(settings)
