@@ -1,11 +1,11 @@
 """The terminal chat loop and its slash commands; answers are shown through archivist.render.
-Everything shown passes `neutralise` (no live links, no terminal escapes from document text)."""
+Everything shown passes archivist.sanitise (no live links, no terminal escapes from document text)."""
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Callable
 
-from archivist.agent.prompts import neutralise
+from archivist.sanitise import neutralise, terminal
 from archivist.agent.session import ChatSession, parse_filter
 from archivist.records import AUTO, STRATEGIES
 from archivist.render import format_sources, print_answer
@@ -60,7 +60,7 @@ def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[st
             continue
         if line.strip().startswith("/"):
             keep_going, text = command(session, line)
-            write(text + "\n")
+            write(terminal(text) + "\n")
             if not keep_going:
                 break
             continue

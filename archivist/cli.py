@@ -5,6 +5,7 @@ Results go to stdout (one JSON object per line with --json), progress and logs t
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -12,9 +13,11 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from archivist.config import Settings, load_settings
 from archivist.errors import ArchivistError
+from archivist.sanitise import json_line, neutralise, terminal as sanitise
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False,
                   context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +53,22 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
          device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda")) -> None:
     """archivist: questions over email archives, record sets and long documents."""
     State.preset = preset
+    install_log_handler()
     State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device}
+
+
+class _SanitisedLog(logging.Handler):
+    """Library warnings (e.g. a damaged cache being rebuilt) on stderr through the sanitiser."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"{record.levelname.lower()}: {sanitise(record.getMessage())}", markup=False)
+
+
+def install_log_handler() -> None:
+    log = logging.getLogger("archivist")
+    if not any(isinstance(h, _SanitisedLog) for h in log.handlers):
+        handler = _SanitisedLog(logging.WARNING)
+        log.addHandler(handler)
 
 
 def cli_options(db: Optional[str] = None, **options: Any) -> dict[str, Any]:
@@ -62,9 +80,22 @@ def settings(db: Optional[str] = None, **options: Any) -> Settings:
     return load_settings(State.preset, cli_options(db, **options))
 
 
-def open_store(cfg: Settings, create: bool = True):
+def open_store(cfg: Settings, write: bool = False, create: bool = False):
+    """The database: read-only unless the command writes (then behind the single-writer lock)."""
     from archivist.store import Store
-    return Store(cfg.db, create=create)
+    return Store(cfg.db, create=create, readonly=not write, lock_wait=cfg.lock_wait,
+                 on_wait=lambda message: err.print(f"note: {sanitise(message)}", markup=False))
+
+
+def may_write(cfg: Settings) -> bool:
+    """Whether a command that only logs (ask) may open the database for writing."""
+    import os
+    return os.access(cfg.db, os.W_OK) and os.access(Path(cfg.db).resolve().parent, os.W_OK)
+
+
+def say(text: Any) -> None:
+    """Print a result line for people: every character from the data passes the sanitiser."""
+    out.print(sanitise(text), markup=False)
 
 
 def emit(obj: Any, as_json: bool) -> None:
@@ -72,12 +103,12 @@ def emit(obj: Any, as_json: bool) -> None:
     if is_dataclass(obj):
         obj = asdict(obj)
     if as_json:
-        sys.stdout.write(json.dumps(obj, default=str, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_line(obj) + "\n")
     elif isinstance(obj, dict):
         for key, value in obj.items():
-            out.print(f"[bold]{key}[/bold]: {value}", markup=True)
+            say(f"{key}: {value}")
     else:
-        out.print(str(obj), markup=False)
+        say(obj)
 
 
 def run(fn):
@@ -85,7 +116,7 @@ def run(fn):
     try:
         return fn()
     except ArchivistError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(sanitise(exc))}")
         raise typer.Exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -96,14 +127,14 @@ def run(fn):
 def db_path(db: Optional[str] = DbOpt) -> None:
     """Print the database path in use."""
     from archivist.config import db_path as resolve
-    run(lambda: out.print(str(resolve(settings(db))), markup=False))
+    run(lambda: say(resolve(settings(db))))
 
 
 @app.command()
 def stats(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Counts of sources, documents, threads, rejects, chunks and runs."""
     def body():
-        with open_store(settings(db), create=False) as store:
+        with open_store(settings(db)) as store:
             emit(store.stats(), as_json)
     run(body)
 
@@ -121,7 +152,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
         from archivist.errors import InputError
         from archivist.render import ProgressRenderer, ingest_summary
         cfg = settings(db)
-        with open_store(cfg) as store:
+        with open_store(cfg, write=True, create=True) as store, store.writing():
             with ProgressRenderer(err) as show:
                 summary = ingest_paths(store, paths, text_field=text_field, on_progress=show)
             if summary.read == 0 and summary.skipped == 0:
@@ -130,7 +161,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
             if as_json:
                 emit(summary.to_dict(), True)
             else:
-                out.print(ingest_summary(summary.to_dict()), markup=False)
+                say(ingest_summary(summary.to_dict()))
             if not no_embed:
                 embed_store(store, cfg)
     run(body)
@@ -146,7 +177,7 @@ def embed_store(store, cfg: Settings) -> None:
     from archivist.retrieval.indexer import index_store
     with ProgressRenderer(err) as show:
         result = index_store(store, cfg, on_progress=show)
-    err.print(index_summary(result), markup=False, soft_wrap=True)
+    err.print(sanitise(index_summary(result)), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -155,12 +186,12 @@ def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist thr
     """One document: text, metadata, participants, its thread and every location."""
     def body():
         from archivist.corpus.views import render_document, show_document
-        with open_store(settings(db), create=False) as store:
+        with open_store(settings(db)) as store:
             doc = show_document(store, doc_id)
             if as_json:
                 emit(doc, True)
             else:
-                out.print(render_document(doc), markup=False)
+                say(render_document(doc))
     run(body)
 
 
@@ -170,14 +201,13 @@ def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many thread
     """The largest email threads: id, size, dates, subject."""
     def body():
         from archivist.corpus.views import list_threads
-        with open_store(settings(db), create=False) as store:
+        with open_store(settings(db)) as store:
             for row in list_threads(store, limit):
                 if as_json:
                     emit(row, True)
                 else:
-                    out.print(f"{row['id']:>7}  {row['n_docs']:>4}  {(row['first_date'] or '')[:10]}"
-                              f"..{(row['last_date'] or '')[:10]}  {row['subject'] or ''}",
-                              markup=False)
+                    say(f"{row['id']:>7}  {row['n_docs']:>4}  {(row['first_date'] or '')[:10]}"
+                              f"..{(row['last_date'] or '')[:10]}  {row['subject'] or ''}")
     run(body)
 
 
@@ -199,9 +229,9 @@ def search(query: str = typer.Argument(..., help="What to look for."),
         cfg = settings(db)
         filters = Filters(sender=sender, recipient=recipient, after=after, before=before,
                           mailbox=mailbox)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg) as store:
             for row in describe_hits(store, run_search(store, cfg, query, k, filters, mode)):
-                emit(row, True) if as_json else out.print(render_hit(row), markup=False)
+                emit(row, True) if as_json else say(render_hit(row))
     run(body)
 
 
@@ -212,7 +242,7 @@ def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
         from archivist.render import ProgressRenderer
         from archivist.retrieval.report import rebuild_index
         cfg = settings(db)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg, write=True) as store:
             with ProgressRenderer(err) as show:
                 result = rebuild_index(store, cfg, on_progress=show)
             emit(result, as_json)
@@ -225,10 +255,40 @@ def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     def body():
         from archivist.retrieval.report import verify_index
         cfg = settings(db)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg) as store:
             report = verify_index(store, cfg)
         emit(report, as_json)
         if not report["ok"]:
+            raise typer.Exit(1)
+    run(body)
+
+
+@app.command()
+def verify(repair: bool = typer.Option(False, "--repair", help="Rebuild what is derived (FTS rows, "
+                                       "thread units, chunks, vectors, the FAISS file), then verify."),
+           db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Check the whole store (SQLite integrity, ingest accounting, chunks, FTS, thread units, the
+    FAISS file against the SQLite vectors); exit 1 naming each discrepancy."""
+    def body():
+        from archivist.render import ProgressRenderer
+        from archivist.retrieval.verify import repair_store, verify_store
+        cfg = settings(db)
+        with open_store(cfg, write=repair) as store:
+            if repair:
+                with ProgressRenderer(err) as show:
+                    report = repair_store(store, cfg, on_progress=show)
+            else:
+                report = verify_store(store, cfg)
+        if as_json:
+            emit(report.to_dict(), True)
+        else:
+            say(f"{'ok' if report.ok else 'PROBLEMS'}: " + ", ".join(
+                f"{k} {v}" for k, v in report.counts.items()))
+            for line in report.repaired:
+                say(f"repaired: {line}")
+            for line in report.problems:
+                say(f"problem: {line}")
+        if not report.ok:
             raise typer.Exit(1)
     run(body)
 
@@ -244,16 +304,15 @@ def ask(question: str = typer.Argument(..., help="The question."),
     def body():
         from archivist.agent.ask import ask as run_ask
         from archivist.render import render_footer
-        from archivist.agent.prompts import neutralise
         cfg = settings(db, planner=planner)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg, write=may_write(cfg)) as store:
             # not streamed: the model's draft may fail the grounding check and be replaced
             result = run_ask(store, cfg, question, strategy=strategy)
             if as_json:
                 emit(result.to_dict(), True)
                 return
-            out.print(neutralise(result.answer), markup=False)
-            out.print("\n" + render_footer(result), markup=False)
+            say(neutralise(result.answer))
+            say("\n" + render_footer(result))
     run(body)
 
 
@@ -265,7 +324,7 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
         from archivist.agent.session import ChatSession
         from archivist.chat import chat_loop
         cfg = settings(db)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg, write=True) as store:
             session = ChatSession.open(store, cfg, resume=resume)
 
             def write(text: str) -> None:
@@ -285,8 +344,8 @@ def models_list(as_json: bool = JsonOpt) -> None:
                 emit(row, True)
             else:
                 mark = "yes" if row["available"] else "no"
-                out.print(f"{row['name']:<13} {row['kind']:<10} available={mark:<4} "
-                          f"context={row['context_window'] or '-':<6} {row['details']}", markup=False)
+                say(f"{row['name']:<13} {row['kind']:<10} available={mark:<4} "
+                          f"context={row['context_window'] or '-':<6} {row['details']}")
     run(body)
 
 
@@ -304,7 +363,7 @@ def config_show(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     def body():
         from archivist.config import explain_settings
         for row in explain_settings(State.preset, cli_options(db)):
-            emit(row, True) if as_json else out.print(render_setting(row), markup=False)
+            emit(row, True) if as_json else say(render_setting(row))
     run(body)
 
 
@@ -316,7 +375,7 @@ def config_file_path() -> None:
     if path is None:
         err.print("no config file (ARCHIVIST_CONFIG is set but empty)")
         return
-    out.print(str(path), markup=False)
+    say(str(path))
     if not path.exists():
         err.print("note: the file does not exist")
 

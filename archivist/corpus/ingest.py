@@ -22,6 +22,7 @@ from archivist.corpus.dedup import HashIndex, content_hash, full_text
 from archivist.corpus.headers import normalise_subject
 from archivist.corpus.document import Document, Reject
 from archivist.corpus.sniff import GZIP_MAGIC
+from archivist.crash import crash_point
 from archivist.errors import InputError
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 
@@ -102,6 +103,7 @@ class Writer:
             "kind = excluded.kind, size = excluded.size, mtime = excluded.mtime, status = 'partial'",
             (str(unit), kind, size, mtime, now()))
         self.conn.commit()
+        crash_point("source_opened")
         return self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(unit),)).fetchone()[0]
 
     def close_source(self, source_id: int, n_read: int) -> None:
@@ -109,6 +111,7 @@ class Writer:
                           (n_read, now(), source_id))
         self.conn.commit()
         self.pending = 0
+        crash_point("source_done")
 
     def reject(self, source_id: int, item: Reject) -> None:
         self.summary.rejected += 1
@@ -147,6 +150,7 @@ class Writer:
         if self.pending >= BATCH:
             self.conn.commit()
             self.pending = 0
+            crash_point("batch_committed")
 
     def try_insert(self, source_id: int, digest: str, doc: Document) -> int | None:
         """Insert a document whole or not at all; one that cannot be stored becomes a reject."""
@@ -353,6 +357,7 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
         store.conn.rollback()
         raise
     summary.threads = update_threads(store, bool(todo), reporter)
+    crash_point("threads_rebuilt")
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     summary.seconds = round(time.perf_counter() - start, 3)
     summary.msgs_per_s = round(summary.read / summary.seconds, 1) if summary.seconds else 0.0
