@@ -4,7 +4,7 @@ terminal or the renderer.
 `terminal` removes escape sequences (CSI, OSC such as window retitles, DCS/APC/PM strings), lone
 ESC, other C0 controls except newline and tab, DEL, C1 controls (0x80-0x9f, e.g. the 8-bit CSI)
 and bidi overrides that reorder what is shown. `neutralise` does that and also defuses markdown
-links, images and autolinks (the visible words stay), for model answers. `json_safe` keeps JSON
+links, images, autolinks and bare URLs (http[:]//host, the visible words stay), for answers. `json_safe` keeps JSON
 output faithful but escapes the characters a terminal would act on that JSON does not escape.
 """
 from __future__ import annotations
@@ -27,6 +27,8 @@ _LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]*)\)")
 _FENCE_LINE = re.compile(r"^\s*(?:</?\s*(?:documents|notes)\s*>|<<<|>>>)\s*$\n?", re.M | re.I)
 _REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|file)://[^>\s]+)>", re.I)
+_BARE_LINK = re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"')\]]*|\bwww\.[^\s<>\"')\]]+"
+                        r"|\b(?:javascript|data|mailto):[^\s<>\"')\]]+", re.I)
 _HTML_IMG = re.compile(r"<\s*img\b[^>]*>", re.I)
 
 
@@ -48,7 +50,17 @@ def neutralise(text: str) -> str:
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _REF_LINK.sub("", text)
     text = _FENCE_LINE.sub("", text)  # a weak model echoes our delimiters
-    return _AUTOLINK.sub(lambda m: m.group(1).replace("://", "[:]//"), text)
+    text = _AUTOLINK.sub(lambda m: m.group(1).replace("://", "[:]//"), text)
+    return _BARE_LINK.sub(_defang_one, text)
+
+
+def _defang_one(m: re.Match) -> str:
+    s = m.group(0)
+    if "://" in s:
+        return s.replace("://", "[:]//", 1)
+    if s.lower().startswith("www."):
+        return s[:3] + "[.]" + s[4:]
+    return s.replace(":", "[:]", 1)  # mailto:, javascript:, data:
 
 
 def json_line(obj: Any) -> str:

@@ -169,3 +169,22 @@ def test_verify_names_each_discrepancy_and_repair_rebuilds_what_is_derived(small
     assert fixed.exit_code == 0, fixed.output
     assert json.loads(fixed.stdout.splitlines()[-1])["ok"]
     assert cli("--preset", "test", "verify", "-d", str(small_db)).exit_code == 0
+
+
+def test_bad_directory_entries_become_rejects_and_the_rest_is_read(tmp_path):
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    write_mbox(tree / "a.mbox", range(5))
+    write_mbox(tree / "sub" / "b.mbox", range(5, 9))
+    (tree / "dangling.mbox").symlink_to(tmp_path / "gone.mbox")
+    (tree / "loop").symlink_to(tree / "loop")
+    os.mkfifo(tree / "pipe.mbox")
+    result = cli("ingest", "--no-embed", "--json", "-d", str(tmp_path / "t.db"), str(tree))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert (summary["new"], summary["rejected"]) == (9, 3)
+    conn = sqlite3.connect(tmp_path / "t.db")
+    reasons = dict(conn.execute("SELECT path, reason FROM rejects"))
+    conn.close()
+    assert {Path(p).name for p in reasons} == {"dangling.mbox", "loop", "pipe.mbox"}
+    assert all(reasons.values())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -62,30 +63,64 @@ def iso_date(value: datetime | None) -> str | None:
 
 
 def fingerprint(path: Path) -> tuple[int, float]:
-    """(size, mtime) of a file, or (total size, newest mtime) of every file under a directory."""
+    """(size, mtime) of a file, or (total size, newest mtime) of every file under a directory
+    (entries that cannot be stat'ed are left out: reading them makes the reject)."""
     if not path.is_dir():
         st = path.stat()
         return st.st_size, st.st_mtime
     size, mtime = 0, path.stat().st_mtime
     for root, _dirs, files in os.walk(path):
         for name in files:
-            st = os.stat(os.path.join(root, name))
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
             size, mtime = size + st.st_size, max(mtime, st.st_mtime)
     return size, mtime
 
 
-def source_units(path: Path) -> list[Path]:
-    """The sources under a path: a file, a maildir root, or the units inside a plain directory."""
+def entry_problem(path: Path) -> str:
+    """Why a directory entry cannot be a source ('' when it can)."""
+    try:
+        st = path.stat()  # follows symlinks: a dangling one or a loop raises here
+    except OSError as exc:
+        if path.is_symlink():
+            return f"broken symbolic link ({exc.strerror or exc})"
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return "" if os.access(path, os.R_OK | os.X_OK) else "unreadable directory (permission denied)"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (a pipe, socket or device)"
+    return "" if os.access(path, os.R_OK) else "unreadable file (permission denied)"
+
+
+def source_units(path: Path, rejects: list[Reject] | None = None, top: bool = True) -> list[Path]:
+    """The sources under a path: a file, a maildir root, or the units inside a plain directory.
+
+    A path given on the command line that does not exist is an InputError; a bad entry inside a
+    directory (broken link, loop, pipe, unreadable) is added to `rejects` and the rest is read."""
     from archivist.corpus.readers import detect_kind
-    if not path.exists():
+    from archivist.corpus.maildir import is_noise
+    rejects = [] if rejects is None else rejects
+    if top and not path.exists() and not path.is_symlink():
         raise InputError("no such file or directory", str(path))
+    problem = entry_problem(path)
+    if problem:
+        if top and not path.is_symlink() and not path.is_dir():
+            raise InputError(problem, str(path))
+        rejects.append(Reject(str(path), "", problem))
+        return []
     if not path.is_dir() or detect_kind(path) == "maildir":
         return [path]
     units: list[Path] = []
-    from archivist.corpus.maildir import is_noise
-    for child in sorted(path.iterdir()):
+    try:
+        children = sorted(path.iterdir())
+    except OSError as exc:
+        rejects.append(Reject(str(path), "", f"unreadable directory ({exc.strerror or exc})"))
+        return []
+    for child in children:
         if not is_noise(child):
-            units.extend(source_units(child))
+            units.extend(source_units(child, rejects, top=False))
     return units
 
 
@@ -210,10 +245,12 @@ def is_done(store, unit: Path, size: int, mtime: float) -> bool:
     return bool(row) and row[0] == "done" and row[1] == size and abs((row[2] or 0) - mtime) < 1e-3
 
 
-def pending_sources(store, paths: Iterable[Path], reporter: Reporter) -> tuple[list, int]:
-    """The (unit, size, mtime) of every source not already ingested unchanged; and how many were."""
-    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm)
-    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)))
+def pending_sources(store, paths: Iterable[Path], reporter: Reporter,
+                    rejects: list[Reject] | None = None) -> tuple[list, int]:
+    """The (unit, size, mtime) of every source not already ingested unchanged; and how many were.
+    Bad directory entries are appended to `rejects`."""
+    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm/.lock)
+    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)), rejects)
              if not str(u).startswith(own)]
     reporter.send(Event(Stage.SCANNING, 0, len(units), Unit.FILES))
     todo = []
@@ -341,10 +378,14 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
                   on_progress: OnProgress | None) -> IngestSummary:
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
-    todo, summary.skipped = pending_sources(store, paths, reporter)
+    bad_entries: list[Reject] = []
+    todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries)
     meter = IngestMeter(reporter, todo, summary)
     writer = Writer(store, HashIndex(store.conn), summary,
                     lambda message: reporter.warn(Stage.READING, message))
+    for item in bad_entries:
+        writer.reject(None, item)
+    store.conn.commit()
     if todo:
         meter.send()
     try:

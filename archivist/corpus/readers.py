@@ -46,12 +46,18 @@ def _natural_key(name: str) -> list:
 
 
 def _read_dir(root: Path, text_field: str | None) -> Iterator[Document | Reject]:
+    from archivist.corpus.ingest import entry_problem
     errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         dirnames[:] = sorted((d for d in dirnames if not _skip_dir(Path(dirpath), d)), key=_natural_key)
         for name in sorted(filenames, key=_natural_key):
             file = Path(dirpath) / name
-            if not is_noise(file):
+            if is_noise(file):
+                continue
+            problem = entry_problem(file)
+            if problem:
+                yield Reject(str(file), "", problem)
+            else:
                 yield from read_file(file, text_field, walk_root=root)
         while errors:
             err = errors.pop()
