@@ -188,3 +188,49 @@ def test_bad_directory_entries_become_rejects_and_the_rest_is_read(tmp_path):
     conn.close()
     assert {Path(p).name for p in reasons} == {"dangling.mbox", "loop", "pipe.mbox"}
     assert all(reasons.values())
+
+
+def test_records_per_file_and_document_size_caps_are_rejects(tmp_path, monkeypatch):
+    import gzip
+    from archivist.corpus import limits
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.store import Store
+    monkeypatch.setattr(limits, "MAX_RECORDS_PER_FILE", 1000)
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_CHARS", 5000)
+    with gzip.open(tmp_path / "nums.json.gz", "wt") as f:
+        f.write("[" + ",".join(str(i % 10) for i in range(200_000)) + "]")
+    (tmp_path / "big.txt").write_text("word " * 2000)
+    write_mbox(tmp_path / "ok.mbox", range(3))
+    with Store(tmp_path / "t.db") as store:
+        summary = ingest_paths(store, [tmp_path])
+        assert store.scalar("SELECT count(*) FROM locations") <= 1000 + 3
+        reasons = [r["reason"] for r in store.query("SELECT reason FROM rejects")]
+    assert any("cap" in r and "records" in r for r in reasons)
+    assert any("exceeds the cap" in r for r in reasons)
+    assert summary.new >= 3
+
+
+def test_thread_units_survive_a_stop_between_chunking_and_their_refresh(tmp_path, monkeypatch):
+    from archivist.config import load_settings
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.retrieval import indexer
+    from archivist.store import Store
+    box = tmp_path / "t.mbox"
+    box.write_text("".join(message(i, subject="Plan" if i % 2 == 0 else "RE: Plan") for i in range(6)))
+    units = []
+    for name, stop in (("clean.db", False), ("stopped.db", True)):
+        cfg = load_settings("test", {"db": str(tmp_path / name)})
+        with Store(tmp_path / name) as store:
+            ingest_paths(store, [box])
+            if stop:
+                real = indexer.refresh_threads
+
+                def killed(*a, **kw):
+                    raise KeyboardInterrupt  # stands in for kill -9 right after chunking
+                monkeypatch.setattr(indexer, "refresh_threads", killed)
+                with pytest.raises(KeyboardInterrupt):
+                    indexer.index_store(store, cfg)
+                monkeypatch.setattr(indexer, "refresh_threads", real)
+            indexer.index_store(store, cfg)
+            units.append(store.scalar("SELECT count(*) FROM chunks WHERE unit = 'thread'"))
+    assert units[0] > 0 and units[1] == units[0]

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+from archivist.corpus import limits
 from archivist.corpus.dedup import HashIndex, content_hash, full_text
 from archivist.corpus.headers import normalise_subject
 from archivist.corpus.document import Document, Reject
@@ -158,6 +159,12 @@ class Writer:
 
     def add(self, source_id: int, unit: Path, doc: Document) -> None:
         self.summary.read += 1
+        size = len(full_text(doc)) + sum(len(a.text or "") for a in doc.attachments)
+        if size > limits.MAX_DOCUMENT_CHARS:
+            loc = doc.location
+            self.reject(source_id, Reject(loc.path, loc.position, f"could not store: document of {size:,} characters "
+                                          f"exceeds the cap of {limits.MAX_DOCUMENT_CHARS:,}"))
+            return
         digest = content_hash(doc)
         # decided inside the writing transaction: the cache only ever holds ids committed or
         # written by this writer, and a miss is checked against the database itself
