@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -121,6 +122,9 @@ def run(fn):
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130)
+    except sqlite3.DatabaseError as exc:  # e.g. a read-only archive given to a writing command
+        err.print(f"[red]error:[/red] database: {escape(sanitise(exc))}")
+        raise typer.Exit(1)
 
 
 @db_app.command("path")

@@ -234,3 +234,20 @@ def test_thread_units_survive_a_stop_between_chunking_and_their_refresh(tmp_path
             indexer.index_store(store, cfg)
             units.append(store.scalar("SELECT count(*) FROM chunks WHERE unit = 'thread'"))
     assert units[0] > 0 and units[1] == units[0]
+
+
+def test_disk_full_is_a_clear_error_naming_the_database_and_the_store_still_verifies(tmp_path):
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.errors import StoreError
+    from archivist.store import Store
+    box = write_mbox(tmp_path / "big.mbox", range(1500), body="x " * 400)
+    with Store(tmp_path / "full.db") as store:
+        pages = store.scalar("PRAGMA page_count")
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 60}")  # the disk fills mid-ingest
+        with pytest.raises(StoreError) as info:
+            ingest_paths(store, [box])
+        assert str(tmp_path / "full.db") in str(info.value) and "full" in str(info.value)
+        assert store.scalar("PRAGMA integrity_check") == "ok"
+    result = cli("ingest", "--no-embed", "-d", str(tmp_path / "full.db"), str(box))
+    assert result.exit_code == 0, result.output  # space back: the ingest resumes
+    assert cli("--preset", "test", "verify", "-d", str(tmp_path / "full.db")).exit_code == 0

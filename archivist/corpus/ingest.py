@@ -202,6 +202,8 @@ class Writer:
         try:
             doc_id = self.insert_document(digest, doc)
         except (UnicodeError, ValueError, sqlite3.Error) as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not _document_fault(exc):
+                raise  # disk full, I/O error, locked: the store's problem, not this document's
             self.conn.execute("ROLLBACK TO doc")
             self.conn.execute("RELEASE doc")
             loc = doc.location
@@ -244,6 +246,11 @@ class Writer:
             "INSERT INTO participants (doc_id, role, name, address) VALUES (?, ?, ?, ?)",
             [(doc_id, role, a.name, a.address) for role, a in people])
         return doc_id
+
+
+def _document_fault(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return not any(word in text for word in ("full", "disk I/O", "locked", "readonly", "no such"))
 
 
 def is_done(store, unit: Path, size: int, mtime: float) -> bool:

@@ -7,6 +7,7 @@ database's single-writer lock (`Store.writing()`), migrations included.
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sqlite3
@@ -132,8 +133,26 @@ class Store:
         self.lock.acquire(self.lock_wait, self.on_wait)
         try:
             yield self
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc) and "disk I/O" not in str(exc):
+                raise
+            self._rollback()
+            raise StoreError(f"{self.path}: {exc}; the last batch was not written and the store is "
+                             "consistent: free disk space and run the command again to resume") from exc
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            self._rollback()
+            raise StoreError(f"{self.path}: no space left on the device ({exc.filename or 'a file'}): "
+                             "free disk space and run the command again to resume") from exc
         finally:
             self.lock.release()
+
+    def _rollback(self) -> None:
+        try:
+            self.conn.rollback()
+        except sqlite3.Error:
+            pass
 
     @property
     def conn(self) -> sqlite3.Connection:
