@@ -1,5 +1,5 @@
 """The terminal chat loop and its slash commands; answers are shown through archivist.render.
-Everything shown passes `neutralise` (no live links, no terminal escapes from document text).
+Everything shown passes archivist.sanitise (no live links, no terminal escapes from document text).
 
 Line editing and history come from readline (history file: $XDG_STATE_HOME/archivist/
 chat_history). Each turn shows a status line on stderr (planning, searching, reading N
@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from archivist.agent.prompts import neutralise
+from archivist.sanitise import neutralise, terminal
 from archivist.agent.session import ChatSession, parse_filter
 from archivist.errors import ArchivistError
 from archivist.progress import Event, OnProgress
@@ -137,7 +137,7 @@ def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[st
             continue
         if text.startswith("/") or text.lower() in EXIT_WORDS:
             keep_going, shown = command(session, text.lower() if text.lower() in EXIT_WORDS else text)
-            write(shown + "\n")
+            write(terminal(shown) + "\n")
             if not keep_going:
                 break
             continue

@@ -5,6 +5,8 @@ Results go to stdout (one JSON object per line with --json), progress and logs t
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import sys
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from rich.markup import escape
 from archivist.config import Settings, load_settings
 from archivist.errors import ArchivistError
 from archivist.progress import Event, Stage
+from archivist.sanitise import json_line, terminal as sanitise
 
 USER_HELP = ("Answers questions over email archives, record sets and long documents with local "
              "models, with citations. Results go to stdout (--json: one JSON object per line), "
@@ -102,7 +105,22 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
                                       help="Print the version and exit.")) -> None:
     """Answers questions over email archives, record sets and long documents, with citations."""
     State.preset, State.db, State.json, State.yes = preset, db, as_json, yes
+    install_log_handler()
     State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device}
+
+
+class _SanitisedLog(logging.Handler):
+    """Library warnings (e.g. a damaged cache being rebuilt) on stderr through the sanitiser."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"{record.levelname.lower()}: {sanitise(record.getMessage())}", markup=False)
+
+
+def install_log_handler() -> None:
+    log = logging.getLogger("archivist")
+    if not any(isinstance(h, _SanitisedLog) for h in log.handlers):
+        handler = _SanitisedLog(logging.WARNING)
+        log.addHandler(handler)
 
 
 def cli_options(db: Optional[str] = None, **options: Any) -> dict[str, Any]:
@@ -114,9 +132,22 @@ def settings(db: Optional[str] = None, **options: Any) -> Settings:
     return load_settings(State.preset, cli_options(db, **options))
 
 
-def open_store(cfg: Settings, create: bool = True):
+def open_store(cfg: Settings, write: bool = False, create: bool = False):
+    """The database: read-only unless the command writes (then behind the single-writer lock)."""
     from archivist.store import Store
-    return Store(cfg.db, create=create)
+    return Store(cfg.db, create=create, readonly=not write, lock_wait=cfg.lock_wait,
+                 on_wait=lambda message: err.print(f"note: {sanitise(message)}", markup=False))
+
+
+def may_write(cfg: Settings) -> bool:
+    """Whether a command that only logs (ask) may open the database for writing."""
+    import os
+    return os.access(cfg.db, os.W_OK) and os.access(Path(cfg.db).resolve().parent, os.W_OK)
+
+
+def say(text: Any) -> None:
+    """Print a result line for people: every character from the data passes the sanitiser."""
+    out.print(sanitise(text), markup=False)
 
 
 def emit(obj: Any, as_json: bool) -> None:
@@ -124,14 +155,15 @@ def emit(obj: Any, as_json: bool) -> None:
     if is_dataclass(obj):
         obj = asdict(obj)
     if as_json:
-        sys.stdout.write(json.dumps(obj, default=str, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_line(obj) + "\n")
     elif isinstance(obj, dict):
         for key, value in obj.items():
             if isinstance(value, dict):  # e.g. documents_by_kind: "email 29, record 6"
                 value = ", ".join(f"{k} {v}" for k, v in value.items()) or "-"
-            out.print(f"[bold]{escape(str(key))}[/bold]: {escape(str(value))}", markup=True)
+            out.print(f"[bold]{escape(sanitise(str(key)))}[/bold]: {escape(sanitise(str(value)))}",
+                      markup=True)
     else:
-        out.print(str(obj), markup=False)
+        say(obj)
 
 
 def run(fn):
@@ -139,25 +171,28 @@ def run(fn):
     try:
         return fn()
     except ArchivistError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(sanitise(exc))}")
         raise typer.Exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130)
+    except sqlite3.DatabaseError as exc:  # e.g. a read-only archive given to a writing command
+        err.print(f"[red]error:[/red] database: {escape(sanitise(exc))}")
+        raise typer.Exit(1)
 
 
 @db_app.command("path", epilog=examples("archivist db path", "ARCHIVIST_DB=enron.db archivist db path"))
 def db_path(db: Optional[str] = DbOpt) -> None:
     """Print the database path in use."""
     from archivist.config import db_path as resolve
-    run(lambda: out.print(str(resolve(settings(db))), markup=False))
+    run(lambda: say(resolve(settings(db))))
 
 
 @app.command(epilog=examples("archivist -d mail.db stats", "archivist stats --json | jq .documents"))
 def stats(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Counts of sources, documents, threads, rejects, chunks and runs."""
     def body():
-        with open_store(settings(db), create=False) as store:
+        with open_store(settings(db)) as store:
             emit(store.stats(), as_json)
     run(body)
 
@@ -177,7 +212,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
         from archivist.errors import InputError
         from archivist.render import ProgressRenderer, ingest_summary
         cfg = settings(db)
-        with open_store(cfg) as store:
+        with open_store(cfg, write=True, create=True) as store, store.writing():
             with ProgressRenderer(err) as show:
                 summary = ingest_paths(store, paths, text_field=text_field, on_progress=show)
             if summary.read == 0 and summary.skipped == 0:
@@ -186,7 +221,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
             if as_json:
                 emit(summary.to_dict(), True)
             else:
-                out.print(ingest_summary(summary.to_dict()), markup=False)
+                say(ingest_summary(summary.to_dict()))
             if not no_embed:
                 embed_store(store, cfg)
     run(body)
@@ -202,7 +237,7 @@ def embed_store(store, cfg: Settings) -> None:
     from archivist.retrieval.indexer import index_store
     with ProgressRenderer(err) as show:
         result = index_store(store, cfg, on_progress=show)
-    err.print(index_summary(result), markup=False, soft_wrap=True)
+    err.print(sanitise(index_summary(result)), markup=False, soft_wrap=True)
 
 
 @app.command(epilog=examples("archivist show 42", "archivist show 42 --json"))
@@ -211,12 +246,12 @@ def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist thr
     """One document: text, metadata, participants, its thread and every location."""
     def body():
         from archivist.corpus.views import render_document, show_document
-        with open_store(settings(db), create=False) as store:
+        with open_store(settings(db)) as store:
             doc = show_document(store, doc_id)
             if as_json:
                 emit(doc, True)
             else:
-                out.print(render_document(doc), markup=False)
+                say(render_document(doc))
     run(body)
 
 
@@ -226,14 +261,13 @@ def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many thread
     """The largest email threads: id, size, dates, subject."""
     def body():
         from archivist.corpus.views import list_threads
-        with open_store(settings(db), create=False) as store:
+        with open_store(settings(db)) as store:
             for row in list_threads(store, limit):
                 if as_json:
                     emit(row, True)
                 else:
-                    out.print(f"{row['id']:>7}  {row['n_docs']:>4}  {(row['first_date'] or '')[:10]}"
-                              f"..{(row['last_date'] or '')[:10]}  {row['subject'] or ''}",
-                              markup=False)
+                    say(f"{row['id']:>7}  {row['n_docs']:>4}  {(row['first_date'] or '')[:10]}"
+                              f"..{(row['last_date'] or '')[:10]}  {row['subject'] or ''}")
     run(body)
 
 
@@ -315,7 +349,7 @@ def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
         from archivist.render import ProgressRenderer
         from archivist.retrieval.report import rebuild_index
         cfg = settings(db)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg, write=True) as store:
             with ProgressRenderer(err) as show:
                 result = rebuild_index(store, cfg, on_progress=show)
             emit(result, as_json)
@@ -328,10 +362,40 @@ def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     def body():
         from archivist.retrieval.report import verify_index
         cfg = settings(db)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg) as store:
             report = verify_index(store, cfg)
         emit(report, as_json)
         if not report["ok"]:
+            raise typer.Exit(1)
+    run(body)
+
+
+@app.command()
+def verify(repair: bool = typer.Option(False, "--repair", help="Rebuild what is derived (FTS rows, "
+                                       "thread units, chunks, vectors, the FAISS file), then verify."),
+           db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Check the whole store (SQLite integrity, ingest accounting, chunks, FTS, thread units, the
+    FAISS file against the SQLite vectors); exit 1 naming each discrepancy."""
+    def body():
+        from archivist.render import ProgressRenderer
+        from archivist.retrieval.verify import repair_store, verify_store
+        cfg = settings(db)
+        with open_store(cfg, write=repair) as store:
+            if repair:
+                with ProgressRenderer(err) as show:
+                    report = repair_store(store, cfg, on_progress=show)
+            else:
+                report = verify_store(store, cfg)
+        if as_json:
+            emit(report.to_dict(), True)
+        else:
+            say(f"{'ok' if report.ok else 'PROBLEMS'}: " + ", ".join(
+                f"{k} {v}" for k, v in report.counts.items()))
+            for line in report.repaired:
+                say(f"repaired: {line}")
+            for line in report.problems:
+                say(f"problem: {line}")
+        if not report.ok:
             raise typer.Exit(1)
     run(body)
 
@@ -362,7 +426,7 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
         choice(strategy, (AUTO, *STRATEGIES), "--strategy")
         options = option_filters(sender, recipient, after, before, mailbox, subject)
         cfg = settings(db, planner=planner)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg, write=may_write(cfg)) as store:
             # not streamed: the model's draft may fail the grounding check and be replaced
             with ProgressRenderer(err) as show:
                 show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
@@ -371,12 +435,12 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                                  confirm=None if yes else confirmer(show),
                                  override=None if options.is_empty() else options)
             for warning in result.warnings:
-                err.print(f"warning: {warning}", markup=False)
+                err.print(f"warning: {sanitise(warning)}", markup=False)
             if as_json:
                 emit(result.to_dict(), True)
                 return
             render_answer(out, result.answer)
-            out.print("\n" + render_footer(result), markup=False)
+            say("\n" + render_footer(result))
     run(body)
 
 
@@ -410,7 +474,7 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
             show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
             from archivist.agent.session import ChatSession
             from archivist.chat import chat_loop, line_reader
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg, write=True) as store:
             session = ChatSession.open(store, cfg, resume=resume, session_id=session_id)
 
             def write(text: str) -> None:
@@ -447,10 +511,10 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
         from archivist.store.runs import log_run
         cfg = settings(db, concurrency=concurrency)
         filters = option_filters(sender, recipient, after, before, mailbox, subject)
-        with open_store(cfg, create=False) as store:
+        with open_store(cfg, write=True) as store:
             with ProgressRenderer(err) as show:
                 result = run_summarize(store, cfg, by, filters, limit, on_progress=show)
-            text, totals = result.markdown(), result.totals()
+            text, totals = sanitise(result.markdown()), result.totals()
             log_run(store, "summarize", {"question": f"summarize --by {by}", "strategy": "summarize",
                                          "answer": text, "tokens_in": totals["tokens_in"],
                                          "tokens_out": totals["tokens_out"], "seconds": totals["seconds"],
@@ -485,8 +549,8 @@ def models_list(as_json: bool = JsonOpt) -> None:
                 emit(row, True)
             else:
                 mark = "yes" if row["available"] else "no"
-                out.print(f"{row['name']:<13} {row['kind']:<10} available={mark:<4} "
-                          f"context={row['context_window'] or '-':<6} {row['details']}", markup=False)
+                say(f"{row['name']:<13} {row['kind']:<10} available={mark:<4} "
+                          f"context={row['context_window'] or '-':<6} {row['details']}")
     run(body)
 
 
@@ -504,7 +568,7 @@ def config_show(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     def body():
         from archivist.config import explain_settings
         for row in explain_settings(State.preset, cli_options(db)):
-            emit(row, True) if as_json else out.print(render_setting(row), markup=False)
+            emit(row, True) if as_json else say(render_setting(row))
     run(body)
 
 
@@ -516,7 +580,7 @@ def config_file_path() -> None:
     if path is None:
         err.print("no config file (ARCHIVIST_CONFIG is set but empty)")
         return
-    out.print(str(path), markup=False)
+    say(str(path))
     if not path.exists():
         err.print("note: the file does not exist")
 

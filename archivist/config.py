@@ -88,6 +88,9 @@ class Settings:
     decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
     confirm_seconds: float = knob(180.0, "ask before a run estimated above this many seconds "
                                   "(interactive terminals; --yes skips the question)")
+    # reliability
+    lock_wait: float = knob(600.0, "seconds a writer waits for another writer of the same "
+                            "database before giving up")
     calendar: str = knob("local", "how metadata counts read a day; local: the sender's calendar",
                          ("utc", "local", "either"))
 

@@ -16,7 +16,7 @@ from rich.progress import (BarColumn, Progress, ProgressColumn, SpinnerColumn, T
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
-from archivist.agent.prompts import neutralise
+from archivist.sanitise import neutralise, terminal
 from archivist.progress import Event, Level, Unit
 from archivist.records import AnsweredBy
 
@@ -104,7 +104,7 @@ class ProgressRenderer:
         if new_stage:
             self._start_stage(event)
         self.progress.update(self.task, completed=event.done, total=event.total,
-                             unit=event.unit, message=escape(event.message))
+                             unit=event.unit, message=escape(terminal(event.message)))
         if new_stage and self.live:  # every step shows at once, however short it is
             self.progress.refresh()
 
@@ -117,7 +117,7 @@ class ProgressRenderer:
 
     def warn(self, message: str) -> None:
         # file names and reasons may hold [brackets]: escaped so rich does not read them as markup
-        self.console.print(f"[yellow]warning:[/yellow] {escape(message)}", soft_wrap=True)
+        self.console.print(f"[yellow]warning:[/yellow] {escape(terminal(message))}", soft_wrap=True)
 
 
 def _count(n: int, noun: str) -> str:
@@ -211,10 +211,10 @@ def print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]
         why = "replaced by a cited digest of the messages" \
             if result.answered_by.startswith(AnsweredBy.DIGEST) else \
             f"the model's answer was replaced: {result.check}"
-        write(f"\n\n!! draft above discarded: {why}. The checked answer:\n")
+        write(terminal(f"\n\n!! draft above discarded: {why}. The checked answer:\n"))
     if not streamed or replaced:
         write(neutralise(result.answer))
-    write("\n" + render_footer(result))
+    write(terminal("\n" + render_footer(result)))
 
 
 def _first_line(text: str | None, width: int) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from archivist.sanitise import neutralise  # noqa: F401  (re-exported: one sanitiser)
+
 NOT_FOUND = "I cannot find this in the provided documents."
 
 SYSTEM_ANSWER = (
@@ -78,28 +80,9 @@ MISSING_PATTERNS = re.compile(
     r"does not (?:say|mention|contain)|do not (?:say|mention|contain)|not enough (?:information|evidence)|"
     r"unable to (?:find|answer)|i don't know|i do not know|evidence (?:is )?missing", re.I)
 
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]*)\)")
-_FENCE_LINE = re.compile(r"^\s*(?:</?\s*(?:documents|notes)\s*>|<<<|>>>)\s*$\n?", re.M | re.I)
-_REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$", re.M)
-_AUTOLINK = re.compile(r"<((?:https?|ftp|file)://[^>\s]+)>", re.I)
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f\x9b]")
-
-
 def says_missing(answer: str) -> bool:
     """True when an answer admits the evidence is not there."""
     return bool(MISSING_PATTERNS.search(answer or "")) or not (answer or "").strip()
-
-
-def neutralise(text: str) -> str:
-    """Text safe to print in a terminal: no escape sequences, no markdown image or link a
-    renderer would fetch or make clickable (the visible words stay)."""
-    text = _CONTROL.sub("", text or "")
-    text = _IMAGE.sub(lambda m: f"(image: {m.group(1) or 'untitled'})", text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _REF_LINK.sub("", text)
-    text = _FENCE_LINE.sub("", text)  # a weak model echoes our delimiters
-    return _AUTOLINK.sub(lambda m: m.group(1).replace("://", "[:]//"), text)
 
 
 def fence(text: str) -> str:

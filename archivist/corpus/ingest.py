@@ -12,16 +12,19 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+from archivist.corpus import limits
 from archivist.corpus.dedup import HashIndex, content_hash, full_text
 from archivist.corpus.headers import normalise_subject
 from archivist.corpus.document import Document, Reject
 from archivist.corpus.sniff import GZIP_MAGIC
+from archivist.crash import crash_point
 from archivist.errors import InputError
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 
@@ -63,30 +66,64 @@ def iso_date(value: datetime | None) -> str | None:
 
 
 def fingerprint(path: Path) -> tuple[int, float]:
-    """(size, mtime) of a file, or (total size, newest mtime) of every file under a directory."""
+    """(size, mtime) of a file, or (total size, newest mtime) of every file under a directory
+    (entries that cannot be stat'ed are left out: reading them makes the reject)."""
     if not path.is_dir():
         st = path.stat()
         return st.st_size, st.st_mtime
     size, mtime = 0, path.stat().st_mtime
     for root, _dirs, files in os.walk(path):
         for name in files:
-            st = os.stat(os.path.join(root, name))
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
             size, mtime = size + st.st_size, max(mtime, st.st_mtime)
     return size, mtime
 
 
-def source_units(path: Path) -> list[Path]:
-    """The sources under a path: a file, a maildir root, or the units inside a plain directory."""
+def entry_problem(path: Path) -> str:
+    """Why a directory entry cannot be a source ('' when it can)."""
+    try:
+        st = path.stat()  # follows symlinks: a dangling one or a loop raises here
+    except OSError as exc:
+        if path.is_symlink():
+            return f"broken symbolic link ({exc.strerror or exc})"
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return "" if os.access(path, os.R_OK | os.X_OK) else "unreadable directory (permission denied)"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (a pipe, socket or device)"
+    return "" if os.access(path, os.R_OK) else "unreadable file (permission denied)"
+
+
+def source_units(path: Path, rejects: list[Reject] | None = None, top: bool = True) -> list[Path]:
+    """The sources under a path: a file, a maildir root, or the units inside a plain directory.
+
+    A path given on the command line that does not exist is an InputError; a bad entry inside a
+    directory (broken link, loop, pipe, unreadable) is added to `rejects` and the rest is read."""
     from archivist.corpus.readers import detect_kind
-    if not path.exists():
+    from archivist.corpus.maildir import is_noise
+    rejects = [] if rejects is None else rejects
+    if top and not path.exists() and not path.is_symlink():
         raise InputError("no such file or directory", str(path))
+    problem = entry_problem(path)
+    if problem:
+        if top and not path.is_symlink() and not path.is_dir():
+            raise InputError(problem, str(path))
+        rejects.append(Reject(str(path), "", problem))
+        return []
     if not path.is_dir() or detect_kind(path) == "maildir":
         return [path]
     units: list[Path] = []
-    from archivist.corpus.maildir import is_noise
-    for child in sorted(path.iterdir()):
+    try:
+        children = sorted(path.iterdir())
+    except OSError as exc:
+        rejects.append(Reject(str(path), "", f"unreadable directory ({exc.strerror or exc})"))
+        return []
+    for child in children:
         if not is_noise(child):
-            units.extend(source_units(child))
+            units.extend(source_units(child, rejects, top=False))
     return units
 
 
@@ -104,6 +141,7 @@ class Writer:
             "kind = excluded.kind, size = excluded.size, mtime = excluded.mtime, status = 'partial'",
             (str(unit), kind, size, mtime, now()))
         self.conn.commit()
+        crash_point("source_opened")
         return self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(unit),)).fetchone()[0]
 
     def close_source(self, source_id: int, n_read: int) -> None:
@@ -111,6 +149,7 @@ class Writer:
                           (n_read, now(), source_id))
         self.conn.commit()
         self.pending = 0
+        crash_point("source_done")
 
     def reject(self, source_id: int, item: Reject) -> None:
         self.summary.rejected += 1
@@ -122,6 +161,12 @@ class Writer:
 
     def add(self, source_id: int, unit: Path, doc: Document) -> None:
         self.summary.read += 1
+        size = len(full_text(doc)) + sum(len(a.text or "") for a in doc.attachments)
+        if size > limits.MAX_DOCUMENT_CHARS:
+            loc = doc.location
+            self.reject(source_id, Reject(loc.path, loc.position, f"could not store: document of {size:,} characters "
+                                          f"exceeds the cap of {limits.MAX_DOCUMENT_CHARS:,}"))
+            return
         doc_id = self.store_document(source_id, unit, doc)
         if doc_id is not None:
             self.tick()
@@ -132,7 +177,9 @@ class Writer:
                        ) -> int | None:
         """The id of doc, inserted unless its content hash is known; its location recorded."""
         digest = content_hash(doc)
-        doc_id = self.hashes.get(digest)
+        # decided inside the writing transaction: the cache only ever holds ids committed or
+        # written by this writer, and a miss is checked against the database itself
+        doc_id = self.hashes.get(digest) or self.stored_id(digest)
         if doc_id is None:
             doc_id = self.try_insert(source_id, digest, doc)
             if doc_id is None:
@@ -169,11 +216,19 @@ class Writer:
             if child.item.attachments and depth + 1 < MAX_DEPTH:
                 self.add_attachments(source_id, unit, child.item, child_id, depth + 1)
 
+    def stored_id(self, digest: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?",
+                                (digest,)).fetchone()
+        if row:
+            self.hashes.add(digest, row[0])
+        return row[0] if row else None
+
     def tick(self) -> None:
         self.pending += 1
         if self.pending >= BATCH:
             self.conn.commit()
             self.pending = 0
+            crash_point("batch_committed")
 
     def try_insert(self, source_id: int, digest: str, doc: Document) -> int | None:
         """Insert a document whole or not at all; one that cannot be stored becomes a reject."""
@@ -183,6 +238,8 @@ class Writer:
         try:
             doc_id = self.insert_document(digest, doc)
         except (UnicodeError, ValueError, sqlite3.Error) as exc:
+            if isinstance(exc, sqlite3.OperationalError) and not _document_fault(exc):
+                raise  # disk full, I/O error, locked: the store's problem, not this document's
             self.conn.execute("ROLLBACK TO doc")
             self.conn.execute("RELEASE doc")
             loc = doc.location
@@ -227,16 +284,23 @@ class Writer:
         return doc_id
 
 
+def _document_fault(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc)
+    return not any(word in text for word in ("full", "disk I/O", "locked", "readonly", "no such"))
+
+
 def is_done(store, unit: Path, size: int, mtime: float) -> bool:
     row = store.conn.execute("SELECT status, size, mtime FROM sources WHERE path = ?",
                              (str(unit),)).fetchone()
     return bool(row) and row[0] == "done" and row[1] == size and abs((row[2] or 0) - mtime) < 1e-3
 
 
-def pending_sources(store, paths: Iterable[Path], reporter: Reporter) -> tuple[list, int]:
-    """The (unit, size, mtime) of every source not already ingested unchanged; and how many were."""
-    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm)
-    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)))
+def pending_sources(store, paths: Iterable[Path], reporter: Reporter,
+                    rejects: list[Reject] | None = None) -> tuple[list, int]:
+    """The (unit, size, mtime) of every source not already ingested unchanged; and how many were.
+    Bad directory entries are appended to `rejects`."""
+    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm/.lock)
+    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)), rejects)
              if not str(u).startswith(own)]
     reporter.send(Event(Stage.SCANNING, 0, len(units), Unit.FILES))
     todo = []
@@ -356,12 +420,22 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
 
     Reports the scanning, reading (bytes of sources) and threading stages to `on_progress`;
     rejected files and messages arrive there as warnings."""
+    with store.writing():
+        return _ingest_paths(store, paths, text_field, on_progress)
+
+
+def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
+                  on_progress: OnProgress | None) -> IngestSummary:
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
-    todo, summary.skipped = pending_sources(store, paths, reporter)
+    bad_entries: list[Reject] = []
+    todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries)
     meter = IngestMeter(reporter, todo, summary)
     writer = Writer(store, HashIndex(store.conn), summary,
                     lambda message: reporter.warn(Stage.READING, message))
+    for item in bad_entries:
+        writer.reject(None, item)
+    store.conn.commit()
     if todo:
         meter.send()
     try:
@@ -374,6 +448,7 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
         store.conn.rollback()
         raise
     summary.threads = update_threads(store, bool(todo), reporter)
+    crash_point("threads_rebuilt")
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     summary.seconds = round(time.perf_counter() - start, 3)
     summary.msgs_per_s = round(summary.read / summary.seconds, 1) if summary.seconds else 0.0
@@ -385,6 +460,12 @@ def ingest_documents(store, items: Iterable[Document | Reject], source: str = "<
     """Store documents built in memory (tests, the demo) as one source, then rebuild threads.
 
     Rejects arrive at `on_progress` as warnings."""
+    with store.writing():
+        return _ingest_documents(store, items, source, on_progress)
+
+
+def _ingest_documents(store, items: Iterable[Document | Reject], source: str,
+                      on_progress: OnProgress | None) -> IngestSummary:
     from archivist.corpus.threads import rebuild_threads
     summary, reporter = IngestSummary(), Reporter(on_progress)
     writer = Writer(store, HashIndex(store.conn), summary,

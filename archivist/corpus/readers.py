@@ -14,6 +14,7 @@ from archivist.corpus.mail import parse_email
 from archivist.corpus.maildir import is_noise, maildir_place
 from archivist.corpus.mbox import mailbox_name, read_mbox
 from archivist.corpus.pdfs import read_pdf
+from archivist.corpus import limits
 from archivist.corpus.records import read_delimited, read_jsonl
 from archivist.corpus.sniff import (
     detect_kind, gzip_problem, inner_suffix, is_binary, open_binary, read_sample,
@@ -46,12 +47,18 @@ def _natural_key(name: str) -> list:
 
 
 def _read_dir(root: Path, text_field: str | None) -> Iterator[Document | Reject]:
+    from archivist.corpus.ingest import entry_problem
     errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         dirnames[:] = sorted((d for d in dirnames if not _skip_dir(Path(dirpath), d)), key=_natural_key)
         for name in sorted(filenames, key=_natural_key):
             file = Path(dirpath) / name
-            if not is_noise(file):
+            if is_noise(file):
+                continue
+            problem = entry_problem(file)
+            if problem:
+                yield Reject(str(file), "", problem)
+            else:
                 yield from read_file(file, text_field, walk_root=root)
         while errors:
             err = errors.pop()
@@ -74,8 +81,14 @@ def read_file(path: Path, text_field: str | None = None, walk_root: Path | None 
         if problem:
             yield Reject(str(path), "", problem)
             return
+        count = 0
         for item in _dispatch(path, detect_kind(path), text_field, walk_root):
             position = item.location.position if isinstance(item, Document) else item.position
+            count += isinstance(item, Document)
+            if count > limits.MAX_RECORDS_PER_FILE:
+                yield Reject(str(path), position, f"more than {limits.MAX_RECORDS_PER_FILE:,} "
+                             "records in one file (the cap): the rest of the file was not read")
+                return
             yield item
     except Exception as exc:  # keep what was read; record why the rest was not
         yield Reject(str(path), position, f"read stopped: {type(exc).__name__}: {exc}")

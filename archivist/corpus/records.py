@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from archivist.corpus import limits
 from archivist.corpus.document import Document, Location, Reject
 from archivist.corpus.sniff import open_binary, read_sample
 from archivist.corpus.textcodec import clean_text, detect_encoding
@@ -131,9 +132,14 @@ def _is_whole_json(path: Path) -> bool:
 def _read_whole_json(path: Path, text_field: str | None) -> Iterator[Document | Reject]:
     """Loads the file at once (JSON arrays cannot be streamed with the standard library)."""
     with open_text(path) as stream:
+        text = stream.read(limits.MAX_WHOLE_JSON_BYTES + 1)
+        if len(text) > limits.MAX_WHOLE_JSON_BYTES:
+            yield Reject(str(path), "", f"a whole-file JSON document larger than "
+                         f"{limits.MAX_WHOLE_JSON_BYTES:,} characters (the cap); use JSON lines")
+            return
         try:
-            value = json.load(stream)
-        except ValueError as exc:
+            value = json.loads(text)
+        except (ValueError, RecursionError) as exc:
             yield Reject(str(path), "", f"invalid JSON: {exc}")
             return
     items = value if isinstance(value, list) else [value]

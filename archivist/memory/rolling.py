@@ -127,7 +127,10 @@ def load_state(conn, key: str) -> MemoryState | None:
 
 
 def save_state(conn, key: str, state: MemoryState) -> None:
-    """Upsert the state so an interrupted reading resumes at state.position."""
+    """Upsert the state so an interrupted reading resumes at state.position (not on a read-only
+    archive: the reading just starts over next time)."""
+    if conn.execute("PRAGMA query_only").fetchone()[0]:
+        return
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     conn.execute(
         "INSERT INTO memory_states (key, question, state, position, total, updated_at) "

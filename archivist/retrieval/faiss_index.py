@@ -1,11 +1,14 @@
 """The FAISS cache over the SQLite vectors: exact below a threshold, IVF or HNSW above it.
 
 Written atomically next to the database (`<db>.faiss`); rebuilt whenever missing or stale (model,
-dimension, row count or id checksum differ from the vectors table, recorded in index_meta).
+dimension, row count or id checksum differ from the vectors table, recorded in index_meta), and
+when the file cannot be read or does not hold those vectors (damaged: a warning, then rebuilt).
+On a read-only archive a rebuilt index lives in memory only.
 """
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import time
@@ -19,6 +22,7 @@ from archivist.retrieval.vectors import fingerprint, load_vectors
 
 faiss.cvar.distance_compute_blas_threshold = 4  # batched queries use BLAS sooner (much faster)
 META_KEY = "faiss"
+log = logging.getLogger("archivist")
 
 
 @dataclass
@@ -103,10 +107,50 @@ def rebuild(store, settings, model: str) -> VectorIndex:
     dim = mat.shape[1] if len(ids) else fp["dim"] or 1
     kind = choose_kind(len(ids), settings)
     index = build_index(ids, np.ascontiguousarray(mat, dtype=np.float32), kind, dim)
-    write_atomic(index, index_path(store))
     meta = {**fp, "kind": kind, "built_seconds": round(time.perf_counter() - t0, 3)}
-    write_meta(store, meta)
+    try:
+        write_atomic(index, index_path(store))
+    except OSError as exc:  # a read-only directory: the cache lives in memory for this run
+        log.warning("note: could not write the FAISS cache %s (%s)", index_path(store), exc)
+    if not getattr(store, "readonly", False):  # a read-only archive keeps its metadata as it is
+        write_meta(store, meta)
     return VectorIndex(index, kind, meta)
+
+
+def index_ids(index: object) -> np.ndarray | None:
+    """The chunk ids an index holds (None for a kind that does not list them cheaply)."""
+    if isinstance(index, faiss.IndexIDMap2) or isinstance(index, faiss.IndexIDMap):
+        return faiss.vector_to_array(index.id_map).astype(np.int64)
+    if isinstance(index, faiss.IndexIVF):
+        invlists = index.invlists
+        parts = [faiss.rev_swig_ptr(invlists.get_ids(i), invlists.list_size(i)).copy()
+                 for i in range(index.nlist) if invlists.list_size(i)]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+    return None
+
+
+def damage(index: object, meta: dict) -> str:
+    """Why a loaded index does not hold the vectors its metadata promises ('' when it does)."""
+    if index.ntotal != meta.get("rows"):
+        return f"holds {index.ntotal} vectors, SQLite has {meta.get('rows')}"
+    if meta.get("dim") and index.d != meta["dim"]:
+        return f"dimension {index.d}, SQLite vectors have {meta['dim']}"
+    ids = index_ids(index)
+    if ids is not None and len(ids) and (int(ids.sum()) != meta.get("id_sum")
+                                         or int(ids.max()) != meta.get("max_id")):
+        return "its chunk ids differ from the SQLite vectors"
+    return ""
+
+
+def read_checked(path: Path, meta: dict) -> tuple[object | None, str]:
+    """(index, '') when the file reads and matches `meta`; (None, why) when it is damaged."""
+    try:
+        index = faiss.read_index(str(path))
+    except Exception as exc:  # faiss raises RuntimeError with a C++ message for any bad file
+        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        return None, f"unreadable ({first[:160]})"
+    why = damage(index, meta)
+    return (None, why) if why else (index, "")
 
 
 _LOADED: dict[str, tuple[float, VectorIndex]] = {}
@@ -131,12 +175,14 @@ def ensure_index(store, settings, model: str) -> VectorIndex:
         cached = _LOADED.get(key)
         if cached and cached[0] == mtime and cached[1].meta == meta:
             return cached[1]
-        index = faiss.read_index(str(path))
-        if index.ntotal != meta.get("rows"):
+        index, why = read_checked(path, meta)
+        if index is None:
+            log.warning("the FAISS cache %s is damaged (%s); rebuilding it from the SQLite "
+                        "vectors", path, why)
             vi = rebuild(store, settings, model)
         else:
             vi = VectorIndex(index, meta.get("kind", "flat"), meta)
-    _LOADED[key] = (path.stat().st_mtime, vi)
+    _LOADED[key] = (path.stat().st_mtime if path.exists() else 0.0, vi)
     return vi
 
 

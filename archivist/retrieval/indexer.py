@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 
+from archivist.crash import crash_point
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
@@ -127,17 +128,37 @@ def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[
         chunks = [c for d in docs for c in chunk_document(
             d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
             + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings)]
-        with store.conn:
+        touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
+        with store.conn:  # chunks and the threads whose units they change commit together
             _insert_chunks(store, chunks)
+            mark_threads_pending(store, touched)
         n_chunks += len(chunks)
-        threads |= {d["thread_id"] for d in docs if d.get("thread_id") is not None}
+        threads |= touched
         reporter.send(Event(Stage.CHUNKING, i + len(part), len(ids), Unit.DOCUMENTS,
                             f"{n_chunks:,} chunks"))
     return len(ids), n_chunks, threads
 
 
+PENDING_KEY = "thread_units_pending"
+
+
+def pending_threads(store) -> set[int]:
+    """Threads whose whole-thread unit must be rebuilt (recorded with the chunks that changed
+    them, so a run killed before the refresh still refreshes them next time)."""
+    raw = store.scalar("SELECT value FROM index_meta WHERE key = ?", (PENDING_KEY,))
+    return set(json.loads(raw)) if raw else set()
+
+
+def mark_threads_pending(store, thread_ids: set) -> None:
+    """Add to the pending set; call inside the transaction that inserts the chunks."""
+    if thread_ids:
+        store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, ?)",
+                           (PENDING_KEY, json.dumps(sorted(pending_threads(store) | thread_ids))))
+
+
 def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Reporter) -> int:
-    """(Re)build the whole-thread unit of each touched thread that fits the chunk budget."""
+    """(Re)build the whole-thread unit of each touched or pending thread that fits the budget."""
+    thread_ids = set(thread_ids) | pending_threads(store)
     made, total = 0, len(thread_ids)
     for i, tid in enumerate(sorted(thread_ids), 1):
         docs = store.query("SELECT id, title, sender, sender_name, date, body FROM documents "
@@ -151,6 +172,9 @@ def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Report
         if reporter.due() or i == total:
             reporter.send(Event(Stage.THREAD_CHUNKS, i, total, Unit.THREADS,
                                 f"{made:,} threads fit one chunk"))
+    crash_point("thread_units_done")
+    with store.conn:
+        store.conn.execute("DELETE FROM index_meta WHERE key = ?", (PENDING_KEY,))
     return made
 
 
@@ -212,6 +236,11 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
     """Chunk + embed new/changed + FTS + FAISS; returns counts and embedding chunks/s.
 
     Reports the chunking, thread chunks, embedding (chunks done of total) and indexing stages."""
+    with store.writing():
+        return _index_store(store, settings, on_progress, embedder)
+
+
+def _index_store(store, settings, on_progress: OnProgress | None, embedder) -> dict:
     from archivist.backends.embedders import load_embedder
     t0 = time.perf_counter()
     reporter = Reporter(on_progress)
@@ -225,10 +254,14 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
         _delete_chunks(store, "doc_id NOT IN (SELECT id FROM documents)")
     quoted = backfill_quoted(store, embedder, settings)
     docs, chunks, threads = chunk_new_documents(store, embedder, settings, reporter)
+    crash_point("chunked")
     thread_units = refresh_threads(store, embedder, settings, threads, reporter)
+    crash_point("thread_units")
     embedded, reused, seconds = embed_pending(store, embedder, reporter)
+    crash_point("embedded")
     reporter.send(Event(Stage.INDEXING, message="refreshing the FAISS index"))
     vi = ensure_index(store, settings, embedder.name)
+    crash_point("indexed")
     reporter.send(Event(Stage.INDEXING, vi.ntotal, vi.ntotal, Unit.CHUNKS, f"{vi.kind} index"))
     return {"documents_chunked": docs, "chunks_added": chunks + quoted, "thread_units": thread_units,
             "rechunked": rechunked, "embedded": embedded, "reused": reused,

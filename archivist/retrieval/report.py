@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
-from archivist.retrieval.faiss_index import index_path, is_current, read_meta, rebuild
+from archivist.retrieval.faiss_index import index_path, is_current, read_checked, read_meta, rebuild
 from archivist.records import Hit
 from archivist.retrieval.snippets import snippet
 from archivist.store.documents import BRIEF, documents, first_locations, local_day, where
@@ -37,9 +37,11 @@ def verify_index(store, settings) -> dict:
     chunks = store.scalar("SELECT count(*) FROM chunks")
     vectors = store.scalar("SELECT count(*) FROM vectors WHERE model = ?", (model,))
     meta = read_meta(store)
-    return {"ok": bool(is_current(store, model, meta) and fts.count(store) == chunks
-                       and vectors == chunks),
-            "faiss_file": str(index_path(store)), "faiss_current": is_current(store, model, meta),
+    current = is_current(store, model, meta)
+    damage = read_checked(index_path(store), meta)[1] if current else ""
+    return {"ok": bool(current and not damage and fts.count(store) == chunks and vectors == chunks),
+            "faiss_file": str(index_path(store)), "faiss_current": current,
+            "faiss_damage": damage,
             "faiss_meta": meta, "embedder": model, "chunks": chunks, "vectors": vectors,
             "fts_rows": fts.count(store), "chunks_without_vector": chunks - vectors}
 

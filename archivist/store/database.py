@@ -1,36 +1,158 @@
 """An open archivist database: one SQLite file in WAL mode, schema applied through migrations.
 
-SQLite is the source of truth; the FAISS index and any other cache is rebuilt from it.
+SQLite is the source of truth; the FAISS index and any other cache is rebuilt from it. Opening
+never changes a file that is not an archivist database, nor one from a newer archivist; a
+read-only open (`readonly=True`) works on archives the user cannot write. Writers take the
+database's single-writer lock (`Store.writing()`), migrations included.
 """
 from __future__ import annotations
 
+import errno
+import os
+import re
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
+from urllib.parse import quote
 
 import sqlite_utils
 
 from archivist.errors import StoreError
+from archivist.store.lock import WriteLock
 from archivist.store.schema import migrations
+
+DEFAULT_LOCK_WAIT = 600.0  # seconds a writer waits for the current one
+
+
+def migration_number(name: str) -> int:
+    match = re.match(r"m(\d+)_", name)
+    return int(match.group(1)) if match else 0
+
+
+SCHEMA_VERSION = max(migration_number(m.name) for m in migrations._migrations)
+KNOWN = {m.name for m in migrations._migrations}
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if not readonly:
+        return sqlite3.connect(str(path), timeout=30, check_same_thread=False)
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # a WAL database in a directory we cannot write (no -shm can be made): read it as
+        # immutable, which is what a read-only archive is
+        return sqlite3.connect(uri + "&immutable=1", uri=True, timeout=30, check_same_thread=False)
+
+
+def schema_state(conn: sqlite3.Connection) -> tuple[bool, list[str], int]:
+    """(has any table, archivist migrations applied, user_version) read without writing."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    applied: list[str] = []
+    if "_sqlite_migrations" in tables:
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (migrations.name,))]
+    return bool(tables), applied, conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check_schema(path: Path, conn: sqlite3.Connection) -> list[str]:
+    """Refuse a foreign or newer database (unchanged); the archivist migrations it has applied."""
+    has_tables, applied, version = schema_state(conn)
+    if has_tables and not applied:
+        raise StoreError(f"{path} is not an archivist database (it has other tables); "
+                         "refusing to change it: use another file with -d/--db")
+    newer = sorted(set(applied) - KNOWN)
+    if version > SCHEMA_VERSION or newer:
+        raise StoreError(f"{path} was written by a newer archivist (schema {max(version, 0)}"
+                         f"{', migrations ' + ', '.join(newer) if newer else ''}; this archivist "
+                         f"knows up to {SCHEMA_VERSION}): upgrade archivist to read it")
+    return applied
 
 
 class Store:
     """An open archivist database: `store.db` is the sqlite-utils Database."""
 
-    def __init__(self, path: str | Path, create: bool = True):
-        self.path = Path(path)
-        if not create and not self.path.exists():
+    def __init__(self, path: str | Path, create: bool = True, readonly: bool = False,
+                 lock_wait: float = DEFAULT_LOCK_WAIT,
+                 on_wait: Callable[[str], None] | None = None):
+        self.path, self.readonly = Path(path), readonly
+        self.lock = WriteLock(self.path)
+        self.lock_wait, self.on_wait = lock_wait, on_wait
+        if (readonly or not create) and not self.path.exists():
             raise StoreError(f"no archivist database at {self.path} (run `archivist ingest` first)")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-            self.db = sqlite_utils.Database(conn)
-            self.db.enable_wal()
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            migrations.apply(self.db)
+            self._open()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable archivist database ({exc})") from exc
+
+    def _open(self) -> None:
+        conn = _connect(self.path, self.readonly)
+        try:
+            applied = check_schema(self.path, conn)
+        except BaseException:
+            conn.close()
+            raise
+        self.db = sqlite_utils.Database(conn)
+        if self.readonly:
+            conn.execute("PRAGMA query_only = 1")  # belt and braces, and visible to callers
+            if len(applied) < len(KNOWN):
+                conn.close()
+                self._upgrade()
+                self._open()
+            return
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        if len(applied) < len(KNOWN) or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            with self.writing():
+                self._migrate()
+
+    def _migrate(self) -> None:
+        check_schema(self.path, self.conn)  # again, now that we hold the lock
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self.db.enable_wal()
+        migrations.apply(self.db)
+        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _upgrade(self) -> None:
+        """An older archive opened read-only: bring its schema up to date first when we may."""
+        if not os.access(self.path, os.W_OK):
+            raise StoreError(f"{self.path} has an older archivist schema and is read-only: open it "
+                             "once writable (e.g. `archivist verify`) to upgrade it")
+        Store(self.path, create=False, lock_wait=self.lock_wait, on_wait=self.on_wait).close()
+
+    @contextmanager
+    def writing(self) -> Iterator["Store"]:
+        """Hold the single-writer lock (re-entrant); a second writer waits, then is refused."""
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only")
+        self.lock.acquire(self.lock_wait, self.on_wait)
+        try:
+            yield self
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc) and "disk I/O" not in str(exc):
+                raise
+            self._rollback()
+            raise StoreError(f"{self.path}: {exc}; the last batch was not written and the store is "
+                             "consistent: free disk space and run the command again to resume") from exc
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            self._rollback()
+            raise StoreError(f"{self.path}: no space left on the device ({exc.filename or 'a file'}): "
+                             "free disk space and run the command again to resume") from exc
+        finally:
+            self.lock.release()
+
+    def _rollback(self) -> None:
+        try:
+            self.conn.rollback()
+        except sqlite3.Error:
+            pass
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -82,6 +204,7 @@ class Store:
                 "attachment_links": self.scalar("SELECT count(*) FROM attachment_links")}
 
     def close(self) -> None:
+        self.lock.release()
         self.conn.close()
 
     def __enter__(self) -> "Store":

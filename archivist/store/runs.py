@@ -16,7 +16,9 @@ def now() -> str:
 
 def log_run(store: Store, kind: str, result: dict[str, Any], settings: Any,
             session_id: int | None = None, error: str | None = None) -> int:
-    """Insert one run row; returns its id."""
+    """Insert one run row; returns its id (0: not logged, the archive is open read-only)."""
+    if getattr(store, "readonly", False):
+        return 0
     cfg = {k: v for k, v in asdict(settings).items() if k != "llm_api_key"}
     cur = store.conn.execute(
         "INSERT INTO runs (kind, session_id, question, strategy, planner, reason, estimates, answer, "

@@ -6,6 +6,8 @@ from __future__ import annotations
 from archivist.agent.grounding.citing import used
 from archivist.agent.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
 from archivist.agent.grounding.check import Verdict, add_citation, check, truncate_repetition
+from archivist.agent.grounding.injection import obeys_documents, suspicious
+from archivist.sanitise import neutralise
 from archivist.agent.prompts import NOT_FOUND, says_missing
 from archivist.agent.grounding.sentences import blocks_of, score, sentences_of
 from archivist.agent.context import AgentContext, Attempt
@@ -30,8 +32,10 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
         return _model(attempt, text, packed, [])
     body, cites = digest(ranked, source)
     overview, _ = add_citation(_first_sentence(text), blocks_of(packed))
+    obeys = obeys_documents(overview, ranked) if overview else ""
     verdict = Verdict(False, "the model's overview says the evidence is missing") \
-        if overview and says_missing(overview) else check(overview, packed, blocks_of(packed, True))
+        if overview and says_missing(overview) else Verdict(False, obeys) if obeys else \
+        check(overview, packed, blocks_of(packed, True))
     if verdict.ok:
         body += f"\nOverview: {overview}"
     attempt.answer, attempt.citations = body, cites
@@ -49,7 +53,8 @@ def _model(attempt: Attempt, text: str, packed: PackedContext, sents: list) -> A
 
 
 def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str) -> Attempt:
-    attempt.answer, attempt.citations = extractive_answer(ranked, packed)
+    plain = [s for s in ranked if not suspicious(s.text)]  # quote instructions only when nothing else
+    attempt.answer, attempt.citations = extractive_answer(plain if relevant(plain) else ranked, packed)
     attempt.answered_by, attempt.check, attempt.missing = AnsweredBy.EXTRACTIVE, why, False
     return attempt
 
@@ -84,6 +89,9 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
         return attempt
     if not verdict.ok:
         return _extractive(attempt, ranked, source, verdict.reason)
+    obeys = obeys_documents(text, ranked)
+    if obeys:
+        return _extractive(attempt, ranked, source, obeys)
     attempt.check = verdict.reason + (" (repetition cut)" if looped else "")
     return _model(attempt, text, packed, own)
 
@@ -96,8 +104,13 @@ def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCon
     memory = attempt.strategy == Strategy.MEMORY and packed.citations
     source = _documents_of(ctx, packed) if memory else packed
     if kind == QuestionKind.SUMMARISE:
-        return _summary(ctx, attempt, question, packed, source, text)
-    return _lookup(ctx, attempt, question, packed, source, text, looped)
+        done = _summary(ctx, attempt, question, packed, source, text)
+    else:
+        done = _lookup(ctx, attempt, question, packed, source, text, looped)
+    done.answer = neutralise(done.answer)  # no live link or image in any answer
+    if done.fallback is not None:
+        done.fallback.answer = neutralise(done.fallback.answer)
+    return done
 
 
 def verify(ctx: AgentContext, attempt: Attempt) -> Attempt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from archivist.agent.grounding.sentences import Sentence, content_words, later_in_thread
+from archivist.sanitise import neutralise
 from archivist.records import Citation, PackedContext
 
 KEEP_SECOND = 0.8  # a second sentence joins the answer when it scores this share of the best
@@ -17,9 +18,21 @@ RELEVANT_LEXICAL = 0.25  # below both of these no sentence is about the question
 RELEVANT_SIM = 0.4
 
 
+def _quoted(s: Sentence) -> str:
+    """A sentence as a quote; one that tries to instruct the reader or carries a link is marked
+    as quoted material and its links defanged (document text is data, never the answer's voice)."""
+    from archivist.agent.grounding.injection import MARK, suspicious
+    text = neutralise(s.text)
+    return f"({MARK}) \"{text}\"" if suspicious(s.text) else f"\"{text}\""
+
+
 def _who(s: Sentence) -> str:
+    from archivist.agent.grounding.injection import suspicious
     date = (s.date or "")[:10]
-    return ", ".join(x for x in (date, s.sender) if x)
+    sender = s.sender
+    if sender and suspicious(sender):  # a display name written as an instruction is not shown
+        sender = "a sender whose name reads as an instruction"
+    return ", ".join(x for x in (date, sender) if x)
 
 
 def quote_citation(cite: Citation, s: Sentence) -> Citation:
@@ -68,7 +81,7 @@ def extractive_answer(ranked: list[Sentence], packed: PackedContext,
     parts, cites = [], []
     for s in pick(ranked, k):
         who = _who(s)
-        parts.append((f"{who}: " if who else "") + f"\"{s.text}\" [{s.n}]")
+        parts.append((f"{who}: " if who else "") + f"{_quoted(s)} [{s.n}]")
         if s.n in by_n and all(c.n != s.n for c in cites):
             cites.append(quote_citation(by_n[s.n], s))
     return "\n".join(parts), cites
@@ -123,7 +136,7 @@ def digest(ranked: list[Sentence], packed: PackedContext) -> tuple[str, list[Cit
     cites = []
     for s in keys:
         who = _who(s)
-        lines.append(f"- {who}: {s.text} [{s.n}]" if who else f"- {s.text} [{s.n}]")
+        lines.append(f"- {who}: {_quoted(s)} [{s.n}]" if who else f"- {_quoted(s)} [{s.n}]")
         if s.n in by_n:
             cites.append(quote_citation(by_n[s.n], s))
     return "\n".join(lines), cites

@@ -1,0 +1,71 @@
+"""Prompt injection: document text that tries to instruct the reader, and answers that obey it.
+
+Document text is data. An answer must never present a link, an image or an instruction from a
+document as its own words: a model answer that carries a link or image, or repeats an
+instruction-like sentence of the documents, is replaced by the extractive answer; extractive
+quotes of such sentences are marked as quoted material; every link in an answer is defanged.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.grounding.sentences import content_words
+from archivist.sanitise import neutralise
+
+INSTRUCTION = re.compile(r"""
+    \b(?:ignore|disregard|forget|override|bypass)\b.{0,60}\b(?:instructions?|questions?|prompts?|
+        previous|above|rules|context|everything|system)\b
+  | \b(?:system\s+prompt|you\s+are\s+now|as\s+an\s+ai|new\s+instructions?|jailbreak|developer\s+mode)\b
+  | \b(?:reveal|show|print|list|output|dump|leak|include|quote)\b.{0,50}\b(?:other|all|every|hidden|
+        secret|confidential|private|system)\b.{0,40}\b(?:documents?|emails?|messages?|records?|
+        prompts?|passwords?|instructions?|data)\b
+  | \b(?:run|execute|perform|issue)\b.{0,40}\b(?:query|queries|sql|commands?|code|scripts?|shell)\b
+  | \b(?:select|drop|delete|insert|update|attach)\b\s.{0,80}\b(?:from|table|into|set|database)\b
+  | \b(?:click|visit|go\s+to|open|navigate\s+to|follow|download)\b.{0,60}(?:https?://|www\.|\blinks?\b)
+  | \b(?:wire|transfer|send|pay|remit)\b.{0,60}(?:[$€£]|\d).{0,120}(?:https?://|www\.|account|iban|
+        bitcoin|wallet)
+  | \b(?:respond|reply|answer|say|write|output|begin|start)\b.{0,30}\b(?:only|exactly|verbatim|
+        with\s+the\s+(?:word|text|phrase|link|url|image))\b
+  | \b(?:assistant|ai|model|chatbot|llm|language\s+model|summari[sz]er|bot)\b.{0,40}\b(?:must|should|
+        shall|will|needs?\s+to|is\s+instructed)\b
+  | \b(?:embed|insert|add|render|display)\b.{0,40}\b(?:image|img|picture|pixel|markdown|link|url)\b
+""", re.I | re.X | re.S)
+
+LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|<\s*img\b[^>]*>|\[[^\]]+\]\([^)]*\)"
+                  r"|\b(?:https?|ftp|file|javascript|data|mailto):[^\s<>\"')\]]*|\bwww\.[^\s<>\"')\]]+",
+                  re.I)
+MARK = "quoted from the document, not an instruction"
+
+
+def is_instruction(text: str) -> bool:
+    return bool(INSTRUCTION.search(text or ""))
+
+
+def has_link(text: str) -> bool:
+    return bool(LINK.search(text or ""))
+
+
+def suspicious(text: str) -> bool:
+    """A sentence that tries to instruct the reader or carries a link or image."""
+    return is_instruction(text) or has_link(text)
+
+
+def defang(text: str) -> str:
+    """Links and images made inert text (the visible words stay): see archivist.sanitise."""
+    return neutralise(text)
+
+
+def obeys_documents(answer: str, sentences: list) -> str:
+    """Why a model answer must not stand: it carries a link or image, is itself an instruction,
+    or repeats an instruction-like sentence of the documents ('' when none of these)."""
+    if has_link(answer):
+        return "the answer carries a link or image"
+    if is_instruction(answer):
+        return "the answer reads as an instruction"
+    words = content_words(answer)
+    for s in sentences:
+        if is_instruction(s.text):
+            theirs = content_words(s.text)
+            if theirs and len(words & theirs) >= max(3, len(theirs) // 2):
+                return "the answer repeats an instruction found in a document"
+    return ""

@@ -1,0 +1,159 @@
+"""`archivist verify`: is everything the store derived complete and consistent with SQLite?
+
+Checks SQLite's own integrity, that every message an ingest read is a document location or a
+reject, that every document has chunks, FTS rows and (when it fits) a whole-thread unit, and that
+the FAISS file reads and holds exactly the SQLite vectors. `repair` rebuilds what is derived
+(chunks, FTS, thread units, the FAISS file); lost source data can only be re-ingested.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from archivist.progress import OnProgress
+from archivist.retrieval.faiss_index import index_ids, index_path, read_checked, read_meta
+from archivist.retrieval.vectors import fingerprint, load_vectors
+
+
+@dataclass
+class Report:
+    ok: bool = True
+    problems: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    repaired: list[str] = field(default_factory=list)
+
+    def problem(self, text: str) -> None:
+        self.ok = False
+        self.problems.append(text)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_sqlite(store, report: Report) -> None:
+    rows = [r[0] for r in store.conn.execute("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        report.problem("sqlite integrity_check: " + "; ".join(rows[:5]))
+
+
+def check_ingest(store, report: Report) -> None:
+    """Every message read is a location or a reject; every document has a location."""
+    for path, status in store.conn.execute(
+            "SELECT path, status FROM sources WHERE status != 'done' ORDER BY path"):
+        report.problem(f"source {path} is {status}: an ingest was interrupted (run ingest again)")
+    for path, n_read, n_loc, n_rej in store.conn.execute(
+            "SELECT s.path, s.n_read, (SELECT count(*) FROM locations l WHERE l.source_id = s.id), "
+            "(SELECT count(*) FROM rejects r WHERE r.source_id = s.id "
+            " AND r.reason LIKE 'could not store%') FROM sources s WHERE s.status = 'done'"):
+        if n_loc + n_rej != n_read:
+            report.problem(f"source {path}: {n_read} messages read but {n_loc} locations and "
+                           f"{n_rej} store rejects")
+    lost = store.scalar("SELECT count(*) FROM documents d WHERE NOT EXISTS "
+                        "(SELECT 1 FROM locations l WHERE l.doc_id = d.id)")
+    if lost:
+        report.problem(f"{lost} documents have no location")
+    unthreaded = store.scalar("SELECT count(*) FROM documents WHERE kind = 'email' "
+                              "AND thread_id IS NULL")
+    if unthreaded:
+        report.problem(f"{unthreaded} emails have no thread (run ingest again)")
+
+
+def check_chunks(store, report: Report) -> None:
+    """Chunks, FTS rows and thread units complete for every document (once it was indexed)."""
+    from archivist.retrieval.indexer import pending_threads
+    indexed = store.scalar("SELECT 1 FROM index_meta WHERE key = 'chunker'")
+    c = report.counts
+    c["chunks"] = store.scalar("SELECT count(*) FROM chunks")
+    c["thread_units"] = store.scalar("SELECT count(*) FROM chunks WHERE unit = 'thread'")
+    c["fts_rows"] = store.scalar("SELECT count(*) FROM chunks_fts")
+    if not indexed:
+        report.counts["indexed"] = False  # ingested with --no-embed: nothing derived yet
+        return
+    unchunked = store.scalar("SELECT count(*) FROM documents d WHERE NOT EXISTS "
+                             "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc')")
+    if unchunked:
+        report.problem(f"{unchunked} documents have no chunks")
+    no_fts = store.scalar("SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)")
+    extra_fts = store.scalar("SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT id FROM chunks)")
+    if no_fts or extra_fts:
+        report.problem(f"FTS: {no_fts} chunks without a row, {extra_fts} rows without a chunk")
+    orphans = store.scalar("SELECT count(*) FROM chunks WHERE doc_id IS NOT NULL AND doc_id NOT IN "
+                           "(SELECT id FROM documents)")
+    if orphans:
+        report.problem(f"{orphans} chunks belong to no document")
+    stale = store.scalar("SELECT count(*) FROM chunks WHERE unit = 'thread' AND thread_id NOT IN "
+                         "(SELECT id FROM threads)")
+    pending = pending_threads(store)
+    if stale or pending:
+        report.problem(f"thread units: {len(pending)} threads not refreshed, {stale} units of "
+                       "threads that no longer exist")
+
+
+def check_vectors(store, model: str, report: Report) -> None:
+    """Every chunk has a vector; the FAISS file reads and holds exactly those vectors."""
+    if not report.counts.get("indexed", True):
+        return
+    fp = fingerprint(store, model)
+    report.counts["vectors"] = fp["rows"]
+    missing = store.scalar("SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v "
+                           "WHERE v.chunk_id = c.id AND v.model = ? AND v.content_hash = "
+                           "c.content_hash)", (model,))
+    if missing:
+        report.problem(f"{missing} chunks have no current {model} vector")
+    path = index_path(store)
+    if not path.exists():
+        if fp["rows"]:
+            report.problem(f"FAISS file {path} is missing")
+        return
+    meta = read_meta(store)
+    index, why = read_checked(path, {**meta, **fp})
+    if index is None:
+        report.problem(f"FAISS file {path} is damaged: {why}")
+        return
+    ids, mat = load_vectors(store, model)
+    held = index_ids(index)
+    if held is not None and not np.array_equal(np.sort(held), ids):
+        report.problem(f"FAISS file {path}: its chunk ids differ from the SQLite vectors")
+        return
+    if held is not None and len(ids) and meta.get("kind") != "ivf":  # IVF keeps no direct map
+        got = np.vstack([index.reconstruct(int(i)) for i in ids])
+        if not np.allclose(got, mat, atol=1e-5):
+            report.problem(f"FAISS file {path}: vectors differ from the SQLite vectors")
+
+
+def verify_store(store, settings) -> Report:
+    from archivist.backends.embedders import load_embedder
+    report = Report()
+    check_sqlite(store, report)
+    check_ingest(store, report)
+    check_chunks(store, report)
+    report.counts["documents"] = store.scalar("SELECT count(*) FROM documents")
+    report.counts["locations"] = store.scalar("SELECT count(*) FROM locations")
+    report.counts["rejects"] = store.scalar("SELECT count(*) FROM rejects")
+    check_vectors(store, load_embedder(settings).name, report)
+    return report
+
+
+def repair_store(store, settings, on_progress: OnProgress | None = None) -> Report:
+    """Rebuild what is derived (FTS rows, thread units, chunks, vectors, FAISS), then verify."""
+    from archivist.backends.embedders import load_embedder
+    from archivist.retrieval import fts
+    from archivist.retrieval.faiss_index import rebuild
+    from archivist.retrieval.indexer import index_store, mark_threads_pending
+    done = []
+    with store.writing():
+        with store.conn:
+            store.conn.execute("DELETE FROM chunks WHERE unit = 'thread' AND thread_id NOT IN "
+                               "(SELECT id FROM threads)")
+            store.conn.execute("DELETE FROM chunks_fts")
+            rows = store.conn.execute("SELECT id, doc_id, text FROM chunks").fetchall()
+            fts.add_chunks(store, fts.fts_rows(store, rows))
+            mark_threads_pending(store, {r[0] for r in store.conn.execute("SELECT id FROM threads")})
+        done.append(f"FTS rebuilt ({len(rows)} rows); thread units marked for refresh")
+        index_store(store, settings, on_progress)
+        vi = rebuild(store, settings, load_embedder(settings).name)
+        done.append(f"chunks, vectors and thread units completed; FAISS rebuilt ({vi.ntotal} vectors)")
+    report = verify_store(store, settings)
+    report.repaired = done
+    return report

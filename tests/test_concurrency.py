@@ -1,0 +1,34 @@
+"""One writer at a time: concurrent ingests into one database give exactly a serial run's counts."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tests.test_ingest import run_cli, snapshot, write_mbox
+
+
+def counts(db: Path) -> tuple[int, int, int]:
+    conn = sqlite3.connect(db)
+    row = tuple(conn.execute("SELECT (SELECT count(*) FROM documents), "
+                             "(SELECT count(*) FROM locations), (SELECT count(*) FROM rejects)"
+                             ).fetchone())
+    conn.close()
+    return row
+
+
+def test_two_concurrent_ingests_of_overlapping_mailboxes_equal_a_serial_run(tmp_path):
+    a = write_mbox(tmp_path / "a.mbox", range(0, 3000))
+    b = write_mbox(tmp_path / "b.mbox", range(1500, 4500))
+    both = [run_cli("-d", str(tmp_path / "c.db"), str(box)) for box in (a, b)]
+    assert [p.wait(timeout=300) for p in both] == [0, 0], [p.stderr.read() for p in both]
+    assert run_cli("-d", str(tmp_path / "s.db"), str(a), str(b)).wait(timeout=300) == 0
+    assert counts(tmp_path / "s.db") == (4500, 6000, 0)
+    assert counts(tmp_path / "c.db") == (4500, 6000, 0)
+    assert snapshot(tmp_path / "c.db") == snapshot(tmp_path / "s.db")
+
+
+def test_two_concurrent_ingests_of_one_file_add_it_once(tmp_path):
+    a = write_mbox(tmp_path / "a.mbox", range(0, 3000))
+    both = [run_cli("-d", str(tmp_path / "c.db"), str(a)) for _ in range(2)]
+    assert [p.wait(timeout=300) for p in both] == [0, 0]
+    assert counts(tmp_path / "c.db") == (3000, 3000, 0)
