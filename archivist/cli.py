@@ -370,7 +370,8 @@ def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     run(body)
 
 
-@app.command()
+@app.command(epilog=examples("archivist verify", "archivist verify --json",
+                             "archivist verify --repair"))
 def verify(repair: bool = typer.Option(False, "--repair", help="Rebuild what is derived (FTS rows, "
                                        "thread units, chunks, vectors, the FAISS file), then verify."),
            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
