@@ -12,6 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
+from archivist.sanitise import neutralise
+
 
 @dataclass
 class Line:
@@ -104,7 +106,7 @@ def _lines(title: str, lines: list[Line], numbers: dict[int, int]) -> list[str]:
     out = [f"**{title}**", ""]
     for line in lines:
         who = ", ".join(x for x in (line.date, line.who) if x)
-        out.append(f"- {who + ': ' if who else ''}{line.text} {_cites(line, numbers)}".rstrip())
+        out.append(f"- {who + ': ' if who else ''}{neutralise(line.text)} {_cites(line, numbers)}".rstrip())
     return out + [""]
 
 
@@ -117,18 +119,19 @@ def section(s: Summary, numbers: dict[int, int], depth: int = 2,
     out = [f"{'#' * depth} {s.label}", "",
            f"*{s.n_docs} messages, {span}" + (f"; participants: {people}" if people else "") + "*", ""]
     if s.overview:
-        out += [" ".join(f"{line.text} {_cites(line, numbers)}".strip() for line in s.overview), ""]
+        out += [" ".join(f"{neutralise(line.text)} {_cites(line, numbers)}".strip() for line in s.overview), ""]
     out += _lines("Key facts", s.facts, numbers) + _lines("Decisions", s.decisions, numbers)
     out += _lines("Open questions", s.questions, numbers)
     for child in children or []:
         first = child.overview[0] if child.overview else (child.facts[0] if child.facts else None)
-        text = f"{first.text} {_cites(first, numbers)}" if first else "(no statement)"
+        text = f"{neutralise(first.text)} {_cites(first, numbers)}" if first else "(no statement)"
         out.append(f"- *{child.label}* ({child.n_docs} messages): {text}")
     return out + ([""] if children else [])
 
 
 def markdown(title: str, tops: list[Summary], by_key: dict[str, Summary], totals: dict) -> str:
-    """The document a person reads: one section per top group, then the numbered sources."""
+    """The document a person reads: one section per top group, then the numbered sources.
+    Quoted document text is data: links in it are defanged, never live."""
     numbers: dict[int, int] = {}
     sources: dict[int, dict] = {}
     for s in [*tops, *by_key.values()]:
