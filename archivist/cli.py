@@ -4,7 +4,6 @@ Results go to stdout (one JSON object per line with --json), progress and logs t
 """
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import sys
@@ -240,37 +239,6 @@ def embed_store(store, cfg: Settings) -> None:
     err.print(sanitise(index_summary(result)), markup=False, soft_wrap=True)
 
 
-@app.command(epilog=examples("archivist show 42", "archivist show 42 --json"))
-def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist threads`)."),
-         db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """One document: text, metadata, participants, its thread and every location."""
-    def body():
-        from archivist.corpus.views import render_document, show_document
-        with open_store(settings(db)) as store:
-            doc = show_document(store, doc_id)
-            if as_json:
-                emit(doc, True)
-            else:
-                say(render_document(doc))
-    run(body)
-
-
-@app.command(epilog=examples("archivist threads -n 10", "archivist threads --json"))
-def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many threads."),
-            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """The largest email threads: id, size, dates, subject."""
-    def body():
-        from archivist.corpus.views import list_threads
-        with open_store(settings(db)) as store:
-            for row in list_threads(store, limit):
-                if as_json:
-                    emit(row, True)
-                else:
-                    say(f"{row['id']:>7}  {row['n_docs']:>4}  {(row['first_date'] or '')[:10]}"
-                              f"..{(row['last_date'] or '')[:10]}  {row['subject'] or ''}")
-    run(body)
-
-
 FromOpt = typer.Option(None, "--from", help="Sender address, @domain or name words (also from:X in the query).")
 ToOpt = typer.Option(None, "--to", help="Recipient address, @domain or name words (also to:X).")
 AfterOpt = typer.Option(None, "--after", help="Date, inclusive: 2001-09-19, 9/19/2001, 'Sep 19, 2001' (also after:D).")
@@ -338,65 +306,6 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
         if not hits:
             err.print(f"no hits for {words!r}" + ("" if filters.is_empty() else " within the filters"),
                       markup=False)
-            raise typer.Exit(1)
-    run(body)
-
-
-@index_app.command("rebuild", epilog=examples("archivist index rebuild"))
-def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Embed anything missing, then rebuild the FAISS file from the SQLite vectors."""
-    def body():
-        from archivist.render import ProgressRenderer
-        from archivist.retrieval.report import rebuild_index
-        cfg = settings(db)
-        with open_store(cfg, write=True) as store:
-            with ProgressRenderer(err) as show:
-                result = rebuild_index(store, cfg, on_progress=show)
-            emit(result, as_json)
-    run(body)
-
-
-@index_app.command("verify", epilog=examples("archivist index verify --json"))
-def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Check that chunks, vectors, FTS rows and the FAISS file agree; exit 1 when they do not."""
-    def body():
-        from archivist.retrieval.report import verify_index
-        cfg = settings(db)
-        with open_store(cfg) as store:
-            report = verify_index(store, cfg)
-        emit(report, as_json)
-        if not report["ok"]:
-            raise typer.Exit(1)
-    run(body)
-
-
-@app.command(epilog=examples("archivist verify", "archivist verify --json",
-                             "archivist verify --repair"))
-def verify(repair: bool = typer.Option(False, "--repair", help="Rebuild what is derived (FTS rows, "
-                                       "thread units, chunks, vectors, the FAISS file), then verify."),
-           db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Check the whole store (SQLite integrity, ingest accounting, chunks, FTS, thread units, the
-    FAISS file against the SQLite vectors); exit 1 naming each discrepancy."""
-    def body():
-        from archivist.render import ProgressRenderer
-        from archivist.retrieval.verify import repair_store, verify_store
-        cfg = settings(db)
-        with open_store(cfg, write=repair) as store:
-            if repair:
-                with ProgressRenderer(err) as show:
-                    report = repair_store(store, cfg, on_progress=show)
-            else:
-                report = verify_store(store, cfg)
-        if as_json:
-            emit(report.to_dict(), True)
-        else:
-            say(f"{'ok' if report.ok else 'PROBLEMS'}: " + ", ".join(
-                f"{k} {v}" for k, v in report.counts.items()))
-            for line in report.repaired:
-                say(f"repaired: {line}")
-            for line in report.problems:
-                say(f"problem: {line}")
-        if not report.ok:
             raise typer.Exit(1)
     run(body)
 
@@ -487,106 +396,8 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
     run(body)
 
 
-@app.command(epilog=examples("archivist summarize --by mailbox --out summary.md",
-                             "archivist summarize --by thread --mailbox presto-k --limit 20",
-                             "archivist summarize --by field:medical_specialty --json",
-                             "archivist --base-url http://127.0.0.1:8000/v1 summarize --by corpus --concurrency 8"))
-def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | sender | month | corpus "
-                                                           "| field:NAME (record sets)"),
-              sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
-              after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
-              mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
-              out_file: Optional[Path] = typer.Option(None, "--out", help="Write the Markdown here."),
-              limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the N largest groups."),
-              concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1,
-                                                        help="Model calls in flight (servers)."),
-              db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Cited summaries of threads and of the groups above them, stored and incremental.
-
-    Every sentence cites the messages it was checked against; a rerun with nothing new makes no
-    model call, and new documents recompute only the groups they touch."""
-    def body():
-        from archivist.agent.summarize import summarize as run_summarize
-        from archivist.query_syntax import option_filters
-        from archivist.render import ProgressRenderer
-        from archivist.store.runs import log_run
-        cfg = settings(db, concurrency=concurrency)
-        filters = option_filters(sender, recipient, after, before, mailbox, subject)
-        with open_store(cfg, write=True) as store:
-            with ProgressRenderer(err) as show:
-                result = run_summarize(store, cfg, by, filters, limit, on_progress=show)
-            text, totals = sanitise(result.markdown()), result.totals()
-            log_run(store, "summarize", {"question": f"summarize --by {by}", "strategy": "summarize",
-                                         "answer": text, "tokens_in": totals["tokens_in"],
-                                         "tokens_out": totals["tokens_out"], "seconds": totals["seconds"],
-                                         "model": totals["model"]}, cfg)
-        if out_file is not None:
-            out_file.write_text(text)
-            err.print(f"wrote {out_file}", markup=False)
-        if as_json:
-            for s in result.top:
-                emit({**json.loads(s.to_json()), "reused": s.reused}, True)
-            emit({"totals": totals}, True)
-        elif out_file is None:
-            sys.stdout.write(text)
-        err.print(_summary_line(totals), markup=False)
-    run(body)
-
-
-def _summary_line(t: dict) -> str:
-    checked = t["sentences_checked"]
-    share = f"{t['sentences_passed']}/{checked} model sentences grounded" if checked else "no model sentences"
-    return (f"{t['groups']} groups ({t['computed']} computed, {t['reused']} reused), {t['llm_calls']} "
-            f"model calls, {t['tokens_in']} tokens read, {share}, {t['seconds']:.1f}s")
-
-
-@models_app.command("list", epilog=examples("archivist models list", "archivist --model ./qwen models list --json"))
-def models_list(as_json: bool = JsonOpt) -> None:
-    """LLM backends: name, kind, whether usable here, context window, details (nothing loaded)."""
-    def body():
-        from archivist.backends.registry import list_models
-        for row in list_models(settings()):
-            if as_json:
-                emit(row, True)
-            else:
-                mark = "yes" if row["available"] else "no"
-                say(f"{row['name']:<13} {row['kind']:<10} available={mark:<4} "
-                          f"context={row['context_window'] or '-':<6} {row['details']}")
-    run(body)
-
-
-def render_setting(row: dict[str, Any]) -> str:
-    """One `config show` line: name, value (strings quoted, so empty shows), source, doc, choices."""
-    value = json.dumps(row["value"]) if isinstance(row["value"], str) else str(row["value"])
-    choices = " | ".join(c or "''" for c in row["choices"])
-    doc = f"{row['doc']} ({choices})" if choices else row["doc"]
-    return f"{row['name']:<21} {value:<16} {row['source']:<16} {doc}"
-
-
-@config_app.command("show", epilog=examples("archivist config show", "ARCHIVIST_TOP_K=4 archivist config show --json"))
-def config_show(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """Every setting: effective value, source (default, preset:NAME, config:PATH, env:VAR, cli), doc."""
-    def body():
-        from archivist.config import explain_settings
-        for row in explain_settings(State.preset, cli_options(db)):
-            emit(row, True) if as_json else say(render_setting(row))
-    run(body)
-
-
-@config_app.command("path", epilog=examples("archivist config path", "$EDITOR $(archivist config path)"))
-def config_file_path() -> None:
-    """Print the config file in use: $ARCHIVIST_CONFIG, else $XDG_CONFIG_HOME/archivist/config.toml."""
-    from archivist.config import config_path
-    path = config_path()
-    if path is None:
-        err.print("no config file (ARCHIVIST_CONFIG is set but empty)")
-        return
-    say(str(path))
-    if not path.exists():
-        err.print("note: the file does not exist")
-
-
-from archivist import cli_views  # noqa: E402,F401  (registers senders, mailboxes, runs on app)
+# the other commands register themselves on app when imported
+from archivist import cli_admin, cli_summarize, cli_views  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

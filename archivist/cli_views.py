@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from archivist.cli import DbOpt, JsonOpt, app, emit, err, examples, open_store, out, run, settings
+from archivist.cli import DbOpt, JsonOpt, app, emit, err, examples, open_store, out, run, say, settings
 
 runs_app = typer.Typer(help="Past questions and answers (the run log).")
 app.add_typer(runs_app, name="runs")
@@ -93,4 +93,35 @@ def runs_show(run_id: int = typer.Argument(..., help="Run id (see `archivist run
         if row is None:
             raise InputError(f"no run {run_id} (see `archivist runs`)")
         emit(row, True) if as_json else out.print(render_run(row), markup=False)
+    run(body)
+
+
+@app.command(epilog=examples("archivist show 42", "archivist show 42 --json"))
+def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist threads`)."),
+         db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """One document: text, metadata, participants, its thread and every location."""
+    def body():
+        from archivist.corpus.views import render_document, show_document
+        with open_store(settings(db)) as store:
+            doc = show_document(store, doc_id)
+            if as_json:
+                emit(doc, True)
+            else:
+                say(render_document(doc))
+    run(body)
+
+
+@app.command(epilog=examples("archivist threads -n 10", "archivist threads --json"))
+def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many threads."),
+            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """The largest email threads: id, size, dates, subject."""
+    def body():
+        from archivist.corpus.views import list_threads
+        with open_store(settings(db)) as store:
+            for row in list_threads(store, limit):
+                if as_json:
+                    emit(row, True)
+                else:
+                    say(f"{row['id']:>7}  {row['n_docs']:>4}  {(row['first_date'] or '')[:10]}"
+                              f"..{(row['last_date'] or '')[:10]}  {row['subject'] or ''}")
     run(body)

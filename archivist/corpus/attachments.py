@@ -3,7 +3,7 @@
 PDF, DOCX, plain text, CSV, HTML and attached emails (.eml, message/rfc822, Outlook .msg) become
 'attachment' documents linked to their parent message; other types (images, archives, keys) stay
 names in the parent's `attachments` list. An attachment is identified by the hash of its bytes, so
-the same contract attached to 40 emails is stored once and linked 40 times (see ingest.Writer).
+the same contract attached to 40 emails is stored once and linked 40 times (see writer.Writer).
 """
 from __future__ import annotations
 
