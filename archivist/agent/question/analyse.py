@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from archivist.agent.question.entities import (Entity, EntityKind, Lexicon, Role, find_mailboxes,
                                                find_people, match_subject, subject_contains)
@@ -65,18 +65,6 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
 
 
-def month_range(year: int, month: int) -> tuple[str, str]:
-    """[first day, first day of next month) as ISO dates; whole-day bounds compare correctly
-    with any stored timestamp format ('T' or ' ' separator, with or without offset)."""
-    end = datetime(year + (month == 12), month % 12 + 1, 1)
-    return f"{year:04d}-{month:02d}-01", end.date().isoformat()
-
-
-def day_range(day: str) -> tuple[str, str]:
-    start = datetime.fromisoformat(day[:10])
-    return start.date().isoformat(), (start + timedelta(days=1)).date().isoformat()
-
-
 def metadata_question(analysis: Analysis) -> bool:
     """Whether the query strategy can answer exactly (a 'who sent' needs the subject)."""
     lookup = (Intent.WHO_SENT, Intent.WHEN_SENT)
@@ -89,11 +77,6 @@ def clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> tuple[str,
     if len(text) <= limit:
         return text, []
     return text[:limit], [f"the question was cut to its first {limit} characters (it had {len(text)})"]
-
-
-def find_day(text: str) -> str | None:
-    """The first single calendar day named in text (2001-05-14, May 14, 2001, 9/19/2001...)."""
-    return next((s.low for s in find_dates(text) if s.low and s.high and _days(s) == 1), None)
 
 
 def _days(span: DateSpan) -> int:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from archivist.agent.question.analyse import Analysis, month_range
-from archivist.dates import MON, month_of
+from archivist.agent.question.analyse import Analysis
+from archivist.dates import MON, month_bounds, month_of
 from archivist.records import Filters, QuestionKind
 from archivist.store.filters import filter_sql
 
@@ -23,7 +23,8 @@ def bare_month_span(question: str, year: int | None) -> tuple[str | None, str | 
     m = BARE_MONTH.search(question)
     if m is None or year is None:
         return None, None
-    return month_range(year, month_of(m.group(1)))
+    low, high = month_bounds(year, month_of(m.group(1)))
+    return low.isoformat(), high.isoformat()
 
 
 def prior_year(store, prior: Filters | None) -> int | None:
