@@ -272,6 +272,8 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
     """Summaries of every level of --by, computing only what is not stored yet."""
     start = time.perf_counter()
     job = Job(store, settings, model or Model(settings), Reporter(on_progress))
+    if job.model.on_progress is None:  # loading the model takes seconds: say so
+        job.model.on_progress = on_progress
     job.fingerprint = input_hash(settings.llm, settings.llm_model, PROMPT_VERSION,
                                  SUMMARY_TOKENS, job.budget())
     plan = G.plan(store, by, filters, limit)
@@ -285,6 +287,10 @@ def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
     out: list[Summary] = []
     batch = BATCH * max(1, job.settings.concurrency)
     for i in range(0, len(level_groups), batch):
+        # before the batch too: its groups may take minutes, and the status must not wait for them
+        job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
+                                f"{level_groups[0].level}: {len(out)}/{len(level_groups)} groups, "
+                                f"summarising the next {len(level_groups[i:i + batch])}"))
         out += _run_batch(job, level_groups[i:i + batch], depth)
         job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
                                 _status(level_groups[0].level, out, len(level_groups))))
