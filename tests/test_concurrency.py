@@ -30,5 +30,5 @@ def test_two_concurrent_ingests_of_overlapping_mailboxes_equal_a_serial_run(tmp_
 def test_two_concurrent_ingests_of_one_file_add_it_once(tmp_path):
     a = write_mbox(tmp_path / "a.mbox", range(0, 3000))
     both = [run_cli("-d", str(tmp_path / "c.db"), str(a)) for _ in range(2)]
-    assert [p.wait(timeout=300) for p in both] == [0, 0]
+    assert [p.wait(timeout=300) for p in both] == [0, 0], [p.stderr.read() for p in both]
     assert counts(tmp_path / "c.db") == (3000, 3000, 0)

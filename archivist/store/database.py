@@ -93,7 +93,7 @@ class Store:
     def _open(self) -> None:
         conn = _connect(self.path, self.readonly)
         try:
-            applied = check_schema(self.path, conn)
+            applied = self._checked_schema(conn)
         except BaseException:
             conn.close()
             raise
@@ -124,6 +124,17 @@ class Store:
             raise StoreError(f"{self.path} has an older archivist schema and is read-only: open it "
                              "once writable (e.g. `archivist verify`) to upgrade it")
         Store(self.path, create=False, lock_wait=self.lock_wait, on_wait=self.on_wait).close()
+
+    def _checked_schema(self, conn: sqlite3.Connection) -> list[str]:
+        """The applied migrations; a writer that finds a half-made database judges it again under
+        the writer lock, since another writer may be creating it right now."""
+        try:
+            return check_schema(self.path, conn)
+        except StoreError:
+            if self.readonly:
+                raise
+            with self.writing():
+                return check_schema(self.path, conn)
 
     @contextmanager
     def writing(self) -> Iterator["Store"]:
