@@ -1,6 +1,7 @@
 """PDF files through pypdf's text layer; the body marks each page with '[page N]' so spans map back."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,9 @@ def read_pdf(path: Path) -> Iterator[Document | Reject]:
     """One Document per PDF; meta['pages'] is the page count, meta['page_offsets'] each page's start."""
     from pypdf import PdfReader
 
+    # pypdf logs each repair it makes ("EOF marker not found") straight to stderr; a damaged
+    # file's outcome is already reported as a reject or a document, so only errors pass
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
