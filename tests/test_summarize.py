@@ -142,3 +142,21 @@ def test_cli_writes_markdown_and_json(db, tmp_path):
     assert rows[-1]["totals"]["llm_calls"] == 0 and all(r.get("reused") for r in rows[:-1])
     with Store(db) as store:
         assert store.scalar("SELECT count(*) FROM runs WHERE kind = 'summarize'") == 2
+
+
+def test_a_parent_too_large_for_one_call_is_combined_in_parts_leaving_no_child_out(db):
+    """Enron by corpus: 117 thread summaries did not fit SmolLM2's window; the parent must be built
+    from parts that each fit, every child under one of them, no prompt over the budget."""
+    settings = agent_settings(db, summary_tokens=300)
+    model = Model(settings)
+    with Store(db) as store:
+        result = summarize(store, settings, "corpus", model=model)
+    threads, corpus = result.levels[0], result.top[0]
+    assert len(threads) > 3 and corpus.note.startswith("combined from")
+    parts = [p for p in corpus.children if "/c" in p]
+    assert len(parts) > 1 and corpus.children == parts
+    n, of = corpus.note.split("combined from ")[1].split(" summaries")[0].split(" of ")
+    assert n == of  # every part read
+    with Store(db) as store:
+        again = summarize(store, settings, "corpus", model=Model(settings))
+    assert again.totals()["llm_calls"] == 0 and again.markdown() == result.markdown()
