@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from archivist.agent.grounding.check import check, truncate_repetition
+from archivist.agent.grounding.injection import as_data, suspicious
 from archivist.agent.grounding.quotes import key_sentences
 from archivist.agent.grounding.sentences import Sentence, score, sentences_of
 from archivist.agent.llm import Generation, Model
@@ -102,7 +103,7 @@ class SummaryRun:
         cost = {"groups": len(self.top), "llm_calls": sum(s.llm_calls for s in every),
                 "tokens_in": sum(s.tokens_in for s in every),
                 "model": next((s.model for s in every if s.model), "")}
-        return markdown(f"Summary by {self.by}", self.top, below, cost)
+        return markdown(f"Summary by {self.by}", self.top, below, cost, quote=as_data)
 
 
 def _meta(job: Job, group: G.Group, s: Summary) -> None:
@@ -240,7 +241,8 @@ def verify(task: Task) -> None:
         if len(sentence) < 8:
             continue
         s.checked += 1
-        if not check(sentence, task.packed, task.blocks).ok:
+        # a model sentence carrying a link or an instruction obeys a document: never its voice
+        if suspicious(sentence) or not check(sentence, task.packed, task.blocks).ok:
             continue
         s.passed += 1
         docs = [d for n in LABEL.findall(sentence) for d in task.block_docs.get(int(n), [])]

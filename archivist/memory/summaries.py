@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
 from archivist.sanitise import neutralise
+
+Quote = Callable[[str], str]  # document text -> text safe to show as quoted material
 
 
 @dataclass
@@ -100,38 +103,40 @@ def _cites(line: Line, numbers: dict[int, int]) -> str:
     return "".join(f"[{numbers[d]}]" for d in line.doc_ids if d in numbers)
 
 
-def _lines(title: str, lines: list[Line], numbers: dict[int, int]) -> list[str]:
+def _lines(title: str, lines: list[Line], numbers: dict[int, int], quote: Quote) -> list[str]:
     if not lines:
         return []
     out = [f"**{title}**", ""]
     for line in lines:
-        who = ", ".join(x for x in (line.date, line.who) if x)
-        out.append(f"- {who + ': ' if who else ''}{neutralise(line.text)} {_cites(line, numbers)}".rstrip())
+        who = ", ".join(x for x in (line.date, quote(line.who) if line.who else "") if x)
+        out.append(f"- {who + ': ' if who else ''}{quote(line.text)} {_cites(line, numbers)}".rstrip())
     return out + [""]
 
 
 def section(s: Summary, numbers: dict[int, int], depth: int = 2,
-            children: list[Summary] | None = None) -> list[str]:
-    """A group's Markdown: heading, facts line, overview, key facts, decisions, open questions."""
+            children: list[Summary] | None = None, quote: Quote = neutralise) -> list[str]:
+    """A group's Markdown: heading, facts line, overview, key facts, decisions, open questions.
+    Every string taken from the documents (subjects, names, quoted lines) passes `quote`."""
     span = f"{s.first_date[:10]} .. {s.last_date[:10]}" if s.first_date else "undated"
-    people = ", ".join(s.participants[:6]) + (f" and {len(s.participants) - 6} more"
-                                               if len(s.participants) > 6 else "")
-    out = [f"{'#' * depth} {s.label}", "",
+    people = ", ".join(map(quote, s.participants[:6])) + (f" and {len(s.participants) - 6} more"
+                                                          if len(s.participants) > 6 else "")
+    out = [f"{'#' * depth} {quote(s.label)}", "",
            f"*{s.n_docs} messages, {span}" + (f"; participants: {people}" if people else "") + "*", ""]
     if s.overview:
-        out += [" ".join(f"{neutralise(line.text)} {_cites(line, numbers)}".strip() for line in s.overview), ""]
-    out += _lines("Key facts", s.facts, numbers) + _lines("Decisions", s.decisions, numbers)
-    out += _lines("Open questions", s.questions, numbers)
+        out += [" ".join(f"{quote(line.text)} {_cites(line, numbers)}".strip() for line in s.overview), ""]
+    out += _lines("Key facts", s.facts, numbers, quote) + _lines("Decisions", s.decisions, numbers, quote)
+    out += _lines("Open questions", s.questions, numbers, quote)
     for child in children or []:
         first = child.overview[0] if child.overview else (child.facts[0] if child.facts else None)
-        text = f"{neutralise(first.text)} {_cites(first, numbers)}" if first else "(no statement)"
-        out.append(f"- *{child.label}* ({child.n_docs} messages): {text}")
+        text = f"{quote(first.text)} {_cites(first, numbers)}" if first else "(no statement)"
+        out.append(f"- *{quote(child.label)}* ({child.n_docs} messages): {text}")
     return out + ([""] if children else [])
 
 
-def markdown(title: str, tops: list[Summary], by_key: dict[str, Summary], totals: dict) -> str:
+def markdown(title: str, tops: list[Summary], by_key: dict[str, Summary], totals: dict,
+             quote: Quote = neutralise) -> str:
     """The document a person reads: one section per top group, then the numbered sources.
-    Quoted document text is data: links in it are defanged, never live."""
+    Quoted document text is data: `quote` defangs its links (and the agent's marks instructions)."""
     numbers: dict[int, int] = {}
     sources: dict[int, dict] = {}
     for s in [*tops, *by_key.values()]:
@@ -143,10 +148,10 @@ def markdown(title: str, tops: list[Summary], by_key: dict[str, Summary], totals
            f"model {totals.get('model') or '-'}*", ""]
     for s in tops:
         kids = [by_key[k] for k in s.children if k in by_key]
-        out += section(s, numbers, 2, kids)
+        out += section(s, numbers, 2, kids, quote)
     out += ["## Sources", ""]
     for d, n in sorted(numbers.items(), key=lambda x: x[1]):
         src = sources.get(d, {})
-        out.append(f"[{n}] {src.get('ref', f'doc {d}')}, {src.get('date', '')[:10]}, "
-                   f"\"{src.get('title', '')}\" (doc {d})")
+        out.append(f"[{n}] {quote(src.get('ref', f'doc {d}'))}, {src.get('date', '')[:10]}, "
+                   f"\"{quote(src.get('title', ''))}\" (doc {d})")
     return "\n".join(out) + "\n"

@@ -55,6 +55,13 @@ def defang(text: str) -> str:
     return neutralise(text)
 
 
+def as_data(text: str) -> str:
+    """Document text shown as such (a subject, a name, a quoted line): links defanged, and marked
+    as quoted material when it tries to instruct the reader or carried a link or image."""
+    safe = defang(text)
+    return f"({MARK}) {safe}" if suspicious(text) else safe
+
+
 def obeys_documents(answer: str, sentences: list) -> str:
     """Why a model answer must not stand: it carries a link or image, is itself an instruction,
     or repeats an instruction-like sentence of the documents ('' when none of these)."""
