@@ -137,7 +137,8 @@ def make_plan(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope
         return Plan(Strategy(ctx.strategy), f"strategy {ctx.strategy} forced by the user",
                     PlannerKind.FORCED, est)
     strategy, reason = rule_plan(analysis, scope, est)
-    if strategy != Strategy.QUERY and ctx.group is not None and has_state(ctx.store, ctx.group):
+    if strategy != Strategy.QUERY and ctx.group is not None and m.info().kind == ModelKind.SSM \
+            and has_state(ctx.store, ctx.group):
         return Plan(Strategy.MEMORY, f"{ctx.group.key} has a stored SSM state: restore it and read "
                     f"only the question (rules alone would pick {strategy})", PlannerKind.RULES, est)
     if ctx.settings.planner != "llm":
