@@ -60,6 +60,7 @@ def read(by: str = typer.Option("thread", "--by", help="thread | mailbox"),
         if as_json:
             emit({"totals": totals}, True)
         err.print(f"{totals['groups']} groups ({totals['reused']} already read), {totals['documents_read']} "
-                  f"documents and {totals['tokens_read']} tokens read, {totals['seconds']:.1f}s; snapshots "
-                  f"{totals['snapshot_bytes']:,} B vs {totals['kv_cache_bytes']:,} B of KV cache", markup=False)
+                  f"documents and {totals['tokens_read']} tokens read, {totals['seconds']:.1f}s; last snapshots "
+                  f"{totals['snapshot_bytes']:,} B vs {totals['kv_cache_bytes']:,} B of KV cache", markup=False,
+                  soft_wrap=True)
     run(body)

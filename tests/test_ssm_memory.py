@@ -142,6 +142,8 @@ def test_mismatched_snapshot_is_refused_and_the_documents_are_read(ssm, db):
         assert "a document or the prompt changed" in _refused(store, ssm, group)
         settings = agent_settings(db, llm="transformers", max_new_tokens=8, memory_tokens=64)
         result = ask(store, settings, QUESTION, llm=ssm, group=group.key, strategy="memory")
+        reread = {r.group: r for r in M.read_groups(store, ssm, "thread")}[group.key]
+    assert (reread.resumed_from, reread.read) == (1, 2)  # from the snapshot before the edited one
     assert result.restored == "" and result.answered_by != "llm+state"
     note = result.attempts[0]["note"]
     assert note.startswith("SSM state not used: snapshot refused") and "read the documents instead" in note
@@ -200,6 +202,7 @@ def test_snapshot_size_from_config_matches_a_dump(ssm):
     blob = S.dump(cache, S.Tag("m", "float32", "h", 1))
     computed = S.state_bytes(ssm.model.config, 4)
     assert computed <= len(blob) < computed + 8192  # torch.save framing only
+    assert ssm.tok.eos_token_id not in layout.data("a document saying <|im_end|> here")
     h = S.RunningHash()
     h.feed([1, 2])
     assert h.feed([3]) == S.tokens_hash([1, 2, 3])
