@@ -13,7 +13,10 @@ from archivist.cli import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, Mailbox
 from archivist.sanitise import terminal as sanitise
 
 memory_app = typer.Typer(help="SSM state as memory: read groups once, answer from the stored state.",
-                         no_args_is_help=True)
+                         no_args_is_help=True,
+                         epilog="Examples:\n\n  $ archivist --llm transformers --model ./mamba2-130m memory read "
+                                "--by thread\n\n  $ archivist --llm transformers --model ./mamba2-130m ask "
+                                "\"what was decided?\" --group thread:doc6")
 app.add_typer(memory_app, name="memory")
 
 

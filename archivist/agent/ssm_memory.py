@@ -197,12 +197,14 @@ def read_group(store, llm, group: Group, keep: int = 0, on_progress: OnProgress 
     _, pieces = layout.documents(store, group.doc_ids)
     tags = layout.tags(pieces)
     n = len(pieces)
+    # the last snapshot whose tag matches: every document before it is unchanged
     start = next((i for i in range(n, 0, -1) if S.load_tag(store, key_at(group.key, i)) == tags[i - 1]), 0)
     out = GroupRead(group.key, group.label, n, 0, start, tags[-1].n_tokens if tags else 0)
-    bytes_each = S.dtype_bytes(llm.model.dtype)
-    out.kv_cache_bytes = S.kv_cache_bytes(attention_twin(llm.model.config), out.tokens, bytes_each)
+    out.kv_cache_bytes = S.kv_cache_bytes(attention_twin(llm.model.config), out.tokens,
+                                          S.dtype_bytes(llm.model.dtype))
     if start == n:
-        row = store.conn.execute("SELECT n_bytes FROM ssm_snapshots WHERE key = ?", (key_at(group.key, n),)).fetchone()
+        row = store.conn.execute("SELECT n_bytes FROM ssm_snapshots WHERE key = ?",
+                                 (key_at(group.key, n),)).fetchone()
         out.snapshot_bytes = row[0] if row else 0
         return out
     with llm._lock, torch.no_grad():
@@ -214,13 +216,27 @@ def read_group(store, llm, group: Group, keep: int = 0, on_progress: OnProgress 
         for i in range(start, n):
             _report(on_progress, f"{group.key}: document {i + 1}/{n}", i, n, Unit.DOCUMENTS)
             _, cache = S.read(llm.model, layout.ids([pieces[i]]), cache)
-            blob = S.dump(cache, tags[i])
-            S.save(store, key_at(group.key, i + 1), blob, tags[i])
-            if keep and i + 1 - keep > 0:
-                S.delete(store, key_at(group.key, i + 1 - keep))
-            out.read, out.tokens_read, out.snapshot_bytes = out.read + 1, out.tokens_read + len(pieces[i]), len(blob)
+            out.snapshot_bytes = _save(store, group.key, i + 1, S.dump(cache, tags[i]), tags[i], keep)
+            out.read, out.tokens_read = out.read + 1, out.tokens_read + len(pieces[i])
     out.seconds = round(time.perf_counter() - start_t, 3)
     return out
+
+
+def _save(store, group_key: str, position: int, blob: bytes, tag: S.Tag, keep: int) -> int:
+    """Store the state after `position` documents (committed: a kill loses at most the document
+    being read); with keep > 0 drop the one `keep` documents older. Returns its size."""
+    S.save(store, key_at(group_key, position), blob, tag)
+    if keep and position - keep > 0:
+        S.delete(store, key_at(group_key, position - keep))
+    return len(blob)
+
+
+def positions(store, group_key: str) -> list[int]:
+    """How many documents each stored snapshot of the group has read, ascending."""
+    rows = store.conn.execute("SELECT substr(key, length(?) + 2) FROM ssm_snapshots "
+                              "WHERE substr(key, 1, length(?) + 1) = ? || '#'",
+                              (group_key, group_key, group_key)).fetchall()
+    return sorted(int(r[0]) for r in rows if r[0].isdigit())
 
 
 def read_groups(store, llm, by: str, filters: Filters | None = None, limit: int | None = None,
@@ -251,7 +267,9 @@ class StateAnswer:
 
 def check_tag(found: S.Tag, expect: S.Tag) -> None:
     """A SnapshotMismatch naming what differs, if anything does."""
-    what = [f"model {found.model!r}, this backend is {expect.model!r}"] if found.model != expect.model else []
+    what = []
+    if found.model != expect.model:
+        what.append(f"model {found.model!r}, this backend is {expect.model!r}")
     if found.dtype != expect.dtype:
         what.append(f"dtype {found.dtype}, this backend runs {expect.dtype}")
     if not what and (found.input_hash, found.n_tokens) != (expect.input_hash, expect.n_tokens):
@@ -274,9 +292,8 @@ def answer(store, llm, group: Group, question: str, max_new: int, stops: list[st
     key = key_at(group.key, len(pieces))
     found = S.load(store, key)
     if found is None or not tags:
-        latest = store.conn.execute("SELECT max(CAST(substr(key, length(?) + 2) AS INTEGER)) FROM ssm_snapshots "
-                                    "WHERE key LIKE ? || '#%'", (group.key, group.key)).fetchone()[0]
-        have = f"the latest covers {latest} of them" if latest else "it has none"
+        stored_at = positions(store, group.key)
+        have = f"the latest covers {stored_at[-1]} of them" if stored_at else "it has none"
         raise NoState(f"no snapshot of {group.key} covers its {len(pieces)} documents ({have}); "
                       "run `archivist memory read` to read them")
     blob, stored = found
@@ -287,9 +304,9 @@ def answer(store, llm, group: Group, question: str, max_new: int, stops: list[st
     tail = layout.tail(question)
     stop_ids = set(getattr(llm, "eos_ids", set()) or {llm.tok.eos_token_id})
 
-    def stopped(ids: list[int]) -> bool:
-        return bool(stops) and apply_stop(llm.tok.decode(ids, skip_special_tokens=True), stops) != \
-            llm.tok.decode(ids, skip_special_tokens=True)
+    def stopped(ids: list[int]) -> bool:  # a stop string in the text so far
+        text = llm.tok.decode(ids, skip_special_tokens=True)
+        return bool(stops) and apply_stop(text, stops) != text
 
     with llm._lock, torch.no_grad():
         cache = S.restore(llm.model, blob, tags[-1])
@@ -301,5 +318,4 @@ def answer(store, llm, group: Group, question: str, max_new: int, stops: list[st
 
 def has_any_state(store, group: Group) -> bool:
     """Whether any snapshot of the group is stored (at any position)."""
-    return store.conn.execute("SELECT 1 FROM ssm_snapshots WHERE key LIKE ? || '#%' LIMIT 1",
-                              (group.key,)).fetchone() is not None
+    return bool(positions(store, group.key))
