@@ -101,7 +101,7 @@ def unusable(llm) -> str:
     """Why this backend cannot use SSM states ('' when it can)."""
     kind = getattr(llm, "kind", "")
     if kind != "ssm":
-        return f"the backend {getattr(llm, 'name', '?')} is a {kind or 'non-SSM'} model, not an SSM"
+        return f"the backend {getattr(llm, 'name', '?')} (kind {kind or 'unknown'}) is not an SSM"
     if not (hasattr(llm, "model") and hasattr(llm, "tok")):
         return f"the backend {llm.name} does not expose its recurrent state"
     return ""
