@@ -314,6 +314,7 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
                              'archivist ask "How many emails did maria.chen@northwind-energy.com send in April 2024?"',
                              'archivist ask "Summarise the crane negotiation" --strategy memory --yes',
                              'archivist ask "Who sent the budget?" --json | jq .answer',
+                             'archivist --llm transformers --model ./mamba2 ask "what was decided?" --group thread:doc6',
                              'archivist ask "what did they decide?" --from sam.ortiz@baycrane.com --after 2024-03-01'))
 def ask(question: str = typer.Argument(..., help="The question; may hold from:, to:, subject:, "
                                                  "after:, before:, mailbox: terms."),
@@ -322,6 +323,9 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
         sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
         after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
         mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
+        group: Optional[str] = typer.Option(None, "--group", help="Ask about exactly one thread "
+                                            "(thread:docN) or mailbox (mailbox:NAME); answered from its "
+                                            "stored SSM state when `archivist memory read` left one."),
         yes: bool = YesOpt, db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Answer a question with citations, the strategy used, why, and what it cost.
 
@@ -343,7 +347,7 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                 from archivist.agent.ask import ask as run_ask
                 result = run_ask(store, cfg, question, strategy=strategy, on_progress=show,
                                  confirm=None if yes else confirmer(show),
-                                 override=None if options.is_empty() else options)
+                                 override=None if options.is_empty() else options, group=group)
             for warning in result.warnings:
                 err.print(f"warning: {sanitise(warning)}", markup=False)
             if as_json:
@@ -397,7 +401,7 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
 
 
 # the other commands register themselves on app when imported
-from archivist import cli_admin, cli_summarize, cli_views  # noqa: E402,F401
+from archivist import cli_admin, cli_memory, cli_summarize, cli_views  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

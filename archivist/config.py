@@ -69,6 +69,8 @@ class Settings:
                            ("", "attention", "ssm", "hybrid"))
     # a naive (kernel-less) SSM scan on CUDA materialises per-token states: memory blows up
     ssm_naive_max_tokens: int = knob(8192, "longest prompt for an SSM on CUDA without fused kernels")
+    ssm_keep_snapshots: int = knob(0, "SSM state snapshots `memory read` keeps per group: the last N; "
+                                      "0: one after every document")
     max_new_tokens: int = knob(160, "answer budget in tokens")
     temperature: float = knob(0.0, "sampling temperature; 0: greedy")
     seed: int = knob(0, "sampling seed")

@@ -47,6 +47,7 @@ class AnsweredBy(StrEnum):
     """Which path wrote the final answer."""
 
     LLM = "llm"  # the model's answer passed the grounding check
+    LLM_STATE = "llm+state"  # the same, written from a restored SSM state (it read only the question)
     EXTRACTIVE = "extractive"  # quoted sentences replaced an ungrounded answer
     DIGEST = "digest"  # a cited per-message digest (summaries)
     DIGEST_LLM = "digest+llm"  # the digest with the model's grounded one-sentence overview

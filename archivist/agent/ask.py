@@ -28,13 +28,13 @@ ASK_JSON_SCHEMA = """\
 | question     | string          | the question as asked                                          |
 | answer       | string          | the answer, with [n] labels that refer to `citations`          |
 | strategy     | string          | strategy that produced the answer: rag, stuff, memory, query   |
-| answered_by  | string          | llm (model answer passed the grounding check), extractive (quoted sentences replaced an ungrounded answer), digest or digest+llm (per-message summary, with the model's overview when grounded), query |
+| answered_by  | string          | llm (model answer passed the grounding check), llm+state (the same, written from a restored SSM state: the model read only the question), extractive (quoted sentences replaced an ungrounded answer), digest or digest+llm (per-message summary, with the model's overview when grounded), query |
 | check        | string          | the grounding verdict, or why the model's answer was replaced  |
 | planner      | string          | rules, llm, llm->rules (invalid model choice), forced          |
 | reason       | string          | why the planner chose the first strategy                       |
 | estimates    | object          | per strategy: tokens_in, tokens_out, calls, seconds, feasible, why |
 | escalations  | array of string | "from -> to: why" for each wider strategy tried                |
-| attempts     | array of object | strategy, missing, note, answered_by, check, tokens_in, tokens_out, seconds |
+| attempts     | array of object | strategy, missing, note (e.g. why a stored SSM state was refused), answered_by, check, tokens_in, tokens_out, seconds, restored |
 | citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), day (the sender's local calendar day, as counts read days), where (file and row of a record, mailbox/folder of an email), start, end, quote |
 | filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids, subject |
 | unmatched    | array of string | constraints found in the question that the answer could not use or match (also said in the answer) |
@@ -46,6 +46,8 @@ ASK_JSON_SCHEMA = """\
 | seconds      | number          | wall time of the whole run                                     |
 | model        | string          | LLM backend name ("" when no model was loaded)                 |
 | run_id       | integer         | id of the row in the runs table                                |
+| group        | string          | `--group` key (thread:docN, mailbox:NAME), "" without it       |
+| restored     | string          | key of the SSM snapshot restored instead of reading the documents ("" when none) |
 """
 
 
@@ -72,6 +74,8 @@ class AskResult:
     seconds: float = 0.0
     model: str = ""
     run_id: int | None = None
+    group: str = ""  # `ask --group`: the thread or mailbox the scope was
+    restored: str = ""  # the SSM snapshot the answer was generated from ("" when none)
     analysis: Any = field(default=None, repr=False, compare=False)  # for chat follow-ups; not in JSON
 
     def to_dict(self) -> dict:
@@ -103,12 +107,14 @@ def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> As
         estimates=plan.estimates_dict(), escalations=state.get("escalations", []),
         attempts=[{"strategy": a.strategy, "missing": a.missing, "note": a.note,
                    "answered_by": a.answered_by, "check": a.check,
-                   "tokens_in": a.tokens_in, "tokens_out": a.tokens_out, "seconds": a.seconds}
+                   "tokens_in": a.tokens_in, "tokens_out": a.tokens_out, "seconds": a.seconds,
+                   "restored": a.restored}
                   for a in attempts],
         filters=asdict(state["scope"].filters), unmatched=unmatched, ambiguous=ambiguous,
         warnings=list(state["analysis"].warnings),
         tokens_in=sum(a.tokens_in for a in attempts), tokens_out=sum(a.tokens_out for a in attempts),
         llm_calls=ctx.model.calls, seconds=round(seconds, 3), model=ctx.model.name,
+        group=ctx.group.key if ctx.group is not None else "", restored=res.restored,
         analysis=state["analysis"])
 
 
@@ -117,13 +123,15 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
         on_token: Callable[[str], None] | None = None, history: list[dict] | None = None,
         prior: Filters | None = None, override: Filters | None = None, prior_analysis: Any = None,
         session_id: int | None = None, log: bool = True, on_progress: OnProgress | None = None,
-        confirm: Callable[[str], bool] | None = None) -> AskResult:
+        confirm: Callable[[str], bool] | None = None, group: str | None = None) -> AskResult:
     """Answer one question; every run is logged in the runs table (with its error, if any).
 
     llm: a Model shared across runs (chat), a loaded backend, or None to load the one the
     settings name when a strategy first needs it. on_progress hears each step (planning,
     loading the model, searching, reading, escalating, verifying); confirm is asked before a
-    strategy estimated above settings.confirm_seconds (None: never ask)."""
+    strategy estimated above settings.confirm_seconds (None: never ask). group (thread:docN or
+    mailbox:NAME) makes the scope exactly that group: answered from its stored SSM state when the
+    backend is the SSM that read it, else by reading its documents."""
     if strategy not in (AUTO, *STRATEGIES):
         raise InputError(f"unknown strategy {strategy!r}; use auto, {', '.join(STRATEGIES)}")
     question, found = parse_fields(question or "")
@@ -131,11 +139,18 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
         raise InputError(EMPTY_QUERY)
     if not found.is_empty():  # from:x after:2001-09-01 ... in the question itself
         override = merge_filters(found, override) if override is not None else found
+    the_group = None
+    if group:
+        if override is not None and not override.is_empty():
+            raise InputError("--group names the whole scope: leave out the other filters")
+        from archivist.agent.ssm_memory import resolve
+        the_group = resolve(store, group)
     model = llm if isinstance(llm, Model) else Model(settings, llm)
     model.on_token, model.on_progress, calls_before = on_token, on_progress, model.calls
     ctx = AgentContext(store=store, settings=settings, model=model, search=search,
                        strategy=strategy, prior=prior, override=override, history=history or [],
-                       on_progress=on_progress, confirm=confirm, prior_analysis=prior_analysis)
+                       on_progress=on_progress, confirm=confirm, prior_analysis=prior_analysis,
+                       group=the_group)
     start = time.perf_counter()
     try:
         state = build_graph().invoke({"question": question}, context=ctx)

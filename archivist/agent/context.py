@@ -15,6 +15,7 @@ from archivist.store import Store
 
 if TYPE_CHECKING:
     from archivist.agent.question.analyse import Analysis
+    from archivist.agent.ssm_memory import Group
 
 
 @dataclass
@@ -32,6 +33,7 @@ class AgentContext:
     history: list[dict] = field(default_factory=list)  # earlier turns: role, content
     on_progress: OnProgress | None = None  # status of each step (the CLI draws a status line)
     confirm: Callable[[str], bool] | None = None  # asked before a run estimated to take long
+    group: "Group | None" = None  # `ask --group KEY`: the scope is exactly this thread or mailbox
 
     def status(self, stage: Stage, message: str = "", done: int = 0, total: int | None = None,
                unit: Unit | None = None) -> None:
@@ -87,3 +89,4 @@ class Attempt:
     check: str = ""  # the grounding verdict on the model's answer
     fallback: "Attempt | None" = None  # an extractive answer kept for when every strategy says missing
     draft: Draft | None = None  # set by act for model answers, consumed by verify
+    restored: str = ""  # key of the SSM snapshot the model answered from (memory strategy)

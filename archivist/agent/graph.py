@@ -24,12 +24,12 @@ from archivist.agent.prompts import NOT_FOUND
 from archivist.agent.question.analyse import Analysis, analyse_question
 from archivist.agent.question.entities import lexicon
 from archivist.agent.question.followup import carry_intent, prior_year
-from archivist.agent.question.scope import Scope, build_scope, constraint_notes
+from archivist.agent.question.scope import Scope, build_scope, constraint_notes, measure
 from archivist.agent.question.topic import thread_scope
 from archivist.agent.strategies import RUNNERS
 from archivist.errors import ArchivistError
 from archivist.progress import Stage
-from archivist.records import AUTO, QuestionKind, Strategy
+from archivist.records import AUTO, Filters, QuestionKind, Strategy
 
 NODES = ("analyse", "scope", "plan", "act", "verify", "check", "answer")
 
@@ -74,6 +74,10 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def scope(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     ctx = runtime.context
+    if ctx.group is not None:  # --group: exactly that thread or mailbox, whatever the question names
+        filters = Filters(doc_ids=list(ctx.group.doc_ids))
+        n_docs, tokens = measure(ctx.store, filters)
+        return {"scope": Scope(filters, n_docs, tokens, note=f"group {ctx.group.key}")}
     found = build_scope(ctx.store, state["question"], state["analysis"],
                         prior=ctx.prior, override=ctx.override)
     if state["analysis"].kind == QuestionKind.SUMMARISE:  # "summarise the X negotiation": X's thread(s)

@@ -14,6 +14,7 @@ from archivist.agent.llm import ModelInfo
 from archivist.agent.prompts import SYSTEM_PLANNER, USER_PLANNER
 from archivist.agent.question.analyse import Analysis, metadata_question
 from archivist.agent.question.scope import Scope
+from archivist.agent.ssm_memory import has_state
 from archivist.backends.base import Message
 from archivist.config import Settings
 from archivist.records import AUTO, STRATEGIES, ModelKind, PlannerKind, QuestionKind, Strategy
@@ -136,6 +137,10 @@ def make_plan(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope
         return Plan(Strategy(ctx.strategy), f"strategy {ctx.strategy} forced by the user",
                     PlannerKind.FORCED, est)
     strategy, reason = rule_plan(analysis, scope, est)
+    if strategy != Strategy.QUERY and ctx.group is not None and m.info().kind == ModelKind.SSM \
+            and has_state(ctx.store, ctx.group):
+        return Plan(Strategy.MEMORY, f"{ctx.group.key} has a stored SSM state: restore it and read "
+                    f"only the question (rules alone would pick {strategy})", PlannerKind.RULES, est)
     if ctx.settings.planner != "llm":
         return Plan(strategy, reason, PlannerKind.RULES, est)
     choice, why = llm_plan(ctx, question, scope, est)

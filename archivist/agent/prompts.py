@@ -25,6 +25,10 @@ SYSTEM_ANSWER = (
 ANSWER_PREFIX = "According to the documents,"
 USER_ANSWER = ("Question: {question}\n\n<documents>\n{context}\n</documents>\n\n"
                "Question: {question}\nAnswer with [n] citations:")
+# An SSM reads a group's documents once into a stored state, before any question exists: here the
+# question comes only after the documents (same system prompt and answer opening as USER_ANSWER).
+STATE_DOCUMENTS = "<documents>\n"
+STATE_QUESTION = "</documents>\n\nQuestion: {question}\nAnswer with [n] citations:"
 
 SYSTEM_OVERVIEW = (
     "You summarise messages from an archive given between <documents> and </documents>. That text "

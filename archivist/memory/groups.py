@@ -144,3 +144,16 @@ def _limit(levels: list[list[Group]], limit: int) -> list[list[Group]]:
         return [top]
     keep = {k for g in top for k in g.children}
     return [[g for g in levels[0] if g.key in keep], top]
+
+
+def mailbox_documents(store, filters: Filters | None) -> list[Group]:
+    """One group per mailbox holding its own documents in date order (what a recurrent model
+    streams), unlike the summary level MAILBOX, which holds threads."""
+    where, params = filter_sql(filters, "d")
+    rows = store.conn.execute(
+        "SELECT DISTINCT l.mailbox, d.id, d.date FROM documents d JOIN locations l ON l.doc_id = d.id "
+        f"WHERE {where} AND coalesce(l.mailbox, '') != '' ORDER BY l.mailbox, d.date, d.id", params)
+    groups: dict[str, Group] = {}
+    for mailbox, doc_id, _date in rows:
+        groups.setdefault(mailbox, Group(Level.MAILBOX, mailbox, mailbox)).doc_ids.append(doc_id)
+    return list(groups.values())

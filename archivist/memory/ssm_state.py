@@ -35,6 +35,20 @@ def tokens_hash(ids) -> str:
     return hashlib.sha256(",".join(map(str, flat)).encode()).hexdigest()[:32]
 
 
+class RunningHash:
+    """tokens_hash of everything fed so far, updated piece by piece (a group read document by
+    document is hashed in one pass, not once per prefix)."""
+
+    def __init__(self) -> None:
+        self._h, self.n_tokens = hashlib.sha256(), 0
+
+    def feed(self, ids: list[int]) -> str:
+        if ids:
+            self._h.update(((',' if self.n_tokens else '') + ",".join(map(str, ids))).encode())
+            self.n_tokens += len(ids)
+        return self._h.copy().hexdigest()[:32]
+
+
 def read(model, input_ids, cache=None):
     """Advance the model's recurrent state over input_ids; returns (logits of the last token, cache).
     The cache must be passed as `cache=` (the deprecated past_key_values path does not continue a
@@ -43,6 +57,23 @@ def read(model, input_ids, cache=None):
     with torch.no_grad():
         out = model(input_ids, cache=cache, use_cache=True)
     return out.logits[:, -1], out.past_key_values
+
+
+def greedy(model, logits, cache, max_new: int, stop_ids: set[int], should_stop=None) -> list[int]:
+    """Greedy decoding from a state: `logits` are the last read token's; each chosen token is read
+    into `cache` (one step) before the next is chosen. Stops at a stop id (not returned), after
+    max_new tokens, or when should_stop(ids so far) says so."""
+    import torch
+    out: list[int] = []
+    for _ in range(max_new):
+        tid = int(logits.argmax(dim=-1).reshape(-1)[0].item())
+        if tid in stop_ids:
+            break
+        out.append(tid)
+        if len(out) == max_new or (should_stop is not None and should_stop(out)):
+            break
+        logits, cache = read(model, torch.tensor([[tid]], device=model.device), cache)
+    return out
 
 
 def _layers(cache):
@@ -90,10 +121,38 @@ def save(store, key: str, blob: bytes, tag: Tag) -> None:
     store.conn.commit()
 
 
+def load_tag(store, key: str) -> Tag | None:
+    """The tag of a stored snapshot, without reading its state."""
+    row = store.conn.execute("SELECT model, dtype, input_hash, n_tokens FROM ssm_snapshots WHERE key = ?",
+                             (key,)).fetchone()
+    return Tag(*row) if row else None
+
+
+def delete(store, key: str) -> None:
+    store.conn.execute("DELETE FROM ssm_snapshots WHERE key = ?", (key,))
+    store.conn.commit()
+
+
 def load(store, key: str) -> tuple[bytes, Tag] | None:
     row = store.conn.execute("SELECT state, model, dtype, input_hash, n_tokens FROM ssm_snapshots "
                              "WHERE key = ?", (key,)).fetchone()
     return (row[0], Tag(row[1], row[2], row[3], row[4])) if row else None
+
+
+def state_bytes(config, bytes_per_value: int = 4) -> int:
+    """Bytes of a Mamba2 state from its config (conv + SSM state per layer), what a snapshot holds
+    before serialisation overhead; the same for 10 tokens read or 10 million."""
+    inner = int(config.expand * config.hidden_size)
+    conv = (inner + 2 * config.n_groups * config.state_size) * config.conv_kernel
+    ssm = config.num_heads * config.head_dim * config.state_size
+    return config.num_hidden_layers * (conv + ssm) * bytes_per_value
+
+
+def dtype_bytes(dtype) -> int:
+    """Bytes per value of a torch dtype (or its name)."""
+    import torch
+    dt = getattr(torch, str(dtype).removeprefix("torch.")) if not isinstance(dtype, torch.dtype) else dtype
+    return torch.empty((), dtype=dt).element_size()
 
 
 def kv_cache_bytes(config, n_tokens: int, bytes_per_value: int = 2) -> int:

@@ -138,15 +138,30 @@ def pack(store, items: list[Hit] | list[int], budget_tokens: int,
     return _render(chosen, count_tokens, truncated, hit_spans)
 
 
+def _block(n: int, doc: dict, text: str) -> str:
+    return f"{OPEN}\n{_head(n, doc)}\n{text.strip()}\n{CLOSE}"
+
+
 def _render(chosen: list[tuple[dict, tuple[int, int]]], count_tokens, truncated: bool,
             hit_spans: dict[int, tuple[int, int]] | None = None) -> PackedContext:
     blocks, cites = [], []
     for n, (doc, (s, e)) in enumerate(chosen, 1):
         text = _source_text(doc)[s:e]
-        blocks.append(f"{OPEN}\n{_head(n, doc)}\n{text.strip()}\n{CLOSE}")
+        blocks.append(_block(n, doc, text))
         ref = _ref(doc, *(hit_spans or {}).get(doc["id"], (s, e)))  # pages where the hits are
         cites.append(Citation(n=n, doc_id=doc["id"], ref=ref, title=doc.get("title") or "",
                               date=doc.get("date") or "", start=s, end=e, quote=text[:160]))
     body = "\n\n".join(blocks)
     return PackedContext(text=body, citations=cites, tokens=count_tokens(body) if body else 0,
                          truncated=truncated, doc_ids=[d["id"] for d, _ in chosen])
+
+
+def render_in_order(store, doc_ids: list[int], count_tokens: Callable[[str], int],
+                    max_chars: int) -> tuple[PackedContext, list[str]]:
+    """Every document in the given order, numbered [1] [2] ..., each cut at max_chars, and the
+    blocks one by one (what a recurrent model reads document by document; joined by blank lines
+    they are the context's text, so the grounding check sees what the model read)."""
+    docs = _docs(store, doc_ids)
+    chosen = [(docs[d], (0, min(len(_source_text(docs[d])), max_chars))) for d in doc_ids if d in docs]
+    packed = _render(chosen, count_tokens, any(e < len(_source_text(d)) for d, (_, e) in chosen))
+    return packed, [_block(n, doc, _source_text(doc)[s:e]) for n, (doc, (s, e)) in enumerate(chosen, 1)]

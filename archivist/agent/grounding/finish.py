@@ -101,13 +101,17 @@ def finish(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCon
     """attempt completed with a checked answer for question over packed (for the memory
     strategy: over its notes, with fallbacks quoting the documents the notes cite)."""
     text, looped = truncate_repetition(text)
-    memory = attempt.strategy == Strategy.MEMORY and packed.citations
+    # the rolling memory's notes are checked against the documents they cite; a restored SSM state
+    # read the documents themselves, and packed is exactly those
+    memory = attempt.strategy == Strategy.MEMORY and packed.citations and not attempt.restored
     source = _documents_of(ctx, packed) if memory else packed
     if kind == QuestionKind.SUMMARISE:
         done = _summary(ctx, attempt, question, packed, source, text)
     else:
         done = _lookup(ctx, attempt, question, packed, source, text, looped)
     done.answer = neutralise(done.answer)  # no live link or image in any answer
+    if done.restored and done.answered_by == AnsweredBy.LLM:
+        done.answered_by = AnsweredBy.LLM_STATE
     if done.fallback is not None:
         done.fallback.answer = neutralise(done.fallback.answer)
     return done

@@ -1,19 +1,25 @@
 """The memory strategy: read every in-scope document in order through the rolling memory,
-saving its state after each chunk (resumable), then answer from the notes."""
+saving its state after each chunk (resumable), then answer from the notes.
+
+When the scope is exactly a thread or mailbox whose documents an SSM backend has already read
+(`archivist memory read`), the stored state is restored instead and the model reads only the
+question; a snapshot of another model, dtype or input is refused and the documents are read."""
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import asdict
 
-from archivist.agent.context import AgentContext, Attempt
+from archivist.agent import ssm_memory
+from archivist.agent.context import AgentContext, Attempt, Draft
 from archivist.agent.prompts import SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, USER_MEMORY, fence
 from archivist.agent.question.analyse import Analysis
 from archivist.agent.question.scope import Scope, scope_ids
-from archivist.agent.strategies.common import answer_from
+from archivist.agent.strategies.common import ECHO_STOPS, OVERVIEW_TOKENS, answer_from, continued
 from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
+from archivist.sanitise import neutralise
 from archivist.progress import Stage, Unit
-from archivist.records import Strategy
+from archivist.records import QuestionKind, Strategy
 
 PROMPT_OVERHEAD = 200
 
@@ -48,10 +54,43 @@ def read_all(ctx: AgentContext, memory: RollingMemory, ids: list[int], key: str)
                st.position, len(ids), Unit.DOCUMENTS)
 
 
+def from_state(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope,
+               ids: list[int]) -> tuple[Attempt | None, str]:
+    """(an answer from the group's restored SSM state, '') or (None, why not) when the scope is a
+    group with a snapshot (or named by --group) that cannot be used; (None, '') otherwise."""
+    group = ctx.group or ssm_memory.group_of_scope(ctx.store, ids, scope.filters)
+    if group is None or (ctx.group is None and not ssm_memory.has_any_state(ctx.store, group)):
+        return None, ""
+    summary = analysis.kind == QuestionKind.SUMMARISE
+    ctx.status(Stage.MEMORY, f"restoring the stored state of {group.key}")
+    try:
+        got = ssm_memory.answer(ctx.store, ctx.model.llm(), group, question,
+                                OVERVIEW_TOKENS if summary else ctx.settings.max_new_tokens, ECHO_STOPS)
+    except ssm_memory.NoState as exc:
+        ctx.status(Stage.MEMORY, f"SSM state not used: {exc}; reading the documents")
+        return None, f"SSM state not used: {exc}; read the documents instead"
+    ctx.model.calls += 1
+    draft = Draft(continued(neutralise(got.text)), got.packed, question, analysis.kind)
+    return Attempt(Strategy.MEMORY, tokens_in=got.tokens_in, tokens_out=got.tokens_out, llm_calls=1,
+                   draft=draft, restored=got.snapshot,
+                   note=f"restored SSM state {got.snapshot} ({got.state_tokens} tokens read earlier); "
+                        f"read only the question ({got.tokens_in} tokens)"), ""
+
+
 def run_memory(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
     ids = scope_ids(ctx.store, scope.filters)
     if not ids:
         return Attempt(Strategy.MEMORY, missing=True, note="nothing in scope")
+    restored, refused = from_state(ctx, question, analysis, scope, ids)
+    if restored is not None:
+        return restored
+    attempt = _read(ctx, question, analysis, scope, ids)
+    if refused:
+        attempt.note = f"{refused}; {attempt.note}"
+    return attempt
+
+
+def _read(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope, ids: list[int]) -> Attempt:
     key = memory_key(ctx, question, scope)
     state = load_state(ctx.store.conn, key) or MemoryState(question)
     state.total = len(ids)
