@@ -18,7 +18,7 @@ from archivist.errors import ConfigError
 
 DEFAULT_DB = "archivist.db"
 # the names archivist.backends.registry.LLM_MODULES can build
-LLMS = ("smollm2", "transformers", "openai", "echo", "llamacpp")
+LLMS = ("smollm2", "transformers", "onnx", "openai", "echo", "llamacpp")
 
 
 def knob(default: Any, doc: str, choices: tuple[str, ...] = (), secret: bool = False) -> Any:
@@ -53,6 +53,10 @@ class Settings:
     # llm
     llm: str = knob("smollm2", "LLM backend", LLMS)
     llm_model: str = knob("", "local path, GGUF file or hub id; the model name for openai")
+    # onnx: 22 ms/token of CPU time on SmolLM2-135M against transformers' 115 (bench/latency.py)
+    runtime: str = knob("auto", "what runs the smollm2 default; auto: onnxruntime-genai (int4 "
+                        "export, built once) when installed and the device is not CUDA, else "
+                        "transformers", ("auto", "onnx", "transformers"))
     llm_base_url: str = knob("", "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
     llm_api_key: str = knob("", "API key of the OpenAI-compatible server", secret=True)
     llm_timeout: float = knob(120.0, "seconds an HTTP LLM request may take")
