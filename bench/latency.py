@@ -10,8 +10,8 @@ runtimes: bench/backends.py default (a 512-token prompt, 32 forced decode steps)
 onnxruntime-genai, each in a fresh process (peak RSS per engine); llama.cpp's row is copied from
 bench/results/backends_default_cpu.json (llama-cpp-python compiles for ~8 min; not rebuilt here).
 demo: archivist.demo's three questions through `ask` in one process per runtime, after the model is
-warm (loaded, one question answered), with ask's timings breakdown; then each question once more as
-a whole `archivist ask --json` command (Enter to answer, cold process).
+warm (loaded, one question answered), with ask's timings breakdown; with --cold, each question once
+more as a whole `archivist ask --json` command (Enter to answer, a fresh process).
 Wall times on a shared 2-core machine stretch with its load: CPU-time figures are given beside them.
 Writes bench/results/latency_cpu.json and latency_cpu.png.
 """
@@ -119,7 +119,7 @@ def cold_ask(runtime: str, db: str, threads: int, question: str) -> dict:
             "load_avg_after": os.getloadavg()}
 
 
-def demo(db: str, threads: int) -> list[dict]:
+def demo(db: str, threads: int, cold: bool = False) -> list[dict]:
     from archivist.demo import QUESTIONS
     rows = []
     for runtime in RUNTIMES:
@@ -130,7 +130,8 @@ def demo(db: str, threads: int) -> list[dict]:
         row = _last_json(proc.stdout) if proc.returncode == 0 else {
             "runtime": runtime, "error": (proc.stderr.strip().splitlines() or ["?"])[-1][:300]}
         row.update(load_avg_before=before, load_avg_after=os.getloadavg())
-        row["cold"] = [cold_ask(runtime, db, threads, q) for q in QUESTIONS]
+        if cold:
+            row["cold"] = [cold_ask(runtime, db, threads, q) for q in QUESTIONS]
         print(json.dumps({k: v for k, v in row.items() if k != "questions"}), file=sys.stderr,
               flush=True)
         rows.append(row)
@@ -154,6 +155,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threads", type=int, default=1, help="CPU threads of the model (both runtimes)")
     ap.add_argument("--prompt-tokens", type=int, default=512)
     ap.add_argument("--new-tokens", type=int, default=32)
+    ap.add_argument("--cold", action="store_true", help="demo: each question also as a whole "
+                    "`archivist ask --json` process")
     args = ap.parse_args(argv)
     if args.cmd == "demo-one":
         print(json.dumps(demo_one(args.runtime, args.db, args.threads)))
@@ -161,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.cmd in ("runtimes", "all"):
         _save("runtimes", runtimes(args.threads, args.prompt_tokens, args.new_tokens))
     if args.cmd in ("demo", "all"):
-        _save("demo", demo(args.db, args.threads))
+        _save("demo", demo(args.db, args.threads, args.cold))
     from latency_plot import plot
     plot(json.loads(OUT.read_text()), OUT.with_suffix(".png"))
     print(OUT.read_text())

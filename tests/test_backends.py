@@ -39,12 +39,12 @@ def tiny_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def tiny_onnx(tiny_dir, tmp_path_factory):
-    """The tiny attention checkpoint exported by the onnxruntime-genai builder (int4, as the
-    default model's export)."""
+    """The tiny attention checkpoint exported by the onnxruntime-genai builder (the default model's
+    precision)."""
     pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai not installed")
     pytest.importorskip("onnx_ir", reason="onnx-ir (the ONNX model builder's) not installed")
-    from archivist.backends.onnx_export import build
-    return build(tiny_dir["attention"], tmp_path_factory.mktemp("onnx") / "tiny-int4", "int4")
+    from archivist.backends.onnx_export import DEFAULT_PRECISION, build
+    return build(tiny_dir["attention"], tmp_path_factory.mktemp("onnx") / "tiny", DEFAULT_PRECISION)
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +62,13 @@ def llm(request, stub, tiny_dir) -> LLM:
     name = request.param
     if name == "echo":
         return load_llm(Settings(llm="echo"))
+    if name == "tiny_onnx":
+        return load_llm(Settings(llm="onnx", llm_model=str(request.getfixturevalue("tiny_onnx"))))
     if name.startswith("tiny_"):
         path = tiny_dir[name.removeprefix("tiny_")]
         return load_llm(Settings(llm="transformers", llm_model=str(path), device="cpu"))
     if name.startswith("smollm2"):
         return request.getfixturevalue(name)
-    if name == "tiny_onnx":
-        return load_llm(Settings(llm="onnx", llm_model=str(request.getfixturevalue("tiny_onnx"))))
     if name == "llamacpp":
         pytest.importorskip("llama_cpp", reason="optional llama-cpp-python not installed")
         return load_llm(Settings(llm="llamacpp"))

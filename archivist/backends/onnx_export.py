@@ -1,7 +1,7 @@
 """The default model as an onnxruntime-genai folder: SmolLM2's GGUF, dequantised once by transformers
-(hf_load's safetensors cache), re-quantised to int4 by the onnxruntime-genai model builder, entirely
-offline, and cached under the user's cache dir. Built lazily on first use (about a minute) or by
-`archivist models prepare`."""
+(hf_load's safetensors cache), re-quantised to int8 by the onnxruntime-genai model builder, entirely
+offline, and cached under the user's cache dir. Built lazily on first use (about a minute of CPU
+after the dequantised copy exists; the model's status line says so)."""
 from __future__ import annotations
 
 import logging
@@ -16,10 +16,16 @@ from archivist.errors import BackendError
 
 log = logging.getLogger(__name__)
 
-PRECISIONS = ("int4", "int8", "fp32")
-# int4 RTN, block 32, int8 activations (accuracy_level 4, the CPU default): 22 ms/token CPU time
-# against int8's 37 on this machine; the tied embedding stays fp32 for the input lookup
-DEFAULT_PRECISION = "int4"
+PRECISIONS = ("int8", "int4", "fp32")
+# int8 weights (block 32, as the GGUF's Q8_0 embedding) with int8 activations: on the demo's answer
+# prompts it agrees with the fp32 model on 95 % of next tokens and writes the same answers, at a
+# third of transformers' decode CPU time. int4 decodes faster but changes the answers (77-85 %
+# agreement, rambling to the token limit): bench/results/latency_cpu.json, "export_variants".
+DEFAULT_PRECISION = "int8"
+# int4 as the GGUF holds its layers (Q4_1: asymmetric, block 32) with an int8 head, untied first
+# (the builder cannot share a quantized head with the embedding lookup)
+EXTRA = {"int4": {"is_symmetric": "false", "matmul_mixed_precision": "last_matmul:int8"}}
+TAGS = {"int4": "int4a-h8"}  # cache names say what the export holds: a new recipe, a new folder
 CONFIG = "genai_config.json"
 
 
@@ -27,7 +33,8 @@ def export_dir(gguf: Path, precision: str = DEFAULT_PRECISION) -> Path:
     """Where the export of a GGUF lives (keyed by name, size, mtime and precision, as the
     dequantised cache is)."""
     src = hf_load.Source(str(gguf.parent), gguf.name)
-    return hf_load.cache_root() / "onnx-llm" / f"{hf_load.gguf_cache_dir(src).name}-{precision}"
+    tag = TAGS.get(precision, precision)
+    return hf_load.cache_root() / "onnx-llm" / f"{hf_load.gguf_cache_dir(src).name}-{tag}"
 
 
 def is_exported(folder: Path) -> bool:
@@ -45,6 +52,29 @@ def dequantised(gguf: Path) -> Path:
     return folder
 
 
+def untied(checkpoint: Path, out: Path) -> Path:
+    """A copy of a tied-embedding checkpoint with its own lm_head weight (else the checkpoint)."""
+    import json
+    import shutil as sh
+    config = json.loads((checkpoint / "config.json").read_text())
+    weights = checkpoint / "model.safetensors"
+    if not config.get("tie_word_embeddings") or not weights.is_file():
+        return checkpoint
+    from safetensors.torch import load_file, save_file
+    out.mkdir(parents=True, exist_ok=True)
+    for f in checkpoint.iterdir():
+        if f.is_file() and f.name not in ("model.safetensors", "config.json"):
+            sh.copy(f, out / f.name)
+    (out / "config.json").write_text(json.dumps({**config, "tie_word_embeddings": False}, indent=1))
+    tensors = load_file(weights)
+    embed = next((k for k in tensors if k.endswith("embed_tokens.weight")), None)
+    if embed is None or "lm_head.weight" in tensors:
+        return checkpoint
+    tensors["lm_head.weight"] = tensors[embed].clone()
+    save_file(tensors, out / "model.safetensors", metadata={"format": "pt"})
+    return out
+
+
 def build(checkpoint: Path, out: Path, precision: str = DEFAULT_PRECISION,
           extra: dict[str, str] | None = None) -> Path:
     """Run the onnxruntime-genai model builder on a transformers checkpoint folder (no network:
@@ -55,14 +85,17 @@ def build(checkpoint: Path, out: Path, precision: str = DEFAULT_PRECISION,
     tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    options = {"hf_token": "false", **(extra or {})}
+    options = {"hf_token": "false", **EXTRA.get(precision, {}), **(extra or {})}
+    if "matmul_mixed_precision" in options:
+        checkpoint = untied(checkpoint, tmp / "_untied")
     cmd = [sys.executable, "-m", "onnxruntime_genai.models.builder", "-i", str(checkpoint),
            "-o", str(tmp), "-p", precision, "-e", "cpu", "-c", str(tmp / "_cache"),
            "--extra_options", *[f"{k}={v}" for k, v in options.items()]]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
            "TQDM_DISABLE": "1", "TOKENIZERS_PARALLELISM": "false"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    shutil.rmtree(tmp / "_cache", ignore_errors=True)
+    for scratch in ("_cache", "_untied"):
+        shutil.rmtree(tmp / scratch, ignore_errors=True)
     if proc.returncode != 0 or not is_exported(tmp):
         shutil.rmtree(tmp, ignore_errors=True)
         tail = "\n".join((proc.stderr or proc.stdout or "").strip().splitlines()[-5:])

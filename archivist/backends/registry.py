@@ -71,9 +71,10 @@ def preparing(settings: Any = None, name: str | None = None) -> str:
     if gguf is None:
         return ""
     from archivist.backends.onnx_export import export_dir, is_exported
-    if is_exported(export_dir(gguf)):
+    precision = getattr(settings, "onnx_precision", "") or "int8"
+    if is_exported(export_dir(gguf, precision)):
         return ""
-    return "building the ONNX int4 export of SmolLM2 (once, 1-3 min; then cached)"
+    return f"building the ONNX {precision} export of SmolLM2 (once, 1-3 min; then cached)"
 
 
 def _ensure_registered(name: str) -> None:
@@ -130,7 +131,7 @@ def list_models(settings: Any = None) -> list[dict]:
         {"name": "transformers", **_describe_transformers(settings)},
         {"name": "onnx", "kind": "attention", "available": _module_available("onnxruntime_genai"),
          "context_window": SMOLLM2_CONTEXT,
-         "details": "onnxruntime-genai on an exported folder (--model) or the smollm2 int4 export"},
+         "details": "onnxruntime-genai on an exported folder (--model) or the smollm2 int8 export"},
         {"name": "openai", **_describe_openai(settings)},
         {"name": "echo", "kind": "echo", "available": True, "context_window": 2048,
          "details": "deterministic scripted/extractive backend for tests"},
