@@ -115,7 +115,9 @@ def measure_onnx(prompt_tokens: int, new_tokens: int, threads: int) -> dict:
     run(ids[:64], 4)  # warm-up
     prefill, prefill_cpu, stamps, cpus = run(ids, new_tokens)
     steps = max(len(stamps) - 1, 1)
-    return {"engine": "onnxruntime-genai", "dtype": "int4 (MatMulNBits, block 32, int8 activations)",
+    precision = Settings().onnx_precision
+    return {"engine": "onnxruntime-genai",
+            "dtype": f"{precision} (MatMulNBits, block 32, int8 activations)",
             "load_s": round(load_s, 2), "load_cpu_s": round(load_cpu, 2),
             "threads": threads, "prompt_tokens": len(ids),
             "prefill_tok_s": round(len(ids) / prefill, 1),
