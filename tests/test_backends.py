@@ -17,7 +17,7 @@ from tiny_models import save_tiny
 # smollm2 is slow-marked: each call is seconds on a shared 2-core CPU
 BACKENDS = ["echo", "tiny_attention", "tiny_ssm", "tiny_onnx",
             pytest.param("smollm2", marks=pytest.mark.slow),
-            pytest.param("smollm2_transformers", marks=pytest.mark.slow), "http", "llamacpp"]
+            pytest.param("smollm2_onnx", marks=pytest.mark.slow), "http", "llamacpp"]
 CHOICES = ["answer", "search more", "give up"]
 MESSAGES = [Message("system", "Answer using only the context."),
             Message("user", "Context:\n[1] The offsite moved to Thursday, room 42.\n"
@@ -53,8 +53,9 @@ def smollm2():
 
 
 @pytest.fixture(scope="module")
-def smollm2_transformers():
-    return load_llm(Settings(device="cpu", runtime="transformers"), name="smollm2")
+def smollm2_onnx():
+    pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai not installed")
+    return load_llm(Settings(device="cpu", runtime="onnx"), name="smollm2")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -173,6 +174,7 @@ def test_onnx_window_is_enforced(tiny_onnx):
 
 def test_runtime_knob_picks_the_smollm2_backend():
     from archivist.backends.registry import resolve_name, smollm2_runtime
+    assert resolve_name(Settings(), "smollm2") == "smollm2"  # transformers unless asked
     assert resolve_name(Settings(runtime="transformers"), "smollm2") == "smollm2"
     assert resolve_name(Settings(runtime="onnx"), "smollm2") == "onnx"
     assert smollm2_runtime(Settings(runtime="auto", device="cuda")) == "transformers"
@@ -186,7 +188,6 @@ def test_onnx_needs_an_export_folder(tmp_path):
 
 
 @pytest.mark.slow
-def test_smollm2_runtimes_share_the_prompt(smollm2, smollm2_transformers):
-    pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai not installed")
+def test_smollm2_runtimes_share_the_prompt(smollm2, smollm2_onnx):
     msgs = MESSAGES + [Message("assistant", "The offsite is in")]
-    assert smollm2.prompt_ids(msgs) == smollm2_transformers.prompt_ids(msgs)[0].tolist()
+    assert smollm2_onnx.prompt_ids(msgs) == smollm2.prompt_ids(msgs)[0].tolist()

@@ -46,9 +46,9 @@ def find_smollm2_gguf() -> Path | None:
 
 
 def smollm2_runtime(settings: Any) -> str:
-    """onnx or transformers: what runs the smollm2 default under these settings (see the
-    `runtime` knob; auto picks onnx on CPU when onnxruntime-genai is installed)."""
-    wanted = getattr(settings, "runtime", "auto") or "auto"
+    """onnx or transformers: what runs the smollm2 default under these settings (the `runtime`
+    knob; auto picks onnx on CPU when onnxruntime-genai is installed)."""
+    wanted = getattr(settings, "runtime", "transformers") or "transformers"
     if wanted != "auto":
         return wanted
     on_cuda = str(getattr(settings, "device", "auto")).startswith("cuda")
