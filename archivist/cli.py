@@ -92,8 +92,10 @@ def _version(value: bool) -> None:
                               "archivist --install-completion   (then restart the shell)"))
 def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu | server | test"),
          llm: Optional[str] = typer.Option(None, "--llm", help="LLM backend: smollm2, transformers, "
-                                                               "openai, echo, llamacpp"),
+                                                               "onnx, openai, echo, llamacpp"),
          model: Optional[str] = typer.Option(None, "--model", help="Model path, GGUF file or id"),
+         runtime: Optional[str] = typer.Option(None, "--runtime", help="What runs the smollm2 "
+                                               "default: auto | onnx | transformers"),
          base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
          device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
          db: Optional[str] = typer.Option(None, "-d", "--db", help="SQLite database, for every command "
@@ -105,7 +107,8 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
     """Answers questions over email archives, record sets and long documents, with citations."""
     State.preset, State.db, State.json, State.yes = preset, db, as_json, yes
     install_log_handler()
-    State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device}
+    State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device,
+                       "runtime": runtime}
 
 
 class _SanitisedLog(logging.Handler):
@@ -345,9 +348,11 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
             with ProgressRenderer(err) as show:
                 show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
                 from archivist.agent.ask import ask as run_ask
+                from archivist.timing import Timings
                 result = run_ask(store, cfg, question, strategy=strategy, on_progress=show,
                                  confirm=None if yes else confirmer(show),
-                                 override=None if options.is_empty() else options, group=group)
+                                 override=None if options.is_empty() else options, group=group,
+                                 timings=Timings.since_process_start())
             for warning in result.warnings:
                 err.print(f"warning: {sanitise(warning)}", markup=False)
             if as_json:

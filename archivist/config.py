@@ -18,7 +18,7 @@ from archivist.errors import ConfigError
 
 DEFAULT_DB = "archivist.db"
 # the names archivist.backends.registry.LLM_MODULES can build
-LLMS = ("smollm2", "transformers", "openai", "echo", "llamacpp")
+LLMS = ("smollm2", "transformers", "onnx", "openai", "echo", "llamacpp")
 
 
 def knob(default: Any, doc: str, choices: tuple[str, ...] = (), secret: bool = False) -> Any:
@@ -53,6 +53,13 @@ class Settings:
     # llm
     llm: str = knob("smollm2", "LLM backend", LLMS)
     llm_model: str = knob("", "local path, GGUF file or hub id; the model name for openai")
+    # onnx int8 decodes SmolLM2-135M in a quarter of transformers' CPU time per token, but its
+    # answers differ: the demo's room question gets an ungrounded one (bench/latency.py, README)
+    runtime: str = knob("transformers", "what runs the smollm2 default; onnx: onnxruntime-genai "
+                        "(an int8 export, built once); auto: onnx when installed and the device is "
+                        "not CUDA", ("transformers", "onnx", "auto"))
+    onnx_precision: str = knob("int8", "weights of the smollm2 ONNX export; int4 decodes ~1.4x "
+                               "faster but changes more answers", ("int8", "int4"))
     llm_base_url: str = knob("", "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
     llm_api_key: str = knob("", "API key of the OpenAI-compatible server", secret=True)
     llm_timeout: float = knob(120.0, "seconds an HTTP LLM request may take")

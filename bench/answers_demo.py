@@ -3,6 +3,7 @@ each is right, for the answer prompt before and after the fix (question before a
 documents, the answer's opening words given to the model, uncited answers labelled by overlap).
 
 Usage: python bench/answers_demo.py [--db .demo/demo.db] [--variants before,after] [--limit N]
+       [--runtime onnx|transformers]
 "before" re-creates the old prompt (documents, then the question, the model opens its own turn)
 and the old check (an answer without [n] labels is rejected) inside this process.
 Prints one JSON object and writes bench/results/answers_demo.json (with the load average).
@@ -102,13 +103,14 @@ def main() -> None:
     ap.add_argument("--variants", default="before,after")
     ap.add_argument("--limit", type=int, default=len(QUESTIONS))
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--runtime", default="auto", help="what runs smollm2: auto | onnx | transformers")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "answers_demo.json"))
     args = ap.parse_args()
     from archivist.agent.llm import Model
     from archivist.config import Settings
     from archivist.store import Store
-    settings = Settings(db=args.db, threads=args.threads)
-    result: dict = {"load_avg_start": os.getloadavg(), "llm": settings.llm}
+    settings = Settings(db=args.db, threads=args.threads, runtime=args.runtime)
+    result: dict = {"load_avg_start": os.getloadavg(), "llm": settings.llm, "runtime": args.runtime}
     with Store(args.db) as store:
         model = Model(settings)
         for name in args.variants.split(","):

@@ -5,6 +5,7 @@ static-cache path) and peak memory against context length, random-init weights a
   python bench/backends.py sweep --device cuda            # 1k..128k, all shapes
   python bench/backends.py default --engine transformers  # the smollm2 GGUF default model
   /tmp/llcpp-venv/bin/python bench/backends.py default --engine llamacpp
+  python bench/backends.py default --engine onnx          # onnxruntime-genai, the int4 export
 
 Each (shape, length) point runs in a fresh subprocess so peak memory is per point and an OOM at
 long context is recorded instead of ending the sweep."""
@@ -185,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     pt.add_argument("device"), pt.add_argument("new_tokens", type=int)
     pt.add_argument("threads", type=int, nargs="?", default=0)
     df = sub.add_parser("default", help="prefill/decode speed of the smollm2 GGUF default")
-    df.add_argument("--engine", default="transformers", choices=["transformers", "llamacpp"])
+    df.add_argument("--engine", default="transformers", choices=["transformers", "onnx", "llamacpp"])
     df.add_argument("--prompt-tokens", type=int, default=512)
     df.add_argument("--new-tokens", type=int, default=64)
     df.add_argument("--threads", type=int, default=0, help="CPU threads (default: all cores)")

@@ -1,5 +1,8 @@
 """Prefill and decode speed of the default model (SmolLM2-135M-Instruct Q4_1 GGUF) on this machine:
-transformers (dequantised to fp32) or llama-cpp-python (which runs in its own venv, without torch)."""
+transformers (dequantised to fp32), onnxruntime-genai (the int4 export archivist builds from the
+GGUF) or llama-cpp-python (which runs in its own venv, without torch). Each row also has the process
+CPU seconds behind the wall figures (a shared machine stretches wall time, not CPU time), the
+peak RSS and the load average before and after."""
 from __future__ import annotations
 
 import glob
@@ -39,15 +42,24 @@ def measure_transformers(prompt_tokens: int, new_tokens: int, threads: int) -> d
     from archivist.backends.registry import load_llm
     from archivist.config import Settings
     from backends import time_fast_decode, time_generate_decode, time_prefill
-    start = time.perf_counter()
-    llm = load_llm(Settings(device="cpu"), name="smollm2")
-    load_s = time.perf_counter() - start
+    start, cpu = time.perf_counter(), time.process_time()
+    llm = load_llm(Settings(device="cpu", runtime="transformers"), name="smollm2")
+    load_s, load_cpu = time.perf_counter() - start, time.process_time() - cpu
     ids = llm.tok(prompt_text(prompt_tokens), return_tensors="pt").input_ids[:, :prompt_tokens]
-    prefill = time_prefill(llm.model, ids, "cpu")
+    cpu = time.process_time()
+    prefill = time_prefill(llm.model, ids, "cpu")  # includes a 64-token warm-up's CPU
+    prefill_cpu = time.process_time() - cpu
+    cpu = time.process_time()
+    decode_ms = time_generate_decode(llm.model, ids, new_tokens, "cpu")
+    # CPU of generate minus one prefill, per decoded token after the first
+    decode_cpu = (time.process_time() - cpu - prefill_cpu) / max(new_tokens - 1, 1)
     return {"engine": "transformers", "dtype": str(llm.model.dtype), "load_s": round(load_s, 2),
+            "load_cpu_s": round(load_cpu, 2),
             "threads": torch.get_num_threads(), "prompt_tokens": ids.shape[1],
             "prefill_tok_s": round(ids.shape[1] / prefill, 1),
-            "decode_ms_generate": round(time_generate_decode(llm.model, ids, new_tokens, "cpu"), 2),
+            "prefill_tok_cpu_s": round(ids.shape[1] / max(prefill_cpu, 1e-9), 1),
+            "decode_ms_generate": round(decode_ms, 2),
+            "decode_cpu_ms": round(1000 * max(decode_cpu, 0.0), 2),
             "decode_ms_static": round(time_fast_decode(llm.model, ids, new_tokens), 2)}
 
 
@@ -74,9 +86,60 @@ def measure_llamacpp(prompt_tokens: int, new_tokens: int, threads: int) -> dict:
             "prefill_tok_s": round(len(tokens) / prefill, 1), "decode_ms": round(decode_ms, 2)}
 
 
+def measure_onnx(prompt_tokens: int, new_tokens: int, threads: int) -> dict:
+    """The same prompt through archivist's onnx backend; new_tokens forced (EOS ignored)."""
+    import onnxruntime_genai as og
+    from archivist.backends.registry import load_llm
+    from archivist.config import Settings
+    start, cpu = time.perf_counter(), time.process_time()
+    llm = load_llm(Settings(device="cpu", runtime="onnx", threads=threads))
+    load_s, load_cpu = time.perf_counter() - start, time.process_time() - cpu
+    ids = [int(i) for i in llm.tok.encode(prompt_text(prompt_tokens))][:prompt_tokens]
+
+    def run(prompt: list[int], n: int) -> tuple[float, float, list[float], list[float]]:
+        params = og.GeneratorParams(llm.model)
+        params.set_search_options(max_length=len(prompt) + n, min_length=len(prompt) + n,
+                                  do_sample=False, batch_size=1)
+        gen = og.Generator(llm.model, params)
+        t0, c0 = time.perf_counter(), time.process_time()
+        gen.append_tokens(prompt)
+        gen.generate_next_token()  # the first token: prefill's logits, sampled
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        stamps, cpus = [], []
+        while not gen.is_done():
+            gen.generate_next_token()
+            stamps.append(time.perf_counter())
+            cpus.append(time.process_time())
+        return wall, cpu, stamps, cpus
+
+    run(ids[:64], 4)  # warm-up
+    prefill, prefill_cpu, stamps, cpus = run(ids, new_tokens)
+    steps = max(len(stamps) - 1, 1)
+    precision = Settings().onnx_precision
+    return {"engine": "onnxruntime-genai",
+            "dtype": f"{precision} (MatMulNBits, block 32, int8 activations)",
+            "load_s": round(load_s, 2), "load_cpu_s": round(load_cpu, 2),
+            "threads": threads, "prompt_tokens": len(ids),
+            "prefill_tok_s": round(len(ids) / prefill, 1),
+            "prefill_tok_cpu_s": round(len(ids) / max(prefill_cpu, 1e-9), 1),
+            "decode_ms": round(1000 * (stamps[-1] - stamps[0]) / steps, 2),
+            "decode_cpu_ms": round(1000 * (cpus[-1] - cpus[0]) / steps, 2)}
+
+
+def peak_rss_mb() -> float:
+    import resource
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+
+
+ENGINES = {"transformers": measure_transformers, "onnx": measure_onnx, "llamacpp": measure_llamacpp}
+
+
 def measure_default(engine: str, prompt_tokens: int, new_tokens: int, threads: int = 0) -> dict:
-    fn = measure_llamacpp if engine == "llamacpp" else measure_transformers
+    before = os.getloadavg()
+    fn = ENGINES[engine]
     row = fn(prompt_tokens, new_tokens, threads or os.cpu_count())
+    row["peak_rss_mb"] = peak_rss_mb()
+    row["load_avg_before"] = before
     ms = row.get("decode_ms", row.get("decode_ms_generate"))
     row["decode_tok_s"] = round(1000 / ms, 1)
     row["load_avg"] = os.getloadavg()

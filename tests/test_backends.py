@@ -1,5 +1,6 @@
-"""One protocol suite run against every LLM backend: echo, tiny attention, tiny SSM, the smollm2
-GGUF default, and the OpenAI-compatible HTTP backend against a local stub server."""
+"""One protocol suite run against every LLM backend: echo, tiny attention, tiny SSM, the tiny
+attention model exported to onnxruntime-genai, the smollm2 GGUF default (on both runtimes), and the
+OpenAI-compatible HTTP backend against a local stub server."""
 from __future__ import annotations
 
 import json
@@ -14,8 +15,9 @@ from openai_stub import StubServer
 from tiny_models import save_tiny
 
 # smollm2 is slow-marked: each call is seconds on a shared 2-core CPU
-BACKENDS = ["echo", "tiny_attention", "tiny_ssm", pytest.param("smollm2", marks=pytest.mark.slow), "http",
-            "llamacpp"]
+BACKENDS = ["echo", "tiny_attention", "tiny_ssm", "tiny_onnx",
+            pytest.param("smollm2", marks=pytest.mark.slow),
+            pytest.param("smollm2_onnx", marks=pytest.mark.slow), "http", "llamacpp"]
 CHOICES = ["answer", "search more", "give up"]
 MESSAGES = [Message("system", "Answer using only the context."),
             Message("user", "Context:\n[1] The offsite moved to Thursday, room 42.\n"
@@ -36,8 +38,24 @@ def tiny_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def tiny_onnx(tiny_dir, tmp_path_factory):
+    """The tiny attention checkpoint exported by the onnxruntime-genai builder (the default model's
+    precision)."""
+    pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai not installed")
+    pytest.importorskip("onnx_ir", reason="onnx-ir (the ONNX model builder's) not installed")
+    from archivist.backends.onnx_export import DEFAULT_PRECISION, build
+    return build(tiny_dir["attention"], tmp_path_factory.mktemp("onnx") / "tiny", DEFAULT_PRECISION)
+
+
+@pytest.fixture(scope="module")
 def smollm2():
     return load_llm(Settings(device="cpu"), name="smollm2")
+
+
+@pytest.fixture(scope="module")
+def smollm2_onnx():
+    pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai not installed")
+    return load_llm(Settings(device="cpu", runtime="onnx"), name="smollm2")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -45,11 +63,13 @@ def llm(request, stub, tiny_dir) -> LLM:
     name = request.param
     if name == "echo":
         return load_llm(Settings(llm="echo"))
+    if name == "tiny_onnx":
+        return load_llm(Settings(llm="onnx", llm_model=str(request.getfixturevalue("tiny_onnx"))))
     if name.startswith("tiny_"):
         path = tiny_dir[name.removeprefix("tiny_")]
         return load_llm(Settings(llm="transformers", llm_model=str(path), device="cpu"))
-    if name == "smollm2":
-        return request.getfixturevalue("smollm2")
+    if name.startswith("smollm2"):
+        return request.getfixturevalue(name)
     if name == "llamacpp":
         pytest.importorskip("llama_cpp", reason="optional llama-cpp-python not installed")
         return load_llm(Settings(llm="llamacpp"))
@@ -132,3 +152,42 @@ def test_choice_trie_prefixes():
     assert trie.seqs[1][len(search)] in trie.next_tokens(tuple(search))  # ...or go on
     assert trie.match(search + [tok.eos_token_id]) == "search"
     assert trie.match(list(trie.seqs[1])) == "search more"
+
+
+def test_onnx_prompt_is_the_transformers_prompt(tiny_dir, tiny_onnx):
+    """Same chat template, same token ids: a new turn, and a continued assistant turn."""
+    onnx = load_llm(Settings(llm="onnx", llm_model=str(tiny_onnx)))
+    hf = load_llm(Settings(llm="transformers", llm_model=str(tiny_dir["attention"]), device="cpu"))
+    assert type(onnx).__name__ == "OrtGenaiLLM" and onnx.kind == "attention"
+    for messages in (MESSAGES, MESSAGES + [Message("assistant", "Based on the documents,")]):
+        assert onnx.prompt_ids(messages) == hf.prompt_ids(messages)[0].tolist()
+    assert onnx.count_tokens("The offsite moved to Thursday.") == hf.count_tokens("The offsite moved to Thursday.")
+
+
+def test_onnx_window_is_enforced(tiny_onnx):
+    from archivist.errors import BackendError
+    onnx = load_llm(Settings(llm="onnx", llm_model=str(tiny_onnx), context_window=64))
+    assert onnx.context_window == 64
+    with pytest.raises(BackendError, match="context window"):
+        onnx.generate(MESSAGES, options=GenerateOptions(max_tokens=60))
+
+
+def test_runtime_knob_picks_the_smollm2_backend():
+    from archivist.backends.registry import resolve_name, smollm2_runtime
+    assert resolve_name(Settings(), "smollm2") == "smollm2"  # transformers unless asked
+    assert resolve_name(Settings(runtime="transformers"), "smollm2") == "smollm2"
+    assert resolve_name(Settings(runtime="onnx"), "smollm2") == "onnx"
+    assert smollm2_runtime(Settings(runtime="auto", device="cuda")) == "transformers"
+    assert resolve_name(Settings(runtime="onnx"), "echo") == "echo"
+
+
+def test_onnx_needs_an_export_folder(tmp_path):
+    from archivist.errors import ConfigError
+    with pytest.raises(ConfigError, match="genai_config.json"):
+        load_llm(Settings(llm="onnx", llm_model=str(tmp_path)))
+
+
+@pytest.mark.slow
+def test_smollm2_runtimes_share_the_prompt(smollm2, smollm2_onnx):
+    msgs = MESSAGES + [Message("assistant", "The offsite is in")]
+    assert smollm2_onnx.prompt_ids(msgs) == smollm2.prompt_ids(msgs)[0].tolist()

