@@ -69,10 +69,18 @@ class HFTokenizerView:
 
     def __init__(self, tok):
         self.tok = tok
+        self.primed: dict[str, object] = {}
+
+    def prime(self, texts: list[str]) -> None:
+        """Tokenize a batch ahead on every core (encode_batch); the calls that follow for these
+        texts are lookups. Replaces the previous batch, so memory stays one batch."""
+        texts = [t for t in dict.fromkeys(texts) if t]
+        self.primed = dict(zip(texts, self.tok.encode_batch(texts, add_special_tokens=False)))
 
     def __call__(self, text: str, add_special_tokens: bool = False, return_offsets_mapping=False,
                  verbose: bool = False) -> dict:
-        enc = self.tok.encode(text, add_special_tokens=add_special_tokens)
+        enc = None if add_special_tokens else self.primed.get(text)
+        enc = enc or self.tok.encode(text, add_special_tokens=add_special_tokens)
         out = {"input_ids": enc.ids}
         if return_offsets_mapping:
             out["offset_mapping"] = enc.offsets
