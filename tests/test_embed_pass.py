@@ -168,3 +168,18 @@ def test_plain_ingest_embeds_inline_and_hybrid_search_imports_no_torch(static_en
     assert got.returncode == 0, got.stderr
     assert any(json.loads(line)["dense_rank"] for line in got.stdout.splitlines())
     assert json.loads(got.stderr.strip().splitlines()[-1]) == []
+
+
+def test_minilm_hybrid_search_imports_no_torch_or_transformers(tmp_path):
+    """The default embedder's query path: int8 ONNX + tokenizers, no torch or transformers."""
+    box = corpus(tmp_path / "box.mbox", 20)
+    db = tmp_path / "m.db"
+    env = {"ARCHIVIST_EMBEDDER": "minilm"}
+    done = cli(env, "ingest", "-d", str(db), str(box))
+    assert done.returncode == 0, done.stderr
+    show = ("import json\nprint(json.dumps([m for m in %r if m in sys.modules]), file=sys.stderr)"
+            % (HEAVY,))
+    got = cli(env, "search", "word5 pipeline", "--json", "-d", str(db), extra=show)
+    assert got.returncode == 0, got.stderr
+    assert any(json.loads(line)["dense_rank"] for line in got.stdout.splitlines())
+    assert json.loads(got.stderr.strip().splitlines()[-1]) == []
