@@ -36,6 +36,9 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+CPU = [0.0]  # CPU seconds of the last `cli` process
+
+
 def cli(args: list[str], env: dict | None = None) -> tuple[float, int, str, str, int]:
     """(wall s, exit code, stdout, stderr, peak RSS KB) of one `archivist` process."""
     import tempfile
@@ -49,6 +52,7 @@ def cli(args: list[str], env: dict | None = None) -> tuple[float, int, str, str,
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        CPU[0] = usage.ru_utime + usage.ru_stime  # the child's own CPU seconds (load-independent)
         return wall, proc.returncode, out.read(), err.read(), usage.ru_maxrss
 
 
@@ -57,7 +61,7 @@ def timed(args: list[str], env: dict | None = None) -> dict:
     wall, rc, out, err, _ = cli(args, env)
     if rc != 0:
         raise SystemExit(f"archivist {' '.join(args)} failed ({rc}): {err[-2000:]}")
-    return {"wall_s": round(wall, 1), "load_before": before, "load_after": load(), "stdout": out,
+    return {"wall_s": round(wall, 1), "cpu_s": round(CPU[0], 1), "load_before": before, "load_after": load(), "stdout": out,
             "stderr": err}
 
 
@@ -111,7 +115,7 @@ def step_speed(db: Path, n: int = 1024) -> dict:
 def step_search(db: Path, embedder: str, runs: int) -> dict:
     out = {}
     for mode in ("hybrid", "bm25"):
-        walls, rss = [], []
+        walls, rss, cpus = [], [], []
         before = load()
         cli(["search", QUERIES[0], "--mode", mode, "-d", str(db)], {"ARCHIVIST_EMBEDDER": embedder})
         for i in range(runs):
@@ -121,8 +125,10 @@ def step_search(db: Path, embedder: str, runs: int) -> dict:
                 raise SystemExit(f"search failed ({rc}): {err[-2000:]}")
             walls.append(wall)
             rss.append(peak)
+            cpus.append(CPU[0])
         out[mode] = {"median_wall_s": round(statistics.median(walls), 3),
                      "walls": [round(w, 3) for w in walls], "peak_rss_mb": round(max(rss) / 1024),
+                     "median_cpu_s": round(statistics.median(cpus), 3),
                      "load_before": before, "load_after": load()}
         print(mode, out[mode], file=sys.stderr, flush=True)
     return out

@@ -307,7 +307,9 @@ def _embed_store(store, settings, reporter: Reporter, embedder) -> dict:
     from archivist.backends.embedders import load_embedder
     t0 = time.perf_counter()
     if embedder is None:  # the first int8 run exports to ONNX (~1 min), the first static distils
-        reporter.send(Event(Stage.EMBEDDING, message="loading the embedder"))
+        from archivist.backends.embedders import embedder_name
+        todo = pending_count(store, embedder_name(settings))
+        reporter.send(Event(Stage.EMBEDDING, 0, todo, Unit.CHUNKS, "loading the embedder"))
         embedder = load_embedder(settings)
     try:
         embedded, reused, seconds = embed_pending(store, embedder, reporter)
@@ -323,4 +325,4 @@ def _embed_store(store, settings, reporter: Reporter, embedder) -> dict:
             "chunks_per_s": round(embedded / seconds, 1) if seconds else None,
             "vectors_total": vi.ntotal, "index_kind": vi.kind, "embedder": embedder.name,
             "not_embedded": pending_count(store, embedder.name),
-            "embed_total_seconds": time.perf_counter() - t0}
+            "embed_total_seconds": round(time.perf_counter() - t0, 2)}
