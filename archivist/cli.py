@@ -251,7 +251,7 @@ def coverage(store, cfg: Settings, mode: str) -> dict | None:
     from archivist.retrieval.search import dense_coverage
     cov = dense_coverage(store, cfg)
     if cov["not_embedded"]:
-        err.print(coverage_note(cov), markup=False)
+        err.print(coverage_note(cov), markup=False, soft_wrap=True)
     return cov
 
 
