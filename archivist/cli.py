@@ -98,6 +98,8 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
          model: Optional[str] = typer.Option(None, "--model", help="Model path, GGUF file or id"),
          base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
          device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
+         embedder: Optional[str] = typer.Option(None, "--embedder", help="minilm (default), "
+                                                "minilm-static (fast, static) or a model dir"),
          db: Optional[str] = typer.Option(None, "-d", "--db", help="SQLite database, for every command "
                                                                     "(env ARCHIVIST_DB)."),
          as_json: bool = typer.Option(False, "--json", help="JSON output, for every command."),
@@ -107,7 +109,8 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
     """Answers questions over email archives, record sets and long documents, with citations."""
     State.preset, State.db, State.json, State.yes = preset, db, as_json, yes
     install_log_handler()
-    State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device}
+    State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device,
+                       "embedder": embedder}
 
 
 class _SanitisedLog(logging.Handler):
