@@ -28,9 +28,11 @@ app = typer.Typer(help=USER_HELP, no_args_is_help=True, add_completion=True,
                   context_settings={"help_option_names": ["-h", "--help"]})
 db_app = typer.Typer(help="The database file.", no_args_is_help=True,
                      epilog="Examples:\n\n  $ archivist -d enron.db db path")
-index_app = typer.Typer(help="The FAISS vector index (a cache rebuilt from SQLite).",
+index_app = typer.Typer(help="Vectors and the FAISS index (a cache rebuilt from SQLite): embed "
+                        "(the second pass after ingest --no-embed), rebuild, verify.",
                         no_args_is_help=True,
-                        epilog="Examples:\n\n  $ archivist index verify\n\n  $ archivist index rebuild")
+                        epilog="Examples:\n\n  $ archivist index embed\n\n  $ archivist index verify"
+                               "\n\n  $ archivist index rebuild")
 models_app = typer.Typer(help="LLM and embedding backends.", no_args_is_help=True,
                          epilog="Examples:\n\n  $ archivist models list --json")
 config_app = typer.Typer(help="Settings: effective values, their sources, the config file.",
@@ -98,6 +100,8 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
                                                "default: auto | onnx | transformers"),
          base_url: Optional[str] = typer.Option(None, "--base-url", help="OpenAI-compatible server URL"),
          device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
+         embedder: Optional[str] = typer.Option(None, "--embedder", help="minilm (default), "
+                                                "minilm-static (fast, static) or a model dir"),
          db: Optional[str] = typer.Option(None, "-d", "--db", help="SQLite database, for every command "
                                                                     "(env ARCHIVIST_DB)."),
          as_json: bool = typer.Option(False, "--json", help="JSON output, for every command."),
@@ -108,7 +112,7 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
     State.preset, State.db, State.json, State.yes = preset, db, as_json, yes
     install_log_handler()
     State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device,
-                       "runtime": runtime}
+                       "runtime": runtime, "embedder": embedder}
 
 
 class _SanitisedLog(logging.Handler):
@@ -224,22 +228,36 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
                 emit(summary.to_dict(), True)
             else:
                 say(ingest_summary(summary.to_dict()))
-            if not no_embed:
-                embed_store(store, cfg)
+            embed_store(store, cfg, embed=not no_embed)
     run(body)
 
 
-def embed_store(store, cfg: Settings) -> None:
-    """Embed new chunks when the retrieval indexer is installed; skip with a note otherwise."""
+def embed_store(store, cfg: Settings, embed: bool = True) -> dict | None:
+    """Chunk + FTS (BM25-searchable), then embed new chunks unless `embed` is False (the second
+    pass, `archivist index embed`, does it later); skip with a note without the indexer."""
     import importlib.util
     if importlib.util.find_spec("archivist.retrieval.indexer") is None:
-        err.print("note: embedding skipped (archivist.retrieval.indexer is not available)")
-        return
+        err.print("note: indexing skipped (archivist.retrieval.indexer is not available)")
+        return None
     from archivist.render import ProgressRenderer, index_summary
     from archivist.retrieval.indexer import index_store
     with ProgressRenderer(err) as show:
-        result = index_store(store, cfg, on_progress=show)
+        result = index_store(store, cfg, on_progress=show, embed=embed)
     err.print(sanitise(index_summary(result)), markup=False, soft_wrap=True)
+    return result
+
+
+def coverage(store, cfg: Settings, mode: str) -> dict | None:
+    """How much of the store dense search sees, with a note on stderr when some of it is not
+    embedded yet (None for --mode bm25)."""
+    if mode == "bm25":
+        return None
+    from archivist.render import coverage_note
+    from archivist.retrieval.search import dense_coverage
+    cov = dense_coverage(store, cfg)
+    if cov["not_embedded"]:
+        err.print(coverage_note(cov), markup=False, soft_wrap=True)
+    return cov
 
 
 FromOpt = typer.Option(None, "--from", help="Sender address, @domain or name words (also from:X in the query).")
@@ -304,7 +322,10 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
             with ProgressRenderer(err) as show:
                 show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}"))
                 hits = describe_hits(store, run_search(store, cfg, words, k, filters, mode), words)
+            cov = coverage(store, cfg, mode)
             for row in hits:
+                if cov and cov["not_embedded"]:
+                    row["not_embedded"] = cov["not_embedded"]  # chunks dense search cannot see
                 emit(row, True) if as_json else out.print(render_hit(row))
         if not hits:
             err.print(f"no hits for {words!r}" + ("" if filters.is_empty() else " within the filters"),
@@ -355,8 +376,9 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                                  timings=Timings.since_process_start())
             for warning in result.warnings:
                 err.print(f"warning: {sanitise(warning)}", markup=False)
+            cov = coverage(store, cfg, "hybrid")
             if as_json:
-                emit(result.to_dict(), True)
+                emit({**result.to_dict(), "not_embedded": cov["not_embedded"]}, True)
                 return
             render_answer(out, result.answer)
             say("\n" + render_footer(result))

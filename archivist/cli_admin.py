@@ -1,4 +1,4 @@
-"""Store and setup commands of `archivist`: index rebuild/verify, verify [--repair], models list,
+"""Store and setup commands of `archivist`: index embed/rebuild/verify, verify [--repair], models list,
 config show/path. Registered on cli.app when archivist.cli is imported."""
 from __future__ import annotations
 
@@ -22,6 +22,27 @@ def index_rebuild(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
             with ProgressRenderer(err) as show:
                 result = rebuild_index(store, cfg, on_progress=show)
             emit(result, as_json)
+    run(body)
+
+
+@index_app.command("embed", epilog=examples("archivist ingest ~/mail --no-embed && archivist index embed",
+                                             "archivist index embed --json"))
+def index_embed(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
+    """Embed every chunk that has no vector yet (the second pass after `ingest --no-embed`), then
+    refresh the FAISS file. Resumable: vectors are committed in batches, so a killed or
+    interrupted run loses at most one batch and the next run goes on from there; search works
+    meanwhile (BM25 on everything, dense on what is embedded)."""
+    def body():
+        from archivist.render import ProgressRenderer, index_summary
+        from archivist.retrieval.indexer import embed_store
+        cfg = settings(db)
+        with open_store(cfg, write=True) as store:
+            with ProgressRenderer(err) as show:
+                result = embed_store(store, cfg, on_progress=show)
+            if as_json:
+                emit(result, True)
+            else:
+                say(index_summary(result))
     run(body)
 
 

@@ -8,7 +8,7 @@ import signal
 
 _SEEN: dict[str, int] = {}
 POINTS = ("source_opened", "batch_committed", "source_done", "threads_rebuilt", "chunked",
-          "thread_units", "thread_units_done", "embedded", "indexed")
+          "thread_units", "thread_units_done", "embed_batch", "embedded", "indexed")
 
 
 def crash_point(name: str) -> None:

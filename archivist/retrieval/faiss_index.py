@@ -156,6 +156,29 @@ def read_checked(path: Path, meta: dict) -> tuple[object | None, str]:
 _LOADED: dict[str, tuple[float, VectorIndex]] = {}
 
 
+def read_partial(path: Path, fp: dict, meta: dict) -> VectorIndex | None:
+    """A FAISS file written before more vectors were added (embedding in progress, or a killed
+    `index embed`): a read-only search uses it as it is, rather than rebuilding an index per
+    process; the chunks it lacks are reported as not embedded. None when unusable."""
+    if not path.exists() or not fp["rows"] or meta.get("model") != fp["model"]:
+        return None
+    cached = _LOADED.get(str(path))
+    if cached and cached[0] == path.stat().st_mtime and cached[1].meta.get("partial"):
+        return cached[1]
+    try:
+        index = faiss.read_index(str(path))
+    except Exception:  # damaged: the normal path rebuilds it with a warning
+        return None
+    if index.d != fp["dim"] or not 0 < index.ntotal <= fp["rows"]:
+        return None
+    inner = faiss.downcast_index(index.index) if isinstance(index, faiss.IndexIDMap2) else index
+    kind = ("hnsw" if isinstance(inner, faiss.IndexHNSW) else
+            "ivf" if isinstance(inner, faiss.IndexIVF) else "flat")
+    vi = VectorIndex(index, kind, {**fp, "rows": int(index.ntotal), "kind": kind, "partial": True})
+    _LOADED[str(path)] = (path.stat().st_mtime, vi)
+    return vi
+
+
 def is_current(store, model: str, meta: dict | None = None) -> bool:
     meta = read_meta(store) if meta is None else meta
     fp = fingerprint(store, model)
@@ -167,7 +190,12 @@ def ensure_index(store, settings, model: str) -> VectorIndex:
     path, key = index_path(store), str(index_path(store))
     meta = read_meta(store)
     wanted = choose_kind(int(meta.get("rows", -1)), settings)
-    if not is_current(store, model, meta) or meta.get("kind", "flat") != wanted:
+    partial = None
+    if not is_current(store, model, meta) and getattr(store, "readonly", False):
+        partial = read_partial(path, fingerprint(store, model), meta)
+    if partial is not None:  # a reader while `index embed` runs or after it was killed
+        vi = partial
+    elif not is_current(store, model, meta) or meta.get("kind", "flat") != wanted:
         _LOADED.pop(key, None)
         vi = rebuild(store, settings, model)
     else:

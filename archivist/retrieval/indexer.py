@@ -14,7 +14,7 @@ from archivist.crash import crash_point
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
-                                         quoted_chunks, thread_chunk)
+                                         quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
 from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vectors
 
@@ -69,10 +69,17 @@ def _originals(store, doc: dict) -> str:
     return "\n".join(normalise_quote(f"{b or ''}\n\n{s or ''}") for b, s in rows)
 
 
-def _quoted(store, doc: dict, recipients: list[str], tokenizer, settings) -> list[Chunk]:
-    if doc.get("kind") != "email" or not (doc.get("body") or "").strip() or not doc.get("quoted"):
+def _has_quoted(doc: dict) -> bool:
+    return doc.get("kind") == "email" and bool((doc.get("body") or "").strip()) and \
+        bool(doc.get("quoted"))
+
+
+def _quoted(store, doc: dict, recipients: list[str], tokenizer, settings,
+            originals: str | None = None) -> list[Chunk]:
+    if not _has_quoted(doc):
         return []
-    return quoted_chunks(doc, email_header(doc, recipients), _originals(store, doc), tokenizer,
+    originals = _originals(store, doc) if originals is None else originals
+    return quoted_chunks(doc, email_header(doc, recipients), originals, tokenizer,
                          settings.chunk_tokens, settings.chunk_overlap)
 
 
@@ -125,9 +132,14 @@ def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[
         part = ids[i:i + DOC_BATCH]
         docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
         recips = _recipients(store, part)
+        originals = {d["id"]: _originals(store, d) for d in docs if _has_quoted(d)}
+        if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
+            tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] +
+                            [quoted_text(d, originals[d["id"]]) for d in docs if d["id"] in originals])
         chunks = [c for d in docs for c in chunk_document(
             d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
-            + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings)]
+            + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings,
+                      originals.get(d["id"], ""))]
         touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
         with store.conn:  # chunks and the threads whose units they change commit together
             _insert_chunks(store, chunks)
@@ -140,6 +152,7 @@ def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[
 
 
 PENDING_KEY = "thread_units_pending"
+THREAD_BATCH = 500
 
 
 def pending_threads(store) -> set[int]:
@@ -159,19 +172,21 @@ def mark_threads_pending(store, thread_ids: set) -> None:
 def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Reporter) -> int:
     """(Re)build the whole-thread unit of each touched or pending thread that fits the budget."""
     thread_ids = set(thread_ids) | pending_threads(store)
-    made, total = 0, len(thread_ids)
-    for i, tid in enumerate(sorted(thread_ids), 1):
-        docs = store.query("SELECT id, title, sender, sender_name, date, body FROM documents "
-                           "WHERE thread_id = ? ORDER BY thread_pos, date, id", (tid,))
-        chunk = thread_chunk(tid, docs, embedder.count_tokens, settings.chunk_tokens)
+    made, total, order = 0, len(thread_ids), sorted(thread_ids)
+    for start in range(0, total, THREAD_BATCH):  # one commit per batch: a commit each cost 1.5 ms
         with store.conn:
-            _delete_chunks(store, "unit = 'thread' AND thread_id = ?", (tid,))
-            if chunk:
-                _insert_chunks(store, [chunk])
-                made += 1
-        if reporter.due() or i == total:
-            reporter.send(Event(Stage.THREAD_CHUNKS, i, total, Unit.THREADS,
-                                f"{made:,} threads fit one chunk"))
+            for i, tid in enumerate(order[start:start + THREAD_BATCH], start + 1):
+                docs = store.query("SELECT id, title, sender, sender_name, date, body FROM "
+                                   "documents WHERE thread_id = ? ORDER BY thread_pos, date, id",
+                                   (tid,))
+                chunk = thread_chunk(tid, docs, embedder.count_tokens, settings.chunk_tokens)
+                _delete_chunks(store, "unit = 'thread' AND thread_id = ?", (tid,))
+                if chunk:
+                    _insert_chunks(store, [chunk])
+                    made += 1
+                if reporter.due() or i == total:
+                    reporter.send(Event(Stage.THREAD_CHUNKS, i, total, Unit.THREADS,
+                                        f"{made:,} threads fit one chunk"))
     crash_point("thread_units_done")
     with store.conn:
         store.conn.execute("DELETE FROM index_meta WHERE key = ?", (PENDING_KEY,))
@@ -229,44 +244,85 @@ def embed_pending(store, embedder, reporter: Reporter) -> tuple[int, int, float]
         if fresh:
             vecs = _embed(embedder, [r[2] for r in fresh], counter)
             save_vectors(store, [r[0] for r in fresh], [r[1] for r in fresh], embedder.name, vecs)
+        crash_point("embed_batch")  # each batch is committed: a kill here loses nothing done
     return counter.embedded, counter.reused, counter.seconds
 
 
-def index_store(store, settings, on_progress: OnProgress | None = None, embedder=None) -> dict:
-    """Chunk + embed new/changed + FTS + FAISS; returns counts and embedding chunks/s.
+def pending_count(store, model: str) -> int:
+    """Chunks with no current vector from `model` (dense search does not see them yet)."""
+    return int(store.scalar(
+        "SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE "
+        "v.chunk_id = c.id AND v.model = ? AND v.content_hash = c.content_hash)", (model,)))
+
+
+def index_store(store, settings, on_progress: OnProgress | None = None, embedder=None,
+                embed: bool = True) -> dict:
+    """Chunk + FTS (BM25-searchable, committed batch by batch), then unless `embed` is False embed
+    new/changed chunks and refresh FAISS; returns counts and embedding chunks/s.
 
     Reports the chunking, thread chunks, embedding (chunks done of total) and indexing stages."""
     with store.writing():
-        return _index_store(store, settings, on_progress, embedder)
+        result = prepare_store(store, settings, Reporter(on_progress), embedder)
+        if embed:
+            result.update(_embed_store(store, settings, Reporter(on_progress), embedder))
+        else:
+            from archivist.backends.embedders import embedder_name
+            result.update({"embedded": 0, "reused": 0, "embedder": embedder.name if embedder
+                           else embedder_name(settings)})
+            result["not_embedded"] = pending_count(store, result["embedder"])
+        result["chunks_total"] = store.scalar("SELECT count(*) FROM chunks")
+        result["seconds"] = round(result["seconds"] + result.get("embed_total_seconds", 0.0), 2)
+        return result
 
 
-def _index_store(store, settings, on_progress: OnProgress | None, embedder) -> dict:
-    from archivist.backends.embedders import load_embedder
+def embed_store(store, settings, on_progress: OnProgress | None = None, embedder=None) -> dict:
+    """The resumable second pass (`archivist index embed`): chunk what is not chunked yet, embed
+    every chunk lacking a current vector (committed every EMBED_BATCH chunks, so a killed run
+    loses at most one batch), refresh FAISS."""
+    return index_store(store, settings, on_progress, embedder, embed=True)
+
+
+def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
+    """Chunks, thread units and FTS rows for new documents; only a tokenizer is loaded (MiniLM's
+    tokenizer.json for the MiniLM family, ~0.1 s), so BM25 search works before any embedding."""
+    from archivist.backends.embedders import chunk_tokenizer, tokenizer_id
     t0 = time.perf_counter()
-    reporter = Reporter(on_progress)
-    if embedder is None:  # seconds; the first int8 run also exports the model to ONNX (~1 min)
-        reporter.send(Event(Stage.CHUNKING, message="loading the embedder"))
-        embedder = load_embedder(settings)
+    tok = embedder if embedder is not None else chunk_tokenizer(settings)
     signature = {"size": settings.chunk_tokens, "overlap": settings.chunk_overlap,
-                 "tokenizer": embedder.name.split("@")[0], "version": 1}
+                 "tokenizer": tokenizer_id(tok), "version": 1}
     rechunked = _check_chunker(store, signature)
     with store.conn:
         _delete_chunks(store, "doc_id NOT IN (SELECT id FROM documents)")
-    quoted = backfill_quoted(store, embedder, settings)
-    docs, chunks, threads = chunk_new_documents(store, embedder, settings, reporter)
+    quoted = backfill_quoted(store, tok, settings)
+    docs, chunks, threads = chunk_new_documents(store, tok, settings, reporter)
     crash_point("chunked")
-    thread_units = refresh_threads(store, embedder, settings, threads, reporter)
+    thread_units = refresh_threads(store, tok, settings, threads, reporter)
     crash_point("thread_units")
-    embedded, reused, seconds = embed_pending(store, embedder, reporter)
+    return {"documents_chunked": docs, "chunks_added": chunks + quoted, "thread_units": thread_units,
+            "rechunked": rechunked, "bm25_seconds": round(time.perf_counter() - t0, 2),
+            "seconds": time.perf_counter() - t0}
+
+
+def _embed_store(store, settings, reporter: Reporter, embedder) -> dict:
+    from archivist.backends.embedders import load_embedder
+    t0 = time.perf_counter()
+    if embedder is None:  # the first int8 run exports to ONNX (~1 min), the first static distils
+        from archivist.backends.embedders import embedder_name
+        todo = pending_count(store, embedder_name(settings))
+        reporter.send(Event(Stage.EMBEDDING, 0, todo, Unit.CHUNKS, "loading the embedder"))
+        embedder = load_embedder(settings)
+    try:
+        embedded, reused, seconds = embed_pending(store, embedder, reporter)
+    except KeyboardInterrupt:  # Ctrl-C: what is embedded (committed) becomes searchable now
+        ensure_index(store, settings, embedder.name)
+        raise
     crash_point("embedded")
     reporter.send(Event(Stage.INDEXING, message="refreshing the FAISS index"))
     vi = ensure_index(store, settings, embedder.name)
     crash_point("indexed")
     reporter.send(Event(Stage.INDEXING, vi.ntotal, vi.ntotal, Unit.CHUNKS, f"{vi.kind} index"))
-    return {"documents_chunked": docs, "chunks_added": chunks + quoted, "thread_units": thread_units,
-            "rechunked": rechunked, "embedded": embedded, "reused": reused,
-            "embed_seconds": round(seconds, 2),
+    return {"embedded": embedded, "reused": reused, "embed_seconds": round(seconds, 2),
             "chunks_per_s": round(embedded / seconds, 1) if seconds else None,
-            "chunks_total": store.scalar("SELECT count(*) FROM chunks"),
             "vectors_total": vi.ntotal, "index_kind": vi.kind, "embedder": embedder.name,
-            "seconds": round(time.perf_counter() - t0, 2)}
+            "not_embedded": pending_count(store, embedder.name),
+            "embed_total_seconds": round(time.perf_counter() - t0, 2)}

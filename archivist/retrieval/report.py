@@ -32,8 +32,8 @@ def describe_hits(store, hits: list[Hit], query: str = "") -> list[dict]:
 
 def verify_index(store, settings) -> dict:
     """Whether the FAISS file matches the SQLite vectors, plus chunk/FTS/vector counts."""
-    from archivist.backends.embedders import load_embedder
-    model = load_embedder(settings).name
+    from archivist.backends.embedders import embedder_name
+    model = embedder_name(settings)
     chunks = store.scalar("SELECT count(*) FROM chunks")
     vectors = store.scalar("SELECT count(*) FROM vectors WHERE model = ?", (model,))
     meta = read_meta(store)

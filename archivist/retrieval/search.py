@@ -41,6 +41,24 @@ def embed_query(settings, query: str) -> tuple[str, np.ndarray]:
     return embedder.name, embedder.embed([query])
 
 
+def has_vectors(store, settings) -> bool:
+    """Whether any chunk has a vector from the configured embedder (found without loading it)."""
+    from archivist.backends.embedders import embedder_name
+    from archivist.retrieval.vectors import fingerprint
+    return fingerprint(store, embedder_name(settings))["rows"] > 0
+
+
+def dense_coverage(store, settings) -> dict:
+    """How much of the store dense search sees: chunks, chunks in the dense index, not embedded
+    yet (still found by BM25; `archivist index embed` adds them)."""
+    chunks = int(store.scalar("SELECT count(*) FROM chunks") or 0)
+    dense = 0
+    if has_vectors(store, settings):
+        from archivist.backends.embedders import embedder_name
+        dense = ensure_index(store, settings, embedder_name(settings)).ntotal
+    return {"chunks": chunks, "dense_indexed": dense, "not_embedded": max(0, chunks - dense)}
+
+
 def dense_search(store, settings, query: str, n: int, filters: Filters | None = None,
                  embedded: tuple[str, np.ndarray] | None = None) -> list[tuple[int, float]]:
     """(chunk id, cosine) of the best `n` chunks that pass `filters` (`embedded`: query vector)."""
@@ -136,6 +154,10 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
     if not query.strip():
         return []
     n = max(50, 5 * k)
+    if mode != "bm25" and not has_vectors(store, settings):
+        if mode == "dense":
+            return []
+        mode = "bm25"  # nothing embedded yet (ingest --no-embed): no embedder to load
     # The query embedding (ONNX/torch release the GIL) overlaps the FTS query on the second core.
     embedded = _QUERY_POOL.submit(embed_query, settings, query) if mode == "hybrid" else None
     bm25_ranked = bm25_search(store, query, n, filters) if mode != "dense" else []

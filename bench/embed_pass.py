@@ -1,0 +1,231 @@
+"""Benchmark: searchable fast, complete soon, on whole Enron (mbox + maildir), as a user runs it.
+
+Steps (each records the load average before and after; whole processes, like a user's shell):
+- bm25:    `archivist ingest --no-embed` into a fresh database: wall time to BM25-searchable;
+- embed:   `archivist index embed` with the --embedder (default minilm-static): wall time to fully
+           hybrid-searchable, chunks/s, and messages/s end to end (ingest + embed);
+- speed:   chunks/s of each embedder on the same 1,024 Enron chunks (length-sorted batches);
+- search:  `archivist search` hybrid and bm25, --runs whole processes each: median wall, peak RSS;
+- quality: HotpotQA both@10 (dense, bm25, hybrid) and the Enron annotated questions' hit@5 for the
+           --embedder; MiniLM's from bench/results (embedding both would take an hour here).
+Usage: python bench/embed_pass.py [--steps bm25,embed,speed,search,quality] [--workdir DIR]
+Prints one JSON object; writes bench/results/embed_pass.json and embed_pass.png.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = Path(os.environ.get("ARCHIVIST_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SOURCES = [DATA / "enron" / "mbox", DATA / "enron" / "maildir"]
+QUERIES = ["gas prices in california", "meeting about the pipeline contract",
+           "power trading losses", "who approved the budget", "natural gas storage report"]
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+CPU = [0.0]  # CPU seconds of the last `cli` process
+
+
+def cli(args: list[str], env: dict | None = None) -> tuple[float, int, str, str, int]:
+    """(wall s, exit code, stdout, stderr, peak RSS KB) of one `archivist` process."""
+    import tempfile
+    full = {**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVIST_CONFIG": "", **(env or {})}
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "archivist", *args], env=full,
+                                stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        CPU[0] = usage.ru_utime + usage.ru_stime  # the child's own CPU seconds (load-independent)
+        return wall, proc.returncode, out.read(), err.read(), usage.ru_maxrss
+
+
+def timed(args: list[str], env: dict | None = None) -> dict:
+    before = load()
+    wall, rc, out, err, _ = cli(args, env)
+    if rc != 0:
+        raise SystemExit(f"archivist {' '.join(args)} failed ({rc}): {err[-2000:]}")
+    return {"wall_s": round(wall, 1), "cpu_s": round(CPU[0], 1), "load_before": before, "load_after": load(), "stdout": out,
+            "stderr": err}
+
+
+def step_bm25(db: Path) -> dict:
+    for p in db.parent.glob(db.name + "*"):
+        p.unlink()
+    r = timed(["ingest", "--no-embed", "--json", "-d", str(db), *map(str, SOURCES)])
+    summary = json.loads(r.pop("stdout").splitlines()[-1])
+    err = r.pop("stderr")
+    bm25_s = re.search(r"BM25-searchable \(([\d.]+) s\)", err)
+    return {**r, "read": summary["read"], "documents": summary["documents"],
+            "store_seconds": summary["seconds"], "chunk_fts_seconds": float(bm25_s.group(1)) if bm25_s
+            else None, "time_to_bm25_searchable_s": r["wall_s"]}
+
+
+def step_embed(db: Path, embedder: str, bm25: dict | None) -> dict:
+    r = timed(["index", "embed", "--json", "-d", str(db)], {"ARCHIVIST_EMBEDDER": embedder})
+    result = json.loads(r.pop("stdout"))
+    r.pop("stderr")
+    out = {**r, "embedder": embedder, "index": result}
+    if bm25:
+        total = bm25["wall_s"] + r["wall_s"]
+        out.update({"time_to_fully_hybrid_s": round(total, 1),
+                    "messages_per_s_end_to_end": round(bm25["read"] / total, 1)})
+    return out
+
+
+def step_speed(db: Path, n: int = 1024) -> dict:
+    """chunks/s of each embedder on the same chunks (header + text, as indexed)."""
+    import sqlite3
+    from archivist.backends.embedders import load_embedder
+    from archivist.config import Settings
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    texts = [f"{h}\n{t}" if h else t for h, t in conn.execute(
+        "SELECT header, text FROM chunks ORDER BY id LIMIT ? OFFSET 5000", (n,))]
+    conn.close()
+    texts.sort(key=len)
+    out = {"chunks": len(texts), "mean_chars": round(sum(map(len, texts)) / len(texts))}
+    for name in ("minilm-static", "minilm"):
+        emb = load_embedder(Settings(embedder=name))
+        emb.embed(texts[:32])
+        before, t0 = load(), time.perf_counter()
+        emb.embed(texts)
+        secs = time.perf_counter() - t0
+        out[name] = {"name": emb.name, "chunks_per_s": round(len(texts) / secs, 1),
+                     "load_before": before, "load_after": load()}
+        print(name, out[name], file=sys.stderr, flush=True)
+    return out
+
+
+def step_search(db: Path, embedder: str, runs: int) -> dict:
+    out = {}
+    for mode in ("hybrid", "bm25"):
+        walls, cpus = [], []
+        before = load()
+        cli(["search", QUERIES[0], "--mode", mode, "-d", str(db)], {"ARCHIVIST_EMBEDDER": embedder})
+        for i in range(runs):
+            wall, rc, _, err, _ = cli(["search", QUERIES[i % len(QUERIES)], "--mode", mode,
+                                          "-d", str(db)], {"ARCHIVIST_EMBEDDER": embedder})
+            if rc not in (0, 1):  # 1: no hits, like grep
+                raise SystemExit(f"search failed ({rc}): {err[-2000:]}")
+            walls.append(wall)
+            cpus.append(CPU[0])
+        out[mode] = {"median_wall_s": round(statistics.median(walls), 3),
+                     "walls": [round(w, 3) for w in walls],
+                     "median_cpu_s": round(statistics.median(cpus), 3),
+                     "load_before": before, "load_after": load()}
+        print(mode, out[mode], file=sys.stderr, flush=True)
+    return out
+
+
+def step_quality(db: Path, embedder: str, workdir: Path) -> dict:
+    from archivist.config import Settings
+    from archivist.store import Store
+    from bench.retrieval import enron_quality, step_hotpot, write_annotated
+    settings = Settings(embedder=embedder)
+    before = load()
+    hot = step_hotpot(settings, workdir / f"hotpot_{embedder}")
+    questions = write_annotated(workdir / "annotated")
+    with Store(db, create=False) as store:  # the 48 annotated emails as their own documents
+        from archivist.corpus.ingest import ingest_paths
+        from archivist.retrieval.indexer import index_store
+        ingest_paths(store, [workdir / "annotated"])
+        index_store(store, settings.replace(db=str(db)))
+        enron, _ = enron_quality(store, settings.replace(db=str(db)), questions, repeats=1)
+    recorded = {}
+    for name in ("retrieval_hotpot.json", "retrieval_enron.json"):
+        path = ROOT / "bench" / "results" / name
+        if path.exists():
+            data = json.loads(path.read_text())
+            recorded[name] = {"embedder": data.get("index", {}).get("embedder"),
+                              **{m: data[m] for m in ("dense", "bm25", "hybrid") if m in data},
+                              **({"quality": data["quality"]} if "quality" in data else {})}
+    return {"embedder": embedder, "hotpot": {m: hot[m] for m in ("dense", "bm25", "hybrid")},
+            "hotpot_index": hot["index"], "enron_annotated_hit5": enron,
+            "minilm_recorded": recorded, "load_before": before, "load_after": load()}
+
+
+def plot(result: dict, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    if "bm25" in result and "embed" in result:
+        b, e = result["bm25"], result["embed"]
+        axes[0].barh(["BM25-searchable", "fully hybrid"], [b["wall_s"], e["time_to_fully_hybrid_s"]],
+                     color=["#4c72b0", "#55a868"])
+        axes[0].set_xlabel("seconds, whole Enron (%s)" % e["embedder"])
+        axes[0].set_title("time to searchable (load %s)" % b["load_before"][0])
+    if "speed" in result:
+        names = [k for k in result["speed"] if isinstance(result["speed"][k], dict)]
+        axes[1].bar(names, [result["speed"][k]["chunks_per_s"] for k in names], color="#c44e52")
+        axes[1].set_ylabel("chunks/s (2 cores)")
+        axes[1].set_title("embedding speed")
+    if "quality" in result:
+        q = result["quality"]
+        rec = q["minilm_recorded"].get("retrieval_hotpot.json", {})
+        labels, values = [], []
+        for mode in ("dense", "hybrid"):
+            labels += [f"{mode}\nstatic", f"{mode}\nMiniLM"]
+            values += [q["hotpot"][mode]["recall_at_10_both"]["all"],
+                       rec.get(mode, {}).get("recall_at_10_both", {}).get("all", 0)]
+        axes[2].bar(labels, values, color=["#8172b2", "#64b5cd"] * 2)
+        axes[2].axhline(0.88, color="k", lw=0.8, ls="--")
+        axes[2].set_title("HotpotQA both@10")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", default="bm25,embed,speed,search,quality")
+    ap.add_argument("--embedder", default="minilm-static")
+    ap.add_argument("--workdir", default="/tmp/archivist-embed-pass")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "embed_pass.json"))
+    args = ap.parse_args()
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    db = workdir / "enron.db"
+    out_path = Path(args.out)
+    result = json.loads(out_path.read_text()) if out_path.exists() else {}
+    result.update({"machine": f"{os.cpu_count()} cpu", "load_start": load()})
+    for step in args.steps.split(","):
+        t0 = time.perf_counter()
+        if step == "bm25":
+            result[step] = step_bm25(db)
+        elif step == "embed":
+            result[step] = step_embed(db, args.embedder, result.get("bm25"))
+        elif step == "speed":
+            result[step] = step_speed(db)
+        elif step == "search":
+            result[step] = step_search(db, args.embedder, args.runs)
+        elif step == "quality":
+            result[step] = step_quality(db, args.embedder, workdir)
+        result[step]["step_seconds"] = round(time.perf_counter() - t0, 1)
+        print(step, json.dumps(result[step])[:600], file=sys.stderr, flush=True)
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(json.dumps(result, indent=1) + "\n")
+    result["load_end"] = load()
+    out_path.write_text(json.dumps(result, indent=1) + "\n")
+    plot(result, out_path.with_suffix(".png"))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
