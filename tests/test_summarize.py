@@ -157,6 +157,7 @@ def test_a_parent_too_large_for_one_call_is_combined_in_parts_leaving_no_child_o
     assert len(parts) > 1 and corpus.children == parts
     n, of = corpus.note.split("combined from ")[1].split(" summaries")[0].split(" of ")
     assert n == of  # every part read
+    assert result.totals()["llm_calls"] == model.calls  # the parts' calls counted too
     with Store(db) as store:
         again = summarize(store, settings, "corpus", model=Model(settings))
     assert again.totals()["llm_calls"] == 0 and again.markdown() == result.markdown()

@@ -57,6 +57,7 @@ class Task:
     messages: list[Message] | None = None
     ranked: list[Sentence] = field(default_factory=list)
     gen: Generation | None = None
+    parts: list[Summary] = field(default_factory=list)  # computed first when the group did not fit
 
 
 @dataclass
@@ -250,6 +251,17 @@ def verify(task: Task) -> None:
     s.llm_calls, s.tokens_in, s.tokens_out = 1, gen.tokens_in, gen.tokens_out
 
 
+def _add_parts_cost(task: Task) -> None:
+    """A group made from parts costs their calls too (parts are not a level of the run, so
+    without this the run's totals and the document's header left them out); parts reused from
+    an interrupted run cost nothing now."""
+    for part in task.parts:
+        if not part.reused:
+            task.summary.llm_calls += part.llm_calls
+            task.summary.tokens_in += part.tokens_in
+            task.summary.tokens_out += part.tokens_out
+
+
 def _blocks(task: Task) -> None:
     from archivist.agent.grounding.sentences import blocks_of
     task.blocks = blocks_of(task.packed, headers=True)
@@ -359,23 +371,24 @@ def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
         if len(parts) > 1:  # too large for one call: summarise its parts, then combine them
             part_summaries = _run_batch(job, parts, 0)
             task = prepare_parent(job, group, part_summaries, digest)
-            task.summary.level = group.level
+            task.summary.level, task.parts = group.level, part_summaries
         elif depth == 0:
             task = prepare_leaf(job, group, digest)
             _blocks(task)
         else:
             children = [job.done[k] for k in group.children if k in job.done]
             chunks = child_parts(job, group, children)
-            if len(chunks) > 1:  # too many children for one call: combine them in parts first
-                children = _run_batch(job, chunks, depth)
-            task = prepare_parent(job, group, children, digest)
-            task.summary.level = group.level
+            parts = _run_batch(job, chunks, depth) if len(chunks) > 1 else []
+            # too many children for one call: they were combined in parts first
+            task = prepare_parent(job, group, parts or children, digest)
+            task.summary.level, task.parts = group.level, parts
         task.summary.seconds = time.perf_counter() - t0
         tasks.append(task)
     t0 = time.perf_counter()
 
     def finish(task: Task) -> None:
         verify(task)
+        _add_parts_cost(task)
         if task.ranked:  # leaves and parts: quotes from the documents they read
             _quoted(job, task)
         _sources(job, task.summary)
