@@ -253,13 +253,13 @@ def verify(task: Task) -> None:
 
 def _add_parts_cost(task: Task) -> None:
     """A group made from parts costs their calls too (parts are not a level of the run, so
-    without this the run's totals and the document's header left them out); parts reused from
-    an interrupted run cost nothing now."""
+    without this the run's totals and the document's header left them out). Parts reused from an
+    interrupted run count as well: the stored cost is what making the summary took, so a resumed
+    run prints the same document as an uninterrupted one."""
     for part in task.parts:
-        if not part.reused:
-            task.summary.llm_calls += part.llm_calls
-            task.summary.tokens_in += part.tokens_in
-            task.summary.tokens_out += part.tokens_out
+        task.summary.llm_calls += part.llm_calls
+        task.summary.tokens_in += part.tokens_in
+        task.summary.tokens_out += part.tokens_out
 
 
 def _blocks(task: Task) -> None:
