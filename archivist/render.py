@@ -200,8 +200,18 @@ def render_footer(result: AskResult) -> str:
     check = f" ({result.check})" if result.check and result.answered_by != AnsweredBy.QUERY else ""
     return (f"— strategy: {result.strategy} ({result.planner}: {result.reason}){esc}\n"
             f"— answered by: {result.answered_by or AnsweredBy.LLM}{check}\n"
+            f"{_rejected(result.rejected_draft)}"
             f"— {result.tokens_in} tokens read, {result.tokens_out} written, {result.llm_calls} model "
             f"calls, {result.seconds:.2f}s\nsources:\n{format_sources(result)}\n")
+
+
+def _rejected(draft: str, width: int = 300) -> str:
+    """The model's replaced draft, shown so its rejection can be judged (never as the answer)."""
+    if not draft:
+        return ""
+    text = " ".join(draft.split())
+    text = text if len(text) <= width else text[:width - 1] + "…"
+    return f"— the model's draft, not used: \"{neutralise(text)}\"\n"
 
 
 def print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]) -> None:
