@@ -167,7 +167,6 @@ def notes_text(unmatched: list[str], ambiguous: dict[str, list[str]]) -> str:
 def _with_fallback(attempt: Attempt) -> Attempt:
     """The attempt with its extractive fallback as the answer (costs kept)."""
     fb = attempt.fallback
-    attempt.rejected = attempt.rejected or attempt.answer.strip()  # the model's "not found"
     attempt.answer, attempt.citations, attempt.missing = fb.answer, fb.citations, False
     attempt.answered_by, attempt.check = fb.answered_by, fb.check
     return attempt

@@ -40,7 +40,7 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
     if verdict.ok:
         body += f"\nOverview: {overview}"
     else:
-        attempt.rejected = text.strip()
+        attempt.rejected = _shown(text, ranked)
     attempt.answer, attempt.citations = body, cites
     attempt.answered_by = AnsweredBy.DIGEST_LLM if verdict.ok else AnsweredBy.DIGEST
     attempt.check = verdict.reason
@@ -60,8 +60,18 @@ def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str,
     plain = [s for s in ranked if not suspicious(s.text)]  # quote instructions only when nothing else
     attempt.answer, attempt.citations = extractive_answer(plain if relevant(plain) else ranked, packed)
     attempt.answered_by, attempt.check, attempt.missing = AnsweredBy.EXTRACTIVE, why, False
-    attempt.rejected = draft.strip()
+    attempt.rejected = _shown(draft, ranked)
     return attempt
+
+
+WITHHELD = "(withheld: it repeats an instruction or a link found in the documents)"
+
+
+def _shown(draft: str, ranked: list) -> str:
+    """A rejected draft as it may be shown: withheld when it carries out an instruction found in a
+    document (an obeyed injection is never repeated, not even labelled as rejected)."""
+    draft = draft.strip()
+    return WITHHELD if draft and (suspicious(draft) or obeys_documents(draft, ranked)) else draft
 
 
 def _cite(text: str, packed: PackedContext, own: list) -> tuple[str, str]:
@@ -92,6 +102,7 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
             attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, source,
                                            "the model said the evidence is missing, but a passage "
                                            "matches the question")
+            attempt.rejected = _shown(text, ranked)  # shown if the fallback answers instead
         return _model(attempt, text, packed, own)
     draft = text
     text, how = _cite(text, packed, own)
@@ -101,7 +112,7 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
         attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, AnsweredBy.EXTRACTIVE
         attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \
             "; no passage matches the question"
-        attempt.rejected = draft.strip()
+        attempt.rejected = _shown(draft, ranked)
         return attempt
     if not verdict.ok:
         return _extractive(attempt, ranked, source, verdict.reason, draft)
