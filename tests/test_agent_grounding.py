@@ -193,3 +193,10 @@ def test_unsupported_sentence_rejects_the_draft_which_is_shown_with_the_reason(s
     stale = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=["The offsite is in room 42 on March 13."]))
     assert stale.answered_by == "extractive" and "no single passage" in stale.check
     assert stale.rejected_draft == "The offsite is in room 42 on March 13."
+
+
+def test_unsupported_summary_overview_is_named_and_shown_as_the_rejected_draft(store, demo_db):
+    draft = "The crane rental negotiation with Bay Crane was a success."
+    r = ask(store, cfg(demo_db), CRANE, llm=EchoLLM(script=[draft]))
+    assert r.answered_by == "digest" and f"'{draft}'" in r.check and "content words" in r.check
+    assert r.rejected_draft == draft and "Overview" not in r.answer

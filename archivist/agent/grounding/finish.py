@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from archivist.agent.grounding.citing import used
 from archivist.agent.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
-from archivist.agent.grounding.check import (Verdict, add_citation, check, cite_sentences,
-                                             truncate_repetition)
+from archivist.agent.grounding.check import Verdict, check, cite_sentences, truncate_repetition
 from archivist.agent.grounding.injection import obeys_documents, suspicious
 from archivist.sanitise import neutralise
 from archivist.agent.prompts import NOT_FOUND, says_missing
@@ -32,7 +31,7 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
     if not ranked:
         return _model(attempt, text, packed, [])
     body, cites = digest(ranked, source)
-    overview, _ = add_citation(_first_sentence(text), blocks_of(packed))
+    overview, _, unsupported = cite_sentences(_first_sentence(text), blocks_of(packed), ranked)
     obeys = obeys_documents(overview, ranked) if overview else ""
     verdict = Verdict(False, "the model's overview says the evidence is missing") \
         if overview and says_missing(overview) else Verdict(False, obeys) if obeys else \
@@ -41,6 +40,7 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
         body += f"\nOverview: {overview}"
     else:
         attempt.rejected = _shown(text, ranked)
+        verdict.reason += f"; {unsupported}" if unsupported and not obeys else ""
     attempt.answer, attempt.citations = body, cites
     attempt.answered_by = AnsweredBy.DIGEST_LLM if verdict.ok else AnsweredBy.DIGEST
     attempt.check = verdict.reason
