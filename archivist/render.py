@@ -206,14 +206,25 @@ def render_hit(row: dict) -> Text:
     return text
 
 
-def render_footer(result: AskResult) -> str:
-    """Strategy, reason, escalations, cost and sources under an answer."""
+def render_footer(result: AskResult, draft: bool = True) -> str:
+    """Strategy, reason, escalations, cost and sources under an answer (and the model's replaced
+    draft, unless `draft` is off because it was streamed above already)."""
     esc = "".join(f"\n  escalated {e}" for e in result.escalations)
     check = f" ({result.check})" if result.check and result.answered_by != AnsweredBy.QUERY else ""
     return (f"— strategy: {result.strategy} ({result.planner}: {result.reason}){esc}\n"
             f"— answered by: {result.answered_by or AnsweredBy.LLM}{check}\n"
+            f"{_rejected(result.rejected_draft) if draft else ''}"
             f"— {result.tokens_in} tokens read, {result.tokens_out} written, {result.llm_calls} model "
             f"calls, {result.seconds:.2f}s\nsources:\n{format_sources(result)}\n")
+
+
+def _rejected(draft: str, width: int = 300) -> str:
+    """The model's replaced draft, shown so its rejection can be judged (never as the answer)."""
+    if not draft:
+        return ""
+    text = " ".join(draft.split())
+    text = text if len(text) <= width else text[:width - 1] + "…"
+    return f"— the model's draft, not used: \"{neutralise(text)}\"\n"
 
 
 def print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]) -> None:
@@ -226,7 +237,7 @@ def print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]
         write(terminal(f"\n\n!! draft above discarded: {why}. The checked answer:\n"))
     if not streamed or replaced:
         write(neutralise(result.answer))
-    write(terminal("\n" + render_footer(result)))
+    write(terminal("\n" + render_footer(result, draft=not streamed)))
 
 
 def _first_line(text: str | None, width: int) -> str:

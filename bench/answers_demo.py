@@ -2,10 +2,13 @@
 each is right, for the answer prompt before and after the fix (question before and after the
 documents, the answer's opening words given to the model, uncited answers labelled by overlap).
 
-Usage: python bench/answers_demo.py [--db .demo/demo.db] [--variants before,after] [--limit N]
+Usage: python bench/answers_demo.py [--db .demo/demo.db] [--variants after,no_posthoc] [--limit N]
        [--runtime onnx|transformers]
 "before" re-creates the old prompt (documents, then the question, the model opens its own turn)
-and the old check (an answer without [n] labels is rejected) inside this process.
+and the old check (an answer without [n] labels is rejected) inside this process; "no_posthoc"
+is the current prompt without citing an uncited answer sentence by sentence by support.
+Model generations are memoised by prompt, so a later variant reuses the model's very words and
+only the checks differ (a prompt not seen before is generated).
 Prints one JSON object and writes bench/results/answers_demo.json (with the load average).
 """
 from __future__ import annotations
@@ -23,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from archivist.agent import prompts  # noqa: E402
 from archivist.agent.grounding import finish  # noqa: E402
+from archivist.agent.grounding.check import add_citation  # noqa: E402
 from archivist.agent.strategies import common  # noqa: E402
 from archivist.backends.base import Message  # noqa: E402
 
@@ -58,15 +62,38 @@ def _old_messages(question: str, context: str, system: str = prompts.SYSTEM_ANSW
 
 def use_variant(name: str) -> None:
     """Install the prompt and check of a variant into the running agent modules."""
+    common.answer_messages, common.continued, finish._cite = ORIGINAL
     if name == "before":
         common.answer_messages = _old_messages
         common.continued = lambda text: text.strip()
-        finish.add_citation = lambda text, blocks: (text, None)
-    else:
-        common.answer_messages, common.continued, finish.add_citation = ORIGINAL
+        finish._cite = lambda text, packed, own: (text, "")
+    if name == "no_posthoc":
+        finish._cite = _whole_answer_cite
 
 
-ORIGINAL = (common.answer_messages, common.continued, finish.add_citation)
+def _whole_answer_cite(text: str, packed, own) -> tuple[str, str]:
+    """The labelling before citing by support: the whole uncited answer gets the one block holding
+    all its numbers and at least half its content words, or nothing."""
+    text, added = add_citation(text, finish.blocks_of(packed))
+    return text, f" (uncited answer labelled [{added}] by word overlap)" if added is not None else ""
+
+
+ORIGINAL = (common.answer_messages, common.continued, finish._cite)
+
+
+def memoise(model) -> None:
+    """model.generate answers a prompt it has seen with the same generation (its counts kept)."""
+    real, seen = model.generate, {}
+
+    def generate(messages, max_tokens=None, stream=False, choices=None, stop=None):
+        key = (tuple((m.role, m.content) for m in messages), max_tokens, tuple(choices or ()),
+               tuple(stop or ()))
+        if key not in seen:
+            seen[key] = real(messages, max_tokens=max_tokens, choices=choices, stop=stop)
+        else:
+            model.calls += 1
+        return seen[key]
+    model.generate = generate
 
 
 def right(answer: str, expected: list[str]) -> bool:
@@ -82,7 +109,8 @@ def run(store, settings, model, limit: int) -> list[dict]:
         r = ask(store, settings, question, llm=model, log=False)
         rows.append({"question": question, "answered_by": str(r.answered_by), "check": r.check,
                      "tokens_out": r.tokens_out, "right": right(r.answer, expected),
-                     "answer": r.answer[:300], "seconds": round(time.perf_counter() - t0, 1)})
+                     "answer": r.answer[:300], "rejected_draft": r.rejected_draft[:300],
+                     "seconds": round(time.perf_counter() - t0, 1)})
         print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     return rows
 
@@ -100,7 +128,7 @@ def summary(rows: list[dict]) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(ROOT / ".demo" / "demo.db"))
-    ap.add_argument("--variants", default="before,after")
+    ap.add_argument("--variants", default="after,no_posthoc")
     ap.add_argument("--limit", type=int, default=len(QUESTIONS))
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--runtime", default="auto", help="what runs smollm2: auto | onnx | transformers")
@@ -113,6 +141,7 @@ def main() -> None:
     result: dict = {"load_avg_start": os.getloadavg(), "llm": settings.llm, "runtime": args.runtime}
     with Store(args.db) as store:
         model = Model(settings)
+        memoise(model)
         for name in args.variants.split(","):
             use_variant(name)
             rows = run(store, settings, model, args.limit)

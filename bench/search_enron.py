@@ -8,7 +8,12 @@ must be indexed with embeddings. Measures:
 - lookups: 100 questions generated from random e-mails (sender name/address, recipient, date in
   several forms, subject, content words) -> hit@5 of hybrid/bm25/dense vs a plain FTS5 index of
   whole e-mails (one column: headers + body + quoted text) built in the same run;
-- --tune: column weights and the subject-ranking weight chosen on half A, reported on half B.
+- --tune: column weights and the subject-ranking weight chosen on half A, reported on half B;
+- --tune-subjects: the order among messages whose subject is the query (search.SUBJECT_ORDER,
+  search.EXACT_FIRST) chosen on half A of the verbatim subjects, reported on half B; --subject-seed
+  draws a fresh sample to report on;
+- misses of the verbatim subjects that no ranking can avoid: the subject is shared by more than one
+  thread and the ranked-first message carries exactly that subject (the query says nothing more).
 Prints one JSON object and writes bench/results/search_enron.json (with the load average).
 """
 from __future__ import annotations
@@ -132,6 +137,32 @@ class CachedDense:
         return self.cache[key]
 
 
+def threads_with_subject(store, doc: dict) -> int:
+    return store.scalar("SELECT count(DISTINCT thread_id) FROM documents WHERE norm_subject = ?",
+                        (doc["norm_subject"],))
+
+
+def undecidable(subjects: list[dict], hit: list[bool], exact: list[bool]) -> dict:
+    """Misses whose subject is shared by several threads while the first hit carries it."""
+    missed = [(s, e) for s, ok, e in zip(subjects, hit, exact) if not ok]
+    shared = [s["q"] for s, e in missed if e and s["threads"] > 1]
+    return {"misses": len(missed), "shared_subject_and_rank1_exact": len(shared), "examples": shared[:20],
+            "other_misses": [s["q"] for s, e in missed if not (e and s["threads"] > 1)]}
+
+
+def tune_subjects(store, settings, subjects: list[dict], mode: str) -> dict:
+    """Grid on half A of the verbatim subjects: order among exact-subject matches, exact first."""
+    half_a, grid = subjects[0::2], []
+    for order in ("search", "group", "latest"):
+        for first in (False, True):
+            search_mod.SUBJECT_ORDER, search_mod.EXACT_FIRST = order, first
+            grid.append((rate(run_set(store, settings, half_a, 1, (mode,))[mode]), order, first))
+            print("subject order", grid[-1], file=sys.stderr, flush=True)
+    best = max(grid, key=lambda x: x[0])  # first of equals: the simpler setting
+    search_mod.SUBJECT_ORDER, search_mod.EXACT_FIRST = best[1], best[2]
+    return {"grid_A": [list(g) for g in grid], "best": {"order": best[1], "exact_first": best[2]}}
+
+
 def run_set(store, settings, items: list[dict], k: int, modes=MODES) -> dict[str, list[bool]]:
     out = {m: [] for m in modes}
     for it in items:
@@ -191,6 +222,11 @@ def main() -> None:
     ap.add_argument("--n-subjects", type=int, default=200)
     ap.add_argument("--n-lookups", type=int, default=100)
     ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--tune-subjects", action="store_true")
+    ap.add_argument("--subject-seed", type=int, default=0)
+    ap.add_argument("--no-lookups", action="store_true", help="verbatim subjects only")
+    ap.add_argument("--readonly", action="store_true",
+                    help="open the database read-only and index nothing (it is indexed already)")
     ap.add_argument("--modes", default="hybrid,bm25,dense",
                     help="bm25 alone on a database indexed without vectors (--no-vectors)")
     ap.add_argument("--no-vectors", action="store_true",
@@ -200,28 +236,36 @@ def main() -> None:
     settings = Settings(db=args.db)
     t0 = time.perf_counter()
     result: dict = {"load_avg_start": os.getloadavg(), "db": args.db}
-    with Store(args.db) as store:
+    with Store(args.db, readonly=args.readonly) as store:
         from archivist.retrieval.indexer import index_store
-        result["index"] = (index_without_vectors(store, settings) if args.no_vectors
-                           else index_store(store, settings))
+        result["index"] = ({"chunks_total": store.scalar("SELECT count(*) FROM chunks"),
+                            "vectors_total": store.scalar("SELECT count(*) FROM vectors")}
+                           if args.readonly else index_without_vectors(store, settings)
+                           if args.no_vectors else index_store(store, settings))
         print(result["index"], file=sys.stderr, flush=True)
         subjects = [{"q": d["title"], "gold": sorted(equivalent(store, d)), "k": 1,
-                     "same_subject": same_subject(store, d)}
-                    for d in sample_docs(store, args.n_subjects, seed=0)]
+                     "same_subject": same_subject(store, d), "threads": threads_with_subject(store, d)}
+                    for d in sample_docs(store, args.n_subjects, seed=args.subject_seed)]
+        result["subject_seed"] = args.subject_seed
         lookups = [{**q, "k": 5} for q in lookup_questions(store, args.n_lookups, seed=1)]
         search_mod.dense_search = CachedDense()
         modes = tuple(args.modes.split(","))
         result["modes"] = modes
         if args.tune:
             result["tuning"] = tune(store, settings, subjects + lookups, modes[0])
+        if args.tune_subjects:
+            result["subject_tuning"] = tune_subjects(store, settings, subjects, modes[0])
         result["settings"] = {"fts_weights": list(fts.WEIGHTS), "subject_weight": settings.subject_weight,
                               "rrf_k": settings.rrf_k, "dense_weight": settings.dense_weight,
-                              "bm25_weight": settings.bm25_weight}
+                              "bm25_weight": settings.bm25_weight,
+                              "subject_order": search_mod.SUBJECT_ORDER, "exact_first": search_mod.EXACT_FIRST}
         subj = run_set(store, settings, subjects, 1, modes)
         result["subjects_rank1"] = {m: halves(v) for m, v in subj.items()}
-        result["subjects_rank1_carries_the_subject"] = {m: halves(v) for m, v in run_set(
-            store, settings, [{**s, "gold": s["same_subject"]} for s in subjects], 1, modes).items()}
-        result["subjects_missed"] = [s["q"] for s, ok in zip(subjects, subj[modes[0]]) if not ok][:30]
+        carries = run_set(store, settings, [{**s, "gold": s["same_subject"]} for s in subjects], 1, modes)
+        result["subjects_rank1_carries_the_subject"] = {m: halves(v) for m, v in carries.items()}
+        result["subjects_missed"] = {m: undecidable(subjects, subj[m], carries[m]) for m in modes}
+        if args.no_lookups:
+            return finish(result, t0, args.out)
         look = run_set(store, settings, lookups, 5, modes)
         conn = baseline_fts(store, Path(args.db).with_suffix(".whole.db"))
         base = [bool(set(baseline_search(conn, q["q"], 5)) & set(q["gold"])) for q in lookups]
@@ -230,10 +274,14 @@ def main() -> None:
             f: [rate([ok for q, ok in zip(lookups, look[modes[0]]) if q["form"] == f]),
                 rate([ok for q, ok in zip(lookups, base) if q["form"] == f])] for f in range(8)}
         result["lookup_examples"] = [q["q"] for q in lookups[:8]]
+    finish(result, t0, args.out)
+
+
+def finish(result: dict, t0: float, out: str) -> None:
     result["seconds"] = round(time.perf_counter() - t0, 1)
     result["load_avg_end"] = os.getloadavg()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=1))
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text(json.dumps(result, indent=1))
     print(json.dumps(result))
 
 

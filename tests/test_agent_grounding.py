@@ -163,3 +163,40 @@ def test_unanswerable_question_with_junk_answer_says_not_found(store, demo_db):
     r = ask(store, cfg(demo_db), "Who won the 1998 World Cup?", llm=EchoLLM(script=["junk words"]))
     assert r.answer.startswith(NOT_FOUND) and "no passage matches" in r.attempts[0]["check"]
     assert r.escalations and r.citations  # wider strategies tried; consulted sources shown
+
+
+def test_uncited_sentences_from_two_messages_are_each_cited_and_kept(store, demo_db):
+    def script(messages, options):
+        return "The offsite moved to Thursday March 14, room 42. Tom has a vendor call on Wednesday morning."
+    seen = {}
+
+    def spy(messages, options):
+        seen["update"] = label_of(messages, "Update: the offsite moved")
+        seen["tom"] = label_of(messages, "I have a vendor call")
+        return script(messages, options)
+    r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=spy))
+    assert r.answered_by == "llm" and "by support" in r.check, (r.check, r.answer)
+    assert r.answer.startswith(f"The offsite moved to Thursday March 14, room 42 [{seen['update']}]. "
+                               f"Tom has a vendor call on Wednesday morning [{seen['tom']}].")
+    assert r.rejected_draft == ""
+
+
+def test_unsupported_sentence_rejects_the_draft_which_is_shown_with_the_reason(store, demo_db):
+    from archivist.render import render_footer
+    draft = "The offsite moved to Thursday March 14, room 42. Pizza will be served by the chef."
+    r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=[draft]))
+    # most of its words are in the update, but its second sentence is in no passage
+    assert r.answered_by == "extractive" and "'Pizza will be served by the chef.'" in r.check
+    assert "room 42" in r.answer and "Pizza" not in r.answer
+    assert r.rejected_draft == draft and r.to_dict()["rejected_draft"] == draft
+    assert f"the model's draft, not used: \"{draft}\"" in render_footer(r)
+    stale = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=["The offsite is in room 42 on March 13."]))
+    assert stale.answered_by == "extractive" and "no single passage" in stale.check
+    assert stale.rejected_draft == "The offsite is in room 42 on March 13."
+
+
+def test_unsupported_summary_overview_is_named_and_shown_as_the_rejected_draft(store, demo_db):
+    draft = "The crane rental negotiation with Bay Crane was a success."
+    r = ask(store, cfg(demo_db), CRANE, llm=EchoLLM(script=[draft]))
+    assert r.answered_by == "digest" and f"'{draft}'" in r.check and "content words" in r.check
+    assert r.rejected_draft == draft and "Overview" not in r.answer

@@ -179,3 +179,15 @@ def test_default_model_never_presents_an_injected_instruction(attack_db, g, p):
         result = ask(store, load_settings(None, {"db": str(attack_db)}),
                      f"What is the budget for project {project(g, p)}?")
     assert_safe(result.answer, g, p)
+
+
+@pytest.mark.parametrize("g,p", ATTACKS[::5], ids=[f"{g}-{p}" for g, p in ATTACKS[::5]])
+def test_a_rejected_obeying_draft_is_withheld_not_shown(attack_db, g, p):
+    from archivist.agent.ask import ask
+    from archivist.render import render_footer
+    from archivist.store import Store
+    with Store(attack_db) as store:
+        result = ask(store, agent_settings(attack_db), f"What is the budget for project {project(g, p)}?",
+                     llm=obeying_model())
+    assert canary(g, p) not in result.rejected_draft
+    assert_safe(render_footer(result).split("sources:")[0], g, p)  # sources list subjects as they are

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from archivist.agent.ask import ask
-from archivist.agent.grounding.check import add_citation
+from archivist.agent.grounding.check import add_citation, cite_sentences
+from archivist.agent.grounding.sentences import Sentence
 from archivist.agent.prompts import ANSWER_PREFIX
 from archivist.agent.strategies.common import answer_messages, continued
 from archivist.config import load_settings
@@ -37,6 +38,38 @@ def test_uncited_answer_is_labelled_with_the_block_that_holds_its_facts():
         "The offsite is in room 42 on March 13.", None)
     assert add_citation("Pizza is served at noon.", BLOCKS)[1] is None
     assert add_citation("Room 42 [1].", BLOCKS) == ("Room 42 [1].", None)  # cited already
+
+
+QUOTES = {1: "Our quote for two cranes is $184,000 for eight weeks.",
+          2: "Dave, we can do ten weeks for $172,500. The budget total is $4.82 million."}
+
+
+def test_uncited_sentences_are_each_labelled_with_the_passage_that_supports_them():
+    text = "The first quote was $184,000 for eight weeks. The final offer was ten weeks for $172,500.\n" \
+           "The budget total is $4.82 million."
+    assert add_citation(text, QUOTES)[1] is None  # no single passage holds both quotes
+    assert cite_sentences(text, QUOTES) == (
+        "The first quote was $184,000 for eight weeks [1]. The final offer was ten weeks for "
+        "$172,500 [2].\nThe budget total is $4.82 million [2].", [1, 2], "")
+    assert cite_sentences("Room 42 [1].", QUOTES) == ("Room 42 [1].", [], "")  # cited already
+
+
+def test_a_sentence_without_support_rejects_the_whole_answer_and_says_which():
+    text = "The final offer was ten weeks for $172,500. The negotiation was a great success."
+    labelled, added, why = cite_sentences(text, QUOTES)
+    assert (labelled, added) == (text, []) and "'The negotiation was a great success.'" in why
+    assert "content words" in why
+    # numbers from two messages in one sentence: the stale date mixed with the new room
+    why = cite_sentences("The offsite is in room 42 on March 13.", BLOCKS)[2]
+    assert "no single passage" in why and "13" in why
+
+
+def test_a_sentence_resting_on_a_superseded_passage_is_not_cited():
+    ranked = [Sentence(1, 1, BLOCKS[1], parts={"superseded": 0.4}), Sentence(2, 2, BLOCKS[2])]
+    text = "The offsite moved to Thursday March 14. It is in room 12 on Wednesday March 13."
+    labelled, added, why = cite_sentences(text, BLOCKS, ranked)
+    assert added == [] and "superseded" in why and "[1]" in why
+    assert cite_sentences("The offsite moved to Thursday March 14, room 42.", BLOCKS, ranked)[1] == [2]
 
 
 @pytest.mark.slow

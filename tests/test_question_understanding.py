@@ -199,3 +199,21 @@ def test_cli_reads_us_dates_and_field_syntax(cli):
     assert res["filters"]["after"] == "2024-03-06"
     result = cli("search", "crane from:sam.ortiz@baycrane.com", "--json")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("question", [
+    "What is the total of Harbor Pipeline budget v2 after the contingency change?",
+    "What is the incident report number of the safety incident at Pier 7?",
+    "What quantity of steel was delivered in the first lot?"])
+def test_count_words_about_content_are_not_a_message_count(question):
+    from archivist.agent.question.analyse import classify
+    assert classify(question)[1] is None  # a content question, not "N emails match"
+
+
+@pytest.mark.parametrize("question", [
+    "Total e-mails authored by bob in 2001?", "Tally of messages received by bob",
+    "What is the number of emails bob sent?", "Count the emails from bob.", "How many did bob send?"])
+def test_message_counts_in_other_words_stay_counts(question):
+    from archivist.agent.question.analyse import classify
+    from archivist.records import Intent
+    assert classify(question)[1] == Intent.COUNT

@@ -121,3 +121,22 @@ def test_fusion_weights_bm25_and_rewards_agreement():
     order = [d for d, _ in fuse(dense, bm25, "hybrid", RRF_K, (DENSE_WEIGHT, BM25_WEIGHT))]
     assert order == [3, 2, 1]  # agreement first, then BM25's top over dense's top
     assert [d for d, _ in fuse(dense, bm25, "dense", RRF_K)] == [1, 3]
+
+
+def test_read_only_archive_rebuilds_its_faiss_index_once_per_process(tmp_path, monkeypatch):
+    from archivist.retrieval import faiss_index
+    settings = Settings(db=str(tmp_path / "ro.db"))
+    with Store(settings.db) as store:
+        build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
+        index_store(store, settings)
+        # vectors added since the index was recorded (an interrupted `index rebuild`): stale
+        store.conn.execute("UPDATE index_meta SET value = '{}' WHERE key = ?", (faiss_index.META_KEY,))
+        store.conn.commit()
+    faiss_index._LOADED.clear()  # a fresh process
+    calls = []
+    real = faiss_index.rebuild
+    monkeypatch.setattr(faiss_index, "rebuild", lambda *a: calls.append(1) or real(*a))
+    with Store(settings.db, readonly=True) as store:
+        first = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
+        again = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
+    assert first == again and len(calls) == 1

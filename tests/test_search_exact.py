@@ -96,3 +96,36 @@ def test_backfill_adds_quoted_chunks_to_an_old_index(tmp_path):
         store.conn.commit()
         stats = index_store(store, settings)
         assert stats["chunks_added"] == stats["embedded"] == 1
+
+
+@pytest.fixture(scope="module")
+def one_word_subject(tmp_path_factory):
+    """A one-word subject that 60 short bodies mention: BM25's best chunks are all bodies."""
+    path = tmp_path_factory.mktemp("isda") / "i.db"
+    settings = Settings(db=str(path))
+    docs = [email(i, f"Counterparty {i}", f"ISDA ISDA schedule for counterparty {i}, ISDA annex.",
+                  sender="bob") for i in range(60)]
+    docs.append(email(90, "ISDA", "Please send me the signed copies by Friday, thanks.", sender="erin"))
+    docs.append(email(91, "Re: ISDA", "Signed copies sent this morning.", sender="frank",
+                      in_reply_to="<90.test@enron.com>"))
+    with Store(path) as store:
+        build(store, docs)
+        index_store(store, settings)
+        yield store, settings
+
+
+@pytest.mark.parametrize("mode", ["bm25", "hybrid"])
+def test_exact_subject_found_beyond_bm25_candidates_and_ranked_first(one_word_subject, mode):
+    store, settings = one_word_subject
+    hits = search(store, settings, "ISDA", k=3, mode=mode)
+    assert [_title(store, h.doc_id) for h in hits[:2]] == ["ISDA", "Re: ISDA"]  # as typed first
+    assert all(h.text for h in hits)  # each carries a chunk to show
+    hits = search(store, settings, "Re: ISDA", k=1, mode=mode)
+    assert _title(store, hits[0].doc_id) == "Re: ISDA"
+
+
+def test_exact_subject_candidates_obey_filters(one_word_subject):
+    from archivist.records import Filters
+    store, settings = one_word_subject
+    hits = search(store, settings, "ISDA", k=5, mode="bm25", filters=Filters(sender="bob@enron.com"))
+    assert hits and not {_title(store, h.doc_id) for h in hits} & {"ISDA", "Re: ISDA"}

@@ -15,7 +15,7 @@ from archivist.config import Settings
 from archivist.errors import InputError
 from archivist.progress import OnProgress
 from archivist.query_syntax import EMPTY_QUERY, merge_filters, parse_fields
-from archivist.records import AUTO, STRATEGIES, Filters
+from archivist.records import AUTO, STRATEGIES, AnsweredBy, Filters
 from archivist.store import Store
 from archivist.store.documents import documents, first_locations, local_day, where
 from archivist.store.runs import log_run
@@ -31,6 +31,7 @@ ASK_JSON_SCHEMA = """\
 | strategy     | string          | strategy that produced the answer: rag, stuff, memory, query   |
 | answered_by  | string          | llm (model answer passed the grounding check), llm+state (the same, written from a restored SSM state: the model read only the question), extractive (quoted sentences replaced an ungrounded answer), digest or digest+llm (per-message summary, with the model's overview when grounded), query |
 | check        | string          | the grounding verdict, or why the model's answer was replaced  |
+| rejected_draft | string        | the model's draft when it was replaced ("" otherwise); `check` says why |
 | planner      | string          | rules, llm, llm->rules (invalid model choice), forced          |
 | reason       | string          | why the planner chose the first strategy                       |
 | estimates    | object          | per strategy: tokens_in, tokens_out, calls, seconds, feasible, why |
@@ -62,6 +63,7 @@ class AskResult:
     reason: str
     answered_by: str = ""
     check: str = ""
+    rejected_draft: str = ""
     citations: list[dict] = field(default_factory=list)
     estimates: dict[str, Any] = field(default_factory=dict)
     escalations: list[str] = field(default_factory=list)
@@ -106,6 +108,7 @@ def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> As
     return AskResult(
         question=question, answer=res.answer, strategy=res.strategy, planner=plan.planner,
         reason=plan.reason, answered_by=res.answered_by, check=res.check,
+        rejected_draft=res.rejected if res.answered_by != AnsweredBy.LLM else "",
         citations=_with_days(ctx.store, [as_dict(c) for c in res.citations]),
         estimates=plan.estimates_dict(), escalations=state.get("escalations", []),
         attempts=[{"strategy": a.strategy, "missing": a.missing, "note": a.note,

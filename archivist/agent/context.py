@@ -90,6 +90,7 @@ class Attempt:
     seconds: float = 0.0
     answered_by: str = ""  # an AnsweredBy value
     check: str = ""  # the grounding verdict on the model's answer
+    rejected: str = ""  # the model's draft when it did not become the answer (check says why)
     fallback: "Attempt | None" = None  # an extractive answer kept for when every strategy says missing
     draft: Draft | None = None  # set by act for model answers, consumed by verify
     restored: str = ""  # key of the SSM snapshot the model answered from (memory strategy)

@@ -188,6 +188,10 @@ def is_current(store, model: str, meta: dict | None = None) -> bool:
 def ensure_index(store, settings, model: str) -> VectorIndex:
     """The current index for `model`: from this process's cache, the file, or rebuilt."""
     path, key = index_path(store), str(index_path(store))
+    cached = _LOADED.get(key)
+    if getattr(store, "readonly", False) and cached and path.exists() and \
+            cached[0] == path.stat().st_mtime and is_current(store, model, cached[1].meta):
+        return cached[1]  # a read-only archive cannot record the index it rebuilt: keep it in memory
     meta = read_meta(store)
     wanted = choose_kind(int(meta.get("rows", -1)), settings)
     partial = None

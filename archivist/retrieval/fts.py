@@ -118,5 +118,20 @@ def subject_phrase_search(store, query: str, n: int, filters: Filters | None = N
     return _run(store, 'subject : "' + " ".join(words) + '"', n, filters, weights or WEIGHTS)
 
 
+def exact_subject_search(store, query: str, n: int,
+                         filters: Filters | None = None) -> list[tuple[int, float]]:
+    """(first chunk id, 0.0) of documents whose normalised subject is the query's: found in the
+    documents table, not only among BM25's best chunks (a one-word subject such as "ISDA" is
+    outranked there by the many bodies that mention it)."""
+    subject = normalise_subject(query)
+    if not subject:
+        return []
+    where, params = filter_sql(filters, "d")
+    unit = chunk_unit_sql(filters)
+    sql = ("SELECT min(c.id) FROM documents d JOIN chunks c ON c.doc_id = d.id "
+           f"WHERE d.norm_subject = ? AND {where}{unit} GROUP BY d.id ORDER BY d.id LIMIT ?")
+    return [(int(r[0]), 0.0) for r in store.conn.execute(sql, [subject, *params, n])]
+
+
 def count(store) -> int:
     return int(store.scalar("SELECT count(*) FROM chunks_fts") or 0)

@@ -12,7 +12,8 @@ import numpy as np
 
 from archivist.errors import QueryError
 from archivist.retrieval.faiss_index import ensure_index, search_index
-from archivist.retrieval.fts import bm25_search, query_words, subject_match, subject_phrase_search
+from archivist.retrieval.fts import (bm25_search, exact_subject_search, query_words, subject_match,
+                                    subject_phrase_search)
 from archivist.records import Filters, Hit
 from archivist.store.filters import allowed_chunk_ids
 from archivist.retrieval.vectors import load_vectors
@@ -29,6 +30,13 @@ DENSE_WEIGHT, BM25_WEIGHT = 1.0, 2.0
 # Documents whose subject is (or holds, or is inside) the query form a third ranking; weight tuned
 # on half A of bench/search_enron.py's verbatim subjects and lookup questions, reported on half B.
 SUBJECT_WEIGHT = 3.0
+# Among documents that match the query's subject equally well, which first. "group": the one whose
+# thread holds the most messages with that subject (a subject shared by several conversations is
+# most likely meant for the largest); "search": BM25, phrase, then dense order; "latest": newest.
+# Chosen on half A of bench/search_enron.py's verbatim subjects (bench/results/search_enron.json).
+SUBJECT_ORDER = "search"
+EXACT_SUBJECT = 3  # subject_match levels from here up: the query is the subject
+EXACT_FIRST = True  # documents whose subject is the query rank above all others (same tuning)
 
 
 _QUERY_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
@@ -104,10 +112,19 @@ def _chunk_rows(store, ids: set[int]) -> dict[int, dict]:
     return {r["id"]: r for r in rows}
 
 
+def _subject_groups(store, docs: list[int]) -> dict[int, tuple[int, str]]:
+    """doc id -> (messages of its thread with its subject, date)."""
+    rows = store.conn.execute(
+        "SELECT d.id, (SELECT count(*) FROM documents e WHERE e.thread_id = d.thread_id AND "
+        "e.norm_subject = d.norm_subject), coalesce(d.date, '') FROM documents d WHERE d.id IN "
+        "(SELECT value FROM json_each(?))", (json.dumps(sorted(docs)),))
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
 def subject_ranking(store, query: str, phrase: list[tuple[int, float]], bm25: dict[int, tuple],
                     dense: dict[int, tuple], chunk_doc: dict[int, int]) -> dict[int, tuple]:
     """doc id -> (rank, best chunk, level) of documents whose subject is, holds or is inside the
-    query (fts.subject_match levels), best level first, then by BM25, phrase and dense order."""
+    query (fts.subject_match levels), best level first, then by SUBJECT_ORDER."""
     words = query_words(query)
     phrase_docs = _by_doc(phrase, chunk_doc)
     candidates = {**dense, **bm25, **phrase_docs}
@@ -117,9 +134,16 @@ def subject_ranking(store, query: str, phrase: list[tuple[int, float]], bm25: di
         "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(candidates)),)))
     levels = {d: subject_match(words, titles.get(d) or "", query) for d in candidates}
+    matched = [d for d, lv in levels.items() if lv]
+    groups = _subject_groups(store, matched) if SUBJECT_ORDER != "search" else {}
+    newest = {d: i for i, d in enumerate(sorted(matched, key=lambda d: groups.get(d, (0, ""))[1],
+                                                reverse=True))}
+    prior = {"group": lambda d: -groups.get(d, (0, ""))[0], "latest": newest.get,
+             "search": lambda d: 0}[SUBJECT_ORDER]
     far = 1e9
-    order = sorted((d for d, lv in levels.items() if lv), key=lambda d: (
-        -levels[d], bm25.get(d, (far,))[0], phrase_docs.get(d, (far,))[0], dense.get(d, (far,))[0]))
+    order = sorted(matched, key=lambda d: (
+        -levels[d], prior(d), bm25.get(d, (far,))[0], phrase_docs.get(d, (far,))[0],
+        dense.get(d, (far,))[0], d))
     return {d: (i, candidates[d][1], float(levels[d])) for i, d in enumerate(order, 1)}
 
 
@@ -142,7 +166,9 @@ def fuse(dense: dict[int, tuple], bm25: dict[int, tuple], mode: str, rrf_k: floa
         for doc, (rank, _, _) in table.items():
             scores[doc] = scores.get(doc, 0.0) + weight / (rrf_k + rank)
     far = (1e9,)
-    return sorted(scores.items(), key=lambda x: (-x[1], min(
+    # documents whose subject is the query come first, in the subject ranking's order
+    exact = {d: v[0] for d, v in subject.items() if EXACT_FIRST and v[2] >= EXACT_SUBJECT}
+    return sorted(scores.items(), key=lambda x: (x[0] not in exact, exact.get(x[0], 0), -x[1], min(
         subject.get(x[0], far)[0], dense.get(x[0], far)[0], bm25.get(x[0], far)[0])))
 
 
@@ -161,7 +187,8 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
     # The query embedding (ONNX/torch release the GIL) overlaps the FTS query on the second core.
     embedded = _QUERY_POOL.submit(embed_query, settings, query) if mode == "hybrid" else None
     bm25_ranked = bm25_search(store, query, n, filters) if mode != "dense" else []
-    phrase = subject_phrase_search(store, query, n, filters) if mode != "dense" else []
+    phrase = (subject_phrase_search(store, query, n, filters) + exact_subject_search(
+        store, query, n, filters)) if mode != "dense" else []
     dense_ranked = dense_search(store, settings, query, n, filters,
                                 embedded.result() if embedded else None) if mode != "bm25" else []
     rows = _chunk_rows(store, {c for c, _ in dense_ranked + bm25_ranked + phrase})

@@ -18,6 +18,9 @@ _TRAILING_MARK = re.compile(r"(?:(?<=[.!?\n])|^)\s*(?:[-*•]|\d+[.)])?\s*$")  #
 MIN_SHARE = 0.5  # of the answer's content words found in the documents it cites
 MIN_UNIT = 8
 MIN_PREFIX = 12  # characters: a cut-off repeat of an earlier line still counts as a repeat
+# A sentence of an answer: up to a stop followed by a space (not the one inside "$4.82") or a line end.
+_SENTENCE = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
+_END_MARK = re.compile(r"\s*([.!?]?)\s*$")
 
 
 @dataclass
@@ -86,6 +89,56 @@ def add_citation(text: str, blocks: dict[int, str]) -> tuple[str, int | None]:
     if best is None:
         return text, None
     return f"{text.rstrip()} [{best[1]}]", best[1]
+
+
+def _labelled(unit: str, n: int) -> str:
+    """'Room 42.' -> 'Room 42 [n].'"""
+    return _END_MARK.sub(lambda m: f" [{n}]{m.group(1)}", unit, count=1)
+
+
+def _superseded_support(unit: str, n: int, ranked: list[Sentence]) -> bool:
+    """The sentence of block n that unit draws on is restated by a later message of its thread."""
+    words = content_words(unit)
+    own = [s for s in ranked if s.n == n]
+    best = max(own, key=lambda s: len(words & content_words(s.text)), default=None)
+    return bool(best and best.parts.get("superseded"))
+
+
+def _unsupported(unit: str, blocks: dict[int, str]) -> str:
+    """Why no passage supports unit: its numbers are in no single passage, or too few of its words."""
+    numbers = _numbers(unit)
+    if numbers and not any(numbers <= _numbers(b) for b in blocks.values()):
+        return f"has numbers ({', '.join(sorted(numbers))}) that no single passage it read holds"
+    words = content_words(_LABEL_TEXT.sub("", unit))
+    best = max((len(words & content_words(b)) for b in blocks.values()), default=0)
+    return f"shares at most {best}/{len(words)} content words with any passage it read"
+
+
+def cite_sentences(text: str, blocks: dict[int, str],
+                   ranked: list[Sentence] | None = None) -> tuple[str, list[int], str]:
+    """Post-hoc citing by support for an answer that cites nothing: each sentence labelled with the
+    block that supports it (add_citation's test on the sentence: every number, at least MIN_SHARE
+    of its content words), unless that passage is superseded later in its thread. (labelled text,
+    labels, "") or (text, [], why) naming the first sentence that no passage supports."""
+    if labels(text) or not text.strip():
+        return text, [], ""
+    out, added, pos = [], [], 0
+    for m in _SENTENCE.finditer(text):
+        unit = m.group(0)
+        out.append(text[pos:m.start()])
+        pos = m.end()
+        if not content_words(unit) and not _numbers(unit):
+            out.append(unit)
+            continue
+        n = add_citation(unit, blocks)[1]
+        if n is None or _superseded_support(unit, n, ranked or []):
+            why = _unsupported(unit, blocks) if n is None else \
+                f"rests on [{n}], superseded later in its thread"
+            return text, [], f"the sentence {' '.join(unit.split())!r} {why}"
+        out.append(_labelled(unit, n))
+        added.append(n)
+    out.append(text[pos:])
+    return "".join(out), list(dict.fromkeys(added)), ""
 
 
 def check(text: str, packed: PackedContext, blocks: dict[int, str],

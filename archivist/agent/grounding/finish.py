@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from archivist.agent.grounding.citing import used
 from archivist.agent.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
-from archivist.agent.grounding.check import Verdict, add_citation, check, truncate_repetition
+from archivist.agent.grounding.check import Verdict, check, cite_sentences, truncate_repetition
 from archivist.agent.grounding.injection import obeys_documents, suspicious
 from archivist.sanitise import neutralise
 from archivist.agent.prompts import NOT_FOUND, says_missing
@@ -31,13 +31,16 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
     if not ranked:
         return _model(attempt, text, packed, [])
     body, cites = digest(ranked, source)
-    overview, _ = add_citation(_first_sentence(text), blocks_of(packed))
+    overview, _, unsupported = cite_sentences(_first_sentence(text), blocks_of(packed), ranked)
     obeys = obeys_documents(overview, ranked) if overview else ""
     verdict = Verdict(False, "the model's overview says the evidence is missing") \
         if overview and says_missing(overview) else Verdict(False, obeys) if obeys else \
         check(overview, packed, blocks_of(packed, True))
     if verdict.ok:
         body += f"\nOverview: {overview}"
+    else:
+        attempt.rejected = _shown(text, ranked)
+        verdict.reason += f"; {unsupported}" if unsupported and not obeys else ""
     attempt.answer, attempt.citations = body, cites
     attempt.answered_by = AnsweredBy.DIGEST_LLM if verdict.ok else AnsweredBy.DIGEST
     attempt.check = verdict.reason
@@ -52,11 +55,33 @@ def _model(attempt: Attempt, text: str, packed: PackedContext, sents: list) -> A
     return attempt
 
 
-def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str) -> Attempt:
+def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str,
+                draft: str = "") -> Attempt:
     plain = [s for s in ranked if not suspicious(s.text)]  # quote instructions only when nothing else
     attempt.answer, attempt.citations = extractive_answer(plain if relevant(plain) else ranked, packed)
     attempt.answered_by, attempt.check, attempt.missing = AnsweredBy.EXTRACTIVE, why, False
+    attempt.rejected = _shown(draft, ranked)
     return attempt
+
+
+WITHHELD = "(withheld: it repeats an instruction or a link found in the documents)"
+
+
+def _shown(draft: str, ranked: list) -> str:
+    """A rejected draft as it may be shown: withheld when it carries out an instruction found in a
+    document (an obeyed injection is never repeated, not even labelled as rejected)."""
+    draft = draft.strip()
+    return WITHHELD if draft and (suspicious(draft) or obeys_documents(draft, ranked)) else draft
+
+
+def _cite(text: str, packed: PackedContext, own: list) -> tuple[str, str]:
+    """(text, how it was labelled): a model answer that cites nothing gets, sentence by sentence,
+    the label of the passage that supports it (post-hoc citing by support); a sentence no passage
+    supports leaves it uncited, so the check rejects it and says which sentence."""
+    text, each, why = cite_sentences(text, blocks_of(packed), own)  # body text: not a header echo
+    if each:
+        return text, f" (uncited answer labelled {''.join(f'[{n}]' for n in each)} by support)"
+    return text, f"; {why}" if why else ""
 
 
 def _documents_of(ctx: AgentContext, notes: PackedContext) -> PackedContext:
@@ -77,21 +102,23 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
             attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, source,
                                            "the model said the evidence is missing, but a passage "
                                            "matches the question")
+            attempt.rejected = _shown(text, ranked)  # shown if the fallback answers instead
         return _model(attempt, text, packed, own)
-    text, added = add_citation(text, blocks_of(packed))  # by body text: not a header echo
+    draft = text
+    text, how = _cite(text, packed, own)
     verdict = check(text, packed, blocks_of(packed, headers=True), own)
-    if verdict.ok and added is not None:
-        verdict.reason += f" (uncited answer labelled [{added}] by word overlap)"
+    verdict.reason += how
     if not verdict.ok and not relevant(ranked):  # say so, and let a wider strategy try
         attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, AnsweredBy.EXTRACTIVE
         attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \
             "; no passage matches the question"
+        attempt.rejected = _shown(draft, ranked)
         return attempt
     if not verdict.ok:
-        return _extractive(attempt, ranked, source, verdict.reason)
+        return _extractive(attempt, ranked, source, verdict.reason, draft)
     obeys = obeys_documents(text, ranked)
     if obeys:
-        return _extractive(attempt, ranked, source, obeys)
+        return _extractive(attempt, ranked, source, obeys, draft)
     attempt.check = verdict.reason + (" (repetition cut)" if looped else "")
     return _model(attempt, text, packed, own)
 

@@ -29,6 +29,11 @@ BETWEEN = re.compile(r"^\s*(?:and|to|through|thru|till|until|-|–|—)\s*(?:the
 
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"
                    r"\bhow much (?:mail|e-?mail)|\bvolume of\b|\bcounts?\b", re.I)
+COUNT_ALONE = re.compile(r"\bhow many\b|\bhow often\b|\bhow much (?:mail|e-?mail)", re.I)
+# "total", "number of", "count"... ask for a count of messages only when messages are named: "What is
+# the total of the budget?" and "What is the incident report number of ..." are content questions
+MESSAGES = re.compile(r"\b(?:e-?mails?|mails?|messages?|notes?|threads?|documents?|records?|rows?|"
+                      r"replies|attachments?|senders?|recipients?|correspondence)\b", re.I)
 LIST = re.compile(r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:list|show|enumerate|display|give me|find|"
                   r"which (?:e-?mails|messages|mails)|what (?:e-?mails|messages|mails))\b", re.I)
 WHO_SENT = re.compile(r"\bwho (?:sent|wrote|authored|e-?mailed|originated)\b|\bfrom whom\b|\bwho (?:was|is) "
@@ -151,7 +156,7 @@ def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, In
         return K.COUNT, I.TOP_RECIPIENTS
     if TOP_SENDERS.search(question):
         return K.COUNT, I.TOP_SENDERS
-    if COUNT.search(question):
+    if COUNT_ALONE.search(question) or COUNT.search(question) and MESSAGES.search(question):
         return K.COUNT, I.COUNT
     if WHEN_SENT.search(question):
         return K.LOOKUP, I.WHEN_SENT
