@@ -132,6 +132,7 @@ def test_read_only_archive_rebuilds_its_faiss_index_once_per_process(tmp_path, m
         # vectors added since the index was recorded (an interrupted `index rebuild`): stale
         store.conn.execute("UPDATE index_meta SET value = '{}' WHERE key = ?", (faiss_index.META_KEY,))
         store.conn.commit()
+        faiss_index.sidecar(faiss_index.index_path(store)).unlink()  # nor recorded beside the file
     faiss_index._LOADED.clear()  # a fresh process
     calls = []
     real = faiss_index.rebuild
@@ -140,3 +141,7 @@ def test_read_only_archive_rebuilds_its_faiss_index_once_per_process(tmp_path, m
         first = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
         again = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
     assert first == again and len(calls) == 1
+    faiss_index._LOADED.clear()  # the next process reads the rebuilt file (described beside it)
+    with Store(settings.db, readonly=True) as store:
+        third = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
+    assert third == first and len(calls) == 1
