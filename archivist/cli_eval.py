@@ -79,6 +79,8 @@ def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enr
              max_new_tokens: int = typer.Option(32, "--max-new-tokens", min=1, help="Answer cap in tokens."),
              top_k: int = typer.Option(3, "--top-k", min=1, help="Passages rag retrieves."),
              seed: int = typer.Option(13, "--seed"),
+             threads: int = typer.Option(1, "--threads", min=0, help="CPU threads of a local model; 1 (default) "
+                                         "keeps timings sane on a shared machine, 0: the library default."),
              max_minutes: Optional[float] = typer.Option(None, "--max-minutes", help="Stop after this many "
                                                          "minutes (rerun to resume); suites: per-task boxes."),
              fresh: bool = typer.Option(False, "--fresh", help="A new run instead of resuming."),
@@ -89,7 +91,7 @@ def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enr
         from archivist.evals.suite import ALL_STRATEGIES, SUITES, run_config, run_suite
         from archivist.evals.runner import RunConfig
         from archivist.evals.tasks import TASKS
-        cfg_settings = settings()
+        cfg_settings = settings(threads=threads)
         work = workdir or results.with_suffix(".work")
         knobs = {"max_new_tokens": max_new_tokens, "top_k": top_k, "seed": seed}
         t0 = time.perf_counter()

@@ -83,7 +83,8 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
     report = Report(out_dir / "report.md")
     md = ["# archivist eval report", ""]
     if runs:
-        first, last = runs[0], runs[-1]
+        by_time = sorted(runs, key=lambda r: r.started_at or "")
+        first, last = by_time[0], by_time[-1]
         md += [f"- model: **{first.model}** (backend kind {first.backend_kind})",
                f"- hardware: {first.hardware}",
                f"- runs: {', '.join(f'{r.id} ({r.task}, {r.status}, {r.seconds / 60:.1f} min)' for r in runs)}",

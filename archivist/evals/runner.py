@@ -120,13 +120,14 @@ class Runner:
     def run(self, fresh: bool = False) -> RunSummary:
         info = self.model.info() if self.settings.llm == "echo" else self._loaded_info()
         model_name = self.model.name or self.settings.llm
+        start = time.perf_counter()  # the time box counts building questions and corpora too
         run = self.results.start(self.cfg.key(), self.task.name, asdict(self.cfg), model_name,
                                  str(info.kind), fresh)
         examples = self.task.examples()
         done = self.results.done(run.id)
         todo = [(ex, s) for ex in examples for s in self.cfg.strategies if (ex.id, s) not in done]
         planned, skipped = len(examples) * len(self.cfg.strategies), len(examples) * len(self.cfg.strategies) - len(todo)
-        start, stored, status = time.perf_counter(), 0, "done"
+        stored, status = 0, "done"
         self.status(f"{self.task.name}: {len(examples)} examples x {len(self.cfg.strategies)} strategies, "
                     f"{skipped} rows done before", skipped, planned)
         cache: dict[tuple[str, str], dict] = {}

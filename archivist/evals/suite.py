@@ -1,19 +1,27 @@
-"""The default suite (`archivist eval run default`): every task sized so that the whole suite
-takes ~35-40 min on a quiet 2-core CPU with the default model (SmolLM2-135M, transformers,
-~150 prompt tokens/s and ~115 ms per generated token on one thread, an 8k window).
+"""The default suite (`archivist eval run default`) and a 2-minute smoke suite.
 
-Why these sizes and strategy subsets:
-- niah runs every strategy on 4 lengths x 5 depths (20 corpora): the comparison the task exists
-  for; stuff and memory read the whole haystack (~75k tokens each over the grid), the bulk of
-  the suite's time.
-- hotpotqa (100): rag over the pool and self-route (stuff of the question's own paragraphs only
-  when rag says it cannot answer); always-stuff on 100 questions would add ~20 min.
-- enron-qa (100): rag and stuff (the reader comparison, which is what the task measures) and
-  self-route, which reuses both rows at no extra cost.
-- probes (100): auto (what users get: the planner sends metadata questions to exact SQL), over a
-  whole-Enron database built without embeddings (~15 s), 30% of them answered from the raw mbox
-  files (the folded-in Enron agent benchmark).
-Answers are capped at 32 tokens, the memory notes at 64; greedy decoding, seed 13.
+Sized for the default model (SmolLM2-135M, transformers, 8k window) on this 2-core CPU. Quiet-machine
+arithmetic at the measured ~153 prompt tokens/s (times 1 + t/8192 for attention) and ~115 ms per
+generated token on ONE thread, answers capped at 32 tokens (~24 written):
+- niah, every strategy on 4 lengths (1k, 2k, 4k, 8k) x 5 depths = 20 corpora: rag and auto read
+  ~860 tokens (~8 s a row); stuff reads the haystack (1k: ~10 s ... 8k: ~104 s a row; ~14 min over
+  the grid); memory reads it too plus 64-token notes (~18 min); query is refused at once (not a
+  metadata question); self-route reuses the rag and stuff rows. ~36 min on one thread.
+- hotpotqa (100): rag over the pooled paragraphs (6 for a multi-hop question, ~1k tokens, ~10 s)
+  and self-route (stuff of the question's own ~10 paragraphs only when rag says it cannot
+  answer). Always-stuff on all 100 would add ~23 min, so the Self-Route table's LC column comes
+  from niah and enron-qa. ~18 min.
+- enron-qa (100): rag (3 passages, ~500 tokens) and stuff (the email, ~650 tokens): the reader
+  comparison the task is for; self-route reuses both rows. ~20 min.
+- probes (100): auto, what users get (metadata questions go to exact SQL, no model call), over a
+  whole-Enron database built without embeddings (~15 s); 30 of them answered from the raw mbox
+  files (the folded-in Enron agent benchmark). ~1 min.
+That is ~75 min on one thread (`eval run --threads 1`, its default: two torch threads on a
+shared 2-core machine ran one stuff call 4x slower, 198 s vs 52 s), ~40-45 min with both cores
+(`--threads 0`) on a quiet machine.
+On a shared machine each task stops at its time box (SuiteItem.minutes) and the suite at 55 min,
+so the command ends within the hour; rerunning it resumes every unfinished task.
+Greedy decoding, seed 13.
 """
 from __future__ import annotations
 
@@ -23,6 +31,7 @@ from pathlib import Path
 from archivist.evals.runner import RunConfig
 from archivist.evals.tasks.base import shared_data
 
+SUITE_MINUTES = 55.0  # the suite's own time box: it ends within the hour even on a busy machine
 ALL_STRATEGIES = ["rag", "stuff", "memory", "query", "auto", "self-route"]
 
 
@@ -38,11 +47,11 @@ class SuiteItem:
 
 
 DEFAULT_SUITE = [
-    SuiteItem("probes", ["auto"], limit=100, variant="raw", minutes=6),
+    SuiteItem("probes", ["auto"], limit=100, variant="raw", minutes=5),
     SuiteItem("enron-qa", ["rag", "stuff", "self-route"], limit=100, minutes=12),
-    SuiteItem("hotpotqa", ["rag", "self-route"], limit=100, minutes=10),
+    SuiteItem("hotpotqa", ["rag", "self-route"], limit=100, minutes=11),
     SuiteItem("niah", ALL_STRATEGIES, lengths=[1000, 2000, 4000, 8000], depths=[0, 25, 50, 75, 100],
-              minutes=28),
+              minutes=27),
 ]
 SMOKE_SUITE = [
     SuiteItem("probes", ["auto"], limit=6, variant="raw"),
@@ -95,16 +104,21 @@ def run_config(cfg: RunConfig, settings, results, workdir: Path, model=None, on_
 
 
 def run_suite(items: list[SuiteItem], settings, results, workdir: Path, on_progress=None,
-              time_boxed: bool = True, fresh: bool = False, **knobs) -> list:
+              time_boxed: bool = True, fresh: bool = False, total_minutes: float = SUITE_MINUTES,
+              **knobs) -> list:
     """Every item in order with one model; probes over a whole-Enron database built under workdir
-    unless its data is given. Each item stops at its time box (status 'partial'); rerun to go on."""
+    unless its data is given. Each item stops at its time box (status 'partial'; rerun to go on),
+    and no item starts a row after total_minutes, so a busy machine still ends within the hour."""
+    import time
+
     from archivist.agent.llm import Model
     from archivist.evals.runner import eval_settings
-    summaries, model = [], None
+    summaries, model, t0 = [], None, time.perf_counter()
     for item in items:
         data = str(enron_db(workdir, on_progress)) if item.task == "probes" else None
         cfg = config_of(item, data, **knobs)
         model = model or Model(eval_settings(settings, cfg))
-        summaries.append(run_config(cfg, settings, results, workdir, model, on_progress,
-                                    item.minutes * 60 if time_boxed else None, fresh))
+        left = total_minutes * 60 - (time.perf_counter() - t0)
+        box = max(0.0, min(item.minutes * 60, left)) if time_boxed else None
+        summaries.append(run_config(cfg, settings, results, workdir, model, on_progress, box, fresh))
     return summaries
