@@ -61,7 +61,8 @@ def niah_heatmaps(grids: dict[str, tuple], kind: str, path: Path, footer: str) -
     n = len(grids)
     cols = min(3, n)
     rows = (n + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 4.0 * rows), squeeze=False)
+    fig.subplots_adjust(hspace=0.5, wspace=0.35, bottom=0.12)
     im = None
     for ax, (strategy, (lengths, depths, grid)) in zip(axes.flat, grids.items()):
         data = [[float("nan") if v is None else v for v in row] for row in grid]

@@ -98,9 +98,15 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
         stats = by_strategy(rows, order)
         cfg = {k: v for k, v in run.config.items() if v not in (None, [], "")}
         md += [f"## {run.task} (run {run.id}, {run.status})", "",
-               f"{len({r['example_id'] for r in rows})} examples, {len(rows)} rows, "
+               f"{len({r['example_id'] for r in rows})} examples, {len(rows)} of {run.planned or '?'} planned rows, "
                f"{run.seconds / 60:.1f} min, load {run.load_before} -> {run.load_after}. "
                f"Config: `{json.dumps(cfg)}`", ""]
+        if run.planned and len(rows) < run.planned:
+            per_row = sum(r["seconds"] or 0 for r in rows if r["strategy"] != "self-route") / max(1, len(rows))
+            md += [f"Not finished: {run.planned - len(rows)} rows left; at this run's mean "
+                   f"{per_row:.0f} s per row they would take ~{(run.planned - len(rows)) * per_row / 60:.0f} min "
+                   f"more (rows later in the run, e.g. longer niah contexts, cost more). "
+                   f"Rerun the same command to resume.", ""]
         md += strategy_table(stats) + [""]
         regret = planner_regret(rows)
         if regret.examples:

@@ -57,6 +57,7 @@ class Run:
     load_before: list
     load_after: list
     seconds: float
+    planned: int | None = None  # example x strategy rows the run's config asks for
 
 
 class Results:
@@ -93,6 +94,10 @@ class Results:
                      json.dumps(load_average()))).lastrowid
         return self.run(run_id)
 
+    def plan(self, run_id: int, planned: int) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE eval_runs SET planned = ? WHERE id = ?", (planned, run_id))
+
     def finish(self, run_id: int, status: str, seconds: float) -> None:
         with self.conn:
             self.conn.execute("UPDATE eval_runs SET status = ?, finished_at = ?, load_after = ?, "
@@ -101,12 +106,12 @@ class Results:
 
     def run(self, run_id: int) -> Run:
         r = self.conn.execute("SELECT id, task, config, model, backend_kind, hardware, started_at, finished_at, "
-                              "status, load_before, load_after, seconds FROM eval_runs WHERE id = ?",
+                              "status, load_before, load_after, seconds, planned FROM eval_runs WHERE id = ?",
                               (run_id,)).fetchone()
         if r is None:
             raise KeyError(run_id)
         return Run(r[0], r[1], json.loads(r[2]), r[3], r[4], r[5], r[6], r[7], r[8],
-                   json.loads(r[9] or "[]"), json.loads(r[10] or "[]"), r[11] or 0.0)
+                   json.loads(r[9] or "[]"), json.loads(r[10] or "[]"), r[11] or 0.0, r[12])
 
     def runs(self, ids: list[int] | None = None) -> list[Run]:
         """The given runs, or the latest run of every task."""

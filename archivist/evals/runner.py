@@ -100,6 +100,28 @@ def build_corpus(task: Task, key: str, workdir: Path, settings: Settings,
     return store
 
 
+class Pace:
+    """Seconds per token read, measured on this run's rows, to guess whether the next row still
+    fits the time box (a niah 8k stuff row can take minutes on a busy machine)."""
+
+    def __init__(self):
+        self.seconds, self.tokens, self.by_strategy = 0.0, 0, {}
+
+    def add(self, strategy: str, row: dict) -> None:
+        if strategy != "self-route" and row["tokens_in"]:
+            self.seconds += row["seconds"] or 0.0
+            self.tokens += row["tokens_in"]
+            self.by_strategy.setdefault(strategy, []).append(row["tokens_in"])
+
+    def guess(self, ex: Example, strategy: str) -> float:
+        if not self.tokens or strategy == "self-route":
+            return 0.0
+        seen = self.by_strategy.get(strategy)
+        tokens = ex.meta.get("length") if strategy in ("stuff", "memory") and ex.meta.get("length") else \
+            (sum(seen) / len(seen) if seen else 0)
+        return self.seconds / self.tokens * tokens * (1.3 if strategy == "memory" else 1.0)
+
+
 class Runner:
     def __init__(self, task: Task, cfg: RunConfig, settings: Settings, results: Results, workdir: Path,
                  model: Model | None = None, on_progress: OnProgress | None = None,
@@ -127,17 +149,21 @@ class Runner:
         done = self.results.done(run.id)
         todo = [(ex, s) for ex in examples for s in self.cfg.strategies if (ex.id, s) not in done]
         planned, skipped = len(examples) * len(self.cfg.strategies), len(examples) * len(self.cfg.strategies) - len(todo)
+        self.results.plan(run.id, planned)
         stored, status = 0, "done"
         self.status(f"{self.task.name}: {len(examples)} examples x {len(self.cfg.strategies)} strategies, "
                     f"{skipped} rows done before", skipped, planned)
         cache: dict[tuple[str, str], dict] = {}
         try:
+            pace = Pace()
             for ex, strategy in todo:
-                if self.max_seconds is not None and time.perf_counter() - start > self.max_seconds:
-                    status = "partial"
+                if self.max_seconds is not None and \
+                        time.perf_counter() - start + pace.guess(ex, strategy) > self.max_seconds:
+                    status = "partial"  # the next row would end past the time box
                     break
                 row = self.example_row(run.id, ex, strategy, cache, model_name, str(info.kind), run.hardware)
                 self.results.add(run.id, self.task.name, row)
+                pace.add(strategy, row)
                 stored += 1
                 elapsed = time.perf_counter() - start
                 eta = elapsed / stored * (len(todo) - stored)

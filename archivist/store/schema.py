@@ -181,7 +181,7 @@ def m011_eval_results(db: sqlite_utils.Database) -> None:
         id INTEGER PRIMARY KEY, run_key TEXT NOT NULL, task TEXT NOT NULL, config TEXT NOT NULL,
         model TEXT, backend_kind TEXT, hardware TEXT, started_at TEXT, finished_at TEXT,
         status TEXT NOT NULL DEFAULT 'running', load_before TEXT, load_after TEXT,
-        seconds REAL NOT NULL DEFAULT 0);
+        seconds REAL NOT NULL DEFAULT 0, planned INTEGER);
     CREATE INDEX eval_runs_key ON eval_runs(run_key);
     CREATE TABLE eval_results (
         id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES eval_runs(id),
