@@ -119,7 +119,8 @@ class Pace:
         seen = self.by_strategy.get(strategy)
         tokens = ex.meta.get("length") if strategy in ("stuff", "memory") and ex.meta.get("length") else \
             (sum(seen) / len(seen) if seen else 0)
-        return self.seconds / self.tokens * tokens * (1.3 if strategy == "memory" else 1.0)
+        quadratic = 1.0 + tokens / 8192 if strategy in ("stuff", "memory") else 1.0  # attention grows faster
+        return self.seconds / self.tokens * tokens * quadratic * (1.3 if strategy == "memory" else 1.0)
 
 
 class Runner:
