@@ -1,11 +1,11 @@
-"""The default suite (`archivist eval run default`) and a 2-minute smoke suite.
+"""The default suite (`archivist eval run default`) and a smoke suite (every task on a few examples).
 
 Sized for the default model (SmolLM2-135M, transformers, 8k window) on this 2-core CPU. Quiet-machine
 arithmetic at the measured ~153 prompt tokens/s (times 1 + t/8192 for attention) and ~115 ms per
-generated token on ONE thread, answers capped at 32 tokens (~24 written):
+generated token on ONE thread, answers capped at 32 tokens (~24 written), memory notes at 128:
 - niah, every strategy on 4 lengths (1k, 2k, 4k, 8k) x 5 depths = 20 corpora: rag and auto read
   ~860 tokens (~8 s a row); stuff reads the haystack (1k: ~10 s ... 8k: ~104 s a row; ~14 min over
-  the grid); memory reads it too plus 64-token notes (~18 min); query is refused at once (not a
+  the grid); memory reads it too plus notes (up to 128 tokens) (~18 min); query is refused at once (not a
   metadata question); self-route reuses the rag and stuff rows. ~36 min on one thread.
 - hotpotqa (100): rag over the pooled paragraphs (6 for a multi-hop question, ~1k tokens, ~10 s)
   and self-route (stuff of the question's own ~10 paragraphs only when rag says it cannot
