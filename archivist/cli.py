@@ -428,7 +428,7 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
 
 
 # the other commands register themselves on app when imported
-from archivist import cli_admin, cli_memory, cli_summarize, cli_views  # noqa: E402,F401
+from archivist import cli_admin, cli_eval, cli_memory, cli_summarize, cli_views  # noqa: E402,F401
 
 if __name__ == "__main__":
     app()

@@ -37,6 +37,7 @@ class Stage(StrEnum):
     ESCALATING = "escalating"  # a wider strategy after "the evidence is missing"
     VERIFYING = "verifying"  # grounding check of the model's answer
     SUMMARISING = "summarising"  # summarising groups of one level (done/total in groups)
+    EVALUATING = "evaluating"  # `archivist eval run`: examples x strategies done of total, with ETA
 
 
 class Unit(StrEnum):
@@ -48,6 +49,7 @@ class Unit(StrEnum):
     CHUNKS = "chunks"
     CALLS = "calls"
     GROUPS = "groups"
+    EXAMPLES = "examples"  # eval rows: one example answered by one strategy
 
 
 class Level(StrEnum):

@@ -9,103 +9,17 @@ Prints the accuracy JSON and writes bench/results/agent_enron.json.
 from __future__ import annotations
 
 import argparse
-import collections
-import email
-import gzip
 import json
-import mailbox
-import random
 import re
 import sys
 import time
-from datetime import timezone
-from email.policy import default as default_policy
-from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "enron"
-MONTHS = "January February March April May June July August September October November December".split()
-
-
-def _body(msg) -> str:
-    part = msg.get_body(preferencelist=("plain", "html"))
-    try:
-        return part.get_content() if part is not None else ""
-    except (LookupError, ValueError):
-        return ""
-
-
-def header_date(value: str):
-    """The Date header as an aware datetime; None for placeholders like '8 Mar 0002', which
-    Python's parser would silently read as 2002."""
-    year = re.search(r"\b(\d{4})\b", value)
-    if not year or int(year.group(1)) < 1900:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def read_raw(mbox_dir: Path) -> list[dict]:
-    """Every message of every mbox: sender, subject, Message-ID, local and UTC day, body."""
-    out = []
-    for path in sorted(mbox_dir.glob("*.mbox.gz")):
-        tmp = Path("/tmp") / f"agent_bench_{path.stem}"
-        tmp.write_bytes(gzip.decompress(path.read_bytes()))
-        for raw in mailbox.mbox(str(tmp), factory=None):
-            msg = email.message_from_bytes(raw.as_bytes(), policy=default_policy)
-            addrs = getaddresses([str(msg.get("From", ""))])
-            when = header_date(str(raw.get("Date", "")))  # compat32: the literal header text
-            out.append({"from": (addrs[0][1] if addrs else "").lower(), "subject": str(msg.get("Subject", "")),
-                        "message_id": str(msg.get("Message-ID", "")).strip(), "mailbox": path.name[:-8],
-                        "local": when.date().isoformat() if when else "",
-                        "utc": when.astimezone(timezone.utc).date().isoformat() if when else "",
-                        "body": _body(msg)})
-        tmp.unlink()
-    return out
-
-
-def distinct(messages: list[dict]) -> dict[tuple, list[dict]]:
-    """Distinct messages by (From, Subject, body), as the data README counts them."""
-    groups: dict[tuple, list[dict]] = collections.defaultdict(list)
-    for m in messages:
-        groups[(m["from"], m["subject"].strip(), " ".join(m["body"].split()))].append(m)
-    return groups
-
-
-def gen_questions(groups: dict[tuple, list[dict]], per_kind: int, seed: int) -> list[dict]:
-    rng = random.Random(seed)
-    firsts = [copies[0] for copies in groups.values()]
-    per_sender = collections.Counter(m["from"] for m in firsts if m["from"])
-    senders = sorted(s for s, n in per_sender.items() if n >= 2)
-    qs = []
-    for s in rng.sample(senders, per_kind):
-        qs.append({"kind": "count_from", "question": f"How many distinct emails from {s} are in the archive?",
-                   "expected": per_sender[s]})
-    months = collections.Counter((m["from"], m["local"][:7]) for m in firsts
-                                 if m["from"] and m["local"][:4] in ("2000", "2001", "2002"))
-    months_utc = collections.Counter((m["from"], m["utc"][:7]) for m in firsts if m["from"])
-    for (s, ym) in rng.sample(sorted(months), per_kind):
-        y, mo = ym.split("-")
-        qs.append({"kind": "count_month", "expected": months[(s, ym)],
-                   "expected_utc": months_utc.get((s, ym), 0),
-                   "question": f"How many emails did {s} send in {MONTHS[int(mo) - 1]} {y}?"})
-    key = collections.Counter((m["subject"].strip().lower(), m["local"]) for m in firsts)
-    unique = [copies for copies in groups.values() if len(copies[0]["subject"].strip()) > 8
-              and '"' not in copies[0]["subject"] and key[(copies[0]["subject"].strip().lower(),
-                                                           copies[0]["local"])] == 1
-              and copies[0]["local"][:4] in ("2000", "2001", "2002") and copies[0]["from"]]
-    for i, copies in enumerate(rng.sample(unique, per_kind)):
-        m = copies[0]
-        y, mo, d = m["local"].split("-")
-        day = m["local"] if i % 2 == 0 else f"{MONTHS[int(mo) - 1]} {int(d)}, {y}"
-        qs.append({"kind": "who_sent", "expected": m["from"],
-                   "message_ids": sorted({c["message_id"] for c in copies}),
-                   "question": f"Who sent the email with the subject \"{m['subject'].strip()}\" on {day}?"})
-    return qs
+# the question generation and raw-mbox answers live in archivist.evals.probes (`archivist eval run probes`)
+from archivist.evals.probes import distinct, raw_questions as gen_questions, read_raw  # noqa: E402
 
 
 def score(q: dict, res) -> bool:

@@ -4,14 +4,26 @@ phrasings, each with its exact answer and the constraints it carries.
 Answers are computed here with plain SQL and Python (distinct documents, kind = 'email'; days by
 the sender's own Date header, as the query strategy counts them), independently of the agent.
 Templates alternate between two halves: 'tune' (looked at while developing) and 'held' (not).
+
+Folded in from bench/agent_enron.py: questions whose answers come from the RAW mbox files (the
+email module, independently of archivist's store): read_raw, distinct, raw_questions, raw_probes.
 """
 from __future__ import annotations
 
+import collections
+import email
+import gzip
+import mailbox
+import os
 import random
 import re
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
+from email.policy import default as default_policy
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
 
 from archivist.agent.strategies.metadata import local_day
 
@@ -318,3 +330,97 @@ def correct(probe: Probe, answer: str) -> bool:
         return answer_number(answer) == probe.expected
     head = answer.split("\n\nNote:")[0].lower()
     return any(a.lower() in head for a in probe.accept)
+
+
+# --- raw-mbox questions (the Enron agent benchmark) ---
+
+def _body(msg) -> str:
+    part = msg.get_body(preferencelist=("plain", "html"))
+    try:
+        return part.get_content() if part is not None else ""
+    except (LookupError, ValueError):
+        return ""
+
+
+def header_date(value: str):
+    """The Date header as an aware datetime; None for placeholders like '8 Mar 0002', which
+    Python's parser would silently read as 2002."""
+    year = re.search(r"\b(\d{4})\b", value)
+    if not year or int(year.group(1)) < 1900:
+        return None
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def read_raw(mbox_dir: Path) -> list[dict]:
+    """Every message of every mbox: sender, subject, Message-ID, local and UTC day, body."""
+    out = []
+    for path in sorted(mbox_dir.glob("*.mbox.gz")):
+        tmp = Path(tempfile.gettempdir()) / f"archivist_probes_{os.getpid()}_{path.stem}"
+        tmp.write_bytes(gzip.decompress(path.read_bytes()))
+        for raw in mailbox.mbox(str(tmp), factory=None):
+            msg = email.message_from_bytes(raw.as_bytes(), policy=default_policy)
+            addrs = getaddresses([str(msg.get("From", ""))])
+            when = header_date(str(raw.get("Date", "")))  # compat32: the literal header text
+            out.append({"from": (addrs[0][1] if addrs else "").lower(), "subject": str(msg.get("Subject", "")),
+                        "message_id": str(msg.get("Message-ID", "")).strip(), "mailbox": path.name[:-8],
+                        "local": when.date().isoformat() if when else "",
+                        "utc": when.astimezone(timezone.utc).date().isoformat() if when else "",
+                        "body": _body(msg)})
+        tmp.unlink()
+    return out
+
+
+def distinct(messages: list[dict]) -> dict[tuple, list[dict]]:
+    """Distinct messages by (From, Subject, body), as the data README counts them."""
+    groups: dict[tuple, list[dict]] = collections.defaultdict(list)
+    for m in messages:
+        groups[(m["from"], m["subject"].strip(), " ".join(m["body"].split()))].append(m)
+    return groups
+
+
+def raw_questions(groups: dict[tuple, list[dict]], per_kind: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    firsts = [copies[0] for copies in groups.values()]
+    per_sender = collections.Counter(m["from"] for m in firsts if m["from"])
+    senders = sorted(s for s, n in per_sender.items() if n >= 2)
+    qs = []
+    for s in rng.sample(senders, per_kind):
+        qs.append({"kind": "count_from", "question": f"How many distinct emails from {s} are in the archive?",
+                   "expected": per_sender[s]})
+    months = collections.Counter((m["from"], m["local"][:7]) for m in firsts
+                                 if m["from"] and m["local"][:4] in ("2000", "2001", "2002"))
+    months_utc = collections.Counter((m["from"], m["utc"][:7]) for m in firsts if m["from"])
+    for (s, ym) in rng.sample(sorted(months), per_kind):
+        y, mo = ym.split("-")
+        qs.append({"kind": "count_month", "expected": months[(s, ym)],
+                   "expected_utc": months_utc.get((s, ym), 0),
+                   "question": f"How many emails did {s} send in {MONTHS[int(mo) - 1]} {y}?"})
+    key = collections.Counter((m["subject"].strip().lower(), m["local"]) for m in firsts)
+    unique = [copies for copies in groups.values() if len(copies[0]["subject"].strip()) > 8
+              and '"' not in copies[0]["subject"] and key[(copies[0]["subject"].strip().lower(),
+                                                           copies[0]["local"])] == 1
+              and copies[0]["local"][:4] in ("2000", "2001", "2002") and copies[0]["from"]]
+    for i, copies in enumerate(rng.sample(unique, per_kind)):
+        m = copies[0]
+        y, mo, d = m["local"].split("-")
+        day = m["local"] if i % 2 == 0 else f"{MONTHS[int(mo) - 1]} {int(d)}, {y}"
+        qs.append({"kind": "who_sent", "expected": m["from"],
+                   "message_ids": sorted({c["message_id"] for c in copies}),
+                   "question": f"Who sent the email with the subject \"{m['subject'].strip()}\" on {day}?"})
+    return qs
+
+
+RAW_INTENTS = {"count_from": "count_sender", "count_month": "count_sender_month", "who_sent": "who_sent"}
+
+
+def raw_probes(mbox_dir: Path, per_kind: int, seed: int) -> list[Probe]:
+    """raw_questions as Probes (half 'raw'): counts of distinct messages and senders by subject."""
+    out = []
+    for q in raw_questions(distinct(read_raw(mbox_dir)), per_kind, seed):
+        accept = [q["expected"]] if q["kind"] == "who_sent" else []
+        out.append(Probe(q["question"], RAW_INTENTS[q["kind"]], -1, "raw", q["expected"], accept=accept,
+                         constraints={"message_ids": q.get("message_ids", [])}))
+    return out

@@ -170,3 +170,25 @@ def m010_summaries(db: sqlite_utils.Database) -> None:
         key TEXT PRIMARY KEY, model TEXT NOT NULL, dtype TEXT NOT NULL, input_hash TEXT NOT NULL,
         n_tokens INTEGER NOT NULL, n_bytes INTEGER NOT NULL, state BLOB NOT NULL, created_at TEXT);
     """)
+
+
+@migrations()
+def m011_eval_results(db: sqlite_utils.Database) -> None:
+    """`archivist eval`: one row per run (task, settings, model, machine, load) and one per
+    example x strategy x model, so a run resumes where it stopped and reports read SQLite."""
+    db.executescript("""
+    CREATE TABLE eval_runs (
+        id INTEGER PRIMARY KEY, run_key TEXT NOT NULL, task TEXT NOT NULL, config TEXT NOT NULL,
+        model TEXT, backend_kind TEXT, hardware TEXT, started_at TEXT, finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'running', load_before TEXT, load_after TEXT,
+        seconds REAL NOT NULL DEFAULT 0, planned INTEGER);
+    CREATE INDEX eval_runs_key ON eval_runs(run_key);
+    CREATE TABLE eval_results (
+        id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES eval_runs(id),
+        task TEXT NOT NULL, example_id TEXT NOT NULL, strategy TEXT NOT NULL, model TEXT NOT NULL,
+        backend_kind TEXT, hardware TEXT, created_at TEXT, question TEXT, gold TEXT,
+        answerable INTEGER, answer TEXT, chosen TEXT, score REAL, scores TEXT,
+        tokens_in INTEGER, tokens_out INTEGER, llm_calls INTEGER, seconds REAL, peak_mb REAL,
+        meta TEXT, error TEXT, UNIQUE(run_id, example_id, strategy, model));
+    CREATE INDEX eval_results_run ON eval_results(run_id, strategy);
+    """)

@@ -1,0 +1,152 @@
+"""The eval report: a Markdown file with per-task tables (every metric per strategy), the
+Self-Route table in the paper's layout, planner regret, and the PNG figures (plots.py)."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from archivist.evals.aggregate import METRICS, by_strategy, niah_grid, self_route_row
+from archivist.evals.metrics import planner_regret
+from archivist.evals.results import Results, Run
+from archivist.evals.runner import STRATEGIES
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "results" / "backends_cpu.json"
+LABELS = {"em": "EM", "f1": "F1", "recall": "recall", "contains": "contains", "correct": "exact",
+          "needles_found": "needles", "evidence_recall": "evid. recall", "citation_correct": "cite ok"}
+
+
+@dataclass
+class Report:
+    path: Path
+    figures: list[Path] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+
+
+def fmt(v, digits: int = 3) -> str:
+    if v is None:
+        return "–"
+    return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
+
+
+def footer(run: Run) -> str:
+    day = (run.finished_at or run.started_at or "")[:16].replace("T", " ")
+    return f"model {run.model} · backend {run.backend_kind} · {run.hardware} · {day} UTC"
+
+
+def strategy_table(stats) -> list[str]:
+    metrics = [m for m in METRICS if any(m in s.metrics for s in stats)]
+    head = ["strategy", "n", "score", *[LABELS[m] for m in metrics], "refusal ok (unans.)",
+            "false refusal", "tokens in", "tokens out", "seconds", "peak MB", "errors", "ran as"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for s in stats:
+        ran = ", ".join(f"{k} {v}" for k, v in sorted(s.chosen.items(), key=lambda kv: -kv[1]))
+        refusal = f"{fmt(s.correct_refusal)} ({s.unanswerable})" if s.unanswerable else "–"
+        cells = [s.strategy, s.n, fmt(s.score), *[fmt(s.metrics.get(m)) for m in metrics], refusal,
+                 fmt(s.false_refusal), f"{s.tokens_in:,.0f}", f"{s.tokens_out:.1f}", f"{s.seconds:.1f}",
+                 f"{s.peak_mb:,.0f}", s.errors, ran]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return lines
+
+
+def self_route_table(rows) -> list[str]:
+    """Li et al. (2024) Table layout: methods as rows, tasks as columns, then tokens vs LC."""
+    if not rows:
+        return ["No run has rag and self-route on the same examples."]
+    tasks = [r.task for r in rows]
+    lines = ["| method | " + " | ".join(tasks) + " | avg |", "|---|" + "---|" * (len(tasks) + 1)]
+
+    def line(label, values):
+        vals = [v for v in values if v is not None]
+        avg = sum(vals) / len(vals) if vals and len(vals) == len(values) else None
+        return f"| {label} | " + " | ".join(fmt(None if v is None else v * 100, 1) for v in values) + \
+            f" | {fmt(None if avg is None else avg * 100, 1)} |"
+    lines += [line("LC (always stuff)", [r.stuff for r in rows]), line("RAG", [r.rag for r in rows]),
+              line("Self-Route", [r.self_route for r in rows])]
+    lines += ["", "| share | " + " | ".join(tasks) + " |", "|---|" + "---|" * len(tasks)]
+    lines.append("| questions answered by RAG alone (%) | " +
+                 " | ".join(fmt(None if r.rag_share is None else r.rag_share * 100, 1) for r in rows) + " |")
+    lines.append("| RAG tokens (% of LC) | " + " | ".join(fmt(r.rag_tokens_pct, 1) for r in rows) + " |")
+    lines.append("| Self-Route tokens (% of LC) | " + " | ".join(fmt(r.self_route_tokens_pct, 1) for r in rows) + " |")
+    lines.append("| Self-Route tokens per question | " + " | ".join(f"{r.self_route_tokens:,.0f}" for r in rows) + " |")
+    lines.append(f"\nScores ×100 (each task's headline score); n = {', '.join(f'{r.task} {r.n}' for r in rows)}. "
+                 "'–': always-stuff was not run on every example of that task.")
+    return lines
+
+
+def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
+                 bench: Path | None = None) -> Report:
+    from archivist.evals import plots
+    out_dir.mkdir(parents=True, exist_ok=True)
+    runs = results.runs(run_ids)
+    report = Report(out_dir / "report.md")
+    md = ["# archivist eval report", ""]
+    if runs:
+        by_time = sorted(runs, key=lambda r: r.started_at or "")
+        first, last = by_time[0], by_time[-1]
+        md += [f"- model: **{first.model}** (backend kind {first.backend_kind})",
+               f"- hardware: {first.hardware}",
+               f"- runs: {', '.join(f'{r.id} ({r.task}, {r.status}, {r.seconds / 60:.1f} min)' for r in runs)}",
+               f"- total run time: {sum(r.seconds for r in runs) / 60:.1f} min; load average before "
+               f"{first.load_before}, after {last.load_after}",
+               f"- written {datetime.now().isoformat(timespec='minutes')}", ""]
+    sr_rows, summary = [], {"runs": []}
+    for run in runs:
+        rows = results.rows(run.id)
+        order = [s for s in STRATEGIES if s in run.config.get("strategies", STRATEGIES)]
+        stats = by_strategy(rows, order)
+        cfg = {k: v for k, v in run.config.items() if v not in (None, [], "")}
+        md += [f"## {run.task} (run {run.id}, {run.status})", "",
+               f"{len({r['example_id'] for r in rows})} examples, {len(rows)} of {run.planned or '?'} planned rows, "
+               f"{run.seconds / 60:.1f} min, load {run.load_before} -> {run.load_after}. "
+               f"Config: `{json.dumps(cfg)}`", ""]
+        if run.planned and len(rows) < run.planned:
+            per_row = sum(r["seconds"] or 0 for r in rows if r["strategy"] != "self-route") / max(1, len(rows))
+            md += [f"Not finished: {run.planned - len(rows)} rows left; at this run's mean "
+                   f"{per_row:.0f} s per row they would take ~{(run.planned - len(rows)) * per_row / 60:.0f} min "
+                   f"more (rows later in the run, e.g. longer niah contexts, cost more). "
+                   f"Rerun the same command to resume.", ""]
+        md += strategy_table(stats) + [""]
+        regret = planner_regret(rows)
+        if regret.examples:
+            md += [f"Planner regret: auto scored below the best fixed strategy on {regret.regret} of "
+                   f"{regret.examples} examples ({regret.rate:.0%}); mean score gap {regret.score_gap:.3f}, "
+                   f"{regret.extra_tokens:+,.0f} tokens and {regret.extra_seconds:+.1f}s per question vs the "
+                   f"cheapest best fixed strategy; auto ran {regret.picks}.", ""]
+        if len(stats) > 1:
+            fig = plots.pareto_plot(run.task, stats, out_dir / f"{run.task}_pareto.png", footer(run))
+            report.figures.append(fig)
+            md += [f"![{run.task}: accuracy vs tokens read]({fig.name})", ""]
+        if run.task == "niah":
+            grids = {s.strategy: niah_grid(rows, s.strategy) for s in stats}
+            fig = plots.niah_heatmaps(grids, run.backend_kind, out_dir / f"niah_heatmap_{run.backend_kind}.png",
+                                      footer(run))
+            report.figures.append(fig)
+            md += [f"![NIAH heatmaps]({fig.name})", ""]
+        sr = self_route_row(run.task, rows)
+        if sr is not None:
+            sr_rows.append(sr)
+        summary["runs"].append({"run": run.id, "task": run.task, "status": run.status,
+                                "minutes": round(run.seconds / 60, 1),
+                                "strategies": {s.strategy: {"n": s.n, "score": s.score, "tokens_in": s.tokens_in,
+                                                            "seconds": s.seconds} for s in stats},
+                                "regret": asdict(regret) if regret.examples else None})
+    md += ["## Self-Route: RAG first, long context when the model says it cannot answer", ""]
+    md += self_route_table(sr_rows) + [""]
+    summary["self_route"] = [asdict(r) for r in sr_rows]
+    bench = bench or BENCH
+    if bench.exists():
+        data = json.loads(bench.read_text())
+        env = data.get("env", {})
+        day = datetime.fromtimestamp(bench.stat().st_mtime).strftime("%Y-%m-%d")
+        foot = (f"models smollm2-135m (attention) vs mamba2-130m (ssm) · backend transformers "
+                f"{env.get('transformers', '')} · CPU, {env.get('cpu_count', '?')} cores, "
+                f"{env.get('threads', '?')} thread · {day} · {bench.name}")
+        fig = plots.backends_plot(data, out_dir / "backends_attention_vs_ssm.png", foot)
+        report.figures.append(fig)
+        md += ["## Latency and memory vs context length: attention vs SSM", "",
+               f"From `{bench.name}` (the backends bench).", "", f"![attention vs SSM]({fig.name})", ""]
+    report.path.write_text("\n".join(md) + "\n")
+    report.summary = summary
+    return report

@@ -1,0 +1,44 @@
+"""L-Eval long-document QA (open-ended subsets): each long document stored as passages, one corpus
+per document; stuff reads the whole document (when it fits the window), rag the best passages."""
+from __future__ import annotations
+
+import gzip
+import json
+
+from archivist.evals.tasks.base import Example, Task, passages, text_doc
+
+SUBSETS = ("financial_qa", "multidoc_qa", "natural_question", "legal_contract_qa")
+PASSAGE_WORDS = 150
+
+
+class LevalTask(Task):
+    name = "leval"
+    default_data = "leval_longdoc_qa"
+    strategies = ("rag", "stuff", "auto", "self-route")
+
+    def __init__(self, options):
+        super().__init__(options)
+        files = [self.path] if self.path.is_file() else \
+            [self.path / f"{s}.jsonl.gz" for s in SUBSETS if (self.path / f"{s}.jsonl.gz").exists()]
+        self.docs: dict[str, list[str]] = {}
+        self.rows: list[tuple[str, dict]] = []
+        for f in files:
+            with gzip.open(f, "rt", encoding="utf-8") as fh:
+                for n, line in enumerate(fh):
+                    key = f"{f.name.split('.')[0]}-{n:02d}"
+                    row = json.loads(line)
+                    self.docs[key] = passages(row["input"], PASSAGE_WORDS)
+                    self.rows.append((key, row))
+
+    def examples(self) -> list[Example]:
+        out = []
+        for key, row in self.rows:
+            for i, (q, a) in enumerate(zip(row["instructions"], row["outputs"])):
+                out.append(Example(f"{key}-q{i:02d}", q, [a], corpus=key, meta={"source": row.get("source", "")}))
+        # interleave documents so a --limit sample spans several of them
+        out.sort(key=lambda e: (int(e.id.rsplit("-q", 1)[1]), e.id))
+        return self.limited(out)
+
+    def documents(self, corpus: str):
+        return [text_doc(f"p{i:04d}", p, title=f"{corpus} passage {i + 1}", corpus=corpus)
+                for i, p in enumerate(self.docs[corpus])]

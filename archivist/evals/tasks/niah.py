@@ -1,0 +1,135 @@
+"""Needle in a haystack: a needle sentence placed at a depth of a haystack of a given length (in the
+model's tokens), the haystack stored as consecutive passages, one corpus per (length, depth).
+
+Placement follows the upstream harness (gkamradt/LLMTest_NeedleInAHaystack): essays concatenated
+(here in sorted file order, so runs are reproducible), cut to the length, the needle inserted at
+depth percent moved back to the previous sentence end; multi-needle: the first at the depth, the
+others spread evenly over the rest. Any folder of .txt/.md files can be the haystack.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from archivist.evals.metrics import contains_answer, text_scores
+from archivist.evals.tasks.base import Example, Task, text_doc
+
+PASSAGE_WORDS = 150  # one stored document per ~150 words: rag reads a few, stuff reads them all
+PROMPT_TOKENS = 200  # instructions and question around the haystack (passage headers: the 7%)
+MULTI_QUESTION = "What are the secret ingredients needed to build the perfect pizza?"  # our wording
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+class NiahTask(Task):
+    name = "niah"
+    default_data = "niah_paul_graham_haystack"
+    strategies = ("rag", "stuff", "memory", "query", "auto", "self-route")
+    lengths = (1000, 2000, 4000, 8000)
+    depths = (0.0, 25.0, 50.0, 75.0, 100.0)
+
+    def __init__(self, options, multi: bool = False):
+        super().__init__(options)
+        self.multi = multi
+        folder = self.path / "PaulGrahamEssays" if (self.path / "PaulGrahamEssays").is_dir() else self.path
+        files = sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".md") and p.is_file())
+        self.text = "\n\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
+        if not self.text.strip():
+            raise ValueError(f"niah: no .txt or .md text under {folder}")
+        self.needles, self.question, self.answer = self._needles()
+        self._cells: dict[str, tuple[list[str], set[str]]] = {}
+
+    def _needles(self) -> tuple[list[str], str, list[str]]:
+        spec = self.path / "needles.json"
+        data = json.loads(spec.read_text()) if spec.is_file() else {}
+        if self.multi:
+            needles = [n.strip() for n in data.get("multi_needle_default", {}).get("needles", [])] or [
+                "Figs are one of the secret ingredients needed to build the perfect pizza."]
+            return needles, MULTI_QUESTION, [n.split(" are one of")[0].split(" is one of")[0] for n in needles]
+        single = data.get("single_needle_default", {})
+        needle = single.get("needle", "The best thing to do in San Francisco is eat a sandwich and sit "
+                                      "in Dolores Park on a sunny day.").strip()
+        return [needle], single.get("retrieval_question", "What is the best thing to do in San Francisco?"), \
+            [single.get("expected_answer", needle)]
+
+    def examples(self) -> list[Example]:
+        lengths = self.options.lengths or list(self.lengths)
+        depths = self.options.depths or list(self.depths)
+        tag = "-multi" if self.multi else ""
+        out = []
+        for length in lengths:
+            for depth in depths:
+                key = f"L{length}-D{depth:g}{tag}"
+                out.append(Example(key, self.question, self.answer, corpus=key,
+                                   meta={"length": length, "depth": depth, "needles": len(self.needles)}))
+        return self.limited(out)
+
+    def cell(self, example_corpus: str) -> tuple[list[str], set[str]]:
+        """(passages, keys of the passages holding a needle) of one (length, depth) cell."""
+        if example_corpus not in self._cells:
+            m = re.match(r"L(\d+)-D([\d.]+)", example_corpus)
+            length, depth = int(m.group(1)), float(m.group(2))
+            hay = self._haystack(length)
+            text = self._insert(hay, depth)
+            parts = self._passages(text)
+            needles = {f"p{i:04d}" for i, p in enumerate(parts) if any(n in p for n in self.needles)}
+            self._cells[example_corpus] = (parts, needles)
+        return self._cells[example_corpus]
+
+    def documents(self, corpus: str):
+        parts, _ = self.cell(corpus)
+        return [text_doc(f"p{i:04d}", p, title=f"haystack passage {i + 1}", corpus=corpus)
+                for i, p in enumerate(parts)]
+
+    def evidence_of(self, example: Example) -> list[str]:
+        return sorted(self.cell(example.corpus)[1])
+
+    def _target(self, length: int) -> int:
+        budget = self.options.budget or length
+        return max(100, int(min(length, budget) * 0.93) - PROMPT_TOKENS)
+
+    def _haystack(self, length: int) -> str:
+        """The essays (repeated when short) cut to the target length in the model's tokens."""
+        count = self.options.count_tokens or (lambda t: len(t.split()) * 4 // 3)
+        target = self._target(length)
+        text = self.text
+        while count(text) < target:
+            text += "\n\n" + self.text
+        lo, hi = 0, min(len(text), target * 8)
+        while lo < hi:  # the longest prefix within the target
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if count(text[:mid]) <= target else (lo, mid - 1)
+        return text[:lo]
+
+    def _insert(self, hay: str, depth: float) -> str:
+        """The needles placed at sentence ends: the first at depth, the rest spread after it."""
+        text = hay
+        step = (100.0 - depth) / len(self.needles)
+        for i, needle in enumerate(self.needles):
+            at = int(len(text) * min(100.0, depth + i * step) / 100)
+            if at < len(text):
+                dot = text.rfind(".", 0, at)
+                at = dot + 1 if dot >= 0 else 0
+            text = text[:at] + " " + needle + " " + text[at:]
+        return text
+
+    @staticmethod
+    def _passages(text: str) -> list[str]:
+        out, cur, n = [], [], 0
+        for sentence in SENTENCE.split(text):
+            cur.append(sentence)
+            n += len(sentence.split())
+            if n >= PASSAGE_WORDS:
+                out.append(" ".join(cur).strip())
+                cur, n = [], 0
+        if cur:
+            out.append(" ".join(cur).strip())
+        return [p for p in out if p]
+
+    def score(self, example: Example, answer: str) -> tuple[float, dict[str, float]]:
+        """Single needle: share of the needle's words in the answer (paraphrases keep most);
+        multi: share of the needles named."""
+        scores = text_scores(answer, example.answers)
+        if self.multi:
+            scores["needles_found"] = sum(contains_answer(answer, a) for a in example.answers) / len(example.answers)
+            return scores["needles_found"], scores
+        return scores["recall"], scores

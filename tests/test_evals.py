@@ -1,0 +1,242 @@
+"""The eval harness: every metric on hand-computed cases, every task on a few examples with the
+echo backend (and niah with a tiny random-init model), resumable runs, self-route, the report."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from archivist.evals import metrics as M
+from archivist.evals.aggregate import by_strategy, self_route_row
+from archivist.evals.plots import pareto_front
+from conftest import DEMO, agent_settings
+
+EMAIL = ("Message-ID: <1.2@thyme>\nDate: Fri, 25 Aug 2000 03:30:00 -0700 (PDT)\nFrom: phillip.allen@enron.com\n"
+         "To: brad.mcsherry@enron.com\nSubject: Promotion\nX-From: Phillip K Allen\nX-To: Brad McSherry\n\n"
+         "Brad,\n\nI would like to promote Tori Kuykendall to commercial manager. Her duties since the "
+         "beginning of the year have been those of a commercial manager.\n\nCall me at 713-853-7041.\n\nPhillip\n")
+
+
+# --- metrics, by hand ---
+
+def test_exact_match_and_f1_by_hand():
+    assert M.exact_match("Chief of Protocol.", "chief of protocol") == 1.0
+    assert M.exact_match("The Chief of Protocol", "Chief of Protocol") == 1.0  # articles dropped
+    assert M.exact_match("Chief of Staff", "Chief of Protocol") == 0.0
+    # answer words chief of protocol of us (5), gold chief of protocol (3), 3 shared: P 3/5, R 1
+    assert M.token_f1("the Chief of Protocol of the US", "Chief of Protocol") == pytest.approx(0.75)
+    assert M.token_f1("nothing shared", "Chief of Protocol") == 0.0
+    assert M.token_recall("He was Chief of something", "Chief of Protocol") == pytest.approx(2 / 3)
+    assert M.contains_answer("It was the Chief of Protocol, in 1976.", "chief of protocol") == 1.0
+    assert M.contains_answer("Chief of Protocols", "chief of protocol") == 0.0  # whole words only
+
+
+def test_numeric_answers_by_hand():
+    assert M.exact_match("42 distinct emails match (sender = x).", "42") == 1.0
+    assert M.exact_match("41 distinct emails match", "42") == 0.0
+    assert M.exact_match("1,234 emails", "1234") == 1.0
+    assert M.token_f1("There are 7 emails", "7") == 1.0  # numbers are exact, not word overlap
+    assert M.contains_answer("between 3 and 42 of them", "42") == 1.0
+    assert M.contains_answer("420 emails", "42") == 0.0
+    scores = M.text_scores("No matching documents (sender = x).", ["0"])
+    assert scores["em"] == 0.0 and scores["refused"] == 1.0  # 'no matching' is no number
+
+
+def test_refusals_by_hand():
+    una = M.text_scores("I cannot find this in the provided documents.", [])
+    assert una == {"refused": 1.0, "correct_refusal": 1.0}
+    assert M.text_scores("Phillip Allen sent it.", [])["correct_refusal"] == 0.0
+    assert M.text_scores("The email does not mention an attachment.", [])["correct_refusal"] == 1.0
+    assert M.text_scores("", [])["correct_refusal"] == 1.0  # silence is no answer
+    ans = M.text_scores("I cannot find this in the provided documents.", ["Phillip K Allen"])
+    assert ans["refused"] == 1.0 and ans["f1"] == 0.0
+
+
+def test_evidence_and_citations_by_hand():
+    assert M.evidence_recall({"a", "b"}, {"b", "c"}) == 0.5
+    assert M.evidence_recall({"a"}, set()) is None
+    assert M.citation_correct(["eat a sandwich in Dolores Park"], ["Dolores Park"]) == 1.0
+    assert M.citation_correct(["an essay about startups"], ["Dolores Park"]) == 0.0
+    assert M.citation_correct([], ["Dolores Park"]) is None  # nothing cited
+    assert M.citation_correct(["x"], []) is None  # unanswerable
+
+
+def _row(ex, strategy, score, tokens, seconds=1.0, chosen=None, answerable=1, scores=None):
+    return {"example_id": ex, "strategy": strategy, "score": score, "tokens_in": tokens, "seconds": seconds,
+            "chosen": chosen or strategy, "answerable": answerable, "scores": scores or {}, "tokens_out": 5,
+            "peak_mb": 100.0, "error": None, "meta": {}}
+
+
+def test_planner_regret_by_hand():
+    rows = [_row("1", "rag", 1.0, 100), _row("1", "stuff", 1.0, 500), _row("1", "auto", 1.0, 500, chosen="stuff"),
+            _row("2", "rag", 0.0, 100), _row("2", "stuff", 1.0, 500), _row("2", "auto", 0.0, 100, chosen="rag")]
+    r = M.planner_regret(rows)
+    assert (r.examples, r.regret, r.rate) == (2, 1, 0.5)
+    assert r.score_gap == 0.5  # (0 + 1) / 2
+    assert r.extra_tokens == 0.0  # (+400 on 1: the cheapest best is rag; -400 on 2) / 2
+    assert r.picks == {"stuff": 1, "rag": 1}
+
+
+def test_self_route_table_and_pareto_by_hand():
+    rows = [_row("1", "rag", 1.0, 100), _row("1", "stuff", 1.0, 1000), _row("1", "self-route", 1.0, 100, chosen="rag"),
+            _row("2", "rag", 0.0, 100), _row("2", "stuff", 1.0, 1000),
+            _row("2", "self-route", 1.0, 1100, chosen="rag->stuff")]
+    sr = self_route_row("t", rows)
+    assert (sr.n, sr.stuff, sr.rag, sr.self_route, sr.rag_share) == (2, 1.0, 0.5, 1.0, 0.5)
+    assert sr.rag_tokens_pct == 10.0 and sr.self_route_tokens_pct == 60.0  # 200/2000, 1200/2000
+    stats = by_strategy(rows + [_row("3", "rag", 0.0, 50, answerable=0, scores={"correct_refusal": 1.0})],
+                        ["rag", "stuff"])
+    assert stats[0].correct_refusal == 1.0 and stats[0].unanswerable == 1
+    assert pareto_front([(100, 0.5), (1000, 1.0), (1100, 1.0), (500, 0.4)]) == [(100, 0.5), (1000, 1.0)]
+
+
+# --- tasks on tiny data written here, with the echo backend ---
+
+@pytest.fixture
+def data(tmp_path):
+    hay = tmp_path / "niah"
+    (hay / "PaulGrahamEssays").mkdir(parents=True)
+    for i in range(3):
+        (hay / "PaulGrahamEssays" / f"e{i}.txt").write_text(
+            " ".join(f"Essay {i} sentence {j} talks about startups and painters." for j in range(120)))
+    (hay / "needles.json").write_text(json.dumps({"single_needle_default": {
+        "needle": "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.",
+        "retrieval_question": "What is the best thing to do in San Francisco?",
+        "expected_answer": "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park."}}))
+    ctx = [{"id": str(i), "title": t, "paragraph_text": p, "is_supporting": s} for i, (t, p, s) in enumerate([
+        ("Kiss and Tell", "Kiss and Tell is a 1945 film starring Shirley Temple as Corliss Archer.", True),
+        ("Shirley Temple", "Shirley Temple later served as Chief of Protocol of the United States.", True),
+        ("Oak", "An oak is a tree.", False)])]
+    rows = [{"question_id": "q1", "question_text": "What position was held by the woman who played Corliss Archer?",
+             "answers_objects": [{"spans": ["Chief of Protocol"]}], "contexts": ctx},
+            {"question_id": "q2", "question_text": "What is an oak?", "answers_objects": [{"spans": ["a tree"]}],
+             "contexts": ctx}]
+    hot = tmp_path / "hotpot.jsonl.gz"
+    with gzip.open(hot, "wt") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in rows)
+    qas = [{"question": "Who sent the email?", "id": 1, "is_impossible": False,
+            "answers": [{"text": "Phillip K Allen"}]},
+           {"question": "What is the phone number?", "id": 2, "is_impossible": False,
+            "answers": [{"text": "713-853-7041"}]},
+           {"question": "What is attached to the email?", "id": 3, "is_impossible": True, "answers": []}]
+    enron = tmp_path / "enron_annotated.json"
+    enron.write_text(json.dumps({"data": [{"paragraphs": [{"context": EMAIL, "qas": qas}]}]}))
+    lev = tmp_path / "financial_qa.jsonl.gz"
+    with gzip.open(lev, "wt") as fh:
+        fh.write(json.dumps({"input": "Revenue grew 12 percent in the third quarter. " * 40,
+                             "instructions": ["How much did revenue grow?"], "outputs": ["12 percent"]}) + "\n")
+    return {"niah": hay, "hotpotqa": hot, "enron-qa": enron, "leval": lev}
+
+
+def _run(tmp_path, task, data, strategies, settings=None, **kw):
+    from archivist.evals.results import Results
+    from archivist.evals.runner import RunConfig
+    from archivist.evals.suite import run_config
+    cfg = RunConfig(task, strategies, data=str(data) if data else None, **kw)
+    with Results(tmp_path / "evals.db") as res:
+        summary = run_config(cfg, settings or agent_settings(tmp_path / "x.db"), res, tmp_path / "work")
+        return summary, res.rows(summary.run_id)
+
+
+@pytest.mark.parametrize("task,strategies,kw", [
+    ("niah", ["rag", "stuff", "memory", "query", "auto", "self-route"], {"lengths": [1000], "depths": [0, 100]}),
+    ("hotpotqa", ["rag", "stuff", "auto", "self-route"], {}),
+    ("enron-qa", ["rag", "stuff", "self-route"], {}),
+    ("leval", ["rag", "stuff"], {}),
+])
+def test_every_task_runs_and_resumes(tmp_path, data, task, strategies, kw):
+    summary, rows = _run(tmp_path, task, data[task], strategies, **kw)
+    assert summary.status == "done" and summary.rows == summary.planned == len(rows) > 0
+    assert {r["strategy"] for r in rows} == set(strategies)
+    assert not [r for r in rows if r["error"]]
+    for r in rows:
+        assert 0.0 <= r["score"] <= 1.0 and r["model"] == "echo" and r["backend_kind"] == "echo"
+        assert r["hardware"] and r["created_at"] and r["peak_mb"] > 0
+    again, _ = _run(tmp_path, task, data[task], strategies, **kw)
+    assert (again.run_id, again.rows, again.skipped) == (summary.run_id, 0, summary.planned)  # resumed
+
+
+def test_niah_places_the_needle_and_self_route_adds_costs(tmp_path, data):
+    _, rows = _run(tmp_path, "niah", data["niah"], ["rag", "stuff", "self-route"], lengths=[1000], depths=[50])
+    by = {r["strategy"]: r for r in rows}
+    assert by["stuff"]["scores"]["evidence_recall"] in (0.0, 1.0)
+    sr = by["self-route"]
+    if sr["chosen"] == "rag":
+        assert sr["tokens_in"] == by["rag"]["tokens_in"]
+    else:
+        assert sr["tokens_in"] == by["rag"]["tokens_in"] + by["stuff"]["tokens_in"]
+
+
+def test_niah_haystack_length_and_depth(data):
+    from archivist.evals.tasks import TaskOptions, make_task
+    task = make_task("niah", TaskOptions(data=data["niah"], lengths=[1000, 2000], depths=[0, 50, 100]))
+    exs = task.examples()
+    assert [e.id for e in exs][:3] == ["L1000-D0", "L1000-D50", "L1000-D100"] and len(exs) == 6
+    for ex in exs:
+        parts, holders = task.cell(ex.corpus)
+        assert len(holders) == 1  # the needle is in exactly one passage
+        where = int(min(holders)[1:]) / max(1, len(parts) - 1)
+        assert abs(where - ex.meta["depth"] / 100) < 0.35
+    short, long_ = task.cell("L1000-D0")[0], task.cell("L2000-D0")[0]
+    assert len(" ".join(long_).split()) > 1.6 * len(" ".join(short).split())
+
+
+def test_enron_qa_refusal_and_numbers(tmp_path, data):
+    _, rows = _run(tmp_path, "enron-qa", data["enron-qa"], ["stuff"])
+    by = {r["question"]: r for r in rows}
+    una = by["What is attached to the email?"]
+    assert una["answerable"] == 0 and set(una["scores"]) == {"refused", "correct_refusal"}
+    assert una["score"] == una["scores"]["correct_refusal"]
+    phone = by["What is the phone number?"]
+    assert phone["gold"] == ["713-853-7041"] and "f1" in phone["scores"]
+
+
+def test_probes_task_over_a_database(tmp_path):
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.store import Store
+    db = tmp_path / "demo.db"
+    with Store(db) as s:
+        ingest_paths(s, [DEMO])
+    summary, rows = _run(tmp_path, "probes", db, ["auto", "query"], limit=6)
+    assert summary.status == "done" and len(rows) == 2 * len({r["example_id"] for r in rows}) > 0
+    assert all("correct" in r["scores"] for r in rows)
+    # exact SQL answers: the query strategy answers counts without a model call
+    counts = [r for r in rows if r["strategy"] == "query" and r["meta"]["intent"].startswith("count")]
+    assert all(r["tokens_in"] == 0 for r in counts)
+    assert any(r["score"] == 1.0 for r in counts) or not counts
+
+
+def test_niah_with_a_tiny_model(tmp_path, data):
+    from tiny_models import save_tiny
+    path = save_tiny("attention", tmp_path / "tiny")
+    s = agent_settings(tmp_path / "x.db", llm="transformers", llm_model=str(path), device="cpu",
+                       context_window=0)
+    summary, rows = _run(tmp_path, "niah", data["niah"], ["rag", "stuff"], settings=s,
+                         lengths=[1000], depths=[50], max_new_tokens=8)
+    assert summary.rows == 2 and all(r["backend_kind"] == "attention" and r["tokens_in"] > 0 for r in rows)
+
+
+def test_cli_run_and_report(tmp_path, data, monkeypatch):
+    from archivist.cli import app
+    monkeypatch.setenv("ARCHIVIST_DB", str(tmp_path / "x.db"))
+    runner = CliRunner()
+    res = tmp_path / "e.db"
+    r = runner.invoke(app, ["--llm", "echo", "eval", "run", "niah", "--data", str(data["niah"]), "--lengths", "1000",
+                            "--depths", "0,100", "--strategies", "rag,stuff,auto,self-route", "--results", str(res),
+                            "--json"])
+    assert r.exit_code == 0, r.output
+    line = json.loads(r.stdout.strip().splitlines()[-1])
+    assert line["rows"] == 8 and line["status"] == "done"
+    r = runner.invoke(app, ["eval", "report", "--results", str(res), "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "rep" / "report.md").read_text()
+    assert "| rag |" in text and "Self-Route" in text and "LC (always stuff)" in text
+    assert (tmp_path / "rep" / "niah_heatmap_echo.png").stat().st_size > 1000
+    assert (tmp_path / "rep" / "niah_pareto.png").exists()
+    bad = runner.invoke(app, ["--llm", "echo", "eval", "run", "nope", "--results", str(res)])
+    assert bad.exit_code == 2 and "unknown eval task" in bad.output
+    bad = runner.invoke(app, ["--llm", "echo", "eval", "run", "niah", "--data", str(data["niah"]),
+                              "--strategies", "rag,magic", "--results", str(res)])
+    assert bad.exit_code == 2 and "unknown strategy" in bad.output
