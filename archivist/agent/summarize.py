@@ -198,25 +198,12 @@ def child_parts(job: Job, group: G.Group, children: list[Summary]) -> list[G.Gro
     """A parent whose children's statements do not fit one call, as consecutive parts that each
     do (summaries of summaries, one level more), so no child is left out of the parent."""
     count = _counter(job, children)
-    parts = consecutive_parts([c.key for c in children],
+    parts = G.consecutive_parts([c.key for c in children],
                               [count(f"[n] {_child_block(c)}") + 2 for c in children], job.budget())
     if len(parts) == 1:
         return [group]
     return [G.Group(G.Level.PART, f"{group.key}/c{i + 1}", f"{group.label} (part {i + 1} of {len(parts)})",
                     children=keys) for i, keys in enumerate(parts)]
-
-
-def consecutive_parts(items: list, costs: list[int], budget: int) -> list[list]:
-    """Items in order, cut into consecutive parts whose costs each fit the budget (an item larger
-    than the budget is a part of its own)."""
-    parts, current, used = [], [], 0
-    for item, cost in zip(items, costs):
-        if current and used + cost > budget:
-            parts.append(current)
-            current, used = [], 0
-        current.append(item)
-        used += cost
-    return parts + [current]
 
 
 def _combine_meta(s: Summary, children: list[Summary]) -> None:
@@ -279,7 +266,7 @@ def _parts(job: Job, group: G.Group) -> list[G.Group]:
     a single document larger than that is read as far as it fits)."""
     sizes = documents(job.store, group.doc_ids, ("n_chars",))
     costs = [int((sizes.get(d) or {}).get("n_chars") or 0) // 4 + 30 for d in group.doc_ids]
-    parts = consecutive_parts(group.doc_ids, costs, job.budget())
+    parts = G.consecutive_parts(group.doc_ids, costs, job.budget())
     if len(parts) == 1:
         return [group]
     return [G.Group(G.Level.PART, f"{group.key}/p{i + 1}", f"{group.label} (part {i + 1} of {len(parts)})",

@@ -157,3 +157,16 @@ def mailbox_documents(store, filters: Filters | None) -> list[Group]:
     for mailbox, doc_id, _date in rows:
         groups.setdefault(mailbox, Group(Level.MAILBOX, mailbox, mailbox)).doc_ids.append(doc_id)
     return list(groups.values())
+
+
+def consecutive_parts(items: list, costs: list[int], budget: int) -> list[list]:
+    """Items in order, cut into consecutive parts whose costs each fit the budget (an item larger
+    than the budget is a part of its own)."""
+    parts, current, used = [], [], 0
+    for item, cost in zip(items, costs):
+        if current and used + cost > budget:
+            parts.append(current)
+            current, used = [], 0
+        current.append(item)
+        used += cost
+    return parts + [current]
