@@ -122,6 +122,36 @@ def test_unquoted_subject_with_a_cue_word_inside(demo_store):
     assert a.subject == "crane rental quote for harbor pipeline"
 
 
+@pytest.mark.parametrize("question", [
+    "What is the subject of the email?", "What was the subject line?", "What is the email subject?",
+    "Which subject did the message have?", "What is the subject of the email from Jeff on May 3?",
+    "What was the subject of this message",
+])
+def test_asking_for_the_subject_names_no_subject(demo_store, question):
+    a = analyse_question(question, lex=lexicon(demo_store))
+    assert a.subject is None and a.topic is None
+    assert not [e for e in a.entities if e.kind == EntityKind.SUBJECT]
+
+
+def test_a_subject_named_after_a_what_question_is_still_found(demo_store):
+    a = analyse_question("What did Priya say in the email with subject crane rental quote for harbor pipeline?",
+                         lex=lexicon(demo_store))
+    assert a.subject == "crane rental quote for harbor pipeline"
+
+
+def test_dates_in_an_undated_archive_are_words_not_filters(store, tmp_path):
+    from archivist.corpus.ingest import ingest_paths
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "band.txt").write_text("The band was formed in 1990 in Leeds.\n")
+    ingest_paths(store, [tmp_path / "notes"])
+    a = analyse_question("Which band was formed in 1990?", lex=lexicon(store))
+    assert a.after == "1990-01-01"
+    scope = build_scope(store, "Which band was formed in 1990?", a)
+    assert scope.filters.after is None and scope.filters.before is None and scope.n_docs == 1
+    unmatched, _ = constraint_notes(a)
+    assert any("no document in this archive carries a date" in u and "1990" in u for u in unmatched)
+
+
 def test_generated_questions_drop_no_constraint(demo_db):
     """Every constraint of every generated question is a filter of the run or named in the answer;
     every entity the analysis found is used or reported."""

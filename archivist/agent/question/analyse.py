@@ -19,6 +19,12 @@ MAX_QUESTION_CHARS = 2000
 ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 QUOTED = re.compile(r"\"(.+?)\"|“(.+?)”|(?<![\w'])'(.+?)'(?=[\s?.,;:!]|$)|‘(.+?)’|(?<![\w'])’(.+?)’")
 SUBJECT = re.compile(r"\b(?:subject(?: line)?|titled|entitled|called)(?: of)?\s*:?\s*(.+?)(?:\s+(?:on|in|from|sent|dated|to|by|between|during|before|after)\s+\S.*)?\s*\??$", re.I)
+# the question asks FOR the subject ("what was the subject line?", "which subject did it have?")
+ASKS_SUBJECT = re.compile(r"\b(?:what|which)(?:'s|\s+(?:is|was|were|are))?\s+(?:the\s+|its\s+|their\s+)?"
+                          r"(?:(?:e-?mail|message)(?:'s)?\s+)?subject(?:s|\s+line|\s+matter)?\b(?!\s*[:\"'“])", re.I)
+# "the subject of the email": the words after 'subject' are the message itself, not a subject
+GENERIC_MESSAGE = re.compile(r"(?:the|this|that|these|those|an?|his|her|their|its|my|your)\s+"
+                             r"(?:e-?mails?|messages?|notes?|memos?|letters?|threads?|one)$", re.I)
 TOPIC = re.compile(r"\b(?:about|regarding|concerning|on the topic of)\s+[\"“']?(.+?)[\"”']?\s*(?:\bfrom\b.*|\bin\b\s+\d.*|\bbefore\b.*|\bafter\b.*)?\??$", re.I)
 NAME = r"([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029]")
@@ -123,9 +129,12 @@ def find_subject(question: str) -> tuple[str, int, int] | None:
         return text.strip(), m.start(), m.end()
     if not re.search(r"\bsubject\b|\btitled\b|\bentitled\b|\bcalled\b", question, re.I):
         return None
+    if ASKS_SUBJECT.search(question):  # "What is the subject of the email?" names no subject
+        return None
     if m := SUBJECT.search(question):
         text = m.group(1).strip().strip("\"'“”")
-        return (text, m.start(1), m.end(1)) if text else None
+        named = re.search(r"\w", text) and not GENERIC_MESSAGE.match(text)
+        return (text, m.start(1), m.end(1)) if named else None
     return None
 
 

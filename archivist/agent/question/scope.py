@@ -158,10 +158,25 @@ def subject_ids(store: Store, subject: str) -> list[int]:
     return [r[0] for r in rows]
 
 
+def has_dates(store: Store) -> bool:
+    """Whether any document carries a date (paragraph and note collections often do not)."""
+    return store.conn.execute("SELECT 1 FROM documents WHERE date IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def _dates_unused(analysis: Analysis, why: str) -> None:
+    for e in analysis.entities:
+        if e.kind == EntityKind.DATE and e.used:
+            e.used, e.why_unused = False, why.format(e.text)
+
+
 def build_scope(store: Store, question: str, analysis: Analysis,
                 prior: Filters | None = None, override: Filters | None = None) -> Scope:
     """Filters from the question (or the chat's /filter override and prior turn), measured."""
     filters = extract_filters(store, question, analysis)
+    if (filters.after or filters.before) and not has_dates(store):
+        filters.after = filters.before = None
+        _dates_unused(analysis, "no document in this archive carries a date, so '{}' was read as "
+                                "words of the question, not as a date filter")
     if override is not None and not override.is_empty():  # /filter, --from..., from:x on top
         filters = merge_filters(filters, override)
     filters = merge_prior(filters, prior, analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP)
