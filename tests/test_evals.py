@@ -240,3 +240,18 @@ def test_cli_run_and_report(tmp_path, data, monkeypatch):
     bad = runner.invoke(app, ["--llm", "echo", "eval", "run", "niah", "--data", str(data["niah"]),
                               "--strategies", "rag,magic", "--results", str(res)])
     assert bad.exit_code == 2 and "unknown strategy" in bad.output
+
+
+def test_suite_time_boxes_carry_unused_minutes_forward(monkeypatch, tmp_path):
+    """A task that finishes early leaves its minutes to the next; the suite total still bounds all."""
+    from archivist.evals import suite
+    boxes = []
+    monkeypatch.setattr(suite, "run_config", lambda cfg, *a, **k: boxes.append(a[5]) or cfg.task)
+    monkeypatch.setattr(suite, "enron_db", lambda *a: tmp_path / "e.db")
+    monkeypatch.setattr("archivist.agent.llm.Model", lambda s: object())
+    items = [suite.SuiteItem("probes", ["auto"], minutes=5), suite.SuiteItem("niah", ["rag"], minutes=10),
+             suite.SuiteItem("hotpotqa", ["rag"], minutes=50)]
+    suite.run_suite(items, agent_settings(tmp_path / "x.db"), None, tmp_path, total_minutes=55)
+    assert boxes[0] == pytest.approx(300, abs=2)
+    assert boxes[1] == pytest.approx(900, abs=2)  # its 10 minutes plus the 5 probes did not use
+    assert boxes[2] == pytest.approx(55 * 60, abs=2)  # 65 planned, cut to the suite's 55

@@ -107,18 +107,19 @@ def run_suite(items: list[SuiteItem], settings, results, workdir: Path, on_progr
               time_boxed: bool = True, fresh: bool = False, total_minutes: float = SUITE_MINUTES,
               **knobs) -> list:
     """Every item in order with one model; probes over a whole-Enron database built under workdir
-    unless its data is given. Each item stops at its time box (status 'partial'; rerun to go on),
-    and no item starts a row after total_minutes, so a busy machine still ends within the hour."""
+    unless its data is given. Each item stops at its time box (status 'partial'; rerun to go on)
+    plus what earlier items left of theirs, and no item starts a row after total_minutes, so a busy machine still ends within the hour."""
     import time
 
     from archivist.agent.llm import Model
     from archivist.evals.runner import eval_settings
-    summaries, model, t0 = [], None, time.perf_counter()
+    summaries, model, t0, planned = [], None, time.perf_counter(), 0.0
     for item in items:
         data = str(enron_db(workdir, on_progress)) if item.task == "probes" else None
         cfg = config_of(item, data, **knobs)
         model = model or Model(eval_settings(settings, cfg))
-        left = total_minutes * 60 - (time.perf_counter() - t0)
-        box = max(0.0, min(item.minutes * 60, left)) if time_boxed else None
+        planned += item.minutes * 60  # minutes an earlier task did not use carry over to this one
+        elapsed = time.perf_counter() - t0
+        box = max(0.0, min(planned - elapsed, total_minutes * 60 - elapsed)) if time_boxed else None
         summaries.append(run_config(cfg, settings, results, workdir, model, on_progress, box, fresh))
     return summaries
