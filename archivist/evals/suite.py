@@ -47,11 +47,11 @@ class SuiteItem:
 
 
 DEFAULT_SUITE = [
-    SuiteItem("probes", ["auto"], limit=100, variant="raw", minutes=5),
-    SuiteItem("enron-qa", ["rag", "stuff", "self-route"], limit=100, minutes=12),
-    SuiteItem("hotpotqa", ["rag", "self-route"], limit=100, minutes=11),
+    SuiteItem("probes", ["auto"], limit=100, variant="raw", minutes=4),
+    SuiteItem("enron-qa", ["rag", "stuff", "self-route"], limit=100, minutes=14),
+    SuiteItem("hotpotqa", ["rag", "self-route"], limit=100, minutes=13),
     SuiteItem("niah", ALL_STRATEGIES, lengths=[1000, 2000, 4000, 8000], depths=[0, 25, 50, 75, 100],
-              minutes=27),
+              minutes=24),
 ]
 SMOKE_SUITE = [
     SuiteItem("probes", ["auto"], limit=6, variant="raw"),
