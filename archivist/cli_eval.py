@@ -79,8 +79,8 @@ def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enr
              max_new_tokens: int = typer.Option(32, "--max-new-tokens", min=1, help="Answer cap in tokens."),
              top_k: int = typer.Option(3, "--top-k", min=1, help="Passages rag retrieves."),
              seed: int = typer.Option(13, "--seed"),
-             threads: int = typer.Option(1, "--threads", min=0, help="CPU threads of a local model; 1 (default) "
-                                         "keeps timings sane on a shared machine, 0: the library default."),
+             threads: int = typer.Option(0, "--threads", min=0, help="CPU threads of a local model; 0 (default): "
+                                         "all cores; 1 keeps timings sane on a machine shared with others."),
              max_minutes: Optional[float] = typer.Option(None, "--max-minutes", help="Stop after this many "
                                                          "minutes (rerun to resume); suites: per-task boxes."),
              fresh: bool = typer.Option(False, "--fresh", help="A new run instead of resuming."),

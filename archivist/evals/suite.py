@@ -16,9 +16,9 @@ generated token on ONE thread, answers capped at 32 tokens (~24 written), memory
 - probes (100): auto, what users get (metadata questions go to exact SQL, no model call), over a
   whole-Enron database built without embeddings (~15 s); 30 of them answered from the raw mbox
   files (the folded-in Enron agent benchmark). ~1 min.
-That is ~75 min on one thread (`eval run --threads 1`, its default: two torch threads on a
+That is ~75 min on one thread (`eval run --threads 1`; two torch threads on a
 shared 2-core machine ran one stuff call 4x slower, 198 s vs 52 s). Measured with both cores
-(`--threads 0`, other work at low priority): 48.7 min, every task complete (probes 1.0, enron-qa
+(`--threads 0`, the default; other work at low priority): 48.7 min, every task complete (probes 1.0, enron-qa
 12.5, hotpotqa 8.5, niah 26.0 min).
 On a shared machine each task stops at its time box (SuiteItem.minutes) and the suite at 55 min,
 so the command ends within the hour; rerunning it resumes every unfinished task.
