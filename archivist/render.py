@@ -7,6 +7,7 @@ it. Only this module and archivist/cli.py import rich.
 """
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Callable
 
 from rich import filesize
@@ -67,7 +68,9 @@ class ProgressRenderer:
     """Draws progress events on stderr; pass the instance as `on_progress` inside its `with` block.
 
     One transient task at a time, the current stage: when a new stage starts, the old line goes.
-    Nothing is drawn when stderr is not a terminal; warnings always print."""
+    When stderr is a file or a pipe (`2> log`, nohup, CI) nothing is drawn; instead a plain line is
+    written when a stage starts or its figures change, at most one a second, so a log shows
+    progress too. An in-memory stream (a test runner) gets warnings only."""
 
     def __init__(self, console: Console | None = None):
         self.console = console or Console(stderr=True, highlight=False)
@@ -77,10 +80,12 @@ class ProgressRenderer:
             TextColumn("{task.fields[message]}"),
             console=self.console, transient=True)
         self.task, self.stage, self.drawing, self.live = None, None, False, False
+        self.lines, self.last_line, self.last_text = False, 0.0, ""
 
     def __enter__(self) -> "ProgressRenderer":
         # off a terminal (a log file, a test runner) rich would draw nothing but a stray newline
         self.drawing = self.console.is_terminal and not self.console.is_dumb_terminal
+        self.lines = not self.drawing and _is_log(self.console.file)
         self.task, self.stage = None, None
         return self
 
@@ -101,6 +106,8 @@ class ProgressRenderer:
             self.progress.start()
             self.live = True
         new_stage = event.stage != self.stage
+        if self.lines:
+            self._log_line(event, new_stage)
         if new_stage:
             self._start_stage(event)
         self.progress.update(self.task, completed=event.done, total=event.total,
@@ -115,9 +122,29 @@ class ProgressRenderer:
         self.task = self.progress.add_task(str(event.stage), total=event.total, unit=event.unit,
                                            message="")
 
+    def _log_line(self, event: Event, new_stage: bool) -> None:
+        """One plain line for a log: the stage, its count and status, throttled to one a second."""
+        count = f" {_amount(event.done, event.unit)}" + (f"/{_amount(event.total, event.unit)}"
+                                                         if event.total else "")
+        unit = "" if event.unit in (None, Unit.BYTES) else f" {event.unit}"
+        text = f"{event.stage}{count}{unit} {terminal(event.message)}".rstrip()
+        now = time.monotonic()
+        if text != self.last_text and (new_stage or now - self.last_line >= 1.0):
+            self.console.file.write(f"{time.strftime('%H:%M:%S')} {text}\n")
+            self.console.file.flush()
+            self.last_line, self.last_text = now, text
+
     def warn(self, message: str) -> None:
         # file names and reasons may hold [brackets]: escaped so rich does not read them as markup
         self.console.print(f"[yellow]warning:[/yellow] {escape(terminal(message))}", soft_wrap=True)
+
+
+def _is_log(stream) -> bool:
+    """A real file or pipe (it has a descriptor) that is not a terminal."""
+    try:
+        return stream.fileno() >= 0 and not stream.isatty()
+    except (AttributeError, OSError, ValueError):  # io.StringIO and test runners' captures
+        return False
 
 
 def _count(n: int, noun: str) -> str:

@@ -169,3 +169,19 @@ def test_ingest_and_indexer_load_without_rich():
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_renderer_writes_plain_throttled_lines_to_a_log_file(tmp_path):
+    """stderr redirected to a file (nohup, CI): no bar, but a line per stage and per change, at
+    most one a second, so a long run is never silent in its log."""
+    from rich.console import Console
+    from archivist.render import ProgressRenderer
+    with open(tmp_path / "err.log", "w") as log:
+        with ProgressRenderer(Console(file=log, width=200)) as show:
+            show(Event(Stage.READING, 0, 3, Unit.FILES, "0/3 files"))
+            show(Event(Stage.READING, 1, 3, Unit.FILES, "1/3 files"))  # within the second: skipped
+            show(Event(Stage.THREADING, message="[red]threads"))  # a new stage: at once
+    lines = (tmp_path / "err.log").read_text().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].endswith("0/3 files 0/3 files") and "[red]threads" in lines[1]
+    assert "\x1b" not in "".join(lines)
