@@ -123,3 +123,13 @@ def test_an_address_without_at_links_exactly(cue_store):
 def test_cue_words_beside_names(cue_store, question, senders, recipients):
     a = analyse_question(question, lex=lexicon(cue_store))
     assert (a.senders, a.recipients) == (senders, recipients)
+
+
+def test_an_exact_address_value_compiles_and_reads_back(cue_store):
+    from archivist.agent.ask import ask
+    from archivist.records import Filters
+    from tests.conftest import agent_settings
+    assert len(select_ids(cue_store, Filters(recipient=f"<{BARE.upper()}>"))) == 2
+    assert len(select_ids(cue_store, Filters(recipient=BARE))) > 2  # name words: every corp address
+    res = ask(cue_store, agent_settings(cue_store.path), f"How many emails went to {BARE}?", log=False)
+    assert res.answer.startswith("2 ") and f"recipient = '{BARE}'" in res.answer, res.answer
