@@ -8,8 +8,9 @@ from typing import Optional
 
 import typer
 
-from archivist.cli import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt,
-                           app, emit, err, examples, open_store, out, run, settings)
+from archivist.cli import app, emit, err, open_store, out, run, settings
+from archivist.cli_options import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt,
+                                   examples)
 from archivist.sanitise import terminal as sanitise
 
 memory_app = typer.Typer(help="SSM state as memory: read groups once, answer from the stored state.",

@@ -9,8 +9,9 @@ from typing import Optional
 
 import typer
 
-from archivist.cli import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt,
-                           app, emit, err, examples, open_store, run, settings)
+from archivist.cli import app, emit, err, open_store, run, settings
+from archivist.cli_options import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt,
+                                   examples)
 from archivist.sanitise import terminal as sanitise
 
 

@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from archivist.backends import hf_load
 from archivist.backends.base import GenerateOptions, Message, register_llm
-from archivist.backends.schema import fill_schema
+from archivist.backends.schema import structured
 from archivist.backends.text import apply_stop, stream_with_stop
 from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
@@ -99,7 +99,7 @@ class TransformersLLM:
                  options: GenerateOptions | None = None) -> Iterator[str] | str:
         options = options or GenerateOptions()
         if options.choices or options.json_schema:
-            text = self._structured(messages, options)
+            text = structured(self, messages, options)
             return iter([text]) if stream else text
         ids = self.prompt_ids(messages)
         self._check_length(ids.shape[1], options)
@@ -107,12 +107,6 @@ class TransformersLLM:
         if stream:
             return stream_with_stop(pieces, options.stop)
         return apply_stop("".join(pieces), options.stop)
-
-    def _structured(self, messages: list[Message], options: GenerateOptions) -> str:
-        if options.choices:
-            return self.choose(messages, options.choices)
-        return fill_schema(lambda m, o: self.generate(m, options=o), messages,
-                           options.json_schema, options)
 
     def choose(self, messages: list[Message], choices: list[str]) -> str:
         """Exactly one of choices, decoded greedily under a prefix-trie logit mask."""

@@ -8,7 +8,7 @@ import os
 from typing import Any, Iterator
 
 from archivist.backends.base import GenerateOptions, Message, register_llm
-from archivist.backends.schema import fill_schema
+from archivist.backends.schema import structured
 from archivist.backends.text import apply_stop, pick_choice, stream_with_stop
 from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
@@ -72,11 +72,8 @@ class LlamaCppLLM:
     def generate(self, messages: list[Message], stream: bool = False,
                  options: GenerateOptions | None = None) -> Iterator[str] | str:
         options = options or GenerateOptions()
-        if options.choices:
-            text = self.choose(messages, options.choices)
-        elif options.json_schema:
-            text = fill_schema(lambda m, o: self.generate(m, options=o), messages,
-                               options.json_schema, options)
+        if options.choices or options.json_schema:
+            text = structured(self, messages, options)
         elif stream:
             return stream_with_stop(self._pieces(messages, options), options.stop)
         else:

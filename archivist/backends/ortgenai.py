@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from archivist.backends.base import GenerateOptions, Message, register_llm
-from archivist.backends.schema import fill_schema
+from archivist.backends.schema import structured
 from archivist.backends.text import pick_choice, stream_with_stop
 from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
@@ -142,18 +142,12 @@ class OrtGenaiLLM:
                  options: GenerateOptions | None = None) -> Iterator[str] | str:
         options = options or GenerateOptions()
         if options.choices or options.json_schema:
-            text = self._structured(messages, options)
+            text = structured(self, messages, options)
             return iter([text]) if stream else text
         pieces = self._tokens(self.prompt_ids(messages), options)
         if stream:
             return stream_with_stop(pieces, options.stop)
         return "".join(stream_with_stop(pieces, options.stop))
-
-    def _structured(self, messages: list[Message], options: GenerateOptions) -> str:
-        if options.choices:
-            return self.choose(messages, options.choices)
-        return fill_schema(lambda m, o: self.generate(m, options=o), messages,
-                           options.json_schema, options)
 
     def choose(self, messages: list[Message], choices: list[str]) -> str:
         """Exactly one of choices, decoded greedily under a grammar whose sentences are the

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from archivist.backends.base import GenerateOptions, Message
 from archivist.errors import BackendError
@@ -61,3 +61,20 @@ def fill_schema(ask: Ask, messages: list[Message], schema: dict[str, Any],
         value = ask(messages + [Message("user", _question(name, prop, choices))], sub)
         out[name] = coerce(value, prop)
     return json.dumps(out)
+
+
+class Choosing(Protocol):
+    """A local backend: free generation plus a constrained choice among strings."""
+
+    def generate(self, messages: list[Message], stream: bool = False,
+                 options: GenerateOptions | None = None) -> Any: ...
+
+    def choose(self, messages: list[Message], choices: list[str]) -> str: ...
+
+
+def structured(llm: Choosing, messages: list[Message], options: GenerateOptions) -> str:
+    """The constrained output options ask for: one of options.choices (llm.choose), or a JSON
+    object of options.json_schema filled field by field through llm.generate."""
+    if options.choices:
+        return llm.choose(messages, options.choices)
+    return fill_schema(lambda m, o: llm.generate(m, options=o), messages, options.json_schema, options)

@@ -31,6 +31,13 @@ class Report:
         return asdict(self)
 
 
+def _count_problem(store, report: Report, count_sql: str, message: str) -> None:
+    """A problem, message with the count in its {}, when the count query finds any rows."""
+    n = store.scalar(count_sql)
+    if n:
+        report.problem(message.format(n))
+
+
 def check_sqlite(store, report: Report) -> None:
     rows = [r[0] for r in store.conn.execute("PRAGMA integrity_check")]
     if rows != ["ok"]:
@@ -49,14 +56,10 @@ def check_ingest(store, report: Report) -> None:
         if n_loc + n_rej != n_read:
             report.problem(f"source {path}: {n_read} messages read but {n_loc} locations and "
                            f"{n_rej} store rejects")
-    lost = store.scalar("SELECT count(*) FROM documents d WHERE NOT EXISTS "
-                        "(SELECT 1 FROM locations l WHERE l.doc_id = d.id)")
-    if lost:
-        report.problem(f"{lost} documents have no location")
-    unthreaded = store.scalar("SELECT count(*) FROM documents WHERE kind = 'email' "
-                              "AND thread_id IS NULL")
-    if unthreaded:
-        report.problem(f"{unthreaded} emails have no thread (run ingest again)")
+    _count_problem(store, report, "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+                   "(SELECT 1 FROM locations l WHERE l.doc_id = d.id)", "{} documents have no location")
+    _count_problem(store, report, "SELECT count(*) FROM documents WHERE kind = 'email' AND thread_id IS NULL",
+                   "{} emails have no thread (run ingest again)")
 
 
 def check_chunks(store, report: Report) -> None:
@@ -70,18 +73,15 @@ def check_chunks(store, report: Report) -> None:
     if not indexed:
         report.counts["indexed"] = False  # ingested with --no-embed: nothing derived yet
         return
-    unchunked = store.scalar("SELECT count(*) FROM documents d WHERE NOT EXISTS "
-                             "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc')")
-    if unchunked:
-        report.problem(f"{unchunked} documents have no chunks")
+    _count_problem(store, report, "SELECT count(*) FROM documents d WHERE NOT EXISTS "
+                   "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc')",
+                   "{} documents have no chunks")
     no_fts = store.scalar("SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)")
     extra_fts = store.scalar("SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT id FROM chunks)")
     if no_fts or extra_fts:
         report.problem(f"FTS: {no_fts} chunks without a row, {extra_fts} rows without a chunk")
-    orphans = store.scalar("SELECT count(*) FROM chunks WHERE doc_id IS NOT NULL AND doc_id NOT IN "
-                           "(SELECT id FROM documents)")
-    if orphans:
-        report.problem(f"{orphans} chunks belong to no document")
+    _count_problem(store, report, "SELECT count(*) FROM chunks WHERE doc_id IS NOT NULL AND doc_id NOT IN "
+                   "(SELECT id FROM documents)", "{} chunks belong to no document")
     stale = store.scalar("SELECT count(*) FROM chunks WHERE unit = 'thread' AND thread_id NOT IN "
                          "(SELECT id FROM threads)")
     pending = pending_threads(store)

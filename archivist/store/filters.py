@@ -29,6 +29,20 @@ def like(value: str) -> str:
     return "%" + value.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def exact_address(address: str) -> str:
+    """A person value meaning exactly this address even without '@' ('<enron.com>')."""
+    return f"<{address.strip()}>"
+
+
+def address_of(value: str) -> str | None:
+    """The address a person value names exactly ('x@y.z' or '<address>'), else None (a name,
+    or '@domain' for a whole domain)."""
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">") and len(value) > 2:
+        return value[1:-1].strip().lower()
+    return value.lower() if "@" in value and not value.startswith("@") else None
+
+
 def person_terms(value: str) -> list[str]:
     """What must all match for a person: an address as given, or a name's words in any order,
     so "Vince Kaminski" finds "Kaminski, Vince J" and vince.kaminski@enron.com."""
@@ -41,8 +55,8 @@ def person_sql(address_col: str, name_col: str, value: str) -> tuple[str, list]:
     value = value.strip()
     if value.startswith("@"):
         return f"lower({address_col}) LIKE ? ESCAPE '\\'", [like(value.lower())[:-1]]
-    if "@" in value:
-        return f"lower({address_col}) = ?", [value.lower()]
+    if (address := address_of(value)) is not None:
+        return f"lower({address_col}) = ?", [address]
     clause = f"({address_col} LIKE ? ESCAPE '\\' OR {name_col} LIKE ? ESCAPE '\\')"
     terms = person_terms(value)
     return " AND ".join([clause] * len(terms)), [p for t in terms for p in (like(t),) * 2]

@@ -13,6 +13,7 @@ from datetime import datetime
 from archivist.agent.question.entities import (Entity, EntityKind, Lexicon, Role, find_mailboxes,
                                                find_people, match_subject, subject_contains)
 from archivist.dates import DateSpan, find_dates
+from archivist.store.filters import address_of
 from archivist.records import Intent, QuestionKind
 
 MAX_QUESTION_CHARS = 2000
@@ -250,7 +251,7 @@ def analyse_question(question: str, has_history: bool = False, lex: Lexicon | No
         return a
     people = find_people(lex, rest, [])
     a.entities += people + find_mailboxes(lex, rest)
-    a.addresses = [e.value for e in people if "@" in (e.value or "")]
+    a.addresses = [e.value for e in people if e.value and address_of(e.value)]
     for e in people:  # no role word: the sender, unless the sender is what is asked for
         e.role = e.role or (Role.RECIPIENT if intent == Intent.WHO_SENT else Role.SENDER)
     a.senders = [e.value for e in people if e.role != Role.RECIPIENT]

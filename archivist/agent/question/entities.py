@@ -14,8 +14,11 @@ from enum import StrEnum
 
 from archivist.corpus.headers import normalise_subject
 from archivist.store import Store
+from archivist.store.filters import exact_address
 
 ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# an address without '@' ('enron.com'): linked only when a participant has exactly that address
+BARE_ADDRESS = re.compile(r"(?<![\w.@+'-])[\w+'-]+(?:\.[\w-]+)+(?![\w@-]|\.[\w-])", re.I)
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 STOP = frozenset("""a about above after again all also am an and any are as at be been before being
 between both but by can cc cc'd could did do does during each email emails e-mail e-mails message
@@ -153,6 +156,18 @@ def link_address(lex: Lexicon, question: str, m: re.Match) -> Entity:
     return ent
 
 
+def find_addresses(lex: Lexicon, question: str) -> list[Entity]:
+    """Addresses in the question: any 'x@y.z', and a token without '@' that is exactly some
+    participant's address ('enron.com'), which links to that address, not to its name words."""
+    out = [link_address(lex, question, m) for m in ADDRESS.finditer(question)]
+    for m in BARE_ADDRESS.finditer(question):
+        address = m.group(0).lower()
+        if address in lex.names and not any(m.start() < e.end and e.start < m.end() for e in out):
+            out.append(Entity(m.group(0), EntityKind.PERSON, m.start(), m.end(), exact_address(address),
+                              role_of(question, m.start(), m.end())))
+    return out
+
+
 def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]:
     """Runs of consecutive words that are words of participants' names ("Last, First" too):
     (start, end, words, capitalised)."""
@@ -161,15 +176,17 @@ def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]
         w = m.group(0).lower().replace("’", "'")
         is_name = w not in STOP and len(w) > 1 and w in lex.tokens
         gap = question[cur[-1].end():m.start()] if cur else ""
-        if is_name and (not cur or re.fullmatch(r"\s*,?\s*", gap)):
+        if is_name and (not cur or re.fullmatch(r"\s*,?\s*(?:[A-Z]\.?\s+)?", gap)):  # 'Michael E Taylor'
             cur.append(m)
             continue
+        if cur and re.fullmatch(r"[A-Z]", m.group(0)) and re.fullmatch(r"\s+", gap):
+            continue  # a middle initial: the run goes on past it
         if cur:
             runs.append(cur)
         cur = [m] if is_name else []
     if cur:
         runs.append(cur)
-    return [_widen(question, lex, r) for r in runs]
+    return [_absorb_cues(question, lex, *_widen(question, lex, r)[:3]) for r in runs]
 
 
 def _widen(question: str, lex: Lexicon, run: list[re.Match]) -> tuple[int, int, list[str], bool]:
@@ -183,11 +200,63 @@ def _widen(question: str, lex: Lexicon, run: list[re.Match]) -> tuple[int, int, 
         if m is None or m.group(1).lower() not in lex.tokens:
             continue
         more = [m.group(1).lower()] + words if left else words + [m.group(1).lower()]
-        if any(lex.key[a] <= set(more) for a in _people_for(lex, more)):
-            words = more
-            start, end = (start - len(m.group(0)), end) if left else (start, end + len(m.group(0)))
-    capital = all(w[0].isupper() for w in question[start:end].replace(",", " ").split())
-    return start, end, words, capital
+        wider = (start - len(m.group(0)), end) if left else (start, end + len(m.group(0)))
+        if any(lex.key[a] <= set(more) for a in _people_for(lex, more)) \
+                and _may_take(question, lex, (start, end), wider, left):
+            words, (start, end) = more, wider
+    return start, end, words, _capitalised(question[start:end])
+
+
+def _capitalised(text: str) -> bool:
+    return all(w[0].isupper() for w in WORD.findall(text))
+
+
+NEXT_WORD = re.compile(r"^[\s,]*(\(?)\s*(" + WORD.pattern + r")")
+PREV_WORD = re.compile(r"(" + WORD.pattern + r")\)?[\s,]*\(?\s*$")
+
+
+def _one_name_holds(lex: Lexicon, words: list[str]) -> bool:
+    """Whether one display name of one participant (with its address's words) has all the words;
+    the union of a shared address's many names ('no.address@enron.com') holds nearly any word."""
+    want = set(words)
+    return any(want <= set(name_words(name)) | set(_address_words(a))
+               for a in _people_for(lex, words) for name in lex.names[a])
+
+
+def _may_take(question: str, lex: Lexicon, span: tuple[int, int], wider: tuple[int, int], left: bool) -> bool:
+    """Whether a cue word beside a name may join it: not when a name stands beyond it (it is that
+    name's cue: 'from Ann to Bob' with a participant 'Ann To'), nor when the name would lose the
+    role the word gives it ('did jaesoo e-mail?')."""
+    start, end = wider
+    m = PREV_WORD.search(question[max(0, start - 60):start]) if left else NEXT_WORD.match(question[end:end + 60])
+    beyond = m.group(1 if left else 2).lower().replace("’", "'") if m else ""
+    if beyond in lex.tokens and beyond not in STOP:
+        return False
+    return role_of(question, *span) is None or role_of(question, *wider) is not None
+
+
+def _absorb_cues(question: str, lex: Lexicon, start: int, end: int,
+                 words: list[str]) -> tuple[int, int, list[str], bool]:
+    """A run with the cue words beside it that are words of the same participant's name taken in
+    ('Zimin Lu (E-mail)', 'E-mail, Zimin', 'Jaesoo E-mail received'), so a name holding a cue word
+    links before the word is read as a cue. A word stays a cue when taking it in would leave the
+    mention with no role where the cue gave it one ('did jaesoo e-mail?')."""
+    for left in (True, False):
+        while True:
+            base = max(0, start - 60)  # a word and its gap, not the whole question
+            m = PREV_WORD.search(question[base:start]) if left else NEXT_WORD.match(question[end:end + 60])
+            if m is None:
+                break
+            w = m.group(1 if left else 2).lower().replace("’", "'")
+            more = [w] + words if left else words + [w]
+            s, e = (base + m.start(), end) if left else (start, end + m.end())
+            if not left and m.group(1) and question[e:e + 1] == ")":
+                e += 1
+            if w not in STOP or w not in lex.tokens or not _one_name_holds(lex, more) \
+                    or not _may_take(question, lex, (start, end), (s, e), left):
+                break
+            start, end, words = s, e, more
+    return start, end, words, _capitalised(question[start:end])
 
 
 def _people_for(lex: Lexicon, words: list[str]) -> set[str]:
@@ -235,7 +304,7 @@ UNKNOWN_NAME = re.compile(r"\b(?:from|by|to|cc|did|has)\s+((?:[A-Z][a-z'’.-]+)
 
 def find_people(lex: Lexicon, question: str, skip: list[tuple[int, int]]) -> list[Entity]:
     """Addresses and participant names in the question (not inside the skipped spans)."""
-    out = [link_address(lex, question, m) for m in ADDRESS.finditer(question)]
+    out = find_addresses(lex, question)
     taken = skip + [(e.start, e.end) for e in out]
     free = lambda s, e: not any(s < b and a < e for a, b in taken)  # noqa: E731
     for start, end, words, capital in _runs(question, lex):

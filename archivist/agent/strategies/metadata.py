@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from archivist.errors import QueryError
 from archivist.records import Filters
-from archivist.store.filters import RECIPIENT_ROLES, filter_sql, like
+from archivist.store.filters import RECIPIENT_ROLES, address_of, filter_sql, like
 from archivist.store.documents import local_day
 from archivist.store.readonly import execute_readonly
 
@@ -134,7 +134,8 @@ def describe(q: MetadataQuery) -> str:
     f, parts = q.filters, []
     for role, value in (("sender", f.sender), ("recipient", f.recipient)):
         if value:
-            parts.append(f"{role} = {value!r}" if "@" in value else f"{role} matches {value!r}")
+            exact = address_of(value) or (value if value.startswith("@") else None)  # or a domain
+            parts.append(f"{role} = {exact!r}" if exact else f"{role} matches {value!r}")
     parts += [f"{name} = {str(getattr(f, name))!r}" for name in ("mailbox", "thread_id", "kind", "has_attachment")
               if getattr(f, name) not in (None, "")]
     parts += [f"{k} = {v!r}" for k, v in f.fields.items()]
