@@ -6,12 +6,13 @@ document level, so one document never takes several of the k slots.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from archivist.errors import QueryError
 from archivist.retrieval.faiss_index import ensure_index, search_index
+from archivist.retrieval import query_embed
+from archivist.retrieval.query_embed import embed_query
 from archivist.retrieval.fts import (bm25_search, exact_subject_search, query_words, subject_match,
                                     subject_phrase_search)
 from archivist.records import Filters, Hit
@@ -37,16 +38,6 @@ SUBJECT_WEIGHT = 3.0
 SUBJECT_ORDER = "search"
 EXACT_SUBJECT = 3  # subject_match levels from here up: the query is the subject
 EXACT_FIRST = True  # documents whose subject is the query rank above all others (same tuning)
-
-
-_QUERY_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
-
-
-def embed_query(settings, query: str) -> tuple[str, np.ndarray]:
-    """(embedder name, (1, dim) query vector)."""
-    from archivist.backends.embedders import load_embedder
-    embedder = load_embedder(settings)
-    return embedder.name, embedder.embed([query])
 
 
 def has_vectors(store, settings) -> bool:
@@ -185,7 +176,7 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
             return []
         mode = "bm25"  # nothing embedded yet (ingest --no-embed): no embedder to load
     # The query embedding (ONNX/torch release the GIL) overlaps the FTS query on the second core.
-    embedded = _QUERY_POOL.submit(embed_query, settings, query) if mode == "hybrid" else None
+    embedded = query_embed.submit(settings, query) if mode == "hybrid" else None
     bm25_ranked = bm25_search(store, query, n, filters) if mode != "dense" else []
     phrase = (subject_phrase_search(store, query, n, filters) + exact_subject_search(
         store, query, n, filters)) if mode != "dense" else []
