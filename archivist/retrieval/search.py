@@ -10,7 +10,6 @@ import json
 import numpy as np
 
 from archivist.errors import QueryError
-from archivist.retrieval.faiss_index import ensure_index, search_index
 from archivist.retrieval import query_embed
 from archivist.retrieval.query_embed import embed_query
 from archivist.retrieval.fts import (bm25_search, exact_subject_search, query_words, subject_match,
@@ -54,6 +53,7 @@ def dense_coverage(store, settings) -> dict:
     dense = 0
     if has_vectors(store, settings):
         from archivist.backends.embedders import embedder_name
+        from archivist.retrieval.faiss_index import ensure_index
         dense = ensure_index(store, settings, embedder_name(settings)).ntotal
     return {"chunks": chunks, "dense_indexed": dense, "not_embedded": max(0, chunks - dense)}
 
@@ -62,6 +62,7 @@ def dense_search(store, settings, query: str, n: int, filters: Filters | None = 
                  embedded: tuple[str, np.ndarray] | None = None) -> list[tuple[int, float]]:
     """(chunk id, cosine) of the best `n` chunks that pass `filters` (`embedded`: query vector)."""
     name, q = embedded or embed_query(settings, query)
+    from archivist.retrieval.faiss_index import ensure_index, search_index  # not for --mode bm25
     vi = ensure_index(store, settings, name)
     if vi.ntotal == 0:
         return []
