@@ -215,12 +215,14 @@ def update_threads(store, read_any: bool, reporter: Reporter) -> int:
 
 
 def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
-                 on_progress: OnProgress | None = None, read_process: str = "auto") -> IngestSummary:
+                 on_progress: OnProgress | None = None, read_process: str = "off") -> IngestSummary:
     """Ingest every source under `paths`, then rebuild threads over the whole store.
 
     Reports the scanning, reading (bytes of sources) and threading stages to `on_progress`;
     rejected files and messages arrive there as warnings. `read_process` (auto | on | off): parse
-    in a second process while this one stores (corpus/reader_process.py; the same result)."""
+    in a second process while this one stores (corpus/reader_process.py; the same result). Off by
+    default here: a spawned process re-runs the caller's main script, which a script without an
+    `if __name__ == "__main__":` guard does not survive; the CLI passes the read_process setting."""
     with store.writing():
         return _ingest_paths(store, paths, text_field, on_progress, read_process)
 
@@ -245,7 +247,7 @@ def read_units(writer: Writer, meter: IngestMeter, todo: list, text_field: str |
 
 
 def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
-                  on_progress: OnProgress | None, read_process: str = "auto") -> IngestSummary:
+                  on_progress: OnProgress | None, read_process: str = "off") -> IngestSummary:
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
     bad_entries: list[Reject] = []
