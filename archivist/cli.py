@@ -187,7 +187,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
         cfg = settings(db)
         with open_store(cfg, write=True, create=True) as store, store.writing():
             with ProgressRenderer(err) as show:
-                summary = ingest_paths(store, paths, text_field=text_field, on_progress=show)
+                summary = ingest_paths(store, paths, text_field=text_field, on_progress=show,
+                                       read_process=cfg.read_process)
             if summary.read == 0 and summary.skipped == 0:
                 raise InputError(f"nothing could be read from {', '.join(map(str, paths))} "
                                  f"({summary.rejected} rejected; see the warnings above)")
@@ -252,16 +253,19 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
     on stderr and exit code 1, like grep."""
     def body():
         from archivist.records import ANY_ATTACHMENT, DocKind, SearchMode
+        choice(mode, SearchMode, "--mode")
+        cfg = settings(db)
+        if mode != "bm25":  # the embedder loads on the other core while the modules below import
+            from archivist.retrieval.query_embed import preload
+            preload(cfg)
         from archivist.render import ProgressRenderer, render_hit
         from archivist.retrieval.report import describe_hits
         from archivist.retrieval.search import search as run_search
-        choice(mode, SearchMode, "--mode")
         if kind:
             choice(kind, DocKind, "--kind")
         words, filters = query_filters(query, sender, recipient, after, before, mailbox, subject)
         filters.kind = kind or filters.kind
         filters.has_attachment = attachment_type or (ANY_ATTACHMENT if has_attachment else None)
-        cfg = settings(db)
         with open_store(cfg, create=False) as store:
             with ProgressRenderer(err) as show:
                 show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}"))

@@ -37,6 +37,9 @@ class Settings:
     embed_batch: int = knob(64, "texts per embedding batch")
     embed_precision: str = knob("auto", "embedding precision; auto: int8 ONNX on CPU when possible, "
                                 "fp32 on CUDA", ("auto", "fp32", "bf16", "int8"))
+    # ingest
+    read_process: str = knob("auto", "ingest parses sources in a second process while storing; "
+                             "auto: with 2+ cores and 4 MB+ to read", ("auto", "on", "off"))
     # chunking, index and fusion
     chunk_tokens: int = knob(200, "chunk size in embedder tokens")
     chunk_overlap: int = knob(32, "tokens shared by consecutive chunks of a document")

@@ -181,13 +181,15 @@ class IngestMeter:
 
 
 def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
-                text_field: str | None, on_item: Callable[[Document | Reject], None]) -> None:
-    """Read one source to the end and mark it done; a crash leaves it 'partial' for the next run."""
+                text_field: str | None, on_item: Callable[[Document | Reject], None],
+                items: Iterable[Document | Reject] | None = None) -> None:
+    """Read one source to the end and mark it done; a crash leaves it 'partial' for the next run.
+    `items`: the source's items read by a reader process (else read here)."""
     from archivist.corpus.readers import detect_kind, read_path
     kind = detect_kind(unit)
     source_id = writer.open_source(unit, kind, size, mtime)
     n_read = 0
-    for item in read_path(unit, text_field=text_field):
+    for item in items if items is not None else read_path(unit, text_field=text_field):
         if isinstance(item, Reject):
             writer.reject(source_id, item)
         else:
@@ -213,17 +215,39 @@ def update_threads(store, read_any: bool, reporter: Reporter) -> int:
 
 
 def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
-                 on_progress: OnProgress | None = None) -> IngestSummary:
+                 on_progress: OnProgress | None = None, read_process: str = "off") -> IngestSummary:
     """Ingest every source under `paths`, then rebuild threads over the whole store.
 
     Reports the scanning, reading (bytes of sources) and threading stages to `on_progress`;
-    rejected files and messages arrive there as warnings."""
+    rejected files and messages arrive there as warnings. `read_process` (auto | on | off): parse
+    in a second process while this one stores (corpus/reader_process.py; the same result). Off by
+    default here: a spawned process re-runs the caller's main script, which a script without an
+    `if __name__ == "__main__":` guard does not survive; the CLI passes the read_process setting."""
     with store.writing():
-        return _ingest_paths(store, paths, text_field, on_progress)
+        return _ingest_paths(store, paths, text_field, on_progress, read_process)
+
+
+def read_units(writer: Writer, meter: IngestMeter, todo: list, text_field: str | None,
+               read_process: str) -> None:
+    """Every pending source, read here or by a reader process, stored in order."""
+    from archivist.corpus import reader_process
+    reader = None
+    if reader_process.wanted(read_process, sum(size for _, size, _ in todo)) and todo:
+        reader = reader_process.ReaderProcess([unit for unit, _, _ in todo], text_field)
+    try:
+        for index, (unit, size, mtime) in enumerate(todo):
+            meter.open(unit, size)
+            ingest_unit(writer, unit, size, mtime, text_field, meter.item,
+                        reader.items(index) if reader else None)
+            writer.summary.files += 1
+            meter.close(size)
+    finally:
+        if reader:
+            reader.close()
 
 
 def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
-                  on_progress: OnProgress | None) -> IngestSummary:
+                  on_progress: OnProgress | None, read_process: str = "off") -> IngestSummary:
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
     bad_entries: list[Reject] = []
@@ -237,11 +261,7 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
     if todo:
         meter.send()
     try:
-        for unit, size, mtime in todo:
-            meter.open(unit, size)
-            ingest_unit(writer, unit, size, mtime, text_field, meter.item)
-            summary.files += 1
-            meter.close(size)
+        read_units(writer, meter, todo, text_field, read_process)
     except BaseException:
         store.conn.rollback()
         raise

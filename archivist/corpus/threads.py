@@ -246,7 +246,8 @@ def write_threads(store, groups) -> None:
         group.sort(key=lambda m: (m.date or far, m.id))
         root = group[0]
         dates = [m.date for m in group if m.date is not None]
-        people = Counter(p for m in group for p in m.people)
+        # sorted: ties among the 50 most common keep one order in every run (sets do not)
+        people = Counter(p for m in group for p in sorted(m.people))
         thread_rows.append((root.id, subjects.get(root.id), root.id, len(group),
                             utc(min(dates)) if dates else None, utc(max(dates)) if dates else None,
                             json.dumps([p for p, _ in people.most_common(50)])))

@@ -5,7 +5,6 @@ from dataclasses import asdict
 
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
-from archivist.retrieval.faiss_index import index_path, is_current, read_checked, read_meta, rebuild
 from archivist.records import Hit
 from archivist.retrieval.snippets import snippet
 from archivist.store.documents import BRIEF, documents, first_locations, local_day, where
@@ -36,6 +35,7 @@ def verify_index(store, settings) -> dict:
     model = embedder_name(settings)
     chunks = store.scalar("SELECT count(*) FROM chunks")
     vectors = store.scalar("SELECT count(*) FROM vectors WHERE model = ?", (model,))
+    from archivist.retrieval.faiss_index import index_path, is_current, read_checked, read_meta
     meta = read_meta(store)
     current = is_current(store, model, meta)
     damage = read_checked(index_path(store), meta)[1] if current else ""
@@ -49,6 +49,7 @@ def verify_index(store, settings) -> dict:
 def rebuild_index(store, settings, on_progress: OnProgress | None = None) -> dict:
     """Index any unindexed documents, then rebuild the FAISS file from SQLite unconditionally."""
     from archivist.backends.embedders import load_embedder
+    from archivist.retrieval.faiss_index import rebuild
     from archivist.retrieval.indexer import index_store
     stats = index_store(store, settings, on_progress)
     reporter = Reporter(on_progress)

@@ -6,12 +6,12 @@ document level, so one document never takes several of the k slots.
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from archivist.errors import QueryError
-from archivist.retrieval.faiss_index import ensure_index, search_index
+from archivist.retrieval import query_embed
+from archivist.retrieval.query_embed import embed_query
 from archivist.retrieval.fts import (bm25_search, exact_subject_search, query_words, subject_match,
                                     subject_phrase_search)
 from archivist.records import Filters, Hit
@@ -39,16 +39,6 @@ EXACT_SUBJECT = 3  # subject_match levels from here up: the query is the subject
 EXACT_FIRST = True  # documents whose subject is the query rank above all others (same tuning)
 
 
-_QUERY_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
-
-
-def embed_query(settings, query: str) -> tuple[str, np.ndarray]:
-    """(embedder name, (1, dim) query vector)."""
-    from archivist.backends.embedders import load_embedder
-    embedder = load_embedder(settings)
-    return embedder.name, embedder.embed([query])
-
-
 def has_vectors(store, settings) -> bool:
     """Whether any chunk has a vector from the configured embedder (found without loading it)."""
     from archivist.backends.embedders import embedder_name
@@ -63,6 +53,7 @@ def dense_coverage(store, settings) -> dict:
     dense = 0
     if has_vectors(store, settings):
         from archivist.backends.embedders import embedder_name
+        from archivist.retrieval.faiss_index import ensure_index
         dense = ensure_index(store, settings, embedder_name(settings)).ntotal
     return {"chunks": chunks, "dense_indexed": dense, "not_embedded": max(0, chunks - dense)}
 
@@ -71,6 +62,7 @@ def dense_search(store, settings, query: str, n: int, filters: Filters | None = 
                  embedded: tuple[str, np.ndarray] | None = None) -> list[tuple[int, float]]:
     """(chunk id, cosine) of the best `n` chunks that pass `filters` (`embedded`: query vector)."""
     name, q = embedded or embed_query(settings, query)
+    from archivist.retrieval.faiss_index import ensure_index, search_index  # not for --mode bm25
     vi = ensure_index(store, settings, name)
     if vi.ntotal == 0:
         return []
@@ -185,7 +177,7 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
             return []
         mode = "bm25"  # nothing embedded yet (ingest --no-embed): no embedder to load
     # The query embedding (ONNX/torch release the GIL) overlaps the FTS query on the second core.
-    embedded = _QUERY_POOL.submit(embed_query, settings, query) if mode == "hybrid" else None
+    embedded = query_embed.submit(settings, query) if mode == "hybrid" else None
     bm25_ranked = bm25_search(store, query, n, filters) if mode != "dense" else []
     phrase = (subject_phrase_search(store, query, n, filters) + exact_subject_search(
         store, query, n, filters)) if mode != "dense" else []

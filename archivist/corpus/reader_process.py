@@ -1,0 +1,126 @@
+"""Reading sources in a second process while this one stores what it read.
+
+Parsing (MIME, headers, quoting, normalisation) is most of an ingest's CPU time and needs no
+database; storing needs the single writer. On 2+ cores a spawned reader process runs the readers
+over every source, in order, and sends their Documents and Rejects back in small pickled batches;
+the ingest stores them exactly as it stores a serial read: the same items in the same order, so the
+same document ids, duplicates, locations and rejects (tests/test_reader_process.py).
+
+The queue is bounded, so the reader runs at most QUEUE_BATCHES ahead. When the ingest dies (kill -9)
+the reader notices within a second (its parent changed) and exits; nothing it read was stored.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+from pathlib import Path
+from typing import Iterator
+
+from archivist.corpus.document import Document, Reject
+from archivist.errors import InputError
+
+ITEMS_PER_BATCH = 64  # items per message: pickling cost amortised, progress still moves often
+QUEUE_BATCHES = 16  # how far the reader may run ahead of the writer
+MIN_BYTES = 4 * 1024 * 1024  # auto: below this (on disk, gzip counts compressed) a spawned
+# process (~0.5 s to start) is not worth it
+POLL_S = 1.0
+
+
+def wanted(mode: str, total_bytes: int) -> bool:
+    """Whether to read in a second process: 'on', 'off', or 'auto' (2+ cores, MIN_BYTES+ to read)."""
+    if mode not in ("auto", "on", "off"):
+        raise InputError(f"read_process must be auto, on or off, not {mode!r}")
+    if mode == "auto":
+        return (os.cpu_count() or 1) > 1 and total_bytes >= MIN_BYTES
+    return mode == "on"
+
+
+def _put(out, message, parent: int) -> None:
+    """Send, waiting while the queue is full; exit quietly once the ingest that wants it is gone."""
+    while True:
+        try:
+            out.put(message, timeout=POLL_S)
+            return
+        except queue.Full:
+            if os.getppid() != parent:
+                os._exit(0)
+
+
+def _read_all(units: list[str], text_field: str | None, out, received, parent: int) -> None:
+    """The reader process: every unit's items in batches, each unit closed by ('end', index)."""
+    _send_all(units, text_field, out, parent)
+    # Exiting flushes the queue into the pipe first: wait until the ingest has taken everything
+    # (or is gone: a kill -9 leaves a full pipe nobody reads, and the flush would wait for ever).
+    while not received.wait(POLL_S):
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _send_all(units: list[str], text_field: str | None, out, parent: int) -> None:
+    from archivist.corpus.readers import read_path
+    index = -1
+    try:
+        for index, unit in enumerate(units):
+            batch: list = []
+            for item in read_path(Path(unit), text_field=text_field):
+                batch.append(item)
+                if len(batch) >= ITEMS_PER_BATCH:
+                    _put(out, ("items", index, batch), parent)
+                    batch = []
+            if batch:
+                _put(out, ("items", index, batch), parent)
+            _put(out, ("end", index, None), parent)
+    except BaseException as exc:  # read_path turns bad input into Rejects: this is a real failure
+        _put(out, ("error", index, f"{type(exc).__name__}: {exc}"), parent)
+
+
+class ReaderProcess:
+    """The items of each unit, in order, read ahead by a spawned process (`with` closes it)."""
+
+    def __init__(self, units: list[Path], text_field: str | None):
+        ctx = mp.get_context("spawn")  # no fork: the parent holds SQLite handles and threads
+        self.queue, self.received = ctx.Queue(maxsize=QUEUE_BATCHES), ctx.Event()
+        self.process = ctx.Process(target=_read_all, name="archivist-reader", daemon=True,
+                                   args=([str(u) for u in units], text_field, self.queue,
+                                         self.received, os.getpid()))
+        self.process.start()
+
+    def items(self, index: int) -> Iterator[Document | Reject]:
+        """Unit `index`'s items (units are asked for in the order they were given)."""
+        while True:
+            kind, at, payload = self._get()
+            if kind == "error":
+                raise RuntimeError(f"the reader process failed: {payload}")
+            if at != index:
+                raise RuntimeError(f"the reader process sent unit {at}, expected {index}")
+            if kind == "end":
+                return
+            yield from payload
+
+    def _get(self):
+        while True:
+            try:
+                return self.queue.get(timeout=POLL_S)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    break
+        try:  # what it sent just before it exited is still in the pipe
+            return self.queue.get(timeout=POLL_S)
+        except queue.Empty:
+            raise RuntimeError(f"the reader process exited (code {self.process.exitcode})") from None
+
+    def close(self) -> None:
+        self.received.set()
+        self.process.join(timeout=POLL_S)
+        if self.process.is_alive():  # stopped early (an error, Ctrl-C): it may still be reading
+            self.process.terminate()
+        self.process.join(timeout=5)
+        self.queue.close()
+        self.queue.cancel_join_thread()
+
+    def __enter__(self) -> "ReaderProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
