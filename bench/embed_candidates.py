@@ -12,6 +12,7 @@ the same Enron chunks, which does not depend on the machine's load, and chunks/s
 Usage: python bench/embed_candidates.py --hotpot DB --enron DB [--candidates a,b] [--fusion ...]
 (DBs: copies of databases already ingested and chunked, e.g. the HotpotQA one of bench/retrieval.py
 and whole Enron with the annotated e-mails ingested --no-embed). Prints JSON; --out writes it.
+The `wordfreq` re-weighting needs the `bench` extra (pip install wordfreq).
 """
 from __future__ import annotations
 
