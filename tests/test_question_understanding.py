@@ -247,3 +247,26 @@ def test_message_counts_in_other_words_stay_counts(question):
     from archivist.agent.question.analyse import classify
     from archivist.records import Intent
     assert classify(question)[1] == Intent.COUNT
+
+
+@pytest.mark.parametrize("words", [
+    ["meeting", "in", "houston"], ["greetings", "from", "portland"], ["project", "bruin", "on", "hold"],
+    ["notes", "on", "kma"], ["report", "to", "the", "board", "by", "friday"],
+])
+def test_unquoted_subject_cut_inside_itself_links_to_the_longest_subject(words):
+    """'titled X' without quotes is cut at its first in/from/on; when that cut is itself another
+    email's subject, the longest stretch that is exactly a subject still wins (generated: every
+    prefix ending before a cue word is also a subject of the archive)."""
+    from archivist.agent.question.entities import Lexicon
+    cues = {"in", "from", "on", "to", "by"}
+    lex = Lexicon()
+    for i, w in enumerate(words):
+        if w in cues and i:
+            lex.subjects[" ".join(words[:i])] = " ".join(words[:i])
+    full = " ".join(words)
+    lex.subjects[full] = full
+    for form in (full, full.upper(), "FW: " + full.title()):
+        a = analyse_question(f"Who was the sender of the message titled {form}?", lex=lex)
+        assert a.subject == full, (form, a.subject)
+        a = analyse_question(f"Who was the sender of the message titled {form} on May 3, 2001?", lex=lex)
+        assert a.subject == full and a.after == "2001-05-03", (form, a.subject, a.after)

@@ -181,6 +181,21 @@ def classify(question: str, has_history: bool = False) -> tuple[QuestionKind, In
     return K.LOOKUP, None
 
 
+SUBJECT_CUT = re.compile(r"\s+(?:on|in|from|sent|dated|to|by|between|during|before|after)\s+", re.I)
+
+
+def _longest_exact(lex: Lexicon, rest: str, cut: str) -> tuple[str, str] | None:
+    """(text, subject) for the longest stretch of rest, ending at a cue word or at its end, that is
+    exactly an archive subject and longer than the cut ('titled FW: Meeting in Houston': 'FW:
+    Meeting' is another email's subject, the one meant is longer)."""
+    rest = rest.rstrip(" ?.!")
+    ends = sorted({m.start() for m in SUBJECT_CUT.finditer(rest)} | {len(rest)}, reverse=True)
+    for end in ends:
+        if end > len(cut) and (matched := match_subject(lex, rest[:end], fuzzy=False)) is not None:
+            return rest[:end], matched
+    return None
+
+
 def _subject_entity(lex: Lexicon | None, found: tuple[str, int, int] | None,
                     intent: Intent | None, longer: tuple[str, ...] = ()) -> Entity | None:
     """The subject the question names, linked to the archive's subjects when there is a lexicon.
@@ -190,7 +205,11 @@ def _subject_entity(lex: Lexicon | None, found: tuple[str, int, int] | None,
     text, start, end = found
     if lex is None:
         return Entity(text, EntityKind.SUBJECT, start, end, text)
-    matched = match_subject(lex, text)
+    matched = None
+    if longer and longer[0].startswith(text):  # unquoted: the cut may have been inside the subject
+        if (exact := _longest_exact(lex, longer[0], text)) is not None:
+            (text, matched), end = exact, start + len(exact[0])
+    matched = matched or match_subject(lex, text)
     if matched is None and longer:  # 'titled NOTES ON KMA': the cut at 'on' was inside the subject
         whole = longer[0].rstrip(" ?.!")
         if (matched := match_subject(lex, whole)) is not None:

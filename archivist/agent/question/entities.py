@@ -334,7 +334,7 @@ def find_mailboxes(lex: Lexicon, question: str) -> list[Entity]:
     return out
 
 
-def match_subject(lex: Lexicon, text: str) -> str | None:
+def match_subject(lex: Lexicon, text: str, fuzzy: bool = True) -> str | None:
     """The archive's subject a (possibly misquoted or lower-cased) subject means, or None."""
     norm = normalise_subject(text)
     if norm in lex.subjects:
@@ -342,7 +342,7 @@ def match_subject(lex: Lexicon, text: str) -> str | None:
     untagged = normalise_subject(re.sub(r"\[[^\]]*\]\s*", "", norm))
     if untagged in lex.subjects:
         return untagged
-    if len(norm) < 6:
+    if len(norm) < 6 or not fuzzy:
         return None
     close = difflib.get_close_matches(norm, [s for s in lex.subjects if abs(len(s) - len(norm)) <= 6],
                                       n=1, cutoff=0.88)
