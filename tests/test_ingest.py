@@ -93,8 +93,11 @@ def test_rejects_are_recorded_and_ingest_goes_on(tmp_path):
 
 def run_cli(*args: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # SIGINT back to its default in the child: a test run started in the background (`cmd &`,
+    # nohup) inherits SIGINT ignored, and then Python installs no KeyboardInterrupt handler
     return subprocess.Popen([sys.executable, "-m", "archivist", "ingest", "--no-embed", *args],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def interrupt_midway(db: Path, box: Path, sig: int) -> None:
