@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
-import sqlite_utils
-
 from archivist.errors import StoreError
 from archivist.store.lock import WriteLock
 from archivist.store.schema import migrations
@@ -30,8 +28,8 @@ def migration_number(name: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-SCHEMA_VERSION = max(migration_number(m.name) for m in migrations._migrations)
-KNOWN = {m.name for m in migrations._migrations}
+SCHEMA_VERSION = max(migration_number(name) for name in migrations.names)
+KNOWN = set(migrations.names)
 
 
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
@@ -73,7 +71,8 @@ def check_schema(path: Path, conn: sqlite3.Connection) -> list[str]:
 
 
 class Store:
-    """An open archivist database: `store.db` is the sqlite-utils Database."""
+    """An open archivist database: `store.conn` the sqlite3 connection, `store.db` the
+    sqlite-utils Database over it (made when first used: readers never need it)."""
 
     def __init__(self, path: str | Path, create: bool = True, readonly: bool = False,
                  lock_wait: float = DEFAULT_LOCK_WAIT,
@@ -97,7 +96,7 @@ class Store:
         except BaseException:
             conn.close()
             raise
-        self.db = sqlite_utils.Database(conn)
+        self._conn, self._db = conn, None
         if self.readonly:
             conn.execute("PRAGMA query_only = 1")  # belt and braces, and visible to callers
             if len(applied) < len(KNOWN):
@@ -105,6 +104,7 @@ class Store:
                 self._upgrade()
                 self._open()
             return
+        self.db  # a writer's connection is set up by sqlite-utils as always (recursive triggers on)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         if len(applied) < len(KNOWN) or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -167,10 +167,19 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+        return self._conn
+
+    @property
+    def db(self):
+        if self._db is None:
+            import sqlite_utils
+            self._db = sqlite_utils.Database(self._conn)
+        return self._db
 
     def query(self, sql: str, params: Any = ()) -> list[dict]:
-        return [dict(r) for r in self.db.query(sql, params)]
+        cursor = self._conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description or ()]
+        return [dict(zip(keys, row)) for row in cursor]
 
     def scalar(self, sql: str, params: Any = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
