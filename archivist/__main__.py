@@ -1,4 +1,4 @@
 """`python -m archivist` runs the CLI."""
-from archivist.cli import app
+from archivist.entry import main
 
-app()
+main()

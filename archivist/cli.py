@@ -255,9 +255,11 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
         from archivist.records import ANY_ATTACHMENT, DocKind, SearchMode
         choice(mode, SearchMode, "--mode")
         cfg = settings(db)
-        if mode != "bm25":  # the embedder loads on the other core while the modules below import
-            from archivist.retrieval.query_embed import preload
+        if mode != "bm25":  # the embedder and FAISS file load on other threads while the
+            from archivist.config import db_path as resolve_db  # modules below import
+            from archivist.retrieval.query_embed import prefetch_index, preload
             preload(cfg)
+            prefetch_index(resolve_db(cfg).with_name(resolve_db(cfg).name + ".faiss"))
         from archivist.render import ProgressRenderer, render_hit
         from archivist.retrieval.report import describe_hits
         from archivist.retrieval.search import search as run_search

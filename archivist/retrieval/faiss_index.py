@@ -18,6 +18,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from archivist.retrieval import matrix
 from archivist.retrieval.vectors import fingerprint, load_vectors
 
 faiss.cvar.distance_compute_blas_threshold = 4  # batched queries use BLAS sooner (much faster)
@@ -125,6 +126,7 @@ def rebuild(store, settings, model: str) -> VectorIndex:
         # beside the file too: a process that opened the archive read-only (every search does)
         # cannot record it in SQLite, and without this every later search rebuilt it (12 s on Enron)
         sidecar(index_path(store)).write_text(json.dumps(meta))
+        matrix.write(index_path(store), ids, mat, fp)  # the one-shot search's exact path
     except OSError as exc:  # a read-only directory: the cache lives in memory for this run
         log.warning("note: could not write the FAISS cache %s (%s)", index_path(store), exc)
     if not getattr(store, "readonly", False):  # a read-only archive keeps its metadata as it is
@@ -159,8 +161,10 @@ def damage(index: object, meta: dict) -> str:
 
 def read_checked(path: Path, meta: dict) -> tuple[object | None, str]:
     """(index, '') when the file reads and matches `meta`; (None, why) when it is damaged."""
+    from archivist.retrieval.query_embed import take_index
     try:
-        index = faiss.read_index(str(path))
+        index = take_index(path)
+        index = index if index is not None else faiss.read_index(str(path))
     except Exception as exc:  # faiss raises RuntimeError with a C++ message for any bad file
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         return None, f"unreadable ({first[:160]})"
@@ -201,7 +205,15 @@ def is_current(store, model: str, meta: dict | None = None) -> bool:
 
 
 def ensure_index(store, settings, model: str) -> VectorIndex:
-    """The current index for `model`: from this process's cache, the file, or rebuilt."""
+    """The current index for `model`: from this process's cache, the file, or rebuilt; a writer
+    also (re)writes the exact-search matrix beside it when that is missing or stale."""
+    vi = _ensure_index(store, settings, model)
+    if not getattr(store, "readonly", False) and not vi.meta.get("partial"):
+        ensure_matrix(store, model)
+    return vi
+
+
+def _ensure_index(store, settings, model: str) -> VectorIndex:
     path, key = index_path(store), str(index_path(store))
     cached = _LOADED.get(key)
     if getattr(store, "readonly", False) and cached and path.exists() and \
@@ -235,6 +247,20 @@ def ensure_index(store, settings, model: str) -> VectorIndex:
             vi = VectorIndex(index, meta.get("kind", "flat"), meta)
     _LOADED[key] = (path.stat().st_mtime if path.exists() else 0.0, vi)
     return vi
+
+
+def ensure_matrix(store, model: str) -> None:
+    """Write the exact-search matrix when it is missing or stale (an archive indexed before it
+    existed, or a writer's first look after a crash); readers never write it."""
+    fp = fingerprint(store, model)
+    if (fp["rows"] and fp["rows"] <= matrix.MAX_ROWS and index_path(store).exists()
+            and matrix.load(index_path(store), fp) is None):
+        ids, mat = load_vectors(store, model)
+        try:
+            matrix.write(index_path(store), ids, mat, fingerprint(store, model))
+        except OSError as exc:
+            log.warning("note: could not write the exact-search matrix beside %s (%s)",
+                        index_path(store), exc)
 
 
 def search_index(vi: VectorIndex, queries: np.ndarray, k: int,

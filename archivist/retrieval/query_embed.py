@@ -1,14 +1,19 @@
-"""The query embedding, on a thread of its own, so that loading the embedder (ONNX Runtime, the
-tokenizer: most of a hybrid search's CPU time) overlaps the rest of the process on the other core.
+"""A search's slow loads, each on a thread of its own, so they overlap the rest of the process on
+the other core: the query embedder (ONNX Runtime, the tokenizer: most of a hybrid search's CPU
+time) and the FAISS file.
 
-Light to import on purpose: `archivist search` starts the load here before it imports the store,
-FTS and FAISS modules, and the load (native code, mostly outside the GIL) runs while they import.
+Light to import on purpose: `archivist search` starts both before it imports the CLI, store, FTS
+and FAISS modules (archivist/entry.py), and the loads (native code, mostly outside the GIL) run
+while those import.
 """
 from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-query")
+_INDEX_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faiss-read")
+_INDEXES: dict[str, Future] = {}
 
 
 def _load(settings):
@@ -31,3 +36,33 @@ def embed_query(settings, query: str):
 def submit(settings, query: str) -> Future:
     """embed_query on the pool's thread (after any preload, which it then finds cached)."""
     return _POOL.submit(embed_query, settings, query)
+
+
+def _read_index(path: Path) -> tuple[float, object]:
+    import faiss
+    mtime = path.stat().st_mtime
+    return mtime, faiss.read_index(str(path))
+
+
+def prefetch_index(path: Path) -> None:
+    """Start reading a FAISS file (the cache next to a database) before it is asked for; not when
+    the exact-search matrix beside it will serve the search (retrieval/matrix.py)."""
+    path = Path(path).resolve()
+    if Path(str(path) + ".npy.json").exists():
+        return
+    if str(path) not in _INDEXES and path.exists():
+        _INDEXES[str(path)] = _INDEX_POOL.submit(_read_index, path)
+
+
+def take_index(path: Path) -> object | None:
+    """The prefetched index of this file when it is still the file on disk, else None (the caller
+    reads it itself); checked against the SQLite metadata by the caller either way."""
+    path = Path(path).resolve()
+    future = _INDEXES.pop(str(path), None)
+    if future is None:
+        return None
+    try:
+        mtime, index = future.result()
+        return index if path.stat().st_mtime == mtime else None
+    except Exception:  # unreadable: the caller's own read reports why
+        return None

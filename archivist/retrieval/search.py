@@ -6,8 +6,8 @@ document level, so one document never takes several of the k slots.
 from __future__ import annotations
 
 import json
-
-import numpy as np
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archivist.errors import QueryError
 from archivist.retrieval import query_embed
@@ -16,7 +16,9 @@ from archivist.retrieval.fts import (bm25_search, exact_subject_search, query_wo
                                     subject_phrase_search)
 from archivist.records import Filters, Hit
 from archivist.store.filters import allowed_chunk_ids
-from archivist.retrieval.vectors import load_vectors
+
+if TYPE_CHECKING:  # numpy is imported where vectors are used: `--mode bm25` never needs it
+    import numpy as np
 
 MODES = ("hybrid", "dense", "bm25")
 EXACT_FILTERED_BELOW = 20_000  # filtered sets this small are searched exactly from SQLite
@@ -53,15 +55,59 @@ def dense_coverage(store, settings) -> dict:
     dense = 0
     if has_vectors(store, settings):
         from archivist.backends.embedders import embedder_name
+        exact = exact_matrix(store, embedder_name(settings))
+        if exact is not None:
+            return {"chunks": chunks, "dense_indexed": len(exact[0]),
+                    "not_embedded": max(0, chunks - len(exact[0]))}
         from archivist.retrieval.faiss_index import ensure_index
         dense = ensure_index(store, settings, embedder_name(settings)).ntotal
     return {"chunks": chunks, "dense_indexed": dense, "not_embedded": max(0, chunks - dense)}
+
+
+def exact_matrix(store, model: str):
+    """(ids, matrix) of the exact-search matrix when it holds every vector of `model` and the
+    FAISS cache is current too (a missing, stale or re-kinded FAISS file takes the FAISS path,
+    which rebuilds it as before), else None. Checked without importing FAISS."""
+    from archivist.retrieval import matrix
+    from archivist.retrieval.vectors import fingerprint
+    path = Path(str(store.path) + ".faiss")  # faiss_index.index_path
+    fp = fingerprint(store, model)
+    if not fp["rows"] or not path.exists():
+        return None
+    recorded = [store.scalar("SELECT value FROM index_meta WHERE key = 'faiss'") or "{}"]
+    if store.readonly:  # a reader cannot record the index it rebuilt: it wrote it beside the file
+        recorded.append(_read_text(Path(str(path) + ".json")) or "{}")
+    if not any(_matches(r, fp) for r in recorded):
+        return None
+    return matrix.load(path, fp)
+
+
+def _matches(raw: str, fp: dict) -> bool:
+    try:
+        meta = json.loads(raw)
+    except ValueError:
+        return False
+    return isinstance(meta, dict) and all(meta.get(k) == v for k, v in fp.items())
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text()
+    except OSError:
+        return None
 
 
 def dense_search(store, settings, query: str, n: int, filters: Filters | None = None,
                  embedded: tuple[str, np.ndarray] | None = None) -> list[tuple[int, float]]:
     """(chunk id, cosine) of the best `n` chunks that pass `filters` (`embedded`: query vector)."""
     name, q = embedded or embed_query(settings, query)
+    exact = exact_matrix(store, name)
+    if exact is not None:  # no FAISS import: most of a one-shot search's time otherwise
+        import numpy as np
+        from archivist.retrieval import matrix
+        allowed = (None if filters is None or filters.is_empty() else
+                   np.asarray(allowed_chunk_ids(store, filters), dtype=np.int64))
+        return matrix.search(*exact, q, n, allowed)
     from archivist.retrieval.faiss_index import ensure_index, search_index  # not for --mode bm25
     vi = ensure_index(store, settings, name)
     if vi.ntotal == 0:
@@ -69,6 +115,7 @@ def dense_search(store, settings, query: str, n: int, filters: Filters | None = 
     if filters is None or filters.is_empty():
         scores, ids = search_index(vi, q, n)
     else:
+        import numpy as np
         allowed = np.asarray(allowed_chunk_ids(store, filters), dtype=np.int64)
         if not len(allowed):
             return []
@@ -80,6 +127,8 @@ def dense_search(store, settings, query: str, n: int, filters: Filters | None = 
 
 def _exact(store, model: str, q: np.ndarray, allowed: np.ndarray, n: int) -> list[tuple[int, float]]:
     """Brute force over the allowed vectors (an approximate index can miss a small filtered set)."""
+    import numpy as np
+    from archivist.retrieval.vectors import load_vectors
     ids, mat = load_vectors(store, model, allowed.tolist())
     if not len(ids):
         return []

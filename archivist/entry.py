@@ -1,0 +1,54 @@
+"""The `archivist` command (and `python -m archivist`).
+
+People run `archivist search` the way they run `rg`, many times a minute, so a hybrid search
+starts its two slow loads (the query embedder and the FAISS file, on other threads) before the
+CLI's own imports instead of after them. Only the plain form `archivist [-d DB] search ...` is
+recognised here; anything this cannot read is left to the CLI, which loads them anyway.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def _option(args: list[str], names: tuple[str, ...]) -> str | None:
+    for i, arg in enumerate(args):
+        for name in names:
+            if arg == name and i + 1 < len(args):
+                return args[i + 1]
+            if name.startswith("--") and arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
+    return None
+
+
+def start_search_loads(args: list[str]) -> None:
+    """Preload the embedder and prefetch the FAISS file for `search` (best effort: never fails)."""
+    at = args.index("search") if "search" in args else -1
+    head = args[:at]
+    plain = at >= 0 and (not head or (len(head) == 2 and head[0] in ("-d", "--db"))
+                         or (len(head) == 1 and head[0].startswith("--db=")))
+    if not plain:
+        return  # other global options (--preset, --embedder ...) may change what is loaded
+    if {"-h", "--help"} & set(args) or _option(args, ("--mode",)) == "bm25":
+        return
+    try:
+        from archivist.config import db_path, load_settings
+        from archivist.retrieval import query_embed
+        db = _option(args, ("-d", "--db"))
+        settings = load_settings(None, {"db": db} if db else {})
+        index = db_path(settings).with_name(db_path(settings).name + ".faiss")
+        if os.path.exists(index):  # vectors exist: the search will want both
+            query_embed.preload(settings)
+            query_embed.prefetch_index(index)
+    except Exception:  # a bad config or path: the CLI reports it properly
+        return
+
+
+def main() -> None:
+    start_search_loads(sys.argv[1:])
+    from archivist.cli import app
+    app()
+
+
+if __name__ == "__main__":
+    main()

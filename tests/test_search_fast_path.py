@@ -1,0 +1,116 @@
+"""The one-shot search's fast path: the exact-search matrix beside the FAISS file (same results as
+FAISS, used only when current), and the early start of `archivist search`'s slow loads."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from archivist.config import Settings
+from archivist.retrieval import matrix, query_embed
+from archivist.retrieval.faiss_index import index_path
+from archivist.retrieval.indexer import index_store
+from archivist.retrieval.search import dense_search, exact_matrix, search
+from archivist.store import Store
+from tests.retrieval_fixtures import build, email
+
+
+@pytest.fixture()
+def indexed(tmp_path):
+    settings = Settings(db=str(tmp_path / "m.db"))
+    with Store(settings.db) as store:
+        build(store)
+        index_store(store, settings)
+        yield store, settings
+
+
+def _model(store) -> str:
+    return store.scalar("SELECT model FROM vectors LIMIT 1")
+
+
+def test_matrix_search_is_the_exact_top_n_with_and_without_allowed_ids():
+    rng = np.random.default_rng(3)
+    mat = rng.normal(size=(500, 16)).astype(np.float32)
+    ids = np.arange(1000, 1500, dtype=np.int64)
+    q = rng.normal(size=(1, 16)).astype(np.float32)
+    scores = mat @ q[0]
+    want = [int(ids[i]) for i in np.argsort(-scores)[:10]]
+    assert [c for c, _ in matrix.search(ids, mat, q, 10)] == want
+    allowed = ids[::7]
+    sub = [int(i) for i in sorted(allowed, key=lambda c: -scores[c - 1000])[:5]]
+    assert [c for c, _ in matrix.search(ids, mat, q, 5, allowed)] == sub
+    assert len(matrix.search(ids, mat, q, 50, ids[:3])) == 3  # never a row outside `allowed`
+
+
+def test_index_writes_the_matrix_and_dense_search_equals_faiss(indexed):
+    store, settings = indexed
+    assert exact_matrix(store, _model(store)) is not None
+    for query in ("California electricity prices", "office move", "budget"):
+        fast = dense_search(store, settings, query, 10)
+        matrix.paths(index_path(store))[2].unlink()  # no matrix: the FAISS path
+        matrix._LOADED.clear()
+        assert exact_matrix(store, _model(store)) is None
+        slow = dense_search(store, settings, query, 10)
+        assert [c for c, _ in fast] == [c for c, _ in slow]
+        assert np.allclose([s for _, s in fast], [s for _, s in slow], atol=1e-5)
+        # a writer's next look at the index writes the missing matrix again
+        from archivist.retrieval.faiss_index import ensure_index
+        ensure_index(store, settings, _model(store))
+        assert exact_matrix(store, _model(store)) is not None
+
+
+def test_a_stale_matrix_is_not_used_and_new_vectors_rewrite_it(indexed):
+    store, settings = indexed
+    build(store, [email(200, "Crane hire", "The crane hire contract is signed.", sender="erin")])
+    from archivist.retrieval.indexer import chunk_new_documents
+    from archivist.progress import Reporter
+    from archivist.backends.embedders import chunk_tokenizer
+    chunk_new_documents(store, chunk_tokenizer(settings), settings, Reporter(None))
+    from archivist.retrieval.indexer import embed_pending
+    from archivist.backends.embedders import load_embedder
+    embed_pending(store, load_embedder(settings), Reporter(None))  # vectors added, no rebuild yet
+    assert exact_matrix(store, _model(store)) is None  # its rows no longer match SQLite
+    hits = search(store, settings, "crane hire contract", k=3, mode="dense")
+    assert "crane" in hits[0].text.lower()  # FAISS path: rebuilt, and the matrix with it
+    assert exact_matrix(store, _model(store)) is not None
+
+
+def test_a_replaced_faiss_file_turns_the_matrix_off(indexed):
+    store, settings = indexed
+    path = index_path(store)
+    data = path.read_bytes()
+    path.write_bytes(data[:-8] + b"\0" * 8)  # same size, new content and mtime
+    matrix._LOADED.clear()
+    assert exact_matrix(store, _model(store)) is None
+
+
+@pytest.mark.parametrize("argv,loads", [
+    (["search", "gas prices"], True),
+    (["-d", "{db}", "search", "gas prices"], True),
+    (["--db={db}", "search", "gas prices"], True),
+    (["search", "gas prices", "--mode", "bm25"], False),
+    (["search", "--help"], False),
+    (["--preset", "test", "search", "gas"], False),  # other options may change the embedder
+    (["ask", "what did the search find?"], False),
+    (["ask", "search"], False),
+])
+def test_search_starts_its_loads_before_the_cli_imports(tmp_path, monkeypatch, argv, loads):
+    from archivist import entry
+    db = tmp_path / "e.db"
+    (tmp_path / "e.db.faiss").write_bytes(b"x")
+    monkeypatch.setenv("ARCHIVIST_DB", str(db))
+    calls = []
+    monkeypatch.setattr(query_embed, "preload", lambda s: calls.append(("embedder", s.db)))
+    monkeypatch.setattr(query_embed, "prefetch_index", lambda p: calls.append(("faiss", str(p))))
+    entry.start_search_loads([a.replace("{db}", str(db)) for a in argv])
+    assert bool(calls) == loads
+    if loads:
+        assert calls == [("embedder", str(db)), ("faiss", str(db) + ".faiss")]
+
+
+def test_no_early_loads_without_vectors(tmp_path, monkeypatch):
+    from archivist import entry
+    monkeypatch.setenv("ARCHIVIST_DB", str(tmp_path / "none.db"))
+    calls = []
+    monkeypatch.setattr(query_embed, "preload", lambda s: calls.append(1))
+    entry.start_search_loads(["search", "gas"])
+    assert not calls  # no FAISS file: nothing embedded, the search is BM25 only
