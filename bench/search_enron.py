@@ -142,6 +142,38 @@ def threads_with_subject(store, doc: dict) -> int:
                         (doc["norm_subject"],))
 
 
+def subject_bound(store, subjects: list[dict]) -> dict:
+    """The best rank-1 rate ANY ranking can reach when the query is only the typed subject.
+
+    A ranking is a function of the query: for one typed subject it puts one message first, and
+    that message is right for the sampled e-mails whose equivalent set holds it. For each typed
+    subject the best possible first message is the one in the most equivalent sets; summed over
+    all e-mails the sampler can draw, that is the expected rate of a perfect ranker ("population"),
+    and on this sample the same choices reach "sample"."""
+    rows = store.query("SELECT id, title, norm_subject, thread_id, body FROM documents WHERE "
+                       "kind = 'email' AND norm_subject != '' AND date != ''")
+    members: dict[str, list[dict]] = {}
+    for r in store.query("SELECT id, norm_subject, thread_id, body FROM documents "
+                         "WHERE kind = 'email' AND norm_subject != ''"):
+        members.setdefault(r["norm_subject"], []).append(r)
+    sets = {r["id"]: {m["id"] for m in members[r["norm_subject"]] if m["id"] == r["id"]
+                      or m["thread_id"] == r["thread_id"] or m["body"] == r["body"]} for r in rows}
+    by_title: dict[str, list[int]] = {}
+    for r in rows:
+        by_title.setdefault(r["title"], []).append(r["id"])
+    best, reach = {}, 0
+    for title, ids in by_title.items():
+        counts: dict[int, int] = {}
+        for i in ids:
+            for m in sets[i]:
+                counts[m] = counts.get(m, 0) + 1
+        best[title] = max(counts, key=lambda m: (counts[m], -m))
+        reach += counts[best[title]]
+    sample = [best[s["q"]] in sets[s["id"]] for s in subjects]
+    return {"population": round(reach / len(rows), 4), "population_emails": len(rows),
+            "sample": halves(sample)}
+
+
 def undecidable(subjects: list[dict], hit: list[bool], exact: list[bool]) -> dict:
     """Misses whose subject is shared by several threads while the first hit carries it."""
     missed = [(s, e) for s, ok, e in zip(subjects, hit, exact) if not ok]
@@ -243,7 +275,7 @@ def main() -> None:
                            if args.readonly else index_without_vectors(store, settings)
                            if args.no_vectors else index_store(store, settings))
         print(result["index"], file=sys.stderr, flush=True)
-        subjects = [{"q": d["title"], "gold": sorted(equivalent(store, d)), "k": 1,
+        subjects = [{"id": d["id"], "q": d["title"], "gold": sorted(equivalent(store, d)), "k": 1,
                      "same_subject": same_subject(store, d), "threads": threads_with_subject(store, d)}
                     for d in sample_docs(store, args.n_subjects, seed=args.subject_seed)]
         result["subject_seed"] = args.subject_seed
@@ -264,6 +296,7 @@ def main() -> None:
         carries = run_set(store, settings, [{**s, "gold": s["same_subject"]} for s in subjects], 1, modes)
         result["subjects_rank1_carries_the_subject"] = {m: halves(v) for m, v in carries.items()}
         result["subjects_missed"] = {m: undecidable(subjects, subj[m], carries[m]) for m in modes}
+        result["subjects_rank1_best_possible"] = subject_bound(store, subjects)
         if args.no_lookups:
             return finish(result, t0, args.out)
         look = run_set(store, settings, lookups, 5, modes)
