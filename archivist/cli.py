@@ -273,15 +273,30 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
                 show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}"))
                 hits = describe_hits(store, run_search(store, cfg, words, k, filters, mode), words)
             cov = coverage(store, cfg, mode)
+            shared = shared_subject_note(store, words, filters) if hits else None
             for row in hits:
                 if cov and cov["not_embedded"]:
                     row["not_embedded"] = cov["not_embedded"]  # chunks dense search cannot see
                 emit(row, True) if as_json else out.print(render_hit(row))
+        if shared:
+            err.print(shared, markup=False, soft_wrap=True)
         if not hits:
             err.print(f"no hits for {words!r}" + ("" if filters.is_empty() else " within the filters"),
                       markup=False)
             raise typer.Exit(1)
     run(body)
+
+
+def shared_subject_note(store, words: str, filters) -> str | None:
+    """A note when the query is a subject several threads share (which one is meant, the query
+    cannot tell: they are ranked by search order)."""
+    from archivist.retrieval.fts import shared_subject
+    found = shared_subject(store, words, filters)
+    if not found:
+        return None
+    subject, threads = found
+    return (f"note: {threads} threads share the subject {sanitise(subject)!r}; they are ranked by "
+            "how well they match, not by which one you mean: add from:, to: or after: to narrow")
 
 
 @app.command(epilog=examples('archivist ask "Which room is the offsite in?"',

@@ -129,3 +129,29 @@ def test_exact_subject_candidates_obey_filters(one_word_subject):
     store, settings = one_word_subject
     hits = search(store, settings, "ISDA", k=5, mode="bm25", filters=Filters(sender="bob@enron.com"))
     assert hits and not {_title(store, h.doc_id) for h in hits} & {"ISDA", "Re: ISDA"}
+
+
+def test_a_subject_several_threads_share_is_named_with_the_count(tmp_path):
+    """The query alone cannot say which of several threads with that subject is meant: search
+    says so (stderr), instead of letting the first hit pass for the only one."""
+    from datetime import datetime, timezone
+    from typer.testing import CliRunner
+    from archivist.cli import app
+    from archivist.retrieval.fts import shared_subject
+    path = tmp_path / "shared.db"
+    docs = [email(1, "Favor", "Could you cover my shift on Friday?", sender="erin", to="frank",
+                  date=datetime(2001, 2, 1, tzinfo=timezone.utc)),
+            email(2, "Favor", "Can you lend me the projector for the offsite?", sender="gina",
+                  to="hank", date=datetime(2001, 9, 1, tzinfo=timezone.utc), mailbox="kean-s"),
+            email(3, "Turbine order", "Four turbines ordered.", sender="dave")]
+    with Store(path) as store:
+        build(store, docs)
+        index_store(store, Settings(db=str(path)))
+        threads = store.scalar("SELECT count(DISTINCT thread_id) FROM documents WHERE title = 'Favor'")
+        assert threads == 2
+        assert shared_subject(store, "favor") == ("Favor", 2)
+        assert shared_subject(store, "Turbine order") is None
+    result = CliRunner().invoke(app, ["search", "Favor", "-d", str(path), "--mode", "bm25"])
+    assert result.exit_code == 0 and "2 threads share the subject 'Favor'" in result.stderr
+    result = CliRunner().invoke(app, ["search", "Turbine order", "-d", str(path), "--mode", "bm25"])
+    assert result.exit_code == 0 and "share the subject" not in result.stderr

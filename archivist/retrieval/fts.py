@@ -135,3 +135,17 @@ def exact_subject_search(store, query: str, n: int,
 
 def count(store) -> int:
     return int(store.scalar("SELECT count(*) FROM chunks_fts") or 0)
+
+
+def shared_subject(store, query: str, filters: Filters | None = None) -> tuple[str, int] | None:
+    """(subject, threads) when the query is a subject that several threads share ("favor", a
+    weekly report): the query alone cannot say which of them is meant, and the user should hear
+    so rather than take the first hit for the only one. None otherwise."""
+    subject = normalise_subject(query)
+    if not subject:
+        return None
+    where, params = filter_sql(filters, "d")
+    row = store.conn.execute(f"SELECT count(DISTINCT d.thread_id), min(d.title) FROM documents d "
+                             f"WHERE d.norm_subject = ? AND {where}", [subject, *params]).fetchone()
+    return (row[1], int(row[0])) if row and row[0] and row[0] > 1 else None
+
