@@ -34,14 +34,16 @@ from archivist.records import Citation, Filters, PackedContext
 from archivist.retrieval.packing import pack
 from archivist.store.documents import documents
 
-PROMPT_VERSION = "summary-v1"
+PROMPT_VERSION = "summary-v2"  # v2: whole sentences, no "x..y" spans, no copied headers
 BATCH = 8  # groups prepared at once per request in flight (prepared groups wait for the model)
 SHORT_GROUP = 600  # characters: a one-message group this short is quoted, not summarised
 SUMMARY_TOKENS = 120  # what the model may write for one group
 MAX_FACTS, MAX_DECISIONS, MAX_QUESTIONS = 6, 4, 3
 DECISION = re.compile(r"\b(?:agreed|approved?|decided|decision|signed|confirmed|accepted|rejected|"
                       r"cancel+ed|deadline|postponed|settled)\b", re.I)
-SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?:\s*\[\d+\])*|(?:\s*\[\d+\])+|$)")
+# A '.', '!' or '?' ends a sentence only before a space, a citation or the end: "$5,004.34" and
+# "2001-12-21..2001-12-22" stay whole (cut there, each half failed the grounding check).
+SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s\[]|$))+(?:[.!?]+(?:\s*\[\d+\])*|(?:\s*\[\d+\])+|$)")
 LABEL = re.compile(r"\[(\d+)\]")
 
 
@@ -155,7 +157,8 @@ def prepare_leaf(job: Job, group: G.Group, digest: str) -> Task:
 
 
 def _child_block(child: Summary) -> str:
-    span = f"{child.first_date[:10]}..{child.last_date[:10]}" if child.first_date else ""
+    first, last = child.first_date[:10], child.last_date[:10]
+    span = "" if not first else first if first == last else f"{first} to {last}"
     said = " ".join(line.text for line in (child.overview or child.facts[:3]))
     return f"{child.label} ({child.n_docs} messages{', ' + span if span else ''}): {said}"
 
@@ -236,13 +239,28 @@ def verify(task: Task) -> None:
         if len(sentence) < 8:
             continue
         s.checked += 1
-        # a model sentence carrying a link or an instruction obeys a document: never its voice
-        if suspicious(sentence) or not check(sentence, task.packed, task.blocks).ok:
+        # a model sentence carrying a link or an instruction obeys a document: never its voice;
+        # one that only repeats the start of a block (a child's title and counts) says nothing
+        if suspicious(sentence) or (s.children and copies_a_header(sentence, task.blocks)) or not check(
+                sentence, task.packed, task.blocks).ok:
             continue
         s.passed += 1
         docs = [d for n in LABEL.findall(sentence) for d in task.block_docs.get(int(n), [])]
         s.overview.append(Line(LABEL.sub("", sentence).strip(), list(dict.fromkeys(docs))))
     s.llm_calls, s.tokens_in, s.tokens_out = 1, gen.tokens_in, gen.tokens_out
+
+
+def copies_a_header(sentence: str, blocks: dict[int, str]) -> bool:
+    """Whether the sentence is only the beginning of a child summary's block copied (e.g.
+    "Board meeting (2 messages, 2001-12-21)"), up to the block's first statement."""
+    core = " ".join(LABEL.sub("", sentence).split()).rstrip(".:;, ")
+    if not core:
+        return True
+    for block in blocks.values():
+        head = " ".join(block.split(": ", 1)[0].split())
+        if head.startswith(core) or core == head:
+            return True
+    return False
 
 
 def _add_parts_cost(task: Task) -> None:
