@@ -30,13 +30,17 @@ def sampled_plan(store, n: int, seed: int):
     return leaves, G.Plan("thread", [random.Random(seed).sample(leaves, min(n, len(leaves)))])
 
 
-def bootstrap(rows: list[dict], total_msgs: int, seed: int, rounds: int = 2000) -> list[float]:
-    """5th-95th percentile of the projected whole-archive hours, resampling threads."""
+def bootstrap(rows: list[dict], total_msgs: int, wall: float, seed: int,
+              rounds: int = 2000) -> list[float]:
+    """5th-95th percentile of the projected whole-archive hours, resampling threads. A group's own
+    seconds run from its batch's start to its finish (they overlap), so they are scaled to share
+    the run's wall time in proportion."""
+    scale = wall / (sum(r["seconds"] for r in rows) or 1)
     rng, out = random.Random(seed), []
     for _ in range(rounds):
         pick = [rng.choice(rows) for _ in rows]
         msgs = sum(r["messages"] for r in pick) or 1
-        out.append(sum(r["seconds"] for r in pick) / msgs * total_msgs / 3600)
+        out.append(sum(r["seconds"] for r in pick) * scale / msgs * total_msgs / 3600)
     out.sort()
     return [round(out[int(0.05 * rounds)], 2), round(out[int(0.95 * rounds)], 2)]
 
@@ -77,7 +81,8 @@ def main() -> None:
         "messages_per_s": round(msgs / wall, 3), "tokens_per_s": round(tokens / wall, 1),
         "threads_without_a_model_call": sum(1 for r in rows if not r["calls"]),
         "projected_archive_hours": round(wall / msgs * total_msgs / 3600, 2),
-        "projected_archive_hours_90pct": bootstrap(rows, total_msgs, args.seed),
+        "projected_archive_hours_90pct": bootstrap(rows, total_msgs, wall, args.seed),
+        "groups": rows,
         "load_avg_end": os.getloadavg()})
     out = ROOT / "bench" / "results" / f"summarize_sample_{args.name}.json"
     out.write_text(json.dumps(result, indent=1))
