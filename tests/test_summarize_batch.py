@@ -155,3 +155,30 @@ def test_cli_takes_batch_size(archive, tmp_path):
                                  "--batch-size", "4"])
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("# Summary by mailbox")
+
+
+def test_auto_batches_eight_groups_on_cuda(archive, tmp_path):
+    """batch_size=auto with a batching model on CUDA (an echo stand-in that says it is there):
+    prompts go in batches of up to 8, shortest first, and the document is the serial one."""
+    from types import SimpleNamespace
+    from archivist.backends.echo import EchoLLM
+
+    class CudaEcho(EchoLLM):
+        device = SimpleNamespace(type="cuda")
+        sizes: list[int] = []
+
+        def generate_batch(self, batch, options=None):
+            self.sizes.append(len(batch))
+            return [self.generate(m, options=options) for m in batch]
+
+    dbs = [tmp_path / "serial.db", tmp_path / "auto.db"]
+    for db in dbs:
+        shutil.copy(archive, db)
+    serial, m1, _ = run(dbs[0], None, 1)
+    settings = agent_settings(dbs[1], batch_size=0, summary_tokens=400)
+    model = Model(settings, CudaEcho())
+    with Store(dbs[1]) as store:
+        auto = summarize(store, settings, "mailbox", model=model)
+    assert batch_size(_job(settings, model)) == 8
+    assert max(CudaEcho.sizes) == 8 and sum(CudaEcho.sizes) == model.calls == m1.calls
+    assert auto.markdown() == serial.markdown()
