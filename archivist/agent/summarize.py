@@ -347,8 +347,8 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
 
 def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
     out: list[Summary] = []
-    batch = _chunk(job)
-    for i in range(0, len(level_groups), batch):
+    while len(out) < len(level_groups):
+        i, batch = len(out), _chunk(job)  # per chunk: the model's batch size is known once loaded
         # before the batch too: its groups may take minutes, and the status must not wait for them
         job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
                                 f"{level_groups[0].level}: {len(out)}/{len(level_groups)} groups, "
