@@ -3,7 +3,10 @@
 On a GPU one decode step costs about the same for 1 or 8 sequences at 135M scale (the time is
 Python and kernel launches, not arithmetic), so `archivist summarize` sends groups in batches.
 Prompts are left-padded with an attention mask, so each row continues from its own last token
-with the positions it would have alone; the texts equal the serial ones (tests/test_summarize_batch.py).
+with the positions it would have alone; the texts equal the serial ones (tests/test_summarize_batch.py;
+SmolLM2-135M in bench/summarize_batch.py). On CPU it does not pay: prefill dominates there, costs
+the same per row batched or not, and a padded batch's prefill runs attention with an explicit mask
+instead of the causal fast path (bench/results/summarize_batch_cpu*.json).
 Only greedy, unconstrained attention-model calls are batched: sampling (a seed per call), choices,
 JSON schemas and recurrent models (whose state padding would touch) run one by one through
 `generate`, the reference path.
