@@ -28,6 +28,9 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
               limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the N largest groups."),
               concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1,
                                                         help="Model calls in flight (servers)."),
+              batch: Optional[int] = typer.Option(None, "--batch-size", min=0,
+                                                  help="Groups per model call (local transformers); "
+                                                       "0: auto, 8 on CUDA, 1 on CPU."),
               db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Cited summaries of threads and of the groups above them, stored and incremental.
 
@@ -38,7 +41,7 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
         from archivist.query_syntax import option_filters
         from archivist.render import ProgressRenderer
         from archivist.store.runs import log_run
-        cfg = settings(db, concurrency=concurrency)
+        cfg = settings(db, concurrency=concurrency, batch_size=batch)
         filters = option_filters(sender, recipient, after, before, mailbox, subject)
         with open_store(cfg, write=True) as store:
             with ProgressRenderer(err) as show:

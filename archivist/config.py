@@ -94,6 +94,9 @@ class Settings:
                                "(larger groups are split and their parts combined)")
     concurrency: int = knob(1, "model calls in flight at once when summarising (OpenAI-compatible "
                             "servers; local models run one at a time)")
+    batch_size: int = knob(0, "groups per model call when summarising with local transformers "
+                           "(one left-padded batch); 0: auto, 8 on CUDA, 1 on CPU; other backends "
+                           "run one call per group")
     max_memory_chunks: int = knob(400, "most chunks the memory strategy reads")
     max_seconds: float = knob(900.0, "the memory strategy is infeasible when estimated above this")
     prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")

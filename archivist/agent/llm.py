@@ -111,6 +111,24 @@ class Model:
         tokens_in = sum(llm.count_tokens(m.content) for m in messages)
         return Generation(text, tokens_in, llm.count_tokens(text))
 
+    def batches(self) -> bool:
+        """Whether the backend generates several prompts in one call (local transformers)."""
+        return hasattr(self.llm(), "generate_batch")
+
+    def generate_batch(self, batch: list[list[Message]], max_tokens: int | None = None,
+                       stop: list[str] | None = None) -> list[Generation]:
+        """One generation per prompt, in one backend call when it batches (else one by one);
+        a batch of N prompts counts N calls and each prompt's tokens, as N generate() calls do."""
+        llm, s = self.llm(), self.settings
+        if not hasattr(llm, "generate_batch"):
+            return [self.generate(m, max_tokens=max_tokens, stop=stop) for m in batch]
+        options = GenerateOptions(max_tokens=max_tokens or s.max_new_tokens, temperature=s.temperature,
+                                  seed=s.seed, stop=list(stop or []))
+        self.calls += len(batch)
+        texts = llm.generate_batch(batch, options)
+        return [Generation(text, sum(llm.count_tokens(m.content) for m in messages), llm.count_tokens(text))
+                for messages, text in zip(batch, texts)]
+
     def _streamed(self, llm: LLM, messages: list[Message], options: GenerateOptions,
                   sink: Callable[[str], None] | None, answer: bool) -> str:
         """A streamed generation, timed: prefill until the first piece, decode after it."""

@@ -8,7 +8,8 @@ no model call and new documents recompute only the groups they touch and their a
 that fits `summary_tokens` is read in one call; a larger one is split into parts whose summaries
 are combined. Every sentence the model writes is checked against the messages it cites (as `ask`
 does) and dropped when they do not support it; key facts, decisions and open questions are quoted
-from the documents themselves. Model calls of one level run `concurrency` at a time (a server).
+from the documents themselves. Model calls of one level run `concurrency` at a time (a server),
+or `batch_size` prompts per call (local transformers; on CUDA by default).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from archivist.agent.prompts import (SYSTEM_SUMMARY, SYSTEM_SUMMARY_OF_SUMMARIES
                                      neutralise)
 from archivist.backends.base import Message
 from archivist.config import Settings
+from archivist.errors import ConfigError
 from archivist.memory import groups as G
 from archivist.memory.summaries import Line, Summary, input_hash, load, markdown, save
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
@@ -36,6 +38,8 @@ from archivist.store.documents import documents
 
 PROMPT_VERSION = "summary-v2"  # v2: whole sentences, no "x..y" spans, no copied headers
 BATCH = 8  # groups prepared at once per request in flight (prepared groups wait for the model)
+GPU_BATCH = 8  # batch_size=auto on CUDA: one decode step costs about the same for 1 or 8 rows
+CPU_BATCH = 1  # batch_size=auto on CPU (bench/summarize_batch.py)
 SHORT_GROUP = 600  # characters: a one-message group this short is quoted, not summarised
 SUMMARY_TOKENS = 120  # what the model may write for one group
 MAX_FACTS, MAX_DECISIONS, MAX_QUESTIONS = 6, 4, 3
@@ -291,9 +295,30 @@ def _parts(job: Job, group: G.Group) -> list[G.Group]:
                     doc_ids=ids) for i, ids in enumerate(parts)]
 
 
+def batch_size(job: Job) -> int:
+    """Groups per model call: the setting, else (0: auto) GPU_BATCH for a batching model on CUDA
+    and CPU_BATCH on CPU; 1 for backends that cannot batch."""
+    wanted = job.settings.batch_size
+    if not job.model.batches():
+        return 1
+    if wanted:
+        return wanted
+    device = getattr(job.model.llm(), "device", None)
+    return GPU_BATCH if getattr(device, "type", "") == "cuda" else CPU_BATCH
+
+
+def _batches(todo: list[Task], size: int) -> list[list[Task]]:
+    """Tasks in batches of `size`, shortest prompts first, so a batch's rows are padded little."""
+    if size <= 1:
+        return [[t] for t in todo]
+    ordered = sorted(todo, key=lambda t: sum(len(m.content) for m in t.messages))
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
 def _call(job: Job, tasks: list[Task], finish) -> None:
-    """The model calls of a batch, `concurrency` in flight (only the calls run in threads); each
-    task is finished (checked, saved) as soon as its call returns."""
+    """The model calls of a batch, `concurrency` in flight (only the calls run in threads), in
+    batches of batch_size prompts when the model batches; each task is finished (checked, saved)
+    as soon as its call returns."""
     todo = [t for t in tasks if t.messages]
     for task in tasks:
         if not task.messages:
@@ -301,21 +326,30 @@ def _call(job: Job, tasks: list[Task], finish) -> None:
     if not todo:
         return
     job.model.llm()  # load once, here, not in a worker
+    size = batch_size(job)
 
-    def run(task: Task) -> Task:
-        task.gen = job.model.generate(task.messages, max_tokens=SUMMARY_TOKENS)
-        return task
+    def run(batch: list[Task]) -> list[Task]:
+        if size <= 1:
+            batch[0].gen = job.model.generate(batch[0].messages, max_tokens=SUMMARY_TOKENS)
+            return batch
+        gens = job.model.generate_batch([t.messages for t in batch], max_tokens=SUMMARY_TOKENS)
+        for task, gen in zip(batch, gens):
+            task.gen = gen
+        return batch
 
     with ThreadPoolExecutor(max(1, job.settings.concurrency)) as pool:
-        futures = [pool.submit(run, task) for task in todo]
+        futures = [pool.submit(run, batch) for batch in _batches(todo, size)]
         for future in as_completed(futures):
-            finish(future.result())
+            for task in future.result():
+                finish(task)
 
 
 def summarize(store, settings: Settings, by: str, filters: Filters | None = None,
               limit: int | None = None, model: Model | None = None,
               on_progress: OnProgress | None = None) -> SummaryRun:
     """Summaries of every level of --by, computing only what is not stored yet."""
+    if settings.batch_size < 0:
+        raise ConfigError(f"batch_size={settings.batch_size} must be 0 (auto) or a number of groups")
     start = time.perf_counter()
     job = Job(store, settings, model or Model(settings), Reporter(on_progress))
     if job.model.on_progress is None:  # loading the model takes seconds: say so
@@ -331,8 +365,8 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
 
 def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
     out: list[Summary] = []
-    batch = BATCH * max(1, job.settings.concurrency)
-    for i in range(0, len(level_groups), batch):
+    while len(out) < len(level_groups):
+        i, batch = len(out), _chunk(job)  # per chunk: the model's batch size is known once loaded
         # before the batch too: its groups may take minutes, and the status must not wait for them
         job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
                                 f"{level_groups[0].level}: {len(out)}/{len(level_groups)} groups, "
@@ -341,6 +375,15 @@ def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
         job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
                                 _status(level_groups[0].level, out, len(level_groups))))
     return out
+
+
+def _chunk(job: Job) -> int:
+    """Groups prepared at once: BATCH per request in flight or per row of a model batch (several
+    model batches per chunk, so sorting by prompt length has something to sort). The model's
+    batch size is known once it is loaded; the setting stands in until then (no load for a rerun
+    that computes nothing)."""
+    rows = batch_size(job) if job.model.loaded else job.settings.batch_size
+    return BATCH * max(1, job.settings.concurrency, rows)
 
 
 def _status(level: str, out: list[Summary], total: int) -> str:

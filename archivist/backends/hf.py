@@ -108,6 +108,13 @@ class TransformersLLM:
             return stream_with_stop(pieces, options.stop)
         return apply_stop("".join(pieces), options.stop)
 
+    def generate_batch(self, batch: list[list[Message]],
+                       options: GenerateOptions | None = None) -> list[str]:
+        """One text per prompt, as generate() returns it; greedy attention-model calls run as one
+        left-padded batch (archivist.backends.hf_batch), the rest one by one."""
+        from archivist.backends.hf_batch import generate_batch
+        return generate_batch(self, batch, options)
+
     def choose(self, messages: list[Message], choices: list[str]) -> str:
         """Exactly one of choices, decoded greedily under a prefix-trie logit mask."""
         import torch
