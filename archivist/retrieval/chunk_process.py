@@ -1,15 +1,16 @@
-"""Chunking in a second process while this one stores the chunks.
+"""Chunking in second processes while this one stores the chunks.
 
 Chunking new documents is reading them, tokenizing and cutting chunks (CPU, no writes) and then
-inserting chunks and FTS rows (the single writer). On 2+ cores a spawned chunk process opens the
-database read-only and computes indexer.chunk_batch for each batch of document ids, in order, while
-this process inserts the batch before; the chunks are the same objects in the same order as an
-in-process run makes, so the same ids and rows (tests/test_chunk_process.py).
+inserting chunks and FTS rows (the single writer, about a quarter of the work). On 2+ cores spawned
+chunk processes open the database read-only and compute indexer.chunk_batch for the batches of
+document ids, taking turns (batch i by process i % n), while this process inserts them in order; the
+chunks are the same objects in the same order as an in-process run makes, so the same ids and rows
+(tests/test_chunk_process.py).
 
 Only the MiniLM-family tokenizer (embedders.TokenizerOnly, a tokenizer.json) is loaded there: any
-other embedder would load a whole model twice, so it chunks in-process. The queue is bounded, so the
-chunk process runs at most QUEUE_BATCHES ahead. When the ingest dies (kill -9) the chunk process
-notices within a second (its parent changed) and exits; every batch inserted was committed, so the
+other embedder would load a whole model again, so it chunks in-process. The queues are bounded, so
+a chunk process runs at most QUEUE_BATCHES ahead. When the ingest dies (kill -9) the chunk processes
+notice within a second (their parent changed) and exit; every batch inserted was committed, so the
 next run resumes after it. A failed chunk process raises ChunkProcessError: the caller chunks the
 rest itself.
 """
