@@ -40,6 +40,9 @@ class Settings:
     # ingest
     read_process: str = knob("auto", "ingest parses sources in a second process while storing; "
                              "auto: with 2+ cores and 4 MB+ to read", ("auto", "on", "off"))
+    chunk_process: str = knob("auto", "indexing chunks and tokenizes in a second process while "
+                              "storing the chunks; auto: with 2+ cores and 2,000+ documents to chunk",
+                              ("auto", "on", "off"))
     # chunking, index and fusion
     chunk_tokens: int = knob(200, "chunk size in embedder tokens")
     chunk_overlap: int = knob(32, "tokens shared by consecutive chunks of a document")

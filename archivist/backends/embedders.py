@@ -163,6 +163,7 @@ class TokenizerOnly:
         tok.no_truncation()
         tok.no_padding()
         self.tok, self.tokenizer, self.tokenizer_id = tok, HFTokenizerView(tok), tokenizer_id
+        self.path = Path(tokenizer_json)  # a chunk process loads the same file
 
     def count_tokens(self, text: str) -> int:
         return len(self.tok.encode(text, add_special_tokens=False).ids)

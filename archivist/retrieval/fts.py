@@ -24,9 +24,17 @@ WEIGHTS = (1.0, 5.0, 2.0, 2.0)
 MIN_SUBJECT_WORDS = 2  # a one-word subject ("hi", "update") inside a query says nothing
 
 
-def fts_rows(store, chunk_rows: list[tuple[int, int, str]]) -> list[tuple]:
-    """(chunk id, text, subject, names, dates) for FTS from (chunk id, doc id, text) rows."""
-    doc_ids = sorted({d for _, d, _ in chunk_rows})
+def fts_rows(store, chunk_rows: list[tuple[int, int, str]], meta: dict | None = None) -> list[tuple]:
+    """(chunk id, text, subject, names, dates) for FTS from (chunk id, doc id, text) rows; `meta`:
+    fts_meta of their documents when already read (by a chunk process)."""
+    if meta is None:
+        meta = fts_meta(store, sorted({d for _, d, _ in chunk_rows}))
+    empty = ("", "", "")
+    return [(cid, text, *meta.get(did, empty)) for cid, did, text in chunk_rows]
+
+
+def fts_meta(store, doc_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """doc id -> (subject, names, dates): the FTS columns a document gives each of its chunks."""
     subjects, names, dates = {}, {}, {}
     for i in range(0, len(doc_ids), 900):
         part = doc_ids[i:i + 900]
@@ -37,8 +45,8 @@ def fts_rows(store, chunk_rows: list[tuple[int, int, str]]) -> list[tuple]:
         for did, name, addr in store.conn.execute(
                 f"SELECT doc_id, name, address FROM participants WHERE doc_id IN ({marks})", part):
             names.setdefault(did, []).append(f"{name or ''} {addr or ''}".strip())
-    return [(cid, text, subjects.get(did, ""), " ; ".join(names.get(did, [])), dates.get(did, ""))
-            for cid, did, text in chunk_rows]
+    return {did: (subjects.get(did, ""), " ; ".join(names.get(did, [])), dates.get(did, ""))
+            for did in doc_ids}
 
 
 def add_chunks(store, rows: list[tuple]) -> None:

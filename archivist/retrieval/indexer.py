@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
+from typing import Iterator
 
 from archivist.crash import crash_point
-from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
-from archivist.retrieval import fts
+from archivist.progress import Event, Level, OnProgress, Reporter, Stage, Unit
+from archivist.retrieval import chunk_process, fts
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
                                          quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
@@ -33,7 +35,8 @@ def _delete_chunks(store, where: str, params: tuple = ()) -> int:
     return len(ids)
 
 
-def _insert_chunks(store, chunks: list[Chunk]) -> None:
+def _insert_chunks(store, chunks: list[Chunk], meta: dict | None = None) -> None:
+    """Insert chunks and their FTS rows (`meta`: fts.fts_meta of their documents, when read)."""
     rows = []
     for c in chunks:
         cur = store.conn.execute(
@@ -42,7 +45,7 @@ def _insert_chunks(store, chunks: list[Chunk]) -> None:
             (c.doc_id, c.thread_id, c.unit, c.ord, c.header, c.text, c.start, c.end, c.n_tokens,
              c.content_hash))
         rows.append((cur.lastrowid, c.doc_id, c.text))
-    fts.add_chunks(store, fts.fts_rows(store, rows))
+    fts.add_chunks(store, fts.fts_rows(store, rows, meta))
 
 
 def _recipients(store, doc_ids: list[int]) -> dict[int, list[str]]:
@@ -120,33 +123,70 @@ def _check_chunker(store, signature: dict) -> bool:
     return False
 
 
-def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[int, int, set]:
-    """Chunk every document with no chunks yet; returns (docs, chunks, touched thread ids)."""
+@dataclass
+class ChunkBatch:
+    """The chunks of one batch of documents, made here or by a chunk process, ready to insert."""
+
+    doc_ids: list[int]
+    chunks: list[Chunk]
+    touched: set  # thread ids of the batch's documents
+    meta: dict  # fts.fts_meta of the chunks' documents
+
+
+def chunk_batch(store, part: list[int], tokenizer, settings) -> ChunkBatch:
+    """Chunk documents `part` (ids): their body chunks then their quoted-text chunks, in id order."""
+    docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
+    recips = _recipients(store, part)
+    originals = {d["id"]: _originals(store, d) for d in docs if _has_quoted(d)}
+    if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
+        tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] +
+                        [quoted_text(d, originals[d["id"]]) for d in docs if d["id"] in originals])
+    chunks = [c for d in docs for c in chunk_document(
+        d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
+        + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings,
+                  originals.get(d["id"], ""))]
+    touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
+    meta = fts.fts_meta(store, sorted({c.doc_id for c in chunks}))
+    return ChunkBatch(part, chunks, touched, meta)
+
+
+def _batches(store, embedder, settings, ids: list[int], reporter: Reporter) -> Iterator[ChunkBatch]:
+    """The ChunkBatch of each DOC_BATCH of `ids`, in order: from a chunk process when wanted (the
+    rest made here if it fails), else made here."""
+    parts = [ids[i:i + DOC_BATCH] for i in range(0, len(ids), DOC_BATCH)]
+    done = 0
+    if chunk_process.wanted(getattr(settings, "chunk_process", "off"), len(ids), embedder):
+        try:
+            with chunk_process.ChunkProcess(store.path, embedder, settings, parts) as worker:
+                for batch in worker.batches():
+                    yield batch
+                    done += 1
+            return
+        except chunk_process.ChunkProcessError as exc:
+            reporter.send(Event(Stage.CHUNKING, message=f"{exc}; chunking the remaining "
+                                f"{len(ids) - done * DOC_BATCH:,} documents here",
+                                level=Level.WARNING))
     tokenizer = getattr(embedder, "tokenizer", None)
+    for part in parts[done:]:
+        yield chunk_batch(store, part, tokenizer, settings)
+
+
+def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[int, int, set]:
+    """Chunk every document with no chunks yet; returns (docs, chunks, touched thread ids).
+    Each batch commits its chunks with the threads they touch, so a killed run resumes."""
     ids = [r[0] for r in store.conn.execute(
         "SELECT id FROM documents d WHERE NOT EXISTS "
         "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc') ORDER BY id")]
-    n_chunks, threads = 0, set()
+    n_docs, n_chunks, threads = 0, 0, set()
     reporter.send(Event(Stage.CHUNKING, 0, len(ids), Unit.DOCUMENTS))
-    for i in range(0, len(ids), DOC_BATCH):
-        part = ids[i:i + DOC_BATCH]
-        docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
-        recips = _recipients(store, part)
-        originals = {d["id"]: _originals(store, d) for d in docs if _has_quoted(d)}
-        if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
-            tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] +
-                            [quoted_text(d, originals[d["id"]]) for d in docs if d["id"] in originals])
-        chunks = [c for d in docs for c in chunk_document(
-            d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
-            + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings,
-                      originals.get(d["id"], ""))]
-        touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
+    for batch in _batches(store, embedder, settings, ids, reporter):
         with store.conn:  # chunks and the threads whose units they change commit together
-            _insert_chunks(store, chunks)
-            mark_threads_pending(store, touched)
-        n_chunks += len(chunks)
-        threads |= touched
-        reporter.send(Event(Stage.CHUNKING, i + len(part), len(ids), Unit.DOCUMENTS,
+            _insert_chunks(store, batch.chunks, batch.meta)
+            mark_threads_pending(store, batch.touched)
+        crash_point("chunk_batch")
+        n_docs, n_chunks = n_docs + len(batch.doc_ids), n_chunks + len(batch.chunks)
+        threads |= batch.touched
+        reporter.send(Event(Stage.CHUNKING, n_docs, len(ids), Unit.DOCUMENTS,
                             f"{n_chunks:,} chunks"))
     return len(ids), n_chunks, threads
 
