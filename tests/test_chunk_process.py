@@ -142,3 +142,24 @@ def test_kill_9_takes_the_chunk_process_down_and_the_resume_equals_a_clean_run(t
     resumed = archivist(*args, str(tmp_path / "killed.db"), *map(str, paths))
     assert resumed.wait(timeout=600) == 0
     assert state(tmp_path / "killed.db") == state(tmp_path / "clean.db")
+
+
+def test_auto_spawns_only_when_the_main_module_survives_being_spawned(tmp_path, monkeypatch):
+    """A spawned process re-runs an unguarded script's top level: auto then chunks in-process."""
+    import sys
+    import types
+    tok = type("Tok", (), {"path": "tokenizer.json"})()
+    monkeypatch.setattr(chunk_process.os, "cpu_count", lambda: 2)
+    for text, ok in (("from archivist import x\nx.run()\n", False),
+                     ("def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n", True)):
+        script = tmp_path / "script.py"
+        script.write_text(text)
+        fake = types.ModuleType("__main__")
+        fake.__file__, fake.__spec__ = str(script), None
+        monkeypatch.setitem(sys.modules, "__main__", fake)
+        assert chunk_process.wanted("auto", chunk_process.MIN_DOCS, tok) is ok
+        assert chunk_process.wanted("on", chunk_process.MIN_DOCS, tok)  # on: the caller's choice
+    fake = types.ModuleType("__main__")  # python -m archivist: a package's __main__ is not re-run
+    fake.__spec__ = types.SimpleNamespace(name="archivist.__main__")
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    assert chunk_process.wanted("auto", chunk_process.MIN_DOCS, tok)

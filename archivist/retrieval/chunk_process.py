@@ -19,6 +19,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import re
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -36,15 +38,37 @@ class ChunkProcessError(RuntimeError):
 
 
 def wanted(mode: str, n_docs: int, tokenizer) -> bool:
-    """Whether to chunk in a second process: 'on', 'off', or 'auto' (2+ cores, MIN_DOCS+ to chunk);
-    never for a tokenizer other than a tokenizer.json (TokenizerOnly)."""
+    """Whether to chunk in a second process: 'on', 'off', or 'auto' (2+ cores, MIN_DOCS+ to chunk,
+    a main module that survives being spawned); never for a tokenizer other than a tokenizer.json
+    (TokenizerOnly)."""
     if mode not in ("auto", "on", "off"):
         raise InputError(f"chunk_process must be auto, on or off, not {mode!r}")
     if getattr(tokenizer, "path", None) is None or not n_docs:
         return False
     if mode == "auto":
-        return (os.cpu_count() or 1) > 1 and n_docs >= MIN_DOCS
+        return (os.cpu_count() or 1) > 1 and n_docs >= MIN_DOCS and main_is_guarded()
     return mode == "on"
+
+
+_GUARD = re.compile(r"""if\s+__name__\s*==\s*['"]__main__['"]""")
+
+
+def main_is_guarded() -> bool:
+    """Whether a spawned process may start: it re-imports the main module, which re-runs a
+    script's top level unless the script guards it with `if __name__ == "__main__":`. True for a
+    package's __main__ (`python -m archivist`, `python -m pytest`: multiprocessing does not re-run
+    those) and for a script that holds the guard (the `archivist` and `pytest` console scripts, the
+    benchmarks); False for an unguarded script or an interactive session, where `auto` then chunks
+    in this process ('on' still spawns)."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None and spec.name.endswith("__main__"):
+        return True
+    path = getattr(main, "__file__", None)
+    try:
+        return bool(path) and bool(_GUARD.search(Path(path).read_text(errors="replace")))
+    except OSError:
+        return False
 
 
 def _row(c) -> tuple:
