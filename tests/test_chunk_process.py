@@ -21,7 +21,7 @@ from archivist.retrieval import chunk_process, indexer
 from archivist.store import Store
 from tests.test_crash import archivist, corpus, state
 from tests.test_ingest import message
-from tests.test_reader_process import alive, children
+from tests.test_reader_process import children, outlived
 
 FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
 LONG = "\n\n".join(f"Paragraph {p} of the long memo about pipeline capacity number {p * 13}. " * 6
@@ -131,10 +131,7 @@ def test_kill_9_takes_the_chunk_process_down_and_the_resume_equals_a_clean_run(t
         time.sleep(0.01)
     assert proc.returncode == -signal.SIGKILL
     assert workers, "no chunk process was started"
-    deadline = time.monotonic() + 10
-    while any(map(alive, workers)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(map(alive, workers)), "the chunk process outlived the killed ingest"
+    assert not outlived(workers), "the chunk process outlived the killed ingest"
     conn = sqlite3.connect(tmp_path / "killed.db")
     assert 0 < conn.execute("SELECT count(DISTINCT doc_id) FROM chunks").fetchone()[0] < \
         conn.execute("SELECT count(*) FROM documents").fetchone()[0], "not killed mid-chunking"

@@ -83,6 +83,14 @@ def alive(pid: int) -> bool:
         return False
 
 
+def outlived(pids, seconds: float = 10.0) -> bool:
+    """Whether any of the processes is still alive after waiting up to `seconds` for them."""
+    deadline = time.monotonic() + seconds
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return any(map(alive, pids))
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_kill_9_takes_the_reader_down_and_the_resume_equals_a_clean_run(tmp_path, monkeypatch):
     paths = corpus(tmp_path / "in", 200)
@@ -97,10 +105,7 @@ def test_kill_9_takes_the_reader_down_and_the_resume_equals_a_clean_run(tmp_path
         time.sleep(0.01)
     assert proc.returncode == -signal.SIGKILL
     assert readers, "no reader process was started"
-    deadline = time.monotonic() + 10
-    while any(map(alive, readers)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(map(alive, readers)), "the reader process outlived the killed ingest"
+    assert not outlived(readers), "the reader process outlived the killed ingest"
     resumed = archivist(*args, str(tmp_path / "killed.db"), *map(str, paths))
     assert resumed.wait(timeout=600) == 0
     assert state(tmp_path / "killed.db") == state(tmp_path / "clean.db")
