@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from archivist.agent.llm import Model
-from archivist.agent.summarize import batch_size, summarize
+from archivist.agent.summarize import summarize
+from archivist.agent.summary_calls import batch_size
 from archivist.backends.base import GenerateOptions, Message
 from archivist.backends.registry import load_llm
 from archivist.config import Settings

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from archivist.agent.grounding.check import check, truncate_repetition
@@ -24,6 +23,7 @@ from archivist.agent.grounding.injection import as_data, suspicious
 from archivist.agent.grounding.quotes import key_sentences
 from archivist.agent.grounding.sentences import Sentence, score, sentences_of
 from archivist.agent.llm import Generation, Model
+from archivist.agent.summary_calls import batch_size, call_all
 from archivist.agent.prompts import (SYSTEM_SUMMARY, SYSTEM_SUMMARY_OF_SUMMARIES, USER_SUMMARY, fence,
                                      neutralise)
 from archivist.backends.base import Message
@@ -38,8 +38,6 @@ from archivist.store.documents import documents
 
 PROMPT_VERSION = "summary-v2"  # v2: whole sentences, no "x..y" spans, no copied headers
 BATCH = 8  # groups prepared at once per request in flight (prepared groups wait for the model)
-GPU_BATCH = 8  # batch_size=auto on CUDA: one decode step costs about the same for 1 or 8 rows
-CPU_BATCH = 1  # batch_size=auto on CPU (bench/summarize_batch.py)
 SHORT_GROUP = 600  # characters: a one-message group this short is quoted, not summarised
 SUMMARY_TOKENS = 120  # what the model may write for one group
 MAX_FACTS, MAX_DECISIONS, MAX_QUESTIONS = 6, 4, 3
@@ -295,55 +293,6 @@ def _parts(job: Job, group: G.Group) -> list[G.Group]:
                     doc_ids=ids) for i, ids in enumerate(parts)]
 
 
-def batch_size(job: Job) -> int:
-    """Groups per model call: the setting, else (0: auto) GPU_BATCH for a batching model on CUDA
-    and CPU_BATCH on CPU; 1 for backends that cannot batch."""
-    wanted = job.settings.batch_size
-    if not job.model.batches():
-        return 1
-    if wanted:
-        return wanted
-    device = getattr(job.model.llm(), "device", None)
-    return GPU_BATCH if getattr(device, "type", "") == "cuda" else CPU_BATCH
-
-
-def _batches(todo: list[Task], size: int) -> list[list[Task]]:
-    """Tasks in batches of `size`, shortest prompts first, so a batch's rows are padded little."""
-    if size <= 1:
-        return [[t] for t in todo]
-    ordered = sorted(todo, key=lambda t: sum(len(m.content) for m in t.messages))
-    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
-
-
-def _call(job: Job, tasks: list[Task], finish) -> None:
-    """The model calls of a batch, `concurrency` in flight (only the calls run in threads), in
-    batches of batch_size prompts when the model batches; each task is finished (checked, saved)
-    as soon as its call returns."""
-    todo = [t for t in tasks if t.messages]
-    for task in tasks:
-        if not task.messages:
-            finish(task)
-    if not todo:
-        return
-    job.model.llm()  # load once, here, not in a worker
-    size = batch_size(job)
-
-    def run(batch: list[Task]) -> list[Task]:
-        if size <= 1:
-            batch[0].gen = job.model.generate(batch[0].messages, max_tokens=SUMMARY_TOKENS)
-            return batch
-        gens = job.model.generate_batch([t.messages for t in batch], max_tokens=SUMMARY_TOKENS)
-        for task, gen in zip(batch, gens):
-            task.gen = gen
-        return batch
-
-    with ThreadPoolExecutor(max(1, job.settings.concurrency)) as pool:
-        futures = [pool.submit(run, batch) for batch in _batches(todo, size)]
-        for future in as_completed(futures):
-            for task in future.result():
-                finish(task)
-
-
 def summarize(store, settings: Settings, by: str, filters: Filters | None = None,
               limit: int | None = None, model: Model | None = None,
               on_progress: OnProgress | None = None) -> SummaryRun:
@@ -444,7 +393,7 @@ def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
         save(job.store, task.summary)
         results[task.group.key] = task.summary
 
-    _call(job, tasks, finish)
+    call_all(job, tasks, finish, SUMMARY_TOKENS)
     for key, s in results.items():
         job.done[key] = s
     return [results[g.key] for g in batch]
