@@ -19,10 +19,11 @@ import faiss
 import numpy as np
 
 from archivist.retrieval import matrix
+from archivist.retrieval.faiss_meta import (META_KEY, index_path, is_current, read_meta,  # noqa: F401
+                                          read_sidecar, sidecar, write_meta)
 from archivist.retrieval.vectors import fingerprint, load_vectors
 
 faiss.cvar.distance_compute_blas_threshold = 4  # batched queries use BLAS sooner (much faster)
-META_KEY = "faiss"
 log = logging.getLogger("archivist")
 
 
@@ -35,10 +36,6 @@ class VectorIndex:
     @property
     def ntotal(self) -> int:
         return int(self.index.ntotal)
-
-
-def index_path(store) -> Path:
-    return Path(str(store.path) + ".faiss")
 
 
 # Above index_exact_below, HNSW up to this many vectors (sub-ms queries, recall ~0.99, build ~1 min
@@ -87,29 +84,6 @@ def write_atomic(index: object, path: Path) -> None:
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     faiss.write_index(index, str(tmp))
     os.replace(tmp, path)
-
-
-def sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".json")
-
-
-def read_sidecar(path: Path) -> dict:
-    """The fingerprint written beside the FAISS file ({} when none or unreadable)."""
-    try:
-        return json.loads(sidecar(path).read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def read_meta(store) -> dict:
-    raw = store.scalar("SELECT value FROM index_meta WHERE key = ?", (META_KEY,))
-    return json.loads(raw) if raw else {}
-
-
-def write_meta(store, meta: dict) -> None:
-    with store.conn:
-        store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, ?)",
-                           (META_KEY, json.dumps(meta)))
 
 
 def rebuild(store, settings, model: str) -> VectorIndex:
@@ -196,12 +170,6 @@ def read_partial(path: Path, fp: dict, meta: dict) -> VectorIndex | None:
     vi = VectorIndex(index, kind, {**fp, "rows": int(index.ntotal), "kind": kind, "partial": True})
     _LOADED[str(path)] = (path.stat().st_mtime, vi)
     return vi
-
-
-def is_current(store, model: str, meta: dict | None = None) -> bool:
-    meta = read_meta(store) if meta is None else meta
-    fp = fingerprint(store, model)
-    return index_path(store).exists() and all(meta.get(k) == v for k, v in fp.items())
 
 
 def ensure_index(store, settings, model: str) -> VectorIndex:

@@ -6,7 +6,6 @@ document level, so one document never takes several of the k slots.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archivist.errors import QueryError
@@ -69,32 +68,16 @@ def exact_matrix(store, model: str):
     FAISS cache is current too (a missing, stale or re-kinded FAISS file takes the FAISS path,
     which rebuilds it as before), else None. Checked without importing FAISS."""
     from archivist.retrieval import matrix
+    from archivist.retrieval.faiss_meta import index_path, is_current, read_meta, read_sidecar
     from archivist.retrieval.vectors import fingerprint
-    path = Path(str(store.path) + ".faiss")  # faiss_index.index_path
     fp = fingerprint(store, model)
-    if not fp["rows"] or not path.exists():
+    if not fp["rows"]:
         return None
-    recorded = [store.scalar("SELECT value FROM index_meta WHERE key = 'faiss'") or "{}"]
-    if store.readonly:  # a reader cannot record the index it rebuilt: it wrote it beside the file
-        recorded.append(_read_text(Path(str(path) + ".json")) or "{}")
-    if not any(_matches(r, fp) for r in recorded):
+    # a reader cannot record the index it rebuilt: it wrote the fingerprint beside the file
+    metas = [read_meta(store)] + ([read_sidecar(index_path(store))] if store.readonly else [])
+    if not any(is_current(store, model, meta) for meta in metas):
         return None
-    return matrix.load(path, fp)
-
-
-def _matches(raw: str, fp: dict) -> bool:
-    try:
-        meta = json.loads(raw)
-    except ValueError:
-        return False
-    return isinstance(meta, dict) and all(meta.get(k) == v for k, v in fp.items())
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text()
-    except OSError:
-        return None
+    return matrix.load(index_path(store), fp)
 
 
 def dense_search(store, settings, query: str, n: int, filters: Filters | None = None,
