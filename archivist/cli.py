@@ -257,9 +257,10 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
         cfg = settings(db)
         if mode != "bm25":  # the embedder and FAISS file load on other threads while the
             from archivist.config import db_path as resolve_db  # modules below import
+            from archivist.retrieval.faiss_meta import faiss_file
             from archivist.retrieval.query_embed import prefetch_index, preload
             preload(cfg)
-            prefetch_index(resolve_db(cfg).with_name(resolve_db(cfg).name + ".faiss"))
+            prefetch_index(faiss_file(resolve_db(cfg)))
         from archivist.render import ProgressRenderer, render_hit
         from archivist.retrieval.report import describe_hits
         from archivist.retrieval.search import search as run_search

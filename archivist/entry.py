@@ -34,9 +34,10 @@ def start_search_loads(args: list[str]) -> None:
     try:
         from archivist.config import db_path, load_settings
         from archivist.retrieval import query_embed
+        from archivist.retrieval.faiss_meta import faiss_file
         db = _option(args, ("-d", "--db"))
         settings = load_settings(None, {"db": db} if db else {})
-        index = db_path(settings).with_name(db_path(settings).name + ".faiss")
+        index = faiss_file(db_path(settings))
         if os.path.exists(index):  # vectors exist: the search will want both
             query_embed.preload(settings)
             query_embed.prefetch_index(index)

@@ -19,14 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from archivist.retrieval.faiss_meta import matrix_files as paths
+
 MAX_ROWS = 300_000  # 460 MB of float32 at dim 384: beyond it FAISS alone (HNSW/IVF)
 _LOADED: dict[str, tuple[float, dict, np.ndarray, np.ndarray]] = {}
-
-
-def paths(index_path: Path) -> tuple[Path, Path, Path]:
-    """(matrix, ids, fingerprint) files beside a FAISS file."""
-    base = str(index_path)
-    return Path(base + ".npy"), Path(base + ".ids.npy"), Path(base + ".npy.json")
 
 
 def _record(index_path: Path, fp: dict) -> dict:

@@ -47,8 +47,9 @@ def _read_index(path: Path) -> tuple[float, object]:
 def prefetch_index(path: Path) -> None:
     """Start reading a FAISS file (the cache next to a database) before it is asked for; not when
     the exact-search matrix beside it will serve the search (retrieval/matrix.py)."""
+    from archivist.retrieval.faiss_meta import matrix_files
     path = Path(path).resolve()
-    if Path(str(path) + ".npy.json").exists():
+    if matrix_files(path)[2].exists():
         return
     if str(path) not in _INDEXES and path.exists():
         _INDEXES[str(path)] = _INDEX_POOL.submit(_read_index, path)
