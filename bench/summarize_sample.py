@@ -45,6 +45,11 @@ def bootstrap(rows: list[dict], total_msgs: int, wall: float, seed: int,
     return [round(out[int(0.05 * rounds)], 2), round(out[int(0.95 * rounds)], 2)]
 
 
+def progress(event) -> None:
+    """Status on stderr (the run takes many minutes): each event's stage and line."""
+    print(f"{time.strftime('%H:%M:%S')} {event.stage} {event.message}", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True)
@@ -68,7 +73,7 @@ def main() -> None:
         total_msgs = sum(len(g.doc_ids) for g in leaves)
         G.plan = lambda *a, **k: plan  # exactly the sampled threads
         t0 = time.perf_counter()
-        run = S.summarize(store, settings, "thread")
+        run = S.summarize(store, settings, "thread", on_progress=progress)
         wall = time.perf_counter() - t0
     rows = [{"messages": s.n_docs, "seconds": s.seconds, "calls": s.llm_calls,
              "tokens": s.tokens_in + s.tokens_out, "reused": s.reused} for s in run.levels[0]]
