@@ -24,6 +24,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -82,7 +83,8 @@ def candidate_search(matrix: Matrix | None, rerank: bool = False):
     `rerank`: dense only re-orders the documents BM25 (or the subject ranking) found."""
     from archivist.retrieval import search as s
     saved = {k: getattr(s, k) for k in ("embed_query", "dense_search", "has_vectors", "bm25_search",
-                                        "subject_phrase_search", "exact_subject_search", "fuse")}
+                                        "subject_phrase_search", "exact_subject_search", "fuse",
+                                        "query_embed")}
 
     def fuse(dense, bm25, mode, rrf_k, weights=(1.0, 1.0), subject=None):
         if mode == "hybrid":
@@ -93,9 +95,9 @@ def candidate_search(matrix: Matrix | None, rerank: bool = False):
         s.fuse = fuse
 
     def dense(store, settings, query, n, filters=None, embedded=None):
-        _, q = embedded or s.embed_query(settings, query)
-        return matrix.top(q[0], n)
-    if matrix is not None:
+        return matrix.top(matrix.embedder.embed([query])[0], n)
+    if matrix is not None:  # the configured embedder is not loaded for the query: the candidate is
+        s.query_embed = SimpleNamespace(submit=lambda settings, query: None)
         s.embed_query = lambda settings, query: (matrix.embedder.name, matrix.embedder.embed([query]))
         s.dense_search = dense
         s.has_vectors = lambda store, settings: True
@@ -247,7 +249,8 @@ class FirstTokens:
 
 
 def build(spec: str, raw_dir: Path, counts: np.ndarray | None):
-    """`static` (the registered minilm-static), `raw:PCA:SIF:WEIGHTS`, `first:N` or `minilm`."""
+    """`static` (the registered minilm-static), `raw:PCA:SIF:WEIGHTS`, `first:N`, `dir:PATH` or
+    `minilm`."""
     if spec == "static":
         from archivist.backends.embedders import load_embedder
         from archivist.config import Settings
@@ -259,6 +262,9 @@ def build(spec: str, raw_dir: Path, counts: np.ndarray | None):
         return TableEmbedder(raw_dir, pca, sif, args[2] if len(args) > 2 else "zipf", counts)
     if kind == "first":
         return FirstTokens(int(args[0]))
+    if kind == "dir":  # a model2vec directory distilled elsewhere (e.g. with an extra vocabulary)
+        from archivist.backends.static_embedder import StaticEmbedder
+        return StaticEmbedder(Path(args[0]), f"m2v-{Path(args[0]).name}")
     if kind == "minilm":  # today's MiniLM int8 (256 tokens), every chunk
         emb = FirstTokens(256)
         emb.name, emb.first_only = "minilm-int8", False

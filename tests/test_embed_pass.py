@@ -45,7 +45,9 @@ def write_tiny_static(cache: Path) -> Path:
 def static_env(tmp_path_factory):
     cache = tmp_path_factory.mktemp("cache")
     write_tiny_static(cache)
-    return {"ARCHIVIST_CACHE": str(cache), "ARCHIVIST_EMBEDDER": "minilm-static"}
+    # the per-chunk pass (lead vectors, one a document: tests/test_embed_scope.py)
+    return {"ARCHIVIST_CACHE": str(cache), "ARCHIVIST_EMBEDDER": "minilm-static",
+            "ARCHIVIST_EMBED_SCOPE": "chunks"}
 
 
 def test_static_embedder_on_a_tiny_table(static_env, monkeypatch):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from archivist.backends.embedders import load_embedder, resolve_precision
+from archivist.backends.embedders import lead_tokens, load_embedder, resolve_precision, scoped
 from archivist.config import Settings
 from archivist.errors import ConfigError
 
@@ -35,7 +35,8 @@ def test_order_preserved_and_tokens(embedder):
 
 
 def test_name_carries_precision(embedder):
-    assert embedder.name.startswith("all-MiniLM-L6-v2@")
+    assert embedder.name.startswith("all-MiniLM-L6-v2")
+    assert embedder.name == scoped(f"all-MiniLM-L6-v2@{embedder.precision}", lead_tokens(Settings()))
     assert resolve_precision("fp32", "cpu", None) == "fp32"
     with pytest.raises(ConfigError):
         resolve_precision("fp8", "cpu", None)

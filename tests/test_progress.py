@@ -54,7 +54,9 @@ def test_ingest_and_index_report_stages_in_order(tmp_path):
     with Store(tmp_path / "p.db") as store:
         summary = ingest_paths(store, [DEMO], on_progress=events.append)
         n_ingest = len(events)
-        stats = index_store(store, load_settings("test", {"db": str(tmp_path / "p.db")}),
+        # every chunk embedded (embed_scope=lead embeds one a document: tests/test_embed_scope.py)
+        stats = index_store(store, load_settings("test", {"db": str(tmp_path / "p.db"),
+                                                          "embed_scope": "chunks"}),
                             on_progress=events.append)
     ingest, index = by_stage(events[:n_ingest]), by_stage(events[n_ingest:])
     assert list(ingest) == [Stage.SCANNING, Stage.READING, Stage.THREADING]

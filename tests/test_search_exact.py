@@ -83,7 +83,7 @@ def test_sender_and_date_words_are_searchable(indexed):
 
 
 def test_backfill_adds_quoted_chunks_to_an_old_index(tmp_path):
-    settings = Settings(db=str(tmp_path / "b.db"))
+    settings = Settings(db=str(tmp_path / "b.db"), embed_scope="chunks")  # quoted chunks embedded too
     with Store(settings.db) as store:
         build(store, _corpus())
         index_store(store, settings)

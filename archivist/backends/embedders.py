@@ -71,6 +71,9 @@ class SentenceEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
+    def limit_tokens(self, n: int) -> None:
+        self.max_tokens = self.model.max_seq_length = min(n, self.max_tokens)
+
 
 def _mean_pooling(model_dir: Path) -> bool:
     """True when the model's pooling is plain mean pooling (what the ONNX path computes)."""
@@ -190,10 +193,47 @@ def embedder_name(settings: Any) -> str:
     name = settings.embedder or "minilm"
     if name == "minilm-static":
         from archivist.backends.static_embedder import PCA_DIMS
-        return f"{MINILM_ID}-m2v{PCA_DIMS}@static"
+        return scoped(f"{MINILM_ID}-m2v{PCA_DIMS}@static", lead_tokens(settings))
     if name == "minilm" and settings.device != "cuda":
-        return f"{MINILM_ID}@{resolve_precision(settings.embed_precision, 'cpu', minilm_path())}"
+        return scoped(f"{MINILM_ID}@{resolve_precision(settings.embed_precision, 'cpu', minilm_path())}",
+                      lead_tokens(settings))
     return load_embedder(settings).name
+
+
+def lead_tokens(settings: Any) -> int:
+    """Tokens of each document's one vector when embed_scope is lead (auto: on a CPU, where a
+    vector for every chunk costs ~10x more), else 0: every chunk gets a vector."""
+    scope = getattr(settings, "embed_scope", "chunks")
+    if scope == "auto":
+        scope = "chunks" if settings.device == "cuda" else "lead"
+    if scope != "lead":
+        return 0
+    n = int(settings.embed_lead_tokens)
+    if n < 8:
+        raise ConfigError(f"embed_lead_tokens must be at least 8, not {n}")
+    return n
+
+
+def scoped(name: str, lead: int) -> str:
+    """The vectors' model name for a scope: lead vectors are another model ('m-lead64@int8'), so
+    they never mix with per-chunk ones (retrieval/vectors.py reads the scope back from it)."""
+    if not lead:
+        return name
+    base, _, precision = name.partition("@")
+    return f"{base}-lead{lead}@{precision}" if precision else f"{base}-lead{lead}"
+
+
+def _lead(embedder, lead: int):
+    """The embedder, set to embed only the first `lead` tokens of a text (its special tokens
+    included) and named for it; chunking still uses its untruncated tokenizer."""
+    if not lead:
+        return embedder
+    if not hasattr(embedder, "limit_tokens"):
+        raise ConfigError(f"embedder {embedder.name} cannot make lead vectors: set embed_scope=chunks")
+    embedder.tokenizer_id = tokenizer_id(embedder)  # the chunks do not change with the scope
+    embedder.limit_tokens(lead)
+    embedder.name, embedder.lead = scoped(embedder.name, lead), lead
+    return embedder
 
 
 _CACHE: dict[tuple, Any] = {}
@@ -203,14 +243,15 @@ def load_embedder(settings: Any):
     """The configured embedder (cached per process: loading takes seconds)."""
     settings = settings if settings is not None else Settings()
     name = settings.embedder or "minilm"
-    key = (name, settings.embed_precision, settings.embed_batch, _device(settings))
+    lead = lead_tokens(settings)
+    key = (name, settings.embed_precision, settings.embed_batch, _device(settings), lead)
     if key not in _CACHE:
         if name in EMBEDDER_REGISTRY:
-            _CACHE[key] = EMBEDDER_REGISTRY[name](settings)
+            _CACHE[key] = _lead(EMBEDDER_REGISTRY[name](settings), lead)
         else:
             path = Path(name).expanduser()
             if not path.exists() and (name.startswith(("/", ".", "~")) or name.count("/") > 1):
                 raise ConfigError(f"embedder {name!r}: no such model directory")
-            _CACHE[key] = build(path if path.exists() else Path(name), name.rstrip("/").split("/")[-1],
-                                settings)
+            _CACHE[key] = _lead(build(path if path.exists() else Path(name),
+                                      name.rstrip("/").split("/")[-1], settings), lead)
     return _CACHE[key]

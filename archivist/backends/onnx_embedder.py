@@ -138,6 +138,12 @@ class OnnxEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
+    def limit_tokens(self, n: int) -> None:
+        """Embed only a text's first n tokens, [CLS] and [SEP] included."""
+        self.max_tokens = min(n, self.max_tokens)
+        if self.fast is not None:
+            self.fast[0].enable_truncation(max_length=self.max_tokens)
+
 
 def _session(ort, target: Path):
     """An InferenceSession over the int8 model. The graph optimisations (fusions: ~0.1 s CPU per

@@ -136,6 +136,9 @@ class StaticEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(self.tok.encode(text, add_special_tokens=False).ids)
 
+    def limit_tokens(self, n: int) -> None:
+        self.max_tokens = min(n, self.max_tokens)
+
 
 def load_static(base_dir: Path, model_id: str, batch: int = 1024) -> StaticEmbedder:
     """The cached static model distilled from `base_dir`, distilled first when missing."""

@@ -18,7 +18,7 @@ from archivist.retrieval import chunk_process, fts
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
                                          quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
-from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vectors
+from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vectors, scope_sql
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
@@ -289,10 +289,11 @@ def embed_pending(store, embedder, reporter: Reporter) -> tuple[int, int, float]
 
 
 def pending_count(store, model: str) -> int:
-    """Chunks with no current vector from `model` (dense search does not see them yet)."""
+    """Chunks `model` embeds with no current vector from it (dense search does not see them yet)."""
     return int(store.scalar(
         "SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE "
-        "v.chunk_id = c.id AND v.model = ? AND v.content_hash = c.content_hash)", (model,)))
+        f"v.chunk_id = c.id AND v.model = ? AND v.content_hash = c.content_hash) AND {scope_sql(model)}",
+        (model,)))
 
 
 def index_store(store, settings, on_progress: OnProgress | None = None, embedder=None,

@@ -33,17 +33,20 @@ def verify_index(store, settings) -> dict:
     """Whether the FAISS file matches the SQLite vectors, plus chunk/FTS/vector counts."""
     from archivist.backends.embedders import embedder_name
     model = embedder_name(settings)
+    from archivist.retrieval.vectors import scoped_chunks
     chunks = store.scalar("SELECT count(*) FROM chunks")
+    embeds = scoped_chunks(store, model)  # chunks the embedder gives a vector: all, or one a document
     vectors = store.scalar("SELECT count(*) FROM vectors WHERE model = ?", (model,))
     from archivist.retrieval.faiss_index import index_path, is_current, read_checked, read_meta
     meta = read_meta(store)
     current = is_current(store, model, meta)
     damage = read_checked(index_path(store), meta)[1] if current else ""
-    return {"ok": bool(current and not damage and fts.count(store) == chunks and vectors == chunks),
+    return {"ok": bool(current and not damage and fts.count(store) == chunks and vectors == embeds),
             "faiss_file": str(index_path(store)), "faiss_current": current,
             "faiss_damage": damage,
             "faiss_meta": meta, "embedder": model, "chunks": chunks, "vectors": vectors,
-            "fts_rows": fts.count(store), "chunks_without_vector": chunks - vectors}
+            "fts_rows": fts.count(store), "chunks_embedded_by_scope": embeds,
+            "chunks_without_vector": embeds - vectors}
 
 
 def rebuild_index(store, settings, on_progress: OnProgress | None = None) -> dict:

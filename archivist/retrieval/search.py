@@ -48,12 +48,14 @@ def has_vectors(store, settings) -> bool:
 
 
 def dense_coverage(store, settings) -> dict:
-    """How much of the store dense search sees: chunks, chunks in the dense index, not embedded
-    yet (still found by BM25; `archivist index embed` adds them)."""
-    chunks = int(store.scalar("SELECT count(*) FROM chunks") or 0)
+    """How much of the store dense search sees: the chunks the embedder embeds (every chunk, or
+    one a document for lead vectors), those in the dense index, those not embedded yet (still
+    found by BM25; `archivist index embed` adds them)."""
+    from archivist.backends.embedders import embedder_name
+    from archivist.retrieval.vectors import scoped_chunks
+    chunks = scoped_chunks(store, embedder_name(settings))  # lead vectors: one a document
     dense = 0
     if has_vectors(store, settings):
-        from archivist.backends.embedders import embedder_name
         exact = exact_matrix(store, embedder_name(settings))
         if exact is not None:
             return {"chunks": chunks, "dense_indexed": len(exact[0]),

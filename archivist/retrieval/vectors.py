@@ -2,17 +2,34 @@
 from __future__ import annotations
 
 import json
+import re
 import weakref
 
 import numpy as np
 
 
+_LEAD = re.compile(r"-lead\d+(@|$)")
+
+
+def scope_sql(model: str, alias: str = "c") -> str:
+    """The chunks `model` embeds, as an SQL condition: every chunk, or for lead vectors (a name
+    'm-leadN@p', backends/embedders.scoped) each document's first chunk, which every document has."""
+    return f"{alias}.unit = 'doc' AND {alias}.ord = 0" if _LEAD.search(model) else "1=1"
+
+
+def scoped_chunks(store, model: str) -> int:
+    """How many chunks `model` embeds (all of them, or one a document)."""
+    return int(store.scalar(f"SELECT count(*) FROM chunks c WHERE {scope_sql(model)}") or 0)
+
+
 def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
-    """(chunk id, content hash, text to embed) of chunks with no vector from `model` for their text."""
+    """(chunk id, content hash, text to embed) of the chunks `model` embeds that have no vector
+    from it for their text."""
     rows = store.conn.execute(
         "SELECT c.id, c.content_hash, c.header, c.text FROM chunks c "
         "LEFT JOIN vectors v ON v.chunk_id = c.id "
-        "WHERE v.chunk_id IS NULL OR v.model != ? OR v.content_hash != c.content_hash", (model,))
+        "WHERE (v.chunk_id IS NULL OR v.model != ? OR v.content_hash != c.content_hash) "
+        f"AND {scope_sql(model)}", (model,))
     return [(cid, h, f"{head}\n{text}" if head else text) for cid, h, head, text in rows]
 
 
