@@ -37,13 +37,15 @@ class Settings:
     embed_batch: int = knob(64, "texts per embedding batch")
     embed_precision: str = knob("auto", "embedding precision; auto: int8 ONNX on CPU when possible, "
                                 "fp32 on CUDA", ("auto", "fp32", "bf16", "int8"))
-    # whole Enron on 2 cores: every chunk 694 s (21 messages/s); one lead vector a message ~10x
-    # less, same HotpotQA hybrid both@10 (0.89): bench/results/embed_candidates_lead.json
+    # whole Enron on 2 cores: a vector for every chunk takes 694 s (21 messages/s); one lead
+    # vector a message of 40 tokens ~90 s, and HotpotQA hybrid both@10 stays 0.89 (48 / 40 / 64
+    # tokens: bench/results/embed_candidates_lead.json)
     embed_scope: str = knob("auto", "which chunks get a dense vector: chunks (every chunk), lead (one "
-                            "a document: its first chunk's first embed_lead_tokens tokens; BM25 "
-                            "still indexes every chunk); auto: lead on CPU, chunks on CUDA",
-                            ("auto", "chunks", "lead"))
-    embed_lead_tokens: int = knob(64, "tokens of a document's lead vector (embed_scope=lead)")
+                            "a document: its subject and the first embed_lead_tokens tokens of its "
+                            "first chunk; BM25 still indexes every chunk); auto: lead on CPU, "
+                            "chunks on CUDA", ("auto", "chunks", "lead"))
+    embed_lead_tokens: int = knob(40, "tokens of a document's lead vector (embed_scope=lead), [CLS] "
+                                  "and [SEP] included")
     # ingest
     read_process: str = knob("auto", "ingest parses sources in a second process while storing; "
                              "auto: with 2+ cores and 4 MB+ to read", ("auto", "on", "off"))

@@ -262,6 +262,10 @@ def build(spec: str, raw_dir: Path, counts: np.ndarray | None):
         return TableEmbedder(raw_dir, pca, sif, args[2] if len(args) > 2 else "zipf", counts)
     if kind == "first":
         return FirstTokens(int(args[0]))
+    if kind == "lead":  # the first chunk as `subject\ntext` (no From/To/Date), first N tokens
+        emb = FirstTokens(int(args[0]))
+        emb.name, emb.titled = f"minilm-int8-lead{args[0]}-subject", True
+        return emb
     if kind == "dir":  # a model2vec directory distilled elsewhere (e.g. with an extra vocabulary)
         from archivist.backends.static_embedder import StaticEmbedder
         return StaticEmbedder(Path(args[0]), f"m2v-{Path(args[0]).name}")
@@ -315,6 +319,11 @@ def embed_first(emb, store, tag: str) -> tuple[Matrix, dict]:
     if path.exists():
         return Matrix(emb, sub_ids, np.load(path)), {"cached": True, "vectors": len(sel)}
     sub = [texts[i] for i in sel]
+    if getattr(emb, "titled", False):
+        titles = dict(store.conn.execute("SELECT c.id, d.title FROM chunks c JOIN documents d "
+                                         "ON d.id = c.doc_id WHERE c.unit = 'doc' AND c.ord = 0"))
+        bodies = dict(store.conn.execute("SELECT id, text FROM chunks WHERE unit = 'doc' AND ord = 0"))
+        sub = [f"{titles[int(ids[i])] or ''}\n{bodies[int(ids[i])]}" for i in sel]
     before, c0, t0 = load(), time.process_time(), time.perf_counter()
     mat = emb.embed(sub)
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0

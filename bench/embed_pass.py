@@ -2,9 +2,10 @@
 
 Steps (each records the load average before and after; whole processes, like a user's shell):
 - bm25:    `archivist ingest --no-embed` into a fresh database: wall time to BM25-searchable;
-- embed:   `archivist index embed` with the --embedder (default minilm-static): wall time to fully
-           hybrid-searchable, chunks/s, and messages/s end to end (ingest + embed);
-- speed:   chunks/s of each embedder on the same 1,024 Enron chunks (length-sorted batches);
+- embed:   `archivist index embed` with the --embedder (default minilm) and --scope (default auto:
+           lead vectors on a CPU): wall time to fully hybrid-searchable, vectors/s, and messages/s
+           end to end (ingest + embed);
+- speed:   texts/s of each embedder and scope on the same 1,024 Enron chunks (length-sorted);
 - search:  `archivist search` hybrid and bm25, --runs whole processes each: median wall, peak RSS;
 - quality: HotpotQA both@10 (dense, bm25, hybrid) and the Enron annotated questions' hit@5 for the
            --embedder; MiniLM's from bench/results (embedding both would take an hour here).
@@ -37,6 +38,7 @@ def load() -> list[float]:
 
 
 CPU = [0.0]  # CPU seconds of the last `cli` process
+ENV = [{}]  # the embedder and scope every step runs with (--embedder, --scope)
 
 
 def cli(args: list[str], env: dict | None = None) -> tuple[float, int, str, str, int]:
@@ -78,10 +80,10 @@ def step_bm25(db: Path) -> dict:
 
 
 def step_embed(db: Path, embedder: str, bm25: dict | None) -> dict:
-    r = timed(["index", "embed", "--json", "-d", str(db)], {"ARCHIVIST_EMBEDDER": embedder})
+    r = timed(["index", "embed", "--json", "-d", str(db)], ENV[0])
     result = json.loads(r.pop("stdout"))
     r.pop("stderr")
-    out = {**r, "embedder": embedder, "index": result}
+    out = {**r, "embedder": result.get("embedder", embedder), "index": result}
     if bm25:
         total = bm25["wall_s"] + r["wall_s"]
         out.update({"time_to_fully_hybrid_s": round(total, 1),
@@ -100,8 +102,9 @@ def step_speed(db: Path, n: int = 1024) -> dict:
     conn.close()
     texts.sort(key=len)
     out = {"chunks": len(texts), "mean_chars": round(sum(map(len, texts)) / len(texts))}
-    for name in ("minilm-static", "minilm"):
-        emb = load_embedder(Settings(embedder=name))
+    for name, scope in (("minilm-static", "chunks"), ("minilm", "chunks"), ("minilm", "lead")):
+        emb = load_embedder(Settings(embedder=name, embed_scope=scope))
+        name = f"{name} ({scope})"
         emb.embed(texts[:32])
         before, t0 = load(), time.perf_counter()
         emb.embed(texts)
@@ -117,10 +120,10 @@ def step_search(db: Path, embedder: str, runs: int) -> dict:
     for mode in ("hybrid", "bm25"):
         walls, cpus = [], []
         before = load()
-        cli(["search", QUERIES[0], "--mode", mode, "-d", str(db)], {"ARCHIVIST_EMBEDDER": embedder})
+        cli(["search", QUERIES[0], "--mode", mode, "-d", str(db)], ENV[0])
         for i in range(runs):
             wall, rc, _, err, _ = cli(["search", QUERIES[i % len(QUERIES)], "--mode", mode,
-                                          "-d", str(db)], {"ARCHIVIST_EMBEDDER": embedder})
+                                          "-d", str(db)], ENV[0])
             if rc not in (0, 1):  # 1: no hits, like grep
                 raise SystemExit(f"search failed ({rc}): {err[-2000:]}")
             walls.append(wall)
@@ -137,7 +140,7 @@ def step_quality(db: Path, embedder: str, workdir: Path) -> dict:
     from archivist.config import Settings
     from archivist.store import Store
     from bench.retrieval import enron_quality, step_hotpot, write_annotated
-    settings = Settings(embedder=embedder)
+    settings = Settings(embedder=embedder, embed_scope=ENV[0]["ARCHIVIST_EMBED_SCOPE"])
     before = load()
     hot = step_hotpot(settings, workdir / f"hotpot_{embedder}")
     questions = write_annotated(workdir / "annotated")
@@ -155,7 +158,8 @@ def step_quality(db: Path, embedder: str, workdir: Path) -> dict:
             recorded[name] = {"embedder": data.get("index", {}).get("embedder"),
                               **{m: data[m] for m in ("dense", "bm25", "hybrid") if m in data},
                               **({"quality": data["quality"]} if "quality" in data else {})}
-    return {"embedder": embedder, "hotpot": {m: hot[m] for m in ("dense", "bm25", "hybrid")},
+    return {"embedder": embedder, "label": hot["index"].get("embedder", embedder),
+            "hotpot": {m: hot[m] for m in ("dense", "bm25", "hybrid")},
             "hotpot_index": hot["index"], "enron_annotated_hit5": enron,
             "minilm_recorded": recorded, "load_before": before, "load_after": load()}
 
@@ -180,8 +184,9 @@ def plot(result: dict, path: Path) -> None:
         q = result["quality"]
         rec = q["minilm_recorded"].get("retrieval_hotpot.json", {})
         labels, values = [], []
+        this = q.get("label", "this run")
         for mode in ("dense", "hybrid"):
-            labels += [f"{mode}\nstatic", f"{mode}\nMiniLM"]
+            labels += [f"{mode}\n{this}", f"{mode}\nMiniLM, every chunk"]
             values += [q["hotpot"][mode]["recall_at_10_both"]["all"],
                        rec.get(mode, {}).get("recall_at_10_both", {}).get("all", 0)]
         axes[2].bar(labels, values, color=["#8172b2", "#64b5cd"] * 2)
@@ -194,11 +199,13 @@ def plot(result: dict, path: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", default="bm25,embed,speed,search,quality")
-    ap.add_argument("--embedder", default="minilm-static")
+    ap.add_argument("--embedder", default="minilm")
+    ap.add_argument("--scope", default="auto", choices=["auto", "chunks", "lead"])
     ap.add_argument("--workdir", default="/tmp/archivist-embed-pass")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "embed_pass.json"))
     args = ap.parse_args()
+    ENV[0] = {"ARCHIVIST_EMBEDDER": args.embedder, "ARCHIVIST_EMBED_SCOPE": args.scope}
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "enron.db"

@@ -24,7 +24,7 @@ def lead_env(tmp_path_factory):
 
 
 def test_scope_names_and_auto():
-    assert lead_tokens(Settings()) == 64  # auto on a CPU: lead vectors
+    assert lead_tokens(Settings()) == Settings().embed_lead_tokens > 0  # auto on a CPU: lead vectors
     assert lead_tokens(Settings(device="cuda")) == 0  # auto on CUDA: every chunk
     assert lead_tokens(Settings(embed_scope="chunks")) == 0
     assert lead_tokens(Settings(embed_scope="lead", embed_lead_tokens=32)) == 32
@@ -33,7 +33,7 @@ def test_scope_names_and_auto():
     assert scoped("all-MiniLM-L6-v2@int8", 64) == "all-MiniLM-L6-v2-lead64@int8"
     assert scoped("all-MiniLM-L6-v2@int8", 0) == "all-MiniLM-L6-v2@int8"
     lead, every = (embedder_name(Settings(embed_scope=s)) for s in ("lead", "chunks"))
-    assert lead == scoped(every, 64) and lead != every  # the two never share vectors
+    assert lead == scoped(every, lead_tokens(Settings())) and lead != every  # never share vectors
 
 
 def test_lead_embedder_embeds_the_first_tokens_only(lead_env, monkeypatch):
@@ -79,12 +79,22 @@ def test_lead_pass_counts_one_vector_a_document(tmp_path, lead_env):
     got = cli(lead_env, "search", "word5 word12", "--json", "-d", str(db))
     rows = [json.loads(line) for line in got.stdout.splitlines()]
     assert rows and all(r["not_embedded"] == docs for r in rows)  # what the scope embeds
+    from archivist.retrieval.vectors import pending_chunks
+    from archivist.store import Store
+    with Store(db, readonly=True) as store:  # a lead text: the subject, then the first chunk
+        titles = dict(store.conn.execute("SELECT c.id, d.title FROM chunks c JOIN documents d ON "
+                                         "d.id = c.doc_id WHERE c.unit = 'doc' AND c.ord = 0"))
+        todo = pending_chunks(store, "m-lead40@int8")
+        every = pending_chunks(store, "m@int8")
+    assert sorted(c for c, _, _ in todo) == sorted(titles) and len(every) == chunks
+    assert all(text.startswith(f"{titles[c]}\nPipeline note") for c, _, text in todo)
+    assert sum(text.startswith("From: ") for _, _, text in every) >= docs  # per chunk: its header
     done = cli(lead_env, "index", "embed", "--json", "-d", str(db))
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["embedded"] == docs and result["not_embedded"] == 0
     firsts = conn.execute("SELECT count(*) FROM vectors v JOIN chunks c ON c.id = v.chunk_id "
-                          "WHERE c.unit = 'doc' AND c.ord = 0 AND v.model LIKE '%-lead64@%'")
+                          "WHERE c.unit = 'doc' AND c.ord = 0 AND v.model LIKE '%-lead__@%'")
     assert firsts.fetchone()[0] == docs == conn.execute("SELECT count(*) FROM vectors").fetchone()[0]
     after = cli(lead_env, "search", "word5 word12", "--json", "-d", str(db))
     hits = [json.loads(line) for line in after.stdout.splitlines()]

@@ -24,10 +24,13 @@ def scoped_chunks(store, model: str) -> int:
 
 def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
     """(chunk id, content hash, text to embed) of the chunks `model` embeds that have no vector
-    from it for their text."""
+    from it for their text: the chunk's header and text, or for a lead vector the document's
+    subject (title) and the text, since From/To/Date would take half of its few tokens."""
+    lead = bool(_LEAD.search(model))
+    head = "d.title" if lead else "c.header"
     rows = store.conn.execute(
-        "SELECT c.id, c.content_hash, c.header, c.text FROM chunks c "
-        "LEFT JOIN vectors v ON v.chunk_id = c.id "
+        f"SELECT c.id, c.content_hash, {head}, c.text FROM chunks c "
+        "JOIN documents d ON d.id = c.doc_id LEFT JOIN vectors v ON v.chunk_id = c.id "
         "WHERE (v.chunk_id IS NULL OR v.model != ? OR v.content_hash != c.content_hash) "
         f"AND {scope_sql(model)}", (model,))
     return [(cid, h, f"{head}\n{text}" if head else text) for cid, h, head, text in rows]
