@@ -12,15 +12,12 @@ import pytest
 from archivist.backends.embedders import embedder_name, lead_tokens, load_embedder, scoped
 from archivist.config import Settings
 from archivist.errors import ConfigError
-from tests.test_embed_pass import cli, corpus, write_tiny_static
+from tests.test_embed_pass import cli, corpus, static_env  # noqa: F401 (a fixture)
 
 
 @pytest.fixture(scope="module")
-def lead_env(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
-    write_tiny_static(cache)
-    return {"ARCHIVIST_CACHE": str(cache), "ARCHIVIST_EMBEDDER": "minilm-static",
-            "ARCHIVIST_EMBED_SCOPE": "lead"}
+def lead_env(static_env):  # noqa: F811
+    return {**static_env, "ARCHIVIST_EMBED_SCOPE": "lead"}
 
 
 def test_scope_names_and_auto():
