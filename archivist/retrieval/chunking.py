@@ -47,6 +47,9 @@ class Tokens:
     """Token end offsets of one text, from the embedder's tokenizer (or words when it has none)."""
 
     def __init__(self, text: str, tokenizer: Any = None):
+        if tokenizer is not None and text and hasattr(tokenizer, "spans"):
+            self.starts, self.ends = tokenizer.spans(text)  # HFTokenizerView: no tuple per token
+            return
         if tokenizer is not None and text:
             enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
                             verbose=False)

@@ -1,0 +1,71 @@
+"""An exact shortcut for BERT-normalised tokenizers (MiniLM's tokenizer.json) on plain ASCII text.
+
+BertNormalizer (clean text, Chinese characters, accents, lower case) tracks an alignment for every
+character and was ~40% of tokenizing an archive. On ASCII text without control characters it only
+lower-cases and turns tab/newline into spaces, which the BERT pre-tokenizer splits on anyway; so
+encoding `text.lower()` with a copy of the tokenizer that has no normalizer gives the same ids and
+the same character offsets (lower() keeps every ASCII character in place). Texts containing an
+added token's text ("[SEP]", matched before normalising) and every other text take the full
+tokenizer. tests/test_ascii_tokens.py compares both ways.
+"""
+from __future__ import annotations
+
+import json
+import re
+from operator import itemgetter, lt
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # removed or mapped by clean_text
+
+
+class AsciiShortcut:
+    """encode/encode_batch of a `tokenizers.Tokenizer`, normalizer skipped where that is exact."""
+
+    def __init__(self, tok):
+        self.tok, self.raw = tok, None
+        spec = json.loads(tok.to_str())
+        norm = spec.get("normalizer") or {}
+        if norm.get("type") != "BertNormalizer" or spec.get("pre_tokenizer", {}).get(
+                "type") != "BertPreTokenizer":
+            return  # another normalizer may change ASCII text: no shortcut
+        from tokenizers import Tokenizer
+        raw = Tokenizer.from_str(tok.to_str())
+        raw.normalizer = None
+        raw.no_truncation()
+        raw.no_padding()
+        self.raw, self.lower = raw, bool(norm.get("lowercase"))
+        self.added = [t["content"].lower() for t in spec.get("added_tokens", []) if t["content"]]
+
+    def shortcut_text(self, text: str) -> str | None:
+        """The text the normalizer-free copy encodes for `text`, None when it must not."""
+        if self.raw is None or not text.isascii() or _CONTROL.search(text):
+            return None
+        low = text.lower()
+        if any(a in low for a in self.added):
+            return None
+        return low if self.lower else text
+
+    def encode(self, text: str):
+        short = self.shortcut_text(text)
+        if short is None:
+            return self.tok.encode(text, add_special_tokens=False)
+        return self.raw.encode(short, add_special_tokens=False)
+
+    def encode_batch(self, texts: list[str]) -> list:
+        """Encodings of `texts` in order: the eligible ones in one batch, the rest in another."""
+        short = [self.shortcut_text(t) for t in texts]
+        fast = iter(self.raw.encode_batch([s for s in short if s is not None],
+                                          add_special_tokens=False) if self.raw else [])
+        slow = iter(self.tok.encode_batch([t for t, s in zip(texts, short) if s is None],
+                                          add_special_tokens=False))
+        return [next(slow) if s is None else next(fast) for s in short]
+
+
+def spans(enc) -> tuple[list[int], list[int]]:
+    """(starts, ends) of an encoding's tokens that cover characters (e > s), without building a
+    tuple per token in Python (most of the cost of reading offsets)."""
+    offsets = enc.offsets
+    starts, ends = list(map(itemgetter(0), offsets)), list(map(itemgetter(1), offsets))
+    if all(map(lt, starts, ends)):
+        return starts, ends
+    kept = [(s, e) for s, e in offsets if e > s]  # rare: a character that became several tokens
+    return [s for s, _ in kept], [e for _, e in kept]
