@@ -26,6 +26,11 @@ EMBED_BATCH = 512
 
 def _delete_chunks(store, where: str, params: tuple = ()) -> int:
     ids = [r[0] for r in store.conn.execute(f"SELECT id FROM chunks WHERE {where}", params)]
+    return _delete_ids(store, ids)
+
+
+def _delete_ids(store, ids: list[int]) -> int:
+    """Delete chunks `ids` with their vectors and FTS rows."""
     for i in range(0, len(ids), 900):
         part = ids[i:i + 900]
         marks = ",".join("?" * len(part))
@@ -62,14 +67,21 @@ QUOTED_META = "quoted_chunks"  # index_meta key: set once every chunked email ha
 MAX_ORIGINALS = 200  # messages compared per email (a subject like "hi" is shared by thousands)
 
 
-def _originals(store, doc: dict) -> str:
+def _originals(store, doc: dict, seen: dict[int, str] | None = None) -> str:
     """The normalised bodies of the other messages of the email's thread or subject: where the
-    original of a quoted paragraph would be."""
+    original of a quoted paragraph would be. `seen`: doc id -> normalised body, shared by the
+    emails of one batch (a thread's messages are each other's originals)."""
+    seen = {} if seen is None else seen
     rows = store.conn.execute(
-        "SELECT body, signature FROM documents WHERE id != ? AND (thread_id = ? OR "
+        "SELECT id, body, signature FROM documents WHERE id != ? AND (thread_id = ? OR "
         "(norm_subject = ? AND norm_subject != '')) LIMIT ?",
         (doc["id"], doc.get("thread_id"), doc.get("norm_subject") or "", MAX_ORIGINALS))
-    return "\n".join(normalise_quote(f"{b or ''}\n\n{s or ''}") for b, s in rows)
+    out = []
+    for did, b, s in rows:
+        if did not in seen:
+            seen[did] = normalise_quote(f"{b or ''}\n\n{s or ''}")
+        out.append(seen[did])
+    return "\n".join(out)
 
 
 def _has_quoted(doc: dict) -> bool:
@@ -78,12 +90,13 @@ def _has_quoted(doc: dict) -> bool:
 
 
 def _quoted(store, doc: dict, recipients: list[str], tokenizer, settings,
-            originals: str | None = None) -> list[Chunk]:
+            text: str | None = None) -> list[Chunk]:
+    """Quoted-text chunks of an email; `text`: its quoted_text when already computed."""
     if not _has_quoted(doc):
         return []
-    originals = _originals(store, doc) if originals is None else originals
-    return quoted_chunks(doc, email_header(doc, recipients), originals, tokenizer,
-                         settings.chunk_tokens, settings.chunk_overlap)
+    return quoted_chunks(doc, email_header(doc, recipients), "", tokenizer, settings.chunk_tokens,
+                         settings.chunk_overlap,
+                         text=quoted_text(doc, _originals(store, doc)) if text is None else text)
 
 
 def backfill_quoted(store, embedder, settings) -> int:
@@ -137,14 +150,13 @@ def chunk_batch(store, part: list[int], tokenizer, settings) -> ChunkBatch:
     """Chunk documents `part` (ids): their body chunks then their quoted-text chunks, in id order."""
     docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
     recips = _recipients(store, part)
-    originals = {d["id"]: _originals(store, d) for d in docs if _has_quoted(d)}
+    seen: dict[int, str] = {}
+    quoted = {d["id"]: quoted_text(d, _originals(store, d, seen)) for d in docs if _has_quoted(d)}
     if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
-        tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] +
-                        [quoted_text(d, originals[d["id"]]) for d in docs if d["id"] in originals])
+        tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] + list(quoted.values()))
     chunks = [c for d in docs for c in chunk_document(
         d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
-        + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings,
-                  originals.get(d["id"], ""))]
+        + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings, quoted.get(d["id"], ""))]
     touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
     meta = fts.fts_meta(store, sorted({c.doc_id for c in chunks}))
     return ChunkBatch(part, chunks, touched, meta)
@@ -209,18 +221,34 @@ def mark_threads_pending(store, thread_ids: set) -> None:
                            (PENDING_KEY, json.dumps(sorted(pending_threads(store) | thread_ids))))
 
 
+def _thread_rows(store, tids: list[int]) -> tuple[dict[int, list[dict]], dict[int, list[int]]]:
+    """The documents of threads `tids` in thread order, and the ids of their thread units: two
+    queries for a batch instead of two a thread."""
+    marks = ",".join("?" * len(tids))
+    docs: dict[int, list[dict]] = {}
+    for d in store.query("SELECT thread_id, id, title, sender, sender_name, date, body FROM "
+                         f"documents WHERE thread_id IN ({marks}) "
+                         "ORDER BY thread_id, thread_pos, date, id", tids):
+        docs.setdefault(d.pop("thread_id"), []).append(d)
+    units: dict[int, list[int]] = {}
+    for tid, cid in store.conn.execute("SELECT thread_id, id FROM chunks WHERE unit = 'thread' AND "
+                                       f"thread_id IN ({marks}) ORDER BY id", tids):
+        units.setdefault(tid, []).append(cid)
+    return docs, units
+
+
 def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Reporter) -> int:
     """(Re)build the whole-thread unit of each touched or pending thread that fits the budget."""
     thread_ids = set(thread_ids) | pending_threads(store)
     made, total, order = 0, len(thread_ids), sorted(thread_ids)
     for start in range(0, total, THREAD_BATCH):  # one commit per batch: a commit each cost 1.5 ms
+        part = order[start:start + THREAD_BATCH]
+        docs, units = _thread_rows(store, part)
         with store.conn:
-            for i, tid in enumerate(order[start:start + THREAD_BATCH], start + 1):
-                docs = store.query("SELECT id, title, sender, sender_name, date, body FROM "
-                                   "documents WHERE thread_id = ? ORDER BY thread_pos, date, id",
-                                   (tid,))
-                chunk = thread_chunk(tid, docs, embedder.count_tokens, settings.chunk_tokens)
-                _delete_chunks(store, "unit = 'thread' AND thread_id = ?", (tid,))
+            for i, tid in enumerate(part, start + 1):
+                chunk = thread_chunk(tid, docs.get(tid, []), embedder.count_tokens,
+                                     settings.chunk_tokens)
+                _delete_ids(store, units.get(tid, []))
                 if chunk:
                     _insert_chunks(store, [chunk])
                     made += 1
