@@ -15,6 +15,9 @@ from typing import Iterator
 from archivist.crash import crash_point
 from archivist.progress import Event, Level, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import chunk_process, fts
+from archivist.retrieval.chunk_rows import delete_chunks as _delete_chunks
+from archivist.retrieval.chunk_rows import delete_ids as _delete_ids
+from archivist.retrieval.chunk_rows import insert_chunks as _insert_chunks
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
                                          quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
@@ -22,35 +25,6 @@ from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vect
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
-
-
-def _delete_chunks(store, where: str, params: tuple = ()) -> int:
-    ids = [r[0] for r in store.conn.execute(f"SELECT id FROM chunks WHERE {where}", params)]
-    return _delete_ids(store, ids)
-
-
-def _delete_ids(store, ids: list[int]) -> int:
-    """Delete chunks `ids` with their vectors and FTS rows."""
-    for i in range(0, len(ids), 900):
-        part = ids[i:i + 900]
-        marks = ",".join("?" * len(part))
-        store.conn.execute(f"DELETE FROM vectors WHERE chunk_id IN ({marks})", part)
-        fts.delete_chunks(store, part)
-        store.conn.execute(f"DELETE FROM chunks WHERE id IN ({marks})", part)
-    return len(ids)
-
-
-def _insert_chunks(store, chunks: list[Chunk], meta: dict | None = None) -> None:
-    """Insert chunks and their FTS rows (`meta`: fts.fts_meta of their documents, when read)."""
-    rows = []
-    for c in chunks:
-        cur = store.conn.execute(
-            "INSERT OR REPLACE INTO chunks (doc_id, thread_id, unit, ord, header, text, start, end, "
-            "n_tokens, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (c.doc_id, c.thread_id, c.unit, c.ord, c.header, c.text, c.start, c.end, c.n_tokens,
-             c.content_hash))
-        rows.append((cur.lastrowid, c.doc_id, c.text))
-    fts.add_chunks(store, fts.fts_rows(store, rows, meta))
 
 
 def _recipients(store, doc_ids: list[int]) -> dict[int, list[str]]:
@@ -167,9 +141,14 @@ def _batches(store, embedder, settings, ids: list[int], reporter: Reporter) -> I
     rest made here if it fails), else made here."""
     parts = [ids[i:i + DOC_BATCH] for i in range(0, len(ids), DOC_BATCH)]
     done = 0
-    if chunk_process.wanted(getattr(settings, "chunk_process", "off"), len(ids), embedder):
+    tokenizer = getattr(embedder, "tokenizer", None)
+    if len(parts) > 1 and chunk_process.wanted(getattr(settings, "chunk_process", "off"), len(ids),
+                                               embedder):
         try:
-            with chunk_process.ChunkProcess(store.path, embedder, settings, parts) as worker:
+            with chunk_process.ChunkProcess(store.path, embedder, settings, parts[1:]) as worker:
+                # the first batch is made here while the processes start (~1 s of imports)
+                yield chunk_batch(store, parts[0], tokenizer, settings)
+                done = 1
                 for batch in worker.batches():
                     yield batch
                     done += 1
@@ -178,7 +157,6 @@ def _batches(store, embedder, settings, ids: list[int], reporter: Reporter) -> I
             reporter.send(Event(Stage.CHUNKING, message=f"{exc}; chunking the remaining "
                                 f"{len(ids) - done * DOC_BATCH:,} documents here",
                                 level=Level.WARNING))
-    tokenizer = getattr(embedder, "tokenizer", None)
     for part in parts[done:]:
         yield chunk_batch(store, part, tokenizer, settings)
 
