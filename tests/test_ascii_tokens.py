@@ -53,6 +53,18 @@ def test_shortcut_gives_the_full_tokenizers_ids_and_offsets(tok):
     assert shortcut.shortcut_text("café") is None
 
 
+def test_piece_spans_are_the_encodings_offsets(tok):
+    shortcut = AsciiShortcut(tok)
+    words = ["unaffable", "Enron's", "re-negotiate", "x" * 101, "[SEP]", "gas", "##ing", "café"]
+    texts = TRICKY + _fuzz(3000, 12) + [" ".join(words[i % 8] for i in range(n)) for n in range(40)]
+    for text in texts:
+        found = shortcut.spans(text)
+        full = spans(tok.encode(text, add_special_tokens=False))
+        assert found is None or found == full, repr(text)
+        assert (found is None) == (shortcut.shortcut_text(text) is None)
+    assert shortcut.pieces, "no piece was remembered"
+
+
 def test_no_shortcut_for_another_normalizer(tok):
     from tokenizers import Tokenizer, normalizers
     other = Tokenizer.from_str(tok.to_str())

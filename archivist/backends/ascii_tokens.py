@@ -7,6 +7,11 @@ encoding `text.lower()` with a copy of the tokenizer that has no normalizer give
 the same character offsets (lower() keeps every ASCII character in place). Texts containing an
 added token's text ("[SEP]", matched before normalising) and every other text take the full
 tokenizer. tests/test_ascii_tokens.py compares both ways.
+
+Chunking needs only token spans. The BERT pre-tokenizer cuts such text into runs of letters and
+digits and single punctuation characters, and the model tokenizes each piece on its own; so
+`spans` finds the pieces with a regex and reuses each distinct piece's token spans (an archive
+repeats its words: ~70k distinct pieces for 4M on Enron), about half the CPU of encoding.
 """
 from __future__ import annotations
 
@@ -15,6 +20,9 @@ import re
 from operator import itemgetter, lt
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # removed or mapped by clean_text
+# BertPreTokenizer on ASCII without controls: whitespace removed, each punctuation char isolated
+_PIECE = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9\s]")
+MAX_PIECES = 500_000  # distinct pieces remembered (then forgotten at once): memory stays bounded
 
 
 class AsciiShortcut:
@@ -34,6 +42,7 @@ class AsciiShortcut:
         raw.no_padding()
         self.raw, self.lower = raw, bool(norm.get("lowercase"))
         self.added = [t["content"].lower() for t in spec.get("added_tokens", []) if t["content"]]
+        self.pieces: dict[str, tuple | None] = {}  # piece -> its token spans; None: one whole
 
     def shortcut_text(self, text: str) -> str | None:
         """The text the normalizer-free copy encodes for `text`, None when it must not."""
@@ -43,6 +52,33 @@ class AsciiShortcut:
         if any(a in low for a in self.added):
             return None
         return low if self.lower else text
+
+    def spans(self, text: str) -> tuple[list[int], list[int]] | None:
+        """(starts, ends) of the tokens of `text` as encode's offsets give them, piece by piece;
+        None when the text must be encoded."""
+        short = self.shortcut_text(text)
+        if short is None:
+            return None
+        if len(self.pieces) > MAX_PIECES:
+            self.pieces.clear()
+        pieces, starts, ends = self.pieces, [], []
+        for m in _PIECE.finditer(short):
+            word = m.group()
+            rel = pieces.get(word, False)
+            if rel is False:
+                rel = pieces[word] = self._piece(word)
+            if rel is None:
+                starts.append(m.start())
+                ends.append(m.end())
+            else:
+                at = m.start()
+                starts.extend(at + s for s, _ in rel)
+                ends.extend(at + e for _, e in rel)
+        return starts, ends
+
+    def _piece(self, word: str) -> tuple | None:
+        offsets = tuple(self.raw.encode(word, add_special_tokens=False).offsets)
+        return None if offsets == ((0, len(word)),) else offsets
 
     def encode(self, text: str):
         short = self.shortcut_text(text)

@@ -76,8 +76,8 @@ class HFTokenizerView:
     def prime(self, texts: list[str]) -> None:
         """Tokenize a batch ahead on every core (encode_batch); the calls that follow for these
         texts are lookups. Replaces the previous batch, so memory stays one batch."""
-        texts = [t for t in dict.fromkeys(texts) if t]
-        self.primed = dict(zip(texts, self.shortcut.encode_batch(texts)))
+        texts = [t for t in dict.fromkeys(texts) if t and self.shortcut.shortcut_text(t) is None]
+        self.primed = dict(zip(texts, self.shortcut.encode_batch(texts)))  # spans() does the rest
 
     def encode(self, text: str):
         """The Encoding of `text` without special tokens (primed, else encoded now)."""
@@ -86,7 +86,8 @@ class HFTokenizerView:
     def spans(self, text: str) -> tuple[list[int], list[int]]:
         """(starts, ends) of the tokens of `text` that cover characters (chunking.Tokens)."""
         from archivist.backends.ascii_tokens import spans
-        return spans(self.encode(text))
+        found = self.shortcut.spans(text)
+        return found if found is not None else spans(self.encode(text))
 
     def __call__(self, text: str, add_special_tokens: bool = False, return_offsets_mapping=False,
                  verbose: bool = False) -> dict:
