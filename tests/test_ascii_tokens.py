@@ -121,3 +121,14 @@ def test_token_counts_match(tok):
     only = TokenizerOnly(minilm_path() / "tokenizer.json", "x")
     for text in TRICKY + _fuzz(300, 5):
         assert only.count_tokens(text) == len(tok.encode(text, add_special_tokens=False).ids)
+
+
+def test_count_upto_is_exact_within_the_limit(tok):
+    from archivist.backends.static_embedder import HFTokenizerView
+    view = HFTokenizerView(tok)
+    texts = TRICKY + _fuzz(500, 9) + ["word " * n + "un-affable!" * (n % 3) for n in range(0, 60, 3)]
+    for limit in (0, 5, 20, 40):
+        for text in texts:
+            n = len(tok.encode(text, add_special_tokens=False).ids)
+            got = view.count_upto(text, limit)
+            assert got == n if n <= limit else got > limit, (repr(text), limit)

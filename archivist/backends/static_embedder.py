@@ -89,6 +89,14 @@ class HFTokenizerView:
         found = self.shortcut.spans(text)
         return found if found is not None else spans(self.encode(text))
 
+    def count_upto(self, text: str, limit: int) -> int:
+        """The token count of `text` when it is at most `limit`, else some number above it:
+        plain ASCII text has a token in each whitespace-separated word, so a text with more
+        words than `limit` is not tokenized (a long thread's unit, which does not fit)."""
+        if self.shortcut.shortcut_text(text) is not None and len(text.split()) > limit:
+            return limit + 1
+        return len(self.encode(text))
+
     def __call__(self, text: str, add_special_tokens: bool = False, return_offsets_mapping=False,
                  verbose: bool = False) -> dict:
         enc = None if add_special_tokens else self.encode(text)

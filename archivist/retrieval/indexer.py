@@ -219,13 +219,16 @@ def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Report
     """(Re)build the whole-thread unit of each touched or pending thread that fits the budget."""
     thread_ids = set(thread_ids) | pending_threads(store)
     made, total, order = 0, len(thread_ids), sorted(thread_ids)
+    size, count = settings.chunk_tokens, embedder.count_tokens
+    upto = getattr(getattr(embedder, "tokenizer", None), "count_upto", None)
+    if upto is not None:  # exact up to the budget, which is all thread_chunk needs
+        count = lambda text: upto(text, size)  # noqa: E731
     for start in range(0, total, THREAD_BATCH):  # one commit per batch: a commit each cost 1.5 ms
         part = order[start:start + THREAD_BATCH]
         docs, units = _thread_rows(store, part)
         with store.conn:
             for i, tid in enumerate(part, start + 1):
-                chunk = thread_chunk(tid, docs.get(tid, []), embedder.count_tokens,
-                                     settings.chunk_tokens)
+                chunk = thread_chunk(tid, docs.get(tid, []), count, size)
                 _delete_ids(store, units.get(tid, []))
                 if chunk:
                     _insert_chunks(store, [chunk])
