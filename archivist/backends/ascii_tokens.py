@@ -29,11 +29,17 @@ class AsciiShortcut:
     """encode/encode_batch of a `tokenizers.Tokenizer`, normalizer skipped where that is exact."""
 
     def __init__(self, tok):
-        self.tok, self.raw = tok, None
+        self.tok, self.raw, self.ready = tok, None, False
+        self.pieces: dict[str, tuple | None] = {}  # piece -> its token spans; None: one whole
+
+    def _setup(self) -> None:
+        """Copy the tokenizer without its normalizer: on first use, not at load (~0.1 s of CPU
+        that a search, which embeds one query, does not need)."""
+        self.ready, tok = True, self.tok
         spec = json.loads(tok.to_str())
         norm = spec.get("normalizer") or {}
-        if norm.get("type") != "BertNormalizer" or spec.get("pre_tokenizer", {}).get(
-                "type") != "BertPreTokenizer":
+        pre = spec.get("pre_tokenizer") or {}
+        if norm.get("type") != "BertNormalizer" or pre.get("type") != "BertPreTokenizer":
             return  # another normalizer may change ASCII text: no shortcut
         from tokenizers import Tokenizer
         raw = Tokenizer.from_str(tok.to_str())
@@ -42,10 +48,11 @@ class AsciiShortcut:
         raw.no_padding()
         self.raw, self.lower = raw, bool(norm.get("lowercase"))
         self.added = [t["content"].lower() for t in spec.get("added_tokens", []) if t["content"]]
-        self.pieces: dict[str, tuple | None] = {}  # piece -> its token spans; None: one whole
 
     def shortcut_text(self, text: str) -> str | None:
         """The text the normalizer-free copy encodes for `text`, None when it must not."""
+        if not self.ready:
+            self._setup()
         if self.raw is None or not text.isascii() or _CONTROL.search(text):
             return None
         low = text.lower()
