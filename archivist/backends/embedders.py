@@ -169,7 +169,7 @@ class TokenizerOnly:
         self.path = Path(tokenizer_json)  # a chunk process loads the same file
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tok.encode(text, add_special_tokens=False).ids)
+        return len(self.tokenizer.encode(text))
 
 
 def chunk_tokenizer(settings: Any):

@@ -64,21 +64,42 @@ def distill(base_dir: Path, target: Path, dims: int = PCA_DIMS) -> Path:
 
 class HFTokenizerView:
     """The slice of the transformers tokenizer call the chunker and token counts use, over a
-    `tokenizers.Tokenizer` (no transformers import)."""
+    `tokenizers.Tokenizer` (no transformers import). Encodes through ascii_tokens.AsciiShortcut
+    (the same tokens, without the BERT normalizer on plain ASCII text)."""
 
     def __init__(self, tok):
+        from archivist.backends.ascii_tokens import AsciiShortcut
         self.tok = tok
+        self.shortcut = AsciiShortcut(tok)
         self.primed: dict[str, object] = {}
 
     def prime(self, texts: list[str]) -> None:
         """Tokenize a batch ahead on every core (encode_batch); the calls that follow for these
         texts are lookups. Replaces the previous batch, so memory stays one batch."""
-        texts = [t for t in dict.fromkeys(texts) if t]
-        self.primed = dict(zip(texts, self.tok.encode_batch(texts, add_special_tokens=False)))
+        texts = [t for t in dict.fromkeys(texts) if t and self.shortcut.shortcut_text(t) is None]
+        self.primed = dict(zip(texts, self.shortcut.encode_batch(texts)))  # spans() does the rest
+
+    def encode(self, text: str):
+        """The Encoding of `text` without special tokens (primed, else encoded now)."""
+        return self.primed.get(text) or self.shortcut.encode(text)
+
+    def spans(self, text: str) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the tokens of `text` that cover characters (chunking.Tokens)."""
+        from archivist.backends.ascii_tokens import spans
+        found = self.shortcut.spans(text)
+        return found if found is not None else spans(self.encode(text))
+
+    def count_upto(self, text: str, limit: int) -> int:
+        """The token count of `text` when it is at most `limit`, else some number above it:
+        plain ASCII text has a token in each whitespace-separated word, so a text with more
+        words than `limit` is not tokenized (a long thread's unit, which does not fit)."""
+        if self.shortcut.shortcut_text(text) is not None and len(text.split()) > limit:
+            return limit + 1
+        return len(self.encode(text))
 
     def __call__(self, text: str, add_special_tokens: bool = False, return_offsets_mapping=False,
                  verbose: bool = False) -> dict:
-        enc = None if add_special_tokens else self.primed.get(text)
+        enc = None if add_special_tokens else self.encode(text)
         enc = enc or self.tok.encode(text, add_special_tokens=add_special_tokens)
         out = {"input_ids": enc.ids}
         if return_offsets_mapping:
@@ -134,7 +155,7 @@ class StaticEmbedder:
         return out / np.maximum(norms, 1e-12)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.tok.encode(text, add_special_tokens=False).ids)
+        return len(self.tokenizer.encode(text))
 
     def limit_tokens(self, n: int) -> None:
         self.max_tokens = min(n, self.max_tokens)

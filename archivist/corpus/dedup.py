@@ -18,7 +18,12 @@ _MBOXO = re.compile(r"(?m)^>(>*From )")
 
 def normalise_text(text: str) -> str:
     """Whitespace runs collapsed to one space and mboxo '>From ' escapes undone."""
-    return _SPACE.sub(" ", _MBOXO.sub(r"\1", text or "")).strip()
+    text = text or ""
+    if ">From " in text:  # the escape needs this substring: most texts skip the regex
+        text = _MBOXO.sub(r"\1", text)
+    # str.split() splits on exactly the characters `\s` matches (str.isspace), several times
+    # faster than _SPACE.sub(" ", text).strip(), which gives the same string
+    return " ".join(text.split())
 
 
 def full_text(doc: Document) -> str:

@@ -71,11 +71,6 @@ def main_is_guarded() -> bool:
         return False
 
 
-def _row(c) -> tuple:
-    return (c.doc_id, c.thread_id, c.unit, c.ord, c.header, c.text, c.start, c.end, c.n_tokens,
-            c.content_hash)
-
-
 def _chunk_all(db: str, tok_path: str, tok_id: str, settings, parts: list[list[int]], out, received,
                parent: int, threads: int | None) -> None:
     """The chunk process: each part's ('batch', index, payload) in order, then ('end', n, None)."""
@@ -94,6 +89,7 @@ def _send_all(db: str, tok_path: str, tok_id: str, settings, parts: list[list[in
               parent: int) -> None:
     from archivist.backends.embedders import TokenizerOnly
     from archivist.crash import crash_point
+    from archivist.retrieval.chunk_rows import chunk_row
     from archivist.retrieval.indexer import chunk_batch
     from archivist.store import Store
     try:
@@ -103,8 +99,8 @@ def _send_all(db: str, tok_path: str, tok_id: str, settings, parts: list[list[in
     with Store(db, readonly=True) as store:
         for index, part in enumerate(parts):
             b = chunk_batch(store, part, tok.tokenizer, settings)
-            _put(out, ("batch", index, (b.doc_ids, [_row(c) for c in b.chunks], b.touched, b.meta)),
-                 parent)
+            rows = [chunk_row(c) for c in b.chunks]
+            _put(out, ("batch", index, (b.doc_ids, rows, b.touched, b.meta)), parent)
             crash_point("chunk_process")  # tests: the chunk process dies after a batch
     _put(out, ("end", len(parts), None), parent)
 

@@ -47,6 +47,9 @@ class Tokens:
     """Token end offsets of one text, from the embedder's tokenizer (or words when it has none)."""
 
     def __init__(self, text: str, tokenizer: Any = None):
+        if tokenizer is not None and text and hasattr(tokenizer, "spans"):
+            self.starts, self.ends = tokenizer.spans(text)  # HFTokenizerView: no tuple per token
+            return
         if tokenizer is not None and text:
             enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True,
                             verbose=False)
@@ -167,12 +170,13 @@ def quoted_text(doc: dict, originals: str) -> str:
 
 
 def quoted_chunks(doc: dict, header: str, originals: str, tokenizer: Any, size: int = 200,
-                  overlap: int = 32) -> list[Chunk]:
+                  overlap: int = 32, text: str | None = None) -> list[Chunk]:
     """Chunks of an email's quoted history whose original is not in the archive: the quoted
     paragraphs that do not occur in `originals` (normalise_quote of the bodies of the messages
-    it could quote). Their spans are (0, 0): the text is not in the body that citations point
-    into. An email without new text already has its quoted text as its content."""
-    text = quoted_text(doc, originals)
+    it could quote), or `text` when the caller computed quoted_text already. Their spans are
+    (0, 0): the text is not in the body that citations point into. An email without new text
+    already has its quoted text as its content."""
+    text = quoted_text(doc, originals) if text is None else text
     if not text:
         return []
     toks = Tokens(text, tokenizer)

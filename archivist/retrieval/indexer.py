@@ -15,6 +15,9 @@ from typing import Iterator
 from archivist.crash import crash_point
 from archivist.progress import Event, Level, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import chunk_process, fts
+from archivist.retrieval.chunk_rows import delete_chunks as _delete_chunks
+from archivist.retrieval.chunk_rows import delete_ids as _delete_ids
+from archivist.retrieval.chunk_rows import insert_chunks as _insert_chunks
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
                                          quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
@@ -22,30 +25,6 @@ from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vect
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
-
-
-def _delete_chunks(store, where: str, params: tuple = ()) -> int:
-    ids = [r[0] for r in store.conn.execute(f"SELECT id FROM chunks WHERE {where}", params)]
-    for i in range(0, len(ids), 900):
-        part = ids[i:i + 900]
-        marks = ",".join("?" * len(part))
-        store.conn.execute(f"DELETE FROM vectors WHERE chunk_id IN ({marks})", part)
-        fts.delete_chunks(store, part)
-        store.conn.execute(f"DELETE FROM chunks WHERE id IN ({marks})", part)
-    return len(ids)
-
-
-def _insert_chunks(store, chunks: list[Chunk], meta: dict | None = None) -> None:
-    """Insert chunks and their FTS rows (`meta`: fts.fts_meta of their documents, when read)."""
-    rows = []
-    for c in chunks:
-        cur = store.conn.execute(
-            "INSERT OR REPLACE INTO chunks (doc_id, thread_id, unit, ord, header, text, start, end, "
-            "n_tokens, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (c.doc_id, c.thread_id, c.unit, c.ord, c.header, c.text, c.start, c.end, c.n_tokens,
-             c.content_hash))
-        rows.append((cur.lastrowid, c.doc_id, c.text))
-    fts.add_chunks(store, fts.fts_rows(store, rows, meta))
 
 
 def _recipients(store, doc_ids: list[int]) -> dict[int, list[str]]:
@@ -62,14 +41,21 @@ QUOTED_META = "quoted_chunks"  # index_meta key: set once every chunked email ha
 MAX_ORIGINALS = 200  # messages compared per email (a subject like "hi" is shared by thousands)
 
 
-def _originals(store, doc: dict) -> str:
+def _originals(store, doc: dict, seen: dict[int, str] | None = None) -> str:
     """The normalised bodies of the other messages of the email's thread or subject: where the
-    original of a quoted paragraph would be."""
+    original of a quoted paragraph would be. `seen`: doc id -> normalised body, shared by the
+    emails of one batch (a thread's messages are each other's originals)."""
+    seen = {} if seen is None else seen
     rows = store.conn.execute(
-        "SELECT body, signature FROM documents WHERE id != ? AND (thread_id = ? OR "
+        "SELECT id, body, signature FROM documents WHERE id != ? AND (thread_id = ? OR "
         "(norm_subject = ? AND norm_subject != '')) LIMIT ?",
         (doc["id"], doc.get("thread_id"), doc.get("norm_subject") or "", MAX_ORIGINALS))
-    return "\n".join(normalise_quote(f"{b or ''}\n\n{s or ''}") for b, s in rows)
+    out = []
+    for did, b, s in rows:
+        if did not in seen:
+            seen[did] = normalise_quote(f"{b or ''}\n\n{s or ''}")
+        out.append(seen[did])
+    return "\n".join(out)
 
 
 def _has_quoted(doc: dict) -> bool:
@@ -78,12 +64,13 @@ def _has_quoted(doc: dict) -> bool:
 
 
 def _quoted(store, doc: dict, recipients: list[str], tokenizer, settings,
-            originals: str | None = None) -> list[Chunk]:
+            text: str | None = None) -> list[Chunk]:
+    """Quoted-text chunks of an email; `text`: its quoted_text when already computed."""
     if not _has_quoted(doc):
         return []
-    originals = _originals(store, doc) if originals is None else originals
-    return quoted_chunks(doc, email_header(doc, recipients), originals, tokenizer,
-                         settings.chunk_tokens, settings.chunk_overlap)
+    return quoted_chunks(doc, email_header(doc, recipients), "", tokenizer, settings.chunk_tokens,
+                         settings.chunk_overlap,
+                         text=quoted_text(doc, _originals(store, doc)) if text is None else text)
 
 
 def backfill_quoted(store, embedder, settings) -> int:
@@ -137,14 +124,13 @@ def chunk_batch(store, part: list[int], tokenizer, settings) -> ChunkBatch:
     """Chunk documents `part` (ids): their body chunks then their quoted-text chunks, in id order."""
     docs = store.query(f"SELECT * FROM documents WHERE id IN ({','.join('?' * len(part))})", part)
     recips = _recipients(store, part)
-    originals = {d["id"]: _originals(store, d) for d in docs if _has_quoted(d)}
+    seen: dict[int, str] = {}
+    quoted = {d["id"]: quoted_text(d, _originals(store, d, seen)) for d in docs if _has_quoted(d)}
     if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
-        tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] +
-                        [quoted_text(d, originals[d["id"]]) for d in docs if d["id"] in originals])
+        tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] + list(quoted.values()))
     chunks = [c for d in docs for c in chunk_document(
         d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
-        + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings,
-                  originals.get(d["id"], ""))]
+        + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings, quoted.get(d["id"], ""))]
     touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
     meta = fts.fts_meta(store, sorted({c.doc_id for c in chunks}))
     return ChunkBatch(part, chunks, touched, meta)
@@ -155,9 +141,14 @@ def _batches(store, embedder, settings, ids: list[int], reporter: Reporter) -> I
     rest made here if it fails), else made here."""
     parts = [ids[i:i + DOC_BATCH] for i in range(0, len(ids), DOC_BATCH)]
     done = 0
-    if chunk_process.wanted(getattr(settings, "chunk_process", "off"), len(ids), embedder):
+    tokenizer = getattr(embedder, "tokenizer", None)
+    if len(parts) > 1 and chunk_process.wanted(getattr(settings, "chunk_process", "off"), len(ids),
+                                               embedder):
         try:
-            with chunk_process.ChunkProcess(store.path, embedder, settings, parts) as worker:
+            with chunk_process.ChunkProcess(store.path, embedder, settings, parts[1:]) as worker:
+                # the first batch is made here while the processes start (~1 s of imports)
+                yield chunk_batch(store, parts[0], tokenizer, settings)
+                done = 1
                 for batch in worker.batches():
                     yield batch
                     done += 1
@@ -166,7 +157,6 @@ def _batches(store, embedder, settings, ids: list[int], reporter: Reporter) -> I
             reporter.send(Event(Stage.CHUNKING, message=f"{exc}; chunking the remaining "
                                 f"{len(ids) - done * DOC_BATCH:,} documents here",
                                 level=Level.WARNING))
-    tokenizer = getattr(embedder, "tokenizer", None)
     for part in parts[done:]:
         yield chunk_batch(store, part, tokenizer, settings)
 
@@ -209,18 +199,37 @@ def mark_threads_pending(store, thread_ids: set) -> None:
                            (PENDING_KEY, json.dumps(sorted(pending_threads(store) | thread_ids))))
 
 
+def _thread_rows(store, tids: list[int]) -> tuple[dict[int, list[dict]], dict[int, list[int]]]:
+    """The documents of threads `tids` in thread order, and the ids of their thread units: two
+    queries for a batch instead of two a thread."""
+    marks = ",".join("?" * len(tids))
+    docs: dict[int, list[dict]] = {}
+    for d in store.query("SELECT thread_id, id, title, sender, sender_name, date, body FROM "
+                         f"documents WHERE thread_id IN ({marks}) "
+                         "ORDER BY thread_id, thread_pos, date, id", tids):
+        docs.setdefault(d.pop("thread_id"), []).append(d)
+    units: dict[int, list[int]] = {}
+    for tid, cid in store.conn.execute("SELECT thread_id, id FROM chunks WHERE unit = 'thread' AND "
+                                       f"thread_id IN ({marks}) ORDER BY id", tids):
+        units.setdefault(tid, []).append(cid)
+    return docs, units
+
+
 def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Reporter) -> int:
     """(Re)build the whole-thread unit of each touched or pending thread that fits the budget."""
     thread_ids = set(thread_ids) | pending_threads(store)
     made, total, order = 0, len(thread_ids), sorted(thread_ids)
+    size, count = settings.chunk_tokens, embedder.count_tokens
+    upto = getattr(getattr(embedder, "tokenizer", None), "count_upto", None)
+    if upto is not None:  # exact up to the budget, which is all thread_chunk needs
+        count = lambda text: upto(text, size)  # noqa: E731
     for start in range(0, total, THREAD_BATCH):  # one commit per batch: a commit each cost 1.5 ms
+        part = order[start:start + THREAD_BATCH]
+        docs, units = _thread_rows(store, part)
         with store.conn:
-            for i, tid in enumerate(order[start:start + THREAD_BATCH], start + 1):
-                docs = store.query("SELECT id, title, sender, sender_name, date, body FROM "
-                                   "documents WHERE thread_id = ? ORDER BY thread_pos, date, id",
-                                   (tid,))
-                chunk = thread_chunk(tid, docs, embedder.count_tokens, settings.chunk_tokens)
-                _delete_chunks(store, "unit = 'thread' AND thread_id = ?", (tid,))
+            for i, tid in enumerate(part, start + 1):
+                chunk = thread_chunk(tid, docs.get(tid, []), count, size)
+                _delete_ids(store, units.get(tid, []))
                 if chunk:
                     _insert_chunks(store, [chunk])
                     made += 1
