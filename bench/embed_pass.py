@@ -177,16 +177,18 @@ def plot(result: dict, path: Path) -> None:
         axes[0].set_title("time to searchable (load %s)" % b["load_before"][0])
     if "speed" in result:
         names = [k for k in result["speed"] if isinstance(result["speed"][k], dict)]
-        axes[1].bar(names, [result["speed"][k]["chunks_per_s"] for k in names], color="#c44e52")
-        axes[1].set_ylabel("chunks/s (2 cores)")
+        axes[1].bar([n.replace(" (", "\n(") for n in names],
+                    [result["speed"][k]["chunks_per_s"] for k in names], color="#c44e52")
+        axes[1].set_yscale("log")
+        axes[1].set_ylabel("texts/s, 2 cores (log)")
         axes[1].set_title("embedding speed")
     if "quality" in result:
         q = result["quality"]
         rec = q["minilm_recorded"].get("retrieval_hotpot.json", {})
         labels, values = [], []
-        this = q.get("label", "this run")
+        this = "lead" if "-lead" in q.get("label", "") else "this run"
         for mode in ("dense", "hybrid"):
-            labels += [f"{mode}\n{this}", f"{mode}\nMiniLM, every chunk"]
+            labels += [f"{mode}\n{this}", f"{mode}\nevery chunk"]
             values += [q["hotpot"][mode]["recall_at_10_both"]["all"],
                        rec.get(mode, {}).get("recall_at_10_both", {}).get("all", 0)]
         axes[2].bar(labels, values, color=["#8172b2", "#64b5cd"] * 2)
