@@ -38,7 +38,8 @@ def ingest_with(db: Path, paths: list[Path], mode: str):
         return ingest_paths(store, paths, text_field="text", read_process=mode)
 
 
-def test_reader_process_writes_what_a_serial_read_writes(tmp_path):
+def test_reader_process_writes_what_a_serial_read_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # two reader processes, taking turns
     paths = corpus(tmp_path / "in", 300) + [FIXTURES]  # threads, records, rejects
     copy = tmp_path / "copy" / "a.mbox"  # the same messages again: duplicates, new locations
     copy.parent.mkdir()
@@ -57,8 +58,10 @@ def test_auto_uses_a_reader_process_only_for_large_inputs_on_several_cores(monke
     assert reader_process.wanted("auto", reader_process.MIN_BYTES)
     assert not reader_process.wanted("auto", reader_process.MIN_BYTES - 1)
     assert reader_process.wanted("on", 0) and not reader_process.wanted("off", 10**12)
+    assert reader_process.readers(30) == 2 and reader_process.readers(1) == 1  # taking turns
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert not reader_process.wanted("auto", 10**12)
+    assert reader_process.readers(30) == 1
     with pytest.raises(InputError, match="read_process"):
         reader_process.wanted("sometimes", 0)
 

@@ -1,10 +1,12 @@
 """Reading sources in a second process while this one stores what it read.
 
 Parsing (MIME, headers, quoting, normalisation) is most of an ingest's CPU time and needs no
-database; storing needs the single writer. On 2+ cores a spawned reader process runs the readers
-over every source, in order, and sends their Documents and Rejects back in small pickled batches;
-the ingest stores them exactly as it stores a serial read: the same items in the same order, so the
-same document ids, duplicates, locations and rejects (tests/test_reader_process.py).
+database; storing needs the single writer. On 2+ cores spawned reader processes (READERS, taking
+turns: source i is read by process i % n) run the readers over the sources and send their Documents
+and Rejects back in small pickled batches; the ingest takes each source's items in order and stores
+them exactly as it stores a serial read: the same items in the same order, so the same document
+ids, duplicates, locations and rejects (tests/test_reader_process.py). Two readers, because one
+could not keep up with the writer (whole Enron: the writer waited ~3 s for it).
 
 The queue is bounded, so the reader runs at most QUEUE_BATCHES ahead. When the ingest dies (kill -9)
 the reader notices within a second (its parent changed) and exits; nothing it read was stored.
@@ -25,6 +27,7 @@ QUEUE_BATCHES = 16  # how far the reader may run ahead of the writer
 MIN_BYTES = 4 * 1024 * 1024  # auto: below this (on disk, gzip counts compressed) a spawned
 # process (~0.5 s to start) is not worth it
 POLL_S = 1.0
+READERS = 2  # reader processes at most (never more than the cores or the sources)
 
 
 def wanted(mode: str, total_bytes: int) -> bool:
@@ -47,8 +50,9 @@ def _put(out, message, parent: int) -> None:
                 os._exit(0)
 
 
-def _read_all(units: list[str], text_field: str | None, out, received, parent: int) -> None:
-    """The reader process: every unit's items in batches, each unit closed by ('end', index)."""
+def _read_all(units: list[tuple[int, str]], text_field: str | None, out, received,
+              parent: int) -> None:
+    """A reader process: its units' items in batches, each unit closed by ('end', index)."""
     _send_all(units, text_field, out, parent)
     # Exiting flushes the queue into the pipe first: wait until the ingest has taken everything
     # (or is gone: a kill -9 leaves a full pipe nobody reads, and the flush would wait for ever).
@@ -57,11 +61,11 @@ def _read_all(units: list[str], text_field: str | None, out, received, parent: i
             os._exit(0)
 
 
-def _send_all(units: list[str], text_field: str | None, out, parent: int) -> None:
+def _send_all(units: list[tuple[int, str]], text_field: str | None, out, parent: int) -> None:
     from archivist.corpus.readers import read_path
     index = -1
     try:
-        for index, unit in enumerate(units):
+        for index, unit in units:
             batch: list = []
             for item in read_path(Path(unit), text_field=text_field):
                 batch.append(item)
@@ -75,21 +79,31 @@ def _send_all(units: list[str], text_field: str | None, out, parent: int) -> Non
         _put(out, ("error", index, f"{type(exc).__name__}: {exc}"), parent)
 
 
+def readers(n_units: int) -> int:
+    return max(1, min(READERS, os.cpu_count() or 1, n_units))
+
+
 class ReaderProcess:
-    """The items of each unit, in order, read ahead by a spawned process (`with` closes it)."""
+    """The items of each unit, in order, read ahead by spawned processes (`with` closes them):
+    unit i by process i % n, each with its own bounded queue, so they take turns."""
 
     def __init__(self, units: list[Path], text_field: str | None):
         ctx = mp.get_context("spawn")  # no fork: the parent holds SQLite handles and threads
-        self.queue, self.received = ctx.Queue(maxsize=QUEUE_BATCHES), ctx.Event()
-        self.process = ctx.Process(target=_read_all, name="archivist-reader", daemon=True,
-                                   args=([str(u) for u in units], text_field, self.queue,
-                                         self.received, os.getpid()))
-        self.process.start()
+        n = readers(len(units))
+        pairs = [(i, str(u)) for i, u in enumerate(units)]
+        self.received = ctx.Event()
+        self.queues = [ctx.Queue(maxsize=QUEUE_BATCHES) for _ in range(n)]
+        self.processes = [ctx.Process(target=_read_all, name=f"archivist-reader-{w}", daemon=True,
+                                      args=(pairs[w::n], text_field, self.queues[w],
+                                            self.received, os.getpid())) for w in range(n)]
+        for process in self.processes:
+            process.start()
 
     def items(self, index: int) -> Iterator[Document | Reject]:
         """Unit `index`'s items (units are asked for in the order they were given)."""
+        w = index % len(self.processes)
         while True:
-            kind, at, payload = self._get()
+            kind, at, payload = self._get(w)
             if kind == "error":
                 raise RuntimeError(f"the reader process failed: {payload}")
             if at != index:
@@ -98,26 +112,29 @@ class ReaderProcess:
                 return
             yield from payload
 
-    def _get(self):
+    def _get(self, w: int):
         while True:
             try:
-                return self.queue.get(timeout=POLL_S)
+                return self.queues[w].get(timeout=POLL_S)
             except queue.Empty:
-                if not self.process.is_alive():
+                if not self.processes[w].is_alive():
                     break
         try:  # what it sent just before it exited is still in the pipe
-            return self.queue.get(timeout=POLL_S)
+            return self.queues[w].get(timeout=POLL_S)
         except queue.Empty:
-            raise RuntimeError(f"the reader process exited (code {self.process.exitcode})") from None
+            raise RuntimeError(f"the reader process exited (code {self.processes[w].exitcode})") \
+                from None
 
     def close(self) -> None:
         self.received.set()
-        self.process.join(timeout=POLL_S)
-        if self.process.is_alive():  # stopped early (an error, Ctrl-C): it may still be reading
-            self.process.terminate()
-        self.process.join(timeout=5)
-        self.queue.close()
-        self.queue.cancel_join_thread()
+        for process in self.processes:
+            process.join(timeout=POLL_S)
+            if process.is_alive():  # stopped early (an error, Ctrl-C): it may still be reading
+                process.terminate()
+            process.join(timeout=5)
+        for q in self.queues:
+            q.close()
+            q.cancel_join_thread()
 
     def __enter__(self) -> "ReaderProcess":
         return self
