@@ -83,7 +83,49 @@ def readers(n_units: int) -> int:
     return max(1, min(READERS, os.cpu_count() or 1, n_units))
 
 
-class ReaderProcess:
+class TakingTurns:
+    """Spawned processes with a bounded queue each, taking turns (item i from process i % n), that
+    exit once `received` is set; `with` closes them. Subclasses set processes, queues, received,
+    and name what they are and what they raise when one fails."""
+
+    processes: list
+    queues: list
+    received: object
+    what = "reader process"
+    failure: type[Exception] = RuntimeError
+
+    def _get(self, w: int):
+        while True:
+            try:
+                return self.queues[w].get(timeout=POLL_S)
+            except queue.Empty:
+                if not self.processes[w].is_alive():
+                    break
+        try:  # what it sent just before it exited is still in the pipe
+            return self.queues[w].get(timeout=POLL_S)
+        except queue.Empty:
+            raise self.failure(f"the {self.what} exited (code {self.processes[w].exitcode})") \
+                from None
+
+    def close(self) -> None:
+        self.received.set()
+        for process in self.processes:
+            process.join(timeout=POLL_S)
+            if process.is_alive():  # stopped early (an error, Ctrl-C): it may still be working
+                process.terminate()
+            process.join(timeout=5)
+        for q in self.queues:
+            q.close()
+            q.cancel_join_thread()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class ReaderProcess(TakingTurns):
     """The items of each unit, in order, read ahead by spawned processes (`with` closes them):
     unit i by process i % n, each with its own bounded queue, so they take turns."""
 
@@ -112,32 +154,3 @@ class ReaderProcess:
                 return
             yield from payload
 
-    def _get(self, w: int):
-        while True:
-            try:
-                return self.queues[w].get(timeout=POLL_S)
-            except queue.Empty:
-                if not self.processes[w].is_alive():
-                    break
-        try:  # what it sent just before it exited is still in the pipe
-            return self.queues[w].get(timeout=POLL_S)
-        except queue.Empty:
-            raise RuntimeError(f"the reader process exited (code {self.processes[w].exitcode})") \
-                from None
-
-    def close(self) -> None:
-        self.received.set()
-        for process in self.processes:
-            process.join(timeout=POLL_S)
-            if process.is_alive():  # stopped early (an error, Ctrl-C): it may still be reading
-                process.terminate()
-            process.join(timeout=5)
-        for q in self.queues:
-            q.close()
-            q.cancel_join_thread()
-
-    def __enter__(self) -> "ReaderProcess":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import queue
 import re
 import sys
 from pathlib import Path
 from typing import Iterator
 
-from archivist.corpus.reader_process import POLL_S, _put
+from archivist.corpus.reader_process import POLL_S, TakingTurns, _put
 from archivist.errors import InputError
 
 QUEUE_BATCHES = 4  # batches the chunk process may run ahead (a batch is ~1 MB pickled)
@@ -110,9 +109,11 @@ def workers() -> int:
     return WORKERS or max(1, min(4, os.cpu_count() or 1))
 
 
-class ChunkProcess:
+class ChunkProcess(TakingTurns):
     """indexer.ChunkBatch of each part, in order, made ahead by spawned processes (`with` closes
     them): part i by process i % n, each with its own bounded queue, so they take turns."""
+
+    what, failure = "chunk process", ChunkProcessError
 
     def __init__(self, db: Path, tokenizer, settings, parts: list[list[int]]):
         ctx = mp.get_context("spawn")  # no fork: the parent holds SQLite handles and threads
@@ -140,32 +141,3 @@ class ChunkProcess:
             doc_ids, rows, touched, meta = payload
             yield ChunkBatch(doc_ids, [Chunk(*r) for r in rows], touched, meta)
 
-    def _get(self, w: int):
-        while True:
-            try:
-                return self.queues[w].get(timeout=POLL_S)
-            except queue.Empty:
-                if not self.processes[w].is_alive():
-                    break
-        try:  # what it sent just before it exited is still in the pipe
-            return self.queues[w].get(timeout=POLL_S)
-        except queue.Empty:
-            raise ChunkProcessError(
-                f"the chunk process exited (code {self.processes[w].exitcode})") from None
-
-    def close(self) -> None:
-        self.received.set()
-        for process in self.processes:
-            process.join(timeout=POLL_S)
-            if process.is_alive():  # stopped early (an error, Ctrl-C): it may still be chunking
-                process.terminate()
-            process.join(timeout=5)
-        for q in self.queues:
-            q.close()
-            q.cancel_join_thread()
-
-    def __enter__(self) -> "ChunkProcess":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
