@@ -43,7 +43,8 @@ class Settings:
     embed_scope: str = knob("auto", "which chunks get a dense vector: chunks (every chunk), lead (one "
                             "a document: its subject and the first embed_lead_tokens tokens of its "
                             "first chunk; BM25 still indexes every chunk); auto: lead on CPU, "
-                            "chunks on CUDA", ("auto", "chunks", "lead"))
+                            "chunks on CUDA or for a store that holds per-chunk vectors",
+                            ("auto", "chunks", "lead"))
     embed_lead_tokens: int = knob(40, "tokens of a document's lead vector (embed_scope=lead), [CLS] "
                                   "and [SEP] included")
     # ingest

@@ -20,8 +20,9 @@ def lead_env(static_env):  # noqa: F811
     return {**static_env, "ARCHIVIST_EMBED_SCOPE": "lead"}
 
 
-def test_scope_names_and_auto():
-    assert lead_tokens(Settings()) == Settings().embed_lead_tokens > 0  # auto on a CPU: lead vectors
+def test_scope_names_and_auto(tmp_path):
+    fresh = Settings(db=str(tmp_path / "none.db"))
+    assert lead_tokens(fresh) == fresh.embed_lead_tokens > 0  # auto on a CPU: lead vectors
     assert lead_tokens(Settings(device="cuda")) == 0  # auto on CUDA: every chunk
     assert lead_tokens(Settings(embed_scope="chunks")) == 0
     assert lead_tokens(Settings(embed_scope="lead", embed_lead_tokens=32)) == 32
@@ -29,7 +30,7 @@ def test_scope_names_and_auto():
         lead_tokens(Settings(embed_scope="lead", embed_lead_tokens=4))
     assert scoped("all-MiniLM-L6-v2@int8", 64) == "all-MiniLM-L6-v2-lead64@int8"
     assert scoped("all-MiniLM-L6-v2@int8", 0) == "all-MiniLM-L6-v2@int8"
-    lead, every = (embedder_name(Settings(embed_scope=s)) for s in ("lead", "chunks"))
+    lead, every = (embedder_name(fresh.replace(embed_scope=s)) for s in ("lead", "chunks"))
     assert lead == scoped(every, lead_tokens(Settings())) and lead != every  # never share vectors
 
 
@@ -106,3 +107,24 @@ def test_lead_pass_counts_one_vector_a_document(tmp_path, lead_env):
     again = json.loads(cli(every, "index", "embed", "--json", "-d", str(db)).stdout)
     assert again["embedded"] == chunks and again["not_embedded"] == 0
     conn.close()
+
+
+def test_auto_keeps_the_per_chunk_vectors_a_store_holds(tmp_path, lead_env):
+    """A store embedded with a vector for every chunk (before lead vectors existed) keeps its
+    dense search under auto; a store with lead vectors, or none, gets lead vectors."""
+    from archivist.backends.embedders import held_scope
+    box = corpus(tmp_path / "box.mbox", n=30)
+    every, auto = {**lead_env, "ARCHIVIST_EMBED_SCOPE": "chunks"}, {**lead_env,
+                                                                    "ARCHIVIST_EMBED_SCOPE": "auto"}
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    assert cli(every, "ingest", "-d", str(old), str(box)).returncode == 0
+    assert cli(auto, "ingest", "--no-embed", "-d", str(new), str(box)).returncode == 0
+    assert held_scope(str(old)) == "chunks" and held_scope(str(new)) is None
+    assert held_scope(str(tmp_path / "missing.db")) is None
+    assert lead_tokens(Settings(db=str(old))) == 0 and lead_tokens(Settings(db=str(new))) > 0
+    got = cli(auto, "search", "word5 word12", "--json", "-d", str(old))
+    hits = [json.loads(line) for line in got.stdout.splitlines()]
+    assert hits and all("not_embedded" not in h for h in hits) and any(h["dense_rank"] for h in hits)
+    assert json.loads(cli(auto, "index", "embed", "--json", "-d", str(old)).stdout)["embedded"] == 0
+    done = json.loads(cli(auto, "index", "embed", "--json", "-d", str(new)).stdout)
+    assert "-lead" in done["embedder"] and held_scope(str(new)) == "lead"

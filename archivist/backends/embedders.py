@@ -202,16 +202,49 @@ def embedder_name(settings: Any) -> str:
 
 def lead_tokens(settings: Any) -> int:
     """Tokens of each document's one vector when embed_scope is lead (auto: on a CPU, where a
-    vector for every chunk costs ~10x more), else 0: every chunk gets a vector."""
+    vector for every chunk costs ~10x more, unless the store already holds per-chunk vectors),
+    else 0: every chunk gets a vector."""
     scope = getattr(settings, "embed_scope", "chunks")
     if scope == "auto":
-        scope = "chunks" if settings.device == "cuda" else "lead"
+        per_chunk = settings.device == "cuda" or held_scope(getattr(settings, "db", None)) == "chunks"
+        scope = "chunks" if per_chunk else "lead"
     if scope != "lead":
         return 0
     n = int(settings.embed_lead_tokens)
     if n < 8:
         raise ConfigError(f"embed_lead_tokens must be at least 8, not {n}")
     return n
+
+
+def held_scope(db: str | None) -> str | None:
+    """'chunks' when the store at `db` holds per-chunk vectors and no lead ones: a store embedded
+    before lead vectors existed keeps its dense search under embed_scope=auto instead of losing
+    it until re-embedded; 'lead', or None (no store, no vectors). A read-only look, ~1 ms."""
+    import sqlite3
+    if not db or not Path(db).is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
+        try:
+            models = _models(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:  # not a store yet, or no vectors table: nothing to keep
+        return None
+    leads = [m for m in models if "-lead" in m.partition("@")[0]]
+    return "lead" if leads else ("chunks" if models else None)
+
+
+def _models(conn) -> list[str]:
+    """The distinct vector models, one index seek each (DISTINCT reads every row: 20 ms on 50k)."""
+    models: list[str] = []
+    while len(models) < 100:
+        row = conn.execute("SELECT model FROM vectors WHERE model > ? ORDER BY model LIMIT 1",
+                           (models[-1] if models else "",)).fetchone()
+        if row is None:
+            break
+        models.append(row[0])
+    return models
 
 
 def scoped(name: str, lead: int) -> str:
