@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -231,8 +232,9 @@ def held_scope(db: str | None) -> str | None:
             conn.close()
     except sqlite3.Error:  # not a store yet, or no vectors table: nothing to keep
         return None
-    leads = [m for m in models if "-lead" in m.partition("@")[0]]
-    return "lead" if leads else ("chunks" if models else None)
+    if any(lead_of(m) for m in models):
+        return "lead"
+    return "chunks" if models else None
 
 
 def _models(conn) -> list[str]:
@@ -254,6 +256,15 @@ def scoped(name: str, lead: int) -> str:
         return name
     base, _, precision = name.partition("@")
     return f"{base}-lead{lead}@{precision}" if precision else f"{base}-lead{lead}"
+
+
+_LEAD = re.compile(r"-lead(\d+)(?:@|$)")
+
+
+def lead_of(model: str) -> int:
+    """The lead tokens a vectors' model name says (scoped's inverse), 0 for per-chunk vectors."""
+    found = _LEAD.search(model)
+    return int(found.group(1)) if found else 0
 
 
 def _lead(embedder, lead: int):

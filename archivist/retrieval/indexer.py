@@ -21,7 +21,8 @@ from archivist.retrieval.chunk_rows import insert_chunks as _insert_chunks
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
                                          quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
-from archivist.retrieval.vectors import known_vectors, pending_chunks, save_vectors, scope_sql
+from archivist.retrieval.vectors import (known_vectors, pending_chunks, pending_count,
+                                        save_vectors)
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
@@ -295,14 +296,6 @@ def embed_pending(store, embedder, reporter: Reporter) -> tuple[int, int, float]
             save_vectors(store, [r[0] for r in fresh], [r[1] for r in fresh], embedder.name, vecs)
         crash_point("embed_batch")  # each batch is committed: a kill here loses nothing done
     return counter.embedded, counter.reused, counter.seconds
-
-
-def pending_count(store, model: str) -> int:
-    """Chunks `model` embeds with no current vector from it (dense search does not see them yet)."""
-    return int(store.scalar(
-        "SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE "
-        f"v.chunk_id = c.id AND v.model = ? AND v.content_hash = c.content_hash) AND {scope_sql(model)}",
-        (model,)))
 
 
 def index_store(store, settings, on_progress: OnProgress | None = None, embedder=None,

@@ -52,16 +52,17 @@ def dense_coverage(store, settings) -> dict:
     one a document for lead vectors), those in the dense index, those not embedded yet (still
     found by BM25; `archivist index embed` adds them)."""
     from archivist.backends.embedders import embedder_name
-    from archivist.retrieval.vectors import scoped_chunks
-    chunks = scoped_chunks(store, embedder_name(settings))  # lead vectors: one a document
+    from archivist.retrieval.vectors import fingerprint, scoped_chunks
+    model = embedder_name(settings)
+    chunks = scoped_chunks(store, model)  # lead vectors: one a document
     dense = 0
-    if has_vectors(store, settings):
-        exact = exact_matrix(store, embedder_name(settings))
+    if fingerprint(store, model)["rows"]:  # has_vectors
+        exact = exact_matrix(store, model)
         if exact is not None:
             return {"chunks": chunks, "dense_indexed": len(exact[0]),
                     "not_embedded": max(0, chunks - len(exact[0]))}
         from archivist.retrieval.faiss_index import ensure_index
-        dense = ensure_index(store, settings, embedder_name(settings)).ntotal
+        dense = ensure_index(store, settings, model).ntotal
     return {"chunks": chunks, "dense_indexed": dense, "not_embedded": max(0, chunks - dense)}
 
 

@@ -2,19 +2,17 @@
 from __future__ import annotations
 
 import json
-import re
 import weakref
 
 import numpy as np
 
-
-_LEAD = re.compile(r"-lead\d+(@|$)")
+from archivist.backends.embedders import lead_of
 
 
 def scope_sql(model: str, alias: str = "c") -> str:
     """The chunks `model` embeds, as an SQL condition: every chunk, or for lead vectors (a name
     'm-leadN@p', backends/embedders.scoped) each document's first chunk, which every document has."""
-    return f"{alias}.unit = 'doc' AND {alias}.ord = 0" if _LEAD.search(model) else "1=1"
+    return f"{alias}.unit = 'doc' AND {alias}.ord = 0" if lead_of(model) else "1=1"
 
 
 def scoped_chunks(store, model: str) -> int:
@@ -22,14 +20,21 @@ def scoped_chunks(store, model: str) -> int:
     return int(store.scalar(f"SELECT count(*) FROM chunks c WHERE {scope_sql(model)}") or 0)
 
 
+def pending_count(store, model: str) -> int:
+    """Chunks `model` embeds with no current vector from it (dense search does not see them yet)."""
+    return int(store.scalar(
+        "SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE "
+        f"v.chunk_id = c.id AND v.model = ? AND v.content_hash = c.content_hash) AND {scope_sql(model)}",
+        (model,)))
+
+
 def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
     """(chunk id, content hash, text to embed) of the chunks `model` embeds that have no vector
     from it for their text: the chunk's header and text, or for a lead vector the document's
     subject (title) and the text, since From/To/Date would take half of its few tokens."""
-    lead = bool(_LEAD.search(model))
-    head = "d.title" if lead else "c.header"
+    head_column = "d.title" if lead_of(model) else "c.header"
     rows = store.conn.execute(
-        f"SELECT c.id, c.content_hash, {head}, c.text FROM chunks c "
+        f"SELECT c.id, c.content_hash, {head_column}, c.text FROM chunks c "
         "JOIN documents d ON d.id = c.doc_id LEFT JOIN vectors v ON v.chunk_id = c.id "
         "WHERE (v.chunk_id IS NULL OR v.model != ? OR v.content_hash != c.content_hash) "
         f"AND {scope_sql(model)}", (model,))

@@ -13,7 +13,7 @@ import numpy as np
 
 from archivist.progress import OnProgress
 from archivist.retrieval.faiss_index import index_ids, index_path, read_checked, read_meta
-from archivist.retrieval.vectors import fingerprint, load_vectors, scope_sql
+from archivist.retrieval.vectors import fingerprint, load_vectors, pending_count
 
 
 @dataclass
@@ -96,9 +96,7 @@ def check_vectors(store, model: str, report: Report) -> None:
         return
     fp = fingerprint(store, model)
     report.counts["vectors"] = fp["rows"]
-    missing = store.scalar("SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v "
-                           "WHERE v.chunk_id = c.id AND v.model = ? AND v.content_hash = "
-                           f"c.content_hash) AND {scope_sql(model)}", (model,))
+    missing = pending_count(store, model)
     # Not a discrepancy: embedding is a resumable second pass (ingest --no-embed, a killed
     # `index embed`); search reports these chunks as not embedded and BM25 still finds them.
     report.counts["not_embedded"] = missing
