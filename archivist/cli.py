@@ -256,11 +256,8 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
         choice(mode, SearchMode, "--mode")
         cfg = settings(db)
         if mode != "bm25":  # the embedder and FAISS file load on other threads while the
-            from archivist.config import db_path as resolve_db  # modules below import
-            from archivist.retrieval.faiss_meta import faiss_file
-            from archivist.retrieval.query_embed import prefetch_index, preload
-            preload(cfg)
-            prefetch_index(faiss_file(resolve_db(cfg)))
+            from archivist.retrieval.query_embed import start  # modules below import
+            start(cfg)
         from archivist.render import ProgressRenderer, render_hit
         from archivist.retrieval.report import describe_hits
         from archivist.retrieval.search import search as run_search

@@ -37,10 +37,8 @@ def start_search_loads(args: list[str]) -> None:
         from archivist.retrieval.faiss_meta import faiss_file
         db = _option(args, ("-d", "--db"))
         settings = load_settings(None, {"db": db} if db else {})
-        index = faiss_file(db_path(settings))
-        if os.path.exists(index):  # vectors exist: the search will want both
-            query_embed.preload(settings)
-            query_embed.prefetch_index(index)
+        if os.path.exists(faiss_file(db_path(settings))):  # vectors exist: the search wants both
+            query_embed.start(settings)
     except Exception:  # a bad config or path: the CLI reports it properly
         return
 

@@ -54,8 +54,13 @@ def _read_all(units: list[tuple[int, str]], text_field: str | None, out, receive
               parent: int) -> None:
     """A reader process: its units' items in batches, each unit closed by ('end', index)."""
     _send_all(units, text_field, out, parent)
-    # Exiting flushes the queue into the pipe first: wait until the ingest has taken everything
-    # (or is gone: a kill -9 leaves a full pipe nobody reads, and the flush would wait for ever).
+    linger(received, parent)
+
+
+def linger(received, parent: int) -> None:
+    """A worker's last step. Exiting flushes its queue into the pipe first: wait until the parent
+    has taken everything (or is gone: a kill -9 leaves a full pipe nobody reads, and the flush
+    would wait for ever)."""
     while not received.wait(POLL_S):
         if os.getppid() != parent:
             os._exit(0)
@@ -94,6 +99,17 @@ class TakingTurns:
     what = "reader process"
     failure: type[Exception] = RuntimeError
 
+    def _start(self, n: int, target, name: str, args_of, queue_size: int) -> None:
+        """Spawn n processes running target(*args_of(w), queue, received, parent pid)."""
+        ctx = mp.get_context("spawn")  # no fork: the parent holds SQLite handles and threads
+        self.received = ctx.Event()
+        self.queues = [ctx.Queue(maxsize=queue_size) for _ in range(n)]
+        self.processes = [ctx.Process(target=target, name=f"{name}-{w}", daemon=True,
+                                      args=(*args_of(w), self.queues[w], self.received, os.getpid()))
+                          for w in range(n)]
+        for process in self.processes:
+            process.start()
+
     def _get(self, w: int):
         while True:
             try:
@@ -130,16 +146,10 @@ class ReaderProcess(TakingTurns):
     unit i by process i % n, each with its own bounded queue, so they take turns."""
 
     def __init__(self, units: list[Path], text_field: str | None):
-        ctx = mp.get_context("spawn")  # no fork: the parent holds SQLite handles and threads
         n = readers(len(units))
         pairs = [(i, str(u)) for i, u in enumerate(units)]
-        self.received = ctx.Event()
-        self.queues = [ctx.Queue(maxsize=QUEUE_BATCHES) for _ in range(n)]
-        self.processes = [ctx.Process(target=_read_all, name=f"archivist-reader-{w}", daemon=True,
-                                      args=(pairs[w::n], text_field, self.queues[w],
-                                            self.received, os.getpid())) for w in range(n)]
-        for process in self.processes:
-            process.start()
+        self._start(n, _read_all, "archivist-reader", lambda w: (pairs[w::n], text_field),
+                    QUEUE_BATCHES)
 
     def items(self, index: int) -> Iterator[Document | Reject]:
         """Unit `index`'s items (units are asked for in the order they were given)."""

@@ -16,14 +16,13 @@ rest itself.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import re
 import sys
 from pathlib import Path
 from typing import Iterator
 
-from archivist.corpus.reader_process import POLL_S, TakingTurns, _put
+from archivist.corpus.reader_process import TakingTurns, _put, linger
 from archivist.errors import InputError
 
 QUEUE_BATCHES = 4  # batches the chunk process may run ahead (a batch is ~1 MB pickled)
@@ -70,8 +69,8 @@ def main_is_guarded() -> bool:
         return False
 
 
-def _chunk_all(db: str, tok_path: str, tok_id: str, settings, parts: list[list[int]], out, received,
-               parent: int, threads: int | None) -> None:
+def _chunk_all(db: str, tok_path: str, tok_id: str, settings, parts: list[list[int]],
+               threads: int | None, out, received, parent: int) -> None:
     """The chunk process: each part's ('batch', index, payload) in order, then ('end', n, None)."""
     if threads:  # before tokenizers starts its thread pool
         os.environ["RAYON_NUM_THREADS"] = str(threads)
@@ -79,9 +78,7 @@ def _chunk_all(db: str, tok_path: str, tok_id: str, settings, parts: list[list[i
         _send_all(db, tok_path, tok_id, settings, parts, out, parent)
     except BaseException as exc:
         _put(out, ("error", -1, f"{type(exc).__name__}: {exc}"), parent)
-    while not received.wait(POLL_S):  # exit only once the ingest took everything (or is gone)
-        if os.getppid() != parent:
-            os._exit(0)
+    linger(received, parent)  # exit only once the ingest took everything (or is gone)
 
 
 def _send_all(db: str, tok_path: str, tok_id: str, settings, parts: list[list[int]], out,
@@ -116,16 +113,10 @@ class ChunkProcess(TakingTurns):
     what, failure = "chunk process", ChunkProcessError
 
     def __init__(self, db: Path, tokenizer, settings, parts: list[list[int]]):
-        ctx = mp.get_context("spawn")  # no fork: the parent holds SQLite handles and threads
         n = min(workers(), len(parts)) or 1
-        self.received = ctx.Event()
-        self.queues = [ctx.Queue(maxsize=QUEUE_BATCHES) for _ in range(n)]
-        self.processes = [ctx.Process(target=_chunk_all, name=f"archivist-chunker-{w}", daemon=True,
-                                      args=(str(db), str(tokenizer.path), tokenizer.tokenizer_id,
-                                            settings, parts[w::n], self.queues[w], self.received,
-                                            os.getpid(), THREADS)) for w in range(n)]
-        for process in self.processes:
-            process.start()
+        self._start(n, _chunk_all, "archivist-chunker",
+                    lambda w: (str(db), str(tokenizer.path), tokenizer.tokenizer_id, settings,
+                               parts[w::n], THREADS), QUEUE_BATCHES)
         self.n = len(parts)
 
     def batches(self) -> Iterator:

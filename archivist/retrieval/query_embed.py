@@ -27,6 +27,14 @@ def preload(settings) -> Future:
     return _POOL.submit(_load, settings)
 
 
+def start(settings) -> None:
+    """A hybrid search's two loads, started now: the embedder and the store's FAISS file."""
+    from archivist.config import db_path
+    from archivist.retrieval.faiss_meta import faiss_file
+    preload(settings)
+    prefetch_index(faiss_file(db_path(settings)))
+
+
 def embed_query(settings, query: str):
     """(embedder name, (1, dim) query vector)."""
     embedder = _load(settings)
