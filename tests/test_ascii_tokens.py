@@ -132,3 +132,60 @@ def test_count_upto_is_exact_within_the_limit(tok):
             n = len(tok.encode(text, add_special_tokens=False).ids)
             got = view.count_upto(text, limit)
             assert got == n if n <= limit else got > limit, (repr(text), limit)
+
+
+def _texts_with_paragraphs(seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    words = ["Enron", "gas", "unaffable", "re-negotiate", "$1,000.00", "x" * 40, "[SEP]", "café",
+             "deal's", "e-mail", "10:30am", "##ing"]
+    plain = [w for w in words if w.isascii() and "[" not in w]  # texts the shortcut takes
+    out = []
+    for _ in range(300):
+        pool = words if rnd.random() < 0.3 else plain
+        paras = [" ".join(rnd.choice(pool) for _ in range(rnd.randint(0, 120)))
+                 for _ in range(rnd.randint(1, 6))]
+        out.append(rnd.choice(["\n\n", "\n \n", "\n", "\n\t\n\n"]).join(paras))
+    return out + TRICKY
+
+
+def test_span_counts_are_the_tokens_inside_each_segment(tok):
+    from bisect import bisect_left, bisect_right
+    from archivist.backends.static_embedder import HFTokenizerView
+    from archivist.retrieval.chunking import segments
+    view = HFTokenizerView(tok)
+    for text in _texts_with_paragraphs(21) + _fuzz(500, 22):
+        for by_line in (False, True):
+            segs = segments(text, by_line)
+            counts = view.span_counts(text, segs)
+            assert (counts is None) == (view.shortcut.shortcut_text(text) is None)
+            if counts is None:
+                continue
+            starts, ends = spans(tok.encode(text, add_special_tokens=False))
+            assert counts == [bisect_right(ends, e) - bisect_left(starts, s) for s, e in segs]
+
+
+def test_tokens_from_segment_counts_count_and_cut_like_the_spans(tok):
+    """Counts between segment bounds, counts and windows inside an oversize segment, and any
+    other span (read from every token) are those of the token spans."""
+    from archivist.backends.static_embedder import HFTokenizerView
+    from archivist.retrieval.chunking import Tokens, segments
+    view, rnd, from_counts = HFTokenizerView(tok), random.Random(23), 0
+    for text in _texts_with_paragraphs(24):
+        segs = segments(text)
+        lazy, full = Tokens(text, view, segs), Tokens(text, view)
+        from_counts += lazy.starts is None
+        for s, _ in segs:  # segment bound to segment bound: sums of the counts
+            for _, e in segs:
+                assert lazy.count(s, e) == full.count(s, e), (repr(text[:60]), s, e)
+        for s, e in segs:  # inside one segment: that segment's spans
+            inner = sorted({s, e} | {rnd.randint(s, e) for _ in range(4)})
+            for a in inner:
+                for b in inner:
+                    assert lazy.count(a, b) == full.count(a, b), (repr(text[:60]), a, b)
+            assert lazy.windows(s, e, 20, 4) == full.windows(s, e, 20, 4)
+        assert lazy.starts is None or not segs or view.span_counts(text, segs) is None
+        anywhere = sorted({rnd.randint(0, len(text)) for _ in range(6)})
+        for a in anywhere:  # anything else reads every token's span
+            for b in anywhere:
+                assert lazy.count(a, b) == full.count(a, b), (repr(text[:60]), a, b)
+    assert from_counts > 150, from_counts

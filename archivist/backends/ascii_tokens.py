@@ -12,6 +12,8 @@ Chunking needs only token spans. The BERT pre-tokenizer cuts such text into runs
 digits and single punctuation characters, and the model tokenizes each piece on its own; so
 `spans` finds the pieces with a regex and reuses each distinct piece's token spans (an archive
 repeats its words: ~70k distinct pieces for 4M on Enron), about half the CPU of encoding.
+Packing paragraphs into chunks mostly needs only each paragraph's token count: `counts` sums the
+pieces' token counts without building a list entry per token (a quarter of `spans`' CPU).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class AsciiShortcut:
     def __init__(self, tok):
         self.tok, self.raw, self.ready = tok, None, False
         self.pieces: dict[str, tuple | None] = {}  # piece -> its token spans; None: one whole
+        self.sizes: dict[str, int] = {}  # piece -> its number of tokens
 
     def _setup(self) -> None:
         """Copy the tokenizer without its normalizer: on first use, not at load (~0.1 s of CPU
@@ -66,8 +69,7 @@ class AsciiShortcut:
         short = self.shortcut_text(text)
         if short is None:
             return None
-        if len(self.pieces) > MAX_PIECES:
-            self.pieces.clear()
+        self._bound()
         pieces, starts, ends = self.pieces, [], []
         for m in _PIECE.finditer(short):
             word = m.group()
@@ -82,6 +84,33 @@ class AsciiShortcut:
                 starts.extend(at + s for s, _ in rel)
                 ends.extend(at + e for _, e in rel)
         return starts, ends
+
+    def counts(self, text: str, parts: list[tuple[int, int]]) -> list[int] | None:
+        """The number of tokens `spans` finds inside each (start, end) of `parts`, spans that begin
+        and end at whitespace or the text's ends (so no piece crosses them); None when the text
+        must be encoded."""
+        short = self.shortcut_text(text)
+        if short is None:
+            return None
+        self._bound()
+        found = [_PIECE.findall(short, start, end) for start, end in parts]
+        self._learn(set().union(*found))
+        get = self.sizes.__getitem__
+        return [sum(map(get, words)) for words in found]
+
+    def _learn(self, words: set[str]) -> None:
+        """Remember the token count (and spans) of each piece not seen before."""
+        pieces, sizes = self.pieces, self.sizes
+        for word in words.difference(sizes):
+            rel = pieces.get(word, False)
+            if rel is False:
+                rel = pieces[word] = self._piece(word)
+            sizes[word] = 1 if rel is None else len(rel)
+
+    def _bound(self) -> None:
+        if len(self.pieces) > MAX_PIECES or len(self.sizes) > MAX_PIECES:
+            self.pieces.clear()
+            self.sizes.clear()
 
     def _piece(self, word: str) -> tuple | None:
         offsets = tuple(self.raw.encode(word, add_special_tokens=False).offsets)

@@ -89,6 +89,11 @@ class HFTokenizerView:
         found = self.shortcut.spans(text)
         return found if found is not None else spans(self.encode(text))
 
+    def span_counts(self, text: str, parts: list[tuple[int, int]]) -> list[int] | None:
+        """Tokens inside each whitespace-bounded (start, end) of `parts`, as `spans` counts them;
+        None when only encoding can say (chunking.Tokens then reads every span)."""
+        return self.shortcut.counts(text, parts)
+
     def count_upto(self, text: str, limit: int) -> int:
         """The token count of `text` when it is at most `limit`, else some number above it:
         plain ASCII text has a token in each whitespace-separated word, so a text with more

@@ -10,6 +10,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any, Callable
 
 PARAGRAPH = re.compile(r"\n[ \t]*\n+")
@@ -44,9 +45,29 @@ class Chunk:
 
 
 class Tokens:
-    """Token end offsets of one text, from the embedder's tokenizer (or words when it has none)."""
+    """Token spans of one text, from the embedder's tokenizer (or words when it has none).
 
-    def __init__(self, text: str, tokenizer: Any = None):
+    Given the text's segments (paragraphs), a tokenizer with `span_counts` gives each segment's
+    token count without a list entry per token: a count from a segment's start to a segment's end
+    is then a difference of sums, and windows inside an oversize segment read that segment's
+    spans only (whitespace bounds a segment, so no token crosses it)."""
+
+    def __init__(self, text: str, tokenizer: Any = None, segs: list[tuple[int, int]] | None = None):
+        self.text, self.tokenizer = text, tokenizer
+        self.starts: list[int] | None = None
+        counts = tokenizer.span_counts(text, segs) if segs and text and hasattr(
+            tokenizer, "span_counts") else None
+        if counts is None:
+            self._read()
+            return
+        self.segs, self.inner = segs, {}
+        self.seg_starts = [s for s, _ in segs]
+        self.first = {s: i for i, (s, _) in enumerate(segs)}
+        self.last = {e: i for i, (_, e) in enumerate(segs)}
+        self.before = list(accumulate(counts, initial=0))  # tokens before segment i
+
+    def _read(self) -> None:
+        text, tokenizer = self.text, self.tokenizer
         if tokenizer is not None and text and hasattr(tokenizer, "spans"):
             self.starts, self.ends = tokenizer.spans(text)  # HFTokenizerView: no tuple per token
             return
@@ -59,18 +80,37 @@ class Tokens:
         self.starts = [s for s, _ in spans]
         self.ends = [e for _, e in spans]
 
+    def _spans(self, start: int, end: int) -> tuple[list[int], list[int]]:
+        """(starts, ends) covering [start, end): one segment's when it lies inside one."""
+        if self.starts is None:
+            k = bisect_right(self.seg_starts, start) - 1
+            if k >= 0 and end <= self.segs[k][1]:
+                if k not in self.inner:
+                    s, e = self.segs[k]
+                    starts, ends = self.tokenizer.spans(self.text[s:e])
+                    self.inner[k] = [s + x for x in starts], [s + x for x in ends]
+                return self.inner[k]
+            self._read()
+        return self.starts, self.ends
+
     def count(self, start: int, end: int) -> int:
         """Tokens that lie inside [start, end)."""
-        return max(0, bisect_right(self.ends, end) - bisect_left(self.starts, start))
+        if self.starts is None:
+            i, j = self.first.get(start), self.last.get(end)
+            if i is not None and j is not None and i <= j:
+                return self.before[j + 1] - self.before[i]
+        starts, ends = self._spans(start, end)
+        return max(0, bisect_right(ends, end) - bisect_left(starts, start))
 
     def windows(self, start: int, end: int, size: int, overlap: int) -> list[tuple[int, int]]:
         """Character spans of windows of `size` tokens (stride size - overlap) inside [start, end)."""
-        lo, hi = bisect_left(self.starts, start), bisect_right(self.ends, end)
+        starts, ends = self._spans(start, end)
+        lo, hi = bisect_left(starts, start), bisect_right(ends, end)
         step = max(1, size - overlap)
         out = []
         for i in range(lo, hi, step):
             j = min(i + size, hi)
-            out.append((self.starts[i], self.ends[j - 1]))
+            out.append((starts[i], ends[j - 1]))
             if j == hi:
                 break
         return out or [(start, end)]
@@ -139,8 +179,9 @@ def chunk_document(doc: dict, recipients: list[str], tokenizer: Any, size: int =
     if kind == "email" and not text.strip():
         text = doc.get("quoted") or ""  # a bare forward: its quoted text is its content
     header = email_header(doc, recipients) if kind == "email" else other_header(doc)
-    toks = Tokens(text, tokenizer)
-    spans = pack_spans(segments(text, by_line=kind == "record"), toks, size, overlap) or [(0, 0)]
+    segs = segments(text, by_line=kind == "record")
+    toks = Tokens(text, tokenizer, segs)
+    spans = pack_spans(segs, toks, size, overlap) or [(0, 0)]
     return [Chunk(doc["id"], doc.get("thread_id"), "doc", n, header, text[s:e], s, e,
                   toks.count(s, e)) for n, (s, e) in enumerate(spans)]
 
@@ -179,8 +220,9 @@ def quoted_chunks(doc: dict, header: str, originals: str, tokenizer: Any, size: 
     text = quoted_text(doc, originals) if text is None else text
     if not text:
         return []
-    toks = Tokens(text, tokenizer)
-    spans = pack_spans(segments(text), toks, size, overlap)
+    segs = segments(text)
+    toks = Tokens(text, tokenizer, segs)
+    spans = pack_spans(segs, toks, size, overlap)
     return [Chunk(doc["id"], doc.get("thread_id"), "doc", QUOTED_ORD + n, header, text[s:e], 0, 0,
                   toks.count(s, e)) for n, (s, e) in enumerate(spans)]
 
