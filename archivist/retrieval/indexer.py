@@ -91,7 +91,8 @@ def backfill_quoted(store, embedder, settings) -> int:
         chunks = [c for d in docs for c in _quoted(store, d, recips.get(d["id"], []), tokenizer,
                                                     settings)]
         with store.conn:
-            _insert_chunks(store, chunks)
+            if chunks:
+                _insert_chunks(store, chunks)
         made += len(chunks)
     with store.conn:
         store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, '1')",
@@ -201,13 +202,16 @@ def mark_threads_pending(store, thread_ids: set) -> None:
 
 
 def _thread_rows(store, tids: list[int]) -> tuple[dict[int, list[dict]], dict[int, list[int]]]:
-    """The documents of threads `tids` in thread order, and the ids of their thread units: two
-    queries for a batch instead of two a thread."""
+    """The documents of threads `tids` that have several (only those make a unit) in thread
+    order, and the ids of their thread units: three queries for a batch instead of two a thread."""
     marks = ",".join("?" * len(tids))
+    many = [r[0] for r in store.conn.execute(  # the index alone: most threads are one message
+        f"SELECT thread_id FROM documents WHERE thread_id IN ({marks}) GROUP BY thread_id "
+        "HAVING count(*) > 1", tids)]
     docs: dict[int, list[dict]] = {}
     for d in store.query("SELECT thread_id, id, title, sender, sender_name, date, body FROM "
-                         f"documents WHERE thread_id IN ({marks}) "
-                         "ORDER BY thread_id, thread_pos, date, id", tids):
+                         f"documents WHERE thread_id IN ({','.join('?' * len(many))}) "
+                         "ORDER BY thread_id, thread_pos, date, id", many):
         docs.setdefault(d.pop("thread_id"), []).append(d)
     units: dict[int, list[int]] = {}
     for tid, cid in store.conn.execute("SELECT thread_id, id FROM chunks WHERE unit = 'thread' AND "
@@ -227,16 +231,14 @@ def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Report
     for start in range(0, total, THREAD_BATCH):  # one commit per batch: a commit each cost 1.5 ms
         part = order[start:start + THREAD_BATCH]
         docs, units = _thread_rows(store, part)
-        with store.conn:
-            for i, tid in enumerate(part, start + 1):
-                chunk = thread_chunk(tid, docs.get(tid, []), count, size)
-                _delete_ids(store, units.get(tid, []))
-                if chunk:
-                    _insert_chunks(store, [chunk])
-                    made += 1
-                if reporter.due() or i == total:
-                    reporter.send(Event(Stage.THREAD_CHUNKS, i, total, Unit.THREADS,
-                                        f"{made:,} threads fit one chunk"))
+        chunks = [c for c in (thread_chunk(tid, docs.get(tid, []), count, size) for tid in part) if c]
+        with store.conn:  # the batch's old units go, its new ones come in one insert
+            _delete_ids(store, [cid for tid in part for cid in units.get(tid, [])])
+            if chunks:
+                _insert_chunks(store, chunks)
+        made += len(chunks)
+        reporter.send(Event(Stage.THREAD_CHUNKS, start + len(part), total, Unit.THREADS,
+                            f"{made:,} threads fit one chunk"))
     crash_point("thread_units_done")
     with store.conn:
         store.conn.execute("DELETE FROM index_meta WHERE key = ?", (PENDING_KEY,))
