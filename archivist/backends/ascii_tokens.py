@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from re import Match
 from operator import itemgetter, lt
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # removed or mapped by clean_text
@@ -70,20 +71,22 @@ class AsciiShortcut:
         if short is None:
             return None
         self._bound()
-        pieces, starts, ends = self.pieces, [], []
-        for m in _PIECE.finditer(short):
-            word = m.group()
-            rel = pieces.get(word, False)
-            if rel is False:
-                rel = pieces[word] = self._piece(word)
-            if rel is None:
-                starts.append(m.start())
-                ends.append(m.end())
-            else:
-                at = m.start()
-                starts.extend(at + s for s, _ in rel)
-                ends.extend(at + e for _, e in rel)
-        return starts, ends
+        found = list(_PIECE.finditer(short))  # lists built by map: no Python step per piece
+        words = list(map(Match.group, found))
+        self._learn(set(words))
+        starts, ends = list(map(Match.start, found)), list(map(Match.end, found))
+        rels = list(map(self.pieces.__getitem__, words))
+        if not any(rels):  # every piece one token (most texts)
+            return starts, ends
+        out_s, out_e, done = [], [], 0
+        for k in [k for k, rel in enumerate(rels) if rel is not None]:  # pieces of several tokens
+            at = starts[k]
+            out_s += starts[done:k]
+            out_e += ends[done:k]
+            out_s += [at + a for a, _ in rels[k]]
+            out_e += [at + b for _, b in rels[k]]
+            done = k + 1
+        return out_s + starts[done:], out_e + ends[done:]
 
     def counts(self, text: str, parts: list[tuple[int, int]]) -> list[int] | None:
         """The number of tokens `spans` finds inside each (start, end) of `parts`, spans that begin
