@@ -59,6 +59,8 @@ def state(db: Path) -> dict:
         "thread_units": q("SELECT content_hash FROM chunks WHERE unit = 'thread'"),
         "fts_rows": conn.execute("SELECT count(*) FROM chunks_fts").fetchone()[0],
         "rejects": q("SELECT path, position FROM rejects"),
+        # every index there, none left dropped by a bulk load (store/bulk.py)
+        "indexes": q("SELECT name, sql FROM sqlite_master WHERE type = 'index'"),
     }
     conn.close()
     return out

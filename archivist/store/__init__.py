@@ -5,6 +5,7 @@ schema    numbered migrations
 filters   the one compiler from Filters to a WHERE clause, and the reads built on it
 readonly  read-only execution under an authorizer (agent queries)
 documents document fetches by id
+bulk      a first ingest's secondary indexes dropped while it loads, made once at the end
 runs      every ask/chat/summarize/eval run logged
 """
 from archivist.store.database import Store

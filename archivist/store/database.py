@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 from urllib.parse import quote
 
 from archivist.errors import StoreError
+from archivist.store import bulk
 from archivist.store.lock import WriteLock
 from archivist.store.schema import migrations
 
@@ -110,6 +111,7 @@ class Store:
         if len(applied) < len(KNOWN) or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             with self.writing():
                 self._migrate()
+        bulk.restore_if_unlocked(self)  # indexes an ingest killed mid-way left dropped
 
     def _migrate(self) -> None:
         check_schema(self.path, self.conn)  # again, now that we hold the lock
