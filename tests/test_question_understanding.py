@@ -270,3 +270,31 @@ def test_unquoted_subject_cut_inside_itself_links_to_the_longest_subject(words):
         assert a.subject == full, (form, a.subject)
         a = analyse_question(f"Who was the sender of the message titled {form} on May 3, 2001?", lex=lex)
         assert a.subject == full and a.after == "2001-05-03", (form, a.subject, a.after)
+
+
+def _mail(i: int, sender: str, to: str, month: int) -> str:
+    return (f"From x Tue May  1 09:00:00 2001\nFrom: {sender}\nTo: {to}\nSubject: Note {i}\n"
+            f"Date: Tue, 1 {['Jan', 'Mar', 'May', 'Nov'][month]} 2001 09:{i:02d}:00 -0700\n"
+            f"Message-ID: <{i}.q@x.org>\n\nBody {i}.\n\n")
+
+
+def test_a_name_holding_a_month_is_a_name_and_addresses_keep_a_hash(store, tmp_path):
+    """Found on generated Enron questions: 'Tom May' read as Tom + the month May (33 emails of
+    every Tom instead of 1, with a note about May's year), '#26.training@...' read without '#'."""
+    from archivist.corpus.ingest import ingest_paths
+    box = tmp_path / "a.mbox"
+    box.write_text(_mail(1, "Tom May <tom.may@x.org>", "#26.training@x.org", 3)
+                   + _mail(2, "Tom Okafor <tom.okafor@x.org>", "ann.lee@x.org", 3)
+                   + _mail(3, "Jan Hodge <jan.hodge@x.org>", "#26.training@x.org", 0)
+                   + _mail(4, "Tom Okafor <tom.okafor@x.org>", "ann.lee@x.org", 2))
+    ingest_paths(store, [box])
+    lex = lexicon(store)
+    a = analyse_question("How many emails were sent by Tom May in 2001-11?", lex=lex)
+    assert a.senders == ["tom.may@x.org"] and (a.after, a.before) == ("2001-11-01", "2001-12-01")
+    assert not [e for e in a.entities if e.kind == EntityKind.DATE and not e.used]
+    a = analyse_question("How many emails did Jan Hodge send?", lex=lex)
+    assert a.senders == ["jan.hodge@x.org"] and a.after is None
+    a = analyse_question("How many emails did Tom send in May 2001?", lex=lex)  # still a month
+    assert (a.after, a.before) == ("2001-05-01", "2001-06-01")
+    a = analyse_question("How many emails has #26.training@x.org gotten?", lex=lex)
+    assert a.recipients == ["#26.training@x.org"]

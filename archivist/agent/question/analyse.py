@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from archivist.agent.question.entities import (Entity, EntityKind, Lexicon, Role, find_mailboxes,
-                                               find_people, match_subject, subject_contains)
-from archivist.dates import DateSpan, find_dates
+                                               find_people, match_subject, name_words,
+                                               subject_contains)
+from archivist.dates import MONTHS, DateSpan, find_dates
 from archivist.store.filters import address_of
 from archivist.records import Intent, QuestionKind
 
 MAX_QUESTION_CHARS = 2000
-ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+ADDRESS = re.compile(r"[\w.+'#-]+@[\w-]+(?:\.[\w-]+)+", re.I)  # '#': '#26.training@enron.com'
 QUOTED = re.compile(r"\"(.+?)\"|“(.+?)”|(?<![\w'])'(.+?)'(?=[\s?.,;:!]|$)|‘(.+?)’|(?<![\w'])’(.+?)’")
 SUBJECT = re.compile(r"\b(?:subject(?: line)?|titled|entitled|called)(?: of)?\s*:?\s*(.+?)(?:\s+(?:on|in|from|sent|dated|to|by|between|during|before|after)\s+\S.*)?\s*\??$", re.I)
 # the question asks FOR the subject ("what was the subject line?", "which subject did it have?")
@@ -240,6 +241,17 @@ def _date_entities(spans: list[DateSpan], used: list[DateSpan]) -> list[Entity]:
     return out
 
 
+def _names_with_months(lex: Lexicon | None, text: str) -> list[tuple[int, int]]:
+    """Spans of participants' full names that hold a month's name ('Tom May', 'April Hodge'):
+    names, not dates (read as a month, 'May' became a date without a year and 'Tom' alone
+    matched 33 senders)."""
+    if lex is None:
+        return []
+    return [(e.start, e.end) for e in find_people(lex, text, [])
+            if e.kind == EntityKind.PERSON and e.known and not address_of(e.text)
+            and len(words := name_words(e.text)) > 1 and any(w in MONTHS for w in words)]
+
+
 def analyse_question(question: str, has_history: bool = False, lex: Lexicon | None = None) -> Analysis:
     """Kind, intent and constraints of a question, by rules; names are linked to the archive's
     participants when the store's lexicon is given."""
@@ -249,7 +261,8 @@ def analyse_question(question: str, has_history: bool = False, lex: Lexicon | No
     kind, intent = classify(_blank(q, [found[1:]]) if found else q, has_history)
     subj = _subject_entity(lex, found, intent, (q[found[1]:],) if found else ())
     masked = _blank(q, [(subj.start, subj.end)] if subj else [])
-    spans = find_dates(_blank(masked, [m.span() for m in ADDRESS.finditer(masked)]))
+    spans = find_dates(_blank(masked, [m.span() for m in ADDRESS.finditer(masked)]
+                              + _names_with_months(lex, masked)))
     after, before, day, used = combine_dates(masked, spans)
     rest = _blank(masked, [(s.start, s.end) for s in spans])
     topic_m = TOPIC.search(q.replace(subj.text, " ") if subj else q) \

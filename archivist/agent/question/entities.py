@@ -16,7 +16,7 @@ from archivist.corpus.headers import normalise_subject
 from archivist.store import Store
 from archivist.store.filters import exact_address
 
-ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+ADDRESS = re.compile(r"[\w.+'#-]+@[\w-]+(?:\.[\w-]+)+", re.I)  # '#': '#26.training@enron.com'
 # an address without '@' ('enron.com'): linked only when a participant has exactly that address
 BARE_ADDRESS = re.compile(r"(?<![\w.@+'-])[\w+'-]+(?:\.[\w-]+)+(?![\w@-]|\.[\w-])", re.I)
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
