@@ -102,16 +102,14 @@ class AsciiShortcut:
         return [sum(map(get, words)) for words in found]
 
     def _learn(self, words: set[str]) -> None:
-        """Remember the token count (and spans) of each piece not seen before."""
-        pieces, sizes = self.pieces, self.sizes
-        for word in words.difference(sizes):
-            rel = pieces.get(word, False)
-            if rel is False:
-                rel = pieces[word] = self._piece(word)
-            sizes[word] = 1 if rel is None else len(rel)
+        """Remember the token spans and count of each piece not seen before (pieces and sizes
+        always hold the same pieces)."""
+        for word in words.difference(self.sizes):
+            rel = self.pieces[word] = self._piece(word)
+            self.sizes[word] = 1 if rel is None else len(rel)
 
     def _bound(self) -> None:
-        if len(self.pieces) > MAX_PIECES or len(self.sizes) > MAX_PIECES:
+        if len(self.sizes) > MAX_PIECES:
             self.pieces.clear()
             self.sizes.clear()
 
