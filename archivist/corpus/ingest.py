@@ -22,7 +22,7 @@ from archivist.corpus.writer import IngestSummary, Writer
 from archivist.crash import crash_point
 from archivist.errors import InputError
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
-from archivist.store.bulk import drop_indexes, restore_or_leave
+from archivist.store.bulk import first_load
 
 
 
@@ -262,18 +262,13 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
     if todo:
         meter.send()
     # a first ingest fills the tables without their secondary indexes and makes them at the end
-    bulk = bool(todo) and store.scalar("SELECT 1 FROM documents LIMIT 1") is None
-    if bulk:
-        drop_indexes(store.conn)
-    try:
-        read_units(writer, meter, todo, text_field, read_process)
-        summary.threads = update_threads(store, bool(todo), reporter)
-    except BaseException:
-        store.conn.rollback()
-        raise
-    finally:
-        if bulk:
-            restore_or_leave(store.conn)
+    with first_load(store.conn, when=bool(todo)):
+        try:
+            read_units(writer, meter, todo, text_field, read_process)
+            summary.threads = update_threads(store, bool(todo), reporter)
+        except BaseException:
+            store.conn.rollback()
+            raise
     crash_point("threads_rebuilt")
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     summary.seconds = round(time.perf_counter() - start, 3)

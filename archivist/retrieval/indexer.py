@@ -23,7 +23,7 @@ from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, n
 from archivist.retrieval.faiss_index import ensure_index
 from archivist.retrieval.vectors import (known_vectors, pending_chunks, pending_count,
                                         save_vectors)
-from archivist.store.bulk import drop_indexes, restore_or_leave
+from archivist.store.bulk import first_load
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
@@ -340,14 +340,8 @@ def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
     with store.conn:
         _delete_chunks(store, "doc_id NOT IN (SELECT id FROM documents)")
     quoted = backfill_quoted(store, tok, settings)
-    bulk = store.scalar("SELECT 1 FROM chunks LIMIT 1") is None  # a first index: see store/bulk.py
-    if bulk:
-        drop_indexes(store.conn, ("chunks",))
-    try:
+    with first_load(store.conn, ("chunks",)):  # a first index: chunks without their indexes
         docs, chunks, threads = chunk_new_documents(store, tok, settings, reporter)
-    finally:
-        if bulk:
-            restore_or_leave(store.conn)
     crash_point("chunked")
     thread_units = refresh_threads(store, tok, settings, threads, reporter)
     crash_point("thread_units")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
+from typing import Iterator
 
 KEY = "bulk_dropped_indexes"
 TABLES = ("documents", "participants", "locations")
@@ -59,6 +61,22 @@ def restore_or_leave(conn: sqlite3.Connection) -> None:
         restore_indexes(conn)
     except sqlite3.Error:
         conn.rollback()
+
+
+@contextmanager
+def first_load(conn: sqlite3.Connection, tables: tuple[str, ...] = TABLES,
+               when: bool = True) -> Iterator[bool]:
+    """Run the block with `tables`' secondary indexes dropped when `when` and the first of them
+    is empty (a first load), making them again after it, also after an error; yields whether
+    they were dropped."""
+    bulk = when and conn.execute(f'SELECT 1 FROM "{tables[0]}" LIMIT 1').fetchone() is None
+    if bulk:
+        drop_indexes(conn, tables)
+    try:
+        yield bulk
+    finally:
+        if bulk:
+            restore_or_leave(conn)
 
 
 def restore_if_unlocked(store) -> list[str]:
