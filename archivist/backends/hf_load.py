@@ -1,12 +1,14 @@
-"""Loading transformers models: source resolution (dir, GGUF, hub id), device/dtype, kind detection,
-and the SSM kernel check; GGUF weights are dequantised once and cached as safetensors."""
+"""Loading transformers models: source resolution (dir, GGUF, hub id), device/dtype, kind detection
+(also from the config alone, for `models list`), and the SSM kernel check; GGUF weights are
+dequantised once and cached as safetensors."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from archivist.errors import BackendError, ConfigError
 
@@ -64,17 +66,93 @@ def pick_dtype(device: str):
     return torch.bfloat16 if device.startswith("cuda") else torch.float32
 
 
+# GGUF spells some architectures differently from transformers' model_type
+GGUF_ARCH_ALIASES = {"falcon-h1": "falcon_h1", "granitehybrid": "granitemoehybrid",
+                     "qwen3next": "qwen3_next", "nemotron-h": "nemotron_h"}
+# words of per-layer type lists that name a recurrent (state-space, conv, linear attention) layer;
+# checked before "attention" because "linear_attention" holds both
+RECURRENT_LAYER_WORDS = ("mamba", "linear", "conv", "recurrent", "ssm", "rwkv", "delta")
+# config fields that list each layer's type (qwen3_next/lfm2, jamba/zamba, recurrent_gemma)
+LAYER_TYPE_FIELDS = ("layer_types", "layers_block_type", "block_types")
+
+
+def _field(config: Any, key: str) -> Any:
+    """A config value from a transformers config object or a plain config.json dict."""
+    return config.get(key) if isinstance(config, Mapping) else getattr(config, key, None)
+
+
+def _layer_roles(config: Any) -> set[str]:
+    """{"recurrent", "attention"}: the roles this config's per-layer types name (empty: none listed)."""
+    names: list[str] = []
+    for key in LAYER_TYPE_FIELDS:
+        value = _field(config, key)
+        if isinstance(value, (list, tuple)):
+            names += [str(v).lower() for v in value]
+    pattern = _field(config, "hybrid_override_pattern")  # nemotron_h: M mamba, * attention, - MLP
+    if isinstance(pattern, str):
+        names += ["mamba" if c == "M" else "attention" if c == "*" else "" for c in pattern]
+    roles = set()
+    for name in names:
+        if any(w in name for w in RECURRENT_LAYER_WORDS):
+            roles.add("recurrent")
+        elif "attention" in name or name == "attn":
+            roles.add("attention")
+    return roles
+
+
 def detect_kind(config: Any) -> str:
-    """attention | ssm | hybrid from config.model_type (and layer types for hybrids)."""
-    mtype = getattr(config, "model_type", "") or ""
+    """attention | ssm | hybrid from a config object or config.json dict: the model_type when known,
+    else the per-layer types (so new hybrids are seen without a list update), else architectures."""
+    mtype = _field(config, "model_type") or ""
     if mtype in HYBRID_TYPES or mtype in FLA_HYBRID:
         return "hybrid"
     if mtype in SSM_TYPES or mtype in FLA_TYPES:
         return "ssm"
-    arch = " ".join(getattr(config, "architectures", None) or []).lower()
+    roles = _layer_roles(config)
+    if "recurrent" in roles:
+        return "hybrid" if "attention" in roles else "ssm"
+    arch = " ".join(_field(config, "architectures") or []).lower()
     if "mamba" in arch or "rwkv" in arch:
         return "ssm"
+    text = _field(config, "text_config")  # multimodal wrappers keep the language model's config here
+    if text is not None and text is not config:
+        return detect_kind(text)
     return "attention"
+
+
+def peek_kind(model: str, gguf_file: str | None = None) -> str | None:
+    """The kind of a checkpoint from its config alone (config.json, a GGUF header, or a hub id's
+    cached config.json), loading no weights and never downloading; None when it cannot be told."""
+    try:
+        src = resolve_source(model, gguf_file)
+    except ConfigError:
+        return None
+    config = _peek_config(src)
+    return detect_kind(config) if config is not None else None
+
+
+def _peek_config(src: Source) -> dict | None:
+    """config.json as a dict, or {"model_type": ...} from a GGUF's general.architecture."""
+    try:
+        if src.gguf_file:
+            return _gguf_config(Path(src.path) / src.gguf_file)
+        if src.local:
+            return json.loads((Path(src.path) / "config.json").read_text(encoding="utf-8"))
+        from huggingface_hub import try_to_load_from_cache
+        cached = try_to_load_from_cache(src.path, "config.json")
+        return json.loads(Path(cached).read_text(encoding="utf-8")) if isinstance(cached, str) else None
+    except (OSError, ValueError, ImportError):  # unreadable or not a checkpoint: kind unknown
+        return None
+
+
+def _gguf_config(path: Path) -> dict | None:
+    """A config-like dict from a GGUF's metadata; the reader maps the file, so tensors stay unread."""
+    from gguf import GGUFReader
+    field = GGUFReader(path).fields.get("general.architecture")
+    if field is None:
+        return None
+    arch = field.contents()
+    return {"model_type": GGUF_ARCH_ALIASES.get(arch, arch.replace("-", "_")), "architectures": [arch]}
 
 
 def attn_implementation(device: str) -> str:
