@@ -107,7 +107,19 @@ def _describe_transformers(settings: Any) -> dict:
     exists = bool(model) and Path(model).expanduser().exists()
     detail = model or "set --model to a checkpoint dir, GGUF file or hub id"
     return {"available": exists or bool(model and not model.startswith(("/", ".", "~"))),
-            "context_window": None, "kind": "auto", "details": detail}
+            "context_window": None, "kind": transformers_kind(settings), "details": detail}
+
+
+def transformers_kind(settings: Any) -> str:
+    """The kind the transformers backend will run --model as: the model_kind setting when given,
+    else read from the checkpoint's config (no weights loaded); "auto" when no config can be read
+    (no --model, or a hub id not in the local cache): then it is detected at load."""
+    if getattr(settings, "model_kind", ""):
+        return settings.model_kind
+    if not settings.llm_model:
+        return "auto"
+    from archivist.backends.hf_load import peek_kind  # imports no model library at module level
+    return peek_kind(settings.llm_model, getattr(settings, "gguf_file", "") or None) or "auto"
 
 
 def _describe_openai(settings: Any) -> dict:
