@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from archivist import date_phrases as phrases
 from archivist.errors import InputError
 
 MONTH_NAMES = "january february march april may june july august september october november december".split()
@@ -23,7 +24,21 @@ ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd":
                  "4th": 4, "last": -1, "final": -1}
 
 # (pattern, unit) in priority order: longer, more specific forms first
+TO = r"(?:-|–|—|to|through|thru|till|until|and)"
 PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, unit in (
+    # days of one month: 'between the 3rd and the 9th of May 2001', 'May 3-9, 2001', '3-9 May 2001'
+    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s*{TO}\s*(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s*{TO}\s*(\d{{1,2}}){ORD}(?!\s*(?:/|:|\d|{MON}))(?:,?\s+{YEAR})?\b", "mrange"),
+    # 'the 10th to the end of October 2001', 'October 10 to the end of the month'
+    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+({MON}){phrases.OPT_YEAR}\b", "to_end"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD}(?:,?\s+{YEAR})?\s+{TO}\s+the\s+end\s+of\s+(?:the|that)\s+month\b", "to_end_m"),
+    (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+({MON}){phrases.OPT_YEAR}\b", "edge"),
+    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON}),?\s*{YEAR}?\s+{TO}\s+the\s+end\s+of\s+(?:that|the)\s+month\b", "to_end_dm"),
+    (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
+    (rf"\b({MON}),?\s+'?(0\d|9\d)\b(?!\s*,?\s*(?:\d|{MON}))", "month_yy"),
+    (rf"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
+    (rf"\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\b", "holiday"),
+    (rf"\b(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{YEAR})\b|\b{YEAR}\s+(spring|summer|autumn|fall|winter)\b|\bthe\s+(spring|summer|autumn|fall|winter)\b", "season"),
     (rf"\b(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})\b", "iso"),
     (r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", "mdy"),
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}),?\s+{YEAR}\b", "dmy"),
@@ -119,6 +134,9 @@ def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None,
         low, high = month_bounds(int(g[2]), month_of(g[1]))
         cut = {"early": (0, 10), "mid": (10, 20), "late": (20, 40)}[g[0].lower()]
         return low + timedelta(days=cut[0]), min(high, low + timedelta(days=cut[1]))
+    if unit in PHRASES:
+        found = PHRASES[unit](g, default_year)
+        return found if found else (None, None)
     if unit == "week":
         low, high = month_bounds(int(g[2]), month_of(g[1]))
         n = ORDINAL_WORDS[g[0].lower()]
@@ -129,11 +147,76 @@ def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None,
     return None, None
 
 
-def find_dates(text: str) -> list[DateSpan]:
+def _y(value: str | None, default_year: int | None) -> int | None:
+    return int(value) if value else default_year
+
+
+def _edge(g: tuple, dy: int | None) -> tuple[date, date] | None:
+    """'the end of October 2001': its last ten days alone; as the end of a range, the month's end
+    (see RANGE_END); 'the start of': the first ten."""
+    if (y := _y(g[2], dy)) is None:
+        return None
+    low, high = month_bounds(y, month_of(g[1]))
+    ten = timedelta(days=10)
+    return (high - ten, high) if g[0].lower() in ("end", "close") else (low, low + ten)
+
+
+def _month_half(g: tuple, dy: int | None) -> tuple[date, date] | None:
+    if (y := _y(g[2], dy)) is None:
+        return None
+    low, high = month_bounds(y, month_of(g[1]))
+    mid = low + timedelta(days=15)
+    return (low, mid) if g[0].lower() in ("first", "1st") else (mid, high)
+
+
+def _to_end_m(g: tuple, dy: int | None) -> tuple[date, date] | None:
+    y = _y(g[2], dy)
+    return None if y is None or _d(y, month_of(g[0]), int(g[1])) is None else \
+        (date(y, month_of(g[0]), int(g[1])), month_bounds(y, month_of(g[0]))[1])
+
+
+def _season(g: tuple, dy: int | None) -> tuple[date, date] | None:
+    name = g[0] or g[3] or g[4]
+    return phrases.season(name, _y(g[1] or g[2], dy))
+
+
+PHRASES = {
+    "drange": lambda g, dy: phrases.month_range(int(g[0]), int(g[1]), month_of(g[2]), _y(g[3], dy)),
+    "mrange": lambda g, dy: phrases.month_range(int(g[1]), int(g[2]), month_of(g[0]), _y(g[3], dy)),
+    "to_end": lambda g, dy: phrases.month_range(int(g[0]), 31 if month_of(g[1]) in (1, 3, 5, 7, 8, 10, 12)
+                                                else 30 if month_of(g[1]) != 2 else 28, month_of(g[1]),
+                                                _y(g[2], dy)),
+    "to_end_m": _to_end_m, "edge": _edge,
+    "to_end_dm": lambda g, dy: _to_end_m((g[1], g[0], g[2]), dy),
+    "year_edge": lambda g, dy: (date(int(g[1]), 1, 1), date(int(g[1]), 1, 11)) if g[0].lower() in ("start", "beginning")
+    else (date(int(g[1]), 12, 21), date(int(g[1]) + 1, 1, 1)),
+    "month_yy": lambda g, dy: month_bounds(_year(g[1]), month_of(g[0])), "month_half": _month_half, "season": _season,
+    "holiday": lambda g, dy: phrases.holiday(g[0], _y(g[1], dy)),
+}
+
+
+def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:
+    """'the week before Easter 2001': the anchor's span widened over the words before it."""
+    out = []
+    for s in spans:
+        m = phrases.RELATIVE.search(text[max(0, s.start - 40):s.start])
+        if m is None or not s.low:
+            out.append(s)
+            continue
+        found = phrases.relative(m, date.fromisoformat(s.low), date.fromisoformat(s.high))
+        if found is None:
+            out.append(s)
+            continue
+        start = max(0, s.start - 40) + m.start()
+        out.append(DateSpan(text[start:s.end], start, s.end, found[0].isoformat(), found[1].isoformat(), "relative"))
+    return out
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
     """Every date expression in text, left to right, without overlaps; a day or month without a
-    year takes the year named elsewhere in the text, else its interval is None."""
+    year takes the year named elsewhere in the text, else default_year, else its interval is None."""
     years = [int(m.group(1)) for m in re.finditer(rf"(?<![\w/.@-]){YEAR}(?![\w/-])", text)]
-    default_year = years[0] if len(set(years)) == 1 else None
+    default_year = years[0] if len(set(years)) == 1 else default_year if not years else None
     taken: list[DateSpan] = []
     for pattern, unit in PATTERNS:
         for m in pattern.finditer(text):
@@ -147,9 +230,12 @@ def find_dates(text: str) -> list[DateSpan]:
                     and not m.group(1)[0].isupper():
                 continue  # lower-case 'may', 'mar': words more often than months
             low, high = _interval(unit, tuple(g for g in m.groups()), default_year)
+            if unit == "season" and (m.group(1) or m.group(4) or m.group(5)).lower() == "fall" \
+                    and not (m.group(2) or m.group(3)):
+                continue  # 'the fall in prices': a season only with a year
             taken.append(DateSpan(m.group(0), m.start(), m.end(), low and low.isoformat(),
                                   high and high.isoformat(), unit))
-    return sorted(taken, key=lambda s: s.start)
+    return _relative(text, sorted(taken, key=lambda s: s.start))
 
 
 def parse_date(value: str, what: str = "date") -> str:

@@ -1,0 +1,121 @@
+"""Date phrases people say that are not calendar notation: holidays and named days (read from the
+`holidays` package's US calendar, official and unofficial, so Easter, Thanksgiving and New Year's
+Eve fall on the right day of each year), seasons, ranges inside one month ('between the 3rd and
+the 9th of May 2001', 'May 3-9, 2001', 'from the 10th to the end of October 2001'), and days
+relative to another date ('the week before Easter 2001', 'the day after Thanksgiving').
+
+Each reader returns whole-day [low, high) intervals; archivist.dates finds them in a text with the
+calendar forms and composes the relative ones.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+
+MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+ORD = r"(?:st|nd|rd|th)"
+YEAR = r"((?:19|20)\d{2})"
+OPT_YEAR = rf"(?:,?\s*(?:of\s+)?{YEAR})?"
+
+# spoken name -> the `holidays` package's name for it (US calendar, public and unofficial days)
+HOLIDAY_NAMES: dict[str, str] = {
+    r"new\s+year'?s\s+eve": "New Year's Eve",
+    r"new\s+year'?s(?:\s+day)?": "New Year's Day",
+    r"christmas\s+eve|xmas\s+eve": "Christmas Eve",
+    r"christmas(?:\s+day)?|xmas": "Christmas Day",
+    r"thanksgiving(?:\s+day)?": "Thanksgiving Day",
+    r"easter(?:\s+sunday)?": "Easter Sunday",
+    r"good\s+friday": "Good Friday",
+    r"memorial\s+day": "Memorial Day",
+    r"labou?r\s+day": "Labor Day",
+    r"independence\s+day|(?:the\s+)?fourth\s+of\s+july": "Independence Day",
+    r"hallowe'?en": "Halloween",
+    r"(?:st\.?|saint)\s+valentine'?s(?:\s+day)?|valentine'?s(?:\s+day)?": "Valentine's Day",
+    r"veterans'?\s+day": "Veterans Day",
+    r"columbus\s+day": "Columbus Day",
+    r"(?:mlk|martin\s+luther\s+king(?:\s+jr\.?)?)\s+day": "Martin Luther King Jr. Day",
+    r"presidents'?\s+day|washington'?s\s+birthday": "Washington's Birthday",
+    r"(?:st\.?|saint)\s+patrick'?s\s+day": "Saint Patrick's Day",
+    r"mother'?s\s+day": "Mother's Day",
+    r"father'?s\s+day": "Father's Day",
+    r"groundhog\s+day": "Groundhog Day",
+}
+HOLIDAY = "|".join(f"(?:{p})" for p in HOLIDAY_NAMES)
+# meteorological seasons (whole months); winter Y is the winter holding January and February of Y
+SEASONS = {"spring": (3, 6), "summer": (6, 9), "autumn": (9, 12), "fall": (9, 12)}
+
+
+@lru_cache(maxsize=64)
+def _calendar(year: int) -> dict[str, date]:
+    import holidays  # a kept library: which day Easter or Thanksgiving falls on each year
+    days = holidays.US(years=year, categories=("public", "unofficial"))
+    return {name: day for day, name in sorted(days.items(), reverse=True)}
+
+
+def holiday(phrase: str, year: int | None) -> tuple[date, date] | None:
+    """The day a holiday's name means in year, as [day, day + 1); None without a year."""
+    if year is None:
+        return None
+    spoken = " ".join(phrase.lower().replace("’", "'").split())
+    for pattern, name in HOLIDAY_NAMES.items():
+        if re.fullmatch(pattern, spoken):
+            day = _calendar(year).get(name)
+            return (day, day + timedelta(days=1)) if day else None
+    return None
+
+
+def season(name: str, year: int | None) -> tuple[date, date] | None:
+    if year is None:
+        return None
+    name = name.lower()
+    if name == "winter":
+        return date(year - 1, 12, 1), date(year, 3, 1)
+    first, after = SEASONS[name]
+    return date(year, first, 1), date(year, after, 1)
+
+
+RELATIVE = re.compile(
+    r"\b(?:the\s+|a\s+)?(?:(\d+|one|two|three|four|five|six|seven|ten|a\s+few|few)\s+)?"
+    r"(days?|weeks?|weekend|month)\s+(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
+    r"after|following|of)\s+(?:the\s+)?$", re.I)
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
+           "a few": 3, "few": 3}
+
+
+def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None:
+    """The interval 'the week before', 'two days after', 'the week of' an anchor [low, high)."""
+    count, unit, where = match.group(1), match.group(2).lower(), " ".join(match.group(3).lower().split())
+    n = int(count) if count and count.isdigit() else NUMBERS.get(" ".join((count or "one").lower().split()), 1)
+    if unit == "weekend":
+        return _weekend(low, high, where)
+    days = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30}[unit] * n
+    if where == "of":
+        if unit != "week":
+            return None
+        monday = low - timedelta(days=low.weekday())  # the Monday-to-Sunday week holding the day
+        return monday, monday + timedelta(days=7)
+    if where in ("after", "following"):
+        return high, high + timedelta(days=days)
+    return low - timedelta(days=days), low
+
+
+def _weekend(low: date, high: date, where: str) -> tuple[date, date]:
+    if where in ("after", "following"):
+        sat = high + timedelta(days=(5 - high.weekday()) % 7)
+    elif where == "of":
+        sat = low + timedelta(days=(5 - low.weekday()) % 7) if low.weekday() < 5 else \
+            low - timedelta(days=low.weekday() - 5)
+    else:
+        sat = low - timedelta(days=(low.weekday() - 5) % 7 or 7)
+    return sat, sat + timedelta(days=2)
+
+
+def month_range(first: int, last: int, month: int, year: int | None) -> tuple[date, date] | None:
+    """Days first..last (inclusive) of one month: 'May 3-9, 2001', 'between the 3rd and 9th of May'."""
+    if year is None or not 1 <= first <= last <= 31:
+        return None
+    try:
+        return date(year, month, first), date(year, month, last) + timedelta(days=1)
+    except ValueError:
+        return None
