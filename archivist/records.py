@@ -93,8 +93,17 @@ class Filters:
     """Metadata filters; compiled to SQL in one place (archivist.store.filters) and applied inside
     dense and BM25 search, agent scopes, metadata queries and counts alike."""
 
-    sender: str | None = None  # an address (exact, any case), "@domain", or name words in any order
-    recipient: str | None = None  # the same, over To/Cc/Bcc
+    # a person: an address (exact, any case), "@domain", name words in any order, or a list of
+    # addresses (one person's addresses, grouped by the question reader)
+    sender: str | list[str] | None = None
+    recipient: str | list[str] | None = None  # the same, over To/Cc/Bcc
+    to: str | list[str] | None = None  # the same, over To only
+    cc: str | list[str] | None = None  # the same, over Cc only
+    bcc: str | list[str] | None = None  # the same, over Bcc only
+    participant: str | list[str] | None = None  # the sender or any recipient
+    sender_not: str | None = None  # "@domain": senders outside it
+    text: str | None = None  # words the document's text or subject mentions (FTS5, all of them)
+    also: list[tuple[str, str | list[str]]] = field(default_factory=list)  # more (role, person)
     after: str | None = None  # ISO date, inclusive
     before: str | None = None  # ISO date, exclusive
     mailbox: str | None = None  # any case
@@ -109,7 +118,8 @@ class Filters:
     def is_empty(self) -> bool:
         return not any([self.sender, self.recipient, self.after, self.before, self.mailbox, self.subject,
                         self.thread_id is not None, self.doc_ids is not None, self.kind, self.fields,
-                        self.has_attachment])
+                        self.has_attachment, self.to, self.cc, self.bcc, self.participant, self.sender_not,
+                        self.text, self.also])
 
 
 @dataclass

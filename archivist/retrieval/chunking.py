@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 PARAGRAPH = re.compile(r"\n[ \t]*\n+")
 WORD = re.compile(r"\S+")
-QUOTED_ORD = 1000  # ords of quoted-text chunks start here (after any body chunks)
+from archivist.store.filters import QUOTED_ORD  # ords of quoted-text chunks start here (after any body chunks)
 MIN_QUOTED_WORDS = 3  # shorter quoted paragraphs ("Thanks,") are not worth a chunk
 _QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M)
 _HEADER_LINE = re.compile(r"^\W*(?:-{2,}.*|_{5,}|(?:from|sent|to|cc|bcc|date|subject)\s*:.*|.*\bwrote:)\s*$",

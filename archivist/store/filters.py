@@ -12,10 +12,11 @@ import re
 from archivist.errors import QueryError
 from archivist.records import ANY_ATTACHMENT, Filters
 
+QUOTED_ORD = 1000  # the first ord of a document's quoted-history chunks (chunking: after any body chunks)
 FIELD_NAME = re.compile(r"^[A-Za-z0-9_ .-]{1,64}$")
 RECIPIENT_ROLES = "('to', 'cc', 'bcc')"
 # attachment types by name suffix and by a piece of the content type
-ATTACHMENT_TYPES = {"pdf": ((".pdf",), "pdf"), "docx": ((".docx",), "wordprocessingml"),
+ATTACHMENT_TYPES = {"pdf": ((".pdf",), "pdf"), "ppt": ((".ppt", ".pptx", ".pps"), "powerpoint"), "docx": ((".docx",), "wordprocessingml"),
                     "doc": ((".doc", ".docx"), "word"), "csv": ((".csv", ".tsv"), "csv"),
                     "text": ((".txt", ".md", ".log"), "text/plain"), "html": ((".htm", ".html"), "html"),
                     "email": ((".eml", ".msg"), "message/rfc822"), "xls": ((".xls", ".xlsx"), "excel"),
@@ -50,8 +51,18 @@ def person_terms(value: str) -> list[str]:
     return words or [value.strip()]
 
 
-def person_sql(address_col: str, name_col: str, value: str) -> tuple[str, list]:
-    """A person by address (exact, any case; "@domain" for a whole domain) or by name words."""
+def person_sql(address_col: str, name_col: str, value: str | list[str]) -> tuple[str, list]:
+    """A person by address (exact, any case; "@domain" for a whole domain), by name words, or by
+    the list of one person's addresses."""
+    if isinstance(value, (list, tuple)):  # one person: 'address', or 'address|Name' for a shared address
+        whole = [v.lower() for v in value if "|" not in v and not v.startswith("@")]
+        pairs = [v.split("|", 1) for v in value if "|" in v]
+        domains = [v.lower() for v in value if v.startswith("@")]  # 'from aol or hotmail addresses'
+        parts = [f"lower({address_col}) IN (SELECT value FROM json_each(?))"]
+        parts += [f"(lower({address_col}) = ? AND {name_col} = ?)"] * len(pairs)
+        parts += [f"lower({address_col}) LIKE ? ESCAPE '\\'"] * len(domains)
+        return "(" + " OR ".join(parts) + ")", [json.dumps(whole)] + [x for a, n in pairs for x in (a.lower(), n)] \
+            + [like(d)[:-1] for d in domains]
     value = value.strip()
     if value.startswith("@"):
         return f"lower({address_col}) LIKE ? ESCAPE '\\'", [like(value.lower())[:-1]]
@@ -62,18 +73,51 @@ def person_sql(address_col: str, name_col: str, value: str) -> tuple[str, list]:
     return " AND ".join([clause] * len(terms)), [p for t in terms for p in (like(t),) * 2]
 
 
+PERSON_ROLES = {"recipient": RECIPIENT_ROLES, "to": "('to')", "cc": "('cc')", "bcc": "('bcc')",
+                "participant": "('from', 'to', 'cc', 'bcc')"}
+
+
+def _person(role: str, value: str | list[str], a: str) -> tuple[str, list]:
+    if role == "sender":
+        clause, values = person_sql(f"{a}.sender", f"{a}.sender_name", value)
+        return f"({clause})", values
+    clause, values = person_sql("p.address", "p.name", value)
+    return (f"EXISTS (SELECT 1 FROM participants p WHERE p.doc_id = {a}.id AND "
+            f"p.role IN {PERSON_ROLES[role]} AND {clause})"), values
+
+
 def _people(filters: Filters, a: str) -> tuple[list[str], list]:
     parts, params = [], []
-    if filters.sender:
-        clause, values = person_sql(f"{a}.sender", f"{a}.sender_name", filters.sender)
-        parts.append(f"({clause})")
-        params += values
-    if filters.recipient:
-        clause, values = person_sql("p.address", "p.name", filters.recipient)
-        parts.append(f"EXISTS (SELECT 1 FROM participants p WHERE p.doc_id = {a}.id AND "
-                     f"p.role IN {RECIPIENT_ROLES} AND {clause})")
-        params += values
+    wanted = [(role, getattr(filters, role)) for role in ("sender", "recipient", "to", "cc", "bcc", "participant")]
+    for role, value in wanted + [(r, v) for r, v in filters.also if r in PERSON_ROLES or r == "sender"]:
+        if value:
+            clause, values = _person(role, value, a)
+            parts.append(clause)
+            params += values
+    if filters.sender_not:
+        domain = filters.sender_not.strip().lower().lstrip("@")  # the domain and its subdomains
+        parts.append(f"NOT (lower(coalesce({a}.sender, '')) LIKE ? ESCAPE '\\' "
+                     f"OR lower(coalesce({a}.sender, '')) LIKE ? ESCAPE '\\')")
+        params += [like("@" + domain)[:-1], like("." + domain)[:-1]]
     return parts, params
+
+
+def fts_words(text: str) -> str:
+    """An FTS5 query over the text and subject columns: every word of text ('NETCO or UBS': either
+    side), each quoted so that no word is read as an operator."""
+    sides = [re.findall(r"[\w'-]+", side) for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I)]
+    groups = ["(" + " AND ".join('"' + w.replace('"', "") + '"' for w in words) + ")" for words in sides if words]
+    return "{text subject}: (" + " OR ".join(groups) + ")"
+
+
+def _text(filters: Filters, a: str) -> tuple[list[str], list]:
+    """Documents whose own text (a chunk of the document, quoted history of originals not in the
+    archive included) or subject holds every word: the full-text index, so stems match."""
+    if not (filters.text and re.search(r"\w", filters.text)):
+        return [], []
+    # the email's own text: quoted history is chunked from QUOTED_ORD on (retrieval/chunking.py)
+    return [f"{a}.id IN (SELECT c.doc_id FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid "
+            f"WHERE chunks_fts MATCH ? AND c.unit = 'doc' AND c.ord < {QUOTED_ORD})"], [fts_words(filters.text)]
 
 
 def _places(filters: Filters, a: str) -> tuple[list[str], list]:
@@ -113,19 +157,30 @@ def _fields(filters: Filters, a: str) -> tuple[list[str], list]:
 
 
 def _attachments(filters: Filters, a: str) -> tuple[list[str], list]:
-    """Documents with an attachment (of a type): from the names and types every reader keeps in
-    the `attachments` column, so attachments that were not read as documents count too."""
+    """Documents with an attachment (of a type, or of a name: 'name:budget.xls'): from the names
+    and types every reader keeps in the `attachments` column, so attachments that were not read
+    as documents count too, and from those stripped from the archive but still named in the text
+    ('<< File: memo.xls >>', meta.attachments_named)."""
     wanted = (filters.has_attachment or "").strip().lower()
     if not wanted:
         return [], []
+    named = f"coalesce(json_extract({a}.meta, '$.attachments_named'), '[]')"
     if wanted in (ANY_ATTACHMENT, "yes", "true", "1"):
-        # no function call: the agent's read-only authorizer allows only a few
-        return [f"({a}.attachments IS NOT NULL AND {a}.attachments NOT IN ('', '[]'))"], []
+        # no function call beyond these: the agent's read-only authorizer allows only a few
+        return [f"(({a}.attachments IS NOT NULL AND {a}.attachments NOT IN ('', '[]')) OR {named} != '[]')"], []
+    if wanted.startswith("name:"):
+        pattern = like(wanted[5:].strip())
+        return [f"(EXISTS (SELECT 1 FROM json_each(coalesce({a}.attachments, '[]')) j WHERE "
+                f"lower(json_extract(j.value, '$.name')) LIKE ? ESCAPE '\\') OR EXISTS (SELECT 1 FROM "
+                f"json_each({named}) n WHERE lower(n.value) LIKE ? ESCAPE '\\'))"], [pattern, pattern]
     suffixes, ctype = ATTACHMENT_TYPES.get(wanted, ((f".{wanted.lstrip('.')}",), wanted.lstrip(".")))
     names = " OR ".join(["lower(json_extract(j.value, '$.name')) LIKE ? ESCAPE '\\'"] * len(suffixes))
-    clause = (f"EXISTS (SELECT 1 FROM json_each(coalesce({a}.attachments, '[]')) j WHERE {names} "
-              "OR lower(json_extract(j.value, '$.content_type')) LIKE ? ESCAPE '\\')")
-    return [clause], [like(s)[:-1] for s in suffixes] + [like(ctype)]
+    named_of = " OR ".join(["lower(n.value) LIKE ? ESCAPE '\\'"] * len(suffixes))
+    clause = (f"(EXISTS (SELECT 1 FROM json_each(coalesce({a}.attachments, '[]')) j WHERE {names} "
+              "OR lower(json_extract(j.value, '$.content_type')) LIKE ? ESCAPE '\\') OR EXISTS (SELECT 1 "
+              f"FROM json_each({named}) n WHERE {named_of}))")
+    suffix_patterns = [like(s)[:-1] for s in suffixes]
+    return [clause], suffix_patterns + [like(ctype)] + suffix_patterns
 
 
 def filter_sql(filters: Filters | None, alias: str = "d") -> tuple[str, list]:
@@ -133,7 +188,7 @@ def filter_sql(filters: Filters | None, alias: str = "d") -> tuple[str, list]:
     if filters is None or filters.is_empty():
         return "1=1", []
     parts, params = [], []
-    for compile_part in (_people, _places, _fields, _attachments):
+    for compile_part in (_people, _places, _fields, _attachments, _text):
         more, values = compile_part(filters, alias)
         parts += more
         params += values
