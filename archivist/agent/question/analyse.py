@@ -76,10 +76,14 @@ class Analysis:
     question: str = ""  # the question as analysed (control characters removed, cut to budget)
     masked: str = ""  # the question with the quoted subject blanked out (its words are no cues)
     warnings: list[str] = field(default_factory=list)
+    plan: object = None  # the typed QueryPlan (question/plan.py) when it is a metadata question
+    reading: object = None  # the QueryPlan read from the question, used or not (ask --explain)
 
 
 def metadata_question(analysis: Analysis) -> bool:
     """Whether the query strategy can answer exactly (a 'who sent' needs the subject)."""
+    if analysis.plan is not None:
+        return True  # the typed plan answers it exactly, or says what it could not use
     lookup = (Intent.WHO_SENT, Intent.WHEN_SENT)
     return analysis.intent is not None and (analysis.intent not in lookup or bool(analysis.subject))
 
@@ -103,12 +107,16 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
     if not good:
         return None, None, None, []
     for a, b in zip(good, good[1:]):
-        if BETWEEN.match(text[a.end:b.start]) and a.low < b.high:
+        gap = text[a.end:b.start]
+        if BETWEEN.match(gap) and a.low >= b.high and not re.search(r"\d{4}", b.text):
+            b = _next_year(b)  # 'christmas eve thru new year's day': into the next year
+        if BETWEEN.match(gap) and a.low < b.high or re.fullmatch(r"\s*or\s*", gap) and a.high >= b.low:
             return a.low, b.high, None, [a, b]
     first = good[0]
     before_text = text[:first.start]
-    if BEFORE_WORD.search(before_text):
-        return None, first.low, None, [first]
+    if BEFORE_WORD.search(before_text):  # 'before the end of October': before November
+        return None, first.high if first.unit in ("edge", "year_edge") and "end" in first.text.lower() \
+            else first.low, None, [first]
     if AFTER_WORD.search(before_text):
         return (first.low if first.unit in ("iso", "mdy", "dmy", "mdy_name") else first.high), None, None, [first]
     if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I):
@@ -116,6 +124,11 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
     narrow = min(good, key=_days)
     inside = [s for s in good if s.low <= narrow.low and narrow.high <= s.high]
     return narrow.low, narrow.high, narrow.low if _days(narrow) == 1 else None, inside
+
+
+def _next_year(span: DateSpan) -> DateSpan:
+    shift = lambda iso: f"{int(iso[:4]) + 1}{iso[4:]}"  # noqa: E731
+    return DateSpan(span.text, span.start, span.end, shift(span.low), shift(span.high), span.unit)
 
 
 def find_span(text: str) -> tuple[str | None, str | None, str | None]:

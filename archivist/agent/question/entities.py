@@ -82,6 +82,8 @@ class Lexicon:
     key: dict[str, frozenset] = field(default_factory=dict)  # address -> its name's words
     mailboxes: dict[str, str] = field(default_factory=dict)  # lower -> stored
     subjects: dict[str, str] = field(default_factory=dict)  # normalised subject -> a title
+    days: Counter = field(default_factory=Counter)  # ISO day -> documents (a yearless date's likely year)
+    senders: Counter = field(default_factory=Counter)  # sender domain -> documents
     stamp: tuple = ()
 
     def display(self, address: str) -> str:
@@ -131,6 +133,12 @@ def lexicon(store: Store) -> Lexicon:
     lex.subjects = {r[0]: r[1] for r in store.conn.execute(
         "SELECT lower(norm_subject), min(title) FROM documents WHERE norm_subject IS NOT NULL "
         "AND norm_subject != '' GROUP BY 1")}
+    for day, n in store.conn.execute("SELECT substr(date, 1, 10), count(*) FROM documents "
+                                      "WHERE date IS NOT NULL GROUP BY 1"):
+        lex.days[day] = n
+    for domain, n in store.conn.execute("SELECT lower(substr(sender, instr(sender, '@') + 1)), count(*) "
+                                        "FROM documents WHERE sender LIKE '%@%' GROUP BY 1"):
+        lex.senders[domain] = n
     _CACHE[path] = lex
     return lex
 

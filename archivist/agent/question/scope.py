@@ -172,7 +172,7 @@ def _dates_unused(analysis: Analysis, why: str) -> None:
 def build_scope(store: Store, question: str, analysis: Analysis,
                 prior: Filters | None = None, override: Filters | None = None) -> Scope:
     """Filters from the question (or the chat's /filter override and prior turn), measured."""
-    filters = extract_filters(store, question, analysis)
+    filters = analysis.plan.filters() if analysis.plan is not None else extract_filters(store, question, analysis)
     if (filters.after or filters.before) and not has_dates(store):
         filters.after = filters.before = None
         _dates_unused(analysis, "no document in this archive carries a date, so '{}' was read as "

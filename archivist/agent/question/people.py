@@ -1,0 +1,177 @@
+"""People, not addresses: the identities (addresses, or an address with one display name when
+the address is shared by many people, such as a list or 'no.address@enron.com') that one person
+named in a question writes and receives under, and the mailbox that is theirs.
+
+Name words match a display name's or an address's words exactly, by a nickname ('Ken' is
+'Kenneth') or as a prefix of three letters or more; the last word named (the surname) must match
+exactly, so 'Lay' never matches 'Clayton'. A surname alone is one person only when one first name
+holds nearly all of its mail; otherwise the question is ambiguous and the answer says so.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from archivist.agent.question.entities import STOP, Lexicon, name_words
+
+NICKNAMES = {"ken": "kenneth", "kenny": "kenneth", "jeff": "jeffrey", "mike": "michael", "bill": "william",
+             "will": "william", "bob": "robert", "rob": "robert", "jim": "james", "jimmy": "james",
+             "dick": "richard", "rick": "richard", "tom": "thomas", "steve": "steven", "dave": "david",
+             "chris": "christopher", "greg": "gregory", "liz": "elizabeth", "beth": "elizabeth",
+             "kate": "katherine", "kathy": "katherine", "sue": "susan", "sally": "sarah", "joe": "joseph",
+             "dan": "daniel", "danny": "daniel", "tim": "timothy", "matt": "matthew", "andy": "andrew",
+             "tony": "anthony", "vince": "vincent", "jen": "jennifer", "jenny": "jennifer", "pat": "patrick",
+             "larry": "lawrence", "louise": "louise", "rich": "richard", "stan": "stanley", "ted": "edward",
+             "ed": "edward", "phil": "phillip", "ben": "benjamin", "sam": "samuel", "nick": "nicholas",
+             "ron": "ronald", "don": "donald", "doug": "douglas", "fred": "frederick", "gerry": "gerald",
+             "jerry": "gerald", "charlie": "charles", "chuck": "charles", "al": "albert", "alex": "alexander"}
+SHARED_SHARE = 0.5  # an address whose mail this person holds less of is matched with the name too
+DOMINANT = 0.9  # a surname alone is one person when one first name holds this share of its mail
+
+
+@dataclass
+class Person:
+    """One person: identities to match ('address' or 'address|Display Name') and how to show them."""
+
+    words: list[str]
+    identities: list[str] = field(default_factory=list)
+    label: str = ""
+    others: list[str] = field(default_factory=list)  # other people the words could mean
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.others)
+
+
+def _same(q: str, n: str) -> bool:
+    return q == n or NICKNAMES.get(q) == n or NICKNAMES.get(n) == q or \
+        (len(q) >= 3 and len(n) >= 3 and (n.startswith(q) or q.startswith(n)))
+
+
+def _holds(query: list[str], words: list[str]) -> bool:
+    """Whether a name (its words) is the person the query words name (surname exact)."""
+    if not words or query[-1] not in words:
+        return False
+    return all(any(_same(q, w) for w in words) for q in query[:-1])
+
+
+def _address_words(address: str) -> list[str]:
+    local = address.split("@")[0]
+    return [p for p in re.split(r"[._-]+", local) if len(p) > 1 and p.isalpha()]
+
+
+NOT_NAMES = frozenset("e-mail email mail ect hou ees corp enron na ct cal london legal office the of "
+                      "and jr sr ii iii dr mr mrs ms".split())
+
+
+def _initials(query: list[str], address: str) -> bool:
+    """'vkaminski@aol.com', 'jdasovic@enron.com', 'klay@enron.com': the first initial and the
+    surname (cut to eight letters, as many mail systems did) for a query with a first name."""
+    if len(query) < 2:
+        return False
+    local, f, s = address.split("@")[0], NICKNAMES.get(query[0], query[0])[0], query[-1]
+    return len(s) >= 3 and local in (f + s, s + f, (f + s)[:8], f + s[:7], query[0][0] + s)
+
+
+def _first_name(query: list[str], words: list[str]) -> str:
+    """The word beside the surname in a name ('Lay, Kenneth' / 'Kenneth Lay'), nickname-folded."""
+    others = [w for w in words if w != query[-1] and len(w) > 1 and w.isalpha() and w not in NOT_NAMES]
+    first = others[0] if others else ""
+    return NICKNAMES.get(first, first)
+
+
+def resolve(lex: Lexicon, text: str) -> Person:
+    """The identities of the person text names (a name, not an address)."""
+    query = [w for w in name_words(text) if w not in STOP or w in ("will", "may", "march", "june")]
+    person = Person(query)
+    if not query:
+        return person
+    hits: list[tuple[str, str, int, str]] = []  # (address, name, mails, first name)
+    for address, names in lex.names.items():
+        total = sum(names.values())
+        by_address = _holds(query, _address_words(address)) or _initials(query, address)
+        for name, n in names.items():
+            words = name_words(name) if name else []
+            if _holds(query, words) or (by_address and not words):
+                hits.append((address, name, n, _first_name(query, words or _address_words(address))))
+        if by_address and not any(h[0] == address for h in hits):
+            hits.append((address, "", total, _first_name(query, _address_words(address))))
+    return _group(lex, person, hits)
+
+
+def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) -> Person:
+    if len(person.words) == 1:  # a surname alone: everyone of that name, said when several
+        firsts = Counter()
+        for _, _, n, first in hits:
+            if first:
+                firsts[first] += n
+        if firsts:
+            n_top, total = firsts.most_common(1)[0][1], sum(firsts.values())
+            if n_top < DOMINANT * total:  # people with a real share of the surname's mail
+                person.others = [f for f, n in firsts.most_common(6) if n >= 0.02 * total]
+    mails = Counter()
+    for address, _, n, _ in hits:
+        mails[address] += n
+    for address, n in mails.items():  # an address without a display name is no other person's
+        if n >= SHARED_SHARE * sum(c for name, c in lex.names[address].items() if name):
+            person.identities.append(address)
+        else:
+            person.identities += [f"{address}|{name}" for a, name, _, _ in hits if a == address and name]
+    person.identities.sort()
+    shown = [i.split("|")[0] for i in person.identities]
+    best = max((h for h in hits if h[1]), key=lambda h: h[2], default=None)
+    name = best[1] if best else " ".join(person.words).title()
+    person.label = f"{name} ({len(set(shown))} address{'es' if len(set(shown)) != 1 else ''}: " \
+                   f"{', '.join(sorted(set(shown))[:6])}{' ...' if len(set(shown)) > 6 else ''})"
+    return person
+
+
+def mailbox_of(lex: Lexicon, text: str) -> str | None:
+    """The mailbox that is this person's ('Ken Lay', 'Lay', 'kenneth lay' -> 'lay-k'), by the
+    custodian naming of maildir exports: surname, dash, first initial."""
+    words = [w for w in name_words(text) if w not in STOP or w in ("will", "may")]
+    if not words:
+        return None
+    found = []
+    for low, stored in lex.mailboxes.items():
+        m = re.fullmatch(r"([a-z]+)-([a-z])\d*", low)
+        if not m or m.group(1) != words[-1]:
+            continue
+        first = NICKNAMES.get(words[0], words[0]) if len(words) > 1 else ""
+        if not first or first.startswith(m.group(2)) or words[0].startswith(m.group(2)):
+            found.append(stored)
+    return found[0] if len(found) == 1 else None
+
+
+def _name_key(words: list[str]) -> str:
+    kept = sorted({NICKNAMES.get(w, w) for w in words if len(w) > 1 and w.isalpha() and w not in NOT_NAMES})
+    return " ".join(kept)
+
+
+def person_key(lex: Lexicon, address: str, name: str = "") -> str:
+    """One key per person, so a ranking adds up one person's addresses: the words of the
+    address's usual display name (nicknames folded); on a shared address, the name it was used
+    with; the address itself when it has no name."""
+    names = lex.names.get(address) or Counter()
+    named = [(n, c) for n, c in names.most_common() if n and "@" not in n]
+    keys = {_name_key(name_words(n)) for n, _ in named}
+    if len(keys) > 3 and named and named[0][1] < SHARED_SHARE * sum(c for _, c in named):
+        return _name_key(name_words(name)) or address if name else address
+    if named and (key := _name_key(name_words(named[0][0]))) and len(key.split()) > 1:
+        return key
+    words = _address_words(address)
+    return _name_key(words) if len(words) > 1 else address
+
+
+def is_surname(lex: Lexicon, word: str) -> bool:
+    """Whether a lower-case word is someone's surname in a display name ('kaminski' of 'Kaminski,
+    Vince' or 'Vince Kaminski'), not a common word that appears in names ('response' of 'Enron
+    Response Team') or only in some address ('confirm' of auto-confirm@amazon.com)."""
+    w, seen = word.lower(), 0
+    for address in lex.tokens.get(w, ()):
+        for name, n in lex.names[address].items():
+            words = name_words(name.split("(")[0]) if name and "@" not in name and not re.search(r"\d", name) else []
+            if 2 <= len(words) <= 4 and (words[0] == w and "," in name or words[-1] == w and "," not in name):
+                seen += n
+    return seen >= (1 if word[:1].isupper() else 2)  # typed lower-case, a common word needs more

@@ -1,0 +1,182 @@
+"""The phrases of a question that carry one constraint each, found by pattern before names and
+dates are read: subject words ('with X in the subject line'), body words ('mentioning X', 'about
+X'), attachments ('with a spreadsheet attached'), sender domains ('from @aol.com addresses',
+'from outside enron.com') and mailboxes ('in Kaminski's mailbox', 'custodian lay-k').
+
+Each finder returns (role, value, start, end) tuples; the plan reader blanks what they claim so
+later readers (dates, people) never read the same words twice.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.plan import Role
+
+# where a free phrase (subject or body words) ends: a cue word that starts the next constraint
+END = (r"(?=\s*(?:$|[?.!;,(]|\b(?:first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
+       r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"
+       r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b))")
+PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
+SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
+    rf"\b(?:with|having|has|had|containing|contains|include|includes|including|that\s+(?:has|had|have))\s+(?:the\s+)?"
+    rf"(?:words?\s+|term\s+|phrase\s+)?[\"“']?(?P<x>[^\"”?]{{1,80}}?)[\"”']?\s+in\s+(?:the\s+|its\s+|their\s+|a\s+)?"
+    rf"subject(?:\s+lines?|s)?\b",
+    rf"\b(?:[\"“'](?P<x>[^\"”]{{1,80}})[\"”']|(?P<y>\w+(?:\s+\w+)?))\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b",
+    rf"\bsubject(?:\s+lines?|s)?\s+(?:that\s+)?(?:contains?|containing|contained|mentions?|mentioning|mentioned|"
+    rf"includes?|including|included|with|reading|read|says?|said|saying|has|had|of|like|about|"
+    rf"(?:is|was|were|are)(?:\s+like)?)\s+(?:the\s+)?(?:words?\s+|term\s+)?{PHRASE}{END}",
+    rf"\b(?:titled|entitled|subject(?:\s+line)?\s*:)\s*{PHRASE}{END}",
+    rf"\bsubject(?:\s+line)?s?\s+[\"“'](?P<x>[^\"”]{{1,80}})[\"”']",
+)]
+TEXT_PHRASE = re.compile(
+    r"\b(?:mention(?:s|ed|ing)?|that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"
+    r"discuss|discussed|discusses|talk(?:s|ed)?\s+about|reference|references|referenced|refer(?:s|red)?\s+to|"
+    r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referencing|discussing|talking\s+about|"
+    r"about|regarding|concerning|re:?|on\s+the\s+(?:topic|subject|matter)\s+of|with\s+the\s+(?:word|words|term|"
+    r"phrase|name)|(?:that|which)\s+(?:had|have|has)\s+the\s+(?:word|words|term))\s+(?:the\s+(?:word|words|term|"
+    rf"phrase|name)\s+)?{PHRASE}{END}", re.I)
+ATTACHMENT_KIND = {"spreadsheet": "xls", "spreadsheets": "xls", "excel": "xls", "xls": "xls", "xlsx": "xls",
+                   "word": "doc", "doc": "doc", "docx": "doc", "docs": "doc", "pdf": "pdf", "pdfs": "pdf",
+                   "powerpoint": "ppt", "powerpoints": "ppt", "ppt": "ppt", "pptx": "ppt", "presentation": "ppt",
+                   "presentations": "ppt"}
+KINDS = r"(?P<k>spreadsheets?|excel|xlsx?|word|docx?|docs|pdfs?|powerpoints?|pptx?|presentations?)"
+FILE_NAME = r"(?P<f>[\w&()' -]{1,60}?\.(?:xlsx?|docx?|pdf|pptx?|txt|csv|zip|htm|html|wpd|jpg|gif|tif|msg))"
+ATTACHMENT_PHRASES = [re.compile(p, re.I) for p in (
+    rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|carrying|including)\s+(?:an?\s+|the\s+|any\s+)?{FILE_NAME}\s+(?:file\s+)?attached\b",
+    rf"\battach(?:ed|ing|ment)?\s+(?:named\s+|called\s+)?[\"“']?{FILE_NAME}[\"”']?",
+    rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|including|containing)\s+(?:an?\s+|the\s+|any\s+|some\s+)?"
+    rf"{KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|sheets?\s+|attachments?)?(?:attached\b)?",
+    rf"\b{KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+)?attach(?:ed|ments?)\b",
+    rf"\b(?:sent|send|sending|attached|attaching|attach)\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:most\s+)?{KINDS}\b(?:\s+(?:files?|documents?|docs?))?",
+    r"\b(?:with|having|has|had|that\s+(?:had|has|have)|carrying|including|containing)\s+(?:an?\s+|any\s+|some\s+|the\s+)?"
+    r"(?:files?\s+|documents?\s+)?attach(?:ed|ments?)(?:\s+files?)?\b",
+    r"\b(?:with\s+)?(?:files?|documents?|something)\s+attached\b",
+    r"\battachments?\b",
+)]
+DOMAIN = r"@?(?P<d>[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|us|co\.uk|uk|ca|de|biz|info))\b"
+NOT_DOMAIN = re.compile(
+    rf"\b(?:from|by|sent\s+from)?\s*(?:outside(?:\s+of)?|not\s+from|non-?|external\s+to|other\s+than)\s*(?:the\s+)?{DOMAIN}"
+    r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks))?", re.I)
+DOMAIN_PHRASE = re.compile(
+    rf"\b(?:from|by|sent\s+from|senders?\s+(?:at|from)|people\s+at|anyone\s+at|someone\s+at)\s+(?:an?\s+|any\s+|the\s+)?"
+    rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
+    r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)
+MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
+    r"(?:\b(?:in|from|within|inside|across|searching|search|of|for)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
+    r"(?:'s|’s|'|’)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|folders?|archive|account|custodial\s+files|box)\b",
+    r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|for|belonging\s+to)\s+"
+    r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)" + END,
+    r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:custodian|mailbox|inbox)\s*:?\s+(?P<who>[a-z]+-[a-z]\d*)\b",
+    r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|[A-Za-z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+(?:mail\s*box|mailbox|inbox|custodian\s+files)\b",
+)]
+
+
+def attachment(question: str) -> list[tuple[Role, str, int, int]]:
+    for pat in ATTACHMENT_PHRASES:
+        m = pat.search(question)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        if groups.get("f"):
+            return [(Role.ATTACHMENT, "name:" + groups["f"].strip(), m.start(), m.end())]
+        kind = ATTACHMENT_KIND.get((groups.get("k") or "").lower(), "any")
+        return [(Role.ATTACHMENT, kind, m.start(), m.end())]
+    return []
+
+
+def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
+    for pat in SUBJECT_PHRASES:
+        if m := pat.search(question):
+            text = (m.group("x") if "x" in pat.groupindex and m.group("x") else
+                    m.groupdict().get("y") or "").strip(" \"'“”")
+            while SUBJECT_LEAD.match(text):
+                text = SUBJECT_LEAD.sub("", text, count=1)
+            if re.search(r"\w", text):
+                return [(Role.SUBJECT, _words(text), m.start(), m.end())]
+    return []
+
+
+PASSIVE = re.compile(r"\b(?:was|were|is|got|has\s+been|had\s+been)\s+(?:the\s+(?:word|term|phrase|name)\s+)?"
+                     r"(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,3}?)\s+(?:first\s+|last\s+|ever\s+|initially\s+)?"
+                     r"(?:mentioned|discussed|brought\s+up|raised|referenced|named|cited)\b", re.I)
+THE_WORD = re.compile(r"\bthe\s+(?:word|term|phrase|name)s?\s+" + PHRASE + END, re.I)
+PAREN_DOMAIN = re.compile(r"(?:\b(?:from|by|at|of)\s+(?:the\s+)?(?:[A-Z&][\w&'.-]*\s+){0,5}(?:(?:law\s+)?firm|company|"
+                          r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*@?" + DOMAIN + r"\s*\)", re.I)
+SUBJECT_LEAD = re.compile(r"^(?:have|has|had|with|containing|contains|the|a|an|word|words|term)\s+", re.I)
+
+
+def body_words(question: str) -> list[tuple[Role, str, int, int]]:
+    out = [(Role.TEXT, _words(m.group("x")), m.start(), m.end()) for m in THE_WORD.finditer(question)]
+    out += [(Role.TEXT, _words(m.group("x")), m.start(), m.end("x")) for m in PASSIVE.finditer(question)
+            if not _overlaps(out, m.start(), m.end())]  # 'first' stays the question's own word
+    for m in TEXT_PHRASE.finditer(question):
+        text = _words(m.group("x"))
+        if _overlaps(out, m.start(), m.end()):
+            continue
+        if text and not re.fullmatch(r"(?:it|this|that|them|these|those|him|her|what|which)", text, re.I):
+            out.append((Role.TEXT, text, m.start(), m.end()))
+    return out
+
+
+def _words(text: str) -> str:
+    """A phrase without its leading article or quotes ('the Dynegy merger' -> 'Dynegy merger')."""
+    text = re.sub(r"^(?:the|a|an|any|some|our|their|his|her)\s+", "", text.strip(" \"'“”"), flags=re.I)
+    return " ".join(text.split())
+
+
+ACCOUNT = re.compile(r"\b(?:from\s+)?(?:his|her|their|an?|the|its)\s+(?P<w>[a-z][\w-]*)\s+(?:account|acct|address|e-?mail\s+address)\b", re.I)
+DOMAIN_LIST = re.compile(r"\b(?:from|by|at)\s+(?P<list>@?[\w-]+(?:\.[\w-]+)*(?:\s*(?:,|/|\bor\b|\band\b)\s*@?[\w-]+(?:\.[\w-]+)*)+)"
+                         r"\s+(?:addresses|accounts|domains|emails|users|senders|people)\b", re.I)
+OUTSIDE = re.compile(r"\b(?:outside|external)\b(?:\s+(?:senders?|addresses|people|parties|correspondents|contacts|domains?))?", re.I)
+
+
+def domains(question: str, known: set[str], main: str | None = None) -> list[tuple[Role, str | list[str], int, int]]:
+    """'from @aol.com', 'from enron.com addresses' -> sender domain; 'outside enron.com' -> not.
+    A company name stands for its domain when the archive has one ('from outside Enron', 'his aol
+    account', 'aol or hotmail addresses'); 'outside' alone is outside the archive's own domain."""
+    out = [(Role.NOT_DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()) for m in NOT_DOMAIN.finditer(question)]
+    for m in PAREN_DOMAIN.finditer(question):  # 'the Goodin MacBride law firm (gmssr.com)'
+        if not _overlaps(out, m.start(), m.end()):
+            out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))
+    for m in DOMAIN_LIST.finditer(question):
+        items = [company_domain(w.lstrip("@"), known) or (w.lstrip("@").lower() if "." in w else None)
+                 for w in re.split(r"\s*(?:,|/|\bor\b|\band\b)\s*", m.group("list"))]
+        if items and all(items) and not _overlaps(out, m.start(), m.end()):
+            out.append((Role.DOMAIN, ["@" + d for d in items], m.start(), m.end()))
+    for m in ACCOUNT.finditer(question):
+        if (d := company_domain(m.group("w"), known)) and not _overlaps(out, m.start(), m.end()):
+            out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
+    for m in re.finditer(r"\b(?:outside(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
+                         r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|employees))?",
+                         question):
+        if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group(1), known)):
+            out.append((Role.NOT_DOMAIN, "@" + d, m.start(), m.end()))
+    for m in DOMAIN_PHRASE.finditer(question):
+        if not _overlaps(out, m.start(), m.end()):
+            out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))
+    if main:
+        for m in OUTSIDE.finditer(question):
+            if not _overlaps(out, m.start(), m.end()):
+                out.append((Role.NOT_DOMAIN, "@" + main, m.start(), m.end()))
+    return out
+
+
+def company_domain(word: str, known: set[str]) -> str | None:
+    for tld in ("com", "net", "org"):
+        if f"{word.lower()}.{tld}" in known:
+            return f"{word.lower()}.{tld}"
+    return None
+
+
+def mailboxes(question: str) -> list[tuple[str, int, int]]:
+    """(who, start, end) of 'in X's mailbox', 'mailbox of X', 'custodian lay-k'."""
+    out = []
+    for pat in MAILBOX_PHRASES:
+        for m in pat.finditer(question):
+            if not _overlaps(out, m.start(), m.end()):
+                out.append((m.group("who").strip(), m.start(), m.end()))
+    return out
+
+
+def _overlaps(found: list[tuple], start: int, end: int) -> bool:
+    return any(start < f[-1] and f[-2] < end for f in found)

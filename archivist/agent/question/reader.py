@@ -1,0 +1,376 @@
+"""Read a question into its QueryPlan: phrases first (subject words, body words, attachments,
+domains, mailboxes), then dates, then people with their roles, then what is asked; last, every
+word is accounted for (constraint, frame, or not used).
+
+Rules, not a model: the same question always gives the same plan, in milliseconds.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question import phrases
+from archivist.agent.question.analyse import (ADDRESS, QUOTED, _longest_exact, _names_with_months, clean_question,
+                                              combine_dates)
+from archivist.agent.question.asks import classify
+from archivist.agent.question.entities import Lexicon, find_people, match_subject, name_words
+from archivist.agent.question.people import is_surname, mailbox_of, resolve
+from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, Constraint, QueryPlan, Role, Target, Use, Word
+from archivist.agent.question.roles import role_at
+from archivist.agent.question.words import FRAME, is_frame
+from archivist.dates import find_dates
+from archivist.store.filters import address_of, exact_address
+
+TOKEN = re.compile(r"[\w][\w'’.@-]*[\w]|[\w]")
+DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|in|on|during|of|by|"
+                       r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
+
+
+# shorthand people type, spelled out before reading (each replacement is a whole token)
+SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
+    (r"\bw/o\b", "without"), (r"(?<!\w)w/(?=\s|\w)", "with "), (r"\bfr\b(?=\s)", "from"), (r"\bmsgs\b", "messages"),
+    (r"\bmsg\b", "message"), (r"\bppl\b", "people"), (r"\baccts?\b", "account"), (r"\s->\s|\s?→\s?", " to "),
+    (r"\s&\s", " and "), (r"\bb/w\b|\bbtwn\b", "between"), (r"^#\s*of\b|(?<=\s)#\s*of\b", "number of"),
+    (r"\bwk\b", "week"), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
+)]
+
+
+def spell_out(text: str) -> str:
+    """Shorthand spelled out, outside quotes (a quoted subject stays as typed: 'Gas & Electric')."""
+    pieces = re.split(r"(\"[^\"]*\"|“[^”]*”)", text)
+    for i in range(0, len(pieces), 2):
+        for pattern, full in SHORTHAND:
+            pieces[i] = pattern.sub(full, pieces[i])
+    return " ".join("".join(pieces).split())
+
+
+class Reading:
+    """The question being read: its text, the plan so far, and which characters are claimed."""
+
+    def __init__(self, question: str, lex: Lexicon | None):
+        text, self.warnings = clean_question(question)
+        self.text = spell_out(text)
+        self.lex = lex
+        self.plan = QueryPlan(self.text)
+        self.claimed: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(start < b and a < end for a, b in self.claimed)
+
+    def claim(self, c: Constraint) -> None:
+        self.plan.constraints.append(c)
+        self.claimed.append((c.start, c.end))
+
+    def blanked(self) -> str:
+        text = self.text
+        for a, b in self.claimed:
+            text = text[:a] + " " * (b - a) + text[b:]
+        return text
+
+
+def read_plan(question: str, lex: Lexicon | None = None,
+              fallback: tuple[Ask, Target] | None = None) -> QueryPlan:
+    """The question's plan; fallback: the ask to use when these rules see a content question but
+    another reader saw a metadata one (its words are then accounted for, not guessed)."""
+    r = Reading(question, lex)
+    _quoted_and_subject(r)
+    _attachments(r)
+    _domains(r)
+    _mailboxes(r)
+    _addresses(r)
+    _text_phrases(r)
+    _dates(r)
+    _people(r)
+    ask, target, k = classify(r.text, r.blanked(), r.plan)
+    if ask == Ask.CONTENT and fallback is not None:
+        (ask, target), k = fallback, 1
+    r.plan.ask, r.plan.target, r.plan.k = ask, target, k
+    _settle_roles(r)
+    _account(r)
+    return r.plan
+
+
+def _quoted_and_subject(r: Reading) -> None:
+    for role, value, s, e in phrases.subject_words(r.text):
+        at = r.text.lower().find(value.lower(), s)
+        if r.lex is not None and at >= 0 and (whole := _longest_exact(r.lex, r.text[at:], value)):
+            value, e = whole[1], at + len(whole[0])  # 'titled FW: attacks on the US': past the cut at 'on'
+        r.claim(Constraint(role, r.text[s:e], value, s, e))
+    for m in QUOTED.finditer(r.text):
+        if r.free(m.start(), m.end()):  # a quoted phrase: a subject when one is (nearly) that, else words
+            text = next(g for g in m.groups() if g is not None).strip()
+            subject = _subject_of(r.lex, text)
+            role = Role.SUBJECT if subject else Role.TEXT
+            r.claim(Constraint(role, m.group(0), subject or text, m.start(), m.end(),
+                               label=f"= '{subject}'" if subject else ""))
+
+
+def _subject_of(lex: Lexicon | None, text: str) -> str | None:
+    """The archive's subject a quoted text names (misquotes and case forgiven), else None."""
+    return match_subject(lex, text) if lex is not None and len(text) >= 3 else None
+
+
+def _attachments(r: Reading) -> None:
+    for role, value, s, e in phrases.attachment(r.text):
+        if r.free(s, e):
+            r.claim(Constraint(role, r.text[s:e], value, s, e))
+
+
+def _domains(r: Reading) -> None:
+    known = {a.split("@")[-1] for a in (r.lex.names if r.lex else ())}
+    main = r.lex.senders.most_common(1)[0][0] if r.lex is not None and r.lex.senders else None
+    for role, value, s, e in phrases.domains(r.text, known, main):
+        if r.free(s, e) and not ADDRESS.search(r.text[s:e]):
+            values = value if isinstance(value, list) else [value]
+            r.claim(Constraint(role, r.text[s:e], value, s, e, known=all(v[1:] in known for v in values)))
+
+
+def _mailboxes(r: Reading) -> None:
+    if r.lex is None:
+        return
+    for who, s, e in phrases.mailboxes(r.text):
+        while (first := re.match(r"\s*([\w'-]+)\s+", who)) and is_frame(first.group(1)):
+            who = who[first.end():]  # 'landed in Dasovich': the name is Dasovich
+        s = max(s, r.text.find(who, s) - 3 if r.text.find(who, s) >= 0 else s)
+        box = r.lex.mailboxes.get(who.lower()) or mailbox_of(r.lex, who)
+        if box and r.free(s, e):
+            r.claim(Constraint(Role.MAILBOX, r.text[s:e], box, s, e, label=f"mailbox {box}"))
+    for low, stored in r.lex.mailboxes.items():  # a mailbox named as such: 'kaminski-v'
+        for m in re.finditer(rf"(?<![\w.@-]){re.escape(low)}(?![\w@-])", r.text, re.I):
+            if r.free(m.start(), m.end()):
+                r.claim(Constraint(Role.MAILBOX, m.group(0), stored, m.start(), m.end(), label=f"mailbox {stored}"))
+
+
+def _addresses(r: Reading) -> None:
+    for m in ADDRESS.finditer(r.text):
+        if r.free(m.start(), m.end()):
+            address = m.group(0).lower().lstrip("'")  # exact, in the archive or not: a count of 0 is true
+            r.claim(Constraint(role_at(r.text, m.start(), m.end()), m.group(0), address, m.start(), m.end(),
+                               label=f"= '{address}'"))
+
+
+BODY = re.compile(r"\b(?:in|inside|within)\s+(?:the\s+|an?\s+|its\s+|their\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b"
+                  r"(?!\s+or\s+subject)", re.I)
+
+
+def _text_phrases(r: Reading) -> None:
+    body_only = bool(BODY.search(r.text)) and not re.search(r"\bsubject\s+or\s+body|\bbody\s+or\s+subject", r.text, re.I)
+    for role, value, s, e in phrases.body_words(r.blanked()):
+        if r.free(s, e) and _content(value):
+            r.claim(Constraint(role, r.text[s:e], value, s, e, label=BODY_ONLY if body_only else ""))
+
+
+def _content(text: str) -> bool:
+    return any(not is_frame(w) for w in TOKEN.findall(text))
+
+
+def _dates(r: Reading) -> None:
+    text = r.blanked()
+    for s, e in _names_with_months(r.lex, text):
+        text = text[:s] + " " * (e - s) + text[e:]
+    spans = find_dates(text)
+    if any(s.low is None for s in spans) and r.lex is not None:  # 'christmas eve': which year?
+        spans = _with_likely_year(r, text, spans)
+    after, before, _day, used = combine_dates(text, spans)
+    for span in spans:
+        if all((span.start, span.end) != (u.start, u.end) for u in used):
+            r.plan.notes.append(f"'{span.text}' was not used as a date" if span.low else
+                                f"I could not tell which year '{span.text}' means")
+    if not used:
+        return
+    start, end = min(s.start for s in used), max(s.end for s in used)
+    if cue := DATE_CUES.search(text[:start]):
+        start = cue.start()
+    r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
+                       label=_date_label(after, before)))
+
+
+def _with_likely_year(r: Reading, text: str, spans: list) -> list:
+    """The date phrases read in the year the archive has by far the most email for them (noted
+    in the plan); unchanged when no year stands out (then the answer says it could not tell)."""
+    years = sorted({int(d[:4]) for d in r.lex.days if d[:2] in ("19", "20")})
+    scored = []
+    for year in years:
+        found = find_dates(text, default_year=year)
+        after, before, _, used = combine_dates(text, found)
+        spans = [(after, before)] if after and before else [(s.low, s.high) for s in used if s.low]
+        n = sum(v for d, v in r.lex.days.items() if any(lo <= d < hi for lo, hi in spans))
+        scored.append((n, year, found))
+    scored.sort(key=lambda t: -t[0])
+    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] * 3 > scored[0][0]:
+        return spans
+    n, year, found = scored[0]
+    r.plan.notes.append(f"no year was given for the dates: read as {year}, the year this archive has "
+                        f"nearly all of its email for them")
+    return found
+
+
+def _date_label(after: str | None, before: str | None) -> str:
+    if after and before:
+        return f"{after} .. {before} (exclusive)"
+    return f"on or after {after}" if after else f"before {before}"
+
+
+def _people(r: Reading) -> None:
+    if r.lex is None:
+        return
+    text = re.sub(r"(?<=\w)(?:'s|’s)\b|(?<=s)'(?=\s)", lambda m: " " * len(m.group(0)), r.blanked())
+    for e in find_people(r.lex, text, []):
+        if not r.free(e.start, e.end) or not name_words(e.text):
+            continue
+        role = role_at(r.text, e.start, e.end)
+        typed = e.value and address_of(e.value) and e.text.lower() == address_of(e.value)
+        if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
+            if d := phrases.company_domain(e.text, _domains_of(r.lex)):  # 'Kudlow': the sender domain kudlow.com
+                r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
+            continue  # 'to confirm', 'Ken': a word or a first name, not one person
+        if not e.known and e.value is None:
+            r.claim(Constraint(role, e.text, None, e.start, e.end, known=False))
+            continue
+        if e.value and address_of(e.value) and e.text.lower() == address_of(e.value):  # 'corp.example': that address
+            r.claim(Constraint(role, e.text, exact_address(address_of(e.value)), e.start, e.end,
+                               label=f"= '{address_of(e.value)}'"))
+            continue
+        person = resolve(r.lex, e.text)
+        if not person.identities and (d := phrases.company_domain(e.text.replace(" ", ""), _domains_of(r.lex))):
+            r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
+            continue  # 'Kudlow': a company, the sender domain kudlow.com
+        r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
+                           known=bool(person.identities)))
+        _several(r, e.text, person)
+    _name_runs(r)
+    _cued_surnames(r)
+
+
+RUN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]")
+
+
+def _name_runs(r: Reading) -> None:
+    """Names the name finder missed ('Ken Lay' for kenneth.lay@enron.com, 'sue mara'): runs of up
+    to three words outside the frame, longest first, that one person's names hold (the surname
+    exactly); a single word only when it is someone's surname."""
+    words = [m for m in RUN_WORD.finditer(r.text) if r.free(m.start(), m.end()) and not is_frame(m.group(0))
+             and m.group(0).lower() not in STOP_NAMES]
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            run = words[i:i + n]
+            if len(run) < n or any(not re.fullmatch(r"\s+|,\s*", r.text[a.end():b.start()]) for a, b in zip(run, run[1:])):
+                continue
+            start, end = run[0].start(), run[-1].end()
+            text = r.text[start:end].removesuffix("'s").removesuffix("’s")
+            if n == 1 and not is_surname(r.lex, text):
+                if text[0].isupper() and (d := phrases.company_domain(text, _domains_of(r.lex))):
+                    r.claim(Constraint(Role.DOMAIN, text, "@" + d, start, start + len(text), label=f"sender domain @{d}"))
+                    break
+                continue
+            person = resolve(r.lex, text)
+            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start])):
+                end = start + len(text)
+                r.claim(Constraint(role_at(r.text, start, end), text, person.identities, start, end,
+                                   label=person.label))
+                _several(r, text, person)
+                i += n - 1
+                break
+        i += 1
+
+
+STOP_NAMES = frozenset("enron california january february march april may june july august september october "
+                       "november december monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _several(r: Reading, text: str, person) -> None:
+    if person.ambiguous:
+        r.plan.notes.append(f"'{text}' matches several people ({', '.join(o.title() for o in person.others)}); "
+                            "the answer counts all of them. Which one do you mean?")
+
+
+def _domains_of(lex: Lexicon) -> set[str]:
+    return set(lex.senders)
+
+
+CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom)\s+$", re.I)
+
+
+def _cued_surnames(r: Reading) -> None:
+    """A lower-case surname right after a role word ('did thibodeaux start sending', 'to dasovich'),
+    which the name finder leaves alone when it is not capitalised."""
+    for m in re.finditer(r"[a-z][a-z'-]+", r.text):
+        word = m.group(0).removesuffix("'s")
+        end = m.start() + len(word)
+        if not r.free(m.start(), end) or is_frame(word) or not CUED.search(r.text[:m.start()]) \
+                or not is_surname(r.lex, word):
+            continue
+        person = resolve(r.lex, word)
+        if person.identities:
+            r.claim(Constraint(role_at(r.text, m.start(), end), word, person.identities, m.start(), end,
+                               label=person.label))
+            _several(r, word, person)
+
+
+def _settle_roles(r: Reading) -> None:
+    """People with no role word: the sender, unless the sender is what is asked for; in a
+    question about one described email, words of its content ('the memo on Sibyl Peyer's
+    contact details'), like a date with no year ('the November 2 meeting')."""
+    asked_sender = r.plan.target == Target.SENDER and r.plan.ask in (Ask.TOP, Ask.FIELD)
+    for c in list(r.plan.constraints):
+        if r.plan.ask == Ask.FIELD and _describes_content(r, c, asked_sender):
+            c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
+        elif c.role is None:
+            c.role = Role.RECIPIENT if asked_sender else Role.SENDER
+
+
+def _restated(r: Reading, word: str) -> bool:
+    """A word the question says twice, once inside a constraint ('credit watch list emails - how many
+    with "credit watch" in the subject', 'CERA emails (cera.com)'): accounted for by that constraint."""
+    w = word.lower()
+    return any(w in re.findall(r"[\w'-]+", f"{c.value if isinstance(c.value, str) else ''} {c.text}".lower())
+               for c in r.plan.constraints if c.role != Role.TOPIC) or \
+        any(w in (str(c.value) or "").lower().split("@")[-1].split(".") for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN))
+
+
+def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
+    """In a question about one described email, whether a constraint is part of the description of
+    its content rather than an exact header ('who put out the notice on the subpoenas from
+    Congress': not a sender; 'the PowerPoint presentations about X': not an attachment filter)."""
+    yearless = c.role == Role.DATE and any("no year" in n for n in r.plan.notes)
+    member = re.match(r"(?:'s|’s)\s+(?:\w+\s+)?(?:group|team|office|department|company|staff|people|desk|assistant|"
+                      r"unit|division|lawyers?|counsel)\b", r.text[c.end:], re.I)  # 'Rick Buy's group'
+    company = c.role == Role.DOMAIN and c.label.startswith("sender domain")  # 'PGE's Peggy Fowler'
+    return c.role is None or yearless or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) or company \
+        or asked_sender and c.role == Role.SENDER
+
+
+def _account(r: Reading) -> None:
+    """Every word of the question: in a constraint, in the frame, or not used. In a question about
+    one described email, the words left are the topic that finds it."""
+    topic = []
+    for m in TOKEN.finditer(r.text):
+        owner = next((c for c in r.plan.constraints if c.start <= m.start() < c.end), None)
+        if owner is not None and owner.role == Role.TOPIC:
+            topic.append(m.group(0))
+            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
+        elif owner is not None:
+            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(owner.role)))
+        elif is_frame(m.group(0)) or m.group(0).lower() in FRAME.get(r.plan.ask, ()) or _restated(r, m.group(0)):
+            r.plan.words.append(Word(m.group(0), m.start(), Use.FRAME))
+        elif r.plan.ask in (Ask.FIELD, Ask.CONTENT):
+            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
+            topic.append(m.group(0))
+        else:
+            r.plan.words.append(Word(m.group(0), m.start(), Use.UNUSED))
+    if topic:
+        r.plan.constraints = [c for c in r.plan.constraints if c.role != Role.TOPIC]
+        r.plan.constraints.append(Constraint(Role.TOPIC, " ".join(topic), " ".join(topic)))
+    left = [w for w in r.plan.words if w.use == Use.UNUSED]
+    if r.plan.ask in (Ask.FIRST, Ask.LAST) and left and not r.plan.of(Role.TEXT):
+        # 'the last Kudlow commentary': the words name the email, so they must appear in it
+        for w in left:
+            w.use, w.role = Use.CONSTRAINT, str(Role.TEXT)
+        words = " ".join(w.text for w in left)
+        r.plan.constraints.append(Constraint(Role.TEXT, words, words, left[0].start, left[-1].start + len(left[-1].text)))
+    for c in r.plan.constraints:
+        if c.role in PEOPLE_ROLES and not c.known:
+            for w in r.plan.words:
+                if c.start <= w.start < c.end:
+                    w.use = Use.UNUSED
+

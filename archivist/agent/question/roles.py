@@ -1,0 +1,67 @@
+"""The role of a person named in a question, from the words around the name: cc'd or copied (Cc
+only), bcc'd, 'between A and B' or 'involving X' (any participant), 'to X' (any recipient),
+'from X', 'X sent', "X's memo" (the sender). None when nothing says; the plan reader then
+decides from what is asked.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.entities import RECIPIENT_AFTER, RECIPIENT_BEFORE, SENDER_AFTER, SENDER_BEFORE
+from archivist.agent.question.plan import Role
+
+I = re.I
+CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|cc'?ing|ccing|copy(?:ing)?|with)"
+                       r"\s+(?:in\s+|on\s+)?(?:to\s+)?(?:the\s+)?$", I)
+CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|got|gets|had\s+been|has\s+been|been|being|also)?\s*(?:also\s+)?"
+                      r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
+                      r"in\s+cc|cc)\b", I)
+BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:to\s+)?(?:the\s+)?$", I)
+BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|had\s+been|been)?\s*(?:bcc'?d|bcc'ed|blind[- ]copied|on\s+(?:the\s+)?bcc|"
+                       r"in\s+bcc)\b", I)
+BETWEEN = re.compile(r"\b(?:between|involving|including|among|with)\s+(?:the\s+)?$|\bbetween\s+\S+(?:\s+\S+){0,3}\s+and\s+$|"
+                     r"\b(?:exchanged|correspondence|conversations?|communications?|corresponded|threads?)\s+with\s+$", I)
+MAIL_VERB_BEFORE = re.compile(r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,2}\s+(?:e-?mail|write(?:\s+to)?|"
+                              r"send(?:\s+to)?|message|forward(?:\s+to)?|contact|reply\s+to|respond\s+to)\s+$", I)
+POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:\w+\s+){0,2}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
+                        r"correspondence|reply|replies|response|announcement|notice|update|report|request)\b", I)
+TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
+SENDING = re.compile(r"\b(?:reached|reaching|reach|sending|emailing|e-mailing|forwarding|messaging|writing|who\s+sent|sent|send)\s+$", I)
+STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
+                     r"e-mailing|to\s+(?:send|write|email))\b", I)
+COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
+TOLD = re.compile(r"^\s*(?:told|asked|invited|thanked|reminded|informed|notified|warned|urged|congratulated|"
+                  r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed)\b", I)
+TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
+                         r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
+                         r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
+ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
+CC_CONTEXT = re.compile(r"^\s*(?:and\s+\S+(?:\s+\S+)?\s+)?(?:,\s*)?(?:were|was)\s+(?:both\s+|all\s+)?(?:cc'?d|copied)\b", I)
+
+
+def role_at(text: str, start: int, end: int) -> Role | None:
+    """The role the words around text[start:end] give the person named there."""
+    before, after = text[max(0, start - 80):start], text[end:end + 60]
+    after = ADVERB.sub("", after)  # 'did Rick Buy last get an email': the verb after the adverb
+    if COPIES.search(after) or POSSESSIVE.search(after):
+        return Role.SENDER  # 'when Sue Mara copies someone', 'copied on Ken Lay's memo': the sender
+    if BCC_BEFORE.search(before) or BCC_AFTER.search(after):
+        return Role.BCC
+    if (CC_BEFORE.search(before) and not re.search(r"\bwith\s+(?:the\s+)?$", before, I)) \
+            or CC_AFTER.search(after) or CC_CONTEXT.search(after) \
+            or re.search(r"\bwith\s+(?:the\s+)?$", before, I) and CC_AFTER.search(after):
+        return Role.CC
+    if BETWEEN.search(before):
+        return Role.PARTICIPANT
+    if TOLD_BEFORE.search(before):
+        return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler'
+    if TO_BEFORE.search(before) and re.search(r"\bcc|\bcopied|\bcopy\b", text, I):
+        return Role.TO  # 'addressed to X where Y was cc'd': the To line; alone, any recipient
+    if RECIPIENT_BEFORE.search(before) and not re.search(r"\bsent\s+by\s+$", before, I) or MAIL_VERB_BEFORE.search(before) \
+            or SENDING.search(before):
+        return Role.RECIPIENT
+    if SENDER_BEFORE.search(before) or SENDER_AFTER.search(after) or STARTED.search(after) or TOLD.search(after):
+        return Role.SENDER
+    if RECIPIENT_AFTER.search(after):
+        return Role.RECIPIENT
+    return None
