@@ -51,6 +51,8 @@ ASK_JSON_SCHEMA = """\
 | run_id       | integer         | id of the row in the runs table                                |
 | group        | string          | `--group` key (thread:docN, mailbox:NAME), "" without it       |
 | restored     | string          | key of the SSM snapshot restored instead of reading the documents ("" when none) |
+| plan         | object          | the typed query plan read from the question (used: true when the answer came from it, false for a content question): ask (count, list, top, first, last, peak, field), target, k, constraints (role, text, value, label), words (constraint / frame / not used), unused, notes; {} for a content question |
+| result       | object          | the metadata answer as data: count, people (addresses, name, n), date, month, files, doc; refused and why when a constraint could not be used |
 """
 
 
@@ -81,6 +83,8 @@ class AskResult:
     run_id: int | None = None
     group: str = ""  # `ask --group`: the thread or mailbox the scope was
     restored: str = ""  # the SSM snapshot the answer was generated from ("" when none)
+    plan: dict = field(default_factory=dict)  # the typed query plan of a metadata question ({} otherwise)
+    result: dict = field(default_factory=dict)  # a metadata answer as data (count, people, date, month, files)
     analysis: Any = field(default=None, repr=False, compare=False)  # for chat follow-ups; not in JSON
 
     def to_dict(self) -> dict:
@@ -101,10 +105,22 @@ def _with_days(store: Store, citations: list[dict]) -> list[dict]:
     return citations
 
 
+def _plan_dict(analysis) -> dict:
+    """The question's typed plan, and whether the answer came from it (a metadata question) or from
+    the documents (a content question: its words are what retrieval looks for)."""
+    if analysis.reading is None:
+        return {}
+    return {**analysis.reading.to_dict(), "used": analysis.plan is not None}
+
+
 def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> AskResult:
     res, plan = state["result"], state["plan"]
     attempts = state["attempts"]
     unmatched, ambiguous = constraint_notes(state["analysis"])
+    plan_of = state["analysis"].plan
+    if plan_of is not None:
+        from archivist.agent.strategies.planned import what_blocks
+        unmatched = what_blocks(plan_of)
     return AskResult(
         question=question, answer=res.answer, strategy=res.strategy, planner=plan.planner,
         reason=plan.reason, answered_by=res.answered_by, check=res.check,
@@ -121,6 +137,7 @@ def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> As
         tokens_in=sum(a.tokens_in for a in attempts), tokens_out=sum(a.tokens_out for a in attempts),
         llm_calls=ctx.model.calls, seconds=round(seconds, 3), model=ctx.model.name,
         group=ctx.group.key if ctx.group is not None else "", restored=res.restored,
+        plan=_plan_dict(state["analysis"]), result=dict(res.result),
         analysis=state["analysis"])
 
 

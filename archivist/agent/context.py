@@ -94,3 +94,4 @@ class Attempt:
     fallback: "Attempt | None" = None  # an extractive answer kept for when every strategy says missing
     draft: Draft | None = None  # set by act for model answers, consumed by verify
     restored: str = ""  # key of the SSM snapshot the model answered from (memory strategy)
+    result: dict = field(default_factory=dict)  # a metadata answer as data: count, people, date, files

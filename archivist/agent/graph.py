@@ -21,17 +21,24 @@ from archivist.agent.context import AgentContext, Attempt
 from archivist.agent.grounding.finish import verify as verify_attempt
 from archivist.agent.planner import Plan, make_plan, next_strategy
 from archivist.agent.prompts import NOT_FOUND
-from archivist.agent.question.analyse import Analysis, analyse_question
+from archivist.agent.question.analyse import Analysis, analyse_question, metadata_question
 from archivist.agent.question.entities import lexicon
 from archivist.agent.question.followup import carry_intent, prior_year
+from archivist.agent.question.reader import read_plan
 from archivist.agent.question.scope import Scope, build_scope, constraint_notes, measure
 from archivist.agent.question.topic import thread_scope
 from archivist.agent.strategies import RUNNERS
 from archivist.errors import ArchivistError
 from archivist.progress import Stage
-from archivist.records import AUTO, Filters, QuestionKind, Strategy
+from archivist.agent.question.plan import Ask, Target
+from archivist.records import AUTO, Filters, Intent, QuestionKind, Strategy
 from archivist.timing import Span
 
+# a question the older keyword rules read as metadata is never left to the model: its plan says
+# exactly which words it could not use
+OLD_INTENTS = {Intent.COUNT: (Ask.COUNT, Target.DOCUMENTS), Intent.LIST: (Ask.LIST, Target.DOCUMENTS),
+               Intent.TOP_SENDERS: (Ask.TOP, Target.SENDER), Intent.TOP_RECIPIENTS: (Ask.TOP, Target.RECIPIENT),
+               Intent.WHO_SENT: (Ask.FIELD, Target.SENDER), Intent.WHEN_SENT: (Ask.FIELD, Target.DATE)}
 NODES = ("analyse", "scope", "plan", "act", "verify", "check", "answer")
 
 
@@ -70,6 +77,12 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     resolved = state["question"]
     if analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP:
         resolved = resolve_follow_up(resolved, ctx.history)
+    elif ctx.group is None:  # a question of its own: its typed plan, when it asks for metadata
+        old = OLD_INTENTS.get(analysis.intent) if metadata_question(analysis) else None
+        plan = read_plan(state["question"], lexicon(ctx.store), old)
+        analysis.reading = plan
+        if plan.metadata:
+            analysis.plan, analysis.entities = plan, []
     return {"analysis": analysis, "resolved": resolved}
 
 

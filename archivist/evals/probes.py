@@ -259,8 +259,10 @@ def dropped(probe: Probe, res) -> list[str]:
     """The probe's constraints that are neither a filter of the run (an AskResult) nor named in
     its answer as unmatched: a silently dropped constraint."""
     f, out = res.filters, []
+    applied = {"recipient": ("recipient", "to", "cc", "bcc", "participant")}  # a recipient in any role
     for key in ("sender", "recipient", "after", "before"):
-        if probe.constraints.get(key) and not f.get(key) and not res.unmatched:
+        if probe.constraints.get(key) and not any(f.get(k) for k in applied.get(key, (key,))) \
+                and not res.unmatched:
             out.append(key)
     if probe.constraints.get("subject") and res.strategy != "query" and f.get("doc_ids") is None \
             and not f.get("subject") and not res.unmatched:

@@ -7,11 +7,13 @@ either; local and either widen the SQL range by a day and then keep the rows who
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from archivist.corpus.headers import normalise_subject
 from archivist.errors import QueryError
 from archivist.records import Filters
 from archivist.store.filters import RECIPIENT_ROLES, address_of, filter_sql, like
@@ -133,7 +135,9 @@ def describe(q: MetadataQuery) -> str:
     """The conditions in words, for the answer and the log."""
     f, parts = q.filters, []
     for role, value in (("sender", f.sender), ("recipient", f.recipient)):
-        if value:
+        if isinstance(value, list):  # one person's addresses (the typed query plan)
+            parts.append(f"{role} in {', '.join(value[:4])}{' ...' if len(value) > 4 else ''}")
+        elif value:
             exact = address_of(value) or (value if value.startswith("@") else None)  # or a domain
             parts.append(f"{role} = {exact!r}" if exact else f"{role} matches {value!r}")
     parts += [f"{name} = {str(getattr(f, name))!r}" for name in ("mailbox", "thread_id", "kind", "has_attachment")
@@ -151,3 +155,17 @@ def describe(q: MetadataQuery) -> str:
         parts.append(f"subject contains {f.subject!r}")
     day = {"local": "sender's local calendar day", "either": "local or UTC day"}.get(q.calendar, "UTC")
     return (" AND ".join(parts) or "all documents") + (f"; dates by {day}" if f.after or f.before else "")
+
+
+def subject_variants(store, subject: str) -> list[list[int]]:
+    """Documents a subject can mean, most exact first: the literal title, the normalised subject,
+    and the normalised subject without mailing-list tags such as '[smu-betas]'."""
+    norm = normalise_subject(subject)
+    untagged = normalise_subject(re.sub(r"\[[^\]]*\]\s*", "", norm))
+    sql = "SELECT id FROM documents WHERE {} = ? ORDER BY date, id"
+    lookups = [("lower(title)", " ".join(subject.split()).lower()), ("lower(norm_subject)", norm)]
+    lookups += [("lower(norm_subject)", untagged)] if untagged != norm else []
+    found = [[r[0] for r in store.conn.execute(sql.format(col), (value,))] for col, value in lookups]
+    where, params = filter_sql(Filters(subject=norm))  # last: subjects containing it
+    return found + [[r[0] for r in store.conn.execute(
+        f"SELECT d.id FROM documents d WHERE {where} ORDER BY d.date, d.id", params)]]

@@ -5,36 +5,22 @@ cites matching documents.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from archivist.agent.context import AgentContext, Attempt
 from archivist.agent.grounding.citing import cite_docs
 from archivist.agent.question.analyse import Analysis, metadata_question
 from archivist.agent.question.scope import Scope
-from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, describe, run_query
-from archivist.corpus.headers import normalise_subject
+from archivist.agent.strategies.metadata import (Calendar, MetadataQuery, Select, describe, run_query,
+                                                  subject_variants)
+from archivist.agent.strategies.planned import answer_plan
+from archivist.agent.strategies.planned import describe as describe_plan
 from archivist.progress import Stage
-from archivist.records import AnsweredBy, Filters, Intent, Strategy
-from archivist.store.filters import filter_sql
+from archivist.records import AnsweredBy, Intent, Strategy
 from archivist.store import Store
 from archivist.store.documents import local_day
 
 MAX_CITED = 5
-
-
-def subject_variants(store: Store, subject: str) -> list[list[int]]:
-    """Documents a subject can mean, most exact first: the literal title, the normalised subject,
-    and the normalised subject without mailing-list tags such as '[smu-betas]'."""
-    norm = normalise_subject(subject)
-    untagged = normalise_subject(re.sub(r"\[[^\]]*\]\s*", "", norm))
-    sql = "SELECT id FROM documents WHERE {} = ? ORDER BY date, id"
-    lookups = [("lower(title)", " ".join(subject.split()).lower()), ("lower(norm_subject)", norm)]
-    lookups += [("lower(norm_subject)", untagged)] if untagged != norm else []
-    found = [[r[0] for r in store.conn.execute(sql.format(col), (value,))] for col, value in lookups]
-    where, params = filter_sql(Filters(subject=norm))  # last: subjects containing it
-    return found + [[r[0] for r in store.conn.execute(
-        f"SELECT d.id FROM documents d WHERE {where} ORDER BY d.date, d.id", params)]]
 
 
 def build_query(analysis: Analysis, scope: Scope, calendar: str = Calendar.LOCAL) -> MetadataQuery | None:
@@ -124,6 +110,8 @@ def _answer_who_sent(store: Store, q: MetadataQuery) -> tuple[str, list[int], in
 def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
     """Answer exactly from metadata; missing when the question is not a metadata question or
     nothing matches a lookup."""
+    if analysis.plan is not None:
+        return _run_plan(ctx, analysis, scope)
     q = build_query(analysis, scope, ctx.settings.calendar)
     if q is None:
         return Attempt(Strategy.QUERY, missing=True, handover=Strategy.RAG,
@@ -137,3 +125,13 @@ def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, sco
     return Attempt(Strategy.QUERY, answer=text, citations=cite_docs(ctx.store, ids),
                    missing=empty_lookup, handover=Strategy.RAG if empty_lookup else None,
                    note=describe(q), answered_by=AnsweredBy.QUERY)
+
+
+def _run_plan(ctx: AgentContext, analysis: Analysis, scope: Scope) -> Attempt:
+    """The typed plan's exact answer (options such as --from on top of the question's own)."""
+    plan = analysis.plan
+    ctx.status(Stage.QUERYING, f"{plan.ask}: exact SQL over the metadata")
+    search = lambda words, f, k: ctx.search_hits(words, f, k)  # noqa: E731
+    got = answer_plan(ctx.store, plan, search, scope.filters)
+    return Attempt(Strategy.QUERY, answer=got.text, citations=cite_docs(ctx.store, got.ids),
+                   note=describe_plan(plan), answered_by=AnsweredBy.QUERY, result=got.result)

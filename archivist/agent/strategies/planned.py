@@ -1,0 +1,304 @@
+"""Exact answers from a typed QueryPlan: counts, lists, top-k people, first/last, the peak month,
+and header fields of one email described by its content, all from SQLite, no model call.
+
+A plan with words it could not use, a name it could not place or one that could mean several
+people is not answered with a figure: the answer says what it could not use.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from archivist.agent.question.people import person_key
+from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
+from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
+from archivist.records import Filters
+from archivist.store.documents import local_day
+
+MAX_CITED = 5
+MAX_LISTED = 20
+
+
+@dataclass
+class PlanAnswer:
+    text: str
+    ids: list[int] = field(default_factory=list)
+    result: dict = field(default_factory=dict)  # the structured answer: count, people, date, month, files
+    refused: bool = False
+
+
+def what_blocks(plan: QueryPlan) -> list[str]:
+    """Why the plan cannot be answered exactly ([] when it can)."""
+    out = []
+    if plan.unused:
+        out.append("I could not use these words of the question: " + ", ".join(f"'{w}'" for w in plan.unused))
+    for c in plan.constraints:
+        if c.role in PEOPLE_ROLES and not c.value:
+            out.append(f"I could not match '{c.text}' to anyone in this archive")
+        elif c.role in (Role.DOMAIN, Role.NOT_DOMAIN) and not c.known:
+            out.append(f"no address in this archive is at {c.value}")
+    out += [n for n in plan.notes if "which year" in n]
+    return out
+
+
+def describe(plan: QueryPlan) -> str:
+    """The constraints applied, in words."""
+    parts = []
+    for c in plan.constraints:
+        if c.role == Role.TOPIC:
+            continue
+        shown = c.label or (c.value if isinstance(c.value, str) else ", ".join(c.value or []))
+        if c.role == Role.TEXT:  # the words, and where they were looked for
+            shown = f"{c.value}" + (f" ({c.label})" if c.label else " (body or subject)")
+        parts.append(f"{c.role.replace('_', ' ')}{'' if shown.startswith('= ') else ':'} {shown}")
+    return "; ".join(parts) or "no constraint (the whole archive)"
+
+
+def answer_plan(store, plan: QueryPlan, search=None, filters: Filters | None = None) -> PlanAnswer:
+    """The exact answer to a metadata plan; filters: the plan's own with the user's options on top."""
+    blocks = what_blocks(plan)
+    if blocks:
+        return PlanAnswer("I can't give an exact answer: " + "; ".join(blocks) + ". Constraints I did read: "
+                          + describe(plan) + ".", result={"refused": True, "why": blocks}, refused=True)
+    runner = {Ask.COUNT: _count, Ask.LIST: _list, Ask.TOP: _top, Ask.FIRST: _first_last,
+              Ask.LAST: _first_last, Ask.PEAK: _peak, Ask.FIELD: _field}[plan.ask]
+    got = runner(store, plan, search, filters if filters is not None else plan.filters())
+    said = [n for n in plan.notes if "which year" not in n]  # how ambiguous parts were read
+    got.text += "".join(f"\n\nNote: {n}" for n in said)
+    return got
+
+
+def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPlan | None = None) -> list[dict]:
+    """Matching emails. Body words found by the full-text index are then checked in each email's own
+    text (body and subject, not its quoted history: 'mentions X' means the sender wrote X; 'in the
+    body': the body alone), and subject words as whole words ('Dynegy' is not 'Dynegydirect')."""
+    rows = run_query(store.conn, MetadataQuery(Select.LIST, f, calendar=calendar)).rows
+    body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
+    rows = _mentioning(store, rows, f.text, body_only) if f.text else rows
+    return [r for r in rows if all(p.search(r["title"] or "") for side in mention_patterns(f.subject)
+                                   for p in side)] if f.subject and plan is not None else rows
+
+
+def mention_patterns(text: str) -> list[list[re.Pattern]]:
+    """One list of word patterns per 'or' side ('NETCO or UBS'); a word matches with a plural or
+    verb ending ('merger', 'mergers')."""
+    sides = [re.findall(r"[\w'&-]+", side) for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I)]
+    return [[re.compile(rf"\b{re.escape(w)}(?:s|es|'s|ed|d|ing)?\b", re.I) for w in words] for words in sides if words]
+
+
+def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> list[dict]:
+    sides = mention_patterns(text)
+    own = "body" if body_only else "coalesce(title, '') || '\n' || body"
+    bodies = dict(store.conn.execute(f"SELECT id, {own} FROM documents WHERE id IN "
+                                     "(SELECT value FROM json_each(?))", (json.dumps([r["id"] for r in rows]),)))
+    return [r for r in rows if any(all(p.search(bodies.get(r["id"], "")) for p in side) for side in sides)]
+
+
+def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+    rows = _rows(store, f, plan=plan)
+    ids = [r["id"] for r in rows][:MAX_CITED]
+    refs = " ".join(f"[{i + 1}]" for i in range(len(ids)))
+    if not rows:
+        return PlanAnswer(f"No matching documents ({describe(plan)}; days by the sender's local calendar day).",
+                          [], {"count": 0})
+    text = f"{len(rows)} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
+    text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
+    return PlanAnswer(text, ids, {"count": len(rows)})
+
+
+def _shown_match(store, ids: list[int], words: str | None) -> str:
+    """Where the body words matched in the first email ('mentions Dynegy': the words around it)."""
+    if not (ids and words):
+        return ""
+    row = store.conn.execute("SELECT coalesce(title, '') || ' — ' || body FROM documents WHERE id = ?",
+                             (ids[0],)).fetchone()
+    m = next((p.search(row[0]) for side in mention_patterns(words) for p in side if p.search(row[0])), None)
+    if m is None:
+        return ""
+    around = " ".join(row[0][max(0, m.start() - 60):m.end() + 60].split())
+    return f' Match in [1]: "…{around}…"'
+
+
+
+def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+    rows = _rows(store, f, plan=plan)
+    shown = rows[:MAX_LISTED]
+    lines = [f"[{i + 1}] {_day(r)} {r['sender'] or '?'}: {r['title'] or ''}" for i, r in enumerate(shown)]
+    more = f" (showing {len(shown)})" if len(rows) > len(shown) else ""
+    return PlanAnswer(f"{len(rows)} matching documents ({describe(plan)}){more}"
+                      f"{_shown_match(store, [r['id'] for r in shown], f.text)}:\n" + "\n".join(lines),
+                      [r["id"] for r in shown], {"count": len(rows), "doc_ids": [r["id"] for r in shown]})
+
+
+def _day(row: dict) -> str:
+    return local_day(row.get("date_raw"), row.get("date")) or "?"
+
+
+def _people_of(store, ids: list[int], target: Target) -> list[tuple[int, str, str]]:
+    """(doc id, address, name) of the target role in each document."""
+    if not ids:
+        return []
+    if target == Target.SENDER:
+        sql = "SELECT id, lower(sender), coalesce(sender_name, '') FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+    else:
+        roles = {Target.CC: "('cc')", Target.BCC: "('bcc')", Target.TO: "('to')"}.get(target, "('to', 'cc', 'bcc')")
+        sql = (f"SELECT doc_id, lower(address), coalesce(name, '') FROM participants WHERE role IN {roles} "
+               "AND address IS NOT NULL AND address != '' AND doc_id IN (SELECT value FROM json_each(?))")
+    return [tuple(r) for r in store.conn.execute(sql, (json.dumps(ids),))]
+
+
+def _rank(store, plan: QueryPlan, rows: list[dict]) -> list[dict]:
+    """People (addresses grouped by person) by the number of matching emails they are target in."""
+    from archivist.agent.question.entities import lexicon
+    lex = lexicon(store)
+    groups: dict[str, dict] = {}
+    for doc, address, name in _people_of(store, [r["id"] for r in rows], plan.target):
+        key = person_key(lex, address, name)
+        g = groups.setdefault(key, {"docs": set(), "addresses": Counter(), "names": Counter()})
+        g["docs"].add(doc)
+        g["addresses"][address] += 1
+        if name:
+            g["names"][name] += 1
+    asked = {a.strip("<>") for c in plan.of(*PEOPLE_ROLES) for a in _values(c.value) if "|" not in a}
+    ranked = [{"name": g["names"].most_common(1)[0][0] if g["names"] else "", "n": len(g["docs"]),
+               "addresses": [a for a, _ in g["addresses"].most_common()], "docs": sorted(g["docs"])}
+              for g in groups.values()]
+    ranked = [p for p in ranked if not set(p["addresses"]) <= asked]  # not the person asked about
+    return sorted(ranked, key=lambda p: (-p["n"], p["addresses"][0]))
+
+
+def _values(value: str | list[str] | None) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _who(p: dict) -> str:
+    shown = ", ".join(p["addresses"][:3]) + (" ..." if len(p["addresses"]) > 3 else "")
+    return f"{p['name']} <{shown}>" if p["name"] else f"<{shown}>"
+
+
+def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+    rows = _rows(store, f, plan=plan)
+    ranked = _rank(store, plan, rows)
+    if not ranked:
+        return PlanAnswer(f"No matching emails ({describe(plan)}).", result={"people": []})
+    k = plan.k or min(len(ranked), MAX_LISTED)
+    top = ranked[:k]
+    what = {Target.SENDER: "senders", Target.CC: "people cc'd", Target.TO: "recipients (To)",
+            Target.BCC: "people bcc'd"}.get(plan.target, "recipients")
+    lines = ", ".join(f"{_who(p)} ({p['n']})" for p in top)
+    tie = f" (tied with {_who(ranked[k])})" if len(ranked) > k and ranked[k]["n"] == top[-1]["n"] else ""
+    ids = top[0]["docs"][:MAX_CITED]
+    text = f"Top {what} of {len(rows)} matching emails ({describe(plan)}): {lines}{tie} [1]."
+    return PlanAnswer(text, ids, {"people": [{"addresses": p["addresses"], "name": p["name"], "n": p["n"]}
+                                             for p in top], "count": len(rows)})
+
+
+def _first_last(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+    rows = sorted(_rows(store, f, plan=plan), key=lambda r: (r["date"] or "", r["id"]))
+    if not rows:
+        return PlanAnswer(f"No matching emails ({describe(plan)}).", result={})
+    row = rows[0] if plan.ask == Ask.FIRST else rows[-1]
+    which = "first" if plan.ask == Ask.FIRST else "last"
+    base = f"The {which} of {len(rows)} matching emails ({describe(plan)}) was sent on {_day(row)}"
+    return _field_of(store, row, plan.target, base + f" by {row['sender_name'] or row['sender']}: "
+                                                        f"\"{row['title'] or ''}\" [1].")
+
+
+def _peak(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+    rows = _rows(store, f, plan=plan)
+    unit = 7 if plan.target == Target.MONTH else 10
+    counts = Counter(_day(r)[:unit] for r in rows if _day(r) != "?")
+    if not counts:
+        return PlanAnswer(f"No matching emails ({describe(plan)}).", result={})
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    (best, n), runner = ranked[0], ranked[1:3]
+    ids = [r["id"] for r in rows if _day(r).startswith(best)][:MAX_CITED]
+    others = ", ".join(f"{k} ({v})" for k, v in runner)
+    tie = " (a tie)" if runner and runner[0][1] == n else ""
+    text = (f"{best}{tie}: {n} of {len(rows)} matching emails ({describe(plan)}; sender's local calendar days)"
+            f"{'; next: ' + others if others else ''} [1].")
+    key = "month" if unit == 7 else "date"
+    return PlanAnswer(text, ids, {key: best, "count": n})
+
+
+def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
+    """The answer about one email: lead sentence plus the target field from its headers."""
+    doc = row["id"]
+    if target in (Target.DATE, Target.DOCUMENTS, Target.MONTH):
+        return PlanAnswer(lead, [doc], {"date": _day(row), "doc": doc})
+    if target == Target.ATTACHMENTS:
+        files = attachment_names(store, doc)
+        said = ", ".join(files) if files else "no attachment named in it"
+        return PlanAnswer(f"{lead} Attached: {said}.", [doc], {"files": files, "doc": doc})
+    if target == Target.SUBJECT:
+        return PlanAnswer(lead, [doc], {"subject": row.get("title") or "", "doc": doc})
+    people = _people_of(store, [doc], target)
+    seen: dict[str, str] = {}
+    for _, address, name in people:
+        seen.setdefault(address, name)
+    shown = "; ".join(f"{n} <{a}>" if n else a for a, n in seen.items()) or "nobody"
+    role = {Target.SENDER: "From", Target.TO: "To", Target.CC: "Cc", Target.BCC: "Bcc"}.get(target, "To/Cc")
+    result = {"people": [{"addresses": [a], "name": n} for a, n in seen.items()], "doc": doc}
+    if target == Target.TO:  # who else had it, said beside the answer
+        cc = {a: n for _, a, n in _people_of(store, [doc], Target.CC)}
+        shown += f" (Cc: {'; '.join(cc) or 'nobody'})"
+    return PlanAnswer(f"{lead} {role}: {shown}.", [doc], result)
+
+
+def attachment_names(store, doc: int) -> list[str]:
+    row = store.conn.execute("SELECT attachments, meta FROM documents WHERE id = ?", (doc,)).fetchone()
+    names = []
+    for item in json.loads(row[0] or "[]"):
+        names.append(item.get("name") if isinstance(item, dict) else str(item))
+    names += (json.loads(row[1] or "{}") or {}).get("attachments_named", [])
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
+    """The one email the constraints describe (found by search with its content words), and the
+    field asked for from its headers."""
+    words = " ".join(str(c.value) for c in plan.of(Role.TOPIC, Role.TEXT))
+    f = replace(f, text=None)  # content words rank the candidates; they are no exact filter here
+    calendar = Calendar.EITHER if f.after and f.before and _one_day(f) else Calendar.LOCAL
+    rows = _by_subject(store, f, calendar, plan) if plan.of(Role.SUBJECT) else _rows(store, f, calendar)
+    if not rows:
+        return PlanAnswer(f"No email matches ({describe(plan)}).", result={})
+    ranked = _by_content(store, rows, words, f, search) if words.strip() else rows
+    best = ranked[0]
+    lead = (f"The email that best fits ({describe(plan)}) is \"{best['title'] or ''}\" from "
+            f"{best['sender_name'] or best['sender']}, {_day(best)} [1].")
+    if len(ranked) > 1 and not words.strip():
+        lead += f" {len(ranked)} emails fit; this is the earliest."
+    return _field_of(store, best, plan.target, lead)
+
+
+def _by_subject(store, f: Filters, calendar: Calendar, plan: QueryPlan) -> list[dict]:
+    """The emails of a named subject, most exact reading first: the literal title, the normalised
+    subject, without list tags, then subjects containing it."""
+    from archivist.agent.question.entities import lexicon, match_subject
+    typed = str(plan.of(Role.SUBJECT)[0].value)
+    near = match_subject(lexicon(store), typed)  # a misspelt subject: the archive's closest one
+    for subject in dict.fromkeys(s for s in (typed, near) if s):
+        for ids in subject_variants(store, subject):
+            if ids and (rows := _rows(store, replace(f, subject=None, doc_ids=ids), calendar)):
+                return rows
+    return []
+
+
+def _one_day(f: Filters) -> bool:
+    from datetime import date
+    return (date.fromisoformat(f.before[:10]) - date.fromisoformat(f.after[:10])).days <= 1
+
+
+def _by_content(store, rows: list[dict], words: str, f: Filters, search) -> list[dict]:
+    """rows ordered by how well their text matches the content words (search inside the rows)."""
+    by_id = {r["id"]: r for r in rows}
+    scoped = Filters(doc_ids=list(by_id))
+    hits = search(words, scoped, 10) if search is not None else []
+    order = [h.doc_id for h in hits if h.doc_id in by_id]
+    return [by_id[i] for i in dict.fromkeys(order)] + [r for r in rows if r["id"] not in order]
+
+
+__all__ = ["GROUPS", "PlanAnswer", "answer_plan", "describe"]
