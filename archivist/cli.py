@@ -301,6 +301,7 @@ def shared_subject_note(store, words: str, filters) -> str | None:
                              'archivist ask "How many emails did maria.chen@northwind-energy.com send in April 2024?"',
                              'archivist ask "Summarise the crane negotiation" --strategy memory --yes',
                              'archivist ask "Who sent the budget?" --json | jq .answer',
+                             'archivist ask "How many emails did Maria Chen send the week before Easter 2024?" --explain',
                              'archivist --llm transformers --model ./mamba2 ask "what was decided?" --group thread:doc6',
                              'archivist ask "what did they decide?" --from sam.ortiz@baycrane.com --after 2024-03-01'))
 def ask(question: str = typer.Argument(..., help="The question; may hold from:, to:, subject:, "
@@ -313,6 +314,8 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
         group: Optional[str] = typer.Option(None, "--group", help="Ask about exactly one thread "
                                             "(thread:docN) or mailbox (mailbox:NAME); answered from its "
                                             "stored SSM state when `archivist memory read` left one."),
+        explain: bool = typer.Option(False, "--explain", help="Also print how the question was read: what "
+                                     "it asks, each constraint with its role, and every word's use."),
         yes: bool = YesOpt, db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Answer a question with citations, the strategy used, why, and what it cost.
 
@@ -345,6 +348,9 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                 return
             render_answer(out, result.answer)
             say("\n" + render_footer(result))
+            if explain:
+                from archivist.render import render_plan
+                say("\n" + render_plan(result.plan))
     run(body)
 
 

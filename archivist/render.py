@@ -293,3 +293,22 @@ def render_run(r: dict) -> str:
     if r.get("citations"):
         lines += ["sources:", format_citations(r["citations"])]
     return neutralise("\n".join(lines))
+
+
+def render_plan(plan: dict) -> str:
+    """How the question was read (ask --explain): what it asks, each constraint with its role, and
+    the words that were frame or not used."""
+    if not plan:
+        return "plan: (a follow-up: read with the previous question's plan)"
+    how = "exact metadata answer" if plan.get("used") else "a content question: retrieval and a model"
+    lines = [f"plan: {plan['ask']} -> {plan['target']}" + (f" (top {plan['k']})" if plan["ask"] == "top" and plan["k"]
+                                                         else "") + f"; {how}"]
+    for c in plan.get("constraints", []):
+        value = c.get("label") or c.get("value")
+        value = ", ".join(value) if isinstance(value, list) else value
+        lines.append(f"  {c['role']:<18} {c.get('text', '')!r} -> {value}")
+    words = plan.get("words", {})
+    lines.append("  frame words: " + (" ".join(words.get("frame", [])) or "-"))
+    lines.append("  not used: " + (" ".join(words.get("not used", [])) or "-"))
+    lines += [f"  note: {n}" for n in plan.get("notes", [])]
+    return "\n".join(lines)
