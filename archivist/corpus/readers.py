@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from archivist.corpus.budget import BudgetExceeded
 from archivist.corpus.document import Document, Location, Reject
 from archivist.corpus.mail import parse_email
 from archivist.corpus.maildir import is_noise, maildir_place
@@ -90,6 +91,8 @@ def read_file(path: Path, text_field: str | None = None, walk_root: Path | None 
                              "records in one file (the cap): the rest of the file was not read")
                 return
             yield item
+    except BudgetExceeded as exc:  # a cap crossed while reading: the reject names it
+        yield Reject(str(path), position, str(exc))
     except Exception as exc:  # keep what was read; record why the rest was not
         yield Reject(str(path), position, f"read stopped: {type(exc).__name__}: {exc}")
 
