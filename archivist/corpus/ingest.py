@@ -115,11 +115,12 @@ def pending_sources(store, paths: Iterable[Path], reporter: Reporter,
                     ) -> tuple[list, int]:
     """The (unit, size, mtime) of every source not already ingested unchanged; and how many were.
     Bad directory entries are appended to `rejects`."""
-    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm/.lock)
+    # never ingest the database itself (or its -wal/-shm/.lock), by the path given or the real one
+    own = (os.path.abspath(store.path), os.path.realpath(store.path))
     visited = Visited(follow_links)  # one for all paths: a directory given twice is read once
     units = [u for p in paths for u in source_units(Path(os.path.abspath(p)), rejects,
                                                     visited=visited)
-             if not str(u).startswith(own)]
+             if not str(u).startswith(own) and not os.path.realpath(u).startswith(own)]
     reporter.send(Event(Stage.SCANNING, 0, len(units), Unit.FILES))
     todo = []
     for i, unit in enumerate(units, 1):
