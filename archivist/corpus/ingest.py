@@ -218,7 +218,7 @@ def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
             writer.add(source_id, unit, item)
             n_read += 1
         on_item(item)
-    writer.close_source(source_id, n_read)
+    writer.close_source(source_id)
     by_kind = writer.summary.read_by_kind
     by_kind[kind] = by_kind.get(kind, 0) + n_read
 
@@ -323,7 +323,7 @@ def _ingest_documents(store, items: Iterable[Document | Reject], source: str,
             writer.reject(source_id, item)
         else:
             writer.add(source_id, unit, item)
-    writer.close_source(source_id, summary.read)
+    writer.close_source(source_id)
     summary.files, summary.threads = 1, rebuild_threads(store)
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     return summary
