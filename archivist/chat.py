@@ -64,7 +64,10 @@ def history_path() -> Path:
 
 def line_reader(prompt: str = "> ") -> Callable[[], str]:
     """input() with readline editing and a persistent history on a terminal (piped questions are
-    neither edited nor recorded)."""
+    neither edited nor recorded). Bytes that are not UTF-8 arrive as surrogates (chat_loop names
+    and skips such a line) instead of ending the session with a UnicodeDecodeError."""
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     if not sys.stdin.isatty():
         return lambda: input(prompt)
     try:
@@ -89,6 +92,15 @@ def line_reader(prompt: str = "> ") -> Callable[[], str]:
                 pass
         return line
     return read
+
+
+def is_utf8(text: str) -> bool:
+    """False for a line holding bytes that did not decode (surrogates from surrogateescape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Turn:
@@ -134,6 +146,9 @@ def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[st
             continue
         text = line.strip()
         if not text:
+            continue
+        if not is_utf8(text):
+            write("error: that line is not valid UTF-8 text; skipped (the chat goes on)\n")
             continue
         if text.startswith("/") or text.lower() in EXIT_WORDS:
             keep_going, shown = command(session, text.lower() if text.lower() in EXIT_WORDS else text)

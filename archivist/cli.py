@@ -178,6 +178,9 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
            text_field: Optional[str] = typer.Option(None, "--text-field",
                                                     help="Record field holding the text."),
            no_embed: bool = typer.Option(False, "--no-embed", help="Store only; do not embed."),
+           follow_links: bool = typer.Option(False, "--follow-links",
+                                             help="Follow symbolic links to directories (each "
+                                                  "directory is still read once)."),
            db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Read, deduplicate and store documents, rebuild threads, then embed (unless --no-embed)."""
     def body():
@@ -188,7 +191,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
         with open_store(cfg, write=True, create=True) as store, store.writing():
             with ProgressRenderer(err) as show:
                 summary = ingest_paths(store, paths, text_field=text_field, on_progress=show,
-                                       read_process=cfg.read_process)
+                                       read_process=cfg.read_process, follow_links=follow_links)
             if summary.read == 0 and summary.skipped == 0:
                 raise InputError(f"nothing could be read from {', '.join(map(str, paths))} "
                                  f"({summary.rejected} rejected; see the warnings above)")

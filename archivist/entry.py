@@ -43,7 +43,31 @@ def start_search_loads(args: list[str]) -> None:
         return
 
 
+# commands whose arguments are text to search or ask, not file names (which may be any bytes,
+# as ingest's may: its paths come first when a directory is named 'search')
+_TEXT_COMMANDS = {"search", "ask"}
+
+
+def undecodable_text(args: list[str]) -> str | None:
+    """The first argument of a text command that is not valid UTF-8 (the shell passed bytes that
+    Python could only keep as surrogates), else None."""
+    command = next((a for a in args if a in _TEXT_COMMANDS or a == "ingest"), None)
+    if command is None or command == "ingest":
+        return None
+    for arg in args[args.index(command) + 1:]:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg
+    return None
+
+
 def main() -> None:
+    bad = undecodable_text(sys.argv[1:])
+    if bad is not None:  # a traceback later, in the search or the terminal: say it now
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        sys.stderr.write(f"error: an argument is not valid UTF-8 text: {shown!r}\n")
+        sys.exit(2)
     start_search_loads(sys.argv[1:])
     from archivist.cli import app
     app()

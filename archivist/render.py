@@ -158,10 +158,17 @@ def ingest_summary(s: dict) -> str:
         f"read {_count(s['read'], 'document')} from {_count(s['files'], 'source')}"
         + (f" ({kinds})" if kinds else "")
         + f"; {_count(s['skipped'], 'source')} unchanged since the last ingest",
-        f"added {s['new']:,} new, {_count(s['duplicate'], 'duplicate')} "
+        _added(s) + f", {_count(s['duplicate'], 'duplicate')} "
         f"({_count(s['locations'], 'new location')}), {s['rejected']:,} rejected",
         f"store: {_count(s['documents'], 'document')} in {_count(s['threads'], 'thread')} "
         f"({s['seconds']:.1f} s, {s['msgs_per_s']:,.0f} msg/s)"])
+
+
+def _added(s: dict) -> str:
+    """'added 20,001 new documents (20,000 of them attachments)': every document stored counts."""
+    attached = s.get("attachments_new", 0)
+    return (f"added {_count(s['new'] + attached, 'new document')}"
+            + (f" ({attached:,} of them attachments)" if attached else ""))
 
 
 def index_summary(r: dict) -> str:

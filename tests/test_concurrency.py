@@ -32,3 +32,32 @@ def test_two_concurrent_ingests_of_one_file_add_it_once(tmp_path):
     both = [run_cli("-d", str(tmp_path / "c.db"), str(a)) for _ in range(2)]
     assert [p.wait(timeout=300) for p in both] == [0, 0], [p.stderr.read() for p in both]
     assert counts(tmp_path / "c.db") == (3000, 3000, 0)
+
+
+def test_the_lock_is_the_databases_not_the_paths(tmp_path):
+    """A writer through a symbolic link to the database, or to a directory above it, waits for
+    the writer through the real path (before, each took its own `<path as typed>.lock`)."""
+    import os
+
+    import pytest
+
+    from archivist.errors import StoreError
+    from archivist.store import Store
+    from archivist.store.lock import WriteLock
+    real = tmp_path / "real"
+    real.mkdir()
+    db = real / "a.db"
+    Store(db).close()
+    os.symlink(db, tmp_path / "link.db")
+    os.symlink(real, tmp_path / "linkdir")
+    holder = WriteLock(tmp_path / "link.db")
+    holder.acquire(0)
+    try:
+        for other in (db, tmp_path / "linkdir" / "a.db"):
+            with Store(other, lock_wait=0) as store, pytest.raises(StoreError, match="being written"):
+                with store.writing():
+                    pass
+    finally:
+        holder.release()
+    with Store(tmp_path / "linkdir" / "a.db", lock_wait=0) as store, store.writing():
+        assert not (tmp_path / "link.db.lock").exists()

@@ -21,7 +21,7 @@ from archivist.agent.context import AgentContext, Attempt
 from archivist.agent.grounding.finish import verify as verify_attempt
 from archivist.agent.planner import Plan, make_plan, next_strategy
 from archivist.agent.prompts import NOT_FOUND
-from archivist.agent.question.analyse import Analysis, analyse_question, metadata_question
+from archivist.agent.question.analyse import MAX_QUESTION_CHARS, Analysis, analyse_question, metadata_question
 from archivist.agent.question.entities import lexicon
 from archivist.agent.question.followup import carry_intent, prior_year
 from archivist.agent.question.reader import read_plan
@@ -74,7 +74,10 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     if ctx.prior_analysis is not None:  # "and in June?" after a count: the same count in June
         analysis = carry_intent(analysis, ctx.prior_analysis, state["question"],
                                 prior_year(ctx.store, ctx.prior))
-    resolved = state["question"]
+    # an over-long question is answered as analysed (cut to the budget): the whole of it in the
+    # prompt made a 126,000-character question a 52k-token prompt
+    long = len(state["question"]) > MAX_QUESTION_CHARS and analysis.question
+    resolved = analysis.question if long else state["question"]
     if analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP:
         resolved = resolve_follow_up(resolved, ctx.history)
     elif ctx.group is None:  # a question of its own: its typed plan, when it asks for metadata

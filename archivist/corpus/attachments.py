@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from archivist.corpus.budget import BudgetExceeded
 from archivist.corpus.document import Attachment, Document, Location, Reject
+from archivist.corpus.office import docx_text
 from archivist.corpus.textcodec import clean_text, decode_bytes
 
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # as for a single message file
@@ -90,6 +92,8 @@ def attachment_children(parent: Document) -> Iterator[Child]:
             continue
         try:
             item = _read(fmt, att, loc)
+        except BudgetExceeded as exc:
+            item = Reject(loc.path, loc.position, f"attachment {att.name!r}: {exc}")
         except Exception as exc:  # a broken attachment must not lose its message
             item = Reject(loc.path, loc.position, f"attachment {att.name!r}: unreadable {fmt}: "
                                                   f"{type(exc).__name__}: {exc}")
@@ -156,14 +160,3 @@ def _pdf(att: Attachment, loc: Location) -> Document | Reject:
     if failed:
         meta["failed_pages"] = failed
     return Document(kind="attachment", body=body, location=loc, title=att.name, meta=meta)
-
-
-def docx_text(data: bytes) -> str:
-    """Paragraphs, then table rows (cells joined by ' | '), of a Word .docx."""
-    import docx
-    document = docx.Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return clean_text("\n".join(lines)).strip()

@@ -9,6 +9,7 @@ Progress (scanning, reading in bytes of sources, threading) and warnings for rej
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -18,6 +19,7 @@ from typing import Callable, Iterable
 from archivist.corpus.dedup import HashIndex
 from archivist.corpus.document import Document, Reject
 from archivist.corpus.sniff import GZIP_MAGIC
+from archivist.corpus.walk import Visited, walk
 from archivist.corpus.writer import IngestSummary, Writer
 from archivist.crash import crash_point
 from archivist.errors import InputError
@@ -26,14 +28,17 @@ from archivist.store.bulk import first_load
 
 
 
-def fingerprint(path: Path) -> tuple[int, float]:
-    """(size, mtime) of a file, or (total size, newest mtime) of every file under a directory
-    (entries that cannot be stat'ed are left out: reading them makes the reject)."""
+def fingerprint(path: Path, follow_links: bool = False) -> tuple[int, float]:
+    """(size, mtime) of a file, or (total size, newest mtime) of every file under a directory, as
+    its reader walks it (entries that cannot be stat'ed are left out: reading them makes the
+    reject)."""
     if not path.is_dir():
         st = path.stat()
         return st.st_size, st.st_mtime
     size, mtime = 0, path.stat().st_mtime
-    for root, _dirs, files in os.walk(path):
+    visited = Visited(follow_links)
+    visited.enter(path, named=True)
+    for root, _dirs, files in walk(path, visited, []):
         for name in files:
             try:
                 st = os.stat(os.path.join(root, name))
@@ -48,6 +53,8 @@ def entry_problem(path: Path) -> str:
     try:
         st = path.stat()  # follows symlinks: a dangling one or a loop raises here
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"symbolic link loop ({exc.strerror})"
         if path.is_symlink():
             return f"broken symbolic link ({exc.strerror or exc})"
         return f"cannot be read ({exc.strerror or exc})"
@@ -58,14 +65,17 @@ def entry_problem(path: Path) -> str:
     return "" if os.access(path, os.R_OK) else "unreadable file (permission denied)"
 
 
-def source_units(path: Path, rejects: list[Reject] | None = None, top: bool = True) -> list[Path]:
+def source_units(path: Path, rejects: list[Reject] | None = None, top: bool = True,
+                 visited: Visited | None = None) -> list[Path]:
     """The sources under a path: a file, a maildir root, or the units inside a plain directory.
 
     A path given on the command line that does not exist is an InputError; a bad entry inside a
-    directory (broken link, loop, pipe, unreadable) is added to `rejects` and the rest is read."""
+    directory (broken link, loop, pipe, unreadable, a link to a directory when `visited` does not
+    follow links, a directory already entered) is added to `rejects` and the rest is read."""
     from archivist.corpus.readers import detect_kind
     from archivist.corpus.maildir import is_noise
     rejects = [] if rejects is None else rejects
+    visited = visited or Visited()
     if top and not path.exists() and not path.is_symlink():
         raise InputError("no such file or directory", str(path))
     problem = entry_problem(path)
@@ -74,7 +84,13 @@ def source_units(path: Path, rejects: list[Reject] | None = None, top: bool = Tr
             raise InputError(problem, str(path))
         rejects.append(Reject(str(path), "", problem))
         return []
-    if not path.is_dir() or detect_kind(path) == "maildir":
+    if not path.is_dir():
+        return [path]
+    skip = visited.enter(path, named=top)
+    if skip:
+        rejects.append(Reject(str(path), "", skip))
+        return []
+    if detect_kind(path) == "maildir":
         return [path]
     units: list[Path] = []
     try:
@@ -84,7 +100,7 @@ def source_units(path: Path, rejects: list[Reject] | None = None, top: bool = Tr
         return []
     for child in children:
         if not is_noise(child):
-            units.extend(source_units(child, rejects, top=False))
+            units.extend(source_units(child, rejects, top=False, visited=visited))
     return units
 
 
@@ -95,16 +111,20 @@ def is_done(store, unit: Path, size: int, mtime: float) -> bool:
 
 
 def pending_sources(store, paths: Iterable[Path], reporter: Reporter,
-                    rejects: list[Reject] | None = None) -> tuple[list, int]:
+                    rejects: list[Reject] | None = None, follow_links: bool = False
+                    ) -> tuple[list, int]:
     """The (unit, size, mtime) of every source not already ingested unchanged; and how many were.
     Bad directory entries are appended to `rejects`."""
-    own = os.path.abspath(store.path)  # never ingest the database itself (or its -wal/-shm/.lock)
-    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)), rejects)
-             if not str(u).startswith(own)]
+    # never ingest the database itself (or its -wal/-shm/.lock), by the path given or the real one
+    own = (os.path.abspath(store.path), os.path.realpath(store.path))
+    visited = Visited(follow_links)  # one for all paths: a directory given twice is read once
+    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)), rejects,
+                                                    visited=visited)
+             if not str(u).startswith(own) and not os.path.realpath(u).startswith(own)]
     reporter.send(Event(Stage.SCANNING, 0, len(units), Unit.FILES))
     todo = []
     for i, unit in enumerate(units, 1):
-        size, mtime = fingerprint(unit)  # walks a whole maildir: seconds on a big one
+        size, mtime = fingerprint(unit, follow_links)  # walks a whole maildir: seconds on a big one
         if not is_done(store, unit, size, mtime):
             todo.append((unit, size, mtime))
         if reporter.due() or i == len(units):
@@ -183,21 +203,22 @@ class IngestMeter:
 
 def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
                 text_field: str | None, on_item: Callable[[Document | Reject], None],
-                items: Iterable[Document | Reject] | None = None) -> None:
+                items: Iterable[Document | Reject] | None = None, follow_links: bool = False
+                ) -> None:
     """Read one source to the end and mark it done; a crash leaves it 'partial' for the next run.
     `items`: the source's items read by a reader process (else read here)."""
     from archivist.corpus.readers import detect_kind, read_path
     kind = detect_kind(unit)
     source_id = writer.open_source(unit, kind, size, mtime)
     n_read = 0
-    for item in items if items is not None else read_path(unit, text_field=text_field):
+    for item in items if items is not None else read_path(unit, text_field, follow_links):
         if isinstance(item, Reject):
             writer.reject(source_id, item)
         else:
             writer.add(source_id, unit, item)
             n_read += 1
         on_item(item)
-    writer.close_source(source_id, n_read)
+    writer.close_source(source_id)
     by_kind = writer.summary.read_by_kind
     by_kind[kind] = by_kind.get(kind, 0) + n_read
 
@@ -216,30 +237,33 @@ def update_threads(store, read_any: bool, reporter: Reporter) -> int:
 
 
 def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
-                 on_progress: OnProgress | None = None, read_process: str = "off") -> IngestSummary:
+                 on_progress: OnProgress | None = None, read_process: str = "off",
+                 follow_links: bool = False) -> IngestSummary:
     """Ingest every source under `paths`, then rebuild threads over the whole store.
 
     Reports the scanning, reading (bytes of sources) and threading stages to `on_progress`;
     rejected files and messages arrive there as warnings. `read_process` (auto | on | off): parse
     in a second process while this one stores (corpus/reader_process.py; the same result). Off by
     default here: a spawned process re-runs the caller's main script, which a script without an
-    `if __name__ == "__main__":` guard does not survive; the CLI passes the read_process setting."""
+    `if __name__ == "__main__":` guard does not survive; the CLI passes the read_process setting.
+    `follow_links`: follow symbolic links to directories (each directory is still read once)."""
     with store.writing():
-        return _ingest_paths(store, paths, text_field, on_progress, read_process)
+        return _ingest_paths(store, paths, text_field, on_progress, read_process, follow_links)
 
 
 def read_units(writer: Writer, meter: IngestMeter, todo: list, text_field: str | None,
-               read_process: str) -> None:
+               read_process: str, follow_links: bool = False) -> None:
     """Every pending source, read here or by a reader process, stored in order."""
     from archivist.corpus import reader_process
     reader = None
     if reader_process.wanted(read_process, sum(size for _, size, _ in todo)) and todo:
-        reader = reader_process.ReaderProcess([unit for unit, _, _ in todo], text_field)
+        reader = reader_process.ReaderProcess([unit for unit, _, _ in todo], text_field,
+                                              follow_links)
     try:
         for index, (unit, size, mtime) in enumerate(todo):
             meter.open(unit, size)
             ingest_unit(writer, unit, size, mtime, text_field, meter.item,
-                        reader.items(index) if reader else None)
+                        reader.items(index) if reader else None, follow_links)
             writer.summary.files += 1
             meter.close(size)
     finally:
@@ -248,11 +272,12 @@ def read_units(writer: Writer, meter: IngestMeter, todo: list, text_field: str |
 
 
 def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
-                  on_progress: OnProgress | None, read_process: str = "off") -> IngestSummary:
+                  on_progress: OnProgress | None, read_process: str = "off",
+                  follow_links: bool = False) -> IngestSummary:
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
     bad_entries: list[Reject] = []
-    todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries)
+    todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries, follow_links)
     meter = IngestMeter(reporter, todo, summary)
     writer = Writer(store, HashIndex(store.conn), summary,
                     lambda message: reporter.warn(Stage.READING, message))
@@ -264,7 +289,7 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
     # a first ingest fills the tables without their secondary indexes and makes them at the end
     with first_load(store.conn, when=bool(todo)):
         try:
-            read_units(writer, meter, todo, text_field, read_process)
+            read_units(writer, meter, todo, text_field, read_process, follow_links)
             summary.threads = update_threads(store, bool(todo), reporter)
         except BaseException:
             store.conn.rollback()
@@ -298,7 +323,7 @@ def _ingest_documents(store, items: Iterable[Document | Reject], source: str,
             writer.reject(source_id, item)
         else:
             writer.add(source_id, unit, item)
-    writer.close_source(source_id, summary.read)
+    writer.close_source(source_id)
     summary.files, summary.threads = 1, rebuild_threads(store)
     summary.documents = store.scalar("SELECT count(*) FROM documents")
     return summary

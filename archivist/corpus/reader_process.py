@@ -50,10 +50,10 @@ def _put(out, message, parent: int) -> None:
                 os._exit(0)
 
 
-def _read_all(units: list[tuple[int, str]], text_field: str | None, out, received,
-              parent: int) -> None:
+def _read_all(units: list[tuple[int, str]], text_field: str | None, follow_links: bool, out,
+              received, parent: int) -> None:
     """A reader process: its units' items in batches, each unit closed by ('end', index)."""
-    _send_all(units, text_field, out, parent)
+    _send_all(units, text_field, follow_links, out, parent)
     linger(received, parent)
 
 
@@ -66,13 +66,14 @@ def linger(received, parent: int) -> None:
             os._exit(0)
 
 
-def _send_all(units: list[tuple[int, str]], text_field: str | None, out, parent: int) -> None:
+def _send_all(units: list[tuple[int, str]], text_field: str | None, follow_links: bool, out,
+              parent: int) -> None:
     from archivist.corpus.readers import read_path
     index = -1
     try:
         for index, unit in units:
             batch: list = []
-            for item in read_path(Path(unit), text_field=text_field):
+            for item in read_path(Path(unit), text_field, follow_links):
                 batch.append(item)
                 if len(batch) >= ITEMS_PER_BATCH:
                     _put(out, ("items", index, batch), parent)
@@ -145,11 +146,11 @@ class ReaderProcess(TakingTurns):
     """The items of each unit, in order, read ahead by spawned processes (`with` closes them):
     unit i by process i % n, each with its own bounded queue, so they take turns."""
 
-    def __init__(self, units: list[Path], text_field: str | None):
+    def __init__(self, units: list[Path], text_field: str | None, follow_links: bool = False):
         n = readers(len(units))
         pairs = [(i, str(u)) for i, u in enumerate(units)]
-        self._start(n, _read_all, "archivist-reader", lambda w: (pairs[w::n], text_field),
-                    QUEUE_BATCHES)
+        self._start(n, _read_all, "archivist-reader",
+                    lambda w: (pairs[w::n], text_field, follow_links), QUEUE_BATCHES)
 
     def items(self, index: int) -> Iterator[Document | Reject]:
         """Unit `index`'s items (units are asked for in the order they were given)."""

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from archivist.corpus.budget import BudgetExceeded
 from archivist.corpus.document import Document, Location, Reject
 from archivist.corpus.mail import parse_email
 from archivist.corpus.maildir import is_noise, maildir_place
@@ -20,6 +21,7 @@ from archivist.corpus.sniff import (
     detect_kind, gzip_problem, inner_suffix, is_binary, open_binary, read_sample,
 )
 from archivist.corpus.texts import read_text
+from archivist.corpus.walk import Visited, walk
 
 __all__ = ["read_path", "detect_kind", "read_file", "mailbox_name"]
 
@@ -27,12 +29,16 @@ MAX_EML_BYTES = 64 * 1024 * 1024
 _DIGITS = re.compile(r"(\d+)")
 
 
-def read_path(path: Path, text_field: str | None = None) -> Iterator[Document | Reject]:
-    """Recurse into directories; pick a reader per file by sniffing content AND extension; stream."""
+def read_path(path: Path, text_field: str | None = None, follow_links: bool = False
+              ) -> Iterator[Document | Reject]:
+    """Recurse into directories (each once; links to directories only when `follow_links`); pick
+    a reader per file by sniffing content AND extension; stream."""
     path = Path(os.path.abspath(path))
     try:
         if path.is_dir():
-            yield from _read_dir(path, text_field)
+            visited = Visited(follow_links)
+            visited.enter(path, named=True)
+            yield from _read_dir(path, text_field, visited)
         elif path.exists():
             yield from read_file(path, text_field)
         else:
@@ -46,11 +52,11 @@ def _natural_key(name: str) -> list:
     return [int(p) if p.isdigit() else p.lower() for p in _DIGITS.split(name)]
 
 
-def _read_dir(root: Path, text_field: str | None) -> Iterator[Document | Reject]:
+def _read_dir(root: Path, text_field: str | None, visited: Visited) -> Iterator[Document | Reject]:
     from archivist.corpus.ingest import entry_problem
-    errors: list[OSError] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
-        dirnames[:] = sorted((d for d in dirnames if not _skip_dir(Path(dirpath), d)), key=_natural_key)
+    skipped: list[tuple[str, str]] = []
+    for dirpath, dirnames, filenames in walk(root, visited, skipped, _skip_dir):
+        dirnames.sort(key=_natural_key)
         for name in sorted(filenames, key=_natural_key):
             file = Path(dirpath) / name
             if is_noise(file):
@@ -60,9 +66,9 @@ def _read_dir(root: Path, text_field: str | None) -> Iterator[Document | Reject]
                 yield Reject(str(file), "", problem)
             else:
                 yield from read_file(file, text_field, walk_root=root)
-        while errors:
-            err = errors.pop()
-            yield Reject(str(err.filename or root), "", f"unreadable directory: {err.strerror or err}")
+        while skipped:
+            where, reason = skipped.pop(0)
+            yield Reject(where, "", reason)
 
 
 def _skip_dir(parent: Path, name: str) -> bool:
@@ -90,6 +96,8 @@ def read_file(path: Path, text_field: str | None = None, walk_root: Path | None 
                              "records in one file (the cap): the rest of the file was not read")
                 return
             yield item
+    except BudgetExceeded as exc:  # a cap crossed while reading: the reject names it
+        yield Reject(str(path), position, str(exc))
     except Exception as exc:  # keep what was read; record why the rest was not
         yield Reject(str(path), position, f"read stopped: {type(exc).__name__}: {exc}")
 

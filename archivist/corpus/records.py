@@ -8,29 +8,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from archivist.corpus import limits
+from archivist.corpus.budget import BudgetExceeded, bounded_lines
 from archivist.corpus.document import Document, Location, Reject
 from archivist.corpus.sniff import open_binary, read_sample
 from archivist.corpus.textcodec import clean_text, detect_encoding
 
 TITLE_FIELDS = ("sample_name", "title", "subject", "name", "headline")
 _SAMPLE = 256 * 1024
-
-
-def _raise_field_limit() -> None:
-    # Clinical notes and legal documents exceed csv's 128 KiB default cell limit.
-    limit = sys.maxsize
-    while True:
-        try:
-            csv.field_size_limit(limit)
-            return
-        except OverflowError:
-            limit //= 10
+_DECODER = json.JSONDecoder()
 
 
 def open_text(path: Path) -> io.TextIOWrapper:
@@ -40,11 +30,15 @@ def open_text(path: Path) -> io.TextIOWrapper:
 
 
 def read_delimited(path: Path, kind: str, text_field: str | None = None) -> Iterator[Document | Reject]:
-    """One Document per CSV/TSV data row; position is the 1-based data row number."""
-    _raise_field_limit()
+    """One Document per CSV/TSV data row; position is the 1-based data row number.
+
+    Lines and cells are capped at limits.MAX_FIELD_CHARS while they are read (clinical notes and
+    legal documents exceed csv's 128 KiB default, a gzip'd 1 GB cell must not be held whole)."""
+    csv.field_size_limit(limits.MAX_FIELD_CHARS)
     with open_text(path) as stream:
         delimiter = "\t" if kind == "tsv" else _guess_delimiter(stream)
-        reader = csv.DictReader(stream, delimiter=delimiter)
+        lines = bounded_lines(stream, limits.MAX_FIELD_CHARS, "characters in one CSV line")
+        reader = csv.DictReader(lines, delimiter=delimiter)
         fields = reader.fieldnames or []
         if not fields:
             yield Reject(str(path), "", "no header row")
@@ -65,6 +59,9 @@ def _rows(path: Path, reader: csv.DictReader, text_field: str | None) -> Iterato
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field limit" in str(exc):  # the rest of a cut cell would be read as rows
+                raise BudgetExceeded("characters in one CSV cell", limits.MAX_FIELD_CHARS,
+                                     f"row {number}") from None
             errors += 1
             yield Reject(str(path), str(number), f"malformed CSV row: {exc}")
             continue
@@ -96,15 +93,18 @@ def read_jsonl(path: Path, text_field: str | None = None) -> Iterator[Document |
         yield from _read_whole_json(path, text_field)
         return
     with open_text(path) as stream:
-        for number, line in enumerate(stream, start=1):
+        lines = bounded_lines(stream, limits.MAX_JSON_RECORD_CHARS, "characters in one JSON line")
+        for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
                 value = json.loads(line)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 yield Reject(str(path), str(number), f"invalid JSON: {exc}")
                 continue
-            yield _json_record(path, str(number), value, text_field)
+            problem = nesting_problem(value)
+            yield Reject(str(path), str(number), problem) if problem else \
+                _json_record(path, str(number), value, text_field)
 
 
 def _json_record(path: Path, position: str, value: Any, text_field: str | None) -> Document | Reject:
@@ -130,21 +130,104 @@ def _is_whole_json(path: Path) -> bool:
 
 
 def _read_whole_json(path: Path, text_field: str | None) -> Iterator[Document | Reject]:
-    """Loads the file at once (JSON arrays cannot be streamed with the standard library)."""
+    """The elements of a top-level array (or the one object) parsed one at a time, so memory is
+    bounded by the largest element, not by the file."""
     with open_text(path) as stream:
-        text = stream.read(limits.MAX_WHOLE_JSON_BYTES + 1)
-        if len(text) > limits.MAX_WHOLE_JSON_BYTES:
-            yield Reject(str(path), "", f"a whole-file JSON document larger than "
-                         f"{limits.MAX_WHOLE_JSON_BYTES:,} characters (the cap); use JSON lines")
+        values = JsonValues(stream)
+        for number, value in enumerate(values, start=1):
+            yield _json_record(path, str(number), value, text_field)
+        if values.problem:
+            yield Reject(str(path), str(values.count + 1), values.problem)
+
+
+class JsonValues:
+    """Iterates the values of a whole-file JSON document read in chunks: each element of a
+    top-level array, or the document itself. An element longer than limits.MAX_JSON_RECORD_CHARS
+    raises BudgetExceeded; invalid JSON ends the iteration with `problem` set."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, stream: io.TextIOWrapper):
+        self.stream, self.buf, self.pos, self.eof = stream, "", 0, False
+        self.count, self.problem = 0, ""
+
+    def __iter__(self) -> Iterator[Any]:
+        self._skip(" \t\r\n\ufeff")
+        if not self._at("["):
+            value = self._value()
+            if not self.problem:
+                yield value
             return
-        try:
-            value = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            yield Reject(str(path), "", f"invalid JSON: {exc}")
-            return
-    items = value if isinstance(value, list) else [value]
-    for number, item in enumerate(items, start=1):
-        yield _json_record(path, str(number), item, text_field)
+        self.pos += 1
+        while not self.problem:
+            self._skip(" \t\r\n")
+            if self._at("]") or (self.count and not self._comma()):
+                return
+            value = self._value()
+            if self.problem:
+                return
+            yield value
+
+    def _comma(self) -> bool:
+        """Past the ',' between two elements; a missing one is a problem."""
+        if self._at(","):
+            self.pos += 1
+            self._skip(" \t\r\n")
+            return True
+        self.problem = f"invalid JSON: ',' or ']' expected after element {self.count}"
+        return False
+
+    def _value(self) -> Any:
+        """The next value whole; more is read only while it is cut off at the buffer's end."""
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.buf, self.pos)
+                if end < len(self.buf) or self.eof:  # '12' cut off from '345' must read on
+                    self.pos, self.count = end, self.count + 1
+                    self.problem = nesting_problem(value)
+                    return value
+            except RecursionError as exc:
+                self.problem = f"invalid JSON: {exc}"
+                return None
+            except ValueError as exc:
+                if self.eof:
+                    self.problem = f"invalid JSON: {exc}"
+                    return None
+            self._fill()
+
+    def _fill(self) -> None:
+        """Read as much again as is pending (so retrying a long element stays linear)."""
+        self.buf, self.pos = self.buf[self.pos:], 0
+        if len(self.buf) > limits.MAX_JSON_RECORD_CHARS:
+            raise BudgetExceeded("characters in one JSON record", limits.MAX_JSON_RECORD_CHARS,
+                                 f"record {self.count + 1}")
+        data = self.stream.read(max(self.CHUNK, len(self.buf)))
+        self.eof = not data
+        self.buf += data
+
+    def _skip(self, chars: str) -> None:
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in chars:
+                self.pos += 1
+            if self.pos < len(self.buf) or self.eof:
+                return
+            self._fill()
+
+    def _at(self, char: str) -> bool:
+        return self.buf.startswith(char, self.pos)
+
+
+def nesting_problem(value: Any) -> str:
+    """Why `value` cannot be a record: its arrays and objects nest deeper than limits.MAX_NESTING
+    ('' when they do not). Checked level by level, so a deep one stops at the cap."""
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        if depth > limits.MAX_NESTING:
+            return f"JSON nested more than {limits.MAX_NESTING} levels deep (the nesting budget)"
+        level = [c for v in level if isinstance(v, (list, dict))
+                 for c in (v.values() if isinstance(v, dict) else v) if isinstance(c, (list, dict))]
+    return ""
 
 
 def make_record(path: Path, position: str, row: dict[str, Any], text_field: str | None) -> Document:

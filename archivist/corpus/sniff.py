@@ -9,6 +9,9 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
+from archivist.corpus import limits
+from archivist.corpus.budget import BudgetExceeded, bounded
+
 GZIP_MAGIC = b"\x1f\x8b"
 SAMPLE_BYTES = 16_384
 _MBOX_FROM = re.compile(rb"^From \S*\s.*\b\d{1,2}:\d{2}\b.*\b\d{4}\b")
@@ -24,11 +27,13 @@ _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 def open_binary(path: Path) -> BinaryIO:
-    """Open a file for binary reading, transparently gunzipping when it starts with the gzip magic."""
+    """Open a file for binary reading, transparently gunzipping when it starts with the gzip magic;
+    the bytes decompressed count against limits.MAX_DECOMPRESSED_BYTES as they are read."""
     raw = open(path, "rb")
     if raw.read(2) == GZIP_MAGIC:
         raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        return bounded(gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[return-value]
+                       limits.MAX_DECOMPRESSED_BYTES, "bytes decompressed")
     raw.seek(0)
     return io.BufferedReader(raw)  # type: ignore[arg-type]
 
@@ -49,7 +54,7 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
                 if not piece:
                     break
                 data += piece
-    except (OSError, EOFError, zlib.error):
+    except (OSError, EOFError, zlib.error, BudgetExceeded):
         pass
     return data
 
@@ -57,12 +62,12 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
 def gzip_problem(path: Path) -> str:
     """Why a gzip file cannot be read to the end ('' when it can, or is not gzip)."""
     try:
+        if not is_gzip_file(path):
+            return ""
         with open_binary(path) as stream:
-            if not isinstance(stream, gzip.GzipFile):
-                return ""
             while stream.read1(1 << 20):
                 pass
-    except (OSError, EOFError, zlib.error) as exc:
+    except (OSError, EOFError, zlib.error, BudgetExceeded) as exc:
         return f"corrupt or truncated gzip: {type(exc).__name__}: {exc}"
     return ""
 

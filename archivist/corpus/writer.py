@@ -62,6 +62,9 @@ class Writer:
     def __init__(self, store, hashes: HashIndex, summary: IngestSummary, warn: Warn):
         self.conn, self.hashes, self.summary, self.warn = store.conn, hashes, summary, warn
         self.pending = 0
+        # documents of the open source offered for storing, its attachments' included: each
+        # ends as a location or a 'could not store' reject, which is what verify checks
+        self.offered = 0
 
     def open_source(self, unit: Path, kind: str, size: int, mtime: float) -> int:
         self.conn.execute(
@@ -71,11 +74,13 @@ class Writer:
             (str(unit), kind, size, mtime, now()))
         self.conn.commit()
         crash_point("source_opened")
+        self.offered = 0
         return self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(unit),)).fetchone()[0]
 
-    def close_source(self, source_id: int, n_read: int) -> None:
+    def close_source(self, source_id: int) -> None:
+        """Mark the source done; its n_read is every document read from it, attachments included."""
         self.conn.execute("UPDATE sources SET status = 'done', n_read = ?, done_at = ? WHERE id = ?",
-                          (n_read, now(), source_id))
+                          (self.offered, now(), source_id))
         self.conn.commit()
         self.pending = 0
         crash_point("source_done")
@@ -90,6 +95,7 @@ class Writer:
 
     def add(self, source_id: int, unit: Path, doc: Document) -> None:
         self.summary.read += 1
+        self.offered += 1
         size = len(full_text(doc)) + sum(len(a.text or "") for a in doc.attachments)
         if size > limits.MAX_DOCUMENT_CHARS:
             loc = doc.location
@@ -132,6 +138,7 @@ class Writer:
                 self.reject(source_id, child.item)
                 continue
             self.summary.attachments += 1
+            self.offered += 1
             child_id = self.store_document(source_id, unit, child.item, attachment=True)
             if child_id is None or child_id == parent_id:
                 continue

@@ -44,18 +44,27 @@ def check_sqlite(store, report: Report) -> None:
         report.problem("sqlite integrity_check: " + "; ".join(rows[:5]))
 
 
+def miscounted_sources(store) -> list[tuple[str, int, int, int]]:
+    """(path, documents read, locations, store rejects) of each done source whose documents read
+    (messages and their attachments) are not exactly its locations and 'could not store' rejects."""
+    rows = store.conn.execute(
+        "SELECT s.path, s.n_read, (SELECT count(*) FROM locations l WHERE l.source_id = s.id), "
+        "(SELECT count(*) FROM rejects r WHERE r.source_id = s.id "
+        " AND r.reason LIKE 'could not store%') FROM sources s WHERE s.status = 'done'")
+    return [(path, n_read, n_loc, n_rej) for path, n_read, n_loc, n_rej in rows
+            if n_loc + n_rej != n_read]
+
+
 def check_ingest(store, report: Report) -> None:
-    """Every message read is a location or a reject; every document has a location."""
+    """Every document read (attachments included) is a location or a reject; every document has
+    a location."""
     for path, status in store.conn.execute(
             "SELECT path, status FROM sources WHERE status != 'done' ORDER BY path"):
         report.problem(f"source {path} is {status}: an ingest was interrupted (run ingest again)")
-    for path, n_read, n_loc, n_rej in store.conn.execute(
-            "SELECT s.path, s.n_read, (SELECT count(*) FROM locations l WHERE l.source_id = s.id), "
-            "(SELECT count(*) FROM rejects r WHERE r.source_id = s.id "
-            " AND r.reason LIKE 'could not store%') FROM sources s WHERE s.status = 'done'"):
-        if n_loc + n_rej != n_read:
-            report.problem(f"source {path}: {n_read} messages read but {n_loc} locations and "
-                           f"{n_rej} store rejects")
+    for path, n_read, n_loc, n_rej in miscounted_sources(store):
+        report.problem(f"source {path}: {n_read} documents read (attachments included) but "
+                       f"{n_loc} locations and {n_rej} store rejects (verify --repair reads it "
+                       "again)")
     _count_problem(store, report, "SELECT count(*) FROM documents d WHERE NOT EXISTS "
                    "(SELECT 1 FROM locations l WHERE l.doc_id = d.id)", "{} documents have no location")
     _count_problem(store, report, "SELECT count(*) FROM documents WHERE kind = 'email' AND thread_id IS NULL",
@@ -142,6 +151,7 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
     from archivist.retrieval.indexer import index_store, mark_threads_pending
     done = []
     with store.writing():
+        done += reread_sources(store)
         with store.conn:
             store.conn.execute("DELETE FROM chunks WHERE unit = 'thread' AND thread_id NOT IN "
                                "(SELECT id FROM threads)")
@@ -156,3 +166,21 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
     report = verify_store(store, settings)
     report.repaired = done
     return report
+
+
+def reread_sources(store) -> list[str]:
+    """Read again each source whose counts do not add up (stores from before attachments were
+    counted, a location lost), so its locations and count are made anew; one that is gone stays
+    a problem (only re-ingesting what it held can help)."""
+    from pathlib import Path
+
+    from archivist.corpus.ingest import ingest_paths
+    paths = [Path(row[0]) for row in miscounted_sources(store)]
+    present = [p for p in paths if p.exists()]
+    if not present:
+        return []
+    with store.conn:
+        store.conn.executemany("UPDATE sources SET status = 'partial' WHERE path = ?",
+                               [(str(p),) for p in present])
+    ingest_paths(store, present)
+    return [f"read again {len(present)} sources whose documents and locations did not add up"]

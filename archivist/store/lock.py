@@ -1,4 +1,5 @@
-"""One writer at a time per database: an exclusive flock on `<db>.lock`, naming its holder.
+"""One writer at a time per database: an exclusive flock on `<db>.lock` (next to the database's
+resolved path), naming its holder.
 
 The kernel drops the lock when its process dies (kill -9 included), so a stale lock file never
 blocks anyone; the file itself only says who holds it (pid, command, since when).
@@ -18,7 +19,9 @@ from archivist.errors import StoreError
 
 
 def lock_path(db_path: Path) -> Path:
-    return Path(str(db_path) + ".lock")
+    """The lock file of the database's real path: the same database reached through a symbolic
+    link (to it or to a directory above it) must share one lock, as SQLite shares its WAL."""
+    return Path(os.path.realpath(db_path) + ".lock")
 
 
 def describe_holder(path: Path) -> str:
@@ -45,6 +48,7 @@ class WriteLock:
         if self.depth:
             self.depth += 1
             return
+        self.path = lock_path(self.db_path)  # resolved now: a link made since still leads here
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
