@@ -46,4 +46,4 @@ def test_invalid_utf8_on_chat_stdin_is_skipped_and_the_chat_goes_on(demo_db):
     assert done.returncode == 0, done.stderr[-2000:]
     out = done.stdout.decode("utf-8", "replace")
     assert "not valid UTF-8" in out
-    assert out.count("email") >= 2  # the second question was answered
+    assert "distinct emails match" in out  # the second question was answered
