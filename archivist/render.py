@@ -221,8 +221,8 @@ def render_hit(row: dict) -> Text:
     title = row["title"] if not (row.get("where") or "").endswith(row["title"]) else ""
     who = " | ".join(p for p in (row["sender"], title) if p)
     parts = [row.get("day") or row["date"][:10], row.get("where") or "", who]
-    head = neutralise(f"{row['rank']:>2}. doc {row['doc_id']}  {row['score']:.4f}  "
-                      + "  ".join(p for p in parts if p))
+    score = f"{row['score']:.4f}  " if row.get("score") is not None else ""  # None: a listing
+    head = neutralise(f"{row['rank']:>2}. doc {row['doc_id']}  {score}" + "  ".join(p for p in parts if p))
     text = Text(head + "\n    ", style="")
     text.stylize("bold", 0, len(head))
     offset = len(text)
