@@ -1,0 +1,157 @@
+"""Issue 29, "one behaviour everywhere", through the real CLI: search says "no hits" when nothing
+is relevant, lists the matches of a query made only of field terms newest first, shows hits in the
+order of their score with snippets on the matched words and a location inside the mailbox filter;
+dates and list options read the same in every command."""
+from __future__ import annotations
+
+import json
+import mailbox
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from archivist.cli import app
+
+runner = CliRunner()
+
+
+def cli(*args: str):
+    return runner.invoke(app, ["--llm", "echo", *args])
+
+
+def rows(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_hybrid_search_with_nothing_relevant_says_no_hits(demo_db):
+    for mode in ("hybrid", "bm25"):  # --mode dense: the nearest vectors, relevant or not
+        r = cli("search", "xylophonequartz", "--mode", mode, "-d", str(demo_db))
+        assert r.exit_code == 1, (mode, r.output)
+        assert r.stdout == "" and "no hits for 'xylophonequartz'" in r.stderr
+    found = cli("search", "crane price ten weeks", "-d", str(demo_db), "--json")
+    assert found.exit_code == 0 and rows(found.stdout)[0]["doc_id"] == 8  # real queries still hit
+
+
+def test_field_only_query_lists_matches_newest_first(demo_db):
+    r = cli("search", "from:maria.chen@northwind-energy.com", "-d", str(demo_db), "--json")
+    assert r.exit_code == 0, r.output
+    hits = rows(r.stdout)
+    assert len(hits) == 7 and all(h["score"] is None for h in hits)  # a listing: nothing ranked
+    dates = [h["date"] for h in hits]
+    assert dates == sorted(dates, reverse=True)
+    r = cli("search", 'subject:"crane" after:2024-03-10', "-d", str(demo_db), "--json")
+    assert r.exit_code == 0, r.output
+    assert [h["day"] >= "2024-03-10" and "crane" in h["title"].lower() for h in rows(r.stdout)] == [True] * 4
+    plain = cli("search", "from:maria.chen@northwind-energy.com", "-k", "2", "-d", str(demo_db))
+    assert plain.stdout.startswith(" 1. doc 28  2024-05-28  northwind")  # no score column
+    assert cli("search", "   ", "-d", str(demo_db)).exit_code == 2
+    none = cli("search", "from:nobody@nowhere.example", "-d", str(demo_db))
+    assert none.exit_code == 1 and "no messages match within the filters" in none.stderr
+
+
+def test_hits_are_in_the_order_of_their_score(demo_db):
+    for query in ("Crane rental quote for Harbor Pipeline", "Q2 planning offsite", "crane price"):
+        scores = [h["score"] for h in rows(cli("search", query, "-d", str(demo_db), "--json").stdout)]
+        assert scores and scores == sorted(scores, reverse=True), (query, scores)
+
+
+def message(n: int, subject: str, body: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"], msg["To"] = "ann@example.com", "bob@example.com"
+    msg["Subject"], msg["Message-ID"] = subject, f"<{n}@example.com>"
+    msg["Date"] = f"Mon, {n} Apr 2024 10:00:00 +0000"
+    msg.set_content(body)
+    return msg
+
+
+@pytest.fixture(scope="module")
+def two_mailboxes(tmp_path_factory) -> Path:
+    """The same long message in mailboxes 'alpha' and 'beta' (one document, two locations); its
+    only mention of 'zeppelin' is in its last paragraph, chunks away from its first."""
+    root = tmp_path_factory.mktemp("boxes")
+    filler = "\n\n".join(f"Paragraph {i} is about the weather, the harbour and the quarterly "
+                         f"schedule of the pipeline crews, nothing more to report." for i in range(60))
+    body = filler + "\n\nThe zeppelin hangar lease is signed."
+    for name in ("alpha", "beta"):
+        box = mailbox.mbox(root / f"{name}.mbox")
+        box.add(message(1, "Weekly notes", body))
+        box.add(message(2, "Lunch", "Lunch is at noon in the canteen."))
+        box.close()
+    db = root / "boxes.db"
+    assert cli("-d", str(db), "ingest", str(root / "alpha.mbox"), str(root / "beta.mbox")).exit_code == 0
+    return db
+
+
+def test_snippet_sits_on_the_matched_words(two_mailboxes):
+    hit = rows(cli("search", "zeppelin", "-d", str(two_mailboxes), "--json").stdout)[0]
+    assert hit["matches"] and "zeppelin" in hit["snippet"]
+    assert "zeppelin" in hit["text"]  # the chunk shown is the one that holds it
+
+
+@pytest.mark.parametrize("how", [("--mailbox", "beta"), ("mailbox:beta",)])
+def test_location_shown_is_inside_the_mailbox_filter(two_mailboxes, how):
+    query = "zeppelin " + how[0] if len(how) == 1 else "zeppelin"
+    extra = list(how) if len(how) == 2 else []
+    hit = rows(cli("search", query, *extra, "-d", str(two_mailboxes), "--json").stdout)[0]
+    assert hit["where"] == "beta"
+    assert rows(cli("search", "zeppelin", "-d", str(two_mailboxes), "--json").stdout)[0]["where"] == "alpha"
+
+
+@pytest.mark.parametrize("value", ["9/1/2001", "Sep 1, 2001", "2001-09-01"])
+def test_senders_reads_dates_as_search_does(demo_db, value):
+    r = cli("senders", "--after", value, "-n", "3", "-d", str(demo_db), "--json")
+    assert r.exit_code == 0 and len(rows(r.stdout)) == 3  # every demo message is from 2024
+    later = cli("senders", "--after", "Apr 1, 2024", "--before", "5/1/2024", "-d", str(demo_db), "--json")
+    assert {row["first_date"][:7] for row in rows(later.stdout)} == {"2024-04"}
+
+
+@pytest.mark.parametrize("command", ["senders", "search"])
+@pytest.mark.parametrize("value", ["2001-13-45", "yesterday"])
+def test_bad_dates_exit_2_naming_the_value(demo_db, command, value):
+    args = [command, "crane"] if command == "search" else [command]
+    r = cli(*args, "--after", value, "-d", str(demo_db))
+    assert r.exit_code == 2 and repr(value) in r.stderr and r.stdout == ""
+
+
+def test_unknown_mailbox_and_no_rows_are_errors(demo_db):
+    for args in (["senders"], ["search", "crane"]):
+        r = cli(*args, "--mailbox", "nope", "-d", str(demo_db))
+        assert r.exit_code == 2 and "no mailbox 'nope'" in r.stderr
+    r = cli("senders", "--after", "2030-01-01", "-d", str(demo_db))
+    assert r.exit_code == 1 and "no senders" in r.stderr
+
+
+def test_list_options_and_global_options_after_the_command(demo_db):
+    for flag in ("-n", "--limit", "-k"):
+        assert len(rows(cli("search", "crane", flag, "2", "-d", str(demo_db), "--json").stdout)) == 2
+    for command in (["threads"], ["senders"], ["mailboxes"], ["runs"]):
+        assert cli(*command, "-n", "1", "-d", str(demo_db)).exit_code in (0, 1)
+    after = runner.invoke(app, ["-d", str(demo_db), "search", "crane", "-n", "1", "--llm", "echo",
+                                "--embedder", "minilm", "--json"])
+    before = runner.invoke(app, ["--llm", "echo", "--embedder", "minilm", "-d", str(demo_db),
+                                 "search", "crane", "-n", "1", "--json"])
+    assert after.exit_code == 0 and after.stdout == before.stdout != ""
+    quoted = runner.invoke(app, ["-d", str(demo_db), "search", "--", "--llm"])  # after --: the query
+    assert quoted.exit_code == 1 and "no hits for '--llm'" in quoted.stderr
+
+
+def test_column_headers_on_a_terminal_only(demo_db, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    import os
+    import sys
+    from conftest import ROOT
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "COLUMNS": "120", "ARCHIVIST_CONFIG": ""}
+    heads = {"threads": "thread  docs  first..last", "senders": "docs  first..last",
+             "mailboxes": "mailbox"}
+    for command, head in heads.items():
+        child = pexpect.spawn(sys.executable, ["-m", "archivist", "-d", str(demo_db), command, "-n", "2"],
+                              env=env, encoding="utf-8", timeout=60, dimensions=(40, 120))
+        child.expect(pexpect.EOF)
+        shown = child.before
+        first = shown.strip().splitlines()[0]
+        assert head in first and "2024" not in first, (command, shown)
+        piped = cli(command, "-n", "2", "-d", str(demo_db)).stdout
+        assert head not in piped and "2024" in piped.splitlines()[0]
+
