@@ -155,3 +155,29 @@ def test_column_headers_on_a_terminal_only(demo_db, tmp_path):
         piped = cli(command, "-n", "2", "-d", str(demo_db)).stdout
         assert head not in piped and "2024" in piped.splitlines()[0]
 
+
+@pytest.mark.slow  # loads the default model (SmolLM2 through transformers)
+@pytest.mark.parametrize("strategy", ["rag", "memory"])
+def test_ctrl_c_during_ask_exits_130_and_leaves_the_store_consistent(demo_db, tmp_path, strategy):
+    pexpect = pytest.importorskip("pexpect")
+    import os
+    import shutil
+    import sys
+    import time
+    from conftest import ROOT
+    for part in demo_db.parent.glob(demo_db.name + "*"):  # the store, its FAISS file and matrix
+        shutil.copy(part, tmp_path / part.name.replace(demo_db.name, "copy.db"))
+    db = tmp_path / "copy.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "ARCHIVIST_CONFIG": ""}
+    child = pexpect.spawn(sys.executable, ["-m", "archivist", "-d", str(db), "ask", "-y", "--strategy",
+                                           strategy, "Which room is the offsite in?"],
+                          env=env, encoding="utf-8", timeout=300, dimensions=(40, 120))
+    child.expect("the model reads|notes from chunk")
+    time.sleep(1.5)  # into the model's generate: threads in native code
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert (child.exitstatus, child.signalstatus) == (130, None), child.before[-500:]
+    assert "terminate called" not in child.before and "interrupted" in child.before
+    checked = runner.invoke(app, ["-d", str(db), "verify"])
+    assert checked.exit_code == 0, checked.output
