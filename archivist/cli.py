@@ -308,7 +308,7 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
             with ProgressRenderer(err) as show:
                 show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}" if words else
                            "listing the newest matches of the filters"))
-                found = run_search(store, cfg, words, k, filters, mode) if words else newest(
+                found = run_search(store, cfg, words, k, filters, mode, floor=True) if words else newest(
                     store, filters, k)
                 hits = describe_hits(store, found, words, filters, ranked=bool(words))
             cov = coverage(store, cfg, mode) if words else None
@@ -407,8 +407,12 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
                                                                "messages, scope, strategy, sources."),
          session_id: Optional[int] = typer.Option(None, "--session", help="Resume session ID "
                                                                          "(see `archivist runs`)."),
+         show_draft: bool = typer.Option(False, "--show-draft", help="Stream the model's draft as "
+                                         "it is written, before the grounding check (which may "
+                                         "replace it); by default the checked answer is shown once."),
          yes: bool = YesOpt, db: Optional[str] = DbOpt) -> None:
-    """Interactive questions: streamed answers, sources, follow-ups, line editing and history.
+    """Interactive questions: checked answers (--show-draft: the model's draft as it streams),
+    sources, follow-ups, line editing and history.
 
     Follow-ups keep the previous scope and intent ("and in June?" after a count). Commands:
     /strategy /sources /filter /reset /help /exit; Ctrl-D leaves, Ctrl-C stops an answer."""
@@ -427,7 +431,7 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
                 sys.stdout.flush()
             with ProgressRenderer(err) as show:
                 chat_loop(session, line_reader("> "), write, status=show,
-                          confirm=None if yes else confirmer(show))
+                          confirm=None if yes else confirmer(show), show_draft=show_draft)
     run(body)
 
 

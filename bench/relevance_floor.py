@@ -91,7 +91,7 @@ def at_stake(store, settings, items: list[dict]) -> list[float]:
     try:
         found = []
         for item in items:
-            hits = [h for h in search_mod.search(store, settings, item["q"], 8) if h.bm25_rank is None]
+            hits = [h for h in search_mod.search(store, settings, item["q"], 8, floor=True) if h.bm25_rank is None]
             worded = docs_with_words(store, item["q"], [h.doc_id for h in hits])
             dense = dict(search_mod.dense_search(store, settings, item["q"], 400))
             found += [dense.get(h.chunk_id, -1.0) for h in hits if h.doc_id not in worded]
@@ -107,7 +107,7 @@ def run_real(store, settings, items: list[dict], floor: float | None) -> dict:
     try:
         hits, shown = 0, 0
         for item in items:
-            got = [h.doc_id for h in search_mod.search(store, settings, item["q"], 8)]
+            got = [h.doc_id for h in search_mod.search(store, settings, item["q"], 8, floor=True)]
             hits += bool(set(got[:5]) & set(item["gold"]))
             shown += len(got)
         return {"hit@5": round(hits / len(items), 4), "mean_shown_of_8": round(shown / len(items), 3)}

@@ -221,8 +221,11 @@ def relevant(store, query: str, fused: list[tuple[int, float]], dense: dict[int,
 
 
 def search(store, settings, query: str, k: int = 8, filters: Filters | None = None,
-           mode: str = "hybrid") -> list[Hit]:
-    """The k best documents for `query` (best chunk's text and span), filters applied inside."""
+           mode: str = "hybrid", floor: bool = False) -> list[Hit]:
+    """The k best documents for `query` (best chunk's text and span), filters applied inside;
+    `floor`: a hybrid search keeps only relevant documents (see `relevant`), as `archivist
+    search` shows them. The agent's retrieval goes without: its passages are checked anyway,
+    and a question with nothing relevant is answered "not found" from what it read."""
     if mode not in MODES:
         raise QueryError(f"search mode must be one of {', '.join(MODES)}, not {mode!r}")
     if not query.strip():
@@ -246,7 +249,7 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
                if mode != "dense" else {})
     weights = (settings.dense_weight, settings.bm25_weight, settings.subject_weight)
     fused = fuse(dense, bm25, mode, settings.rrf_k, weights, subject)
-    if mode == "hybrid":  # --mode dense asks for the nearest vectors, relevant or not
+    if floor and mode == "hybrid":  # --mode dense asks for the nearest vectors, relevant or not
         fused = relevant(store, query, fused, dense, set(bm25) | set(subject))
     fused = fused[:k]
     by_doc_chunks: dict[int, list[int]] = {}
