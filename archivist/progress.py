@@ -50,6 +50,7 @@ class Unit(StrEnum):
     CALLS = "calls"
     GROUPS = "groups"
     EXAMPLES = "examples"  # eval rows: one example answered by one strategy
+    TOKENS = "tokens"  # tokens the model has written
 
 
 class Level(StrEnum):

@@ -181,3 +181,37 @@ def test_ctrl_c_during_ask_exits_130_and_leaves_the_store_consistent(demo_db, tm
     assert "terminate called" not in child.before and "interrupted" in child.before
     checked = runner.invoke(app, ["-d", str(db), "verify"])
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.fixture
+def stub_llm():
+    """An OpenAI-compatible stub whose answer echoes the prompt: the grounding check replaces it."""
+    from openai_stub import StubServer
+    with StubServer() as server:
+        yield server.url
+
+
+ROOM = "Which room is the offsite in?"
+
+
+def test_chat_shows_the_checked_answer_once(demo_db, stub_llm):
+    base = ["--llm", "openai", "--base-url", stub_llm, "-d", str(demo_db), "chat"]
+    shown = runner.invoke(app, base, input=f"{ROOM}\n/exit\n")
+    assert shown.exit_code == 0, shown.output
+    answer = shown.stdout.split("> ", 1)[1].split("— strategy")[0]
+    assert "You asked" not in answer and "discarded" not in shown.stdout  # no draft taken back
+    assert "room 42" in answer and shown.stdout.count("Update: the offsite moved") == 2  # answer, source
+    drafted = runner.invoke(app, [*base, "--show-draft"], input=f"{ROOM}\n/exit\n")
+    assert "You asked" in drafted.stdout and "!! draft above discarded" in drafted.stdout
+
+
+def test_answer_and_citations_give_the_same_day(demo_db, stub_llm):
+    r = runner.invoke(app, ["--llm", "openai", "--base-url", stub_llm, "-d", str(demo_db), "ask", ROOM,
+                            "--json", "-y"])
+    result = rows(r.stdout)[0]
+    cited = {c["n"]: c for c in result["citations"]}
+    import re
+    dated = re.findall(r"(\d{4}-\d{2}-\d{2}), [^:\n]+: .*?\[(\d+)\]", result["answer"])
+    assert dated, result["answer"]
+    for day, n in dated:  # doc 4 was sent 2024-03-06 16:05 -0800, 2024-03-07 in UTC
+        assert day == cited[int(n)]["day"], (day, cited[int(n)])

@@ -131,7 +131,7 @@ def _sources(job: Job, s: Summary) -> None:
 
 
 def _line(s: Sentence) -> Line:
-    return Line(s.text, [s.doc_id], (s.date or "")[:10], s.sender or "")
+    return Line(s.text, [s.doc_id], s.day or (s.date or "")[:10], s.sender or "")
 
 
 def _quoted(job: Job, task: Task) -> None:
