@@ -19,7 +19,7 @@ from typing import Callable
 from archivist.sanitise import neutralise, terminal
 from archivist.agent.session import ChatSession, parse_filter
 from archivist.errors import ArchivistError
-from archivist.progress import Event, OnProgress, Stage, Unit
+from archivist.progress import Event, OnProgress, written
 from archivist.records import AUTO, STRATEGIES
 from archivist.render import format_sources, print_answer
 
@@ -107,8 +107,7 @@ class Turn:
         if not self.show_draft:
             self.tokens += 1
             if self.status is not None:
-                self.status(Event(Stage.ANSWERING, self.tokens, None, Unit.TOKENS,
-                                  "written; the answer is shown once it is checked"))
+                self.status(written(self.tokens, "the answer is shown once it is checked"))
             return
         if self.status is not None and hasattr(self.status, "pause"):
             self.status.pause()

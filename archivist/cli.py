@@ -375,6 +375,7 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                 from archivist.agent.ask import ask as run_ask
                 from archivist.timing import Timings
                 result = run_ask(store, cfg, question, strategy=strategy, on_progress=show,
+                                 on_token=token_counter(show),
                                  confirm=None if yes else confirmer(show),
                                  override=None if options.is_empty() else options, group=group,
                                  timings=Timings.since_process_start())
@@ -387,6 +388,18 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
             render_answer(out, result.answer)
             say("\n" + render_footer(result))
     run(body)
+
+
+def token_counter(show):
+    """An on_token sink that counts the answer's pieces on the status line (not printed: the
+    answer is shown once, after the grounding check)."""
+    from archivist.progress import written
+    count = [0]
+
+    def on_token(piece: str) -> None:
+        count[0] += 1
+        show(written(count[0], "checked before it is shown"))
+    return on_token
 
 
 def confirmer(show=None):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import mailbox
+import re
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -210,8 +211,52 @@ def test_answer_and_citations_give_the_same_day(demo_db, stub_llm):
                             "--json", "-y"])
     result = rows(r.stdout)[0]
     cited = {c["n"]: c for c in result["citations"]}
-    import re
     dated = re.findall(r"(\d{4}-\d{2}-\d{2}), [^:\n]+: .*?\[(\d+)\]", result["answer"])
     assert dated, result["answer"]
     for day, n in dated:  # doc 4 was sent 2024-03-06 16:05 -0800, 2024-03-07 in UTC
         assert day == cited[int(n)]["day"], (day, cited[int(n)])
+
+
+def stderr_lines(args: list[str]) -> list[tuple[float, str]]:
+    """(seconds since start, line) of each stderr line of `archivist ARGS` run with stderr on a
+    pipe, as they arrive."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from conftest import ROOT
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVIST_CONFIG": ""}
+    start = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "archivist", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    got = [(time.monotonic() - start, line.rstrip("\n")) for line in proc.stderr]
+    assert proc.wait(timeout=120) == 0, got
+    return got
+
+
+@pytest.fixture
+def slow_llm():
+    """The stub, taking 5 s for each answer (a model reading a long prompt)."""
+    from openai_stub import StubServer
+    with StubServer() as server:
+        server.state.delay = 5.0
+        yield server.url
+
+
+def test_piped_ask_is_never_silent_for_more_than_2_s(demo_db, slow_llm):
+    lines = stderr_lines(["--llm", "openai", "--base-url", slow_llm, "-d", str(demo_db), "ask", ROOM,
+                          "--strategy", "rag"])
+    gaps = [b[0] - a[0] for a, b in zip(lines, lines[1:])]
+    assert max(gaps) < 3.0, lines  # 2 s, and a loaded machine's slack
+    assert any("still working" in text for _, text in lines)
+
+
+def test_summarize_status_says_groups_not_loaded_while_they_are_written(demo_db, slow_llm, tmp_path):
+    import shutil
+    db = tmp_path / "s.db"
+    shutil.copy(demo_db, db)
+    lines = stderr_lines(["--llm", "openai", "--base-url", slow_llm, "-d", str(db), "summarize",
+                          "--limit", "1", "--out", str(tmp_path / "s.md")])
+    at = next(i for i, (_, text) in enumerate(lines) if "loading model" in text)
+    after = lines[at + 1]  # not 5 s later, when the group is written
+    assert re.match(r"\d\d:\d\d:\d\d summarising", after[1]) and after[0] - lines[at][0] < 1.0, lines
