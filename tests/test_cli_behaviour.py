@@ -260,3 +260,52 @@ def test_summarize_status_says_groups_not_loaded_while_they_are_written(demo_db,
     at = next(i for i, (_, text) in enumerate(lines) if "loading model" in text)
     after = lines[at + 1]  # not 5 s later, when the group is written
     assert re.match(r"\d\d:\d\d:\d\d summarising", after[1]) and after[0] - lines[at][0] < 1.0, lines
+
+
+@pytest.fixture
+def eval_results(tmp_path) -> Path:
+    """A stored probes run whose config names a file by its absolute path; rag, auto and
+    self-route score the same on the same tokens, stuff reads more."""
+    from archivist.evals.results import Results
+    path = tmp_path / "evals.db"
+    with Results(path) as res:
+        run = res.start("k", "probes", {"task": "probes", "data": str(tmp_path / "secret" / "enron_whole.db"),
+                                        "strategies": ["rag", "stuff", "auto", "self-route"]}, "echo", "attention")
+        for i in range(2):
+            for strategy, tokens in (("rag", 300), ("stuff", 900), ("auto", 300), ("self-route", 300)):
+                res.add(run.id, "probes", {"example_id": f"e{i}", "strategy": strategy, "answerable": 1,
+                                           "answer": "3", "chosen": strategy, "score": 1.0,
+                                           "scores": {"correct": 1.0, "f1": 1.0, "refused": 0.0},
+                                           "tokens_in": tokens, "tokens_out": 5, "seconds": 0.1,
+                                           "peak_mb": 100.0, "gold": ["3"], "meta": {}, "model": "echo",
+                                           "backend_kind": "attention", "hardware": "test",
+                                           "created_at": "2026-12-01T00:00:00", "question": "q",
+                                           "llm_calls": 1})
+        res.finish(run.id, "done", 1.0)
+    return path
+
+
+def test_eval_report_defines_every_column_and_names_no_machine_path(eval_results, tmp_path):
+    out = tmp_path / "report"
+    r = runner.invoke(app, ["eval", "report", "--results", str(eval_results), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    text = (out / "report.md").read_text()
+    assert str(tmp_path) not in text and '"data": "enron_whole.db"' in text
+    defined = set(re.findall(r"^- \*\*(.+?)\*\*: ", text, re.M))
+    heads = [line for line in text.splitlines() if line.startswith("| strategy |")]
+    assert heads
+    for head in heads:
+        assert {c.strip() for c in head.strip("|").split("|")} <= defined, head
+    assert "probes" in defined  # the task's score is defined too
+    assert (out / "probes_pareto.png").stat().st_size > 1000
+
+
+def test_pareto_labels_never_overlap():
+    from archivist.evals.plots import pareto_labels
+    points = [("rag", 817, 0.972), ("auto", 817, 0.972), ("self-route", 817, 0.972),
+              ("stuff", 3588, 0.889), ("memory", 3584, 0.056), ("query", 0, 0.056), ("x", 40, 0.06)]
+    labels = pareto_labels(points, 3588)
+    assert ("rag = auto = self-route", 817, 0.972) in [(t, x, y) for t, x, y, _ in labels]
+    spots = [(round(x / 3588 / 0.08), round(y / 0.08), dy) for _, x, y, dy in labels]
+    assert len(spots) == len(set(spots)) == 5  # query and x are near: stacked, not on top of each other
+    assert next(dy for t, _, _, dy in labels if t.startswith("rag")) < 0  # under a point at the top
