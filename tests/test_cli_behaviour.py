@@ -309,3 +309,15 @@ def test_pareto_labels_never_overlap():
     spots = [(round(x / 3588 / 0.08), round(y / 0.08), dy) for _, x, y, dy in labels]
     assert len(spots) == len(set(spots)) == 5  # query and x are near: stacked, not on top of each other
     assert next(dy for t, _, _, dy in labels if t.startswith("rag")) < 0  # under a point at the top
+
+
+def test_readme_search_examples_print_what_the_readme_shows():
+    """bench/readme_examples.py on the README's search examples (the store built by its ingest)."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "readme_examples.py"), "--only", "search"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "ok    session archivist -d demo.db search \"xylophone\"; echo $?" in done.stdout
+    assert "FAIL" not in done.stdout
