@@ -3,8 +3,10 @@ Everything shown passes archivist.sanitise (no live links, no terminal escapes f
 
 Line editing and history come from readline (history file: $XDG_STATE_HOME/archivist/
 chat_history). Each turn shows a status line on stderr (planning, searching, reading N
-documents, ...) until the answer streams; a streamed draft that the grounding check replaces is
-marked as replaced before the checked answer.
+documents, the tokens the model has written, ...) and then the answer once, after the grounding
+check: a model's draft can fail it and be replaced, and a draft shown and then taken back is worse
+than a short wait. `show_draft` (`chat --show-draft`) streams the draft as it is written instead,
+marking it as replaced when the check replaces it.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Callable
 from archivist.sanitise import neutralise, terminal
 from archivist.agent.session import ChatSession, parse_filter
 from archivist.errors import ArchivistError
-from archivist.progress import Event, OnProgress
+from archivist.progress import Event, OnProgress, written
 from archivist.records import AUTO, STRATEGIES
 from archivist.render import format_sources, print_answer
 
@@ -104,14 +106,21 @@ def is_utf8(text: str) -> bool:
 
 
 class Turn:
-    """One answer on screen: status events go to `status` until text streams; a status event after
-    streamed text starts on a fresh line."""
+    """One answer on screen: status events go to `status`; the model's tokens are streamed when
+    `show_draft`, else counted on the status line (the checked answer is printed once, after);
+    a status event after streamed text starts on a fresh line."""
 
-    def __init__(self, write: Callable[[str], None], status: OnProgress | None = None):
-        self.write, self.status = write, status
-        self.streamed, self.mid_line = False, False
+    def __init__(self, write: Callable[[str], None], status: OnProgress | None = None,
+                 show_draft: bool = False):
+        self.write, self.status, self.show_draft = write, status, show_draft
+        self.streamed, self.mid_line, self.tokens = False, False, 0
 
     def token(self, piece: str) -> None:
+        if not self.show_draft:
+            self.tokens += 1
+            if self.status is not None:
+                self.status(written(self.tokens, "the answer is shown once it is checked"))
+            return
         if self.status is not None and hasattr(self.status, "pause"):
             self.status.pause()
         self.streamed, self.mid_line = True, not piece.endswith("\n")
@@ -130,9 +139,12 @@ class Turn:
 
 
 def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[str], None],
-              status: OnProgress | None = None, confirm: Callable[[str], bool] | None = None) -> None:
+              status: OnProgress | None = None, confirm: Callable[[str], bool] | None = None,
+              show_draft: bool = True) -> None:
     """Read questions until /exit, `exit` or end of input (Ctrl-D); Ctrl-C stops the current
-    answer only. status (e.g. a ProgressRenderer) hears each step of a turn."""
+    answer only. status (e.g. a ProgressRenderer) hears each step of a turn; `show_draft`
+    streams the model's draft before it is checked (`archivist chat` passes --show-draft, off
+    unless given)."""
     write(f"archivist chat (session {session.id}, {len(session.history)} earlier messages, "
           f"strategy {session.strategy}). {HELP}\n")
     while True:
@@ -156,7 +168,7 @@ def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[st
             if not keep_going:
                 break
             continue
-        turn = Turn(write, status)
+        turn = Turn(write, status, show_draft)
         try:
             result = session.turn(text, turn.token, turn.progress, confirm)
         except KeyboardInterrupt:

@@ -13,10 +13,12 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 from rich.markup import escape
 
 from archivist.cli_options import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, State,
-                                   SubjectOpt, ToOpt, YesOpt, choice, examples, query_filters)
+                                   SubjectOpt, ToOpt, YesOpt, choice, examples, known_mailbox,
+                                   query_filters)
 from archivist.config import Settings, load_settings
 from archivist.errors import ArchivistError
 from archivist.progress import Event, Stage
@@ -26,7 +28,36 @@ USER_HELP = ("Answers questions over email archives, record sets and long docume
              "models, with citations. Results go to stdout (--json: one JSON object per line), "
              "status and progress to stderr. Exit codes: 0 ok, 1 runtime error or no hits, 2 bad "
              "input or usage.")
-app = typer.Typer(help=USER_HELP, no_args_is_help=True, add_completion=True,
+# the global options that take a value; -d/--db, --json and -y/--yes are options of each command too
+GLOBAL_OPTIONS = ("--preset", "--llm", "--model", "--runtime", "--base-url", "--device", "--embedder")
+
+
+def globals_first(args: list[str]) -> list[str]:
+    """args with every global option (and its value) moved before the command, so that
+    `archivist search x --llm echo` reads as `archivist --llm echo search x`; nothing after '--'."""
+    front, rest, i = [], [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            front += args[i:i + 2]
+            i += 2
+            continue
+        (front if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg else rest).append(arg)
+        i += 1
+    return front + rest
+
+
+class GlobalsAnywhere(TyperGroup):
+    """The top-level group, reading the global options before or after the command."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, globals_first(list(args)))
+
+
+app = typer.Typer(help=USER_HELP, no_args_is_help=True, add_completion=True, cls=GlobalsAnywhere,
                   context_settings={"help_option_names": ["-h", "--help"]})
 db_app = typer.Typer(help="The database file.", no_args_is_help=True,
                      epilog="Examples:\n\n  $ archivist -d enron.db db path")
@@ -237,7 +268,8 @@ def coverage(store, cfg: Settings, mode: str) -> dict | None:
                              'archivist search invoice --kind attachment --attachment-type pdf'))
 def search(query: str = typer.Argument(..., help="What to look for; may hold from:, to:, subject:, "
                                                  "after:, before:, mailbox: terms."),
-           k: int = typer.Option(8, "-k", min=1, help="How many documents (at least 1)."),
+           k: int = typer.Option(8, "-k", "-n", "--limit", min=1,
+                                 help="How many documents (at least 1)."),
            sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
            after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
            mailbox: Optional[str] = MailboxOpt, subject: Optional[str] = SubjectOpt,
@@ -255,6 +287,8 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
     Snippets are centred on the query's words (highlighted on a terminal). No hits: a message
     on stderr and exit code 1, like grep."""
     def body():
+        from archivist.errors import InputError
+        from archivist.query_syntax import EMPTY_SEARCH
         from archivist.records import ANY_ATTACHMENT, DocKind, SearchMode
         choice(mode, SearchMode, "--mode")
         cfg = settings(db)
@@ -263,18 +297,25 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
             start(cfg)
         from archivist.render import ProgressRenderer, render_hit
         from archivist.retrieval.report import describe_hits
-        from archivist.retrieval.search import search as run_search
+        from archivist.retrieval.search import newest, search as run_search
         if kind:
             choice(kind, DocKind, "--kind")
-        words, filters = query_filters(query, sender, recipient, after, before, mailbox, subject)
+        words, filters = query_filters(query, sender, recipient, after, before, mailbox, subject,
+                                       fields_only=True)
         filters.kind = kind or filters.kind
         filters.has_attachment = attachment_type or (ANY_ATTACHMENT if has_attachment else None)
+        if not words and filters.is_empty():
+            raise InputError(EMPTY_SEARCH)
         with open_store(cfg, create=False) as store:
+            known_mailbox(store, filters.mailbox)
             with ProgressRenderer(err) as show:
-                show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}"))
-                hits = describe_hits(store, run_search(store, cfg, words, k, filters, mode), words)
-            cov = coverage(store, cfg, mode)
-            shared = shared_subject_note(store, words, filters) if hits else None
+                show(Event(Stage.SEARCHING, message=f"{mode} search for {words!r}" if words else
+                           "listing the newest matches of the filters"))
+                found = run_search(store, cfg, words, k, filters, mode, floor=True) if words else newest(
+                    store, filters, k)
+                hits = describe_hits(store, found, words, filters, ranked=bool(words))
+            cov = coverage(store, cfg, mode) if words else None
+            shared = shared_subject_note(store, words, filters) if hits and words else None
             for row in hits:
                 if cov and cov["not_embedded"]:
                     row["not_embedded"] = cov["not_embedded"]  # chunks dense search cannot see
@@ -282,8 +323,8 @@ def search(query: str = typer.Argument(..., help="What to look for; may hold fro
         if shared:
             err.print(shared, markup=False, soft_wrap=True)
         if not hits:
-            err.print(f"no hits for {words!r}" + ("" if filters.is_empty() else " within the filters"),
-                      markup=False)
+            what = f"no hits for {words!r}" if words else "no messages match"
+            err.print(what + ("" if filters.is_empty() else " within the filters"), markup=False)
             raise typer.Exit(1)
     run(body)
 
@@ -340,6 +381,7 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                 from archivist.agent.ask import ask as run_ask
                 from archivist.timing import Timings
                 result = run_ask(store, cfg, question, strategy=strategy, on_progress=show,
+                                 on_token=token_counter(show),
                                  confirm=None if yes else confirmer(show),
                                  override=None if options.is_empty() else options, group=group,
                                  timings=Timings.since_process_start())
@@ -355,6 +397,18 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                 from archivist.render import render_plan
                 say("\n" + render_plan(result.plan))
     run(body)
+
+
+def token_counter(show):
+    """An on_token sink that counts the answer's pieces on the status line (not printed: the
+    answer is shown once, after the grounding check)."""
+    from archivist.progress import written
+    count = [0]
+
+    def on_token(piece: str) -> None:
+        count[0] += 1
+        show(written(count[0], "checked before it is shown"))
+    return on_token
 
 
 def confirmer(show=None):
@@ -375,8 +429,12 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
                                                                "messages, scope, strategy, sources."),
          session_id: Optional[int] = typer.Option(None, "--session", help="Resume session ID "
                                                                          "(see `archivist runs`)."),
+         show_draft: bool = typer.Option(False, "--show-draft", help="Stream the model's draft as "
+                                         "it is written, before the grounding check (which may "
+                                         "replace it); by default the checked answer is shown once."),
          yes: bool = YesOpt, db: Optional[str] = DbOpt) -> None:
-    """Interactive questions: streamed answers, sources, follow-ups, line editing and history.
+    """Interactive questions: checked answers (--show-draft: the model's draft as it streams),
+    sources, follow-ups, line editing and history.
 
     Follow-ups keep the previous scope and intent ("and in June?" after a count). Commands:
     /strategy /sources /filter /reset /help /exit; Ctrl-D leaves, Ctrl-C stops an answer."""
@@ -395,7 +453,7 @@ def chat(resume: bool = typer.Option(False, "--continue", help="Resume the lates
                 sys.stdout.flush()
             with ProgressRenderer(err) as show:
                 chat_loop(session, line_reader("> "), write, status=show,
-                          confirm=None if yes else confirmer(show))
+                          confirm=None if yes else confirmer(show), show_draft=show_draft)
     run(body)
 
 

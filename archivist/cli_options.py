@@ -1,6 +1,8 @@
 """The command line's shared option declarations and their checks: the global options (-d/--db,
---json, --yes) that also work after the command, the filter options of search/ask/summarize/memory
-(--from --to --after --before --mailbox --subject), choice() and query_filters().
+--json, --yes) that also work after the command, the filter options of every command that filters
+(--from --to --after --before --mailbox --subject; dates read by archivist.dates.parse_date
+everywhere), the row limit of every list command (-n/--limit), choice(), query_filters(),
+known_mailbox() and the column header of a table on a terminal.
 """
 from __future__ import annotations
 
@@ -39,6 +41,11 @@ YesOpt = typer.Option(False, "-y", "--yes", help="Do not ask before a run estima
                       callback=_yes_or_global)
 
 
+def limit_option(default: int, what: str = "rows") -> Any:
+    """-n/--limit of a list command (search also keeps its -k)."""
+    return typer.Option(default, "-n", "--limit", min=1, help=f"How many {what} (at least 1).")
+
+
 def examples(*lines: str) -> str:
     """A command's help epilog: one example command line per paragraph."""
     return "Examples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
@@ -49,7 +56,8 @@ FromOpt = typer.Option(None, "--from", help="Sender address ('<x>': exactly x, e
 ToOpt = typer.Option(None, "--to", help="Recipient address ('<x>': exactly x), @domain or name words (also to:X).")
 AfterOpt = typer.Option(None, "--after", help="Date, inclusive: 2001-09-19, 9/19/2001, 'Sep 19, 2001' (also after:D).")
 BeforeOpt = typer.Option(None, "--before", help="Date, exclusive (also before:D).")
-MailboxOpt = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s (also mailbox:X).")
+MailboxOpt = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s (also mailbox:X); one the archive "
+                                                  "does not have is an error (see `archivist mailboxes`).")
 SubjectOpt = typer.Option(None, "--subject", help="The subject contains this text, any case (also subject:\"X\").")
 
 
@@ -62,7 +70,28 @@ def choice(value: str, allowed, option: str) -> str:
     return value
 
 
-def query_filters(query: str, sender, recipient, after, before, mailbox, subject):
-    """(query words, filters) from the field syntax in the query and the options (options win)."""
+def query_filters(query: str, sender, recipient, after, before, mailbox, subject,
+                  fields_only: bool = False):
+    """(query words, filters) from the field syntax in the query and the options (options win);
+    `fields_only`: a query of field terms alone is allowed (its words are then "")."""
     from archivist.query_syntax import option_filters, query_and_filters
-    return query_and_filters(query, option_filters(sender, recipient, after, before, mailbox, subject))
+    return query_and_filters(query, option_filters(sender, recipient, after, before, mailbox, subject),
+                             fields_only)
+
+
+def known_mailbox(store, name: str | None) -> None:
+    """An InputError naming a mailbox the archive does not have (`--mailbox nope` would otherwise
+    look like a mailbox with nothing in it)."""
+    if not name:
+        return
+    found = store.conn.execute("SELECT 1 FROM locations WHERE mailbox = ? COLLATE NOCASE LIMIT 1",
+                               (name.strip(),)).fetchone()
+    if not found:
+        from archivist.errors import InputError
+        raise InputError(f"no mailbox {name!r} in this archive (see `archivist mailboxes`)")
+
+
+def header(console, *columns: str) -> None:
+    """A table's column names, above its rows on a terminal only (piped output stays rows)."""
+    if console.is_terminal:
+        console.print("  ".join(columns), style="bold", markup=False, highlight=False)

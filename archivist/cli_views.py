@@ -7,14 +7,13 @@ from typing import Optional
 import typer
 
 from archivist.cli import DbOpt, JsonOpt, app, emit, err, examples, open_store, out, run, say, settings
+from archivist.cli_options import AfterOpt, BeforeOpt, MailboxOpt, header, known_mailbox, limit_option
 
 runs_app = typer.Typer(help="Past questions and answers (the run log).")
 app.add_typer(runs_app, name="runs")
 
-Limit = typer.Option(20, "--limit", "-n", help="How many rows.")
-MailboxOpt = typer.Option(None, "--mailbox", help="Only this mailbox, e.g. beck-s.")
-AfterOpt = typer.Option(None, "--after", help="ISO date, inclusive.")
-BeforeOpt = typer.Option(None, "--before", help="ISO date, exclusive.")
+Limit = limit_option(20)
+SPAN = f"{'first..last':<22}"  # the header of _span's column
 
 
 def _span(row: dict) -> str:
@@ -28,27 +27,34 @@ def senders(limit: int = Limit, mailbox: Optional[str] = MailboxOpt, after: Opti
             as_json: bool = JsonOpt) -> None:
     """Who sent the most: address, name, documents, first and last date."""
     def body():
-        from archivist.records import Filters
+        from archivist.errors import ArchivistError
+        from archivist.query_syntax import option_filters
         from archivist.store.overview import senders as list_senders
+        filters = option_filters(after=after, before=before, mailbox=mailbox)  # dates as in search
         with open_store(settings(db), create=False) as store:
-            rows = list_senders(store, Filters(mailbox=mailbox, after=after, before=before), limit)
+            known_mailbox(store, mailbox)
+            rows = list_senders(store, filters, limit)
+        if rows and not as_json:
+            header(out, f"{'docs':>7}", SPAN, "address (name)")
         for r in rows:
             emit(r, True) if as_json else out.print(
                 f"{r['documents']:>7,}  {_span(r)}  {r['address']}"
                 + (f" ({r['name']})" if r["name"] and r["name"] != r["address"] else ""), markup=False)
-        if not rows:
-            err.print("no senders (no emails in the database, or none match the filters)")
+        if not rows:  # like search and grep: nothing found is exit 1
+            raise ArchivistError("no senders (no emails in the database, or none match the filters)")
     run(body)
 
 
 @app.command(epilog=examples("archivist mailboxes", "archivist mailboxes --json"))
-def mailboxes(limit: int = typer.Option(200, "--limit", "-n", help="How many rows."),
+def mailboxes(limit: int = limit_option(200),
               db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Mailboxes (maildir users, mbox files): documents, folders, senders, first and last date."""
     def body():
         from archivist.store.overview import mailboxes as list_mailboxes
         with open_store(settings(db), create=False) as store:
             rows = list_mailboxes(store, None, limit)
+        if rows and not as_json:
+            header(out, f"{'docs':>7}", SPAN, "mailbox")  # the rows name their other counts
         for r in rows:
             emit(r, True) if as_json else out.print(
                 f"{r['documents']:>7,}  {_span(r)}  {r['mailbox']:<20} {r['folders']:>3} folders  "
@@ -112,13 +118,16 @@ def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist thr
 
 
 @app.command(epilog=examples("archivist threads -n 10", "archivist threads --json"))
-def threads(limit: int = typer.Option(20, "--limit", "-n", help="How many threads."),
+def threads(limit: int = limit_option(20, "threads"),
             db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """The largest email threads: id, size, dates, subject."""
     def body():
         from archivist.corpus.views import list_threads
         with open_store(settings(db)) as store:
-            for row in list_threads(store, limit):
+            rows = list_threads(store, limit)
+            if rows and not as_json:
+                header(out, f"{'thread':>7}", f"{'docs':>4}", SPAN, "subject")
+            for row in rows:
                 if as_json:
                     emit(row, True)
                 else:

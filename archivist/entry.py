@@ -62,6 +62,9 @@ def undecodable_text(args: list[str]) -> str | None:
     return None
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
+
+
 def main() -> None:
     bad = undecodable_text(sys.argv[1:])
     if bad is not None:  # a traceback later, in the search or the terminal: say it now
@@ -70,7 +73,26 @@ def main() -> None:
         sys.exit(2)
     start_search_loads(sys.argv[1:])
     from archivist.cli import app
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED:
+            leave_now()
+        raise
+
+
+def leave_now() -> None:
+    """End an interrupted command here. The command has already closed its store (a write in
+    progress rolled back, so the store is as it was before that transaction); what is left
+    are threads inside native code (the model's generate, torch's and ONNX Runtime's pools) that
+    a normal interpreter exit tears down under them: "terminate called without an active
+    exception", SIGABRT, exit 134. Skipping that teardown is the clean stop."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
+            pass
+    os._exit(INTERRUPTED)
 
 
 if __name__ == "__main__":

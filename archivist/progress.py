@@ -50,6 +50,7 @@ class Unit(StrEnum):
     CALLS = "calls"
     GROUPS = "groups"
     EXAMPLES = "examples"  # eval rows: one example answered by one strategy
+    TOKENS = "tokens"  # tokens the model has written
 
 
 class Level(StrEnum):
@@ -106,3 +107,8 @@ class Reporter:
 
     def warn(self, stage: Stage, message: str) -> None:
         self.callback(Event(stage, message=message, level=Level.WARNING))
+
+
+def written(tokens: int, note: str) -> Event:
+    """The status of a model writing an answer: the tokens (streamed pieces) written so far."""
+    return Event(Stage.ANSWERING, tokens, None, Unit.TOKENS, f"written; {note}")

@@ -20,6 +20,7 @@ FIELDS = {"from": "sender", "to": "recipient", "subject": "subject", "after": "a
 FIELD = re.compile(r"(?<![\w@.:/-])(from|to|subject|after|before|mailbox|in):"
                    r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"']+))", re.I)
 EMPTY_QUERY = "the query is empty: give words to look for (field filters such as from:x alone are not a query)"
+EMPTY_SEARCH = "the query is empty: give words to look for, or field terms such as from:x to list what they match"
 
 
 def parse_fields(text: str) -> tuple[str, Filters]:
@@ -57,10 +58,11 @@ def option_filters(sender: str | None = None, recipient: str | None = None, afte
                    before=parse_date(before, "--before") if before else None)
 
 
-def query_and_filters(text: str, options: Filters) -> tuple[str, Filters]:
+def query_and_filters(text: str, options: Filters, fields_only: bool = False) -> tuple[str, Filters]:
     """The query words and the filters of the field syntax overridden by the options; an empty
-    query is an InputError (the same for search and ask)."""
+    query is an InputError, unless `fields_only` leaves it to the caller (search lists what the
+    filters match, and says EMPTY_SEARCH when there are none)."""
     rest, found = parse_fields(text or "")
-    if not rest.strip():
+    if not rest.strip() and not fields_only:
         raise InputError(EMPTY_QUERY)
     return rest, merge_filters(found, options)

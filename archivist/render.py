@@ -7,6 +7,7 @@ it. Only this module and archivist/cli.py import rich.
 """
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING, Callable
 
@@ -70,7 +71,11 @@ class ProgressRenderer:
     One transient task at a time, the current stage: when a new stage starts, the old line goes.
     When stderr is a file or a pipe (`2> log`, nohup, CI) nothing is drawn; instead a plain line is
     written when a stage starts or its figures change, at most one a second, so a log shows
-    progress too. An in-memory stream (a test runner) gets warnings only."""
+    progress too; while a stage sends nothing (a model reading a long prompt), the line is
+    repeated every HEARTBEAT seconds with the time the stage has taken, so a log is never
+    silent for longer. An in-memory stream (a test runner) gets warnings only."""
+
+    HEARTBEAT = 2.0
 
     def __init__(self, console: Console | None = None):
         self.console = console or Console(stderr=True, highlight=False)
@@ -81,16 +86,29 @@ class ProgressRenderer:
             console=self.console, transient=True)
         self.task, self.stage, self.drawing, self.live = None, None, False, False
         self.lines, self.last_line, self.last_text = False, 0.0, ""
+        self.stage_start, self.write_lock, self.stopped = 0.0, threading.Lock(), threading.Event()
 
     def __enter__(self) -> "ProgressRenderer":
         # off a terminal (a log file, a test runner) rich would draw nothing but a stray newline
         self.drawing = self.console.is_terminal and not self.console.is_dumb_terminal
         self.lines = not self.drawing and _is_log(self.console.file)
         self.task, self.stage = None, None
+        if self.lines:
+            self.stopped.clear()
+            threading.Thread(target=self._heartbeat, name="progress-heartbeat", daemon=True).start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stopped.set()
         self.pause()
+
+    def _heartbeat(self) -> None:
+        """In a log: the current stage again, with its time so far, after HEARTBEAT silent seconds."""
+        while not self.stopped.wait(self.HEARTBEAT / 4):
+            with self.write_lock:
+                now = time.monotonic()
+                if self.last_text and now - self.last_line >= self.HEARTBEAT:
+                    self._write(f"{self.last_text} (still working, {now - self.stage_start:.0f}s)", now)
 
     def pause(self) -> None:
         """Erase the line (e.g. before streamed text or a question); the next event redraws it."""
@@ -124,15 +142,26 @@ class ProgressRenderer:
 
     def _log_line(self, event: Event, new_stage: bool) -> None:
         """One plain line for a log: the stage, its count and status, throttled to one a second."""
-        count = f" {_amount(event.done, event.unit)}" + (f"/{_amount(event.total, event.unit)}"
-                                                         if event.total else "")
+        counted = event.unit is not None or event.done or event.total  # else a plain status
+        count = (f" {_amount(event.done, event.unit)}" + (f"/{_amount(event.total, event.unit)}"
+                                                          if event.total else "")) if counted else ""
         unit = "" if event.unit in (None, Unit.BYTES) else f" {event.unit}"
         text = f"{event.stage}{count}{unit} {terminal(event.message)}".rstrip()
-        now = time.monotonic()
-        if text != self.last_text and (new_stage or now - self.last_line >= 1.0):
+        with self.write_lock:
+            now = time.monotonic()
+            if new_stage:
+                self.stage_start = now
+            if text != self.last_text and (new_stage or now - self.last_line >= 1.0):
+                self._write(text, now)
+                self.last_text = text
+
+    def _write(self, text: str, now: float) -> None:
+        try:
             self.console.file.write(f"{time.strftime('%H:%M:%S')} {text}\n")
             self.console.file.flush()
-            self.last_line, self.last_text = now, text
+        except (OSError, ValueError):  # stderr closed under us: progress is not worth failing for
+            pass
+        self.last_line = now
 
     def warn(self, message: str) -> None:
         # file names and reasons may hold [brackets]: escaped so rich does not read them as markup
@@ -228,8 +257,8 @@ def render_hit(row: dict) -> Text:
     title = row["title"] if not (row.get("where") or "").endswith(row["title"]) else ""
     who = " | ".join(p for p in (row["sender"], title) if p)
     parts = [row.get("day") or row["date"][:10], row.get("where") or "", who]
-    head = neutralise(f"{row['rank']:>2}. doc {row['doc_id']}  {row['score']:.4f}  "
-                      + "  ".join(p for p in parts if p))
+    score = f"{row['score']:.4f}  " if row.get("score") is not None else ""  # None: a listing
+    head = neutralise(f"{row['rank']:>2}. doc {row['doc_id']}  {score}" + "  ".join(p for p in parts if p))
     text = Text(head + "\n    ", style="")
     text.stylize("bold", 0, len(head))
     offset = len(text)

@@ -65,7 +65,7 @@ class Model:
             seconds = time.perf_counter() - start
             if self.timings is not None:
                 self.timings.add("model_load", seconds)
-            self._report(f"{self.name or self.settings.llm} loaded in {seconds:.1f} s")
+            self._report(f"{self.name or self.settings.llm} loaded in {seconds:.1f} s", loaded=True)
         return self._llm
 
     def _preparing(self) -> str:
@@ -76,9 +76,11 @@ class Model:
         from archivist.backends.registry import preparing
         return preparing(self.settings)
 
-    def _report(self, message: str) -> None:
+    def _report(self, message: str, loaded: bool = False) -> None:
+        """A load status; the last one (`loaded`) counts 1/1, so a listener can tell it is done."""
         if self.on_progress is not None:
-            self.on_progress(Event(Stage.LOADING_MODEL, message=message))
+            self.on_progress(Event(Stage.LOADING_MODEL, int(loaded), 1 if loaded else None,
+                                   message=message))
 
     def info(self) -> ModelInfo:
         """Context window and kind: the model's own once loaded, else assumed from the settings."""

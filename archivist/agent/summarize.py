@@ -72,6 +72,7 @@ class Job:
     reporter: Reporter
     fingerprint: str = ""
     done: dict[str, Summary] = field(default_factory=dict)  # key -> summary, all levels so far
+    status: Event | None = None  # the last summarising status sent
 
     def budget(self) -> int:
         return self.settings.summary_tokens or self.model.budget()
@@ -131,7 +132,7 @@ def _sources(job: Job, s: Summary) -> None:
 
 
 def _line(s: Sentence) -> Line:
-    return Line(s.text, [s.doc_id], (s.date or "")[:10], s.sender or "")
+    return Line(s.text, [s.doc_id], s.day or (s.date or "")[:10], s.sender or "")
 
 
 def _quoted(job: Job, task: Task) -> None:
@@ -301,8 +302,8 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
         raise ConfigError(f"batch_size={settings.batch_size} must be 0 (auto) or a number of groups")
     start = time.perf_counter()
     job = Job(store, settings, model or Model(settings), Reporter(on_progress))
-    if job.model.on_progress is None:  # loading the model takes seconds: say so
-        job.model.on_progress = on_progress
+    if job.model.on_progress is None and on_progress is not None:  # loading takes seconds: say so
+        job.model.on_progress = _then_resume(on_progress, job)
     job.fingerprint = input_hash(settings.llm, settings.llm_model, PROMPT_VERSION,
                                  SUMMARY_TOKENS, job.budget())
     plan = G.plan(store, by, filters, limit)
@@ -312,14 +313,26 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
     return SummaryRun(by, levels, time.perf_counter() - start)
 
 
+def _then_resume(on_progress: OnProgress, job: Job) -> OnProgress:
+    """The model's load events, then the summarising status again once it is loaded: the model
+    loads inside the first batch, whose groups take minutes, and the status line must say they
+    are being written, not stay on "loaded"."""
+    def forward(event: Event) -> None:
+        on_progress(event)
+        if event.total and event.done == event.total and job.status is not None:
+            on_progress(job.status)
+    return forward
+
+
 def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
     out: list[Summary] = []
     while len(out) < len(level_groups):
         i, batch = len(out), _chunk(job)  # per chunk: the model's batch size is known once loaded
         # before the batch too: its groups may take minutes, and the status must not wait for them
-        job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
-                                f"{level_groups[0].level}: {len(out)}/{len(level_groups)} groups, "
-                                f"summarising the next {len(level_groups[i:i + batch])}"))
+        job.status = Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
+                           f"{level_groups[0].level}: {len(out)}/{len(level_groups)} groups, "
+                           f"summarising the next {len(level_groups[i:i + batch])}")
+        job.reporter.send(job.status)
         out += _run_batch(job, level_groups[i:i + batch], depth)
         job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
                                 _status(level_groups[0].level, out, len(level_groups))))

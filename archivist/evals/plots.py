@@ -36,17 +36,46 @@ def pareto_front(points: list[tuple[float, float]]) -> list[tuple[float, float]]
     return front
 
 
+LINE_PTS = 11  # a label's height at fontsize 9, in points
+TOP = 0.9  # a score above this has its label under the point: above, it would cross the frame
+
+
+def pareto_labels(points: list[tuple[str, float, float]], x_span: float,
+                  near: float = 0.08) -> list[tuple[str, float, float, int]]:
+    """(text, x, y, vertical offset in points) of each point's label, so none is printed over
+    another or over the top of the axes: strategies at the same point share one label
+    ("rag = auto"), labels of points closer than `near` of the axes' spans (x: x_span, y: the
+    score's 0..1) stack, upwards, or downwards from points near the top (score above TOP)."""
+    groups: dict[tuple[float, float], list[str]] = {}
+    for name, x, y in points:
+        groups.setdefault((round(x, 6), round(y, 6)), []).append(name)
+    placed: list[tuple[str, float, float, int]] = []
+    for (x, y), names in sorted(groups.items(), key=lambda g: (g[0][1], g[0][0])):
+        step = LINE_PTS if y <= TOP else -LINE_PTS
+        crowd = [p[3] for p in placed if abs(p[1] - x) < near * (x_span or 1) and abs(p[2] - y) < near
+                 and (p[3] > 0) == (step > 0)]
+        first = 4 if step > 0 else -LINE_PTS - 4
+        offset = (max(crowd) + step if step > 0 else min(crowd) + step) if crowd else first
+        placed.append((" = ".join(names), x, y, offset))
+    return placed
+
+
 def pareto_plot(task: str, stats: list, path: Path, footer: str) -> Path:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 4.2))
     pts = [(s.tokens_in, s.score or 0.0) for s in stats]
-    for s, (x, y) in zip(stats, pts):
+    for x, y in dict.fromkeys(pts):
         ax.scatter([x], [y], s=60)
-        ax.annotate(s.strategy, (x, y), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    xs = [x for x, _ in pts]
+    span = max(xs) - min(xs)
+    for text, x, y, dy in pareto_labels([(s.strategy, x, y) for s, (x, y) in zip(stats, pts)], span):
+        right = span and x > min(xs) + 0.7 * span  # near the right edge: the label goes left
+        ax.annotate(text, (x, y), textcoords="offset points", xytext=(-6 if right else 6, dy),
+                    ha="right" if right else "left", fontsize=9)
     front = pareto_front(pts)
     if len(front) > 1:
         ax.plot(*zip(*front), "--", color="#888888", linewidth=1, label="Pareto front")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="best", fontsize=8)  # not over a point (and its label)
     ax.set_xlabel("mean tokens read per question")
     ax.set_ylabel("mean score")
     ax.set_ylim(-0.03, 1.03)

@@ -1,5 +1,7 @@
-"""The eval report: a Markdown file with per-task tables (every metric per strategy), the
-Self-Route table in the paper's layout, planner regret, and the PNG figures (plots.py)."""
+"""The eval report: a Markdown file with per-task tables (every metric per strategy), each column
+defined, the Self-Route table in the paper's layout, planner regret, and the PNG figures
+(plots.py). A report is published (docs/evals), so it names files, never where they were on the
+machine that ran it."""
 from __future__ import annotations
 
 import json
@@ -15,6 +17,32 @@ from archivist.evals.runner import STRATEGIES
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "results" / "backends_cpu.json"
 LABELS = {"em": "EM", "f1": "F1", "recall": "recall", "contains": "contains", "correct": "exact",
           "needles_found": "needles", "evidence_recall": "evid. recall", "citation_correct": "cite ok"}
+# every column a strategy table can have, in its order, with what it means
+COLUMNS = {
+    "strategy": "the strategy asked for: rag, stuff, memory, query; auto (the planner chooses); "
+                "self-route (rag first, stuff when the model says it cannot answer)",
+    "n": "examples answered with it",
+    "score": "the task's headline score of each answer (below), averaged over all n examples",
+    "EM": "exact match of the normalised answer (lower case, no punctuation or articles) with a "
+          "gold answer; numbers compare as numbers. Answerable examples only, as every column up "
+          "to cite ok",
+    "F1": "token F1 of the answer against the best gold answer",
+    "recall": "share of the gold answer's words that the answer contains",
+    "contains": "1 when the normalised answer contains a whole gold answer",
+    "exact": "probes: 1 when the answer states the SQL ground truth's value",
+    "needles": "niah with several needles: share of the needles the answer names",
+    "evid. recall": "share of the gold evidence documents among the documents the answer cites",
+    "cite ok": "1 when a cited document holds a gold answer (examples with citations)",
+    "refusal ok (unans.)": "share of the unanswerable examples whose answer refuses (their number "
+                           "in brackets; – when the task has none)",
+    "false refusal": "share of the answerable examples whose answer refuses",
+    "tokens in": "mean tokens the model read per example, over all its calls (0: no model call)",
+    "tokens out": "mean tokens the model wrote per example",
+    "seconds": "mean wall seconds per example",
+    "peak MB": "highest peak resident memory (MiB) of the eval process while answering one example",
+    "errors": "examples that failed with an error (scored 0)",
+    "ran as": "the strategies that wrote the answers, with counts (rag->stuff: self-route fell back)",
+}
 
 
 @dataclass
@@ -48,6 +76,21 @@ def strategy_table(stats) -> list[str]:
                  f"{s.peak_mb:,.0f}", s.errors, ran]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
     return lines
+
+
+def columns_section(tasks: list[str]) -> list[str]:
+    """What each column of the strategy tables means, and each task's score."""
+    from archivist.evals.tasks import TASKS
+    lines = ["## Columns", ""] + [f"- **{name}**: {text}." for name, text in COLUMNS.items()]
+    lines += ["", "The score, per task:", ""]
+    lines += [f"- **{t}**: {TASKS[t].headline}." for t in dict.fromkeys(tasks) if t in TASKS]
+    return lines + [""]
+
+
+def portable(config: dict) -> dict:
+    """A run's config as published: an absolute path (the machine's own) becomes its file name."""
+    return {k: Path(v).name if isinstance(v, str) and Path(v).is_absolute() else v
+            for k, v in config.items()}
 
 
 def self_route_table(rows) -> list[str]:
@@ -91,12 +134,13 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
                f"- total run time: {sum(r.seconds for r in runs) / 60:.1f} min; load average before "
                f"{first.load_before}, after {last.load_after}",
                f"- written {datetime.now().isoformat(timespec='minutes')}", ""]
+        md += columns_section([r.task for r in runs])
     sr_rows, summary = [], {"runs": []}
     for run in runs:
         rows = results.rows(run.id)
         order = [s for s in STRATEGIES if s in run.config.get("strategies", STRATEGIES)]
         stats = by_strategy(rows, order)
-        cfg = {k: v for k, v in run.config.items() if v not in (None, [], "")}
+        cfg = portable({k: v for k, v in run.config.items() if v not in (None, [], "")})
         md += [f"## {run.task} (run {run.id}, {run.status})", "",
                f"{len({r['example_id'] for r in rows})} examples, {len(rows)} of {run.planned or '?'} planned rows, "
                f"{run.seconds / 60:.1f} min, load {run.load_before} -> {run.load_after}. "

@@ -3,7 +3,9 @@ plus the subject-phrase signal: documents whose subject is the query, contains i
 in it (a subject typed verbatim must win over long emails that share its common words)."""
 from __future__ import annotations
 
+import json
 import re
+
 from archivist.corpus.headers import normalise_subject
 from archivist.store.filters import chunk_unit_sql, filter_sql
 from archivist.store.schema import fts_date_words as date_words
@@ -92,6 +94,19 @@ def bm25_search(store, query: str, n: int, filters: Filters | None = None,
     """(chunk id, bm25 score; higher is better) of the best `n` chunks passing `filters`."""
     expr = match_expression(query)
     return _run(store, expr, n, filters, weights or WEIGHTS) if expr else []
+
+
+def docs_with_words(store, query: str, doc_ids: list[int]) -> set[int]:
+    """The documents among doc_ids that hold at least one of the query's words in any FTS column
+    (text, subject, participants, date words), however far down BM25's list they are."""
+    expr = match_expression(query)
+    if not expr or not doc_ids:
+        return set()
+    rows = store.conn.execute(
+        "SELECT DISTINCT c.doc_id FROM chunks c WHERE c.doc_id IN (SELECT value FROM json_each(?)) "
+        "AND c.id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?)",
+        (json.dumps(sorted(doc_ids)), expr))
+    return {int(r[0]) for r in rows}
 
 
 def query_words(text: str) -> list[str]:

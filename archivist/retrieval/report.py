@@ -1,32 +1,52 @@
 """What the `search` and `index` commands print: hits with their document metadata, index checks."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import fts
-from archivist.records import Hit
-from archivist.retrieval.snippets import snippet
+from archivist.records import Filters, Hit
+from archivist.retrieval.snippets import match_spans, query_terms, snippet
 from archivist.store.documents import BRIEF, documents, first_locations, local_day, where
 
 
-def describe_hits(store, hits: list[Hit], query: str = "") -> list[dict]:
+def describe_hits(store, hits: list[Hit], query: str = "", filters: Filters | None = None,
+                  ranked: bool = True) -> list[dict]:
     """Each hit as a dict with the document's subject, sender, date, where it is stored (file and
-    row for records) and a snippet centred on the query's words (with their spans)."""
+    row for records; with a mailbox filter, a location in that mailbox) and a snippet centred on
+    the query's words (with their spans). `ranked` off: a listing, with no score to show."""
     docs = documents(store, [h.doc_id for h in hits], (*BRIEF, "date_raw"))
-    places = first_locations(store, [h.doc_id for h in hits])
+    places = first_locations(store, [h.doc_id for h in hits], filters.mailbox if filters else None)
     out = []
     for rank, hit in enumerate(hits, 1):
+        hit = worded_chunk(store, hit, query)
         doc = docs.get(hit.doc_id, {})
         row = {"rank": rank, **asdict(hit), "title": doc.get("title") or "",
                "sender": doc.get("sender_name") or doc.get("sender") or "",
                "date": doc.get("date") or "", "kind": doc.get("kind") or "",
                "message_id": doc.get("message_id") or ""}
+        row["score"] = row["score"] if ranked else None
         row["day"] = local_day(doc.get("date_raw"), doc.get("date"))
         row["where"] = where(row["kind"], places.get(hit.doc_id))
         row["snippet"], row["matches"] = snippet(hit.text, query)
         out.append(row)
     return out
+
+
+def worded_chunk(store, hit: Hit, query: str) -> Hit:
+    """The hit on its document's first chunk that holds a query word, when its own chunk (the
+    one the best ranking found, e.g. dense search's lead chunk) holds none: the snippet should
+    show why the document matched. Unchanged when no chunk's text holds one (a subject match)."""
+    terms = query_terms(query)
+    if not terms or match_spans(hit.text, terms):
+        return hit
+    rows = store.query("SELECT id, text, start, end FROM chunks WHERE doc_id = ? AND unit = 'doc' "
+                       "ORDER BY ord", (hit.doc_id,))
+    for row in rows:
+        if match_spans(row["text"], terms):
+            return replace(hit, chunk_id=row["id"], text=row["text"], start=row["start"] or 0,
+                           end=row["end"] or 0)
+    return hit
 
 
 def verify_index(store, settings) -> dict:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from archivist.errors import QueryError
 from archivist.retrieval import query_embed
 from archivist.retrieval.query_embed import embed_query
-from archivist.retrieval.fts import (bm25_search, exact_subject_search, query_words, subject_match,
-                                    subject_phrase_search)
+from archivist.retrieval.fts import (bm25_search, docs_with_words, exact_subject_search, query_words,
+                                    subject_match, subject_phrase_search)
 from archivist.records import Filters, Hit
-from archivist.store.filters import allowed_chunk_ids
+from archivist.store.filters import allowed_chunk_ids, filter_sql
 
 if TYPE_CHECKING:  # numpy is imported where vectors are used: `--mode bm25` never needs it
     import numpy as np
@@ -38,6 +38,13 @@ SUBJECT_WEIGHT = 3.0
 SUBJECT_ORDER = "search"
 EXACT_SUBJECT = 3  # subject_match levels from here up: the query is the subject
 EXACT_FIRST = True  # documents whose subject is the query rank above all others (same tuning)
+# The relevance floor: a document found only by dense search, holding none of the query's words,
+# is shown only when its cosine reaches this. Without it a query about nothing in the archive
+# ("xylophonequartz") listed the nearest vectors, which always exist. Measured on whole Enron by
+# bench/relevance_floor.py (bench/results/relevance_floor.json): 200 queries of words no message
+# holds reached at most 0.534 (median 0.370); 200 generated lookups and verbatim subjects lost no
+# hit at any floor up to 0.7, since a real query's documents hold its words.
+DENSE_FLOOR = 0.55
 
 
 def has_vectors(store, settings) -> bool:
@@ -195,13 +202,30 @@ def fuse(dense: dict[int, tuple], bm25: dict[int, tuple], mode: str, rrf_k: floa
     far = (1e9,)
     # documents whose subject is the query come first, in the subject ranking's order
     exact = {d: v[0] for d, v in subject.items() if EXACT_FIRST and v[2] >= EXACT_SUBJECT}
-    return sorted(scores.items(), key=lambda x: (x[0] not in exact, exact.get(x[0], 0), -x[1], min(
+    ranked = sorted(scores.items(), key=lambda x: (x[0] not in exact, exact.get(x[0], 0), -x[1], min(
         subject.get(x[0], far)[0], dense.get(x[0], far)[0], bm25.get(x[0], far)[0])))
+    # the score shown follows that order: the most any RRF sum can reach, plus the subject
+    # ranking's term, for the documents placed first (their own sums need not be the largest)
+    ceiling = sum(weight for _, weight in tables) / (rrf_k + 1)
+    return [(d, ceiling + w_subject / (rrf_k + exact[d]) if d in exact else s) for d, s in ranked]
+
+
+def relevant(store, query: str, fused: list[tuple[int, float]], dense: dict[int, tuple],
+             matched: set[int], floor: float = DENSE_FLOOR) -> list[tuple[int, float]]:
+    """fused without the documents that only dense search found (not in `matched`, the BM25 and
+    subject rankings) whose cosine is below `floor` and which hold none of the query's words."""
+    loose = [d for d, _ in fused if d not in matched and dense.get(d, (0, 0, -1.0))[2] < floor]
+    worded = docs_with_words(store, query, loose) if loose else set()
+    dropped = set(loose) - worded
+    return [(d, s) for d, s in fused if d not in dropped]
 
 
 def search(store, settings, query: str, k: int = 8, filters: Filters | None = None,
-           mode: str = "hybrid") -> list[Hit]:
-    """The k best documents for `query` (best chunk's text and span), filters applied inside."""
+           mode: str = "hybrid", floor: bool = False) -> list[Hit]:
+    """The k best documents for `query` (best chunk's text and span), filters applied inside;
+    `floor`: a hybrid search keeps only relevant documents (see `relevant`), as `archivist
+    search` shows them. The agent's retrieval goes without: its passages are checked anyway,
+    and a question with nothing relevant is answered "not found" from what it read."""
     if mode not in MODES:
         raise QueryError(f"search mode must be one of {', '.join(MODES)}, not {mode!r}")
     if not query.strip():
@@ -224,7 +248,10 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
     subject = (subject_ranking(store, query, phrase, bm25, dense, chunk_doc)
                if mode != "dense" else {})
     weights = (settings.dense_weight, settings.bm25_weight, settings.subject_weight)
-    fused = fuse(dense, bm25, mode, settings.rrf_k, weights, subject)[:k]
+    fused = fuse(dense, bm25, mode, settings.rrf_k, weights, subject)
+    if floor and mode == "hybrid":  # --mode dense asks for the nearest vectors, relevant or not
+        fused = relevant(store, query, fused, dense, set(bm25) | set(subject))
+    fused = fused[:k]
     by_doc_chunks: dict[int, list[int]] = {}
     for cid, _ in dense_ranked + bm25_ranked + phrase:
         if cid in chunk_doc and cid not in by_doc_chunks.setdefault(chunk_doc[cid], []):
@@ -239,3 +266,16 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
                         dense_rank=d[0] if d else None, bm25_rank=b[0] if b else None,
                         chunk_ids=by_doc_chunks.get(doc, [best])))
     return hits
+
+
+def newest(store, filters: Filters, k: int = 8) -> list[Hit]:
+    """The k newest documents that pass `filters`, each on its first chunk: what a query made only
+    of field terms (`from:skilling`) lists, as notmuch and Gmail do. Nothing is ranked, so the
+    hits carry no score (0.0)."""
+    where_sql, params = filter_sql(filters, "d")
+    rows = store.conn.execute(
+        "SELECT d.id, c.id, c.text, c.start, c.end FROM documents d JOIN chunks c ON c.id = "
+        "(SELECT min(x.id) FROM chunks x WHERE x.doc_id = d.id AND x.unit = 'doc') "
+        f"WHERE {where_sql} ORDER BY d.date IS NULL, d.date DESC, d.id DESC LIMIT ?", [*params, int(k)])
+    return [Hit(doc_id=d, chunk_id=c, score=0.0, text=text, start=start or 0, end=end or 0,
+                chunk_ids=[c]) for d, c, text, start, end in rows]

@@ -46,11 +46,14 @@ def local_day(date_raw: str | None, date_utc: str | None) -> str:
     return (date_utc or "")[:10]
 
 
-def first_locations(store, ids: list[int]) -> dict[int, dict]:
-    """doc id -> its first location: source file, position (a record's row), mailbox, folder."""
+def first_locations(store, ids: list[int], mailbox: str | None = None) -> dict[int, dict]:
+    """doc id -> its first location: source file, position (a record's row), mailbox, folder;
+    with `mailbox`, a location in that mailbox first (the one a mailbox filter matched)."""
     rows = store.query("SELECT l.doc_id, s.path, l.position, l.mailbox, l.folder FROM locations l "
                        "JOIN sources s ON s.id = l.source_id WHERE l.doc_id IN "
-                       "(SELECT value FROM json_each(?)) ORDER BY l.id", (json.dumps(ids),))
+                       "(SELECT value FROM json_each(?)) "
+                       "ORDER BY coalesce(l.mailbox = ? COLLATE NOCASE, 0) DESC, l.id",
+                       (json.dumps(ids), (mailbox or "").strip()))
     found: dict[int, dict] = {}
     for row in rows:
         found.setdefault(row.pop("doc_id"), row)

@@ -28,7 +28,7 @@ def _quoted(s: Sentence) -> str:
 
 def _who(s: Sentence) -> str:
     from archivist.agent.grounding.injection import suspicious
-    date = (s.date or "")[:10]
+    date = s.day or (s.date or "")[:10]  # the day its citation shows
     sender = s.sender
     if sender and suspicious(sender):  # a display name written as an instruction is not shown
         sender = "a sender whose name reads as an instruction"

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from archivist.records import Citation, PackedContext
-from archivist.store.documents import documents
+from archivist.store.documents import documents, local_day
 
 STOP = frozenset("""a about above after again all also am an and any are as at be been before being
 below between both but by can could did do does doing down during each few for from further had has
@@ -42,6 +42,7 @@ class Sentence:
     title: str = ""
     score: float = 0.0
     parts: dict = field(default_factory=dict)  # score components, for tests and logs
+    day: str = ""  # the sender's own calendar day, the one citations and counts show (date: UTC)
 
 
 def words(text: str) -> list[str]:
@@ -94,7 +95,7 @@ def blocks_of(packed: PackedContext, headers: bool = False) -> dict[int, str]:
 
 
 def _doc_rows(store, ids: list[int]) -> dict[int, dict]:
-    return documents(store, ids, ("title", "body", "quoted", "kind", "date", "sender",
+    return documents(store, ids, ("title", "body", "quoted", "kind", "date", "date_raw", "sender",
                                   "sender_name", "thread_id", "thread_pos"))
 
 
@@ -120,10 +121,12 @@ def sentences_of(store, packed: PackedContext) -> list[Sentence]:
             raw = body[s:e].strip()
             start, end = _span(doc, cite, raw)
             text = " ".join(_GREETING.sub("", raw).split())
-            out.append(Sentence(cite.n, cite.doc_id, text, start, end, cite.date or doc.get("date") or "",
+            date = cite.date or doc.get("date") or ""
+            out.append(Sentence(cite.n, cite.doc_id, text, start, end, date,
                                 doc.get("sender_name") or doc.get("sender") or "", doc.get("thread_id"),
                                 doc.get("thread_pos") or 0, i,
-                                cite.title if doc.get("kind") == "email" else ""))
+                                cite.title if doc.get("kind") == "email" else "",
+                                day=local_day(doc.get("date_raw"), date)))
     return out
 
 

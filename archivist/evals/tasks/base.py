@@ -53,6 +53,9 @@ class Task:
     (or database() for a task over an existing archivist database)."""
 
     name = ""
+    # what the report's "score" column is for this task (the headline of score() below)
+    headline = ("token F1 of the answer against the best gold answer; for an unanswerable "
+                "question, 1 when the answer refuses and 0 when it does not")
     default_data = ""  # relative to the shared data folder
     strategies: tuple[str, ...] = ("rag", "stuff", "auto")
 

@@ -22,6 +22,8 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 class NiahTask(Task):
     name = "niah"
+    headline = ("share of the needle's words found in the answer (recall); with several needles, "
+                "the share of the needles the answer names")
     default_data = "niah_paul_graham_haystack"
     strategies = ("rag", "stuff", "memory", "query", "auto", "self-route")
     lengths = (1000, 2000, 4000, 8000)

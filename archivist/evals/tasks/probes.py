@@ -18,6 +18,7 @@ RAW_SHARE = 0.3  # of the examples, when raw mbox files are given: answers compu
 
 class ProbesTask(Task):
     name = "probes"
+    headline = "1 when the answer states the value the SQL ground truth gives (the exact column), else 0"
     default_data = ""
     strategies = ("auto", "query", "rag")
 
