@@ -65,8 +65,9 @@ def read_facts(conn) -> Facts:
     for i, sender, name, d, raw, title, norm in conn.execute(
             "SELECT id, lower(sender), sender_name, date, date_raw, title, norm_subject FROM documents "
             "WHERE kind = 'email' AND sender IS NOT NULL AND sender != ''"):
-        # no stored date (a placeholder such as '8 Mar 0002'): no day, which Python would read as 2002
-        emails[i] = {"sender": sender, "name": name or "", "local": local_day(raw, d) if d else "", "utc": (d or "")[:10],
+        # the day is the Date header's, as archivist counts it: also for a header year such as '0002'
+        # that gave no UTC date ('8 Mar 0002' is read as 2002, as the answers show it)
+        emails[i] = {"sender": sender, "name": name or "", "local": local_day(raw, d), "utc": (d or "")[:10],
                      "title": title or "", "norm": norm or ""}
         by_sender[sender].append(i)
         if name:

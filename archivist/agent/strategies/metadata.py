@@ -76,11 +76,24 @@ def _widened(f: Filters) -> Filters:
 
 
 def _where(q: MetadataQuery) -> tuple[str, list]:
-    where, params = filter_sql(_widened(q.filters) if q.calendar != Calendar.UTC else q.filters)
+    local = q.calendar != Calendar.UTC and (q.filters.after or q.filters.before)
+    where, params = _local_dates(q.filters) if local else filter_sql(q.filters)
     if q.title_words:
         where += " AND lower(d.title) LIKE ? ESCAPE '\\'"
         params = [*params, like(q.title_words.lower())]
     return where, params
+
+
+def _local_dates(f: Filters) -> tuple[str, list]:
+    """The filters with widened date bounds, also passing emails that have a Date header but no UTC
+    date (a header year such as '0001' that the UTC date refused): their day is read from the
+    header, as for every other email, and kept or dropped by it afterwards (_in_days)."""
+    wide = _widened(f)
+    where, params = filter_sql(replace(wide, after=None, before=None))
+    bounds = [(op, v) for op, v in ((">=", wide.after), ("<", wide.before)) if v]
+    dated = " AND ".join(f"d.date {op} ?" for op, _ in bounds)
+    return f"{where} AND (({dated}) OR (d.date IS NULL AND d.date_raw IS NOT NULL))", \
+        [*params, *(v for _, v in bounds)]
 
 
 def compile_query(q: MetadataQuery) -> tuple[str, list]:

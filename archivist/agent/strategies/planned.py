@@ -196,7 +196,7 @@ def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
 
 
 def _first_last(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
-    rows = sorted(_rows(store, f, plan=plan), key=lambda r: (r["date"] or "", r["id"]))
+    rows = sorted(_rows(store, f, plan=plan), key=lambda r: (r["date"] or _day(r), r["id"]))  # no UTC date: its day
     if not rows:
         return PlanAnswer(f"No matching emails ({describe(plan)}).", result={})
     row = rows[0] if plan.ask == Ask.FIRST else rows[-1]
