@@ -75,7 +75,7 @@ TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+
 def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int]:
     """(ask, target, k) from the question's frame words (blanked: constraints taken out)."""
     mail = bool(re.search(rf"\b{MAIL}\b|\battach|\bwho\s+{ACTS}\b", text, I))  # not 'when did Skilling resign' 
-    scoped = any(c.role not in (Role.TOPIC, Role.TEXT) for c in plan.constraints)
+    scoped = any(c.role != Role.TOPIC for c in plan.constraints)
     if m := PEAK.search(blanked):
         unit = next(u for u in m.groups() if u).lower()
         return Ask.PEAK, Target.MONTH if unit in ("month", "year") else Target.DATE, 1

@@ -81,8 +81,10 @@ def _first_name(query: list[str], words: list[str]) -> str:
     return NICKNAMES.get(first, first)
 
 
-def resolve(lex: Lexicon, text: str) -> Person:
-    """The identities of the person text names (a name, not an address)."""
+def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
+    """The identities of the person text names (a name, not an address); loose: also addresses that
+    are only the first initial and the surname (weak evidence, used when the question names the
+    domain: 'from his AOL account' is vkaminski@aol.com)."""
     query = [w for w in name_words(text) if w not in STOP or w in ("will", "may", "march", "june")]
     person = Person(query)
     if not query:
@@ -90,7 +92,7 @@ def resolve(lex: Lexicon, text: str) -> Person:
     hits: list[tuple[str, str, int, str]] = []  # (address, name, mails, first name)
     for address, names in lex.names.items():
         total = sum(names.values())
-        by_address = _holds(query, _address_words(address)) or _initials(query, address)
+        by_address = _holds(query, _address_words(address)) or loose and _initials(query, address)
         for name, n in names.items():
             words = name_words(name) if name else []
             if _holds(query, words) or (by_address and not words):

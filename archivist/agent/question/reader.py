@@ -74,9 +74,9 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r = Reading(question, lex)
     _quoted_and_subject(r)
     _attachments(r)
+    _addresses(r)
     _domains(r)
     _mailboxes(r)
-    _addresses(r)
     _text_phrases(r)
     _dates(r)
     _people(r)
@@ -85,23 +85,44 @@ def read_plan(question: str, lex: Lexicon | None = None,
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
     _settle_roles(r)
+    _own_domain(r)
     _account(r)
     return r.plan
 
 
+def _own_domain(r: Reading) -> None:
+    """'Kaminski's emails from his AOL account': the sender's identities at that domain include the
+    ones known only by initial and surname (vkaminski@aol.com)."""
+    if r.lex is None or not r.plan.of(Role.DOMAIN):
+        return
+    for c in r.plan.of(Role.SENDER):
+        if isinstance(c.value, list) and c.text and "@" not in c.text:
+            c.value = resolve(r.lex, c.text, loose=True).identities or c.value
+
+
+IN_SUBJECT = re.compile(r"\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b", re.I)
+SUBJECT_CUE = re.compile(r"\b(?:subject(?:\s+line)?|titled|entitled|called|headed|re)\s*:?\s*$", re.I)
+
+
 def _quoted_and_subject(r: Reading) -> None:
-    for role, value, s, e in phrases.subject_words(r.text):
+    """Quoted text first (a subject after 'titled' or 'subject', or when one is nearly that text;
+    else words the email holds), then unquoted subject phrases."""
+    for m in QUOTED.finditer(r.text):
+        text = next(g for g in m.groups() if g is not None).strip()
+        subject = _subject_of(r.lex, text)
+        cued = bool(SUBJECT_CUE.search(r.text[:m.start()]))
+        after = IN_SUBJECT.match(r.text[m.end():])  # '"credit watch" in the subject'
+        role = Role.SUBJECT if subject or cued or after else Role.TEXT
+        start = SUBJECT_CUE.search(r.text[:m.start()]).start() if cued else m.start()
+        end = m.end() + (after.end() if after else 0)
+        r.claim(Constraint(role, r.text[start:end], subject or text, start, end,
+                           label=f"= '{subject}'" if subject else ""))
+    for role, value, s, e in phrases.subject_words(r.blanked()):
         at = r.text.lower().find(value.lower(), s)
         if r.lex is not None and at >= 0 and (whole := _longest_exact(r.lex, r.text[at:], value)):
             value, e = whole[1], at + len(whole[0])  # 'titled FW: attacks on the US': past the cut at 'on'
-        r.claim(Constraint(role, r.text[s:e], value, s, e))
-    for m in QUOTED.finditer(r.text):
-        if r.free(m.start(), m.end()):  # a quoted phrase: a subject when one is (nearly) that, else words
-            text = next(g for g in m.groups() if g is not None).strip()
-            subject = _subject_of(r.lex, text)
-            role = Role.SUBJECT if subject else Role.TEXT
-            r.claim(Constraint(role, m.group(0), subject or text, m.start(), m.end(),
-                               label=f"= '{subject}'" if subject else ""))
+        if r.free(s, e):
+            r.claim(Constraint(role, r.text[s:e], value, s, e))
 
 
 def _subject_of(lex: Lexicon | None, text: str) -> str | None:
