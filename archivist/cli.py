@@ -345,7 +345,7 @@ def shared_subject_note(store, words: str, filters) -> str | None:
                              'archivist ask "How many emails did maria.chen@northwind-energy.com send in April 2024?"',
                              'archivist ask "Summarise the crane negotiation" --strategy memory --yes',
                              'archivist ask "Who sent the budget?" --json | jq .answer',
-                             'archivist ask "How many emails did Maria Chen send the week before Easter 2024?" --explain',
+                             'archivist ask "How many emails did Maria Chen send the week after Easter 2024?" --explain',
                              'archivist --llm transformers --model ./mamba2 ask "what was decided?" --group thread:doc6',
                              'archivist ask "what did they decide?" --from sam.ortiz@baycrane.com --after 2024-03-01'))
 def ask(question: str = typer.Argument(..., help="The question; may hold from:, to:, subject:, "
