@@ -16,7 +16,7 @@ PEAK = re.compile(r"\b(?:which|what)\s+(?:calendar\s+)?(?P<u>month|week|day|date
                   r"peak|largest|greatest|heaviest|more)\b|\bbusiest\s+(?P<u2>month|week|day|date)\b|\b(?P<u3>month|day|week)"
                   r"\s+(?:with|that\s+had|had|saw|has)\s+(?:the\s+)?(?:most|highest|largest|greatest)\b|\bmost\b.*\bin\s+"
                   r"(?:which|what)\s+(?P<u4>month|day|week)\b|\bpeak\s+(?P<u5>month|day|week)\b", I)
-TOP = re.compile(r"\bwho\b.*\b(?:most|the\s+most|more\s+than\s+anyone|top|frequently|often|usually|typically|"
+TOP = re.compile(r"\bwho\b.*\b(?:most(?!\s+of\b)|more\s+than\s+anyone|top|frequently|often|usually|typically|"
                  r"normally|largest\s+number|greatest\s+number|highest\s+number)\b|\btop\s+(?:\d+|two|three|"
                  r"four|five|ten)?\s*(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
                  r"addresses|contacts|cc'?d?|names)\b|\b(?:which|what)\s+(?:\d+\s+|two\s+|three\s+|five\s+)?(?:person|"

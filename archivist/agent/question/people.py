@@ -173,7 +173,7 @@ def is_surname(lex: Lexicon, word: str) -> bool:
     w, seen = word.lower(), 0
     for address in lex.tokens.get(w, ()):
         for name, n in lex.names[address].items():
-            words = name_words(name.split("(")[0]) if name and "@" not in name and not re.search(r"\d", name) else []
+            words = name_words(name.split("(")[0]) if name and not re.search(r"[@\d_/]", name) else []
             if 2 <= len(words) <= 4 and (words[0] == w and "," in name or words[-1] == w and "," not in name):
                 seen += n
     return seen >= (1 if word[:1].isupper() else 2)  # typed lower-case, a common word needs more

@@ -102,6 +102,7 @@ class QueryPlan:
     ask: Ask = Ask.CONTENT
     target: Target = Target.DOCUMENTS
     k: int = 1
+    by_address: bool = False  # a ranking of addresses ('top sender addresses'), not of people
     constraints: list[Constraint] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how ambiguous parts were read
@@ -125,7 +126,7 @@ class QueryPlan:
         return f
 
     def to_dict(self) -> dict:
-        return {"ask": str(self.ask), "target": str(self.target), "k": self.k,
+        return {"ask": str(self.ask), "target": str(self.target), "k": self.k, "by_address": self.by_address,
                 "constraints": [c.to_dict() for c in self.constraints],
                 "words": {str(u): [w.text for w in self.words if w.use == u] for u in Use},
                 "unused": self.unused, "notes": list(self.notes)}

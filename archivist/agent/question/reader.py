@@ -84,19 +84,29 @@ def read_plan(question: str, lex: Lexicon | None = None,
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
+    r.plan.by_address = ask == Ask.TOP and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     _settle_roles(r)
     _own_domain(r)
     _account(r)
     return r.plan
 
 
+ALL_ADDRESSES = re.compile(r"\ball\s+(?:of\s+)?(?:his|her|their|its)\s+(?:e-?mail\s+)?(?:addresses|accounts)\b", re.I)
+
+
 def _own_domain(r: Reading) -> None:
-    """'Kaminski's emails from his AOL account': the sender's identities at that domain include the
-    ones known only by initial and surname (vkaminski@aol.com)."""
-    if r.lex is None or not r.plan.of(Role.DOMAIN):
+    """'Kaminski's emails from his AOL account', '(all his addresses)': the sender's identities
+    include the ones known only by initial and surname (vkaminski@aol.com). 'Kaminski from
+    vkaminski@aol.com': the address named is the one meant."""
+    if r.lex is None:
         return
+    typed = [c for c in r.plan.of(Role.SENDER) if isinstance(c.value, str) and "@" in c.value]
     for c in r.plan.of(Role.SENDER):
-        if isinstance(c.value, list) and c.text and "@" not in c.text:
+        if not isinstance(c.value, list) or "@" in c.text:
+            continue
+        if typed:
+            c.value, c.label = typed[0].value, f"= '{typed[0].value}' (named in the question)"
+        elif r.plan.of(Role.DOMAIN) or ALL_ADDRESSES.search(r.text):
             c.value = resolve(r.lex, c.text, loose=True).identities or c.value
 
 
@@ -279,7 +289,9 @@ def _name_runs(r: Reading) -> None:
                 continue
             start, end = run[0].start(), run[-1].end()
             text = r.text[start:end].removesuffix("'s").removesuffix("’s")
-            if n == 1 and not is_surname(r.lex, text):
+            if text.islower() and not is_surname(r.lex, text.split()[-1]):
+                continue  # 'the new company': lower-case words that end in no one's surname
+            if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text)):
                 if text[0].isupper() and (d := phrases.company_domain(text, _domains_of(r.lex))):
                     r.claim(Constraint(Role.DOMAIN, text, "@" + d, start, start + len(text), label=f"sender domain @{d}"))
                     break
@@ -295,6 +307,7 @@ def _name_runs(r: Reading) -> None:
         i += 1
 
 
+ACRONYM = re.compile(r"[A-Z]{2,6}")  # 'NETCO', 'ISDA': a name of a thing, not a person's surname
 STOP_NAMES = frozenset("enron california january february march april may june july august september october "
                        "november december monday tuesday wednesday thursday friday saturday sunday".split())
 

@@ -26,7 +26,7 @@ MAIL_VERB_BEFORE = re.compile(r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0
 POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:\w+\s+){0,2}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request)\b", I)
 TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
-SENDING = re.compile(r"\b(?:reached|reaching|reach|sending|emailing|e-mailing|forwarding|messaging|writing|who\s+sent|sent|send)\s+$", I)
+SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|messaging|writing|who\s+sent|sent|send)\s+$", I)
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
                      r"e-mailing|to\s+(?:send|write|email))\b", I)
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)

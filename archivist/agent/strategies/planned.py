@@ -155,7 +155,7 @@ def _rank(store, plan: QueryPlan, rows: list[dict]) -> list[dict]:
     lex = lexicon(store)
     groups: dict[str, dict] = {}
     for doc, address, name in _people_of(store, [r["id"] for r in rows], plan.target):
-        key = person_key(lex, address, name)
+        key = address if plan.by_address else person_key(lex, address, name)
         g = groups.setdefault(key, {"docs": set(), "addresses": Counter(), "names": Counter()})
         g["docs"].add(doc)
         g["addresses"][address] += 1
