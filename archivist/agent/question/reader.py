@@ -250,6 +250,8 @@ def _people(r: Reading) -> None:
             continue
         role = role_at(r.text, e.start, e.end)
         typed = e.value and address_of(e.value) and e.text.lower() == address_of(e.value)
+        if e.text.islower() and not typed and not is_surname(r.lex, name_words(e.text)[-1]):
+            continue  # 'the new company': lower-case words that end in no one's surname
         if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
             if d := phrases.company_domain(e.text, _domains_of(r.lex)):  # 'Kudlow': the sender domain kudlow.com
                 r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
