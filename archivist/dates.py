@@ -36,6 +36,10 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON}),?\s*{YEAR}?\s+{TO}\s+the\s+end\s+of\s+(?:that|the)\s+month\b", "to_end_dm"),
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
     (rf"\b({MON}),?\s+'?(0\d|9\d)\b(?!\s*,?\s*(?:\d|{MON}))", "month_yy"),
+    (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*'?(\d{2})\b", "quarter_yy"),
+    (rf"\b(?:the\s+)?(first|last)\s+(two|three|2|3)\s+weeks\s+of\s+({MON}){phrases.OPT_YEAR}\b", "weeks_of"),
+    (rf"\b({phrases.HOLIDAY})\s+week{phrases.OPT_YEAR}\b", "holiday_week"),
+    (rf"\b({phrases.HOLIDAY})\s+weekend{phrases.OPT_YEAR}\b|\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+weekend\b", "holiday_weekend"),
     (rf"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
     (rf"\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\b", "holiday"),
     (rf"\b(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{YEAR})\b|\b{YEAR}\s+(spring|summer|autumn|fall|winter)\b|\bthe\s+(spring|summer|autumn|fall|winter)\b", "season"),
@@ -50,6 +54,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b({MON}),?\s+{YEAR}\b", "month"),
     (rf"\b(\d{{4}})-(\d{{2}})\b(?!-)", "iso_month"),
     (r"\b(\d{1,2})/(\d{4})\b", "num_month"),
+    (r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])", "num_day_no_year"),  # '9/11', 'between 11/1 and 11/15/01'
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON})\b|\b({MON})\s+(\d{{1,2}}){ORD}\b(?!\s*,?\s*\d{{4}})", "day_no_year"),
     (rf"\b({MON})\b(?!\s*\d)", "month_no_year"),
     (rf"(?<![\w/.@-]){YEAR}(?![\w/-])", "year"),
@@ -175,6 +180,39 @@ def _to_end_m(g: tuple, dy: int | None) -> tuple[date, date] | None:
         (date(y, month_of(g[0]), int(g[1])), month_bounds(y, month_of(g[0]))[1])
 
 
+def _quarter(q: int, y: int) -> tuple[date, date]:
+    return month_bounds(y, 3 * q - 2)[0], month_bounds(y, 3 * q)[1]
+
+
+def _weeks_of(g: tuple, dy: int | None) -> tuple[date, date] | None:
+    """'the first two weeks of October 2001': its first 14 days; 'the last two weeks': its last 14."""
+    if (y := _y(g[3], dy)) is None:
+        return None
+    low, high = month_bounds(y, month_of(g[2]))
+    span = timedelta(days=7 * {"two": 2, "2": 2, "three": 3, "3": 3}[g[1].lower()])
+    return (low, low + span) if g[0].lower() == "first" else (high - span, high)
+
+
+def _week_holding(day: tuple[date, date] | None) -> tuple[date, date] | None:
+    """'Thanksgiving week 2001': the Monday-to-Sunday week holding the day."""
+    if day is None:
+        return None
+    monday = day[0] - timedelta(days=day[0].weekday())
+    return monday, monday + timedelta(days=7)
+
+
+def _holiday_weekend(name: str, year: int | None) -> tuple[date, date] | None:
+    """'Memorial Day weekend 2001': Saturday to the Monday holiday; another day: its Saturday and Sunday."""
+    day = phrases.holiday(name, year)
+    if day is None:
+        return None
+    d = day[0]
+    if d.weekday() == 0:  # a Monday holiday: the long weekend before it
+        return d - timedelta(days=2), d + timedelta(days=1)
+    sat = d - timedelta(days=(d.weekday() - 5) % 7)
+    return sat, sat + timedelta(days=2)
+
+
 def _season(g: tuple, dy: int | None) -> tuple[date, date] | None:
     name = g[0] or g[3] or g[4]
     return phrases.season(name, _y(g[1] or g[2], dy))
@@ -190,7 +228,13 @@ PHRASES = {
     "to_end_dm": lambda g, dy: _to_end_m((g[1], g[0], g[2]), dy),
     "year_edge": lambda g, dy: (date(int(g[1]), 1, 1), date(int(g[1]), 1, 11)) if g[0].lower() in ("start", "beginning")
     else (date(int(g[1]), 12, 21), date(int(g[1]) + 1, 1, 1)),
-    "month_yy": lambda g, dy: month_bounds(_year(g[1]), month_of(g[0])), "month_half": _month_half, "season": _season,
+    "month_yy": lambda g, dy: month_bounds(_year(g[1]), month_of(g[0])),
+    "quarter_yy": lambda g, dy: _quarter(int(g[0] or g[2]), _year(g[1] or g[3])),
+    "weeks_of": lambda g, dy: _weeks_of(g, dy),
+    "holiday_week": lambda g, dy: _week_holding(phrases.holiday(g[0], _y(g[1], dy))),
+    "holiday_weekend": lambda g, dy: _holiday_weekend(g[0] or g[2], _y(g[1] or g[3], dy)),
+    "num_day_no_year": lambda g, dy: None if dy is None or _d(dy, int(g[0]), int(g[1])) is None
+    else (date(dy, int(g[0]), int(g[1])), date(dy, int(g[0]), int(g[1])) + timedelta(days=1)), "month_half": _month_half, "season": _season,
     "holiday": lambda g, dy: phrases.holiday(g[0], _y(g[1], dy)),
 }
 
@@ -216,6 +260,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
     """Every date expression in text, left to right, without overlaps; a day or month without a
     year takes the year named elsewhere in the text, else default_year, else its interval is None."""
     years = [int(m.group(1)) for m in re.finditer(rf"(?<![\w/.@-]){YEAR}(?![\w/-])", text)]
+    years += [_year(m.group(1)) for m in re.finditer(r"\b\d{1,2}/\d{1,2}/(\d{2})\b", text)]  # '11/15/01'
     default_year = years[0] if len(set(years)) == 1 else default_year if not years else None
     taken: list[DateSpan] = []
     for pattern, unit in PATTERNS:

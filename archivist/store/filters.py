@@ -60,12 +60,13 @@ def person_sql(address_col: str, name_col: str, value: str | list[str]) -> tuple
         domains = [v.lower() for v in value if v.startswith("@")]  # 'from aol or hotmail addresses'
         parts = [f"lower({address_col}) IN (SELECT value FROM json_each(?))"]
         parts += [f"(lower({address_col}) = ? AND {name_col} = ?)"] * len(pairs)
-        parts += [f"lower({address_col}) LIKE ? ESCAPE '\\'"] * len(domains)
+        parts += [f"lower({address_col}) LIKE ? ESCAPE '\\' OR lower({address_col}) LIKE ? ESCAPE '\\'"] * len(domains)
         return "(" + " OR ".join(parts) + ")", [json.dumps(whole)] + [x for a, n in pairs for x in (a.lower(), n)] \
-            + [like(d)[:-1] for d in domains]
+            + [p for d in domains for p in (like(d)[:-1], like("." + d[1:])[:-1])]
     value = value.strip()
-    if value.startswith("@"):
-        return f"lower({address_col}) LIKE ? ESCAPE '\\'", [like(value.lower())[:-1]]
+    if value.startswith("@"):  # the domain and its subdomains ('@andersen.com' holds us.andersen.com)
+        return (f"(lower({address_col}) LIKE ? ESCAPE '\\' OR lower({address_col}) LIKE ? ESCAPE '\\')",
+                [like(value.lower())[:-1], like("." + value.lower()[1:])[:-1]])
     if (address := address_of(value)) is not None:
         return f"lower({address_col}) = ?", [address]
     clause = f"({address_col} LIKE ? ESCAPE '\\' OR {name_col} LIKE ? ESCAPE '\\')"

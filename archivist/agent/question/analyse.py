@@ -30,10 +30,12 @@ GENERIC_MESSAGE = re.compile(r"(?:the|this|that|these|those|an?|his|her|their|it
 TOPIC = re.compile(r"\b(?:about|regarding|concerning|on the topic of)\s+[\"“']?(.+?)[\"”']?\s*(?:\bfrom\b.*|\bin\b\s+\d.*|\bbefore\b.*|\bafter\b.*)?\??$", re.I)
 NAME = r"([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029]")
-BEFORE_WORD = re.compile(r"\b(?:before|until|till|prior to|up to|earlier than)\s+(?:the\s+)?$", re.I)
+BEFORE_WORD = re.compile(r"\b(?:before|until|till|prior to|up to|earlier than|predates?|predating|older than)\s+(?:the\s+)?$", re.I)
 AFTER_WORD = re.compile(r"\b(?:after|later than)\s+(?:the\s+)?$", re.I)
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
-BETWEEN = re.compile(r"^\s*(?:and|to|through|thru|till|until|-|–|—)\s*(?:the\s+)?$", re.I)
+# the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)
+BETWEEN = re.compile(r"^\s*(?:and|to|through|thru|till|until|-|–|—)\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+                     r"sun)[a-z]*\.?,?\s*)?$", re.I)
 
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"
                    r"\bhow much (?:mail|e-?mail)|\bvolume of\b|\bcounts?\b", re.I)

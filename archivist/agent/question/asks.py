@@ -10,13 +10,15 @@ from archivist.agent.question.plan import Ask, QueryPlan, Role, Target
 
 I = re.I
 MAIL = (r"(?:e-?mails?|mails?|msgs?|mailbox(?:es)?|inbox(?:es)?|messages?|addressed|reached|arrived|landed|memos?|notes?|letters?|notices?|announcements?|replies|reply|"
-        r"responses?|answer(?:ed)?|correspondence|sen[dt]|sending|wr[io]te|written|writing|e-?mail(?:ed|ing)?|forward(?:ed|ing)?|"
+        r"responses?|answer(?:ed)?|correspondence|sen[dt]|get|gets|getting|hear|heard|ask|tell|told|invite|thank|remind|inform|notify|warn|urge|"
+        r"announcement|notification|memo|sending|wr[io]te|written|writing|e-?mail(?:ed|ing)?|forward(?:ed|ing)?|"
         r"repl(?:y|ied)|respond(?:ed)?|cc'?d?|copied|contact(?:ed)?|receive[ds]?|got|threads?)")
-PEAK = re.compile(r"\b(?:which|what)\s+(?:calendar\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most|busiest|highest|"
+PEAK = re.compile(r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most|busiest|highest|"
                   r"peak|largest|greatest|heaviest|more)\b|\bbusiest\s+(?P<u2>month|week|day|date)\b|\b(?P<u3>month|day|week)"
                   r"\s+(?:with|that\s+had|had|saw|has)\s+(?:the\s+)?(?:most|highest|largest|greatest)\b|\bmost\b.*\bin\s+"
                   r"(?:which|what)\s+(?P<u4>month|day|week)\b|\bpeak\s+(?P<u5>month|day|week)\b", I)
-TOP = re.compile(r"\bwho\b.*\b(?:most(?!\s+of\b)|more\s+than\s+anyone|top|frequently|often|usually|typically|"
+TOP = re.compile(r"\bwhom?\b.*\b(?:most(?!\s+of\b)|busiest|more\s+than\s+anyone|top|frequently|often|usually|typically|main|"
+                 r"primary|usual|"
                  r"normally|largest\s+number|greatest\s+number|highest\s+number)\b|\btop\s+(?:\d+|two|three|"
                  r"four|five|ten)?\s*(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
                  r"addresses|contacts|cc'?d?|names)\b|\b(?:which|what)\s+(?:\d+\s+|two\s+|three\s+|five\s+)?(?:person|"
@@ -28,14 +30,15 @@ TOP = re.compile(r"\bwho\b.*\b(?:most(?!\s+of\b)|more\s+than\s+anyone|top|freque
 K_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 FIRST = re.compile(r"\b(?:first|earliest|initial|oldest)\b", I)
 LAST = re.compile(r"\b(?:last|latest|most\s+recent(?:ly)?|final|newest|recent)\b", I)
-WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?when\b|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
+WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?when\b|\bwhen\s*\??\s*$|[-–—,:]\s*date\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
                   r"(?:date|day)\b|\bdate\s+(?:of|on|was|did)\b|\bwhich\s+(?:date|day)\b|\bwhen\s+(?:was|did|were|is)\b", I)
 COUNT = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount\b|\btally\b|\bhow\s+much\s+(?:e-?)?mail\b|"
                    r"\btotal\b|\bvolume\s+of\b|\bquantity\b", I)
 LIST = re.compile(r"^\s*(?:please\s+|can\s+you\s+|could\s+you\s+|pls\s+)?(?:list|show|enumerate|display|give\s+me|find|"
                   r"pull(?:\s+up)?|get\s+me)\b|\b(?:which|what)\s+(?:e-?mails|messages|mails|memos|notes)\b", I)
 # verbs that say someone wrote to someone ('who asked Rick Buy whether...'): the sender of that email
-ACTS = (r"(?:asked|told|invited|thanked|reminded|informed|notified|warned|urged|congratulated|offered|requested|"
+ACTS = (r"(?:(?:was|were)\s+(?:organi[sz]ing|running|arranging|announcing|coordinating|hosting|planning|circulating)|"
+        r"asked|told|invited|thanked|reminded|informed|notified|warned|urged|congratulated|offered|requested|"
         r"proposed|suggested|praised|complained|announced|alerted|advised|updated|pinged|recommended|"
         r"replied|responded|answered|wanted\s+to\s+know|gave\s+\w+\s+a\s+heads[- ]up)")
 WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:sent|send|wrote|write|authored|"
@@ -44,6 +47,8 @@ WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:s
                       r"\s+of\b|\bwho\s+(?:was|is)\b.*\bfrom\??$|\bwhose\s+(?:e-?mail|message|memo|note)\b|\bwho\s+did\s+"
                       r".*\bcome\s+from\b|\bwhich\s+(?:person|address|sender)\s+(?:sent|wrote)\b|\bwho\s+was\s+it\s+that\s+sent\b|"
                       r"\bwho\s+(?:at|from|in)\s+[\w&' .-]{1,40}?\s+(?:sent|wrote|e-?mailed|asked|told)\b|"
+                      r"\b(?:which|what)\s+(?:[\w&()'.-]+\s+){0,5}(?:people|persons|person|senders?|staff|members|employees|"
+                      r"lawyers|folks|individuals)\s+(?:\(\S+\)\s+)?(?:sent|wrote|e-?mailed)\b|"
                       rf"\bwho\s+{ACTS}\b", I)
 WHO_CC = re.compile(r"\bwho\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
                     r"on\s+copy|in\s+copy|carbon)\b|\bwho\s+(?:did|does)\b.*\b(?:cc|copy)\b|\bcc(?:'d)?\s+(?:list|line)\b|"
@@ -53,21 +58,29 @@ WHO_TO = re.compile(r"\bto\s+whom\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|
                     r"going|directed)\s+to\b|\bwho\s+(?:received|got|were\s+the\s+recipients|was\s+the\s+recipient)\b|"
                     r"\brecipients?\s+of\b|\bwho\s+did\b.*\b(?:send|sent|forward|address|e-?mail|write|mail)\b.*\bto\??$|"
                     r"\bwho\s+(?:was|were)\b.*\b(?:sent|addressed|going|directed)\s+to\??$|\bwho\s+was\s+it\s+(?:sent|addressed)\b|"
-                    r"\bwho\s+(?:was|were)\s+on\s+the\s+to\b|\bwho\s+did\b.*\b(?:e-?mail|write\s+to|send\s+it\s+to|message)\??$", I)
+                    r"\bwho\s+(?:was|were)\s+on\s+the\s+to\b|\bwho\s+did\b.*\b(?:e-?mail|write\s+to|send\s+it\s+to|message)\??$|"
+                    r"(?<!from\s)\b(?:who|whom|which\s+(?:people|person|persons|colleagues))\s+did\s+(?!the\s+(?:e-?mail|message|note|memo)\b)"
+                    r".*\b(?:send|sent|forward|address|e-?mail|"
+                    r"write|mail|ask|tell|invite|thank|remind|inform|notify|warn|urge)\b", I)
 TO_WHOM = re.compile(r"\bto\s+whom\b|\bwho\s+was\s+it\s+(?:sent|addressed)\s+to\b", I)
 WHO_RECEIVED_MOST = re.compile(r"\bwho\s+(?:received|got|was\s+sent|was\s+e-?mailed|was\s+written\s+to)\b|\brecipients?\b|"
-                               r"\bwho\s+(?:did|does|has|had)\b.*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
-                               r"correspond|forward|reply|mail)\b|\bwrote\s+to\s+whom\b|\bto\s+whom\b", I)
+                               r"\bwhom?\s+(?:did|does|has|had)\b.*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
+                               r"correspond|forward|reply|mail|address)\b|\bwrote\s+to\s+whom\b|\bto\s+whom\b", I)
 WHO_CC_MOST = re.compile(r"\b(?:cc'?d|cc'ed|copied|copies|copy|on\s+cc|cc)\b", I)
 ATTACHED = re.compile(r"\b(?:what|which)\s+(?:was\s+the\s+)?(?:file|files|attachment|attachments|document|documents|"
                       r"spreadsheet|spreadsheets|workbook|presentation)\b|\bwhat\s+(?:was|were|got|did)\b.*\battach|"
                       r"\bname\s+of\s+the\s+(?:attachment|attached|file|spreadsheet|document)|\battachment(?:'s)?\s+(?:name|"
-                      r"file\s*name)|\bname\s+of\s+the\s+(?:[\w-]+\s+){0,5}(?:file|attachment|spreadsheet|document|doc|presentation|pdf|"
+                      r"file\s*name)|\bfile\s*names?\b|\bname\s+of\s+the\s+(?:[\w-]+\s+){0,5}(?:file|attachment|spreadsheet|document|doc|presentation|pdf|"
                       r"xls|excel|word|powerpoint|workbook)\b|\bwhat\s+did\b.*\battach\b|\bwhich\s+\w+\s+(?:was|were)\s+attached\b", I)
 SUBJECT_ASKED = re.compile(r"\b(?:what|which)(?:'s|\s+(?:is|was|were))?\s+(?:the\s+|its\s+)?(?:e-?mail'?s?\s+)?subject", I)
 PLURAL = re.compile(r"\b(?:sent|wrote|e-?mailed|sending|writing)\s+(?:any\s+|the\s+|all\s+the\s+)?(?:e-?mails|messages|"
                     r"memos|notes|letters)\b|\b(?:everyone|everybody|all\s+the\s+(?:people|senders))\b|\bwho\s+all\b", I)
-BARE_LIST = re.compile(r"(?:^|[-–—:;]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
+FIRST_ONE = re.compile(r"\b(?:first|earliest|initial|oldest|last|latest|final|newest)\s+(?:e-?mail|message|note|memo|one|"
+                       r"time|mail|date|day)\b", I)
+# a question word: without one ('kudlow emails in skilling's mailbox over summer 2001'), a list
+ASKING = re.compile(r"\b(?:how|who|whom|whose|what|when|where|which|why|whether|did|does|do|is|are|was|were|"
+                    r"has|have|can|could|should|would|count|tally|total|number)\b|\?", I)
+BARE_LIST = re.compile(r"(?:^|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
 EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc)\b", I)
 TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
 
@@ -82,15 +95,19 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     if TOP.search(blanked) and (not COUNT.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
         return Ask.TOP, _top_target(blanked, plan), _k(blanked)
     if (first := FIRST.search(blanked)) or LAST.search(blanked):
-        if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)):
-            return (Ask.FIRST if first else Ask.LAST), _first_target(blanked), 1
+        if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)
+                     or FIRST_ONE.search(blanked)):  # 'earliest email that mentions dynegy', 'last one sent'
+            target = _first_target(blanked)
+            if target in (Target.ATTACHMENTS, Target.SENDER, Target.TO, Target.CC, Target.BCC, Target.RECIPIENT):
+                return Ask.FIELD, target, 1  # 'what file did X attach to her first email pitching Y': one described email
+            return (Ask.FIRST if first else Ask.LAST), target, 1
     if COUNT.search(blanked) and (mail or scoped):  # 'judy thorne to gerald nemec, how many since May?' 
         return Ask.COUNT, Target.DOCUMENTS, 0
     if (field := _field(text, blanked)) is not None and mail:
         if field in (Target.SENDER, Target.RECIPIENT, Target.TO, Target.CC) and PLURAL.search(blanked):
             return Ask.TOP, field, 0  # 'who wrote emails about X': everyone, with their counts
         return Ask.FIELD, field, 1
-    if (LIST.search(blanked) or BARE_LIST.search(blanked)) and mail:
+    if (LIST.search(blanked) or BARE_LIST.search(blanked) or not ASKING.search(blanked) and scoped) and mail:
         return Ask.LIST, Target.DOCUMENTS, 0
     return Ask.CONTENT, Target.DOCUMENTS, 0
 
@@ -100,6 +117,8 @@ def _field(text: str, blanked: str) -> Target | None:
         return Target.ATTACHMENTS
     if SUBJECT_ASKED.search(text):
         return Target.SUBJECT
+    if re.search(r"\bfrom\s+whom\b", blanked, I):
+        return Target.SENDER
     for pattern, target in ((TO_WHOM, Target.TO), (WHO_BCC, Target.BCC), (WHO_CC, Target.CC), (WHO_TO, Target.TO),
                             (WHO_SENT, Target.SENDER)):
         if pattern.search(blanked):
@@ -108,6 +127,12 @@ def _field(text: str, blanked: str) -> Target | None:
 
 
 def _top_target(blanked: str, plan: QueryPlan) -> Target:
+    if plan.of(Role.CC, Role.BCC) and re.search(r"\b(?:who|which)\b[^?]*\b(?:cc'?d|copied|bcc'?d)\b", blanked, I):
+        return Target.SENDER  # 'which two people cc'd Sally Beck most': the ones who sent those emails
+    if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
+        return Target.BCC
+    if re.search(r"\baddressees?\b|\baddressed\s+(?:his|her|their)?\s*(?:e-?mails\s+)?to\b", blanked, I):
+        return Target.RECIPIENT
     if EITHER_ROLE.search(blanked):
         return Target.RECIPIENT
     if TO_LINE.search(blanked):
@@ -128,9 +153,9 @@ def _first_target(blanked: str) -> Target:
 
 def _k(text: str) -> int:
     m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
-                  r"(?:\w+\s+)?(?:people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues)\b", text, I)
+                  r"(?:\w+\s+){0,2}(?:people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues)\b", text, I)
     if not m:
-        return 1 if re.search(r"\bwho\b|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b", text, I) \
+        return 1 if re.search(r"\bwhom?\b|\btop\s+(?:sender|recipient|person|address|correspondent)\b(?!s)|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b", text, I) \
             else 5
     word = (m.group(1) or m.group(2)).lower()
     return int(word) if word.isdigit() else K_WORDS[word]

@@ -56,6 +56,12 @@ def _holds(query: list[str], words: list[str]) -> bool:
     return all(any(_same(q, w) for w in words) for q in query[:-1])
 
 
+def _surname_of(name: str, word: str) -> bool:
+    """Whether word is the surname of a display name: first in 'Last, First', else last."""
+    words = name_words(name.split("(")[0])
+    return bool(words) and (words[0] == word if "," in name else words[-1] == word)
+
+
 def _address_words(address: str) -> list[str]:
     local = address.split("@")[0]
     return [p for p in re.split(r"[._-]+", local) if len(p) > 1 and p.isalpha()]
@@ -65,12 +71,26 @@ NOT_NAMES = frozenset("e-mail email mail ect hou ees corp enron na ct cal london
                       "and jr sr ii iii dr mr mrs ms".split())
 
 
+ORG_WORDS = frozenset("company corporation corp inc llc ltd group team services department committee council "
+                      "association newsletter news alert alerts update updates announcement announcements board "
+                      "desk support center centre".split())
+WEBMAIL = frozenset("aol.com hotmail.com yahoo.com msn.com earthlink.net home.com juno.com prodigy.net "
+                    "compuserve.com att.net mindspring.com gmail.com".split())
+
+
+def _webmail(address: str, names: Counter) -> bool:
+    """A personal webmail account with no display name: 'vkaminski@aol.com' is Vince Kaminski's
+    by its initial and surname (on a company domain that would be too weak)."""
+    return address.split("@")[-1] in WEBMAIL and not any(names)
+
+
 def _initials(query: list[str], address: str) -> bool:
     """'vkaminski@aol.com', 'jdasovic@enron.com', 'klay@enron.com': the first initial and the
     surname (cut to eight letters, as many mail systems did) for a query with a first name."""
-    if len(query) < 2:
-        return False
-    local, f, s = address.split("@")[0], NICKNAMES.get(query[0], query[0])[0], query[-1]
+    local, s = address.split("@")[0], query[-1]
+    if len(query) < 2:  # a surname alone: any one initial before it ('vkaminski' for 'Kaminski')
+        return len(s) >= 4 and len(local) > 1 and local[0].isalpha() and local[1:] in (s, s[:7])
+    f = NICKNAMES.get(query[0], query[0])[0]
     return len(s) >= 3 and local in (f + s, s + f, (f + s)[:8], f + s[:7], query[0][0] + s)
 
 
@@ -92,9 +112,15 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
     hits: list[tuple[str, str, int, str]] = []  # (address, name, mails, first name)
     for address, names in lex.names.items():
         total = sum(names.values())
-        by_address = _holds(query, _address_words(address)) or loose and _initials(query, address)
+        parts = _address_words(address)
+        by_address = (_holds(query, parts) and (len(query) > 1 or parts[-1] == query[0])) \
+            or (loose or _webmail(address, names)) and _initials(query, address)
         for name, n in names.items():
             words = name_words(name) if name else []
+            if ORG_WORDS & set(words):
+                continue  # 'The New Power Company', 'Enron Change Management Announcement': no person
+            if len(query) == 1 and words and not _surname_of(name, query[0]):
+                continue  # one word names a surname: 'Mark' is John Mark's, not Mark Haedicke's
             if _holds(query, words) or (by_address and not words):
                 hits.append((address, name, n, _first_name(query, words or _address_words(address))))
         if by_address and not any(h[0] == address for h in hits):
@@ -159,7 +185,7 @@ def person_key(lex: Lexicon, address: str, name: str = "") -> str:
     named = [(n, c) for n, c in names.most_common() if n and "@" not in n]
     keys = {_name_key(name_words(n)) for n, _ in named}
     if len(keys) > 3 and named and named[0][1] < SHARED_SHARE * sum(c for _, c in named):
-        return _name_key(name_words(name)) or address if name else address
+        return address  # a shared address ('40enron@enron.com', a list) ranks as itself
     if named and (key := _name_key(name_words(named[0][0]))) and len(key.split()) > 1:
         return key
     words = _address_words(address)
@@ -170,10 +196,13 @@ def is_surname(lex: Lexicon, word: str) -> bool:
     """Whether a lower-case word is someone's surname in a display name ('kaminski' of 'Kaminski,
     Vince' or 'Vince Kaminski'), not a common word that appears in names ('response' of 'Enron
     Response Team') or only in some address ('confirm' of auto-confirm@amazon.com)."""
-    w, seen = word.lower(), 0
+    w, seen, given = word.lower(), 0, 0
     for address in lex.tokens.get(w, ()):
         for name, n in lex.names[address].items():
             words = name_words(name.split("(")[0]) if name and not re.search(r"[@\d_/]", name) else []
             if 2 <= len(words) <= 4 and (words[0] == w and "," in name or words[-1] == w and "," not in name):
                 seen += n
-    return seen >= (1 if word[:1].isupper() else 2)  # typed lower-case, a common word needs more
+            elif 2 <= len(words) <= 4 and w in words:
+                given += n  # a first name there ('Mark' of 'Haedicke, Mark')
+    # 'Mark' is far more often a first name than John Mark's surname: no one person
+    return seen >= (1 if word[:1].isupper() else 2) and seen >= given

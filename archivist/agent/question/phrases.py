@@ -13,9 +13,9 @@ import re
 from archivist.agent.question.plan import Role
 
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
-END = (r"(?=\s*(?:$|[?.!;,(]|\b(?:first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
+END = (r"(?=\s*(?:$|[?.!;,(])|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
        r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"
-       r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b))")
+       r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b)")
 PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
 SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
     rf"\b(?:with|having|has|had|containing|contains|include|includes|including|that\s+(?:has|had|have))\s+(?:the\s+)?"
@@ -29,26 +29,28 @@ SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
     rf"\bsubject(?:\s+line)?s?\s+[\"“'](?P<x>[^\"”]{{1,80}})[\"”']",
 )]
 TEXT_PHRASE = re.compile(
-    r"\b(?:mention(?:s|ed|ing)?|that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"
+    r"\b(?:mention(?:s|ed|ing)?|talk(?:s|ed|ing)?\s+about|refer(?:s|red)?\s+to|deal(?:s|t|ing)?\s+with|"
+    r"that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"
     r"discuss|discussed|discusses|talk(?:s|ed)?\s+about|reference|references|referenced|refer(?:s|red)?\s+to|"
     r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referencing|discussing|talking\s+about|"
     r"about|regarding|concerning|re:?|on\s+the\s+(?:topic|subject|matter)\s+of|with\s+the\s+(?:word|words|term|"
     r"phrase|name)|(?:that|which)\s+(?:had|have|has)\s+the\s+(?:word|words|term))\s+(?:the\s+(?:word|words|term|"
     rf"phrase|name)\s+)?{PHRASE}{END}", re.I)
-ATTACHMENT_KIND = {"spreadsheet": "xls", "spreadsheets": "xls", "excel": "xls", "xls": "xls", "xlsx": "xls",
+ATTACHMENT_KIND = {".xls": "xls", ".xlsx": "xls", ".doc": "doc", ".docx": "doc", ".pdf": "pdf","spreadsheet": "xls", "spreadsheets": "xls", "excel": "xls", "xls": "xls", "xlsx": "xls",
                    "word": "doc", "doc": "doc", "docx": "doc", "docs": "doc", "pdf": "pdf", "pdfs": "pdf",
                    "powerpoint": "ppt", "powerpoints": "ppt", "ppt": "ppt", "pptx": "ppt", "presentation": "ppt",
                    "presentations": "ppt"}
-KINDS = r"(?P<k>spreadsheets?|excel|xlsx?|word|docx?|docs|pdfs?|powerpoints?|pptx?|presentations?)"
-FILE_NAME = r"(?P<f>[\w&()' -]{1,60}?\.(?:xlsx?|docx?|pdf|pptx?|txt|csv|zip|htm|html|wpd|jpg|gif|tif|msg))"
+KINDS = r"(?P<k>spreadsheets?|excel|\.?xlsx?|\.?docx?|\.?pdf|word|docx?|docs|pdfs?|powerpoints?|pptx?|presentations?)"
+FILE_NAME = r"(?P<f>(?!(?:an?|the|any|one)\s)[\w&()'-][\w&()' -]{0,59}?\.(?:xlsx?|docx?|pdf|pptx?|txt|csv|zip|htm|html|wpd|jpg|gif|tif|msg))"
 ATTACHMENT_PHRASES = [re.compile(p, re.I) for p in (
     rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|carrying|including)\s+(?:an?\s+|the\s+|any\s+)?{FILE_NAME}\s+(?:file\s+)?attached\b",
     rf"\battach(?:ed|ing|ment)?\s+(?:named\s+|called\s+)?[\"“']?{FILE_NAME}[\"”']?",
-    rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|including|containing)\s+(?:an?\s+|the\s+|any\s+|some\s+)?"
-    rf"{KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|sheets?\s+|attachments?)?(?:attached\b)?",
-    rf"\b{KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+)?attach(?:ed|ments?)\b",
+    rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|including|containing|carr(?:y|ied|ies|ying)|contained|included)"
+    rf"\s+(?:an?\s+|the\s+|any\s+|some\s+)?{KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|sheets?\s+|spreadsheets?\s+|workbooks?\s+|attachments?)?"
+    rf"(?:attached\b)?",
+    rf"(?:\b|(?<=\s)){KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|spreadsheets?\s+)?attach(?:ed|ments?)\b",
     rf"\b(?:sent|send|sending|attached|attaching|attach)\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:most\s+)?{KINDS}\b(?:\s+(?:files?|documents?|docs?))?",
-    r"\b(?:with|having|has|had|that\s+(?:had|has|have)|carrying|including|containing)\s+(?:an?\s+|any\s+|some\s+|the\s+)?"
+    r"\b(?:with|having|has|had|that\s+(?:had|has|have)|carr(?:y|ied|ies|ying)|including|containing)\s+(?:an?\s+|any\s+|some\s+|the\s+)?"
     r"(?:files?\s+|documents?\s+)?attach(?:ed|ments?)(?:\s+files?)?\b",
     r"\b(?:with\s+)?(?:files?|documents?|something)\s+attached\b",
     r"\battachments?\b",
@@ -58,7 +60,8 @@ NOT_DOMAIN = re.compile(
     rf"\b(?:from|by|sent\s+from)?\s*(?:outside(?:\s+of)?|not\s+from|non-?|external\s+to|other\s+than)\s*(?:the\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks))?", re.I)
 DOMAIN_PHRASE = re.compile(
-    rf"\b(?:from|by|sent\s+from|senders?\s+(?:at|from)|people\s+at|anyone\s+at|someone\s+at)\s+(?:an?\s+|any\s+|the\s+)?"
+    rf"\b(?:from|by|sent\s+from|senders?\s+(?:at|from)|people\s+at|anyone\s+at|someone\s+at|among)\s+"
+    rf"(?:an?\s+|any\s+|the\s+|anyone\s+|someone\s+|somebody\s+|people\s+|folks\s+)?"
     rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)
 MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
@@ -67,8 +70,19 @@ MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|for|belonging\s+to)\s+"
     r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)" + END,
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:custodian|mailbox|inbox)\s*:?\s+(?P<who>[a-z]+-[a-z]\d*)\b",
-    r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|[A-Za-z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+(?:mail\s*box|mailbox|inbox|custodian\s+files)\b",
+    r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|[A-Za-z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+files)?)\b",
 )]
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKEND = re.compile(r"\b(?:on|over|during|at)\s+(?:the\s+|a\s+)?weekends?\b|\bweekend\s+(?=e-?mails?|messages?|mail|emailer|sender)|"
+                     r"\b(?:on|over|during)\s+(?:a\s+)?(?P<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
+
+
+def weekdays(question: str) -> list[tuple[Role, str, int, int]]:
+    """'on weekends' -> saturday,sunday; 'on a Sunday' -> sunday (the sender's local day)."""
+    return [(Role.WEEKDAY, (m.group("d") or "saturday,sunday").lower(), m.start(), m.end())
+            for m in WEEKEND.finditer(question)]
 
 
 def attachment(question: str) -> list[tuple[Role, str, int, int]]:
@@ -96,12 +110,16 @@ def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
     return []
 
 
+COME_UP = re.compile(r"\b(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+"
+                     r"(?:first\s+|last\s+|ever\s+)?(?:come|show|turn|pop)\s+up\b", re.I)
 PASSIVE = re.compile(r"\b(?:was|were|is|got|has\s+been|had\s+been)\s+(?:the\s+(?:word|term|phrase|name)\s+)?"
                      r"(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,3}?)\s+(?:first\s+|last\s+|ever\s+|initially\s+)?"
                      r"(?:mentioned|discussed|brought\s+up|raised|referenced|named|cited)\b", re.I)
 THE_WORD = re.compile(r"\bthe\s+(?:word|term|phrase|name)s?\s+" + PHRASE + END, re.I)
-PAREN_DOMAIN = re.compile(r"(?:\b(?:from|by|at|of)\s+(?:the\s+)?(?:[A-Z&][\w&'.-]*\s+){0,5}(?:(?:law\s+)?firm|company|"
-                          r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*@?" + DOMAIN + r"\s*\)", re.I)
+PAREN_DOMAIN = re.compile(r"(?:(?:\b(?:from|by|at|of)\s+(?:the\s+)?)?(?:(?!(?-i:Which|What|Who|Whom|How|When|Where|The|In|Of)\b)"
+                          r"(?-i:[A-Z&][\w&'.-]*)\s+(?:(?:and|of|&)\s+)?){0,5}(?:(?:law\s+)?firm|company|"
+                          r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*@?" + DOMAIN +
+                          r"(?:\s+(?:senders?|addresses|people|emails?|domain))?\s*\)", re.I)
 SUBJECT_LEAD = re.compile(r"^(?:have|has|had|with|containing|contains|the|a|an|word|words|term)\s+", re.I)
 
 
@@ -109,6 +127,9 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
     out = [(Role.TEXT, _words(m.group("x")), m.start(), m.end()) for m in THE_WORD.finditer(question)]
     out += [(Role.TEXT, _words(m.group("x")), m.start(), m.end("x")) for m in PASSIVE.finditer(question)
             if not _overlaps(out, m.start(), m.end())]  # 'first' stays the question's own word
+    out += [(Role.TEXT, _words(m.group("x")), m.start("x"), m.end("x")) for m in COME_UP.finditer(question)
+            if not _overlaps(out, m.start(), m.end())]  # 'when did Dynegy first come up'
+
     for m in TEXT_PHRASE.finditer(question):
         text = _words(m.group("x"))
         if _overlaps(out, m.start(), m.end()):
@@ -124,13 +145,18 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staff|lawyers)\s+(?:at|from)\s+(?:the\s+)?"
+                        r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2})")
+WIDEN = re.compile(r"\b(?:counting|including|plus|and|with)\s*$", re.I)
+WIDEN_AFTER = re.compile(r"\s+(?:too|also|as\s+well)\b", re.I)
 ACCOUNT = re.compile(r"\b(?:from\s+)?(?:his|her|their|an?|the|its)\s+(?P<w>[a-z][\w-]*)\s+(?:account|acct|address|e-?mail\s+address)\b", re.I)
 DOMAIN_LIST = re.compile(r"\b(?:from|by|at)\s+(?P<list>@?[\w-]+(?:\.[\w-]+)*(?:\s*(?:,|/|\bor\b|\band\b)\s*@?[\w-]+(?:\.[\w-]+)*)+)"
                          r"\s+(?:addresses|accounts|domains|emails|users|senders|people)\b", re.I)
 OUTSIDE = re.compile(r"\b(?:outside|external)\b(?:\s+(?:senders?|addresses|people|parties|correspondents|contacts|domains?))?", re.I)
 
 
-def domains(question: str, known: set[str], main: str | None = None) -> list[tuple[Role, str | list[str], int, int]]:
+def domains(question: str, known: set[str], main: str | None = None,
+            senders: set[str] | None = None) -> list[tuple[Role, str | list[str], int, int]]:
     """'from @aol.com', 'from enron.com addresses' -> sender domain; 'outside enron.com' -> not.
     A company name stands for its domain when the archive has one ('from outside Enron', 'his aol
     account', 'aol or hotmail addresses'); 'outside' alone is outside the archive's own domain."""
@@ -145,6 +171,11 @@ def domains(question: str, known: set[str], main: str | None = None) -> list[tup
             out.append((Role.DOMAIN, ["@" + d for d in items], m.start(), m.end()))
     for m in ACCOUNT.finditer(question):
         if (d := company_domain(m.group("w"), known)) and not _overlaps(out, m.start(), m.end()):
+            widen = WIDEN.search(question[max(0, m.start() - 12):m.start()]) or WIDEN_AFTER.match(question[m.end():])
+            out.append((Role.ALSO_ACCOUNT if widen else Role.DOMAIN, "@" + d, m.start(),
+                        m.end() + (WIDEN_AFTER.match(question[m.end():]).end() if widen and WIDEN_AFTER.match(question[m.end():]) else 0)))
+    for m in AT_COMPANY.finditer(question):  # 'someone at Arthur Andersen', 'anyone from Mariner Energy'
+        if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group("c"), senders or known)):
             out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
     for m in re.finditer(r"\b(?:outside(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
                          r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|employees))?",
@@ -162,10 +193,21 @@ def domains(question: str, known: set[str], main: str | None = None) -> list[tup
 
 
 def company_domain(word: str, known: set[str]) -> str | None:
-    for tld in ("com", "net", "org"):
-        if f"{word.lower()}.{tld}" in known:
-            return f"{word.lower()}.{tld}"
+    """The archive's domain for a company word ('Kudlow' -> kudlow.com, 'FERC' -> ferc.fed.us,
+    'Mariner Energy' -> mariner-energy.com, 'Arthur Andersen' -> andersen.com)."""
+    words = re.findall(r"[a-z0-9]+", word.lower())
+    for w in ("".join(words), "-".join(words), words[-1] if len(words) > 1 else ""):
+        if w and (d := _domain_of(w, known)):
+            return d
     return None
+
+
+def _domain_of(w: str, known: set[str]) -> str | None:
+    for tld in ("com", "net", "org"):  # also when only its subdomains write ('us.andersen.com')
+        if f"{w}.{tld}" in known or any(d.endswith(f".{w}.{tld}") for d in known):
+            return f"{w}.{tld}"
+    others = sorted(d for d in known if d.split(".")[0] == w and d.count(".") <= 2)
+    return others[0] if len(others) == 1 else None
 
 
 def mailboxes(question: str) -> list[tuple[str, int, int]]:

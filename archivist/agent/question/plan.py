@@ -62,6 +62,9 @@ class Role(StrEnum):
     TEXT = "body_words"  # the email's text mentions these words (full-text index)
     TOPIC = "topic"  # content words that find a described email (search, not an exact filter)
     ATTACHMENT = "attachment"
+    ALSO_ACCOUNT = "also_account"  # 'counting his AOL account too': the person's addresses there count too
+    WEEKDAY = "weekday"  # 'on weekends', 'on a Sunday': the sender's local day of the week
+    EXCLUDED = "excluded"  # 'besides Tana Jones': left out of a ranking, no filter
 
 
 BODY_ONLY = "in the body only"  # the label of body words the question limits to the body

@@ -21,7 +21,7 @@ from archivist.dates import find_dates
 from archivist.store.filters import address_of, exact_address
 
 TOKEN = re.compile(r"[\w][\w'’.@-]*[\w]|[\w]")
-DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|in|on|during|of|by|"
+DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|in|on|during|of|by|predates?|predating|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
 
 
@@ -74,6 +74,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r = Reading(question, lex)
     _quoted_and_subject(r)
     _attachments(r)
+    for role, value, s, e in phrases.weekdays(r.text):
+        r.claim(Constraint(role, r.text[s:e], value, s, e, label=value.replace(",", " or ")))
     _addresses(r)
     _domains(r)
     _mailboxes(r)
@@ -91,7 +93,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     return r.plan
 
 
-ALL_ADDRESSES = re.compile(r"\ball\s+(?:of\s+)?(?:his|her|their|its)\s+(?:e-?mail\s+)?(?:addresses|accounts)\b", re.I)
+ALL_ADDRESSES = re.compile(r"\b(?:all|any|each|every\s+one)\s+(?:of\s+)?(?:his|her|their|its)\s+(?:e-?mail\s+)?"
+                           r"(?:addresses|accounts)\b", re.I)
 
 
 def _own_domain(r: Reading) -> None:
@@ -106,7 +109,7 @@ def _own_domain(r: Reading) -> None:
             continue
         if typed:
             c.value, c.label = typed[0].value, f"= '{typed[0].value}' (named in the question)"
-        elif r.plan.of(Role.DOMAIN) or ALL_ADDRESSES.search(r.text):
+        elif r.plan.of(Role.DOMAIN, Role.ALSO_ACCOUNT) or ALL_ADDRESSES.search(r.text):
             c.value = resolve(r.lex, c.text, loose=True).identities or c.value
 
 
@@ -149,10 +152,15 @@ def _attachments(r: Reading) -> None:
 def _domains(r: Reading) -> None:
     known = {a.split("@")[-1] for a in (r.lex.names if r.lex else ())}
     main = r.lex.senders.most_common(1)[0][0] if r.lex is not None and r.lex.senders else None
-    for role, value, s, e in phrases.domains(r.text, known, main):
+    senders = set(r.lex.senders) if r.lex is not None else set()
+    for role, value, s, e in phrases.domains(r.text, known, main, senders):
         if r.free(s, e) and not ADDRESS.search(r.text[s:e]):
             values = value if isinstance(value, list) else [value]
-            r.claim(Constraint(role, r.text[s:e], value, s, e, known=all(v[1:] in known for v in values)))
+            r.claim(Constraint(role, r.text[s:e], value, s, e, known=all(_known_domain(v[1:], known) for v in values)))
+
+
+def _known_domain(domain: str, known: set[str]) -> bool:
+    return domain in known or any(d.endswith("." + domain) for d in known)
 
 
 def _mailboxes(r: Reading) -> None:
@@ -202,6 +210,9 @@ def _dates(r: Reading) -> None:
     if any(s.low is None for s in spans) and r.lex is not None:  # 'christmas eve': which year?
         spans = _with_likely_year(r, text, spans)
     after, before, _day, used = combine_dates(text, spans)
+    near = [s for s in spans if used and all((s.start, s.end) != (u.start, u.end) for u in used)
+            and min(abs(s.end - min(u.start for u in used)), abs(s.start - max(u.end for u in used))) <= 3]
+    used = list(used) + near  # 'the winter (dec 01 - feb 02)': the parenthesis says which winter
     for span in spans:
         if all((span.start, span.end) != (u.start, u.end) for u in used):
             r.plan.notes.append(f"'{span.text}' was not used as a date" if span.low else
@@ -223,8 +234,8 @@ def _with_likely_year(r: Reading, text: str, spans: list) -> list:
     for year in years:
         found = find_dates(text, default_year=year)
         after, before, _, used = combine_dates(text, found)
-        spans = [(after, before)] if after and before else [(s.low, s.high) for s in used if s.low]
-        n = sum(v for d, v in r.lex.days.items() if any(lo <= d < hi for lo, hi in spans))
+        bounds = [(after, before)] if after and before else [(s.low, s.high) for s in used if s.low]
+        n = sum(v for d, v in r.lex.days.items() if any(lo <= d < hi for lo, hi in bounds))
         scored.append((n, year, found))
     scored.sort(key=lambda t: -t[0])
     if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] * 3 > scored[0][0]:
@@ -250,12 +261,17 @@ def _people(r: Reading) -> None:
             continue
         role = role_at(r.text, e.start, e.end)
         typed = e.value and address_of(e.value) and e.text.lower() == address_of(e.value)
-        if e.text.islower() and not typed and not is_surname(r.lex, name_words(e.text)[-1]):
-            continue  # 'the new company': lower-case words that end in no one's surname
+        if e.text.lower().removesuffix("'s") in STOP_NAMES:
+            continue  # 'Enron's holiday party': the company, not a person
+        if e.text.islower() and not typed and len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text):
+            continue  # a lower-case word alone: only someone's surname
         if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
             if d := phrases.company_domain(e.text, _domains_of(r.lex)):  # 'Kudlow': the sender domain kudlow.com
                 r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
             continue  # 'to confirm', 'Ken': a word or a first name, not one person
+        if not e.known and e.value is None and (d := phrases.company_domain(e.text, _domains_of(r.lex))):
+            r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
+            continue  # 'Mariner Energy': no person, the company's domain
         if not e.known and e.value is None:
             r.claim(Constraint(role, e.text, None, e.start, e.end, known=False))
             continue
@@ -272,6 +288,22 @@ def _people(r: Reading) -> None:
         _several(r, e.text, person)
     _name_runs(r)
     _cued_surnames(r)
+    _own_mailbox(r)
+
+
+OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
+
+
+def _own_mailbox(r: Reading) -> None:
+    """'who was cc'd most on the emails in her mailbox': the mailbox of the one person named."""
+    people = [c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, Role.EXCLUDED, None) and c.value]
+    m = OWN_MAILBOX.search(r.text)
+    if m and r.free(m.start(), m.end()) and len({c.text for c in people}) == 1 and r.lex is not None:
+        if box := mailbox_of(r.lex, people[0].text):
+            r.claim(Constraint(Role.MAILBOX, m.group(0).strip(), box, m.start(), m.end(), label=f"mailbox {box}"))
+            for c in people:  # 'Skilling custodian: ... in his mailbox': he is named as its owner only
+                if c.role is None:
+                    c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box}"
 
 
 RUN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]")
@@ -291,8 +323,8 @@ def _name_runs(r: Reading) -> None:
                 continue
             start, end = run[0].start(), run[-1].end()
             text = r.text[start:end].removesuffix("'s").removesuffix("’s")
-            if text.islower() and not is_surname(r.lex, text.split()[-1]):
-                continue  # 'the new company': lower-case words that end in no one's surname
+            if text.islower() and n == 1 and not is_surname(r.lex, text):
+                continue  # a lower-case word alone: only someone's surname
             if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text)):
                 if text[0].isupper() and (d := phrases.company_domain(text, _domains_of(r.lex))):
                     r.claim(Constraint(Role.DOMAIN, text, "@" + d, start, start + len(text), label=f"sender domain @{d}"))
@@ -343,25 +375,66 @@ def _cued_surnames(r: Reading) -> None:
             _several(r, word, person)
 
 
+TO_ONLY = re.compile(r"\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+", re.I)
+
+
 def _settle_roles(r: Reading) -> None:
     """People with no role word: the sender, unless the sender is what is asked for; in a
     question about one described email, words of its content ('the memo on Sibyl Peyer's
     contact details'), like a date with no year ('the November 2 meeting')."""
     asked_sender = r.plan.target == Target.SENDER and r.plan.ask in (Ask.TOP, Ask.FIELD)
+    # '(To line only)', 'to X with Y cc'd': the To line, not any recipient
+    to_only = bool(TO_ONLY.search(r.text)) or bool(r.plan.of(Role.CC)) \
+        or any(re.match(r"\s+directly\b", r.text[c.end:]) for c in r.plan.of(Role.RECIPIENT))
+    _coordinated(r)
     for c in list(r.plan.constraints):
+        if to_only and c.role == Role.RECIPIENT:
+            c.role = Role.TO
         if r.plan.ask == Ask.FIELD and _describes_content(r, c, asked_sender):
             c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
         elif c.role is None:
             c.role = Role.RECIPIENT if asked_sender else Role.SENDER
 
 
+def _frame(r: Reading, m: re.Match) -> bool:
+    """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
+    nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
+    if not m.group(0).isdigit():
+        return is_frame(m.group(0))
+    if re.match(r"\s*=", r.text[m.end():]) or re.search(r"=\s*$", r.text[:m.start()]):
+        return True
+    return bool(re.search(r"\b(?:top|first|last|the)\s+$", r.text[:m.start()], re.I)
+                or re.match(r"\s+(?:\w+\s+)?(?:people|persons|senders|recipients|names|addresses|emails|messages)\b",
+                            r.text[m.end():], re.I))
+
+
+ATTACHMENT_WORDS = frozenset("spreadsheet spreadsheets excel workbook workbooks word doc docs document documents pdf pdfs "
+                             "powerpoint powerpoints presentation presentations deck decks".split())
+
+
 def _restated(r: Reading, word: str) -> bool:
     """A word the question says twice, once inside a constraint ('credit watch list emails - how many
     with "credit watch" in the subject', 'CERA emails (cera.com)'): accounted for by that constraint."""
     w = word.lower()
+    if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):
+        return True  # 'how many spreadsheets ... emails with an .xls attached'
     return any(w in re.findall(r"[\w'-]+", f"{c.value if isinstance(c.value, str) else ''} {c.text}".lower())
                for c in r.plan.constraints if c.role != Role.TOPIC) or \
         any(w in (str(c.value) or "").lower().split("@")[-1].split(".") for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN))
+
+
+def _coordinated(r: Reading) -> None:
+    """'to both Greg Whalley and John Lavorato', 'from Lay, Skilling and Fastow': a name joined to
+    the one before it by 'and'/'or'/a comma takes its role when nothing around it gives one."""
+    people = sorted((c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, None)), key=lambda c: c.start)
+    for before, c in zip(people, people[1:]):
+        gap = r.text[before.end:c.start]
+        if before.role is not None and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I) \
+                and (c.role is None or c.role == Role.SENDER and before.role != Role.SENDER and not SENT_AFTER.match(r.text[c.end:])):
+            c.role = before.role
+
+
+SENT_AFTER = re.compile(r"\s*(?:'s|’s)?\s*(?:sent|wrote|send|write|e-?mailed)\b", re.I)
 
 
 def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
@@ -387,7 +460,7 @@ def _account(r: Reading) -> None:
             r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
         elif owner is not None:
             r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(owner.role)))
-        elif is_frame(m.group(0)) or m.group(0).lower() in FRAME.get(r.plan.ask, ()) or _restated(r, m.group(0)):
+        elif _frame(r, m) or m.group(0).lower() in FRAME.get(r.plan.ask, ()) or _restated(r, m.group(0)):
             r.plan.words.append(Word(m.group(0), m.start(), Use.FRAME))
         elif r.plan.ask in (Ask.FIELD, Ask.CONTENT):
             r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))

@@ -16,7 +16,7 @@ CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|
 CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|got|gets|had\s+been|has\s+been|been|being|also)?\s*(?:also\s+)?"
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"in\s+cc|cc)\b", I)
-BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:to\s+)?(?:the\s+)?$", I)
+BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:\(bcc\)\s+)?(?:to\s+)?(?:the\s+)?$", I)
 BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|had\s+been|been)?\s*(?:bcc'?d|bcc'ed|blind[- ]copied|on\s+(?:the\s+)?bcc|"
                        r"in\s+bcc)\b", I)
 BETWEEN = re.compile(r"\b(?:between|involving|including|among|with)\s+(?:the\s+)?$|\bbetween\s+\S+(?:\s+\S+){0,3}\s+and\s+$|"
@@ -24,13 +24,17 @@ BETWEEN = re.compile(r"\b(?:between|involving|including|among|with)\s+(?:the\s+)
 MAIL_VERB_BEFORE = re.compile(r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,2}\s+(?:e-?mail|write(?:\s+to)?|"
                               r"send(?:\s+to)?|message|forward(?:\s+to)?|contact|reply\s+to|respond\s+to)\s+$", I)
 POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:\w+\s+){0,2}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
-                        r"correspondence|reply|replies|response|announcement|notice|update|report|request)\b", I)
+                        r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"
+                        r"invitation|summary|write-?up|draft|thank-you|plea|alert|warning|most\s+frequent)\b", I)
 TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
 SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|messaging|writing|who\s+sent|sent|send)\s+$", I)
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
                      r"e-mailing|to\s+(?:send|write|email))\b", I)
+EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting)\s+$", I)
+DID_CC = re.compile(r"\b(?:did|does|do|would|will)\s+$", I)
+CC_VERB = re.compile(r"\s*(?:cc|copy|bcc)\b", I)  # 'who did Linda Lay cc': she sent, the others are copied
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
-TOLD = re.compile(r"^\s*(?:told|asked|invited|thanked|reminded|informed|notified|warned|urged|congratulated|"
+TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|asked|invited|thanked|reminded|informed|notified|warned|urged|congratulated|"
                   r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed)\b", I)
 TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
@@ -43,7 +47,11 @@ def role_at(text: str, start: int, end: int) -> Role | None:
     """The role the words around text[start:end] give the person named there."""
     before, after = text[max(0, start - 80):start], text[end:end + 60]
     after = ADVERB.sub("", after)  # 'did Rick Buy last get an email': the verb after the adverb
-    if COPIES.search(after) or POSSESSIVE.search(after):
+    if EXCEPT.search(before):
+        return Role.EXCLUDED
+    if re.search(r"\bfor\s+(?:the\s+)?$", before, I):
+        return None  # 'contact numbers for John Novak': about him, no header role
+    if COPIES.search(after) or POSSESSIVE.search(after) or DID_CC.search(before) and CC_VERB.match(after):
         return Role.SENDER  # 'when Sue Mara copies someone', 'copied on Ken Lay's memo': the sender
     if BCC_BEFORE.search(before) or BCC_AFTER.search(after):
         return Role.BCC
@@ -53,9 +61,11 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.CC
     if BETWEEN.search(before):
         return Role.PARTICIPANT
+    if re.search(r"\b(?:to|cc'?d?|copied|copying)\s+both\s+$", before, I):
+        return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT
     if TOLD_BEFORE.search(before):
         return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler'
-    if TO_BEFORE.search(before) and re.search(r"\bcc|\bcopied|\bcopy\b", text, I):
+    if TO_BEFORE.search(before) and re.search(r"\bcc|\bcopied|\bcopy\b|\bdirectly\b|\bto:?\s+line\b", text, I):
         return Role.TO  # 'addressed to X where Y was cc'd': the To line; alone, any recipient
     if RECIPIENT_BEFORE.search(before) and not re.search(r"\bsent\s+by\s+$", before, I) or MAIL_VERB_BEFORE.search(before) \
             or SENDING.search(before):

@@ -181,7 +181,9 @@ def build_scope(store: Store, question: str, analysis: Analysis,
         filters = merge_filters(filters, override)
     filters = merge_prior(filters, prior, analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP)
     subject_used = False
-    if analysis.subject and analysis.intent not in (Intent.WHO_SENT, Intent.WHEN_SENT):
+    if analysis.plan is not None:
+        pass  # the typed plan reads subjects itself (subject words, or one exact subject)
+    elif analysis.subject and analysis.intent not in (Intent.WHO_SENT, Intent.WHEN_SENT):
         ids = subject_ids(store, analysis.subject)
         if ids:
             filters.doc_ids, subject_used = ids, True

@@ -41,6 +41,14 @@ dated dating saw see seen
 itself himself herself themselves usually typically normally generally
 largest smallest biggest highest greatest amount
 mention mentions mentioned mentioning discussed referenced
+pls plz thanks thank like know want wanted need needed wonder wondering curious quick quickly actually
+really exactly precisely roughly approximately about around altogether collection dataset corpus archive
+anywhere everywhere single one's ever hit hits apart besides except excluding counting including both
+talk talks talked talking refer refers referred carry carried carries carrying contained included
+mean meant say said tell staff members member folks team
+emailer emailers writer writers
+hold holds litigation custodian custodians sit sits sitting found other others directly blind-copied
+mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 display enumerate pull fetch retrieve bring produce output print return returns
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 """.split())

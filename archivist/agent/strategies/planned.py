@@ -75,6 +75,8 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
     text (body and subject, not its quoted history: 'mentions X' means the sender wrote X; 'in the
     body': the body alone), and subject words as whole words ('Dynegy' is not 'Dynegydirect')."""
     rows = run_query(store.conn, MetadataQuery(Select.LIST, f, calendar=calendar)).rows
+    if plan is not None and (days := [str(c.value) for c in plan.of(Role.WEEKDAY)]):
+        rows = [r for r in rows if _weekday(r) in ",".join(days)]
     body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
     rows = _mentioning(store, rows, f.text, body_only) if f.text else rows
     return [r for r in rows if all(p.search(r["title"] or "") for side in mention_patterns(f.subject)
@@ -82,10 +84,19 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
 
 
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
-    """One list of word patterns per 'or' side ('NETCO or UBS'); a word matches with a plural or
-    verb ending ('merger', 'mergers')."""
-    sides = [re.findall(r"[\w'&-]+", side) for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I)]
-    return [[re.compile(rf"\b{re.escape(w)}(?:s|es|'s|ed|d|ing)?\b", re.I) for w in words] for words in sides if words]
+    """One list of patterns per 'or' side ('NETCO or UBS'): a name of several capitalised words is
+    one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches with
+    a plural or verb ending ('merger', 'mergers')."""
+    out = []
+    for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I):
+        words = re.findall(r"[\w'&-]+", side)
+        if len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
+            words = [r"\s+".join(re.escape(w) for w in words)]
+        else:
+            words = [re.escape(w) for w in words]
+        if words:
+            out.append([re.compile(rf"\b{w}(?:s|es|'s|ed|d|ing)?\b", re.I) for w in words])
+    return out
 
 
 def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> list[dict]:
@@ -132,6 +143,12 @@ def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
                       [r["id"] for r in shown], {"count": len(rows), "doc_ids": [r["id"] for r in shown]})
 
 
+def _weekday(row: dict) -> str:
+    from datetime import date
+    day = _day(row)
+    return date.fromisoformat(day).strftime("%A").lower() if day != "?" else ""
+
+
 def _day(row: dict) -> str:
     return local_day(row.get("date_raw"), row.get("date")) or "?"
 
@@ -161,7 +178,7 @@ def _rank(store, plan: QueryPlan, rows: list[dict]) -> list[dict]:
         g["addresses"][address] += 1
         if name:
             g["names"][name] += 1
-    asked = {a.strip("<>") for c in plan.of(*PEOPLE_ROLES) for a in _values(c.value) if "|" not in a}
+    asked = {a.strip("<>") for c in plan.of(*PEOPLE_ROLES, Role.EXCLUDED) for a in _values(c.value) if "|" not in a}
     ranked = [{"name": g["names"].most_common(1)[0][0] if g["names"] else "", "n": len(g["docs"]),
                "addresses": [a for a, _ in g["addresses"].most_common()], "docs": sorted(g["docs"])}
               for g in groups.values()]
