@@ -9,7 +9,7 @@ import re
 from archivist.agent.question.plan import Ask, QueryPlan, Role, Target
 
 I = re.I
-MAIL = (r"(?:e-?mails?|mails?|msgs?|mailbox(?:es)?|inbox(?:es)?|messages?|addressed|reached|arrived|landed|memos?|notes?|letters?|notices?|announcements?|replies|reply|"
+MAIL = (r"(?:circulat\w*|distribut\w*|e-?mails?|mails?|msgs?|mailbox(?:es)?|inbox(?:es)?|messages?|addressed|reached|arrived|landed|memos?|notes?|letters?|notices?|announcements?|replies|reply|"
         r"responses?|answer(?:ed)?|correspondence|sen[dt]|get|gets|getting|hear|heard|ask|tell|told|invite|thank|remind|inform|notify|warn|urge|"
         r"announcement|notification|memo|sending|wr[io]te|written|writing|e-?mail(?:ed|ing)?|forward(?:ed|ing)?|"
         r"repl(?:y|ied)|respond(?:ed)?|cc'?d?|copied|contact(?:ed)?|receive[ds]?|got|threads?)")
@@ -20,7 +20,7 @@ PEAK = re.compile(r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>mo
 TOP = re.compile(r"\bwhom?\b.*\b(?:most(?!\s+of\b)|busiest|more\s+than\s+anyone|top|frequently|often|usually|typically|main|"
                  r"primary|usual|"
                  r"normally|largest\s+number|greatest\s+number|highest\s+number)\b|\btop\s+(?:\d+|two|three|"
-                 r"four|five|ten)?\s*(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
+                 r"four|five|ten)?\s*(?:\S+\s+)?(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
                  r"addresses|contacts|cc'?d?|names)\b|\b(?:which|what)\s+(?:\d+\s+|two\s+|three\s+|five\s+)?(?:person|"
                  r"people|sender|senders|address|addresses|recipient|recipients|correspondents?|colleagues?|individual|"
                  r"individuals|outside\s+\w+)\b.*\b(?:most|often|frequently)\b|\bmost\s+(?:frequent|active|prolific|"
@@ -32,6 +32,7 @@ FIRST = re.compile(r"\b(?:first|earliest|initial|oldest)\b", I)
 LAST = re.compile(r"\b(?:last|latest|most\s+recent(?:ly)?|final|newest|recent)\b", I)
 WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?when\b|\bwhen\s*\??\s*$|[-–—,:]\s*date\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
                   r"(?:date|day)\b|\bdate\s+(?:of|on|was|did)\b|\bwhich\s+(?:date|day)\b|\bwhen\s+(?:was|did|were|is)\b", I)
+HOW_MANY = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bhow\s+much\s+(?:e-?)?mail\b|\bcount\s+(?:of|the)\b", I)
 COUNT = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount\b|\btally\b|\bhow\s+much\s+(?:e-?)?mail\b|"
                    r"\btotal\b|\bvolume\s+of\b|\bquantity\b", I)
 LIST = re.compile(r"^\s*(?:please\s+|can\s+you\s+|could\s+you\s+|pls\s+)?(?:list|show|enumerate|display|give\s+me|find|"
@@ -51,7 +52,7 @@ WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:s
                       r"lawyers|folks|individuals)\s+(?:\(\S+\)\s+)?(?:sent|wrote|e-?mailed)\b|"
                       rf"\bwho\s+{ACTS}\b", I)
 WHO_CC = re.compile(r"\bwho\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
-                    r"on\s+copy|in\s+copy|carbon)\b|\bwho\s+(?:did|does)\b.*\b(?:cc|copy)\b|\bcc(?:'d)?\s+(?:list|line)\b|"
+                    r"on\s+copy|in\s+copy|carbon)\b|\bwhom?\s+(?:did|does)\b.*\b(?:cc|copy)\b|\bcc(?:'d)?\s+(?:list|line)\b|"
                     r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:copy|copies|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
 WHO_BCC = re.compile(r"\bwho\s+(?:was|were|got)\s+(?:bcc'?d|bcc'ed|blind)\b|\bbcc\s+(?:list|line)\b", I)
 WHO_TO = re.compile(r"\bto\s+whom\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|this)?\s*(?:sent|addressed|written|"
@@ -92,8 +93,9 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     if m := PEAK.search(blanked):
         unit = next(u for u in m.groups() if u).lower()
         return Ask.PEAK, Target.MONTH if unit in ("month", "year") else Target.DATE, 1
-    if TOP.search(blanked) and (not COUNT.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
-        return Ask.TOP, _top_target(blanked, plan), _k(blanked)
+    top = TOP.search(blanked) or TOP.search(text) and not plan.of(Role.SUBJECT, Role.TEXT)  # 'which outside senders...most'
+    if top and (not HOW_MANY.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
+        return Ask.TOP, _top_target(blanked, plan), _k(text)
     if (first := FIRST.search(blanked)) or LAST.search(blanked):
         if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)
                      or FIRST_ONE.search(blanked)):  # 'earliest email that mentions dynegy', 'last one sent'
@@ -153,7 +155,7 @@ def _first_target(blanked: str) -> Target:
 
 def _k(text: str) -> int:
     m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
-                  r"(?:\w+\s+){0,2}(?:people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues)\b", text, I)
+                  r"(?:\w+\s+){0,2}(?:parties|firms|companies|outsiders|people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues)\b", text, I)
     if not m:
         return 1 if re.search(r"\bwhom?\b|\btop\s+(?:sender|recipient|person|address|correspondent)\b(?!s)|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b", text, I) \
             else 5

@@ -74,6 +74,9 @@ NOT_NAMES = frozenset("e-mail email mail ect hou ees corp enron na ct cal london
 ORG_WORDS = frozenset("company corporation corp inc llc ltd group team services department committee council "
                       "association newsletter news alert alerts update updates announcement announcements board "
                       "desk support center centre".split())
+TITLE_WORDS = frozenset("accounting legal finance director manager president chairman ceo cfo coo vp office managing "
+                        "executive counsel assistant operations marketing sales trading research risk credit tax "
+                        "regulatory government affairs communications".split())
 WEBMAIL = frozenset("aol.com hotmail.com yahoo.com msn.com earthlink.net home.com juno.com prodigy.net "
                     "compuserve.com att.net mindspring.com gmail.com".split())
 
@@ -197,6 +200,8 @@ def is_surname(lex: Lexicon, word: str) -> bool:
     Vince' or 'Vince Kaminski'), not a common word that appears in names ('response' of 'Enron
     Response Team') or only in some address ('confirm' of auto-confirm@amazon.com)."""
     w, seen, given = word.lower(), 0, 0
+    if w in TITLE_WORDS:
+        return False  # 'someone from Accounting' is not 'Wes Colwell- Managing Director Accounting'
     for address in lex.tokens.get(w, ()):
         for name, n in lex.names[address].items():
             words = name_words(name.split("(")[0]) if name and not re.search(r"[@\d_/]", name) else []

@@ -167,9 +167,11 @@ def _mailboxes(r: Reading) -> None:
     if r.lex is None:
         return
     for who, s, e in phrases.mailboxes(r.text):
+        trimmed = False
         while (first := re.match(r"\s*([\w'-]+)\s+", who)) and is_frame(first.group(1)):
-            who = who[first.end():]  # 'landed in Dasovich': the name is Dasovich
-        s = max(s, r.text.find(who, s) - 3 if r.text.find(who, s) >= 0 else s)
+            who, trimmed = who[first.end():], True  # 'landed in Dasovich': the name is Dasovich
+        if trimmed and (at := r.text.find(who, s)) >= 0:
+            s = max(s, at - 3 if r.text[max(0, at - 3):at].lower() == "in " else at)
         box = r.lex.mailboxes.get(who.lower()) or mailbox_of(r.lex, who)
         if box and r.free(s, e):
             r.claim(Constraint(Role.MAILBOX, r.text[s:e], box, s, e, label=f"mailbox {box}"))
@@ -187,13 +189,16 @@ def _addresses(r: Reading) -> None:
                                label=f"= '{address}'"))
 
 
+IN_SUBJECT_ONLY = re.compile(r"\bin\s+(?:an?\s+|the\s+|its\s+)?(?:e-?mail\s+|message\s+)?subject(?:\s+lines?|s)?\b", re.I)
 BODY = re.compile(r"\b(?:in|inside|within)\s+(?:the\s+|an?\s+|its\s+|their\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b"
                   r"(?!\s+or\s+subject)", re.I)
 
 
 def _text_phrases(r: Reading) -> None:
     body_only = bool(BODY.search(r.text)) and not re.search(r"\bsubject\s+or\s+body|\bbody\s+or\s+subject", r.text, re.I)
+    subject_only = bool(IN_SUBJECT_ONLY.search(r.text))  # 'when did Dynegy first come up in an email subject'
     for role, value, s, e in phrases.body_words(r.blanked()):
+        role = Role.SUBJECT if subject_only else role
         if r.free(s, e) and _content(value):
             r.claim(Constraint(role, r.text[s:e], value, s, e, label=BODY_ONLY if body_only else ""))
 
@@ -269,7 +274,7 @@ def _people(r: Reading) -> None:
             if d := phrases.company_domain(e.text, _domains_of(r.lex)):  # 'Kudlow': the sender domain kudlow.com
                 r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
             continue  # 'to confirm', 'Ken': a word or a first name, not one person
-        if not e.known and e.value is None and (d := phrases.company_domain(e.text, _domains_of(r.lex))):
+        if not e.known and (d := phrases.company_domain(e.text, _domains_of(r.lex))):
             r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
             continue  # 'Mariner Energy': no person, the company's domain
         if not e.known and e.value is None:
@@ -286,12 +291,27 @@ def _people(r: Reading) -> None:
         r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
                            known=bool(person.identities)))
         _several(r, e.text, person)
+    _excepted_accounts(r)
     _name_runs(r)
     _cued_surnames(r)
     _own_mailbox(r)
 
 
 OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
+
+
+EXCEPT_ACCOUNT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting)\s+"
+                            r"(?:the\s+)?(?P<x>[A-Z][^,?]{2,60}?)\s+(?:account|address|mailing\s+list|list)\b", re.I)
+
+
+def _excepted_accounts(r: Reading) -> None:
+    """'apart from the Enron General Announcements account': that account's addresses leave the
+    ranking (an account is no person, so the name finder leaves it)."""
+    for m in EXCEPT_ACCOUNT.finditer(r.text):
+        want = {w for w in name_words(m.group("x"))}
+        found = sorted(a for a, names in r.lex.names.items() if any(want <= set(name_words(n)) for n in names if n))
+        if found and r.free(m.start(), m.end()):
+            r.claim(Constraint(Role.EXCLUDED, m.group(0), found, m.start(), m.end(), label=", ".join(found[:4])))
 
 
 def _own_mailbox(r: Reading) -> None:

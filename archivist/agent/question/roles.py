@@ -13,7 +13,7 @@ from archivist.agent.question.plan import Role
 I = re.I
 CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|cc'?ing|ccing|copy(?:ing)?|with)"
                        r"\s+(?:in\s+|on\s+)?(?:to\s+)?(?:the\s+)?$", I)
-CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|got|gets|had\s+been|has\s+been|been|being|also)?\s*(?:also\s+)?"
+CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+been|has\s+been|been|being|also)?\s*(?:also\s+)?"
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"in\s+cc|cc)\b", I)
 BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:\(bcc\)\s+)?(?:to\s+)?(?:the\s+)?$", I)
@@ -39,6 +39,7 @@ TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|asked|invite
 TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
+HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
 ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
 CC_CONTEXT = re.compile(r"^\s*(?:and\s+\S+(?:\s+\S+)?\s+)?(?:,\s*)?(?:were|was)\s+(?:both\s+|all\s+)?(?:cc'?d|copied)\b", I)
 
@@ -72,6 +73,6 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.RECIPIENT
     if SENDER_BEFORE.search(before) or SENDER_AFTER.search(after) or STARTED.search(after) or TOLD.search(after):
         return Role.SENDER
-    if RECIPIENT_AFTER.search(after):
+    if RECIPIENT_AFTER.search(after) or HEAR.match(after):
         return Role.RECIPIENT
     return None
