@@ -21,7 +21,7 @@ OPT_YEAR = rf"(?:,?\s*(?:of\s+)?{YEAR})?"
 # spoken name -> the `holidays` package's name for it (US calendar, public and unofficial days)
 HOLIDAY_NAMES: dict[str, str] = {
     r"new\s+year'?s\s+eve": "New Year's Eve",
-    r"new\s+year'?s(?:\s+day)?": "New Year's Day",
+    r"new\s+year(?:'?s)?(?:\s+day)?": "New Year's Day",
     r"christmas\s+eve|xmas\s+eve": "Christmas Eve",
     r"christmas(?:\s+day)?|xmas": "Christmas Day",
     r"thanksgiving(?:\s+day)?": "Thanksgiving Day",

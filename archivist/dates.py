@@ -30,8 +30,11 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s*{TO}\s*(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s*{TO}\s*(\d{{1,2}}){ORD}(?!\s*(?:/|:|\d|{MON}))(?:,?\s+{YEAR})?\b", "mrange"),
     # 'the 10th to the end of October 2001', 'October 10 to the end of the month'
+    # 'September 1 and the end of October': the day before the connector is September's
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD}\b(?=\s+(?:and|to|through|thru|till|until|-|–)\s)", "day_before_range"),
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+({MON}){phrases.OPT_YEAR}\b", "to_end"),
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}(?:,?\s+{YEAR})?\s+{TO}\s+the\s+end\s+of\s+(?:the|that)\s+month\b", "to_end_m"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+(?:{MON}){phrases.OPT_YEAR}\b", "to_end_m"),
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+({MON}){phrases.OPT_YEAR}\b", "edge"),
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON}),?\s*{YEAR}?\s+{TO}\s+the\s+end\s+of\s+(?:that|the)\s+month\b", "to_end_dm"),
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
@@ -39,7 +42,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*'?(\d{2})\b", "quarter_yy"),
     (rf"\b(?:the\s+)?(first|last)\s+(two|three|2|3)\s+weeks\s+of\s+({MON}){phrases.OPT_YEAR}\b", "weeks_of"),
     (rf"\b({phrases.HOLIDAY})\s+week{phrases.OPT_YEAR}\b", "holiday_week"),
-    (rf"\b({phrases.HOLIDAY})\s+weekend{phrases.OPT_YEAR}\b|\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+weekend\b", "holiday_weekend"),
+    (rf"\b({phrases.HOLIDAY})\s+(?:long\s+)?weekend(?:\s+in)?{phrases.OPT_YEAR}\b|\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+(?:long\s+)?weekend\b", "holiday_weekend"),
     (rf"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
     (rf"\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\b", "holiday"),
     (rf"\b(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{YEAR})\b|\b{YEAR}\s+(spring|summer|autumn|fall|winter)\b|\bthe\s+(spring|summer|autumn|fall|winter)\b", "season"),
@@ -209,6 +212,8 @@ def _holiday_weekend(name: str, year: int | None) -> tuple[date, date] | None:
     d = day[0]
     if d.weekday() == 0:  # a Monday holiday: the long weekend before it
         return d - timedelta(days=2), d + timedelta(days=1)
+    if d.weekday() in (3, 4):  # a Thursday or Friday holiday (Thanksgiving): through its Sunday
+        return d, d + timedelta(days=7 - d.weekday())
     sat = d - timedelta(days=(d.weekday() - 5) % 7)
     return sat, sat + timedelta(days=2)
 
@@ -225,6 +230,8 @@ PHRASES = {
                                                 else 30 if month_of(g[1]) != 2 else 28, month_of(g[1]),
                                                 _y(g[2], dy)),
     "to_end_m": _to_end_m, "edge": _edge,
+    "day_before_range": lambda g, dy: None if dy is None or _d(dy, month_of(g[0]), int(g[1])) is None
+    else (_d(dy, month_of(g[0]), int(g[1])), _d(dy, month_of(g[0]), int(g[1])) + timedelta(days=1)),
     "to_end_dm": lambda g, dy: _to_end_m((g[1], g[0], g[2]), dy),
     "year_edge": lambda g, dy: (date(int(g[1]), 1, 1), date(int(g[1]), 1, 11)) if g[0].lower() in ("start", "beginning")
     else (date(int(g[1]), 12, 21), date(int(g[1]) + 1, 1, 1)),

@@ -17,10 +17,10 @@ PEAK = re.compile(r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>mo
                   r"peak|largest|greatest|heaviest|more)\b|\bbusiest\s+(?P<u2>month|week|day|date)\b|\b(?P<u3>month|day|week)"
                   r"\s+(?:with|that\s+had|had|saw|has)\s+(?:the\s+)?(?:most|highest|largest|greatest)\b|\bmost\b.*\bin\s+"
                   r"(?:which|what)\s+(?P<u4>month|day|week)\b|\bpeak\s+(?P<u5>month|day|week)\b", I)
-TOP = re.compile(r"\bwhom?\b.*\b(?:most(?!\s+of\b)|busiest|more\s+than\s+anyone|top|frequently|often|usually|typically|main|"
+TOP = re.compile(r"\bwhom?\b.*\b(?:most(?!\s+of\b)|busiest|more\s+(?:\w+\s+){0,2}than\s+any(?:one|body)|top|frequently|often|usually|typically|main|"
                  r"primary|usual|"
                  r"normally|largest\s+number|greatest\s+number|highest\s+number)\b|\btop\s+(?:\d+|two|three|"
-                 r"four|five|ten)?\s*(?:\S+\s+)?(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
+                 r"four|five|ten)?\s*(?:\S+\s+){0,2}(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
                  r"addresses|contacts|cc'?d?|names)\b|\b(?:which|what)\s+(?:\d+\s+|two\s+|three\s+|five\s+)?(?:person|"
                  r"people|sender|senders|address|addresses|recipient|recipients|correspondents?|colleagues?|individual|"
                  r"individuals|outside\s+\w+)\b.*\b(?:most|often|frequently)\b|\bmost\s+(?:frequent|active|prolific|"
@@ -129,6 +129,15 @@ def _field(text: str, blanked: str) -> Target | None:
 
 
 def _top_target(blanked: str, plan: QueryPlan) -> Target:
+    if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|get|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b", blanked, I):
+        return Target.BCC if m.group("c").lower().startswith("b") else Target.CC  # 'who was copied on them most often'
+    if plan.of(Role.SENDER) and re.search(r"\b(?:people|persons|recipients|colleagues|contacts)\s+(?:\w+\s+){0,4}?(?:e-?mailed|"
+                                          r"wrote\s+to|sent\s+(?:mail\s+)?to|contacted|messaged|addressed)\b", blanked, I):
+        return Target.RECIPIENT  # 'the top two people Jim Steffes emailed'
+    return _top_target_words(blanked, plan)
+
+
+def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
     if plan.of(Role.CC, Role.BCC) and re.search(r"\b(?:who|which)\b[^?]*\b(?:cc'?d|copied|bcc'?d)\b", blanked, I):
         return Target.SENDER  # 'which two people cc'd Sally Beck most': the ones who sent those emails
     if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
@@ -157,7 +166,7 @@ def _k(text: str) -> int:
     m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
                   r"(?:\w+\s+){0,2}(?:parties|firms|companies|outsiders|people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues)\b", text, I)
     if not m:
-        return 1 if re.search(r"\bwhom?\b|\btop\s+(?:sender|recipient|person|address|correspondent)\b(?!s)|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b", text, I) \
+        return 1 if re.search(r"\bwhom?\b|\btop\s+(?:\S+\s+){0,2}(?:sender|recipient|person|address|correspondent)\b(?!s)|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b", text, I) \
             else 5
     word = (m.group(1) or m.group(2)).lower()
     return int(word) if word.isdigit() else K_WORDS[word]

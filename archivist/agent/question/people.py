@@ -119,7 +119,7 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
         by_address = (_holds(query, parts) and (len(query) > 1 or parts[-1] == query[0])) \
             or (loose or _webmail(address, names)) and _initials(query, address)
         for name, n in names.items():
-            words = name_words(name) if name else []
+            words = name_words(name.split("(")[0]) if name else []  # not the title: '(Vice President and General Counsel)'
             if ORG_WORDS & set(words):
                 continue  # 'The New Power Company', 'Enron Change Management Announcement': no person
             if len(query) == 1 and words and not _surname_of(name, query[0]):
@@ -161,7 +161,8 @@ def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) 
 def mailbox_of(lex: Lexicon, text: str) -> str | None:
     """The mailbox that is this person's ('Ken Lay', 'Lay', 'kenneth lay' -> 'lay-k'), by the
     custodian naming of maildir exports: surname, dash, first initial."""
-    words = [w for w in name_words(text) if w not in STOP or w in ("will", "may")]
+    words = [w for w in name_words(text) if (w not in STOP or w in ("will", "may")) and w not in TITLE_WORDS
+             and w not in ("general", "head", "chief")]  # 'general counsel James Derrick'
     if not words:
         return None
     found = []

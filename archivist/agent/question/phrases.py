@@ -111,15 +111,16 @@ def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
     return []
 
 
-COME_UP = re.compile(r"\b(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+"
-                     r"(?:first\s+|last\s+|ever\s+)?(?:come|show|turn|pop)\s+up\b", re.I)
+COME_UP = re.compile(r"\b(?:(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+"
+                     r"(?:first\s+|last\s+|ever\s+)?(?:come|show|turn|pop)|(?:which|where|when)\s+(?P<y>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)"
+                     r"\s+(?:first\s+)?(?:comes|came|shows|showed|turns|turned|pops|popped))\s+up\b", re.I)
 PASSIVE = re.compile(r"\b(?:was|were|is|got|has\s+been|had\s+been)\s+(?:the\s+(?:word|term|phrase|name)\s+)?"
                      r"(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,3}?)\s+(?:first\s+|last\s+|ever\s+|initially\s+)?"
                      r"(?:mentioned|discussed|brought\s+up|raised|referenced|named|cited)\b", re.I)
 THE_WORD = re.compile(r"\bthe\s+(?:word|term|phrase|name)s?\s+" + PHRASE + END, re.I)
 PAREN_DOMAIN = re.compile(r"(?:(?:\b(?:from|by|at|of)\s+(?:the\s+)?)?(?:(?!(?-i:Which|What|Who|Whom|How|When|Where|The|In|Of)\b)"
                           r"(?-i:[A-Z&][\w&'.-]*)\s+(?:(?:and|of|&)\s+)?){0,5}(?:(?:law\s+)?firm|company|"
-                          r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*@?" + DOMAIN +
+                          r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*(?:anyone\s+|someone\s+|people\s+)?(?:at\s+)?@?" + DOMAIN +
                           r"(?:\s+(?:senders?|addresses|people|emails?|domain))?\s*\)", re.I)
 SUBJECT_LEAD = re.compile(r"^(?:have|has|had|with|containing|contains|the|a|an|word|words|term)\s+", re.I)
 
@@ -128,8 +129,9 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
     out = [(Role.TEXT, _words(m.group("x")), m.start(), m.end()) for m in THE_WORD.finditer(question)]
     out += [(Role.TEXT, _words(m.group("x")), m.start(), m.end("x")) for m in PASSIVE.finditer(question)
             if not _overlaps(out, m.start(), m.end())]  # 'first' stays the question's own word
-    out += [(Role.TEXT, _words(m.group("x")), m.start("x"), m.end("x")) for m in COME_UP.finditer(question)
-            if not _overlaps(out, m.start(), m.end())]  # 'when did Dynegy first come up'
+    out += [(Role.TEXT, _words(m.group("x") or m.group("y")), m.start("x" if m.group("x") else "y"),
+             m.end("x" if m.group("x") else "y")) for m in COME_UP.finditer(question)
+            if not _overlaps(out, m.start(), m.end())]  # 'when did Dynegy first come up', 'on which LJM comes up'
 
     for m in TEXT_PHRASE.finditer(question):
         text = _words(m.group("x"))

@@ -13,7 +13,7 @@ from archivist.agent.question.analyse import (ADDRESS, QUOTED, _longest_exact, _
                                               combine_dates)
 from archivist.agent.question.asks import classify
 from archivist.agent.question.entities import Lexicon, find_people, match_subject, name_words
-from archivist.agent.question.people import is_surname, mailbox_of, resolve
+from archivist.agent.question.people import TITLE_WORDS, is_surname, mailbox_of, resolve
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, Constraint, QueryPlan, Role, Target, Use, Word
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.words import FRAME, is_frame
@@ -260,6 +260,7 @@ def _date_label(after: str | None, before: str | None) -> str:
 def _people(r: Reading) -> None:
     if r.lex is None:
         return
+    _excepted_accounts(r)
     text = re.sub(r"(?<=\w)(?:'s|’s)\b|(?<=s)'(?=\s)", lambda m: " " * len(m.group(0)), r.blanked())
     for e in find_people(r.lex, text, []):
         if not r.free(e.start, e.end) or not name_words(e.text):
@@ -291,7 +292,6 @@ def _people(r: Reading) -> None:
         r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
                            known=bool(person.identities)))
         _several(r, e.text, person)
-    _excepted_accounts(r)
     _name_runs(r)
     _cued_surnames(r)
     _own_mailbox(r)
@@ -300,8 +300,9 @@ def _people(r: Reading) -> None:
 OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
 
 
-EXCEPT_ACCOUNT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting)\s+"
-                            r"(?:the\s+)?(?P<x>[A-Z][^,?]{2,60}?)\s+(?:account|address|mailing\s+list|list)\b", re.I)
+EXCEPT_ACCOUNT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting|"
+                            r"skip(?:ping)?|ignor(?:e|ing)|leav(?:e|ing)\s+out)\s+(?:the\s+)?(?P<x>[A-Za-z][^,?]{2,60}?)\s+"
+                            r"(?:account|address|mailing\s+list|list|mailings)\b", re.I)
 
 
 def _excepted_accounts(r: Reading) -> None:
@@ -428,6 +429,21 @@ def _frame(r: Reading, m: re.Match) -> bool:
                             r.text[m.end():], re.I))
 
 
+APPOSITIVE = TITLE_WORDS | frozenset("general head chief senior junior deputy associate lead the of at".split())
+
+
+def _beside_person(r: Reading, word: str) -> bool:
+    """Whether a title word stands in a phrase right beside a person or mailbox ('general counsel
+    James Derrick's mailbox', 'Richard Shapiro, head of government affairs')."""
+    at = r.text.find(word)
+    for c in r.plan.of(*PEOPLE_ROLES, Role.MAILBOX, Role.EXCLUDED):
+        gap = r.text[c.end:at] if at >= c.end else r.text[at + len(word):c.start]
+        if len(gap) <= 40 and re.fullmatch(r"[\s,—–-]*(?:[\w'-]+[\s,—–-]+){0,4}", gap) \
+                and all(w.lower() in APPOSITIVE for w in re.findall(r"[\w'-]+", gap)):
+            return True
+    return False
+
+
 ATTACHMENT_WORDS = frozenset("spreadsheet spreadsheets excel workbook workbooks word doc docs document documents pdf pdfs "
                              "powerpoint powerpoints presentation presentations deck decks".split())
 
@@ -436,6 +452,8 @@ def _restated(r: Reading, word: str) -> bool:
     """A word the question says twice, once inside a constraint ('credit watch list emails - how many
     with "credit watch" in the subject', 'CERA emails (cera.com)'): accounted for by that constraint."""
     w = word.lower()
+    if w in APPOSITIVE and _beside_person(r, word):
+        return True  # 'general counsel James Derrick', 'Richard Shapiro, head of government affairs'
     if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):
         return True  # 'how many spreadsheets ... emails with an .xls attached'
     return any(w in re.findall(r"[\w'-]+", f"{c.value if isinstance(c.value, str) else ''} {c.text}".lower())

@@ -17,8 +17,8 @@ CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+b
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"in\s+cc|cc)\b", I)
 BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:\(bcc\)\s+)?(?:to\s+)?(?:the\s+)?$", I)
-BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|had\s+been|been)?\s*(?:bcc'?d|bcc'ed|blind[- ]copied|on\s+(?:the\s+)?bcc|"
-                       r"in\s+bcc)\b", I)
+BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|get|had\s+been|been)?\s*(?:bcc'?d|bcc'ed|blind[- ]copied|on\s+(?:the\s+)?bcc|"
+                       r"in\s+bcc|bcc(?=\s+(?:count|emails?|messages?|total)))\b", I)
 BETWEEN = re.compile(r"\b(?:between|involving|including|among|with)\s+(?:the\s+)?$|\bbetween\s+\S+(?:\s+\S+){0,3}\s+and\s+$|"
                      r"\b(?:exchanged|correspondence|conversations?|communications?|corresponded|threads?)\s+with\s+$", I)
 MAIL_VERB_BEFORE = re.compile(r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,2}\s+(?:e-?mail|write(?:\s+to)?|"
@@ -40,6 +40,7 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
+TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?on\s+the\s+to:?\s+line\b", I)
 ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
 CC_CONTEXT = re.compile(r"^\s*(?:and\s+\S+(?:\s+\S+)?\s+)?(?:,\s*)?(?:were|was)\s+(?:both\s+|all\s+)?(?:cc'?d|copied)\b", I)
 
@@ -64,6 +65,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.PARTICIPANT
     if re.search(r"\b(?:to|cc'?d?|copied|copying)\s+both\s+$", before, I):
         return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT
+    if TO_LINE_AFTER.match(after):
+        return Role.TO  # 'kenneth.lay@enron.com on the To: line'
     if TOLD_BEFORE.search(before):
         return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler'
     if TO_BEFORE.search(before) and re.search(r"\bcc|\bcopied|\bcopy\b|\bdirectly\b|\bto:?\s+line\b", text, I):
