@@ -30,6 +30,8 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s*{TO}\s*(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s*{TO}\s*(\d{{1,2}}){ORD}(?!\s*(?:/|:|\d|{MON}))(?:,?\s+{YEAR})?\b", "mrange"),
     # 'the 10th to the end of October 2001', 'October 10 to the end of the month'
+    # 'dec 01 - feb 02': months of two-digit years, before a day could claim the '01'
+    (rf"\b({MON}),?\s+'?(0\d|9\d)\b(?!\s*,?\s*(?:\d|{MON}))", "month_yy"),
     # 'September 1 and the end of October': the day before the connector is September's
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}\b(?=\s+(?:and|to|through|thru|till|until|-|–)\s)", "day_before_range"),
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+({MON}){phrases.OPT_YEAR}\b", "to_end"),
@@ -38,7 +40,6 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+({MON}){phrases.OPT_YEAR}\b", "edge"),
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON}),?\s*{YEAR}?\s+{TO}\s+the\s+end\s+of\s+(?:that|the)\s+month\b", "to_end_dm"),
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
-    (rf"\b({MON}),?\s+'?(0\d|9\d)\b(?!\s*,?\s*(?:\d|{MON}))", "month_yy"),
     (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*'?(\d{2})\b", "quarter_yy"),
     (rf"\b(?:the\s+)?(first|last)\s+(two|three|2|3)\s+weeks\s+of\s+({MON}){phrases.OPT_YEAR}\b", "weeks_of"),
     (rf"\b({phrases.HOLIDAY})\s+week{phrases.OPT_YEAR}\b", "holiday_week"),

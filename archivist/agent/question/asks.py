@@ -13,7 +13,8 @@ MAIL = (r"(?:circulat\w*|distribut\w*|e-?mails?|mails?|msgs?|mailbox(?:es)?|inbo
         r"responses?|answer(?:ed)?|correspondence|sen[dt]|get|gets|getting|hear|heard|ask|tell|told|invite|thank|remind|inform|notify|warn|urge|"
         r"announcement|notification|memo|sending|wr[io]te|written|writing|e-?mail(?:ed|ing)?|forward(?:ed|ing)?|"
         r"repl(?:y|ied)|respond(?:ed)?|cc'?d?|copied|contact(?:ed)?|receive[ds]?|got|threads?)")
-PEAK = re.compile(r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most|busiest|highest|"
+PEAK = re.compile(r"^\s*(?:the\s+)?(?P<u6>month|day|week)\b.*\b(?:most|busiest)\b|"
+                  r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most|busiest|highest|"
                   r"peak|largest|greatest|heaviest|more)\b|\bbusiest\s+(?P<u2>month|week|day|date)\b|\b(?P<u3>month|day|week)"
                   r"\s+(?:with|that\s+had|had|saw|has)\s+(?:the\s+)?(?:most|highest|largest|greatest)\b|\bmost\b.*\bin\s+"
                   r"(?:which|what)\s+(?P<u4>month|day|week)\b|\bpeak\s+(?P<u5>month|day|week)\b", I)

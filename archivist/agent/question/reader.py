@@ -292,6 +292,7 @@ def _people(r: Reading) -> None:
         r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
                            known=bool(person.identities)))
         _several(r, e.text, person)
+    _reflexive(r)
     _name_runs(r)
     _cued_surnames(r)
     _own_mailbox(r)
@@ -313,6 +314,24 @@ def _excepted_accounts(r: Reading) -> None:
         found = sorted(a for a, names in r.lex.names.items() if any(want <= set(name_words(n)) for n in names if n))
         if found and r.free(m.start(), m.end()):
             r.claim(Constraint(Role.EXCLUDED, m.group(0), found, m.start(), m.end(), label=", ".join(found[:4])))
+
+
+REFLEXIVE = re.compile(r"\b(?:other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?|not\s+counting)\s+"
+                       r"(?P<w>[A-Za-z]+)\s+(?:herself|himself|themselves)\b", re.I)
+
+
+def _reflexive(r: Reading) -> None:
+    """'in sally beck's mailbox, who other than sally herself got cc'd the most': the mailbox's
+    owner leaves the ranking."""
+    m = REFLEXIVE.search(r.text)
+    boxes = r.plan.of(Role.MAILBOX)
+    if not m or not boxes or not r.free(m.start(), m.end()) or r.lex is None:
+        return
+    owner = re.fullmatch(r"([a-z]+)-([a-z])\d*", str(boxes[0].value).lower())
+    if owner and m.group("w").lower().startswith(owner.group(2)):
+        person = resolve(r.lex, f"{m.group('w')} {owner.group(1)}")
+        if person.identities:
+            r.claim(Constraint(Role.EXCLUDED, m.group(0), person.identities, m.start(), m.end(), label=person.label))
 
 
 def _own_mailbox(r: Reading) -> None:

@@ -46,7 +46,7 @@ really exactly precisely roughly approximately about around altogether collectio
 anywhere everywhere single one's ever hit hits apart besides except excluding counting including both
 talk talks talked talking refer refers referred carry carried carries carrying contained included
 mean meant say said tell staff members member folks team
-come comes came looking look emailing notice notices notification notifications i.e e.g ie eg
+use used uses using come comes came looking look emailing notice notices notification notifications i.e e.g ie eg
 emailer emailers writer writers name local sender's account accounts hear heard hears
 hold holds litigation custodian custodians sit sits sitting found other others directly blind-copied
 mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
