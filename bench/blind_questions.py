@@ -4,7 +4,7 @@ answer computed by the writer in SQL (bench/questions/enron_blind_brief.md is th
 into halves by a hash of the id: 'tune' (looked at while developing) and 'held' (run once, at the
 end; its questions and answers are not printed).
 
-    .venv/bin/python bench/blind_questions.py tune|held|v2_tune|v2_held|v3_tune|v3_held [--db /tmp/enron.db] [--only ID,ID]
+    .venv/bin/python bench/blind_questions.py tune|held|v2_tune|v2_held|v3_tune|v3_held|v4_tune|v4_held [--db /tmp/enron.db] [--only ID,ID]
 
 Scores ask()'s structured `result` (count, people, date, month, files) against the writer's answer or
 one of its `alt` readings, per kind (count, who, when, described); a wrong answer given as an
@@ -97,7 +97,7 @@ def summarise(rows: list[dict]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("half", choices=("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held"))
+    ap.add_argument("half", choices=("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "v4_held"))
     ap.add_argument("--db", default="/tmp/enron.db")
     ap.add_argument("--only", default="")
     ap.add_argument("--show", action="store_true", help="print each question and answer (a half already run once)")
