@@ -51,22 +51,28 @@ def person_terms(value: str) -> list[str]:
     return words or [value.strip()]
 
 
+def domain_sql(address_col: str, domain: str) -> tuple[str, list]:
+    """Addresses at a domain or any of its subdomains ('andersen.com' holds us.andersen.com)."""
+    domain = domain.strip().lower().lstrip("@")
+    return (f"(lower({address_col}) LIKE ? ESCAPE '\\' OR lower({address_col}) LIKE ? ESCAPE '\\')",
+            [like("@" + domain)[:-1], like("." + domain)[:-1]])
+
+
 def person_sql(address_col: str, name_col: str, value: str | list[str]) -> tuple[str, list]:
     """A person by address (exact, any case; "@domain" for a whole domain), by name words, or by
     the list of one person's addresses."""
     if isinstance(value, (list, tuple)):  # one person: 'address', or 'address|Name' for a shared address
         whole = [v.lower() for v in value if "|" not in v and not v.startswith("@")]
         pairs = [v.split("|", 1) for v in value if "|" in v]
-        domains = [v.lower() for v in value if v.startswith("@")]  # 'from aol or hotmail addresses'
+        domains = [domain_sql(address_col, v) for v in value if v.startswith("@")]  # 'aol or hotmail addresses'
         parts = [f"lower({address_col}) IN (SELECT value FROM json_each(?))"]
         parts += [f"(lower({address_col}) = ? AND {name_col} = ?)"] * len(pairs)
-        parts += [f"lower({address_col}) LIKE ? ESCAPE '\\' OR lower({address_col}) LIKE ? ESCAPE '\\'"] * len(domains)
+        parts += [clause for clause, _ in domains]
         return "(" + " OR ".join(parts) + ")", [json.dumps(whole)] + [x for a, n in pairs for x in (a.lower(), n)] \
-            + [p for d in domains for p in (like(d)[:-1], like("." + d[1:])[:-1])]
+            + [p for _, params in domains for p in params]
     value = value.strip()
-    if value.startswith("@"):  # the domain and its subdomains ('@andersen.com' holds us.andersen.com)
-        return (f"(lower({address_col}) LIKE ? ESCAPE '\\' OR lower({address_col}) LIKE ? ESCAPE '\\')",
-                [like(value.lower())[:-1], like("." + value.lower()[1:])[:-1]])
+    if value.startswith("@"):
+        return domain_sql(address_col, value)
     if (address := address_of(value)) is not None:
         return f"lower({address_col}) = ?", [address]
     clause = f"({address_col} LIKE ? ESCAPE '\\' OR {name_col} LIKE ? ESCAPE '\\')"
@@ -96,10 +102,9 @@ def _people(filters: Filters, a: str) -> tuple[list[str], list]:
             parts.append(clause)
             params += values
     if filters.sender_not:
-        domain = filters.sender_not.strip().lower().lstrip("@")  # the domain and its subdomains
-        parts.append(f"NOT (lower(coalesce({a}.sender, '')) LIKE ? ESCAPE '\\' "
-                     f"OR lower(coalesce({a}.sender, '')) LIKE ? ESCAPE '\\')")
-        params += [like("@" + domain)[:-1], like("." + domain)[:-1]]
+        clause, values = domain_sql(f"coalesce({a}.sender, '')", filters.sender_not)
+        parts.append(f"NOT {clause}")
+        params += values
     return parts, params
 
 
