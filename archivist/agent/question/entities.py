@@ -84,6 +84,7 @@ class Lexicon:
     subjects: dict[str, str] = field(default_factory=dict)  # normalised subject -> a title
     days: Counter = field(default_factory=Counter)  # ISO day -> documents (a yearless date's likely year)
     senders: Counter = field(default_factory=Counter)  # sender domain -> documents
+    domains: set[str] = field(default_factory=set)  # every participant's domain
     stamp: tuple = ()
 
     def display(self, address: str) -> str:
@@ -136,6 +137,7 @@ def lexicon(store: Store) -> Lexicon:
     for day, n in store.conn.execute("SELECT substr(date, 1, 10), count(*) FROM documents "
                                       "WHERE date IS NOT NULL GROUP BY 1"):
         lex.days[day] = n
+    lex.domains = {address.split("@")[-1] for address in lex.names}
     for domain, n in store.conn.execute("SELECT lower(substr(sender, instr(sender, '@') + 1)), count(*) "
                                         "FROM documents WHERE sender LIKE '%@%' GROUP BY 1"):
         lex.senders[domain] = n

@@ -1,6 +1,6 @@
 """Read a question into its QueryPlan: phrases first (subject words, body words, attachments,
 domains, mailboxes), then dates, then people with their roles, then what is asked; last, every
-word is accounted for (constraint, frame, or not used).
+word is accounted for (constraint, frame, or not used: question/words.py).
 
 Rules, not a model: the same question always gives the same plan, in milliseconds.
 """
@@ -13,14 +13,13 @@ from archivist.agent.question.analyse import (ADDRESS, QUOTED, _longest_exact, _
                                               combine_dates)
 from archivist.agent.question.asks import classify
 from archivist.agent.question.entities import Lexicon, find_people, match_subject, name_words
-from archivist.agent.question.people import TITLE_WORDS, is_surname, mailbox_of, resolve
-from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, Constraint, QueryPlan, Role, Target, Use, Word
+from archivist.agent.question.people import is_surname, mailbox_of, resolve
+from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.roles import role_at
-from archivist.agent.question.words import FRAME, is_frame
+from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 from archivist.store.filters import address_of, exact_address
 
-TOKEN = re.compile(r"[\w][\w'’.@-]*[\w]|[\w]")
 DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|in|on|during|of|by|predates?|predating|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
 
@@ -89,7 +88,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r.plan.by_address = ask == Ask.TOP and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     _settle_roles(r)
     _own_domain(r)
-    _account(r)
+    account(r)
     return r.plan
 
 
@@ -150,9 +149,9 @@ def _attachments(r: Reading) -> None:
 
 
 def _domains(r: Reading) -> None:
-    known = {a.split("@")[-1] for a in (r.lex.names if r.lex else ())}
+    known = r.lex.domains if r.lex is not None else set()
     main = r.lex.senders.most_common(1)[0][0] if r.lex is not None and r.lex.senders else None
-    senders = set(r.lex.senders) if r.lex is not None else set()
+    senders = r.lex.senders.keys() if r.lex is not None else set()
     for role, value, s, e in phrases.domains(r.text, known, main, senders):
         if r.free(s, e) and not ADDRESS.search(r.text[s:e]):
             values = value if isinstance(value, list) else [value]
@@ -269,26 +268,22 @@ def _people(r: Reading) -> None:
         typed = e.value and address_of(e.value) and e.text.lower() == address_of(e.value)
         if e.text.lower().removesuffix("'s") in STOP_NAMES:
             continue  # 'Enron's holiday party': the company, not a person
-        if e.text.islower() and not typed and len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text):
-            continue  # a lower-case word alone: only someone's surname
         if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
-            if d := phrases.company_domain(e.text, _domains_of(r.lex)):  # 'Kudlow': the sender domain kudlow.com
-                r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
+            if not e.text.islower():  # 'Kudlow': the sender domain kudlow.com
+                _company(r, e.text, e.start, e.end)
             continue  # 'to confirm', 'Ken': a word or a first name, not one person
-        if not e.known and (d := phrases.company_domain(e.text, _domains_of(r.lex))):
-            r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
+        if not e.known and _company(r, e.text, e.start, e.end):
             continue  # 'Mariner Energy': no person, the company's domain
         if not e.known and e.value is None:
             r.claim(Constraint(role, e.text, None, e.start, e.end, known=False))
             continue
-        if e.value and address_of(e.value) and e.text.lower() == address_of(e.value):  # 'corp.example': that address
+        if typed:  # 'corp.example': exactly that address
             r.claim(Constraint(role, e.text, exact_address(address_of(e.value)), e.start, e.end,
                                label=f"= '{address_of(e.value)}'"))
             continue
         person = resolve(r.lex, e.text)
-        if not person.identities and (d := phrases.company_domain(e.text.replace(" ", ""), _domains_of(r.lex))):
-            r.claim(Constraint(Role.DOMAIN, e.text, "@" + d, e.start, e.end, label=f"sender domain @{d}"))
-            continue  # 'Kudlow': a company, the sender domain kudlow.com
+        if not person.identities and _company(r, e.text.replace(" ", ""), e.start, e.end):
+            continue
         r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
                            known=bool(person.identities)))
         _several(r, e.text, person)
@@ -366,8 +361,7 @@ def _name_runs(r: Reading) -> None:
             if text.islower() and n == 1 and not is_surname(r.lex, text):
                 continue  # a lower-case word alone: only someone's surname
             if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text)):
-                if text[0].isupper() and (d := phrases.company_domain(text, _domains_of(r.lex))):
-                    r.claim(Constraint(Role.DOMAIN, text, "@" + d, start, start + len(text), label=f"sender domain @{d}"))
+                if text[0].isupper() and _company(r, text, start, start + len(text)):
                     break
                 continue
             person = resolve(r.lex, text)
@@ -392,8 +386,12 @@ def _several(r: Reading, text: str, person) -> None:
                             "the answer counts all of them. Which one do you mean?")
 
 
-def _domains_of(lex: Lexicon) -> set[str]:
-    return set(lex.senders)
+def _company(r: Reading, text: str, start: int, end: int) -> bool:
+    """Claim a company word as its sender domain when the archive has one ('Kudlow' -> kudlow.com)."""
+    domain = phrases.company_domain(text, r.lex.senders.keys())
+    if domain:
+        r.claim(Constraint(Role.DOMAIN, r.text[start:end], "@" + domain, start, end, label=f"sender domain @{domain}"))
+    return bool(domain)
 
 
 CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom)\s+$", re.I)
@@ -436,50 +434,6 @@ def _settle_roles(r: Reading) -> None:
             c.role = Role.RECIPIENT if asked_sender else Role.SENDER
 
 
-def _frame(r: Reading, m: re.Match) -> bool:
-    """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
-    nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
-    if not m.group(0).isdigit():
-        return is_frame(m.group(0))
-    if re.match(r"\s*=", r.text[m.end():]) or re.search(r"=\s*$", r.text[:m.start()]):
-        return True
-    return bool(re.search(r"\b(?:top|first|last|the)\s+$", r.text[:m.start()], re.I)
-                or re.match(r"\s+(?:\w+\s+)?(?:people|persons|senders|recipients|names|addresses|emails|messages)\b",
-                            r.text[m.end():], re.I))
-
-
-APPOSITIVE = TITLE_WORDS | frozenset("general head chief senior junior deputy associate lead the of at".split())
-
-
-def _beside_person(r: Reading, word: str) -> bool:
-    """Whether a title word stands in a phrase right beside a person or mailbox ('general counsel
-    James Derrick's mailbox', 'Richard Shapiro, head of government affairs')."""
-    at = r.text.find(word)
-    for c in r.plan.of(*PEOPLE_ROLES, Role.MAILBOX, Role.EXCLUDED):
-        gap = r.text[c.end:at] if at >= c.end else r.text[at + len(word):c.start]
-        if len(gap) <= 40 and re.fullmatch(r"[\s,—–-]*(?:[\w'-]+[\s,—–-]+){0,4}", gap) \
-                and all(w.lower() in APPOSITIVE for w in re.findall(r"[\w'-]+", gap)):
-            return True
-    return False
-
-
-ATTACHMENT_WORDS = frozenset("spreadsheet spreadsheets excel workbook workbooks word doc docs document documents pdf pdfs "
-                             "powerpoint powerpoints presentation presentations deck decks".split())
-
-
-def _restated(r: Reading, word: str) -> bool:
-    """A word the question says twice, once inside a constraint ('credit watch list emails - how many
-    with "credit watch" in the subject', 'CERA emails (cera.com)'): accounted for by that constraint."""
-    w = word.lower()
-    if w in APPOSITIVE and _beside_person(r, word):
-        return True  # 'general counsel James Derrick', 'Richard Shapiro, head of government affairs'
-    if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):
-        return True  # 'how many spreadsheets ... emails with an .xls attached'
-    return any(w in re.findall(r"[\w'-]+", f"{c.value if isinstance(c.value, str) else ''} {c.text}".lower())
-               for c in r.plan.constraints if c.role != Role.TOPIC) or \
-        any(w in (str(c.value) or "").lower().split("@")[-1].split(".") for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN))
-
-
 def _coordinated(r: Reading) -> None:
     """'to both Greg Whalley and John Lavorato', 'from Lay, Skilling and Fastow': a name joined to
     the one before it by 'and'/'or'/a comma takes its role when nothing around it gives one."""
@@ -504,39 +458,3 @@ def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
     company = c.role == Role.DOMAIN and c.label.startswith("sender domain")  # 'PGE's Peggy Fowler'
     return c.role is None or yearless or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) or company \
         or asked_sender and c.role == Role.SENDER
-
-
-def _account(r: Reading) -> None:
-    """Every word of the question: in a constraint, in the frame, or not used. In a question about
-    one described email, the words left are the topic that finds it."""
-    topic = []
-    for m in TOKEN.finditer(r.text):
-        owner = next((c for c in r.plan.constraints if c.start <= m.start() < c.end), None)
-        if owner is not None and owner.role == Role.TOPIC:
-            topic.append(m.group(0))
-            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
-        elif owner is not None:
-            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(owner.role)))
-        elif _frame(r, m) or m.group(0).lower() in FRAME.get(r.plan.ask, ()) or _restated(r, m.group(0)):
-            r.plan.words.append(Word(m.group(0), m.start(), Use.FRAME))
-        elif r.plan.ask in (Ask.FIELD, Ask.CONTENT):
-            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
-            topic.append(m.group(0))
-        else:
-            r.plan.words.append(Word(m.group(0), m.start(), Use.UNUSED))
-    if topic:
-        r.plan.constraints = [c for c in r.plan.constraints if c.role != Role.TOPIC]
-        r.plan.constraints.append(Constraint(Role.TOPIC, " ".join(topic), " ".join(topic)))
-    left = [w for w in r.plan.words if w.use == Use.UNUSED]
-    if r.plan.ask in (Ask.FIRST, Ask.LAST) and left and not r.plan.of(Role.TEXT):
-        # 'the last Kudlow commentary': the words name the email, so they must appear in it
-        for w in left:
-            w.use, w.role = Use.CONSTRAINT, str(Role.TEXT)
-        words = " ".join(w.text for w in left)
-        r.plan.constraints.append(Constraint(Role.TEXT, words, words, left[0].start, left[-1].start + len(left[-1].text)))
-    for c in r.plan.constraints:
-        if c.role in PEOPLE_ROLES and not c.known:
-            for w in r.plan.words:
-                if c.start <= w.start < c.end:
-                    w.use = Use.UNUSED
-

@@ -1,10 +1,19 @@
-"""The question's frame: words that say what is asked and how (how many, emails, did, send, the,
-who, most...), as opposed to words that must become a constraint. A metadata question's words that
-are neither are named as not used, and its figure is not given as the answer.
+"""Every word of a question accounted for: the question's frame (words that say what is asked and
+how: how many, emails, did, send, the, who, most...), words a constraint restates, words of a
+constraint; the rest are named as not used, and a metadata question's figure is then not given.
 """
 from __future__ import annotations
 
-from archivist.agent.question.plan import Ask
+import re
+from typing import TYPE_CHECKING
+
+from archivist.agent.question.people import TITLE_WORDS
+from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Use, Word
+
+if TYPE_CHECKING:
+    from archivist.agent.question.reader import Reading
+
+TOKEN = re.compile(r"[\w][\w'’.@-]*[\w]|[\w]")
 
 GENERAL = frozenset("""
 a an the of in on at to from by for with and or nor any all every each some no not only just also
@@ -65,3 +74,82 @@ def is_frame(word: str) -> bool:
     """Whether a word is part of any question's frame (numbers count as frame: 'top 5')."""
     w = word.lower().replace("’", "'").strip(".'")
     return w in GENERAL or w.isdigit() or len(w) <= 1
+
+
+def frame_word(r: Reading, m: re.Match) -> bool:
+    """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
+    nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
+    if not m.group(0).isdigit():
+        return is_frame(m.group(0))
+    if re.match(r"\s*=", r.text[m.end():]) or re.search(r"=\s*$", r.text[:m.start()]):
+        return True
+    return bool(re.search(r"\b(?:top|first|last|the)\s+$", r.text[:m.start()], re.I)
+                or re.match(r"\s+(?:\w+\s+)?(?:people|persons|senders|recipients|names|addresses|emails|messages)\b",
+                            r.text[m.end():], re.I))
+
+
+APPOSITIVE = TITLE_WORDS | frozenset("general head chief senior junior deputy associate lead the of at".split())
+
+
+def beside_person(r: Reading, word: str) -> bool:
+    """Whether a title word stands in a phrase right beside a person or mailbox ('general counsel
+    James Derrick's mailbox', 'Richard Shapiro, head of government affairs')."""
+    at = r.text.find(word)
+    for c in r.plan.of(*PEOPLE_ROLES, Role.MAILBOX, Role.EXCLUDED):
+        gap = r.text[c.end:at] if at >= c.end else r.text[at + len(word):c.start]
+        if len(gap) <= 40 and re.fullmatch(r"[\s,—–-]*(?:[\w'-]+[\s,—–-]+){0,4}", gap) \
+                and all(w.lower() in APPOSITIVE for w in re.findall(r"[\w'-]+", gap)):
+            return True
+    return False
+
+
+ATTACHMENT_WORDS = frozenset("spreadsheet spreadsheets excel workbook workbooks word doc docs document documents pdf pdfs "
+                             "powerpoint powerpoints presentation presentations deck decks".split())
+
+
+def restated(r: Reading, word: str) -> bool:
+    """A word the question says twice, once inside a constraint ('credit watch list emails - how many
+    with "credit watch" in the subject', 'CERA emails (cera.com)'): accounted for by that constraint."""
+    w = word.lower()
+    if w in APPOSITIVE and beside_person(r, word):
+        return True  # 'general counsel James Derrick', 'Richard Shapiro, head of government affairs'
+    if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):
+        return True  # 'how many spreadsheets ... emails with an .xls attached'
+    return any(w in re.findall(r"[\w'-]+", f"{c.value if isinstance(c.value, str) else ''} {c.text}".lower())
+               for c in r.plan.constraints if c.role != Role.TOPIC) or \
+        any(w in (str(c.value) or "").lower().split("@")[-1].split(".") for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN))
+
+
+def account(r: Reading) -> None:
+    """Every word of the question: in a constraint, in the frame, or not used. In a question about
+    one described email, the words left are the topic that finds it."""
+    topic = []
+    for m in TOKEN.finditer(r.text):
+        owner = next((c for c in r.plan.constraints if c.start <= m.start() < c.end), None)
+        if owner is not None and owner.role == Role.TOPIC:
+            topic.append(m.group(0))
+            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
+        elif owner is not None:
+            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(owner.role)))
+        elif frame_word(r, m) or m.group(0).lower() in FRAME.get(r.plan.ask, ()) or restated(r, m.group(0)):
+            r.plan.words.append(Word(m.group(0), m.start(), Use.FRAME))
+        elif r.plan.ask in (Ask.FIELD, Ask.CONTENT):
+            r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
+            topic.append(m.group(0))
+        else:
+            r.plan.words.append(Word(m.group(0), m.start(), Use.UNUSED))
+    if topic:
+        r.plan.constraints = [c for c in r.plan.constraints if c.role != Role.TOPIC]
+        r.plan.constraints.append(Constraint(Role.TOPIC, " ".join(topic), " ".join(topic)))
+    left = [w for w in r.plan.words if w.use == Use.UNUSED]
+    if r.plan.ask in (Ask.FIRST, Ask.LAST) and left and not r.plan.of(Role.TEXT):
+        # 'the last Kudlow commentary': the words name the email, so they must appear in it
+        for w in left:
+            w.use, w.role = Use.CONSTRAINT, str(Role.TEXT)
+        words = " ".join(w.text for w in left)
+        r.plan.constraints.append(Constraint(Role.TEXT, words, words, left[0].start, left[-1].start + len(left[-1].text)))
+    for c in r.plan.constraints:
+        if c.role in PEOPLE_ROLES and not c.known:
+            for w in r.plan.words:
+                if c.start <= w.start < c.end:
+                    w.use = Use.UNUSED
