@@ -65,7 +65,8 @@ def run(db: str, rows: list[dict], show: bool) -> list[dict]:
     settings = load_settings(cli={"db": db, "llm": "echo"})
     out = []
     with Store(db) as store:
-        for q in rows:
+        for i, q in enumerate(rows, 1):
+            print(f"\r{i}/{len(rows)} questions", end="", file=sys.stderr, flush=True)  # never silent for long
             start = time.perf_counter()
             try:
                 res = ask(store, settings, q["question"], log=False)
@@ -79,6 +80,7 @@ def run(db: str, rows: list[dict], show: bool) -> list[dict]:
             if show:  # the tune half only: its questions, answers and ours
                 row.update(question=q["question"], gold=q["answer"], result=result, answer=text[:400])
             out.append(row)
+    print(file=sys.stderr)
     return out
 
 
