@@ -79,8 +79,10 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
         rows = [r for r in rows if _weekday(r) in ",".join(days)]
     body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
     rows = _mentioning(store, rows, f.text, body_only) if f.text else rows
-    return [r for r in rows if all(p.search(r["title"] or "") for side in mention_patterns(f.subject)
-                                   for p in side)] if f.subject and plan is not None else rows
+    if not (f.subject and plan is not None):
+        return rows
+    words = [p for side in mention_patterns(f.subject) for p in side]  # compiled once, not once a row
+    return [r for r in rows if all(p.search(r["title"] or "") for p in words)]
 
 
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
@@ -125,12 +127,11 @@ def _shown_match(store, ids: list[int], words: str | None) -> str:
         return ""
     row = store.conn.execute("SELECT coalesce(title, '') || ' — ' || body FROM documents WHERE id = ?",
                              (ids[0],)).fetchone()
-    m = next((p.search(row[0]) for side in mention_patterns(words) for p in side if p.search(row[0])), None)
+    m = next((found for side in mention_patterns(words) for p in side if (found := p.search(row[0]))), None)
     if m is None:
         return ""
     around = " ".join(row[0][max(0, m.start() - 60):m.end() + 60].split())
     return f' Match in [1]: "…{around}…"'
-
 
 
 def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
