@@ -159,3 +159,23 @@ def test_ask_explain_and_json(plan_db):
     assert obj["result"] == {"count": 2} and obj["plan"]["ask"] == "count" and obj["plan"]["used"]
     assert {c["role"] for c in obj["plan"]["constraints"]} == {"sender", "date"}
     assert obj["plan"]["target"] == Target.DOCUMENTS
+
+
+def test_weekday_counts_only_emails_of_that_day(tmp_path):
+    """'on weekends' keeps the Saturday email; one with no readable date is on no weekday."""
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.store import Store
+    box = mailbox.mbox(tmp_path / "w.mbox")
+    for i, date in enumerate(("Sat, 06 Apr 2024 10:00:00 -0700", "Mon, 08 Apr 2024 10:00:00 -0700", None)):
+        msg = mailbox.mboxMessage()
+        msg["From"], msg["To"], msg["Subject"] = "Ann Lee <ann@acme.com>", "Bo Fry <bo@acme.com>", f"m{i}"
+        msg["Message-ID"] = f"<w{i}@acme.com>"
+        if date:
+            msg["Date"] = date
+        msg.set_payload(f"note {i}")
+        box.add(msg)
+    box.flush()
+    db = tmp_path / "w.db"
+    with Store(db) as store:
+        ingest_paths(store, [tmp_path / "w.mbox"])
+    assert ask_(db, "How many emails were sent on weekends?").result == {"count": 1}

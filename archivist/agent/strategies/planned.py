@@ -75,8 +75,8 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
     text (body and subject, not its quoted history: 'mentions X' means the sender wrote X; 'in the
     body': the body alone), and subject words as whole words ('Dynegy' is not 'Dynegydirect')."""
     rows = run_query(store.conn, MetadataQuery(Select.LIST, f, calendar=calendar)).rows
-    if plan is not None and (days := [str(c.value) for c in plan.of(Role.WEEKDAY)]):
-        rows = [r for r in rows if _weekday(r) in ",".join(days)]
+    if plan is not None and (days := {d for c in plan.of(Role.WEEKDAY) for d in str(c.value).split(",")}):
+        rows = [r for r in rows if _weekday(r) in days]  # an email with no readable day is on no weekday
     body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
     rows = _mentioning(store, rows, f.text, body_only) if f.text else rows
     if not (f.subject and plan is not None):
