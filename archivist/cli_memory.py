@@ -1,5 +1,5 @@
 """`archivist memory read`: an SSM backend reads each thread or mailbox once and stores its state
-after every document (archivist.agent.ssm_memory), so `ask --group` answers from the restored
+after every document (archivist.memory.ssm_reader), so `ask --group` answers from the restored
 state. Registered on cli.app when archivist.cli is imported."""
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def read(by: str = typer.Option("thread", "--by", help="thread | mailbox"),
     documents read, the snapshot's size and the KV cache an attention model of the same width
     and depth would need for the same tokens."""
     def body():
-        from archivist.agent.ssm_memory import read_groups
-        from archivist.agent.llm import Model
+        from archivist.memory.ssm_reader import read_groups
+        from archivist.answering.model import Model
         from archivist.query_syntax import option_filters
         from archivist.render import ProgressRenderer
         cfg = settings(db)

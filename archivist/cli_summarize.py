@@ -1,4 +1,4 @@
-"""`archivist summarize`: cited, stored, incremental summaries (archivist.agent.summarize) as a
+"""`archivist summarize`: cited, stored, incremental summaries (archivist.memory.summarize) as a
 command. Registered on cli.app when archivist.cli is imported."""
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
     Every sentence cites the messages it was checked against; a rerun with nothing new makes no
     model call, and new documents recompute only the groups they touch."""
     def body():
-        from archivist.agent.summarize import summarize as run_summarize
+        from archivist.memory.summarize import summarize as run_summarize
         from archivist.query_syntax import option_filters
         from archivist.render import ProgressRenderer
         from archivist.store.runs import log_run

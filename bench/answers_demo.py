@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archivist.agent import prompts  # noqa: E402
-from archivist.agent.grounding import finish  # noqa: E402
-from archivist.agent.grounding.check import add_citation  # noqa: E402
+from archivist.answering import prompts  # noqa: E402
+from archivist.agent import verify as finish  # noqa: E402
+from archivist.answering.grounding.check import add_citation  # noqa: E402
 from archivist.agent.strategies import common  # noqa: E402
 from archivist.backends.base import Message  # noqa: E402
 
@@ -134,7 +134,7 @@ def main() -> None:
     ap.add_argument("--runtime", default="auto", help="what runs smollm2: auto | onnx | transformers")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "answers_demo.json"))
     args = ap.parse_args()
-    from archivist.agent.llm import Model
+    from archivist.answering.model import Model
     from archivist.config import Settings
     from archivist.store import Store
     settings = Settings(db=args.db, threads=args.threads, runtime=args.runtime)

@@ -71,7 +71,7 @@ def demo_one(runtime: str, db: str, threads: int) -> dict:
     import resource
     sys.path.insert(0, str(ROOT))
     from archivist.agent.ask import ask
-    from archivist.agent.llm import Model
+    from archivist.answering.model import Model
     from archivist.config import Settings
     from archivist.demo import QUESTIONS
     from archivist.store import Store

@@ -58,7 +58,7 @@ def measure_130m() -> dict:
 
 
 def tiny_demo() -> dict:
-    from archivist.agent import ssm_memory as M
+    from archivist.memory import ssm_reader as M
     from archivist.backends.registry import load_llm
     from archivist.config import Settings
     from archivist.corpus.ingest import ingest_paths

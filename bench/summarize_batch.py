@@ -46,7 +46,7 @@ def messages_text(limit: int = 400) -> list[str]:
 
 def build_prompts(llm, n: int) -> list[list]:
     """n summarize prompts whose rendered length runs from ~600 to ~900 tokens."""
-    from archivist.agent.prompts import SYSTEM_SUMMARY, USER_SUMMARY, fence
+    from archivist.answering.prompts import SYSTEM_SUMMARY, USER_SUMMARY, fence
     from archivist.backends.base import Message
     bodies, k, out = messages_text(), 0, []
     for i in range(n):

@@ -59,7 +59,7 @@ def main() -> None:
     ap.add_argument("--llm", default=None, help="a backend name (default: the configured one)")
     ap.add_argument("--name", default="cpu")
     args = ap.parse_args()
-    from archivist.agent import summarize as S
+    from archivist.memory import summarize as S
     from archivist.config import load_settings
     from archivist.memory import groups as G
     from archivist.store import Store

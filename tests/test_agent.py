@@ -7,7 +7,7 @@ import json
 import pytest
 
 from archivist.agent.ask import ask
-from archivist.agent.prompts import NOT_FOUND
+from archivist.answering.prompts import NOT_FOUND
 from archivist.backends.echo import EchoLLM
 from tests.conftest import agent_settings
 

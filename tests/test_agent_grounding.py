@@ -7,8 +7,8 @@ import re
 import pytest
 
 from archivist.agent.ask import ask
-from archivist.agent.grounding.check import check, is_echo, truncate_repetition
-from archivist.agent.prompts import NOT_FOUND
+from archivist.answering.grounding.check import check, is_echo, truncate_repetition
+from archivist.answering.prompts import NOT_FOUND
 from archivist.backends.echo import EchoLLM
 from archivist.config import load_settings
 from archivist.records import Citation, PackedContext

@@ -248,7 +248,7 @@ def test_suite_time_boxes_carry_unused_minutes_forward(monkeypatch, tmp_path):
     boxes = []
     monkeypatch.setattr(suite, "run_config", lambda cfg, *a, **k: boxes.append(a[5]) or cfg.task)
     monkeypatch.setattr(suite, "enron_db", lambda *a: tmp_path / "e.db")
-    monkeypatch.setattr("archivist.agent.llm.Model", lambda s: object())
+    monkeypatch.setattr("archivist.answering.model.Model", lambda s: object())
     items = [suite.SuiteItem("probes", ["auto"], minutes=5), suite.SuiteItem("niah", ["rag"], minutes=10),
              suite.SuiteItem("hotpotqa", ["rag"], minutes=50)]
     suite.run_suite(items, agent_settings(tmp_path / "x.db"), None, tmp_path, total_minutes=55)

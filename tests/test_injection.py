@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.agent.grounding.injection import MARK
+from archivist.answering.grounding.injection import MARK
 from archivist.backends.echo import EchoLLM
 from tests.conftest import agent_settings
 
@@ -132,8 +132,8 @@ def run_chat(db, store, question: str) -> str:
 
 def run_summarize(db, store, by: str = "thread") -> str:
     """The whole Markdown summary of the attack corpus (every attack read by one obeying call)."""
-    from archivist.agent.llm import Model
-    from archivist.agent.summarize import summarize
+    from archivist.answering.model import Model
+    from archivist.memory.summarize import summarize
     settings = agent_settings(db)
     return summarize(store, settings, by, model=Model(settings, llm=obeying_model())).markdown()
 

@@ -1,7 +1,7 @@
 """The rolling memory: cited facts from each chunk, a budget, persistence and resumption."""
 from __future__ import annotations
 
-from archivist.agent.prompts import SYSTEM_MEMORY, USER_MEMORY
+from archivist.answering.prompts import SYSTEM_MEMORY, USER_MEMORY
 from archivist.backends.echo import EchoLLM
 from archivist.backends.text import approx_tokens
 from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from archivist.agent.ask import ask
-from archivist.agent.grounding.check import add_citation, cite_sentences
-from archivist.agent.grounding.sentences import Sentence
-from archivist.agent.prompts import ANSWER_PREFIX
+from archivist.answering.grounding.check import add_citation, cite_sentences
+from archivist.answering.grounding.sentences import Sentence
+from archivist.answering.prompts import ANSWER_PREFIX
 from archivist.agent.strategies.common import answer_messages, continued
 from archivist.config import load_settings
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from archivist.agent.graph import NODES, build_graph
-from archivist.agent.llm import Model, ModelInfo
+from archivist.answering.model import Model, ModelInfo
 from archivist.agent.planner import estimate_all, next_strategy, rule_plan
 from archivist.agent.question.analyse import analyse_question
 from archivist.agent.question.scope import Scope

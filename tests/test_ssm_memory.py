@@ -13,7 +13,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from archivist.agent import ssm_memory as M  # noqa: E402
+from archivist.memory import ssm_reader as M  # noqa: E402
 from archivist.agent.ask import ask  # noqa: E402
 from archivist.backends.hf import TransformersLLM  # noqa: E402
 from archivist.backends.registry import load_llm  # noqa: E402

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from archivist.agent.llm import Model
-from archivist.agent.summarize import summarize
-from archivist.agent.summary_calls import batch_size
+from archivist.answering.model import Model
+from archivist.memory.summarize import summarize
+from archivist.memory.summary_calls import batch_size
 from archivist.backends.base import GenerateOptions, Message
 from archivist.backends.registry import load_llm
 from archivist.config import Settings
@@ -90,7 +90,7 @@ def run(db, tiny_path, size: int, llm=None, **kw):
 
 
 def test_summaries_are_the_same_at_any_batch_size(archive, tmp_path, tiny, llm, monkeypatch):
-    monkeypatch.setattr("archivist.agent.summarize.SUMMARY_TOKENS", 32)  # the test's speed, no more
+    monkeypatch.setattr("archivist.memory.summarize.SUMMARY_TOKENS", 32)  # the test's speed, no more
     texts: dict[int, list[str]] = {}
     runs = {}
     for size in (1, 4):
@@ -119,7 +119,7 @@ def _record(seen: list[str], texts: list[str]) -> list[str]:
 
 
 def _job(settings, model):
-    from archivist.agent.summarize import Job
+    from archivist.memory.summarize import Job
     return Job(None, settings, model, None)
 
 

@@ -7,8 +7,8 @@ from typing import Any, Callable
 
 from archivist.agent.context import AgentContext
 from archivist.agent.graph import build_graph
-from archivist.agent.grounding.citing import as_dict
-from archivist.agent.llm import Model
+from archivist.answering.grounding.citing import as_dict
+from archivist.answering.model import Model
 from archivist.agent.question.scope import constraint_notes
 from archivist.backends.base import LLM
 from archivist.config import Settings
@@ -168,7 +168,7 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
     if group:
         if override is not None and not override.is_empty():
             raise InputError("--group names the whole scope: leave out the other filters")
-        from archivist.agent.ssm_memory import resolve
+        from archivist.memory.ssm_reader import resolve
         the_group = resolve(store, group)
     timings = timings if timings is not None else Timings()
     model = llm if isinstance(llm, Model) else Model(settings, llm)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from archivist.agent.llm import Model
+from archivist.answering.model import Model
 from archivist.config import Settings
 from archivist.errors import ArchivistError
 from archivist.progress import Event, OnProgress, Stage, Unit
@@ -16,7 +16,7 @@ from archivist.timing import Span, Timings
 
 if TYPE_CHECKING:
     from archivist.agent.question.analyse import Analysis
-    from archivist.agent.ssm_memory import Group
+    from archivist.memory.ssm_reader import Group
 
 
 @dataclass

@@ -18,9 +18,9 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from archivist.agent.context import AgentContext, Attempt
-from archivist.agent.grounding.finish import verify as verify_attempt
+from archivist.agent.verify import verify as verify_attempt
 from archivist.agent.planner import Plan, make_plan, next_strategy
-from archivist.agent.prompts import NOT_FOUND
+from archivist.answering.prompts import NOT_FOUND
 from archivist.agent.question.analyse import MAX_QUESTION_CHARS, Analysis, analyse_question, metadata_question
 from archivist.agent.question.entities import lexicon
 from archivist.agent.question.followup import carry_intent, prior_year

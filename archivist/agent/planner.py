@@ -10,11 +10,11 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from archivist.agent.context import AgentContext
-from archivist.agent.llm import ModelInfo
-from archivist.agent.prompts import SYSTEM_PLANNER, USER_PLANNER
+from archivist.answering.model import ModelInfo
+from archivist.answering.prompts import SYSTEM_PLANNER, USER_PLANNER
 from archivist.agent.question.analyse import Analysis, metadata_question
 from archivist.agent.question.scope import Scope
-from archivist.agent.ssm_memory import has_state
+from archivist.memory.ssm_reader import has_state
 from archivist.backends.base import Message
 from archivist.config import Settings
 from archivist.records import AUTO, STRATEGIES, ModelKind, PlannerKind, QuestionKind, Strategy

@@ -8,8 +8,8 @@ from dataclasses import asdict
 from typing import Callable
 
 from archivist.agent.ask import AskResult, ask
-from archivist.agent.llm import Model
-from archivist.agent.prompts import SYSTEM_FOLD, USER_MEMORY
+from archivist.answering.model import Model
+from archivist.answering.prompts import SYSTEM_FOLD, USER_MEMORY
 from archivist.agent.question.analyse import Analysis
 from archivist.backends.text import approx_tokens
 from archivist.config import Settings

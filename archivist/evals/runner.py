@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from archivist.agent.ask import ask
-from archivist.agent.llm import Model
+from archivist.answering.model import Model
 from archivist.config import Settings
 from archivist.errors import InputError
 from archivist.evals.metrics import citation_correct, evidence_recall, is_refusal

@@ -93,7 +93,7 @@ def run_config(cfg: RunConfig, settings, results, workdir: Path, model=None, on_
     """One task run (resuming an unfinished run of the same config); its RunSummary."""
     from archivist.evals.runner import Runner, eval_settings
     from archivist.evals.tasks import TaskOptions, make_task
-    from archivist.agent.llm import Model
+    from archivist.answering.model import Model
     s = eval_settings(settings, cfg)
     model = model or Model(s)
     count = model.count_tokens if cfg.task == "niah" else None
@@ -112,7 +112,7 @@ def run_suite(items: list[SuiteItem], settings, results, workdir: Path, on_progr
     plus what earlier items left of theirs, and no item starts a row after total_minutes, so a busy machine still ends within the hour."""
     import time
 
-    from archivist.agent.llm import Model
+    from archivist.answering.model import Model
     from archivist.evals.runner import eval_settings
     summaries, model, t0, planned = [], None, time.perf_counter(), 0.0
     for item in items:

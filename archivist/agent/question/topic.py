@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from archivist.agent.context import AgentContext
-from archivist.agent.grounding.sentences import content_words
+from archivist.answering.grounding.sentences import content_words
 from archivist.agent.question.scope import Scope, measure
 from archivist.store.documents import documents, thread_ids
 

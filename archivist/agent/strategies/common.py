@@ -1,9 +1,9 @@
 """What the model-backed strategies share: one model call over a packed context, returned as a
-draft for the graph's verify node (grounding/finish.py) to check or replace."""
+draft for the graph's verify node (agent/verify.py) to check or replace."""
 from __future__ import annotations
 
 from archivist.agent.context import AgentContext, Attempt, Draft
-from archivist.agent.prompts import (ANSWER_PREFIX, SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence,
+from archivist.answering.prompts import (ANSWER_PREFIX, SYSTEM_ANSWER, SYSTEM_OVERVIEW, USER_ANSWER, fence,
                                      neutralise)
 from archivist.backends.base import Message
 from archivist.progress import Stage

@@ -10,9 +10,9 @@ import hashlib
 import json
 from dataclasses import asdict
 
-from archivist.agent import ssm_memory
+from archivist.memory import ssm_reader
 from archivist.agent.context import AgentContext, Attempt, Draft
-from archivist.agent.prompts import SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, USER_MEMORY, fence
+from archivist.answering.prompts import SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, USER_MEMORY, fence
 from archivist.agent.question.analyse import Analysis
 from archivist.agent.question.scope import Scope, scope_ids
 from archivist.agent.strategies.common import ECHO_STOPS, OVERVIEW_TOKENS, answer_from, continued
@@ -58,15 +58,15 @@ def from_state(ctx: AgentContext, question: str, analysis: Analysis, scope: Scop
                ids: list[int]) -> tuple[Attempt | None, str]:
     """(an answer from the group's restored SSM state, '') or (None, why not) when the scope is a
     group with a snapshot (or named by --group) that cannot be used; (None, '') otherwise."""
-    group = ctx.group or ssm_memory.group_of_scope(ctx.store, ids, scope.filters)
-    if group is None or (ctx.group is None and not ssm_memory.has_any_state(ctx.store, group)):
+    group = ctx.group or ssm_reader.group_of_scope(ctx.store, ids, scope.filters)
+    if group is None or (ctx.group is None and not ssm_reader.has_any_state(ctx.store, group)):
         return None, ""
     summary = analysis.kind == QuestionKind.SUMMARISE
     ctx.status(Stage.MEMORY, f"restoring the stored state of {group.key}")
     try:
-        got = ssm_memory.answer(ctx.store, ctx.model.llm(), group, question,
+        got = ssm_reader.answer(ctx.store, ctx.model.llm(), group, question,
                                 OVERVIEW_TOKENS if summary else ctx.settings.max_new_tokens, ECHO_STOPS)
-    except ssm_memory.NoState as exc:
+    except ssm_reader.NoState as exc:
         ctx.status(Stage.MEMORY, f"SSM state not used: {exc}; reading the documents")
         return None, f"SSM state not used: {exc}; read the documents instead"
     ctx.model.calls += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from archivist.agent.context import AgentContext, Attempt
-from archivist.agent.grounding.citing import cite_docs
+from archivist.answering.grounding.citing import cite_docs
 from archivist.agent.question.analyse import Analysis, metadata_question
 from archivist.agent.question.scope import Scope
 from archivist.agent.strategies.metadata import (Calendar, MetadataQuery, Select, describe, run_query,

@@ -3,13 +3,13 @@ fall back to an extractive answer (or, for summaries, a cited per-message digest
 answer cannot be trusted. Records which path answered."""
 from __future__ import annotations
 
-from archivist.agent.grounding.citing import used
-from archivist.agent.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
-from archivist.agent.grounding.check import Verdict, check, cite_sentences, truncate_repetition
-from archivist.agent.grounding.injection import obeys_documents, suspicious
+from archivist.answering.grounding.citing import used
+from archivist.answering.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
+from archivist.answering.grounding.check import Verdict, check, cite_sentences, truncate_repetition
+from archivist.answering.grounding.injection import obeys_documents, suspicious
 from archivist.sanitise import neutralise
-from archivist.agent.prompts import NOT_FOUND, says_missing
-from archivist.agent.grounding.sentences import blocks_of, score, sentences_of
+from archivist.answering.prompts import NOT_FOUND, says_missing
+from archivist.answering.grounding.sentences import blocks_of, score, sentences_of
 from archivist.agent.context import AgentContext, Attempt
 from archivist.records import AnsweredBy, PackedContext, QuestionKind, Strategy
 

@@ -1,8 +1,9 @@
-"""The one place the agent loads and calls the language model.
+"""The one place a job loads and calls the language model.
 
 `ask` and `chat` create one Model per run (chat: per session) and hand it to the graph through
-the runtime context. Loading is deferred to the first call that needs the model, so exact
-metadata answers never load one; until then the window and kind are assumed from the settings.
+the runtime context; summarize, SSM memory and evals make their own. Loading is deferred to the
+first call that needs the model, so exact metadata answers never load one; until then the window
+and kind are assumed from the settings.
 """
 from __future__ import annotations
 

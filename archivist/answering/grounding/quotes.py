@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from archivist.agent.grounding.sentences import Sentence, content_words, later_in_thread
+from archivist.answering.grounding.sentences import Sentence, content_words, later_in_thread
 from archivist.sanitise import neutralise
 from archivist.records import Citation, PackedContext
 
@@ -21,13 +21,13 @@ RELEVANT_SIM = 0.4
 def _quoted(s: Sentence) -> str:
     """A sentence as a quote; one that tries to instruct the reader or carries a link is marked
     as quoted material and its links defanged (document text is data, never the answer's voice)."""
-    from archivist.agent.grounding.injection import MARK, suspicious
+    from archivist.answering.grounding.injection import MARK, suspicious
     text = neutralise(s.text)
     return f"({MARK}) \"{text}\"" if suspicious(s.text) else f"\"{text}\""
 
 
 def _who(s: Sentence) -> str:
-    from archivist.agent.grounding.injection import suspicious
+    from archivist.answering.grounding.injection import suspicious
     date = s.day or (s.date or "")[:10]  # the day its citation shows
     sender = s.sender
     if sender and suspicious(sender):  # a display name written as an instruction is not shown

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.grounding.sentences import content_words
+from archivist.answering.grounding.sentences import content_words
 from archivist.sanitise import neutralise
 
 INSTRUCTION = re.compile(r"""

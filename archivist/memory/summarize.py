@@ -18,13 +18,13 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from archivist.agent.grounding.check import check, truncate_repetition
-from archivist.agent.grounding.injection import as_data, suspicious
-from archivist.agent.grounding.quotes import key_sentences
-from archivist.agent.grounding.sentences import Sentence, score, sentences_of
-from archivist.agent.llm import Generation, Model
-from archivist.agent.summary_calls import batch_size, call_all
-from archivist.agent.prompts import (SYSTEM_SUMMARY, SYSTEM_SUMMARY_OF_SUMMARIES, USER_SUMMARY, fence,
+from archivist.answering.grounding.check import check, truncate_repetition
+from archivist.answering.grounding.injection import as_data, suspicious
+from archivist.answering.grounding.quotes import key_sentences
+from archivist.answering.grounding.sentences import Sentence, score, sentences_of
+from archivist.answering.model import Generation, Model
+from archivist.memory.summary_calls import batch_size, call_all
+from archivist.answering.prompts import (SYSTEM_SUMMARY, SYSTEM_SUMMARY_OF_SUMMARIES, USER_SUMMARY, fence,
                                      neutralise)
 from archivist.backends.base import Message
 from archivist.config import Settings
@@ -278,7 +278,7 @@ def _add_parts_cost(task: Task) -> None:
 
 
 def _blocks(task: Task) -> None:
-    from archivist.agent.grounding.sentences import blocks_of
+    from archivist.answering.grounding.sentences import blocks_of
     task.blocks = blocks_of(task.packed, headers=True)
 
 

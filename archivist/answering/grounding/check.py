@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archivist.agent.grounding.citing import labels
-from archivist.agent.grounding.sentences import Sentence, content_words, later_in_thread
+from archivist.answering.grounding.citing import labels
+from archivist.answering.grounding.sentences import Sentence, content_words, later_in_thread
 from archivist.records import PackedContext
 
 _ECHO = re.compile(r"<<<|>>>|</?\s*documents\s*>|</?\s*notes\s*>|\[\d+\]\s*From:\s|^\s*\[\d+\]\s*(?:Record|Text|Pdf):.*\|"

@@ -5,5 +5,7 @@ sentences  the documents' sentences, scored against the question
 check      the grounding verdict on a model answer
 quotes     extractive answers, digests, quote spans for citations
 citing     citations for stored documents and the labels an answer uses
-finish     the verify step: verdict -> keep the model's answer or fall back
+injection  document text that reads as instructions, shown as data
+
+The ask graph's verify node (agent/verify.py) applies these to a strategy's draft.
 """

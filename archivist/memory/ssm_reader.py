@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from archivist.agent.prompts import ANSWER_PREFIX, STATE_DOCUMENTS, STATE_QUESTION, SYSTEM_ANSWER
+from archivist.answering.prompts import ANSWER_PREFIX, STATE_DOCUMENTS, STATE_QUESTION, SYSTEM_ANSWER
 from archivist.backends.text import apply_stop
 from archivist.errors import InputError
 from archivist.memory import groups as G
