@@ -1,4 +1,4 @@
 """`python -m archivist` runs the CLI."""
-from archivist.entry import main
+from archivist.cli.entry import main
 
 main()

@@ -1,7 +1,7 @@
 """Progress events: how library code (ingest, indexing, the agent) tells a UI what it is doing.
 
 Library code never prints or draws. Long operations take `on_progress: OnProgress | None` and call
-it with `Event`s; the CLI passes `archivist.render.ProgressRenderer`, tests pass a list's `append`,
+it with `Event`s; the CLI passes `archivist.cli.render.ProgressRenderer`, tests pass a list's `append`,
 and None means nobody is listening (nothing is built or timed then). Each stage is one run of
 consecutive events in which `done` never decreases; when its total is known, the run ends with
 done == total. Warnings (a rejected file or message) travel through the same callback with level

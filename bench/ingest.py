@@ -24,7 +24,7 @@ def bench(db: Path, paths: list[Path]) -> dict:
     from archivist.corpus.ingest import ingest_paths
     from archivist.corpus.threads import rebuild_threads
     from archivist.corpus.views import thread_sizes
-    from archivist.render import ProgressRenderer
+    from archivist.cli.render import ProgressRenderer
     from archivist.store import Store
     with Store(db) as store:
         # drawn only on a terminal; without a listener the ingest skips its per-file estimates

@@ -87,7 +87,7 @@ def write_annotated(folder: Path) -> dict[str, list[str]]:
 def step_enron(settings, workdir: Path) -> dict:
     """Ingest whole Enron + 48 annotated emails, index with embeddings, then latency and hit@5."""
     from archivist.corpus.ingest import ingest_paths
-    from archivist.render import ProgressRenderer
+    from archivist.cli.render import ProgressRenderer
     from archivist.retrieval.indexer import index_store
     from archivist.store import Store
     questions = write_annotated(workdir / "annotated")
@@ -212,7 +212,7 @@ def step_hotpot(settings, workdir: Path) -> dict:
     """All ~4.9k paragraphs as one corpus; recall@10 of both supporting paragraphs per question."""
     from archivist.corpus.ingest import ingest_documents
     from archivist.evals.datasets import pool_hotpot
-    from archivist.render import ProgressRenderer
+    from archivist.cli.render import ProgressRenderer
     from archivist.retrieval.indexer import index_store
     from archivist.retrieval.search import search
     from archivist.store import Store

@@ -150,7 +150,7 @@ def test_answer_naming_sender_and_date_from_the_header_is_grounded(store, demo_d
 
 def test_chat_prints_the_checked_answer_after_a_replaced_draft(store, demo_db):
     from archivist.agent.session import ChatSession
-    from archivist.chat import chat_loop
+    from archivist.cli.chat import chat_loop
     session = ChatSession.open(store, cfg(demo_db), llm=EchoLLM(script=["Sure. [9] From: Tom"]))
     lines, out = iter([ROOM, "/quit"]), []
     chat_loop(session, lambda: next(lines), out.append)
@@ -182,7 +182,7 @@ def test_uncited_sentences_from_two_messages_are_each_cited_and_kept(store, demo
 
 
 def test_unsupported_sentence_rejects_the_draft_which_is_shown_with_the_reason(store, demo_db):
-    from archivist.render import render_footer
+    from archivist.cli.render import render_footer
     draft = "The offsite moved to Thursday March 14, room 42. Pizza will be served by the chef."
     r = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=[draft]))
     # most of its words are in the update, but its second sentence is in no passage

@@ -118,7 +118,7 @@ def run_ask(db, store, question: str) -> str:
 
 def run_chat(db, store, question: str) -> str:
     from archivist.agent.session import ChatSession
-    from archivist.chat import chat_loop
+    from archivist.cli.chat import chat_loop
     session = ChatSession.open(store, agent_settings(db), llm=obeying_model())
     lines, out = iter([question, "/quit"]), []
     chat_loop(session, lambda: next(lines), out.append)
@@ -184,7 +184,7 @@ def test_default_model_never_presents_an_injected_instruction(attack_db, g, p):
 @pytest.mark.parametrize("g,p", ATTACKS[::5], ids=[f"{g}-{p}" for g, p in ATTACKS[::5]])
 def test_a_rejected_obeying_draft_is_withheld_not_shown(attack_db, g, p):
     from archivist.agent.ask import ask
-    from archivist.render import render_footer
+    from archivist.cli.render import render_footer
     from archivist.store import Store
     with Store(attack_db) as store:
         result = ask(store, agent_settings(attack_db), f"What is the budget for project {project(g, p)}?",

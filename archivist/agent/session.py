@@ -1,6 +1,6 @@
 """Chat sessions: turns through the agent with follow-ups resolved against the conversation,
 persistence in chat_sessions/chat_messages, and long conversations folded into a rolling memory.
-The terminal loop and its slash commands live in archivist/chat.py; this module prints nothing."""
+The terminal loop and its slash commands live in archivist/cli/chat.py; this module prints nothing."""
 from __future__ import annotations
 
 import json

@@ -3,7 +3,7 @@ the other core: the query embedder (ONNX Runtime, the tokenizer: most of a hybri
 time) and the FAISS file.
 
 Light to import on purpose: `archivist search` starts both before it imports the CLI, store, FTS
-and FAISS modules (archivist/entry.py), and the loads (native code, mostly outside the GIL) run
+and FAISS modules (archivist/cli/entry.py), and the loads (native code, mostly outside the GIL) run
 while those import.
 """
 from __future__ import annotations

@@ -10,9 +10,11 @@ from typing import Optional
 
 import typer
 
-from archivist.cli import JsonOpt, app, emit, err, examples, out, run, settings
+from archivist.cli.options import JsonOpt, examples
+from archivist.cli.root import app, emit, err, out, run, settings
 from archivist.errors import InputError
 from archivist.progress import Event, Level, Stage
+
 
 eval_app = typer.Typer(help="Evaluate strategies (rag, stuff, memory, query, auto, self-route) on "
                             "public tasks or your own archive; results in SQLite, Markdown reports.",
@@ -20,6 +22,7 @@ eval_app = typer.Typer(help="Evaluate strategies (rag, stuff, memory, query, aut
                        epilog=examples("archivist eval run default", "archivist eval run niah --lengths 1000,4000 "
                                        "--depths 0,50,100 --strategies rag,stuff", "archivist eval report --out docs/evals"))
 app.add_typer(eval_app, name="eval")
+
 
 ResultsOpt = typer.Option(Path("evals.db"), "--results", help="SQLite file of eval runs and results.")
 
@@ -51,7 +54,7 @@ class LineProgress:
 
 
 def _progress():
-    from archivist.render import ProgressRenderer
+    from archivist.cli.render import ProgressRenderer
     return ProgressRenderer(err) if err.is_terminal else LineProgress()
 
 
@@ -88,8 +91,8 @@ def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enr
     """Run a task (or a suite) and store one row per example x strategy x model; reruns resume."""
     def body():
         from archivist.evals.results import Results
-        from archivist.evals.suite import ALL_STRATEGIES, SUITES, run_config, run_suite
         from archivist.evals.runner import RunConfig
+        from archivist.evals.suite import ALL_STRATEGIES, SUITES, run_config, run_suite
         from archivist.evals.tasks import TASKS
         cfg_settings = settings(threads=threads)
         work = workdir or results.with_suffix(".work")

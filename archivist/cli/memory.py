@@ -1,6 +1,6 @@
 """`archivist memory read`: an SSM backend reads each thread or mailbox once and stores its state
 after every document (archivist.memory.ssm_reader), so `ask --group` answers from the restored
-state. Registered on cli.app when archivist.cli is imported."""
+state. Registered on the root app when archivist.cli is imported."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -8,10 +8,10 @@ from typing import Optional
 
 import typer
 
-from archivist.cli import app, emit, err, open_store, out, run, settings
-from archivist.cli_options import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt,
-                                   examples)
+from archivist.cli.options import AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt, examples
+from archivist.cli.root import app, emit, err, open_store, out, run, settings
 from archivist.sanitise import terminal as sanitise
+
 
 memory_app = typer.Typer(help="SSM state as memory: read groups once, answer from the stored state.",
                          no_args_is_help=True,
@@ -38,10 +38,10 @@ def read(by: str = typer.Option("thread", "--by", help="thread | mailbox"),
     documents read, the snapshot's size and the KV cache an attention model of the same width
     and depth would need for the same tokens."""
     def body():
-        from archivist.memory.ssm_reader import read_groups
         from archivist.answering.model import Model
+        from archivist.cli.render import ProgressRenderer
+        from archivist.memory.ssm_reader import read_groups
         from archivist.query_syntax import option_filters
-        from archivist.render import ProgressRenderer
         cfg = settings(db)
         filters = option_filters(sender, recipient, after, before, mailbox, subject)
         with open_store(cfg, write=True) as store:

@@ -1,5 +1,5 @@
 """`archivist summarize`: cited, stored, incremental summaries (archivist.memory.summarize) as a
-command. Registered on cli.app when archivist.cli is imported."""
+command. Registered on the root app when archivist.cli is imported."""
 from __future__ import annotations
 
 import json
@@ -9,9 +9,8 @@ from typing import Optional
 
 import typer
 
-from archivist.cli import app, emit, err, open_store, run, settings
-from archivist.cli_options import (AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt,
-                                   examples)
+from archivist.cli.options import AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt, examples
+from archivist.cli.root import app, emit, err, open_store, run, settings
 from archivist.sanitise import terminal as sanitise
 
 
@@ -37,9 +36,9 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
     Every sentence cites the messages it was checked against; a rerun with nothing new makes no
     model call, and new documents recompute only the groups they touch."""
     def body():
+        from archivist.cli.render import ProgressRenderer
         from archivist.memory.summarize import summarize as run_summarize
         from archivist.query_syntax import option_filters
-        from archivist.render import ProgressRenderer
         from archivist.store.runs import log_run
         cfg = settings(db, concurrency=concurrency, batch_size=batch)
         filters = option_filters(sender, recipient, after, before, mailbox, subject)

@@ -1,4 +1,5 @@
-"""The terminal chat loop and its slash commands; answers are shown through archivist.render.
+"""The terminal chat loop and its slash commands; answers are shown through cli/render.py.
+The `archivist chat` command is at the end.
 Everything shown passes archivist.sanitise (no live links, no terminal escapes from document text).
 
 Line editing and history come from readline (history file: $XDG_STATE_HOME/archivist/
@@ -14,14 +15,20 @@ import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
-from archivist.sanitise import neutralise, terminal
+import typer
+
 from archivist.agent.session import ChatSession, parse_filter
+from archivist.cli.ask import confirmer
+from archivist.cli.options import DbOpt, YesOpt, examples
+from archivist.cli.render import format_sources, print_answer
+from archivist.cli.root import app, err, open_store, run, settings
 from archivist.errors import ArchivistError
-from archivist.progress import Event, OnProgress, written
+from archivist.progress import Event, OnProgress, Stage, written
 from archivist.records import AUTO, STRATEGIES
-from archivist.render import format_sources, print_answer
+from archivist.sanitise import neutralise, terminal
+
 
 HELP = ("commands: /strategy auto|rag|stuff|memory|query, /sources, "
         "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind, subject, has_attachment) | /filter clear, "
@@ -180,3 +187,37 @@ def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[st
         finally:
             turn.done()
         print_answer(result, turn.streamed, write)
+
+
+@app.command(epilog=examples("archivist chat", "archivist chat --continue", "archivist chat --session 3",
+                             "archivist --llm echo chat   (no model: exact answers and quotes only)"))
+def chat(resume: bool = typer.Option(False, "--continue", help="Resume the latest session: its "
+                                                               "messages, scope, strategy, sources."),
+         session_id: Optional[int] = typer.Option(None, "--session", help="Resume session ID "
+                                                                         "(see `archivist runs`)."),
+         show_draft: bool = typer.Option(False, "--show-draft", help="Stream the model's draft as "
+                                         "it is written, before the grounding check (which may "
+                                         "replace it); by default the checked answer is shown once."),
+         yes: bool = YesOpt, db: Optional[str] = DbOpt) -> None:
+    """Interactive questions: checked answers (--show-draft: the model's draft as it streams),
+    sources, follow-ups, line editing and history.
+
+    Follow-ups keep the previous scope and intent ("and in June?" after a count). Commands:
+    /strategy /sources /filter /reset /help /exit; Ctrl-D leaves, Ctrl-C stops an answer."""
+    def body():
+        from archivist.cli.render import ProgressRenderer
+        cfg = settings(db)
+        with ProgressRenderer(err) as show:
+            show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
+            from archivist.agent.session import ChatSession
+        with open_store(cfg, write=True) as store:
+            session = ChatSession.open(store, cfg, resume=resume, session_id=session_id)
+
+            def write(text: str) -> None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            with ProgressRenderer(err) as show:
+                chat_loop(session, line_reader("> "), write, status=show,
+                          confirm=None if yes else confirmer(show), show_draft=show_draft)
+    run(body)
+

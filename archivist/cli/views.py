@@ -1,16 +1,20 @@
 """The corpus at a glance and the run log, as `archivist` commands: senders, mailboxes, runs,
-runs show. Registered on cli.app when archivist.cli is imported (rendering in archivist.render)."""
+runs show. Registered on the root app when archivist.cli is imported (rendering in cli/render.py)."""
 from __future__ import annotations
 
 from typing import Optional
 
 import typer
 
-from archivist.cli import DbOpt, JsonOpt, app, emit, err, examples, open_store, out, run, say, settings
-from archivist.cli_options import AfterOpt, BeforeOpt, MailboxOpt, header, known_mailbox, limit_option
+from archivist.cli.options import (
+    AfterOpt, BeforeOpt, DbOpt, JsonOpt, MailboxOpt, examples, header, known_mailbox, limit_option
+)
+from archivist.cli.root import app, emit, err, open_store, out, run, say, settings
+
 
 runs_app = typer.Typer(help="Past questions and answers (the run log).")
 app.add_typer(runs_app, name="runs")
+
 
 Limit = limit_option(20)
 SPAN = f"{'first..last':<22}"  # the header of _span's column
@@ -75,7 +79,7 @@ def runs(ctx: typer.Context, limit: int = Limit,
         return
 
     def body():
-        from archivist.render import render_run_line
+        from archivist.cli.render import render_run_line
         from archivist.store.runs import recent_runs
         with open_store(settings(db), create=False) as store:
             rows = recent_runs(store, limit, session)
@@ -91,8 +95,8 @@ def runs_show(run_id: int = typer.Argument(..., help="Run id (see `archivist run
               db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """One past run: question, answer, strategy and why, escalations, cost, sources."""
     def body():
+        from archivist.cli.render import render_run
         from archivist.errors import InputError
-        from archivist.render import render_run
         from archivist.store.runs import get_run
         with open_store(settings(db), create=False) as store:
             row = get_run(store, run_id)

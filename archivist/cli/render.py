@@ -3,7 +3,7 @@ and answers with their footer (strategy, reason, cost) and sources.
 
 The drawing half of archivist.progress: library code sends Events, `ProgressRenderer` turns them into
 one transient line per stage (counts, rate, elapsed time, ETA, status text) and prints warnings above
-it. Only this module and archivist/cli.py import rich.
+it. Only the command line (archivist/cli/) imports rich.
 """
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Callable
 from rich import filesize
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+)
 from rich.text import Text
 
-from archivist.sanitise import neutralise, terminal
 from archivist.progress import Event, Level, Unit
 from archivist.records import AnsweredBy
+from archivist.sanitise import neutralise, terminal
 
 if TYPE_CHECKING:  # annotations only: drawing ingest progress must not load the agent
     from archivist.agent.ask import AskResult
@@ -245,6 +246,7 @@ def render_answer(console: Console, answer: str) -> None:
     text = neutralise(answer)
     if console.is_terminal and not console.is_dumb_terminal:
         from rich.markdown import Markdown
+
         # hard line breaks kept: list answers and digests are one item per line
         console.print(Markdown(text.replace("\n", "  \n"), hyperlinks=False))
     else:
