@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
-from archivist.corpus.pdfs import minimal_pdf
+from tests.pdf_fixture import minimal_pdf
 
 PDF_PAGES = ["Invoice 4471 cover sheet", "Payment terms net thirty days",
              "Total due 18450 dollars for pipeline maintenance"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from archivist.corpus.document import Document, Reject
+from archivist.corpus.parsed import Document, Reject
 from archivist.corpus.readers import read_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "malformed"

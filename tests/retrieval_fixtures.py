@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-from archivist.corpus.document import Address, Document, Location
+from archivist.corpus.parsed import Address, Document, Location
 
 BASE = datetime(2001, 3, 1, 9, 0, tzinfo=timezone.utc)
 TOPICS = ["gas pipeline capacity", "power trading desk", "California electricity prices",

@@ -17,7 +17,7 @@ from tests.attachment_fixtures import (
 )
 from tests.msg_fixture import build_msg
 
-from archivist.corpus.pdfs import minimal_pdf
+from tests.pdf_fixture import minimal_pdf
 
 
 def _rows(store, sql, params=()):
@@ -291,7 +291,7 @@ class _Item:
 
 
 def test_pst_embedded_item_is_read_as_an_attached_email():
-    from archivist.corpus.document import Location
+    from archivist.corpus.parsed import Location
     from archivist.corpus.outlook import to_document
     from archivist.corpus.pst import outlook_message
     inner = _Item({0x0C1F: "dana.lee@example.com", 0x1035: "<embedded@example.com>"},

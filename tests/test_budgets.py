@@ -229,7 +229,7 @@ def test_json_nesting_budget(tmp_path):
 
 def test_whole_json_array_elements_read_one_at_a_time(tmp_path):
     """The streaming array reader gives what json.loads gave, values split across chunks too."""
-    from archivist.corpus.records import JsonValues
+    from archivist.corpus.record_sets import JsonValues
     values = [{"title": f"r{i}", "n": 12345678901234 + i, "s": "x" * (i * 37 % 5000)}
               for i in range(400)]
     text = json.dumps(values, indent=1)

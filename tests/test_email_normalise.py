@@ -6,12 +6,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from archivist.corpus.document import Address, Document, Location
+from archivist.corpus.parsed import Address, Document, Location
 from archivist.corpus.headers import (
     decode_value, merge_names, normalise_subject, parse_addresses, parse_date, parse_references,
 )
 from archivist.corpus.mail import folder_from_x_folder, parse_email
-from archivist.corpus.pdfs import minimal_pdf
+from tests.pdf_fixture import minimal_pdf
 from archivist.corpus.quoting import split_reply
 
 LOC = Location("/tmp/x.eml", "")

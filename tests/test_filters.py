@@ -74,7 +74,7 @@ def test_filter_with_no_match(indexed):
 
 
 def test_person_names_match_word_by_word_in_any_order(tmp_path):
-    from archivist.corpus.document import Address, Document, Location
+    from archivist.corpus.parsed import Address, Document, Location
     from archivist.corpus.ingest import ingest_documents
     people = [("Kaminski, Vince J", "j.kaminski@enron.com"), ("", "vince.kaminski@enron.com"),
               ("Vince Smith", "vsmith@enron.com")]

@@ -164,7 +164,7 @@ def test_cli_fails_clearly_when_nothing_can_be_read(tmp_path):
 
 
 def test_a_document_that_cannot_be_stored_becomes_a_reject(store):
-    from archivist.corpus.document import Document, Location
+    from archivist.corpus.parsed import Document, Location
     from archivist.corpus.ingest import ingest_documents
     docs = [Document("text", "fine", Location("/a.txt", "1")),
             Document("text", "bad \udc80 surrogate", Location("/b.txt", "1")),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.corpus.document import Document, Reject
+from archivist.corpus.parsed import Document, Reject
 from archivist.corpus.readers import detect_kind, read_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "malformed"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from archivist.corpus.document import Document, Reject
-from archivist.corpus.pdfs import minimal_pdf, page_of
+from archivist.corpus.parsed import Document, Reject
+from archivist.corpus.pdfs import page_of
+from tests.pdf_fixture import minimal_pdf
 from archivist.corpus.readers import detect_kind, read_path
 from tests.conftest import shared_path
 

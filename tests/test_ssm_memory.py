@@ -18,7 +18,7 @@ from archivist.agent.ask import ask  # noqa: E402
 from archivist.backends.hf import TransformersLLM  # noqa: E402
 from archivist.backends.registry import load_llm  # noqa: E402
 from archivist.config import Settings  # noqa: E402
-from archivist.corpus.document import Address, Document, Location  # noqa: E402
+from archivist.corpus.parsed import Address, Document, Location  # noqa: E402
 from archivist.corpus.ingest import ingest_documents  # noqa: E402
 from archivist.errors import InputError  # noqa: E402
 from archivist.memory import ssm_state as S  # noqa: E402

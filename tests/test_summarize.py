@@ -48,7 +48,7 @@ def test_rerun_makes_no_model_call(db):
 
 def test_new_document_recomputes_only_its_group_and_ancestors(db):
     from datetime import datetime, timezone
-    from archivist.corpus.document import Address, Document, Location
+    from archivist.corpus.parsed import Address, Document, Location
     from archivist.corpus.ingest import ingest_documents
     first = run(db, "corpus")
     with Store(db) as store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from archivist.corpus.dedup import normalise_subject
-from archivist.corpus.document import Address, Document, Location
+from archivist.corpus.parsed import Address, Document, Location
 from archivist.corpus.ingest import ingest_documents
 from archivist.corpus.threads import parse_sent, quoted_header, surname_of
 from archivist.corpus.views import list_threads, show_document

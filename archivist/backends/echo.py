@@ -7,7 +7,7 @@ import re
 from typing import Callable, Iterator
 
 from archivist.backends.base import GenerateOptions, Kind, Message, register_llm
-from archivist.backends.schema import fill_schema
+from archivist.backends.json_mode import fill_schema
 from archivist.backends.text import apply_stop, pick_choice, split_pieces
 from archivist.config import Settings
 

@@ -8,7 +8,7 @@ import os
 from typing import Any, Iterator
 
 from archivist.backends.base import GenerateOptions, Message, register_llm
-from archivist.backends.schema import structured
+from archivist.backends.json_mode import structured
 from archivist.backends.text import apply_stop, pick_choice, stream_with_stop
 from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError

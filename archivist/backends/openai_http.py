@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import httpx
 
 from archivist.backends.base import GenerateOptions, Message, register_llm
-from archivist.backends.schema import fill_schema
+from archivist.backends.json_mode import fill_schema
 from archivist.backends.text import apply_stop, approx_tokens, pick_choice, stream_with_stop
 from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError

@@ -39,7 +39,7 @@ def verify(repair: bool = typer.Option(False, "--repair", help="Rebuild what is 
     FAISS file against the SQLite vectors); exit 1 naming each discrepancy."""
     def body():
         from archivist.cli.render import ProgressRenderer
-        from archivist.retrieval.verify import repair_store, verify_store
+        from archivist.retrieval.integrity import repair_store, verify_store
         cfg = settings(db)
         with open_store(cfg, write=repair) as store:
             if repair:

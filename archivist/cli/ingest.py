@@ -109,10 +109,10 @@ def index_embed(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
 def index_verify(db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Check that chunks, vectors, FTS rows and the FAISS file agree; exit 1 when they do not."""
     def body():
-        from archivist.retrieval.report import verify_index
+        from archivist.retrieval.report import check_index
         cfg = settings(db)
         with open_store(cfg) as store:
-            report = verify_index(store, cfg)
+            report = check_index(store, cfg)
         emit(report, as_json)
         if not report["ok"]:
             raise typer.Exit(1)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from archivist.corpus.budget import BudgetExceeded
-from archivist.corpus.document import Attachment, Document, Location, Reject
+from archivist.corpus.parsed import Attachment, Document, Location, Reject
 from archivist.corpus.office import docx_text
 from archivist.corpus.textcodec import clean_text, decode_bytes
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from archivist.corpus.document import Document
+from archivist.corpus.parsed import Document
 from archivist.corpus.headers import normalise_subject
 
 _SPACE = re.compile(r"\s+")

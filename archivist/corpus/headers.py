@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from email.utils import getaddresses, parsedate_tz
 
-from archivist.corpus.document import Address
+from archivist.corpus.parsed import Address
 from archivist.corpus.textcodec import decode_bytes
 
 _ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?")

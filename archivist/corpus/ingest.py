@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from archivist.corpus.dedup import HashIndex
-from archivist.corpus.document import Document, Reject
+from archivist.corpus.parsed import Document, Reject
 from archivist.corpus.sniff import GZIP_MAGIC
 from archivist.corpus.walk import Visited, walk
 from archivist.corpus.writer import IngestSummary, Writer

@@ -11,7 +11,7 @@ from email import policy
 from email.message import Message
 
 from archivist.corpus.attachments import named_in_text
-from archivist.corpus.document import Address, Document, Location, Reject
+from archivist.corpus.parsed import Address, Document, Location, Reject
 from archivist.corpus.headers import (
     decode_value, merge_names, normalise_subject, parse_addresses, parse_date, parse_msgid,
     parse_references,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from archivist.corpus.document import Document, Location, Reject
+from archivist.corpus.parsed import Document, Location, Reject
 from archivist.corpus.mail import parse_email
 from archivist.corpus.sniff import open_binary
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from email.message import Message
 
-from archivist.corpus.document import Attachment
+from archivist.corpus.parsed import Attachment
 from archivist.corpus.headers import decode_value
 from archivist.corpus.textcodec import clean_text, decode_bytes
 

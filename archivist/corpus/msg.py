@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from archivist.corpus.attachments import MAX_ATTACHMENT_BYTES
-from archivist.corpus.document import Attachment, Document, Location, Reject
+from archivist.corpus.parsed import Attachment, Document, Location, Reject
 from archivist.corpus.headers import parse_addresses
 from archivist.corpus.outlook import OutlookMessage, to_document
 from archivist.corpus.textcodec import decode_bytes

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from email import policy
 from email.parser import HeaderParser
 
-from archivist.corpus.document import Address, Attachment, Document, Location
+from archivist.corpus.parsed import Address, Attachment, Document, Location
 from archivist.corpus.headers import (
     decode_value, normalise_subject, parse_addresses, parse_date, parse_msgid, parse_references,
 )

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archivist.corpus.attachments import MAX_ATTACHMENT_BYTES, attachment_format
-from archivist.corpus.document import Attachment, Document, Location, Reject
+from archivist.corpus.parsed import Attachment, Document, Location, Reject
 from archivist.corpus.outlook import (
     ATTACH_EMBEDDED_MSG, PR_ATTACH_FILENAME, PR_ATTACH_LONG_FILENAME, PR_ATTACH_METHOD,
     PR_ATTACH_MIME_TAG, PR_DISPLAY_NAME, PR_EMAIL_ADDRESS, PR_IN_REPLY_TO, PR_INTERNET_MESSAGE_ID,

@@ -19,7 +19,7 @@ import queue
 from pathlib import Path
 from typing import Iterator
 
-from archivist.corpus.document import Document, Reject
+from archivist.corpus.parsed import Document, Reject
 from archivist.errors import InputError
 
 ITEMS_PER_BATCH = 64  # items per message: pickling cost amortised, progress still moves often

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from archivist.corpus.budget import BudgetExceeded
-from archivist.corpus.document import Document, Location, Reject
+from archivist.corpus.parsed import Document, Location, Reject
 from archivist.corpus.mail import parse_email
 from archivist.corpus.maildir import is_noise, maildir_place
 from archivist.corpus.mbox import mailbox_name, read_mbox
 from archivist.corpus.pdfs import read_pdf
 from archivist.corpus import limits
-from archivist.corpus.records import read_delimited, read_jsonl
+from archivist.corpus.record_sets import read_delimited, read_jsonl
 from archivist.corpus.sniff import (
     detect_kind, gzip_problem, inner_suffix, is_binary, open_binary, read_sample,
 )

@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from archivist.corpus.document import Document, Location, Reject
+from archivist.corpus.parsed import Document, Location, Reject
 from archivist.corpus.sniff import open_binary
 from archivist.corpus.textcodec import clean_text, detect_encoding
 

@@ -16,7 +16,7 @@ from typing import Callable
 from archivist.corpus import limits
 from archivist.corpus.dedup import HashIndex, content_hash, full_text
 from archivist.corpus.headers import normalise_subject
-from archivist.corpus.document import Document, Reject
+from archivist.corpus.parsed import Document, Reject
 from archivist.crash import crash_point
 
 BATCH = 500

@@ -5,7 +5,7 @@ import gzip
 import json
 from pathlib import Path
 
-from archivist.corpus.document import Document, Location
+from archivist.corpus.parsed import Document, Location
 
 
 def read_hotpot(path: Path, limit: int | None = None) -> list[dict]:

@@ -6,7 +6,6 @@ character span of its text inside the document body, so citations can point back
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -240,10 +239,3 @@ def thread_chunk(thread_id: int, docs: list[dict], count_tokens: Callable[[str],
         return None
     header = f"Thread: {docs[0].get('title') or ''} | {len(docs)} messages"
     return Chunk(docs[0]["id"], thread_id, "thread", 0, header, text, 0, 0, n)
-
-
-def meta_fields(doc: dict) -> dict:
-    try:
-        return json.loads(doc.get("meta") or "{}") or {}
-    except (TypeError, ValueError):
-        return {}

@@ -49,7 +49,7 @@ def worded_chunk(store, hit: Hit, query: str) -> Hit:
     return hit
 
 
-def verify_index(store, settings) -> dict:
+def check_index(store, settings) -> dict:
     """Whether the FAISS file matches the SQLite vectors, plus chunk/FTS/vector counts."""
     from archivist.backends.embedders import embedder_name
     model = embedder_name(settings)

@@ -101,11 +101,3 @@ def fingerprint(store, model: str) -> dict:
         memo[key] = {"model": model, "dim": int(dim or 0), "rows": int(n),
                      "id_sum": int(total or 0), "max_id": int(top or 0)}
     return dict(memo[key])
-
-
-def drop_orphans(store) -> int:
-    """Remove vectors whose chunk is gone."""
-    with store.conn:
-        cur = store.conn.execute(
-            "DELETE FROM vectors WHERE chunk_id NOT IN (SELECT id FROM chunks)")
-    return cur.rowcount

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archivist.corpus.document import Document, Location
+from archivist.corpus.parsed import Document, Location
 from archivist.errors import InputError
 from archivist.evals.metrics import text_scores
 

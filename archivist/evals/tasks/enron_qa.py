@@ -11,7 +11,7 @@ import json
 import random
 from dataclasses import replace
 
-from archivist.corpus.document import Location
+from archivist.corpus.parsed import Location
 from archivist.corpus.mail import parse_email
 from archivist.evals.tasks.base import ALL, Example, Task, passages
 

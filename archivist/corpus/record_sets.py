@@ -14,7 +14,7 @@ from typing import Any
 
 from archivist.corpus import limits
 from archivist.corpus.budget import BudgetExceeded, bounded_lines
-from archivist.corpus.document import Document, Location, Reject
+from archivist.corpus.parsed import Document, Location, Reject
 from archivist.corpus.sniff import open_binary, read_sample
 from archivist.corpus.textcodec import clean_text, detect_encoding
 
