@@ -82,17 +82,29 @@ def smoke(work: Path) -> dict:
     return {"hash": digest(rows), "rows": len(rows)}
 
 
+PARAPHRASE = """
+import json, sys
+from archivist.agent.ask import ask
+from archivist.config import load_settings
+from archivist.evals.probes import correct, generate
+from archivist.store import Store
+db, seed = sys.argv[1], int(sys.argv[2])
+settings = load_settings(cli={"db": db})
+with Store(db) as store:
+    for p in generate(store.conn, 8, seed):
+        res = ask(store, settings, p.question, log=False)
+        print(json.dumps([p.half, p.question, res.answer[:400], str(res.strategy), correct(p, res.answer)]))
+"""
+
+
 def paraphrase(enron: str, seed: int) -> dict:
-    name = f"behaviour_seed{seed}"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "paraphrase.py"), "--db", enron, "--per-template", "8",
-                    "--seed", str(seed), "--name", name], check=True, capture_output=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
-    out = ROOT / "bench" / "results" / f"paraphrase_{name}.json"
-    rows = json.loads(out.read_text())["rows"]
-    out.unlink()
+    """Both halves of a generated question set, answered as bench/paraphrase.py answered them."""
+    res = subprocess.run([sys.executable, "-c", PARAPHRASE, enron, str(seed)], check=True, capture_output=True,
+                         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
     halves = {}
     for half in ("tune", "held"):
-        kept = [[r["question"], r["answer"], r["strategy"], r["correct"]] for r in rows if r["half"] == half]
+        kept = [row[1:] for row in rows if row[0] == half]
         halves[half] = {"hash": digest(kept), "n": len(kept), "correct": sum(r[3] for r in kept)}
     return halves
 
