@@ -13,7 +13,6 @@ or `batch_size` prompts per call (local transformers; on CUDA by default).
 """
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from archivist.memory.summaries import Line, Summary, input_hash, load, markdown
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.records import Citation, Filters, PackedContext
 from archivist.retrieval.packing import pack
-from archivist.store.documents import documents
+from archivist.store.documents import content_hashes, documents
 
 PROMPT_VERSION = "summary-v2"  # v2: whole sentences, no "x..y" spans, no copied headers
 BATCH = 8  # groups prepared at once per request in flight (prepared groups wait for the model)
@@ -357,10 +356,7 @@ def _status(level: str, out: list[Summary], total: int) -> str:
 
 def _digest(job: Job, group: G.Group, depth: int) -> str:
     if depth == 0:
-        rows = job.store.conn.execute(
-            "SELECT id, content_hash FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(group.doc_ids),)).fetchall()
-        return input_hash("leaf", job.fingerprint, sorted(rows))
+        return input_hash("leaf", job.fingerprint, content_hashes(job.store, group.doc_ids))
     return input_hash("parent", group.level, job.fingerprint,
                       sorted(job.done[k].input_hash for k in group.children if k in job.done))
 

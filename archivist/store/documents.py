@@ -1,5 +1,7 @@
-"""Document reads by id: the one fetch every layer uses (packing, citations, snippets, sentences),
-where a document is stored, and the day shown for it."""
+"""The reads of the `documents` table other packages need: documents by id (the one fetch every
+layer uses: packing, citations, snippets, sentences), by thread and by subject, their own text,
+attachment names and content hashes, where a document is stored, and the day shown for it.
+(Whole-table reads, the corpus at a glance, are in overview.py.)"""
 from __future__ import annotations
 
 import json
@@ -68,3 +70,46 @@ def where(kind: str, location: dict | None) -> str:
         return "/".join(p for p in (location["mailbox"], location.get("folder")) if p)
     name = Path(location["path"]).name
     return f"{name} row {location['position']}" if kind == "record" else name
+
+
+def with_subject(store, subject: str, normalised: str) -> list[int]:
+    """Documents whose normalised subject is `normalised` or whose title is `subject` (any case),
+    by date."""
+    rows = store.conn.execute("SELECT d.id FROM documents d WHERE lower(d.norm_subject) = ? OR "
+                              "lower(d.title) = ? ORDER BY d.date, d.id", (normalised, subject.strip().lower()))
+    return [r[0] for r in rows]
+
+
+def own_texts(store, ids: list[int], with_title: bool = True) -> dict[int, str]:
+    """id -> the document's own text (its subject line, then its body; quoted text left out)."""
+    own = "coalesce(title, '') || '\n' || body" if with_title else "body"
+    return dict(store.conn.execute(f"SELECT id, {own} FROM documents WHERE id IN "
+                                   "(SELECT value FROM json_each(?))", (json.dumps([int(i) for i in ids]),)))
+
+
+def attachment_names(store, doc: int) -> list[str]:
+    """The names of a document's attachments: those stored with it, then those its text names
+    (Enron's `<< File: x.xls >>`), once each."""
+    row = store.conn.execute("SELECT attachments, meta FROM documents WHERE id = ?", (doc,)).fetchone()
+    names = [item.get("name") if isinstance(item, dict) else str(item) for item in json.loads(row[0] or "[]")]
+    names += (json.loads(row[1] or "{}") or {}).get("attachments_named", [])
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def content_hashes(store, ids: list[int]) -> list[tuple[int, str]]:
+    """(id, content hash) of the documents among ids, in id order."""
+    return sorted(store.conn.execute("SELECT id, content_hash FROM documents WHERE id IN "
+                                     "(SELECT value FROM json_each(?))", (json.dumps([int(i) for i in ids]),)))
+
+
+
+def people_of(store, ids: list[int], roles: tuple[str, ...] = ()) -> list[tuple[int, str, str]]:
+    """(doc id, address in lower case, name) of each document's participants in `roles` ('to', 'cc',
+    'bcc'); no roles: its sender."""
+    if not roles:
+        sql = "SELECT id, lower(sender), coalesce(sender_name, '') FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+        return [tuple(r) for r in store.conn.execute(sql, (json.dumps(ids),))]
+    marks = ", ".join("?" for _ in roles)
+    sql = (f"SELECT doc_id, lower(address), coalesce(name, '') FROM participants WHERE role IN ({marks}) "
+           "AND address IS NOT NULL AND address != '' AND doc_id IN (SELECT value FROM json_each(?))")
+    return [tuple(r) for r in store.conn.execute(sql, (*roles, json.dumps(ids)))]

@@ -1,5 +1,7 @@
-"""The corpus at a glance: senders and mailboxes with their counts and date ranges, selected
-through the one Filters compiler (so `senders --mailbox X` sees what a question scoped to X sees).
+"""The corpus at a glance, the reads of the whole `documents` table other packages need: senders and
+mailboxes with their counts and date ranges, selected through the one Filters compiler (so `senders
+--mailbox X` sees what a question scoped to X sees), and the subjects, days, domains and record fields
+the question reader looks words up in.
 """
 from __future__ import annotations
 
@@ -27,3 +29,50 @@ def mailboxes(store, filters: Filters | None = None, limit: int = 200) -> list[d
         "FROM locations l JOIN documents d ON d.id = l.doc_id "
         f"WHERE l.mailbox IS NOT NULL AND l.mailbox != '' AND {where} "
         "GROUP BY l.mailbox ORDER BY documents DESC, mailbox LIMIT ?", [*params, int(limit)])
+
+
+def stamp(store) -> tuple:
+    """(documents, highest id): changes whenever documents are added or removed."""
+    return tuple(store.conn.execute("SELECT count(*), max(id) FROM documents").fetchone())
+
+
+def mailbox_names(store) -> set[str]:
+    """Every mailbox the archive holds, as stored."""
+    return {r[0] for r in store.conn.execute(
+        "SELECT DISTINCT mailbox FROM locations WHERE mailbox IS NOT NULL AND mailbox != ''")}
+
+
+def subject_titles(store) -> dict[str, str]:
+    """Normalised subject (lower case) -> the first of its titles, for every subject stored."""
+    return {r[0]: r[1] for r in store.conn.execute(
+        "SELECT lower(norm_subject), min(title) FROM documents WHERE norm_subject IS NOT NULL "
+        "AND norm_subject != '' GROUP BY 1")}
+
+
+def day_counts(store) -> dict[str, int]:
+    """UTC day (YYYY-MM-DD) -> documents dated that day."""
+    return dict(store.conn.execute("SELECT substr(date, 1, 10), count(*) FROM documents "
+                                   "WHERE date IS NOT NULL GROUP BY 1"))
+
+
+def sender_domains(store) -> dict[str, int]:
+    """Sender domain (lower case) -> documents sent from it."""
+    return dict(store.conn.execute("SELECT lower(substr(sender, instr(sender, '@') + 1)), count(*) "
+                                   "FROM documents WHERE sender LIKE '%@%' GROUP BY 1"))
+
+
+def record_meta_sample(store, limit: int = 50) -> list[str]:
+    """The metadata JSON of the first `limit` records (their field names)."""
+    return [r[0] for r in store.conn.execute("SELECT meta FROM documents WHERE kind = 'record' "
+                                             "AND meta IS NOT NULL LIMIT ?", (limit,))]
+
+
+def has_dates(store) -> bool:
+    """Whether any document carries a date (paragraph and note collections often do not)."""
+    return store.conn.execute("SELECT 1 FROM documents WHERE date IS NOT NULL LIMIT 1").fetchone() is not None
+
+
+def latest_date(store, filters: Filters | None) -> str | None:
+    """The date of the newest document the filters select."""
+    where, params = filter_sql(filters)
+    return store.scalar(f"SELECT max(d.date) FROM documents d WHERE {where}", params)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from archivist.corpus.headers import normalise_subject
-from archivist.store import Store
+from archivist.store import Store, overview
 from archivist.store.filters import exact_address
 
 ADDRESS = re.compile(r"[\w.+'#-]+@[\w-]+(?:\.[\w-]+)+", re.I)  # '#': '#26.training@enron.com'
@@ -106,13 +106,9 @@ def _address_words(address: str) -> list[str]:
 _CACHE: dict[str, Lexicon] = {}
 
 
-def _stamp(store: Store) -> tuple:
-    return tuple(store.conn.execute("SELECT count(*), max(id) FROM documents").fetchone())
-
-
 def lexicon(store: Store) -> Lexicon:
     """The store's lexicon, built once and rebuilt when documents change."""
-    path, stamp = str(getattr(store, "path", id(store))), _stamp(store)
+    path, stamp = str(getattr(store, "path", id(store))), overview.stamp(store)
     cached = _CACHE.get(path)
     if cached is not None and cached.stamp == stamp:
         return cached
@@ -129,18 +125,11 @@ def lexicon(store: Store) -> Lexicon:
         best = next((n for n, _ in names.most_common() if n and "@" not in n), "")
         words = [w for w in name_words(best) if w not in STOP]
         lex.key[address] = frozenset(words or _address_words(address) or [address])
-    lex.mailboxes = {r[0].lower(): r[0] for r in store.conn.execute(
-        "SELECT DISTINCT mailbox FROM locations WHERE mailbox IS NOT NULL AND mailbox != ''")}
-    lex.subjects = {r[0]: r[1] for r in store.conn.execute(
-        "SELECT lower(norm_subject), min(title) FROM documents WHERE norm_subject IS NOT NULL "
-        "AND norm_subject != '' GROUP BY 1")}
-    for day, n in store.conn.execute("SELECT substr(date, 1, 10), count(*) FROM documents "
-                                      "WHERE date IS NOT NULL GROUP BY 1"):
-        lex.days[day] = n
+    lex.mailboxes = {name.lower(): name for name in overview.mailbox_names(store)}
+    lex.subjects = overview.subject_titles(store)
+    lex.days.update(overview.day_counts(store))
     lex.domains = {address.split("@")[-1] for address in lex.names}
-    for domain, n in store.conn.execute("SELECT lower(substr(sender, instr(sender, '@') + 1)), count(*) "
-                                        "FROM documents WHERE sender LIKE '%@%' GROUP BY 1"):
-        lex.senders[domain] = n
+    lex.senders.update(overview.sender_domains(store))
     _CACHE[path] = lex
     return lex
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from archivist.agent.question.analyse import Analysis
 from archivist.dates import MON, month_bounds, month_of
 from archivist.records import Filters, QuestionKind
-from archivist.store.filters import filter_sql
+from archivist.store.overview import latest_date
 
 # "in June", "for june", "during Sept", "what about June" with no year after it
 BARE_MONTH = re.compile(rf"\b(?:in|during|for|of|about)\s+({MON})(?![\w.])(?!,?\s+\d{{4}})", re.I)
@@ -33,8 +33,7 @@ def prior_year(store, prior: Filters | None) -> int | None:
         return int(prior.after[:4])
     if prior is not None and prior.before:
         return int(prior.before[:4]) - (prior.before[5:10] == "01-01")
-    where, params = filter_sql(prior)
-    latest = store.scalar(f"SELECT max(d.date) FROM documents d WHERE {where}", params)
+    latest = latest_date(store, prior)
     return int(latest[:4]) if latest else None
 
 

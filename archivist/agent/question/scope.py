@@ -12,7 +12,8 @@ from archivist.agent.question.entities import Entity, EntityKind, Role
 from archivist.corpus.headers import normalise_subject
 from archivist.query_syntax import merge_filters
 from archivist.records import DocKind, Filters, Intent, QuestionKind
-from archivist.store import Store
+from archivist.store import Store, overview
+from archivist.store.documents import with_subject
 from archivist.store.filters import measure as measure_filters
 from archivist.store.filters import select_ids
 
@@ -36,16 +37,10 @@ class Scope:
         return self.filters.is_empty()
 
 
-def known_mailboxes(store: Store) -> set[str]:
-    return {r[0] for r in store.conn.execute(
-        "SELECT DISTINCT mailbox FROM locations WHERE mailbox IS NOT NULL AND mailbox != ''")}
-
-
 def known_fields(store: Store) -> set[str]:
     """Record metadata keys seen in a sample of records."""
     keys: set[str] = set()
-    for (meta,) in store.conn.execute("SELECT meta FROM documents WHERE kind = 'record' "
-                                      "AND meta IS NOT NULL LIMIT 50"):
+    for meta in overview.record_meta_sample(store):
         try:
             keys |= set(json.loads(meta or "{}"))
         except (ValueError, TypeError):
@@ -65,7 +60,7 @@ def extract_filters(store: Store, question: str, analysis: Analysis) -> Filters:
         f.recipient = analysis.recipients[0]
     boxes = [e.value for e in analysis.entities if e.kind == EntityKind.MAILBOX]
     lowered = question.lower()
-    f.mailbox = boxes[0] if boxes else next((m for m in sorted(known_mailboxes(store)) if re.search(
+    f.mailbox = boxes[0] if boxes else next((m for m in sorted(overview.mailbox_names(store)) if re.search(
         rf"(?<![\w.@-]){re.escape(m.lower())}(?![\w@-])", lowered)), None)
     if EMAIL_WORD.search(question):
         f.kind = DocKind.EMAIL
@@ -152,15 +147,7 @@ def scope_ids(store: Store, filters: Filters, limit: int | None = None) -> list[
 
 def subject_ids(store: Store, subject: str) -> list[int]:
     """Documents whose subject is subject, read loosely (RE:/FW:, list tags and case ignored)."""
-    rows = store.conn.execute("SELECT d.id FROM documents d WHERE lower(d.norm_subject) = ? OR "
-                              "lower(d.title) = ? ORDER BY d.date, d.id",
-                              (normalise_subject(subject), subject.strip().lower()))
-    return [r[0] for r in rows]
-
-
-def has_dates(store: Store) -> bool:
-    """Whether any document carries a date (paragraph and note collections often do not)."""
-    return store.conn.execute("SELECT 1 FROM documents WHERE date IS NOT NULL LIMIT 1").fetchone() is not None
+    return with_subject(store, subject, normalise_subject(subject))
 
 
 def _dates_unused(analysis: Analysis, why: str) -> None:
@@ -173,7 +160,7 @@ def build_scope(store: Store, question: str, analysis: Analysis,
                 prior: Filters | None = None, override: Filters | None = None) -> Scope:
     """Filters from the question (or the chat's /filter override and prior turn), measured."""
     filters = analysis.plan.filters() if analysis.plan is not None else extract_filters(store, question, analysis)
-    if (filters.after or filters.before) and not has_dates(store):
+    if (filters.after or filters.before) and not overview.has_dates(store):
         filters.after = filters.before = None
         _dates_unused(analysis, "no document in this archive carries a date, so '{}' was read as "
                                 "words of the question, not as a date filter")

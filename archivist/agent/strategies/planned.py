@@ -6,7 +6,6 @@ people is not answered with a figure: the answer says what it could not use.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -15,7 +14,7 @@ from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.records import Filters
-from archivist.store.documents import local_day
+from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
 MAX_CITED = 5
 MAX_LISTED = 20
@@ -103,9 +102,7 @@ def mention_patterns(text: str) -> list[list[re.Pattern]]:
 
 def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> list[dict]:
     sides = mention_patterns(text)
-    own = "body" if body_only else "coalesce(title, '') || '\n' || body"
-    bodies = dict(store.conn.execute(f"SELECT id, {own} FROM documents WHERE id IN "
-                                     "(SELECT value FROM json_each(?))", (json.dumps([r["id"] for r in rows]),)))
+    bodies = own_texts(store, [r["id"] for r in rows], with_title=not body_only)
     return [r for r in rows if any(all(p.search(bodies.get(r["id"], "")) for p in side) for side in sides)]
 
 
@@ -125,12 +122,12 @@ def _shown_match(store, ids: list[int], words: str | None) -> str:
     """Where the body words matched in the first email ('mentions Dynegy': the words around it)."""
     if not (ids and words):
         return ""
-    row = store.conn.execute("SELECT coalesce(title, '') || ' — ' || body FROM documents WHERE id = ?",
-                             (ids[0],)).fetchone()
-    m = next((found for side in mention_patterns(words) for p in side if (found := p.search(row[0]))), None)
+    doc = documents(store, ids[:1], ("title", "body"))[ids[0]]
+    text = f"{doc['title'] or ''} — {doc['body']}"
+    m = next((found for side in mention_patterns(words) for p in side if (found := p.search(text))), None)
     if m is None:
         return ""
-    around = " ".join(row[0][max(0, m.start() - 60):m.end() + 60].split())
+    around = " ".join(text[max(0, m.start() - 60):m.end() + 60].split())
     return f' Match in [1]: "…{around}…"'
 
 
@@ -159,12 +156,9 @@ def _people_of(store, ids: list[int], target: Target) -> list[tuple[int, str, st
     if not ids:
         return []
     if target == Target.SENDER:
-        sql = "SELECT id, lower(sender), coalesce(sender_name, '') FROM documents WHERE id IN (SELECT value FROM json_each(?))"
-    else:
-        roles = {Target.CC: "('cc')", Target.BCC: "('bcc')", Target.TO: "('to')"}.get(target, "('to', 'cc', 'bcc')")
-        sql = (f"SELECT doc_id, lower(address), coalesce(name, '') FROM participants WHERE role IN {roles} "
-               "AND address IS NOT NULL AND address != '' AND doc_id IN (SELECT value FROM json_each(?))")
-    return [tuple(r) for r in store.conn.execute(sql, (json.dumps(ids),))]
+        return people_of(store, ids)
+    return people_of(store, ids, {Target.CC: ("cc",), Target.BCC: ("bcc",), Target.TO: ("to",)}.get(
+        target, ("to", "cc", "bcc")))
 
 
 def _rank(store, plan: QueryPlan, rows: list[dict]) -> list[dict]:
@@ -263,15 +257,6 @@ def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
         cc = {a: n for _, a, n in _people_of(store, [doc], Target.CC)}
         shown += f" (Cc: {'; '.join(cc) or 'nobody'})"
     return PlanAnswer(f"{lead} {role}: {shown}.", [doc], result)
-
-
-def attachment_names(store, doc: int) -> list[str]:
-    row = store.conn.execute("SELECT attachments, meta FROM documents WHERE id = ?", (doc,)).fetchone()
-    names = []
-    for item in json.loads(row[0] or "[]"):
-        names.append(item.get("name") if isinstance(item, dict) else str(item))
-    names += (json.loads(row[1] or "{}") or {}).get("attachments_named", [])
-    return [n for n in dict.fromkeys(names) if n]
 
 
 def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
