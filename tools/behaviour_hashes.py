@@ -82,17 +82,19 @@ def smoke(work: Path) -> dict:
     return {"hash": digest(rows), "rows": len(rows)}
 
 
-def paraphrase(enron: str, seed: int) -> dict:
-    name = f"behaviour_seed{seed}"
-    subprocess.run([sys.executable, str(ROOT / "bench" / "paraphrase.py"), "--db", enron, "--per-template", "8",
-                    "--seed", str(seed), "--name", name], check=True, capture_output=True,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
-    out = ROOT / "bench" / "results" / f"paraphrase_{name}.json"
-    rows = json.loads(out.read_text())["rows"]
-    out.unlink()
+def paraphrase(enron: str, seed: int, work: Path) -> dict:
+    """The paraphrase eval task (`archivist eval run probes --variant paraphrase`) per half."""
+    results = work / f"paraphrase_{seed}.db"
+    subprocess.run([sys.executable, "-m", "archivist", "eval", "run", "probes", "--variant", "paraphrase",
+                    "--strategies", "auto", "--data", enron, "--seed", str(seed), "--results", str(results)],
+                   check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    con = sqlite3.connect(results)
+    rows = con.execute("SELECT question, answer, chosen, score, json_extract(meta, '$.half') FROM eval_results "
+                       "ORDER BY id").fetchall()
+    con.close()
     halves = {}
     for half in ("tune", "held"):
-        kept = [[r["question"], r["answer"], r["strategy"], r["correct"]] for r in rows if r["half"] == half]
+        kept = [[q, a, c, bool(s)] for q, a, c, s, h in rows if h == half]
         halves[half] = {"hash": digest(kept), "n": len(kept), "correct": sum(r[3] for r in kept)}
     return halves
 
@@ -116,7 +118,7 @@ def main() -> None:
             out["eval_smoke"] = smoke(work)
         if "paraphrase" in only and args.enron:
             for seed in (101, 131):
-                out[f"paraphrase_seed{seed}"] = paraphrase(args.enron, seed)
+                out[f"paraphrase_seed{seed}"] = paraphrase(args.enron, seed, work)
     print(json.dumps(out, indent=1))
 
 
