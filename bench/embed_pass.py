@@ -7,10 +7,9 @@ Steps (each records the load average before and after; whole processes, like a u
            lead vectors on a CPU): wall time to fully hybrid-searchable, vectors/s, and messages/s
            end to end (ingest + embed);
 - speed:   texts/s of each embedder and scope on the same 1,024 Enron chunks (length-sorted);
-- search:  `archivist search` hybrid and bm25, --runs whole processes each: median wall, peak RSS;
-- quality: HotpotQA both@10 (dense, bm25, hybrid) and the Enron annotated questions' hit@5 for the
-           --embedder; MiniLM's from bench/results (embedding both would take an hour here).
-Usage: python bench/embed_pass.py [--steps bm25,embed,speed,search,quality] [--workdir DIR]
+- search:  `archivist search` hybrid and bm25, --runs whole processes each: median wall, peak RSS.
+Search quality is an eval task: `archivist eval run hotpot-retrieval` (and `search-enron`).
+Usage: python bench/embed_pass.py [--steps bm25,embed,speed,search] [--workdir DIR]
 Prints one JSON object; writes bench/results/embed_pass.json and embed_pass.png.
 """
 from __future__ import annotations
@@ -144,39 +143,11 @@ def step_search(db: Path, embedder: str, runs: int) -> dict:
     return out
 
 
-def step_quality(db: Path, embedder: str, workdir: Path) -> dict:
-    from archivist.config import Settings
-    from archivist.store import Store
-    from bench.retrieval import enron_quality, step_hotpot, write_annotated
-    settings = Settings(embedder=embedder, embed_scope=ENV[0]["ARCHIVIST_EMBED_SCOPE"])
-    before = load()
-    hot = step_hotpot(settings, workdir / f"hotpot_{embedder}")
-    questions = write_annotated(workdir / "annotated")
-    with Store(db, create=False) as store:  # the 48 annotated emails as their own documents
-        from archivist.corpus.ingest import ingest_paths
-        from archivist.retrieval.indexer import index_store
-        ingest_paths(store, [workdir / "annotated"])
-        index_store(store, settings.replace(db=str(db)))
-        enron, _ = enron_quality(store, settings.replace(db=str(db)), questions, repeats=1)
-    recorded = {}
-    for name in ("retrieval_hotpot.json", "retrieval_enron.json"):
-        path = ROOT / "bench" / "results" / name
-        if path.exists():
-            data = json.loads(path.read_text())
-            recorded[name] = {"embedder": data.get("index", {}).get("embedder"),
-                              **{m: data[m] for m in ("dense", "bm25", "hybrid") if m in data},
-                              **({"quality": data["quality"]} if "quality" in data else {})}
-    return {"embedder": embedder, "label": hot["index"].get("embedder", embedder),
-            "hotpot": {m: hot[m] for m in ("dense", "bm25", "hybrid")},
-            "hotpot_index": hot["index"], "enron_annotated_hit5": enron,
-            "minilm_recorded": recorded, "load_before": before, "load_after": load()}
-
-
 def plot(result: dict, path: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     if "bm25" in result and "embed" in result:
         b, e = result["bm25"], result["embed"]
         axes[0].barh(["BM25-searchable", "fully hybrid"], [b["wall_s"], e["time_to_fully_hybrid_s"]],
@@ -190,25 +161,13 @@ def plot(result: dict, path: Path) -> None:
         axes[1].set_yscale("log")
         axes[1].set_ylabel("texts/s, 2 cores (log)")
         axes[1].set_title("embedding speed")
-    if "quality" in result:
-        q = result["quality"]
-        rec = q["minilm_recorded"].get("retrieval_hotpot.json", {})
-        labels, values = [], []
-        this = "lead" if "-lead" in q.get("label", "") else "this run"
-        for mode in ("dense", "hybrid"):
-            labels += [f"{mode}\n{this}", f"{mode}\nevery chunk"]
-            values += [q["hotpot"][mode]["recall_at_10_both"]["all"],
-                       rec.get(mode, {}).get("recall_at_10_both", {}).get("all", 0)]
-        axes[2].bar(labels, values, color=["#8172b2", "#64b5cd"] * 2)
-        axes[2].axhline(0.88, color="k", lw=0.8, ls="--")
-        axes[2].set_title("HotpotQA both@10")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", default="bm25,embed,speed,search,quality")
+    ap.add_argument("--steps", default="bm25,embed,speed,search")
     ap.add_argument("--embedder", default="minilm")
     ap.add_argument("--scope", default="auto", choices=["auto", "chunks", "lead"])
     ap.add_argument("--workdir", default="/tmp/archivist-embed-pass")
@@ -233,8 +192,6 @@ def main() -> None:
             result[step] = step_speed(db)
         elif step == "search":
             result[step] = step_search(db, args.embedder, args.runs)
-        elif step == "quality":
-            result[step] = step_quality(db, args.embedder, workdir)
         result[step]["step_seconds"] = round(time.perf_counter() - t0, 1)
         print(step, json.dumps(result[step])[:600], file=sys.stderr, flush=True)
         out_path.parent.mkdir(parents=True, exist_ok=True)

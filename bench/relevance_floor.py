@@ -32,7 +32,7 @@ from archivist.config import load_settings  # noqa: E402
 from archivist.retrieval import search as search_mod  # noqa: E402
 from archivist.retrieval.fts import docs_with_words, match_expression  # noqa: E402
 from archivist.store import Store  # noqa: E402
-from bench.search_enron import lookup_questions, sample_docs  # noqa: E402
+from archivist.evals.tasks.search_enron import lookup_questions, sample_docs  # noqa: E402
 
 HOTPOT = ROOT.parent / "shared" / "data" / "hotpotqa_dev_distractor_500" / "hotpotqa_dev_subsampled_500.jsonl.gz"
 FLOORS = (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)

@@ -1,7 +1,9 @@
-"""Retrieval benchmark: embedding speed, Enron ingest+index, search latency, 1M-vector ANN, quality.
+"""Retrieval speed benchmark: embedding speed, Enron ingest+index, search latency, 1M-vector ANN.
+Retrieval quality is an eval task: `archivist eval run hotpot-retrieval` (both supporting
+paragraphs in the top 10 per search mode) and `archivist eval run search-enron`.
 
-Usage: python bench/retrieval.py [--steps embed,enron,enron_search,hotpot,ann] [--out bench/results]
-(enron_search: quality + latency on an Enron index already built in --workdir, no ingest)
+Usage: python bench/retrieval.py [--steps embed,enron,enron_search,ann] [--out bench/results]
+(enron_search: latency on an Enron index already built in --workdir, no ingest)
 Prints one JSON object; each step also writes bench/results/retrieval_<step>.json.
 """
 from __future__ import annotations
@@ -85,7 +87,7 @@ def write_annotated(folder: Path) -> dict[str, list[str]]:
 
 
 def step_enron(settings, workdir: Path) -> dict:
-    """Ingest whole Enron + 48 annotated emails, index with embeddings, then latency and hit@5."""
+    """Ingest whole Enron + 48 annotated emails, index with embeddings, then search latency."""
     from archivist.corpus.ingest import ingest_paths
     from archivist.cli.render import ProgressRenderer
     from archivist.retrieval.indexer import index_store
@@ -108,7 +110,7 @@ def step_enron(settings, workdir: Path) -> dict:
         if summary.read == 0:  # resumed: ingest was done by an earlier (interrupted) run
             out.update(resumed_from_earlier_run(store, stats))
         print(out, file=sys.stderr, flush=True)
-        out["quality"], out["latency"] = enron_quality(store, settings, questions)
+        out["latency"] = enron_latency(store, settings, questions)
     return out
 
 
@@ -126,57 +128,40 @@ def resumed_from_earlier_run(store, stats: dict) -> dict:
             "emails_per_s_end_to_end": round(read / total, 1)}
 
 
-def halves(hits: list[tuple[int, bool]], groups: int) -> dict:
-    """Overall rate and rate on halves A/B (split by group: e-mail or question index)."""
-    a = [ok for g, ok in hits if g < groups / 2]
-    b = [ok for g, ok in hits if g >= groups / 2]
-    return {"all": round(float(np.mean([ok for _, ok in hits])), 4),
-            "A": round(float(np.mean(a)), 4), "B": round(float(np.mean(b)), 4)}
-
-
-def enron_quality(store, settings, questions: dict[str, list[str]],
-                  repeats: int = 3) -> tuple[dict, dict]:
-    """hit@5 per mode (halves split by e-mail) and search latency: p50/p95 per pass, median of passes."""
+def enron_latency(store, settings, questions: dict[str, list[str]], repeats: int = 3) -> dict:
+    """Search latency per mode on the annotated questions: p50/p95 per pass, median of passes."""
     from archivist.retrieval.search import search
-    ids = {r["message_id"]: r["id"] for r in store.query(
-        "SELECT id, message_id FROM documents WHERE message_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(questions)),))}
-    quality, latency = {}, {}
+    latency = {}
     search(store, settings, "warm up", k=5)
     for mode in MODES:
         runs = []
         for _ in range(repeats):
-            hits, times = [], []
-            for g, (mid, qs) in enumerate(questions.items()):
-                for q in qs:
-                    t0 = time.perf_counter()
-                    got = [h.doc_id for h in search(store, settings, q, k=5, mode=mode)]
-                    times.append((time.perf_counter() - t0) * 1000)
-                    hits.append((g, ids.get(mid) in got))
+            times = []
+            for q in (q for qs in questions.values() for q in qs):
+                t0 = time.perf_counter()
+                search(store, settings, q, k=5, mode=mode)
+                times.append((time.perf_counter() - t0) * 1000)
             runs.append((pct(times, 50), pct(times, 95)))
-        quality[mode] = {"hit_at_5": halves(hits, len(questions)), "questions": len(hits),
-                         "emails_found": len(ids)}
         latency[mode] = {"p50_ms": float(np.median([r[0] for r in runs])),
                          "p95_ms": float(np.median([r[1] for r in runs])),
                          "runs": [list(r) for r in runs]}
-        print(mode, quality[mode], latency[mode], file=sys.stderr, flush=True)
+        print(mode, latency[mode], file=sys.stderr, flush=True)
     latency["index_only"] = index_latency(store, settings)
-    return quality, latency
+    return latency
 
 
 def step_enron_search(settings, workdir: Path, out_dir: Path) -> dict:
-    """Quality and latency on the already built Enron index (no ingest, no embedding); earlier
-    latency kept under 'loaded_run'. Merged into retrieval_enron.json."""
+    """Latency on the already built Enron index (no ingest, no embedding); earlier latency kept
+    under 'loaded_run'. Merged into retrieval_enron.json."""
     from archivist.store import Store
     questions = write_annotated(workdir / "annotated")
     path = out_dir / "retrieval_enron.json"
     result = json.loads(path.read_text()) if path.exists() else {}
     if "latency" in result and "loaded_run" not in result:
         result["loaded_run"] = {"note": "measured while other jobs ran (load average 6-9 on 2 cores)",
-                                "latency": result["latency"], "quality": result.get("quality")}
+                                "latency": result["latency"]}
     with Store(workdir / "enron.db", create=False) as store:
-        result["quality"], result["latency"] = enron_quality(
-            store, settings.replace(db=str(workdir / "enron.db")), questions)
+        result["latency"] = enron_latency(store, settings.replace(db=str(workdir / "enron.db")), questions)
     from archivist.retrieval import search as fusion
     result["latency"]["load_average_at_start"] = os.getloadavg()[0]
     result["settings"] = {"index_kind": settings.index_kind,
@@ -206,37 +191,6 @@ def index_latency(store, settings) -> dict:
         b.append((time.perf_counter() - t0) * 1000)
     return {"faiss_p50_ms": pct(t, 50), "faiss_p95_ms": pct(t, 95), "vectors": vi.ntotal,
             "kind": vi.kind, "bm25_p50_ms": pct(b, 50), "bm25_p95_ms": pct(b, 95)}
-
-
-def step_hotpot(settings, workdir: Path) -> dict:
-    """All ~4.9k paragraphs as one corpus; recall@10 of both supporting paragraphs per question."""
-    from archivist.corpus.ingest import ingest_documents
-    from archivist.evals.datasets import pool_hotpot
-    from archivist.cli.render import ProgressRenderer
-    from archivist.retrieval.indexer import index_store
-    from archivist.retrieval.search import search
-    from archivist.store import Store
-    rows = hotpot_rows()
-    docs, gold_pos = pool_hotpot(rows)
-    db = workdir / "hotpot.db"
-    settings = settings.replace(db=str(db))
-    with Store(db) as store:
-        ingest_documents(store, docs, source="hotpot")
-        with ProgressRenderer() as show:
-            stats = index_store(store, settings, on_progress=show)
-        pos_doc = {p: d for d, p in store.conn.execute("SELECT doc_id, position FROM locations")}
-        out = {"paragraphs": len(docs), "questions": len(rows), "index": stats}
-        for mode in MODES:
-            both, per = [], 0
-            for i, (r, positions) in enumerate(zip(rows, gold_pos)):
-                gold = {pos_doc[p] for p in positions}
-                got = {h.doc_id for h in search(store, settings, r["question_text"], k=10, mode=mode)}
-                both.append((i, gold <= got))
-                per += len(gold & got) / len(gold)
-            out[mode] = {"recall_at_10_both": halves(both, len(rows)),
-                         "recall_at_10_per_paragraph": round(per / len(rows), 4)}
-            print(mode, out[mode], file=sys.stderr, flush=True)
-    return out
 
 
 def step_ann(n: int = 1_000_000, dim: int = 384, kinds=("ivf", "hnsw")) -> dict:
@@ -281,7 +235,7 @@ def step_ann(n: int = 1_000_000, dim: int = 384, kinds=("ivf", "hnsw")) -> dict:
 def main() -> None:
     from archivist.config import load_settings
     ap = argparse.ArgumentParser()
-    ap.add_argument("--steps", default="embed,hotpot,enron,ann")
+    ap.add_argument("--steps", default="embed,enron,ann")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--workdir", default="")
     ap.add_argument("--ann-n", type=int, default=1_000_000)
@@ -303,8 +257,6 @@ def main() -> None:
             result[step] = step_enron_search(settings, workdir, out_dir)
             (out_dir / "retrieval_enron.json").write_text(json.dumps(result[step], indent=2) + "\n")
             continue
-        elif step == "hotpot":
-            result[step] = step_hotpot(settings, workdir)
         elif step == "ann":
             result[step] = step_ann(args.ann_n, kinds=tuple(args.ann_kinds.split(",")))
         result[step]["step_seconds"] = round(time.perf_counter() - t0, 1)

@@ -1,5 +1,5 @@
 """A small sample of the paraphrase probes on two real Enron mailboxes (the whole-set run is
-bench/paraphrase.py): counts and lists answered exactly, no constraint dropped silently."""
+`archivist eval run probes --variant paraphrase`): counts and lists answered exactly, no constraint dropped silently."""
 from __future__ import annotations
 
 import pytest

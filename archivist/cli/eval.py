@@ -63,10 +63,12 @@ def _progress():
     "archivist eval run niah --strategies rag,stuff,self-route --lengths 1000,2000 --depths 0,50,100",
     "archivist eval run hotpotqa --limit 20", "archivist eval run probes --data my_archive.db --limit 50",
     "archivist --llm echo eval run enron-qa --limit 5"))
-def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enron-qa | probes, or a suite: "
+def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enron-qa | probes | "
+                                                  "hotpot-retrieval | search-enron | blind, or a suite: "
                                                   "default | smoke"),
              strategies: Optional[str] = typer.Option(None, "--strategies", help="Comma list of rag, stuff, "
-                                                      "memory, query, auto, self-route (default: the task's)."),
+                                                      "memory, query, auto, self-route; retrieval tasks: hybrid, "
+                                                      "dense, bm25 (default: the task's)."),
              limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N examples."),
              lengths: Optional[str] = typer.Option(None, "--lengths", help="niah context lengths in tokens, "
                                                    "e.g. 1000,2000,4000,8000"),
@@ -75,7 +77,8 @@ def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enr
              data: Optional[Path] = typer.Option(None, "--data", help="Data file/folder (probes: an archivist "
                                                  "database); default: the shared data folder."),
              variant: str = typer.Option("", "--variant", help="niah: multi (three needles); probes: raw "
-                                         "(part answered from the raw Enron mbox files)."),
+                                         "(part answered from the raw Enron mbox files) or paraphrase (every "
+                                         "generated question, no model); blind: one question set, e.g. v4_held."),
              results: Path = ResultsOpt,
              workdir: Optional[Path] = typer.Option(None, "--workdir", help="Where corpora are built "
                                                     "(default: RESULTS.work)."),
@@ -122,21 +125,28 @@ def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enr
 
 
 @eval_app.command("report", epilog=examples("archivist eval report", "archivist eval report 3 4 --out docs/evals",
-                                            "archivist eval report --results /tmp/evals.db --json"))
+                                            "archivist eval report --results /tmp/evals.db --json",
+                                            "archivist eval report --results docs/evals/results.db --readme README.md"))
 def eval_report(run_ids: Optional[list[int]] = typer.Argument(None, help="Run ids (default: the latest of "
                                                                           "every task)."),
                 results: Path = ResultsOpt,
                 out_dir: Path = typer.Option(Path("eval-report"), "--out", help="Folder for report.md and PNGs."),
                 bench: Optional[Path] = typer.Option(None, "--backends-bench", help="backends bench JSON for the "
                                                      "attention vs SSM plot (default bench/results/backends_cpu.json)."),
+                readme: Optional[Path] = typer.Option(None, "--readme", help="Instead of a report, rewrite "
+                                                      "this file's tables between <!-- eval:TASK --> markers."),
                 as_json: bool = JsonOpt) -> None:
-    """Markdown report with tables and PNG plots of stored runs."""
+    """Markdown report with tables and PNG plots of stored runs (or a README's result tables)."""
     def body():
+        from archivist.evals.readme import update_readme
         from archivist.evals.report import write_report
         from archivist.evals.results import Results
         if not results.exists():
             raise InputError(f"no eval results at {results}; run `archivist eval run TASK` first")
         with Results(results) as store:
+            if readme is not None:
+                filled = update_readme(readme, store)
+                return out.print(f"rewrote {len(filled)} tables in {readme}: {'; '.join(filled)}", markup=False)
             report = write_report(store, run_ids or None, out_dir, bench)
         if as_json:
             sys.stdout.write(json.dumps(report.summary, default=str) + "\n")

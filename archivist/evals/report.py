@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from archivist.evals.aggregate import METRICS, by_strategy, niah_grid, self_route_row
+from archivist.evals.groups import group_table
 from archivist.evals.metrics import planner_regret
 from archivist.evals.results import Results, Run
 from archivist.evals.runner import STRATEGIES
@@ -20,7 +21,8 @@ LABELS = {"em": "EM", "f1": "F1", "recall": "recall", "contains": "contains", "c
 # every column a strategy table can have, in its order, with what it means
 COLUMNS = {
     "strategy": "the strategy asked for: rag, stuff, memory, query; auto (the planner chooses); "
-                "self-route (rag first, stuff when the model says it cannot answer)",
+                "self-route (rag first, stuff when the model says it cannot answer); for a retrieval task, "
+                "the search mode (hybrid, dense, bm25)",
     "n": "examples answered with it",
     "score": "the task's headline score of each answer (below), averaged over all n examples",
     "EM": "exact match of the normalised answer (lower case, no punctuation or articles) with a "
@@ -118,9 +120,15 @@ def self_route_table(rows) -> list[str]:
     return lines
 
 
+def strategy_order(named: list[str]) -> list[str]:
+    """A run's strategies, answering ones in the runner's order, then the rest (search modes) as named."""
+    return [s for s in STRATEGIES if s in named] + [s for s in named if s not in STRATEGIES]
+
+
 def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
                  bench: Path | None = None) -> Report:
     from archivist.evals import plots
+    from archivist.evals.tasks import TASKS
     out_dir.mkdir(parents=True, exist_ok=True)
     runs = results.runs(run_ids)
     report = Report(out_dir / "report.md")
@@ -138,7 +146,7 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
     sr_rows, summary = [], {"runs": []}
     for run in runs:
         rows = results.rows(run.id)
-        order = [s for s in STRATEGIES if s in run.config.get("strategies", STRATEGIES)]
+        order = strategy_order(run.config.get("strategies") or list(STRATEGIES))
         stats = by_strategy(rows, order)
         cfg = portable({k: v for k, v in run.config.items() if v not in (None, [], "")})
         md += [f"## {run.task} (run {run.id}, {run.status})", "",
@@ -152,6 +160,8 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
                    f"more (rows later in the run, e.g. longer niah contexts, cost more). "
                    f"Rerun the same command to resume.", ""]
         md += strategy_table(stats) + [""]
+        grouped = group_table(rows, order, TASKS[run.task].tallies if run.task in TASKS else ())
+        md += ["Per group (headline score: correct/n):", ""] + grouped + [""] if grouped else []
         regret = planner_regret(rows)
         if regret.examples:
             md += [f"Planner regret: auto scored below the best fixed strategy on {regret.regret} of "

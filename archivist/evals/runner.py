@@ -22,7 +22,7 @@ from archivist.errors import InputError
 from archivist.evals.metrics import citation_correct, evidence_recall, is_refusal
 from archivist.evals.peak import peak_mb, reset_peak
 from archivist.evals.results import Results, now
-from archivist.evals.tasks.base import Example, Task
+from archivist.evals.tasks.base import NO_MODEL, Example, Task
 from archivist.progress import Event, OnProgress, Stage, Unit
 from archivist.records import Filters
 from archivist.store import Store
@@ -127,11 +127,14 @@ class Runner:
     def __init__(self, task: Task, cfg: RunConfig, settings: Settings, results: Results, workdir: Path,
                  model: Model | None = None, on_progress: OnProgress | None = None,
                  max_seconds: float | None = None):
-        bad = [s for s in cfg.strategies if s not in STRATEGIES]
+        allowed = task.allowed or STRATEGIES
+        bad = [s for s in cfg.strategies if s not in allowed]
         if bad:
-            raise InputError(f"unknown strategy {', '.join(bad)}; use {', '.join(STRATEGIES)}")
+            raise InputError(f"unknown strategy {', '.join(bad)}; use {', '.join(allowed)}")
         self.task, self.cfg, self.results, self.workdir = task, cfg, results, workdir
         self.settings = eval_settings(settings, cfg)
+        if task.model_free:  # nothing to load; a stray model call would answer from the echo backend
+            self.settings, model = self.settings.replace(llm="echo"), None
         self.model = model or Model(self.settings)
         self.on_progress, self.max_seconds = on_progress, max_seconds
         self.corpora: dict[str, Corpus] = {}
@@ -142,7 +145,7 @@ class Runner:
 
     def run(self, fresh: bool = False) -> RunSummary:
         info = self.model.info() if self.settings.llm == "echo" else self._loaded_info()
-        model_name = self.model.name or self.settings.llm
+        model_name = NO_MODEL if self.task.model_free else self.model.name or self.settings.llm
         start = time.perf_counter()  # the time box counts building questions and corpora too
         run = self.results.start(self.cfg.key(), self.task.name, asdict(self.cfg), model_name,
                                  str(info.kind), fresh)
@@ -225,14 +228,14 @@ class Runner:
         reset_peak()
         t0 = time.perf_counter()
         try:
-            res = ask(corpus.store, settings, ex.question, strategy=strategy, llm=self.model,
-                      override=override, log=False)
+            out = self.task.measure(corpus, settings, ex, strategy) or self.scored(ex, corpus, ask(
+                corpus.store, settings, ex.question, strategy=strategy, llm=self.model, override=override,
+                log=False))
         except Exception as exc:  # a crash is a wrong answer, kept with its reason
             out = {"answer": "", "chosen": "", "score": 0.0, "scores": {}, "tokens_in": 0, "tokens_out": 0,
                    "llm_calls": 0, "seconds": round(time.perf_counter() - t0, 3), "peak_mb": peak_mb(),
                    "error": f"{type(exc).__name__}: {exc}"}
         else:
-            out = self.scored(ex, corpus, res)
             out["seconds"], out["peak_mb"] = round(time.perf_counter() - t0, 3), peak_mb()
         cache[(ex.id, strategy)] = out
         return out

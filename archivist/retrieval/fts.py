@@ -20,8 +20,8 @@ which who whom whose why will with you your about into than then there these tho
 would should s t""".split())
 COLUMNS = ("text", "subject", "names", "dates")
 # Column weights of bm25(): text, subject, participants (names and addresses), date words.
-# Tuned on half A of bench/search_enron.py's lookup questions, reported on half B
-# (bench/results/search_enron.json); the old 1.0/0.6/0.4 let long bodies outrank the header.
+# Tuned on half A of the lookup questions (now `archivist eval run search-enron`), reported on half B
+# (by the former bench/search_enron.py); the old 1.0/0.6/0.4 let long bodies outrank the header.
 WEIGHTS = (1.0, 5.0, 2.0, 2.0)
 MIN_SUBJECT_WORDS = 2  # a one-word subject ("hi", "update") inside a query says nothing
 

@@ -29,12 +29,12 @@ EXACT_FILTERED_BELOW = 20_000  # filtered sets this small are searched exactly f
 RRF_K = 5
 DENSE_WEIGHT, BM25_WEIGHT = 1.0, 2.0
 # Documents whose subject is (or holds, or is inside) the query form a third ranking; weight tuned
-# on half A of bench/search_enron.py's verbatim subjects and lookup questions, reported on half B.
+# on half A of the verbatim subjects and lookup questions (now `archivist eval run search-enron`), reported on half B.
 SUBJECT_WEIGHT = 3.0
 # Among documents that match the query's subject equally well, which first. "group": the one whose
 # thread holds the most messages with that subject (a subject shared by several conversations is
 # most likely meant for the largest); "search": BM25, phrase, then dense order; "latest": newest.
-# Chosen on half A of bench/search_enron.py's verbatim subjects (bench/results/search_enron.json).
+# Chosen on half A of the verbatim subjects (then bench/search_enron.py; now `eval run search-enron`).
 SUBJECT_ORDER = "search"
 EXACT_SUBJECT = 3  # subject_match levels from here up: the query is the subject
 EXACT_FIRST = True  # documents whose subject is the query rank above all others (same tuning)

@@ -3,29 +3,39 @@ from __future__ import annotations
 
 from archivist.errors import InputError
 from archivist.evals.tasks.base import ALL, Example, Task, TaskOptions
+from archivist.evals.tasks.blind import SETS, BlindTask
 from archivist.evals.tasks.enron_qa import EnronQaTask
+from archivist.evals.tasks.hotpot_retrieval import HotpotRetrievalTask
 from archivist.evals.tasks.hotpotqa import HotpotTask
 from archivist.evals.tasks.leval import LevalTask
 from archivist.evals.tasks.niah import NiahTask
 from archivist.evals.tasks.probes import ProbesTask, enron_mbox
+from archivist.evals.tasks.search_enron import SearchEnronTask
 
 TASKS: dict[str, type[Task]] = {"niah": NiahTask, "hotpotqa": HotpotTask, "leval": LevalTask,
-                                "enron-qa": EnronQaTask, "probes": ProbesTask}
-VARIANTS = {"niah": ("", "multi"), "probes": ("", "raw")}
+                                "enron-qa": EnronQaTask, "probes": ProbesTask,
+                                "hotpot-retrieval": HotpotRetrievalTask, "search-enron": SearchEnronTask,
+                                "blind": BlindTask}
+PARAPHRASE, RAW, MULTI = "paraphrase", "raw", "multi"
+VARIANTS = {"niah": ("", MULTI), "probes": ("", RAW, PARAPHRASE), "blind": ("", *SETS)}
 
 
 def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
     """The task called `name` over options.data (or its shared default). Variants: niah 'multi'
-    (three needles); probes 'raw' (part of the questions answered from the raw Enron mbox files)."""
+    (three needles); probes 'raw' (part of the questions answered from the raw Enron mbox files)
+    and 'paraphrase' (every generated question, no model); blind: one question set."""
     if name not in TASKS:
         raise InputError(f"unknown eval task {name!r}; use one of {', '.join(TASKS)} or 'default'")
     if variant and variant not in VARIANTS.get(name, ("",)):
         raise InputError(f"task {name} has no variant {variant!r}")
     if name == "niah":
-        return NiahTask(options, multi=variant == "multi")
+        return NiahTask(options, multi=variant == MULTI)
     if name == "probes":
-        return ProbesTask(options, raw_mbox=enron_mbox() if variant == "raw" else None)
+        return ProbesTask(options, raw_mbox=enron_mbox() if variant == RAW else None,
+                          paraphrase=variant == PARAPHRASE)
+    if name == "blind":
+        return BlindTask(options, sets=(variant,) if variant else SETS)
     return TASKS[name](options)
 
 
-__all__ = ["ALL", "Example", "Task", "TaskOptions", "TASKS", "make_task"]
+__all__ = ["ALL", "Example", "Task", "TaskOptions", "TASKS", "VARIANTS", "make_task"]

@@ -58,6 +58,11 @@ class Task:
                 "question, 1 when the answer refuses and 0 when it does not")
     default_data = ""  # relative to the shared data folder
     strategies: tuple[str, ...] = ("rag", "stuff", "auto")
+    # the strategies a run may name; () means the runner's (answering strategies). A retrieval
+    # task names search modes instead (records.SearchMode): no model answers it
+    allowed: tuple[str, ...] = ()
+    model_free = False  # True: no model is loaded and rows record NO_MODEL
+    tallies: tuple[str, ...] = ()  # 0/1 scores the group tables count besides the headline
 
     def __init__(self, options: TaskOptions):
         self.options = options
@@ -80,6 +85,12 @@ class Task:
         """An existing archivist database the questions are asked over (None: build corpora)."""
         return None
 
+    def measure(self, corpus, settings, example: Example, strategy: str) -> dict | None:
+        """The row of a task that measures by itself (a search, a structured answer), as
+        measured() builds it; None (the default): the runner asks the agent and scores the text.
+        corpus is the runner's Corpus (its store and document keys -> ids)."""
+        return None
+
     def score(self, example: Example, answer: str) -> tuple[float, dict[str, float]]:
         """(headline score, every text metric); the default headline is token F1, or the
         correct refusal of an unanswerable question."""
@@ -88,6 +99,15 @@ class Task:
 
     def limited(self, examples: list[Example]) -> list[Example]:
         return examples[:self.options.limit] if self.options.limit else examples
+
+
+NO_MODEL = "none"  # the model column of a model-free task's rows
+
+
+def measured(answer: str, score: float, scores: dict[str, float], chosen: str = "") -> dict:
+    """A measured row's answer part (Task.measure): no model call, so no tokens."""
+    return {"answer": answer, "chosen": chosen, "score": round(float(score), 4), "scores": scores,
+            "tokens_in": 0, "tokens_out": 0, "llm_calls": 0, "error": None}
 
 
 def text_doc(key: str, body: str, title: str = "", corpus: str = "eval") -> Document:

@@ -1,0 +1,90 @@
+"""Questions written blind (bench/questions/: 793 questions about whole Enron by writers who had
+only the data, its store and the README, each with its exact answer in SQL), asked over an
+archivist database of whole Enron (`--data`) with no model. ask()'s structured result (count,
+people, date, month, files) is scored against the writer's answer or one of its `alt` readings;
+a wrong exact metadata answer (strategy query, not refused) is confidently wrong. Content
+questions score as misses (no structured result). Was bench/blind_questions.py.
+
+Sets v1 (tune, held), v2, v3 were looked at while tuning the question reader; v4 was not.
+`--variant SET` runs one set (e.g. v4_held); by default every set runs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from archivist.errors import InputError
+from archivist.evals.tasks.base import Example, Task, measured
+
+QUESTIONS = Path(__file__).resolve().parents[3] / "bench" / "questions"
+SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "v4_held")
+UNTUNED = ("v4_tune", "v4_held")  # written after the last tuning; nothing was tuned on them
+
+
+def _person_in(gold: set[str], got: dict) -> bool:
+    return bool(gold & {a.lower() for a in got.get("addresses", [])})
+
+
+def _people_right(answer: dict, got: list[dict]) -> bool:
+    gold = [{a.lower() for a in person} for person in answer["people"]]
+    if len(gold) == 1:  # one person: the first one named
+        return bool(got) and _person_in(gold[0], got[0])
+    if answer.get("ordered", True):
+        return len(got) >= len(gold) and all(_person_in(g, p) for g, p in zip(gold, got))
+    return len(got) == len(gold) and all(any(_person_in(g, p) for p in got) for g in gold)
+
+
+def right(answer: dict, result: dict) -> bool:
+    """Whether a structured result gives the writer's answer."""
+    if not result or result.get("refused"):
+        return False
+    if "people" in answer:
+        return _people_right(answer, result.get("people") or [])
+    if "count" in answer:
+        return "people" not in result and result.get("count") == answer["count"]
+    if "date" in answer:
+        return result.get("date") == answer["date"]
+    if "month" in answer:
+        return (result.get("month") or result.get("date") or "")[:7] == answer["month"]
+    if "files" in answer:
+        return sorted(f.lower() for f in answer["files"]) == sorted(f.lower() for f in result.get("files", []))
+    return False
+
+
+class BlindTask(Task):
+    name = "blind"
+    headline = "1 when ask()'s structured result gives the writer's answer (or an accepted reading), else 0"
+    default_data = ""
+    strategies = ("auto",)
+    model_free = True
+    tallies = ("confidently_wrong", "refused")
+
+    def __init__(self, options, sets: tuple[str, ...] = SETS, questions: Path = QUESTIONS):
+        if options.data is None:
+            raise InputError("blind: pass --data PATH of an archivist database of whole Enron "
+                             "(e.g. built with `archivist ingest -d /tmp/enron.db ../shared/data/enron --no-embed`)")
+        super().__init__(options)
+        self.sets, self.questions = sets, questions
+
+    def database(self) -> Path:
+        return self.path
+
+    def examples(self) -> list[Example]:
+        out = []
+        for name in self.sets:
+            series = "v4 (untuned)" if name in UNTUNED else "v1-v3 (tuned on)"
+            for line in (self.questions / f"enron_blind_{name}.jsonl").open(encoding="utf-8"):
+                q = json.loads(line)
+                out.append(Example(q["id"], q["question"], [json.dumps(q["answer"])], corpus="db",
+                                   meta={"set": name, "kind": q["kind"], "group": f"{series} {q['kind']}",
+                                         "accepted": [q["answer"], *(q.get("alt") or [])]}))
+        return self.limited(out)
+
+    def measure(self, corpus, settings, example: Example, strategy: str) -> dict:
+        from archivist.agent.ask import ask
+        res = ask(corpus.store, settings, example.question, strategy=strategy, log=False)
+        result = res.result or {}
+        ok = any(right(a, result) for a in example.meta["accepted"])
+        refused = bool(result.get("refused"))
+        scores = {"correct": float(ok), "refused": float(refused),
+                  "confidently_wrong": float(not ok and res.strategy == "query" and bool(result) and not refused)}
+        return measured(res.answer[:400], float(ok), scores, chosen=res.strategy)
