@@ -1,4 +1,4 @@
-"""One small error hierarchy; cli.py maps these to exit codes (1 runtime, 2 usage/input)."""
+"""One small error hierarchy; cli/root.py maps these to exit codes (1 runtime, 2 usage/input)."""
 
 
 class ArchivistError(Exception):

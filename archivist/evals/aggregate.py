@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from archivist.evals.vocab import EvalStrategy
+
 METRICS = ("em", "f1", "recall", "contains", "correct", "needles_found", "evidence_recall", "citation_correct")
 
 
@@ -69,21 +71,22 @@ class SelfRouteRow:
 
 def self_route_row(task: str, rows: list[dict]) -> SelfRouteRow | None:
     """The task's column of the Self-Route table, over the examples self-route ran on."""
+    RAG, STUFF, SELF_ROUTE = EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.SELF_ROUTE
     by = {}
     for r in rows:
         by.setdefault(r["example_id"], {})[r["strategy"]] = r
-    exs = [v for v in by.values() if "self-route" in v and "rag" in v]
+    exs = [v for v in by.values() if SELF_ROUTE in v and RAG in v]
     if not exs:
         return None
-    full = [v for v in exs if "stuff" in v]
-    stuff_tokens = sum(v["stuff"]["tokens_in"] or 0 for v in full)
+    full = [v for v in exs if STUFF in v]
+    stuff_tokens = sum(v[STUFF]["tokens_in"] or 0 for v in full)
     pct = lambda k: round(100 * sum(v[k]["tokens_in"] or 0 for v in full) / stuff_tokens, 1) \
         if full and len(full) == len(exs) and stuff_tokens else None  # noqa: E731
     return SelfRouteRow(
-        task, len(exs), mean([v["stuff"]["score"] for v in full]) if len(full) == len(exs) else None,
-        mean([v["rag"]["score"] for v in exs]), mean([v["self-route"]["score"] for v in exs]),
-        mean([float(v["self-route"]["chosen"] == "rag") for v in exs]), pct("rag"), pct("self-route"),
-        mean([v["self-route"]["tokens_in"] for v in exs]) or 0.0)
+        task, len(exs), mean([v[STUFF]["score"] for v in full]) if len(full) == len(exs) else None,
+        mean([v[RAG]["score"] for v in exs]), mean([v[SELF_ROUTE]["score"] for v in exs]),
+        mean([float(v[SELF_ROUTE]["chosen"] == RAG) for v in exs]), pct(RAG), pct(SELF_ROUTE),
+        mean([v[SELF_ROUTE]["tokens_in"] for v in exs]) or 0.0)
 
 
 def niah_grid(rows: list[dict], strategy: str) -> tuple[list[int], list[float], list[list[float | None]]]:

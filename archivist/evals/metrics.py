@@ -12,6 +12,8 @@ import string
 from collections import Counter
 from dataclasses import dataclass
 
+from archivist.evals.vocab import FIXED, EvalStrategy
+
 ARTICLES = re.compile(r"\b(a|an|the)\b")
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 # how the agent and small models say that the documents do not hold the answer
@@ -130,8 +132,8 @@ def planner_regret(rows: list[dict]) -> Regret:
         by_ex.setdefault(r["example_id"], {})[r["strategy"]] = r
     out, gaps, toks, secs, picks = Regret(), [], [], [], Counter()
     for strategies in by_ex.values():
-        auto = strategies.get("auto")
-        fixed = [r for s, r in strategies.items() if s in ("rag", "stuff", "memory", "query")]
+        auto = strategies.get(EvalStrategy.AUTO)
+        fixed = [r for s, r in strategies.items() if s in FIXED]
         if auto is None or not fixed or auto["score"] is None:
             continue
         top = max(r["score"] or 0.0 for r in fixed)

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from archivist.agent.strategies.metadata import local_day
 from archivist.evals.probe_templates import COUNT_INTENTS, MONTHS, TEMPLATES
+from archivist.records import Strategy
+
 
 @dataclass
 class Probe:
@@ -265,7 +267,7 @@ def dropped(probe: Probe, res) -> list[str]:
         if probe.constraints.get(key) and not any(f.get(k) for k in applied.get(key, (key,))) \
                 and not res.unmatched:
             out.append(key)
-    if probe.constraints.get("subject") and res.strategy != "query" and f.get("doc_ids") is None \
+    if probe.constraints.get("subject") and res.strategy != Strategy.QUERY and f.get("doc_ids") is None \
             and not f.get("subject") and not res.unmatched:
         out.append("subject")
     return out

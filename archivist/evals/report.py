@@ -13,7 +13,7 @@ from archivist.evals.aggregate import METRICS, by_strategy, niah_grid, self_rout
 from archivist.evals.groups import group_table
 from archivist.evals.metrics import planner_regret
 from archivist.evals.results import Results, Run
-from archivist.evals.runner import STRATEGIES
+from archivist.evals.vocab import STRATEGIES, EvalStrategy
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "results" / "backends_cpu.json"
 LABELS = {"em": "EM", "f1": "F1", "recall": "recall", "contains": "contains", "correct": "exact",
@@ -154,7 +154,7 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
                f"{run.seconds / 60:.1f} min, load {run.load_before} -> {run.load_after}. "
                f"Config: `{json.dumps(cfg)}`", ""]
         if run.planned and len(rows) < run.planned:
-            per_row = sum(r["seconds"] or 0 for r in rows if r["strategy"] != "self-route") / max(1, len(rows))
+            per_row = sum(r["seconds"] or 0 for r in rows if r["strategy"] != EvalStrategy.SELF_ROUTE) / max(1, len(rows))
             md += [f"Not finished: {run.planned - len(rows)} rows left; at this run's mean "
                    f"{per_row:.0f} s per row they would take ~{(run.planned - len(rows)) * per_row / 60:.0f} min "
                    f"more (rows later in the run, e.g. longer niah contexts, cost more). "

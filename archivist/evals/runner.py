@@ -23,13 +23,11 @@ from archivist.evals.metrics import citation_correct, evidence_recall, is_refusa
 from archivist.evals.peak import peak_mb, reset_peak
 from archivist.evals.results import Results, now
 from archivist.evals.tasks.base import NO_MODEL, Example, Task
+from archivist.evals.vocab import STRATEGIES, EvalStrategy
 from archivist.progress import Event, OnProgress, Stage, Unit
 from archivist.records import Filters
 from archivist.store import Store
 from archivist.store.documents import documents
-
-FIXED = ("rag", "stuff", "memory", "query")
-STRATEGIES = (*FIXED, "auto", "self-route")
 
 
 @dataclass
@@ -108,19 +106,19 @@ class Pace:
         self.seconds, self.tokens, self.by_strategy = 0.0, 0, {}
 
     def add(self, strategy: str, row: dict) -> None:
-        if strategy != "self-route" and row["tokens_in"]:
+        if strategy != EvalStrategy.SELF_ROUTE and row["tokens_in"]:
             self.seconds += row["seconds"] or 0.0
             self.tokens += row["tokens_in"]
             self.by_strategy.setdefault(strategy, []).append(row["tokens_in"])
 
     def guess(self, ex: Example, strategy: str) -> float:
-        if not self.tokens or strategy == "self-route":
+        if not self.tokens or strategy == EvalStrategy.SELF_ROUTE:
             return 0.0
         seen = self.by_strategy.get(strategy)
-        tokens = ex.meta.get("length") if strategy in ("stuff", "memory") and ex.meta.get("length") else \
+        tokens = ex.meta.get("length") if strategy in (EvalStrategy.STUFF, EvalStrategy.MEMORY) and ex.meta.get("length") else \
             (sum(seen) / len(seen) if seen else 0)
-        quadratic = 1.0 + tokens / 8192 if strategy in ("stuff", "memory") else 1.0  # attention grows faster
-        return self.seconds / self.tokens * tokens * quadratic * (1.3 if strategy == "memory" else 1.0)
+        quadratic = 1.0 + tokens / 8192 if strategy in (EvalStrategy.STUFF, EvalStrategy.MEMORY) else 1.0  # attention grows faster
+        return self.seconds / self.tokens * tokens * quadratic * (1.3 if strategy == EvalStrategy.MEMORY else 1.0)
 
 
 class Runner:
@@ -206,7 +204,7 @@ class Runner:
         base = {"example_id": ex.id, "strategy": strategy, "model": model, "backend_kind": kind,
                 "hardware": hardware, "created_at": now(), "question": ex.question, "gold": ex.answers,
                 "answerable": int(ex.answerable), "meta": ex.meta}
-        if strategy == "self-route":
+        if strategy == EvalStrategy.SELF_ROUTE:
             return {**base, **self.self_route(run_id, ex, cache)}
         return {**base, **self.answer(run_id, ex, strategy, cache)}
 
@@ -221,7 +219,7 @@ class Runner:
         corpus = self.corpus(ex.corpus)
         keys = ex.scope(strategy)
         override = Filters(doc_ids=corpus.doc_ids(keys)) if keys else None
-        settings = self.settings if strategy == "auto" else self.settings.replace(max_escalations=0)
+        settings = self.settings if strategy == EvalStrategy.AUTO else self.settings.replace(max_escalations=0)
         if self.task.database() is None:  # a reading saved by another run would make memory look cheap
             with corpus.store.conn:
                 corpus.store.conn.execute("DELETE FROM memory_states")
@@ -258,10 +256,10 @@ class Runner:
 
     def self_route(self, run_id: int, ex: Example, cache: dict) -> dict:
         """rag; when its answer is a refusal, stuff too (costs added)."""
-        rag = self.answer(run_id, ex, "rag", cache)
+        rag = self.answer(run_id, ex, EvalStrategy.RAG, cache)
         if not is_refusal(rag["answer"]):
-            return {**rag, "chosen": "rag"}
-        stuff = self.answer(run_id, ex, "stuff", cache)
+            return {**rag, "chosen": EvalStrategy.RAG}
+        stuff = self.answer(run_id, ex, EvalStrategy.STUFF, cache)
         out = dict(stuff)
         for k in ("tokens_in", "tokens_out", "llm_calls", "seconds"):
             out[k] = (rag[k] or 0) + (stuff[k] or 0)

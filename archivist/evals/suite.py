@@ -29,11 +29,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archivist.evals.runner import STRATEGIES, RunConfig
+from archivist.evals.runner import RunConfig
 from archivist.evals.tasks.base import shared_data
+from archivist.evals.vocab import STRATEGIES, EvalStrategy, TaskName
 
 SUITE_MINUTES = 55.0  # the suite's own time box: it ends within the hour even on a busy machine
-ALL_STRATEGIES = list(STRATEGIES)  # the runner owns the vocabulary
+ALL_STRATEGIES = list(STRATEGIES)
 
 
 @dataclass
@@ -48,18 +49,18 @@ class SuiteItem:
 
 
 DEFAULT_SUITE = [
-    SuiteItem("probes", ["auto"], limit=100, variant="raw", minutes=4),
-    SuiteItem("enron-qa", ["rag", "stuff", "self-route"], limit=100, minutes=14),
-    SuiteItem("hotpotqa", ["rag", "self-route"], limit=100, minutes=13),
-    SuiteItem("niah", ALL_STRATEGIES, lengths=[1000, 2000, 4000, 8000], depths=[0, 25, 50, 75, 100],
+    SuiteItem(TaskName.PROBES, [EvalStrategy.AUTO], limit=100, variant="raw", minutes=4),
+    SuiteItem(TaskName.ENRON_QA, [EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.SELF_ROUTE], limit=100, minutes=14),
+    SuiteItem(TaskName.HOTPOTQA, [EvalStrategy.RAG, EvalStrategy.SELF_ROUTE], limit=100, minutes=13),
+    SuiteItem(TaskName.NIAH, ALL_STRATEGIES, lengths=[1000, 2000, 4000, 8000], depths=[0, 25, 50, 75, 100],
               minutes=24),
 ]
 SMOKE_SUITE = [
-    SuiteItem("probes", ["auto"], limit=6, variant="raw"),
-    SuiteItem("enron-qa", ["rag", "stuff", "self-route"], limit=4),
-    SuiteItem("hotpotqa", ["rag", "stuff", "auto", "self-route"], limit=3),
-    SuiteItem("leval", ["rag", "stuff"], limit=2),
-    SuiteItem("niah", ALL_STRATEGIES, lengths=[1000], depths=[0, 100]),
+    SuiteItem(TaskName.PROBES, [EvalStrategy.AUTO], limit=6, variant="raw"),
+    SuiteItem(TaskName.ENRON_QA, [EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.SELF_ROUTE], limit=4),
+    SuiteItem(TaskName.HOTPOTQA, [EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE], limit=3),
+    SuiteItem(TaskName.LEVAL, [EvalStrategy.RAG, EvalStrategy.STUFF], limit=2),
+    SuiteItem(TaskName.NIAH, ALL_STRATEGIES, lengths=[1000], depths=[0, 100]),
 ]
 SUITES = {"default": DEFAULT_SUITE, "smoke": SMOKE_SUITE}
 
@@ -91,9 +92,9 @@ def enron_db(workdir: Path, on_progress=None) -> Path:
 def run_config(cfg: RunConfig, settings, results, workdir: Path, model=None, on_progress=None,
                max_seconds: float | None = None, fresh: bool = False):
     """One task run (resuming an unfinished run of the same config); its RunSummary."""
+    from archivist.answering.model import Model
     from archivist.evals.runner import Runner, eval_settings
     from archivist.evals.tasks import TaskOptions, make_task
-    from archivist.answering.model import Model
     s = eval_settings(settings, cfg)
     model = model or Model(s)
     count = model.count_tokens if cfg.task == "niah" else None

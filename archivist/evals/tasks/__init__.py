@@ -11,13 +11,12 @@ from archivist.evals.tasks.leval import LevalTask
 from archivist.evals.tasks.niah import NiahTask
 from archivist.evals.tasks.probes import ProbesTask, enron_mbox
 from archivist.evals.tasks.search_enron import SearchEnronTask
+from archivist.evals.vocab import TaskName
 
-TASKS: dict[str, type[Task]] = {"niah": NiahTask, "hotpotqa": HotpotTask, "leval": LevalTask,
-                                "enron-qa": EnronQaTask, "probes": ProbesTask,
-                                "hotpot-retrieval": HotpotRetrievalTask, "search-enron": SearchEnronTask,
-                                "blind": BlindTask}
+TASKS: dict[str, type[Task]] = {task.name: task for task in (
+    NiahTask, HotpotTask, LevalTask, EnronQaTask, ProbesTask, HotpotRetrievalTask, SearchEnronTask, BlindTask)}
 PARAPHRASE, RAW, MULTI = "paraphrase", "raw", "multi"
-VARIANTS = {"niah": ("", MULTI), "probes": ("", RAW, PARAPHRASE), "blind": ("", *SETS)}
+VARIANTS = {TaskName.NIAH: ("", MULTI), TaskName.PROBES: ("", RAW, PARAPHRASE), TaskName.BLIND: ("", *SETS)}
 
 
 def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
@@ -28,12 +27,12 @@ def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
         raise InputError(f"unknown eval task {name!r}; use one of {', '.join(TASKS)} or 'default'")
     if variant and variant not in VARIANTS.get(name, ("",)):
         raise InputError(f"task {name} has no variant {variant!r}")
-    if name == "niah":
+    if name == TaskName.NIAH:
         return NiahTask(options, multi=variant == MULTI)
-    if name == "probes":
+    if name == TaskName.PROBES:
         return ProbesTask(options, raw_mbox=enron_mbox() if variant == RAW else None,
                           paraphrase=variant == PARAPHRASE)
-    if name == "blind":
+    if name == TaskName.BLIND:
         return BlindTask(options, sets=(variant,) if variant else SETS)
     return TASKS[name](options)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from archivist.corpus.parsed import Document, Location
 from archivist.errors import InputError
 from archivist.evals.metrics import text_scores
+from archivist.evals.vocab import EvalStrategy
 
 ALL = "*"  # Example.scopes key: the scope of every strategy without one of its own
 
@@ -57,7 +58,7 @@ class Task:
     headline = ("token F1 of the answer against the best gold answer; for an unanswerable "
                 "question, 1 when the answer refuses and 0 when it does not")
     default_data = ""  # relative to the shared data folder
-    strategies: tuple[str, ...] = ("rag", "stuff", "auto")
+    strategies: tuple[str, ...] = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.AUTO)
     # the strategies a run may name; () means the runner's (answering strategies). A retrieval
     # task names search modes instead (records.SearchMode): no model answers it
     allowed: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from archivist.errors import InputError
 from archivist.evals.tasks.base import Example, Task, measured
+from archivist.evals.vocab import EvalStrategy, TaskName
 
 QUESTIONS = Path(__file__).resolve().parents[3] / "bench" / "questions"
 SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "v4_held")
@@ -51,10 +52,10 @@ def right(answer: dict, result: dict) -> bool:
 
 
 class BlindTask(Task):
-    name = "blind"
+    name = TaskName.BLIND
     headline = "1 when ask()'s structured result gives the writer's answer (or an accepted reading), else 0"
     default_data = ""
-    strategies = ("auto",)
+    strategies = (EvalStrategy.AUTO,)
     model_free = True
     tallies = ("confidently_wrong", "refused")
 
@@ -86,5 +87,5 @@ class BlindTask(Task):
         ok = any(right(a, result) for a in example.meta["accepted"])
         refused = bool(result.get("refused"))
         scores = {"correct": float(ok), "refused": float(refused),
-                  "confidently_wrong": float(not ok and res.strategy == "query" and bool(result) and not refused)}
+                  "confidently_wrong": float(not ok and res.strategy == EvalStrategy.QUERY and bool(result) and not refused)}
         return measured(res.answer[:400], float(ok), scores, chosen=res.strategy)

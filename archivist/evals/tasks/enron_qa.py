@@ -11,18 +11,19 @@ import json
 import random
 from dataclasses import replace
 
-from archivist.corpus.parsed import Location
 from archivist.corpus.mail import parse_email
+from archivist.corpus.parsed import Location
 from archivist.evals.tasks.base import ALL, Example, Task, passages
+from archivist.evals.vocab import EvalStrategy, TaskName
 
 FILE = "enron_annotated.json"
 PASSAGE_WORDS = 40  # the header block and body paragraphs become passages of about this size
 
 
 class EnronQaTask(Task):
-    name = "enron-qa"
+    name = TaskName.ENRON_QA
     default_data = "enron_annotated_qa"
-    strategies = ("rag", "stuff", "auto", "self-route")
+    strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE)
 
     def __init__(self, options):
         super().__init__(options)
@@ -45,7 +46,7 @@ class EnronQaTask(Task):
                 evidence = [f"{key}-p{j:02d}" for j, p in enumerate(self.parts[key])
                             if any(a in p for a in answers)] if answers else []
                 out.append(Example(f"{key}-q{n:02d}", qa["question"], answers, corpus="emails",
-                                   evidence=evidence, scopes={ALL: [key], "rag": parts},
+                                   evidence=evidence, scopes={ALL: [key], EvalStrategy.RAG: parts},
                                    meta={"email": key, "unanswerable": not answers}))
         # a seeded sample keeps the unanswerable share of the whole set
         random.Random(self.options.seed).shuffle(out)

@@ -7,12 +7,13 @@ from archivist.evals.datasets import pool_hotpot, read_hotpot
 from archivist.evals.tasks.base import Example, text_doc
 from archivist.evals.tasks.hotpotqa import FILE
 from archivist.evals.tasks.search_quality import SearchTask, halves
+from archivist.evals.vocab import TaskName
 
 TOP_K = 10
 
 
 class HotpotRetrievalTask(SearchTask):
-    name = "hotpot-retrieval"
+    name = TaskName.HOTPOT_RETRIEVAL
     headline = "1 when both supporting paragraphs are among the search mode's first 10 hits, else 0"
     default_data = "hotpotqa_dev_distractor_500"
 

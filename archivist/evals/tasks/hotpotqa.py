@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from archivist.evals.datasets import pool_hotpot, read_hotpot
 from archivist.evals.tasks.base import Example, Task, text_doc
+from archivist.evals.vocab import EvalStrategy, TaskName
 
 FILE = "hotpotqa_dev_subsampled_500.jsonl.gz"
 
 
 class HotpotTask(Task):
-    name = "hotpotqa"
+    name = TaskName.HOTPOTQA
     default_data = "hotpotqa_dev_distractor_500"
-    strategies = ("rag", "stuff", "auto", "self-route")
+    strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE)
 
     def __init__(self, options):
         super().__init__(options)
@@ -27,7 +28,7 @@ class HotpotTask(Task):
                           if (doc.title, doc.body) in {(c["title"], c["paragraph_text"]) for c in row["contexts"]}})
             answers = [s for a in row["answers_objects"] for s in a.get("spans", []) if s]
             out.append(Example(row["question_id"], row["question_text"], answers, corpus="pool",
-                               evidence=sorted(gold), scopes={"stuff": own, "memory": own}))
+                               evidence=sorted(gold), scopes={EvalStrategy.STUFF: own, EvalStrategy.MEMORY: own}))
         return out
 
     def documents(self, corpus: str):

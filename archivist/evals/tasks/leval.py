@@ -6,15 +6,16 @@ import gzip
 import json
 
 from archivist.evals.tasks.base import Example, Task, passages, text_doc
+from archivist.evals.vocab import EvalStrategy, TaskName
 
 SUBSETS = ("financial_qa", "multidoc_qa", "natural_question", "legal_contract_qa")
 PASSAGE_WORDS = 150
 
 
 class LevalTask(Task):
-    name = "leval"
+    name = TaskName.LEVAL
     default_data = "leval_longdoc_qa"
-    strategies = ("rag", "stuff", "auto", "self-route")
+    strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE)
 
     def __init__(self, options):
         super().__init__(options)

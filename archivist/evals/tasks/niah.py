@@ -13,6 +13,7 @@ import re
 
 from archivist.evals.metrics import contains_answer, text_scores
 from archivist.evals.tasks.base import Example, Task, text_doc
+from archivist.evals.vocab import EvalStrategy, TaskName
 
 PASSAGE_WORDS = 150  # one stored document per ~150 words: rag reads a few, stuff reads them all
 PROMPT_TOKENS = 200  # instructions and question around the haystack (passage headers: the 7%)
@@ -21,11 +22,11 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 class NiahTask(Task):
-    name = "niah"
+    name = TaskName.NIAH
     headline = ("share of the needle's words found in the answer (recall); with several needles, "
                 "the share of the needles the answer names")
     default_data = "niah_paul_graham_haystack"
-    strategies = ("rag", "stuff", "memory", "query", "auto", "self-route")
+    strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.MEMORY, EvalStrategy.QUERY, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE)
     lengths = (1000, 2000, 4000, 8000)
     depths = (0.0, 25.0, 50.0, 75.0, 100.0)
 

@@ -16,16 +16,17 @@ from archivist.evals import probes
 from archivist.evals.metrics import text_scores
 from archivist.evals.probe_templates import COUNT_INTENTS
 from archivist.evals.tasks.base import Example, Task, measured, shared_data
+from archivist.evals.vocab import EvalStrategy, TaskName
 
 RAW_SHARE = 0.3  # of the examples, when raw mbox files are given: answers computed from the raw files
 PARAPHRASE_PER_TEMPLATE = 8  # the published paraphrase runs: 576 questions over 72 templates
 
 
 class ProbesTask(Task):
-    name = "probes"
+    name = TaskName.PROBES
     headline = "1 when the answer states the value the SQL ground truth gives (the exact column), else 0"
     default_data = ""
-    strategies = ("auto", "query", "rag")
+    strategies = (EvalStrategy.AUTO, EvalStrategy.QUERY, EvalStrategy.RAG)
 
     def __init__(self, options, raw_mbox: Path | None = None, paraphrase: bool = False):
         if options.data is None:

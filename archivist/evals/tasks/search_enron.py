@@ -11,6 +11,7 @@ import re
 from archivist.errors import InputError
 from archivist.evals.tasks.base import Example
 from archivist.evals.tasks.search_quality import SearchTask, halves
+from archivist.evals.vocab import TaskName
 from archivist.retrieval.fts import STOP
 from archivist.store import Store
 
@@ -74,7 +75,7 @@ def lookup_questions(store, n: int, seed: int) -> list[dict]:
 
 
 class SearchEnronTask(SearchTask):
-    name = "search-enron"
+    name = TaskName.SEARCH_ENRON
     headline = ("subjects: 1 when rank 1 is the e-mail, a copy or its thread's message with that subject; "
                 "lookups: 1 when the e-mail (or one with its sender, day and subject) is in the top 5")
     default_data = ""
