@@ -5,8 +5,8 @@ Answers are computed here with plain SQL and Python (distinct documents, kind = 
 the sender's own Date header, as the query strategy counts them), independently of the agent.
 Templates alternate between two halves: 'tune' (looked at while developing) and 'held' (not).
 
-Folded in from bench/agent_enron.py: questions whose answers come from the RAW mbox files (the
-email module, independently of archivist's store): read_raw, distinct, raw_questions, raw_probes.
+Also questions whose answers come from the RAW mbox files (the email module, independently of
+archivist's store): read_raw, distinct, raw_questions, raw_probes.
 """
 from __future__ import annotations
 

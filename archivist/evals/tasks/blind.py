@@ -3,7 +3,7 @@ only the data, its store and the README, each with its exact answer in SQL), ask
 archivist database of whole Enron (`--data`) with no model. ask()'s structured result (count,
 people, date, month, files) is scored against the writer's answer or one of its `alt` readings;
 a wrong exact metadata answer (strategy query, not refused) is confidently wrong. Content
-questions score as misses (no structured result). Was bench/blind_questions.py.
+questions score as misses (no structured result).
 
 Sets v1 (tune, held), v2, v3 were looked at while tuning the question reader; v4 was not.
 `--variant SET` runs one set (e.g. v4_held); by default every set runs."""

@@ -1,10 +1,9 @@
 """Probes: questions generated from the user's own ingested archive with exact answers from SQLite
 (counts, lists, lookups in many phrasings; archivist.evals.probes), plus, when the raw Enron mbox
 files are at hand, the Enron agent benchmark's questions answered from the raw files (variant
-'raw', was bench/agent_enron.py). Variant 'paraphrase' (was bench/paraphrase.py): every generated
-question, both template halves, answered with no model (rule planner, exact SQL) and scored as
-well on constraints dropped silently. Anyone can evaluate archivist on their own data:
-`archivist eval run probes --data my.db`."""
+'raw'). Variant 'paraphrase': every generated question, both template halves, answered with no
+model (rule planner, exact SQL) and scored as well on constraints dropped silently. Anyone can
+evaluate archivist on their own data: `archivist eval run probes --data my.db`."""
 from __future__ import annotations
 
 import random

@@ -2,7 +2,7 @@
 e.g. whole Enron indexed with embeddings): random subjects typed verbatim (rank 1 must be the
 e-mail, a copy of it or its thread's message with that subject) and lookup questions generated
 from random e-mails (sender name or address, recipient, date in four forms, subject, content
-words; hit@5 of the e-mail or one with the same sender, day and subject). Was bench/search_enron.py."""
+words; hit@5 of the e-mail or one with the same sender, day and subject)."""
 from __future__ import annotations
 
 import random
