@@ -217,7 +217,7 @@ def index_without_vectors(store, settings) -> dict:
     from archivist.backends.embedders import load_embedder
     from archivist.progress import Reporter
     from archivist.retrieval.indexer import backfill_quoted, chunk_new_documents
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings.embedding, **settings.embed_where())
     quoted = backfill_quoted(store, embedder, settings)
     docs, chunks, _ = chunk_new_documents(store, embedder, settings, Reporter(None))
     return {"documents_chunked": docs, "chunks_added": chunks + quoted,
@@ -239,13 +239,13 @@ def tune(store, settings, items: list[dict], mode: str = "hybrid") -> dict:
     fts.WEIGHTS = best_w
     subject = []
     for sw in (0.0, 1.0, 2.0, 3.0, 5.0):
-        settings.subject_weight = sw
+        settings.retrieval.subject_weight = sw
         subject.append((score(), sw))
         print("subject_weight", sw, subject[-1][0], file=sys.stderr, flush=True)
-    settings.subject_weight = max(subject, key=lambda x: x[0])[1]
+    settings.retrieval.subject_weight = max(subject, key=lambda x: x[0])[1]
     return {"column_weights_grid_A": [[list(w), s] for s, w in results], "best_weights": list(best_w),
             "subject_weight_grid_A": [[w, s] for s, w in subject],
-            "best_subject_weight": settings.subject_weight}
+            "best_subject_weight": settings.retrieval.subject_weight}
 
 
 def main() -> None:
@@ -265,7 +265,7 @@ def main() -> None:
                     help="chunk and fill FTS only (no embedding): for --modes bm25")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "search_enron.json"))
     args = ap.parse_args()
-    settings = Settings(db=args.db)
+    settings = Settings().replace(db=args.db)
     t0 = time.perf_counter()
     result: dict = {"load_avg_start": os.getloadavg(), "db": args.db}
     with Store(args.db, readonly=args.readonly) as store:
@@ -287,9 +287,9 @@ def main() -> None:
             result["tuning"] = tune(store, settings, subjects + lookups, modes[0])
         if args.tune_subjects:
             result["subject_tuning"] = tune_subjects(store, settings, subjects, modes[0])
-        result["settings"] = {"fts_weights": list(fts.WEIGHTS), "subject_weight": settings.subject_weight,
-                              "rrf_k": settings.rrf_k, "dense_weight": settings.dense_weight,
-                              "bm25_weight": settings.bm25_weight,
+        result["settings"] = {"fts_weights": list(fts.WEIGHTS), "subject_weight": settings.retrieval.subject_weight,
+                              "rrf_k": settings.retrieval.rrf_k, "dense_weight": settings.retrieval.dense_weight,
+                              "bm25_weight": settings.retrieval.bm25_weight,
                               "subject_order": search_mod.SUBJECT_ORDER, "exact_first": search_mod.EXACT_FIRST}
         subj = run_set(store, settings, subjects, 1, modes)
         result["subjects_rank1"] = {m: halves(v) for m, v in subj.items()}
