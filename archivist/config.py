@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 from archivist.backends.settings import EmbeddingSettings, ModelSettings
 from archivist.errors import ConfigError
 from archivist.knobs import knob
+from archivist.records import PlannerKind
 
 DEFAULT_DB = "archivist.db"
 
@@ -69,7 +70,8 @@ class RetrievalSettings:
 class AnswerSettings:
     """The agent: planning a strategy, the prompt budget, escalation and confirmation."""
 
-    planner: str = knob("rules", "what picks the strategy", ("rules", "llm"))
+    planner: str = knob(PlannerKind.RULES.value, "what picks the strategy",
+                        (PlannerKind.RULES.value, PlannerKind.LLM.value))
     context_tokens: int = knob(0, "prompt budget; 0: the context window minus the answer budget")
     max_escalations: int = knob(2, "broader strategies tried after a 'not found' answer")
     prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
