@@ -102,6 +102,19 @@ def test_config_file_errors_name_the_file(tmp_path):
         load_settings(environ=write_config(tmp_path, "top_k = \n"))
 
 
+def test_config_file_section_tables_and_flat_replace(tmp_path):
+    env = write_config(tmp_path, "top_k = 3\n[model]\nseed = 4\n[memory]\nmemory_tokens = 100\n")
+    s = load_settings(environ=env)
+    assert (s.retrieval.top_k, s.model.seed, s.memory.memory_tokens) == (3, 4, 100)
+    assert sources(explain_settings(environ=env))["seed"] == (4, f"config:{env['ARCHIVIST_CONFIG']}")
+    with pytest.raises(ConfigError, match="model.top_k"):  # a setting under another section's table
+        load_settings(environ=write_config(tmp_path, "[model]\ntop_k = 3\n"))
+    changed = Settings().replace(top_k=2, seed=1)
+    assert (changed.retrieval.top_k, changed.model.seed, Settings().retrieval.top_k) == (2, 1, 8)
+    with pytest.raises(TypeError):
+        Settings().replace(colour="blue")
+
+
 def test_config_file_location(tmp_path):
     with pytest.raises(ConfigError, match="nope.toml"):  # named explicitly: must exist
         load_settings(environ={"ARCHIVIST_CONFIG": str(tmp_path / "nope.toml")})
