@@ -64,11 +64,11 @@ class Model:
             model = self.settings.model
             self._report(self._preparing() or f"{model.llm} {model.llm_model}".strip())
             start = time.perf_counter()
-            self._llm = self._loader(self.settings.model)
+            self._llm = self._loader(model)
             seconds = time.perf_counter() - start
             if self.timings is not None:
                 self.timings.add("model_load", seconds)
-            self._report(f"{self.name or self.settings.model.llm} loaded in {seconds:.1f} s", loaded=True)
+            self._report(f"{self.name or model.llm} loaded in {seconds:.1f} s", loaded=True)
         return self._llm
 
     def _preparing(self) -> str:

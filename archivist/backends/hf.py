@@ -207,7 +207,8 @@ def _knobs(settings: ModelSettings | None, kw: dict[str, Any]) -> dict[str, Any]
     return {k: kw[k] if kw.get(k) is not None else getattr(cfg, k) for k in KNOBS}
 
 
-def build(settings: ModelSettings | None, model: str, name: str, gguf_file: str | None = None, **kw: Any):
+def build(settings: ModelSettings | None, model: str, name: str, gguf_file: str | None = None,
+          **kw: Any):
     """Load and wrap a model; kw overrides the settings (decode, context_window, kind, threads,
     gguf_file, offline, ssm_naive_max_tokens)."""
     opts = _knobs(settings, kw)

@@ -299,7 +299,8 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
               on_progress: OnProgress | None = None) -> SummaryRun:
     """Summaries of every level of --by, computing only what is not stored yet."""
     if settings.memory.batch_size < 0:
-        raise ConfigError(f"batch_size={settings.memory.batch_size} must be 0 (auto) or a number of groups")
+        raise ConfigError(f"batch_size={settings.memory.batch_size} must be 0 (auto) or a number of "
+                          "groups")
     start = time.perf_counter()
     job = Job(store, settings, model or Model(settings), Reporter(on_progress))
     if job.model.on_progress is None and on_progress is not None:  # loading takes seconds: say so

@@ -47,7 +47,8 @@ HNSW_EF_SEARCH = 256
 
 
 def choose_kind(n: int, settings) -> str:
-    """flat (exact) below `settings.retrieval.index_exact_below`, then HNSW, then IVF; or the configured kind."""
+    """flat (exact) below `settings.retrieval.index_exact_below`, then HNSW, then IVF; or the
+    configured kind."""
     kind = settings.retrieval.index_kind
     if kind == "auto":
         if n < settings.retrieval.index_exact_below:

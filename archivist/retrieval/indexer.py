@@ -70,8 +70,8 @@ def _quoted(store, doc: dict, recipients: list[str], tokenizer, settings,
     """Quoted-text chunks of an email; `text`: its quoted_text when already computed."""
     if not _has_quoted(doc):
         return []
-    return quoted_chunks(doc, email_header(doc, recipients), "", tokenizer, settings.retrieval.chunk_tokens,
-                         settings.retrieval.chunk_overlap,
+    r = settings.retrieval
+    return quoted_chunks(doc, email_header(doc, recipients), "", tokenizer, r.chunk_tokens, r.chunk_overlap,
                          text=quoted_text(doc, _originals(store, doc)) if text is None else text)
 
 
@@ -132,7 +132,8 @@ def chunk_batch(store, part: list[int], tokenizer, settings) -> ChunkBatch:
     if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
         tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] + list(quoted.values()))
     chunks = [c for d in docs for c in chunk_document(
-        d, recips.get(d["id"], []), tokenizer, settings.retrieval.chunk_tokens, settings.retrieval.chunk_overlap)
+        d, recips.get(d["id"], []), tokenizer, settings.retrieval.chunk_tokens,
+        settings.retrieval.chunk_overlap)
         + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings, quoted.get(d["id"], ""))]
     touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
     meta = fts.fts_meta(store, sorted({c.doc_id for c in chunks}))
@@ -333,7 +334,8 @@ def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
     tokenizer.json for the MiniLM family, ~0.1 s), so BM25 search works before any embedding."""
     from archivist.backends.embedders import chunk_tokenizer, tokenizer_id
     t0 = time.perf_counter()
-    tok = embedder if embedder is not None else chunk_tokenizer(settings.embedding, **settings.embed_where())
+    tok = embedder if embedder is not None else \
+        chunk_tokenizer(settings.embedding, **settings.embed_where())
     signature = {"size": settings.retrieval.chunk_tokens, "overlap": settings.retrieval.chunk_overlap,
                  "tokenizer": tokenizer_id(tok), "version": 1}
     rechunked = _check_chunker(store, signature)

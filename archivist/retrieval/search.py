@@ -247,8 +247,8 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
     dense, bm25 = _by_doc(dense_ranked, chunk_doc), _by_doc(bm25_ranked, chunk_doc)
     subject = (subject_ranking(store, query, phrase, bm25, dense, chunk_doc)
                if mode != "dense" else {})
-    weights = (settings.retrieval.dense_weight, settings.retrieval.bm25_weight, settings.retrieval.subject_weight)
-    fused = fuse(dense, bm25, mode, settings.retrieval.rrf_k, weights, subject)
+    r = settings.retrieval
+    fused = fuse(dense, bm25, mode, r.rrf_k, (r.dense_weight, r.bm25_weight, r.subject_weight), subject)
     if floor and mode == "hybrid":  # --mode dense asks for the nearest vectors, relevant or not
         fused = relevant(store, query, fused, dense, set(bm25) | set(subject))
     fused = fused[:k]

@@ -27,7 +27,8 @@ PROMPT_OVERHEAD = 200
 def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
     """Same question, scope, model and budget -> same saved reading."""
     s = ctx.settings
-    raw = json.dumps([question, asdict(scope.filters), s.model.llm, s.model.llm_model, s.memory.memory_tokens],
+    raw = json.dumps([question, asdict(scope.filters), s.model.llm, s.model.llm_model,
+                      s.memory.memory_tokens],
                      sort_keys=True, default=str)
     return "agent:" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
@@ -65,7 +66,8 @@ def from_state(ctx: AgentContext, question: str, analysis: Analysis, scope: Scop
     ctx.status(Stage.MEMORY, f"restoring the stored state of {group.key}")
     try:
         got = ssm_reader.answer(ctx.store, ctx.model.llm(), group, question,
-                                OVERVIEW_TOKENS if summary else ctx.settings.model.max_new_tokens, ECHO_STOPS)
+                                OVERVIEW_TOKENS if summary else ctx.settings.model.max_new_tokens,
+                                ECHO_STOPS)
     except ssm_reader.NoState as exc:
         ctx.status(Stage.MEMORY, f"SSM state not used: {exc}; reading the documents")
         return None, f"SSM state not used: {exc}; read the documents instead"
