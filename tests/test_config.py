@@ -63,6 +63,16 @@ def test_declared_defaults_match_the_code_they_replace():
     assert set(llm.metadata["choices"]) == set(LLM_MODULES)
 
 
+def test_backend_names_have_one_home():
+    from archivist.backends.registry import LLM_NAMES, list_models
+    from archivist.backends.settings import ModelSettings
+    assert FIELDS["llm"].metadata["choices"] == LLM_NAMES
+    assert tuple(row["name"] for row in list_models(ModelSettings(llm="echo"))) == LLM_NAMES
+    written = [p.name for p in (ROOT / "archivist").rglob("*.py")
+               if re.search(r"smollm2\W+transformers\W+onnx", p.read_text())]
+    assert written == [], written  # no second hand-written list of the names
+
+
 @pytest.mark.parametrize("cli, env, where", [
     ({"planner": "magic"}, {}, "option --planner"),
     ({}, {"ARCHIVIST_PLANNER": "magic"}, "ARCHIVIST_PLANNER"),

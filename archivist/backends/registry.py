@@ -40,6 +40,7 @@ def find_smollm2_gguf() -> Path | None:
 
 
 def _default(settings: ModelSettings | None) -> ModelSettings:
+    # imported here: backends/settings.py imports LLM_NAMES from this module
     from archivist.backends.settings import ModelSettings
     return settings if settings is not None else ModelSettings()
 
