@@ -94,7 +94,7 @@ def test_a_replaced_faiss_file_turns_the_matrix_off(indexed):
     (["ask", "search"], False),
 ])
 def test_search_starts_its_loads_before_the_cli_imports(tmp_path, monkeypatch, argv, loads):
-    from archivist import entry
+    from archivist.cli import entry
     db = tmp_path / "e.db"
     (tmp_path / "e.db.faiss").write_bytes(b"x")
     monkeypatch.setenv("ARCHIVIST_DB", str(db))
@@ -108,7 +108,7 @@ def test_search_starts_its_loads_before_the_cli_imports(tmp_path, monkeypatch, a
 
 
 def test_no_early_loads_without_vectors(tmp_path, monkeypatch):
-    from archivist import entry
+    from archivist.cli import entry
     monkeypatch.setenv("ARCHIVIST_DB", str(tmp_path / "none.db"))
     calls = []
     monkeypatch.setattr(query_embed, "preload", lambda s: calls.append(1))
