@@ -1,8 +1,11 @@
-"""Settings: every knob a declared, typed field with its default, env variable and one-line doc.
+"""Settings: every knob a declared, typed field with its default, env variable and one-line doc,
+in sections by concern (store, embedding, ingest, retrieval, model, answer, memory); a field's name
+is unique across sections, so the outside world names it flat (top_k, ARCHIVIST_TOP_K, --top-k).
 
 Precedence: CLI option > environment variable ARCHIVIST_<FIELD> > config file > preset > default.
-The config file is TOML whose top-level keys are field names: $ARCHIVIST_CONFIG (set but empty: no
-file), else $XDG_CONFIG_HOME/archivist/config.toml (default ~/.config/archivist/config.toml).
+The config file is TOML whose top-level keys are field names (or [section] tables of them):
+$ARCHIVIST_CONFIG (set but empty: no file), else $XDG_CONFIG_HOME/archivist/config.toml (default
+~/.config/archivist/config.toml).
 `archivist config show` prints every effective value and where it came from (explain_settings).
 """
 from __future__ import annotations
@@ -14,46 +17,40 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from archivist.backends.settings import EmbeddingSettings, ModelSettings
 from archivist.errors import ConfigError
+from archivist.knobs import knob
+from archivist.records import PlannerKind
 
 DEFAULT_DB = "archivist.db"
-# the names archivist.backends.registry.LLM_MODULES can build
-LLMS = ("smollm2", "transformers", "onnx", "openai", "echo", "llamacpp")
-
-
-def knob(default: Any, doc: str, choices: tuple[str, ...] = (), secret: bool = False) -> Any:
-    """A settings field with its one-line doc and, when it takes one of a fixed set, the choices."""
-    return field(default=default, repr=not secret,
-                 metadata={"doc": doc, "choices": choices, "secret": secret})
 
 
 @dataclass
-class Settings:
-    """Every tunable of archivist; field names double as ARCHIVIST_<NAME> env variables."""
+class StoreSettings:
+    """The database and how it is shared and read."""
 
     db: str = knob(DEFAULT_DB, "SQLite database file, one per corpus")
-    # embeddings
-    embedder: str = knob("minilm", "embedding model: registry name, local model dir or hub id")
-    embed_batch: int = knob(64, "texts per embedding batch")
-    embed_precision: str = knob("auto", "embedding precision; auto: int8 ONNX on CPU when possible, "
-                                "fp32 on CUDA", ("auto", "fp32", "bf16", "int8"))
-    # whole Enron on 2 cores: a vector for every chunk takes 694 s (21 messages/s); one lead
-    # vector a message of 40 tokens ~90 s, and HotpotQA hybrid both@10 stays 0.89 (48 / 40 / 64
-    # tokens: bench/results/embed_candidates_lead.json)
-    embed_scope: str = knob("auto", "which chunks get a dense vector: chunks (every chunk), lead (one "
-                            "a document: its subject and the first embed_lead_tokens tokens of its "
-                            "first chunk; BM25 still indexes every chunk); auto: lead on CPU, "
-                            "chunks on CUDA or for a store that holds per-chunk vectors",
-                            ("auto", "chunks", "lead"))
-    embed_lead_tokens: int = knob(40, "tokens of a document's lead vector (embed_scope=lead), [CLS] "
-                                  "and [SEP] included")
-    # ingest
+    lock_wait: float = knob(600.0, "seconds a writer waits for another writer of the same "
+                            "database before giving up")
+    calendar: str = knob("local", "how metadata counts read a day; local: the sender's calendar",
+                         ("utc", "local", "either"))
+
+
+@dataclass
+class IngestSettings:
+    """How ingest and indexing share the work with a second process."""
+
     read_process: str = knob("auto", "ingest parses sources in a second process while storing; "
                              "auto: with 2+ cores and 4 MB+ to read", ("auto", "on", "off"))
     chunk_process: str = knob("auto", "indexing chunks and tokenizes in a second process while "
                               "storing the chunks; auto: with 2+ cores and 2,000+ documents to chunk",
                               ("auto", "on", "off"))
-    # chunking, index and fusion
+
+
+@dataclass
+class RetrievalSettings:
+    """Chunking, the vector index and hybrid fusion."""
+
     chunk_tokens: int = knob(200, "chunk size in embedder tokens")
     chunk_overlap: int = knob(32, "tokens shared by consecutive chunks of a document")
     index_kind: str = knob("auto", "FAISS index; auto: flat below index_exact_below vectors, then "
@@ -66,43 +63,28 @@ class Settings:
     bm25_weight: float = knob(2.0, "weight of the BM25 ranking in hybrid fusion")
     subject_weight: float = knob(3.0, "weight of the subject-match ranking (a subject typed into "
                                  "the query) in hybrid and BM25 fusion")
-    # llm
-    llm: str = knob("smollm2", "LLM backend", LLMS)
-    llm_model: str = knob("", "local path, GGUF file or hub id; the model name for openai")
-    # onnx int8 decodes SmolLM2-135M in a quarter of transformers' CPU time per token, but its
-    # answers differ: the demo's room question gets an ungrounded one (bench/latency.py, README)
-    runtime: str = knob("transformers", "what runs the smollm2 default; onnx: onnxruntime-genai "
-                        "(an int8 export, built once); auto: onnx when installed and the device is "
-                        "not CUDA", ("transformers", "onnx", "auto"))
-    onnx_precision: str = knob("int8", "weights of the smollm2 ONNX export; int4 decodes ~1.4x "
-                               "faster but changes more answers", ("int8", "int4"))
-    llm_base_url: str = knob("", "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")
-    llm_api_key: str = knob("", "API key of the OpenAI-compatible server", secret=True)
-    llm_timeout: float = knob(120.0, "seconds an HTTP LLM request may take")
-    device: str = knob("auto", "where models run; auto: CUDA when available",
-                       ("auto", "cpu", "cuda", "cuda:N"))
-    context_window: int = knob(0, "LLM context window in tokens; 0: the backend's own "
-                               "(echo 2048, llamacpp 8192, the model's config, the server's)")
-    threads: int = knob(0, "CPU threads of a local LLM; 0: the library default")
-    gguf_file: str = knob("", "GGUF file to load when llm_model is a directory or hub id")
-    offline: bool = knob(False, "load local or cached transformers models only, never download")
-    decode: str = knob("auto", "transformers decoding; auto: static-cache loop for attention models "
-                       "on CUDA, generate: HF generate", ("auto", "static", "generate"))
-    model_kind: str = knob("", "transformers model family; empty: detect from the model config",
-                           ("", "attention", "ssm", "hybrid"))
-    # a naive (kernel-less) SSM scan on CUDA materialises per-token states: memory blows up
-    ssm_naive_max_tokens: int = knob(8192, "longest prompt for an SSM on CUDA without fused kernels")
-    ssm_keep_snapshots: int = knob(0, "SSM state snapshots `memory read` keeps per group: the last N; "
-                                      "0: one after every document")
-    max_new_tokens: int = knob(160, "answer budget in tokens")
-    temperature: float = knob(0.0, "sampling temperature; 0: greedy")
-    seed: int = knob(0, "sampling seed")
-    # agent
-    planner: str = knob("rules", "what picks the strategy", ("rules", "llm"))
     top_k: int = knob(8, "documents retrieved per question")
+
+
+@dataclass
+class AnswerSettings:
+    """The agent: planning a strategy, the prompt budget, escalation and confirmation."""
+
+    planner: str = knob(PlannerKind.RULES.value, "what picks the strategy",
+                        (PlannerKind.RULES.value, PlannerKind.LLM.value))
     context_tokens: int = knob(0, "prompt budget; 0: the context window minus the answer budget")
-    memory_tokens: int = knob(512, "bound on the rolling memory's state in tokens")
     max_escalations: int = knob(2, "broader strategies tried after a 'not found' answer")
+    prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
+    decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
+    confirm_seconds: float = knob(180.0, "ask before a run estimated above this many seconds "
+                                  "(interactive terminals; --yes skips the question)")
+
+
+@dataclass
+class MemorySettings:
+    """The memory strategy, summaries and SSM state reading."""
+
+    memory_tokens: int = knob(512, "bound on the rolling memory's state in tokens")
     summary_tokens: int = knob(0, "document tokens one summary call reads; 0: the model's budget "
                                "(larger groups are split and their parts combined)")
     concurrency: int = knob(1, "model calls in flight at once when summarising (OpenAI-compatible "
@@ -112,18 +94,41 @@ class Settings:
                            "run one call per group")
     max_memory_chunks: int = knob(400, "most chunks the memory strategy reads")
     max_seconds: float = knob(900.0, "the memory strategy is infeasible when estimated above this")
-    prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
-    decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
-    confirm_seconds: float = knob(180.0, "ask before a run estimated above this many seconds "
-                                  "(interactive terminals; --yes skips the question)")
-    # reliability
-    lock_wait: float = knob(600.0, "seconds a writer waits for another writer of the same "
-                            "database before giving up")
-    calendar: str = knob("local", "how metadata counts read a day; local: the sender's calendar",
-                         ("utc", "local", "either"))
+    ssm_keep_snapshots: int = knob(0, "SSM state snapshots `memory read` keeps per group: the last N; "
+                                      "0: one after every document")
+
+
+@dataclass
+class Settings:
+    """Every tunable of archivist in sections by concern (settings.model.llm, settings.retrieval.top_k);
+    field names are unique across sections and double as ARCHIVIST_<NAME> env variables."""
+
+    store: StoreSettings = field(default_factory=StoreSettings)
+    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
+    answer: AnswerSettings = field(default_factory=AnswerSettings)
+    memory: MemorySettings = field(default_factory=MemorySettings)
 
     def replace(self, **changes: Any) -> "Settings":
-        return dataclasses.replace(self, **changes)
+        """A copy with fields changed by their flat names (top_k=3), each in its own section."""
+        unknown = sorted(set(changes) - SECTION_OF.keys())
+        if unknown:
+            raise TypeError(f"Settings has no field(s) {', '.join(unknown)}")
+        sections: dict[str, dict[str, Any]] = {}
+        for name, value in changes.items():
+            sections.setdefault(SECTION_OF[name], {})[name] = value
+        return dataclasses.replace(self, **{s: dataclasses.replace(getattr(self, s), **c)
+                                            for s, c in sections.items()})
+
+    def flat(self) -> dict[str, Any]:
+        """Every field by its flat name (the view env variables and the config file give)."""
+        return {f.name: getattr(getattr(self, SECTION_OF[f.name]), f.name) for f in setting_fields()}
+
+    def embed_where(self) -> dict[str, Any]:
+        """What an embedder reads besides its section: the device, and the store (its vectors)."""
+        return {"device": self.model.device, "db": self.store.db}
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -132,7 +137,16 @@ PRESETS: dict[str, dict[str, Any]] = {
     "server": {"llm": "openai", "llm_base_url": "http://127.0.0.1:8000/v1", "planner": "llm"},
     "test": {"llm": "echo", "embedder": "minilm"},
 }
-FIELDS = {f.name: f for f in fields(Settings)}
+SECTIONS: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
+
+
+def setting_fields() -> list[dataclasses.Field]:
+    """Every knob of every section, in declared order (the flat view: env, config file, CLI)."""
+    return [f for section in SECTIONS.values() for f in fields(section)]
+
+
+FIELDS = {f.name: f for f in setting_fields()}
+SECTION_OF = {f.name: s for s, section in SECTIONS.items() for f in fields(section)}
 CLI_FLAGS = {"llm_model": "--model", "llm_base_url": "--base-url"}  # else --<field-name>
 _BOOLS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 _TYPES = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
@@ -217,6 +231,18 @@ def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, str]:
 Sourced = dict[str, tuple[Any, str]]  # field -> (value, source)
 
 
+def flat_table(table: Mapping[str, Any]) -> dict[str, Any]:
+    """The config file's settings by flat name: top-level keys, and the keys of [section] tables
+    ([retrieval] top_k = 3); a key under the wrong section stays unknown (model.top_k)."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in SECTIONS and isinstance(value, dict):
+            flat.update({k if SECTION_OF.get(k) == key else f"{key}.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
 def _layer(values: Mapping[str, Any], source: Callable[[str], str],
            where: Callable[[str], str]) -> Sourced:
     """One precedence layer checked: known names, right types, allowed choices."""
@@ -247,7 +273,7 @@ def resolve(preset: str | None = None, cli: Mapping[str, Any] | None = None,
     path, table = read_config(environ)
     merged: Sourced = {n: (f.default, "default") for n, f in FIELDS.items()}
     merged.update(_layer(PRESETS[preset], lambda n: f"preset:{preset}", lambda n: f"preset {preset}"))
-    merged.update(_layer(table, lambda n: f"config:{path}", lambda n: f"config file {path}"))
+    merged.update(_layer(flat_table(table), lambda n: f"config:{path}", lambda n: f"config file {path}"))
     merged.update(_layer(env_overrides(environ), lambda n: f"env:{env_name(n)}", env_name))
     given = {k: v for k, v in (cli or {}).items() if v is not None}
     merged.update(_layer(given, lambda n: "cli", lambda n: f"option {cli_flag(n)}"))
@@ -258,7 +284,9 @@ def resolve(preset: str | None = None, cli: Mapping[str, Any] | None = None,
 def load_settings(preset: str | None = None, cli: Mapping[str, Any] | None = None,
                   environ: Mapping[str, str] | None = None) -> Settings:
     """Merge default < preset < config file < env < CLI (CLI values of None mean 'not given')."""
-    return Settings(**{name: value for name, (value, _) in resolve(preset, cli, environ).items()})
+    values = {name: value for name, (value, _) in resolve(preset, cli, environ).items()}
+    return Settings(**{s: section(**{f.name: values[f.name] for f in fields(section)})
+                       for s, section in SECTIONS.items()})
 
 
 def explain_settings(preset: str | None = None, cli: Mapping[str, Any] | None = None,
@@ -274,4 +302,4 @@ def explain_settings(preset: str | None = None, cli: Mapping[str, Any] | None = 
 
 
 def db_path(settings: Settings) -> Path:
-    return Path(settings.db).expanduser().resolve()
+    return Path(settings.store.db).expanduser().resolve()

@@ -137,8 +137,8 @@ def main() -> None:
     from archivist.answering.model import Model
     from archivist.config import Settings
     from archivist.store import Store
-    settings = Settings(db=args.db, threads=args.threads, runtime=args.runtime)
-    result: dict = {"load_avg_start": os.getloadavg(), "llm": settings.llm, "runtime": args.runtime}
+    settings = Settings().replace(db=args.db, threads=args.threads, runtime=args.runtime)
+    result: dict = {"load_avg_start": os.getloadavg(), "llm": settings.model.llm, "runtime": args.runtime}
     with Store(args.db) as store:
         model = Model(settings)
         memoise(model)

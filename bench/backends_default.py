@@ -40,10 +40,10 @@ def measure_transformers(prompt_tokens: int, new_tokens: int, threads: int) -> d
     import torch
     torch.set_num_threads(threads)
     from archivist.backends.registry import load_llm
-    from archivist.config import Settings
+    from archivist.backends.settings import ModelSettings
     from backends import time_fast_decode, time_generate_decode, time_prefill
     start, cpu = time.perf_counter(), time.process_time()
-    llm = load_llm(Settings(device="cpu", runtime="transformers"), name="smollm2")
+    llm = load_llm(ModelSettings(device="cpu", runtime="transformers"), name="smollm2")
     load_s, load_cpu = time.perf_counter() - start, time.process_time() - cpu
     ids = llm.tok(prompt_text(prompt_tokens), return_tensors="pt").input_ids[:, :prompt_tokens]
     cpu = time.process_time()
@@ -90,9 +90,9 @@ def measure_onnx(prompt_tokens: int, new_tokens: int, threads: int) -> dict:
     """The same prompt through archivist's onnx backend; new_tokens forced (EOS ignored)."""
     import onnxruntime_genai as og
     from archivist.backends.registry import load_llm
-    from archivist.config import Settings
+    from archivist.backends.settings import ModelSettings
     start, cpu = time.perf_counter(), time.process_time()
-    llm = load_llm(Settings(device="cpu", runtime="onnx", threads=threads))
+    llm = load_llm(ModelSettings(device="cpu", runtime="onnx", threads=threads))
     load_s, load_cpu = time.perf_counter() - start, time.process_time() - cpu
     ids = [int(i) for i in llm.tok.encode(prompt_text(prompt_tokens))][:prompt_tokens]
 
@@ -115,7 +115,7 @@ def measure_onnx(prompt_tokens: int, new_tokens: int, threads: int) -> dict:
     run(ids[:64], 4)  # warm-up
     prefill, prefill_cpu, stamps, cpus = run(ids, new_tokens)
     steps = max(len(stamps) - 1, 1)
-    precision = Settings().onnx_precision
+    precision = ModelSettings().onnx_precision
     return {"engine": "onnxruntime-genai",
             "dtype": f"{precision} (MatMulNBits, block 32, int8 activations)",
             "load_s": round(load_s, 2), "load_cpu_s": round(load_cpu, 2),

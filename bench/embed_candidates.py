@@ -239,8 +239,7 @@ class FirstTokens:
         from archivist.backends.embedders import minilm_path
         from archivist.backends.onnx_embedder import OnnxEmbedder
         from archivist.backends.embedders import _cache_dir
-        from archivist.config import Settings
-        self.inner = OnnxEmbedder(minilm_path(), "all-MiniLM-L6-v2", _cache_dir(Settings()), 64)
+        self.inner = OnnxEmbedder(minilm_path(), "all-MiniLM-L6-v2", _cache_dir(), 64)
         self.inner.fast[0].enable_truncation(max_length=n)
         self.name, self.first_only = f"minilm-int8-first{n}", True
 
@@ -253,8 +252,8 @@ def build(spec: str, raw_dir: Path, counts: np.ndarray | None):
     `minilm`."""
     if spec == "static":
         from archivist.backends.embedders import load_embedder
-        from archivist.config import Settings
-        return load_embedder(Settings(embedder="minilm-static"))
+        from archivist.backends.settings import EmbeddingSettings
+        return load_embedder(EmbeddingSettings(embedder="minilm-static"))
     kind, *args = spec.split(":")
     if kind == "raw":
         pca = int(args[0]) if args[0] != "none" else None
@@ -299,7 +298,7 @@ def run_candidate(spec: str, args, stores: dict, counts) -> dict:
         for fusion in args.fusion.split(","):
             dw, k, *rr = fusion.split("/")
             dw, k, rerank = float(dw), float(k), bool(rr and rr[0] == "r")
-            settings = Settings(db=str(store.path), dense_weight=dw, rrf_k=k)
+            settings = Settings().replace(db=str(store.path), dense_weight=dw, rrf_k=k)
             modes = ("hybrid",) if fusion != args.fusion.split(",")[0] else ("dense", "hybrid")
             fn = hotpot_quality if tag == "hotpot" else enron_quality
             extra = () if tag == "hotpot" else (Path(args.workdir) / "annotated",)
@@ -388,7 +387,7 @@ def main() -> None:
         for tag, store in stores.items():
             fn = hotpot_quality if tag == "hotpot" else enron_quality
             extra = () if tag == "hotpot" else (Path(args.workdir) / "annotated",)
-            result[f"bm25_{tag}"] = fn(store, Settings(db=str(store.path)), None, *extra,
+            result[f"bm25_{tag}"] = fn(store, Settings().replace(db=str(store.path)), None, *extra,
                                        modes=("bm25",))
             print("bm25", tag, result[f"bm25_{tag}"], file=sys.stderr, flush=True)
     if args.speed:

@@ -102,7 +102,7 @@ def step_speed(db: Path, n: int = 1024) -> dict:
     """chunks/s of each embedder on the same chunks (header + text, as indexed)."""
     import sqlite3
     from archivist.backends.embedders import load_embedder
-    from archivist.config import Settings
+    from archivist.backends.settings import EmbeddingSettings
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     texts = [f"{h}\n{t}" if h else t for h, t in conn.execute(
         "SELECT header, text FROM chunks ORDER BY id LIMIT ? OFFSET 5000", (n,))]
@@ -110,7 +110,7 @@ def step_speed(db: Path, n: int = 1024) -> dict:
     texts.sort(key=len)
     out = {"chunks": len(texts), "mean_chars": round(sum(map(len, texts)) / len(texts))}
     for name, scope in (("minilm-static", "chunks"), ("minilm", "chunks"), ("minilm", "lead")):
-        emb = load_embedder(Settings(embedder=name, embed_scope=scope))
+        emb = load_embedder(EmbeddingSettings(embedder=name, embed_scope=scope))
         name = f"{name} ({scope})"
         emb.embed(texts[:32])
         before, t0 = load(), time.perf_counter()

@@ -75,7 +75,7 @@ def demo_one(runtime: str, db: str, threads: int) -> dict:
     from archivist.config import Settings
     from archivist.demo import QUESTIONS
     from archivist.store import Store
-    settings = Settings(db=db, runtime=runtime, threads=threads)
+    settings = Settings().replace(db=db, runtime=runtime, threads=threads)
     rows = []
     with Store(db) as store:
         model = Model(settings)

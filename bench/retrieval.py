@@ -43,13 +43,13 @@ def chunk_texts(n: int, words: int = 200) -> list[str]:
 def step_embed(n: int = 128, repeats: int = 3) -> dict:
     """Batch chunks/s (median of `repeats`), cosine vs fp32 and single-query latency per precision."""
     from archivist.backends.embedders import load_embedder
-    from archivist.config import Settings
+    from archivist.backends.settings import EmbeddingSettings
     texts = chunk_texts(n)
     queries = [q["question_text"] for q in hotpot_rows()[:60]]
     out, ref = {"texts": len(texts), "words_per_text": 200, "threads": os.cpu_count(),
                 "repeats": repeats}, None
     for precision in ("fp32", "bf16", "int8"):
-        emb = load_embedder(Settings(embed_precision=precision))
+        emb = load_embedder(EmbeddingSettings(embed_precision=precision))
         emb.embed(texts[:16])
         rates = []
         for _ in range(repeats):
@@ -164,8 +164,8 @@ def step_enron_search(settings, workdir: Path, out_dir: Path) -> dict:
         result["latency"] = enron_latency(store, settings.replace(db=str(workdir / "enron.db")), questions)
     from archivist.retrieval import search as fusion
     result["latency"]["load_average_at_start"] = os.getloadavg()[0]
-    result["settings"] = {"index_kind": settings.index_kind,
-                          "index_exact_below": settings.index_exact_below,
+    result["settings"] = {"index_kind": settings.retrieval.index_kind,
+                          "index_exact_below": settings.retrieval.index_exact_below,
                           "rrf_k": fusion.RRF_K, "weights_dense_bm25": [fusion.DENSE_WEIGHT,
                                                                         fusion.BM25_WEIGHT]}
     return result
@@ -176,7 +176,7 @@ def index_latency(store, settings) -> dict:
     from archivist.backends.embedders import load_embedder
     from archivist.retrieval.faiss_index import ensure_index, search_index
     from archivist.retrieval.fts import bm25_search
-    emb = load_embedder(settings)
+    emb = load_embedder(settings.embedding, **settings.embed_where())
     vi = ensure_index(store, settings, emb.name)
     qs = emb.embed([f"query number {i} about gas trading" for i in range(200)])
     t = []
@@ -246,7 +246,7 @@ def main() -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    result = {"machine": f"{os.cpu_count()} cpu", "embed_precision": settings.embed_precision}
+    result = {"machine": f"{os.cpu_count()} cpu", "embed_precision": settings.embedding.embed_precision}
     for step in args.steps.split(","):
         t0 = time.perf_counter()
         if step == "embed":

@@ -60,13 +60,13 @@ def measure_130m() -> dict:
 def tiny_demo() -> dict:
     from archivist.memory import ssm_reader as M
     from archivist.backends.registry import load_llm
-    from archivist.config import Settings
+    from archivist.backends.settings import ModelSettings
     from archivist.corpus.ingest import ingest_paths
     from archivist.memory import ssm_state as S
     from archivist.store import Store
     from tests.tiny_models import save_tiny
     tmp = Path(tempfile.mkdtemp(prefix="ssm_bench_"))
-    llm = load_llm(Settings(llm="transformers", llm_model=str(save_tiny("ssm", tmp / "m")), device="cpu"))
+    llm = load_llm(ModelSettings(llm="transformers", llm_model=str(save_tiny("ssm", tmp / "m")), device="cpu"))
     out = {}
     with Store(tmp / "demo.db") as store:
         ingest_paths(store, [ROOT / "archivist" / "demo_data"])

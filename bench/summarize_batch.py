@@ -88,8 +88,8 @@ def measure(llm, prompts, size: int) -> dict:
 def run(threads: list[int], rounds: int, n: int) -> dict:
     import torch
     from archivist.backends.registry import load_llm
-    from archivist.config import Settings
-    llm = load_llm(Settings(device="cpu", runtime="transformers"), name="smollm2")
+    from archivist.backends.settings import ModelSettings
+    llm = load_llm(ModelSettings(device="cpu", runtime="transformers"), name="smollm2")
     prompts = build_prompts(llm, n)
     lengths = [int(llm.prompt_ids(m).shape[1]) for m in prompts]
     rows = []

@@ -67,7 +67,7 @@ def main() -> None:
            **({"batch_size": args.batch_size} if args.batch_size is not None else {})}
     settings = load_settings(cli=cli)
     result: dict = {"load_avg_start": os.getloadavg(), "db": args.db, "n": args.n, "seed": args.seed,
-                    "llm": settings.llm, "batch_size": getattr(settings, "batch_size", None)}
+                    "llm": settings.model.llm, "batch_size": settings.memory.batch_size}
     with Store(args.db) as store:
         leaves, plan = sampled_plan(store, args.n, args.seed)
         total_msgs = sum(len(g.doc_ids) for g in leaves)

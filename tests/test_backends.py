@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from archivist.backends.settings import ModelSettings
 from archivist.backends.base import LLM, GenerateOptions, Message
 from archivist.backends.registry import load_llm
-from archivist.config import Settings
 
 from openai_stub import StubServer
 from tiny_models import save_tiny
@@ -49,31 +49,31 @@ def tiny_onnx(tiny_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def smollm2():
-    return load_llm(Settings(device="cpu"), name="smollm2")
+    return load_llm(ModelSettings(device="cpu"), name="smollm2")
 
 
 @pytest.fixture(scope="module")
 def smollm2_onnx():
     pytest.importorskip("onnxruntime_genai", reason="onnxruntime-genai not installed")
-    return load_llm(Settings(device="cpu", runtime="onnx"), name="smollm2")
+    return load_llm(ModelSettings(device="cpu", runtime="onnx"), name="smollm2")
 
 
 @pytest.fixture(params=BACKENDS)
 def llm(request, stub, tiny_dir) -> LLM:
     name = request.param
     if name == "echo":
-        return load_llm(Settings(llm="echo"))
+        return load_llm(ModelSettings(llm="echo"))
     if name == "tiny_onnx":
-        return load_llm(Settings(llm="onnx", llm_model=str(request.getfixturevalue("tiny_onnx"))))
+        return load_llm(ModelSettings(llm="onnx", llm_model=str(request.getfixturevalue("tiny_onnx"))))
     if name.startswith("tiny_"):
         path = tiny_dir[name.removeprefix("tiny_")]
-        return load_llm(Settings(llm="transformers", llm_model=str(path), device="cpu"))
+        return load_llm(ModelSettings(llm="transformers", llm_model=str(path), device="cpu"))
     if name.startswith("smollm2"):
         return request.getfixturevalue(name)
     if name == "llamacpp":
         pytest.importorskip("llama_cpp", reason="optional llama-cpp-python not installed")
-        return load_llm(Settings(llm="llamacpp"))
-    return load_llm(Settings(llm="openai", llm_base_url=stub.url, llm_model="stub"), backoff=0.01)
+        return load_llm(ModelSettings(llm="llamacpp"))
+    return load_llm(ModelSettings(llm="openai", llm_base_url=stub.url, llm_model="stub"), backoff=0.01)
 
 
 def test_generate_returns_text(llm):
@@ -119,14 +119,14 @@ def test_json_schema_fields(llm):
 
 
 def test_kinds_detected(tiny_dir):
-    kinds = {k: load_llm(Settings(llm="transformers", llm_model=str(p), device="cpu")).kind
+    kinds = {k: load_llm(ModelSettings(llm="transformers", llm_model=str(p), device="cpu")).kind
              for k, p in tiny_dir.items()}
     assert kinds == {"attention": "attention", "ssm": "ssm"}
 
 
 def test_static_decoder_matches_generate(tiny_dir):
     """The GPU fast path's loop (run eagerly on CPU) yields the same greedy text as `generate`."""
-    cfg = Settings(llm="transformers", llm_model=str(tiny_dir["attention"]), device="cpu")
+    cfg = ModelSettings(llm="transformers", llm_model=str(tiny_dir["attention"]), device="cpu")
     ref = load_llm(cfg).generate(MESSAGES, options=OPTS)
     fast = load_llm(cfg, decode="static")
     assert fast._decoder is not None
@@ -156,8 +156,8 @@ def test_choice_trie_prefixes():
 
 def test_onnx_prompt_is_the_transformers_prompt(tiny_dir, tiny_onnx):
     """Same chat template, same token ids: a new turn, and a continued assistant turn."""
-    onnx = load_llm(Settings(llm="onnx", llm_model=str(tiny_onnx)))
-    hf = load_llm(Settings(llm="transformers", llm_model=str(tiny_dir["attention"]), device="cpu"))
+    onnx = load_llm(ModelSettings(llm="onnx", llm_model=str(tiny_onnx)))
+    hf = load_llm(ModelSettings(llm="transformers", llm_model=str(tiny_dir["attention"]), device="cpu"))
     assert type(onnx).__name__ == "OrtGenaiLLM" and onnx.kind == "attention"
     for messages in (MESSAGES, MESSAGES + [Message("assistant", "Based on the documents,")]):
         assert onnx.prompt_ids(messages) == hf.prompt_ids(messages)[0].tolist()
@@ -166,7 +166,7 @@ def test_onnx_prompt_is_the_transformers_prompt(tiny_dir, tiny_onnx):
 
 def test_onnx_window_is_enforced(tiny_onnx):
     from archivist.errors import BackendError
-    onnx = load_llm(Settings(llm="onnx", llm_model=str(tiny_onnx), context_window=64))
+    onnx = load_llm(ModelSettings(llm="onnx", llm_model=str(tiny_onnx), context_window=64))
     assert onnx.context_window == 64
     with pytest.raises(BackendError, match="context window"):
         onnx.generate(MESSAGES, options=GenerateOptions(max_tokens=60))
@@ -174,17 +174,17 @@ def test_onnx_window_is_enforced(tiny_onnx):
 
 def test_runtime_knob_picks_the_smollm2_backend():
     from archivist.backends.registry import resolve_name, smollm2_runtime
-    assert resolve_name(Settings(), "smollm2") == "smollm2"  # transformers unless asked
-    assert resolve_name(Settings(runtime="transformers"), "smollm2") == "smollm2"
-    assert resolve_name(Settings(runtime="onnx"), "smollm2") == "onnx"
-    assert smollm2_runtime(Settings(runtime="auto", device="cuda")) == "transformers"
-    assert resolve_name(Settings(runtime="onnx"), "echo") == "echo"
+    assert resolve_name(ModelSettings(), "smollm2") == "smollm2"  # transformers unless asked
+    assert resolve_name(ModelSettings(runtime="transformers"), "smollm2") == "smollm2"
+    assert resolve_name(ModelSettings(runtime="onnx"), "smollm2") == "onnx"
+    assert smollm2_runtime(ModelSettings(runtime="auto", device="cuda")) == "transformers"
+    assert resolve_name(ModelSettings(runtime="onnx"), "echo") == "echo"
 
 
 def test_onnx_needs_an_export_folder(tmp_path):
     from archivist.errors import ConfigError
     with pytest.raises(ConfigError, match="genai_config.json"):
-        load_llm(Settings(llm="onnx", llm_model=str(tmp_path)))
+        load_llm(ModelSettings(llm="onnx", llm_model=str(tmp_path)))
 
 
 @pytest.mark.slow

@@ -8,11 +8,11 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from archivist.backends.settings import ModelSettings
 from archivist.backends.base import GenerateOptions, Message
 from archivist.backends.echo import NOT_FOUND, EchoLLM
 from archivist.backends.registry import list_models, load_llm
 from archivist.backends.text import apply_stop, pick_choice, split_pieces, stream_with_stop
-from archivist.config import Settings
 from archivist.errors import ConfigError
 
 DOCS = [Message("user", "Question: where?\n[3] The offsite moved to Thursday. It is in room 42.\n"
@@ -62,9 +62,9 @@ def test_registry_import_is_cheap():
 
 def test_registry_validates():
     with pytest.raises(ConfigError):
-        load_llm(Settings(llm="nope"))
-    assert load_llm(Settings(llm="echo", context_window=99)).context_window == 99
-    names = {row["name"] for row in list_models(Settings())}
+        load_llm(ModelSettings(llm="nope"))
+    assert load_llm(ModelSettings(llm="echo", context_window=99)).context_window == 99
+    names = {row["name"] for row in list_models(ModelSettings())}
     assert {"smollm2", "transformers", "openai", "echo"} <= names
 
 

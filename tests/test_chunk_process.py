@@ -51,7 +51,7 @@ def stored(tmp_path_factory) -> Path:
 def indexed(stored: Path, db: Path, mode: str, events: list | None = None) -> dict:
     shutil.copy(stored, db)
     with Store(db) as store:
-        return indexer.index_store(store, Settings(db=str(db), chunk_process=mode),
+        return indexer.index_store(store, Settings().replace(db=str(db), chunk_process=mode),
                                    on_progress=events.append if events is not None else None,
                                    embed=False)
 

@@ -1,6 +1,7 @@
 """Chunking: spans point into the body, headers make chunks stand alone, budgets and overlap hold."""
 from __future__ import annotations
 
+from archivist.backends.settings import EmbeddingSettings
 from archivist.retrieval.chunking import Tokens, chunk_document, pack_spans, segments, thread_chunk
 
 
@@ -64,8 +65,7 @@ def test_records_chunk_by_field_lines():
 
 def test_real_tokenizer_counts():
     from archivist.backends.embedders import load_embedder
-    from archivist.config import Settings
-    tok = load_embedder(Settings()).tokenizer  # cached: later test modules reuse the load
+    tok = load_embedder(EmbeddingSettings()).tokenizer  # cached: later test modules reuse the load
     body = "\n\n".join(["The Enron pipeline capacity report is attached for review."] * 60)
     chunks = chunk_document(doc(kind="text", body=body), [], tok, size=200, overlap=32)
     assert len(chunks) > 2

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from archivist.backends.settings import EmbeddingSettings
 from tests.test_ingest import message
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,10 +53,9 @@ def static_env(tmp_path_factory):
 
 def test_static_embedder_on_a_tiny_table(static_env, monkeypatch):
     from archivist.backends.embedders import embedder_name, load_embedder
-    from archivist.config import Settings
     for k, v in static_env.items():
         monkeypatch.setenv(k, v)
-    emb = load_embedder(Settings(embedder="minilm-static"))
+    emb = load_embedder(EmbeddingSettings(embedder="minilm-static"))
     texts = ["Gas pipeline capacity report.", "Lunch on Friday?", "pipeline gas " * 900, "x" * 500]
     vecs = emb.embed(texts)
     assert vecs.shape == (4, DIM) and vecs.dtype == np.float32 and emb.dim == DIM
@@ -66,7 +66,7 @@ def test_static_embedder_on_a_tiny_table(static_env, monkeypatch):
     emb.batch = 1
     assert np.array_equal(emb.embed(texts), vecs)
     assert emb.count_tokens("Lunch on Friday?") == 4  # MiniLM's tokenizer, as chunking counts
-    assert emb.name == embedder_name(Settings(embedder="minilm-static")) and emb.tokenizer_id == \
+    assert emb.name == embedder_name(EmbeddingSettings(embedder="minilm-static")) and emb.tokenizer_id == \
         "all-MiniLM-L6-v2"
     assert emb.embed([]).shape == (0, DIM)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from archivist.backends.settings import EmbeddingSettings
 from archivist.backends.embedders import embedder_name, lead_tokens, load_embedder, scoped
-from archivist.config import Settings
 from archivist.errors import ConfigError
 from tests.test_embed_pass import cli, corpus, static_env  # noqa: F401 (a fixture)
 
@@ -21,35 +22,35 @@ def lead_env(static_env):  # noqa: F811
 
 
 def test_scope_names_and_auto(tmp_path):
-    fresh = Settings(db=str(tmp_path / "none.db"))
-    assert lead_tokens(fresh) == fresh.embed_lead_tokens > 0  # auto on a CPU: lead vectors
-    assert lead_tokens(Settings(device="cuda")) == 0  # auto on CUDA: every chunk
-    assert lead_tokens(Settings(embed_scope="chunks")) == 0
-    assert lead_tokens(Settings(embed_scope="lead", embed_lead_tokens=32)) == 32
+    fresh, none = EmbeddingSettings(), str(tmp_path / "none.db")
+    assert lead_tokens(fresh, db=none) == fresh.embed_lead_tokens > 0  # auto on a CPU: lead vectors
+    assert lead_tokens(EmbeddingSettings(), device="cuda") == 0  # auto on CUDA: every chunk
+    assert lead_tokens(EmbeddingSettings(embed_scope="chunks")) == 0
+    assert lead_tokens(EmbeddingSettings(embed_scope="lead", embed_lead_tokens=32)) == 32
     with pytest.raises(ConfigError, match="embed_lead_tokens"):
-        lead_tokens(Settings(embed_scope="lead", embed_lead_tokens=4))
+        lead_tokens(EmbeddingSettings(embed_scope="lead", embed_lead_tokens=4))
     assert scoped("all-MiniLM-L6-v2@int8", 64) == "all-MiniLM-L6-v2-lead64@int8"
     assert scoped("all-MiniLM-L6-v2@int8", 0) == "all-MiniLM-L6-v2@int8"
-    lead, every = (embedder_name(fresh.replace(embed_scope=s)) for s in ("lead", "chunks"))
-    assert lead == scoped(every, lead_tokens(Settings())) and lead != every  # never share vectors
+    lead, every = (embedder_name(replace(fresh, embed_scope=s), db=none) for s in ("lead", "chunks"))
+    assert lead == scoped(every, lead_tokens(EmbeddingSettings())) and lead != every  # never share vectors
 
 
 def test_lead_embedder_embeds_the_first_tokens_only(lead_env, monkeypatch):
     for k, v in lead_env.items():
         monkeypatch.setenv(k, v)
-    settings = Settings(embedder="minilm-static", embed_scope="lead", embed_lead_tokens=8)
+    settings = EmbeddingSettings(embedder="minilm-static", embed_scope="lead", embed_lead_tokens=8)
     emb = load_embedder(settings)
     assert emb.name == embedder_name(settings) and emb.name.endswith("-lead8@static")
     assert emb.tokenizer_id == "all-MiniLM-L6-v2"  # chunks are cut as before: no re-chunking
     long = "gas pipeline capacity report for the west desk and the east desk, then lunch"
     head = " ".join(long.split()[:8])  # eight one-token words
     assert np.allclose(emb.embed([long])[0], emb.embed([head])[0], atol=1e-6)
-    every = load_embedder(Settings(embedder="minilm-static", embed_scope="chunks"))
+    every = load_embedder(EmbeddingSettings(embedder="minilm-static", embed_scope="chunks"))
     assert not np.allclose(every.embed([long])[0], emb.embed([long])[0], atol=1e-3)
 
 
 def test_onnx_lead_embedder_truncates(monkeypatch):
-    emb = load_embedder(Settings(embed_scope="lead", embed_lead_tokens=16))
+    emb = load_embedder(EmbeddingSettings(embed_scope="lead", embed_lead_tokens=16))
     if not emb.name.endswith("-lead16@int8"):
         pytest.skip(f"the int8 ONNX embedder is not the CPU default here ({emb.name})")
     words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi"
@@ -57,7 +58,7 @@ def test_onnx_lead_embedder_truncates(monkeypatch):
     got = emb.embed([long, words])  # 16 tokens = [CLS] + 14 words + [SEP]
     head = " ".join(words.split()[:14])
     assert float(got[0] @ emb.embed([head])[0]) > 0.99
-    full = load_embedder(Settings(embed_scope="chunks"))
+    full = load_embedder(EmbeddingSettings(embed_scope="chunks"))
     assert full.name + "" != emb.name and float(full.embed([long])[0] @ got[0]) < 0.99
 
 
@@ -121,7 +122,8 @@ def test_auto_keeps_the_per_chunk_vectors_a_store_holds(tmp_path, lead_env):
     assert cli(auto, "ingest", "--no-embed", "-d", str(new), str(box)).returncode == 0
     assert held_scope(str(old)) == "chunks" and held_scope(str(new)) is None
     assert held_scope(str(tmp_path / "missing.db")) is None
-    assert lead_tokens(Settings(db=str(old))) == 0 and lead_tokens(Settings(db=str(new))) > 0
+    assert lead_tokens(EmbeddingSettings(), db=str(old)) == 0
+    assert lead_tokens(EmbeddingSettings(), db=str(new)) > 0
     got = cli(auto, "search", "word5 word12", "--json", "-d", str(old))
     hits = [json.loads(line) for line in got.stdout.splitlines()]
     assert hits and all("not_embedded" not in h for h in hits) and any(h["dense_rank"] for h in hits)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from archivist.backends.settings import EmbeddingSettings
 from archivist.backends.embedders import lead_tokens, load_embedder, resolve_precision, scoped
-from archivist.config import Settings
 from archivist.errors import ConfigError
 
 TEXTS = ["The gas pipeline capacity report is attached.", "Power prices in California spiked.",
@@ -14,7 +14,7 @@ TEXTS = ["The gas pipeline capacity report is attached.", "Power prices in Calif
 
 @pytest.fixture(scope="module")
 def embedder():
-    return load_embedder(Settings())
+    return load_embedder(EmbeddingSettings())
 
 
 def test_shape_norm_and_similarity(embedder):
@@ -36,7 +36,7 @@ def test_order_preserved_and_tokens(embedder):
 
 def test_name_carries_precision(embedder):
     assert embedder.name.startswith("all-MiniLM-L6-v2")
-    assert embedder.name == scoped(f"all-MiniLM-L6-v2@{embedder.precision}", lead_tokens(Settings()))
+    assert embedder.name == scoped(f"all-MiniLM-L6-v2@{embedder.precision}", lead_tokens(EmbeddingSettings()))
     assert resolve_precision("fp32", "cpu", None) == "fp32"
     with pytest.raises(ConfigError):
         resolve_precision("fp8", "cpu", None)
@@ -44,12 +44,12 @@ def test_name_carries_precision(embedder):
 
 def test_unknown_model_is_config_error():
     with pytest.raises(ConfigError):
-        load_embedder(Settings(embedder="/nonexistent/model/dir", embed_precision="fp32"))
+        load_embedder(EmbeddingSettings(embedder="/nonexistent/model/dir", embed_precision="fp32"))
 
 
 @pytest.mark.slow
 def test_precisions_agree_with_fp32():
-    ref = load_embedder(Settings(embed_precision="fp32")).embed(TEXTS)
+    ref = load_embedder(EmbeddingSettings(embed_precision="fp32")).embed(TEXTS)
     for precision in ("bf16", "int8"):
-        vecs = load_embedder(Settings(embed_precision=precision)).embed(TEXTS)
+        vecs = load_embedder(EmbeddingSettings(embed_precision=precision)).embed(TEXTS)
         assert float((vecs * ref).sum(1).min()) > 0.98

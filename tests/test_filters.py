@@ -17,7 +17,7 @@ QUERY = "quarterly budget report"
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory):
     path = tmp_path_factory.mktemp("filters") / "f.db"
-    settings = Settings(db=str(path))
+    settings = Settings().replace(db=str(path))
     with Store(path) as store:
         build(store)
         index_store(store, settings)

@@ -20,8 +20,8 @@ TEXTS = ["gas prices in california", "Lunch on Friday?",
 @pytest.fixture(scope="module")
 def model(tmp_path_factory):
     """A private copy of the exported int8 model (exported once into the user cache if missing)."""
-    first = onnx_embedder.OnnxEmbedder(minilm_path(), "all-MiniLM-L6-v2", _cache_dir(Settings()))
-    target = next(p for p in _cache_dir(Settings()).glob("all-MiniLM-L6-v2-*.int8pc.onnx")
+    first = onnx_embedder.OnnxEmbedder(minilm_path(), "all-MiniLM-L6-v2", _cache_dir())
+    target = next(p for p in _cache_dir().glob("all-MiniLM-L6-v2-*.int8pc.onnx")
                   if onnx_embedder._model_key(minilm_path()) in p.name)
     copy = tmp_path_factory.mktemp("onnx") / target.name
     shutil.copy(target, copy)
@@ -67,7 +67,7 @@ def test_a_damaged_cache_file_is_rebuilt(model):
 
 
 def test_plain_tokenizer_loads_on_first_use_with_the_same_counts():
-    emb = onnx_embedder.OnnxEmbedder(minilm_path(), "all-MiniLM-L6-v2", _cache_dir(Settings()))
+    emb = onnx_embedder.OnnxEmbedder(minilm_path(), "all-MiniLM-L6-v2", _cache_dir())
     assert emb._tokenizer is None  # a search never needs it
     assert emb.count_tokens("Lunch on Friday?") == 4
     assert emb.tokenizer("gas prices", return_offsets_mapping=True)["offset_mapping"] == [(0, 3), (4, 10)]
@@ -79,5 +79,5 @@ def test_preloaded_query_embedding_equals_a_direct_one():
     settings = Settings()
     query_embed.preload(settings).result()
     name, vec = query_embed.submit(settings, TEXTS[0]).result()
-    direct = load_embedder(settings)
+    direct = load_embedder(settings.embedding, **settings.embed_where())
     assert name == direct.name and np.array_equal(vec, direct.embed([TEXTS[0]]))

@@ -14,7 +14,7 @@ from archivist.config import Settings
 from archivist.records import Filters, ModelKind, Strategy
 
 S = Strategy
-SETTINGS = Settings(max_new_tokens=160, memory_tokens=512, top_k=8, chunk_tokens=200)
+SETTINGS = Settings().replace(max_new_tokens=160, memory_tokens=512, top_k=8, chunk_tokens=200)
 
 
 def scope(tokens: int, n_docs: int = 10, whole: bool = True) -> Scope:
@@ -24,7 +24,7 @@ def scope(tokens: int, n_docs: int = 10, whole: bool = True) -> Scope:
 def plan_for(question: str, tokens: int, window: int = 8192, kind=ModelKind.ATTENTION,
              whole: bool = True, settings: Settings = SETTINGS):
     info = ModelInfo(window, kind, True)
-    budget = window - settings.max_new_tokens - 200
+    budget = window - settings.model.max_new_tokens - 200
     analysis = analyse_question(question)
     est = estimate_all(settings, info, budget, analysis, scope(tokens, whole=whole))
     return rule_plan(analysis, scope(tokens, whole=whole), est)[0], est
@@ -48,7 +48,7 @@ def test_memory_calls_grow_with_the_scope_and_shrink_with_the_window():
 def test_memory_is_infeasible_past_max_seconds():
     est = plan_for("Summarise everything", 5_000_000)[1]
     assert not est[S.MEMORY].feasible and "max" in est[S.MEMORY].why
-    patient = Settings(max_seconds=1e9)
+    patient = Settings().replace(max_seconds=1e9)
     assert plan_for("Summarise everything", 5_000_000, settings=patient)[1][S.MEMORY].feasible
 
 
@@ -90,7 +90,7 @@ def test_escalation_ladder():
 
 
 def test_model_info_is_assumed_until_loaded_then_the_models_own():
-    m = Model(Settings(llm="echo", context_window=1234))
+    m = Model(Settings().replace(llm="echo", context_window=1234))
     assert m.info() == ModelInfo(1234, ModelKind.ECHO, False) and not m.loaded
     m.llm()
     assert m.loaded and m.info() == ModelInfo(1234, ModelKind.ECHO, True)

@@ -87,10 +87,10 @@ def test_embedding_reports_each_embedder_batch(tmp_path, every_step):
             return getattr(self.inner, name)
 
     events: list[Event] = []
-    with Store(settings.db) as store:
+    with Store(settings.store.db) as store:
         ingest_paths(store, [DEMO])
         stats = index_store(store, settings, on_progress=events.append,
-                            embedder=SmallBatches(load_embedder(settings)))
+                            embedder=SmallBatches(load_embedder(settings.embedding, **settings.embed_where())))
     done = [e.done for e in events if e.stage is Stage.EMBEDDING]
     steps = [b - a for a, b in zip(done, done[1:])]
     assert done[-1] == stats["embedded"] > 8 and steps and max(steps) <= 4

@@ -20,7 +20,7 @@ def hotpot(tmp_path_factory):
     rows = read_hotpot(path, limit=40)
     docs, gold_pos = pool_hotpot(rows)
     db = tmp_path_factory.mktemp("hotpot") / "h.db"
-    settings = Settings(db=str(db))
+    settings = Settings().replace(db=str(db))
     with Store(db) as store:
         ingest_documents(store, docs, source="hotpot")
         index_store(store, settings)

@@ -14,7 +14,7 @@ from tests.retrieval_fixtures import build, email
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory):
     path = tmp_path_factory.mktemp("search") / "s.db"
-    settings = Settings(db=str(path))
+    settings = Settings().replace(db=str(path))
     with Store(path) as store:
         build(store)
         stats = index_store(store, settings)
@@ -45,8 +45,8 @@ def test_reindex_embeds_nothing(indexed):
 
 
 def test_new_document_embeds_only_its_chunks(tmp_path):
-    settings = Settings(db=str(tmp_path / "n.db"))
-    with Store(settings.db) as store:
+    settings = Settings().replace(db=str(tmp_path / "n.db"))
+    with Store(settings.store.db) as store:
         build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
         first = index_store(store, settings)
         build(store, [email(3, "Budget", "The budget is final.", sender="erin")])
@@ -95,7 +95,7 @@ def test_hnsw_and_ivf_kinds(tmp_path, indexed):
 
 def test_auto_kind_thresholds():
     from archivist.retrieval.faiss_index import HNSW_BELOW, choose_kind
-    settings = Settings(index_exact_below=10_000)
+    settings = Settings().replace(index_exact_below=10_000)
     assert choose_kind(9_999, settings) == "flat"
     assert choose_kind(10_000, settings) == "hnsw"
     assert choose_kind(HNSW_BELOW, settings) == "ivf"
@@ -103,8 +103,8 @@ def test_auto_kind_thresholds():
 
 def test_new_vectors_reach_search(tmp_path):
     """The memoised vector fingerprint moves on when chunks are added through the same store."""
-    settings = Settings(db=str(tmp_path / "f.db"))
-    with Store(settings.db) as store:
+    settings = Settings().replace(db=str(tmp_path / "f.db"))
+    with Store(settings.store.db) as store:
         build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
         index_store(store, settings)
         assert len(search(store, settings, "budget", k=5, mode="dense")) == 2
@@ -125,8 +125,8 @@ def test_fusion_weights_bm25_and_rewards_agreement():
 
 def test_read_only_archive_rebuilds_its_faiss_index_once_per_process(tmp_path, monkeypatch):
     from archivist.retrieval import faiss_index
-    settings = Settings(db=str(tmp_path / "ro.db"))
-    with Store(settings.db) as store:
+    settings = Settings().replace(db=str(tmp_path / "ro.db"))
+    with Store(settings.store.db) as store:
         build(store, [email(1, "Gas", "Gas prices rose."), email(2, "Power", "Power is cheap.")])
         index_store(store, settings)
         # vectors added since the index was recorded (an interrupted `index rebuild`): stale
@@ -137,11 +137,11 @@ def test_read_only_archive_rebuilds_its_faiss_index_once_per_process(tmp_path, m
     calls = []
     real = faiss_index.rebuild
     monkeypatch.setattr(faiss_index, "rebuild", lambda *a: calls.append(1) or real(*a))
-    with Store(settings.db, readonly=True) as store:
+    with Store(settings.store.db, readonly=True) as store:
         first = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
         again = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
     assert first == again and len(calls) == 1
     faiss_index._LOADED.clear()  # the next process reads the rebuilt file (described beside it)
-    with Store(settings.db, readonly=True) as store:
+    with Store(settings.store.db, readonly=True) as store:
         third = [h.doc_id for h in search(store, settings, "gas prices", k=2, mode="dense")]
     assert third == first and len(calls) == 1

@@ -35,7 +35,7 @@ def _corpus():
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory):
     path = tmp_path_factory.mktemp("exact") / "e.db"
-    settings = Settings(db=str(path))
+    settings = Settings().replace(db=str(path))
     with Store(path) as store:
         build(store, _corpus())
         index_store(store, settings)
@@ -83,8 +83,8 @@ def test_sender_and_date_words_are_searchable(indexed):
 
 
 def test_backfill_adds_quoted_chunks_to_an_old_index(tmp_path):
-    settings = Settings(db=str(tmp_path / "b.db"), embed_scope="chunks")  # quoted chunks embedded too
-    with Store(settings.db) as store:
+    settings = Settings().replace(db=str(tmp_path / "b.db"), embed_scope="chunks")  # quoted chunks embedded too
+    with Store(settings.store.db) as store:
         build(store, _corpus())
         index_store(store, settings)
         store.conn.execute("DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE ord >= ?)",
@@ -102,7 +102,7 @@ def test_backfill_adds_quoted_chunks_to_an_old_index(tmp_path):
 def one_word_subject(tmp_path_factory):
     """A one-word subject that 60 short bodies mention: BM25's best chunks are all bodies."""
     path = tmp_path_factory.mktemp("isda") / "i.db"
-    settings = Settings(db=str(path))
+    settings = Settings().replace(db=str(path))
     docs = [email(i, f"Counterparty {i}", f"ISDA ISDA schedule for counterparty {i}, ISDA annex.",
                   sender="bob") for i in range(60)]
     docs.append(email(90, "ISDA", "Please send me the signed copies by Friday, thanks.", sender="erin"))
@@ -146,7 +146,7 @@ def test_a_subject_several_threads_share_is_named_with_the_count(tmp_path):
             email(3, "Turbine order", "Four turbines ordered.", sender="dave")]
     with Store(path) as store:
         build(store, docs)
-        index_store(store, Settings(db=str(path)))
+        index_store(store, Settings().replace(db=str(path)))
         threads = store.scalar("SELECT count(DISTINCT thread_id) FROM documents WHERE title = 'Favor'")
         assert threads == 2
         assert shared_subject(store, "favor") == ("Favor", 2)

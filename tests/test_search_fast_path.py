@@ -16,8 +16,8 @@ from tests.retrieval_fixtures import build, email
 
 @pytest.fixture()
 def indexed(tmp_path):
-    settings = Settings(db=str(tmp_path / "m.db"))
-    with Store(settings.db) as store:
+    settings = Settings().replace(db=str(tmp_path / "m.db"))
+    with Store(settings.store.db) as store:
         build(store)
         index_store(store, settings)
         yield store, settings
@@ -64,10 +64,10 @@ def test_a_stale_matrix_is_not_used_and_new_vectors_rewrite_it(indexed):
     from archivist.retrieval.indexer import chunk_new_documents
     from archivist.progress import Reporter
     from archivist.backends.embedders import chunk_tokenizer
-    chunk_new_documents(store, chunk_tokenizer(settings), settings, Reporter(None))
+    chunk_new_documents(store, chunk_tokenizer(settings.embedding, **settings.embed_where()), settings, Reporter(None))
     from archivist.retrieval.indexer import embed_pending
     from archivist.backends.embedders import load_embedder
-    embed_pending(store, load_embedder(settings), Reporter(None))  # vectors added, no rebuild yet
+    embed_pending(store, load_embedder(settings.embedding, **settings.embed_where()), Reporter(None))  # vectors added, no rebuild yet
     assert exact_matrix(store, _model(store)) is None  # its rows no longer match SQLite
     hits = search(store, settings, "crane hire contract", k=3, mode="dense")
     assert "crane" in hits[0].text.lower()  # FAISS path: rebuilt, and the matrix with it
@@ -94,12 +94,12 @@ def test_a_replaced_faiss_file_turns_the_matrix_off(indexed):
     (["ask", "search"], False),
 ])
 def test_search_starts_its_loads_before_the_cli_imports(tmp_path, monkeypatch, argv, loads):
-    from archivist import entry
+    from archivist.cli import entry
     db = tmp_path / "e.db"
     (tmp_path / "e.db.faiss").write_bytes(b"x")
     monkeypatch.setenv("ARCHIVIST_DB", str(db))
     calls = []
-    monkeypatch.setattr(query_embed, "preload", lambda s: calls.append(("embedder", s.db)))
+    monkeypatch.setattr(query_embed, "preload", lambda s: calls.append(("embedder", s.store.db)))
     monkeypatch.setattr(query_embed, "prefetch_index", lambda p: calls.append(("faiss", str(p))))
     entry.start_search_loads([a.replace("{db}", str(db)) for a in argv])
     assert bool(calls) == loads
@@ -108,7 +108,7 @@ def test_search_starts_its_loads_before_the_cli_imports(tmp_path, monkeypatch, a
 
 
 def test_no_early_loads_without_vectors(tmp_path, monkeypatch):
-    from archivist import entry
+    from archivist.cli import entry
     monkeypatch.setenv("ARCHIVIST_DB", str(tmp_path / "none.db"))
     calls = []
     monkeypatch.setattr(query_embed, "preload", lambda s: calls.append(1))

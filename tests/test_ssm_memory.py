@@ -17,7 +17,7 @@ from archivist.memory import ssm_reader as M  # noqa: E402
 from archivist.agent.ask import ask  # noqa: E402
 from archivist.backends.hf import TransformersLLM  # noqa: E402
 from archivist.backends.registry import load_llm  # noqa: E402
-from archivist.config import Settings  # noqa: E402
+from archivist.backends.settings import ModelSettings  # noqa: E402
 from archivist.corpus.parsed import Address, Document, Location  # noqa: E402
 from archivist.corpus.ingest import ingest_documents  # noqa: E402
 from archivist.errors import InputError  # noqa: E402
@@ -38,7 +38,7 @@ def tiny(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def ssm(tiny):
-    return load_llm(Settings(llm="transformers", llm_model=str(tiny["ssm"]), device="cpu"))
+    return load_llm(ModelSettings(llm="transformers", llm_model=str(tiny["ssm"]), device="cpu"))
 
 
 def mail(i: int, body: str, reply_to: int | None = None, subject: str = "Offsite planning",
@@ -159,7 +159,7 @@ def test_new_document_without_reading_is_no_state(ssm, db):
 
 
 def test_attention_backends_never_take_this_path(ssm, tiny, db):
-    attention = load_llm(Settings(llm="transformers", llm_model=str(tiny["attention"]), device="cpu"))
+    attention = load_llm(ModelSettings(llm="transformers", llm_model=str(tiny["attention"]), device="cpu"))
     with Store(db) as store:
         M.read_groups(store, ssm, "thread")  # a snapshot exists for the group
         group = thread_group(store)

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from archivist.backends.settings import ModelSettings
 from archivist.answering.model import Model
 from archivist.memory.summarize import summarize
 from archivist.memory.summary_calls import batch_size
@@ -40,7 +41,7 @@ def llm(tiny):
     on a loaded 2-core CPU made a first batch 40x slower); the suite's thread count is restored."""
     import torch
     before = torch.get_num_threads()
-    yield load_llm(Settings(llm="transformers", llm_model=str(tiny), device="cpu", threads=1))
+    yield load_llm(ModelSettings(llm="transformers", llm_model=str(tiny), device="cpu", threads=1))
     torch.set_num_threads(before)
 
 
@@ -71,7 +72,7 @@ def test_a_too_long_prompt_is_refused_as_generate_refuses_it(llm):
 
 
 def test_the_model_counts_one_call_per_prompt(llm):
-    settings = Settings(llm="transformers", device="cpu", max_new_tokens=12)
+    settings = Settings().replace(llm="transformers", device="cpu", max_new_tokens=12)
     model = Model(settings, llm)
     batch = prompts([4, 30, 9])
     gens = model.generate_batch(batch)

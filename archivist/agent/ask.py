@@ -153,7 +153,7 @@ def ask(store: Store, settings: Settings, question: str, strategy: str = AUTO,
     llm: a Model shared across runs (chat), a loaded backend, or None to load the one the
     settings name when a strategy first needs it. on_progress hears each step (planning,
     loading the model, searching, reading, escalating, verifying); confirm is asked before a
-    strategy estimated above settings.confirm_seconds (None: never ask). group (thread:docN or
+    strategy estimated above settings.answer.confirm_seconds (None: never ask). group (thread:docN or
     mailbox:NAME) makes the scope exactly that group: answered from its stored SSM state when the
     backend is the SSM that read it, else by reading its documents. timings: the clock of this answer (`archivist ask` starts
     it at process creation); None: started here."""

@@ -112,7 +112,7 @@ def plan(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
 
 def confirm_long(ctx: AgentContext, strategy: str, seconds: float) -> None:
     """Ask before a run estimated above confirm_seconds (when someone can be asked)."""
-    if ctx.confirm is None or seconds <= ctx.settings.confirm_seconds:
+    if ctx.confirm is None or seconds <= ctx.settings.answer.confirm_seconds:
         return
     if not ctx.confirm(f"{strategy} is estimated to take about {seconds / 60:.0f} min. Go on?"):
         raise Declined(f"stopped before {strategy} (estimated {seconds:.0f} s); "
@@ -143,7 +143,7 @@ def check(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
     last: Attempt = state["attempts"][-1]
     done = state.get("escalations", [])
     ctx = runtime.context
-    if not last.missing or len(done) >= ctx.settings.max_escalations \
+    if not last.missing or len(done) >= ctx.settings.answer.max_escalations \
             or ctx.strategy != AUTO and last.handover is None:
         return {"strategy": ""}
     tried = [a.strategy for a in state["attempts"]]

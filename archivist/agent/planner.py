@@ -51,8 +51,8 @@ class Plan:
 def call_seconds(tokens: int, out: int, window: int, kind: str, settings: Settings) -> float:
     """Seconds of one call: prefill (quadratic for attention, linear for SSMs) plus decode."""
     prefill, decode = SPEEDS.get(kind, SPEEDS[ModelKind.ATTENTION])
-    prefill = settings.prefill_tps or prefill
-    decode = settings.decode_tps or decode
+    prefill = settings.answer.prefill_tps or prefill
+    decode = settings.answer.decode_tps or decode
     quadratic = 1.0 if kind in (ModelKind.SSM, ModelKind.ECHO) else 1.0 + tokens / max(window, 1)
     return tokens / prefill * quadratic + out / decode
 
@@ -60,22 +60,22 @@ def call_seconds(tokens: int, out: int, window: int, kind: str, settings: Settin
 def estimate_all(s: Settings, info: ModelInfo, budget: int, analysis: Analysis,
                  scope: Scope) -> dict[str, Estimate]:
     """Tokens, calls and seconds of every strategy for this scope and model."""
-    out, max_s = s.max_new_tokens, s.max_seconds
+    out, max_s, state = s.model.max_new_tokens, s.memory.max_seconds, s.memory.memory_tokens
     secs = lambda t, o: call_seconds(t, o, info.window, info.kind, s)  # noqa: E731
     q_ok = metadata_question(analysis)
-    rag_in = min(s.top_k * s.chunk_tokens, budget) + PROMPT
+    rag_in = min(s.retrieval.top_k * s.retrieval.chunk_tokens, budget) + PROMPT
     stuff_in = min(scope.tokens, budget) + PROMPT
-    chunk = max(128, budget - s.memory_tokens - PROMPT)
+    chunk = max(128, budget - state - PROMPT)
     n_chunks = max(1, math.ceil(scope.tokens / chunk))
-    mem_call = min(scope.tokens, chunk) + s.memory_tokens + PROMPT
-    mem_out = s.memory_tokens // 2
-    mem_secs = n_chunks * secs(mem_call, mem_out) + secs(s.memory_tokens + PROMPT, out)
+    mem_call = min(scope.tokens, chunk) + state + PROMPT
+    mem_out = state // 2
+    mem_secs = n_chunks * secs(mem_call, mem_out) + secs(state + PROMPT, out)
     return {
         Strategy.QUERY: Estimate(0, 0, 0, 0.05, q_ok, "" if q_ok else "not a metadata question"),
         Strategy.RAG: Estimate(rag_in, out, 1, round(secs(rag_in, out), 2)),
         Strategy.STUFF: Estimate(stuff_in, out, 1, round(secs(stuff_in, out), 2), scope.tokens <= budget,
                           "" if scope.tokens <= budget else f"scope {scope.tokens} > budget {budget} tokens"),
-        Strategy.MEMORY: Estimate(n_chunks * mem_call + s.memory_tokens + PROMPT, n_chunks * mem_out + out,
+        Strategy.MEMORY: Estimate(n_chunks * mem_call + state + PROMPT, n_chunks * mem_out + out,
                            n_chunks + 1, round(mem_secs, 1), mem_secs <= max_s and scope.n_docs > 0,
                            "" if mem_secs <= max_s else f"~{mem_secs:.0f}s > max {max_s:.0f}s"),
     }
@@ -122,7 +122,7 @@ def needs_model(ctx: AgentContext, analysis: Analysis, est: dict[str, Estimate])
     """Whether this run will call the model (then its real window and kind should be known)."""
     if ctx.strategy != AUTO:
         return ctx.strategy != Strategy.QUERY
-    return ctx.settings.planner == "llm" or not est[Strategy.QUERY].feasible
+    return ctx.settings.answer.planner == PlannerKind.LLM or not est[Strategy.QUERY].feasible
 
 
 def make_plan(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Plan:
@@ -141,7 +141,7 @@ def make_plan(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope
             and has_state(ctx.store, ctx.group):
         return Plan(Strategy.MEMORY, f"{ctx.group.key} has a stored SSM state: restore it and read "
                     f"only the question (rules alone would pick {strategy})", PlannerKind.RULES, est)
-    if ctx.settings.planner != "llm":
+    if ctx.settings.answer.planner != PlannerKind.LLM:
         return Plan(strategy, reason, PlannerKind.RULES, est)
     choice, why = llm_plan(ctx, question, scope, est)
     if choice is None:

@@ -131,7 +131,7 @@ class ChatSession:
         """Fold all but the last turns into the session's rolling memory when the conversation
         outgrows the memory budget (no model call for short chats)."""
         tokens = sum(approx_tokens(h["content"]) for h in self.history)
-        if tokens <= self.settings.memory_tokens * 2 or len(self.history) <= KEEP_TURNS:
+        if tokens <= self.settings.memory.memory_tokens * 2 or len(self.history) <= KEEP_TURNS:
             return
         old, self.history = self.history[:-KEEP_TURNS], self.history[-KEEP_TURNS:]
         self.memory = fold(self.store, self.settings, self.id, old, self.model)
@@ -173,11 +173,11 @@ def fold(store: Store, settings: Settings, session_id: int, turns: list[dict], m
              for i, t in enumerate(turns)]
 
     def generate(messages):
-        gen = model.generate(messages, max_tokens=settings.memory_tokens)
+        gen = model.generate(messages, max_tokens=settings.memory.memory_tokens)
         return gen.text, gen.tokens_in, gen.tokens_out
 
     memory = RollingMemory(generate, model.count_tokens, "the conversation so far",
-                           settings.memory_tokens, SYSTEM_FOLD,
+                           settings.memory.memory_tokens, SYSTEM_FOLD,
                            USER_MEMORY, load_state(store.conn, key) or MemoryState("conversation"))
     memory.update(PackedContext(text, cites, approx_tokens(text), doc_ids=[]))
     save_state(store.conn, key, memory.state)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from archivist.backends.base import LLM, GenerateOptions, Message
+from archivist.backends.settings import ModelSettings
 from archivist.config import Settings
 from archivist.progress import Event, OnProgress, Stage
 from archivist.records import ModelKind
@@ -39,7 +40,7 @@ class Model:
     """An LLM for one run or chat session: loaded at most once, every call counted."""
 
     def __init__(self, settings: Settings, llm: LLM | None = None,
-                 loader: Callable[[Settings], LLM] | None = None):
+                 loader: Callable[[ModelSettings], LLM] | None = None):
         self.settings, self._llm, self._loader = settings, llm, loader
         self.calls = 0
         self.on_token: Callable[[str], None] | None = None  # streaming sink (chat)
@@ -60,13 +61,14 @@ class Model:
             if self._loader is None:
                 from archivist.backends.registry import load_llm
                 self._loader = load_llm
-            self._report(self._preparing() or f"{self.settings.llm} {self.settings.llm_model}".strip())
+            model = self.settings.model
+            self._report(self._preparing() or f"{model.llm} {model.llm_model}".strip())
             start = time.perf_counter()
-            self._llm = self._loader(self.settings)
+            self._llm = self._loader(model)
             seconds = time.perf_counter() - start
             if self.timings is not None:
                 self.timings.add("model_load", seconds)
-            self._report(f"{self.name or self.settings.llm} loaded in {seconds:.1f} s", loaded=True)
+            self._report(f"{self.name or model.llm} loaded in {seconds:.1f} s", loaded=True)
         return self._llm
 
     def _preparing(self) -> str:
@@ -75,7 +77,7 @@ class Model:
                 != "archivist.backends.registry":
             return ""
         from archivist.backends.registry import preparing
-        return preparing(self.settings)
+        return preparing(self.settings.model)
 
     def _report(self, message: str, loaded: bool = False) -> None:
         """A load status; the last one (`loaded`) counts 1/1, so a listener can tell it is done."""
@@ -86,15 +88,15 @@ class Model:
     def info(self) -> ModelInfo:
         """Context window and kind: the model's own once loaded, else assumed from the settings."""
         s = self.settings
-        window = s.context_tokens
+        window = s.answer.context_tokens
         if self._llm is not None:
             return ModelInfo(window or self._llm.context_window, ModelKind(self._llm.kind), True)
-        kind = {"openai": ModelKind.REMOTE, "echo": ModelKind.ECHO}.get(s.llm, ModelKind.ATTENTION)
-        return ModelInfo(window or s.context_window or DEFAULT_WINDOW, kind, False)
+        kind = {"openai": ModelKind.REMOTE, "echo": ModelKind.ECHO}.get(s.model.llm, ModelKind.ATTENTION)
+        return ModelInfo(window or s.model.context_window or DEFAULT_WINDOW, kind, False)
 
     def budget(self) -> int:
         """Tokens of document context one call may carry: window minus answer and prompt."""
-        return max(256, self.info().window - self.settings.max_new_tokens - ANSWER_PROMPT)
+        return max(256, self.info().window - self.settings.model.max_new_tokens - ANSWER_PROMPT)
 
     def count_tokens(self, text: str) -> int:
         return self.llm().count_tokens(text)
@@ -102,7 +104,7 @@ class Model:
     def generate(self, messages: list[Message], max_tokens: int | None = None, stream: bool = False,
                  choices: list[str] | None = None, stop: list[str] | None = None) -> Generation:
         """One generation; streamed pieces go to on_token when it is set."""
-        llm, s = self.llm(), self.settings
+        llm, s = self.llm(), self.settings.model
         options = GenerateOptions(max_tokens=max_tokens or s.max_new_tokens, temperature=s.temperature,
                                   seed=s.seed, choices=choices, stop=list(stop or []))
         self.calls += 1
@@ -122,7 +124,7 @@ class Model:
                        stop: list[str] | None = None) -> list[Generation]:
         """One generation per prompt, in one backend call when it batches (else one by one);
         a batch of N prompts counts N calls and each prompt's tokens, as N generate() calls do."""
-        llm, s = self.llm(), self.settings
+        llm, s = self.llm(), self.settings.model
         if not hasattr(llm, "generate_batch"):
             return [self.generate(m, max_tokens=max_tokens, stop=stop) for m in batch]
         options = GenerateOptions(max_tokens=max_tokens or s.max_new_tokens, temperature=s.temperature,

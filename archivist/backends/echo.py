@@ -9,7 +9,7 @@ from typing import Callable, Iterator
 from archivist.backends.base import GenerateOptions, Kind, Message, register_llm
 from archivist.backends.json_mode import fill_schema
 from archivist.backends.text import apply_stop, pick_choice, split_pieces
-from archivist.config import Settings
+from archivist.backends.settings import ModelSettings
 
 NOT_FOUND = "I cannot find this in the provided documents."
 DEFAULT_WINDOW = 2048
@@ -86,8 +86,8 @@ class EchoLLM:
 
 
 @register_llm("echo")
-def make_echo(settings=None, script: Script = None, context_window: int | None = None,
-              **_: object) -> EchoLLM:
-    cfg = settings if settings is not None else Settings()
+def make_echo(settings: ModelSettings | None = None, script: Script = None,
+              context_window: int | None = None, **_: object) -> EchoLLM:
+    cfg = settings if settings is not None else ModelSettings()
     window = context_window or cfg.context_window or DEFAULT_WINDOW  # 0: the echo's own window
     return EchoLLM(script=script, context_window=window)

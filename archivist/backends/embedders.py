@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from archivist.backends.base import EMBEDDER_REGISTRY, register_embedder
-from archivist.config import Settings
+from archivist.backends.settings import EmbeddingSettings
 from archivist.errors import BackendError, ConfigError
 
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
@@ -109,21 +109,21 @@ def _onnx_available() -> bool:
     return all(importlib.util.find_spec(m) for m in ("onnxruntime", "onnx"))
 
 
-def _device(settings: Any) -> str:
-    if settings.device != "cuda":
+def _device(device: str) -> str:
+    if device != "cuda":
         return "cpu"
     import torch
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _cache_dir(settings: Any) -> Path:
+def _cache_dir() -> Path:
     base = os.environ.get("ARCHIVIST_CACHE") or Path.home() / ".cache" / "archivist"
     return Path(base) / "onnx"
 
 
-def build(path: Path, model_id: str, settings: Any):
+def build(path: Path, model_id: str, settings: EmbeddingSettings, device: str):
     """Build the embedder for a local model directory at the configured precision."""
-    device = _device(settings)
+    device = _device(device)
     model_dir = path if path.is_dir() else None
     precision = resolve_precision(settings.embed_precision, device, model_dir)
     batch = settings.embed_batch
@@ -133,7 +133,7 @@ def build(path: Path, model_id: str, settings: Any):
     with quiet():
         if precision == "int8":
             from archivist.backends.onnx_embedder import OnnxEmbedder
-            return OnnxEmbedder(path, model_id, _cache_dir(settings), batch)
+            return OnnxEmbedder(path, model_id, _cache_dir(), batch)
         return SentenceEmbedder(str(path), model_id, precision, batch, device)
 
 
@@ -142,12 +142,12 @@ STATIC_BATCH = 1024  # texts per tokenizer call: large batches keep both cores b
 
 
 @register_embedder("minilm")
-def minilm(settings: Any):
-    return build(minilm_path(), MINILM_ID, settings)
+def minilm(settings: EmbeddingSettings, device: str):
+    return build(minilm_path(), MINILM_ID, settings, device)
 
 
 @register_embedder("minilm-static")
-def minilm_static(settings: Any):
+def minilm_static(settings: EmbeddingSettings, device: str):
     from archivist.backends.static_embedder import load_static
     return load_static(minilm_path(), MINILM_ID, STATIC_BATCH)
 
@@ -173,13 +173,14 @@ class TokenizerOnly:
         return len(self.tokenizer.encode(text))
 
 
-def chunk_tokenizer(settings: Any):
+def chunk_tokenizer(settings: EmbeddingSettings | None, device: str = "auto",
+                    db: str | None = None):
     """The tokenizer chunks are cut with: MiniLM's for the MiniLM family, else the embedder's."""
-    settings = settings if settings is not None else Settings()
+    settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
     if name in MINILM_TOKENIZED and (minilm_path() / "tokenizer.json").exists():
         return TokenizerOnly(minilm_path() / "tokenizer.json", MINILM_ID)
-    return load_embedder(settings)
+    return load_embedder(settings, device, db)
 
 
 def tokenizer_id(embedder: Any) -> str:
@@ -187,27 +188,28 @@ def tokenizer_id(embedder: Any) -> str:
     return getattr(embedder, "tokenizer_id", None) or embedder.name.split("@")[0]
 
 
-def embedder_name(settings: Any) -> str:
+def embedder_name(settings: EmbeddingSettings | None, device: str = "auto",
+                  db: str | None = None) -> str:
     """The vectors' model name for the configured embedder, without loading it when it is a
     registered one (search uses it to skip the query embedding when nothing is embedded)."""
-    settings = settings if settings is not None else Settings()
+    settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
     if name == "minilm-static":
         from archivist.backends.static_embedder import PCA_DIMS
-        return scoped(f"{MINILM_ID}-m2v{PCA_DIMS}@static", lead_tokens(settings))
-    if name == "minilm" and settings.device != "cuda":
+        return scoped(f"{MINILM_ID}-m2v{PCA_DIMS}@static", lead_tokens(settings, device, db))
+    if name == "minilm" and device != "cuda":
         return scoped(f"{MINILM_ID}@{resolve_precision(settings.embed_precision, 'cpu', minilm_path())}",
-                      lead_tokens(settings))
-    return load_embedder(settings).name
+                      lead_tokens(settings, device, db))
+    return load_embedder(settings, device, db).name
 
 
-def lead_tokens(settings: Any) -> int:
+def lead_tokens(settings: EmbeddingSettings, device: str = "auto", db: str | None = None) -> int:
     """Tokens of each document's one vector when embed_scope is lead (auto: on a CPU, where a
-    vector for every chunk costs ~10x more, unless the store already holds per-chunk vectors),
-    else 0: every chunk gets a vector."""
-    scope = getattr(settings, "embed_scope", "chunks")
+    vector for every chunk costs ~10x more, unless the store at `db` already holds per-chunk
+    vectors), else 0: every chunk gets a vector."""
+    scope = settings.embed_scope
     if scope == "auto":
-        per_chunk = settings.device == "cuda" or held_scope(getattr(settings, "db", None)) == "chunks"
+        per_chunk = device == "cuda" or held_scope(db) == "chunks"
         scope = "chunks" if per_chunk else "lead"
     if scope != "lead":
         return 0
@@ -283,19 +285,20 @@ def _lead(embedder, lead: int):
 _CACHE: dict[tuple, Any] = {}
 
 
-def load_embedder(settings: Any):
-    """The configured embedder (cached per process: loading takes seconds)."""
-    settings = settings if settings is not None else Settings()
+def load_embedder(settings: EmbeddingSettings | None, device: str = "auto", db: str | None = None):
+    """The configured embedder on `device` (cached per process: loading takes seconds); `db`: the
+    store whose vectors embed_scope=auto keeps to."""
+    settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
-    lead = lead_tokens(settings)
-    key = (name, settings.embed_precision, settings.embed_batch, _device(settings), lead)
+    lead = lead_tokens(settings, device, db)
+    key = (name, settings.embed_precision, settings.embed_batch, _device(device), lead)
     if key not in _CACHE:
         if name in EMBEDDER_REGISTRY:
-            _CACHE[key] = _lead(EMBEDDER_REGISTRY[name](settings), lead)
+            _CACHE[key] = _lead(EMBEDDER_REGISTRY[name](settings, device), lead)
         else:
             path = Path(name).expanduser()
             if not path.exists() and (name.startswith(("/", ".", "~")) or name.count("/") > 1):
                 raise ConfigError(f"embedder {name!r}: no such model directory")
             _CACHE[key] = _lead(build(path if path.exists() else Path(name),
-                                      name.rstrip("/").split("/")[-1], settings), lead)
+                                      name.rstrip("/").split("/")[-1], settings, device), lead)
     return _CACHE[key]

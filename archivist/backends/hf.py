@@ -10,14 +10,14 @@ from archivist.backends import hf_load
 from archivist.backends.base import GenerateOptions, Message, register_llm
 from archivist.backends.json_mode import structured
 from archivist.backends.text import apply_stop, stream_with_stop
-from archivist.config import Settings
+from archivist.backends.settings import ModelSettings
 from archivist.errors import BackendError, ConfigError
 
 log = logging.getLogger(__name__)
 
 SSM_DEFAULT_WINDOW = 32768  # recurrent models have no positional limit; this bounds prompt packing
 # on GPU without kernels, longer prompts are refused (memory blow-up); the setting's default
-SSM_NAIVE_MAX_TOKENS = Settings.ssm_naive_max_tokens
+SSM_NAIVE_MAX_TOKENS = ModelSettings.ssm_naive_max_tokens
 # the settings build() reads; keyword arguments override them (`kind` is model_kind's old name)
 KNOBS = ("threads", "gguf_file", "offline", "decode", "model_kind", "context_window",
          "ssm_naive_max_tokens")
@@ -199,15 +199,16 @@ class TransformersLLM:
             yield text[len(shown):]
 
 
-def _knobs(settings: Any, kw: dict[str, Any]) -> dict[str, Any]:
+def _knobs(settings: ModelSettings | None, kw: dict[str, Any]) -> dict[str, Any]:
     """The KNOBS from settings (defaults when None), each overridden by a keyword argument."""
-    cfg = settings if settings is not None else Settings()
+    cfg = settings if settings is not None else ModelSettings()
     if "kind" in kw:
         kw = {**kw, "model_kind": kw["kind"]}
     return {k: kw[k] if kw.get(k) is not None else getattr(cfg, k) for k in KNOBS}
 
 
-def build(settings: Any, model: str, name: str, gguf_file: str | None = None, **kw: Any):
+def build(settings: ModelSettings | None, model: str, name: str, gguf_file: str | None = None,
+          **kw: Any):
     """Load and wrap a model; kw overrides the settings (decode, context_window, kind, threads,
     gguf_file, offline, ssm_naive_max_tokens)."""
     opts = _knobs(settings, kw)
@@ -224,13 +225,14 @@ def build(settings: Any, model: str, name: str, gguf_file: str | None = None, **
 
 
 @register_llm("transformers")
-def make_transformers(settings: Any = None, model: str | None = None, **kw: Any) -> TransformersLLM:
+def make_transformers(settings: ModelSettings | None = None, model: str | None = None,
+                      **kw: Any) -> TransformersLLM:
     path = model or (settings.llm_model if settings is not None else "")
     return build(settings, path, name=f"transformers:{path}", **kw)
 
 
 @register_llm("smollm2")
-def make_smollm2(settings: Any = None, **kw: Any) -> TransformersLLM:
+def make_smollm2(settings: ModelSettings | None = None, **kw: Any) -> TransformersLLM:
     from archivist.backends.registry import find_smollm2_gguf
     gguf = find_smollm2_gguf()
     if gguf is None:

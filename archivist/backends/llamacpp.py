@@ -10,7 +10,7 @@ from typing import Any, Iterator
 from archivist.backends.base import GenerateOptions, Message, register_llm
 from archivist.backends.json_mode import structured
 from archivist.backends.text import apply_stop, pick_choice, stream_with_stop
-from archivist.config import Settings
+from archivist.backends.settings import ModelSettings
 from archivist.errors import BackendError, ConfigError
 
 DEFAULT_WINDOW = 8192
@@ -83,9 +83,10 @@ class LlamaCppLLM:
 
 
 @register_llm("llamacpp")
-def make_llamacpp(settings: Any = None, model: str | None = None, **kw: Any) -> LlamaCppLLM:
+def make_llamacpp(settings: ModelSettings | None = None, model: str | None = None,
+                  **kw: Any) -> LlamaCppLLM:
     from archivist.backends.registry import find_smollm2_gguf
-    cfg = settings if settings is not None else Settings()
+    cfg = settings if settings is not None else ModelSettings()
     path = model or cfg.llm_model or find_smollm2_gguf()
     if not path or not str(path).endswith(".gguf") or not os.path.isfile(path):
         raise ConfigError(f"llamacpp needs a .gguf file (--model), got {path or 'nothing'}")

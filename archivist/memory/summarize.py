@@ -74,10 +74,10 @@ class Job:
     status: Event | None = None  # the last summarising status sent
 
     def budget(self) -> int:
-        return self.settings.summary_tokens or self.model.budget()
+        return self.settings.memory.summary_tokens or self.model.budget()
 
     def model_name(self) -> str:
-        return self.settings.llm_model or self.settings.llm
+        return self.settings.model.llm_model or self.settings.model.llm
 
 
 @dataclass
@@ -297,13 +297,14 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
               limit: int | None = None, model: Model | None = None,
               on_progress: OnProgress | None = None) -> SummaryRun:
     """Summaries of every level of --by, computing only what is not stored yet."""
-    if settings.batch_size < 0:
-        raise ConfigError(f"batch_size={settings.batch_size} must be 0 (auto) or a number of groups")
+    if settings.memory.batch_size < 0:
+        raise ConfigError(f"batch_size={settings.memory.batch_size} must be 0 (auto) or a number of "
+                          "groups")
     start = time.perf_counter()
     job = Job(store, settings, model or Model(settings), Reporter(on_progress))
     if job.model.on_progress is None and on_progress is not None:  # loading takes seconds: say so
         job.model.on_progress = _then_resume(on_progress, job)
-    job.fingerprint = input_hash(settings.llm, settings.llm_model, PROMPT_VERSION,
+    job.fingerprint = input_hash(settings.model.llm, settings.model.llm_model, PROMPT_VERSION,
                                  SUMMARY_TOKENS, job.budget())
     plan = G.plan(store, by, filters, limit)
     levels = []
@@ -343,8 +344,8 @@ def _chunk(job: Job) -> int:
     model batches per chunk, so sorting by prompt length has something to sort). The model's
     batch size is known once it is loaded; the setting stands in until then (no load for a rerun
     that computes nothing)."""
-    rows = batch_size(job) if job.model.loaded else job.settings.batch_size
-    return BATCH * max(1, job.settings.concurrency, rows)
+    rows = batch_size(job) if job.model.loaded else job.settings.memory.batch_size
+    return BATCH * max(1, job.settings.memory.concurrency, rows)
 
 
 def _status(level: str, out: list[Summary], total: int) -> str:

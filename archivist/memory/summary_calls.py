@@ -15,7 +15,7 @@ CPU_BATCH = 1  # batch_size=auto on CPU (bench/summarize_batch.py)
 def batch_size(job) -> int:
     """Groups per model call: the setting, else (0: auto) GPU_BATCH for a batching model on CUDA
     and CPU_BATCH on CPU; 1 for backends that cannot batch."""
-    wanted = job.settings.batch_size
+    wanted = job.settings.memory.batch_size
     if not job.model.batches():
         return 1
     if wanted:
@@ -54,7 +54,7 @@ def call_all(job, tasks: list, finish: Callable, max_tokens: int) -> None:
             task.gen = gen
         return batch
 
-    with ThreadPoolExecutor(max(1, job.settings.concurrency)) as pool:
+    with ThreadPoolExecutor(max(1, job.settings.memory.concurrency)) as pool:
         futures = [pool.submit(run, batch) for batch in _batches(todo, size)]
         for future in as_completed(futures):
             for task in future.result():

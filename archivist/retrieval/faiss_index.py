@@ -47,10 +47,11 @@ HNSW_EF_SEARCH = 256
 
 
 def choose_kind(n: int, settings) -> str:
-    """flat (exact) below `settings.index_exact_below`, then HNSW, then IVF; or the configured kind."""
-    kind = settings.index_kind
+    """flat (exact) below `settings.retrieval.index_exact_below`, then HNSW, then IVF; or the
+    configured kind."""
+    kind = settings.retrieval.index_kind
     if kind == "auto":
-        if n < settings.index_exact_below:
+        if n < settings.retrieval.index_exact_below:
             kind = "flat"
         else:
             kind = "hnsw" if n < HNSW_BELOW else "ivf"

@@ -70,8 +70,8 @@ def _quoted(store, doc: dict, recipients: list[str], tokenizer, settings,
     """Quoted-text chunks of an email; `text`: its quoted_text when already computed."""
     if not _has_quoted(doc):
         return []
-    return quoted_chunks(doc, email_header(doc, recipients), "", tokenizer, settings.chunk_tokens,
-                         settings.chunk_overlap,
+    r = settings.retrieval
+    return quoted_chunks(doc, email_header(doc, recipients), "", tokenizer, r.chunk_tokens, r.chunk_overlap,
                          text=quoted_text(doc, _originals(store, doc)) if text is None else text)
 
 
@@ -132,7 +132,8 @@ def chunk_batch(store, part: list[int], tokenizer, settings) -> ChunkBatch:
     if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
         tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] + list(quoted.values()))
     chunks = [c for d in docs for c in chunk_document(
-        d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
+        d, recips.get(d["id"], []), tokenizer, settings.retrieval.chunk_tokens,
+        settings.retrieval.chunk_overlap)
         + _quoted(store, d, recips.get(d["id"], []), tokenizer, settings, quoted.get(d["id"], ""))]
     touched = {d["thread_id"] for d in docs if d.get("thread_id") is not None}
     meta = fts.fts_meta(store, sorted({c.doc_id for c in chunks}))
@@ -145,7 +146,7 @@ def _batches(store, embedder, settings, ids: list[int], reporter: Reporter) -> I
     parts = [ids[i:i + DOC_BATCH] for i in range(0, len(ids), DOC_BATCH)]
     done = 0
     tokenizer = getattr(embedder, "tokenizer", None)
-    if len(parts) > 1 and chunk_process.wanted(getattr(settings, "chunk_process", "off"), len(ids),
+    if len(parts) > 1 and chunk_process.wanted(settings.ingest.chunk_process, len(ids),
                                                embedder):
         try:
             with chunk_process.ChunkProcess(store.path, embedder, settings, parts[1:]) as worker:
@@ -225,7 +226,7 @@ def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Report
     """(Re)build the whole-thread unit of each touched or pending thread that fits the budget."""
     thread_ids = set(thread_ids) | pending_threads(store)
     made, total, order = 0, len(thread_ids), sorted(thread_ids)
-    size, count = settings.chunk_tokens, embedder.count_tokens
+    size, count = settings.retrieval.chunk_tokens, embedder.count_tokens
     upto = getattr(getattr(embedder, "tokenizer", None), "count_upto", None)
     if upto is not None:  # exact up to the budget, which is all thread_chunk needs
         count = lambda text: upto(text, size)  # noqa: E731
@@ -314,7 +315,7 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
         else:
             from archivist.backends.embedders import embedder_name
             result.update({"embedded": 0, "reused": 0, "embedder": embedder.name if embedder
-                           else embedder_name(settings)})
+                           else embedder_name(settings.embedding, **settings.embed_where())})
             result["not_embedded"] = pending_count(store, result["embedder"])
         result["chunks_total"] = store.scalar("SELECT count(*) FROM chunks")
         result["seconds"] = round(result["seconds"] + result.get("embed_total_seconds", 0.0), 2)
@@ -333,8 +334,9 @@ def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
     tokenizer.json for the MiniLM family, ~0.1 s), so BM25 search works before any embedding."""
     from archivist.backends.embedders import chunk_tokenizer, tokenizer_id
     t0 = time.perf_counter()
-    tok = embedder if embedder is not None else chunk_tokenizer(settings)
-    signature = {"size": settings.chunk_tokens, "overlap": settings.chunk_overlap,
+    tok = embedder if embedder is not None else \
+        chunk_tokenizer(settings.embedding, **settings.embed_where())
+    signature = {"size": settings.retrieval.chunk_tokens, "overlap": settings.retrieval.chunk_overlap,
                  "tokenizer": tokenizer_id(tok), "version": 1}
     rechunked = _check_chunker(store, signature)
     with store.conn:
@@ -355,9 +357,9 @@ def _embed_store(store, settings, reporter: Reporter, embedder) -> dict:
     t0 = time.perf_counter()
     if embedder is None:  # the first int8 run exports to ONNX (~1 min), the first static distils
         from archivist.backends.embedders import embedder_name
-        todo = pending_count(store, embedder_name(settings))
+        todo = pending_count(store, embedder_name(settings.embedding, **settings.embed_where()))
         reporter.send(Event(Stage.EMBEDDING, 0, todo, Unit.CHUNKS, "loading the embedder"))
-        embedder = load_embedder(settings)
+        embedder = load_embedder(settings.embedding, **settings.embed_where())
     try:
         embedded, reused, seconds = embed_pending(store, embedder, reporter)
     except KeyboardInterrupt:  # Ctrl-C: what is embedded (committed) becomes searchable now

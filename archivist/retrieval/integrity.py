@@ -139,7 +139,7 @@ def verify_store(store, settings) -> Report:
     report.counts["documents"] = store.scalar("SELECT count(*) FROM documents")
     report.counts["locations"] = store.scalar("SELECT count(*) FROM locations")
     report.counts["rejects"] = store.scalar("SELECT count(*) FROM rejects")
-    check_vectors(store, embedder_name(settings), report)
+    check_vectors(store, embedder_name(settings.embedding, **settings.embed_where()), report)
     return report
 
 
@@ -161,7 +161,7 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
             mark_threads_pending(store, {r[0] for r in store.conn.execute("SELECT id FROM threads")})
         done.append(f"FTS rebuilt ({len(rows)} rows); thread units marked for refresh")
         index_store(store, settings, on_progress)
-        vi = rebuild(store, settings, load_embedder(settings).name)
+        vi = rebuild(store, settings, load_embedder(settings.embedding, **settings.embed_where()).name)
         done.append(f"chunks, vectors and thread units completed; FAISS rebuilt ({vi.ntotal} vectors)")
     report = verify_store(store, settings)
     report.repaired = done

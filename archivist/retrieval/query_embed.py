@@ -18,7 +18,7 @@ _INDEXES: dict[str, Future] = {}
 
 def _load(settings):
     from archivist.backends.embedders import load_embedder
-    return load_embedder(settings)
+    return load_embedder(settings.embedding, **settings.embed_where())
 
 
 def preload(settings) -> Future:

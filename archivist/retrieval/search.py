@@ -51,7 +51,7 @@ def has_vectors(store, settings) -> bool:
     """Whether any chunk has a vector from the configured embedder (found without loading it)."""
     from archivist.backends.embedders import embedder_name
     from archivist.retrieval.vectors import fingerprint
-    return fingerprint(store, embedder_name(settings))["rows"] > 0
+    return fingerprint(store, embedder_name(settings.embedding, **settings.embed_where()))["rows"] > 0
 
 
 def dense_coverage(store, settings) -> dict:
@@ -60,7 +60,7 @@ def dense_coverage(store, settings) -> dict:
     found by BM25; `archivist index embed` adds them)."""
     from archivist.backends.embedders import embedder_name
     from archivist.retrieval.vectors import fingerprint, scoped_chunks
-    model = embedder_name(settings)
+    model = embedder_name(settings.embedding, **settings.embed_where())
     chunks = scoped_chunks(store, model)  # lead vectors: one a document
     dense = 0
     if fingerprint(store, model)["rows"]:  # has_vectors
@@ -247,8 +247,8 @@ def search(store, settings, query: str, k: int = 8, filters: Filters | None = No
     dense, bm25 = _by_doc(dense_ranked, chunk_doc), _by_doc(bm25_ranked, chunk_doc)
     subject = (subject_ranking(store, query, phrase, bm25, dense, chunk_doc)
                if mode != "dense" else {})
-    weights = (settings.dense_weight, settings.bm25_weight, settings.subject_weight)
-    fused = fuse(dense, bm25, mode, settings.rrf_k, weights, subject)
+    r = settings.retrieval
+    fused = fuse(dense, bm25, mode, r.rrf_k, (r.dense_weight, r.bm25_weight, r.subject_weight), subject)
     if floor and mode == "hybrid":  # --mode dense asks for the nearest vectors, relevant or not
         fused = relevant(store, query, fused, dense, set(bm25) | set(subject))
     fused = fused[:k]

@@ -3,10 +3,10 @@ estimates and actual cost."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
+from archivist.config import Settings
 from archivist.store import Store
 
 
@@ -14,12 +14,12 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def log_run(store: Store, kind: str, result: dict[str, Any], settings: Any,
+def log_run(store: Store, kind: str, result: dict[str, Any], settings: Settings,
             session_id: int | None = None, error: str | None = None) -> int:
     """Insert one run row; returns its id (0: not logged, the archive is open read-only)."""
     if getattr(store, "readonly", False):
         return 0
-    cfg = {k: v for k, v in asdict(settings).items() if k != "llm_api_key"}
+    cfg = {k: v for k, v in settings.flat().items() if k != "llm_api_key"}
     cur = store.conn.execute(
         "INSERT INTO runs (kind, session_id, question, strategy, planner, reason, estimates, answer, "
         "citations, tokens_in, tokens_out, seconds, model, settings, error, created_at) "

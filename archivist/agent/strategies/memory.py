@@ -27,18 +27,19 @@ PROMPT_OVERHEAD = 200
 def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
     """Same question, scope, model and budget -> same saved reading."""
     s = ctx.settings
-    raw = json.dumps([question, asdict(scope.filters), s.llm, s.llm_model, s.memory_tokens],
+    raw = json.dumps([question, asdict(scope.filters), s.model.llm, s.model.llm_model,
+                      s.memory.memory_tokens],
                      sort_keys=True, default=str)
     return "agent:" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
 def chunk_budget(ctx: AgentContext) -> int:
-    return max(128, ctx.model.budget() - ctx.settings.memory_tokens - PROMPT_OVERHEAD)
+    return max(128, ctx.model.budget() - ctx.settings.memory.memory_tokens - PROMPT_OVERHEAD)
 
 
 def read_all(ctx: AgentContext, memory: RollingMemory, ids: list[int], key: str) -> None:
     """Advance the memory over ids from its saved position, chunk by chunk."""
-    max_chunks = ctx.settings.max_memory_chunks
+    max_chunks = ctx.settings.memory.max_memory_chunks
     budget = chunk_budget(ctx)
     st = memory.state
     while st.position < len(ids) and st.chunks < max_chunks:
@@ -65,7 +66,8 @@ def from_state(ctx: AgentContext, question: str, analysis: Analysis, scope: Scop
     ctx.status(Stage.MEMORY, f"restoring the stored state of {group.key}")
     try:
         got = ssm_reader.answer(ctx.store, ctx.model.llm(), group, question,
-                                OVERVIEW_TOKENS if summary else ctx.settings.max_new_tokens, ECHO_STOPS)
+                                OVERVIEW_TOKENS if summary else ctx.settings.model.max_new_tokens,
+                                ECHO_STOPS)
     except ssm_reader.NoState as exc:
         ctx.status(Stage.MEMORY, f"SSM state not used: {exc}; reading the documents")
         return None, f"SSM state not used: {exc}; read the documents instead"
@@ -97,10 +99,10 @@ def _read(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope, id
     resumed = state.position
 
     def generate(messages):
-        gen = ctx.model.generate(messages, max_tokens=min(ctx.settings.memory_tokens, 400))
+        gen = ctx.model.generate(messages, max_tokens=min(ctx.settings.memory.memory_tokens, 400))
         return gen.text, gen.tokens_in, gen.tokens_out
 
-    memory = RollingMemory(generate, ctx.model.count_tokens, question, ctx.settings.memory_tokens,
+    memory = RollingMemory(generate, ctx.model.count_tokens, question, ctx.settings.memory.memory_tokens,
                            SYSTEM_MEMORY, USER_MEMORY, state)
     calls_before = state.chunks
     read_all(ctx, memory, ids, key)

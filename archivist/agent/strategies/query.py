@@ -112,7 +112,7 @@ def run_query_strategy(ctx: AgentContext, question: str, analysis: Analysis, sco
     nothing matches a lookup."""
     if analysis.plan is not None:
         return _run_plan(ctx, analysis, scope)
-    q = build_query(analysis, scope, ctx.settings.calendar)
+    q = build_query(analysis, scope, ctx.settings.store.calendar)
     if q is None:
         return Attempt(Strategy.QUERY, missing=True, handover=Strategy.RAG,
                        note="not a metadata question: no structured query can express it")

@@ -9,7 +9,7 @@ from archivist.records import QuestionKind, Strategy
 
 
 def run_rag(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
-    k = ctx.settings.top_k * (2 if analysis.kind == QuestionKind.MULTI_HOP else 1)
+    k = ctx.settings.retrieval.top_k * (2 if analysis.kind == QuestionKind.MULTI_HOP else 1)
     hits = ctx.search_hits(question, scope.filters, k)
     if not hits:
         return Attempt(Strategy.RAG, missing=True, handover=Strategy.STUFF,

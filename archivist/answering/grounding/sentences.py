@@ -163,7 +163,7 @@ def embed_scores(settings, question: str, texts: list[str]) -> list[float]:
         return [0.0] * len(texts)
     try:
         from archivist.backends.embedders import load_embedder
-        vecs = load_embedder(settings).embed([question, *texts])
+        vecs = load_embedder(settings.embedding, **settings.embed_where()).embed([question, *texts])
     except Exception:  # an embedder failure must not cost the answer; overlap still ranks
         return [0.0] * len(texts)
     return [float(v) for v in vecs[1:] @ vecs[0]]
