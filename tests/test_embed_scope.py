@@ -112,7 +112,7 @@ def test_lead_pass_counts_one_vector_a_document(tmp_path, lead_env):
 def test_auto_keeps_the_per_chunk_vectors_a_store_holds(tmp_path, lead_env):
     """A store embedded with a vector for every chunk (before lead vectors existed) keeps its
     dense search under auto; a store with lead vectors, or none, gets lead vectors."""
-    from archivist.backends.embedders import held_scope
+    from archivist.retrieval.vectors import held_scope
     box = corpus(tmp_path / "box.mbox", n=30)
     every, auto = {**lead_env, "ARCHIVIST_EMBED_SCOPE": "chunks"}, {**lead_env,
                                                                     "ARCHIVIST_EMBED_SCOPE": "auto"}

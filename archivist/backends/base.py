@@ -35,6 +35,9 @@ class Capability(Enum):
     BATCH = "batch"  # generate_batch(prompts, options): several prompts in one call
     STATEFUL = "stateful"  # backends/stateful.StatefulLLM: a recurrent state read, dumped, restored
     TOKEN_LIMIT = "token_limit"  # an embedder's limit_tokens(n): embed only a text's first n tokens
+    # a chunking tokenizer's prime(texts), spans(text), span_counts(text, parts), count_upto(text, n):
+    # token offsets and counts without a Python tuple per token
+    TOKEN_SPANS = "token_spans"
 
 
 def supports(backend: Any, capability: Capability) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from archivist.backends.base import EMBEDDER_REGISTRY, register_embedder
+from archivist.backends.base import EMBEDDER_REGISTRY, Capability, register_embedder, supports
 from archivist.config import Settings
 from archivist.errors import BackendError, ConfigError
 
@@ -38,6 +38,8 @@ def _normalise(vecs: np.ndarray) -> np.ndarray:
 
 class SentenceEmbedder:
     """A sentence-transformers model run with torch (fp32 or bf16 weights)."""
+
+    capabilities = frozenset({Capability.TOKEN_LIMIT})  # limit_tokens: lead vectors
 
     def __init__(self, path: str, model_id: str, precision: str = "fp32", batch: int = 64,
                  device: str = "cpu"):
@@ -207,6 +209,8 @@ def lead_tokens(settings: Any) -> int:
     else 0: every chunk gets a vector."""
     scope = getattr(settings, "embed_scope", "chunks")
     if scope == "auto":
+        # the store's vectors are retrieval's to read (a backend never opens the database)
+        from archivist.retrieval.vectors import held_scope
         per_chunk = settings.device == "cuda" or held_scope(getattr(settings, "db", None)) == "chunks"
         scope = "chunks" if per_chunk else "lead"
     if scope != "lead":
@@ -215,38 +219,6 @@ def lead_tokens(settings: Any) -> int:
     if n < 8:
         raise ConfigError(f"embed_lead_tokens must be at least 8, not {n}")
     return n
-
-
-def held_scope(db: str | None) -> str | None:
-    """'chunks' when the store at `db` holds per-chunk vectors and no lead ones: a store embedded
-    before lead vectors existed keeps its dense search under embed_scope=auto instead of losing
-    it until re-embedded; 'lead', or None (no store, no vectors). A read-only look, ~1 ms."""
-    import sqlite3
-    if not db or not Path(db).is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
-        try:
-            models = _models(conn)
-        finally:
-            conn.close()
-    except sqlite3.Error:  # not a store yet, or no vectors table: nothing to keep
-        return None
-    if any(lead_of(m) for m in models):
-        return "lead"
-    return "chunks" if models else None
-
-
-def _models(conn) -> list[str]:
-    """The distinct vector models, one index seek each (DISTINCT reads every row: 20 ms on 50k)."""
-    models: list[str] = []
-    while len(models) < 100:
-        row = conn.execute("SELECT model FROM vectors WHERE model > ? ORDER BY model LIMIT 1",
-                           (models[-1] if models else "",)).fetchone()
-        if row is None:
-            break
-        models.append(row[0])
-    return models
 
 
 def scoped(name: str, lead: int) -> str:
@@ -272,7 +244,7 @@ def _lead(embedder, lead: int):
     included) and named for it; chunking still uses its untruncated tokenizer."""
     if not lead:
         return embedder
-    if not hasattr(embedder, "limit_tokens"):
+    if not supports(embedder, Capability.TOKEN_LIMIT):
         raise ConfigError(f"embedder {embedder.name} cannot make lead vectors: set embed_scope=chunks")
     embedder.tokenizer_id = tokenizer_id(embedder)  # the chunks do not change with the scope
     embedder.limit_tokens(lead)

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
+from archivist.backends.base import Capability, supports
 from archivist.crash import crash_point
 from archivist.progress import Event, Level, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import chunk_process, fts
@@ -129,7 +130,7 @@ def chunk_batch(store, part: list[int], tokenizer, settings) -> ChunkBatch:
     recips = _recipients(store, part)
     seen: dict[int, str] = {}
     quoted = {d["id"]: quoted_text(d, _originals(store, d, seen)) for d in docs if _has_quoted(d)}
-    if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
+    if supports(tokenizer, Capability.TOKEN_SPANS):  # the batch's texts tokenized at once on every core
         tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] + list(quoted.values()))
     chunks = [c for d in docs for c in chunk_document(
         d, recips.get(d["id"], []), tokenizer, settings.chunk_tokens, settings.chunk_overlap)
@@ -226,9 +227,9 @@ def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Report
     thread_ids = set(thread_ids) | pending_threads(store)
     made, total, order = 0, len(thread_ids), sorted(thread_ids)
     size, count = settings.chunk_tokens, embedder.count_tokens
-    upto = getattr(getattr(embedder, "tokenizer", None), "count_upto", None)
-    if upto is not None:  # exact up to the budget, which is all thread_chunk needs
-        count = lambda text: upto(text, size)  # noqa: E731
+    tokenizer = getattr(embedder, "tokenizer", None)
+    if supports(tokenizer, Capability.TOKEN_SPANS):  # exact up to the budget, all thread_chunk needs
+        count = lambda text: tokenizer.count_upto(text, size)  # noqa: E731
     for start in range(0, total, THREAD_BATCH):  # one commit per batch: a commit each cost 1.5 ms
         part = order[start:start + THREAD_BATCH]
         docs, units = _thread_rows(store, part)
