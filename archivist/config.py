@@ -126,11 +126,6 @@ class Settings:
         """Every field by its flat name (the view env variables and the config file give)."""
         return {f.name: getattr(getattr(self, SECTION_OF[f.name]), f.name) for f in setting_fields()}
 
-    def embed_where(self) -> dict[str, Any]:
-        """What an embedder reads besides its section: the device, and the store (its vectors)."""
-        return {"device": self.model.device, "db": self.store.db}
-
-
 PRESETS: dict[str, dict[str, Any]] = {
     "cpu": {},
     "gpu": {"device": "cuda", "llm": "transformers", "embed_batch": 256, "max_new_tokens": 256},

@@ -34,7 +34,7 @@ TOKENS = (100, 1_000, 10_000, 100_000)
 
 def computed() -> dict:
     from transformers import LlamaConfig, Mamba2Config
-    from archivist.memory import ssm_state as S
+    from archivist.backends import hf_state as S
     mamba, llama = Mamba2Config(**MAMBA2_130M), LlamaConfig(**SMOLLM2_135M)
     out = {}
     for dtype, b in (("float32", 4), ("bfloat16", 2)):
@@ -49,11 +49,12 @@ def computed() -> dict:
 def measure_130m() -> dict:
     import torch
     from transformers import AutoModelForCausalLM, Mamba2Config
-    from archivist.memory import ssm_state as S
+    from archivist.backends import hf_state as S
+    from archivist.backends.stateful import StateTag
     torch.manual_seed(0)
     model = AutoModelForCausalLM.from_config(Mamba2Config(**MAMBA2_130M)).eval()
     _, cache = S.read(model, torch.randint(5, 1000, (1, 64)))
-    blob = S.dump(cache, S.Tag("mamba2-130m-shape", "float32", "h", 64))
+    blob = S.dump(cache, StateTag("mamba2-130m-shape", "float32", "h", 64))
     return {"snapshot_bytes_float32": len(blob), "state_bytes_float32": S.state_bytes(model.config, 4)}
 
 
@@ -62,7 +63,7 @@ def tiny_demo() -> dict:
     from archivist.backends.registry import load_llm
     from archivist.backends.settings import ModelSettings
     from archivist.corpus.ingest import ingest_paths
-    from archivist.memory import ssm_state as S
+    from archivist.backends import hf_state as S
     from archivist.store import Store
     from tests.tiny_models import save_tiny
     tmp = Path(tempfile.mkdtemp(prefix="ssm_bench_"))
@@ -90,10 +91,9 @@ def tiny_demo() -> dict:
             _, pieces = layout.documents(store, group.doc_ids)
             t0 = time.perf_counter()
             ids = layout.ids([layout.head, *pieces, layout.tail(question)])
-            logits, cache = S.read(llm.model, ids)
-            S.greedy(llm.model, logits, cache, 16, llm.eos_ids)
+            llm.generate_from_state(llm.read_state(ids), 16, [])
             asks.append({"group": group.key, "docs": len(group.doc_ids), "restored_tokens_read": got.tokens_in,
-                         "restored_seconds": round(restored_s, 3), "one_pass_tokens_read": ids.shape[1],
+                         "restored_seconds": round(restored_s, 3), "one_pass_tokens_read": len(ids),
                          "one_pass_seconds": round(time.perf_counter() - t0, 3)})
         out["ask_mailbox"] = asks
         out["tiny_state_bytes_float32"] = S.state_bytes(llm.model.config, 4)

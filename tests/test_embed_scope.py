@@ -12,6 +12,7 @@ import pytest
 
 from archivist.backends.settings import EmbeddingSettings
 from archivist.backends.embedders import embedder_name, lead_tokens, load_embedder, scoped
+from archivist.retrieval.vectors import held_scope
 from archivist.errors import ConfigError
 from tests.test_embed_pass import cli, corpus, static_env  # noqa: F401 (a fixture)
 
@@ -22,8 +23,8 @@ def lead_env(static_env):  # noqa: F811
 
 
 def test_scope_names_and_auto(tmp_path):
-    fresh, none = EmbeddingSettings(), str(tmp_path / "none.db")
-    assert lead_tokens(fresh, db=none) == fresh.embed_lead_tokens > 0  # auto on a CPU: lead vectors
+    fresh, none = EmbeddingSettings(), held_scope(str(tmp_path / "none.db"))
+    assert lead_tokens(fresh, held=none) == fresh.embed_lead_tokens > 0  # auto on a CPU: lead vectors
     assert lead_tokens(EmbeddingSettings(), device="cuda") == 0  # auto on CUDA: every chunk
     assert lead_tokens(EmbeddingSettings(embed_scope="chunks")) == 0
     assert lead_tokens(EmbeddingSettings(embed_scope="lead", embed_lead_tokens=32)) == 32
@@ -31,7 +32,7 @@ def test_scope_names_and_auto(tmp_path):
         lead_tokens(EmbeddingSettings(embed_scope="lead", embed_lead_tokens=4))
     assert scoped("all-MiniLM-L6-v2@int8", 64) == "all-MiniLM-L6-v2-lead64@int8"
     assert scoped("all-MiniLM-L6-v2@int8", 0) == "all-MiniLM-L6-v2@int8"
-    lead, every = (embedder_name(replace(fresh, embed_scope=s), db=none) for s in ("lead", "chunks"))
+    lead, every = (embedder_name(replace(fresh, embed_scope=s), held=none) for s in ("lead", "chunks"))
     assert lead == scoped(every, lead_tokens(EmbeddingSettings())) and lead != every  # never share vectors
 
 
@@ -113,7 +114,6 @@ def test_lead_pass_counts_one_vector_a_document(tmp_path, lead_env):
 def test_auto_keeps_the_per_chunk_vectors_a_store_holds(tmp_path, lead_env):
     """A store embedded with a vector for every chunk (before lead vectors existed) keeps its
     dense search under auto; a store with lead vectors, or none, gets lead vectors."""
-    from archivist.backends.embedders import held_scope
     box = corpus(tmp_path / "box.mbox", n=30)
     every, auto = {**lead_env, "ARCHIVIST_EMBED_SCOPE": "chunks"}, {**lead_env,
                                                                     "ARCHIVIST_EMBED_SCOPE": "auto"}
@@ -122,8 +122,8 @@ def test_auto_keeps_the_per_chunk_vectors_a_store_holds(tmp_path, lead_env):
     assert cli(auto, "ingest", "--no-embed", "-d", str(new), str(box)).returncode == 0
     assert held_scope(str(old)) == "chunks" and held_scope(str(new)) is None
     assert held_scope(str(tmp_path / "missing.db")) is None
-    assert lead_tokens(EmbeddingSettings(), db=str(old)) == 0
-    assert lead_tokens(EmbeddingSettings(), db=str(new)) > 0
+    assert lead_tokens(EmbeddingSettings(), held=held_scope(str(old))) == 0
+    assert lead_tokens(EmbeddingSettings(), held=held_scope(str(new))) > 0
     got = cli(auto, "search", "word5 word12", "--json", "-d", str(old))
     hits = [json.loads(line) for line in got.stdout.splitlines()]
     assert hits and all("not_embedded" not in h for h in hits) and any(h["dense_rank"] for h in hits)

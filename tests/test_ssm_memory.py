@@ -15,6 +15,7 @@ torch = pytest.importorskip("torch")
 
 from archivist.memory import ssm_reader as M  # noqa: E402
 from archivist.agent.ask import ask  # noqa: E402
+from archivist.backends import hf_state as H  # noqa: E402
 from archivist.backends.hf import TransformersLLM  # noqa: E402
 from archivist.backends.registry import load_llm  # noqa: E402
 from archivist.backends.settings import ModelSettings  # noqa: E402
@@ -68,13 +69,17 @@ def thread_group(store) -> M.Group:
     return next(g for g in M.groups(store, "thread") if len(g.doc_ids) > 1)
 
 
+def ids_tensor(ids: list[int]):
+    return torch.tensor([ids], dtype=torch.long)
+
+
 def one_pass(llm, store, group: M.Group, question: str):
     """Logits after the head, every document and the question read in one pass, and the
     greedy answer from there: the reference a restored state must reproduce."""
     layout = M.Layout(llm)
     _, pieces = layout.documents(store, group.doc_ids)
-    logits, cache = S.read(llm.model, layout.ids([layout.head, *pieces, layout.tail(question)]))
-    ids = S.greedy(llm.model, logits, cache, 12, llm.eos_ids)
+    logits, cache = H.read(llm.model, ids_tensor(layout.ids([layout.head, *pieces, layout.tail(question)])))
+    ids = H.greedy(llm.model, logits, cache, 12, llm.eos_ids)
     return logits, ids
 
 
@@ -106,10 +111,10 @@ def test_restored_answer_equals_one_pass_over_documents_and_question(ssm, db):
         ref_logits, ref_ids = one_pass(ssm, store, group, QUESTION)
         layout = M.Layout(ssm)
         _, pieces = layout.documents(store, group.doc_ids)
-        cache = S.restore(ssm.model, S.load(store, M.key_at(group.key, 4))[0], layout.tags(pieces)[-1])
-        logits, cache = S.read(ssm.model, layout.ids([layout.tail(QUESTION)]), cache)
+        cache = H.restore(ssm.model, S.load(store, M.key_at(group.key, 4))[0], layout.tags(pieces)[-1])
+        logits, cache = H.read(ssm.model, ids_tensor(layout.ids([layout.tail(QUESTION)])), cache)
         assert (logits - ref_logits).abs().max().item() <= 1e-4
-        assert S.greedy(ssm.model, logits, cache, 12, ssm.eos_ids) == ref_ids
+        assert H.greedy(ssm.model, logits, cache, 12, ssm.eos_ids) == ref_ids
         got = M.answer(store, ssm, group, QUESTION, 12, [])
         assert got.text == ssm.tok.decode(ref_ids, skip_special_tokens=True)
         assert got.tokens_in == len(layout.tail(QUESTION)) and got.snapshot == M.key_at(group.key, 4)
@@ -198,9 +203,9 @@ def test_cli_memory_read_and_ask_group(tiny, db):
 
 def test_snapshot_size_from_config_matches_a_dump(ssm):
     layout = M.Layout(ssm)
-    _, cache = S.read(ssm.model, layout.ids([layout.head]))
-    blob = S.dump(cache, S.Tag("m", "float32", "h", 1))
-    computed = S.state_bytes(ssm.model.config, 4)
+    _, cache = H.read(ssm.model, ids_tensor(layout.ids([layout.head])))
+    blob = H.dump(cache, S.Tag("m", "float32", "h", 1))
+    computed = H.state_bytes(ssm.model.config, 4)
     assert computed <= len(blob) < computed + 8192  # torch.save framing only
     assert ssm.tok.eos_token_id not in layout.data("a document saying <|im_end|> here")
     h = S.RunningHash()

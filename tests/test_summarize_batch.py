@@ -163,9 +163,11 @@ def test_auto_batches_eight_groups_on_cuda(archive, tmp_path):
     """batch_size=auto with a batching model on CUDA (an echo stand-in that says it is there):
     prompts go in batches of up to 8, shortest first, and the document is the serial one."""
     from types import SimpleNamespace
+    from archivist.backends.base import Capability
     from archivist.backends.echo import EchoLLM
 
     class CudaEcho(EchoLLM):
+        capabilities = frozenset({Capability.BATCH})
         device = SimpleNamespace(type="cuda")
         sizes: list[int] = []
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from archivist.backends.base import LLM, GenerateOptions, Message
+from archivist.backends.base import LLM, Capability, GenerateOptions, Message, supports
 from archivist.backends.settings import ModelSettings
 from archivist.config import Settings
 from archivist.progress import Event, OnProgress, Stage
@@ -118,14 +118,14 @@ class Model:
 
     def batches(self) -> bool:
         """Whether the backend generates several prompts in one call (local transformers)."""
-        return hasattr(self.llm(), "generate_batch")
+        return supports(self.llm(), Capability.BATCH)
 
     def generate_batch(self, batch: list[list[Message]], max_tokens: int | None = None,
                        stop: list[str] | None = None) -> list[Generation]:
         """One generation per prompt, in one backend call when it batches (else one by one);
         a batch of N prompts counts N calls and each prompt's tokens, as N generate() calls do."""
         llm, s = self.llm(), self.settings.model
-        if not hasattr(llm, "generate_batch"):
+        if not supports(llm, Capability.BATCH):
             return [self.generate(m, max_tokens=max_tokens, stop=stop) for m in batch]
         options = GenerateOptions(max_tokens=max_tokens or s.max_new_tokens, temperature=s.temperature,
                                   seed=s.seed, stop=list(stop or []))

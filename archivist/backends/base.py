@@ -1,7 +1,9 @@
-"""The two protocols every backend implements, and the registry that builds them by name."""
+"""The two protocols every backend implements, the optional capabilities a backend declares, and
+the registry that builds them by name."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Callable, Iterator, Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -25,6 +27,22 @@ class GenerateOptions:
     stop: list[str] = field(default_factory=list)
     choices: list[str] | None = None  # constrained choice: output is exactly one of these
     json_schema: dict[str, Any] | None = None
+
+
+class Capability(Enum):
+    """What a backend can do beyond its protocol, declared in its class's `capabilities`."""
+
+    BATCH = "batch"  # generate_batch(prompts, options): several prompts in one call
+    STATEFUL = "stateful"  # backends/stateful.StatefulLLM: a recurrent state read, dumped, restored
+    TOKEN_LIMIT = "token_limit"  # an embedder's limit_tokens(n): embed only a text's first n tokens
+    # a chunking tokenizer's prime(texts), spans(text), span_counts(text, parts), count_upto(text, n):
+    # token offsets and counts without a Python tuple per token
+    TOKEN_SPANS = "token_spans"
+
+
+def supports(backend: Any, capability: Capability) -> bool:
+    """Whether a backend declares the capability (a backend declaring none has none)."""
+    return capability in getattr(backend, "capabilities", frozenset())
 
 
 @runtime_checkable

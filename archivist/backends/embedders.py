@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from archivist.backends.base import EMBEDDER_REGISTRY, register_embedder
+from archivist.backends.base import EMBEDDER_REGISTRY, Capability, register_embedder, supports
 from archivist.backends.settings import EmbeddingSettings
 from archivist.errors import BackendError, ConfigError
 
@@ -38,6 +38,8 @@ def _normalise(vecs: np.ndarray) -> np.ndarray:
 
 class SentenceEmbedder:
     """A sentence-transformers model run with torch (fp32 or bf16 weights)."""
+
+    capabilities = frozenset({Capability.TOKEN_LIMIT})  # limit_tokens: lead vectors
 
     def __init__(self, path: str, model_id: str, precision: str = "fp32", batch: int = 64,
                  device: str = "cpu"):
@@ -174,13 +176,13 @@ class TokenizerOnly:
 
 
 def chunk_tokenizer(settings: EmbeddingSettings | None, device: str = "auto",
-                    db: str | None = None):
+                    held: str | None = None):
     """The tokenizer chunks are cut with: MiniLM's for the MiniLM family, else the embedder's."""
     settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
     if name in MINILM_TOKENIZED and (minilm_path() / "tokenizer.json").exists():
         return TokenizerOnly(minilm_path() / "tokenizer.json", MINILM_ID)
-    return load_embedder(settings, device, db)
+    return load_embedder(settings, device, held)
 
 
 def tokenizer_id(embedder: Any) -> str:
@@ -189,27 +191,28 @@ def tokenizer_id(embedder: Any) -> str:
 
 
 def embedder_name(settings: EmbeddingSettings | None, device: str = "auto",
-                  db: str | None = None) -> str:
+                  held: str | None = None) -> str:
     """The vectors' model name for the configured embedder, without loading it when it is a
     registered one (search uses it to skip the query embedding when nothing is embedded)."""
     settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
     if name == "minilm-static":
         from archivist.backends.static_embedder import PCA_DIMS
-        return scoped(f"{MINILM_ID}-m2v{PCA_DIMS}@static", lead_tokens(settings, device, db))
+        return scoped(f"{MINILM_ID}-m2v{PCA_DIMS}@static", lead_tokens(settings, device, held))
     if name == "minilm" and device != "cuda":
         return scoped(f"{MINILM_ID}@{resolve_precision(settings.embed_precision, 'cpu', minilm_path())}",
-                      lead_tokens(settings, device, db))
-    return load_embedder(settings, device, db).name
+                      lead_tokens(settings, device, held))
+    return load_embedder(settings, device, held).name
 
 
-def lead_tokens(settings: EmbeddingSettings, device: str = "auto", db: str | None = None) -> int:
+def lead_tokens(settings: EmbeddingSettings, device: str = "auto", held: str | None = None) -> int:
     """Tokens of each document's one vector when embed_scope is lead (auto: on a CPU, where a
-    vector for every chunk costs ~10x more, unless the store at `db` already holds per-chunk
-    vectors), else 0: every chunk gets a vector."""
+    vector for every chunk costs ~10x more, unless the store already holds per-chunk vectors:
+    `held`, what its vectors hold, read by retrieval.vectors.held_scope), else 0: every chunk gets
+    a vector."""
     scope = settings.embed_scope
     if scope == "auto":
-        per_chunk = device == "cuda" or held_scope(db) == "chunks"
+        per_chunk = device == "cuda" or held == "chunks"
         scope = "chunks" if per_chunk else "lead"
     if scope != "lead":
         return 0
@@ -217,38 +220,6 @@ def lead_tokens(settings: EmbeddingSettings, device: str = "auto", db: str | Non
     if n < 8:
         raise ConfigError(f"embed_lead_tokens must be at least 8, not {n}")
     return n
-
-
-def held_scope(db: str | None) -> str | None:
-    """'chunks' when the store at `db` holds per-chunk vectors and no lead ones: a store embedded
-    before lead vectors existed keeps its dense search under embed_scope=auto instead of losing
-    it until re-embedded; 'lead', or None (no store, no vectors). A read-only look, ~1 ms."""
-    import sqlite3
-    if not db or not Path(db).is_file():
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
-        try:
-            models = _models(conn)
-        finally:
-            conn.close()
-    except sqlite3.Error:  # not a store yet, or no vectors table: nothing to keep
-        return None
-    if any(lead_of(m) for m in models):
-        return "lead"
-    return "chunks" if models else None
-
-
-def _models(conn) -> list[str]:
-    """The distinct vector models, one index seek each (DISTINCT reads every row: 20 ms on 50k)."""
-    models: list[str] = []
-    while len(models) < 100:
-        row = conn.execute("SELECT model FROM vectors WHERE model > ? ORDER BY model LIMIT 1",
-                           (models[-1] if models else "",)).fetchone()
-        if row is None:
-            break
-        models.append(row[0])
-    return models
 
 
 def scoped(name: str, lead: int) -> str:
@@ -274,7 +245,7 @@ def _lead(embedder, lead: int):
     included) and named for it; chunking still uses its untruncated tokenizer."""
     if not lead:
         return embedder
-    if not hasattr(embedder, "limit_tokens"):
+    if not supports(embedder, Capability.TOKEN_LIMIT):
         raise ConfigError(f"embedder {embedder.name} cannot make lead vectors: set embed_scope=chunks")
     embedder.tokenizer_id = tokenizer_id(embedder)  # the chunks do not change with the scope
     embedder.limit_tokens(lead)
@@ -285,12 +256,12 @@ def _lead(embedder, lead: int):
 _CACHE: dict[tuple, Any] = {}
 
 
-def load_embedder(settings: EmbeddingSettings | None, device: str = "auto", db: str | None = None):
-    """The configured embedder on `device` (cached per process: loading takes seconds); `db`: the
-    store whose vectors embed_scope=auto keeps to."""
+def load_embedder(settings: EmbeddingSettings | None, device: str = "auto", held: str | None = None):
+    """The configured embedder on `device` (cached per process: loading takes seconds); `held`: what
+    the store's vectors hold ('chunks', 'lead' or None), which embed_scope=auto keeps to."""
     settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
-    lead = lead_tokens(settings, device, db)
+    lead = lead_tokens(settings, device, held)
     key = (name, settings.embed_precision, settings.embed_batch, _device(device), lead)
     if key not in _CACHE:
         if name in EMBEDDER_REGISTRY:

@@ -7,7 +7,8 @@ import threading
 from typing import Any, Iterator
 
 from archivist.backends import hf_load
-from archivist.backends.base import GenerateOptions, Message, register_llm
+from archivist.backends.base import Capability, GenerateOptions, Message, register_llm
+from archivist.backends.hf_state import HFStateful
 from archivist.backends.json_mode import structured
 from archivist.backends.text import apply_stop, stream_with_stop
 from archivist.backends.settings import ModelSettings
@@ -23,8 +24,11 @@ KNOBS = ("threads", "gguf_file", "offline", "decode", "model_kind", "context_win
          "ssm_naive_max_tokens")
 
 
-class TransformersLLM:
-    """An LLM over a loaded transformers model and tokenizer."""
+class TransformersLLM(HFStateful):
+    """An LLM over a loaded transformers model and tokenizer; stateful only over a recurrent
+    (kind 'ssm') model, whose whole state is its conv and SSM states."""
+
+    capabilities = frozenset({Capability.BATCH, Capability.STATEFUL})
 
     def __init__(self, model, tokenizer, name: str = "transformers", kind: str | None = None,
                  context_window: int | None = None, decode: str = "auto",
@@ -33,6 +37,8 @@ class TransformersLLM:
         self.device = next(model.parameters()).device
         self.model_type = getattr(model.config, "model_type", "")
         self.kind = kind or hf_load.detect_kind(model.config)
+        if self.kind != "ssm":  # an attention layer's KV cache is no fixed-size state to snapshot
+            self.capabilities = self.capabilities - {Capability.STATEFUL}
         self._window = context_window or self._config_window()
         self.eos_ids = self._eos_ids()
         self.naive_ssm = (self.device.type == "cuda" and self.kind in ("ssm", "hybrid")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from archivist.backends.base import Capability
 from archivist.errors import BackendError
 
 
@@ -68,6 +69,8 @@ def export_int8(model_dir: Path, target: Path) -> None:
 
 class OnnxEmbedder:
     """Mean-pooled, L2-normalised sentence embeddings from an int8 ONNX transformer."""
+
+    capabilities = frozenset({Capability.TOKEN_LIMIT})  # limit_tokens: lead vectors
 
     def __init__(self, model_dir: Path, model_id: str, cache_dir: Path, batch: int = 64):
         import onnxruntime as ort

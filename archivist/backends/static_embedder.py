@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from archivist.backends.base import Capability
 from archivist.errors import BackendError
 
 log = logging.getLogger("archivist")
@@ -67,6 +68,8 @@ class HFTokenizerView:
     `tokenizers.Tokenizer` (no transformers import). Encodes through ascii_tokens.AsciiShortcut
     (the same tokens, without the BERT normalizer on plain ASCII text)."""
 
+    capabilities = frozenset({Capability.TOKEN_SPANS})
+
     def __init__(self, tok):
         from archivist.backends.ascii_tokens import AsciiShortcut
         self.tok = tok
@@ -115,6 +118,7 @@ class HFTokenizerView:
 class StaticEmbedder:
     """L2-normalised mean of the token vectors of a model2vec directory."""
 
+    capabilities = frozenset({Capability.TOKEN_LIMIT})  # limit_tokens: lead vectors
     precision = "static"
 
     def __init__(self, model_dir: Path, model_id: str, batch: int = 1024,

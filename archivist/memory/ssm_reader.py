@@ -8,16 +8,17 @@ the question after them (the state must not depend on a question asked later): r
 the documents and then the question's tail from a restored state is token for token the same
 input as one pass over the whole prompt. Each snapshot is tagged with the model, the dtype and the
 hash of every token read up to it, so new documents continue from the last matching snapshot and a
-changed document, model or dtype is never answered from a stale state.
+changed document, model or dtype is never answered from a stale state. The model, its tokenizer
+and its state are the backend's, reached through Capability.STATEFUL (backends/stateful.py).
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from archivist.answering.prompts import ANSWER_PREFIX, STATE_DOCUMENTS, STATE_QUESTION, SYSTEM_ANSWER
-from archivist.backends.text import apply_stop
+from archivist.backends.base import Capability, Message, supports
+from archivist.backends.stateful import StatefulLLM, TextPart
 from archivist.errors import InputError
 from archivist.memory import groups as G
 from archivist.memory import ssm_state as S
@@ -102,47 +103,31 @@ def unusable(llm) -> str:
     kind = getattr(llm, "kind", "")
     if kind != "ssm":
         return f"the backend {getattr(llm, 'name', '?')} (kind {kind or 'unknown'}) is not an SSM"
-    if not (hasattr(llm, "model") and hasattr(llm, "tok")):
+    if not supports(llm, Capability.STATEFUL):
         return f"the backend {llm.name} does not expose its recurrent state"
     return ""
-
-
-def attention_twin(config) -> SimpleNamespace:
-    """An attention model of the SSM's width and depth (64-dim heads, each keeping K and V): what
-    its KV cache for the same tokens would weigh."""
-    heads = max(1, config.hidden_size // 64)
-    return SimpleNamespace(num_hidden_layers=config.num_hidden_layers, num_attention_heads=heads,
-                           num_key_value_heads=heads, head_dim=config.hidden_size // heads,
-                           hidden_size=config.hidden_size)
 
 
 class Layout:
     """The token ids of the answer prompt in three parts: head (chat template up to the
     documents), one piece per document, tail (the question and the answer's opening)."""
 
-    def __init__(self, llm):
-        self.llm, self.tok, self.model = llm, llm.tok, llm.model
-        rendered = self._render(STATE_DOCUMENTS + _DOCS + STATE_QUESTION.format(question=_QUESTION))
+    def __init__(self, llm: StatefulLLM):
+        self.llm = llm
+        content = STATE_DOCUMENTS + _DOCS + STATE_QUESTION.format(question=_QUESTION)
+        rendered = llm.prefill_text([Message("system", SYSTEM_ANSWER), Message("user", content),
+                                     Message("assistant", ANSWER_PREFIX)])
         head, rest = rendered.split(_DOCS)
         self._mid, self._end = rest.split(_QUESTION)
-        template = bool(getattr(self.tok, "chat_template", None))
-        self.head = self.tok(head, add_special_tokens=not template).input_ids
-        self.tag_model = llm.name
-        self.dtype = str(self.model.dtype).removeprefix("torch.")
-
-    def _render(self, content: str) -> str:
-        chat = [{"role": "system", "content": SYSTEM_ANSWER}, {"role": "user", "content": content},
-                {"role": "assistant", "content": ANSWER_PREFIX}]
-        if getattr(self.tok, "chat_template", None):
-            return self.tok.apply_chat_template(chat, tokenize=False, continue_final_message=True)
-        return "".join(f"{m['role']}: {m['content']}\n" for m in chat[:-1]) + f"assistant: {ANSWER_PREFIX}"
+        self.head = llm.encode(head, TextPart.START)
+        self.spec = llm.state_spec()
 
     def data(self, text: str) -> list[int]:
         """Document or question text as tokens: special-token strings in it stay plain text."""
-        return self.tok(text, add_special_tokens=False, split_special_tokens=True).input_ids
+        return self.llm.encode(text, TextPart.DATA)
 
     def template(self, text: str) -> list[int]:
-        return self.tok(text, add_special_tokens=False).input_ids
+        return self.llm.encode(text, TextPart.TEMPLATE)
 
     def documents(self, store, doc_ids: list[int]) -> tuple[PackedContext, list[list[int]]]:
         packed, blocks = render_in_order(store, doc_ids, self.llm.count_tokens, MAX_DOC_CHARS)
@@ -155,11 +140,12 @@ class Layout:
         """The tag of the state after each document: model, dtype, hash of every token so far."""
         h = S.RunningHash()
         h.feed(self.head)
-        return [S.Tag(self.tag_model, self.dtype, h.feed(p), h.n_tokens) for p in pieces]
+        return [self.spec.tag(h.feed(p), h.n_tokens) for p in pieces]
 
-    def ids(self, pieces: list[list[int]]):
-        import torch
-        return torch.tensor([[t for p in pieces for t in p]], dtype=torch.long, device=self.model.device)
+    @staticmethod
+    def ids(pieces: list[list[int]]) -> list[int]:
+        """The pieces' token ids, in order: what one pass over them reads."""
+        return [t for p in pieces for t in p]
 
 
 @dataclass
@@ -191,7 +177,6 @@ def read_group(store, llm, group: Group, keep: int = 0, on_progress: OnProgress 
     """Stream the group's documents through the model from its last matching snapshot (the
     start when there is none), saving a snapshot after each document; keep > 0 keeps only the
     last `keep` snapshots of the group."""
-    import torch
     start_t = time.perf_counter()
     layout = Layout(llm)
     _, pieces = layout.documents(store, group.doc_ids)
@@ -200,24 +185,22 @@ def read_group(store, llm, group: Group, keep: int = 0, on_progress: OnProgress 
     # the last snapshot whose tag matches: every document before it is unchanged
     start = next((i for i in range(n, 0, -1) if S.load_tag(store, key_at(group.key, i)) == tags[i - 1]), 0)
     out = GroupRead(group.key, group.label, n, 0, start, tags[-1].n_tokens if tags else 0)
-    out.kv_cache_bytes = S.kv_cache_bytes(attention_twin(llm.model.config), out.tokens,
-                                          S.dtype_bytes(llm.model.dtype))
+    out.kv_cache_bytes = layout.spec.kv_bytes_per_token * out.tokens
     if start == n:
         row = store.conn.execute("SELECT n_bytes FROM ssm_snapshots WHERE key = ?",
                                  (key_at(group.key, n),)).fetchone()
         out.snapshot_bytes = row[0] if row else 0
         return out
-    with llm._lock, torch.no_grad():
-        if start:
-            cache = S.restore(llm.model, S.load(store, key_at(group.key, start))[0], tags[start - 1])
-        else:
-            _, cache = S.read(llm.model, layout.ids([layout.head]))
-            out.tokens_read += len(layout.head)
-        for i in range(start, n):
-            _report(on_progress, f"{group.key}: document {i + 1}/{n}", i, n, Unit.DOCUMENTS)
-            _, cache = S.read(llm.model, layout.ids([pieces[i]]), cache)
-            out.snapshot_bytes = _save(store, group.key, i + 1, S.dump(cache, tags[i]), tags[i], keep)
-            out.read, out.tokens_read = out.read + 1, out.tokens_read + len(pieces[i])
+    if start:
+        state = llm.restore_state(S.load(store, key_at(group.key, start))[0], tags[start - 1])
+    else:
+        state = llm.read_state(layout.head)
+        out.tokens_read += len(layout.head)
+    for i in range(start, n):
+        _report(on_progress, f"{group.key}: document {i + 1}/{n}", i, n, Unit.DOCUMENTS)
+        state = llm.read_state(pieces[i], state)
+        out.snapshot_bytes = _save(store, group.key, i + 1, llm.dump_state(state, tags[i]), tags[i], keep)
+        out.read, out.tokens_read = out.read + 1, out.tokens_read + len(pieces[i])
     out.seconds = round(time.perf_counter() - start_t, 3)
     return out
 
@@ -282,7 +265,6 @@ def check_tag(found: S.Tag, expect: S.Tag) -> None:
 def answer(store, llm, group: Group, question: str, max_new: int, stops: list[str]) -> StateAnswer:
     """Restore the group's last snapshot, read the question, generate greedily. NoState (with
     the reason) when the backend, the snapshot or its tag does not allow it."""
-    import torch
     why = unusable(llm)
     if why:
         raise NoState(why)
@@ -302,18 +284,9 @@ def answer(store, llm, group: Group, question: str, max_new: int, stops: list[st
     except S.SnapshotMismatch as exc:
         raise NoState(str(exc)) from exc
     tail = layout.tail(question)
-    stop_ids = set(getattr(llm, "eos_ids", set()) or {llm.tok.eos_token_id})
-
-    def stopped(ids: list[int]) -> bool:  # a stop string in the text so far
-        text = llm.tok.decode(ids, skip_special_tokens=True)
-        return bool(stops) and apply_stop(text, stops) != text
-
-    with llm._lock, torch.no_grad():
-        cache = S.restore(llm.model, blob, tags[-1])
-        logits, cache = S.read(llm.model, layout.ids([tail]), cache)
-        ids = S.greedy(llm.model, logits, cache, max_new, stop_ids, stopped)
-    text = apply_stop(llm.tok.decode(ids, skip_special_tokens=True), stops)
-    return StateAnswer(text, packed, key, len(tail), len(ids), stored.n_tokens)
+    state = llm.read_state(tail, llm.restore_state(blob, tags[-1]))
+    out = llm.generate_from_state(state, max_new, stops)
+    return StateAnswer(out.text, packed, key, len(tail), len(out.ids), stored.n_tokens)
 
 
 def has_any_state(store, group: Group) -> bool:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, Callable
 
+from archivist.backends.base import Capability, supports
+
 PARAGRAPH = re.compile(r"\n[ \t]*\n+")
 WORD = re.compile(r"\S+")
 from archivist.store.filters import QUOTED_ORD  # ords of quoted-text chunks start here (after any body chunks)
@@ -54,8 +56,8 @@ class Tokens:
     def __init__(self, text: str, tokenizer: Any = None, segs: list[tuple[int, int]] | None = None):
         self.text, self.tokenizer = text, tokenizer
         self.starts: list[int] | None = None
-        counts = tokenizer.span_counts(text, segs) if segs and text and hasattr(
-            tokenizer, "span_counts") else None
+        counts = tokenizer.span_counts(text, segs) if segs and text and supports(
+            tokenizer, Capability.TOKEN_SPANS) else None
         if counts is None:
             self._read()
             return
@@ -67,7 +69,7 @@ class Tokens:
 
     def _read(self) -> None:
         text, tokenizer = self.text, self.tokenizer
-        if tokenizer is not None and text and hasattr(tokenizer, "spans"):
+        if tokenizer is not None and text and supports(tokenizer, Capability.TOKEN_SPANS):
             self.starts, self.ends = tokenizer.spans(text)  # HFTokenizerView: no tuple per token
             return
         if tokenizer is not None and text:

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
+from archivist.backends.base import Capability, supports
 from archivist.crash import crash_point
 from archivist.progress import Event, Level, OnProgress, Reporter, Stage, Unit
 from archivist.retrieval import chunk_process, fts
@@ -129,7 +130,7 @@ def chunk_batch(store, part: list[int], tokenizer, settings) -> ChunkBatch:
     recips = _recipients(store, part)
     seen: dict[int, str] = {}
     quoted = {d["id"]: quoted_text(d, _originals(store, d, seen)) for d in docs if _has_quoted(d)}
-    if hasattr(tokenizer, "prime"):  # the batch's texts tokenized at once on every core
+    if supports(tokenizer, Capability.TOKEN_SPANS):  # the batch's texts tokenized at once on every core
         tokenizer.prime([d.get("body") or d.get("quoted") or "" for d in docs] + list(quoted.values()))
     chunks = [c for d in docs for c in chunk_document(
         d, recips.get(d["id"], []), tokenizer, settings.retrieval.chunk_tokens,
@@ -227,9 +228,9 @@ def refresh_threads(store, embedder, settings, thread_ids: set, reporter: Report
     thread_ids = set(thread_ids) | pending_threads(store)
     made, total, order = 0, len(thread_ids), sorted(thread_ids)
     size, count = settings.retrieval.chunk_tokens, embedder.count_tokens
-    upto = getattr(getattr(embedder, "tokenizer", None), "count_upto", None)
-    if upto is not None:  # exact up to the budget, which is all thread_chunk needs
-        count = lambda text: upto(text, size)  # noqa: E731
+    tokenizer = getattr(embedder, "tokenizer", None)
+    if supports(tokenizer, Capability.TOKEN_SPANS):  # exact up to the budget, all thread_chunk needs
+        count = lambda text: tokenizer.count_upto(text, size)  # noqa: E731
     for start in range(0, total, THREAD_BATCH):  # one commit per batch: a commit each cost 1.5 ms
         part = order[start:start + THREAD_BATCH]
         docs, units = _thread_rows(store, part)
@@ -314,8 +315,9 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
             result.update(_embed_store(store, settings, Reporter(on_progress), embedder))
         else:
             from archivist.backends.embedders import embedder_name
+            from archivist.retrieval.vectors import embed_where
             result.update({"embedded": 0, "reused": 0, "embedder": embedder.name if embedder
-                           else embedder_name(settings.embedding, **settings.embed_where())})
+                           else embedder_name(settings.embedding, **embed_where(settings))})
             result["not_embedded"] = pending_count(store, result["embedder"])
         result["chunks_total"] = store.scalar("SELECT count(*) FROM chunks")
         result["seconds"] = round(result["seconds"] + result.get("embed_total_seconds", 0.0), 2)
@@ -333,9 +335,10 @@ def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
     """Chunks, thread units and FTS rows for new documents; only a tokenizer is loaded (MiniLM's
     tokenizer.json for the MiniLM family, ~0.1 s), so BM25 search works before any embedding."""
     from archivist.backends.embedders import chunk_tokenizer, tokenizer_id
+    from archivist.retrieval.vectors import embed_where
     t0 = time.perf_counter()
     tok = embedder if embedder is not None else \
-        chunk_tokenizer(settings.embedding, **settings.embed_where())
+        chunk_tokenizer(settings.embedding, **embed_where(settings))
     signature = {"size": settings.retrieval.chunk_tokens, "overlap": settings.retrieval.chunk_overlap,
                  "tokenizer": tokenizer_id(tok), "version": 1}
     rechunked = _check_chunker(store, signature)
@@ -354,12 +357,13 @@ def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
 
 def _embed_store(store, settings, reporter: Reporter, embedder) -> dict:
     from archivist.backends.embedders import load_embedder
+    from archivist.retrieval.vectors import embed_where
     t0 = time.perf_counter()
     if embedder is None:  # the first int8 run exports to ONNX (~1 min), the first static distils
         from archivist.backends.embedders import embedder_name
-        todo = pending_count(store, embedder_name(settings.embedding, **settings.embed_where()))
+        todo = pending_count(store, embedder_name(settings.embedding, **embed_where(settings)))
         reporter.send(Event(Stage.EMBEDDING, 0, todo, Unit.CHUNKS, "loading the embedder"))
-        embedder = load_embedder(settings.embedding, **settings.embed_where())
+        embedder = load_embedder(settings.embedding, **embed_where(settings))
     try:
         embedded, reused, seconds = embed_pending(store, embedder, reporter)
     except KeyboardInterrupt:  # Ctrl-C: what is embedded (committed) becomes searchable now

@@ -18,7 +18,8 @@ _INDEXES: dict[str, Future] = {}
 
 def _load(settings):
     from archivist.backends.embedders import load_embedder
-    return load_embedder(settings.embedding, **settings.embed_where())
+    from archivist.retrieval.vectors import embed_where
+    return load_embedder(settings.embedding, **embed_where(settings))
 
 
 def preload(settings) -> Future:

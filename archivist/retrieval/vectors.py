@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import weakref
+from pathlib import Path
 
 import numpy as np
 
@@ -13,6 +15,44 @@ def scope_sql(model: str, alias: str = "c") -> str:
     """The chunks `model` embeds, as an SQL condition: every chunk, or for lead vectors (a name
     'm-leadN@p', backends/embedders.scoped) each document's first chunk, which every document has."""
     return f"{alias}.unit = 'doc' AND {alias}.ord = 0" if lead_of(model) else "1=1"
+
+
+def embed_where(settings) -> dict[str, str | None]:
+    """What an embedder is told besides its own section: the device, and what the store's vectors
+    hold (a backend never opens the database)."""
+    return {"device": settings.model.device, "held": held_scope(settings.store.db)}
+
+
+def held_scope(db: str | None) -> str | None:
+    """'chunks' when the store at `db` holds per-chunk vectors and no lead ones: a store embedded
+    before lead vectors existed keeps its dense search under embed_scope=auto instead of losing
+    it until re-embedded; 'lead', or None (no store, no vectors). A read-only look, ~1 ms, before
+    any Store is opened (the embedder's name depends on it)."""
+    if not db or not Path(db).is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{Path(db).resolve()}?mode=ro", uri=True)
+        try:
+            models = _models(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:  # not a store yet, or no vectors table: nothing to keep
+        return None
+    if any(lead_of(m) for m in models):
+        return "lead"
+    return "chunks" if models else None
+
+
+def _models(conn) -> list[str]:
+    """The distinct vector models, one index seek each (DISTINCT reads every row: 20 ms on 50k)."""
+    models: list[str] = []
+    while len(models) < 100:
+        row = conn.execute("SELECT model FROM vectors WHERE model > ? ORDER BY model LIMIT 1",
+                           (models[-1] if models else "",)).fetchone()
+        if row is None:
+            break
+        models.append(row[0])
+    return models
 
 
 def scoped_chunks(store, model: str) -> int:
