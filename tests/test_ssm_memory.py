@@ -65,7 +65,7 @@ def db(tmp_path):
     return path
 
 
-def thread_group(store) -> M.Group:
+def thread_group(store) -> M.StateGroup:
     return next(g for g in M.groups(store, "thread") if len(g.doc_ids) > 1)
 
 
@@ -73,7 +73,7 @@ def ids_tensor(ids: list[int]):
     return torch.tensor([ids], dtype=torch.long)
 
 
-def one_pass(llm, store, group: M.Group, question: str):
+def one_pass(llm, store, group: M.StateGroup, question: str):
     """Logits after the head, every document and the question read in one pass, and the
     greedy answer from there: the reference a restored state must reproduce."""
     layout = M.Layout(llm)

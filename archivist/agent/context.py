@@ -16,7 +16,7 @@ from archivist.timing import Span, Timings
 
 if TYPE_CHECKING:
     from archivist.agent.question.analyse import Analysis
-    from archivist.memory.ssm_reader import Group
+    from archivist.memory.ssm_reader import StateGroup
 
 
 @dataclass
@@ -34,7 +34,7 @@ class AgentContext:
     history: list[dict] = field(default_factory=list)  # earlier turns: role, content
     on_progress: OnProgress | None = None  # status of each step (the CLI draws a status line)
     confirm: Callable[[str], bool] | None = None  # asked before a run estimated to take long
-    group: "Group | None" = None  # `ask --group KEY`: the scope is exactly this thread or mailbox
+    group: "StateGroup | None" = None  # `ask --group KEY`: the scope is exactly this thread or mailbox
     timings: Timings | None = None  # where this answer's time goes (ask --json: timings)
 
     def status(self, stage: Stage, message: str = "", done: int = 0, total: int | None = None,

@@ -25,6 +25,7 @@ from archivist.memory import ssm_state as S
 from archivist.progress import Event, OnProgress, Stage, Unit
 from archivist.records import Filters, PackedContext
 from archivist.retrieval.packing import render_in_order
+from archivist.store.documents import documents
 
 BY = ("thread", "mailbox")
 MAX_DOC_CHARS = 16000  # of one document's text (~4k tokens); the rest of a huge attachment is not read
@@ -37,20 +38,22 @@ class NoState(Exception):
 
 
 @dataclass
-class Group:
+class StateGroup:
+    """A thread or mailbox read into one SSM state (its snapshots are keyed by `key`)."""
+
     key: str  # "thread:doc12" (a thread, keyed by its first document) or "mailbox:NAME"
     label: str
     doc_ids: list[int]
 
 
-def groups(store, by: str, filters: Filters | None = None, limit: int | None = None) -> list[Group]:
+def groups(store, by: str, filters: Filters | None = None, limit: int | None = None) -> list[StateGroup]:
     """The groups to read for --by thread|mailbox; limit keeps the largest."""
     if by not in BY:
         raise InputError(f"--by {by!r}: use thread or mailbox")
     if by == "thread":
-        found = [Group(f"thread:{g.key}", g.label, g.doc_ids) for g in G.thread_groups(store, filters)]
+        found = [StateGroup(f"thread:{g.key}", g.label, g.doc_ids) for g in G.thread_groups(store, filters)]
     else:
-        found = [Group(f"mailbox:{g.key}", g.label, g.doc_ids) for g in G.mailbox_documents(store, filters)]
+        found = [StateGroup(f"mailbox:{g.key}", g.label, g.doc_ids) for g in G.mailbox_documents(store, filters)]
     if not found:
         raise InputError("nothing to read: no document matches the filters")
     if limit:
@@ -59,14 +62,15 @@ def groups(store, by: str, filters: Filters | None = None, limit: int | None = N
     return found
 
 
-def resolve(store, key: str) -> Group:
+def resolve(store, key: str) -> StateGroup:
     """The group a key names: thread:docN (the thread holding document N) or mailbox:NAME."""
     level, _, name = key.partition(":")
     if level == "thread" and name.startswith("doc") and name[3:].isdigit():
-        row = store.conn.execute("SELECT thread_id FROM documents WHERE id = ?", (int(name[3:]),)).fetchone()
+        doc = int(name[3:])
+        row = documents(store, [doc], ("thread_id",)).get(doc)
         if row is None:
-            raise InputError(f"--group {key}: no document {name[3:]}")
-        scope = Filters(thread_id=row[0]) if row[0] is not None else Filters(doc_ids=[int(name[3:])])
+            raise InputError(f"--group {key}: no document {doc}")
+        scope = Filters(thread_id=row["thread_id"]) if row["thread_id"] is not None else Filters(doc_ids=[doc])
         return groups(store, "thread", scope)[0]
     if level == "mailbox" and name:
         found = [g for g in groups(store, "mailbox", Filters(mailbox=name)) if g.key.lower() == key.lower()]
@@ -76,7 +80,7 @@ def resolve(store, key: str) -> Group:
     raise InputError(f"--group {key!r}: use thread:docN (N: a document of the thread) or mailbox:NAME")
 
 
-def group_of_scope(store, ids: list[int], filters: Filters) -> Group | None:
+def group_of_scope(store, ids: list[int], filters: Filters) -> StateGroup | None:
     """The thread or mailbox group whose documents are exactly ids, if any."""
     if not ids:
         return None
@@ -94,7 +98,7 @@ def key_at(group_key: str, position: int) -> str:
     return f"{group_key}#{position}"
 
 
-def has_state(store, group: Group) -> bool:
+def has_state(store, group: StateGroup) -> bool:
     return S.load_tag(store, key_at(group.key, len(group.doc_ids))) is not None
 
 
@@ -173,7 +177,7 @@ def _report(on_progress: OnProgress | None, message: str, done: int, total: int,
         on_progress(Event(Stage.MEMORY, done, total, unit, message))
 
 
-def read_group(store, llm, group: Group, keep: int = 0, on_progress: OnProgress | None = None) -> GroupRead:
+def read_group(store, llm, group: StateGroup, keep: int = 0, on_progress: OnProgress | None = None) -> GroupRead:
     """Stream the group's documents through the model from its last matching snapshot (the
     start when there is none), saving a snapshot after each document; keep > 0 keeps only the
     last `keep` snapshots of the group."""
@@ -262,7 +266,7 @@ def check_tag(found: S.Tag, expect: S.Tag) -> None:
         raise S.SnapshotMismatch("snapshot refused: made with " + "; ".join(what))
 
 
-def answer(store, llm, group: Group, question: str, max_new: int, stops: list[str]) -> StateAnswer:
+def answer(store, llm, group: StateGroup, question: str, max_new: int, stops: list[str]) -> StateAnswer:
     """Restore the group's last snapshot, read the question, generate greedily. NoState (with
     the reason) when the backend, the snapshot or its tag does not allow it."""
     why = unusable(llm)
@@ -289,6 +293,6 @@ def answer(store, llm, group: Group, question: str, max_new: int, stops: list[st
     return StateAnswer(out.text, packed, key, len(tail), len(out.ids), stored.n_tokens)
 
 
-def has_any_state(store, group: Group) -> bool:
+def has_any_state(store, group: StateGroup) -> bool:
     """Whether any snapshot of the group is stored (at any position)."""
     return bool(positions(store, group.key))
