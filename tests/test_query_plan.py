@@ -179,3 +179,24 @@ def test_weekday_counts_only_emails_of_that_day(tmp_path):
     with Store(db) as store:
         ingest_paths(store, [tmp_path / "w.mbox"])
     assert ask_(db, "How many emails were sent on weekends?").result == {"count": 1}
+
+
+def test_shorthand_is_not_spelled_out_inside_addresses_and_domains():
+    """'fr' is 'from' in 'msgs fr Sally', but an address or a domain ending in .fr keeps it
+    (found by the raw-mbox probes: 'net-athome@sigma-consultants.fr' became '...from')."""
+    from archivist.agent.question.reader import spell_out
+    assert spell_out("msgs fr Sally w/ attachments") == "messages from Sally with attachments"
+    assert spell_out("How many emails from net-athome@sigma-consultants.fr are there?") == \
+        "How many emails from net-athome@sigma-consultants.fr are there?"
+    assert spell_out("emails from @orange.fr in 2001") == "emails from @orange.fr in 2001"
+
+
+def test_a_surname_that_is_also_a_date_word_stays_in_the_name():
+    """'Day, Justin' names Justin Day; without 'Day' it read as anyone called Justin (a count of 24
+    instead of 7 on Enron). A lower-case 'day' in a name span is still a date word."""
+    from archivist.agent.question.people import _name_query
+    assert _name_query("Day, Justin") == ["day", "justin"]
+    assert _name_query("Justin Day") == ["justin", "day"]
+    assert _name_query("Will Smith") == ["will", "smith"]
+    assert _name_query("justin day") == ["justin"]
+    assert _name_query("Day") == []

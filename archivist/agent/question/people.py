@@ -104,11 +104,20 @@ def _first_name(query: list[str], words: list[str]) -> str:
     return NICKNAMES.get(first, first)
 
 
+def _name_query(text: str) -> list[str]:
+    """The words of a name, without question words; a word that is also a date or question word
+    stays when written with a capital beside another name word ('Day, Justin', 'Will Smith')."""
+    words = name_words(text)
+    capitals = {w.lower() for w in re.findall(r"[\w'’]+", text) if w[:1].isupper()}
+    return [w for w in words if w not in STOP or w in ("will", "may", "march", "june")
+            or (w in capitals and len(words) > 1 and w not in TITLE_WORDS)]
+
+
 def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
     """The identities of the person text names (a name, not an address); loose: also addresses that
     are only the first initial and the surname (weak evidence, used when the question names the
     domain: 'from his AOL account' is vkaminski@aol.com)."""
-    query = [w for w in name_words(text) if w not in STOP or w in ("will", "may", "march", "june")]
+    query = _name_query(text)
     person = Person(query)
     if not query:
         return person

@@ -34,8 +34,9 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
 
 
 def spell_out(text: str) -> str:
-    """Shorthand spelled out, outside quotes (a quoted subject stays as typed: 'Gas & Electric')."""
-    pieces = re.split(r"(\"[^\"]*\"|“[^”]*”)", text)
+    """Shorthand spelled out, outside quotes (a quoted subject stays as typed: 'Gas & Electric') and
+    outside addresses and domains ('net@sigma-consultants.fr' keeps its 'fr')."""
+    pieces = re.split(r"(\"[^\"]*\"|“[^”]*”|\S*@\S+|\S*\w\.\w\S*)", text)
     for i in range(0, len(pieces), 2):
         for pattern, full in SHORTHAND:
             pieces[i] = pattern.sub(full, pieces[i])
