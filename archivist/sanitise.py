@@ -4,8 +4,9 @@ terminal or the renderer.
 `terminal` removes escape sequences (CSI, OSC such as window retitles, DCS/APC/PM strings), lone
 ESC, other C0 controls except newline and tab, DEL, C1 controls (0x80-0x9f, e.g. the 8-bit CSI)
 and bidi overrides that reorder what is shown. `neutralise` does that and also defuses markdown
-links, images, autolinks and bare URLs (http[:]//host, the visible words stay), for answers. `json_safe` keeps JSON
-output faithful but escapes the characters a terminal would act on that JSON does not escape.
+links, images, autolinks and bare URLs (http[:]//host, the visible words stay), for answers.
+`json_line` writes one JSON line that stays faithful but escapes the characters a terminal would act
+on that JSON does not escape; `deep` applies `terminal` to every string inside dicts and lists.
 """
 from __future__ import annotations
 

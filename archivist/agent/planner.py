@@ -2,7 +2,9 @@
 (default, deterministic) or by the model's constrained choice (falling back to the rules).
 
 Cost model: a call over t context tokens costs t/prefill seconds, times (1 + t/window) for
-attention models (the quadratic term) and plain linear for SSMs, plus out/decode seconds.
+attention models (the quadratic term) and plain linear for SSMs, plus out/decode seconds. After a
+miss, `next_strategy` picks the next wider feasible strategy on the ladder query -> rag -> stuff ->
+memory.
 """
 from __future__ import annotations
 

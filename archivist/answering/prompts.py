@@ -1,4 +1,5 @@
-"""Every prompt the agent sends, as constants: short, extractive, documents fenced as data.
+"""Every prompt archivist sends (the ask graph and planner, chat folding, summarize, SSM memory), as
+constants: short, extractive, documents fenced as data.
 
 Document text only ever appears between <documents> and </documents> (or <notes>), and the
 system prompts say it is data to quote from, never instructions to follow.

@@ -1,5 +1,5 @@
 """The two protocols every backend implements, the optional capabilities a backend declares, and
-the registry that builds them by name."""
+the name -> factory tables backends register into (registry.py builds LLMs from them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,6 +1,6 @@
 """int8 ONNX Runtime embedder: the transformer exported once with torch.onnx, dynamically quantised.
 
-The export is cached (~/.cache/archivist/onnx or $ARCHIVIST_CACHE) keyed by the model files' size
+The export is cached (~/.cache/archivist/onnx, or $ARCHIVIST_CACHE/onnx) keyed by the model files' size
 and mtime, so it costs ~20 s once per model; pooling (mean) and normalisation are done in numpy.
 """
 from __future__ import annotations

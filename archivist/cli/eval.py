@@ -1,5 +1,5 @@
 """`archivist eval run|report`: the eval harness (archivist.evals) as commands. Registered on
-cli.app when archivist.cli is imported."""
+the root app (cli/root.py) when archivist.cli is imported."""
 from __future__ import annotations
 
 import json

@@ -7,7 +7,7 @@ from archivist.cli.options import JsonOpt, examples
 from archivist.cli.root import app, emit, run, say, settings
 
 
-models_app = typer.Typer(help="LLM and embedding backends.", no_args_is_help=True,
+models_app = typer.Typer(help="LLM backends.", no_args_is_help=True,
                          epilog="Examples:\n\n  $ archivist models list --json")
 
 

@@ -1,5 +1,5 @@
-"""The corpus at a glance and the run log, as `archivist` commands: senders, mailboxes, runs,
-runs show. Registered on the root app when archivist.cli is imported (rendering in cli/render.py)."""
+"""The corpus at a glance and the run log, as `archivist` commands: senders, mailboxes, threads,
+show, runs, runs show. Registered on the root app when archivist.cli is imported (rendering in cli/render.py)."""
 from __future__ import annotations
 
 from typing import Optional

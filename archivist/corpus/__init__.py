@@ -1,1 +1,2 @@
-"""Corpus readers and ingest: raw files (mbox, maildir, eml, csv, jsonl, txt/md, pdf) -> Documents."""
+"""Corpus readers and ingest: raw files (mbox, maildir, eml, pst/ost, msg, csv/tsv/jsonl, txt/md, pdf)
+and their attachments -> Documents."""

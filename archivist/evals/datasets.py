@@ -1,4 +1,5 @@
-"""Public eval sets turned into Documents: one pooled corpus per set, plus each question's gold ids."""
+"""HotpotQA turned into Documents: one pooled corpus of every question's paragraphs, plus each
+question's gold ids."""
 from __future__ import annotations
 
 import gzip

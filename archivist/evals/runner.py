@@ -1,5 +1,5 @@
-"""Runs one eval task: every example x strategy through archivist's agent (ask) on corpora built
-once per task (or the user's own database), scored and stored row by row, so an interrupted run
+"""Runs one eval task: every example x strategy through archivist's agent (ask), or the task's own
+measure (a search, a structured answer), on corpora built once per task (or the user's own database), scored and stored row by row, so an interrupted run
 resumes where it stopped. Progress (with an ETA) goes to on_progress; nothing is printed.
 
 Fixed strategies run with escalation off (rag means rag); `auto` runs as users get it (planner and

@@ -1,4 +1,5 @@
-"""The default suite (`archivist eval run default`) and a smoke suite (every task on a few examples).
+"""The default suite (`archivist eval run default`) and a smoke suite (probes, enron-qa, hotpotqa,
+leval and niah on a few examples each).
 
 Sized for the default model (SmolLM2-135M, transformers, 8k window) on this 2-core CPU. Quiet-machine
 arithmetic at the measured ~153 prompt tokens/s (times 1 + t/8192 for attention) and ~115 ms per

@@ -1,4 +1,4 @@
-"""Groups of documents to summarise, and the levels above them.
+"""Groups of documents to summarise or read as SSM state, and the levels above them.
 
 Leaves are email threads (a record or file without a thread is its own group) or, for record sets,
 the values of one field (`field:medical_specialty`). Upper levels (mailbox, sender, month) hold the

@@ -1,4 +1,6 @@
-"""Chunk vectors in SQLite (float32 blobs): the record the FAISS cache is rebuilt from."""
+"""Chunk vectors in SQLite (float32 blobs): the record the FAISS cache is rebuilt from; which chunks a
+model embeds (every chunk, or one lead chunk a document); what a store's vectors hold and what an
+embedder is told about them (embed_where), so backends never read the database."""
 from __future__ import annotations
 
 import json

@@ -8,7 +8,7 @@ overview  the corpus at a glance (senders, mailboxes, subjects, days, domains)
 readonly  read-only execution under an authorizer (agent queries)
 lock      the single writer: a second writer waits, then fails with a clear message
 bulk      a first ingest's secondary indexes dropped while it loads, made once at the end
-runs      every ask/chat/summarize/eval run logged
+runs      every ask/chat/summarize run logged
 """
 from archivist.store.database import Store
 from archivist.store.schema import migrations

@@ -1,6 +1,6 @@
 """The reads of the `documents` table other packages need: documents by id (the one fetch every
 layer uses: packing, citations, snippets, sentences), by thread and by subject, their own text,
-attachment names and content hashes, where a document is stored, and the day shown for it.
+attachment names, participants and content hashes, where a document is stored, and the day shown for it.
 (Whole-table reads, the corpus at a glance, are in overview.py.)"""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Every ask/chat run (and later summarize/eval run) logged in the runs table: decision, reason,
-estimates and actual cost."""
+"""Every ask, chat and summarize run logged in the runs table: decision, reason, estimates and actual
+cost (eval rows go to the eval results database instead)."""
 from __future__ import annotations
 
 import json

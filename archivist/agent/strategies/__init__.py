@@ -1,6 +1,7 @@
-"""The four ways to answer, one module each, registered by Strategy.
+"""The four ways to answer, registered by Strategy.
 
-query   exact metadata SQL (metadata.py compiles it), no model
+query   exact metadata answers, no model: planned.py from a typed QueryPlan, metadata.py compiles a
+        MetadataQuery to SQL
 rag     hybrid retrieval of the best passages
 stuff   everything in scope in one context
 memory  everything in scope read in order through a rolling memory

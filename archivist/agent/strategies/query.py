@@ -1,7 +1,8 @@
 """The query strategy: exact counts, lists and group-bys over metadata, no model call.
 
-The question's slots become a MetadataQuery over the scope's Filters (never SQL text); the answer
-cites matching documents.
+A question read into a typed QueryPlan is answered from it (planned.py); otherwise (follow-ups, the
+older slots) its slots become a MetadataQuery over the scope's Filters (metadata.py), never SQL
+text. The answer cites matching documents.
 """
 from __future__ import annotations
 
