@@ -1,7 +1,6 @@
 """The eval report: a Markdown file with per-task tables (every metric per strategy; per group where
-a task has groups), each column
-defined, the Self-Route table in the paper's layout, planner regret, and the PNG figures
-(plots.py). A report is published (docs/evals), so it names files, never where they were on the
+a task has groups), each column defined, the Self-Route table in the paper's layout, planner
+regret, and the PNG figures (plots.py). A report is published (docs/evals), so it names files, never where they were on the
 machine that ran it."""
 from __future__ import annotations
 
