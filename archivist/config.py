@@ -74,10 +74,10 @@ class AnswerSettings:
                         (PlannerKind.RULES.value, PlannerKind.LLM.value))
     context_tokens: int = knob(0, "prompt budget; 0: the context window minus the answer budget")
     max_escalations: int = knob(2, "broader strategies tried after a 'not found' answer")
-    prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
-    decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
     confirm_seconds: float = knob(180.0, "ask before a run estimated above this many seconds "
                                   "(interactive terminals; --yes skips the question)")
+    prefill_tps: float = knob(0.0, "prompt tokens/s for the planner; 0: its per-model-kind table")
+    decode_tps: float = knob(0.0, "generated tokens/s for the planner; 0: its per-model-kind table")
 
 
 @dataclass
