@@ -7,7 +7,8 @@ words, when its cosine is below the floor. Both sides of it:
 - real queries (search-enron's generated lookups and random subjects typed verbatim): 1 when the
   e-mail is in the top 5.
 The headline is `search` as `archivist search` runs it; a column per candidate floor applies that
-floor to the same unfloored ranking (search.relevant). Was bench/relevance_floor.py."""
+floor to the same unfloored ranking (search.relevant). Replaces the former relevance-floor bench
+script (in git history), with the same draws for a seed."""
 from __future__ import annotations
 
 import gzip
@@ -15,6 +16,7 @@ import json
 import random
 import re
 import string
+from enum import StrEnum
 from pathlib import Path
 
 from archivist.errors import InputError
@@ -33,9 +35,17 @@ TOP, HIT_AT = 8, 5  # hits `archivist search` shows; a real query's gold must be
 # drops, and k <= 10 keeps search's candidate lists (max(50, 5k)) those of the k=8 search
 DEPTH = 10
 HOTPOT = shared_data() / "hotpotqa_dev_distractor_500" / FILE
-ABSENT, LOOKUPS, SUBJECTS = "absent", "lookups", "subjects"
-GROUPS = {ABSENT: "absent words: no hits", LOOKUPS: f"generated lookups: hit@{HIT_AT}",
-          SUBJECTS: f"subjects typed verbatim: hit@{HIT_AT}"}
+
+
+class Kind(StrEnum):
+    """What a query is (the stored rows' meta['kind'])."""
+    ABSENT = "absent"  # words no message holds: right when nothing is shown
+    LOOKUPS = "lookups"
+    SUBJECTS = "subjects"
+
+
+GROUPS = {Kind.ABSENT: "absent words: no hits", Kind.LOOKUPS: f"generated lookups: hit@{HIT_AT}",
+          Kind.SUBJECTS: f"subjects typed verbatim: hit@{HIT_AT}"}
 
 
 def floor_key(floor: float) -> str:
@@ -76,8 +86,8 @@ def absent_queries(store, rng: random.Random, n: int, path: Path) -> list[str]:
 
 def real_queries(store, n: int, seed: int) -> list[tuple[str, str, list[int]]]:
     """(kind, query, gold ids): n // 2 generated lookups and n // 2 subjects (gold: that e-mail)."""
-    lookups = [(LOOKUPS, q["q"], q["gold"]) for q in lookup_questions(store, n // 2, seed)]
-    return lookups + [(SUBJECTS, d["title"], [d["id"]]) for d in sample_docs(store, n // 2, seed + 1)]
+    lookups = [(Kind.LOOKUPS, q["q"], q["gold"]) for q in lookup_questions(store, n // 2, seed)]
+    return lookups + [(Kind.SUBJECTS, d["title"], [d["id"]]) for d in sample_docs(store, n // 2, seed + 1)]
 
 
 def doc_cosines(store, settings, query: str, hits) -> dict[int, float]:
@@ -125,7 +135,7 @@ class RelevanceFloorTask(Task):
     def examples(self) -> list[Example]:
         n, seed = (self.options.limit or 2 * PER_SIDE) // 2, self.options.seed
         with Store(self.path, readonly=True) as store:
-            queries = [(ABSENT, q, []) for q in absent_queries(store, random.Random(seed), n, self.words)]
+            queries = [(Kind.ABSENT, q, []) for q in absent_queries(store, random.Random(seed), n, self.words)]
             queries += real_queries(store, n, seed)
         return [Example(f"{kind}-{i:03d}", q, [str(g) for g in gold], corpus="db",
                         meta={"kind": kind, "group": GROUPS[kind], "gold_ids": gold})
@@ -145,6 +155,6 @@ class RelevanceFloorTask(Task):
 
     @staticmethod
     def right(example: Example, shown: list[int]) -> bool:
-        if example.meta["kind"] == ABSENT:
+        if example.meta["kind"] == Kind.ABSENT:
             return not shown
         return bool(set(shown[:HIT_AT]) & set(example.meta["gold_ids"]))
