@@ -1,6 +1,6 @@
-"""The quality tasks that need no model (search modes, paraphrase sets, blind questions) on the demo
-mailbox and a tiny HotpotQA file, their per-group tables, and the README tables generated from a
-results store."""
+"""The quality tasks that need no model (search modes, the relevance floor, paraphrase sets, blind
+questions) on the demo mailbox and a tiny HotpotQA file, their per-group tables, and the README
+tables generated from a results store."""
 from __future__ import annotations
 
 import gzip
@@ -77,6 +77,42 @@ def test_search_enron_scores_rank_one_and_hit_at_five(tmp_path, demo_db):
             hits = [h.doc_id for h in search(store, settings, r["question"], k=r["meta"]["k"], mode=r["strategy"])]
             assert r["score"] == float(bool(set(hits) & set(r["meta"]["gold_ids"])))
     assert sum(r["score"] for r in rows if r["meta"]["kind"] == "subjects") >= 4  # verbatim subjects win
+
+
+def test_relevance_floor_scores_both_sides_and_each_candidate_floor(tmp_path, demo_db, hotpot):
+    from archivist.evals.results import Results
+    from archivist.evals.runner import RunConfig, Runner
+    from archivist.evals.tasks import TaskOptions
+    from archivist.evals.tasks.relevance_floor import FLOORS, RelevanceFloorTask, floor_key
+    from archivist.retrieval.search import DENSE_FLOOR, search
+    from archivist.store import Store
+    task = RelevanceFloorTask(TaskOptions(data=demo_db, limit=16, seed=5), words=hotpot)
+    with Results(tmp_path / "evals.db") as res:
+        summary = Runner(task, RunConfig("relevance-floor", ["hybrid"], limit=16, data=str(demo_db), seed=5),
+                         agent_settings(demo_db), res, tmp_path / "work").run()
+        rows = res.rows(summary.run_id)
+    _model_free(summary, rows)
+    kinds = [r["meta"]["kind"] for r in rows]
+    assert kinds.count("lookups") == kinds.count("subjects") == 4 and kinds.count("absent") >= 5
+    with Store(demo_db) as store:
+        for r in rows:  # the headline is the search as `archivist search` shows it, by hand
+            shown = [h.doc_id for h in search(store, agent_settings(demo_db), r["question"], floor=True)]
+            right = not shown if r["meta"]["kind"] == "absent" else bool(set(shown[:5]) & set(r["meta"]["gold_ids"]))
+            assert r["score"] == float(right) and r["scores"]["shown"] == len(shown)
+            assert r["scores"][floor_key(DENSE_FLOOR)] == r["score"]  # the floor in use, applied afterwards
+    for r in rows:
+        if r["meta"]["kind"] == "absent":  # no hits exactly when the nearest vector is below the floor
+            cos = r["scores"]["top_cosine"]
+            assert 0 < cos < 1 and [r["scores"][floor_key(f)] for f in FLOORS] == [float(cos < f) for f in FLOORS]
+
+
+def test_relevance_floor_needs_a_database_and_its_words(tmp_path, demo_db):
+    from archivist.evals.tasks import TaskOptions
+    from archivist.evals.tasks.relevance_floor import RelevanceFloorTask
+    with pytest.raises(InputError, match="--data"):
+        RelevanceFloorTask(TaskOptions(), words=demo_db)
+    with pytest.raises(InputError, match="HotpotQA"):
+        RelevanceFloorTask(TaskOptions(data=demo_db), words=tmp_path / "none.jsonl.gz")
 
 
 def test_paraphrase_variant_scores_correct_and_dropped(tmp_path, demo_db):

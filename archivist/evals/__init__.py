@@ -1,7 +1,7 @@
 """`archivist eval`: the one place quality is measured, into the one results store (SQLite).
 
 tasks/     one class per task (niah, hotpotqa, leval, enron-qa, probes, hotpot-retrieval,
-           search-enron, blind): examples, corpora, headline score
+           search-enron, blind, relevance-floor): examples, corpora, headline score
 runner     every example x strategy through ask (or a task's own measure), resumable, row by row
 results    the results database: runs keyed by what they measure, one row per example x strategy
 metrics, aggregate, groups   scores, per-strategy and per-group tables, planner regret, Self-Route

@@ -35,3 +35,4 @@ class TaskName(StrEnum):
     HOTPOT_RETRIEVAL = "hotpot-retrieval"
     SEARCH_ENRON = "search-enron"
     BLIND = "blind"
+    RELEVANCE_FLOOR = "relevance-floor"
