@@ -20,7 +20,7 @@ SYSTEM_ANSWER = (
 
 # The question comes before the documents as well as after them: with it only at the end, SmolLM2-135M
 # reads a run of <<< [n] ... >>> blocks and continues the run ("<<<\n[9] From: ..."), which the echo
-# stops cut to an empty answer (bench/answers_demo.py measures this).
+# stops cut to an empty answer (measured by the former bench/answers_demo.py; README, history).
 # The assistant turn starts with these words (the model continues them): a 135M model that must
 # open its own turn after a run of document blocks writes another block instead of an answer.
 ANSWER_PREFIX = "According to the documents,"

@@ -19,7 +19,7 @@ class EmbeddingSettings:
                                 "fp32 on CUDA", ("auto", "fp32", "bf16", "int8"))
     # whole Enron on 2 cores: a vector for every chunk takes 694 s (21 messages/s); one lead
     # vector a message of 40 tokens ~90 s, and HotpotQA hybrid both@10 stays 0.89 (48 / 40 / 64
-    # tokens: bench/results/embed_candidates_lead.json)
+    # tokens; the former bench/embed_candidates.py, README history)
     embed_scope: str = knob("auto", "which chunks get a dense vector: chunks (every chunk), lead (one "
                             "a document: its subject and the first embed_lead_tokens tokens of its "
                             "first chunk; BM25 still indexes every chunk); auto: lead on CPU, "

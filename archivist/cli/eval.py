@@ -13,6 +13,7 @@ import typer
 from archivist.cli.options import JsonOpt, examples
 from archivist.cli.root import app, emit, err, out, run, settings
 from archivist.errors import InputError
+from archivist.evals.vocab import TaskName
 from archivist.progress import Event, Level, Stage
 
 
@@ -63,9 +64,7 @@ def _progress():
     "archivist eval run niah --strategies rag,stuff,self-route --lengths 1000,2000 --depths 0,50,100",
     "archivist eval run hotpotqa --limit 20", "archivist eval run probes --data my_archive.db --limit 50",
     "archivist --llm echo eval run enron-qa --limit 5"))
-def eval_run(task: str = typer.Argument(..., help="niah | hotpotqa | leval | enron-qa | probes | "
-                                                  "hotpot-retrieval | search-enron | blind, or a suite: "
-                                                  "default | smoke"),
+def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a suite: default | smoke"),
              strategies: Optional[str] = typer.Option(None, "--strategies", help="Comma list of rag, stuff, "
                                                       "memory, query, auto, self-route; retrieval tasks: hybrid, "
                                                       "dense, bm25 (default: the task's)."),

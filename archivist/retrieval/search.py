@@ -41,9 +41,9 @@ EXACT_FIRST = True  # documents whose subject is the query rank above all others
 # The relevance floor: a document found only by dense search, holding none of the query's words,
 # is shown only when its cosine reaches this. Without it a query about nothing in the archive
 # ("xylophonequartz") listed the nearest vectors, which always exist. Measured on whole Enron by
-# bench/relevance_floor.py (bench/results/relevance_floor.json): 200 queries of words no message
-# holds reached at most 0.534 (median 0.370); 200 generated lookups and verbatim subjects lost no
-# hit at any floor up to 0.7, since a real query's documents hold its words.
+# `archivist eval run relevance-floor` (README, the relevance floor table): 200 queries of words no
+# message holds reached at most 0.534 (median 0.370); 200 generated lookups and verbatim subjects
+# lost no hit at any floor up to 0.7, since a real query's documents hold its words.
 DENSE_FLOOR = 0.55
 
 
