@@ -1,5 +1,5 @@
 """Fuzz targets for the readers (email, mbox, CSV/JSONL, PDF), shared by tests/test_fuzz.py (a
-short run) and bench/fuzz_readers.py (the long run). Seeds are the malformed fixtures; inputs are
+short run) and tools/fuzz_readers.py (the long run). Seeds are the malformed fixtures; inputs are
 seeds mutated by hypothesis (byte flips, splices, truncations, repeats) or raw bytes.
 
 Contract: reading any input yields only Documents and Rejects (no exception escapes), in under

@@ -1,4 +1,4 @@
-"""Property-based fuzzing of the readers (short run; bench/fuzz_readers.py is the long run): any
+"""Property-based fuzzing of the readers (short run; tools/fuzz_readers.py is the long run): any
 mutation of the malformed fixtures reads as documents and rejects, no exception, hang or
 runaway memory."""
 from __future__ import annotations

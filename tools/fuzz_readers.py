@@ -1,5 +1,5 @@
 """Long fuzz run of the readers:
-`python bench/fuzz_readers.py [EXECUTIONS_PER_TARGET [SECONDS]] [--engine plain|hypothesis] [--seed N]`
+`python tools/fuzz_readers.py [EXECUTIONS_PER_TARGET [SECONDS]] [--engine plain|hypothesis] [--seed N]`
 prints one JSON line per target as it finishes and a total line: executions, crashes, hangs and
 runaway-memory counts, executions per second and the load average before and after. A target stops
 at its executions or its seconds. The default engine draws the same mutations as the test's

@@ -1,4 +1,4 @@
-"""Kill-and-resume run: `python bench/crash_kills.py RANDOM_KILLS [--points] [--n MESSAGES]` kills an
+"""Kill-and-resume run: `python tools/crash_kills.py RANDOM_KILLS [--points] [--n MESSAGES]` kills an
 ingest (with indexing) at every crash point (--points) and at random times, resumes, runs
 `archivist verify`, and compares with a clean run; one JSON line per kill, then a total."""
 from __future__ import annotations
