@@ -125,3 +125,16 @@ def test_attention_estimates_grow_faster_than_ssm(store, demo_db):
     att = [call_seconds(t, 0, 8192, "attention", s) for t in (1000, 8000)]
     ssm = [call_seconds(t, 0, 8192, "ssm", s) for t in (1000, 8000)]
     assert att[1] / att[0] > ssm[1] / ssm[0] == pytest.approx(8.0)
+
+
+def test_extractive_memory_reads_without_model_calls_and_cites_the_fact(store, demo_db):
+    """memory_notes=extractive: the whole scope is read in chunks with no model call; the sentence
+    that answers survives as a note citing its own email, and one call answers from the notes."""
+    settings = cfg(demo_db, context_window=900, memory_tokens=200, memory_notes="extractive")
+    r = ask(store, settings, "What did Bay Crane quote for two 90-ton crawler cranes?", strategy="memory")
+    assert r.attempts[0]["strategy"] == "memory" and r.llm_calls <= 2, r.attempts
+    assert "184,000" in r.answer, r.answer
+    assert_cited(store, r)
+    cited = {c["doc_id"] for c in r.citations}
+    holds = {row["id"] for row in store.query("SELECT id FROM documents WHERE body LIKE '%184,000%'")}
+    assert cited & holds

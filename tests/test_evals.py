@@ -183,6 +183,18 @@ def test_niah_haystack_length_and_depth(data):
     assert len(" ".join(long_).split()) > 1.6 * len(" ".join(short).split())
 
 
+def test_niah_lengths_past_the_window_are_the_length_named(data):
+    """Within the model's window a haystack is sized to fit it (stuff reads it whole); past the
+    window it is as long as the length says, not cut to the window (it used to stop at 8k)."""
+    from archivist.evals.tasks import TaskOptions, make_task
+    words = lambda text: len(text.split())  # noqa: E731  (one token a word, for the arithmetic)
+    task = make_task("niah", TaskOptions(data=data["niah"], count_tokens=words, budget=1000))
+    inside = words(" ".join(task.cell("L1000-D50")[0]))
+    past = words(" ".join(task.cell("L5000-D50")[0]))
+    assert inside <= 1000 * 0.93 - 200 + 25  # the needle's 21 words on top
+    assert 4900 <= past <= 5000 + 25 and len(task.cell("L5000-D50")[1]) == 1
+
+
 def test_enron_qa_refusal_and_numbers(tmp_path, data):
     _, rows = _run(tmp_path, "enron-qa", data["enron-qa"], ["stuff"])
     by = {r["question"]: r for r in rows}

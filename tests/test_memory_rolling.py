@@ -56,3 +56,48 @@ def test_state_persists_and_resumes(store):
     resumed.update(chunk((12, "Room 42 it is.")))
     save_state(store.conn, "k", resumed.state)
     assert store.scalar("SELECT position FROM memory_states WHERE key = 'k'") == 2
+
+
+def scored(facts_by_chunk):
+    """An extractor that returns, per chunk, the facts given for its first document."""
+    from archivist.memory.rolling import Fact
+
+    def extract(packed):
+        return [Fact(text, packed.doc_ids[0], score=score) for text, score in facts_by_chunk[packed.doc_ids[0]]]
+    return extract
+
+
+def test_extractive_notes_need_no_model_and_keep_the_best_matches():
+    """memory_notes=extractive: no model call while reading; facts carry their document by
+    construction, once each, ranked by score, and the budget drops the weakest, not the oldest."""
+    llm = EchoLLM(script=None)
+    extract = scored({1: [("The offsite is in room 42.", 0.9), ("Lunch at noon.", 0.1)],
+                      2: [("The offsite is in room 42.", 0.9), ("Parking is free.", 0.2)],
+                      3: [("Bring slides.", 0.3)]})
+    mem = RollingMemory(lambda m: (llm.generate(m), 1, 1), approx_tokens, "which room is the offsite in?", 12,
+                        SYSTEM_MEMORY, USER_MEMORY, extract=extract, model_notes=False)
+    for doc in (1, 2, 3):
+        mem.update(chunk((doc, "text")))
+    assert llm.calls == [] and mem.state.tokens_in == 0 and mem.state.chunks == 3
+    texts = [f.text for f in mem.state.facts]
+    assert texts[0] == "The offsite is in room 42." and texts.count("The offsite is in room 42.") == 1
+    assert mem.state.facts[0].doc_id == 2  # the later copy replaces the earlier one, as model notes do
+    assert "Lunch at noon." not in texts  # the weakest went when the budget (12 tokens) was reached
+    assert [c.doc_id for c in mem.as_context().citations] == [f.doc_id for f in mem.state.facts]
+
+
+def test_both_notes_add_the_extracted_facts_to_the_models():
+    mem, llm = memory(["nothing useful here"])  # the model writes no cited line at all
+    mem.extract = scored({11: [("The offsite is on May 3.", 0.8)]})
+    mem.update(chunk((11, "The offsite is on May 3. Other text.")))
+    assert len(llm.calls) == 1 and [(f.text, f.doc_id) for f in mem.state.facts] == [("The offsite is on May 3.", 11)]
+    assert mem.state.summary == "nothing useful here"
+
+
+def test_ranked_notes_shrink_the_uncited_summary_before_dropping_a_fact():
+    """A model's long uncited summary must not push the cited facts out (memory_notes=both)."""
+    mem, _ = memory(["x " * 300], budget=40)
+    mem.extract = scored({11: [("The offsite is on May 3.", 0.8)]})
+    mem.update(chunk((11, "The offsite is on May 3. Other text.")))
+    assert [f.text for f in mem.state.facts] == ["The offsite is on May 3."]
+    assert approx_tokens(mem.render()) <= 40

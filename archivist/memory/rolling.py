@@ -1,5 +1,12 @@
 """Rolling memory: read documents chunk by chunk, keep question-aware notes (cited facts plus a
 short running summary) under a token budget, and persist the state so a reading can resume.
+
+Notes come from two places. Extractive (RECOMP's extractive compressor, question-aware as in
+LongLLMLingua): each chunk's sentences scored against the question, the best kept as facts that
+carry their document by construction, so no fact depends on a model copying a label. Model notes:
+the model reads the chunk with the notes so far and writes cited lines (a small model often writes
+none, or drops the labels). With an extractor the notes are ranked by score and the budget drops the
+weakest; without one, the oldest.
 """
 from __future__ import annotations
 
@@ -14,6 +21,8 @@ from archivist.records import Citation, PackedContext
 
 # (messages) -> (text, tokens in, tokens out)
 Generate = Callable[[list[Message]], tuple[str, int, int]]
+# a chunk -> its best sentences as scored facts, best first
+Extract = Callable[[PackedContext], list["Fact"]]
 _NOTE = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*(.+?)\s*((?:\[\d+\][\s,;.]*)+)\s*$")
 _LABEL = re.compile(r"\[(\d+)\]")
 
@@ -25,6 +34,7 @@ class Fact:
     ref: str = ""
     date: str = ""
     title: str = ""
+    score: float = 0.0  # how well it matches the question (extractive notes rank by it)
 
 
 @dataclass
@@ -49,14 +59,16 @@ class MemoryState:
 
 
 class RollingMemory:
-    """Notes for one question, updated by the model from each chunk of documents."""
+    """Notes for one question, updated from each chunk of documents: extracted sentences (`extract`),
+    the model's cited lines (`model_notes`), or both."""
 
     def __init__(self, generate: Generate, count_tokens: Callable[[str], int], question: str,
                  budget_tokens: int, system: str, user: str, state: MemoryState | None = None,
-                 max_facts: int = 12):
+                 max_facts: int = 12, extract: Extract | None = None, model_notes: bool = True):
         self.generate, self.count_tokens = generate, count_tokens
         self.budget, self.max_facts = budget_tokens, max_facts
         self.system, self.user = system, user
+        self.extract, self.model_notes = extract, model_notes or extract is None
         self.state = state or MemoryState(question)
 
     def render(self, first: int = 1) -> str:
@@ -87,18 +99,41 @@ class RollingMemory:
 
     def merge(self, new: list[Fact], summary: list[str]) -> None:
         """New facts first-class; earlier facts the model did not repeat stay until the budget
-        forces the oldest out (a weak model forgets to copy its notes)."""
+        forces the oldest out (a weak model forgets to copy its notes). With an extractor the facts
+        are ranked by score (stable: the earlier of two equal ones first) and the weakest go."""
+        ranked = self.extract is not None
+        if ranked:  # a quoted reply repeats its sentence in every later message: keep it once
+            new = list({f.text.lower(): f for f in new[::-1]}.values())[::-1]
         seen = {f.text.lower() for f in new}
         kept = [f for f in self.state.facts if f.text.lower() not in seen]
-        self.state.facts = (kept + new)[-self.max_facts:]
+        facts = sorted(kept + new, key=lambda f: -f.score) if ranked else kept + new
+        self.state.facts = facts[:self.max_facts] if ranked else facts[-self.max_facts:]
         self.state.summary = " ".join(summary)[:600]
+        if ranked:  # cited facts are what the answer needs: the uncited summary gives way first
+            self._shrink_summary()
         while self.state.facts and self.count_tokens(self.render()) > self.budget:
-            self.state.facts.pop(0)
+            self.state.facts.pop(-1 if ranked else 0)
+        self._shrink_summary()
+
+    def _shrink_summary(self) -> None:
         while self.state.summary and self.count_tokens(self.render()) > self.budget:
             self.state.summary = self.state.summary[: len(self.state.summary) // 2]
 
     def update(self, chunk: PackedContext, fence: Callable[[str], str] = lambda t: t) -> None:
-        """Read one chunk: one model call, then parse, merge and trim the notes."""
+        """Read one chunk: its extracted sentences and/or one model call, then merge and trim."""
+        facts, summary, t_in, t_out = [], [self.state.summary] if self.state.summary else [], 0, 0
+        if self.model_notes:
+            facts, summary, t_in, t_out = self._model_notes(chunk, fence)
+        if self.extract is not None:
+            facts = self.extract(chunk) + facts
+        self.merge(facts, summary)
+        self.state.chunks += 1
+        self.state.position += max(1, len(chunk.doc_ids))
+        self.state.tokens_in += t_in
+        self.state.tokens_out += t_out
+
+    def _model_notes(self, chunk: PackedContext, fence: Callable[[str], str]):
+        """(facts, summary lines, tokens in, tokens out) of one model call over the chunk."""
         labels = self._labels(chunk)
         first = max((c.n for c in chunk.citations), default=0) + 1
         messages = [Message("system", self.system.format(max_facts=self.max_facts)),
@@ -107,11 +142,7 @@ class RollingMemory:
                                                      context=fence(chunk.text)))]
         text, t_in, t_out = self.generate(messages)
         facts, summary = self.parse(text, labels)
-        self.merge(facts, summary)
-        self.state.chunks += 1
-        self.state.position += max(1, len(chunk.doc_ids))
-        self.state.tokens_in += t_in
-        self.state.tokens_out += t_out
+        return facts, summary, t_in, t_out
 
     def as_context(self) -> PackedContext:
         """The notes as a packed context whose [n] labels cite the facts' documents."""

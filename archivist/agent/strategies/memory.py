@@ -16,7 +16,8 @@ from archivist.answering.prompts import SYSTEM_FINAL_FROM_NOTES, SYSTEM_MEMORY, 
 from archivist.agent.question.analyse import Analysis
 from archivist.agent.question.scope import Scope, scope_ids
 from archivist.agent.strategies.common import ECHO_STOPS, OVERVIEW_TOKENS, answer_from, continued
-from archivist.memory.rolling import MemoryState, RollingMemory, load_state, save_state
+from archivist.answering.grounding.sentences import content_words, overlap, sentences_of
+from archivist.memory.rolling import Fact, MemoryState, RollingMemory, load_state, save_state
 from archivist.sanitise import neutralise
 from archivist.progress import Stage, Unit
 from archivist.records import QuestionKind, Strategy
@@ -28,9 +29,24 @@ def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
     """Same question, scope, model and budget -> same saved reading."""
     s = ctx.settings
     raw = json.dumps([question, asdict(scope.filters), s.model.llm, s.model.llm_model,
-                      s.memory.memory_tokens],
+                      s.memory.memory_tokens, s.memory.memory_notes],
                      sort_keys=True, default=str)
     return "agent:" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def extractor(ctx: AgentContext, question: str, keep: int = 12):
+    """A chunk -> its sentences that share most of the question's content words, as facts citing
+    their own document (best first; none that share no word)."""
+    wanted = content_words(question)
+
+    def extract(chunk) -> list[Fact]:
+        cites = {c.n: c for c in chunk.citations}
+        sents = [s for s in sentences_of(ctx.store, chunk) if s.text]
+        for s in sents:
+            s.score = overlap(wanted, s)
+        best = sorted((s for s in sents if s.score > 0), key=lambda s: -s.score)[:keep]
+        return [Fact(s.text, s.doc_id, cites[s.n].ref, s.date, cites[s.n].title, s.score) for s in best]
+    return extract
 
 
 def chunk_budget(ctx: AgentContext) -> int:
@@ -102,8 +118,10 @@ def _read(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope, id
         gen = ctx.model.generate(messages, max_tokens=min(ctx.settings.memory.memory_tokens, 400))
         return gen.text, gen.tokens_in, gen.tokens_out
 
+    notes = ctx.settings.memory.memory_notes
     memory = RollingMemory(generate, ctx.model.count_tokens, question, ctx.settings.memory.memory_tokens,
-                           SYSTEM_MEMORY, USER_MEMORY, state)
+                           SYSTEM_MEMORY, USER_MEMORY, state, model_notes=notes != "extractive",
+                           extract=None if notes == "model" else extractor(ctx, question))
     calls_before = state.chunks
     read_all(ctx, memory, ids, key)
     if not state.facts:

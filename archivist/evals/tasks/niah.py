@@ -87,7 +87,13 @@ class NiahTask(Task):
         return sorted(self.cell(example.corpus)[1])
 
     def _target(self, length: int) -> int:
+        """Haystack tokens of a cell. A length at or under the model's window is sized to fit it with
+        the prompt (stuff can read it whole: the comparison the short lengths exist for); a length
+        well past the window (over 1.25x the budget) is the haystack the length names, which stuff
+        refuses with its reason and rag and memory read."""
         budget = self.options.budget or length
+        if length > budget * 1.25:
+            return length
         return max(100, int(min(length, budget) * 0.93) - PROMPT_TOKENS)
 
     def _haystack(self, length: int) -> str:
