@@ -195,6 +195,18 @@ def test_niah_lengths_past_the_window_are_the_length_named(data):
     assert 4900 <= past <= 5000 + 25 and len(task.cell("L5000-D50")[1]) == 1
 
 
+def test_past_the_window_stuff_is_labelled_not_run_and_memory_reads_it(tmp_path, data):
+    """A haystack longer than the window: stuff refuses it with its reason and the row says so
+    (not_run, score 0, not the refusal's words scored); extractive memory reads it all and finds
+    the needle with one model call."""
+    s = agent_settings(tmp_path / "x.db", memory_notes="extractive")
+    _, rows = _run(tmp_path, "niah", data["niah"], ["stuff", "memory"], settings=s, lengths=[6000], depths=[50])
+    by = {r["strategy"]: r for r in rows}
+    assert by["stuff"]["scores"] == {"not_run": 1.0} and by["stuff"]["score"] == 0.0
+    assert "does not fit" in by["stuff"]["answer"]
+    assert by["memory"]["score"] > 0.8 and by["memory"]["llm_calls"] <= 2, by["memory"]["answer"]
+
+
 def test_enron_qa_refusal_and_numbers(tmp_path, data):
     _, rows = _run(tmp_path, "enron-qa", data["enron-qa"], ["stuff"])
     by = {r["question"]: r for r in rows}

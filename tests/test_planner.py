@@ -127,3 +127,14 @@ def test_every_model_answer_passes_verify(demo_store, demo_db):
     r = ask(demo_store, agent_settings(demo_db), "Which room is the Q2 planning offsite in?",
             llm=EchoLLM(script=["The offsite is in room 99."]), strategy="rag", log=False)
     assert r.answered_by == "extractive" and "cites no" in r.check and "99" not in r.answer
+
+
+def test_extractive_memory_costs_one_call_and_stays_feasible_past_a_million_tokens():
+    """memory_notes=extractive reads without model calls: one call answers, so a scope the model
+    notes could never read in time (max_seconds) stays feasible and the planner can choose it."""
+    notes = SETTINGS.replace(memory_notes="extractive")
+    plan, est = plan_for("Summarise everything about the pipeline", 1_000_000, settings=notes)
+    by_notes = SETTINGS.replace(memory_notes="model")
+    _, by_model = plan_for("Summarise everything about the pipeline", 1_000_000, settings=by_notes)
+    assert est[S.MEMORY].calls == 1 and est[S.MEMORY].feasible and plan == S.MEMORY
+    assert not by_model[S.MEMORY].feasible and by_model[S.MEMORY].calls > 100

@@ -36,7 +36,7 @@ ASK_JSON_SCHEMA = """\
 | reason       | string          | why the planner chose the first strategy                       |
 | estimates    | object          | per strategy: tokens_in, tokens_out, calls, seconds, feasible, why |
 | escalations  | array of string | "from -> to: why" for each wider strategy tried                |
-| attempts     | array of object | strategy, missing, note (e.g. why a stored SSM state was refused), answered_by, check, tokens_in, tokens_out, seconds, restored |
+| attempts     | array of object | strategy, missing, note (e.g. why a stored SSM state was refused), answered_by, check, tokens_in, tokens_out, seconds, restored, not_run (why the strategy could not run at all) |
 | citations    | array of object | n, doc_id, ref (Message-ID or "row ID"), message_id, title (subject), date (ISO UTC), day (the sender's local calendar day, as counts read days), where (file and row of a record, mailbox/folder of an email), start, end, quote |
 | filters      | object          | the scope: sender, recipient, after, before, mailbox, thread_id, kind, fields, doc_ids, subject |
 | unmatched    | array of string | constraints found in the question that the answer could not use or match (also said in the answer) |
@@ -130,7 +130,7 @@ def _result(question: str, state: dict, ctx: AgentContext, seconds: float) -> As
         attempts=[{"strategy": a.strategy, "missing": a.missing, "note": a.note,
                    "answered_by": a.answered_by, "check": a.check,
                    "tokens_in": a.tokens_in, "tokens_out": a.tokens_out, "seconds": a.seconds,
-                   "restored": a.restored}
+                   "restored": a.restored, "not_run": a.not_run}
                   for a in attempts],
         filters=asdict(state["scope"].filters), unmatched=unmatched, ambiguous=ambiguous,
         warnings=list(state["analysis"].warnings),

@@ -94,4 +94,5 @@ class Attempt:
     fallback: "Attempt | None" = None  # an extractive answer kept for when every strategy says missing
     draft: Draft | None = None  # set by act for model answers, consumed by verify
     restored: str = ""  # key of the SSM snapshot the model answered from (memory strategy)
+    not_run: str = ""  # why the strategy could not run at all (stuff: the scope exceeds the window)
     result: dict = field(default_factory=dict)  # a metadata answer as data: count, people, date, files

@@ -25,6 +25,9 @@ SPEEDS = {  # (prefill tokens/s, decode tokens/s) per model kind on this class o
     ModelKind.ATTENTION: (600.0, 25.0), ModelKind.HYBRID: (600.0, 25.0), ModelKind.SSM: (500.0, 25.0),
     ModelKind.REMOTE: (5000.0, 60.0), ModelKind.ECHO: (1e6, 1e5)}
 PROMPT = 250  # tokens of instructions and question per call
+# extractive memory notes: tokens read per second while scoring sentences (a 128k-token haystack
+# read in ~3 s on 2 cores, the answer call aside: eval run niah --lengths 128000; half that, to be safe)
+EXTRACT_TPS = 20_000
 LADDER = (Strategy.QUERY, Strategy.RAG, Strategy.STUFF, Strategy.MEMORY)  # narrow to wide view
 WHOLE_SCOPE = (QuestionKind.SUMMARISE, QuestionKind.COUNT, QuestionKind.LIST)
 
@@ -72,6 +75,9 @@ def estimate_all(s: Settings, info: ModelInfo, budget: int, analysis: Analysis,
     mem_call = min(scope.tokens, chunk) + state + PROMPT
     mem_out = state // 2
     mem_secs = n_chunks * secs(mem_call, mem_out) + secs(state + PROMPT, out)
+    if s.memory.memory_notes == "extractive":  # no model call while reading: one, to answer
+        n_chunks, mem_call, mem_out = 0, 0, 0
+        mem_secs = scope.tokens / EXTRACT_TPS + secs(state + PROMPT, out)
     return {
         Strategy.QUERY: Estimate(0, 0, 0, 0.05, q_ok, "" if q_ok else "not a metadata question"),
         Strategy.RAG: Estimate(rag_in, out, 1, round(secs(rag_in, out), 2)),

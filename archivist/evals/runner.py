@@ -240,6 +240,10 @@ class Runner:
 
     def scored(self, ex: Example, corpus: Corpus, res) -> dict:
         answer = res.answer.split("\n\nNote:")[0]
+        if res.attempts and all(a.get("not_run") for a in res.attempts):  # e.g. stuff past the window
+            return {"answer": res.answer, "chosen": res.strategy, "score": 0.0, "scores": {"not_run": 1.0},
+                    "tokens_in": res.tokens_in, "tokens_out": res.tokens_out, "llm_calls": res.llm_calls,
+                    "error": None}
         score, scores = self.task.score(ex, answer)
         cited = [c["doc_id"] for c in res.citations]
         evidence = set(self.task.evidence_of(ex))

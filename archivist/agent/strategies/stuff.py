@@ -18,15 +18,15 @@ def handover_for(analysis: Analysis) -> Strategy:
 def run_stuff(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope) -> Attempt:
     budget = ctx.model.budget()
     if scope.tokens > budget * 1.5:  # the estimate is rough; pack decides near the edge
-        return Attempt(Strategy.STUFF, missing=True, handover=handover_for(analysis),
-                       note=f"scope of ~{scope.tokens} tokens does not fit the {budget}-token budget")
+        why = f"scope of ~{scope.tokens} tokens does not fit the {budget}-token budget"
+        return Attempt(Strategy.STUFF, missing=True, handover=handover_for(analysis), note=why, not_run=why)
     ids = scope_ids(ctx.store, scope.filters)
     if not ids:
         return Attempt(Strategy.STUFF, missing=True, handover=Strategy.RAG, note="nothing in scope")
     packed = ctx.pack(ids, budget)
     if packed.truncated:
-        return Attempt(Strategy.STUFF, missing=True, handover=handover_for(analysis),
-                       note=f"scope ({len(ids)} documents) does not fit the {budget}-token budget")
+        why = f"scope ({len(ids)} documents) does not fit the {budget}-token budget"
+        return Attempt(Strategy.STUFF, missing=True, handover=handover_for(analysis), note=why, not_run=why)
     attempt = answer_from(ctx, Strategy.STUFF, question, packed, kind=analysis.kind)
     attempt.note = f"{len(packed.doc_ids) or len(ids)} documents, {packed.tokens} tokens"
     return attempt
