@@ -193,6 +193,10 @@ def test_niah_lengths_past_the_window_are_the_length_named(data):
     past = words(" ".join(task.cell("L5000-D50")[0]))
     assert inside <= 1000 * 0.93 - 200 + 25  # the needle's 21 words on top
     assert 4900 <= past <= 5000 + 25 and len(task.cell("L5000-D50")[1]) == 1
+    parts = task.cell("L5000-D50")[0]  # the essays repeat past their length: no passage twice
+    assert len(set(parts)) == len(parts)
+    from archivist.evals.tasks.niah import distinct
+    assert distinct(["a.", "b.", "a.", "a."]) == ["a.", "b.", "a. (copy 2)", "a. (copy 3)"]
 
 
 def test_past_the_window_stuff_is_labelled_not_run_and_memory_reads_it(tmp_path, data):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 from archivist.evals.metrics import contains_answer, text_scores
 from archivist.evals.tasks.base import Example, Task, text_doc
@@ -19,6 +20,18 @@ PASSAGE_WORDS = 150  # one stored document per ~150 words: rag reads a few, stuf
 PROMPT_TOKENS = 200  # instructions and question around the haystack (passage headers: the 7%)
 MULTI_QUESTION = "What are the secret ingredients needed to build the perfect pizza?"  # our wording
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def distinct(parts: list[str]) -> list[str]:
+    """Passages made distinct: past the essays' length (~150k tokens) the text repeats, and ingest
+    stores an exact duplicate once, which would shrink a 1M-token haystack to the essays' size; the
+    k-th copy of a passage is marked '(copy k)'."""
+    seen: Counter = Counter()
+    out = []
+    for p in parts:
+        seen[p] += 1
+        out.append(p if seen[p] == 1 else f"{p} (copy {seen[p]})")
+    return out
 
 
 class NiahTask(Task):
@@ -73,7 +86,7 @@ class NiahTask(Task):
             length, depth = int(m.group(1)), float(m.group(2))
             hay = self._haystack(length)
             text = self._insert(hay, depth)
-            parts = self._passages(text)
+            parts = distinct(self._passages(text))
             needles = {f"p{i:04d}" for i, p in enumerate(parts) if any(n in p for n in self.needles)}
             self._cells[example_corpus] = (parts, needles)
         return self._cells[example_corpus]
