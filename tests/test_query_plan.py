@@ -184,7 +184,7 @@ def test_weekday_counts_only_emails_of_that_day(tmp_path):
 def test_shorthand_is_not_spelled_out_inside_addresses_and_domains():
     """'fr' is 'from' in 'msgs fr Sally', but an address or a domain ending in .fr keeps it
     (found by the raw-mbox probes: 'net-athome@sigma-consultants.fr' became '...from')."""
-    from archivist.agent.question.reader import spell_out
+    from archivist.agent.question.reading import spell_out
     assert spell_out("msgs fr Sally w/ attachments") == "messages from Sally with attachments"
     assert spell_out("How many emails from net-athome@sigma-consultants.fr are there?") == \
         "How many emails from net-athome@sigma-consultants.fr are there?"

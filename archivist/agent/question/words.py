@@ -5,13 +5,10 @@ constraint; the rest are named as not used, and a metadata question's figure is 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from archivist.agent.question.people import TITLE_WORDS
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Use, Word
-
-if TYPE_CHECKING:
-    from archivist.agent.question.reader import Reading
+from archivist.agent.question.reading import Reading
 
 TOKEN = re.compile(r"[\w][\w'’.@-]*[\w]|[\w]")
 

@@ -1,0 +1,243 @@
+"""The people a question names, with their roles: names linked to the archive's identities (a
+surname alone, a full name, an address typed, a company word read as its domain), the accounts it
+leaves out ('apart from his AOL account'), 'his own mailbox', and, once the ask is known, each
+person's role settled (to or cc, sender or subject of a described email) and the sender's other
+accounts added when the question names a domain.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question import phrases
+from archivist.agent.question.entities import find_people, name_words
+from archivist.agent.question.people import is_surname, mailbox_of, resolve
+from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
+from archivist.agent.question.reading import Reading
+from archivist.agent.question.roles import role_at
+from archivist.agent.question.words import is_frame
+from archivist.store.filters import address_of, exact_address
+
+
+ALL_ADDRESSES = re.compile(r"\b(?:all|any|each|every\s+one)\s+(?:of\s+)?(?:his|her|their|its)\s+(?:e-?mail\s+)?"
+                           r"(?:addresses|accounts)\b", re.I)
+
+
+def own_domain(r: Reading) -> None:
+    """'Kaminski's emails from his AOL account', '(all his addresses)': the sender's identities
+    include the ones known only by initial and surname (vkaminski@aol.com). 'Kaminski from
+    vkaminski@aol.com': the address named is the one meant."""
+    if r.lex is None:
+        return
+    typed = [c for c in r.plan.of(Role.SENDER) if isinstance(c.value, str) and "@" in c.value]
+    for c in r.plan.of(Role.SENDER):
+        if not isinstance(c.value, list) or "@" in c.text:
+            continue
+        if typed:
+            c.value, c.label = typed[0].value, f"= '{typed[0].value}' (named in the question)"
+        elif r.plan.of(Role.DOMAIN, Role.ALSO_ACCOUNT) or ALL_ADDRESSES.search(r.text):
+            c.value = resolve(r.lex, c.text, loose=True).identities or c.value
+            c.value = resolve(r.lex, c.text, loose=True).identities or c.value
+
+
+def read_people(r: Reading) -> None:
+    if r.lex is None:
+        return
+    _excepted_accounts(r)
+    text = re.sub(r"(?<=\w)(?:'s|’s)\b|(?<=s)'(?=\s)", lambda m: " " * len(m.group(0)), r.blanked())
+    for e in find_people(r.lex, text, []):
+        if not r.free(e.start, e.end) or not name_words(e.text):
+            continue
+        role = role_at(r.text, e.start, e.end)
+        typed = e.value and address_of(e.value) and e.text.lower() == address_of(e.value)
+        if e.text.lower().removesuffix("'s") in STOP_NAMES:
+            continue  # 'Enron's holiday party': the company, not a person
+        if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
+            if not e.text.islower():  # 'Kudlow': the sender domain kudlow.com
+                _company(r, e.text, e.start, e.end)
+            continue  # 'to confirm', 'Ken': a word or a first name, not one person
+        if not e.known and _company(r, e.text, e.start, e.end):
+            continue  # 'Mariner Energy': no person, the company's domain
+        if not e.known and e.value is None:
+            r.claim(Constraint(role, e.text, None, e.start, e.end, known=False))
+            continue
+        if typed:  # 'corp.example': exactly that address
+            r.claim(Constraint(role, e.text, exact_address(address_of(e.value)), e.start, e.end,
+                               label=f"= '{address_of(e.value)}'"))
+            continue
+        person = resolve(r.lex, e.text)
+        if not person.identities and _company(r, e.text.replace(" ", ""), e.start, e.end):
+            continue
+        r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
+                           known=bool(person.identities)))
+        _several(r, e.text, person)
+    _reflexive(r)
+    _name_runs(r)
+    _cued_surnames(r)
+    _own_mailbox(r)
+
+
+OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
+
+
+EXCEPT_ACCOUNT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting|"
+                            r"skip(?:ping)?|ignor(?:e|ing)|leav(?:e|ing)\s+out)\s+(?:the\s+)?(?P<x>[A-Za-z][^,?]{2,60}?)\s+"
+                            r"(?:account|address|mailing\s+list|list|mailings)\b", re.I)
+
+
+def _excepted_accounts(r: Reading) -> None:
+    """'apart from the Enron General Announcements account': that account's addresses leave the
+    ranking (an account is no person, so the name finder leaves it)."""
+    for m in EXCEPT_ACCOUNT.finditer(r.text):
+        want = {w for w in name_words(m.group("x"))}
+        found = sorted(a for a, names in r.lex.names.items() if any(want <= set(name_words(n)) for n in names if n))
+        if found and r.free(m.start(), m.end()):
+            r.claim(Constraint(Role.EXCLUDED, m.group(0), found, m.start(), m.end(), label=", ".join(found[:4])))
+
+
+REFLEXIVE = re.compile(r"\b(?:other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?|not\s+counting)\s+"
+                       r"(?P<w>[A-Za-z]+)\s+(?:herself|himself|themselves)\b", re.I)
+
+
+def _reflexive(r: Reading) -> None:
+    """'in sally beck's mailbox, who other than sally herself got cc'd the most': the mailbox's
+    owner leaves the ranking."""
+    m = REFLEXIVE.search(r.text)
+    boxes = r.plan.of(Role.MAILBOX)
+    if not m or not boxes or not r.free(m.start(), m.end()) or r.lex is None:
+        return
+    owner = re.fullmatch(r"([a-z]+)-([a-z])\d*", str(boxes[0].value).lower())
+    if owner and m.group("w").lower().startswith(owner.group(2)):
+        person = resolve(r.lex, f"{m.group('w')} {owner.group(1)}")
+        if person.identities:
+            r.claim(Constraint(Role.EXCLUDED, m.group(0), person.identities, m.start(), m.end(), label=person.label))
+
+
+def _own_mailbox(r: Reading) -> None:
+    """'who was cc'd most on the emails in her mailbox': the mailbox of the one person named."""
+    people = [c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, Role.EXCLUDED, None) and c.value]
+    m = OWN_MAILBOX.search(r.text)
+    if m and r.free(m.start(), m.end()) and len({c.text for c in people}) == 1 and r.lex is not None:
+        if box := mailbox_of(r.lex, people[0].text):
+            r.claim(Constraint(Role.MAILBOX, m.group(0).strip(), box, m.start(), m.end(), label=f"mailbox {box}"))
+            for c in people:  # 'Skilling custodian: ... in his mailbox': he is named as its owner only
+                if c.role is None:
+                    c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box}"
+
+
+RUN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]")
+
+
+def _name_runs(r: Reading) -> None:
+    """Names the name finder missed ('Ken Lay' for kenneth.lay@enron.com, 'sue mara'): runs of up
+    to three words outside the frame, longest first, that one person's names hold (the surname
+    exactly); a single word only when it is someone's surname."""
+    words = [m for m in RUN_WORD.finditer(r.text) if r.free(m.start(), m.end()) and not is_frame(m.group(0))
+             and m.group(0).lower() not in STOP_NAMES]
+    i = 0
+    while i < len(words):
+        for n in (3, 2, 1):
+            run = words[i:i + n]
+            if len(run) < n or any(not re.fullmatch(r"\s+|,\s*", r.text[a.end():b.start()]) for a, b in zip(run, run[1:])):
+                continue
+            start, end = run[0].start(), run[-1].end()
+            text = r.text[start:end].removesuffix("'s").removesuffix("’s")
+            if text.islower() and n == 1 and not is_surname(r.lex, text):
+                continue  # a lower-case word alone: only someone's surname
+            if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text)):
+                if text[0].isupper() and _company(r, text, start, start + len(text)):
+                    break
+                continue
+            person = resolve(r.lex, text)
+            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start])):
+                end = start + len(text)
+                r.claim(Constraint(role_at(r.text, start, end), text, person.identities, start, end,
+                                   label=person.label))
+                _several(r, text, person)
+                i += n - 1
+                break
+        i += 1
+
+
+ACRONYM = re.compile(r"[A-Z]{2,6}")  # 'NETCO', 'ISDA': a name of a thing, not a person's surname
+STOP_NAMES = frozenset("enron california january february march april may june july august september october "
+                       "november december monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def _several(r: Reading, text: str, person) -> None:
+    if person.ambiguous:
+        r.plan.notes.append(f"'{text}' matches several people ({', '.join(o.title() for o in person.others)}); "
+                            "the answer counts all of them. Which one do you mean?")
+
+
+def _company(r: Reading, text: str, start: int, end: int) -> bool:
+    """Claim a company word as its sender domain when the archive has one ('Kudlow' -> kudlow.com)."""
+    domain = phrases.company_domain(text, r.lex.senders.keys())
+    if domain:
+        r.claim(Constraint(Role.DOMAIN, r.text[start:end], "@" + domain, start, end, label=f"sender domain @{domain}"))
+    return bool(domain)
+
+
+CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom)\s+$", re.I)
+
+
+def _cued_surnames(r: Reading) -> None:
+    """A lower-case surname right after a role word ('did thibodeaux start sending', 'to dasovich'),
+    which the name finder leaves alone when it is not capitalised."""
+    for m in re.finditer(r"[a-z][a-z'-]+", r.text):
+        word = m.group(0).removesuffix("'s")
+        end = m.start() + len(word)
+        if not r.free(m.start(), end) or is_frame(word) or not CUED.search(r.text[:m.start()]) \
+                or not is_surname(r.lex, word):
+            continue
+        person = resolve(r.lex, word)
+        if person.identities:
+            r.claim(Constraint(role_at(r.text, m.start(), end), word, person.identities, m.start(), end,
+                               label=person.label))
+            _several(r, word, person)
+
+
+TO_ONLY = re.compile(r"\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+", re.I)
+
+
+def settle_roles(r: Reading) -> None:
+    """People with no role word: the sender, unless the sender is what is asked for; in a
+    question about one described email, words of its content ('the memo on Sibyl Peyer's
+    contact details'), like a date with no year ('the November 2 meeting')."""
+    asked_sender = r.plan.target == Target.SENDER and r.plan.ask in (Ask.TOP, Ask.FIELD)
+    # '(To line only)', 'to X with Y cc'd': the To line, not any recipient
+    to_only = bool(TO_ONLY.search(r.text)) or bool(r.plan.of(Role.CC)) \
+        or any(re.match(r"\s+directly\b", r.text[c.end:]) for c in r.plan.of(Role.RECIPIENT))
+    _coordinated(r)
+    for c in list(r.plan.constraints):
+        if to_only and c.role == Role.RECIPIENT:
+            c.role = Role.TO
+        if r.plan.ask == Ask.FIELD and _describes_content(r, c, asked_sender):
+            c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
+        elif c.role is None:
+            c.role = Role.RECIPIENT if asked_sender else Role.SENDER
+
+
+def _coordinated(r: Reading) -> None:
+    """'to both Greg Whalley and John Lavorato', 'from Lay, Skilling and Fastow': a name joined to
+    the one before it by 'and'/'or'/a comma takes its role when nothing around it gives one."""
+    people = sorted((c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, None)), key=lambda c: c.start)
+    for before, c in zip(people, people[1:]):
+        gap = r.text[before.end:c.start]
+        if before.role is not None and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I) \
+                and (c.role is None or c.role == Role.SENDER and before.role != Role.SENDER and not SENT_AFTER.match(r.text[c.end:])):
+            c.role = before.role
+
+
+SENT_AFTER = re.compile(r"\s*(?:'s|’s)?\s*(?:sent|wrote|send|write|e-?mailed)\b", re.I)
+
+
+def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
+    """In a question about one described email, whether a constraint is part of the description of
+    its content rather than an exact header ('who put out the notice on the subpoenas from
+    Congress': not a sender; 'the PowerPoint presentations about X': not an attachment filter)."""
+    yearless = c.role == Role.DATE and any("no year" in n for n in r.plan.notes)
+    member = re.match(r"(?:'s|’s)\s+(?:\w+\s+)?(?:group|team|office|department|company|staff|people|desk|assistant|"
+                      r"unit|division|lawyers?|counsel)\b", r.text[c.end:], re.I)  # 'Rick Buy's group'
+    company = c.role == Role.DOMAIN and c.label.startswith("sender domain")  # 'PGE's Peggy Fowler'
+    return c.role is None or yearless or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) or company \
+        or asked_sender and c.role == Role.SENDER

@@ -1,0 +1,52 @@
+"""The question being read: its text (cleaned, shorthand spelled out), the plan so far, and which
+characters a constraint has claimed. Every stage of the reader (reader.py, mentions.py, words.py)
+works on one Reading."""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.analyse import clean_question
+from archivist.agent.question.entities import Lexicon
+from archivist.agent.question.plan import Constraint, QueryPlan
+
+# shorthand people type, spelled out before reading (each replacement is a whole token)
+SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
+    (r"\bw/o\b", "without"), (r"(?<!\w)w/(?=\s|\w)", "with "), (r"\bfr\b(?=\s)", "from"), (r"\bmsgs\b", "messages"),
+    (r"\bmsg\b", "message"), (r"\bppl\b", "people"), (r"\baccts?\b", "account"), (r"\s->\s|\s?→\s?", " to "),
+    (r"\s&\s", " and "), (r"\bb/w\b|\bbtwn\b", "between"), (r"^#\s*of\b|(?<=\s)#\s*of\b", "number of"),
+    (r"\bwk\b", "week"), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
+)]
+
+
+def spell_out(text: str) -> str:
+    """Shorthand spelled out, outside quotes (a quoted subject stays as typed: 'Gas & Electric') and
+    outside addresses and domains ('net@sigma-consultants.fr' keeps its 'fr')."""
+    pieces = re.split(r"(\"[^\"]*\"|“[^”]*”|\S*@\S+|\S*\w\.\w\S*)", text)
+    for i in range(0, len(pieces), 2):
+        for pattern, full in SHORTHAND:
+            pieces[i] = pattern.sub(full, pieces[i])
+    return " ".join("".join(pieces).split())
+
+
+class Reading:
+    """The question being read: its text, the plan so far, and which characters are claimed."""
+
+    def __init__(self, question: str, lex: Lexicon | None):
+        text, self.warnings = clean_question(question)
+        self.text = spell_out(text)
+        self.lex = lex
+        self.plan = QueryPlan(self.text)
+        self.claimed: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(start < b and a < end for a, b in self.claimed)
+
+    def claim(self, c: Constraint) -> None:
+        self.plan.constraints.append(c)
+        self.claimed.append((c.start, c.end))
+
+    def blanked(self) -> str:
+        text = self.text
+        for a, b in self.claimed:
+            text = text[:a] + " " * (b - a) + text[b:]
+        return text
