@@ -173,11 +173,10 @@ def step_enron_search(settings, workdir: Path, out_dir: Path) -> dict:
 
 def index_latency(store, settings) -> dict:
     """FAISS-only and FTS-only latency (the query embedding excluded)."""
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
+    from archivist.retrieval.vectors import configured_embedder
     from archivist.retrieval.faiss_index import ensure_index, search_index
     from archivist.retrieval.fts import bm25_search
-    emb = load_embedder(settings.embedding, **embed_where(settings))
+    emb = configured_embedder(settings)
     vi = ensure_index(store, settings, emb.name)
     qs = emb.embed([f"query number {i} about gas trading" for i in range(200)])
     t = []

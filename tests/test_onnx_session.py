@@ -74,11 +74,10 @@ def test_plain_tokenizer_loads_on_first_use_with_the_same_counts():
 
 
 def test_preloaded_query_embedding_equals_a_direct_one():
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
+    from archivist.retrieval.vectors import configured_embedder
     from archivist.retrieval import query_embed
     settings = Settings()
     query_embed.preload(settings).result()
     name, vec = query_embed.submit(settings, TEXTS[0]).result()
-    direct = load_embedder(settings.embedding, **embed_where(settings))
+    direct = configured_embedder(settings)
     assert name == direct.name and np.array_equal(vec, direct.embed([TEXTS[0]]))

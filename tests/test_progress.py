@@ -74,8 +74,7 @@ def test_ingest_and_index_report_stages_in_order(tmp_path):
 
 
 def test_embedding_reports_each_embedder_batch(tmp_path, every_step):
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
+    from archivist.retrieval.vectors import configured_embedder
     settings = load_settings("test", {"db": str(tmp_path / "e.db")})
 
     class SmallBatches:  # the real embedder, 4 texts a batch
@@ -91,7 +90,7 @@ def test_embedding_reports_each_embedder_batch(tmp_path, every_step):
     with Store(settings.store.db) as store:
         ingest_paths(store, [DEMO])
         stats = index_store(store, settings, on_progress=events.append,
-                            embedder=SmallBatches(load_embedder(settings.embedding, **embed_where(settings))))
+                            embedder=SmallBatches(configured_embedder(settings)))
     done = [e.done for e in events if e.stage is Stage.EMBEDDING]
     steps = [b - a for a, b in zip(done, done[1:])]
     assert done[-1] == stats["embedded"] > 8 and steps and max(steps) <= 4

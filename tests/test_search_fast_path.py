@@ -67,9 +67,8 @@ def test_a_stale_matrix_is_not_used_and_new_vectors_rewrite_it(indexed):
     from archivist.retrieval.vectors import embed_where
     chunk_new_documents(store, chunk_tokenizer(settings.embedding, **embed_where(settings)), settings, Reporter(None))
     from archivist.retrieval.indexer import embed_pending
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
-    embed_pending(store, load_embedder(settings.embedding, **embed_where(settings)), Reporter(None))  # vectors added, no rebuild yet
+    from archivist.retrieval.vectors import configured_embedder
+    embed_pending(store, configured_embedder(settings), Reporter(None))  # vectors added, no rebuild yet
     assert exact_matrix(store, _model(store)) is None  # its rows no longer match SQLite
     hits = search(store, settings, "crane hire contract", k=3, mode="dense")
     assert "crane" in hits[0].text.lower()  # FAISS path: rebuilt, and the matrix with it

@@ -72,12 +72,13 @@ def estimate_all(s: Settings, info: ModelInfo, budget: int, analysis: Analysis,
     stuff_in = min(scope.tokens, budget) + PROMPT
     chunk = max(128, budget - state - PROMPT)
     n_chunks = max(1, math.ceil(scope.tokens / chunk))
-    mem_call = min(scope.tokens, chunk) + state + PROMPT
-    mem_out = state // 2
-    mem_secs = n_chunks * secs(mem_call, mem_out) + secs(state + PROMPT, out)
     if s.memory.memory_notes == "extractive":  # no model call while reading: one, to answer
         n_chunks, mem_call, mem_out = 0, 0, 0
         mem_secs = scope.tokens / EXTRACT_TPS + secs(state + PROMPT, out)
+    else:
+        mem_call = min(scope.tokens, chunk) + state + PROMPT
+        mem_out = state // 2
+        mem_secs = n_chunks * secs(mem_call, mem_out) + secs(state + PROMPT, out)
     return {
         Strategy.QUERY: Estimate(0, 0, 0, 0.05, q_ok, "" if q_ok else "not a metadata question"),
         Strategy.RAG: Estimate(rag_in, out, 1, round(secs(rag_in, out), 2)),

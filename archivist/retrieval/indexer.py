@@ -314,10 +314,9 @@ def index_store(store, settings, on_progress: OnProgress | None = None, embedder
         if embed:
             result.update(_embed_store(store, settings, Reporter(on_progress), embedder))
         else:
-            from archivist.backends.embedders import embedder_name
-            from archivist.retrieval.vectors import embed_where
+            from archivist.retrieval.vectors import configured_embedder_name
             result.update({"embedded": 0, "reused": 0, "embedder": embedder.name if embedder
-                           else embedder_name(settings.embedding, **embed_where(settings))})
+                           else configured_embedder_name(settings)})
             result["not_embedded"] = pending_count(store, result["embedder"])
         result["chunks_total"] = store.scalar("SELECT count(*) FROM chunks")
         result["seconds"] = round(result["seconds"] + result.get("embed_total_seconds", 0.0), 2)
@@ -356,14 +355,12 @@ def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
 
 
 def _embed_store(store, settings, reporter: Reporter, embedder) -> dict:
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
+    from archivist.retrieval.vectors import configured_embedder, configured_embedder_name
     t0 = time.perf_counter()
     if embedder is None:  # the first int8 run exports to ONNX (~1 min), the first static distils
-        from archivist.backends.embedders import embedder_name
-        todo = pending_count(store, embedder_name(settings.embedding, **embed_where(settings)))
+        todo = pending_count(store, configured_embedder_name(settings))
         reporter.send(Event(Stage.EMBEDDING, 0, todo, Unit.CHUNKS, "loading the embedder"))
-        embedder = load_embedder(settings.embedding, **embed_where(settings))
+        embedder = configured_embedder(settings)
     try:
         embedded, reused, seconds = embed_pending(store, embedder, reporter)
     except KeyboardInterrupt:  # Ctrl-C: what is embedded (committed) becomes searchable now

@@ -131,8 +131,7 @@ def check_vectors(store, model: str, report: Report) -> None:
 
 
 def verify_store(store, settings) -> Report:
-    from archivist.backends.embedders import embedder_name
-    from archivist.retrieval.vectors import embed_where
+    from archivist.retrieval.vectors import configured_embedder_name
     report = Report()
     check_sqlite(store, report)
     check_ingest(store, report)
@@ -140,14 +139,13 @@ def verify_store(store, settings) -> Report:
     report.counts["documents"] = store.scalar("SELECT count(*) FROM documents")
     report.counts["locations"] = store.scalar("SELECT count(*) FROM locations")
     report.counts["rejects"] = store.scalar("SELECT count(*) FROM rejects")
-    check_vectors(store, embedder_name(settings.embedding, **embed_where(settings)), report)
+    check_vectors(store, configured_embedder_name(settings), report)
     return report
 
 
 def repair_store(store, settings, on_progress: OnProgress | None = None) -> Report:
     """Rebuild what is derived (FTS rows, thread units, chunks, vectors, FAISS), then verify."""
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
+    from archivist.retrieval.vectors import configured_embedder
     from archivist.retrieval import fts
     from archivist.retrieval.faiss_index import rebuild
     from archivist.retrieval.indexer import index_store, mark_threads_pending
@@ -163,7 +161,7 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
             mark_threads_pending(store, {r[0] for r in store.conn.execute("SELECT id FROM threads")})
         done.append(f"FTS rebuilt ({len(rows)} rows); thread units marked for refresh")
         index_store(store, settings, on_progress)
-        vi = rebuild(store, settings, load_embedder(settings.embedding, **embed_where(settings)).name)
+        vi = rebuild(store, settings, configured_embedder(settings).name)
         done.append(f"chunks, vectors and thread units completed; FAISS rebuilt ({vi.ntotal} vectors)")
     report = verify_store(store, settings)
     report.repaired = done

@@ -17,9 +17,8 @@ _INDEXES: dict[str, Future] = {}
 
 
 def _load(settings):
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
-    return load_embedder(settings.embedding, **embed_where(settings))
+    from archivist.retrieval.vectors import configured_embedder
+    return configured_embedder(settings)
 
 
 def preload(settings) -> Future:

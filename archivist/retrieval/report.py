@@ -51,9 +51,8 @@ def worded_chunk(store, hit: Hit, query: str) -> Hit:
 
 def check_index(store, settings) -> dict:
     """Whether the FAISS file matches the SQLite vectors, plus chunk/FTS/vector counts."""
-    from archivist.backends.embedders import embedder_name
-    from archivist.retrieval.vectors import embed_where
-    model = embedder_name(settings.embedding, **embed_where(settings))
+    from archivist.retrieval.vectors import configured_embedder_name
+    model = configured_embedder_name(settings)
     from archivist.retrieval.vectors import scoped_chunks
     chunks = store.scalar("SELECT count(*) FROM chunks")
     embeds = scoped_chunks(store, model)  # chunks the embedder gives a vector: all, or one a document
@@ -72,13 +71,12 @@ def check_index(store, settings) -> dict:
 
 def rebuild_index(store, settings, on_progress: OnProgress | None = None) -> dict:
     """Index any unindexed documents, then rebuild the FAISS file from SQLite unconditionally."""
-    from archivist.backends.embedders import load_embedder
-    from archivist.retrieval.vectors import embed_where
+    from archivist.retrieval.vectors import configured_embedder
     from archivist.retrieval.faiss_index import rebuild
     from archivist.retrieval.indexer import index_store
     stats = index_store(store, settings, on_progress)
     reporter = Reporter(on_progress)
     reporter.send(Event(Stage.REBUILDING, message="rewriting the FAISS file from SQLite"))
-    vi = rebuild(store, settings, load_embedder(settings.embedding, **embed_where(settings)).name)
+    vi = rebuild(store, settings, configured_embedder(settings).name)
     reporter.send(Event(Stage.REBUILDING, vi.ntotal, vi.ntotal, Unit.CHUNKS, f"{vi.kind} index"))
     return {**stats, "vectors_total": vi.ntotal, "index_kind": vi.kind, "faiss": vi.meta}

@@ -49,20 +49,16 @@ DENSE_FLOOR = 0.55
 
 def has_vectors(store, settings) -> bool:
     """Whether any chunk has a vector from the configured embedder (found without loading it)."""
-    from archivist.backends.embedders import embedder_name
-    from archivist.retrieval.vectors import embed_where
-    from archivist.retrieval.vectors import fingerprint
-    return fingerprint(store, embedder_name(settings.embedding, **embed_where(settings)))["rows"] > 0
+    from archivist.retrieval.vectors import configured_embedder_name, fingerprint
+    return fingerprint(store, configured_embedder_name(settings))["rows"] > 0
 
 
 def dense_coverage(store, settings) -> dict:
     """How much of the store dense search sees: the chunks the embedder embeds (every chunk, or
     one a document for lead vectors), those in the dense index, those not embedded yet (still
     found by BM25; `archivist index embed` adds them)."""
-    from archivist.backends.embedders import embedder_name
-    from archivist.retrieval.vectors import embed_where
-    from archivist.retrieval.vectors import fingerprint, scoped_chunks
-    model = embedder_name(settings.embedding, **embed_where(settings))
+    from archivist.retrieval.vectors import configured_embedder_name, fingerprint, scoped_chunks
+    model = configured_embedder_name(settings)
     chunks = scoped_chunks(store, model)  # lead vectors: one a document
     dense = 0
     if fingerprint(store, model)["rows"]:  # has_vectors

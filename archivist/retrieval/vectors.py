@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from archivist.backends.embedders import lead_of
+from archivist.backends.embedders import embedder_name, lead_of, load_embedder
 
 
 def scope_sql(model: str, alias: str = "c") -> str:
@@ -21,8 +21,19 @@ def scope_sql(model: str, alias: str = "c") -> str:
 
 def embed_where(settings) -> dict[str, str | None]:
     """What an embedder is told besides its own section: the device, and what the store's vectors
-    hold (a backend never opens the database)."""
-    return {"device": settings.model.device, "held": held_scope(settings.store.db)}
+    hold (a backend never opens the database; the store is read only when embed_scope=auto asks)."""
+    held = held_scope(settings.store.db) if settings.embedding.embed_scope == "auto" else None
+    return {"device": settings.model.device, "held": held}
+
+
+def configured_embedder(settings):
+    """The embedder the settings name, loaded (cached per process) and told what embed_where tells."""
+    return load_embedder(settings.embedding, **embed_where(settings))
+
+
+def configured_embedder_name(settings) -> str:
+    """The vectors' model name of the configured embedder, without loading a registered one."""
+    return embedder_name(settings.embedding, **embed_where(settings))
 
 
 def held_scope(db: str | None) -> str | None:

@@ -162,9 +162,8 @@ def embed_scores(settings, question: str, texts: list[str]) -> list[float]:
     if not texts or settings is None:
         return [0.0] * len(texts)
     try:
-        from archivist.backends.embedders import load_embedder
-        from archivist.retrieval.vectors import embed_where
-        vecs = load_embedder(settings.embedding, **embed_where(settings)).embed([question, *texts])
+        from archivist.retrieval.vectors import configured_embedder
+        vecs = configured_embedder(settings).embed([question, *texts])
     except Exception:  # an embedder failure must not cost the answer; overlap still ranks
         return [0.0] * len(texts)
     return [float(v) for v in vecs[1:] @ vecs[0]]
