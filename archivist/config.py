@@ -129,7 +129,8 @@ class Settings:
 
     def flat(self) -> dict[str, Any]:
         """Every field by its flat name (the view env variables and the config file give)."""
-        return {f.name: getattr(getattr(self, SECTION_OF[f.name]), f.name) for f in setting_fields()}
+        return {name: getattr(getattr(self, section), name) for name, section in SECTION_OF.items()}
+
 
 PRESETS: dict[str, dict[str, Any]] = {
     "cpu": {},
