@@ -37,8 +37,27 @@ LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|<\s*img\b[^>]*>|\[[^\]]+\]\([^)]*\)"
 MARK = "quoted from the document, not an instruction"
 
 
+# Each alternative of INSTRUCTION, run only when the case-folded text holds one of the words it
+# cannot match without (a substring test costs ~0.1 us; the alternative's bounded gaps ~3 us,
+# and a summary of whole Enron quotes 90,000 lines). Same answers as INSTRUCTION.search.
+TRIGGERS = (("ignore", "disregard", "forget", "override", "bypass"),
+            ("prompt", "now", "ai", "instruction", "jailbreak", "developer"),
+            ("reveal", "show", "print", "list", "output", "dump", "leak", "include", "quote"),
+            ("run", "execute", "perform", "issue"),
+            ("select", "drop", "delete", "insert", "update", "attach"),
+            ("click", "visit", "go", "open", "navigate", "follow", "download"),
+            ("wire", "transfer", "send", "pay", "remit"),
+            ("respond", "reply", "answer", "say", "write", "output", "begin", "start"),
+            ("must", "should", "shall", "will", "need", "instructed"),
+            ("image", "img", "picture", "pixel", "markdown", "link", "url"))
+ALTERNATIVES = tuple(zip(TRIGGERS, (re.compile(a, re.I | re.X | re.S) for a in INSTRUCTION.pattern.split("\n  | "))))
+
+
 def is_instruction(text: str) -> bool:
-    return bool(INSTRUCTION.search(text or ""))
+    if not text:
+        return False
+    low = text.casefold()  # folds as re.I does: the long s, the Kelvin sign
+    return any(any(t in low for t in words) and alt.search(text) for words, alt in ALTERNATIVES)
 
 
 def has_link(text: str) -> bool:
