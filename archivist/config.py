@@ -92,6 +92,13 @@ class MemorySettings:
                              ("extractive", "model", "both"))
     summary_tokens: int = knob(0, "document tokens one summary call reads; 0: the model's budget "
                                "(larger groups are split and their parts combined)")
+    summary_writer: str = knob("auto", "who writes summary overviews: model, extractive (the documents' "
+                               "own sentences, no model call) or auto (the model only when its sentences "
+                               "pass the grounding check at summary_min_pass or better, measured in this "
+                               "store or in a probe of the run's first groups)",
+                               ("auto", "model", "extractive"))
+    summary_min_pass: float = knob(0.5, "share of a model's summary sentences that must pass the "
+                                   "grounding check for summary_writer=auto to use it")
     concurrency: int = knob(1, "model calls in flight at once when summarising (OpenAI-compatible "
                             "servers; local models run one at a time)")
     batch_size: int = knob(0, "groups per model call when summarising with local transformers "

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from archivist.answering.model import Model
+from archivist.memory.summary_writer import PROBE_GROUPS
 from archivist.memory.summarize import summarize
 from archivist.backends.echo import EchoLLM
 from archivist.store import Store
@@ -87,7 +88,7 @@ def test_interrupted_run_resumes_and_ends_as_an_uninterrupted_one(db, tmp_path):
 
 
 def test_unsupported_model_sentences_are_dropped(db):
-    settings = agent_settings(db)
+    settings = agent_settings(db, summary_writer="model")  # the model writes however it does
     liar = Model(settings, EchoLLM(script=["The cranes cost 99 million dollars and arrive in 2031 [1]."]))
     with Store(db) as store:
         result = summarize(store, settings, "thread", model=liar)
@@ -95,6 +96,22 @@ def test_unsupported_model_sentences_are_dropped(db):
     assert totals["sentences_checked"] > 0 and totals["sentences_passed"] == 0
     assert "99 million" not in result.markdown()
     assert all(s.facts for s in result.top)  # quoted key facts still stand
+
+
+def test_auto_writer_probes_a_model_and_stops_calling_it_when_its_sentences_fail(db):
+    settings = agent_settings(db)  # summary_writer=auto
+    liar = EchoLLM(script=["The cranes cost 99 million dollars and arrive in 2031 [1]."])
+    with Store(db) as store:
+        result = summarize(store, settings, "mailbox", model=Model(settings, liar))
+        assert len(liar.calls) <= PROBE_GROUPS  # the probe, then no model call
+        assert "under the 50% needed" in result.writer and "probe" in result.writer
+        md = result.markdown()
+        assert "99 million" not in md and "no model" in md
+        assert all(line.doc_ids for s in result.top for line in s.overview)
+        # the probe's summaries are stored: the next run decides alike with no call, and prints the same
+        again = summarize(store, settings, "mailbox", model=Model(settings, liar))
+        assert len(liar.calls) <= PROBE_GROUPS and again.writer == result.writer  # stored probe reused
+        assert again.totals()["computed"] == 0 and again.markdown() == md
 
 
 def test_records_group_by_field(db):

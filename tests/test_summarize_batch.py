@@ -82,8 +82,9 @@ def test_the_model_counts_one_call_per_prompt(llm):
 
 
 def run(db, tiny_path, size: int, llm=None, **kw):
+    # how a model writing summaries is called (batches), so the model writes whatever its pass rate
     settings = agent_settings(db, llm="transformers" if llm else "echo", llm_model=str(tiny_path or ""),
-                              device="cpu", batch_size=size, summary_tokens=400, **kw)
+                              device="cpu", batch_size=size, summary_tokens=400, summary_writer="model", **kw)
     model = Model(settings, llm)
     with Store(db) as store:
         result = summarize(store, settings, "mailbox", model=model)
@@ -179,7 +180,7 @@ def test_auto_batches_eight_groups_on_cuda(archive, tmp_path):
     for db in dbs:
         shutil.copy(archive, db)
     serial, m1, _ = run(dbs[0], None, 1)
-    settings = agent_settings(dbs[1], batch_size=0, summary_tokens=400)
+    settings = agent_settings(dbs[1], batch_size=0, summary_tokens=400, summary_writer="model")
     model = Model(settings, CudaEcho())
     with Store(dbs[1]) as store:
         auto = summarize(store, settings, "mailbox", model=model)

@@ -30,6 +30,9 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
               batch: Optional[int] = typer.Option(None, "--batch-size", min=0,
                                                   help="Groups per model call (local transformers); "
                                                        "0: auto, 8 on CUDA, 1 on CPU."),
+              writer: Optional[str] = typer.Option(None, "--writer", help="auto | model | extractive: who "
+                                                   "writes overviews (auto: the model only when its sentences "
+                                                   "pass the grounding check often enough)"),
               db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Cited summaries of threads and of the groups above them, stored and incremental.
 
@@ -40,7 +43,7 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
         from archivist.memory.summarize import summarize as run_summarize
         from archivist.query_syntax import option_filters
         from archivist.store.runs import log_run
-        cfg = settings(db, concurrency=concurrency, batch_size=batch)
+        cfg = settings(db, concurrency=concurrency, batch_size=batch, summary_writer=writer)
         filters = option_filters(sender, recipient, after, before, mailbox, subject)
         with open_store(cfg, write=True) as store:
             with ProgressRenderer(err) as show:
@@ -66,5 +69,6 @@ def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | 
 def _summary_line(t: dict) -> str:
     checked = t["sentences_checked"]
     share = f"{t['sentences_passed']}/{checked} model sentences grounded" if checked else "no model sentences"
-    return (f"{t['groups']} groups ({t['computed']} computed, {t['reused']} reused), {t['llm_calls']} "
+    line = (f"{t['groups']} groups ({t['computed']} computed, {t['reused']} reused), {t['llm_calls']} "
             f"model calls, {t['tokens_in']} tokens read, {share}, {t['seconds']:.1f}s")
+    return line + (f"\nwriter: {t['writer']}" if t.get("writer") else "")

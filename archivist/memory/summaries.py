@@ -13,8 +13,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
+from archivist.corpus.automated import LABEL
 from archivist.sanitise import neutralise
 
+EXTRACTIVE = "extractive"  # the model field of a summary no model wrote (memory/summary_extract.py)
 Quote = Callable[[str], str]  # document text -> text safe to show as quoted material
 
 
@@ -37,11 +39,13 @@ class Summary:
     n_docs: int = 0
     first_date: str = ""
     last_date: str = ""
-    participants: list[str] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)  # senders, most messages first
+    recipients: list[str] = field(default_factory=list)  # to and cc of a leaf's messages
     overview: list[Line] = field(default_factory=list)  # the model's sentences that passed the check
     facts: list[Line] = field(default_factory=list)  # key sentences quoted from the documents
     decisions: list[Line] = field(default_factory=list)
     questions: list[Line] = field(default_factory=list)  # open questions asked in the documents
+    automated: dict[str, int] = field(default_factory=dict)  # automated mail by kind, counted not quoted
     children: list[str] = field(default_factory=list)  # keys of the summaries below
     sources: dict[str, dict] = field(default_factory=dict)  # doc id -> ref, date, title
     note: str = ""  # how it was made (stuffed, memory, quoted, from K of N children)
@@ -113,19 +117,30 @@ def _lines(title: str, lines: list[Line], numbers: dict[int, int], quote: Quote)
     return out + [""]
 
 
+def _people(role: str, names: list[str], quote: Quote, most: int = 6) -> str:
+    if not names:
+        return ""
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return f"; {role} " + ", ".join(map(quote, names[:most])) + more
+
+
 def section(s: Summary, numbers: dict[int, int], depth: int = 2,
             children: list[Summary] | None = None, quote: Quote = neutralise) -> list[str]:
     """A group's Markdown: heading, facts line, overview, key facts, decisions, open questions.
     Every string taken from the documents (subjects, names, quoted lines) passes `quote`."""
     span = f"{s.first_date[:10]} .. {s.last_date[:10]}" if s.first_date else "undated"
-    people = ", ".join(map(quote, s.participants[:6])) + (f" and {len(s.participants) - 6} more"
-                                                          if len(s.participants) > 6 else "")
+    if s.n_docs == 1 and s.first_date:
+        span = s.first_date[:10]
     out = [f"{'#' * depth} {quote(s.label)}", "",
-           f"*{s.n_docs} messages, {span}" + (f"; participants: {people}" if people else "") + "*", ""]
+           f"*{s.n_docs} message{'s' if s.n_docs != 1 else ''}, {span}" + _people("from", s.participants, quote)
+           + _people("to", s.recipients, quote) + "*", ""]
     if s.overview:
         out += [" ".join(f"{quote(line.text)} {_cites(line, numbers)}".strip() for line in s.overview), ""]
     out += _lines("Key facts", s.facts, numbers, quote) + _lines("Decisions", s.decisions, numbers, quote)
     out += _lines("Open questions", s.questions, numbers, quote)
+    if s.automated:
+        out += ["*Automated mail, counted and not summarised: " + ", ".join(
+            f"{n} {LABEL.get(kind, kind)}" for kind, n in s.automated.items()) + "*", ""]
     for child in children or []:
         first = child.overview[0] if child.overview else (child.facts[0] if child.facts else None)
         text = f"{quote(first.text)} {_cites(first, numbers)}" if first else "(no statement)"
@@ -143,9 +158,12 @@ def markdown(title: str, tops: list[Summary], by_key: dict[str, Summary], totals
         for d in s.cited():
             numbers.setdefault(d, len(numbers) + 1)
         sources.update({int(k): v for k, v in s.sources.items()})
+    model = totals.get("model") or "-"
+    written = ("no model: every sentence is copied from the message it cites" if model == EXTRACTIVE
+               else f"model {model}")
     out = [f"# {title}", "", f"*{totals.get('groups', len(tops))} groups, "
            f"{totals.get('llm_calls', 0)} model calls, {totals.get('tokens_in', 0)} tokens read, "
-           f"model {totals.get('model') or '-'}*", ""]
+           f"{written}*", ""]
     for s in tops:
         kids = [by_key[k] for k in s.children if k in by_key]
         out += section(s, numbers, 2, kids, quote)

@@ -28,16 +28,23 @@ from archivist.answering.prompts import (SYSTEM_SUMMARY, SYSTEM_SUMMARY_OF_SUMMA
 from archivist.backends.base import Message
 from archivist.config import Settings
 from archivist.errors import ConfigError
+from archivist.corpus.automated import MailKind
 from archivist.memory import groups as G
+from archivist.memory import summary_extract as X
+from archivist.memory.extractive import noise
+from archivist.memory.summary_writer import PROBE_GROUPS, Decision, Writer, choose, judge
 from archivist.memory.summaries import Line, Summary, input_hash, load, markdown, save
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.records import Citation, Filters, PackedContext
 from archivist.retrieval.packing import pack
-from archivist.store.documents import content_hashes, documents
+from archivist.store.documents import content_hashes, documents, recipient_names
 
-PROMPT_VERSION = "summary-v2"  # v2: whole sentences, no "x..y" spans, no copied headers
+PROMPT_VERSION = "summary-v3"  # v2: whole sentences, no "x..y" spans, no copied headers; v3: automated
+# mail counted, not read; recipients kept
 BATCH = 8  # groups prepared at once per request in flight (prepared groups wait for the model)
+EXTRACT_BATCH = 64  # groups between status updates when no model is called (milliseconds each)
 SHORT_GROUP = 600  # characters: a one-message group this short is quoted, not summarised
+MAX_RECIPIENTS = 12  # recipient names a leaf keeps (a list mail to 900 people is not listed whole)
 SUMMARY_TOKENS = 120  # what the model may write for one group
 MAX_FACTS, MAX_DECISIONS, MAX_QUESTIONS = 6, 4, 3
 DECISION = re.compile(r"\b(?:agreed|approved?|decided|decision|signed|confirmed|accepted|rejected|"
@@ -72,11 +79,20 @@ class Job:
     fingerprint: str = ""
     done: dict[str, Summary] = field(default_factory=dict)  # key -> summary, all levels so far
     status: Event | None = None  # the last summarising status sent
+    decision: Decision | None = None  # who writes the overviews (summary_writer)
+    model_fingerprint: str = ""
+    probed: dict[str, Summary] = field(default_factory=dict)  # input hash -> summary the probe wrote
+
+    @property
+    def extractive(self) -> bool:
+        return self.decision is not None and self.decision.writer == Writer.EXTRACTIVE
 
     def budget(self) -> int:
         return self.settings.memory.summary_tokens or self.model.budget()
 
     def model_name(self) -> str:
+        if self.extractive:
+            return X.WRITER
         return self.settings.model.llm_model or self.settings.model.llm
 
 
@@ -85,6 +101,7 @@ class SummaryRun:
     by: str
     levels: list[list[Summary]]
     seconds: float = 0.0
+    writer: str = ""  # who wrote the overviews and why (summary_writer)
 
     @property
     def top(self) -> list[Summary]:
@@ -98,7 +115,7 @@ class SummaryRun:
                 "tokens_in": sum(s.tokens_in for s in new), "tokens_out": sum(s.tokens_out for s in new),
                 "sentences_checked": sum(s.checked for s in new),
                 "sentences_passed": sum(s.passed for s in new), "seconds": round(self.seconds, 2),
-                "model": next((s.model for s in every if s.model), "")}
+                "model": next((s.model for s in every if s.model), ""), "writer": self.writer}
 
     def markdown(self) -> str:
         """The document; its header counts what making all of it cost (reused or not), so a rerun
@@ -107,7 +124,7 @@ class SummaryRun:
         below = {s.key: s for level in self.levels[:-1] for s in level}
         cost = {"groups": len(self.top), "llm_calls": sum(s.llm_calls for s in every),
                 "tokens_in": sum(s.tokens_in for s in every),
-                "model": next((s.model for s in every if s.model), "")}
+                "model": next((s.model for s in every if s.model), ""), "writer": self.writer}
         return markdown(f"Summary by {self.by}", self.top, below, cost, quote=as_data)
 
 
@@ -121,6 +138,7 @@ def _meta(job: Job, group: G.Group, s: Summary) -> None:
         if who:
             people[who] = people.get(who, 0) + 1
     s.n_docs, s.participants = len(rows), sorted(people, key=lambda p: -people[p])
+    s.recipients = [r for r in recipient_names(job.store, group.doc_ids) if r not in people][:MAX_RECIPIENTS]
     s.first_date, s.last_date = (dates[0], dates[-1]) if dates else ("", "")
 
 
@@ -136,7 +154,8 @@ def _line(s: Sentence) -> Line:
 
 def _quoted(job: Job, task: Task) -> None:
     """Key facts, decisions and open questions quoted from the documents the task packed."""
-    s, ranked = task.summary, task.ranked
+    s = task.summary
+    ranked = [x for x in task.ranked if not noise(x.text)]  # header blocks, links, disclaimers
     keys = key_sentences(ranked)[:MAX_FACTS] if ranked else []
     s.facts = [_line(x) for x in keys]
     seen = {x.text for x in keys}
@@ -147,7 +166,12 @@ def _quoted(job: Job, task: Task) -> None:
 def prepare_leaf(job: Job, group: G.Group, digest: str) -> Task:
     s = Summary(group.level, group.key, group.label, input_hash=digest, model=job.model_name())
     _meta(job, group, s)
-    packed = pack(job.store, group.doc_ids, job.budget(), job.model.count_tokens)
+    found = X.kinds(job.store, group.doc_ids)
+    s.automated = X.automated_counts(found)
+    # automated mail is counted, not read: the model sees what people wrote (all of it when
+    # nothing else is there, so a group of notices still says what they are)
+    written = [d for d in group.doc_ids if found.get(d) == MailKind.PERSON] or group.doc_ids
+    packed = pack(job.store, written, job.budget(), job.model.count_tokens)
     task = Task(group, s, packed, {c.n: [c.doc_id] for c in packed.citations})
     task.ranked = score(job.settings, group.label, sentences_of(job.store, packed), supersede=False)
     short = len(group.doc_ids) == 1 and sum(len(x.text) for x in task.ranked) <= SHORT_GROUP
@@ -304,13 +328,42 @@ def summarize(store, settings: Settings, by: str, filters: Filters | None = None
     job = Job(store, settings, model or Model(settings), Reporter(on_progress))
     if job.model.on_progress is None and on_progress is not None:  # loading takes seconds: say so
         job.model.on_progress = _then_resume(on_progress, job)
-    job.fingerprint = input_hash(settings.model.llm, settings.model.llm_model, PROMPT_VERSION,
-                                 SUMMARY_TOKENS, job.budget())
     plan = G.plan(store, by, filters, limit)
+    job.decision = choose(store, settings.memory.summary_writer, job.model_name(), settings.memory.summary_min_pass)
+    if job.decision.writer is None:
+        _probe(job, plan.levels[0] if plan.levels else [])
+    _fingerprint(job)
+    job.reporter.send(Event(Stage.SUMMARISING, 0, 0, Unit.GROUPS, job.decision.reason))
     levels = []
     for depth, level_groups in enumerate(plan.levels):
         levels.append(_level(job, level_groups, depth))
-    return SummaryRun(by, levels, time.perf_counter() - start)
+    return SummaryRun(by, levels, time.perf_counter() - start, job.decision.reason)
+
+
+def _fingerprint(job: Job) -> None:
+    """What every input hash of this run includes: the writer and what shapes its output."""
+    if job.extractive:
+        job.fingerprint = input_hash(X.WRITER, X.VERSION, X.OVERVIEW_WORDS)
+    else:  # once: the budget read after a probe loaded the model may differ from the one before
+        job.model_fingerprint = job.model_fingerprint or input_hash(
+            job.settings.model.llm, job.settings.model.llm_model, PROMPT_VERSION, SUMMARY_TOKENS, job.budget())
+        job.fingerprint = job.model_fingerprint
+
+
+def _probe(job: Job, leaves: list[G.Group]) -> None:
+    """summary_writer=auto with too short a record: the model writes the first groups that need
+    it (their summaries are stored and reused if it is kept), then its pass rate decides."""
+    job.decision = Decision(Writer.MODEL, "probe")
+    _fingerprint(job)
+    wanted = [g for g in leaves if len(g.doc_ids) > 1][:PROBE_GROUPS] or leaves[:PROBE_GROUPS]
+    job.status = Event(Stage.SUMMARISING, 0, len(wanted), Unit.GROUPS,
+                       f"measuring {job.model_name()}: writing {len(wanted)} groups to check its sentences")
+    job.reporter.send(job.status)
+    probed = _run_batch(job, wanted, 0) if wanted else []
+    job.done.clear()
+    job.probed = {s.input_hash: s for s in probed}
+    checked, passed = sum(s.checked for s in probed), sum(s.passed for s in probed)
+    job.decision = judge(job.model_name(), checked, passed, job.settings.memory.summary_min_pass, probed=True)
 
 
 def _then_resume(on_progress: OnProgress, job: Job) -> OnProgress:
@@ -326,6 +379,8 @@ def _then_resume(on_progress: OnProgress, job: Job) -> OnProgress:
 
 def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
     out: list[Summary] = []
+    new: list[Summary] = []
+    began = time.perf_counter()
     while len(out) < len(level_groups):
         i, batch = len(out), _chunk(job)  # per chunk: the model's batch size is known once loaded
         # before the batch too: its groups may take minutes, and the status must not wait for them
@@ -333,9 +388,11 @@ def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
                            f"{level_groups[0].level}: {len(out)}/{len(level_groups)} groups, "
                            f"summarising the next {len(level_groups[i:i + batch])}")
         job.reporter.send(job.status)
-        out += _run_batch(job, level_groups[i:i + batch], depth)
+        made = _run_batch(job, level_groups[i:i + batch], depth)
+        out += made
+        new += [s for s in made if not s.reused]
         job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
-                                _status(level_groups[0].level, out, len(level_groups))))
+                                _status(job, level_groups[0].level, len(out), new, len(level_groups), began)))
     return out
 
 
@@ -344,15 +401,30 @@ def _chunk(job: Job) -> int:
     model batches per chunk, so sorting by prompt length has something to sort). The model's
     batch size is known once it is loaded; the setting stands in until then (no load for a rerun
     that computes nothing)."""
+    if job.extractive:
+        return EXTRACT_BATCH
     rows = batch_size(job) if job.model.loaded else job.settings.memory.batch_size
     return BATCH * max(1, job.settings.memory.concurrency, rows)
 
 
-def _status(level: str, out: list[Summary], total: int) -> str:
-    calls = sum(s.llm_calls for s in out if not s.reused)
-    toks = sum(s.tokens_in + s.tokens_out for s in out if not s.reused)
-    secs = sum(s.seconds for s in out if not s.reused) or 1e-9
-    return f"{level}: {len(out)}/{total} groups, {calls} model calls, {toks / secs:,.0f} tokens/s"
+def fmt_eta(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def _status(job: Job, level: str, done: int, new: list[Summary], total: int, began: float) -> str:
+    """Groups done, the rate of those computed and the time left; model calls and how many run
+    at once (new: the summaries this run computed so far, not those it reused)."""
+    secs = max(time.perf_counter() - began, 1e-9)
+    rate = len(new) / secs
+    left = f", {fmt_eta((total - done) / rate)} left" if new and done < total else ""
+    head = f"{level}: {done}/{total} groups, {rate:.1f} groups/s{left}"
+    if job.extractive:
+        return head + ", no model calls"
+    calls = sum(s.llm_calls for s in new)
+    toks = sum(s.tokens_in + s.tokens_out for s in new)
+    flight = max(1, job.settings.memory.concurrency)
+    return f"{head}, {calls} model calls ({flight} in flight), {toks / secs:,.0f} tokens/s"
 
 
 def _digest(job: Job, group: G.Group, depth: int) -> str:
@@ -362,18 +434,41 @@ def _digest(job: Job, group: G.Group, depth: int) -> str:
                       sorted(job.done[k].input_hash for k in group.children if k in job.done))
 
 
+def _extract(job: Job, group: G.Group, depth: int, digest: str, t0: float) -> Summary:
+    """One group's summary without a model (memory/summary_extract.py), saved."""
+    s = Summary(group.level, group.key, group.label, input_hash=digest, model=X.WRITER)
+    if depth == 0:
+        _meta(job, group, s)
+        X.leaf(job.store, s, group.doc_ids, group.label)
+    else:
+        children = [job.done[k] for k in group.children if k in job.done]
+        s.children = [c.key for c in children]
+        _combine_meta(s, children)
+        X.parent(s, children)
+    _sources(job, s)
+    s.seconds = round(time.perf_counter() - t0, 3)
+    save(job.store, s)
+    return s
+
+
 def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
     """Reuse what is stored; prepare, call (concurrently), verify and save the rest."""
     results: dict[str, Summary] = {}
     tasks = []
     for group in batch:
         digest = _digest(job, group, depth)
+        if digest in job.probed:  # written by this run's probe: computed here, not reused
+            results[group.key] = job.probed[digest]
+            continue
         stored = load(job.store, group.level, digest)
         if stored is not None:
             stored.key, stored.label = group.key, group.label
             results[group.key] = stored
             continue
         t0 = time.perf_counter()
+        if job.extractive:
+            results[group.key] = _extract(job, group, depth, digest, t0)
+            continue
         parts = _parts(job, group) if depth == 0 else [group]
         if len(parts) > 1:  # too large for one call: summarise its parts, then combine them
             part_summaries = _run_batch(job, parts, 0)
@@ -407,3 +502,14 @@ def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
     for key, s in results.items():
         job.done[key] = s
     return [results[g.key] for g in batch]
+
+
+def extractive_leaf(store, settings: Settings, doc_ids: list[int], label: str, words: int) -> Summary:
+    """One group's summary as `summarize` writes it without a model, with `words` of overview
+    (the summaries eval measures it at its peers' word budget)."""
+    job = Job(store, settings, Model(settings), Reporter(None), decision=Decision(Writer.EXTRACTIVE, ""))
+    group = G.Group(G.Level.THREAD, "eval", label, doc_ids=doc_ids)
+    s = Summary(group.level, group.key, label, model=X.WRITER)
+    _meta(job, group, s)
+    X.leaf(store, s, doc_ids, label, words)
+    return s

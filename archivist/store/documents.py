@@ -113,3 +113,21 @@ def people_of(store, ids: list[int], roles: tuple[str, ...] = ()) -> list[tuple[
     sql = (f"SELECT doc_id, lower(address), coalesce(name, '') FROM participants WHERE role IN ({marks}) "
            "AND address IS NOT NULL AND address != '' AND doc_id IN (SELECT value FROM json_each(?))")
     return [tuple(r) for r in store.conn.execute(sql, (*roles, json.dumps(ids)))]
+
+
+def recipient_counts(store, ids) -> dict[int, int]:
+    """id -> how many recipients (to, cc, bcc) the message's headers name; absent: none."""
+    rows = store.conn.execute(
+        "SELECT doc_id, count(*) FROM participants WHERE role IN ('to', 'cc', 'bcc') AND doc_id IN "
+        "(SELECT value FROM json_each(?)) GROUP BY doc_id", (json.dumps([int(i) for i in ids]),))
+    return {r[0]: r[1] for r in rows}
+
+
+def recipient_names(store, ids) -> list[str]:
+    """Names (else addresses) of the people the messages were sent to or copied to, most often
+    addressed first."""
+    rows = store.conn.execute(
+        "SELECT coalesce(nullif(name, ''), address) AS who, count(*) AS n FROM participants "
+        "WHERE role IN ('to', 'cc') AND doc_id IN (SELECT value FROM json_each(?)) "
+        "GROUP BY who ORDER BY n DESC, who", (json.dumps([int(i) for i in ids]),))
+    return [r[0] for r in rows if r[0]]
