@@ -93,7 +93,8 @@ def build_corpus(task: Task, key: str, workdir: Path, settings: Settings,
         stale.unlink()
     store = Store(path)
     ingest_documents(store, task.documents(key), source=f"{task.name}:{key}")
-    index_store(store, settings.replace(db=str(path)), on_progress=None)
+    if task.indexed:
+        index_store(store, settings.replace(db=str(path)), on_progress=None)
     done.write_text(now())
     return store
 

@@ -36,3 +36,4 @@ class TaskName(StrEnum):
     SEARCH_ENRON = "search-enron"
     BLIND = "blind"
     RELEVANCE_FLOOR = "relevance-floor"
+    SUMMARIES = "summaries"

@@ -63,6 +63,7 @@ class Task:
     # task names search modes instead (records.SearchMode): no model answers it
     allowed: tuple[str, ...] = ()
     model_free = False  # True: no model is loaded and rows record NO_MODEL
+    indexed = True  # False: the corpus is ingested but not embedded (a task that never searches)
     tallies: tuple[str, ...] = ()  # 0/1 scores the group tables count besides the headline
 
     def __init__(self, options: TaskOptions):
