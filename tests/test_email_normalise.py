@@ -264,3 +264,16 @@ def test_memo_headers_are_not_history():
 def test_sentence_with_phone_number_is_not_a_signature():
     parts = split_reply("Hi Ann,\n\nCall me at (713) 853-7751 tomorrow.\nI'll be in all day.\n")
     assert parts.signature == "" and "Call me at" in parts.body
+
+
+def test_recipients_an_x_header_names_beyond_the_addresses_are_kept_by_name():
+    """Lotus Notes exports drop addresses: the X- header still names everyone, in order."""
+    found = parse_addresses("susan.musch@enron.com")
+    got = merge_names(found, "Greg Whalley@ECT, Susan Musch, William S Bradford@ECT", recipients=True)
+    assert got == [Address("Greg Whalley", ""), Address("Susan Musch", "susan.musch@enron.com"),
+                   Address("William S Bradford", "")]
+    assert merge_names([], "Sally Beck@ECT", recipients=True) == [Address("Sally Beck", "")]
+    assert merge_names([], "Sally Beck@ECT") == []  # a sender is never invented from X-From alone
+    # as many names as addresses, or fewer: aligned or left alone, as before
+    two = parse_addresses("kalen.pieper@enron.com, greg.woulfe@enron.com")
+    assert merge_names(two, "Pieper, Kalen <x>", recipients=True) == two

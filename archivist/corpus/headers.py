@@ -112,14 +112,39 @@ def split_x_names(value: str) -> list[str]:
     return [_clean_x_name(_ANGLE.sub("", p)) for p in parts if p.strip()]
 
 
-def merge_names(addresses: list[Address], x_value: str) -> list[Address]:
-    """Give nameless addresses the display names of the matching X- header, when they line up."""
+def merge_names(addresses: list[Address], x_value: str, recipients: bool = False) -> list[Address]:
+    """Give nameless addresses the display names of the matching X- header, when they line up.
+    For recipients, an X- header naming more people than the address header (Lotus Notes exports
+    drop addresses: "X-To: Joseph P Hirl, Jan-Erland Bekeng@ECT" over "To: joseph.hirl@enron.com",
+    or an X-cc with no Cc at all) also gives the people the addresses lost, by name only."""
+    names = split_x_names(x_value)
+    if recipients and len([n for n in names if n]) > len(addresses):
+        return _with_lost_names(addresses, [n for n in names if n])
     if not addresses or all(a.name for a in addresses):
         return addresses
-    names = split_x_names(x_value)
     if len(names) != len(addresses):
         return addresses
     return [a if a.name else Address(name=n, address=a.address) for a, n in zip(addresses, names)]
+
+
+def _surname_in(name: str, address: str) -> bool:
+    words = re.findall(r"[a-z]+", name.lower().split(",")[0] if "," in name else name.lower())
+    surname = words[0] if "," in name and words else (words[-1] if words else "")
+    return len(surname) > 1 and surname in address.split("@")[0]
+
+
+def _with_lost_names(addresses: list[Address], names: list[str]) -> list[Address]:
+    """The people in the X- header's order: each name with the nameless address holding its
+    surname, or without an address when none does; addresses no name matched follow."""
+    left, out = list(addresses), []
+    for name in names:
+        at = next((i for i, a in enumerate(left) if _surname_in(name, a.address)), None)
+        if at is None:
+            out.append(Address(name=name, address=""))
+        else:
+            a = left.pop(at)
+            out.append(a if a.name else Address(name=name, address=a.address))
+    return out + left
 
 
 def _clean_x_name(name: str) -> str:

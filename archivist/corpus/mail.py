@@ -116,7 +116,7 @@ def _document(msg: Message, content: MimeContent, text: str, location: Location)
 
 def _addresses(h: _Headers, field: str, x_field: str) -> list[Address]:
     found = parse_addresses(", ".join(h.get_all(field)))
-    return merge_names(found, h.get(x_field))
+    return merge_names(found, h.get(x_field), recipients=field != "From")
 
 
 def _with_folder(location: Location, h: _Headers) -> Location:

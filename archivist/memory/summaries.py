@@ -81,14 +81,16 @@ def input_hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
-def load(store, level: str, digest: str) -> Summary | None:
-    row = store.conn.execute("SELECT body FROM summaries WHERE level = ? AND input_hash = ?",
-                             (level, digest)).fetchone()
-    if row is None:
-        return None
-    summary = Summary.from_json(row[0])
-    summary.reused = True
-    return summary
+def load_many(store, level: str, digests: list[str]) -> dict[str, Summary]:
+    """input hash -> stored summary, for those of digests that are stored (one query)."""
+    rows = store.conn.execute("SELECT input_hash, body FROM summaries WHERE level = ? AND input_hash IN "
+                              "(SELECT value FROM json_each(?))", (level, json.dumps(digests)))
+    out = {}
+    for digest, body in rows:
+        summary = Summary.from_json(body)
+        summary.reused = True
+        out[digest] = summary
+    return out
 
 
 def save(store, s: Summary) -> None:
@@ -144,14 +146,25 @@ def section(s: Summary, numbers: dict[int, int], depth: int = 2,
     for child in children or []:
         first = child.overview[0] if child.overview else (child.facts[0] if child.facts else None)
         text = f"{quote(first.text)} {_cites(first, numbers)}" if first else "(no statement)"
-        out.append(f"- *{quote(child.label)}* ({child.n_docs} messages): {text}")
+        out.append(f"- *{quote(child.label)}* ({child.n_docs} message{'s' if child.n_docs != 1 else ''}): {text}")
     return out + ([""] if children else [])
+
+
+def _memo(quote: Quote) -> Quote:
+    seen: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        if text not in seen:
+            seen[text] = quote(text)
+        return seen[text]
+    return once
 
 
 def markdown(title: str, tops: list[Summary], by_key: dict[str, Summary], totals: dict,
              quote: Quote = neutralise) -> str:
     """The document a person reads: one section per top group, then the numbered sources.
     Quoted document text is data: `quote` defangs its links (and the agent's marks instructions)."""
+    quote = _memo(quote)  # names, subjects and lines repeat across groups; each is checked once
     numbers: dict[int, int] = {}
     sources: dict[int, dict] = {}
     for s in [*tops, *by_key.values()]:

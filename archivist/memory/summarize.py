@@ -33,7 +33,7 @@ from archivist.memory import groups as G
 from archivist.memory import summary_extract as X
 from archivist.memory.extractive import noise
 from archivist.memory.summary_writer import PROBE_GROUPS, Decision, Writer, choose, judge
-from archivist.memory.summaries import Line, Summary, input_hash, load, markdown, save
+from archivist.memory.summaries import Line, Summary, input_hash, load_many, markdown, save
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.records import Citation, Filters, PackedContext
 from archivist.retrieval.packing import pack
@@ -427,11 +427,15 @@ def _status(job: Job, level: str, done: int, new: list[Summary], total: int, beg
     return f"{head}, {calls} model calls ({flight} in flight), {toks / secs:,.0f} tokens/s"
 
 
-def _digest(job: Job, group: G.Group, depth: int) -> str:
+def _digests(job: Job, batch: list[G.Group], depth: int) -> list[str]:
+    """Each group's input hash; a leaf's covers its documents' content hashes (read for the
+    whole batch in one query: a rerun of whole Enron by thread reads 11,600 groups)."""
     if depth == 0:
-        return input_hash("leaf", job.fingerprint, content_hashes(job.store, group.doc_ids))
-    return input_hash("parent", group.level, job.fingerprint,
-                      sorted(job.done[k].input_hash for k in group.children if k in job.done))
+        hashes = dict(content_hashes(job.store, [d for g in batch for d in g.doc_ids]))
+        return [input_hash("leaf", job.fingerprint, sorted((d, hashes[d]) for d in set(g.doc_ids) if d in hashes))
+                for g in batch]
+    return [input_hash("parent", g.level, job.fingerprint,
+                       sorted(job.done[k].input_hash for k in g.children if k in job.done)) for g in batch]
 
 
 def _extract(job: Job, group: G.Group, depth: int, digest: str, t0: float) -> Summary:
@@ -455,12 +459,13 @@ def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
     """Reuse what is stored; prepare, call (concurrently), verify and save the rest."""
     results: dict[str, Summary] = {}
     tasks = []
-    for group in batch:
-        digest = _digest(job, group, depth)
+    digests = _digests(job, batch, depth)
+    found = load_many(job.store, batch[0].level, digests) if batch else {}
+    for group, digest in zip(batch, digests):
         if digest in job.probed:  # written by this run's probe: computed here, not reused
             results[group.key] = job.probed[digest]
             continue
-        stored = load(job.store, group.level, digest)
+        stored = found.get(digest)
         if stored is not None:
             stored.key, stored.label = group.key, group.label
             results[group.key] = stored

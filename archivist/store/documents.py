@@ -125,9 +125,9 @@ def recipient_counts(store, ids) -> dict[int, int]:
 
 def recipient_names(store, ids) -> list[str]:
     """Names (else addresses) of the people the messages were sent to or copied to, most often
-    addressed first."""
+    addressed first, then in the order the headers name them (To before Cc)."""
     rows = store.conn.execute(
-        "SELECT coalesce(nullif(name, ''), address) AS who, count(*) AS n FROM participants "
-        "WHERE role IN ('to', 'cc') AND doc_id IN (SELECT value FROM json_each(?)) "
-        "GROUP BY who ORDER BY n DESC, who", (json.dumps([int(i) for i in ids]),))
+        "SELECT coalesce(nullif(name, ''), address) AS who, count(*) AS n, min(rowid) AS first "
+        "FROM participants WHERE role IN ('to', 'cc') AND doc_id IN (SELECT value FROM json_each(?)) "
+        "GROUP BY who ORDER BY n DESC, first", (json.dumps([int(i) for i in ids]),))
     return [r[0] for r in rows if r[0]]
