@@ -11,6 +11,7 @@ from archivist.backends.echo import EchoLLM
 from archivist.corpus.automated import MailKind, classify
 from archivist.memory.extractive import noise, rank, select, text_summary, units_of_text
 from archivist.memory.summarize import summarize
+from archivist.memory.summary_extract import OVERVIEW_WORDS
 from archivist.store import Store
 from tests.conftest import agent_settings
 
@@ -105,3 +106,18 @@ def test_automated_mail_is_counted_not_quoted(db, tmp_path):
     facts = [line.text for line in corpus.facts + corpus.decisions + corpus.overview]
     assert not any("outage" in text for text in facts)
     assert "1 system notifications" in result.markdown()
+
+
+def test_a_thread_says_what_its_last_message_changed(db, monkeypatch):
+    monkeypatch.setitem(OVERVIEW_WORDS, "leaf", 12)  # an overview too short to reach the last message
+    settings = agent_settings(db, summary_writer="extractive")
+    with Store(db) as store:
+        result = summarize(store, settings, "thread", model=Model(settings, NoCalls()))
+        dates = {r[0]: r[1] for r in store.conn.execute("SELECT id, date FROM documents")}
+    threads = [s for s in result.top if s.n_docs > 1]
+    assert threads and any(s.latest for s in threads)
+    for s in threads:
+        for line in s.latest:
+            last = max(dates[d] for d in s.cited() if d in dates)
+            assert dates[line.doc_ids[0]] == last and line.text not in [x.text for x in s.overview]
+    assert "**Latest**" in result.markdown()

@@ -45,6 +45,7 @@ class Summary:
     facts: list[Line] = field(default_factory=list)  # key sentences quoted from the documents
     decisions: list[Line] = field(default_factory=list)
     questions: list[Line] = field(default_factory=list)  # open questions asked in the documents
+    latest: list[Line] = field(default_factory=list)  # what the last message of a thread says
     automated: dict[str, int] = field(default_factory=dict)  # automated mail by kind, counted not quoted
     children: list[str] = field(default_factory=list)  # keys of the summaries below
     sources: dict[str, dict] = field(default_factory=dict)  # doc id -> ref, date, title
@@ -66,13 +67,13 @@ class Summary:
     @classmethod
     def from_json(cls, text: str) -> "Summary":
         data = json.loads(text)
-        for key in ("overview", "facts", "decisions", "questions"):
+        for key in ("overview", "latest", "facts", "decisions", "questions"):
             data[key] = [Line(**x) for x in data.get(key, [])]
         return cls(**data)
 
     def cited(self) -> list[int]:
         """Every document this summary cites, in first-cited order."""
-        ids = [d for part in (self.overview, self.facts, self.decisions, self.questions)
+        ids = [d for part in (self.overview, self.latest, self.facts, self.decisions, self.questions)
                for line in part for d in line.doc_ids]
         return list(dict.fromkeys(ids))
 
@@ -138,6 +139,7 @@ def section(s: Summary, numbers: dict[int, int], depth: int = 2,
            + _people("to", s.recipients, quote) + "*", ""]
     if s.overview:
         out += [" ".join(f"{quote(line.text)} {_cites(line, numbers)}".strip() for line in s.overview), ""]
+    out += _lines("Latest", s.latest, numbers, quote)
     out += _lines("Key facts", s.facts, numbers, quote) + _lines("Decisions", s.decisions, numbers, quote)
     out += _lines("Open questions", s.questions, numbers, quote)
     if s.automated:

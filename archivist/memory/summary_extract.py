@@ -24,7 +24,7 @@ DECISION = re.compile(r"\b(?:agreed|approved?|decided|decision|signed|confirmed|
                       r"cancel+ed|deadline|postponed|settled|will (?:move|go ahead|proceed))\b", re.I)
 FACT = re.compile(r"[$€£%]|\b\d")
 WRITER = EXTRACTIVE
-VERSION = "extract-v1"  # part of every extractive summary's input hash: a change recomputes them
+VERSION = "extract-v2"  # v2: a thread's latest message  # part of every extractive summary's input hash: a change recomputes them
 
 
 def kinds(store, doc_ids: list[int]) -> dict[int, MailKind]:
@@ -49,8 +49,10 @@ def _line(u: Unit, rows: dict[int, dict]) -> Line:
                 r.get("sender_name") or r.get("sender") or "")
 
 
-def leaf(store, s: Summary, doc_ids: list[int], title: str, words: int = OVERVIEW_WORDS["leaf"]) -> None:
-    """Fill s (metadata already set) from its messages' own sentences, words of overview."""
+def leaf(store, s: Summary, doc_ids: list[int], title: str, words: int = 0) -> None:
+    """Fill s (metadata already set) from its messages' own sentences, `words` of overview (0: the
+    leaf's default)."""
+    words = words or OVERVIEW_WORDS["leaf"]
     found = kinds(store, doc_ids)
     s.automated = automated_counts(found)
     written = [d for d in doc_ids if found.get(d) == MailKind.PERSON]
@@ -64,7 +66,20 @@ def leaf(store, s: Summary, doc_ids: list[int], title: str, words: int = OVERVIE
     s.overview = [_line(u, rows) for u in chosen]
     if written:
         _quoted(s, ranked, {id(u) for u in chosen}, rows)
+        s.latest = _latest(ranked, {id(u) for u in chosen}, written, rows)
     s.note = _note(len(doc_ids), len(written))
+
+
+def _latest(ranked: list[Unit], used: set[int], written: list[int], rows: dict[int, dict]) -> list[Line]:
+    """What changed last: the best sentence of the thread's last message a person wrote, when the
+    thread has more than one and the overview does not already quote it."""
+    if len(written) < 2:
+        return []
+    last = max((d for d in written if d in rows), key=lambda d: (rows[d]["date"] or "", d))
+    if any(id(u) in used for u in ranked if u.doc_id == last):
+        return []
+    pick = next((u for u in ranked if u.doc_id == last), None)
+    return [_line(pick, rows)] if pick else []
 
 
 def _units(row: dict, doc_id: int) -> list[Unit]:
