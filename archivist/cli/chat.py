@@ -15,11 +15,12 @@ import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
 
-from archivist.agent.session import ChatSession, parse_filter
+if TYPE_CHECKING:  # the agent loads in ~1 s: only `chat` itself imports it, not every command
+    from archivist.agent.session import ChatSession
 from archivist.cli.ask import confirmer
 from archivist.cli.options import DbOpt, YesOpt, examples
 from archivist.cli.render import format_sources, print_answer
@@ -60,6 +61,7 @@ def _filter(session: ChatSession, args: list[str]) -> str:
     if not args:
         return f"filters: {asdict(session.override) if session.override else 'none'}"
     try:
+        from archivist.agent.session import parse_filter
         session.set_filters(None if args == ["clear"] else parse_filter(args))
     except ValueError as exc:
         return str(exc)
