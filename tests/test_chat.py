@@ -40,7 +40,8 @@ def test_chat_answers_with_sources_and_commands(db):
     assert "sources:" in r.output and "<1@x>" in r.output
     assert "strategy set to stuff" in r.output and "strategy: stuff" in r.output
     assert "room 42" in r.output
-    assert "'sender': 'bob@x.com'" in r.output and "commands:" in r.output
+    assert "filters: sender=bob@x.com" in r.output and "commands:" in r.output
+    assert "'sender'" not in r.output and "None" not in r.output  # not a Python dict
 
 
 def test_follow_up_reuses_previous_scope_and_session_resumes(db):
@@ -88,3 +89,11 @@ def test_ask_json_and_markdown_links_neutralised(db):
     import json
     obj = json.loads(j.output.strip().splitlines()[-1])
     assert obj["strategy"] == "query" and obj["citations"][0]["message_id"] == "<3@x>"
+
+
+def test_clear_clears_the_screen_and_is_never_a_question(db):
+    r = chat(db, "clear\n/clear\ncls\n/quit\n")
+    assert r.exit_code == 0, r.output
+    assert "strategy:" not in r.output and "answered" not in r.output  # no turn was asked
+    with Store(db) as store:
+        assert store.scalar("SELECT count(*) FROM chat_messages") == 0

@@ -124,6 +124,29 @@ def test_unknown_mailbox_and_no_rows_are_errors(demo_db):
     assert r.exit_code == 1 and "no senders" in r.stderr
 
 
+def test_ask_json_errors_are_json_and_an_unknown_mailbox_exits_2(demo_db, tmp_path):
+    bad = cli("ask", "x", "--strategy", "bogus", "-d", str(demo_db), "--json")
+    assert bad.exit_code == 2 and rows(bad.stdout) == [
+        {"error": "--strategy 'bogus' is not one of: auto, rag, stuff, memory, query", "exit_code": 2}]
+    missing = cli("--json", "ask", "x", "-d", str(tmp_path / "none.db"))
+    assert missing.exit_code == 1 and rows(missing.stdout)[0]["exit_code"] == 1
+    assert "no archivist database" in rows(missing.stdout)[0]["error"]
+    nope = cli("ask", "how many emails?", "--mailbox", "nope", "-d", str(demo_db))
+    assert nope.exit_code == 2 and "no mailbox 'nope'" in nope.stderr
+
+
+def test_search_hits_show_links_as_the_document_has_them(tmp_path):
+    box = tmp_path / "links.mbox"
+    mb = mailbox.mbox(str(box))
+    mb.add(message(1, "Reader download", "Get the ebook reader at http://www.adobe.com/products/reader.html today."))
+    mb.flush()
+    db = str(tmp_path / "l.db")
+    assert cli("ingest", str(box), "-d", db, "--no-embed").exit_code == 0
+    r = cli("search", "ebook reader", "-d", db, "--mode", "bm25")
+    assert r.exit_code == 0 and "http://www.adobe.com/products/reader.html" in r.stdout
+    assert "[:]" not in r.stdout and "[.]" not in r.stdout
+
+
 def test_list_options_and_global_options_after_the_command(demo_db):
     for flag in ("-n", "--limit", "-k"):
         assert len(rows(cli("search", "crane", flag, "2", "-d", str(demo_db), "--json").stdout)) == 2
@@ -321,3 +344,24 @@ def test_readme_search_examples_print_what_the_readme_shows():
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "ok    session archivist -d demo.db search \"xylophone\"; echo $?" in done.stdout
     assert "FAIL" not in done.stdout
+
+
+def test_an_attachment_of_a_read_type_with_no_text_is_not_called_unread(tmp_path):
+    msg = message(1, "Placeholder", "See the note.")
+    msg.add_attachment(b"<html><body></body></html>", maintype="text", subtype="html", filename="ATT00001.htm")
+    msg.add_attachment(b"\x00\x01binary", maintype="application", subtype="octet-stream", filename="blob.bin")
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(bytes(msg))
+    db = str(tmp_path / "a.db")
+    assert cli("ingest", str(eml), "-d", db, "--no-embed").exit_code == 0
+    shown = cli("show", "1", "-d", db).stdout
+    assert "ATT00001.htm" in shown and "(read: no text in it)" in shown
+    assert "blob.bin" in shown and "(name only: type not read)" in shown
+
+
+def test_committed_reports_name_no_machine_path():
+    from conftest import ROOT
+    for report in (ROOT / "docs").rglob("*.md"):
+        text = report.read_text()
+        for prefix in ("/tmp/", "/work/", "/home/", "/root/", "/Users/"):
+            assert prefix not in text, f"{report.relative_to(ROOT)} names {prefix}"

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from archivist.cli.options import (
-    AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt, YesOpt, choice, examples
+    AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt, YesOpt, choice, examples, known_mailbox
 )
 from archivist.cli.root import app, emit, err, may_write, open_store, out, run, say, settings
 from archivist.cli.search import coverage
@@ -49,6 +49,7 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
         options = option_filters(sender, recipient, after, before, mailbox, subject)
         cfg = settings(db, planner=planner)
         with open_store(cfg, write=may_write(cfg)) as store:
+            known_mailbox(store, options.mailbox)  # a mailbox no message is in: exit 2, as search
             # not streamed: the model's draft may fail the grounding check and be replaced
             with ProgressRenderer(err) as show:
                 show(Event(Stage.ANALYSING, message="starting the agent"))  # imports take seconds
@@ -70,7 +71,7 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
             if explain:
                 from archivist.cli.render import render_plan
                 say("\n" + render_plan(result.plan))
-    run(body)
+    run(body, as_json)
 
 
 def token_counter(show):

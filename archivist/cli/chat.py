@@ -33,8 +33,9 @@ from archivist.sanitise import neutralise, terminal
 
 HELP = ("commands: /strategy auto|rag|stuff|memory|query, /sources, "
         "/filter key=value ... (sender, recipient, after, before, mailbox, thread_id, kind, subject, has_attachment) | /filter clear, "
-        "/reset, /help, /exit (or Ctrl-D)")
+        "/reset, /clear (or clear), /help, /exit (or Ctrl-D)")
 EXIT_WORDS = {"exit", "quit", "bye", ":q", "/exit", "/quit", "/q"}
+CLEAR_WORDS = {"clear", "cls", "/clear"}  # as in a shell: the screen, never a question
 
 
 def command(session: ChatSession, line: str) -> tuple[bool, str]:
@@ -59,13 +60,20 @@ def command(session: ChatSession, line: str) -> tuple[bool, str]:
 
 def _filter(session: ChatSession, args: list[str]) -> str:
     if not args:
-        return f"filters: {asdict(session.override) if session.override else 'none'}"
+        return f"filters: {_filters_text(session.override) or 'none'}"
     try:
         from archivist.agent.session import parse_filter
         session.set_filters(None if args == ["clear"] else parse_filter(args))
     except ValueError as exc:
         return str(exc)
-    return f"filters: {asdict(session.override) if session.override else 'cleared'}"
+    return f"filters: {_filters_text(session.override) or 'cleared'}"
+
+
+def _filters_text(filters) -> str:
+    """The filters set, as /filter takes them (key=value ...)."""
+    if not filters:
+        return ""
+    return " ".join(f"{k}={v}" for k, v in asdict(filters).items() if v not in (None, "", [], ()))
 
 
 def history_path() -> Path:
@@ -170,6 +178,11 @@ def chat_loop(session: ChatSession, read: Callable[[], str], write: Callable[[st
             continue
         if not is_utf8(text):
             write("error: that line is not valid UTF-8 text; skipped (the chat goes on)\n")
+            continue
+        if text.lower() in CLEAR_WORDS:
+            if sys.stdout.isatty():
+                sys.stdout.write("\033[2J\033[H")
+                sys.stdout.flush()
             continue
         if text.startswith("/") or text.lower() in EXIT_WORDS:
             keep_going, shown = command(session, text.lower() if text.lower() in EXIT_WORDS else text)

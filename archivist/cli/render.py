@@ -260,12 +260,14 @@ def render_hit(row: dict) -> Text:
     who = " | ".join(p for p in (row["sender"], title) if p)
     parts = [row.get("day") or row["date"][:10], row.get("where") or "", who]
     score = f"{row['score']:.4f}  " if row.get("score") is not None else ""  # None: a listing
-    head = neutralise(f"{row['rank']:>2}. doc {row['doc_id']}  {score}" + "  ".join(p for p in parts if p))
+    # a hit is the document's own text, shown as found (escape sequences and control characters
+    # removed); links stay readable, as in grep, since no model wrote them
+    head = terminal(f"{row['rank']:>2}. doc {row['doc_id']}  {score}" + "  ".join(p for p in parts if p))
     text = Text(head + "\n    ", style="")
     text.stylize("bold", 0, len(head))
     offset = len(text)
-    text.append(neutralise(row["snippet"]))
-    if len(neutralise(row["snippet"])) == len(row["snippet"]):  # spans still line up
+    text.append(terminal(row["snippet"]))
+    if len(terminal(row["snippet"])) == len(row["snippet"]):  # spans still line up
         for start, end in row.get("matches", []):
             text.stylize("bold yellow", offset + start, offset + end)
     return text

@@ -160,17 +160,23 @@ def emit(obj: Any, as_json: bool) -> None:
         say(obj)
 
 
-def run(fn):
-    """Run a command body and turn archivist errors into messages and exit codes."""
+def run(fn, as_json: bool = False):
+    """Run a command body and turn archivist errors into messages and exit codes; with --json the
+    error is also one JSON object on stdout ({"error", "exit_code"}), so a script reads it there."""
     try:
         return fn()
     except ArchivistError as exc:
-        err.print(f"[red]error:[/red] {escape(sanitise(exc))}")
-        raise typer.Exit(exc.exit_code)
+        _fail(str(exc), exc.exit_code, as_json)
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130)
     except sqlite3.DatabaseError as exc:  # e.g. a read-only archive given to a writing command
-        err.print(f"[red]error:[/red] database: {escape(sanitise(exc))}")
-        raise typer.Exit(1)
+        _fail(f"database: {exc}", 1, as_json)
+
+
+def _fail(message: str, code: int, as_json: bool) -> None:
+    err.print(f"[red]error:[/red] {escape(sanitise(message))}")
+    if as_json or State.json:
+        sys.stdout.write(json_line({"error": sanitise(message), "exit_code": code}) + "\n")
+    raise typer.Exit(code)
 

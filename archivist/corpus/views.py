@@ -38,6 +38,15 @@ def show_document(store, doc_id: int) -> dict:
     return doc
 
 
+def _not_read(att: dict) -> str:
+    """Why an attachment has no document: a type archivist reads that held no text (an empty
+    HTML placeholder), or a type it does not read."""
+    from archivist.corpus.attachments import attachment_format
+    from archivist.corpus.parsed import Attachment
+    known = attachment_format(Attachment(att.get("name") or "", att.get("content_type") or "", 0))
+    return "  (read: no text in it)" if known else "  (name only: type not read)"
+
+
 def _attachment_lines(doc: dict) -> list[str]:
     """The message's attachments (with the document id of each one read) and, for an
     attachment, every message it is attached to."""
@@ -47,7 +56,7 @@ def _attachment_lines(doc: dict) -> list[str]:
     if listed:
         lines += ["", f"attachments ({len(listed)}):"]
         for ord_, att in enumerate(listed):
-            as_doc = f"  -> #{read[ord_]['id']}" if ord_ in read else "  (name only: type not read)"
+            as_doc = f"  -> #{read[ord_]['id']}" if ord_ in read else _not_read(att)
             lines.append(f"  {att.get('name') or '(unnamed)'}  {att.get('content_type') or ''}  "
                          f"{att.get('size') or 0:,} bytes{as_doc}")
     parents = doc.get("attached_to") or []
