@@ -365,3 +365,32 @@ def test_committed_reports_name_no_machine_path():
         text = report.read_text()
         for prefix in ("/tmp/", "/work/", "/home/", "/root/", "/Users/"):
             assert prefix not in text, f"{report.relative_to(ROOT)} names {prefix}"
+
+
+def _archivist_script() -> Path:
+    import sys
+    script = Path(sys.executable).parent / "archivist"
+    if not script.exists():
+        pytest.skip(f"no archivist console script beside {sys.executable} (pip install -e . makes it)")
+    return script
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "COMPREPLY"), ("zsh", "#compdef archivist"),
+                                           ("fish", "complete --command archivist")])
+def test_completion_script_for_the_shell_named(shell, marker):
+    import subprocess
+    r = subprocess.run([str(_archivist_script()), "--show-completion", shell], capture_output=True, text=True)
+    assert r.returncode == 0 and marker in r.stdout
+    bad = subprocess.run([str(_archivist_script()), "--show-completion", "tcsh"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "tcsh" in bad.stderr
+
+
+@pytest.mark.parametrize("line, expected", [("archivist ask x --strategy r", ["rag"]),
+                                            ("archivist summarize --by mo", ["month"]),
+                                            ("archivist -d DB search x --mailbox nor", ["northwind"])])
+def test_the_shell_is_offered_strategies_groupings_and_the_archives_mailboxes(demo_db, line, expected):
+    import os
+    import subprocess
+    env = {**os.environ, "_ARCHIVIST_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line.replace("DB", str(demo_db))}
+    r = subprocess.run([str(_archivist_script())], capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and re.findall(r'"([^"]+)"', r.stdout) == expected, r.stdout + r.stderr

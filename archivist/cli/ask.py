@@ -9,6 +9,7 @@ import typer
 from archivist.cli.options import (
     AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt, YesOpt, choice, examples, known_mailbox
 )
+from archivist.cli.completion import complete_strategy
 from archivist.cli.root import app, emit, err, may_write, open_store, out, run, say, settings
 from archivist.cli.search import coverage
 from archivist.progress import Event, Stage
@@ -25,7 +26,8 @@ from archivist.sanitise import terminal as sanitise
                              'archivist ask "what did they decide?" --from sam.ortiz@baycrane.com --after 2024-03-01'))
 def ask(question: str = typer.Argument(..., help="The question; may hold from:, to:, subject:, "
                                                  "after:, before:, mailbox: terms."),
-        strategy: str = typer.Option(AUTO, "--strategy", help=" | ".join((AUTO, *STRATEGIES))),
+        strategy: str = typer.Option(AUTO, "--strategy", help=" | ".join((AUTO, *STRATEGIES)),
+                                     autocompletion=complete_strategy),
         planner: Optional[str] = typer.Option(None, "--planner", help="rules | llm"),
         sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
         after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,

@@ -10,6 +10,8 @@ from typing import Any, Optional
 
 import typer
 
+from archivist.cli.completion import complete_mailbox
+
 
 class State:
     """Global options given before the command; -d/--db, --json and --yes also work after it."""
@@ -56,7 +58,7 @@ FromOpt = typer.Option(None, "--from", help="Sender address ('<x>': exactly x, e
 ToOpt = typer.Option(None, "--to", help="Recipient address ('<x>': exactly x), @domain or name words (also to:X).")
 AfterOpt = typer.Option(None, "--after", help="Date, inclusive: 2001-09-19, 9/19/2001, 'Sep 19, 2001' (also after:D).")
 BeforeOpt = typer.Option(None, "--before", help="Date, exclusive (also before:D).")
-MailboxOpt = typer.Option(None, "--mailbox", help="Mailbox, e.g. beck-s (also mailbox:X); one the archive "
+MailboxOpt = typer.Option(None, "--mailbox", autocompletion=complete_mailbox, help="Mailbox, e.g. beck-s (also mailbox:X); one the archive "
                                                   "does not have is an error (see `archivist mailboxes`).")
 SubjectOpt = typer.Option(None, "--subject", help="The subject contains this text, any case (also subject:\"X\").")
 

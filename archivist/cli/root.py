@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 import typer
+
+from archivist.cli import completion
 from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
@@ -59,7 +61,7 @@ class GlobalsAnywhere(TyperGroup):
         return super().parse_args(ctx, globals_first(list(args)))
 
 
-app = typer.Typer(help=USER_HELP, no_args_is_help=True, add_completion=True, cls=GlobalsAnywhere,
+app = typer.Typer(help=USER_HELP, no_args_is_help=True, add_completion=False, cls=GlobalsAnywhere,
                   context_settings={"help_option_names": ["-h", "--help"]})
 
 
@@ -94,7 +96,14 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
          as_json: bool = typer.Option(False, "--json", help="JSON output, for every command."),
          yes: bool = typer.Option(False, "-y", "--yes", help="Never ask before long runs."),
          version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
-                                      help="Print the version and exit.")) -> None:
+                                      help="Print the version and exit."),
+         show_completion: Optional[str] = typer.Option(
+             None, "--show-completion", metavar="SHELL", callback=completion.show_completion, is_eager=True,
+             expose_value=False, help="Print the completion script for bash, zsh, fish or powershell."),
+         install_completion: Optional[str] = typer.Option(
+             None, "--install-completion", metavar="SHELL", callback=completion.install_completion,
+             is_eager=True, expose_value=False, help="Install completion for bash, zsh, fish or powershell.")
+         ) -> None:
     """Answers questions over email archives, record sets and long documents, with citations."""
     State.preset, State.db, State.json, State.yes = preset, db, as_json, yes
     install_log_handler()

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from archivist.cli.options import AfterOpt, BeforeOpt, DbOpt, FromOpt, JsonOpt, MailboxOpt, SubjectOpt, ToOpt, examples
+from archivist.cli.completion import complete_by
 from archivist.cli.root import app, emit, err, open_store, run, settings
 from archivist.sanitise import terminal as sanitise
 
@@ -18,7 +19,7 @@ from archivist.sanitise import terminal as sanitise
                              "archivist summarize --by thread --mailbox presto-k --limit 20",
                              "archivist summarize --by field:medical_specialty --json",
                              "archivist --base-url http://127.0.0.1:8000/v1 summarize --by corpus --concurrency 8"))
-def summarize(by: str = typer.Option("thread", "--by", help="thread | mailbox | sender | month | corpus "
+def summarize(by: str = typer.Option("thread", "--by", autocompletion=complete_by, help="thread | mailbox | sender | month | corpus "
                                                            "| field:NAME (record sets)"),
               sender: Optional[str] = FromOpt, recipient: Optional[str] = ToOpt,
               after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
