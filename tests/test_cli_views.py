@@ -112,6 +112,20 @@ def test_memory_reports_progress_with_counts(demo_store, demo_db):
     assert [e.done for e in memory] == sorted(e.done for e in memory)
 
 
+def test_memory_status_moves_while_a_chunk_is_read(demo_store, demo_db):
+    """Tokens written for a chunk's notes reach the status line (the bar sat on 0/N for the
+    tens of seconds one chunk takes on a CPU), and never the answer stream."""
+    timeline = []  # status events and answer-stream pieces, in the order they came
+    r = ask(demo_store, agent_settings(demo_db, memory_notes="model"), "Summarise the crane rental negotiation",
+            strategy="memory", on_progress=lambda e: timeline.append(("status", e)),
+            on_token=lambda piece: timeline.append(("token", piece)))
+    ticks = [i for i, (kind, e) in enumerate(timeline) if kind == "status" and e.stage is Stage.MEMORY
+             and "tokens written" in (e.message or "")]
+    assert ticks and timeline[ticks[0]][1].message.startswith("notes from chunk 1:")
+    assert not [kind for kind, _ in timeline[:ticks[-1]] if kind == "token"]  # notes never streamed as the answer
+    assert r.strategy == "memory"
+
+
 def test_long_runs_ask_first(demo_store, demo_db):
     asked = []
     settings = agent_settings(demo_db, confirm_seconds=1.0, prefill_tps=10.0)  # a slow model

@@ -108,6 +108,29 @@ def run_memory(ctx: AgentContext, question: str, analysis: Analysis, scope: Scop
     return attempt
 
 
+TICK = 8  # tokens between status updates while a chunk's notes are written
+
+
+def _notes_call(ctx: AgentContext, state: MemoryState, total: int, messages):
+    """One chunk's notes, its tokens counted on the status line as they are written (a chunk
+    takes tens of seconds on a CPU; without this the bar sat on 0/N). The tokens go to the status
+    only, never to the answer stream."""
+    written = 0
+
+    def tick(_piece: str) -> None:
+        nonlocal written
+        written += 1
+        if written % TICK == 0:
+            ctx.status(Stage.MEMORY, f"notes from chunk {state.chunks + 1}: {written} tokens written, "
+                       f"{len(state.facts)} facts kept", state.position, total, Unit.DOCUMENTS)
+
+    saved, ctx.model.on_token = ctx.model.on_token, tick
+    try:
+        return ctx.model.generate(messages, max_tokens=min(ctx.settings.memory.memory_tokens, 400), stream=True)
+    finally:
+        ctx.model.on_token = saved
+
+
 def _read(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope, ids: list[int]) -> Attempt:
     key = memory_key(ctx, question, scope)
     state = load_state(ctx.store.conn, key) or MemoryState(question)
@@ -115,7 +138,7 @@ def _read(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope, id
     resumed = state.position
 
     def generate(messages):
-        gen = ctx.model.generate(messages, max_tokens=min(ctx.settings.memory.memory_tokens, 400))
+        gen = _notes_call(ctx, state, len(ids), messages)
         return gen.text, gen.tokens_in, gen.tokens_out
 
     notes = ctx.settings.memory.memory_notes
