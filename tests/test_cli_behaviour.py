@@ -394,3 +394,17 @@ def test_the_shell_is_offered_strategies_groupings_and_the_archives_mailboxes(de
     env = {**os.environ, "_ARCHIVIST_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": line.replace("DB", str(demo_db))}
     r = subprocess.run([str(_archivist_script())], capture_output=True, text=True, env=env)
     assert r.returncode == 0 and re.findall(r'"([^"]+)"', r.stdout) == expected, r.stdout + r.stderr
+
+
+def test_threads_and_mailboxes_take_the_filters_senders_takes(demo_db):
+    db = str(demo_db)
+    every = rows(cli("threads", "-n", "100", "-d", db, "--json").stdout)
+    late = rows(cli("threads", "-n", "100", "--after", "2024-05-01", "-d", db, "--json").stdout)
+    assert late and len(late) < len(every) and all(t["last_date"] >= "2024-05-01" for t in late)
+    boxes = rows(cli("mailboxes", "--mailbox", "northwind", "-d", db, "--json").stdout)
+    assert [b["mailbox"] for b in boxes] == ["northwind"]
+    for command in ("threads", "mailboxes"):
+        nope = cli(command, "--mailbox", "nope", "-d", db)
+        assert nope.exit_code == 2 and "no mailbox 'nope'" in nope.stderr
+        assert cli(command, "--after", "2001-13-45", "-d", db).exit_code == 2
+    assert rows(cli("threads", "--after", "2100-01-01", "-d", db, "--json").stdout) == []

@@ -49,14 +49,18 @@ def senders(limit: int = Limit, mailbox: Optional[str] = MailboxOpt, after: Opti
     run(body)
 
 
-@app.command(epilog=examples("archivist mailboxes", "archivist mailboxes --json"))
-def mailboxes(limit: int = limit_option(200),
+@app.command(epilog=examples("archivist mailboxes", "archivist mailboxes --after 2001-10-01 --json"))
+def mailboxes(limit: int = limit_option(200), mailbox: Optional[str] = MailboxOpt,
+              after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
               db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Mailboxes (maildir users, mbox files): documents, folders, senders, first and last date."""
     def body():
+        from archivist.query_syntax import option_filters
         from archivist.store.overview import mailboxes as list_mailboxes
+        filters = option_filters(after=after, before=before, mailbox=mailbox)  # as senders and search
         with open_store(settings(db), create=False) as store:
-            rows = list_mailboxes(store, None, limit)
+            known_mailbox(store, mailbox)
+            rows = list_mailboxes(store, filters, limit)
         if rows and not as_json:
             header(out, f"{'docs':>7}", SPAN, "mailbox")  # the rows name their other counts
         for r in rows:
@@ -121,14 +125,20 @@ def show(doc_id: int = typer.Argument(..., help="Document id (see `archivist thr
     run(body)
 
 
-@app.command(epilog=examples("archivist threads -n 10", "archivist threads --json"))
-def threads(limit: int = limit_option(20, "threads"),
+@app.command(epilog=examples("archivist threads -n 10", "archivist threads --mailbox beck-s --after 2001-10-01",
+                             "archivist threads --json"))
+def threads(limit: int = limit_option(20, "threads"), mailbox: Optional[str] = MailboxOpt,
+            after: Optional[str] = AfterOpt, before: Optional[str] = BeforeOpt,
             db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
-    """The largest email threads: id, size, dates, subject."""
+    """The largest email threads (with filters: those holding a matching message): id, size, dates,
+    subject."""
     def body():
         from archivist.corpus.views import list_threads
+        from archivist.query_syntax import option_filters
+        filters = option_filters(after=after, before=before, mailbox=mailbox)  # as senders and search
         with open_store(settings(db)) as store:
-            rows = list_threads(store, limit)
+            known_mailbox(store, mailbox)
+            rows = list_threads(store, limit, filters)
             if rows and not as_json:
                 header(out, f"{'thread':>7}", f"{'docs':>4}", SPAN, "subject")
             for row in rows:

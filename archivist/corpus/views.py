@@ -80,10 +80,15 @@ def thread_of(store, thread_id: int) -> dict | None:
     return thread
 
 
-def list_threads(store, limit: int = 20) -> list[dict]:
-    """The largest threads first (then the most recent), without their members."""
+def list_threads(store, limit: int = 20, filters=None) -> list[dict]:
+    """The largest threads first (then the most recent), without their members; with filters,
+    the threads holding a message that matches them (the one filter compiler's SQL)."""
+    from archivist.store.filters import filter_sql
+    where, params = ("1", []) if filters is None or filters.is_empty() else filter_sql(filters)
+    inside = "" if where == "1" else f"WHERE id IN (SELECT d.thread_id FROM documents d WHERE {where}) "
     rows = store.query("SELECT id, subject, root_doc_id, n_docs, first_date, last_date, participants "
-                       "FROM threads ORDER BY n_docs DESC, last_date DESC, id LIMIT ?", (limit,))
+                       f"FROM threads {inside}ORDER BY n_docs DESC, last_date DESC, id LIMIT ?",
+                       [*params, int(limit)])
     for row in rows:
         people = json.loads(row["participants"] or "[]")
         row["participants"] = people[:10]
