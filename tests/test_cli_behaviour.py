@@ -408,3 +408,29 @@ def test_threads_and_mailboxes_take_the_filters_senders_takes(demo_db):
         assert nope.exit_code == 2 and "no mailbox 'nope'" in nope.stderr
         assert cli(command, "--after", "2001-13-45", "-d", db).exit_code == 2
     assert rows(cli("threads", "--after", "2100-01-01", "-d", db, "--json").stdout) == []
+
+
+def test_a_hit_says_where_it_matched_when_its_own_text_does_not_hold_the_words(tmp_path):
+    box = tmp_path / "q.mbox"
+    mb = mailbox.mbox(str(box))
+    mb.add(message(1, "Hangar", "The zeppelin hangar lease is signed for ten years."))
+    mb.add(message(2, "RE: Hangar", "Great, thanks for the update on this one.\n\nOn Mon, 1 Apr 2024, Ann wrote:\n"
+                                    "> The zeppelin hangar lease is signed for ten years.\n"))
+    mb.add(message(3, "Zeppelin tours", "Tickets for the tour go on sale next week at the front desk."))
+    mb.flush()
+    db = str(tmp_path / "q.db")
+    assert cli("ingest", str(box), "-d", db, "--no-embed").exit_code == 0
+    hits = {h["title"]: h for h in rows(cli("search", "zeppelin", "-d", db, "--mode", "bm25", "--json").stdout)}
+    assert hits["Hangar"]["matched_in"] == "text" and hits["Hangar"]["matches"]
+    reply = hits["RE: Hangar"]  # its chunks may or may not carry the quote: either way the snippet shows it
+    assert reply["matched_in"] in ("text", "quoted history") and reply["matches"] and "zeppelin" in reply["snippet"]
+    assert hits["Zeppelin tours"]["matched_in"] == "subject"
+    shown = cli("search", "zeppelin", "-d", db, "--mode", "bm25").stdout
+    assert "(matched in the subject)" in shown
+    from archivist.retrieval.report import _elsewhere
+    from archivist.store import Store
+    with Store(db, readonly=True) as store:  # a hit whose chunk lacks the word but whose quote holds it
+        row = {"doc_id": reply["doc_id"], "snippet": "", "matches": []}
+        assert "zeppelin" in store.scalar("SELECT quoted FROM documents WHERE id = ?", (reply["doc_id"],))
+        _elsewhere(store, row, {"title": "RE: Hangar"}, "zeppelin")
+    assert row["matched_in"] == "quoted history" and row["matches"] and "zeppelin" in row["snippet"]

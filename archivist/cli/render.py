@@ -266,6 +266,10 @@ def render_hit(row: dict) -> Text:
     text = Text(head + "\n    ", style="")
     text.stylize("bold", 0, len(head))
     offset = len(text)
+    where = row.get("matched_in")
+    if where and where not in ("text", "filters"):  # the snippet does not show the words: say where
+        text.append(f"(matched in the {where}) " if where != "meaning" else "(matched by meaning) ", style="dim")
+        offset = len(text)
     text.append(terminal(row["snippet"]))
     if len(terminal(row["snippet"])) == len(row["snippet"]):  # spans still line up
         for start, end in row.get("matches", []):

@@ -29,8 +29,25 @@ def describe_hits(store, hits: list[Hit], query: str = "", filters: Filters | No
         row["day"] = local_day(doc.get("date_raw"), doc.get("date"))
         row["where"] = where(row["kind"], places.get(hit.doc_id))
         row["snippet"], row["matches"] = snippet(hit.text, query)
+        row["matched_in"] = "text" if query_terms(query) else "filters"  # fields only: a listing
+        if not row["matches"] and row["matched_in"] == "text":  # no chunk holds a query word
+            _elsewhere(store, row, doc, query)
         out.append(row)
     return out
+
+
+def _elsewhere(store, row: dict, doc: dict, query: str) -> None:
+    """A hit whose own text holds none of the query's words matched in the quoted history under
+    it (shown from there) or in its subject (the title shows it); else by meaning (dense)."""
+    terms = query_terms(query)
+    quoted = (documents(store, [row["doc_id"]], ("quoted",)).get(row["doc_id"]) or {}).get("quoted") or ""
+    if terms and match_spans(quoted, terms):
+        row["snippet"], row["matches"] = snippet(quoted, query)
+        row["matched_in"] = "quoted history"
+    elif terms and match_spans(doc.get("title") or "", terms):
+        row["matched_in"] = "subject"
+    else:
+        row["matched_in"] = "meaning"
 
 
 def worded_chunk(store, hit: Hit, query: str) -> Hit:
