@@ -183,7 +183,7 @@ def test_a_parent_too_large_for_one_call_is_combined_in_parts_leaving_no_child_o
 def test_sentences_keep_amounts_and_date_spans_whole():
     """A period inside "$5,004.34" or "2001-12-21..2001-12-22" does not end a sentence (cut there,
     both halves failed the grounding check, and a half reached the output)."""
-    from archivist.memory.summarize import SENTENCE
+    from archivist.memory.summary_model import SENTENCE
     text = ("The report total was $5,004.34 [1]. Board dates 2001-12-21..2001-12-22 [2]. "
             "Why was it late? It was approved [3]")
     assert [m.group(0).strip() for m in SENTENCE.finditer(text)] == [
@@ -192,7 +192,7 @@ def test_sentences_keep_amounts_and_date_spans_whole():
 
 
 def test_a_copied_child_header_is_not_a_summary_sentence():
-    from archivist.memory.summarize import copies_a_header
+    from archivist.memory.summary_model import copies_a_header
     blocks = {1: "Board Meeting (2 messages, 2001-12-21): The agenda for Friday is attached.",
               2: "Expense report (1 messages, 2001-12-10 to 2001-12-12): Total $336.43 is due."}
     assert copies_a_header("Board Meeting (2 messages, 2001-12-21) [1].", blocks)

@@ -17,61 +17,29 @@ or `batch_size` prompts per call (local transformers; on CUDA by default).
 """
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 
-from archivist.answering.grounding.check import check, truncate_repetition
-from archivist.answering.grounding.injection import as_data, suspicious
-from archivist.answering.grounding.quotes import key_sentences
-from archivist.answering.grounding.sentences import Sentence, score, sentences_of
-from archivist.answering.model import Generation, Model
+from archivist.answering.grounding.injection import as_data
+from archivist.answering.model import Model
 from archivist.memory.summary_calls import batch_size, call_all
-from archivist.answering.prompts import (SYSTEM_SUMMARY, SYSTEM_SUMMARY_OF_SUMMARIES, USER_SUMMARY, fence,
-                                     neutralise)
-from archivist.backends.base import Message
 from archivist.config import Settings
 from archivist.errors import ConfigError
-from archivist.corpus.automated import MailKind
 from archivist.memory import groups as G
 from archivist.memory import summary_extract as X
-from archivist.memory.extractive import noise
+from archivist.memory.summary_model import (Task, add_parts_cost, blocks, child_parts, combine_meta, meta,
+                                             parts_of, prepare_leaf, prepare_parent, quoted, verify)
 from archivist.memory.summary_writer import PROBE_GROUPS, Decision, Writer, choose, judge
-from archivist.memory.summaries import Line, Summary, input_hash, load_many, markdown, save
+from archivist.memory.summaries import Summary, input_hash, load_many, markdown, save
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
-from archivist.records import Citation, Filters, PackedContext
-from archivist.retrieval.packing import pack
-from archivist.store.documents import content_hashes, documents, recipient_names
+from archivist.records import Filters
+from archivist.store.documents import content_hashes, documents
 
 PROMPT_VERSION = "summary-v3"  # v2: whole sentences, no "x..y" spans, no copied headers; v3: automated
 # mail counted, not read; recipients kept
 BATCH = 8  # groups prepared at once per request in flight (prepared groups wait for the model)
 EXTRACT_BATCH = 64  # groups between status updates when no model is called (milliseconds each)
-SHORT_GROUP = 600  # characters: a one-message group this short is quoted, not summarised
-MAX_RECIPIENTS = 12  # recipient names a leaf keeps (a list mail to 900 people is not listed whole)
 SUMMARY_TOKENS = 120  # what the model may write for one group
-MAX_FACTS, MAX_DECISIONS, MAX_QUESTIONS = 6, 4, 3
-DECISION = re.compile(r"\b(?:agreed|approved?|decided|decision|signed|confirmed|accepted|rejected|"
-                      r"cancel+ed|deadline|postponed|settled)\b", re.I)
-# A '.', '!' or '?' ends a sentence only before a space, a citation or the end: "$5,004.34" and
-# "2001-12-21..2001-12-22" stay whole (cut there, each half failed the grounding check).
-SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?![\s\[]|$))+(?:[.!?]+(?:\s*\[\d+\])*|(?:\s*\[\d+\])+|$)")
-LABEL = re.compile(r"\[(\d+)\]")
-
-
-@dataclass
-class Task:
-    """One group to compute: what the model reads (if anything) and what each [n] stands for."""
-
-    group: G.Group
-    summary: Summary
-    packed: PackedContext | None = None
-    block_docs: dict[int, list[int]] = field(default_factory=dict)
-    blocks: dict[int, str] = field(default_factory=dict)
-    messages: list[Message] | None = None
-    ranked: list[Sentence] = field(default_factory=list)
-    gen: Generation | None = None
-    parts: list[Summary] = field(default_factory=list)  # computed first when the group did not fit
 
 
 @dataclass
@@ -132,18 +100,6 @@ class SummaryRun:
         return markdown(f"Summary by {self.by}", self.top, below, cost, quote=as_data)
 
 
-def _meta(job: Job, group: G.Group, s: Summary) -> None:
-    """Message count, date range and participants of a leaf group."""
-    rows = documents(job.store, group.doc_ids, ("date", "sender", "sender_name"))
-    dates = sorted(r["date"] for r in rows.values() if r["date"])
-    people: dict[str, int] = {}
-    for r in rows.values():
-        who = r["sender_name"] or r["sender"]
-        if who:
-            people[who] = people.get(who, 0) + 1
-    s.n_docs, s.participants = len(rows), sorted(people, key=lambda p: -people[p])
-    s.recipients = [r for r in recipient_names(job.store, group.doc_ids) if r not in people][:MAX_RECIPIENTS]
-    s.first_date, s.last_date = (dates[0], dates[-1]) if dates else ("", "")
 
 
 def _sources(job: Job, s: Summary) -> None:
@@ -152,173 +108,28 @@ def _sources(job: Job, s: Summary) -> None:
                           "title": r["title"] or ""} for d, r in rows.items()}
 
 
-def _line(s: Sentence) -> Line:
-    return Line(s.text, [s.doc_id], s.day or (s.date or "")[:10], s.sender or "")
 
 
-def _quoted(job: Job, task: Task) -> None:
-    """Key facts, decisions and open questions quoted from the documents the task packed."""
-    s = task.summary
-    ranked = [x for x in task.ranked if not noise(x.text)]  # header blocks, links, disclaimers
-    keys = key_sentences(ranked)[:MAX_FACTS] if ranked else []
-    s.facts = [_line(x) for x in keys]
-    seen = {x.text for x in keys}
-    s.decisions = [_line(x) for x in ranked if DECISION.search(x.text) and x.text not in seen][:MAX_DECISIONS]
-    s.questions = [_line(x) for x in ranked if x.text.rstrip().endswith("?")][:MAX_QUESTIONS]
 
 
-def prepare_leaf(job: Job, group: G.Group, digest: str) -> Task:
-    s = Summary(group.level, group.key, group.label, input_hash=digest, model=job.model_name())
-    _meta(job, group, s)
-    found = X.kinds(job.store, group.doc_ids)
-    s.automated = X.automated_counts(found)
-    # automated mail is counted, not read: the model sees what people wrote (all of it when
-    # nothing else is there, so a group of notices still says what they are)
-    written = [d for d in group.doc_ids if found.get(d) == MailKind.PERSON] or group.doc_ids
-    packed = pack(job.store, written, job.budget(), job.model.count_tokens)
-    task = Task(group, s, packed, {c.n: [c.doc_id] for c in packed.citations})
-    task.ranked = score(job.settings, group.label, sentences_of(job.store, packed), supersede=False)
-    short = len(group.doc_ids) == 1 and sum(len(x.text) for x in task.ranked) <= SHORT_GROUP
-    if not short and packed.citations:
-        task.messages = [Message("system", SYSTEM_SUMMARY),
-                         Message("user", USER_SUMMARY.format(context=fence(packed.text)))]
-    s.note = "quoted (one short message)" if short else "read in one call"
-    return task
 
 
-def _child_block(child: Summary) -> str:
-    first, last = child.first_date[:10], child.last_date[:10]
-    span = "" if not first else first if first == last else f"{first} to {last}"
-    said = " ".join(line.text for line in (child.overview or child.facts[:3]))
-    return f"{child.label} ({child.n_docs} messages{', ' + span if span else ''}): {said}"
 
 
-def prepare_parent(job: Job, group: G.Group, children: list[Summary], digest: str) -> Task:
-    """A summary of summaries: the model reads the children's statements (as many as fit)."""
-    s = Summary(group.level, group.key, group.label, input_hash=digest, model=job.model_name(),
-                children=[c.key for c in children])
-    _combine_meta(s, children)
-    ordered = sorted(children, key=lambda c: -c.n_docs)
-    task, lines, used = Task(group, s), [], 0
-    count = _counter(job, children)
-    for child in ordered:
-        text = f"[{len(lines) + 1}] {_child_block(child)}"
-        cost = count(text)
-        if lines and used + cost > job.budget():
-            break
-        lines.append(text)
-        used += cost
-        n = len(lines)
-        task.blocks[n], task.block_docs[n] = text.split("] ", 1)[1], child.cited()
-    cites = [Citation(n, (docs or [0])[0], "", "", "", 0, 0) for n, docs in task.block_docs.items()]
-    task.packed = PackedContext("\n".join(lines), cites, used)
-    if len(children) > 1 and any(c.overview or c.facts for c in children):
-        task.messages = [Message("system", SYSTEM_SUMMARY_OF_SUMMARIES),
-                         Message("user", USER_SUMMARY.format(context=fence(task.packed.text)))]
-    s.note = f"combined from {len(lines)} of {len(children)} summaries"
-    return task
 
 
-def _counter(job: Job, children: list[Summary]):
-    """Tokens of a child's block: the model's own count when the parent will call it (a
-    characters/4 guess ran 25 % short on Enron and overflowed the window), else the guess."""
-    if len(children) > 1 and any(c.overview or c.facts for c in children):
-        return job.model.count_tokens
-    return lambda text: len(text) // 4
 
 
-def child_parts(job: Job, group: G.Group, children: list[Summary]) -> list[G.Group]:
-    """A parent whose children's statements do not fit one call, as consecutive parts that each
-    do (summaries of summaries, one level more), so no child is left out of the parent."""
-    count = _counter(job, children)
-    parts = G.consecutive_parts([c.key for c in children],
-                              [count(f"[n] {_child_block(c)}") + 2 for c in children], job.budget())
-    if len(parts) == 1:
-        return [group]
-    return [G.Group(G.Level.PART, f"{group.key}/c{i + 1}", f"{group.label} (part {i + 1} of {len(parts)})",
-                    children=keys) for i, keys in enumerate(parts)]
 
 
-def _combine_meta(s: Summary, children: list[Summary]) -> None:
-    """Counts, dates, participants and quoted lines of a parent from its children."""
-    s.n_docs = sum(c.n_docs for c in children)
-    dates = sorted(d for c in children for d in (c.first_date, c.last_date) if d)
-    s.first_date, s.last_date = (dates[0], dates[-1]) if dates else ("", "")
-    people: dict[str, int] = {}
-    for c in children:
-        for p in c.participants:
-            people[p] = people.get(p, 0) + 1
-    s.participants = sorted(people, key=lambda p: -people[p])
-    rank = lambda line: (-bool(re.search(r"[$€£%]|\d", line.text)), line.date)  # noqa: E731
-    s.facts = sorted([f for c in children for f in c.facts], key=rank)[:MAX_FACTS]
-    s.decisions = [d for c in children for d in c.decisions][:MAX_DECISIONS]
-    s.questions = [q for c in children for q in c.questions][:MAX_QUESTIONS]
-    if len(children) == 1:  # nothing to combine: the child's overview stands
-        s.overview = list(children[0].overview)
-        s.checked, s.passed = 0, 0
 
 
-def verify(task: Task) -> None:
-    """Keep the model's sentences that their cited blocks support; count checked and passed."""
-    s, gen = task.summary, task.gen
-    if gen is None:
-        return
-    text, _ = truncate_repetition(neutralise(gen.text).strip())
-    for m in SENTENCE.finditer(text):
-        sentence = m.group(0).strip()
-        if len(sentence) < 8:
-            continue
-        s.checked += 1
-        # a model sentence carrying a link or an instruction obeys a document: never its voice;
-        # one that only repeats the start of a block (a child's title and counts) says nothing
-        if suspicious(sentence) or (s.children and copies_a_header(sentence, task.blocks)) or not check(
-                sentence, task.packed, task.blocks).ok:
-            continue
-        s.passed += 1
-        docs = [d for n in LABEL.findall(sentence) for d in task.block_docs.get(int(n), [])]
-        s.overview.append(Line(LABEL.sub("", sentence).strip(), list(dict.fromkeys(docs))))
-    s.llm_calls, s.tokens_in, s.tokens_out = 1, gen.tokens_in, gen.tokens_out
 
 
-def copies_a_header(sentence: str, blocks: dict[int, str]) -> bool:
-    """Whether the sentence is only the beginning of a child summary's block copied (e.g.
-    "Board meeting (2 messages, 2001-12-21)"), up to the block's first statement."""
-    core = " ".join(LABEL.sub("", sentence).split()).rstrip(".:;, ")
-    if not core:
-        return True
-    for block in blocks.values():
-        head = " ".join(block.split(": ", 1)[0].split())
-        if head.startswith(core) or core == head:
-            return True
-    return False
 
 
-def _add_parts_cost(task: Task) -> None:
-    """A group made from parts costs their calls too (parts are not a level of the run, so
-    without this the run's totals and the document's header left them out). Parts reused from an
-    interrupted run count as well: the stored cost is what making the summary took, so a resumed
-    run prints the same document as an uninterrupted one."""
-    for part in task.parts:
-        task.summary.llm_calls += part.llm_calls
-        task.summary.tokens_in += part.tokens_in
-        task.summary.tokens_out += part.tokens_out
 
 
-def _blocks(task: Task) -> None:
-    from archivist.answering.grounding.sentences import blocks_of
-    task.blocks = blocks_of(task.packed, headers=True)
-
-
-def _parts(job: Job, group: G.Group) -> list[G.Group]:
-    """The group as consecutive parts that each fit one call (estimated at 4 characters a token;
-    a single document larger than that is read as far as it fits)."""
-    sizes = documents(job.store, group.doc_ids, ("n_chars",))
-    costs = [int((sizes.get(d) or {}).get("n_chars") or 0) // 4 + 30 for d in group.doc_ids]
-    parts = G.consecutive_parts(group.doc_ids, costs, job.budget())
-    if len(parts) == 1:
-        return [group]
-    return [G.Group(G.Level.PART, f"{group.key}/p{i + 1}", f"{group.label} (part {i + 1} of {len(parts)})",
-                    doc_ids=ids) for i, ids in enumerate(parts)]
 
 
 def summarize(store, settings: Settings, by: str, filters: Filters | None = None,
@@ -446,12 +257,12 @@ def _extract(job: Job, group: G.Group, depth: int, digest: str, t0: float) -> Su
     """One group's summary without a model (memory/summary_extract.py), saved."""
     s = Summary(group.level, group.key, group.label, input_hash=digest, model=X.WRITER)
     if depth == 0:
-        _meta(job, group, s)
+        meta(job, group, s)
         X.leaf(job.store, s, group.doc_ids, group.label)
     else:
         children = [job.done[k] for k in group.children if k in job.done]
         s.children = [c.key for c in children]
-        _combine_meta(s, children)
+        combine_meta(s, children)
         X.parent(s, children)
     _sources(job, s)
     s.seconds = round(time.perf_counter() - t0, 3)
@@ -478,14 +289,14 @@ def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
         if job.extractive:
             results[group.key] = _extract(job, group, depth, digest, t0)
             continue
-        parts = _parts(job, group) if depth == 0 else [group]
+        parts = parts_of(job, group) if depth == 0 else [group]
         if len(parts) > 1:  # too large for one call: summarise its parts, then combine them
             part_summaries = _run_batch(job, parts, 0)
             task = prepare_parent(job, group, part_summaries, digest)
             task.summary.level, task.parts = group.level, part_summaries
         elif depth == 0:
             task = prepare_leaf(job, group, digest)
-            _blocks(task)
+            blocks(task)
         else:
             children = [job.done[k] for k in group.children if k in job.done]
             chunks = child_parts(job, group, children)
@@ -499,9 +310,9 @@ def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
 
     def finish(task: Task) -> None:
         verify(task)
-        _add_parts_cost(task)
+        add_parts_cost(task)
         if task.ranked:  # leaves and parts: quotes from the documents they read
-            _quoted(job, task)
+            quoted(job, task)
         _sources(job, task.summary)
         task.summary.seconds = round(task.summary.seconds + time.perf_counter() - t0, 3)
         save(job.store, task.summary)
@@ -519,6 +330,6 @@ def extractive_leaf(store, settings: Settings, doc_ids: list[int], label: str, w
     job = Job(store, settings, Model(settings), Reporter(None), decision=Decision(Writer.EXTRACTIVE, ""))
     group = G.Group(G.Level.THREAD, "eval", label, doc_ids=doc_ids)
     s = Summary(group.level, group.key, label, model=X.WRITER)
-    _meta(job, group, s)
+    meta(job, group, s)
     X.leaf(store, s, doc_ids, label, words)
     return s
