@@ -27,9 +27,13 @@ WRITER = EXTRACTIVE
 VERSION = "extract-v2"  # v2: a thread's latest message  # part of every extractive summary's input hash: a change recomputes them
 
 
-def kinds(store, doc_ids: list[int]) -> dict[int, MailKind]:
-    """The kind of every e-mail among doc_ids (records and texts are PERSON: written content)."""
-    rows = documents(store, doc_ids, ("kind", "sender", "sender_name", "title", "body"))
+KIND_COLUMNS = ("kind", "sender", "sender_name", "title", "body")  # what kinds() classifies by
+
+
+def kinds(store, doc_ids: list[int], rows: dict[int, dict] | None = None) -> dict[int, MailKind]:
+    """The kind of every e-mail among doc_ids (records and texts are PERSON: written content);
+    rows: the documents already read with KIND_COLUMNS, else they are read here."""
+    rows = rows if rows is not None else documents(store, doc_ids, KIND_COLUMNS)
     counts = recipient_counts(store, [d for d, r in rows.items() if r["kind"] == "email"])
     return {d: (classify(r["sender"], r["sender_name"], r["title"], r["body"], counts.get(d, 0))
                 if r["kind"] == "email" else MailKind.PERSON) for d, r in rows.items()}
@@ -53,12 +57,12 @@ def leaf(store, s: Summary, doc_ids: list[int], title: str, words: int = 0) -> N
     """Fill s (metadata already set) from its messages' own sentences, `words` of overview (0: the
     leaf's default)."""
     words = words or OVERVIEW_WORDS["leaf"]
-    found = kinds(store, doc_ids)
+    rows = documents(store, doc_ids, (*KIND_COLUMNS, "quoted", "date", "date_raw"))  # read once, for both
+    found = kinds(store, doc_ids, rows)
     s.automated = automated_counts(found)
     written = [d for d in doc_ids if found.get(d) == MailKind.PERSON]
     # a group of automated mail only still says what it is about, but gives no facts or decisions
     read = written or doc_ids
-    rows = documents(store, read, ("body", "quoted", "date", "date_raw", "sender", "sender_name", "title"))
     units = [u for d in read if d in rows for u in _units(rows[d], d)]
     ranked = rank(units, title)
     chosen = select(ranked, words)
