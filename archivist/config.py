@@ -38,13 +38,16 @@ class StoreSettings:
 
 @dataclass
 class IngestSettings:
-    """How ingest and indexing share the work with a second process."""
+    """How ingest and indexing share the work with a second process, and what a re-read source
+    leaves behind."""
 
     read_process: str = knob("auto", "ingest parses sources in a second process while storing; "
                              "auto: with 2+ cores and 4 MB+ to read", ("auto", "on", "off"))
     chunk_process: str = knob("auto", "indexing chunks and tokenizes in a second process while "
                               "storing the chunks; auto: with 2+ cores and 2,000+ documents to chunk",
                               ("auto", "on", "off"))
+    keep_history: bool = knob(True, "a document edited or deleted at its source leaves search; "
+                              "keep its last version in the history table (`archivist history`)")
 
 
 @dataclass

@@ -1,12 +1,13 @@
-"""The database file as `archivist` commands: db path, stats, verify [--repair]."""
+"""The database file as `archivist` commands: db path, stats, verify [--repair], and history (the
+last versions of documents edited or deleted at their sources)."""
 from __future__ import annotations
 
 from typing import Optional
 
 import typer
 
-from archivist.cli.options import DbOpt, JsonOpt, examples
-from archivist.cli.root import app, emit, err, open_store, run, say, settings
+from archivist.cli.options import DbOpt, JsonOpt, examples, header, limit_option
+from archivist.cli.root import app, emit, err, open_store, out, run, say, settings
 
 
 db_app = typer.Typer(help="The database file.", no_args_is_help=True,
@@ -60,3 +61,39 @@ def verify(repair: bool = typer.Option(False, "--repair", help="Rebuild what is 
             raise typer.Exit(1)
     run(body)
 
+
+
+@app.command(epilog=examples("archivist history", "archivist history -n 5 --json",
+                             "archivist history 3"))
+def history(version: Optional[int] = typer.Argument(None, help="One kept version whole (its id "
+                                                    "in the list)."),
+            limit: int = limit_option(20, "versions"), db: Optional[str] = DbOpt,
+            as_json: bool = JsonOpt) -> None:
+    """Documents edited or deleted at their source, newest removal first: when they left, where
+    they were, and (with an id) the whole last version. Kept unless keep_history is off."""
+    def body():
+        from archivist.errors import InputError
+        from archivist.store import history as kept
+        with open_store(settings(db), create=False) as store:
+            if version is not None:
+                row = kept.version(store, version)
+                if row is None:
+                    raise InputError(f"no kept version {version} (see `archivist history`)")
+                emit(row, True) if as_json else say(_render_version(row))
+                return
+            rows = kept.listing(store, limit)
+        if rows and not as_json:
+            header(out, f"{'id':>5}", f"{'left':<20}", f"{'date':<10}", "title  (where it was)")
+        for r in rows:
+            emit(r, True) if as_json else out.print(
+                f"{r['id']:>5}  {r['removed_at'][:19]:<20} {(r['date'] or '?')[:10]:<10} "
+                f"{r['title'] or '(no title)'}  ({', '.join(r['places'][:2])})", markup=False)
+        if not rows:
+            err.print("no history (nothing ingested has been edited or deleted at its source)")
+    run(body)
+
+
+def _render_version(row: dict) -> str:
+    head = [f"{k}: {row[k]}" for k in ("title", "sender", "date", "removed_at") if row.get(k)]
+    head.append("was at: " + ", ".join(row["places"]))
+    return "\n".join(head) + "\n\n" + (row.get("body") or "")

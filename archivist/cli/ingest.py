@@ -43,7 +43,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Files or directories: m
         with open_store(cfg, write=True, create=True) as store, store.writing():
             with ProgressRenderer(err) as show:
                 summary = ingest_paths(store, paths, text_field=text_field, on_progress=show,
-                                       read_process=cfg.ingest.read_process, follow_links=follow_links)
+                                       read_process=cfg.ingest.read_process, follow_links=follow_links,
+                                       keep_history=cfg.ingest.keep_history)
             if summary.read == 0 and summary.skipped == 0:
                 raise InputError(f"nothing could be read from {', '.join(map(str, paths))} "
                                  f"({summary.rejected} rejected; see the warnings above)")

@@ -190,8 +190,20 @@ def ingest_summary(s: dict) -> str:
         + f"; {_count(s['skipped'], 'source')} unchanged since the last ingest",
         _added(s) + f", {_count(s['duplicate'], 'duplicate')} "
         f"({_count(s['locations'], 'new location')}), {s['rejected']:,} rejected",
+        *_left(s),
         f"store: {_count(s['documents'], 'document')} in {_count(s['threads'], 'thread')} "
         f"({s['seconds']:.1f} s, {s['msgs_per_s']:,.0f} msg/s)"])
+
+
+def _left(s: dict) -> list[str]:
+    """The line for documents edited or deleted at their source since the last ingest (if any)."""
+    if not (s.get("left") or s.get("sources_gone")):
+        return []
+    gone = f" ({_count(s['sources_gone'], 'source file')} gone)" if s.get("sources_gone") else ""
+    kept = ("; their last versions are kept: `archivist history`" if s.get("kept_in_history")
+            else "")
+    return [f"{_count(s['left'], 'document')} edited or deleted at the source left the store"
+            f"{gone}{kept}"]
 
 
 def _added(s: dict) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from archivist.corpus.dedup import HashIndex
+from archivist.corpus.follow import Departures, forget_gone_sources, settle
 from archivist.corpus.parsed import Document, Reject
 from archivist.corpus.sniff import GZIP_MAGIC
 from archivist.corpus.walk import Visited, walk
@@ -111,16 +112,19 @@ def is_done(store, unit: Path, size: int, mtime: float) -> bool:
 
 
 def pending_sources(store, paths: Iterable[Path], reporter: Reporter,
-                    rejects: list[Reject] | None = None, follow_links: bool = False
-                    ) -> tuple[list, int]:
+                    rejects: list[Reject] | None = None, follow_links: bool = False,
+                    departures: Departures | None = None) -> tuple[list, int]:
     """The (unit, size, mtime) of every source not already ingested unchanged; and how many were.
-    Bad directory entries are appended to `rejects`."""
+    Bad directory entries are appended to `rejects`; with `departures`, sources stored under a
+    directory given that are gone from disk are forgotten (their places recorded there)."""
     # never ingest the database itself (or its -wal/-shm/.lock), by the path given or the real one
     own = (os.path.abspath(store.path), os.path.realpath(store.path))
     visited = Visited(follow_links)  # one for all paths: a directory given twice is read once
-    units = [u for p in paths for u in source_units(Path(os.path.abspath(p)), rejects,
-                                                    visited=visited)
+    roots = [Path(os.path.abspath(p)) for p in paths]
+    units = [u for root in roots for u in source_units(root, rejects, visited=visited)
              if not str(u).startswith(own) and not os.path.realpath(u).startswith(own)]
+    if departures is not None:
+        forget_gone_sources(store.conn, roots, units, departures)
     reporter.send(Event(Stage.SCANNING, 0, len(units), Unit.FILES))
     todo = []
     for i, unit in enumerate(units, 1):
@@ -224,7 +228,8 @@ def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
 
 
 def update_threads(store, read_any: bool, reporter: Reporter) -> int:
-    """Rebuild threads when sources were read or emails lack one; returns the number of threads."""
+    """Rebuild threads when sources were read (or documents left) or emails lack one; returns the
+    number of threads."""
     from archivist.corpus.threads import rebuild_threads
     # emails without a thread: new ones, or a run stopped before its rebuild finished
     unthreaded = store.scalar("SELECT 1 FROM documents WHERE kind = 'email' AND thread_id IS NULL")
@@ -236,9 +241,23 @@ def update_threads(store, read_any: bool, reporter: Reporter) -> int:
     return n
 
 
+def rethread(store, mates: list[int]) -> None:
+    """The threads that documents which left the store shared, as rebuilt: their whole-thread
+    units are made again."""
+    from archivist.store.derived import VARS, mark_threads_pending
+    threads: set[int] = set()
+    for i in range(0, len(mates), VARS):
+        part = mates[i:i + VARS]
+        threads |= {r[0] for r in store.conn.execute(
+            f"SELECT DISTINCT thread_id FROM documents WHERE id IN ({','.join('?' * len(part))}) "
+            "AND thread_id IS NOT NULL", part)}
+    with store.conn:
+        mark_threads_pending(store, threads)
+
+
 def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
                  on_progress: OnProgress | None = None, read_process: str = "off",
-                 follow_links: bool = False) -> IngestSummary:
+                 follow_links: bool = False, keep_history: bool = True) -> IngestSummary:
     """Ingest every source under `paths`, then rebuild threads over the whole store.
 
     Reports the scanning, reading (bytes of sources) and threading stages to `on_progress`;
@@ -246,9 +265,12 @@ def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
     in a second process while this one stores (corpus/reader_process.py; the same result). Off by
     default here: a spawned process re-runs the caller's main script, which a script without an
     `if __name__ == "__main__":` guard does not survive; the CLI passes the read_process setting.
-    `follow_links`: follow symbolic links to directories (each directory is still read once)."""
+    `follow_links`: follow symbolic links to directories (each directory is still read once).
+    A source read again ends up holding what it holds now; documents edited or deleted there
+    leave the store, kept in history when `keep_history` (corpus/follow.py)."""
     with store.writing():
-        return _ingest_paths(store, paths, text_field, on_progress, read_process, follow_links)
+        return _ingest_paths(store, paths, text_field, on_progress, read_process, follow_links,
+                             keep_history)
 
 
 def read_units(writer: Writer, meter: IngestMeter, todo: list, text_field: str | None,
@@ -273,14 +295,15 @@ def read_units(writer: Writer, meter: IngestMeter, todo: list, text_field: str |
 
 def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
                   on_progress: OnProgress | None, read_process: str = "off",
-                  follow_links: bool = False) -> IngestSummary:
+                  follow_links: bool = False, keep_history: bool = True) -> IngestSummary:
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
     bad_entries: list[Reject] = []
-    todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries, follow_links)
-    meter = IngestMeter(reporter, todo, summary)
     writer = Writer(store, HashIndex(store.conn), summary,
                     lambda message: reporter.warn(Stage.READING, message))
+    todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries, follow_links,
+                                            writer.departures)
+    meter = IngestMeter(reporter, todo, summary)
     for item in bad_entries:
         writer.reject(None, item)
     store.conn.commit()
@@ -290,7 +313,11 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
     with first_load(store.conn, when=bool(todo)):
         try:
             read_units(writer, meter, todo, text_field, read_process, follow_links)
-            summary.threads = update_threads(store, bool(todo), reporter)
+            summary.left, mates = settle(store, writer.departures, keep_history)
+            summary.sources_gone = writer.departures.sources_gone
+            summary.kept_in_history = summary.left if keep_history else 0
+            summary.threads = update_threads(store, bool(todo or summary.left), reporter)
+            rethread(store, mates)
         except BaseException:
             store.conn.rollback()
             raise

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from archivist.corpus import limits
+from archivist.corpus.follow import Departures, Revision
 from archivist.corpus.dedup import HashIndex, content_hash, full_text
 from archivist.corpus.headers import normalise_subject
 from archivist.corpus.parsed import Document, Reject
@@ -39,6 +40,9 @@ class IngestSummary:
     read_by_kind: dict = field(default_factory=dict)  # e.g. {'mbox': 14672, 'maildir': 376}
     attachments: int = 0  # attachments read as documents (not counted in read/new)
     attachments_new: int = 0  # of which not stored before (the same bytes are stored once)
+    left: int = 0  # documents edited or deleted at their source, out of the store (corpus/follow.py)
+    sources_gone: int = 0  # source files gone from a directory ingested again
+    kept_in_history: int = 0  # of the documents that left, those whose last version is kept
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,6 +69,8 @@ class Writer:
         # documents of the open source offered for storing, its attachments' included: each
         # ends as a location or a 'could not store' reject, which is what verify checks
         self.offered = 0
+        self.departures = Departures()
+        self.revision: Revision | None = None  # set while a source read before is read again
 
     def open_source(self, unit: Path, kind: str, size: int, mtime: float) -> int:
         self.conn.execute(
@@ -75,10 +81,16 @@ class Writer:
         self.conn.commit()
         crash_point("source_opened")
         self.offered = 0
-        return self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(unit),)).fetchone()[0]
+        source_id = self.conn.execute("SELECT id FROM sources WHERE path = ?", (str(unit),)).fetchone()[0]
+        self.revision = Revision.open(self.conn, source_id, str(unit), self.departures)
+        return source_id
 
     def close_source(self, source_id: int) -> None:
-        """Mark the source done; its n_read is every document read from it, attachments included."""
+        """Mark the source done; its n_read is every document read from it, attachments included.
+        A source read again drops the places it no longer yields, in the same transaction."""
+        if self.revision is not None:
+            self.revision.close()
+            self.revision = None
         self.conn.execute("UPDATE sources SET status = 'done', n_read = ?, done_at = ? WHERE id = ?",
                           (self.offered, now(), source_id))
         self.conn.commit()
@@ -190,6 +202,9 @@ class Writer:
         if loc.path and Path(loc.path) != unit:  # a file inside a directory source
             inner = os.path.relpath(loc.path, unit) if unit.is_dir() else loc.path
             position = f"{inner}#{position}"
+        if self.revision is not None:
+            self.summary.locations += self.revision.place(doc_id, position, loc.mailbox, loc.folder)
+            return
         cur = self.conn.execute(
             "INSERT OR IGNORE INTO locations (doc_id, source_id, position, mailbox, folder) "
             "VALUES (?, ?, ?, ?, ?)", (doc_id, source_id, position, loc.mailbox, loc.folder))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from archivist.retrieval import fts
 from archivist.retrieval.chunking import Chunk
+from archivist.store.derived import delete_chunk_ids
 
 INSERT = ("INSERT OR REPLACE INTO chunks (doc_id, thread_id, unit, ord, header, text, start, end, "
           "n_tokens, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -56,10 +57,4 @@ def delete_chunks(store, where: str, params: tuple = ()) -> int:
 
 def delete_ids(store, ids: list[int]) -> int:
     """Delete chunks `ids` with their vectors and FTS rows."""
-    for i in range(0, len(ids), VARS):
-        part = ids[i:i + VARS]
-        marks = ",".join("?" * len(part))
-        store.conn.execute(f"DELETE FROM vectors WHERE chunk_id IN ({marks})", part)
-        fts.delete_chunks(store, part)
-        store.conn.execute(f"DELETE FROM chunks WHERE id IN ({marks})", part)
-    return len(ids)
+    return delete_chunk_ids(store.conn, ids)

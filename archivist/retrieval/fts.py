@@ -57,10 +57,6 @@ def add_chunks(store, rows: list[tuple]) -> None:
         "VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def delete_chunks(store, chunk_ids: list[int]) -> None:
-    store.conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(i,) for i in chunk_ids])
-
-
 def match_expression(query: str) -> str:
     """An FTS5 OR-query of the query's words (quoted, so user text never becomes FTS syntax)."""
     words = [w.lower() for w in TERM.findall(query)]

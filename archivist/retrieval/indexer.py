@@ -25,6 +25,7 @@ from archivist.retrieval.faiss_index import ensure_index
 from archivist.retrieval.vectors import (known_vectors, pending_chunks, pending_count,
                                         save_vectors)
 from archivist.store.bulk import first_load
+from archivist.store.derived import PENDING_KEY, mark_threads_pending, pending_threads
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
@@ -186,22 +187,7 @@ def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[
     return len(ids), n_chunks, threads
 
 
-PENDING_KEY = "thread_units_pending"
 THREAD_BATCH = 500
-
-
-def pending_threads(store) -> set[int]:
-    """Threads whose whole-thread unit must be rebuilt (recorded with the chunks that changed
-    them, so a run killed before the refresh still refreshes them next time)."""
-    raw = store.scalar("SELECT value FROM index_meta WHERE key = ?", (PENDING_KEY,))
-    return set(json.loads(raw)) if raw else set()
-
-
-def mark_threads_pending(store, thread_ids: set) -> None:
-    """Add to the pending set; call inside the transaction that inserts the chunks."""
-    if thread_ids:
-        store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, ?)",
-                           (PENDING_KEY, json.dumps(sorted(pending_threads(store) | thread_ids))))
 
 
 def _thread_rows(store, tids: list[int]) -> tuple[dict[int, list[dict]], dict[int, list[int]]]:

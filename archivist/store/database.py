@@ -204,6 +204,7 @@ class Store:
             "chunks": count("chunks"),
             "vectors": count("vectors"),
             "runs": count("runs"),
+            "history": count("history"),  # versions of documents edited or deleted at the source
             "first_date": self.scalar("SELECT min(date) FROM documents WHERE date_ok = 1"),
             "last_date": self.scalar("SELECT max(date) FROM documents WHERE date_ok = 1"),
         }

@@ -228,3 +228,16 @@ def m011_eval_results(db: sqlite_utils.Database) -> None:
         meta TEXT, error TEXT, UNIQUE(run_id, example_id, strategy, model));
     CREATE INDEX eval_results_run ON eval_results(run_id, strategy);
     """)
+
+
+@migrations()
+def m012_history(db: sqlite_utils.Database) -> None:
+    """Documents that left their sources (edited or deleted there, seen on a re-ingest): their
+    last version, where it was, and when it left; out of every table search reads."""
+    db.executescript("""
+    CREATE TABLE history (
+        id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, content_hash TEXT NOT NULL,
+        kind TEXT, title TEXT, sender TEXT, date TEXT, places TEXT, record TEXT NOT NULL,
+        removed_at TEXT);
+    CREATE INDEX history_hash ON history(content_hash);
+    """)
