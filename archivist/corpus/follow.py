@@ -103,12 +103,13 @@ def forget_gone_sources(conn, roots: list[Path], units: list[Path], departures: 
     return n
 
 
-def settle(store, departures: Departures, keep_history: bool) -> tuple[int, list[int]]:
-    """Retire the documents that lost their last place; (how many, ids of their thread mates).
+def settle(store, departures: Departures, keep_history: bool) -> tuple[int, list[int], set[int]]:
+    """Retire the documents that lost their last place; (how many, ids of their thread mates,
+    their threads).
 
     Every document with no place goes, not only this run's departures: a run killed after an
     edited message's place moved to its new version left the old one placeless."""
     if not (departures.places or departures.revised or departures.sources_gone):
-        return 0, []
+        return 0, [], set()
     ids = history.orphans(store.conn)
-    return len(ids), history.retire(store, ids, departures.places, keep_history)
+    return (len(ids), *history.retire(store, ids, departures.places, keep_history))

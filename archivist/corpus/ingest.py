@@ -227,32 +227,23 @@ def ingest_unit(writer: Writer, unit: Path, size: int, mtime: float,
     by_kind[kind] = by_kind.get(kind, 0) + n_read
 
 
-def update_threads(store, read_any: bool, reporter: Reporter) -> int:
-    """Rebuild threads when sources were read (or documents left) or emails lack one; returns the
-    number of threads."""
-    from archivist.corpus.threads import rebuild_threads
+def update_threads(store, read_any: bool, reporter: Reporter, mates: list[int] = (),
+                   departed: set[int] = frozenset()) -> int:
+    """Thread what sources read (or documents that left) touched, or emails lacking a thread;
+    returns the number of threads. Only the emails the new or departed ones reach are threaded
+    again (corpus/thread_update.py), and their threads' whole-thread units marked for the indexer."""
+    from archivist.corpus.thread_update import update_threads as update
+    from archivist.store.derived import mark_threads_pending
     # emails without a thread: new ones, or a run stopped before its rebuild finished
     unthreaded = store.scalar("SELECT 1 FROM documents WHERE kind = 'email' AND thread_id IS NULL")
-    if not (read_any or unthreaded):
+    if not (read_any or unthreaded or departed):
         return store.scalar("SELECT count(*) FROM threads")
-    reporter.send(Event(Stage.THREADING, message="rebuilding threads over the whole store"))
-    n = rebuild_threads(store)
+    reporter.send(Event(Stage.THREADING, message="threading the new messages"))
+    n, changed = update(store, set(mates), set(departed))
+    with store.conn:
+        mark_threads_pending(store, changed)
     reporter.send(Event(Stage.THREADING, n, n, Unit.THREADS, f"{n:,} threads"))
     return n
-
-
-def rethread(store, mates: list[int]) -> None:
-    """The threads that documents which left the store shared, as rebuilt: their whole-thread
-    units are made again."""
-    from archivist.store.derived import VARS, mark_threads_pending
-    threads: set[int] = set()
-    for i in range(0, len(mates), VARS):
-        part = mates[i:i + VARS]
-        threads |= {r[0] for r in store.conn.execute(
-            f"SELECT DISTINCT thread_id FROM documents WHERE id IN ({','.join('?' * len(part))}) "
-            "AND thread_id IS NOT NULL", part)}
-    with store.conn:
-        mark_threads_pending(store, threads)
 
 
 def ingest_paths(store, paths: Iterable[Path], *, text_field: str | None = None,
@@ -313,11 +304,10 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
     with first_load(store.conn, when=bool(todo)):
         try:
             read_units(writer, meter, todo, text_field, read_process, follow_links)
-            summary.left, mates = settle(store, writer.departures, keep_history)
+            summary.left, mates, departed = settle(store, writer.departures, keep_history)
             summary.sources_gone = writer.departures.sources_gone
             summary.kept_in_history = summary.left if keep_history else 0
-            summary.threads = update_threads(store, bool(todo or summary.left), reporter)
-            rethread(store, mates)
+            summary.threads = update_threads(store, bool(todo), reporter, mates, departed)
         except BaseException:
             store.conn.rollback()
             raise

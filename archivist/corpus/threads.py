@@ -1,4 +1,5 @@
-"""Thread reconstruction over every email in the store, rebuilt from scratch after each ingest.
+"""Thread reconstruction over the emails in the store: every one (rebuild_threads), or only those
+an ingest's new or departed messages can reach (corpus/thread_update.py; the same result).
 
 Message-ID / In-Reply-To / References link messages when present. Without them (Enron has none) a
 reply or forward (RE:/FW: subject or quoted history) joins an earlier message with the same
@@ -122,19 +123,23 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def load_mails(store) -> tuple[dict[int, Mail], dict[int, QuotedHeader], dict[str, int]]:
-    """Every email with its participants, quoted header and message ids."""
+def load_mails(store, ids: list[int] | None = None
+               ) -> tuple[dict[int, Mail], dict[int, QuotedHeader], dict[str, int]]:
+    """Every email (or those among `ids`) with its participants, quoted header and message ids,
+    in id order (the first of two emails with one Message-ID is the one a reference reaches)."""
     mails: dict[int, Mail] = {}
     quotes: dict[int, QuotedHeader] = {}
     by_msgid: dict[str, int] = {}
+    only, params = ("", ()) if ids is None else \
+        (" AND id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
     rows = store.conn.execute(
         "SELECT id, title, norm_subject, sender, sender_name, date, message_id, in_reply_to, refs, "
         "substr(CASE WHEN quoted != '' THEN quoted ELSE body END, 1, 4000) FROM documents "
-        "WHERE kind = 'email'")
+        f"WHERE kind = 'email'{only} ORDER BY id", params)
     for (doc_id, title, subject, sender, name, date, msgid, reply_to, refs, quoted) in rows:
-        ids = [x for x in ((reply_to or "").split() + (refs or "").split()) if x]
+        cited = [x for x in ((reply_to or "").split() + (refs or "").split()) if x]
         mail = Mail(doc_id, subject or "", bool(_REPLY.match(title or "")), sender or "",
-                    name_tokens(name, sender), parse_date(date), {sender} if sender else set(), ids)
+                    name_tokens(name, sender), parse_date(date), {sender} if sender else set(), cited)
         mails[doc_id] = mail
         header = quoted_header(quoted)
         if header:
@@ -142,10 +147,13 @@ def load_mails(store) -> tuple[dict[int, Mail], dict[int, QuotedHeader], dict[st
             mail.is_reply = True
         if msgid:
             by_msgid.setdefault(msgid, doc_id)
-    for doc_id, address in store.conn.execute(
-            "SELECT p.doc_id, p.address FROM participants p JOIN documents d ON d.id = p.doc_id "
-            "WHERE d.kind = 'email' AND p.address != ''"):
-        mails[doc_id].people.add(address)
+    people = ("SELECT p.doc_id, p.address FROM participants p JOIN documents d ON d.id = p.doc_id "
+              "WHERE d.kind = 'email' AND p.address != ''") if ids is None else \
+        ("SELECT doc_id, address FROM participants WHERE address != '' AND doc_id IN "
+         "(SELECT value FROM json_each(?))")
+    for doc_id, address in store.conn.execute(people, params):
+        if doc_id in mails:
+            mails[doc_id].people.add(address)
     return mails, quotes, by_msgid
 
 
@@ -224,24 +232,58 @@ def link_by_headers(mails: dict[int, Mail], by_msgid: dict[str, int], uf: UnionF
             uf.union(mail.id, by_msgid.get(ref) or absent.setdefault(ref, mail.id))
 
 
-def rebuild_threads(store) -> int:
-    """Recompute every email's thread and thread position; returns the number of threads."""
-    mails, quotes, by_msgid = load_mails(store)
+def link_all(mails: dict[int, Mail], quotes: dict[int, QuotedHeader], by_msgid: dict[str, int]
+             ) -> list[list[Mail]]:
+    """The threads of `mails`: groups joined by headers, then by subject and quoted headers."""
     uf = UnionFind()
     link_by_headers(mails, by_msgid, uf)
     link_by_subject(mails, quotes, uf)
     members: dict[int, list[Mail]] = defaultdict(list)
     for mail in mails.values():
         members[uf.find(mail.id)].append(mail)
-    write_threads(store, members.values())
-    return len(members)
+    return list(members.values())
 
 
-def write_threads(store, groups) -> None:
-    """Replace the threads table and every email's thread_id / thread_pos in one transaction."""
+def rebuild_threads(store) -> int:
+    """Recompute every email's thread and thread position; returns the number of threads."""
+    mails, quotes, by_msgid = load_mails(store)
+    groups = link_all(mails, quotes, by_msgid)
+    write_threads(store, groups, mails=mails, quotes=quotes)
+    return len(groups)
+
+
+def key_rows(mails: dict[int, Mail], quotes: dict[int, QuotedHeader]) -> tuple[list, list]:
+    """mail_keys and mail_refs rows of `mails` (what thread_update.py looks up)."""
+    keys = [(m.id, quotes[m.id].subject if m.id in quotes else "") for m in mails.values()]
+    refs = [(ref, m.id) for m in mails.values() for ref in dict.fromkeys(m.ids)]
+    return keys, refs
+
+
+def write_keys(store, mails: dict[int, Mail], quotes: dict[int, QuotedHeader],
+               everything: bool = False) -> None:
+    """Replace the mail_keys and mail_refs rows of `mails` (of every email with `everything`)."""
+    keys, refs = key_rows(mails, quotes)
+    conn = store.conn
+    if everything:
+        conn.execute("DELETE FROM mail_keys")
+        conn.execute("DELETE FROM mail_refs")
+    else:
+        ids = json.dumps(list(mails))
+        conn.execute("DELETE FROM mail_keys WHERE doc_id IN (SELECT value FROM json_each(?))", (ids,))
+        conn.execute("DELETE FROM mail_refs WHERE doc_id IN (SELECT value FROM json_each(?))", (ids,))
+    conn.executemany("INSERT INTO mail_keys (doc_id, quote_subject) VALUES (?, ?)", keys)
+    conn.executemany("INSERT INTO mail_refs (ref, doc_id) VALUES (?, ?)", refs)
+
+
+def write_threads(store, groups, mails: dict[int, Mail], quotes: dict[int, QuotedHeader],
+                  replace: list[int] | None = None) -> None:
+    """Replace the threads table (or only the threads `replace`), the thread_id / thread_pos of
+    the emails in `groups` and the lookup keys of `mails`, in one transaction."""
     far = datetime.max
     thread_rows, doc_rows = [], []
-    subjects = dict(store.conn.execute("SELECT id, title FROM documents WHERE kind = 'email'"))
+    roots = json.dumps([min(g, key=lambda m: (m.date or far, m.id)).id for g in groups])
+    subjects = dict(store.conn.execute(
+        "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))", (roots,)))
     for group in groups:
         group.sort(key=lambda m: (m.date or far, m.id))
         root = group[0]
@@ -253,7 +295,12 @@ def write_threads(store, groups) -> None:
                             json.dumps([p for p, _ in people.most_common(50)])))
         doc_rows.extend((root.id, pos, m.id) for pos, m in enumerate(group))
     with store.conn:
-        store.conn.execute("DELETE FROM threads")
+        if replace is None:
+            store.conn.execute("DELETE FROM threads")
+        else:
+            store.conn.execute("DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?))",
+                               (json.dumps(replace),))
+        write_keys(store, mails, quotes, everything=replace is None)
         store.conn.executemany("INSERT INTO threads (id, subject, root_doc_id, n_docs, first_date, "
                                "last_date, participants) VALUES (?, ?, ?, ?, ?, ?, ?)", thread_rows)
         store.conn.executemany("UPDATE documents SET thread_id = ?, thread_pos = ? WHERE id = ?",

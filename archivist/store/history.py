@@ -56,12 +56,12 @@ def keep(conn, ids: list[int], places: dict[int, list[str]]) -> None:
 
 
 def retire(store, ids: list[int], places: dict[int, list[str]], keep_history: bool = True
-           ) -> list[int]:
+           ) -> tuple[list[int], set[int]]:
     """Remove documents `ids` (kept in history when asked); returns the ids of the documents that
-    shared a thread with them, whose threads the caller rebuilds and marks pending again."""
+    shared a thread with them and those threads, which the caller threads again."""
     conn = store.conn
     if not ids:
-        return []
+        return [], set()
     if keep_history:
         keep(conn, ids, places)
     threads = {r[0] for r in _rows(conn, "SELECT DISTINCT thread_id FROM documents WHERE id IN ({}) "
@@ -73,6 +73,8 @@ def retire(store, ids: list[int], places: dict[int, list[str]], keep_history: bo
                                                 ids)])
     mark_threads_pending(store, threads)  # their old units go when the indexer refreshes them
     for sql in ("DELETE FROM participants WHERE doc_id IN ({})",
+                "DELETE FROM mail_keys WHERE doc_id IN ({})",
+                "DELETE FROM mail_refs WHERE doc_id IN ({})",
                 "DELETE FROM attachment_links WHERE parent_id IN ({0}) OR child_id IN ({0})",
                 # an attachment still held elsewhere keeps a parent that is still stored
                 "UPDATE documents SET parent_id = (SELECT min(a.parent_id) FROM attachment_links a "
@@ -82,7 +84,7 @@ def retire(store, ids: list[int], places: dict[int, list[str]], keep_history: bo
             part = ids[i:i + VARS // 2]
             marks = ",".join("?" * len(part))
             conn.execute(sql.format(marks), part * sql.count("{"))
-    return mates
+    return mates, threads
 
 
 def listing(store, limit: int = 0) -> list[dict]:

@@ -241,3 +241,17 @@ def m012_history(db: sqlite_utils.Database) -> None:
         removed_at TEXT);
     CREATE INDEX history_hash ON history(content_hash);
     """)
+
+
+@migrations()
+def m013_mail_keys(db: sqlite_utils.Database) -> None:
+    """What incremental threading looks up instead of reading every email: the subject a reply's
+    quoted header names, and each email's In-Reply-To / References ids (corpus/thread_update.py).
+    Written by every thread rebuild; an email without a row makes the next update a full one."""
+    db.executescript("""
+    CREATE TABLE mail_keys (doc_id INTEGER PRIMARY KEY, quote_subject TEXT NOT NULL DEFAULT '');
+    CREATE INDEX mail_keys_quote ON mail_keys(quote_subject);
+    CREATE TABLE mail_refs (ref TEXT NOT NULL, doc_id INTEGER NOT NULL);
+    CREATE INDEX mail_refs_ref ON mail_refs(ref);
+    CREATE INDEX mail_refs_doc ON mail_refs(doc_id);
+    """)

@@ -1,0 +1,98 @@
+"""Incremental threading: after an ingest, only the emails its new or departed messages can reach
+are threaded again, with the same result as rebuilding every thread (tests/test_thread_update.py
+compares the two).
+
+A message's thread depends on its subject group (replies join earlier same-subject messages), the
+group its quoted header names (a reply that changed the subject), and the messages its
+In-Reply-To / References name or that name the same ids. So the set read again starts at the new
+emails (those without a thread) and the thread mates of departed ones, and grows until closed
+under: the whole subject group of each member, the group its quoted header names, the replies
+whose quoted header names a member's group, every message of a member's old thread, and every
+message sharing a header id with a member. Links never leave a closed set, so threading it alone
+gives the rebuild's threads for it, and every thread outside it is unchanged.
+The lookups need mail_keys / mail_refs (written by every thread write); a store without them, or a
+closed set over half the emails, is threaded whole.
+"""
+from __future__ import annotations
+
+import json
+
+from archivist.corpus.threads import link_all, load_mails, rebuild_threads, write_keys, write_threads
+
+WHOLE_SHARE = 0.5  # a closed set over this share of the emails: rebuild every thread instead
+
+
+def keys_complete(store) -> bool:
+    """Every threaded email has its lookup keys (else an incremental update could miss a link)."""
+    return store.conn.execute(
+        "SELECT 1 FROM documents d WHERE d.kind = 'email' AND d.thread_id IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM mail_keys k WHERE k.doc_id = d.id) LIMIT 1").fetchone() is None
+
+
+def _ids(store, sql: str, values: set) -> set[int]:
+    """The ids `sql` (one ? for a JSON list) finds for `values`."""
+    if not values:
+        return set()
+    return {r[0] for r in store.conn.execute(sql, (json.dumps(sorted(values)),))}
+
+
+EACH = "(SELECT value FROM json_each(?))"
+
+
+def _reach(store, frontier: set[int]) -> set[int]:
+    """The emails one step from `frontier`: its subject groups, named groups, old threads, ids."""
+    subjects, threads, refs = set(), set(), set()
+    for subject, quoted, thread, msgid, reply_to, more in store.conn.execute(
+            "SELECT d.norm_subject, coalesce(k.quote_subject, ''), d.thread_id, d.message_id, "
+            "d.in_reply_to, d.refs FROM documents d LEFT JOIN mail_keys k ON k.doc_id = d.id "
+            f"WHERE d.id IN {EACH} AND d.kind = 'email'", (json.dumps(sorted(frontier)),)):
+        subjects |= {s for s in (subject, quoted) if s}
+        threads |= {thread} if thread is not None else set()
+        refs |= {x for x in [msgid or "", *(reply_to or "").split(), *(more or "").split()] if x}
+    found = _ids(store, f"SELECT id FROM documents WHERE kind = 'email' AND norm_subject IN {EACH}",
+                 subjects)
+    found |= _ids(store, f"SELECT doc_id FROM mail_keys WHERE quote_subject IN {EACH}", subjects)
+    found |= _ids(store, f"SELECT id FROM documents WHERE thread_id IN {EACH}", threads)
+    found |= _ids(store, f"SELECT id FROM documents WHERE kind = 'email' AND message_id IN {EACH}",
+                  refs)
+    found |= _ids(store, f"SELECT doc_id FROM mail_refs WHERE ref IN {EACH}", refs)
+    return found
+
+
+def closed_set(store, seeds: set[int], limit: int) -> set[int] | None:
+    """The emails reachable from `seeds` (None once more than `limit`)."""
+    reached, frontier = set(seeds), set(seeds)
+    while frontier:
+        frontier = _reach(store, frontier) - reached
+        reached |= frontier
+        if len(reached) > limit:
+            return None
+    return reached
+
+
+def update_threads(store, seeds: set[int], departed_threads: set[int] = frozenset()) -> tuple[int, set[int]]:
+    """Thread again what `seeds` (new emails, thread mates of departed ones) reach; returns the
+    number of threads and the ids of the threads written or removed (for their units)."""
+    emails = store.scalar("SELECT count(*) FROM documents WHERE kind = 'email'")
+    if not keys_complete(store):
+        return _whole(store)
+    fresh = [r[0] for r in store.conn.execute(  # new emails: their keys first, so lookups find them
+        "SELECT id FROM documents WHERE kind = 'email' AND thread_id IS NULL")]
+    with store.conn:
+        write_keys(store, *load_mails(store, fresh)[:2])
+    seeds, limit = set(seeds) | set(fresh), int(emails * WHOLE_SHARE)
+    members = closed_set(store, seeds, limit) if len(seeds) <= limit else None
+    if members is None:  # a first ingest, or new mail reaching most of the archive
+        return _whole(store)
+    mails, quotes, by_msgid = load_mails(store, sorted(members))
+    old = _ids(store, f"SELECT DISTINCT thread_id FROM documents WHERE id IN {EACH} "
+               "AND thread_id IS NOT NULL", members) | set(departed_threads)
+    groups = link_all(mails, quotes, by_msgid)
+    write_threads(store, groups, mails, quotes, replace=sorted(old))
+    new = {g[0].id for g in groups}  # write_threads sorted each group: its root first
+    return store.scalar("SELECT count(*) FROM threads"), old | new
+
+
+def _whole(store) -> tuple[int, set[int]]:
+    n = rebuild_threads(store)
+    return n, set()
