@@ -89,6 +89,7 @@ def test_a_store_without_lookup_keys_is_threaded_whole(tmp_path):
         ingest_paths(store, [box])
         with store.conn:  # a store threaded before the keys existed
             store.conn.execute("DELETE FROM mail_keys")
+            store.conn.execute("DELETE FROM index_meta WHERE key = 'mail_keys'")
         more = tmp_path / "b.mbox"
         more.write_text(mail(30, rng, datetime(2001, 5, 1)))
         ingest_paths(store, [more])

@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import json
 
-from archivist.corpus.threads import link_all, load_mails, rebuild_threads, write_keys, write_threads
+from archivist.corpus.threads import KEYS_KEY, link_all, load_mails, rebuild_threads, write_keys, write_threads
 
 WHOLE_SHARE = 0.5  # a closed set over this share of the emails: rebuild every thread instead
 
 
 def keys_complete(store) -> bool:
-    """Every threaded email has its lookup keys (else an incremental update could miss a link)."""
-    return store.conn.execute(
-        "SELECT 1 FROM documents d WHERE d.kind = 'email' AND d.thread_id IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM mail_keys k WHERE k.doc_id = d.id) LIMIT 1").fetchone() is None
+    """Every threaded email has its lookup keys (else an incremental update could miss a link):
+    a whole rebuild writes them all and records so; every later thread write keeps them."""
+    return store.scalar("SELECT value FROM index_meta WHERE key = ?", (KEYS_KEY,)) == "complete"
 
 
 def _ids(store, sql: str, values: set) -> set[int]:

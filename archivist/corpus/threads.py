@@ -27,6 +27,7 @@ _QUOTE_HEAD = re.compile(
 _QUOTE_SUBJECT = re.compile(r"(?m)^\s*Subject:\s*(.*)$")
 _QUOTE_SENT = re.compile(r"(?m)^\s*(?:Sent|Date):\s*(.*)$")
 _TOKEN = re.compile(r"[a-z]{2,}")
+KEYS_KEY = "mail_keys"  # index_meta: 'complete' once a whole rebuild wrote every email's keys
 _SENT_FORMATS = ("%A, %B %d, %Y %I:%M %p", "%a %m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M %p",
                  "%A, %B %d, %Y %H:%M", "%d %B %Y %H:%M", "%a %b %d %H:%M:%S %Y",
                  "%A, %B %d, %Y %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p")
@@ -267,6 +268,8 @@ def write_keys(store, mails: dict[int, Mail], quotes: dict[int, QuotedHeader],
     if everything:
         conn.execute("DELETE FROM mail_keys")
         conn.execute("DELETE FROM mail_refs")
+        conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, 'complete')",
+                      (KEYS_KEY,))
     else:
         ids = json.dumps(list(mails))
         conn.execute("DELETE FROM mail_keys WHERE doc_id IN (SELECT value FROM json_each(?))", (ids,))
