@@ -2,8 +2,9 @@
 
 Written atomically next to the database (`<db>.faiss`); rebuilt whenever missing or stale (model,
 dimension, row count or id checksum differ from the vectors table, recorded in index_meta), and
-when the file cannot be read or does not hold those vectors (damaged: a warning, then rebuilt).
-On a read-only archive a rebuilt index lives in memory only.
+when the file cannot be read or does not hold those vectors (damaged: a warning, then rebuilt):
+on open its vectors must give the CRC-32 recorded when it was written and a few of them must be
+SQLite's (retrieval/cache_content.py). On a read-only archive a rebuilt index lives in memory only.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import faiss
 import numpy as np
 
 from archivist.retrieval import matrix
+from archivist.retrieval.cache_content import KEY, content_sum, heal_matrix, sampled_damage
 from archivist.retrieval.faiss_meta import (META_KEY, index_path, is_current, read_meta,  # noqa: F401
                                           read_sidecar, sidecar, write_meta)
 from archivist.retrieval.vectors import fingerprint, load_vectors
@@ -95,7 +97,8 @@ def rebuild(store, settings, model: str) -> VectorIndex:
     dim = mat.shape[1] if len(ids) else fp["dim"] or 1
     kind = choose_kind(len(ids), settings)
     index = build_index(ids, np.ascontiguousarray(mat, dtype=np.float32), kind, dim)
-    meta = {**fp, "kind": kind, "built_seconds": round(time.perf_counter() - t0, 3)}
+    meta = {**fp, KEY: content_sum(ids, mat), "kind": kind,
+            "built_seconds": round(time.perf_counter() - t0, 3)}
     try:
         write_atomic(index, index_path(store))
         # beside the file too: a process that opened the archive read-only (every search does)
@@ -134,8 +137,46 @@ def damage(index: object, meta: dict) -> str:
     return ""
 
 
-def read_checked(path: Path, meta: dict) -> tuple[object | None, str]:
-    """(index, '') when the file reads and matches `meta`; (None, why) when it is damaged."""
+def stored_vectors(index: object) -> tuple[np.ndarray, np.ndarray] | None:
+    """(chunk ids, vectors) as a flat or HNSW index behind an IDMap2 stores them (chunk-id order
+    when written), the vectors a view of the index's memory, not a copy; None for another kind
+    (IVF keeps its vectors per list)."""
+    if not isinstance(index, faiss.IndexIDMap2):
+        return None
+    inner = faiss.downcast_index(index.index)
+    if isinstance(inner, faiss.IndexHNSW):
+        inner = faiss.downcast_index(inner.storage)
+    if not isinstance(inner, faiss.IndexFlat):
+        return None
+    n, d = int(inner.ntotal), int(inner.d)
+    mat = faiss.rev_swig_ptr(inner.get_xb(), n * d).reshape(n, d) if n else np.zeros((0, d), np.float32)
+    return faiss.vector_to_array(index.id_map).astype(np.int64), mat
+
+
+def vectors_of(index: object, ids: np.ndarray) -> np.ndarray:
+    """The vectors of chunk ids read back from an index of any kind (IVF through a hash map of
+    its ids, made on first use)."""
+    if isinstance(index, faiss.IndexIVF) and index.direct_map.type == faiss.DirectMap.NoMap:
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    return index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64))
+
+
+def content_damage(index: object, meta: dict, store=None) -> str:
+    """How a loaded index's vectors are not those it was written with: their CRC-32 against the
+    one in `meta` (flat and HNSW), and given the store a few rows against SQLite's (every kind)."""
+    held = stored_vectors(index)
+    if held is not None and meta.get(KEY) is not None and content_sum(*held) != meta[KEY]:
+        return "its vectors differ from the checksum recorded when it was written"
+    if store is None or not index.ntotal:
+        return ""
+    ids = held[0] if held is not None else index_ids(index)
+    rows = (lambda pos: held[1][pos]) if held is not None else (lambda pos: vectors_of(index, ids[pos]))
+    return sampled_damage(store, meta["model"], ids, rows) if ids is not None else ""
+
+
+def read_checked(path: Path, meta: dict, store=None) -> tuple[object | None, str]:
+    """(index, '') when the file reads and matches `meta` (counts, ids, the checksum of its
+    vectors and, given the store, sampled rows of SQLite's); (None, why) when it is damaged."""
     from archivist.retrieval.query_embed import take_index
     try:
         index = take_index(path)
@@ -143,7 +184,7 @@ def read_checked(path: Path, meta: dict) -> tuple[object | None, str]:
     except Exception as exc:  # faiss raises RuntimeError with a C++ message for any bad file
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         return None, f"unreadable ({first[:160]})"
-    why = damage(index, meta)
+    why = damage(index, meta) or content_damage(index, meta, store)
     return (None, why) if why else (index, "")
 
 
@@ -203,11 +244,11 @@ def _ensure_index(store, settings, model: str) -> VectorIndex:
         _LOADED.pop(key, None)
         vi = rebuild(store, settings, model)
     else:
-        mtime = path.stat().st_mtime
+        mtime, meta = path.stat().st_mtime, checksummed(store, model, meta, path)
         cached = _LOADED.get(key)
         if cached and cached[0] == mtime and cached[1].meta == meta:
             return cached[1]
-        index, why = read_checked(path, meta)
+        index, why = read_checked(path, meta, store)
         if index is None:
             log.warning("the FAISS cache %s is damaged (%s); rebuilding it from the SQLite "
                         "vectors", path, why)
@@ -218,18 +259,34 @@ def _ensure_index(store, settings, model: str) -> VectorIndex:
     return vi
 
 
+def checksummed(store, model: str, meta: dict, path: Path) -> dict:
+    """`meta` with the checksum of the vectors it describes: as recorded, from the sidecar of a
+    reader's rebuild, or, for a file written before checksums, computed from the SQLite vectors
+    (what it must hold; once: recorded in SQLite by a writer, beside the file by anyone)."""
+    if KEY in meta:
+        return meta
+    side = read_sidecar(path)
+    if side.get(KEY) is not None and all(side.get(k) == v for k, v in fingerprint(store, model).items()):
+        return {**meta, KEY: side[KEY]}
+    meta = {**meta, KEY: content_sum(*load_vectors(store, model))}
+    if not getattr(store, "readonly", False):
+        write_meta(store, meta)
+    try:
+        sidecar(path).write_text(json.dumps(meta))
+    except OSError:  # a read-only directory: computed again by the next process
+        pass
+    return meta
+
+
 def ensure_matrix(store, model: str) -> None:
-    """Write the exact-search matrix when it is missing or stale (an archive indexed before it
-    existed, or a writer's first look after a crash); readers never write it."""
+    """Write the exact-search matrix when it is missing, stale or not what was written (an archive
+    indexed before it existed, a writer's first look after a crash); readers never write a
+    missing one."""
     fp = fingerprint(store, model)
-    if (fp["rows"] and fp["rows"] <= matrix.MAX_ROWS and index_path(store).exists()
-            and matrix.load(index_path(store), fp) is None):
-        ids, mat = load_vectors(store, model)
-        try:
-            matrix.write(index_path(store), ids, mat, fingerprint(store, model))
-        except OSError as exc:
-            log.warning("note: could not write the exact-search matrix beside %s (%s)",
-                        index_path(store), exc)
+    if fp["rows"] and fp["rows"] <= matrix.MAX_ROWS and index_path(store).exists():
+        got = matrix.read(index_path(store), fp)
+        if got is None or got[2]:
+            heal_matrix(store, model, index_path(store), got[2] if got else "")
 
 
 def search_index(vi: VectorIndex, queries: np.ndarray, k: int,

@@ -2,18 +2,19 @@
 
 Checks SQLite's own integrity, that every message an ingest read is a document location or a
 reject, that every document has chunks, FTS rows and (when it fits) a whole-thread unit, and that
-the FAISS file reads and holds exactly the SQLite vectors. `repair` rebuilds what is derived
-(chunks, FTS, thread units, the FAISS file); lost source data can only be re-ingested.
+the FAISS file and the exact-search matrix read and hold exactly the SQLite vectors, bit for bit,
+with the checksum recorded when they were written (retrieval/cache_content.py). `repair` rebuilds
+what is derived (chunks, FTS, thread units, the FAISS file and matrix) and says what it found;
+lost source data can only be re-ingested.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
-
 from archivist.progress import OnProgress
-from archivist.retrieval.faiss_index import index_ids, index_path, read_checked, read_meta
-from archivist.retrieval.vectors import fingerprint, load_vectors, pending_count
+from archivist.retrieval.cache_content import cache_problems
+from archivist.retrieval.faiss_index import index_path
+from archivist.retrieval.vectors import fingerprint, pending_count
 
 
 @dataclass
@@ -100,7 +101,7 @@ def check_chunks(store, report: Report) -> None:
 
 
 def check_vectors(store, model: str, report: Report) -> None:
-    """Every chunk has a vector; the FAISS file reads and holds exactly those vectors."""
+    """Every chunk has a vector; the FAISS file and the exact-search matrix hold exactly those."""
     if not report.counts.get("indexed", True):
         return
     fp = fingerprint(store, model)
@@ -114,20 +115,17 @@ def check_vectors(store, model: str, report: Report) -> None:
         if fp["rows"]:
             report.problem(f"FAISS file {path} is missing")
         return
-    meta = read_meta(store)
-    index, why = read_checked(path, {**meta, **fp})
-    if index is None:
-        report.problem(f"FAISS file {path} is damaged: {why}")
-        return
-    ids, mat = load_vectors(store, model)
-    held = index_ids(index)
-    if held is not None and not np.array_equal(np.sort(held), ids):
-        report.problem(f"FAISS file {path}: its chunk ids differ from the SQLite vectors")
-        return
-    if held is not None and len(ids) and meta.get("kind") != "ivf":  # IVF keeps no direct map
-        got = np.vstack([index.reconstruct(int(i)) for i in ids])
-        if not np.allclose(got, mat, atol=1e-5):
-            report.problem(f"FAISS file {path}: vectors differ from the SQLite vectors")
+    for line in cache_lines(store, model):
+        report.problem(line)
+
+
+def cache_lines(store, model: str) -> list[str]:
+    """The full check of the FAISS file and the exact-search matrix, a line per cache at fault."""
+    path = index_path(store)
+    found = cache_problems(store, model)
+    return [f"{name} {where}: {found[key]}" for key, name, where in (
+        ("faiss", "FAISS file", path), ("matrix", "exact-search matrix", f"{path}.npy"))
+        if found[key]]
 
 
 def verify_store(store, settings) -> Report:
@@ -145,12 +143,14 @@ def verify_store(store, settings) -> Report:
 
 def repair_store(store, settings, on_progress: OnProgress | None = None) -> Report:
     """Rebuild what is derived (FTS rows, thread units, chunks, vectors, FAISS), then verify."""
-    from archivist.retrieval.vectors import configured_embedder
+    from archivist.retrieval.vectors import configured_embedder, configured_embedder_name
     from archivist.retrieval import fts
     from archivist.retrieval.faiss_index import rebuild
     from archivist.retrieval.indexer import index_store, mark_threads_pending
     done = []
     with store.writing():
+        # what the caches held, before indexing below opens (and so heals) them
+        found = cache_lines(store, configured_embedder_name(settings))
         done += reread_sources(store)
         with store.conn:
             store.conn.execute("DELETE FROM chunks WHERE unit = 'thread' AND thread_id NOT IN "
@@ -162,7 +162,9 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
         done.append(f"FTS rebuilt ({len(rows)} rows); thread units marked for refresh")
         index_store(store, settings, on_progress)
         vi = rebuild(store, settings, configured_embedder(settings).name)
-        done.append(f"chunks, vectors and thread units completed; FAISS rebuilt ({vi.ntotal} vectors)")
+        done.append("chunks, vectors and thread units completed; FAISS file and exact-search "
+                    f"matrix rebuilt ({vi.ntotal} vectors)"
+                    + "".join(f"; found before: {line}" for line in found))
     report = verify_store(store, settings)
     report.repaired = done
     return report

@@ -8,8 +8,9 @@ exact. The matrix (`<db>.faiss.npy`, chunk ids in `<db>.faiss.ids.npy`, their fi
 `<db>.faiss.npy.json`) is written whenever the FAISS file is rebuilt, and is used only when it
 holds exactly the vectors SQLite has (the FAISS fingerprint: model, dim, rows, id checksum) and
 the FAISS file beside it is current and the very file it was written with; otherwise the search
-goes through FAISS as before (which rebuilds a stale or damaged file, and then the matrix). Like the FAISS file it is a cache: SQLite
-is the source of truth.
+goes through FAISS as before (which rebuilds a stale or damaged file, and then the matrix). Its
+content is checked too, against the CRC-32 recorded with it (retrieval/cache_content.py): a matrix
+that still reads but holds other vectors is rebuilt from SQLite, the source of truth.
 """
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from archivist.retrieval.cache_content import KEY, UNRECORDED, content_sum
 from archivist.retrieval.faiss_meta import matrix_files as paths
 
 MAX_ROWS = 300_000  # 460 MB of float32 at dim 384: beyond it FAISS alone (HNSW/IVF)
-_LOADED: dict[str, tuple[float, dict, np.ndarray, np.ndarray]] = {}
+_LOADED: dict[str, tuple[tuple, dict, np.ndarray, np.ndarray]] = {}
 
 
 def _record(index_path: Path, fp: dict) -> dict:
@@ -34,43 +36,62 @@ def _record(index_path: Path, fp: dict) -> dict:
 
 
 def write(index_path: Path, ids: np.ndarray, mat: np.ndarray, fp: dict) -> None:
-    """Write the matrix files (atomically each; the fingerprint last, so a half-written set is
-    never taken for current); remove them when the archive is too large for an exact search."""
+    """Write the matrix files (atomically each; the fingerprint and content checksum last, so a
+    half-written set is never taken for current); remove them when the archive is too large for
+    an exact search."""
     mat_path, ids_path, fp_path = paths(index_path)
     if not 0 < len(ids) <= MAX_ROWS:
         for p in (fp_path, mat_path, ids_path):
             p.unlink(missing_ok=True)
         return
     fp_path.unlink(missing_ok=True)
-    for path, array in ((ids_path, np.asarray(ids, dtype=np.int64)),
-                        (mat_path, np.ascontiguousarray(mat, dtype=np.float32))):
+    ids, mat = np.asarray(ids, dtype=np.int64), np.ascontiguousarray(mat, dtype=np.float32)
+    for path, array in ((ids_path, ids), (mat_path, mat)):
         tmp = path.with_name(path.name + f".tmp{os.getpid()}.npy")
         np.save(tmp, array)
         os.replace(tmp, path)
     tmp = fp_path.with_name(fp_path.name + f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(_record(index_path, fp)))
+    tmp.write_text(json.dumps({**_record(index_path, fp), KEY: content_sum(ids, mat)}))
     os.replace(tmp, fp_path)
 
 
-def load(index_path: Path, fp: dict) -> tuple[np.ndarray, np.ndarray] | None:
-    """(chunk ids, memory-mapped matrix) when the files hold exactly the vectors of `fp`."""
+def read(index_path: Path, fp: dict) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """(chunk ids, memory-mapped matrix, why) when the record says the files hold the vectors of
+    `fp` beside this FAISS file; `why` says how their content is not what was written ('' when it
+    is: the CRC-32 of every byte matches). None when missing or stale (a search goes through
+    FAISS). Summed once per process for the same files (inode, size and mtime)."""
     mat_path, ids_path, fp_path = paths(index_path)
+    want = _record(index_path, fp) if index_path.exists() else None
     try:
-        mtime, want = fp_path.stat().st_mtime, _record(index_path, fp)
-        cached = _LOADED.get(str(fp_path))
-        if cached and cached[0] == mtime and cached[1] == want:
-            return cached[2], cached[3]
-        if json.loads(fp_path.read_text()) != want:
+        record = json.loads(fp_path.read_text())
+        if want is None or {k: record.get(k) for k in want} != want:
             return None
-        ids = np.load(ids_path)
-        mat = np.load(mat_path, mmap_mode="r")
+        files = tuple((s.st_ino, s.st_size, s.st_mtime_ns) for s in
+                      (p.stat() for p in (fp_path, ids_path, mat_path)))
     except (OSError, ValueError):
         return None
-    if (len(ids) != fp["rows"] or not len(ids) or int(ids.sum()) != fp["id_sum"]
-            or int(ids.max()) != fp["max_id"] or mat.shape != (fp["rows"], fp["dim"])):
-        return None
-    _LOADED[str(fp_path)] = (mtime, want, ids, mat)
-    return ids, mat
+    cached = _LOADED.get(str(fp_path))
+    if cached and cached[0] == files and cached[1] == record:
+        return cached[2], cached[3], ""
+    try:
+        ids = np.load(ids_path)
+        mat = np.load(mat_path, mmap_mode="r")
+    except (OSError, ValueError) as exc:
+        return np.zeros(0, np.int64), np.zeros((0, fp["dim"]), np.float32), f"unreadable ({exc})"
+    if len(ids) != fp["rows"] or mat.shape != (fp["rows"], fp["dim"]) or ids.dtype != np.int64:
+        return ids, mat, f"holds {mat.shape} vectors for {len(ids)} ids, SQLite has {fp['rows']}"
+    if record.get(KEY) != content_sum(ids, mat):
+        return ids, mat, (UNRECORDED if KEY not in record else
+                          "its vectors differ from the checksum recorded when it was written")
+    _LOADED[str(fp_path)] = (files, record, ids, mat)
+    return ids, mat, ""
+
+
+def load(index_path: Path, fp: dict) -> tuple[np.ndarray, np.ndarray] | None:
+    """(chunk ids, memory-mapped matrix) when the files hold exactly the vectors of `fp`, as
+    written (read() found nothing wrong)."""
+    got = read(index_path, fp)
+    return got[:2] if got is not None and not got[2] else None
 
 
 def search(ids: np.ndarray, mat: np.ndarray, query: np.ndarray, n: int,

@@ -67,20 +67,23 @@ def worded_chunk(store, hit: Hit, query: str) -> Hit:
 
 
 def check_index(store, settings) -> dict:
-    """Whether the FAISS file matches the SQLite vectors, plus chunk/FTS/vector counts."""
+    """Whether the FAISS file and the exact-search matrix hold the SQLite vectors (each checked
+    in full: its recorded checksum and every vector), plus chunk/FTS/vector counts."""
     from archivist.retrieval.vectors import configured_embedder_name
     model = configured_embedder_name(settings)
     from archivist.retrieval.vectors import scoped_chunks
     chunks = store.scalar("SELECT count(*) FROM chunks")
     embeds = scoped_chunks(store, model)  # chunks the embedder gives a vector: all, or one a document
     vectors = store.scalar("SELECT count(*) FROM vectors WHERE model = ?", (model,))
-    from archivist.retrieval.faiss_index import index_path, is_current, read_checked, read_meta
+    from archivist.retrieval.cache_content import cache_problems
+    from archivist.retrieval.faiss_index import index_path, is_current, read_meta
     meta = read_meta(store)
     current = is_current(store, model, meta)
-    damage = read_checked(index_path(store), meta)[1] if current else ""
+    found = cache_problems(store, model, check_faiss=current)  # every vector against SQLite's
+    damage = found["faiss"] or found["matrix"]
     return {"ok": bool(current and not damage and fts.count(store) == chunks and vectors == embeds),
             "faiss_file": str(index_path(store)), "faiss_current": current,
-            "faiss_damage": damage,
+            "faiss_damage": found["faiss"], "matrix_damage": found["matrix"],
             "faiss_meta": meta, "embedder": model, "chunks": chunks, "vectors": vectors,
             "fts_rows": fts.count(store), "chunks_embedded_by_scope": embeds,
             "chunks_without_vector": embeds - vectors}

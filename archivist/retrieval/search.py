@@ -74,8 +74,11 @@ def dense_coverage(store, settings) -> dict:
 def exact_matrix(store, model: str):
     """(ids, matrix) of the exact-search matrix when it holds every vector of `model` and the
     FAISS cache is current too (a missing, stale or re-kinded FAISS file takes the FAISS path,
-    which rebuilds it as before), else None. Checked without importing FAISS."""
+    which rebuilds it as before), else None. Checked without importing FAISS: its fingerprint,
+    the checksum of its content and a few rows against SQLite's; one that fails them is rebuilt
+    from SQLite (retrieval/cache_content.py)."""
     from archivist.retrieval import matrix
+    from archivist.retrieval.cache_content import heal_matrix, sampled_damage
     from archivist.retrieval.faiss_meta import index_path, is_current, read_meta, read_sidecar
     from archivist.retrieval.vectors import fingerprint
     fp = fingerprint(store, model)
@@ -85,7 +88,12 @@ def exact_matrix(store, model: str):
     metas = [read_meta(store)] + ([read_sidecar(index_path(store))] if store.readonly else [])
     if not any(is_current(store, model, meta) for meta in metas):
         return None
-    return matrix.load(index_path(store), fp)
+    got = matrix.read(index_path(store), fp)
+    if got is None:
+        return None
+    ids, mat, why = got
+    why = why or sampled_damage(store, model, ids, lambda pos: mat[pos])
+    return heal_matrix(store, model, index_path(store), why) if why else (ids, mat)
 
 
 def dense_search(store, settings, query: str, n: int, filters: Filters | None = None,
