@@ -97,19 +97,89 @@ def rebuild(store, settings, model: str) -> VectorIndex:
     dim = mat.shape[1] if len(ids) else fp["dim"] or 1
     kind = choose_kind(len(ids), settings)
     index = build_index(ids, np.ascontiguousarray(mat, dtype=np.float32), kind, dim)
-    meta = {**fp, KEY: content_sum(ids, mat), "kind": kind,
+    meta = {**fp, KEY: content_sum(ids, mat), "kind": kind, "built_rows": len(ids),
             "built_seconds": round(time.perf_counter() - t0, 3)}
+    _write(store, index, meta)
+    try:
+        matrix.write(index_path(store), ids, mat, fp)  # the one-shot search's exact path
+    except OSError:  # a read-only directory: said once, by _write
+        pass
+    return VectorIndex(index, kind, meta)
+
+
+# An IVF index's lists were trained on the vectors of its last build: once as many again have been
+# added, they may no longer spread the data well, so it is rebuilt (HNSW and flat are the same
+# added to as built: HNSW builds by inserting one vector at a time).
+IVF_GROWTH = 1.0
+
+
+def extendable(store, settings, model: str, meta: dict, fp: dict) -> str:
+    """Why the index on file cannot be extended to the vectors now stored ('' when it can): only
+    vectors with chunk ids above every id it holds may have been added, nothing removed, and the
+    same kind must fit the new count."""
+    if not index_path(store).exists() or KEY not in meta or not meta.get("rows"):
+        return "no index to extend"
+    if meta.get("model") != fp["model"] or meta.get("dim") != fp["dim"]:
+        return "another embedder"
+    if fp["rows"] <= meta["rows"]:
+        return "vectors were removed"
+    if choose_kind(fp["rows"], settings) != meta.get("kind"):
+        return f"{fp['rows']:,} vectors need a {choose_kind(fp['rows'], settings)} index"
+    added = store.scalar("SELECT count(*) FROM vectors WHERE model = ? AND chunk_id > ?",
+                         (model, meta["max_id"]))
+    if added != fp["rows"] - meta["rows"]:
+        return "vectors were removed or replaced below its highest chunk id"
+    grown = meta.get("added_since_build", 0) + added
+    if meta.get("kind") == "ivf" and grown > IVF_GROWTH * meta.get("built_rows", meta["rows"]):
+        return "its IVF lists were trained on less than half of the vectors"
+    return ""
+
+
+def refresh(store, settings, model: str, meta: dict) -> VectorIndex:
+    """A stale index made current: extended when it can be, else rebuilt; `meta['refresh']` says
+    which and why (the ingest summary shows it)."""
+    why = "a read-only archive" if getattr(store, "readonly", False) else \
+        extendable(store, settings, model, meta, fingerprint(store, model))
+    vi = None if why else extend(store, model, meta)
+    if vi is None:
+        vi = rebuild(store, settings, model)
+        vi.meta["refresh"] = f"rebuilt: {why or 'the file did not hold what it was written with'}"
+    return vi
+
+
+def extend(store, model: str, meta: dict) -> VectorIndex | None:
+    """The index on file with the vectors stored since it was written added to it, rather than
+    rebuilt; None when the file does not hold what its metadata says."""
+    t0, fp = time.perf_counter(), fingerprint(store, model)
+    index, _why = read_checked(index_path(store), meta, store)
+    if index is None:
+        return None
+    new = [r[0] for r in store.conn.execute(
+        "SELECT chunk_id FROM vectors WHERE model = ? AND chunk_id > ? ORDER BY chunk_id",
+        (model, meta["max_id"]))]
+    ids, mat = load_vectors(store, model, new)
+    mat = np.ascontiguousarray(mat, dtype=np.float32)
+    index.add_with_ids(mat, ids)
+    meta = {**fp, KEY: content_sum(ids, mat, meta[KEY]), "kind": meta["kind"],
+            "built_rows": meta.get("built_rows", meta["rows"]),
+            "added_since_build": meta.get("added_since_build", 0) + len(ids),
+            "built_seconds": meta.get("built_seconds"),
+            "extended_seconds": round(time.perf_counter() - t0, 3)}
+    _write(store, index, meta)
+    return VectorIndex(index, meta["kind"], {**meta, "refresh": f"{len(ids):,} added to it"})
+
+
+def _write(store, index: object, meta: dict) -> None:
+    """The index file, its sidecar and (for a writer) its metadata in SQLite."""
     try:
         write_atomic(index, index_path(store))
         # beside the file too: a process that opened the archive read-only (every search does)
         # cannot record it in SQLite, and without this every later search rebuilt it (12 s on Enron)
         sidecar(index_path(store)).write_text(json.dumps(meta))
-        matrix.write(index_path(store), ids, mat, fp)  # the one-shot search's exact path
     except OSError as exc:  # a read-only directory: the cache lives in memory for this run
         log.warning("note: could not write the FAISS cache %s (%s)", index_path(store), exc)
     if not getattr(store, "readonly", False):  # a read-only archive keeps its metadata as it is
         write_meta(store, meta)
-    return VectorIndex(index, kind, meta)
 
 
 def index_ids(index: object) -> np.ndarray | None:
@@ -242,7 +312,7 @@ def _ensure_index(store, settings, model: str) -> VectorIndex:
         vi = partial
     elif not is_current(store, model, meta) or meta.get("kind", "flat") != wanted:
         _LOADED.pop(key, None)
-        vi = rebuild(store, settings, model)
+        vi = refresh(store, settings, model, meta)
     else:
         mtime, meta = path.stat().st_mtime, checksummed(store, model, meta, path)
         cached = _LOADED.get(key)

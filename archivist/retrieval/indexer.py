@@ -360,5 +360,6 @@ def _embed_store(store, settings, reporter: Reporter, embedder) -> dict:
     return {"embedded": embedded, "reused": reused, "embed_seconds": round(seconds, 2),
             "chunks_per_s": round(embedded / seconds, 1) if seconds else None,
             "vectors_total": vi.ntotal, "index_kind": vi.kind, "embedder": embedder.name,
+            "index_refresh": vi.meta.get("refresh", ""),
             "not_embedded": pending_count(store, embedder.name),
             "embed_total_seconds": round(time.perf_counter() - t0, 2)}
