@@ -45,7 +45,7 @@ WORDS = ["gas", "power", "water", "coal", "wind", "solar", "oil", "grid", "price
 def test_new_mail_extends_the_index_and_it_searches_as_a_rebuilt_one(tmp_path):
     db = tmp_path / "a.db"
     (tmp_path / "one.mbox").write_text(mbox(WORDS, 0))
-    assert ingest(db, tmp_path / "one.mbox").startswith("hnsw index (rebuilt")
+    assert ingest(db, tmp_path / "one.mbox") == "hnsw index"  # a first build: nothing to say
     (tmp_path / "two.mbox").write_text(mbox(WORDS[:12], 100))
     assert ingest(db, tmp_path / "two.mbox") == "hnsw index (12 added to it)"
     for command in (("index", "verify"), ("verify",)):

@@ -111,6 +111,7 @@ def rebuild(store, settings, model: str) -> VectorIndex:
 # added, they may no longer spread the data well, so it is rebuilt (HNSW and flat are the same
 # added to as built: HNSW builds by inserting one vector at a time).
 IVF_GROWTH = 1.0
+NO_INDEX = "no index to extend"  # a first build (or one from before checksums): not worth a note
 
 
 def extendable(store, settings, model: str, meta: dict, fp: dict) -> str:
@@ -118,7 +119,7 @@ def extendable(store, settings, model: str, meta: dict, fp: dict) -> str:
     vectors with chunk ids above every id it holds may have been added, nothing removed, and the
     same kind must fit the new count."""
     if not index_path(store).exists() or KEY not in meta or not meta.get("rows"):
-        return "no index to extend"
+        return NO_INDEX
     if meta.get("model") != fp["model"] or meta.get("dim") != fp["dim"]:
         return "another embedder"
     if fp["rows"] <= meta["rows"]:
@@ -143,7 +144,8 @@ def refresh(store, settings, model: str, meta: dict) -> VectorIndex:
     vi = None if why else extend(store, model, meta)
     if vi is None:
         vi = rebuild(store, settings, model)
-        vi.meta["refresh"] = f"rebuilt: {why or 'the file did not hold what it was written with'}"
+        if why != NO_INDEX:
+            vi.meta["refresh"] = f"rebuilt: {why or 'the file did not hold what it was written with'}"
     return vi
 
 
