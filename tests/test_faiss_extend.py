@@ -90,3 +90,24 @@ def test_an_ivf_index_grown_past_its_training_is_rebuilt():
         assert extendable(Store(), settings, "m", {**meta, "built_rows": 4000}, fp) == ""
     finally:
         faiss_index.index_path = real
+
+
+def test_a_reader_memory_maps_an_ivf_index_and_searches_it_alike(tmp_path):
+    """A search (a reader) maps an IVF file's lists instead of reading them into memory (the
+    index of a million vectors stays on disk but for the lists a query probes); same results."""
+    import faiss
+    import numpy as np
+    from archivist.retrieval.faiss_index import read_checked
+    dim, n = 16, 2000
+    x = np.random.default_rng(0).normal(size=(n, dim)).astype(np.float32)
+    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, 20, faiss.METRIC_INNER_PRODUCT)
+    ivf.train(x)
+    ivf.add_with_ids(x, np.arange(n, dtype=np.int64))
+    path = tmp_path / "a.faiss"
+    faiss.write_index(ivf, str(path))
+    meta = {"rows": n, "dim": dim, "id_sum": int(np.arange(n).sum()), "max_id": n - 1}
+    mapped, why = read_checked(path, meta)
+    assert why == "" and type(faiss.downcast_InvertedLists(mapped.invlists)).__name__ == \
+        "OnDiskInvertedLists"
+    queries = x[:5] + 0.01
+    assert np.array_equal(mapped.search(queries, 10)[1], faiss.read_index(str(path)).search(queries, 10)[1])

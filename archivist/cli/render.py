@@ -224,9 +224,13 @@ def index_summary(r: dict) -> str:
                 f"(run `archivist index embed`)")
     left = f", {r['not_embedded']:,} not embedded" if r.get("not_embedded") else ""
     return (f"{made}; embedded {_count(r['embedded'], 'chunk')}{rate}, reused {r['reused']:,}; "
-            f"{_count(r['vectors_total'], 'vector')} in a {r['index_kind']} index"
+            f"{_count(r['vectors_total'], 'vector')} in {_article(r['index_kind'])} {r['index_kind']} index"
             + (f" ({r['index_refresh']})" if r.get("index_refresh") else "") + f"{left}, "
             f"{r['embedder']} ({r['seconds']:.1f} s)")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def coverage_note(c: dict) -> str:

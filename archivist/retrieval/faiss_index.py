@@ -246,13 +246,22 @@ def content_damage(index: object, meta: dict, store=None) -> str:
     return sampled_damage(store, meta["model"], ids, rows) if ids is not None else ""
 
 
+def read_flags(reader: bool) -> int:
+    """How a process reads the file: a reader memory-maps it, so an IVF index's lists stay on disk
+    and only those a query probes are paged in (a 200k-vector IVF file: +2 MB RSS instead of
+    +296 MB; flat and HNSW files are read whole either way); a writer reads it into memory to add
+    to it."""
+    return faiss.IO_FLAG_MMAP if reader else 0
+
+
 def read_checked(path: Path, meta: dict, store=None) -> tuple[object | None, str]:
     """(index, '') when the file reads and matches `meta` (counts, ids, the checksum of its
     vectors and, given the store, sampled rows of SQLite's); (None, why) when it is damaged."""
     from archivist.retrieval.query_embed import take_index
+    reader = store is None or getattr(store, "readonly", False)
     try:
-        index = take_index(path)
-        index = index if index is not None else faiss.read_index(str(path))
+        index = take_index(path) if reader else None
+        index = index if index is not None else faiss.read_index(str(path), read_flags(reader))
     except Exception as exc:  # faiss raises RuntimeError with a C++ message for any bad file
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         return None, f"unreadable ({first[:160]})"

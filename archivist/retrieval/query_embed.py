@@ -49,7 +49,7 @@ def submit(settings, query: str) -> Future:
 def _read_index(path: Path) -> tuple[float, object]:
     import faiss
     mtime = path.stat().st_mtime
-    return mtime, faiss.read_index(str(path))
+    return mtime, faiss.read_index(str(path), faiss.IO_FLAG_MMAP)  # a search only reads it
 
 
 def prefetch_index(path: Path) -> None:
