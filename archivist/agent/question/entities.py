@@ -2,7 +2,8 @@
 question names, in which role (sender or recipient), and which names it could not place.
 
 The lexicon (every participant address with its display names, the mailboxes, the subjects) is
-read once per store and cached; linking a question is then dictionary lookups.
+read once per store and saved beside it until documents change (lexicon_file.py); linking a
+question is then dictionary lookups.
 """
 from __future__ import annotations
 
@@ -107,16 +108,64 @@ _CACHE: dict[str, Lexicon] = {}
 
 
 def lexicon(store: Store) -> Lexicon:
-    """The store's lexicon, built once and rebuilt when documents change."""
+    """The store's lexicon: this process's copy, the one saved beside the database
+    (lexicon_file.py), or built from the store (then saved), whenever documents changed since."""
+    from archivist.agent.question import lexicon_file
     path, stamp = str(getattr(store, "path", id(store))), overview.stamp(store)
     cached = _CACHE.get(path)
     if cached is not None and cached.stamp == stamp:
         return cached
-    lex = Lexicon(stamp=stamp)
+    saved = lexicon_file.load(store, stamp)
+    lex = from_parts(saved, stamp) if saved else build(store, stamp)
+    if not saved:
+        lexicon_file.save(store, stamp, parts(lex))
+    _CACHE[path] = lex
+    return lex
+
+
+def build(store: Store, stamp: tuple) -> Lexicon:
+    """The lexicon read from the whole store (seconds on a large archive: saved once built)."""
+    names: dict[str, Counter] = {}
     for address, name, n in store.conn.execute(
             "SELECT lower(address), coalesce(name, ''), count(*) FROM participants "
             "WHERE address IS NOT NULL AND address != '' GROUP BY 1, 2"):
-        lex.names.setdefault(address, Counter())[name.strip(" '\"")] += n
+        names.setdefault(address, Counter())[name.strip(" '\"")] += n
+    return from_parts({"names": names,
+                       "mailboxes": sorted(overview.mailbox_names(store)),
+                       "subjects": overview.subject_titles(store),
+                       "days": overview.day_counts(store),
+                       "senders": overview.sender_domains(store)}, stamp)
+
+
+def parts(lex: Lexicon) -> dict:
+    """A lexicon as plain JSON-able values (the name words too: deriving them is most of a build)."""
+    return {"names": {a: dict(c) for a, c in lex.names.items()},
+            "tokens": {w: sorted(a) for w, a in lex.tokens.items()},
+            "key": {a: sorted(words) for a, words in lex.key.items()},
+            "mailboxes": sorted(lex.mailboxes.values()), "subjects": lex.subjects,
+            "days": dict(lex.days), "senders": dict(lex.senders)}
+
+
+def from_parts(p: dict, stamp: tuple) -> Lexicon:
+    """A lexicon from its parts; the names' words and each address's key words derived when the
+    parts do not hold them (a build), taken as they are when they do (a saved lexicon)."""
+    lex = Lexicon(stamp=stamp)
+    lex.names = {address: Counter(names) for address, names in p["names"].items()}
+    if "tokens" in p:
+        lex.tokens.update((w, set(a)) for w, a in p["tokens"].items())
+        lex.key = {a: frozenset(words) for a, words in p["key"].items()}
+    else:
+        index_names(lex)
+    lex.mailboxes = {name.lower(): name for name in p["mailboxes"]}
+    lex.subjects = dict(p["subjects"])
+    lex.days.update(p["days"])
+    lex.domains = {address.split("@")[-1] for address in lex.names}
+    lex.senders.update(p["senders"])
+    return lex
+
+
+def index_names(lex: Lexicon) -> None:
+    """Each name word -> the addresses it names; each address's key words (its best name's)."""
     for address, names in lex.names.items():
         words = [w for name in names if "@" not in name for w in name_words(name)]
         words += _address_words(address)
@@ -125,13 +174,6 @@ def lexicon(store: Store) -> Lexicon:
         best = next((n for n, _ in names.most_common() if n and "@" not in n), "")
         words = [w for w in name_words(best) if w not in STOP]
         lex.key[address] = frozenset(words or _address_words(address) or [address])
-    lex.mailboxes = {name.lower(): name for name in overview.mailbox_names(store)}
-    lex.subjects = overview.subject_titles(store)
-    lex.days.update(overview.day_counts(store))
-    lex.domains = {address.split("@")[-1] for address in lex.names}
-    lex.senders.update(overview.sender_domains(store))
-    _CACHE[path] = lex
-    return lex
 
 
 def role_of(question: str, start: int, end: int) -> Role | None:
