@@ -45,8 +45,9 @@ class Target:
     layout: str = "file"
 
 
-def _attachment(kind: str, build: Callable[[bytes], bytes] = fs.attached) -> Target:
-    return Target(".eml", built=functools.partial(fs.attachment_seeds, kind), build=build)
+def _attachment(kind: str) -> Target:
+    """An email carrying the mutated file as an attachment (seeds: b'<name>\\n<bytes>')."""
+    return Target(".eml", built=functools.partial(fs.attachment_seeds, kind), build=fs.attached)
 
 
 TARGETS = {
@@ -141,11 +142,13 @@ class Outcome:
     def __init__(self) -> None:
         self.executions = self.crashes = self.hangs = self.memory = 0
         self.peak = 0  # the largest traced peak of Python allocations in one measured execution
+        self.documents = self.rejects = 0  # what the inputs read as: how deep the mutations go
         self.examples: list[str] = []
 
     def as_dict(self) -> dict:
         return {"executions": self.executions, "crashes": self.crashes, "hangs": self.hangs,
                 "runaway_memory": self.memory, "peak_traced_bytes": self.peak,
+                "documents": self.documents, "rejects": self.rejects,
                 "examples": self.examples[:5]}
 
 
@@ -199,6 +202,8 @@ def run_one(target: str, data: bytes, outcome: Outcome, measure_memory: bool = T
                 now = time.process_time()
                 if not isinstance(item, (Document, Reject)):
                     raise TypeError(f"reader yielded {type(item).__name__}")
+                outcome.documents += isinstance(item, Document)
+                outcome.rejects += isinstance(item, Reject)
                 if now - last > HANG_SECONDS:
                     outcome.hangs += 1
                     outcome.examples.append(f"hang {target}: {data[:80]!r}")

@@ -144,6 +144,8 @@ def _merge(outcome: Outcome, result: dict) -> None:
     outcome.hangs += result["hangs"]
     outcome.memory += result["runaway_memory"]
     outcome.peak = max(outcome.peak, result["peak_traced_bytes"])
+    outcome.documents += result["documents"]
+    outcome.rejects += result["rejects"]
     outcome.examples += result["examples"]
 
 
