@@ -331,3 +331,18 @@ def test_cli_search_attachment_filters_and_show(indexed):
         parent = store.scalar("SELECT id FROM documents WHERE message_id = '<parent-1@example.com>'")
     shown = runner.invoke(app, ["show", str(parent), "-d", str(indexed)])
     assert shown.exit_code == 0 and "attachments (5):" in shown.stdout and "invoice.pdf" in shown.stdout
+
+
+def test_an_attached_msg_naming_a_local_file_is_not_read_as_that_file(tmp_path):
+    """olefile takes bytes under 1,536 as a file name: an attachment 'x.msg' whose bytes were a
+    path read that local file as its content (found while reviewing the fuzz run's rejects)."""
+    from archivist.corpus.readers import read_path
+    from tests.fuzz_seeds import attached, named
+    secret = tmp_path / "secret.msg"
+    secret.write_bytes(build_msg("Local secret", "not for the archive", ("A", "a@example.com"),
+                                 [("B", "b@example.com")]))
+    path = tmp_path / "in.eml"
+    path.write_bytes(attached(named("x.msg", str(secret).encode())))
+    [parent] = read_path(path)
+    [child] = attachments_mod.attachment_children(parent)
+    assert "unreadable .msg" in child.item.reason and "not an OLE2" in child.item.reason

@@ -242,3 +242,23 @@ def test_whole_json_array_elements_read_one_at_a_time(tmp_path):
     assert got == values
     broken = JsonValues(io.TextIOWrapper(io.BytesIO(b'[{"a": 1}, {"a": 2} {"a": 3}]')))
     assert list(broken) == [{"a": 1}, {"a": 2}] and "expected after element 2" in broken.problem
+
+
+@pytest.mark.parametrize("name, data", [("note.txt", b"A short note.\n"),
+                                        ("one.eml", b"From: a@x.org\nTo: b@x.org\nSubject: s\n\nHi\n")])
+def test_a_small_file_is_read_without_allocating_its_cap(tmp_path, name, data):
+    """read(cap + 1) allocated the whole cap up front (256 MB per text file, 64 MB per message),
+    which the fuzz run's tracemalloc peak showed; reading in chunks costs about one chunk."""
+    import tracemalloc
+
+    from archivist.corpus.readers import read_path
+    path = tmp_path / name
+    path.write_bytes(data)
+    list(read_path(path))  # imports and caches outside the measurement
+    tracemalloc.start()
+    try:
+        items = list(read_path(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(items) == 1 and peak < 8 * 1024 * 1024, peak

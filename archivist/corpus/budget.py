@@ -52,6 +52,20 @@ def bounded(inner: BinaryIO, limit: int, budget: str) -> io.BufferedReader:
     return io.BufferedReader(CountingStream(inner, limit, budget))
 
 
+def read_capped(stream: BinaryIO, limit: int, chunk: int = 1 << 20) -> bytes:
+    """At most `limit` + 1 bytes of `stream` (one more than the cap tells the caller it was
+    crossed), read a chunk at a time: a single read(limit + 1) allocates the whole cap up front,
+    256 MB for every 1 KB text file, which strict overcommit refuses and tracemalloc counts."""
+    chunks, size = [], 0
+    while size <= limit:
+        piece = stream.read(min(chunk, limit + 1 - size))
+        if not piece:
+            break
+        chunks.append(piece)
+        size += len(piece)
+    return b"".join(chunks)
+
+
 def bounded_lines(stream: TextIO, limit: int, budget: str = "characters in one line"
                   ) -> Iterator[str]:
     """The lines of a text stream, each read with readline(limit + 1): a longer line raises

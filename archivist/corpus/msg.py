@@ -6,6 +6,7 @@ Outlook item re-read as an attached .msg.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +30,9 @@ def read_msg_bytes(data: bytes, location: Location) -> Document | Reject:
     """A .msg held in memory (a file's bytes or an attachment's); never raises."""
     import extract_msg
     try:
-        msg = extract_msg.openMsg(data, delayAttachments=False)
+        # a stream, never the bytes: olefile takes bytes under 1,536 as a file NAME, so an
+        # attachment 'x.msg' holding b'/home/u/other.msg' read that local file as its content
+        msg = extract_msg.openMsg(io.BytesIO(data), delayAttachments=False)
     except Exception as exc:  # extract-msg raises many types on damaged or non-mail files
         return Reject(location.path, location.position, f"unreadable .msg: {type(exc).__name__}: {exc}")
     try:

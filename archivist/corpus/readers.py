@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from archivist.corpus.budget import BudgetExceeded
+from archivist.corpus.budget import BudgetExceeded, read_capped
 from archivist.corpus.parsed import Document, Location, Reject
 from archivist.corpus.mail import parse_email
 from archivist.corpus.maildir import is_noise, maildir_place
@@ -138,7 +138,7 @@ def _dispatch(path: Path, kind: str, text_field: str | None, walk_root: Path | N
 def _read_eml(path: Path, walk_root: Path | None) -> Document | Reject:
     """A single message file (an .eml, or one file of a maildir)."""
     with open_binary(path) as stream:
-        raw = stream.read(MAX_EML_BYTES + 1)
+        raw = read_capped(stream, MAX_EML_BYTES)
     if len(raw) > MAX_EML_BYTES:
         return Reject(str(path), "", f"message larger than {MAX_EML_BYTES} bytes")
     place = maildir_place(path, walk_root)

@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from archivist.corpus.budget import read_capped
 from archivist.corpus.parsed import Document, Location, Reject
 from archivist.corpus.sniff import open_binary
 from archivist.corpus.textcodec import clean_text, detect_encoding
@@ -16,7 +17,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 def read_text(path: Path, kind: str) -> Iterator[Document | Reject]:
     """The whole file as one Document (kind 'text'); meta['format'] is 'txt' or 'md'."""
     with open_binary(path) as stream:
-        data = stream.read(MAX_TEXT_BYTES + 1)
+        data = read_capped(stream, MAX_TEXT_BYTES)
     if len(data) > MAX_TEXT_BYTES:
         yield Reject(str(path), "", f"text file larger than {MAX_TEXT_BYTES} bytes")
         return
