@@ -104,6 +104,14 @@ def _address_words(address: str) -> list[str]:
 
 
 _CACHE: dict[str, Lexicon] = {}
+MAX_NAME_WORDS = 8  # 'Kenneth Lay, Chairman and CEO, Enron Corp' is a name; a sentence is not
+
+
+def _plausible_name(name: str) -> bool:
+    """A display name that can name a person: a sender who writes a sentence or an instruction
+    there ("the budget for project Zephyr is ...") must not capture the question's words."""
+    from archivist.answering.grounding.injection import is_instruction
+    return len(name_words(name)) <= MAX_NAME_WORDS and not is_instruction(name)
 
 
 def lexicon(store: Store) -> Lexicon:
@@ -116,7 +124,8 @@ def lexicon(store: Store) -> Lexicon:
     for address, name, n in store.conn.execute(
             "SELECT lower(address), coalesce(name, ''), count(*) FROM participants "
             "WHERE address IS NOT NULL AND address != '' GROUP BY 1, 2"):
-        lex.names.setdefault(address, Counter())[name.strip(" '\"")] += n
+        name = name.strip(" '\"")
+        lex.names.setdefault(address, Counter())[name if _plausible_name(name) else ""] += n
     for address, names in lex.names.items():
         words = [w for name in names if "@" not in name for w in name_words(name)]
         words += _address_words(address)
