@@ -49,7 +49,7 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
     attempt.answered_by = AnsweredBy.DIGEST_LLM if verdict.ok else AnsweredBy.DIGEST
     attempt.check = verdict.reason
     if not verdict.ok:
-        _reject(attempt, text, ranked, heads, question)
+        _reject(attempt, text, ranked, heads)
     return attempt
 
 
@@ -62,19 +62,18 @@ def _model(attempt: Attempt, text: str, packed: PackedContext, sents: list) -> A
 
 
 def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str,
-                draft: str = "", question: str = "") -> Attempt:
+                draft: str = "") -> Attempt:
     plain = [s for s in ranked if not suspicious(s.text)]  # quote instructions only when nothing else
     attempt.answer, attempt.citations = extractive_answer(plain if relevant(plain) else ranked, packed)
     attempt.answered_by, attempt.check, attempt.missing = AnsweredBy.EXTRACTIVE, why, False
-    return _reject(attempt, draft, ranked, blocks_of(packed, True), question)
+    return _reject(attempt, draft, ranked, blocks_of(packed, True))
 
 
 WITHHELD = "(withheld: it repeats an instruction, a link or a figure found in the documents)"
 _QUOTED_FIGURES = re.compile(r"\bnumbers? (?:\([^)]*\)|\S+)")
 
 
-def _reject(attempt: Attempt, draft: str, ranked: list, blocks: dict[int, str],
-            question: str) -> Attempt:
+def _reject(attempt: Attempt, draft: str, ranked: list, blocks: dict[int, str]) -> Attempt:
     """attempt with the model's rejected draft kept as it may be shown: withheld when it may carry
     out an instruction found in a document (an obeyed injection is never repeated, not even
     labelled as rejected), and then the reason no longer quotes its sentences or figures. A draft
@@ -126,7 +125,7 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
                                            "the model said the evidence is missing, but a passage "
                                            "matches the question")
             # shown if the fallback answers instead
-            attempt.rejected = _reject(Attempt(attempt.strategy), text, ranked, heads, question).rejected
+            attempt.rejected = _reject(Attempt(attempt.strategy), text, ranked, heads).rejected
         return _model(attempt, text, packed, own)
     draft = text
     text, how = _cite(text, packed, own)
@@ -136,12 +135,12 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
         attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, AnsweredBy.EXTRACTIVE
         attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \
             "; no passage matches the question"
-        return _reject(attempt, draft, ranked, heads, question)
+        return _reject(attempt, draft, ranked, heads)
     if not verdict.ok:
-        return _extractive(attempt, ranked, source, verdict.reason, draft, question)
+        return _extractive(attempt, ranked, source, verdict.reason, draft)
     obeys = obeys_documents(text, ranked) or carries_payload(text, heads, question)
     if obeys:
-        return _extractive(attempt, ranked, source, obeys, draft, question)
+        return _extractive(attempt, ranked, source, obeys, draft)
     attempt.check = verdict.reason + (" (repetition cut)" if looped else "")
     return _model(attempt, text, packed, own)
 
