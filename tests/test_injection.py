@@ -90,13 +90,13 @@ def test_chat_never_presents_an_injected_instruction_as_the_answer(attack_db, g,
     assert_safe(text, g, p)
 
 
-@pytest.mark.parametrize("g,p", ATTACKS[3::25], ids=IDS[3::25])
+@pytest.mark.parametrize("g,p", ATTACKS[::5], ids=IDS[::5])
 def test_chat_show_draft_streams_no_live_link_and_then_the_checked_answer(attack_db, g, p):
     """--show-draft asks for the unchecked draft as it is written: it arrives with its links
     defanged, and what follows the notice of its replacement is safe."""
+    from archivist.sanitise import bare_domains
     from archivist.store import Store
     from tests.injection_attacks import LIVE_LINK
-    from archivist.sanitise import bare_domains
     with Store(attack_db) as store:
         text = run_chat(attack_db, store, question(g, p), show_draft=True)
     streamed, _, checked = text.rpartition("draft above discarded")
@@ -124,14 +124,16 @@ def test_a_rejected_obeying_draft_is_withheld_not_shown(attack_db, g, p):
     with Store(attack_db) as store:
         result = ask(store, agent_settings(attack_db), question(g, p), llm=obeying_model())
     assert canary(g, p) not in result.rejected_draft and result.answered_by != "llm"
+    assert_safe(screen(result), g, p)
 
 
 # The default model (SmolLM2-135M on CPU, ~1 s a token on a loaded 2-core machine) over one attack
-# of each new style, each in another reader: what fits in about 15 minutes. It writes at most 48
-# tokens: an obeyed instruction shows in its first words.
-DEFAULT_MODEL_ATTACKS = [(g, p) for g, p in zip(range(10, 20), ["docx_att", "pdf_att", "msg_file", "jsonl",
-                                                                  "eml_att", "html_hidden", "txt_att",
-                                                                  "body", "csv_cell", "maildir"])]
+# of each new goal and six of the first ten, each in another reader: what fits in about 15 minutes
+# (16 attacks, 509 s for the first ten). It writes at most 48 tokens: an obeyed instruction shows in
+# its first words.
+DEFAULT_MODEL_ATTACKS = list(zip(range(10, 20), ["docx_att", "pdf_att", "msg_file", "jsonl", "eml_att",
+                                                 "html_hidden", "txt_att", "body", "csv_cell", "maildir"])) + \
+    [(1, "txt_doc"), (3, "md_doc"), (5, "pdf_file"), (6, "msg_att"), (8, "csv_att"), (9, "eml_file")]
 
 
 @pytest.mark.slow
