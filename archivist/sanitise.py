@@ -4,7 +4,8 @@ terminal or the renderer.
 `terminal` removes escape sequences (CSI, OSC such as window retitles, DCS/APC/PM strings), lone
 ESC, other C0 controls except newline and tab, DEL, C1 controls (0x80-0x9f, e.g. the 8-bit CSI)
 and bidi overrides that reorder what is shown. `neutralise` does that and also defuses markdown
-links, images, autolinks and bare URLs (http[:]//host, the visible words stay), for answers.
+links, images, autolinks, bare URLs (http[:]//host) and bare domains (paypa1[.]com/login; a domain
+written with look-alike letters also shows its punycode), the visible words staying, for answers.
 `json_line` writes one JSON line that stays faithful but escapes the characters a terminal would act
 on that JSON does not escape; `deep` applies `terminal` to every string inside dicts and lists.
 """
@@ -31,6 +32,15 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp|file)://[^>\s]+)>", re.I)
 _BARE_LINK = re.compile(r"\b(?:https?|ftp|file)://[^\s<>\"')\]]*|\bwww\.[^\s<>\"')\]]+"
                         r"|\b(?:javascript|data|mailto):[^\s<>\"')\]]+", re.I)
 _HTML_IMG = re.compile(r"<\s*img\b[^>]*>", re.I)
+# A bare domain (evil-corp.example/login, paypa1.com, xn--pypal-4ve.com, one with a Cyrillic 'а'):
+# not part of an e-mail address, a path, a URL already defanged or a longer dotted name.
+BARE_DOMAIN = re.compile(r"(?<![\w@/\\.\-\]\[:])((?:[^\W_][\w-]*\.)+)([^\W\d_]{2,24}|xn--[\w-]+)"
+                         r"(?![\w@-]|\.[^\W_])(/[^\s<>\"')\]]*)?")
+# A name ending in these is a file (report.pdf, notes.md), unless a path follows (evil.zip/login).
+FILE_TYPES = frozenset("""pdf txt text doc docx xls xlsx xlsm ppt pptx odt ods odp rtf csv tsv json jsonl
+ndjson xml htm html msg eml mbox pst nsf zip gz tgz tar rar png jpg jpeg gif bmp tif tiff svg mp3 mp4
+wav avi mov exe dll bat sh py js java log md markdown dat bak tmp ini cfg conf yaml yml toml sql db
+sqlite vcf ics key pem cer""".split())
 
 
 def terminal(text: Any) -> str:
@@ -52,7 +62,37 @@ def neutralise(text: str) -> str:
     text = _REF_LINK.sub("", text)
     text = _FENCE_LINE.sub("", text)  # a weak model echoes our delimiters
     text = _AUTOLINK.sub(lambda m: m.group(1).replace("://", "[:]//"), text)
-    return _BARE_LINK.sub(_defang_one, text)
+    return BARE_DOMAIN.sub(_defang_domain, _BARE_LINK.sub(_defang_one, text))
+
+
+def is_domain(m: re.Match) -> bool:
+    """A BARE_DOMAIN match that names a host, not a file (report.pdf) or a word run together
+    (St.Louis: a mixed-case last label)."""
+    tld = m.group(2)
+    if tld.lower() in FILE_TYPES and not m.group(3):
+        return False
+    return tld.islower() or tld.isupper() or tld.lower().startswith("xn--")
+
+
+def bare_domains(text: str) -> list[str]:
+    """The bare domains (with their paths) in text."""
+    return [m.group(0) for m in BARE_DOMAIN.finditer(text or "") if is_domain(m)]
+
+
+def _defang_domain(m: re.Match) -> str:
+    """'paypa1.com/x' -> 'paypa1[.]com/x'; letters outside ASCII (a Cyrillic 'а' in 'pаypal.com')
+    also show the punycode a browser would go to, so the look-alike is visible."""
+    if not is_domain(m):
+        return m.group(0)
+    host = m.group(1) + m.group(2)
+    shown = m.group(1)[:-1] + "[.]" + m.group(2) + (m.group(3) or "")
+    if host.isascii():
+        return shown
+    try:
+        puny = host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a valid international name: still not a link
+        return shown
+    return f"{shown} (look-alike: {'[.]'.join(puny.rsplit('.', 1))})"
 
 
 def _defang_one(m: re.Match) -> str:

@@ -42,5 +42,5 @@ def test_a_damaged_or_foreign_file_is_ignored(demo_db, tmp_path):
     with Store(db) as store:
         lexicon_file.lexicon_path(store).write_text("{not json")
         assert fresh(store).names  # built from the store
-        lexicon_file.lexicon_path(store).write_text('{"version": 2, "stamp": [1, 1], "parts": {}}')
+        lexicon_file.lexicon_path(store).write_text('{"version": 3, "stamp": [1, 1], "parts": {}}')
         assert fresh(store).names

@@ -3,10 +3,13 @@ fall back to an extractive answer (or, for summaries, a cited per-message digest
 answer cannot be trusted. Records which path answered."""
 from __future__ import annotations
 
+import re
+
 from archivist.answering.grounding.citing import used
 from archivist.answering.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
-from archivist.answering.grounding.check import Verdict, check, cite_sentences, truncate_repetition
+from archivist.answering.grounding.check import SENTENCE, Verdict, check, cite_sentences, truncate_repetition
 from archivist.answering.grounding.injection import obeys_documents, suspicious
+from archivist.answering.grounding.payload import Taint, carries_payload
 from archivist.sanitise import neutralise
 from archivist.answering.prompts import NOT_FOUND, says_missing
 from archivist.answering.grounding.sentences import blocks_of, score, sentences_of
@@ -32,18 +35,21 @@ def _summary(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedC
         return _model(attempt, text, packed, [])
     body, cites = digest(ranked, source)
     overview, _, unsupported = cite_sentences(_first_sentence(text), blocks_of(packed), ranked)
-    obeys = obeys_documents(overview, ranked) if overview else ""
+    heads = blocks_of(packed, True)
+    obeys = obeys_documents(overview, ranked) or carries_payload(overview, heads, question) \
+        if overview else ""
     verdict = Verdict(False, "the model's overview says the evidence is missing") \
         if overview and says_missing(overview) else Verdict(False, obeys) if obeys else \
-        check(overview, packed, blocks_of(packed, True))
+        check(overview, packed, heads)
     if verdict.ok:
         body += f"\nOverview: {overview}"
     else:
-        attempt.rejected = _shown(text, ranked)
         verdict.reason += f"; {unsupported}" if unsupported and not obeys else ""
     attempt.answer, attempt.citations = body, cites
     attempt.answered_by = AnsweredBy.DIGEST_LLM if verdict.ok else AnsweredBy.DIGEST
     attempt.check = verdict.reason
+    if not verdict.ok:
+        _reject(attempt, text, ranked, heads)
     return attempt
 
 
@@ -60,18 +66,33 @@ def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str,
     plain = [s for s in ranked if not suspicious(s.text)]  # quote instructions only when nothing else
     attempt.answer, attempt.citations = extractive_answer(plain if relevant(plain) else ranked, packed)
     attempt.answered_by, attempt.check, attempt.missing = AnsweredBy.EXTRACTIVE, why, False
-    attempt.rejected = _shown(draft, ranked)
+    return _reject(attempt, draft, ranked, blocks_of(packed, True))
+
+
+WITHHELD = "(withheld: it repeats an instruction, a link or a figure found in the documents)"
+_QUOTED_FIGURES = re.compile(r"\bnumbers? (?:\([^)]*\)|\S+)")
+
+
+def _reject(attempt: Attempt, draft: str, ranked: list, blocks: dict[int, str]) -> Attempt:
+    """attempt with the model's rejected draft kept as it may be shown: withheld when it may carry
+    out an instruction found in a document (an obeyed injection is never repeated, not even
+    labelled as rejected), and then the reason no longer quotes its sentences or figures. A draft
+    written over a passage that hides or encodes its instruction cannot be told from one that
+    obeys it: any attacker-controlled passage among its documents withholds it."""
+    draft = draft.strip()
+    withheld = draft and (suspicious(draft) or obeys_documents(draft, ranked)
+                          or bool(Taint.of(blocks).attacked))
+    attempt.rejected = WITHHELD if withheld else draft
+    if withheld:
+        attempt.check = _scrubbed(attempt.check, draft)
     return attempt
 
 
-WITHHELD = "(withheld: it repeats an instruction or a link found in the documents)"
-
-
-def _shown(draft: str, ranked: list) -> str:
-    """A rejected draft as it may be shown: withheld when it carries out an instruction found in a
-    document (an obeyed injection is never repeated, not even labelled as rejected)."""
-    draft = draft.strip()
-    return WITHHELD if draft and (suspicious(draft) or obeys_documents(draft, ranked)) else draft
+def _scrubbed(reason: str, draft: str) -> str:
+    """reason without the withheld draft's words: the sentence and the figures it names."""
+    for m in SENTENCE.finditer(draft):
+        reason = reason.replace(repr(" ".join(m.group(0).split())), "(a sentence of the withheld draft)")
+    return _QUOTED_FIGURES.sub("a number", reason)
 
 
 def _cite(text: str, packed: PackedContext, own: list) -> tuple[str, str]:
@@ -95,6 +116,7 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
     """Keep a grounded model answer; else quote the best sentences of source."""
     ranked = score(ctx.settings, question, sentences_of(ctx.store, source))
     own = ranked if source is packed else []  # sentences labelled like the model's answer
+    heads = blocks_of(source, headers=True)
     if not ranked:
         return _model(attempt, text, packed, [])
     if text and says_missing(text):  # escalation gets its chance first; the graph uses the fallback last
@@ -102,7 +124,8 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
             attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, source,
                                            "the model said the evidence is missing, but a passage "
                                            "matches the question")
-            attempt.rejected = _shown(text, ranked)  # shown if the fallback answers instead
+            # shown if the fallback answers instead
+            attempt.rejected = _reject(Attempt(attempt.strategy), text, ranked, heads).rejected
         return _model(attempt, text, packed, own)
     draft = text
     text, how = _cite(text, packed, own)
@@ -112,11 +135,10 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
         attempt.answer, attempt.missing, attempt.answered_by = NOT_FOUND, True, AnsweredBy.EXTRACTIVE
         attempt.citations, attempt.check = used("", packed.citations), verdict.reason + \
             "; no passage matches the question"
-        attempt.rejected = _shown(draft, ranked)
-        return attempt
+        return _reject(attempt, draft, ranked, heads)
     if not verdict.ok:
         return _extractive(attempt, ranked, source, verdict.reason, draft)
-    obeys = obeys_documents(text, ranked)
+    obeys = obeys_documents(text, ranked) or carries_payload(text, heads, question)
     if obeys:
         return _extractive(attempt, ranked, source, obeys, draft)
     attempt.check = verdict.reason + (" (repetition cut)" if looped else "")

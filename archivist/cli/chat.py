@@ -131,6 +131,7 @@ class Turn:
                  show_draft: bool = False):
         self.write, self.status, self.show_draft = write, status, show_draft
         self.streamed, self.mid_line, self.tokens = False, False, 0
+        self.pending = ""  # the draft's unfinished line
 
     def token(self, piece: str) -> None:
         if not self.show_draft:
@@ -140,10 +141,23 @@ class Turn:
             return
         if self.status is not None and hasattr(self.status, "pause"):
             self.status.pause()
-        self.streamed, self.mid_line = True, not piece.endswith("\n")
-        self.write(neutralise(piece))
+        # whole lines only: a link or image split over tokens ("<img" + " src=...") is only
+        # recognised, and defanged, whole
+        lines, _, self.pending = (self.pending + piece).rpartition("\n")
+        if lines or _:
+            self._show(lines + "\n")
+
+    def _show(self, text: str) -> None:
+        self.streamed, self.mid_line = True, not text.endswith("\n")
+        self.write(neutralise(text))
+
+    def flush(self) -> None:
+        if self.pending:
+            text, self.pending = self.pending, ""
+            self._show(text)
 
     def progress(self, event: Event) -> None:
+        self.flush()
         if self.mid_line:
             self.write("\n")
             self.mid_line = False
@@ -151,6 +165,7 @@ class Turn:
             self.status(event)
 
     def done(self) -> None:
+        self.flush()
         if self.status is not None and hasattr(self.status, "pause"):
             self.status.pause()
 

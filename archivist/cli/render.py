@@ -248,13 +248,18 @@ def format_sources(result: AskResult | None) -> str:
 
 def format_citations(citations: list[dict]) -> str:
     """One line per source; the day is the sender's local day (as counts read days)."""
+    from archivist.answering.grounding.injection import MARK, suspicious  # not for ingest's progress
+
     def line(c: dict) -> str:
         ref = c["ref"] if not c["ref"].startswith(("doc:", "row ")) else ""  # ids say nothing more
         title = c["title"] if not (c.get("where") or "").endswith(c["title"]) else ""
         head = " ".join(p for p in (f"[{c['n']}] doc {c['doc_id']}", ref,
                                     c.get("day") or (c.get("date") or "")[:10], c.get("where") or "",
                                     f"\"{title}\"" if title else "") if p)
-        return neutralise(f"{head} — {(c.get('quote') or '')[:100]}")
+        quote = c.get("quote") or ""
+        # a source is document data: one whose subject or quote reads as an instruction says so
+        mark = f"({MARK}) " if suspicious(title) or suspicious(quote) else ""
+        return neutralise(f"{head} — {mark}{quote[:100]}")
     return "\n".join(line(c) for c in citations)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from archivist.answering.grounding.check import check, truncate_repetition
 from archivist.answering.grounding.injection import suspicious
+from archivist.answering.grounding.payload import Taint
 from archivist.answering.grounding.quotes import key_sentences
 from archivist.answering.grounding.sentences import Sentence, score, sentences_of
 from archivist.answering.model import Generation
@@ -163,6 +164,7 @@ def verify(task: Task) -> None:
     if gen is None:
         return
     text, _ = truncate_repetition(neutralise(gen.text).strip())
+    taint = None
     for m in SENTENCE.finditer(text):
         sentence = m.group(0).strip()
         if len(sentence) < 8:
@@ -172,6 +174,9 @@ def verify(task: Task) -> None:
         # one that only repeats the start of a block (a child's title and counts) says nothing
         if suspicious(sentence) or (s.children and copies_a_header(sentence, task.blocks)) or not check(
                 sentence, task.packed, task.blocks).ok:
+            continue
+        taint = taint or Taint.of(task.blocks)  # judged once per group, when a sentence gets this far
+        if taint.carried(sentence):  # a figure or word the blocks hold only in an attacker's passage
             continue
         s.passed += 1
         docs = [d for n in LABEL.findall(sentence) for d in task.block_docs.get(int(n), [])]

@@ -3,12 +3,16 @@ thread/date order (not score order), numbered [1] [2] ... with a citation for ev
 from __future__ import annotations
 
 import json
+import re
 from typing import Callable
 
 from archivist.records import Citation, Hit, PackedContext
 from archivist.store.documents import documents
 
 OPEN, CLOSE = "<<<", ">>>"
+# A document's own text must not close its block or open another: our delimiters inside it, and a
+# line that starts like a block header ("[2] From: ..."), are shown as look-alikes.
+_FORGED = re.compile(r"<<<|>>>|^(\s*)\[(\d+)\]", re.M)
 MIN_PART_TOKENS = 24  # a cut document shorter than this is dropped rather than shown
 
 
@@ -138,8 +142,17 @@ def pack(store, items: list[Hit] | list[int], budget_tokens: int,
     return _render(chosen, count_tokens, truncated, hit_spans)
 
 
+def inert(text: str) -> str:
+    """Document text that cannot forge the structure of a packed context."""
+    if "<<<" not in text and ">>>" not in text and "[" not in text:
+        return text
+    return _FORGED.sub(lambda m: "‹‹‹" if m.group(0) == "<<<" else "›››" if m.group(0) == ">>>"
+                       else f"{m.group(1)}({m.group(2)})", text)
+
+
 def _block(n: int, doc: dict, text: str) -> str:
-    return f"{OPEN}\n{_head(n, doc)}\n{text.strip()}\n{CLOSE}"
+    head = _head(n, doc).replace(OPEN, "‹‹‹").replace(CLOSE, "›››")  # a subject may hold them too
+    return f"{OPEN}\n{head}\n{inert(text.strip())}\n{CLOSE}"
 
 
 def _render(chosen: list[tuple[dict, tuple[int, int]]], count_tokens, truncated: bool,

@@ -105,6 +105,14 @@ def _address_words(address: str) -> list[str]:
 
 
 _CACHE: dict[str, Lexicon] = {}
+MAX_NAME_WORDS = 8  # 'Kenneth Lay, Chairman and CEO, Enron Corp' is a name; a sentence is not
+
+
+def _plausible_name(name: str) -> bool:
+    """A display name that can name a person: a sender who writes a sentence or an instruction
+    there ("the budget for project Zephyr is ...") must not capture the question's words."""
+    from archivist.answering.grounding.injection import is_instruction
+    return len(name_words(name)) <= MAX_NAME_WORDS and not is_instruction(name)
 
 
 def lexicon(store: Store) -> Lexicon:
@@ -129,7 +137,8 @@ def build(store: Store, stamp: tuple) -> Lexicon:
     for address, name, n in store.conn.execute(
             "SELECT lower(address), coalesce(name, ''), count(*) FROM participants "
             "WHERE address IS NOT NULL AND address != '' GROUP BY 1, 2"):
-        names.setdefault(address, Counter())[name.strip(" '\"")] += n
+        name = name.strip(" '\"")
+        names.setdefault(address, Counter())[name if _plausible_name(name) else ""] += n
     return from_parts({"names": names,
                        "mailboxes": sorted(overview.mailbox_names(store)),
                        "subjects": overview.subject_titles(store),

@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-VERSION = 2  # 2: the name words saved too
+VERSION = 3  # 2: the name words saved too; 3: sentence-like display names dropped
 
 
 def lexicon_path(store) -> Path | None:

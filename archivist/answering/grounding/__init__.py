@@ -6,6 +6,7 @@ check      the grounding verdict on a model answer
 quotes     extractive answers, digests, quote spans for citations
 citing     citations for stored documents and the labels an answer uses
 injection  document text that reads as instructions, shown as data
+payload    answers carrying what the documents say only in attacker-controlled passages
 
 The ask graph's verify node (agent/verify.py) applies these to a strategy's draft.
 """

@@ -19,7 +19,7 @@ MIN_SHARE = 0.5  # of the answer's content words found in the documents it cites
 MIN_UNIT = 8
 MIN_PREFIX = 12  # characters: a cut-off repeat of an earlier line still counts as a repeat
 # A sentence of an answer: up to a stop followed by a space (not the one inside "$4.82") or a line end.
-_SENTENCE = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
+SENTENCE = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
 _END_MARK = re.compile(r"\s*([.!?]?)\s*$")
 
 
@@ -123,7 +123,7 @@ def cite_sentences(text: str, blocks: dict[int, str],
     if labels(text) or not text.strip():
         return text, [], ""
     out, added, pos = [], [], 0
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE.finditer(text):
         unit = m.group(0)
         out.append(text[pos:m.start()])
         pos = m.end()
