@@ -189,7 +189,8 @@ def test_unsupported_sentence_rejects_the_draft_which_is_shown_with_the_reason(s
     assert r.answered_by == "extractive" and "'Pizza will be served by the chef.'" in r.check
     assert "room 42" in r.answer and "Pizza" not in r.answer
     assert r.rejected_draft == draft and r.to_dict()["rejected_draft"] == draft
-    assert f"the model's draft, not used: \"{draft}\"" in render_footer(r)
+    assert f"the model's draft, not used: \"{draft}\"" in render_footer(r, draft=True)  # --show-draft
+    assert "draft" not in render_footer(r)  # never printed unless asked for (issue 30)
     stale = ask(store, cfg(demo_db), ROOM, llm=EchoLLM(script=["The offsite is in room 42 on March 13."]))
     assert stale.answered_by == "extractive" and "no single passage" in stale.check
     assert stale.rejected_draft == "The offsite is in room 42 on March 13."

@@ -43,7 +43,7 @@ def screen(result) -> str:
     from archivist.cli.render import render_footer
     from archivist.sanitise import neutralise
     shown = [result.answer, result.check, result.rejected_draft, *(a["check"] for a in result.attempts)]
-    return f"{neutralise(result.answer)}\n{render_footer(result)}\n" + "\n".join(shown)
+    return f"{neutralise(result.answer)}\n{render_footer(result, draft=True)}\n" + "\n".join(shown)
 
 
 def run_ask(db, store, question: str) -> str:

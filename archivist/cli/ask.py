@@ -37,6 +37,8 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                                             "stored SSM state when `archivist memory read` left one."),
         explain: bool = typer.Option(False, "--explain", help="Also print how the question was read: what "
                                      "it asks, each constraint with its role, and every word's use."),
+        show_draft: bool = typer.Option(False, "--show-draft", help="Also print the model's draft "
+                                        "when the grounding check replaced it (never by default)."),
         yes: bool = YesOpt, db: Optional[str] = DbOpt, as_json: bool = JsonOpt) -> None:
     """Answer a question with citations, the strategy used, why, and what it cost.
 
@@ -69,7 +71,7 @@ def ask(question: str = typer.Argument(..., help="The question; may hold from:, 
                 emit({**result.to_dict(), "not_embedded": cov["not_embedded"]}, True)
                 return
             render_answer(out, result.answer)
-            say("\n" + render_footer(result))
+            say("\n" + render_footer(result, draft=show_draft))
             if explain:
                 from archivist.cli.render import render_plan
                 say("\n" + render_plan(result.plan))

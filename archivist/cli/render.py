@@ -299,9 +299,9 @@ def render_hit(row: dict) -> Text:
     return text
 
 
-def render_footer(result: AskResult, draft: bool = True) -> str:
-    """Strategy, reason, escalations, cost and sources under an answer (and the model's replaced
-    draft, unless `draft` is off because it was streamed above already)."""
+def render_footer(result: AskResult, draft: bool = False) -> str:
+    """Strategy, reason, escalations, cost and sources under an answer; with `draft` (asked for:
+    `ask --show-draft`) the model's draft when the check replaced it, never otherwise."""
     esc = "".join(f"\n  escalated {e}" for e in result.escalations)
     check = f" ({result.check})" if result.check and result.answered_by != AnsweredBy.QUERY else ""
     return (f"— strategy: {result.strategy} ({result.planner}: {result.reason}){esc}\n"
@@ -330,7 +330,7 @@ def print_answer(result: AskResult, streamed: bool, write: Callable[[str], None]
         write(terminal(f"\n\n!! draft above discarded: {why}. The checked answer:\n"))
     if not streamed or replaced:
         write(neutralise(result.answer))
-    write(terminal("\n" + render_footer(result, draft=not streamed)))
+    write(terminal("\n" + render_footer(result)))  # a draft asked for was streamed above
 
 
 def _first_line(text: str | None, width: int) -> str:
