@@ -35,7 +35,7 @@ from archivist.errors import BackendError, ConfigError
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 60.0  # seconds a batch may take: 64 chunks of 256 tokens on a busy 2-core server ~3 s
+TIMEOUT = 120.0  # seconds a batch may take: 64 chunks of 256 tokens took over 60 s with 4 in flight on 2 cores at load 9
 SPECIALS = 2  # [CLS] and [SEP]: counted in max_seq_length, added by the server
 
 
