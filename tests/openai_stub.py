@@ -1,5 +1,6 @@
-"""A small OpenAI-compatible chat server on 127.0.0.1 for tests: deterministic replies, SSE
-streaming, guided_choice, /v1/models, and injectable failures (429s, rejected guided_choice)."""
+"""A small OpenAI-compatible server on 127.0.0.1 for tests: deterministic chat replies, SSE
+streaming, guided_choice, /v1/models, /v1/embeddings (stub_vector), and injectable failures (429s,
+rejected guided_choice, dropped connections, wrong vector counts and dimensions)."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,12 @@ def reply_for(body: dict) -> str:
     return f"You asked: {' '.join(words)}. The answer is room 42, on Thursday."
 
 
+def stub_vector(text: str, dim: int = 8) -> list[float]:
+    """The stub's deterministic, unnormalised embedding of a text (distinct for t0, t1, ...)."""
+    code = sum((i + 1) * ord(c) for i, c in enumerate(text))
+    return [float(len(text) + 1), float(code % 997 + 1)] + [float((code >> k) % 7) for k in range(dim - 2)]
+
+
 @dataclass
 class StubState:
     fail_next: int = 0  # answer this many chat requests with 429 first
@@ -25,6 +32,13 @@ class StubState:
     in_flight: int = 0
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    embed_dim: int = 8
+    embed_requests: int = 0  # answered /v1/embeddings requests
+    reset_next: int = 0  # drop this many embedding requests' connections without an answer
+    fail_embed: int = 0  # answer this many embedding requests with 503 first
+    wide_after: int = -1  # from this answered embedding request on, vectors have embed_dim + 1
+    drop_vector: bool = False  # one vector short
+    shuffle: bool = False  # answer data in reverse order (each item keeps its index)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -50,6 +64,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         self.state.requests.append(body)
+        if self.path.rstrip("/") == "/v1/embeddings":
+            return self._embeddings(body)
         if self.path.rstrip("/") != "/v1/chat/completions":
             return self._json(404, {"error": "not found"})
         if self.state.fail_next > 0:
@@ -67,6 +83,27 @@ class Handler(BaseHTTPRequestHandler):
             return self._sse(text)
         self._json(200, {"choices": [{"index": 0, "message": {"role": "assistant", "content": text},
                                       "finish_reason": "stop"}]})
+
+    def _embeddings(self, body: dict) -> None:
+        state = self.state
+        if state.reset_next > 0:
+            state.reset_next -= 1
+            self.close_connection = True  # no answer at all: the client sees the connection drop
+            return
+        if state.fail_embed > 0:
+            state.fail_embed -= 1
+            return self._json(503, {"error": "loading"})
+        if state.delay:
+            self._wait()
+        with state.lock:
+            n = state.embed_requests
+            state.embed_requests += 1
+        dim = state.embed_dim + (1 if 0 <= state.wide_after <= n else 0)
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [{"object": "embedding", "index": i, "embedding": stub_vector(t, dim)}
+                for i, t in enumerate(texts)]
+        data = data[:-1] if state.drop_vector else data
+        self._json(200, {"object": "list", "model": "stub", "data": data[::-1] if state.shuffle else data})
 
     def _wait(self) -> None:
         import time

@@ -196,6 +196,10 @@ def embedder_name(settings: EmbeddingSettings | None, device: str = "auto",
     registered one (search uses it to skip the query embedding when nothing is embedded)."""
     settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
+    if settings.embedder_url:  # named by the setting, else by the server's model (asked)
+        if settings.embedder_model:
+            return scoped(settings.embedder_model, lead_tokens(settings, device, held))
+        return load_embedder(settings, device, held).name
     if name == "minilm-static":
         from archivist.backends.static_embedder import PCA_DIMS
         return scoped(f"{MINILM_ID}-m2v{PCA_DIMS}@static", lead_tokens(settings, device, held))
@@ -262,9 +266,13 @@ def load_embedder(settings: EmbeddingSettings | None, device: str = "auto", held
     settings = settings if settings is not None else EmbeddingSettings()
     name = settings.embedder or "minilm"
     lead = lead_tokens(settings, device, held)
-    key = (name, settings.embed_precision, settings.embed_batch, _device(device), lead)
+    key = (name, settings.embed_precision, settings.embed_batch, _device(device), lead,
+           settings.embedder_url, settings.embedder_model, settings.embed_inflight)
     if key not in _CACHE:
-        if name in EMBEDDER_REGISTRY:
+        if settings.embedder_url:  # a server embeds; `name` is the model it serves
+            import archivist.backends.embed_http  # noqa: F401  registers "server"
+            _CACHE[key] = _lead(EMBEDDER_REGISTRY["server"](settings, device), lead)
+        elif name in EMBEDDER_REGISTRY:
             _CACHE[key] = _lead(EMBEDDER_REGISTRY[name](settings, device), lead)
         else:
             path = Path(name).expanduser()

@@ -28,7 +28,7 @@ class Retryable(Exception):
         self.wait = wait
 
 
-def _retry_after(resp: httpx.Response) -> float | None:
+def retry_after(resp: httpx.Response) -> float | None:
     try:
         return min(float(resp.headers.get("retry-after", "")), 30.0)
     except ValueError:
@@ -103,7 +103,7 @@ class OpenAILLM:
     def _check(self, resp: httpx.Response) -> None:
         if resp.status_code in RETRY_STATUS:
             resp.read()
-            raise Retryable(f"HTTP {resp.status_code}", _retry_after(resp))
+            raise Retryable(f"HTTP {resp.status_code}", retry_after(resp))
         if resp.status_code >= 400:
             resp.read()
             raise BackendError(f"{self.name}: HTTP {resp.status_code}: {resp.text[:300]}")

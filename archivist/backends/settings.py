@@ -27,6 +27,15 @@ class EmbeddingSettings:
                             ("auto", "chunks", "lead"))
     embed_lead_tokens: int = knob(40, "tokens of a document's lead vector (embed_scope=lead), [CLS] "
                                   "and [SEP] included")
+    # a server changes where vectors are computed, not which chunks are cut (backends/embed_http.py)
+    embedder_url: str = knob("", "OpenAI-compatible embedding server, e.g. http://127.0.0.1:8090/v1: "
+                             "it embeds instead of an in-process model; the embedder setting then "
+                             "names the model it serves, for its tokenizer")
+    embedder_model: str = knob("", "name of the server's vectors; empty: '<served model id>@server'. "
+                               "An in-process name (all-MiniLM-L6-v2@fp32) only when the server "
+                               "serves that model: their vectors then mix")
+    embedder_api_key: str = knob("", "API key of the embedding server", secret=True)
+    embed_inflight: int = knob(2, "embedding requests in flight at once to embedder_url")
 
 
 @dataclass

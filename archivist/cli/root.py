@@ -33,7 +33,8 @@ USER_HELP = ("Answers questions over email archives, record sets and long docume
              "input or usage.")
 
 
-GLOBAL_OPTIONS = ("--preset", "--llm", "--model", "--runtime", "--base-url", "--device", "--embedder")
+GLOBAL_OPTIONS = ("--preset", "--llm", "--model", "--runtime", "--base-url", "--device", "--embedder",
+                  "--embedder-url")
 
 
 def globals_first(args: list[str]) -> list[str]:
@@ -91,6 +92,8 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
          device: Optional[str] = typer.Option(None, "--device", help="auto | cpu | cuda"),
          embedder: Optional[str] = typer.Option(None, "--embedder", help="minilm (default), "
                                                 "minilm-static (fast, static) or a model dir"),
+         embedder_url: Optional[str] = typer.Option(None, "--embedder-url", help="OpenAI-compatible "
+                                                    "/v1/embeddings server URL: it embeds"),
          db: Optional[str] = typer.Option(None, "-d", "--db", help="SQLite database, for every command "
                                                                     "(env ARCHIVIST_DB)."),
          as_json: bool = typer.Option(False, "--json", help="JSON output, for every command."),
@@ -108,7 +111,7 @@ def main(preset: Optional[str] = typer.Option(None, "--preset", help="cpu | gpu 
     State.preset, State.db, State.json, State.yes = preset, db, as_json, yes
     install_log_handler()
     State.overrides = {"llm": llm, "llm_model": model, "llm_base_url": base_url, "device": device,
-                       "runtime": runtime, "embedder": embedder}
+                       "runtime": runtime, "embedder": embedder, "embedder_url": embedder_url}
 
 
 class _SanitisedLog(logging.Handler):

@@ -22,7 +22,7 @@ from archivist.retrieval.chunk_rows import insert_chunks as _insert_chunks
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
                                          quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
-from archivist.retrieval.vectors import (known_vectors, pending_chunks, pending_count,
+from archivist.retrieval.vectors import (check_dim, known_vectors, pending_chunks, pending_count,
                                         save_vectors)
 from archivist.store.bulk import first_load
 from archivist.store.derived import PENDING_KEY, mark_threads_pending, pending_threads
@@ -284,6 +284,7 @@ def embed_pending(store, embedder, reporter: Reporter) -> tuple[int, int, float]
             counter.add(len(old), embedded=False)
         if fresh:
             vecs = _embed(embedder, [r[2] for r in fresh], counter)
+            check_dim(store, embedder.name, vecs)
             save_vectors(store, [r[0] for r in fresh], [r[1] for r in fresh], embedder.name, vecs)
         crash_point("embed_batch")  # each batch is committed: a kill here loses nothing done
     return counter.embedded, counter.reused, counter.seconds

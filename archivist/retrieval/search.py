@@ -99,7 +99,9 @@ def exact_matrix(store, model: str):
 def dense_search(store, settings, query: str, n: int, filters: Filters | None = None,
                  embedded: tuple[str, np.ndarray] | None = None) -> list[tuple[int, float]]:
     """(chunk id, cosine) of the best `n` chunks that pass `filters` (`embedded`: query vector)."""
+    from archivist.retrieval.vectors import check_dim
     name, q = embedded or embed_query(settings, query)
+    check_dim(store, name, q)
     exact = exact_matrix(store, name)
     if exact is not None:  # no FAISS import: most of a one-shot search's time otherwise
         import numpy as np

@@ -115,6 +115,18 @@ def save_vectors(store, ids: list[int], hashes: list[str], model: str,
             [(i, model, dim, b, h) for i, h, b in zip(ids, hashes, blobs)])
 
 
+def check_dim(store, model: str, vecs) -> None:
+    """A BackendError when `vecs` (rows of `model`) have another dimension than the store's vectors
+    of that model: an embedding server swapped for another model under the same name would
+    otherwise corrupt the FAISS index (memoised fingerprint: no vector row is read)."""
+    dim = np.shape(vecs)[-1] if len(vecs) else 0
+    held = fingerprint(store, model)["dim"]
+    if dim and held and dim != held:
+        from archivist.errors import BackendError
+        raise BackendError(f"embedder {model} gives {dim}-dimension vectors, but the store's "
+                           f"vectors of {model} have {held}: another model under the same name?")
+
+
 def load_vectors(store, model: str, ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(chunk ids int64, vectors float32 (n, dim)) of `model`, all or only `ids`."""
     if ids is None:
