@@ -60,8 +60,11 @@ def dense_coverage(store, settings) -> dict:
     from archivist.retrieval.vectors import configured_embedder_name, fingerprint, scoped_chunks
     model = configured_embedder_name(settings)
     chunks = scoped_chunks(store, model)  # lead vectors: one a document
-    dense = 0
-    if fingerprint(store, model)["rows"]:  # has_vectors
+    dense, fp = 0, fingerprint(store, model)
+    if fp["rows"] and _cache_current(store, model):  # counted without reading the cache
+        return {"chunks": chunks, "dense_indexed": fp["rows"],
+                "not_embedded": max(0, chunks - fp["rows"])}
+    if fp["rows"]:  # has_vectors
         exact = exact_matrix(store, model)
         if exact is not None:
             return {"chunks": chunks, "dense_indexed": len(exact[0]),
@@ -69,6 +72,14 @@ def dense_coverage(store, settings) -> dict:
         from archivist.retrieval.faiss_index import ensure_index
         dense = ensure_index(store, settings, model).ntotal
     return {"chunks": chunks, "dense_indexed": dense, "not_embedded": max(0, chunks - dense)}
+
+
+def _cache_current(store, model: str) -> bool:
+    """The dense cache on disk holds every vector of `model` (by its recorded fingerprint: the
+    content itself is checked when a search reads it)."""
+    from archivist.retrieval.faiss_meta import index_path, is_current, read_meta, read_sidecar
+    metas = [read_meta(store)] + ([read_sidecar(index_path(store))] if store.readonly else [])
+    return any(is_current(store, model, meta) for meta in metas)
 
 
 def exact_matrix(store, model: str):

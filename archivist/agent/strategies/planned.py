@@ -166,8 +166,11 @@ def _rank(store, plan: QueryPlan, rows: list[dict]) -> list[dict]:
     from archivist.agent.question.entities import lexicon
     lex = lexicon(store)
     groups: dict[str, dict] = {}
+    keys: dict[tuple[str, str], str] = {}  # one person_key per (address, name), not per email
     for doc, address, name in _people_of(store, [r["id"] for r in rows], plan.target):
-        key = address if plan.by_address else person_key(lex, address, name)
+        key = address if plan.by_address else keys.get((address, name))
+        if key is None:
+            key = keys[(address, name)] = person_key(lex, address, name)
         g = groups.setdefault(key, {"docs": set(), "addresses": Counter(), "names": Counter()})
         g["docs"].add(doc)
         g["addresses"][address] += 1
