@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from archivist.cli import app
 from tests.test_ingest import message
+from tests.test_search_fast_path import _model, indexed  # noqa: F401  (indexed: a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPICS = [("Gas prices", "Natural gas prices in California rose again this week."),
@@ -126,23 +127,6 @@ def test_other_vectors_in_a_cache_are_found_healed_on_open_and_repaired(db, dama
     assert archivist(db, "index", "rebuild").returncode == 0
     assert archivist(db, "index", "verify").returncode == 0
     assert ranking(archivist(db, *QUERY)) == clean
-
-
-@pytest.fixture()
-def indexed(tmp_path):
-    from archivist.config import Settings
-    from archivist.retrieval.indexer import index_store
-    from archivist.store import Store
-    from tests.retrieval_fixtures import build
-    settings = Settings().replace(db=str(tmp_path / "m.db"))
-    with Store(settings.store.db) as store:
-        build(store)
-        index_store(store, settings)
-        yield store, settings
-
-
-def _model(store) -> str:
-    return store.scalar("SELECT model FROM vectors LIMIT 1")
 
 
 def test_a_matrix_with_a_matching_checksum_but_other_vectors_fails_the_sampled_rows(indexed, caplog):

@@ -8,10 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +18,9 @@ from archivist.backends.embed_http import ServerEmbedder, local_tokenizer
 from archivist.backends.embedders import load_embedder
 from archivist.backends.settings import EmbeddingSettings
 from archivist.cli import app
+from tests.loopback import SERVER, llama_server
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVER = Path(os.environ.get("ARCHIVIST_LLAMA_SERVER", ROOT / ".serve/build/bin/llama-server"))
 GGUF = Path(os.environ.get("ARCHIVIST_EMBED_GGUF", ROOT / ".serve/all-MiniLM-L6-v2-f32.gguf"))
 
 pytestmark = [pytest.mark.slow,
@@ -32,30 +28,13 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not GGUF.exists(), reason=f"no MiniLM GGUF at {GGUF} (`make serve-embedder` converts it)")]
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The server as `make serve-embedder` starts it, on a free port; yields its /v1 URL."""
-    port = _port()
     log = tmp_path_factory.mktemp("srv") / "server.log"
-    proc = subprocess.Popen([str(SERVER), "-m", str(GGUF), "--embedding", "--pooling", "mean", "--alias",
-                             "all-MiniLM-L6-v2", "--host", "127.0.0.1", "--port", str(port),
-                             "--parallel", "2", "--ctx-size", "1024"],
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/v1"
-    proc.terminate()
-    proc.wait(timeout=30)
+    with llama_server(["-m", str(GGUF), "--embedding", "--pooling", "mean", "--alias",
+                       "all-MiniLM-L6-v2", "--parallel", "2", "--ctx-size", "1024"], log) as port:
+        yield f"http://127.0.0.1:{port}/v1"
 
 
 def _texts(demo_store) -> list[str]:

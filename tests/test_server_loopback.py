@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -17,36 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.loopback import SERVER, llama_server
+
 ROOT = Path(__file__).resolve().parents[1]
-SERVER = Path(os.environ.get("ARCHIVIST_LLAMA_SERVER", ROOT / ".serve/build/bin/llama-server"))
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not SERVER.exists(), reason=f"no llama-server at {SERVER} (`make serve-llm` builds it)")]
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from archivist.backends.registry import find_smollm2_gguf
-    port = _port()
     log = tmp_path_factory.mktemp("srv") / "server.log"
-    proc = subprocess.Popen([str(SERVER), "-m", str(find_smollm2_gguf()), "--host", "127.0.0.1", "--port", str(port),
-                             "--parallel", "4", "--ctx-size", str(4 * 4096), "--slots"],
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
+    with llama_server(["-m", str(find_smollm2_gguf()), "--parallel", "4", "--ctx-size", str(4 * 4096),
+                       "--slots"], log) as port:
+        yield port
 
 
 def _busy(port: int, seen: list[int], stop: threading.Event) -> None:
