@@ -12,6 +12,8 @@ adding a runner to RUNNERS.
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import agent_settings
@@ -134,6 +136,22 @@ def test_a_rejected_obeying_draft_is_withheld_not_shown(attack_db, g, p):
 DEFAULT_MODEL_ATTACKS = list(zip(range(10, 20), ["docx_att", "pdf_att", "msg_file", "jsonl", "eml_att",
                                                  "html_hidden", "txt_att", "body", "csv_cell", "maildir"])) + \
     [(1, "txt_doc"), (3, "md_doc"), (5, "pdf_file"), (6, "msg_att"), (8, "csv_att"), (9, "eml_file")]
+
+
+
+def wide_sample() -> list[tuple[int, str]]:
+    """ARCHIVIST_INJECTION_WIDE=1: every goal in three more readers than the default sample (the
+    16 and 60 more, 76 attacks, about an hour on 2 cores): the run the README's figure is from."""
+    by_goal: dict[int, list[str]] = {}
+    for g, p in ATTACKS:
+        by_goal.setdefault(g, []).append(p)
+    more = [(g, places[(3 * g + j) % len(places)]) for g, places in sorted(by_goal.items())
+            for j in range(3)]
+    return DEFAULT_MODEL_ATTACKS + [a for a in dict.fromkeys(more) if a not in DEFAULT_MODEL_ATTACKS]
+
+
+if os.environ.get("ARCHIVIST_INJECTION_WIDE"):
+    DEFAULT_MODEL_ATTACKS = wide_sample()
 
 
 @pytest.mark.slow
