@@ -105,7 +105,9 @@ def shell(db: Path, *args: str) -> dict:
     last = proc.stderr.strip().splitlines()[-1].split() if proc.stderr.strip() else ["0", "0"]
     return {"seconds": round(wall, 3), "peak_rss_mb": round(int(last[-1]) / 1024, 1),
             "rc": proc.returncode, "load_before": before, "load_after": os.getloadavg(),
-            "stdout_tail": proc.stdout[-300:] if proc.returncode else ""}
+            "stdout_tail": proc.stdout[-300:] if proc.returncode else "",
+            # the error itself (the last lines before /usr/bin/time's own line)
+            "stderr_tail": "\n".join(proc.stderr.strip().splitlines()[-6:-1])[-1200:] if proc.returncode else ""}
 
 
 def median_of(db: Path, runs: int, *args: str) -> dict:
