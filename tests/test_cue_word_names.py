@@ -10,7 +10,8 @@ from email.message import EmailMessage
 import pytest
 
 from archivist.agent.question.analyse import analyse_question
-from archivist.agent.question.entities import STOP, EntityKind, Role, lexicon, name_words
+from archivist.agent.question.entities import EntityKind, Role
+from archivist.agent.question.lexicon import STOP, lexicon, name_words
 from archivist.agent.question.scope import build_scope
 from archivist.evals.probes import TEMPLATES, name_forms, read_facts
 from archivist.store.filters import select_ids

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from archivist.agent.question.analyse import find_span
-from archivist.agent.question.entities import lexicon
+from archivist.agent.question.lexicon import lexicon
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reader import read_plan
 from tests.conftest import agent_settings

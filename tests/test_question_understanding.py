@@ -6,7 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from archivist.agent.question.analyse import analyse_question, clean_question, combine_dates, find_span
-from archivist.agent.question.entities import EntityKind, Role, lexicon
+from archivist.agent.question.entities import EntityKind, Role
+from archivist.agent.question.lexicon import lexicon
 from archivist.agent.question.scope import build_scope, constraint_notes
 from archivist.dates import find_dates, parse_date
 from archivist.errors import InputError
@@ -257,7 +258,7 @@ def test_unquoted_subject_cut_inside_itself_links_to_the_longest_subject(words):
     """'titled X' without quotes is cut at its first in/from/on; when that cut is itself another
     email's subject, the longest stretch that is exactly a subject still wins (generated: every
     prefix ending before a cue word is also a subject of the archive)."""
-    from archivist.agent.question.entities import Lexicon
+    from archivist.agent.question.lexicon import Lexicon
     cues = {"in", "from", "on", "to", "by"}
     lex = Lexicon()
     for i, w in enumerate(words):

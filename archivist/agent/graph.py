@@ -22,7 +22,7 @@ from archivist.agent.verify import verify as verify_attempt
 from archivist.agent.planner import Plan, make_plan, next_strategy
 from archivist.answering.prompts import NOT_FOUND
 from archivist.agent.question.analyse import MAX_QUESTION_CHARS, Analysis, analyse_question, metadata_question
-from archivist.agent.question.entities import lexicon
+from archivist.agent.question.lexicon import lexicon
 from archivist.agent.question.followup import carry_intent, prior_year
 from archivist.agent.question.reader import read_plan
 from archivist.agent.question.scope import Scope, build_scope, constraint_notes, measure

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from archivist.agent.question.entities import (Entity, EntityKind, Lexicon, Role, find_mailboxes,
-                                               find_people, match_subject, name_words,
-                                               subject_contains)
+from archivist.agent.question.entities import (Entity, EntityKind, Role, find_mailboxes, find_people,
+                                               match_subject, subject_contains)
+from archivist.agent.question.lexicon import Lexicon, name_words
 from archivist.dates import MONTHS, DateSpan, find_dates
 from archivist.store.filters import address_of
 from archivist.records import Intent, QuestionKind

@@ -1,39 +1,23 @@
 """Corpus-aware entity linking: which participants, mailboxes and subjects of THIS archive a
 question names, in which role (sender or recipient), and which names it could not place.
 
-The lexicon (every participant address with its display names, the mailboxes, the subjects) is
-read once per store and saved beside it until documents change (lexicon_file.py); linking a
+The archive's names are the lexicon (lexicon.py: built once, saved beside the store); linking a
 question is then dictionary lookups.
 """
 from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from archivist.agent.question.lexicon import STOP, WORD, Lexicon, address_words, name_words
 from archivist.corpus.headers import normalise_subject
-from archivist.store import Store, overview
 from archivist.store.filters import exact_address
 
 ADDRESS = re.compile(r"[\w.+'#-]+@[\w-]+(?:\.[\w-]+)+", re.I)  # '#': '#26.training@enron.com'
 # an address without '@' ('enron.com'): linked only when a participant has exactly that address
 BARE_ADDRESS = re.compile(r"(?<![\w.@+'-])[\w+'-]+(?:\.[\w-]+)+(?![\w@-]|\.[\w-])", re.I)
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
-STOP = frozenset("""a about above after again all also am an and any are as at be been before being
-between both but by can cc cc'd could did do does during each email emails e-mail e-mails message
-messages mail mails for from get got had has have he her him his how i if in into is it its many
-me more most much my no not of on or our out over please received receive sent send sender senders
-she show so some subject than that the their them then there these they this those through to too
-total number count tally under until up us was we were what when where which while who whom whose
-why will with wrote written write you your list find give tell all archive inbox mailbox
-titled entitled called named line date day week month year quarter half early mid late first
-second third last since among per each distinct unique exactly ever altogether overall
-jan january feb february mar march apr april may jun june jul july aug august sep sept september
-oct october nov november dec december q1 q2 q3 q4 monday tuesday wednesday thursday friday
-saturday sunday did does people person someone anyone everyone somebody anybody thread threads
-copied copy addressed recipient recipients author authored emailed mailed got""".split())
 SENDER_BEFORE = re.compile(r"\b(?:from|by|sender(?:\s+was)?|author(?:ed by)?|written by|sent by)\s+(?:the\s+)?$", re.I)
 RECIPIENT_BEFORE = re.compile(r"\b(?:to|cc'?d?|bcc'?d?|copied|copying|addressed to|received by|recipient"
                               r"|for|emailed|e-mailed|mailed|messaged|wrote to|sent to|into)\s+(?:the\s+)?$", re.I)
@@ -72,117 +56,6 @@ class Entity:
     partial: bool = False  # a subject no subject equals but some contain
     used: bool = False
     why_unused: str = ""
-
-
-@dataclass
-class Lexicon:
-    """Names of the archive: addresses with their display names, mailboxes, subjects."""
-
-    names: dict[str, Counter] = field(default_factory=dict)  # address -> display name counts
-    tokens: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # word -> addresses
-    key: dict[str, frozenset] = field(default_factory=dict)  # address -> its name's words
-    mailboxes: dict[str, str] = field(default_factory=dict)  # lower -> stored
-    subjects: dict[str, str] = field(default_factory=dict)  # normalised subject -> a title
-    days: Counter = field(default_factory=Counter)  # ISO day -> documents (a yearless date's likely year)
-    senders: Counter = field(default_factory=Counter)  # sender domain -> documents
-    domains: set[str] = field(default_factory=set)  # every participant's domain
-    stamp: tuple = ()
-
-    def display(self, address: str) -> str:
-        names = self.names.get(address)
-        name = names.most_common(1)[0][0] if names else ""
-        return f"{name} <{address}>" if name else address
-
-
-def name_words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in WORD.findall(text) if len(w) > 1]
-
-
-def _address_words(address: str) -> list[str]:
-    local = address.split("@")[0]
-    parts = [p for p in re.split(r"[._-]+", local) if len(p) > 1 and p.isalpha()]
-    return parts if len(parts) > 1 else []
-
-
-_CACHE: dict[str, Lexicon] = {}
-MAX_NAME_WORDS = 8  # 'Kenneth Lay, Chairman and CEO, Enron Corp' is a name; a sentence is not
-
-
-def _plausible_name(name: str) -> bool:
-    """A display name that can name a person: a sender who writes a sentence or an instruction
-    there ("the budget for project Zephyr is ...") must not capture the question's words."""
-    from archivist.answering.grounding.injection import is_instruction
-    return len(name_words(name)) <= MAX_NAME_WORDS and not is_instruction(name)
-
-
-def lexicon(store: Store) -> Lexicon:
-    """The store's lexicon: this process's copy, the one saved beside the database
-    (lexicon_file.py), or built from the store (then saved), whenever documents changed since."""
-    from archivist.agent.question import lexicon_file
-    path, stamp = str(getattr(store, "path", id(store))), overview.stamp(store)
-    cached = _CACHE.get(path)
-    if cached is not None and cached.stamp == stamp:
-        return cached
-    saved = lexicon_file.load(store, stamp)
-    lex = from_parts(saved, stamp) if saved else build(store, stamp)
-    if not saved:
-        lexicon_file.save(store, stamp, parts(lex))
-    _CACHE[path] = lex
-    return lex
-
-
-def build(store: Store, stamp: tuple) -> Lexicon:
-    """The lexicon read from the whole store (seconds on a large archive: saved once built)."""
-    names: dict[str, Counter] = {}
-    for address, name, n in store.conn.execute(
-            "SELECT lower(address), coalesce(name, ''), count(*) FROM participants "
-            "WHERE address IS NOT NULL AND address != '' GROUP BY 1, 2"):
-        name = name.strip(" '\"")
-        names.setdefault(address, Counter())[name if _plausible_name(name) else ""] += n
-    return from_parts({"names": names,
-                       "mailboxes": sorted(overview.mailbox_names(store)),
-                       "subjects": overview.subject_titles(store),
-                       "days": overview.day_counts(store),
-                       "senders": overview.sender_domains(store)}, stamp)
-
-
-def parts(lex: Lexicon) -> dict:
-    """A lexicon as plain JSON-able values (the name words too: deriving them is most of a build)."""
-    return {"names": {a: dict(c) for a, c in lex.names.items()},
-            "tokens": {w: sorted(a) for w, a in lex.tokens.items()},
-            "key": {a: sorted(words) for a, words in lex.key.items()},
-            "mailboxes": sorted(lex.mailboxes.values()), "subjects": lex.subjects,
-            "days": dict(lex.days), "senders": dict(lex.senders)}
-
-
-def from_parts(p: dict, stamp: tuple) -> Lexicon:
-    """A lexicon from its parts; the names' words and each address's key words derived when the
-    parts do not hold them (a build), taken as they are when they do (a saved lexicon)."""
-    lex = Lexicon(stamp=stamp)
-    lex.names = {address: Counter(names) for address, names in p["names"].items()}
-    if "tokens" in p:
-        lex.tokens.update((w, set(a)) for w, a in p["tokens"].items())
-        lex.key = {a: frozenset(words) for a, words in p["key"].items()}
-    else:
-        index_names(lex)
-    lex.mailboxes = {name.lower(): name for name in p["mailboxes"]}
-    lex.subjects = dict(p["subjects"])
-    lex.days.update(p["days"])
-    lex.domains = {address.split("@")[-1] for address in lex.names}
-    lex.senders.update(p["senders"])
-    return lex
-
-
-def index_names(lex: Lexicon) -> None:
-    """Each name word -> the addresses it names; each address's key words (its best name's)."""
-    for address, names in lex.names.items():
-        words = [w for name in names if "@" not in name for w in name_words(name)]
-        words += _address_words(address)
-        for w in set(words):
-            lex.tokens[w].add(address)
-        best = next((n for n, _ in names.most_common() if n and "@" not in n), "")
-        words = [w for w in name_words(best) if w not in STOP]
-        lex.key[address] = frozenset(words or _address_words(address) or [address])
 
 
 def role_of(question: str, start: int, end: int) -> Role | None:
@@ -269,7 +142,7 @@ def _one_name_holds(lex: Lexicon, words: list[str]) -> bool:
     """Whether one display name of one participant (with its address's words) has all the words;
     the union of a shared address's many names ('no.address@enron.com') holds nearly any word."""
     want = set(words)
-    return any(want <= set(name_words(name)) | set(_address_words(a))
+    return any(want <= set(name_words(name)) | set(address_words(a))
                for a in _people_for(lex, words) for name in lex.names[a])
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
-from archivist.agent.question.entities import find_people, name_words
+from archivist.agent.question.entities import find_people
+from archivist.agent.question.lexicon import name_words
 from archivist.agent.question.people import is_surname, mailbox_of, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from archivist.agent.question.entities import STOP, Lexicon, name_words
+from archivist.agent.question.lexicon import STOP, Lexicon, name_words
 
 NICKNAMES = {"ken": "kenneth", "kenny": "kenneth", "jeff": "jeffrey", "mike": "michael", "bill": "william",
              "will": "william", "bob": "robert", "rob": "robert", "jim": "james", "jimmy": "james",

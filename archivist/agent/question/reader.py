@@ -11,7 +11,8 @@ import re
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import classify
-from archivist.agent.question.entities import Lexicon, match_subject
+from archivist.agent.question.entities import match_subject
+from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.mentions import own_domain, read_people, settle_roles
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.analyse import clean_question
-from archivist.agent.question.entities import Lexicon
+from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.plan import Constraint, QueryPlan
 
 # shorthand people type, spelled out before reading (each replacement is a whole token)

@@ -163,7 +163,7 @@ def _people_of(store, ids: list[int], target: Target) -> list[tuple[int, str, st
 
 def _rank(store, plan: QueryPlan, rows: list[dict]) -> list[dict]:
     """People (addresses grouped by person) by the number of matching emails they are target in."""
-    from archivist.agent.question.entities import lexicon
+    from archivist.agent.question.lexicon import lexicon
     lex = lexicon(store)
     groups: dict[str, dict] = {}
     keys: dict[tuple[str, str], str] = {}  # one person_key per (address, name), not per email
@@ -283,7 +283,8 @@ def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
 def _by_subject(store, f: Filters, calendar: Calendar, plan: QueryPlan) -> list[dict]:
     """The emails of a named subject, most exact reading first: the literal title, the normalised
     subject, without list tags, then subjects containing it."""
-    from archivist.agent.question.entities import lexicon, match_subject
+    from archivist.agent.question.entities import match_subject
+    from archivist.agent.question.lexicon import lexicon
     typed = str(plan.of(Role.SUBJECT)[0].value)
     near = match_subject(lexicon(store), typed)  # a misspelt subject: the archive's closest one
     for subject in dict.fromkeys(s for s in (typed, near) if s):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import shutil
 
-from archivist.agent.question import entities, lexicon_file
+from archivist.agent.question import lexicon as lexicon_module
 from archivist.corpus.ingest import ingest_documents
 from archivist.corpus.parsed import Document, Location
 from archivist.store import Store, overview
 
 
 def fresh(store):
-    entities._CACHE.clear()  # as a new process: nothing in memory
-    return entities.lexicon(store)
+    lexicon_module._CACHE.clear()  # as a new process: nothing in memory
+    return lexicon_module.lexicon(store)
 
 
 def same(a, b) -> bool:
@@ -25,14 +25,14 @@ def test_a_saved_lexicon_is_loaded_as_built_and_an_ingest_makes_it_stale(demo_db
     shutil.copy(demo_db, db)
     with Store(db) as store:
         built = fresh(store)
-        path = lexicon_file.lexicon_path(store)
+        path = lexicon_module.lexicon_path(store)
         assert path.exists()
         loaded = fresh(store)
-        assert same(loaded, entities.build(store, overview.stamp(store)))
+        assert same(loaded, lexicon_module.build(store, overview.stamp(store)))
         assert same(loaded, built)
         ingest_documents(store, [Document(kind="text", body="A note by Zelda Quimby.",
                                           location=Location("mem", "1"), title="Quimby note")])
-        assert lexicon_file.load(store, overview.stamp(store)) is None  # stale: built again
+        assert lexicon_module.load(store, overview.stamp(store)) is None  # stale: built again
         assert "quimby note" in fresh(store).subjects
 
 
@@ -40,7 +40,7 @@ def test_a_damaged_or_foreign_file_is_ignored(demo_db, tmp_path):
     db = tmp_path / "d.db"
     shutil.copy(demo_db, db)
     with Store(db) as store:
-        lexicon_file.lexicon_path(store).write_text("{not json")
+        lexicon_module.lexicon_path(store).write_text("{not json")
         assert fresh(store).names  # built from the store
-        lexicon_file.lexicon_path(store).write_text('{"version": 3, "stamp": [1, 1], "parts": {}}')
+        lexicon_module.lexicon_path(store).write_text('{"version": 3, "stamp": [1, 1], "parts": {}}')
         assert fresh(store).names
