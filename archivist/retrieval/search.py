@@ -78,6 +78,7 @@ def _cache_current(store, model: str) -> bool:
     """The dense cache on disk holds every vector of `model` (by its recorded fingerprint: the
     content itself is checked when a search reads it)."""
     from archivist.retrieval.faiss_meta import index_path, is_current, read_meta, read_sidecar
+    # a reader cannot record the index it rebuilt: it wrote the fingerprint beside the file
     metas = [read_meta(store)] + ([read_sidecar(index_path(store))] if store.readonly else [])
     return any(is_current(store, model, meta) for meta in metas)
 
@@ -90,14 +91,10 @@ def exact_matrix(store, model: str):
     from SQLite (retrieval/cache_content.py)."""
     from archivist.retrieval import matrix
     from archivist.retrieval.cache_content import heal_matrix, sampled_damage
-    from archivist.retrieval.faiss_meta import index_path, is_current, read_meta, read_sidecar
+    from archivist.retrieval.faiss_meta import index_path
     from archivist.retrieval.vectors import fingerprint
     fp = fingerprint(store, model)
-    if not fp["rows"]:
-        return None
-    # a reader cannot record the index it rebuilt: it wrote the fingerprint beside the file
-    metas = [read_meta(store)] + ([read_sidecar(index_path(store))] if store.readonly else [])
-    if not any(is_current(store, model, meta) for meta in metas):
+    if not fp["rows"] or not _cache_current(store, model):
         return None
     got = matrix.read(index_path(store), fp)
     if got is None:
