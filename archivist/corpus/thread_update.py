@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 
 from archivist.corpus.threads import KEYS_KEY, link_all, load_mails, rebuild_threads, write_keys, write_threads
+from archivist.store.documents import EACH, first_column
 
 WHOLE_SHARE = 0.5  # a closed set over this share of the emails: rebuild every thread instead
 
@@ -29,13 +30,8 @@ def keys_complete(store) -> bool:
 
 
 def _ids(store, sql: str, values: set) -> set[int]:
-    """The ids `sql` (one ? for a JSON list) finds for `values`."""
-    if not values:
-        return set()
-    return {r[0] for r in store.conn.execute(sql, (json.dumps(sorted(values)),))}
-
-
-EACH = "(SELECT value FROM json_each(?))"
+    """The ids `sql` finds for `values` (store/documents.first_column), as a set."""
+    return set(first_column(store.conn, sql, values))
 
 
 def _reach(store, frontier: set[int]) -> set[int]:

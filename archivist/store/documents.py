@@ -13,6 +13,16 @@ COLUMNS = ("id", "kind", "title", "norm_subject", "message_id", "sender", "sende
 BRIEF = ("id", "kind", "title", "message_id", "sender", "sender_name", "date", "thread_id")
 
 
+EACH = "(SELECT value FROM json_each(?))"  # a list of values as one parameter, of any length
+
+
+def first_column(conn, sql: str, values) -> list:
+    """The first column of `sql`, whose EACH stands for `values` (sorted, for a stable plan)."""
+    if not values:
+        return []
+    return [r[0] for r in conn.execute(sql, (json.dumps(sorted(values)),) * sql.count(EACH))]
+
+
 def documents(store, ids, columns: tuple[str, ...] = COLUMNS,
               thread_dates: bool = False) -> dict[int, dict]:
     """id -> row for the stored documents among ids (missing ids are absent); thread_dates adds

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from archivist.store.derived import VARS, delete_chunk_ids, mark_threads_pending
+from archivist.store.derived import delete_chunk_ids, mark_threads_pending
+from archivist.store.documents import EACH, first_column
 
 
 def orphans(conn) -> list[int]:
@@ -19,15 +20,6 @@ def orphans(conn) -> list[int]:
     return [r[0] for r in conn.execute(
         "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE l.doc_id = d.id) "
         "ORDER BY id")]
-
-
-def _rows(conn, sql: str, ids: list[int]) -> list:
-    """The rows of `sql` (with one {} for a list of marks) over ids, a statement per VARS ids."""
-    out = []
-    for i in range(0, len(ids), VARS):
-        part = ids[i:i + VARS]
-        out.extend(conn.execute(sql.format(",".join("?" * len(part))), part).fetchall())
-    return out
 
 
 def _record(conn, doc_id: int) -> dict:
@@ -64,26 +56,23 @@ def retire(store, ids: list[int], places: dict[int, list[str]], keep_history: bo
         return [], set()
     if keep_history:
         keep(conn, ids, places)
-    threads = {r[0] for r in _rows(conn, "SELECT DISTINCT thread_id FROM documents WHERE id IN ({}) "
-                                         "AND thread_id IS NOT NULL", ids)}
+    threads = set(first_column(conn, f"SELECT DISTINCT thread_id FROM documents WHERE id IN {EACH} "
+                                     "AND thread_id IS NOT NULL", ids))
     gone = set(ids)
-    mates = [r[0] for r in _rows(conn, "SELECT id FROM documents WHERE thread_id IN ({})",
-                                 sorted(threads)) if r[0] not in gone]
-    delete_chunk_ids(conn, [r[0] for r in _rows(conn, "SELECT id FROM chunks WHERE doc_id IN ({})",
-                                                ids)])
+    mates = [d for d in first_column(conn, f"SELECT id FROM documents WHERE thread_id IN {EACH}", threads)
+             if d not in gone]
+    delete_chunk_ids(conn, first_column(conn, f"SELECT id FROM chunks WHERE doc_id IN {EACH}", ids))
     mark_threads_pending(store, threads)  # their old units go when the indexer refreshes them
-    for sql in ("DELETE FROM participants WHERE doc_id IN ({})",
-                "DELETE FROM mail_keys WHERE doc_id IN ({})",
-                "DELETE FROM mail_refs WHERE doc_id IN ({})",
-                "DELETE FROM attachment_links WHERE parent_id IN ({0}) OR child_id IN ({0})",
+    listed = json.dumps(ids)
+    for sql in (f"DELETE FROM participants WHERE doc_id IN {EACH}",
+                f"DELETE FROM mail_keys WHERE doc_id IN {EACH}",
+                f"DELETE FROM mail_refs WHERE doc_id IN {EACH}",
+                f"DELETE FROM attachment_links WHERE parent_id IN {EACH} OR child_id IN {EACH}",
                 # an attachment still held elsewhere keeps a parent that is still stored
                 "UPDATE documents SET parent_id = (SELECT min(a.parent_id) FROM attachment_links a "
-                "WHERE a.child_id = documents.id) WHERE parent_id IN ({})",
-                "DELETE FROM documents WHERE id IN ({})"):
-        for i in range(0, len(ids), VARS // 2):
-            part = ids[i:i + VARS // 2]
-            marks = ",".join("?" * len(part))
-            conn.execute(sql.format(marks), part * sql.count("{"))
+                f"WHERE a.child_id = documents.id) WHERE parent_id IN {EACH}",
+                f"DELETE FROM documents WHERE id IN {EACH}"):
+        conn.execute(sql, (listed,) * sql.count(EACH))
     return mates, threads
 
 
