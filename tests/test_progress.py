@@ -187,3 +187,19 @@ def test_renderer_writes_plain_throttled_lines_to_a_log_file(tmp_path):
     assert len(lines) == 2, lines
     assert lines[0].endswith("0/3 files 0/3 files") and "[red]threads" in lines[1]
     assert "\x1b" not in "".join(lines)
+
+
+def test_a_change_held_back_by_the_limit_is_written_not_the_stale_line(tmp_path):
+    """A change within the second of the last line is written once the second has passed; the
+    heartbeat never repeats the line it replaced (a summary's first 'time left' came 0.5 s after
+    a heartbeat and was lost, the log then said 'still working' on the old count)."""
+    import time
+    from rich.console import Console
+    from archivist.cli.render import ProgressRenderer
+    with open(tmp_path / "err.log", "w") as log:
+        with ProgressRenderer(Console(file=log, width=200)) as show:
+            show(Event(Stage.SUMMARISING, 0, 3, Unit.GROUPS, "0/3 groups"))
+            show(Event(Stage.SUMMARISING, 1, 3, Unit.GROUPS, "1/3 groups, 0m04s left"))
+            time.sleep(1.6)
+    lines = (tmp_path / "err.log").read_text().splitlines()
+    assert len(lines) == 2 and lines[1].endswith("1/3 groups, 0m04s left"), lines

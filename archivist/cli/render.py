@@ -86,7 +86,7 @@ class ProgressRenderer:
             TextColumn("{task.fields[message]}"),
             console=self.console, transient=True)
         self.task, self.stage, self.drawing, self.live = None, None, False, False
-        self.lines, self.last_line, self.last_text = False, 0.0, ""
+        self.lines, self.last_line, self.last_text, self.pending = False, 0.0, "", ""
         self.stage_start, self.write_lock, self.stopped = 0.0, threading.Lock(), threading.Event()
 
     def __enter__(self) -> "ProgressRenderer":
@@ -108,7 +108,10 @@ class ProgressRenderer:
         while not self.stopped.wait(self.HEARTBEAT / 4):
             with self.write_lock:
                 now = time.monotonic()
-                if self.last_text and now - self.last_line >= self.HEARTBEAT:
+                if self.pending != self.last_text and now - self.last_line >= 1.0:
+                    self._write(self.pending, now)  # a change the one-a-second limit held back
+                    self.last_text = self.pending
+                elif self.last_text and now - self.last_line >= self.HEARTBEAT:
                     self._write(f"{self.last_text} (still working, {now - self.stage_start:.0f}s)", now)
 
     def pause(self) -> None:
@@ -152,6 +155,7 @@ class ProgressRenderer:
             now = time.monotonic()
             if new_stage:
                 self.stage_start = now
+            self.pending = text  # written by the heartbeat if held back here
             if text != self.last_text and (new_stage or now - self.last_line >= 1.0):
                 self._write(text, now)
                 self.last_text = text
