@@ -180,7 +180,7 @@ def test_column_headers_on_a_terminal_only(demo_db, tmp_path):
         assert head not in piped and "2024" in piped.splitlines()[0]
 
 
-@pytest.mark.slow  # loads the default model (SmolLM2 through transformers)
+@pytest.mark.slow  # loads the default model (SmolLM2, the default runtime)
 @pytest.mark.parametrize("strategy", ["rag", "memory"])
 def test_ctrl_c_during_ask_exits_130_and_leaves_the_store_consistent(demo_db, tmp_path, strategy):
     pexpect = pytest.importorskip("pexpect")
@@ -283,6 +283,17 @@ def test_summarize_status_says_groups_not_loaded_while_they_are_written(demo_db,
     at = next(i for i, (_, text) in enumerate(lines) if "loading model" in text)
     after = lines[at + 1]  # not 5 s later, when the group is written
     assert re.match(r"\d\d:\d\d:\d\d summarising", after[1]) and after[0] - lines[at][0] < 1.0, lines
+
+
+def test_summarize_says_the_time_left_after_its_first_group(demo_db, slow_llm, tmp_path):
+    import shutil
+    db = tmp_path / "s.db"
+    shutil.copy(demo_db, db)
+    lines = stderr_lines(["--llm", "openai", "--base-url", slow_llm, "-d", str(db), "summarize",
+                          "--limit", "3", "--writer", "model", "--out", str(tmp_path / "s.md")])
+    # the first chunk is one model round: the rate and the time left follow its first group, not
+    # the eighth (three groups of 5 s each would otherwise end with no estimate ever shown)
+    assert any(re.search(r"1/3 groups, .* left", text) for _, text in lines), lines
 
 
 @pytest.fixture

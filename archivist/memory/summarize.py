@@ -18,6 +18,7 @@ or `batch_size` prompts per call (local transformers; on CUDA by default).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archivist.answering.grounding.injection import as_data
@@ -54,6 +55,7 @@ class Job:
     decision: Decision | None = None  # who writes the overviews (summary_writer)
     model_fingerprint: str = ""
     probed: dict[str, Summary] = field(default_factory=dict)  # input hash -> summary the probe wrote
+    on_written: Callable[[Summary], None] | None = None  # each summary as the model's call returns
 
     @property
     def extractive(self) -> bool:
@@ -203,12 +205,29 @@ def _level(job: Job, level_groups: list[G.Group], depth: int) -> list[Summary]:
                            f"{level_groups[0].level}: {len(out)}/{len(level_groups)} groups, "
                            f"summarising the next {len(level_groups[i:i + batch])}")
         job.reporter.send(job.status)
+        job.on_written = _ticker(job, level_groups, i, batch, new, began)
         made = _run_batch(job, level_groups[i:i + batch], depth)
+        job.on_written = None
         out += made
         new += [s for s in made if not s.reused]
         job.reporter.send(Event(Stage.SUMMARISING, len(out), len(level_groups), Unit.GROUPS,
                                 _status(job, level_groups[0].level, len(out), new, len(level_groups), began)))
     return out
+
+
+def _ticker(job: Job, level_groups: list[G.Group], i: int, batch: int, new: list[Summary],
+            began: float) -> Callable[[Summary], None]:
+    """The status after each group of the chunk at i the model writes: a chunk is BATCH model
+    rounds of up to minutes each, and the rate and the time left must not wait for all of them."""
+    keys, written = {g.key for g in level_groups[i:i + batch]}, []
+
+    def tick(s: Summary) -> None:
+        if s.key in keys:  # not the parts of a group too large for one call
+            written.append(s)
+            done, total = i + len(written), len(level_groups)
+            job.reporter.send(Event(Stage.SUMMARISING, done, total, Unit.GROUPS,
+                                    _status(job, level_groups[0].level, done, new + written, total, began)))
+    return tick
 
 
 def _chunk(job: Job) -> int:
@@ -317,6 +336,8 @@ def _run_batch(job: Job, batch: list[G.Group], depth: int) -> list[Summary]:
         task.summary.seconds = round(task.summary.seconds + time.perf_counter() - t0, 3)
         save(job.store, task.summary)
         results[task.group.key] = task.summary
+        if job.on_written is not None:
+            job.on_written(task.summary)
 
     call_all(job, tasks, finish, SUMMARY_TOKENS)
     for key, s in results.items():
