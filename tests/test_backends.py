@@ -49,7 +49,7 @@ def tiny_onnx(tiny_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def smollm2():
-    return load_llm(ModelSettings(device="cpu"), name="smollm2")
+    return load_llm(ModelSettings(device="cpu", runtime="transformers"), name="smollm2")
 
 
 @pytest.fixture(scope="module")
@@ -172,9 +172,16 @@ def test_onnx_window_is_enforced(tiny_onnx):
         onnx.generate(MESSAGES, options=GenerateOptions(max_tokens=60))
 
 
-def test_runtime_knob_picks_the_smollm2_backend():
+def test_runtime_knob_picks_the_smollm2_backend(monkeypatch):
+    from archivist.backends import registry
     from archivist.backends.registry import resolve_name, smollm2_runtime
-    assert resolve_name(ModelSettings(), "smollm2") == "smollm2"  # transformers unless asked
+    # the default is auto: the onnx export on CPU when onnxruntime-genai is installed ...
+    monkeypatch.setattr(registry, "_module_available", lambda name: True)
+    assert ModelSettings().runtime == "auto"
+    assert resolve_name(ModelSettings(device="cpu"), "smollm2") == "onnx"
+    assert smollm2_runtime(ModelSettings(device="cuda:0")) == "transformers"  # ... not on CUDA
+    monkeypatch.setattr(registry, "_module_available", lambda name: False)
+    assert resolve_name(ModelSettings(device="cpu"), "smollm2") == "smollm2"  # ... nor without it
     assert resolve_name(ModelSettings(runtime="transformers"), "smollm2") == "smollm2"
     assert resolve_name(ModelSettings(runtime="onnx"), "smollm2") == "onnx"
     assert smollm2_runtime(ModelSettings(runtime="auto", device="cuda")) == "transformers"

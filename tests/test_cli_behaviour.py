@@ -346,11 +346,11 @@ def test_pareto_labels_never_overlap():
 
 
 def test_readme_search_examples_print_what_the_readme_shows():
-    """tools/readme_examples.py on the README's search examples (the store built by its ingest)."""
+    """bench/readme_examples.py on the README's search examples (the store built by its ingest)."""
     import subprocess
     import sys
     from conftest import ROOT
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "readme_examples.py"), "--only", "search"],
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "readme_examples.py"), "--only", "search"],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "ok    session archivist -d demo.db search \"xylophone\"; echo $?" in done.stdout

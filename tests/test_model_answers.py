@@ -74,7 +74,10 @@ def test_a_sentence_resting_on_a_superseded_passage_is_not_cited():
 
 @pytest.mark.slow
 def test_smollm2_writes_a_grounded_answer(demo_store, demo_db):
-    settings = load_settings("test", {"db": str(demo_db), "llm": "smollm2", "threads": 1})
+    # the fp32 weights on transformers: the default int8 export on onnxruntime-genai leans on the
+    # superseded room here, and its draft is replaced by quotes (test_agent_grounding's demo test)
+    settings = load_settings("test", {"db": str(demo_db), "llm": "smollm2", "threads": 1,
+                                      "runtime": "transformers"})
     r = ask(demo_store, settings, "Which room is the Q2 planning offsite in?")
     assert r.tokens_out > 0 and r.answered_by == "llm", (r.answered_by, r.check, r.answer)
     assert "42" in r.answer and r.citations and r.check.startswith("grounded")

@@ -48,7 +48,7 @@ def _default(settings: ModelSettings | None) -> ModelSettings:
 def smollm2_runtime(settings: ModelSettings) -> str:
     """onnx or transformers: what runs the smollm2 default under these settings (the `runtime`
     knob; auto picks onnx on CPU when onnxruntime-genai is installed)."""
-    wanted = settings.runtime or "transformers"
+    wanted = settings.runtime or "auto"
     if wanted != "auto":
         return wanted
     on_cuda = str(settings.device).startswith("cuda")

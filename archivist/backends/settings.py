@@ -44,11 +44,12 @@ class ModelSettings:
 
     llm: str = knob("smollm2", "LLM backend", LLM_NAMES)
     llm_model: str = knob("", "local path, GGUF file or hub id; the model name for openai")
-    # onnx int8 decodes SmolLM2-135M in a quarter of transformers' CPU time per token, but its
-    # answers differ: the demo's room question gets an ungrounded one (bench/latency.py, README)
-    runtime: str = knob("transformers", "what runs the smollm2 default; onnx: onnxruntime-genai "
-                        "(an int8 export, built once); auto: onnx when installed and the device is "
-                        "not CUDA", ("transformers", "onnx", "auto"))
+    # auto: on whole-Enron questions end to end the onnx int8 export answered as transformers did
+    # (the same outcome on 23 of 26) in 1.4-1.9x less time (bench/runtime_e2e.py, README); CUDA
+    # stays on transformers, which is what runs there
+    runtime: str = knob("auto", "what runs the smollm2 default; onnx: onnxruntime-genai (an int8 "
+                        "export, built once); auto: onnx when installed and the device is not CUDA, "
+                        "else transformers", ("transformers", "onnx", "auto"))
     onnx_precision: str = knob("int8", "weights of the smollm2 ONNX export; int4 decodes ~1.4x "
                                "faster but changes more answers", ("int8", "int4"))
     llm_base_url: str = knob("", "OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")

@@ -1,6 +1,6 @@
 """Every example command of README.md, run on the demo corpus, checked against what the README says.
 
-Usage: python tools/readme_examples.py [--only TEXT] [--keep DIR] [--json]
+Usage: python bench/readme_examples.py [--only TEXT] [--keep DIR] [--json]
 
 Two kinds of example:
 - the terminal sessions (```console blocks and plain blocks of `$ archivist ...` lines): each
