@@ -182,10 +182,22 @@ def test_runtime_knob_picks_the_smollm2_backend(monkeypatch):
     assert smollm2_runtime(ModelSettings(device="cuda:0")) == "transformers"  # ... not on CUDA
     monkeypatch.setattr(registry, "_module_available", lambda name: False)
     assert resolve_name(ModelSettings(device="cpu"), "smollm2") == "smollm2"  # ... nor without it
+    monkeypatch.setattr(registry, "_module_available", lambda name: True)
+    monkeypatch.setattr(registry, "_on_cuda", lambda device: device in ("auto", "cuda"))
+    assert smollm2_runtime(ModelSettings()) == "transformers"  # device auto on a GPU machine
     assert resolve_name(ModelSettings(runtime="transformers"), "smollm2") == "smollm2"
     assert resolve_name(ModelSettings(runtime="onnx"), "smollm2") == "onnx"
     assert smollm2_runtime(ModelSettings(runtime="auto", device="cuda")) == "transformers"
     assert resolve_name(ModelSettings(runtime="onnx"), "echo") == "echo"
+
+
+def test_device_auto_asks_torch_only_where_an_nvidia_driver_is_loaded(monkeypatch):
+    import sys
+    from archivist.backends import registry
+    monkeypatch.setattr(registry.Path, "exists", lambda self: False)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    assert registry._on_cuda("auto") is False and "torch" not in sys.modules
+    assert registry._on_cuda("cuda:1") and not registry._on_cuda("cpu")
 
 
 def test_onnx_needs_an_export_folder(tmp_path):

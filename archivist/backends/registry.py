@@ -51,8 +51,19 @@ def smollm2_runtime(settings: ModelSettings) -> str:
     wanted = settings.runtime or "auto"
     if wanted != "auto":
         return wanted
-    on_cuda = str(settings.device).startswith("cuda")
-    return "onnx" if not on_cuda and _module_available("onnxruntime_genai") else "transformers"
+    return "onnx" if not _on_cuda(str(settings.device)) and _module_available("onnxruntime_genai") \
+        else "transformers"
+
+
+def _on_cuda(device: str) -> bool:
+    """Whether the model would run on CUDA; for device auto, torch (seconds to import) is asked
+    only where an NVIDIA driver is loaded, so a CPU machine never imports it for this."""
+    if device in ("", "auto"):
+        if not Path("/proc/driver/nvidia/version").exists():
+            return False
+        from archivist.backends.hf_load import pick_device
+        return pick_device(device).startswith("cuda")
+    return device.startswith("cuda")
 
 
 def resolve_name(settings: ModelSettings, name: str) -> str:
