@@ -97,7 +97,7 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     top = TOP.search(blanked) or TOP.search(text) and not plan.of(Role.SUBJECT, Role.TEXT)  # 'which outside senders...most'
     if top and (not HOW_MANY.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
         return Ask.TOP, _top_target(blanked, plan), _k(text)
-    if (first := FIRST.search(blanked)) or LAST.search(blanked):
+    if ((first := FIRST.search(blanked)) or LAST.search(blanked)) and not HOW_MANY.search(blanked):
         if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)
                      or FIRST_ONE.search(blanked)):  # 'earliest email that mentions dynegy', 'last one sent'
             target = _first_target(blanked)

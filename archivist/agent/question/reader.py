@@ -11,6 +11,7 @@ import re
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import classify
+from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import match_subject
 from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.mentions import own_domain, read_people, settle_roles
@@ -50,6 +51,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     settle_roles(r)
     own_domain(r)
     account(r)
+    unread_around_dates(r)
     return r.plan
 
 
@@ -165,6 +167,7 @@ def _dates(r: Reading) -> None:
                                 f"I could not tell which year '{span.text}' means")
     if not used:
         return
+    r.unread += gap_words(text, used)  # '10/3 ... the end of the month ... 2001': words no date reader took
     start, end = min(s.start for s in used), max(s.end for s in used)
     if cue := DATE_CUES.search(text[:start]):
         start = cue.start()

@@ -37,6 +37,7 @@ class Reading:
         self.lex = lex
         self.plan = QueryPlan(self.text)
         self.claimed: list[tuple[int, int]] = []
+        self.unread: list[tuple[int, int]] = []  # words inside a constraint that it did not read
 
     def free(self, start: int, end: int) -> bool:
         return not any(start < b and a < end for a, b in self.claimed)

@@ -1,0 +1,80 @@
+"""Questions as people type them (issue 24): date expressions in the forms people write (numeric
+days running to the end of a month, the first or last N days or weeks of a period, two-digit
+years after a month, a day or a season, quarter and half shorthands), date words that no reader
+took (not used, so no figure for a wider period), contractions, organisation names that are no
+person. Written in our own words, not the blind questions'."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.question.analyse import find_span
+from archivist.agent.question.plan import Ask, Role
+from archivist.agent.question.reader import read_plan
+
+
+@pytest.mark.parametrize("text, after, before", [
+    # a numeric day to the end of its month, or of a later month named
+    ("from 10/8 to the end of that month in 2001", "2001-10-08", "2001-11-01"),
+    ("6/4 to the end of July, 2001", "2001-06-04", "2001-08-01"),
+    ("starting 3/19/02 through the end of the month", "2002-03-19", "2002-04-01"),
+    ("Nov 20 to the end of the month, 2001", "2001-11-20", "2001-12-01"),
+    ("Aug 6 until the end of September 2000", "2000-08-06", "2000-10-01"),
+    # the first or last N days, weeks or months of a month or a year
+    ("the final 5 days of March 2002", "2002-03-27", "2002-04-01"),
+    ("the first three weeks in June 2001", "2001-06-01", "2001-06-22"),
+    ("the last two months of 2000", "2000-11-01", "2001-01-01"),
+    ("the last week of 2000", "2000-12-25", "2001-01-01"),
+    ("on the last day of feb 2001", "2001-02-28", "2001-03-01"),
+    # two-digit years after a month, a day or a season
+    ("the second week of feb '02", "2002-02-08", "2002-02-15"),
+    ("early jan 02", "2002-01-01", "2002-01-11"),
+    ("on 12 feb 02", "2002-02-12", "2002-02-13"),
+    ("jul 2 - 6 '01", "2001-07-02", "2001-07-07"),
+    ("spring '00", "2000-03-01", "2000-06-01"),
+    ("between 30 nov 01 and 4 dec 01", "2001-11-30", "2001-12-05"),
+    # shorthands and ranges written with a slash or a hyphen
+    ("3rd qtr 2000", "2000-07-01", "2000-10-01"),
+    ("in 1H 2002", "2002-01-01", "2002-07-01"),
+    ("H2 00", "2000-07-01", "2001-01-01"),
+    ("aug. 6th through 9th 2001", "2001-08-06", "2001-08-10"),
+    ("in june/july 2001", "2001-06-01", "2001-08-01"),
+    ("4/2-4/6/2001", "2001-04-02", "2001-04-07"),
+])
+def test_date_forms_people_type(text, after, before):
+    assert find_span(text)[:2] == (after, before)
+
+
+def test_a_time_or_a_decimal_is_no_two_digit_year():
+    assert find_span("on Oct 5 2001 at 09:30")[:2] == ("2001-10-05", "2001-10-06")
+    assert find_span("the week of June 2001")[:2] == ("2001-06-01", "2001-07-01")  # no week: a month
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("How many emails were sent in the last few days of March 2024?", {"last", "few", "days"}),
+    ("How many emails were sent during the week of April 2024?", {"week"}),
+    ("Count the messages from April 2024 to the end of the year", {"end", "year"}),
+    ("how many mails went out in the remainder of 2024?", {"remainder"}),
+    ("how many emails did the team get on its final day?", {"final"}),
+])
+def test_date_words_no_reader_took_are_not_used(question, unread):
+    """A period people narrow with words the date readers do not know gives no figure."""
+    p = read_plan(question, None)
+    assert p.ask == Ask.COUNT and unread <= set(p.unused)
+
+
+@pytest.mark.parametrize("question, label", [
+    ("How many emails were sent from 4/2 to the end of the month in 2024?", "2024-04-02 .. 2024-05-01 (exclusive)"),
+    ("how many messages in the month of May 2024", "2024-05-01 .. 2024-06-01 (exclusive)"),
+    ("how many emails were sent on the last day of May 2024?", "2024-05-31 .. 2024-06-01 (exclusive)"),
+])
+def test_date_words_a_reader_took_are_used(question, label):
+    p = read_plan(question, None)
+    assert [c.label for c in p.of(Role.DATE)] == [label] and not p.unused
+
+
+def test_a_first_or_last_question_keeps_its_own_words():
+    """'the last day in 2001 that ...' asks for the last email's day, not for December 31."""
+    p = read_plan("When was the last day in 2024 that anyone wrote?", None)
+    assert p.ask == Ask.LAST and [c.label for c in p.of(Role.DATE)] == ["2024-01-01 .. 2025-01-01 (exclusive)"]
+    p = read_plan("which day of May 2024 saw the most email?", None)
+    assert p.ask == Ask.PEAK and not p.unused
