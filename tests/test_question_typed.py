@@ -78,3 +78,23 @@ def test_a_first_or_last_question_keeps_its_own_words():
     assert p.ask == Ask.LAST and [c.label for c in p.of(Role.DATE)] == ["2024-01-01 .. 2025-01-01 (exclusive)"]
     p = read_plan("which day of May 2024 saw the most email?", None)
     assert p.ask == Ask.PEAK and not p.unused
+
+
+@pytest.fixture
+def demo_lex(demo_store):
+    from archivist.agent.question.lexicon import lexicon
+    return lexicon(demo_store)
+
+
+@pytest.mark.parametrize("question, target", [
+    ("who's copied most often on mail sent to Tom Okafor?", "cc"),
+    ("Who's written to Maria Chen the most?", "sender"),
+    ("who has sent Priya Raman the most emails", "sender"),
+    ("who has Maria Chen sent the most emails to?", "recipient"),
+    ("who has been sent the most mail by Tom Okafor?", "recipient"),
+])
+def test_who_with_an_auxiliary_or_a_contraction(demo_lex, question, target):
+    """'who's' is 'who is' (or 'who has' before a participle); 'who has sent X' asks for the
+    senders, 'who has X sent ... to' for the recipients."""
+    p = read_plan(question, demo_lex)
+    assert (p.ask, p.target) == (Ask.TOP, target) and not p.unused

@@ -66,7 +66,7 @@ WHO_TO = re.compile(r"\bto\s+whom\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|
                     r"write|mail|ask|tell|invite|thank|remind|inform|notify|warn|urge)\b", I)
 TO_WHOM = re.compile(r"\bto\s+whom\b|\bwho\s+was\s+it\s+(?:sent|addressed)\s+to\b", I)
 WHO_RECEIVED_MOST = re.compile(r"\bwho\s+(?:received|got|was\s+sent|was\s+e-?mailed|was\s+written\s+to)\b|\brecipients?\b|"
-                               r"\bwhom?\s+(?:did|does|has|had)\b.*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
+                               r"\bwhom?\s+(?:did|does|has|had)\b(?! (?:sent|written|e-?mailed|mailed|forwarded|messaged|contacted)\b).*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
                                r"correspond|forward|reply|mail|address)\b|\bwrote\s+to\s+whom\b|\bto\s+whom\b", I)
 WHO_CC_MOST = re.compile(r"\b(?:cc'?d|cc'ed|copied|copies|copy|on\s+cc|cc)\b", I)
 ATTACHED = re.compile(r"\b(?:what|which)\s+(?:was\s+the\s+)?(?:file|files|attachment|attachments|document|documents|"
@@ -151,7 +151,10 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
         return Target.TO
     if WHO_CC_MOST.search(blanked):
         return Target.CC
-    if WHO_RECEIVED_MOST.search(blanked) and not re.search(r"\bwho\s+(?:sent|wrote|e-?mailed)\b.*\bmost\b", blanked, I):
+    # 'who has sent X the most' (who sent) vs 'who has X sent the most to': in the blanked text a
+    # name leaves several spaces, so one space means the verb follows 'who has' directly
+    if WHO_RECEIVED_MOST.search(blanked) and not re.search(r"\bwho (?:has |had )?(?:sent|wrote|written|e-?mailed)\b.*\bmost\b",
+                                                          blanked, I):
         return Target.RECIPIENT
     return Target.SENDER
 
