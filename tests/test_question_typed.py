@@ -98,3 +98,40 @@ def test_who_with_an_auxiliary_or_a_contraction(demo_lex, question, target):
     senders, 'who has X sent ... to' for the recipients."""
     p = read_plan(question, demo_lex)
     assert (p.ask, p.target) == (Ask.TOP, target) and not p.unused
+
+
+def _mbox_store(tmp_path, mails):
+    """A store ingested from (from, to, date, subject, body) rows (no index: plans only)."""
+    import mailbox
+
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.store import Store
+    box = mailbox.mbox(tmp_path / "m.mbox")
+    for i, (frm, to, date, subject, body) in enumerate(mails):
+        msg = mailbox.mboxMessage()
+        msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
+        msg["Message-ID"] = f"<t{i}@example.com>"
+        msg.set_payload(body)
+        box.add(msg)
+    box.flush()
+    store = Store(tmp_path / "m.db")
+    ingest_paths(store, [tmp_path / "m.mbox"])
+    return store
+
+
+def test_words_of_an_organisation_name_are_no_unknown_person(tmp_path):
+    """'the new company' only matches words of 'The New Harbor Supply Company' (an organisation):
+    content of a described email, or words not used in a count, never a person left unmatched."""
+    from archivist.agent.question.lexicon import lexicon
+    store = _mbox_store(tmp_path, [
+        ("The New Harbor Supply Company <news@harborsupply.com>", "Ann Lee <ann.lee@acme.com>",
+         "Mon, 08 Apr 2024 10:00:00 -0700", "Catalogue", "Our spring catalogue."),
+        ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>",
+         "Tue, 09 Apr 2024 10:00:00 -0700", "Move", "Plan for moving the traders to the new company.")])
+    with store:
+        lex = lexicon(store)
+        p = read_plan("Who did Ann Lee send the plan for moving traders to the new company to?", lex)
+        assert p.ask == Ask.FIELD and all(c.known for c in p.constraints)
+        assert "company" in str(p.of(Role.TOPIC)[0].value)
+        p = read_plan("How many emails did Ann Lee send to the new company?", lex)
+        assert {"new", "company"} <= set(p.unused) and all(c.known for c in p.constraints)

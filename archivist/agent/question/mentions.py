@@ -11,7 +11,7 @@ import re
 from archivist.agent.question import phrases
 from archivist.agent.question.entities import find_people
 from archivist.agent.question.lexicon import name_words
-from archivist.agent.question.people import is_surname, mailbox_of, resolve
+from archivist.agent.question.people import is_surname, mailbox_of, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import role_at
@@ -66,8 +66,9 @@ def read_people(r: Reading) -> None:
                                label=f"= '{address_of(e.value)}'"))
             continue
         person = resolve(r.lex, e.text)
-        if not person.identities and _company(r, e.text.replace(" ", ""), e.start, e.end):
-            continue
+        if not person.identities and (_company(r, e.text.replace(" ", ""), e.start, e.end)
+                                      or organisation_only(r.lex, e.text)):
+            continue  # a company's domain, or words of an organisation's name: no person
         r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
                            known=bool(person.identities)))
         _several(r, e.text, person)

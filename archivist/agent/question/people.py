@@ -113,6 +113,15 @@ def _name_query(text: str) -> list[str]:
             or (w in capitals and len(words) > 1 and w not in TITLE_WORDS)]
 
 
+def organisation_only(lex: Lexicon, text: str) -> bool:
+    """Whether the only participants whose names hold these words are organisations ('the new
+    company' in 'The New Power Company'): words of a description, not a person left unmatched."""
+    words = [w for w in name_words(text) if w not in STOP]
+    found = set.intersection(*(set(lex.tokens.get(w, ())) for w in words)) if words else set()
+    names = [n for a in found for n in lex.names.get(a, {}) if n]
+    return bool(names) and all(ORG_WORDS & set(name_words(n.split("(")[0])) for n in names)
+
+
 def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
     """The identities of the person text names (a name, not an address); loose: also addresses that
     are only the first initial and the surname (weak evidence, used when the question names the
