@@ -135,3 +135,40 @@ def test_words_of_an_organisation_name_are_no_unknown_person(tmp_path):
         assert "company" in str(p.of(Role.TOPIC)[0].value)
         p = read_plan("How many emails did Ann Lee send to the new company?", lex)
         assert {"new", "company"} <= set(p.unused) and all(c.known for c in p.constraints)
+
+
+@pytest.mark.parametrize("word, matches, misses", [
+    ("insolvency", ["insolvent", "insolvencies", "Insolvency"], ["solvent"]),
+    ("insolvent", ["insolvency", "insolvents"], []),
+    ("party", ["parties", "party's"], ["partisan"]),
+    ("merge", ["merging", "merged", "merges"], ["merger"]),
+    ("currency", ["currencies"], ["current"]),
+    ("agent", ["agents"], ["agency"]),
+])
+def test_a_mention_matches_the_forms_of_its_word(word, matches, misses):
+    import re
+
+    from archivist import word_forms
+    rx = re.compile(rf"\b{word_forms.pattern(word)}\b", re.I)
+    assert all(rx.fullmatch(m) for m in matches) and not any(rx.fullmatch(m) for m in misses)
+
+
+def test_a_count_of_mentions_takes_the_adjective_of_a_state_noun(tmp_path):
+    """'mentioning insolvency' counts the email that says 'insolvent' (found by the full-text index
+    through the family too); 'currency' is not 'current'."""
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    store = _mbox_store(tmp_path, [
+        ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700",
+         "Vendor", "The vendor is insolvent, hold the payment."),
+        ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700",
+         "Filing", "Their insolvency filing is due."),
+        ("Bo Fry <bo.fry@acme.com>", "Ann Lee <ann.lee@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700",
+         "Terms", "The current contract stands.")])
+    with store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        assert ask(store, agent_settings(tmp_path / "m.db"), "How many emails mention insolvency?",
+                   log=False).result == {"count": 2}
+        assert ask(store, agent_settings(tmp_path / "m.db"), "How many emails mention currency?",
+                   log=False).result == {"count": 0}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
+from archivist import word_forms
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
@@ -86,17 +87,17 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
 
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
     """One list of patterns per 'or' side ('NETCO or UBS'): a name of several capitalised words is
-    one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches with
-    a plural or verb ending ('merger', 'mergers')."""
+    one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches in its
+    forms ('merger', 'mergers', 'bankruptcy', 'bankrupt': archivist.word_forms)."""
     out = []
     for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I):
         words = re.findall(r"[\w'&-]+", side)
         if len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
-            words = [r"\s+".join(re.escape(w) for w in words)]
+            words = [r"\s+".join(re.escape(w) for w in words) + word_forms.ENDINGS]
         else:
-            words = [re.escape(w) for w in words]
+            words = [word_forms.pattern(w) for w in words]
         if words:
-            out.append([re.compile(rf"\b{w}(?:s|es|'s|ed|d|ing)?\b", re.I) for w in words])
+            out.append([re.compile(rf"\b{w}\b", re.I) for w in words])
     return out
 
 
