@@ -101,15 +101,17 @@ def test_who_with_an_auxiliary_or_a_contraction(demo_lex, question, target):
 
 
 def _mbox_store(tmp_path, mails):
-    """A store ingested from (from, to, date, subject, body) rows (no index: plans only)."""
+    """A store ingested from (from, to, date, subject, body[, cc]) rows (not indexed)."""
     import mailbox
 
     from archivist.corpus.ingest import ingest_paths
     from archivist.store import Store
     box = mailbox.mbox(tmp_path / "m.mbox")
-    for i, (frm, to, date, subject, body) in enumerate(mails):
+    for i, (frm, to, date, subject, body, *cc) in enumerate(mails):
         msg = mailbox.mboxMessage()
         msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
+        if cc:
+            msg["Cc"] = cc[0]
         msg["Message-ID"] = f"<t{i}@example.com>"
         msg.set_payload(body)
         box.add(msg)
@@ -172,3 +174,17 @@ def test_a_count_of_mentions_takes_the_adjective_of_a_state_noun(tmp_path):
                    log=False).result == {"count": 2}
         assert ask(store, agent_settings(tmp_path / "m.db"), "How many emails mention currency?",
                    log=False).result == {"count": 0}
+
+
+def test_a_count_to_someone_says_its_other_readings(tmp_path):
+    """'sent to X' counts every recipient line (the figure); the To line alone, and what reached X's
+    own mailbox from that sender, are said beside it when they differ."""
+    from archivist.agent.ask import ask
+    from tests.conftest import agent_settings
+    store = _mbox_store(tmp_path, [
+        ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "a", "one"),
+        ("Ann Lee <ann.lee@acme.com>", "Cy Dunn <cy.dunn@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "b", "two",
+         "Bo Fry <bo.fry@acme.com>")])
+    with store:
+        r = ask(store, agent_settings(tmp_path / "m.db"), "How many emails did Ann Lee send to Bo Fry?", log=False)
+    assert r.result == {"count": 2} and "To line alone: 1" in r.answer

@@ -10,10 +10,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from archivist import word_forms
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
-from archivist import word_forms
+from archivist.agent.strategies.readings import other_readings
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
@@ -116,6 +117,7 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
                           [], {"count": 0})
     text = f"{len(rows)} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
     text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
+    plan.notes += other_readings(store, plan, f, len(rows), lambda other: _rows(store, other, plan=plan))
     return PlanAnswer(text, ids, {"count": len(rows)})
 
 
