@@ -58,6 +58,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
 
 IN_SUBJECT = re.compile(r"\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b", re.I)
 SUBJECT_CUE = re.compile(r"\b(?:subject(?:\s+line)?|titled|entitled|called|headed|re)\s*:?\s*$", re.I)
+WORD_CUE = re.compile(rf"{phrases.WORD_VERB}the\s+(?:word|term|phrase|name)s?\s*:?\s*$", re.I)  # 'with the word "X"'
 
 
 def _quoted_and_subject(r: Reading) -> None:
@@ -69,7 +70,8 @@ def _quoted_and_subject(r: Reading) -> None:
         cued = bool(SUBJECT_CUE.search(r.text[:m.start()]))
         after = IN_SUBJECT.match(r.text[m.end():])  # '"credit watch" in the subject'
         role = Role.SUBJECT if subject or cued or after else Role.TEXT
-        start = SUBJECT_CUE.search(r.text[:m.start()]).start() if cued else m.start()
+        lead = SUBJECT_CUE.search(r.text[:m.start()]) or WORD_CUE.search(r.text[:m.start()])
+        start = lead.start() if lead else m.start()
         end = m.end() + (after.end() if after else 0)
         r.claim(Constraint(role, r.text[start:end], subject or text, start, end,
                            label=f"= '{subject}'" if subject else ""))
