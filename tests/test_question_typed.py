@@ -188,3 +188,40 @@ def test_a_count_to_someone_says_its_other_readings(tmp_path):
     with store:
         r = ask(store, agent_settings(tmp_path / "m.db"), "How many emails did Ann Lee send to Bo Fry?", log=False)
     assert r.result == {"count": 2} and "To line alone: 1" in r.answer
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("How many emails did Tom Okafor send with somebody bcc'd?", {"bcc'd"}),
+    ("how many forwarded emails did Maria Chen send?", {"forwarded"}),
+    ("How many replies went out from Priya Raman in March 2024?", {"replies"}),
+])
+def test_words_of_a_kind_of_email_no_reader_takes_give_no_figure(demo_lex, question, unread):
+    """Forwards, replies and 'anyone bcc'd' are not read as constraints: named, not dropped."""
+    p = read_plan(question, demo_lex)
+    assert p.ask == Ask.COUNT and unread <= set(p.unused)
+
+
+def test_cc_words_with_someone_in_that_role_are_read(demo_lex):
+    p = read_plan("how many emails was Tom Okafor copied on?", demo_lex)
+    assert p.of(Role.CC) and not p.unused
+
+
+@pytest.mark.parametrize("question, role, value", [
+    ("how many of Tom Okafor's messages had the term 'pipeline' in them", Role.TEXT, "pipeline"),
+    ("how many emails did Maria Chen send containing the word crane?", Role.TEXT, "crane"),
+    ("how many emails from Maria Chen mentioned crane in the subject?", Role.SUBJECT, "crane"),
+    ("How many emails with a Word file attached did Dave Lindqvist send?", Role.ATTACHMENT, "doc"),
+])
+def test_the_word_x_is_text_and_a_word_file_is_an_attachment(demo_lex, question, role, value):
+    """'the word/term X' names words of the email, 'a Word file' an attachment; a verb before the
+    subject words ('mentioned crane in the subject') is no subject word."""
+    p = read_plan(question, demo_lex)
+    assert [c.value for c in p.of(role)] == [value] and not p.of(Role.ATTACHMENT if role != Role.ATTACHMENT
+                                                                 else Role.TEXT) and not p.unused
+
+
+def test_to_or_cc_makes_the_person_any_recipient(demo_lex):
+    p = read_plan("how many emails was Priya Raman on, to or cc, in March 2024?", demo_lex)
+    assert p.ask == Ask.COUNT and p.of(Role.RECIPIENT) and not p.of(Role.SENDER) and not p.unused
+    p = read_plan("who did Tom Okafor write to most, to or cc?", demo_lex)
+    assert (p.ask, p.target) == (Ask.TOP, "recipient") and not p.unused

@@ -49,13 +49,6 @@ def unread_around_dates(r: Reading) -> None:
             _unuse(r, c.end + after.start(), c.end + after.end())
     for start, end in r.unread:
         _unuse(r, start, end, inside=True)
-    if r.plan.ask == Ask.COUNT:  # 'how many did X send on his last day': no period a count can use
-        for w in r.plan.words:
-            if w.use == Use.FRAME and w.text.lower() in ORDER_WORDS:
-                w.use = Use.UNUSED
-
-
-ORDER_WORDS = frozenset("first last final earliest latest newest oldest initial recent recently".split())
 
 
 UNIT_DAYS = {"day": 1, "weekend": 2, "week": 7, "fortnight": 14, "month": 31, "year": 366}

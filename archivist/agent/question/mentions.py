@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
+from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.entities import find_people
 from archivist.agent.question.lexicon import name_words
 from archivist.agent.question.people import is_surname, mailbox_of, organisation_only, resolve
@@ -209,14 +210,15 @@ def settle_roles(r: Reading) -> None:
     # '(To line only)', 'to X with Y cc'd': the To line, not any recipient
     to_only = bool(TO_ONLY.search(r.text)) or bool(r.plan.of(Role.CC)) \
         or any(re.match(r"\s+directly\b", r.text[c.end:]) for c in r.plan.of(Role.RECIPIENT))
+    either = r.plan.target == Target.DOCUMENTS and bool(EITHER_ROLE.search(r.text))
     _coordinated(r)
     for c in list(r.plan.constraints):
         if to_only and c.role == Role.RECIPIENT:
             c.role = Role.TO
         if r.plan.ask == Ask.FIELD and _describes_content(r, c, asked_sender):
             c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
-        elif c.role is None:
-            c.role = Role.RECIPIENT if asked_sender else Role.SENDER
+        elif c.role is None:  # 'was X on it, to or cc': any recipient
+            c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
 
 
 def _coordinated(r: Reading) -> None:
