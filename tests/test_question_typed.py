@@ -225,3 +225,35 @@ def test_to_or_cc_makes_the_person_any_recipient(demo_lex):
     assert p.ask == Ask.COUNT and p.of(Role.RECIPIENT) and not p.of(Role.SENDER) and not p.unused
     p = read_plan("who did Tom Okafor write to most, to or cc?", demo_lex)
     assert (p.ask, p.target) == (Ask.TOP, "recipient") and not p.unused
+
+
+@pytest.mark.parametrize("question, target", [
+    ("in which week of April 2024 did Maria Chen send the most emails?", "week"),
+    ("which year had the most mail from Tom Okafor?", "year"),
+    ("which month had the most mail from Tom Okafor?", "month"),
+])
+def test_the_busiest_week_or_year_is_a_week_or_a_year(demo_db, question, target):
+    """A peak is counted by the unit asked for: a week (Monday to Sunday, by its Monday), a year."""
+    from archivist.agent.ask import ask
+    from archivist.store import Store
+    from tests.conftest import agent_settings
+    with Store(demo_db) as store:
+        r = ask(store, agent_settings(demo_db), question, log=False)
+    assert target in r.result and r.result["count"] >= 1
+    if target == "week":
+        from datetime import date
+        assert date.fromisoformat(r.result["week"]).weekday() == 0
+
+
+@pytest.mark.parametrize("question", [
+    "when did Maria Chen first mention the crane?",
+    "When did Tom Okafor last talk about the easement?",
+])
+def test_when_someone_first_mentions_a_word_is_read_from_their_emails(demo_lex, question):
+    p = read_plan(question, demo_lex)
+    assert p.ask in (Ask.FIRST, Ask.LAST) and p.target == "date" and p.of(Role.TEXT) and not p.unused
+
+
+def test_together_is_the_questions_own_word(demo_lex):
+    p = read_plan("when did Maria Chen last write to Tom Okafor and Priya Raman together?", demo_lex)
+    assert p.ask == Ask.LAST and len(p.of(Role.RECIPIENT)) == 2 and not p.of(Role.TEXT) and not p.unused

@@ -89,11 +89,13 @@ TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+
 
 def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int]:
     """(ask, target, k) from the question's frame words (blanked: constraints taken out)."""
-    mail = bool(re.search(rf"\b{MAIL}\b|\battach|\bwho\s+{ACTS}\b", text, I))  # not 'when did Skilling resign' 
+    mail = bool(re.search(rf"\b{MAIL}\b|\battach|\bwho\s+{ACTS}\b", text, I))  # not 'when did Skilling resign'
+    # 'when did Tana Jones first mention EnronOnline': a person's words are in their emails
+    mail = mail or bool(plan.of(Role.TEXT) and plan.of(Role.SENDER, Role.MAILBOX, None))
     scoped = any(c.role != Role.TOPIC for c in plan.constraints)
     if m := PEAK.search(blanked):
         unit = next(u for u in m.groups() if u).lower()
-        return Ask.PEAK, Target.MONTH if unit in ("month", "year") else Target.DATE, 1
+        return Ask.PEAK, {"month": Target.MONTH, "year": Target.YEAR, "week": Target.WEEK}.get(unit, Target.DATE), 1
     top = TOP.search(blanked) or TOP.search(text) and not plan.of(Role.SUBJECT, Role.TEXT)  # 'which outside senders...most'
     if top and (not HOW_MANY.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
         return Ask.TOP, _top_target(blanked, plan), _k(text)

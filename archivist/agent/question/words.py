@@ -44,7 +44,7 @@ end ended ending wind winding reach reached reaches turn turned turns
 something anything stuff things thing start started starting begin began
 terms term regard regards respect
 dated dating saw see seen
-itself himself herself themselves usually typically normally generally
+itself himself herself themselves usually typically normally generally together jointly
 largest smallest biggest highest greatest amount
 mention mentions mentioned mentioning discussed referenced
 pls plz thanks thank like know want wanted need needed wonder wondering curious quick quickly actually

@@ -226,19 +226,32 @@ def _first_last(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
 
 def _peak(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     rows = _rows(store, f, plan=plan)
-    unit = 7 if plan.target == Target.MONTH else 10
-    counts = Counter(_day(r)[:unit] for r in rows if _day(r) != "?")
+    period = {r["id"]: _period(_day(r), plan.target) for r in rows if _day(r) != "?"}
+    counts = Counter(period.values())
     if not counts:
         return PlanAnswer(f"No matching emails ({describe(plan)}).", result={})
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     (best, n), runner = ranked[0], ranked[1:3]
-    ids = [r["id"] for r in rows if _day(r).startswith(best)][:MAX_CITED]
-    others = ", ".join(f"{k} ({v})" for k, v in runner)
+    ids = [i for i, p in period.items() if p == best][:MAX_CITED]
+    others = ", ".join(f"{_shown(k, plan.target)} ({v})" for k, v in runner)
     tie = " (a tie)" if runner and runner[0][1] == n else ""
-    text = (f"{best}{tie}: {n} of {len(rows)} matching emails ({describe(plan)}; sender's local calendar days)"
-            f"{'; next: ' + others if others else ''} [1].")
-    key = "month" if unit == 7 else "date"
+    text = (f"{_shown(best, plan.target)}{tie}: {n} of {len(rows)} matching emails ({describe(plan)}; sender's "
+            f"local calendar days){'; next: ' + others if others else ''} [1].")
+    key = {Target.MONTH: "month", Target.WEEK: "week", Target.YEAR: "year"}.get(plan.target, "date")
     return PlanAnswer(text, ids, {key: best, "count": n})
+
+
+def _period(day: str, target: Target) -> str:
+    """The day's month ('2001-10'), year, week (its Monday's date) or the day itself."""
+    from datetime import date, timedelta
+    if target == Target.WEEK:
+        d = date.fromisoformat(day)
+        return (d - timedelta(days=d.weekday())).isoformat()
+    return day[:{Target.MONTH: 7, Target.YEAR: 4}.get(target, 10)]
+
+
+def _shown(period: str, target: Target) -> str:
+    return f"the week of Monday {period}" if target == Target.WEEK else period
 
 
 def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
