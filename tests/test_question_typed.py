@@ -100,13 +100,13 @@ def test_who_with_an_auxiliary_or_a_contraction(demo_lex, question, target):
     assert (p.ask, p.target) == (Ask.TOP, target) and not p.unused
 
 
-def _mbox_store(tmp_path, mails):
-    """A store ingested from (from, to, date, subject, body[, cc]) rows (not indexed)."""
+def _mbox_store(tmp_path, mails, box: str = "m"):
+    """A store ingested from (from, to, date, subject, body[, cc]) rows, in mailbox box (not indexed)."""
     import mailbox
 
     from archivist.corpus.ingest import ingest_paths
     from archivist.store import Store
-    box = mailbox.mbox(tmp_path / "m.mbox")
+    mbox = mailbox.mbox(tmp_path / f"{box}.mbox")
     for i, (frm, to, date, subject, body, *cc) in enumerate(mails):
         msg = mailbox.mboxMessage()
         msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
@@ -114,10 +114,10 @@ def _mbox_store(tmp_path, mails):
             msg["Cc"] = cc[0]
         msg["Message-ID"] = f"<t{i}@example.com>"
         msg.set_payload(body)
-        box.add(msg)
-    box.flush()
+        mbox.add(msg)
+    mbox.flush()
     store = Store(tmp_path / "m.db")
-    ingest_paths(store, [tmp_path / "m.mbox"])
+    ingest_paths(store, [tmp_path / f"{box}.mbox"])
     return store
 
 
@@ -257,3 +257,25 @@ def test_when_someone_first_mentions_a_word_is_read_from_their_emails(demo_lex, 
 def test_together_is_the_questions_own_word(demo_lex):
     p = read_plan("when did Maria Chen last write to Tom Okafor and Priya Raman together?", demo_lex)
     assert p.ask == Ask.LAST and len(p.of(Role.RECIPIENT)) == 2 and not p.of(Role.TEXT) and not p.unused
+
+
+PEOPLE = [("Ann Lee <ann.lee@acme.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "memo", "to me"),
+          ("Bo Fry <bo.fry@acme.com>", "Ann Lee <ann.lee@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "hi", "hello"),
+          ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "re: hi", "yes"),
+          ("Cy Dunn <cy.dunn@vendor.net>", "Ann Lee <ann.lee@acme.com>", "Thu, 11 Apr 2024 10:00:00 -0700", "bid", "ok")]
+
+
+@pytest.mark.parametrize("question, roles", [
+    ("how many emails from vendor.net are in ann lee's mailbox?", {Role.DOMAIN, Role.MAILBOX}),
+    ("how many emails did Ann Lee send herself?", {Role.SENDER, Role.RECIPIENT}),
+    ("how many emails have Ann Lee and Bo Fry exchanged?", {Role.PARTICIPANT}),
+    ("how many emails mention both bid and vendor?", {Role.TEXT}),
+])
+def test_people_mailboxes_and_words_as_typed(tmp_path, question, roles):
+    """A mailbox after a domain ('from x.net in Ann Lee's mailbox'), a person writing to themself,
+    two people who exchanged emails (both take part), 'both A and B' (the words, not 'both')."""
+    from archivist.agent.question.lexicon import lexicon
+    with _mbox_store(tmp_path, PEOPLE, box="lee-a") as store:
+        p = read_plan(question, lexicon(store))
+    assert {c.role for c in p.constraints} == roles and not p.unused
+    assert all(w not in str(c.value).split() for c in p.of(Role.TEXT) for w in ("both", "and"))

@@ -77,6 +77,7 @@ def read_people(r: Reading) -> None:
     _name_runs(r)
     _cued_surnames(r)
     _own_mailbox(r)
+    _to_self(r)
 
 
 OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
@@ -113,6 +114,19 @@ def _reflexive(r: Reading) -> None:
         person = resolve(r.lex, f"{m.group('w')} {owner.group(1)}")
         if person.identities:
             r.claim(Constraint(Role.EXCLUDED, m.group(0), person.identities, m.start(), m.end(), label=person.label))
+
+
+TO_SELF = re.compile(r"\b(?:send|sends|sent|sending|e-?mail(?:s|ed|ing)?|wr[io]te(?:\s+to)?|forward(?:s|ed)?)\s+"
+                     r"(?:an?\s+(?:e-?mail|message|note)\s+)?(?:to\s+)?(?P<self>himself|herself|themselves)\b", re.I)
+
+
+def _to_self(r: Reading) -> None:
+    """'how many emails did Sally Beck send herself': the one person named is also a recipient."""
+    m = TO_SELF.search(r.text)
+    people = [c for c in r.plan.constraints if c.role in (Role.SENDER, None) and c.value]
+    if m and len(people) == 1 and r.free(*m.span("self")):
+        c = people[0]
+        r.claim(Constraint(Role.RECIPIENT, m.group("self"), c.value, *m.span("self"), label=c.label))
 
 
 def _own_mailbox(r: Reading) -> None:

@@ -141,12 +141,22 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
             if not _overlaps(out, m.start(), m.end())]  # 'when did Dynegy first come up', 'on which LJM comes up'
 
     for m in TEXT_PHRASE.finditer(question):
-        text = _words(m.group("x"))
+        text = _both(_words(m.group("x")))
         if _overlaps(out, m.start(), m.end()):
             continue
         if text and not re.fullmatch(r"(?:it|this|that|them|these|those|him|her|what|which)", text, re.I):
             out.append((Role.TEXT, text, m.start(), m.end()))
     return out
+
+
+def _both(text: str) -> str:
+    """'both Dynegy and merger' -> 'Dynegy merger' (every word must be there anyway); 'either A or
+    B' -> 'A or B'."""
+    if m := re.match(r"(both|either)\s+", text, re.I):
+        text = text[m.end():]
+        if m.group(1).lower() == "both":
+            text = re.sub(r"\s+and\s+", " ", text, flags=re.I)
+    return text
 
 
 def _words(text: str) -> str:

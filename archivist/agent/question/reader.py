@@ -106,6 +106,11 @@ def _domains(r: Reading) -> None:
             r.claim(Constraint(role, r.text[s:e], value, s, e, known=all(_known_domain(v[1:], known) for v in values)))
 
 
+def _box(r: Reading, who: str) -> str | None:
+    """The mailbox a name or a mailbox name stands for, or None."""
+    return r.lex.mailboxes.get(who.lower()) or mailbox_of(r.lex, who)
+
+
 def _known_domain(domain: str, known: set[str]) -> bool:
     return domain in known or any(d.endswith("." + domain) for d in known)
 
@@ -115,11 +120,11 @@ def _mailboxes(r: Reading) -> None:
         return
     for who, s, e in phrases.mailboxes(r.text):
         trimmed = False
-        while (first := re.match(r"\s*([\w'-]+)\s+", who)) and is_frame(first.group(1)):
-            who, trimmed = who[first.end():], True  # 'landed in Dasovich': the name is Dasovich
+        while (first := re.match(r"\s*([\w'.-]+)\s+", who)) and (is_frame(first.group(1)) or not _box(r, who)):
+            who, trimmed = who[first.end():], True  # 'landed in Dasovich', 'cera.com in kaminski': the name
         if trimmed and (at := r.text.find(who, s)) >= 0:
             s = max(s, at - 3 if r.text[max(0, at - 3):at].lower() == "in " else at)
-        box = r.lex.mailboxes.get(who.lower()) or mailbox_of(r.lex, who)
+        box = _box(r, who)
         if box and r.free(s, e):
             r.claim(Constraint(Role.MAILBOX, r.text[s:e], box, s, e, label=f"mailbox {box}"))
     for low, stored in r.lex.mailboxes.items():  # a mailbox named as such: 'kaminski-v'
