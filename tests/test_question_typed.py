@@ -279,3 +279,15 @@ def test_people_mailboxes_and_words_as_typed(tmp_path, question, roles):
         p = read_plan(question, lexicon(store))
     assert {c.role for c in p.constraints} == roles and not p.unused
     assert all(w not in str(c.value).split() for c in p.of(Role.TEXT) for w in ("both", "and"))
+
+
+@pytest.mark.parametrize("question, sender", [
+    ("what was the name of the file Maria Chen sent about the offsite?", "maria.chen@northwind-energy.com"),
+    ("which document did Tom Okafor attach to his note on the budget?", "tom.okafor@northwind-energy.com"),
+])
+def test_the_sender_of_a_described_file(demo_lex, question, sender):
+    """'the name of the file' is the question's frame (not 'the name X' of body words), and
+    'did X attach' makes X the sender of the email described."""
+    p = read_plan(question, demo_lex)
+    assert (p.ask, p.target) == (Ask.FIELD, "attachments")
+    assert [sender in c.value for c in p.of(Role.SENDER)] == [True] and not p.of(Role.TEXT)

@@ -122,7 +122,7 @@ PASSIVE = re.compile(r"\b(?:was|were|is|got|has\s+been|had\s+been)\s+(?:the\s+(?
 # the verb before 'the word X' ('containing the word ISDA', 'with the term'): part of the phrase
 WORD_VERB = r"\b(?:(?:contain(?:s|ed|ing)?|with|has|had|having|have|includ(?:e|es|ed|ing)|us(?:e|es|ed|ing)|" \
             r"mention(?:s|ed|ing)?)\s+)?"
-THE_WORD = re.compile(WORD_VERB + r"the\s+(?:word|term|phrase|name)s?\s+" + PHRASE + END, re.I)
+THE_WORD = re.compile(WORD_VERB + r"the\s+(?:word|term|phrase|name)s?\s+(?!of\b)" + PHRASE + END, re.I)  # not "the name of the file"
 PAREN_DOMAIN = re.compile(r"(?:(?:\b(?:from|by|at|of)\s+(?:the\s+)?)?(?:(?!(?-i:Which|What|Who|Whom|How|When|Where|The|In|Of)\b)"
                           r"(?-i:[A-Z&][\w&'.-]*)\s+(?:(?:and|of|&)\s+)?){0,5}(?:(?:law\s+)?firm|company|"
                           r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*(?:anyone\s+|someone\s+|people\s+)?(?:at\s+)?@?" + DOMAIN +
