@@ -291,3 +291,27 @@ def test_the_sender_of_a_described_file(demo_lex, question, sender):
     p = read_plan(question, demo_lex)
     assert (p.ask, p.target) == (Ask.FIELD, "attachments")
     assert [sender in c.value for c in p.of(Role.SENDER)] == [True] and not p.of(Role.TEXT)
+
+
+FILES = PEOPLE + [
+    ("Bo Fry <bo.fry@acme.com>", "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 10:00:00 -0700", "figures",
+     "See attached. << File: q1.xls >> << File: memo.pdf >>"),
+    ("Bo Fry <bo.fry@acme.com>", "Cy Dunn <cy.dunn@vendor.net>", "Sat, 13 Apr 2024 10:00:00 -0700", "more",
+     "Updated. << File: q2.xls >>")]
+
+
+@pytest.mark.parametrize("question, count", [
+    ("how many different people has Ann Lee written to?", 1),  # Bo Fry (herself is who is asked about)
+    ("how many distinct senders wrote to Ann Lee?", 2),  # Bo Fry, Cy Dunn
+    ("how many spreadsheets did Bo Fry send?", 2),
+    ("how many attachments did Bo Fry send?", 3),
+    ("how many emails with attachments did Bo Fry send?", 2),
+])
+def test_counts_of_people_and_files_in_the_emails(tmp_path, question, count):
+    """'how many different people' counts people in the role asked, 'how many spreadsheets' the
+    files named in the emails; 'how many emails with attachments' still counts emails."""
+    from archivist.agent.ask import ask
+    from tests.conftest import agent_settings
+    with _mbox_store(tmp_path, FILES) as store:
+        r = ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+    assert r.result == {"count": count}, r.answer

@@ -106,8 +106,8 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
             if target in (Target.ATTACHMENTS, Target.SENDER, Target.TO, Target.CC, Target.BCC, Target.RECIPIENT):
                 return Ask.FIELD, target, 1  # 'what file did X attach to her first email pitching Y': one described email
             return (Ask.FIRST if first else Ask.LAST), target, 1
-    if COUNT.search(blanked) and (mail or scoped):  # 'judy thorne to gerald nemec, how many since May?' 
-        return Ask.COUNT, Target.DOCUMENTS, 0
+    if COUNT.search(blanked) and (mail or scoped):  # 'judy thorne to gerald nemec, how many since May?'
+        return Ask.COUNT, counted(text, blanked, plan), 0
     if (field := _field(text, blanked)) is not None and mail:
         if field in (Target.SENDER, Target.RECIPIENT, Target.TO, Target.CC) and PLURAL.search(blanked):
             return Ask.TOP, field, 0  # 'who wrote emails about X': everyone, with their counts
@@ -115,6 +115,31 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     if (LIST.search(blanked) or BARE_LIST.search(blanked) or not ASKING.search(blanked) and scoped) and mail:
         return Ask.LIST, Target.DOCUMENTS, 0
     return Ask.CONTENT, Target.DOCUMENTS, 0
+
+
+COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?)\s*(?:different\s+|distinct\s+|unique\s+|"
+                     r"separate\s+|individual\s+)?(?P<n>people|persons|individuals|senders|recipients|addressees|"
+                     r"correspondents|contacts|addresses|attachments|attached\s+files|files|spreadsheets|pdfs)\b", I)
+
+
+def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
+    """What a count counts: emails, or the people or files in them ('how many different people did
+    X email': the recipients; 'how many senders ...'; 'how many attachments did X send')."""
+    m = COUNTED.search(text)
+    if m is None:
+        return Target.DOCUMENTS
+    noun = m.group("n").lower()
+    if noun in ("attachments", "attached files", "files", "spreadsheets", "pdfs"):
+        return Target.ATTACHMENTS
+    if noun == "senders":
+        return Target.SENDER
+    if noun in ("recipients", "addressees"):
+        return Target.RECIPIENT
+    if re.search(r"\bbcc'?d\b|\bblind", blanked, I):
+        return Target.BCC
+    if re.search(r"\bcc'?d?\b|\bcc'ed\b|\bcopied\b", blanked, I):
+        return Target.CC
+    return Target.RECIPIENT if plan.of(Role.SENDER) else Target.SENDER
 
 
 def _field(text: str, blanked: str) -> Target | None:

@@ -10,7 +10,7 @@ import re
 
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, QUOTED, _longest_exact, _names_with_months, combine_dates
-from archivist.agent.question.asks import classify
+from archivist.agent.question.asks import COUNTED, classify
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import match_subject
 from archivist.agent.question.lexicon import Lexicon
@@ -48,7 +48,10 @@ def read_plan(question: str, lex: Lexicon | None = None,
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
-    r.plan.by_address = ask == Ask.TOP and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
+    if target == Target.ATTACHMENTS and ask == Ask.COUNT:
+        _counted_files(r)
+    r.plan.by_address = (ask == Ask.TOP or ask == Ask.COUNT and target != Target.DOCUMENTS) \
+        and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
     own_domain(r)
     account(r)
@@ -94,6 +97,15 @@ def _attachments(r: Reading) -> None:
     for role, value, s, e in phrases.attachment(r.text):
         if r.free(s, e):
             r.claim(Constraint(role, r.text[s:e], value, s, e))
+
+
+def _counted_files(r: Reading) -> None:
+    """'how many spreadsheets did X send': the files counted are of that type (an attachment
+    constraint, unless one was read already)."""
+    m = COUNTED.search(r.text)
+    if m and r.free(*m.span("n")) and not r.plan.of(Role.ATTACHMENT):
+        kind = phrases.ATTACHMENT_KIND.get(m.group("n").lower(), "any")
+        r.claim(Constraint(Role.ATTACHMENT, m.group("n"), kind, *m.span("n")))
 
 
 def _domains(r: Reading) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from archivist import word_forms
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
+from archivist.agent.strategies.counted import files_count, people_count
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import other_readings
 from archivist.records import Filters
@@ -110,6 +111,8 @@ def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> 
 
 def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     rows = _rows(store, f, plan=plan)
+    if plan.target != Target.DOCUMENTS:
+        return _count_in(store, plan, rows)
     ids = [r["id"] for r in rows][:MAX_CITED]
     refs = " ".join(f"[{i + 1}]" for i in range(len(ids)))
     if not rows:
@@ -119,6 +122,16 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
     plan.notes += other_readings(store, plan, f, len(rows), lambda other: _rows(store, other, plan=plan))
     return PlanAnswer(text, ids, {"count": len(rows)})
+
+
+def _count_in(store, plan: QueryPlan, rows: list[dict]) -> PlanAnswer:
+    """The number of people in a role, or of attachments, in the matching emails."""
+    if plan.target == Target.ATTACHMENTS:
+        text, result = files_count(store, plan, [r["id"] for r in rows], describe(plan))
+        return PlanAnswer(text, [r["id"] for r in rows][:MAX_CITED], result)
+    ranked = _rank(store, plan, rows)
+    text, result = people_count(plan, len(rows), ranked, describe(plan))
+    return PlanAnswer(text, ranked[0]["docs"][:MAX_CITED] if ranked else [], result)
 
 
 def _shown_match(store, ids: list[int], words: str | None) -> str:
