@@ -315,3 +315,25 @@ def test_counts_of_people_and_files_in_the_emails(tmp_path, question, count):
     with _mbox_store(tmp_path, FILES) as store:
         r = ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
     assert r.result == {"count": count}, r.answer
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("how many emails did Maria Chen send that had no attachment?", {"no"}),
+    ("how many messages in the northwind mailbox were not from Tom Okafor?", {"not"}),
+    ("how many emails did Maria Chen send except to Tom Okafor?", {"except"}),
+    ("how many emails did Tom Okafor send that did not mention the crane?", {"not"}),
+    ("how many emails went out no later than April 3 2024 from Maria Chen?", {"no"}),
+    ("how many of Maria Chen's emails went to people outside northwind-energy.com?", {"outside"}),
+])
+def test_a_negation_or_a_recipients_domain_no_filter_reads_gives_no_figure(demo_lex, question, unread):
+    """'not from X' must not count the emails from X, nor 'to people outside D' those from senders
+    outside D: the words are named as not used."""
+    p = read_plan(question, demo_lex)
+    assert p.ask == Ask.COUNT and unread <= set(p.unused), p.unused
+
+
+def test_exclusions_that_are_read_stay_read(demo_lex):
+    p = read_plan("who besides Tom Okafor did Maria Chen email most?", demo_lex)
+    assert (p.ask, p.target) == (Ask.TOP, "recipient") and p.of(Role.EXCLUDED) and not p.unused
+    p = read_plan("how many emails to Maria Chen were not from northwind-energy.com addresses?", demo_lex)
+    assert p.of(Role.NOT_DOMAIN) and not p.unused

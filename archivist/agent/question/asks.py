@@ -66,7 +66,7 @@ WHO_TO = re.compile(r"\bto\s+whom\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|
                     r"write|mail|ask|tell|invite|thank|remind|inform|notify|warn|urge)\b", I)
 TO_WHOM = re.compile(r"\bto\s+whom\b|\bwho\s+was\s+it\s+(?:sent|addressed)\s+to\b", I)
 WHO_RECEIVED_MOST = re.compile(r"\bwho\s+(?:received|got|was\s+sent|was\s+e-?mailed|was\s+written\s+to)\b|\brecipients?\b|"
-                               r"\bwhom?\s+(?:did|does|has|had)\b(?! (?:sent|written|e-?mailed|mailed|forwarded|messaged|contacted)\b).*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
+                               r"\bwhom?\s+(?:(?:else|besides|apart\s+from|other\s+than|except(?:\s+for)?)\s+)?(?:did|does|has|had)\b(?! (?:sent|written|e-?mailed|mailed|forwarded|messaged|contacted)\b).*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
                                r"correspond|forward|reply|mail|address)\b|\bwrote\s+to\s+whom\b|\bto\s+whom\b", I)
 WHO_CC_MOST = re.compile(r"\b(?:cc'?d|cc'ed|copied|copies|copy|on\s+cc|cc)\b", I)
 ATTACHED = re.compile(r"\b(?:what|which)\s+(?:was\s+the\s+)?(?:file|files|attachment|attachments|document|documents|"
