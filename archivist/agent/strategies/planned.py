@@ -152,6 +152,7 @@ def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     shown = rows[:MAX_LISTED]
     lines = [f"[{i + 1}] {_day(r)} {r['sender'] or '?'}: {r['title'] or ''}" for i, r in enumerate(shown)]
     more = f" (showing {len(shown)})" if len(rows) > len(shown) else ""
+    plan.notes += other_readings(store, plan, f, len(rows), lambda other: _rows(store, other, plan=plan))
     return PlanAnswer(f"{len(rows)} matching documents ({describe(plan)}){more}"
                       f"{_shown_match(store, [r['id'] for r in shown], f.text)}:\n" + "\n".join(lines),
                       [r["id"] for r in shown], {"count": len(rows), "doc_ids": [r["id"] for r in shown]})
