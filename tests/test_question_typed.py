@@ -337,3 +337,18 @@ def test_exclusions_that_are_read_stay_read(demo_lex):
     assert (p.ask, p.target) == (Ask.TOP, "recipient") and p.of(Role.EXCLUDED) and not p.unused
     p = read_plan("how many emails to Maria Chen were not from northwind-energy.com addresses?", demo_lex)
     assert p.of(Role.NOT_DOMAIN) and not p.unused
+
+
+def test_a_middle_name_is_no_first_name(tmp_path):
+    """'Ken Fry' is not 'Mark Kenneth Fry' (his son, with Kenneth for a middle name); a joint
+    sender 'Ann Lee and Ken Fry' still holds him."""
+    from archivist.agent.question.lexicon import lexicon
+    mails = [("Ken Fry <ken.fry@acme.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "a", "x"),
+             ("Mark Kenneth Fry <mark@fryfamily.com>", "Ken Fry <ken.fry@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700",
+              "b", "y"),
+             ("Ann Lee and Ken Fry <office@acme.com>", "All <all@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "c", "z")]
+    with _mbox_store(tmp_path, mails) as store:
+        p = read_plan("how many emails did Ken Fry send?", lexicon(store))
+    who = set(p.of(Role.SENDER)[0].value)
+    assert "ken.fry@acme.com" in who and "mark@fryfamily.com" not in who
+    assert any(a.startswith("office@acme.com") for a in who)
