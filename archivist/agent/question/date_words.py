@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.question.plan import Ask, Role, Use
+from archivist.agent.question.plan import Ask, Role
 from archivist.agent.question.reading import Reading
-from archivist.agent.question.words import TOKEN
+from archivist.agent.question.words import TOKEN, unuse
 
 I = re.I
 POSITION = r"(?:end|ending|close|start|beginning|middle|mid|early|late|first|last|final|half|quarter|qtr|rest|remainder)"
@@ -44,11 +44,11 @@ def unread_around_dates(r: Reading) -> None:
         before = RUN_BEFORE.search(r.text[:c.start] + (cue.group(0) if cue else ""))
         after = RUN_AFTER.match(r.text[c.end:])
         if before and _says_part(before.group(0), r.plan.ask, _days(str(c.value))):
-            _unuse(r, before.start(), min(before.end(), c.start))
+            unuse(r, before.start(), min(before.end(), c.start))
         if after and _says_part(after.group(0), r.plan.ask, 0):
-            _unuse(r, c.end + after.start(), c.end + after.end())
+            unuse(r, c.end + after.start(), c.end + after.end())
     for start, end in r.unread:
-        _unuse(r, start, end, inside=True)
+        unuse(r, start, end, inside=True)
 
 
 UNIT_DAYS = {"day": 1, "weekend": 2, "week": 7, "fortnight": 14, "month": 31, "year": 366}
@@ -74,10 +74,3 @@ def _days(value: str) -> int:
     from datetime import date
     low, _, high = value.partition("..")
     return (date.fromisoformat(high[:10]) - date.fromisoformat(low[:10])).days if low and high else 0
-
-
-def _unuse(r: Reading, start: int, end: int, inside: bool = False) -> None:
-    """The words in [start, end) not used: frame words beside a date, or (inside) words in one."""
-    for w in r.plan.words:
-        if start <= w.start < end and (w.use == Use.FRAME or inside) and not re.fullmatch(GLUE, w.text, I):
-            w.use, w.role = Use.UNUSED, ""

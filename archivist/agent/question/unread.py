@@ -14,6 +14,7 @@ import re
 from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reading import Reading
+from archivist.agent.question.words import unuse
 
 ORDER_WORDS = frozenset("first last final earliest latest newest oldest initial recent recently".split())
 KIND_WORDS = frozenset("forward forwards forwarded forwarding fwd reply replies replied replying".split())
@@ -52,16 +53,10 @@ def unread_negations(r: Reading) -> None:
             continue
         before = r.text[max(0, c.start - 30):c.start]
         if m := NEGATION.search(before):
-            _unuse(r, c.start - len(before) + m.start(), c.start)
+            unuse(r, c.start - len(before) + m.start(), c.start)
     for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN):
         said = r.text[c.start:c.end].lower()
         start = c.start + len(said) - len(said.lstrip())  # a phrase may begin with its space
         if not re.match(r"(?:from|by|sent\s+from|senders?)\b", said.lstrip()) and \
                 TO_DOMAIN.search(r.text[max(0, start - 30):start]):
-            _unuse(r, start, c.end, inside=True)
-
-
-def _unuse(r: Reading, start: int, end: int, inside: bool = False) -> None:
-    for w in r.plan.words:
-        if start <= w.start < end and (w.use == Use.FRAME or inside):
-            w.use, w.role = Use.UNUSED, ""
+            unuse(r, start, c.end, inside=True)
