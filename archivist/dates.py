@@ -69,6 +69,8 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (r"\b(\d{1,2})/(\d{4})\b", "num_month"),
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])", "num_day_no_year"),  # '9/11', 'between 11/1 and 11/15/01'
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON})\b|\b({MON})\s+(\d{{1,2}}){ORD}\b(?!\s*,?\s*\d{{4}})", "day_no_year"),
+    (rf"\b(early|mid|late)[\s-]+({MON})\b(?!\s*\d)", "part_no_year"),  # 'late November': the year as for a month
+    (r"\bq([1-4])\b(?!\s*'?\d)", "quarter_no_year"),
     (rf"\b({MON})\b(?!\s*\d)", "month_no_year"),
     (rf"(?<![\w/.@-]){YEAR}(?![\w/-])", "year"),
 )]
@@ -250,6 +252,8 @@ PHRASES = {
     "to_end_dm": lambda g, dy: _to_end_m((g[1], g[0], g[2], None, None), dy),
     "day_of": lambda g, dy: None if (y := _y(g[2], dy)) is None
     else phrases.part_of(*month_bounds(y, month_of(g[1])), g[0], None, "day"),
+    "part_no_year": lambda g, dy: None if dy is None else _period("part", (g[0], g[1], str(dy)), dy),
+    "quarter_no_year": lambda g, dy: None if dy is None else _quarter(int(g[0]), dy),
     "num_to_end": _to_end_m, "span_of": _span_of, "span_of_year": _span_of_year,
     "half_yy": lambda g, dy: (date(_year(g[2]), 1, 1), date(_year(g[2]), 7, 1)) if (g[0] or g[1]) == "1"
     else (date(_year(g[2]), 7, 1), date(_year(g[2]) + 1, 1, 1)),

@@ -352,3 +352,14 @@ def test_a_middle_name_is_no_first_name(tmp_path):
     who = set(p.of(Role.SENDER)[0].value)
     assert "ken.fry@acme.com" in who and "mark@fryfamily.com" not in who
     assert any(a.startswith("office@acme.com") for a in who)
+
+
+@pytest.mark.parametrize("question, label", [
+    ("how many emails did Maria Chen send in late April?", "2024-04-21 .. 2024-05-01 (exclusive)"),
+    ("how many emails did Maria Chen send in Q2?", "2024-04-01 .. 2024-07-01 (exclusive)"),
+])
+def test_a_part_of_a_month_or_a_quarter_without_a_year(demo_lex, question, label):
+    """Read in the year the archive holds its email for, as a month without a year is (and said)."""
+    p = read_plan(question, demo_lex)
+    assert [c.label for c in p.of(Role.DATE)] == [label] and not p.unused
+    assert any("no year was given" in n for n in p.notes)
