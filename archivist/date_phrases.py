@@ -138,6 +138,7 @@ def to_month_end(year: int | None, month: int, day: int, end_month: int | None) 
 
 def part_of(low: date, high: date, which: str, count: str | None, unit: str) -> tuple[date, date] | None:
     """The first or last count days, weeks or months of [low, high) ('the last 10 days of October')."""
+    which = "first" if which.lower() == "1st" else which
     n = int(count) if count and count.isdigit() else NUMBERS.get((count or "one").lower(), 0)
     unit = unit.lower().rstrip("s")
     if n < 1 or unit == "month" and n > 12:

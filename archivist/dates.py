@@ -45,8 +45,8 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     # 'the first 10 days of Nov 2001', 'the last two weeks of October', 'the last week of 2001'
     (rf"\bon\s+the\s+(first|last|final)\s+day\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "day_of"),
     # ('the last day in 2001 that X wrote' is a first/last question: one day only with a number)
-    (rf"\b(?:the\s+)?(first|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?))\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "span_of"),
-    (rf"\b(?:the\s+)?(first|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?|months?))\s+(?:of|in)\s+(?:the\s+year\s+)?{YEAR}\b", "span_of_year"),
+    (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?))\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "span_of"),
+    (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?|months?))\s+(?:of|in)\s+(?:the\s+year\s+)?{YEAR}\b", "span_of_year"),
     (rf"\b({phrases.HOLIDAY})\s+week{phrases.OPT_YEAR}\b", "holiday_week"),
     (rf"\b({phrases.HOLIDAY})\s+(?:long\s+)?weekend(?:\s+in)?{phrases.OPT_YEAR}\b|\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+(?:long\s+)?weekend\b", "holiday_weekend"),
     (rf"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),

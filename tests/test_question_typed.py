@@ -363,3 +363,14 @@ def test_a_part_of_a_month_or_a_quarter_without_a_year(demo_lex, question, label
     p = read_plan(question, demo_lex)
     assert [c.label for c in p.of(Role.DATE)] == [label] and not p.unused
     assert any("no year was given" in n for n in p.notes)
+
+
+@pytest.mark.parametrize("question, label", [
+    ("# msgs fr Maria Chen abt the crane in the 1st 2 wks of april 2024", "2024-04-01 .. 2024-04-15 (exclusive)"),
+    ("how many emails did Maria Chen send thru 4/3/24?", "before 2024-04-04"),
+    ("tot # of emails Maria Chen sent up to and including April 3 2024", "before 2024-04-04"),
+])
+def test_shorthand_and_inclusive_ends(demo_lex, question, label):
+    """'abt', 'wks', 'tot', '# msgs' spelled out; 'through'/'thru' a day includes that day."""
+    p = read_plan(question, demo_lex)
+    assert p.ask == Ask.COUNT and [c.label for c in p.of(Role.DATE)] == [label] and not p.unused

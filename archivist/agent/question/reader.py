@@ -23,7 +23,7 @@ from archivist.agent.question.unread import unread_in_figures, unread_negations
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 
-DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|in|on|during|of|by|predates?|predating|"
+DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|thru|in|on|during|of|by|predates?|predating|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
 
 

@@ -16,7 +16,8 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\s&\s", " and "), (r"\bb/w\b|\bbtwn\b", "between"), (r"^#\s*of\b|(?<=\s)#\s*of\b", "number of"),
     (r"\bwho['’]s(?=\s+(?:been|got|gotten|had|sent|written|e-?mailed|received|forwarded|copied\s+\w+\s+on))", "who has"),
     (r"\bwho['’]s\b", "who is"), (r"\bwho['’]re\b", "who are"), (r"\bwho['’]d\b", "who would"),
-    (r"\bwk\b", "week"), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
+    (r"\bwk\b", "week"), (r"\bwks\b", "weeks"), (r"\byr\b", "year"), (r"\byrs\b", "years"), (r"\bmths?\b", "month"),
+    (r"\babt\b", "about"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
 
 
