@@ -297,8 +297,8 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
         for m in pattern.finditer(text):
             if any(m.start() < t.end and t.start < m.end() for t in taken):
                 continue
-            if unit == "year" and not YEAR_CUE.search(text[:m.start()]):
-                continue
+            if unit in ("year", "quarter_no_year") and not YEAR_CUE.search(text[:m.start()]):
+                continue  # 'in 2001', 'during Q4'; not 'the 1998 World Cup', 'the Q2 planning offsite'
             if unit == "drange" and re.search(rf"\b{MON}\s*$", text[:m.start()], re.I):
                 continue  # '3 dec 01 and 5 jan 02': the '01' is December's year, no day of January
             if unit in ("month_no_year", "day_no_year") and MAY_VERB.match(text, m.start()):

@@ -374,3 +374,10 @@ def test_shorthand_and_inclusive_ends(demo_lex, question, label):
     """'abt', 'wks', 'tot', '# msgs' spelled out; 'through'/'thru' a day includes that day."""
     p = read_plan(question, demo_lex)
     assert p.ask == Ask.COUNT and [c.label for c in p.of(Role.DATE)] == [label] and not p.unused
+
+
+def test_a_quarter_without_a_year_needs_a_date_word_before_it():
+    """'during Q2' is a date; 'the Q2 planning offsite' is the name of a meeting."""
+    from archivist.dates import find_dates
+    assert not find_dates("Which room is the Q2 planning offsite in?", 2024)
+    assert [(s.low, s.high) for s in find_dates("emails sent during Q2", 2024)] == [("2024-04-01", "2024-07-01")]
