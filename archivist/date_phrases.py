@@ -16,7 +16,9 @@ from functools import lru_cache
 MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 ORD = r"(?:st|nd|rd|th)"
 YEAR = r"((?:19|20)\d{2})"
-OPT_YEAR = rf"(?:,?\s*(?:of\s+)?{YEAR})?"
+# a year after a month, day or season: four digits or two ('01, 01, 99), not a time or a decimal
+YY = r"'?((?:19|20)\d{2}|[09]\d)(?![\d:]|[/.]\d)"
+OPT_YEAR = rf"(?:,?\s*(?:of\s+)?{YY})?"
 
 # spoken name -> the `holidays` package's name for it (US calendar, public and unofficial days)
 HOLIDAY_NAMES: dict[str, str] = {
@@ -79,8 +81,8 @@ RELATIVE = re.compile(
     r"\b(?:the\s+|a\s+)?(?:(\d+|one|two|three|four|five|six|seven|ten|a\s+few|few)\s+)?"
     r"(days?|weeks?|weekend|month)\s+(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
     r"after|following|of)\s+(?:the\s+)?$", re.I)
-NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
-           "a few": 3, "few": 3}
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10, "a few": 3, "few": 3}
 
 
 def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None:
@@ -91,8 +93,8 @@ def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None
         return _weekend(low, high, where)
     days = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30}[unit] * n
     if where == "of":
-        if unit != "week":
-            return None
+        if unit != "week" or high - low > timedelta(days=1):
+            return None  # 'the week of Sept 11': of one day; 'the week of December' says no week
         monday = low - timedelta(days=low.weekday())  # the Monday-to-Sunday week holding the day
         return monday, monday + timedelta(days=7)
     if where in ("after", "following"):
@@ -119,3 +121,31 @@ def month_range(first: int, last: int, month: int, year: int | None) -> tuple[da
         return date(year, month, first), date(year, month, last) + timedelta(days=1)
     except ValueError:
         return None
+
+
+def to_month_end(year: int | None, month: int, day: int, end_month: int | None) -> tuple[date, date] | None:
+    """A day to the end of its month, or of end_month when a later month is named ('9/11 to the end
+    of October'); None without a year or for a day that does not exist."""
+    if year is None or not 1 <= month <= 12 or end_month is not None and end_month < month:
+        return None
+    try:
+        low = date(year, month, day)
+    except ValueError:
+        return None
+    last = end_month or month
+    return low, date(year + (last == 12), last % 12 + 1, 1)
+
+
+def part_of(low: date, high: date, which: str, count: str | None, unit: str) -> tuple[date, date] | None:
+    """The first or last count days, weeks or months of [low, high) ('the last 10 days of October')."""
+    which = "first" if which.lower() == "1st" else which
+    n = int(count) if count and count.isdigit() else NUMBERS.get((count or "one").lower(), 0)
+    unit = unit.lower().rstrip("s")
+    if n < 1 or unit == "month" and n > 12:
+        return None
+    if unit == "month":
+        first = low.month + n if which.lower() == "first" else 13 - n
+        cut = date(low.year + (first > 12), (first - 1) % 12 + 1, 1)
+        return (low, cut) if which.lower() == "first" else (cut, high)
+    span = timedelta(days=n * (7 if unit == "week" else 1))
+    return (low, min(high, low + span)) if which.lower() == "first" else (max(low, high - span), high)

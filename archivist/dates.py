@@ -25,41 +25,52 @@ ORDINAL_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd":
 
 # (pattern, unit) in priority order: longer, more specific forms first
 TO = r"(?:-|–|—|to|through|thru|till|until|and)"
+YY = phrases.YY  # a year in four digits or two ('01, 01): after a month, a day or a season only
+N = r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
+NUM_DAY = r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?"  # '9/11', '9/11/01'
+TO_MONTH_END = rf"\s+{TO}\s+the\s+end\s+of\s+(?:(?:the|that)\s+month|({MON}))(?:,?\s+(?:of\s+|in\s+)?{YY})?\b"
 PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, unit in (
     # days of one month: 'between the 3rd and the 9th of May 2001', 'May 3-9, 2001', '3-9 May 2001'
-    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s*{TO}\s*(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
-    (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s*{TO}\s*(\d{{1,2}}){ORD}(?!\s*(?:/|:|\d|{MON}))(?:,?\s+{YEAR})?\b", "mrange"),
-    # 'the 10th to the end of October 2001', 'October 10 to the end of the month'
+    (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}}){ORD}\s*{TO}\s*(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s*{TO}\s*(\d{{1,2}}){ORD}(?:,?\s+{YY}\b|(?!\s*(?:/|:|\d|{MON})))", "mrange"),
+    # a day to the end of its month: '9/11 to the end of Sept 2001', 'Oct 15th to the end of that month'
+    (rf"{NUM_DAY}{TO_MONTH_END}", "num_to_end"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD}(?:,?\s+{YY})?{TO_MONTH_END}", "to_end_m"),
+    (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+({MON}){phrases.OPT_YEAR}\b", "to_end"),
+    (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON}),?\s*{YY}?\s+{TO}\s+the\s+end\s+of\s+(?:that|the)\s+month\b", "to_end_dm"),
+    (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+({MON}){phrases.OPT_YEAR}\b", "edge"),
+    (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
+    (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*'?(\d{2})\b", "quarter_yy"),
+    (r"\b(?:h([12])|([12])h)\s*'?(\d{4}|\d{2})\b", "half_yy"),
+    # 'the first 10 days of Nov 2001', 'the last two weeks of October', 'the last week of 2001'
+    (rf"\bon\s+the\s+(first|last|final)\s+day\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "day_of"),
+    # ('the last day in 2001 that X wrote' is a first/last question: one day only with a number)
+    (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?))\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "span_of"),
+    (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?|months?))\s+(?:of|in)\s+(?:the\s+year\s+)?{YEAR}\b", "span_of_year"),
+    (rf"\b({phrases.HOLIDAY})\s+week{phrases.OPT_YEAR}\b", "holiday_week"),
+    (rf"\b({phrases.HOLIDAY})\s+(?:long\s+)?weekend(?:\s+in)?{phrases.OPT_YEAR}\b|\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+(?:long\s+)?weekend\b", "holiday_weekend"),
+    (rf"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
+    (rf"\b(?:the\s+)?(first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+({MON}),?\s+{YY}\b", "week"),
+    (rf"\b(early|mid|late)[\s-]+({MON}),?\s+{YY}\b", "part"),
+    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}),?\s+{YY}\b", "dmy"),
     # 'dec 01 - feb 02': months of two-digit years, before a day could claim the '01'
     (rf"\b({MON}),?\s+'?(0\d|9\d)\b(?!\s*,?\s*(?:\d|{MON}))", "month_yy"),
     # 'September 1 and the end of October': the day before the connector is September's
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}\b(?=\s+(?:and|to|through|thru|till|until|-|–)\s)", "day_before_range"),
-    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+({MON}){phrases.OPT_YEAR}\b", "to_end"),
-    (rf"\b({MON})\s+(\d{{1,2}}){ORD}(?:,?\s+{YEAR})?\s+{TO}\s+the\s+end\s+of\s+(?:the|that)\s+month\b", "to_end_m"),
-    (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+(?:{MON}){phrases.OPT_YEAR}\b", "to_end_m"),
-    (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+({MON}){phrases.OPT_YEAR}\b", "edge"),
-    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON}),?\s*{YEAR}?\s+{TO}\s+the\s+end\s+of\s+(?:that|the)\s+month\b", "to_end_dm"),
-    (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
-    (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*'?(\d{2})\b", "quarter_yy"),
-    (rf"\b(?:the\s+)?(first|last)\s+(two|three|2|3)\s+weeks\s+of\s+({MON}){phrases.OPT_YEAR}\b", "weeks_of"),
-    (rf"\b({phrases.HOLIDAY})\s+week{phrases.OPT_YEAR}\b", "holiday_week"),
-    (rf"\b({phrases.HOLIDAY})\s+(?:long\s+)?weekend(?:\s+in)?{phrases.OPT_YEAR}\b|\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+(?:long\s+)?weekend\b", "holiday_weekend"),
-    (rf"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
     (rf"\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\b", "holiday"),
-    (rf"\b(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{YEAR})\b|\b{YEAR}\s+(spring|summer|autumn|fall|winter)\b|\bthe\s+(spring|summer|autumn|fall|winter)\b", "season"),
+    (rf"\b(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{YY})\b|\b{YEAR}\s+(spring|summer|autumn|fall|winter)\b|\bthe\s+(spring|summer|autumn|fall|winter)\b", "season"),
     (rf"\b(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})\b", "iso"),
     (r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", "mdy"),
-    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}),?\s+{YEAR}\b", "dmy"),
-    (rf"\b({MON})\s+(\d{{1,2}}){ORD},?\s+{YEAR}\b", "mdy_name"),
-    (rf"\b(?:the\s+)?(first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+({MON}),?\s+{YEAR}\b", "week"),
-    (rf"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+quarter(?:\s+of)?),?\s+{YEAR}\b", "quarter"),
-    (rf"\b(first|second|1st|2nd|last)\s+half\s+of\s+{YEAR}\b", "half"),
-    (rf"\b(early|mid|late)[\s-]+({MON}),?\s+{YEAR}\b", "part"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD},?\s+{YY}\b", "mdy_name"),
+    (rf"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+(?:quarter|qtr)(?:\s+of)?),?\s+{YY}\b", "quarter"),
+    (rf"\b(first|second|1st|2nd|last)\s+half\s+of\s+{YY}\b", "half"),
     (rf"\b({MON}),?\s+{YEAR}\b", "month"),
     (rf"\b(\d{{4}})-(\d{{2}})\b(?!-)", "iso_month"),
     (r"\b(\d{1,2})/(\d{4})\b", "num_month"),
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])", "num_day_no_year"),  # '9/11', 'between 11/1 and 11/15/01'
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON})\b|\b({MON})\s+(\d{{1,2}}){ORD}\b(?!\s*,?\s*\d{{4}})", "day_no_year"),
+    (rf"\b(early|mid|late)[\s-]+({MON})\b(?!\s*\d)", "part_no_year"),  # 'late November': the year as for a month
+    (r"\bq([1-4])\b(?!\s*'?\d)", "quarter_no_year"),
     (rf"\b({MON})\b(?!\s*\d)", "month_no_year"),
     (rf"(?<![\w/.@-]){YEAR}(?![\w/-])", "year"),
 )]
@@ -108,9 +119,9 @@ def _interval(unit: str, g: tuple, default_year: int | None) -> tuple[date | Non
     elif unit == "mdy":
         day = _d(_year(g[2]), int(g[0]), int(g[1]))
     elif unit == "dmy":
-        day = _d(int(g[2]), month_of(g[1]), int(g[0]))
+        day = _d(_year(g[2]), month_of(g[1]), int(g[0]))
     elif unit == "mdy_name":
-        day = _d(int(g[2]), month_of(g[0]), int(g[1]))
+        day = _d(_year(g[2]), month_of(g[0]), int(g[1]))
     elif unit == "day_no_year":
         if default_year is None:
             return None, None
@@ -133,21 +144,20 @@ def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None,
         return date(int(g[0]), 1, 1), date(int(g[0]) + 1, 1, 1)
     if unit == "quarter":
         q = int(g[0]) if g[0] else ORDINAL_WORDS[g[1].lower()] % 5 or 4
-        q = 4 if q == -1 else q
-        return month_bounds(int(g[2]), 3 * q - 2)[0], month_bounds(int(g[2]), 3 * q)[1]
+        return _quarter(4 if q == -1 else q, _year(g[2]))
     if unit == "half":
         first = g[0].lower() in ("first", "1st")
-        y = int(g[1])
+        y = _year(g[1])
         return (date(y, 1, 1), date(y, 7, 1)) if first else (date(y, 7, 1), date(y + 1, 1, 1))
     if unit == "part":
-        low, high = month_bounds(int(g[2]), month_of(g[1]))
+        low, high = month_bounds(_year(g[2]), month_of(g[1]))
         cut = {"early": (0, 10), "mid": (10, 20), "late": (20, 40)}[g[0].lower()]
         return low + timedelta(days=cut[0]), min(high, low + timedelta(days=cut[1]))
     if unit in PHRASES:
         found = PHRASES[unit](g, default_year)
         return found if found else (None, None)
     if unit == "week":
-        low, high = month_bounds(int(g[2]), month_of(g[1]))
+        low, high = month_bounds(_year(g[2]), month_of(g[1]))
         n = ORDINAL_WORDS[g[0].lower()]
         if n == -1:
             return high - timedelta(days=7), high
@@ -157,7 +167,7 @@ def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None,
 
 
 def _y(value: str | None, default_year: int | None) -> int | None:
-    return int(value) if value else default_year
+    return _year(value) if value else default_year
 
 
 def _edge(g: tuple, dy: int | None) -> tuple[date, date] | None:
@@ -179,22 +189,28 @@ def _month_half(g: tuple, dy: int | None) -> tuple[date, date] | None:
 
 
 def _to_end_m(g: tuple, dy: int | None) -> tuple[date, date] | None:
-    y = _y(g[2], dy)
-    return None if y is None or _d(y, month_of(g[0]), int(g[1])) is None else \
-        (date(y, month_of(g[0]), int(g[1])), month_bounds(y, month_of(g[0]))[1])
+    """A day to the end of its month or of a later one named: (month, day, year, end month, year)."""
+    y = _year(g[2] or g[4]) if (g[2] or g[4]) else dy
+    month = month_of(g[0]) if not str(g[0]).isdigit() else int(g[0])
+    return phrases.to_month_end(y, month, int(g[1]), month_of(g[3]) if g[3] else None)
 
 
 def _quarter(q: int, y: int) -> tuple[date, date]:
     return month_bounds(y, 3 * q - 2)[0], month_bounds(y, 3 * q)[1]
 
 
-def _weeks_of(g: tuple, dy: int | None) -> tuple[date, date] | None:
-    """'the first two weeks of October 2001': its first 14 days; 'the last two weeks': its last 14."""
-    if (y := _y(g[3], dy)) is None:
+def _span_of(g: tuple, dy: int | None) -> tuple[date, date] | None:
+    """'the first 10 days of November 2001', 'the last two weeks of October': (which, n, days, n,
+    weeks, month, year)."""
+    if (y := _y(g[6], dy)) is None:
         return None
-    low, high = month_bounds(y, month_of(g[2]))
-    span = timedelta(days=7 * {"two": 2, "2": 2, "three": 3, "3": 3}[g[1].lower()])
-    return (low, low + span) if g[0].lower() == "first" else (high - span, high)
+    return phrases.part_of(*month_bounds(y, month_of(g[5])), g[0], g[1] or g[3], g[2] or g[4])
+
+
+def _span_of_year(g: tuple, dy: int | None) -> tuple[date, date] | None:
+    """'the last week of 2001', 'the first three months of 2002': (which, n, days, n, unit, year)."""
+    y = int(g[5])
+    return phrases.part_of(date(y, 1, 1), date(y + 1, 1, 1), g[0], g[1] or g[3], g[2] or g[4])
 
 
 def _week_holding(day: tuple[date, date] | None) -> tuple[date, date] | None:
@@ -233,12 +249,18 @@ PHRASES = {
     "to_end_m": _to_end_m, "edge": _edge,
     "day_before_range": lambda g, dy: None if dy is None or _d(dy, month_of(g[0]), int(g[1])) is None
     else (_d(dy, month_of(g[0]), int(g[1])), _d(dy, month_of(g[0]), int(g[1])) + timedelta(days=1)),
-    "to_end_dm": lambda g, dy: _to_end_m((g[1], g[0], g[2]), dy),
+    "to_end_dm": lambda g, dy: _to_end_m((g[1], g[0], g[2], None, None), dy),
+    "day_of": lambda g, dy: None if (y := _y(g[2], dy)) is None
+    else phrases.part_of(*month_bounds(y, month_of(g[1])), g[0], None, "day"),
+    "part_no_year": lambda g, dy: None if dy is None else _period("part", (g[0], g[1], str(dy)), dy),
+    "quarter_no_year": lambda g, dy: None if dy is None else _quarter(int(g[0]), dy),
+    "num_to_end": _to_end_m, "span_of": _span_of, "span_of_year": _span_of_year,
+    "half_yy": lambda g, dy: (date(_year(g[2]), 1, 1), date(_year(g[2]), 7, 1)) if (g[0] or g[1]) == "1"
+    else (date(_year(g[2]), 7, 1), date(_year(g[2]) + 1, 1, 1)),
     "year_edge": lambda g, dy: (date(int(g[1]), 1, 1), date(int(g[1]), 1, 11)) if g[0].lower() in ("start", "beginning")
     else (date(int(g[1]), 12, 21), date(int(g[1]) + 1, 1, 1)),
     "month_yy": lambda g, dy: month_bounds(_year(g[1]), month_of(g[0])),
     "quarter_yy": lambda g, dy: _quarter(int(g[0] or g[2]), _year(g[1] or g[3])),
-    "weeks_of": lambda g, dy: _weeks_of(g, dy),
     "holiday_week": lambda g, dy: _week_holding(phrases.holiday(g[0], _y(g[1], dy))),
     "holiday_weekend": lambda g, dy: _holiday_weekend(g[0] or g[2], _y(g[1] or g[3], dy)),
     "num_day_no_year": lambda g, dy: None if dy is None or _d(dy, int(g[0]), int(g[1])) is None
@@ -268,15 +290,17 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
     """Every date expression in text, left to right, without overlaps; a day or month without a
     year takes the year named elsewhere in the text, else default_year, else its interval is None."""
     years = [int(m.group(1)) for m in re.finditer(rf"(?<![\w/.@-]){YEAR}(?![\w/-])", text)]
-    years += [_year(m.group(1)) for m in re.finditer(r"\b\d{1,2}/\d{1,2}/(\d{2})\b", text)]  # '11/15/01'
+    years += [_year(m.group(1)) for m in re.finditer(r"\b\d{1,2}/\d{1,2}/(\d{4}|\d{2})\b", text)]  # '11/15/01'
     default_year = years[0] if len(set(years)) == 1 else default_year if not years else None
     taken: list[DateSpan] = []
     for pattern, unit in PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < t.end and t.start < m.end() for t in taken):
                 continue
-            if unit == "year" and not YEAR_CUE.search(text[:m.start()]):
-                continue
+            if unit in ("year", "quarter_no_year") and not YEAR_CUE.search(text[:m.start()]):
+                continue  # 'in 2001', 'during Q4'; not 'the 1998 World Cup', 'the Q2 planning offsite'
+            if unit == "drange" and re.search(rf"\b{MON}\s*$", text[:m.start()], re.I):
+                continue  # '3 dec 01 and 5 jan 02': the '01' is December's year, no day of January
             if unit in ("month_no_year", "day_no_year") and MAY_VERB.match(text, m.start()):
                 continue
             if unit == "month_no_year" and m.group(1).lower().rstrip(".") in ("mar", "may", "jun", "jan", "dec") \

@@ -15,7 +15,7 @@ LAYERS = {
     "memory": 3, "answering": 3, "retrieval": 3,
     "corpus": 2, "backends": 2, "store": 2, "config": 2, "query_syntax": 2,
     "dates": 1, "date_phrases": 1, "records": 1, "errors": 1, "progress": 1, "timing": 1,
-    "sanitise": 1, "crash": 1, "knobs": 1, "__init__": 1,
+    "sanitise": 1, "crash": 1, "knobs": 1, "word_forms": 1, "__init__": 1,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+from archivist import word_forms
 from archivist.errors import QueryError
 from archivist.records import ANY_ATTACHMENT, Filters
 
@@ -110,9 +111,11 @@ def _people(filters: Filters, a: str) -> tuple[list[str], list]:
 
 def fts_words(text: str) -> str:
     """An FTS5 query over the text and subject columns: every word of text ('NETCO or UBS': either
-    side), each quoted so that no word is read as an operator."""
+    side), each quoted so that no word is read as an operator, or one of its family ('bankruptcy'
+    or 'bankrupt': archivist.word_forms)."""
     sides = [re.findall(r"[\w'-]+", side) for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I)]
-    groups = ["(" + " AND ".join('"' + w.replace('"', "") + '"' for w in words) + ")" for words in sides if words]
+    term = lambda w: "(" + " OR ".join('"' + f.replace('"', "") + '"' for f in word_forms.family(w)) + ")"  # noqa: E731
+    groups = ["(" + " AND ".join(term(w) for w in words) + ")" for words in sides if words]
     return "{text subject}: (" + " OR ".join(groups) + ")"
 
 

@@ -31,10 +31,11 @@ TOPIC = re.compile(r"\b(?:about|regarding|concerning|on the topic of)\s+[\"“']
 NAME = r"([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029]")
 BEFORE_WORD = re.compile(r"\b(?:before|until|till|prior to|up to|earlier than|predates?|predating|older than)\s+(?:the\s+)?$", re.I)
+THROUGH_WORD = re.compile(r"\b(?:through|thru|up\s+to\s+and\s+including|on\s+or\s+before)\s+(?:the\s+)?$", re.I)
 AFTER_WORD = re.compile(r"\b(?:after|later than)\s+(?:the\s+)?$", re.I)
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
 # the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)
-BETWEEN = re.compile(r"^\s*(?:and|to|through|thru|till|until|-|–|—)\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+BETWEEN = re.compile(r"^\s*(?:and|to|through|thru|till|until|-|–|—|/)\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
                      r"sun)[a-z]*\.?,?\s*)?$", re.I)
 
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"
@@ -102,6 +103,9 @@ def _days(span: DateSpan) -> int:
     return (datetime.fromisoformat(span.high) - datetime.fromisoformat(span.low)).days
 
 
+RANGES = frozenset("drange mrange num_to_end to_end to_end_m to_end_dm".split())  # a start and an end
+
+
 def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | None, str | None, list[DateSpan]]:
     """(after, before, day, spans used) from the date expressions: 'between A and B', 'from A to
     B', 'before A', 'after A', 'since A', or the narrowest expression alone ('Sept 19th in 2001')."""
@@ -116,12 +120,15 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
             return a.low, b.high, None, [a, b]
     first = good[0]
     before_text = text[:first.start]
+    if THROUGH_WORD.search(before_text):  # 'through 11/15/01': the day itself included
+        return None, first.high, None, [first]
     if BEFORE_WORD.search(before_text):  # 'before the end of October': before November
         return None, first.high if first.unit in ("edge", "year_edge") and "end" in first.text.lower() \
             else first.low, None, [first]
     if AFTER_WORD.search(before_text):
         return (first.low if first.unit in ("iso", "mdy", "dmy", "mdy_name") else first.high), None, None, [first]
-    if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I):
+    if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I) \
+            and first.unit not in RANGES:  # 'starting 3/19 through the end of the month': that range
         return first.low, None, None, [first]
     narrow = min(good, key=_days)
     inside = [s for s in good if s.low <= narrow.low and narrow.high <= s.high]

@@ -66,7 +66,7 @@ WHO_TO = re.compile(r"\bto\s+whom\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|
                     r"write|mail|ask|tell|invite|thank|remind|inform|notify|warn|urge)\b", I)
 TO_WHOM = re.compile(r"\bto\s+whom\b|\bwho\s+was\s+it\s+(?:sent|addressed)\s+to\b", I)
 WHO_RECEIVED_MOST = re.compile(r"\bwho\s+(?:received|got|was\s+sent|was\s+e-?mailed|was\s+written\s+to)\b|\brecipients?\b|"
-                               r"\bwhom?\s+(?:did|does|has|had)\b.*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
+                               r"\bwhom?\s+(?:(?:else|besides|apart\s+from|other\s+than|except(?:\s+for)?)\s+)?(?:did|does|has|had)\b(?! (?:sent|written|e-?mailed|mailed|forwarded|messaged|contacted)\b).*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
                                r"correspond|forward|reply|mail|address)\b|\bwrote\s+to\s+whom\b|\bto\s+whom\b", I)
 WHO_CC_MOST = re.compile(r"\b(?:cc'?d|cc'ed|copied|copies|copy|on\s+cc|cc)\b", I)
 ATTACHED = re.compile(r"\b(?:what|which)\s+(?:was\s+the\s+)?(?:file|files|attachment|attachments|document|documents|"
@@ -89,23 +89,25 @@ TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+
 
 def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int]:
     """(ask, target, k) from the question's frame words (blanked: constraints taken out)."""
-    mail = bool(re.search(rf"\b{MAIL}\b|\battach|\bwho\s+{ACTS}\b", text, I))  # not 'when did Skilling resign' 
+    mail = bool(re.search(rf"\b{MAIL}\b|\battach|\bwho\s+{ACTS}\b", text, I))  # not 'when did Skilling resign'
+    # 'when did Tana Jones first mention EnronOnline': a person's words are in their emails
+    mail = mail or bool(plan.of(Role.TEXT) and plan.of(Role.SENDER, Role.MAILBOX, None))
     scoped = any(c.role != Role.TOPIC for c in plan.constraints)
     if m := PEAK.search(blanked):
         unit = next(u for u in m.groups() if u).lower()
-        return Ask.PEAK, Target.MONTH if unit in ("month", "year") else Target.DATE, 1
+        return Ask.PEAK, {"month": Target.MONTH, "year": Target.YEAR, "week": Target.WEEK}.get(unit, Target.DATE), 1
     top = TOP.search(blanked) or TOP.search(text) and not plan.of(Role.SUBJECT, Role.TEXT)  # 'which outside senders...most'
     if top and (not HOW_MANY.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
         return Ask.TOP, _top_target(blanked, plan), _k(text)
-    if (first := FIRST.search(blanked)) or LAST.search(blanked):
+    if ((first := FIRST.search(blanked)) or LAST.search(blanked)) and not HOW_MANY.search(blanked):
         if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)
                      or FIRST_ONE.search(blanked)):  # 'earliest email that mentions dynegy', 'last one sent'
             target = _first_target(blanked)
             if target in (Target.ATTACHMENTS, Target.SENDER, Target.TO, Target.CC, Target.BCC, Target.RECIPIENT):
                 return Ask.FIELD, target, 1  # 'what file did X attach to her first email pitching Y': one described email
             return (Ask.FIRST if first else Ask.LAST), target, 1
-    if COUNT.search(blanked) and (mail or scoped):  # 'judy thorne to gerald nemec, how many since May?' 
-        return Ask.COUNT, Target.DOCUMENTS, 0
+    if COUNT.search(blanked) and (mail or scoped):  # 'judy thorne to gerald nemec, how many since May?'
+        return Ask.COUNT, counted(text, blanked, plan), 0
     if (field := _field(text, blanked)) is not None and mail:
         if field in (Target.SENDER, Target.RECIPIENT, Target.TO, Target.CC) and PLURAL.search(blanked):
             return Ask.TOP, field, 0  # 'who wrote emails about X': everyone, with their counts
@@ -113,6 +115,31 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     if (LIST.search(blanked) or BARE_LIST.search(blanked) or not ASKING.search(blanked) and scoped) and mail:
         return Ask.LIST, Target.DOCUMENTS, 0
     return Ask.CONTENT, Target.DOCUMENTS, 0
+
+
+COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?)\s*(?:different\s+|distinct\s+|unique\s+|"
+                     r"separate\s+|individual\s+)?(?P<n>people|persons|individuals|senders|recipients|addressees|"
+                     r"correspondents|contacts|addresses|attachments|attached\s+files|files|spreadsheets|pdfs)\b", I)
+
+
+def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
+    """What a count counts: emails, or the people or files in them ('how many different people did
+    X email': the recipients; 'how many senders ...'; 'how many attachments did X send')."""
+    m = COUNTED.search(text)
+    if m is None:
+        return Target.DOCUMENTS
+    noun = m.group("n").lower()
+    if noun in ("attachments", "attached files", "files", "spreadsheets", "pdfs"):
+        return Target.ATTACHMENTS
+    if noun == "senders":
+        return Target.SENDER
+    if noun in ("recipients", "addressees"):
+        return Target.RECIPIENT
+    if re.search(r"\bbcc'?d\b|\bblind", blanked, I):
+        return Target.BCC
+    if re.search(r"\bcc'?d?\b|\bcc'ed\b|\bcopied\b", blanked, I):
+        return Target.CC
+    return Target.RECIPIENT if plan.of(Role.SENDER) else Target.SENDER
 
 
 def _field(text: str, blanked: str) -> Target | None:
@@ -151,7 +178,10 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
         return Target.TO
     if WHO_CC_MOST.search(blanked):
         return Target.CC
-    if WHO_RECEIVED_MOST.search(blanked) and not re.search(r"\bwho\s+(?:sent|wrote|e-?mailed)\b.*\bmost\b", blanked, I):
+    # 'who has sent X the most' (who sent) vs 'who has X sent the most to': in the blanked text a
+    # name leaves several spaces, so one space means the verb follows 'who has' directly
+    if WHO_RECEIVED_MOST.search(blanked) and not re.search(r"\bwho (?:has |had )?(?:sent|wrote|written|e-?mailed)\b.*\bmost\b",
+                                                          blanked, I):
         return Target.RECIPIENT
     return Target.SENDER
 

@@ -22,7 +22,8 @@ SENDER_BEFORE = re.compile(r"\b(?:from|by|sender(?:\s+was)?|author(?:ed by)?|wri
 RECIPIENT_BEFORE = re.compile(r"\b(?:to|cc'?d?|bcc'?d?|copied|copying|addressed to|received by|recipient"
                               r"|for|emailed|e-mailed|mailed|messaged|wrote to|sent to|into)\s+(?:the\s+)?$", re.I)
 SENDER_AFTER = re.compile(r"^(?:'s\b|’s\b)?\s*(?:has\s+|have\s+|had\s+|did\s+)?(?:send|sent|write|wrote|written|"
-                          r"author|authored|compose|composed|originate|originated|e-?mail(?:ed)?\b(?!s))", re.I)
+                          r"author|authored|compose|composed|originate|originated|attach(?:ed|es)?\b|forward(?:ed|s)?\b|"
+                          r"e-?mail(?:ed)?\b(?!s))", re.I)  # 'which file did X attach', 'X forwarded'
 RECIPIENT_AFTER = re.compile(r"^\s*(?:has\s+|have\s+|had\s+|did\s+|was\s+|were\s+|been\s+)*(?:receive|received|"
                              r"get|got|gotten|been\s+sent|been\s+cc|copied|cc'?d)\b", re.I)
 CUE_BEFORE = re.compile(r"\b(?:from|by|to|cc|did|has|have|had|was|for|of|and)\s+$", re.I)

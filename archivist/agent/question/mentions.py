@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
+from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.entities import find_people
 from archivist.agent.question.lexicon import name_words
-from archivist.agent.question.people import is_surname, mailbox_of, resolve
+from archivist.agent.question.people import is_surname, mailbox_of, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import role_at
@@ -66,8 +67,9 @@ def read_people(r: Reading) -> None:
                                label=f"= '{address_of(e.value)}'"))
             continue
         person = resolve(r.lex, e.text)
-        if not person.identities and _company(r, e.text.replace(" ", ""), e.start, e.end):
-            continue
+        if not person.identities and (_company(r, e.text.replace(" ", ""), e.start, e.end)
+                                      or organisation_only(r.lex, e.text)):
+            continue  # a company's domain, or words of an organisation's name: no person
         r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
                            known=bool(person.identities)))
         _several(r, e.text, person)
@@ -75,6 +77,7 @@ def read_people(r: Reading) -> None:
     _name_runs(r)
     _cued_surnames(r)
     _own_mailbox(r)
+    _to_self(r)
 
 
 OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
@@ -111,6 +114,19 @@ def _reflexive(r: Reading) -> None:
         person = resolve(r.lex, f"{m.group('w')} {owner.group(1)}")
         if person.identities:
             r.claim(Constraint(Role.EXCLUDED, m.group(0), person.identities, m.start(), m.end(), label=person.label))
+
+
+TO_SELF = re.compile(r"\b(?:send|sends|sent|sending|e-?mail(?:s|ed|ing)?|wr[io]te(?:\s+to)?|forward(?:s|ed)?)\s+"
+                     r"(?:an?\s+(?:e-?mail|message|note)\s+)?(?:to\s+)?(?P<self>himself|herself|themselves)\b", re.I)
+
+
+def _to_self(r: Reading) -> None:
+    """'how many emails did Sally Beck send herself': the one person named is also a recipient."""
+    m = TO_SELF.search(r.text)
+    people = [c for c in r.plan.constraints if c.role in (Role.SENDER, None) and c.value]
+    if m and len(people) == 1 and r.free(*m.span("self")):
+        c = people[0]
+        r.claim(Constraint(Role.RECIPIENT, m.group("self"), c.value, *m.span("self"), label=c.label))
 
 
 def _own_mailbox(r: Reading) -> None:
@@ -208,14 +224,15 @@ def settle_roles(r: Reading) -> None:
     # '(To line only)', 'to X with Y cc'd': the To line, not any recipient
     to_only = bool(TO_ONLY.search(r.text)) or bool(r.plan.of(Role.CC)) \
         or any(re.match(r"\s+directly\b", r.text[c.end:]) for c in r.plan.of(Role.RECIPIENT))
+    either = r.plan.target == Target.DOCUMENTS and bool(EITHER_ROLE.search(r.text))
     _coordinated(r)
     for c in list(r.plan.constraints):
         if to_only and c.role == Role.RECIPIENT:
             c.role = Role.TO
         if r.plan.ask == Ask.FIELD and _describes_content(r, c, asked_sender):
             c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
-        elif c.role is None:
-            c.role = Role.RECIPIENT if asked_sender else Role.SENDER
+        elif c.role is None:  # 'was X on it, to or cc': any recipient
+            c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
 
 
 def _coordinated(r: Reading) -> None:

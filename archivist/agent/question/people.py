@@ -56,6 +56,17 @@ def _holds(query: list[str], words: list[str]) -> bool:
     return all(any(_same(q, w) for w in words) for q in query[:-1])
 
 
+def _other_first_name(query: list[str], name: str) -> bool:
+    """Whether a plain 'First Middle Last' name starts with another first name than the query's
+    ('Mark Kenneth Lay' is not 'Ken Lay', whose name it holds as a middle name); lists of names and
+    'Last, First' forms are left alone."""
+    if len(query) < 2 or re.search(r",|&|@|\band\b", name, re.I):
+        return False
+    words = [w for w in name_words(name.split("(")[0]) if w.isalpha() and len(w) > 1 and w not in NOT_NAMES]
+    return len(words) >= 3 and words[-1] == query[-1] and not _same(query[0], words[0]) \
+        and not _same(NICKNAMES.get(query[0], query[0]), words[0])
+
+
 def _surname_of(name: str, word: str) -> bool:
     """Whether word is the surname of a display name: first in 'Last, First', else last."""
     words = name_words(name.split("(")[0])
@@ -113,6 +124,15 @@ def _name_query(text: str) -> list[str]:
             or (w in capitals and len(words) > 1 and w not in TITLE_WORDS)]
 
 
+def organisation_only(lex: Lexicon, text: str) -> bool:
+    """Whether the only participants whose names hold these words are organisations ('the new
+    company' in 'The New Power Company'): words of a description, not a person left unmatched."""
+    words = [w for w in name_words(text) if w not in STOP]
+    found = set.intersection(*(set(lex.tokens.get(w, ())) for w in words)) if words else set()
+    names = [n for a in found for n in lex.names.get(a, {}) if n]
+    return bool(names) and all(ORG_WORDS & set(name_words(n.split("(")[0])) for n in names)
+
+
 def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
     """The identities of the person text names (a name, not an address); loose: also addresses that
     are only the first initial and the surname (weak evidence, used when the question names the
@@ -133,7 +153,7 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
                 continue  # 'The New Power Company', 'Enron Change Management Announcement': no person
             if len(query) == 1 and words and not _surname_of(name, query[0]):
                 continue  # one word names a surname: 'Mark' is John Mark's, not Mark Haedicke's
-            if _holds(query, words) or (by_address and not words):
+            if _holds(query, words) and not _other_first_name(query, name) or (by_address and not words):
                 hits.append((address, name, n, _first_name(query, words or _address_words(address))))
         if by_address and not any(h[0] == address for h in hits):
             hits.append((address, "", total, _first_name(query, _address_words(address))))

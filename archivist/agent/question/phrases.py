@@ -41,12 +41,14 @@ ATTACHMENT_KIND = {".xls": "xls", ".xlsx": "xls", ".doc": "doc", ".docx": "doc",
                    "powerpoint": "ppt", "powerpoints": "ppt", "ppt": "ppt", "pptx": "ppt", "presentation": "ppt",
                    "presentations": "ppt"}
 KINDS = r"(?P<k>spreadsheets?|excel|\.?xlsx?|\.?docx?|\.?pdf|word|docx?|docs|pdfs?|powerpoints?|pptx?|presentations?)"
+# 'with the word "restructuring"' names a word of the text: 'word' is a file only before a file noun
+WORD_AS_FILE = r"(?!word\b(?!\s+(?:files?|documents?|docs?|attach\w*)\b))"
 FILE_NAME = r"(?P<f>(?!(?:an?|the|any|one)\s)[\w&()'-][\w&()' -]{0,59}?\.(?:xlsx?|docx?|pdf|pptx?|txt|csv|zip|htm|html|wpd|jpg|gif|tif|msg))"
 ATTACHMENT_PHRASES = [re.compile(p, re.I) for p in (
     rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|carrying|including)\s+(?:an?\s+|the\s+|any\s+)?{FILE_NAME}\s+(?:file\s+)?attached\b",
     rf"\battach(?:ed|ing|ment)?\s+(?:named\s+|called\s+)?[\"“']?{FILE_NAME}[\"”']?",
     rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|including|containing|carr(?:y|ied|ies|ying)|contained|included)"
-    rf"\s+(?:an?\s+|the\s+|any\s+|some\s+)?{KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|sheets?\s+|spreadsheets?\s+|workbooks?\s+|attachments?)?"
+    rf"\s+(?:an?\s+|the\s+|any\s+|some\s+)?{WORD_AS_FILE}{KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|sheets?\s+|spreadsheets?\s+|workbooks?\s+|attachments?)?"
     rf"(?:attached\b)?",
     rf"(?:\b|(?<=\s)){KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|spreadsheets?\s+)?attach(?:ed|ments?)\b",
     rf"\b(?:sent|send|sending|attached|attaching|attach)\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:most\s+)?{KINDS}\b(?:\s+(?:files?|documents?|docs?))?",
@@ -117,12 +119,17 @@ COME_UP = re.compile(r"\b(?:(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+)?(?
 PASSIVE = re.compile(r"\b(?:was|were|is|got|has\s+been|had\s+been)\s+(?:the\s+(?:word|term|phrase|name)\s+)?"
                      r"(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,3}?)\s+(?:first\s+|last\s+|ever\s+|initially\s+)?"
                      r"(?:mentioned|discussed|brought\s+up|raised|referenced|named|cited)\b", re.I)
-THE_WORD = re.compile(r"\bthe\s+(?:word|term|phrase|name)s?\s+" + PHRASE + END, re.I)
+# the verb before 'the word X' ('containing the word ISDA', 'with the term'): part of the phrase
+WORD_VERB = r"\b(?:(?:contain(?:s|ed|ing)?|with|has|had|having|have|includ(?:e|es|ed|ing)|us(?:e|es|ed|ing)|" \
+            r"mention(?:s|ed|ing)?)\s+)?"
+THE_WORD = re.compile(WORD_VERB + r"the\s+(?:word|term|phrase|name)s?\s+(?!of\b)" + PHRASE + END, re.I)  # not "the name of the file"
 PAREN_DOMAIN = re.compile(r"(?:(?:\b(?:from|by|at|of)\s+(?:the\s+)?)?(?:(?!(?-i:Which|What|Who|Whom|How|When|Where|The|In|Of)\b)"
                           r"(?-i:[A-Z&][\w&'.-]*)\s+(?:(?:and|of|&)\s+)?){0,5}(?:(?:law\s+)?firm|company|"
                           r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*(?:anyone\s+|someone\s+|people\s+)?(?:at\s+)?@?" + DOMAIN +
                           r"(?:\s+(?:senders?|addresses|people|emails?|domain))?\s*\)", re.I)
-SUBJECT_LEAD = re.compile(r"^(?:have|has|had|with|containing|contains|the|a|an|word|words|term)\s+", re.I)
+SUBJECT_LEAD = re.compile(r"^(?:have|has|had|with|containing|contains|contained|the|a|an|word|words|term|"
+                          r"mention(?:s|ed|ing)?|include[sd]?|including|say(?:s|ing)?|said|read(?:s|ing)?|"
+                          r"us(?:e|es|ed|ing))\s+", re.I)  # 'mentioned california in the subject': california
 
 
 def body_words(question: str) -> list[tuple[Role, str, int, int]]:
@@ -134,12 +141,22 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
             if not _overlaps(out, m.start(), m.end())]  # 'when did Dynegy first come up', 'on which LJM comes up'
 
     for m in TEXT_PHRASE.finditer(question):
-        text = _words(m.group("x"))
+        text = _both(_words(m.group("x")))
         if _overlaps(out, m.start(), m.end()):
             continue
         if text and not re.fullmatch(r"(?:it|this|that|them|these|those|him|her|what|which)", text, re.I):
             out.append((Role.TEXT, text, m.start(), m.end()))
     return out
+
+
+def _both(text: str) -> str:
+    """'both Dynegy and merger' -> 'Dynegy merger' (every word must be there anyway); 'either A or
+    B' -> 'A or B'."""
+    if m := re.match(r"(both|either)\s+", text, re.I):
+        text = text[m.end():]
+        if m.group(1).lower() == "both":
+            text = re.sub(r"\s+and\s+", " ", text, flags=re.I)
+    return text
 
 
 def _words(text: str) -> str:

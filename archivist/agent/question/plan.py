@@ -40,7 +40,9 @@ class Target(StrEnum):
     CC = "cc"
     BCC = "bcc"
     DATE = "date"
+    WEEK = "week"  # Monday to Sunday, by the date of its Monday
     MONTH = "month"
+    YEAR = "year"
     ATTACHMENTS = "attachments"
     SUBJECT = "subject"
 

@@ -10,7 +10,8 @@ import re
 
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, QUOTED, _longest_exact, _names_with_months, combine_dates
-from archivist.agent.question.asks import classify
+from archivist.agent.question.asks import COUNTED, classify
+from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import match_subject
 from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.mentions import own_domain, read_people, settle_roles
@@ -18,10 +19,11 @@ from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import role_at
+from archivist.agent.question.unread import unread_in_figures, unread_negations
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 
-DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|in|on|during|of|by|predates?|predating|"
+DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|thru|in|on|during|of|by|predates?|predating|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
 
 
@@ -46,16 +48,23 @@ def read_plan(question: str, lex: Lexicon | None = None,
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
-    r.plan.by_address = ask == Ask.TOP and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
+    if target == Target.ATTACHMENTS and ask == Ask.COUNT:
+        _counted_files(r)
+    r.plan.by_address = (ask == Ask.TOP or ask == Ask.COUNT and target != Target.DOCUMENTS) \
+        and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
     own_domain(r)
     account(r)
+    unread_around_dates(r)
+    unread_in_figures(r)
+    unread_negations(r)
     return r.plan
 
 
 
 IN_SUBJECT = re.compile(r"\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b", re.I)
 SUBJECT_CUE = re.compile(r"\b(?:subject(?:\s+line)?|titled|entitled|called|headed|re)\s*:?\s*$", re.I)
+WORD_CUE = re.compile(rf"{phrases.WORD_VERB}the\s+(?:word|term|phrase|name)s?\s*:?\s*$", re.I)  # 'with the word "X"'
 
 
 def _quoted_and_subject(r: Reading) -> None:
@@ -67,7 +76,8 @@ def _quoted_and_subject(r: Reading) -> None:
         cued = bool(SUBJECT_CUE.search(r.text[:m.start()]))
         after = IN_SUBJECT.match(r.text[m.end():])  # '"credit watch" in the subject'
         role = Role.SUBJECT if subject or cued or after else Role.TEXT
-        start = SUBJECT_CUE.search(r.text[:m.start()]).start() if cued else m.start()
+        lead = SUBJECT_CUE.search(r.text[:m.start()]) or WORD_CUE.search(r.text[:m.start()])
+        start = lead.start() if lead else m.start()
         end = m.end() + (after.end() if after else 0)
         r.claim(Constraint(role, r.text[start:end], subject or text, start, end,
                            label=f"= '{subject}'" if subject else ""))
@@ -90,6 +100,15 @@ def _attachments(r: Reading) -> None:
             r.claim(Constraint(role, r.text[s:e], value, s, e))
 
 
+def _counted_files(r: Reading) -> None:
+    """'how many spreadsheets did X send': the files counted are of that type (an attachment
+    constraint, unless one was read already)."""
+    m = COUNTED.search(r.text)
+    if m and r.free(*m.span("n")) and not r.plan.of(Role.ATTACHMENT):
+        kind = phrases.ATTACHMENT_KIND.get(m.group("n").lower(), "any")
+        r.claim(Constraint(Role.ATTACHMENT, m.group("n"), kind, *m.span("n")))
+
+
 def _domains(r: Reading) -> None:
     known = r.lex.domains if r.lex is not None else set()
     main = r.lex.senders.most_common(1)[0][0] if r.lex is not None and r.lex.senders else None
@@ -98,6 +117,11 @@ def _domains(r: Reading) -> None:
         if r.free(s, e) and not ADDRESS.search(r.text[s:e]):
             values = value if isinstance(value, list) else [value]
             r.claim(Constraint(role, r.text[s:e], value, s, e, known=all(_known_domain(v[1:], known) for v in values)))
+
+
+def _box(r: Reading, who: str) -> str | None:
+    """The mailbox a name or a mailbox name stands for, or None."""
+    return r.lex.mailboxes.get(who.lower()) or mailbox_of(r.lex, who)
 
 
 def _known_domain(domain: str, known: set[str]) -> bool:
@@ -109,11 +133,11 @@ def _mailboxes(r: Reading) -> None:
         return
     for who, s, e in phrases.mailboxes(r.text):
         trimmed = False
-        while (first := re.match(r"\s*([\w'-]+)\s+", who)) and is_frame(first.group(1)):
-            who, trimmed = who[first.end():], True  # 'landed in Dasovich': the name is Dasovich
+        while (first := re.match(r"\s*([\w'.-]+)\s+", who)) and (is_frame(first.group(1)) or not _box(r, who)):
+            who, trimmed = who[first.end():], True  # 'landed in Dasovich', 'cera.com in kaminski': the name
         if trimmed and (at := r.text.find(who, s)) >= 0:
             s = max(s, at - 3 if r.text[max(0, at - 3):at].lower() == "in " else at)
-        box = r.lex.mailboxes.get(who.lower()) or mailbox_of(r.lex, who)
+        box = _box(r, who)
         if box and r.free(s, e):
             r.claim(Constraint(Role.MAILBOX, r.text[s:e], box, s, e, label=f"mailbox {box}"))
     for low, stored in r.lex.mailboxes.items():  # a mailbox named as such: 'kaminski-v'
@@ -165,6 +189,7 @@ def _dates(r: Reading) -> None:
                                 f"I could not tell which year '{span.text}' means")
     if not used:
         return
+    r.unread += gap_words(text, used)  # '10/3 ... the end of the month ... 2001': words no date reader took
     start, end = min(s.start for s in used), max(s.end for s in used)
     if cue := DATE_CUES.search(text[:start]):
         start = cue.start()

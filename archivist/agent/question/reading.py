@@ -14,7 +14,10 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bw/o\b", "without"), (r"(?<!\w)w/(?=\s|\w)", "with "), (r"\bfr\b(?=\s)", "from"), (r"\bmsgs\b", "messages"),
     (r"\bmsg\b", "message"), (r"\bppl\b", "people"), (r"\baccts?\b", "account"), (r"\s->\s|\s?→\s?", " to "),
     (r"\s&\s", " and "), (r"\bb/w\b|\bbtwn\b", "between"), (r"^#\s*of\b|(?<=\s)#\s*of\b", "number of"),
-    (r"\bwk\b", "week"), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
+    (r"\bwho['’]s(?=\s+(?:been|got|gotten|had|sent|written|e-?mailed|received|forwarded|copied\s+\w+\s+on))", "who has"),
+    (r"\bwho['’]s\b", "who is"), (r"\bwho['’]re\b", "who are"), (r"\bwho['’]d\b", "who would"),
+    (r"\bwk\b", "week"), (r"\bwks\b", "weeks"), (r"\byr\b", "year"), (r"\byrs\b", "years"), (r"\bmths?\b", "month"),
+    (r"\babt\b", "about"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
 
 
@@ -37,6 +40,7 @@ class Reading:
         self.lex = lex
         self.plan = QueryPlan(self.text)
         self.claimed: list[tuple[int, int]] = []
+        self.unread: list[tuple[int, int]] = []  # words inside a constraint that it did not read
 
     def free(self, start: int, end: int) -> bool:
         return not any(start < b and a < end for a, b in self.claimed)

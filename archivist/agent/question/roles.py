@@ -42,6 +42,9 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
 TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?on\s+the\s+to:?\s+line\b", I)
 ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
+# 'John Lavorato and Louise Kitchen exchanged': both take part, whichever of them sent
+EXCHANGED = re.compile(r"^\s*(?:(?:and|&)\s+[\w.'-]+(?:\s+[\w.'-]+){0,2}\s+)?(?:have\s+|had\s+)?(?:exchange[ds]?|exchanging|"
+                       r"correspond(?:ed|s)?|traded)\b", I)
 CC_CONTEXT = re.compile(r"^\s*(?:and\s+\S+(?:\s+\S+)?\s+)?(?:,\s*)?(?:were|was)\s+(?:both\s+|all\s+)?(?:cc'?d|copied)\b", I)
 
 
@@ -61,7 +64,7 @@ def role_at(text: str, start: int, end: int) -> Role | None:
             or CC_AFTER.search(after) or CC_CONTEXT.search(after) \
             or re.search(r"\bwith\s+(?:the\s+)?$", before, I) and CC_AFTER.search(after):
         return Role.CC
-    if BETWEEN.search(before):
+    if BETWEEN.search(before) or EXCHANGED.match(after):
         return Role.PARTICIPANT
     if re.search(r"\b(?:to|cc'?d?|copied|copying)\s+both\s+$", before, I):
         return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT

@@ -44,7 +44,7 @@ end ended ending wind winding reach reached reaches turn turned turns
 something anything stuff things thing start started starting begin began
 terms term regard regards respect
 dated dating saw see seen
-itself himself herself themselves usually typically normally generally
+itself himself herself themselves usually typically normally generally together jointly
 largest smallest biggest highest greatest amount
 mention mentions mentioned mentioning discussed referenced
 pls plz thanks thank like know want wanted need needed wonder wondering curious quick quickly actually
@@ -150,3 +150,14 @@ def account(r: Reading) -> None:
             for w in r.plan.words:
                 if c.start <= w.start < c.end:
                     w.use = Use.UNUSED
+
+
+KEPT = re.compile(r"(?:the|of|in|a|an|that|this|to|through|thru|until|till)", re.I)  # joining words, never a constraint
+
+
+def unuse(r: Reading, start: int, end: int, inside: bool = False) -> None:
+    """Mark the words in [start, end) not used: frame words there, or (inside) the words of a
+    constraint that did not read them; joining words ('the', 'of', 'to') stay as they are."""
+    for w in r.plan.words:
+        if start <= w.start < end and (w.use == Use.FRAME or inside) and not KEPT.fullmatch(w.text):
+            w.use, w.role = Use.UNUSED, ""

@@ -10,9 +10,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from archivist import word_forms
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
+from archivist.agent.strategies.counted import files_count, people_count
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
+from archivist.agent.strategies.readings import other_readings
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
@@ -86,17 +89,17 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
 
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
     """One list of patterns per 'or' side ('NETCO or UBS'): a name of several capitalised words is
-    one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches with
-    a plural or verb ending ('merger', 'mergers')."""
+    one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches in its
+    forms ('merger', 'mergers', 'bankruptcy', 'bankrupt': archivist.word_forms)."""
     out = []
     for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I):
         words = re.findall(r"[\w'&-]+", side)
         if len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
-            words = [r"\s+".join(re.escape(w) for w in words)]
+            words = [r"\s+".join(re.escape(w) for w in words) + word_forms.ENDINGS]
         else:
-            words = [re.escape(w) for w in words]
+            words = [word_forms.pattern(w) for w in words]
         if words:
-            out.append([re.compile(rf"\b{w}(?:s|es|'s|ed|d|ing)?\b", re.I) for w in words])
+            out.append([re.compile(rf"\b{w}\b", re.I) for w in words])
     return out
 
 
@@ -108,6 +111,8 @@ def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> 
 
 def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     rows = _rows(store, f, plan=plan)
+    if plan.target != Target.DOCUMENTS:
+        return _count_in(store, plan, rows)
     ids = [r["id"] for r in rows][:MAX_CITED]
     refs = " ".join(f"[{i + 1}]" for i in range(len(ids)))
     if not rows:
@@ -115,7 +120,18 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
                           [], {"count": 0})
     text = f"{len(rows)} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
     text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
+    plan.notes += other_readings(store, plan, f, len(rows), lambda other: _rows(store, other, plan=plan))
     return PlanAnswer(text, ids, {"count": len(rows)})
+
+
+def _count_in(store, plan: QueryPlan, rows: list[dict]) -> PlanAnswer:
+    """The number of people in a role, or of attachments, in the matching emails."""
+    if plan.target == Target.ATTACHMENTS:
+        text, result = files_count(store, plan, [r["id"] for r in rows], describe(plan))
+        return PlanAnswer(text, [r["id"] for r in rows][:MAX_CITED], result)
+    ranked = _rank(store, plan, rows)
+    text, result = people_count(plan, len(rows), ranked, describe(plan))
+    return PlanAnswer(text, ranked[0]["docs"][:MAX_CITED] if ranked else [], result)
 
 
 def _shown_match(store, ids: list[int], words: str | None) -> str:
@@ -136,6 +152,7 @@ def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     shown = rows[:MAX_LISTED]
     lines = [f"[{i + 1}] {_day(r)} {r['sender'] or '?'}: {r['title'] or ''}" for i, r in enumerate(shown)]
     more = f" (showing {len(shown)})" if len(rows) > len(shown) else ""
+    plan.notes += other_readings(store, plan, f, len(rows), lambda other: _rows(store, other, plan=plan))
     return PlanAnswer(f"{len(rows)} matching documents ({describe(plan)}){more}"
                       f"{_shown_match(store, [r['id'] for r in shown], f.text)}:\n" + "\n".join(lines),
                       [r["id"] for r in shown], {"count": len(rows), "doc_ids": [r["id"] for r in shown]})
@@ -223,19 +240,32 @@ def _first_last(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
 
 def _peak(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     rows = _rows(store, f, plan=plan)
-    unit = 7 if plan.target == Target.MONTH else 10
-    counts = Counter(_day(r)[:unit] for r in rows if _day(r) != "?")
+    period = {r["id"]: _period(_day(r), plan.target) for r in rows if _day(r) != "?"}
+    counts = Counter(period.values())
     if not counts:
         return PlanAnswer(f"No matching emails ({describe(plan)}).", result={})
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     (best, n), runner = ranked[0], ranked[1:3]
-    ids = [r["id"] for r in rows if _day(r).startswith(best)][:MAX_CITED]
-    others = ", ".join(f"{k} ({v})" for k, v in runner)
+    ids = [i for i, p in period.items() if p == best][:MAX_CITED]
+    others = ", ".join(f"{_shown(k, plan.target)} ({v})" for k, v in runner)
     tie = " (a tie)" if runner and runner[0][1] == n else ""
-    text = (f"{best}{tie}: {n} of {len(rows)} matching emails ({describe(plan)}; sender's local calendar days)"
-            f"{'; next: ' + others if others else ''} [1].")
-    key = "month" if unit == 7 else "date"
+    text = (f"{_shown(best, plan.target)}{tie}: {n} of {len(rows)} matching emails ({describe(plan)}; sender's "
+            f"local calendar days){'; next: ' + others if others else ''} [1].")
+    key = {Target.MONTH: "month", Target.WEEK: "week", Target.YEAR: "year"}.get(plan.target, "date")
     return PlanAnswer(text, ids, {key: best, "count": n})
+
+
+def _period(day: str, target: Target) -> str:
+    """The day's month ('2001-10'), year, week (its Monday's date) or the day itself."""
+    from datetime import date, timedelta
+    if target == Target.WEEK:
+        d = date.fromisoformat(day)
+        return (d - timedelta(days=d.weekday())).isoformat()
+    return day[:{Target.MONTH: 7, Target.YEAR: 4}.get(target, 10)]
+
+
+def _shown(period: str, target: Target) -> str:
+    return f"the week of Monday {period}" if target == Target.WEEK else period
 
 
 def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:

@@ -1,0 +1,62 @@
+"""Frame words that carry a constraint no reader took, in questions answered with a figure: 'last'
+in a count ('how many did X send on his last day'), 'forwarded' or 'replies' (which emails are
+forwards or replies is not read), 'cc'/'bcc' when no one is named in that role ('how many emails
+did X bcc anyone on'), a negation before a constraint that cannot be negated ('not from X', 'had
+no attachment', 'except to X', 'no later than'), and a domain said of the recipients ('to people
+outside Enron': only a sender's domain is read). Elsewhere these words are the question's frame;
+here, left as frame, the figure would silently count the opposite or every email, so they are
+named as not used instead.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.asks import EITHER_ROLE
+from archivist.agent.question.plan import Ask, Role, Target, Use
+from archivist.agent.question.reading import Reading
+from archivist.agent.question.words import unuse
+
+ORDER_WORDS = frozenset("first last final earliest latest newest oldest initial recent recently".split())
+KIND_WORDS = frozenset("forward forwards forwarded forwarding fwd reply replies replied replying".split())
+COPY_WORDS = frozenset("cc cc'd cc'ed ccd bcc bcc'd bcc'ed copied copy copies blind-copied".split())
+AGGREGATES = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
+
+
+def unread_in_figures(r: Reading) -> None:
+    """Mark the frame words of a figure's question that say what no constraint reads."""
+    plan, words = r.plan, set()
+    if plan.ask == Ask.COUNT:
+        words |= ORDER_WORDS
+    if plan.ask in AGGREGATES:
+        words |= KIND_WORDS
+    if plan.ask in (*AGGREGATES, Ask.FIRST, Ask.LAST) and not plan.of(Role.CC, Role.BCC, Role.TO) \
+            and plan.target not in (Target.CC, Target.BCC, Target.TO, Target.RECIPIENT) \
+            and not EITHER_ROLE.search(r.text):  # 'to or cc': any recipient, read
+        words |= COPY_WORDS
+    for w in plan.words:
+        if w.use == Use.FRAME and w.text.lower().replace("’", "'") in words:
+            w.use = Use.UNUSED
+
+
+NEGATION = re.compile(r"\b(?:not|no|never|without|except|nor|\w+n't)\s+(?:\w+\s+){0,2}$", re.I)
+TO_DOMAIN = re.compile(r"\b(?:to|cc'?d?|copied|addressed\s+to|recipients?)\s+(?:\w+\s+){0,2}$", re.I)
+NEGATED_ROLES = (Role.EXCLUDED, Role.NOT_DOMAIN, Role.TOPIC)  # the negation is read, or no filter
+
+
+def unread_negations(r: Reading) -> None:
+    """A negation right before a constraint that keeps what it names, and a sender domain said
+    of recipients: their words not used, so the figure is not given for the opposite set."""
+    if r.plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
+        return
+    for c in r.plan.constraints:
+        if c.role in NEGATED_ROLES or c.end <= c.start:
+            continue
+        before = r.text[max(0, c.start - 30):c.start]
+        if m := NEGATION.search(before):
+            unuse(r, c.start - len(before) + m.start(), c.start)
+    for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN):
+        said = r.text[c.start:c.end].lower()
+        start = c.start + len(said) - len(said.lstrip())  # a phrase may begin with its space
+        if not re.match(r"(?:from|by|sent\s+from|senders?)\b", said.lstrip()) and \
+                TO_DOMAIN.search(r.text[max(0, start - 30):start]):
+            unuse(r, start, c.end, inside=True)

@@ -1,0 +1,37 @@
+"""The other common readings of 'to X' in a count, said beside the figure: people mean any
+recipient (To, Cc or Bcc: the figure), the To line alone, or, for someone whose mailbox the
+archive holds, what reached that mailbox (list mail and blind copies name no one). Each is given
+only when its count differs, so the reader sees the answer for the reading they meant.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from archivist.agent.question.plan import QueryPlan, Role
+from archivist.records import Filters
+
+
+def other_readings(store, plan: QueryPlan, f: Filters, n: int, rows) -> list[str]:
+    """Notes for a count of n whose filters f name a recipient: the To-line count, and (for mail
+    from a sender named) the count in the recipient's mailbox; rows(filters): the matching emails."""
+    people = plan.of(Role.RECIPIENT)
+    if len(people) != 1 or f.to or f.mailbox or not f.recipient:
+        return []
+    who = people[0].text
+    notes = []
+    to_line = len(rows(replace(f, recipient=None, to=f.recipient)))
+    if to_line != n:
+        notes.append(f"'{who}' was read as any recipient (To, Cc or Bcc); with {who} on the To line "
+                     f"alone: {to_line}")
+    box = _mailbox(store, people[0].text) if f.sender else None  # from someone else: not their own sent mail
+    if box:
+        in_box = len(rows(replace(f, recipient=None, mailbox=box)))
+        if in_box != n:
+            notes.append(f"counting what reached {who}'s own mailbox ({box}), named in a header or not: {in_box}")
+    return notes
+
+
+def _mailbox(store, text: str) -> str | None:
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.people import mailbox_of
+    return mailbox_of(lexicon(store), text)
