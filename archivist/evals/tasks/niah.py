@@ -25,6 +25,7 @@ class NiahTask(Task):
     headline = ("share of the needle's words found in the answer (recall); with several needles, "
                 "the share of the needles the answer names")
     default_data = "niah_paul_graham_haystack"
+    sized = True
     strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.MEMORY, EvalStrategy.QUERY, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE)
     lengths = (1000, 2000, 4000, 8000)
     depths = (0.0, 25.0, 50.0, 75.0, 100.0)
