@@ -36,11 +36,12 @@ def _words(text):
 # --- metrics, by hand ---
 
 def test_set_scores_by_hand():
-    assert M.set_scores({"a", "b"}, {"a", "b", "c"}) == {"precision": 1.0, "recall": 0.6667, "f1": 0.8}
+    assert M.set_scores({"a", "b"}, {"a", "b", "c"}) == {"set_precision": 1.0, "set_recall": 0.6667, "set_f1": 0.8}
     # 2 of 4 named are gold, 2 of 3 gold named: p 0.5, r 2/3, f1 2*0.5*0.6667/1.1667 = 0.5714
-    assert M.set_scores({"a", "b", "x", "y"}, {"a", "b", "c"}) == {"precision": 0.5, "recall": 0.6667, "f1": 0.5714}
-    assert M.set_scores(set(), {"a"}) == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
-    assert M.set_scores({"x"}, {"a"}) == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+    assert M.set_scores({"a", "b", "x", "y"}, {"a", "b", "c"}) == {"set_precision": 0.5, "set_recall": 0.6667,
+                                                                    "set_f1": 0.5714}
+    assert M.set_scores(set(), {"a"}) == {"set_precision": 0.0, "set_recall": 0.0, "set_f1": 0.0}
+    assert M.set_scores({"x"}, {"a"}) == {"set_precision": 0.0, "set_recall": 0.0, "set_f1": 0.0}
 
 
 def test_named_in_and_numbers_in_by_hand():
@@ -143,7 +144,7 @@ def test_scores_by_hand(hay, name, answer, score):
     ex = task.examples()[0]
     items = ex.meta["candidates"] or ex.answers
     got, scores = task.score(ex, answer.format(*items))
-    assert got == pytest.approx(score, abs=1e-4) and set(scores) == {"precision", "recall", "f1", "refused"}
+    assert got == pytest.approx(score, abs=1e-4) and set(scores) == {"set_precision", "set_recall", "set_f1", "refused"}
 
 
 # --- end to end with the echo backend ---
@@ -184,5 +185,5 @@ def test_past_the_window_stuff_is_not_run_while_rag_and_memory_read(tmp_path, ha
     _, rows = _run(tmp_path, name, hay, ["rag", "stuff", "memory"], settings=s, lengths=[6000], limit=1)
     by = {r["strategy"]: r for r in rows}
     assert by["stuff"]["scores"] == {"not_run": 1.0} and "does not fit" in by["stuff"]["answer"]
-    assert "f1" in by["rag"]["scores"] and by["rag"]["tokens_in"] > 0
+    assert "set_f1" in by["rag"]["scores"] and by["rag"]["tokens_in"] > 0
     assert by["memory"]["tokens_in"] > 0 and by["memory"]["llm_calls"] >= 1

@@ -109,14 +109,15 @@ def numbers_in(answer: str) -> set[str]:
 
 
 def set_scores(named: set[str], gold: set[str]) -> dict[str, float]:
-    """Precision, recall and F1 of the items an answer names against the gold items. RULER scores
+    """Precision, recall and F1 of the items an answer names against the gold items (set_* keys:
+    not the token F1 and recall of text_scores). RULER scores
     recall alone (string_match_all); precision keeps an answer that names every candidate it saw
     from a full score. An answer that names nothing scores 0 on all three."""
     hits = len(named & gold)
     p = hits / len(named) if named else 0.0
     r = hits / len(gold) if gold else 0.0
     f1 = 2 * p * r / (p + r) if hits else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
+    return {"set_precision": round(p, 4), "set_recall": round(r, 4), "set_f1": round(f1, 4)}
 
 
 def evidence_recall(cited: set[str], evidence: set[str]) -> float | None:

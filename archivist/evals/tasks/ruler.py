@@ -76,7 +76,7 @@ class RulerTask(Task):
     """A RULER-style task: plan() says what an example plants and asks; the rest is shared."""
 
     headline = "F1 of the planted items the answer names against the gold items"
-    headline_key = "f1"
+    headline_key = "set_f1"
     default_data = "niah_paul_graham_haystack"
     strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.MEMORY, EvalStrategy.AUTO)
     sized = True
@@ -171,7 +171,7 @@ class MultiValueTask(RulerTask):
 
     name = TaskName.RULER_MULTIVALUE
     headline = "share of the key's planted values the answer gives (recall, as RULER scores it)"
-    headline_key = "recall"
+    headline_key = "set_recall"
     values = 4
 
     def plan(self, key: str, target: int) -> Plan:
