@@ -6,11 +6,13 @@ over the whole text, so the top-k passages of a search cannot hold it: frequent 
 What follows RULER: the statements each task plants (RULER's needle "One of the special magic
 numbers for KEY is: VALUE.", its chains "VAR X = 12345", "VAR Y = VAR X" of 5-letter names and
 5-digit values, 4 values a key, 4 hops a chain, the top 3 of a Zipf distribution with exponent 2 for
-fwe), its questions, the essays as haystack, and lengths in the model's tokens.
+fwe), the multivalue and vt questions, the essays as haystack, and lengths in the model's tokens.
 What differs: the haystack is built as niah builds it (the essays cut to the length, stored as
 consecutive ~150-word passages, copies past the essays' length made distinct: haystack.py); fwe
 plants code words as sentences "The code word is W." into the essays where RULER's text is all code
-words, at a fixed share of the text (about a fifth) so the task keeps its nature at every length;
+words, at a fixed share of the text (about a sixth of its words; 30% at 1k tokens, where the top
+word's floor of 21 mentions applies) so the task keeps its nature at every length;
+fwe's question is ours (code words in prose); vt's statements end in a period, as sentences, and
 vt plants a second chain with another value as a distractor (RULER's default has one chain); the
 statements of a key or chain are spread over the text, the j-th of k in the j-th k-th of it;
 fwe and vt score F1 over the planted items the answer names (RULER: recall), so naming every
