@@ -69,8 +69,8 @@ def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a
                                                       "memory, query, auto, self-route; retrieval tasks: hybrid, "
                                                       "dense, bm25 (default: the task's)."),
              limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most N examples."),
-             lengths: Optional[str] = typer.Option(None, "--lengths", help="niah context lengths in tokens, "
-                                                   "e.g. 1000,2000,4000,8000"),
+             lengths: Optional[str] = typer.Option(None, "--lengths", help="niah and ruler-* context lengths "
+                                                   "in tokens, e.g. 1000,2000,4000,8000"),
              depths: Optional[str] = typer.Option(None, "--depths", help="niah needle depths in percent, "
                                                   "e.g. 0,25,50,75,100"),
              data: Optional[Path] = typer.Option(None, "--data", help="Data file/folder (probes: an archivist "

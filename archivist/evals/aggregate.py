@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from archivist.evals.vocab import EvalStrategy
 
-METRICS = ("em", "f1", "recall", "contains", "correct", "needles_found", "evidence_recall", "citation_correct")
+METRICS = ("em", "f1", "recall", "contains", "correct", "needles_found", "set_f1", "set_recall", "set_precision",
+           "evidence_recall", "citation_correct")
 
 
 def mean(values: list) -> float | None:

@@ -1,5 +1,6 @@
 """Answer metrics of `archivist eval`: exact match, token F1 and recall, contains-answer, refusal,
-evidence recall, citation correctness, and planner regret over stored rows.
+set precision/recall/F1 of the items an answer names (words, numbers), evidence recall, citation
+correctness, and planner regret over stored rows.
 
 Text metrics normalise as SQuAD does (lower case, no punctuation or articles); a numeric gold
 answer ("42", "1,234") is matched against the first number the answer gives, so "42 emails
@@ -94,6 +95,29 @@ def text_scores(answer: str, golds: list[str]) -> dict[str, float]:
     return {"em": best(exact_match, answer, golds), "f1": round(best(token_f1, answer, golds), 4),
             "recall": round(best(token_recall, answer, golds), 4),
             "contains": best(contains_answer, answer, golds), "refused": float(refused)}
+
+
+def named_in(answer: str, candidates) -> set[str]:
+    """The candidates the answer names, each as whole words (case and punctuation aside)."""
+    text = f" {normalise(answer)} "
+    return {c for c in candidates if normalise(c) and f" {normalise(c)} " in text}
+
+
+def numbers_in(answer: str) -> set[str]:
+    """The numbers an answer gives, thousands separators dropped ("1,234,567" -> "1234567")."""
+    return {n.replace(",", "") for n in NUMBER.findall(answer or "")}
+
+
+def set_scores(named: set[str], gold: set[str]) -> dict[str, float]:
+    """Precision, recall and F1 of the items an answer names against the gold items (set_* keys:
+    not the token F1 and recall of text_scores). RULER scores
+    recall alone (string_match_all); precision keeps an answer that names every candidate it saw
+    from a full score. An answer that names nothing scores 0 on all three."""
+    hits = len(named & gold)
+    p = hits / len(named) if named else 0.0
+    r = hits / len(gold) if gold else 0.0
+    f1 = 2 * p * r / (p + r) if hits else 0.0
+    return {"set_precision": round(p, 4), "set_recall": round(r, 4), "set_f1": round(f1, 4)}
 
 
 def evidence_recall(cited: set[str], evidence: set[str]) -> float | None:

@@ -17,7 +17,8 @@ from archivist.evals.vocab import STRATEGIES, EvalStrategy
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "results" / "backends_cpu.json"
 LABELS = {"em": "EM", "f1": "F1", "recall": "recall", "contains": "contains", "correct": "exact",
-          "needles_found": "needles", "evidence_recall": "evid. recall", "citation_correct": "cite ok"}
+          "needles_found": "needles", "set_f1": "set F1", "set_recall": "set recall",
+          "set_precision": "set precision", "evidence_recall": "evid. recall", "citation_correct": "cite ok"}
 # every column a strategy table can have, in its order, with what it means
 COLUMNS = {
     "strategy": "the strategy asked for: rag, stuff, memory, query; auto (the planner chooses); "
@@ -33,6 +34,11 @@ COLUMNS = {
     "contains": "1 when the normalised answer contains a whole gold answer",
     "exact": "probes: 1 when the answer states the SQL ground truth's value",
     "needles": "niah with several needles: share of the needles the answer names",
+    "set F1": "ruler-* tasks: F1 of the items the answer names (code words, variables, numbers) "
+              "against the gold items",
+    "set recall": "ruler-* tasks: share of the gold items the answer names",
+    "set precision": "ruler-* tasks: share of the items the answer names that are gold (0 when it "
+                     "names none)",
     "evid. recall": "share of the gold evidence documents among the documents the answer cites",
     "cite ok": "1 when a cited document holds a gold answer (examples with citations)",
     "refusal ok (unans.)": "share of the unanswerable examples whose answer refuses (their number "

@@ -95,10 +95,10 @@ def run_config(cfg: RunConfig, settings, results, workdir: Path, model=None, on_
     """One task run (resuming an unfinished run of the same config); its RunSummary."""
     from archivist.answering.model import Model
     from archivist.evals.runner import Runner, eval_settings
-    from archivist.evals.tasks import TaskOptions, make_task
+    from archivist.evals.tasks import TASKS, TaskOptions, make_task
     s = eval_settings(settings, cfg)
     model = model or Model(s)
-    count = model.count_tokens if cfg.task == "niah" else None
+    count = model.count_tokens if cfg.task in TASKS and TASKS[cfg.task].sized else None
     options = TaskOptions(data=Path(cfg.data) if cfg.data else None, limit=cfg.limit, lengths=cfg.lengths,
                           depths=cfg.depths, seed=cfg.seed, count_tokens=count,
                           budget=model.budget() if count else 0)

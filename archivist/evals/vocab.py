@@ -37,3 +37,6 @@ class TaskName(StrEnum):
     BLIND = "blind"
     RELEVANCE_FLOOR = "relevance-floor"
     SUMMARIES = "summaries"
+    RULER_FWE = "ruler-fwe"
+    RULER_MULTIVALUE = "ruler-multivalue"
+    RULER_VT = "ruler-vt"

@@ -11,13 +11,14 @@ from archivist.evals.tasks.leval import LevalTask
 from archivist.evals.tasks.niah import NiahTask
 from archivist.evals.tasks.probes import ProbesTask, enron_mbox
 from archivist.evals.tasks.relevance_floor import RelevanceFloorTask
+from archivist.evals.tasks.ruler import FrequentWordsTask, MultiValueTask, VariableTrackingTask
 from archivist.evals.tasks.search_enron import SearchEnronTask
 from archivist.evals.tasks.summaries import SummariesTask
 from archivist.evals.vocab import TaskName
 
 TASKS: dict[str, type[Task]] = {task.name: task for task in (
     NiahTask, HotpotTask, LevalTask, EnronQaTask, ProbesTask, HotpotRetrievalTask, SearchEnronTask, BlindTask,
-    RelevanceFloorTask, SummariesTask)}
+    RelevanceFloorTask, SummariesTask, FrequentWordsTask, MultiValueTask, VariableTrackingTask)}
 PARAPHRASE, RAW, MULTI = "paraphrase", "raw", "multi"
 VARIANTS = {TaskName.NIAH: ("", MULTI), TaskName.PROBES: ("", RAW, PARAPHRASE), TaskName.BLIND: ("", *SETS)}
 

@@ -2,6 +2,7 @@
 it builds from a data path (or over an existing archivist database), and its headline score."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,11 +43,11 @@ class Example:
 class TaskOptions:
     data: Path | None = None  # the data file or folder; None: the task's shared default
     limit: int | None = None
-    lengths: list[int] = field(default_factory=list)  # niah context lengths in tokens
+    lengths: list[int] = field(default_factory=list)  # niah and ruler-* context lengths in tokens
     depths: list[float] = field(default_factory=list)  # niah needle depths in percent
     seed: int = 13
-    count_tokens: object = None  # the model's token counter (niah sizes haystacks with it)
-    budget: int = 0  # the model's prompt budget in tokens (niah keeps haystacks inside it)
+    count_tokens: object = None  # the model's token counter (a sized task's haystacks are measured in it)
+    budget: int = 0  # the model's prompt budget in tokens (a sized task fits short haystacks inside it)
 
 
 class Task:
@@ -65,6 +66,7 @@ class Task:
     model_free = False  # True: no model is loaded and rows record NO_MODEL
     indexed = True  # False: the corpus is ingested but not embedded (a task that never searches)
     tallies: tuple[str, ...] = ()  # 0/1 scores the group tables count besides the headline
+    sized = False  # True: corpora are sized in the model's tokens (options.count_tokens, budget)
 
     def __init__(self, options: TaskOptions):
         self.options = options
@@ -101,6 +103,11 @@ class Task:
 
     def limited(self, examples: list[Example]) -> list[Example]:
         return examples[:self.options.limit] if self.options.limit else examples
+
+
+def split_of(key: str) -> str:
+    """'tune' or 'held' by the parity of the key's SHA-1: a held-back half no one tunes on."""
+    return "tune" if int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2 == 0 else "held"
 
 
 NO_MODEL = "none"  # the model column of a model-free task's rows

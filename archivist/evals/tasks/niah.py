@@ -10,28 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 
 from archivist.evals.metrics import contains_answer, text_scores
 from archivist.evals.tasks.base import Example, Task, text_doc
+from archivist.evals.tasks.haystack import cut, distinct, essays, passages, target_tokens
 from archivist.evals.vocab import EvalStrategy, TaskName
 
-PASSAGE_WORDS = 150  # one stored document per ~150 words: rag reads a few, stuff reads them all
-PROMPT_TOKENS = 200  # instructions and question around the haystack (passage headers: the 7%)
 MULTI_QUESTION = "What are the secret ingredients needed to build the perfect pizza?"  # our wording
-SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-
-def distinct(parts: list[str]) -> list[str]:
-    """Passages made distinct: past the essays' length (~150k tokens) the text repeats, and ingest
-    stores an exact duplicate once, which would shrink a 1M-token haystack to the essays' size; the
-    k-th copy of a passage is marked '(copy k)'."""
-    seen: Counter = Counter()
-    out = []
-    for p in parts:
-        seen[p] += 1
-        out.append(p if seen[p] == 1 else f"{p} (copy {seen[p]})")
-    return out
+__all__ = ["NiahTask", "distinct"]
 
 
 class NiahTask(Task):
@@ -39,6 +25,7 @@ class NiahTask(Task):
     headline = ("share of the needle's words found in the answer (recall); with several needles, "
                 "the share of the needles the answer names")
     default_data = "niah_paul_graham_haystack"
+    sized = True
     strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.MEMORY, EvalStrategy.QUERY, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE)
     lengths = (1000, 2000, 4000, 8000)
     depths = (0.0, 25.0, 50.0, 75.0, 100.0)
@@ -46,11 +33,7 @@ class NiahTask(Task):
     def __init__(self, options, multi: bool = False):
         super().__init__(options)
         self.multi = multi
-        folder = self.path / "PaulGrahamEssays" if (self.path / "PaulGrahamEssays").is_dir() else self.path
-        files = sorted(p for p in folder.rglob("*") if p.suffix in (".txt", ".md") and p.is_file())
-        self.text = "\n\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
-        if not self.text.strip():
-            raise ValueError(f"niah: no .txt or .md text under {folder}")
+        self.text = essays(self.path, "niah")
         self.needles, self.question, self.answer = self._needles()
         self._cells: dict[str, tuple[list[str], set[str]]] = {}
 
@@ -86,7 +69,7 @@ class NiahTask(Task):
             length, depth = int(m.group(1)), float(m.group(2))
             hay = self._haystack(length)
             text = self._insert(hay, depth)
-            parts = distinct(self._passages(text))
+            parts = distinct(passages(text))
             needles = {f"p{i:04d}" for i, p in enumerate(parts) if any(n in p for n in self.needles)}
             self._cells[example_corpus] = (parts, needles)
         return self._cells[example_corpus]
@@ -99,28 +82,9 @@ class NiahTask(Task):
     def evidence_of(self, example: Example) -> list[str]:
         return sorted(self.cell(example.corpus)[1])
 
-    def _target(self, length: int) -> int:
-        """Haystack tokens of a cell. A length at or under the model's window is sized to fit it with
-        the prompt (stuff can read it whole: the comparison the short lengths exist for); a length
-        well past the window (over 1.25x the budget) is the haystack the length names, which stuff
-        refuses with its reason and rag and memory read."""
-        budget = self.options.budget or length
-        if length > budget * 1.25:
-            return length
-        return max(100, int(min(length, budget) * 0.93) - PROMPT_TOKENS)
-
     def _haystack(self, length: int) -> str:
         """The essays (repeated when short) cut to the target length in the model's tokens."""
-        count = self.options.count_tokens or (lambda t: len(t.split()) * 4 // 3)
-        target = self._target(length)
-        text = self.text
-        while count(text) < target:
-            text += "\n\n" + self.text
-        lo, hi = 0, min(len(text), target * 8)
-        while lo < hi:  # the longest prefix within the target
-            mid = (lo + hi + 1) // 2
-            lo, hi = (mid, hi) if count(text[:mid]) <= target else (lo, mid - 1)
-        return text[:lo]
+        return cut(self.text, target_tokens(length, self.options.budget), self.options.count_tokens)
 
     def _insert(self, hay: str, depth: float) -> str:
         """The needles placed at sentence ends: the first at depth, the rest spread after it."""
@@ -133,19 +97,6 @@ class NiahTask(Task):
                 at = dot + 1 if dot >= 0 else 0
             text = text[:at] + " " + needle + " " + text[at:]
         return text
-
-    @staticmethod
-    def _passages(text: str) -> list[str]:
-        out, cur, n = [], [], 0
-        for sentence in SENTENCE.split(text):
-            cur.append(sentence)
-            n += len(sentence.split())
-            if n >= PASSAGE_WORDS:
-                out.append(" ".join(cur).strip())
-                cur, n = [], 0
-        if cur:
-            out.append(" ".join(cur).strip())
-        return [p for p in out if p]
 
     def score(self, example: Example, answer: str) -> tuple[float, dict[str, float]]:
         """Single needle: share of the needle's words in the answer (paraphrases keep most);
