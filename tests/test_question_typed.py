@@ -381,3 +381,17 @@ def test_a_quarter_without_a_year_needs_a_date_word_before_it():
     from archivist.dates import find_dates
     assert not find_dates("Which room is the Q2 planning offsite in?", 2024)
     assert [(s.low, s.high) for s in find_dates("emails sent during Q2", 2024)] == [("2024-04-01", "2024-07-01")]
+
+
+@pytest.mark.parametrize("question, lists", [
+    ("Find every variable holding the number 4711.", False),  # things in the text
+    ("Show all the clauses that mention indemnity", False),
+    ("find the memos about the pipeline", True),  # documents named
+    ("show me what maria.chen@northwind-energy.com sent in april 2024", True),  # a sender and a date
+    ("List everything dated after 2024-05-01", True),
+])
+def test_a_list_is_of_documents_only_when_it_names_them_or_constrains_them(question, lists):
+    """'find/show/list ...' of things in the text is a content question (retrieval or memory), not
+    a list of emails refused for words it could not use; as a count must name messages."""
+    from archivist.agent.question.analyse import analyse_question, metadata_question
+    assert metadata_question(analyse_question(question)) is lists

@@ -172,12 +172,7 @@ def test_every_ruler_task_runs_with_echo(tmp_path, hay, name):
         assert r["gold"] and r["meta"]["length"] in (1000, 6000)
 
 
-VT_LIST = ("RULER's wording 'Find all variables ...' is read as a metadata list of emails "
-           "(kind=email), so every strategy's scope is empty over text documents")
-
-
-@pytest.mark.parametrize("name", ["ruler-fwe", "ruler-multivalue",
-                                  pytest.param("ruler-vt", marks=pytest.mark.xfail(reason=VT_LIST, strict=True))])
+@pytest.mark.parametrize("name", ["ruler-fwe", "ruler-multivalue", "ruler-vt"])
 def test_past_the_window_stuff_is_not_run_while_rag_and_memory_read(tmp_path, hay, name):
     """As niah: stuff past the window is labelled not_run (its reason kept, not scored on its
     words); rag retrieves and extractive memory reads the whole haystack."""

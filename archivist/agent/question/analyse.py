@@ -43,7 +43,7 @@ COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\
 COUNT_ALONE = re.compile(r"\bhow many\b|\bhow often\b|\bhow much (?:mail|e-?mail)", re.I)
 # "total", "number of", "count"... ask for a count of messages only when messages are named: "What is
 # the total of the budget?" and "What is the incident report number of ..." are content questions
-MESSAGES = re.compile(r"\b(?:e-?mails?|mails?|messages?|notes?|threads?|documents?|records?|rows?|"
+MESSAGES = re.compile(r"\b(?:e-?mails?|mails?|messages?|memos?|notes?|threads?|documents?|records?|rows?|"
                       r"replies|attachments?|senders?|recipients?|correspondence)\b", re.I)
 LIST = re.compile(r"^\s*(?:please\s+|can you\s+|could you\s+)?(?:list|show|enumerate|display|give me|find|"
                   r"which (?:e-?mails|messages|mails)|what (?:e-?mails|messages|mails))\b", re.I)
@@ -88,7 +88,17 @@ def metadata_question(analysis: Analysis) -> bool:
     if analysis.plan is not None:
         return True  # the typed plan answers it exactly, or says what it could not use
     lookup = (Intent.WHO_SENT, Intent.WHEN_SENT)
+    if analysis.intent == Intent.LIST and not _lists_mail(analysis):
+        return False  # 'find all variables assigned 12345': things in the text, not a list of emails
     return analysis.intent is not None and (analysis.intent not in lookup or bool(analysis.subject))
+
+
+def _lists_mail(analysis: Analysis) -> bool:
+    """A 'list/show/find ...' asks for documents when it names them ('find the emails ...') or
+    gives a constraint on their metadata ('show me what jeff sent in october'), as a count must."""
+    a = analysis
+    return bool(MESSAGES.search(a.question) or a.senders or a.recipients or a.addresses or a.subject
+                or a.after or a.before or a.day or a.has_attachment)
 
 
 def clean_question(question: str, limit: int = MAX_QUESTION_CHARS) -> tuple[str, list[str]]:
