@@ -69,16 +69,21 @@ def _models(conn) -> list[str]:
 
 
 def scoped_chunks(store, model: str) -> int:
-    """How many chunks `model` embeds (all of them, or one a document)."""
-    return int(store.scalar(f"SELECT count(*) FROM chunks c WHERE {scope_sql(model)}") or 0)
+    """How many chunks `model` embeds (all of them, or one a document: a count kept on write)."""
+    if lead_of(model):
+        from archivist.store.counts import kept
+        return kept(store.conn)["lead_chunks"]
+    return int(store.scalar("SELECT count(*) FROM chunks") or 0)
 
 
 def pending_count(store, model: str) -> int:
-    """Chunks `model` embeds with no current vector from it (dense search does not see them yet)."""
-    return int(store.scalar(
-        "SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE "
-        f"v.chunk_id = c.id AND v.model = ? AND v.content_hash = c.content_hash) AND {scope_sql(model)}",
-        (model,)))
+    """Chunks `model` embeds with no current vector from it (dense search does not see them yet):
+    those it embeds less those holding one (a chunk has at most one vector), so a store with
+    few vectors is not read chunk by chunk."""
+    current = store.scalar("SELECT count(*) FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE "
+                           f"v.model = ? AND v.content_hash = c.content_hash AND {scope_sql(model)}",
+                           (model,))
+    return scoped_chunks(store, model) - int(current or 0)
 
 
 def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
