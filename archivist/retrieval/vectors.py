@@ -7,10 +7,12 @@ import json
 import sqlite3
 import weakref
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from archivist.backends.embedders import embedder_name, lead_of, load_embedder
+
+if TYPE_CHECKING:  # imported where vectors are read or written: counting them needs no numpy
+    import numpy as np
 
 
 def scope_sql(model: str, alias: str = "c") -> str:
@@ -111,6 +113,7 @@ def known_vectors(store, model: str, hashes: list[str]) -> dict[str, bytes]:
 
 def save_vectors(store, ids: list[int], hashes: list[str], model: str,
                  vecs: np.ndarray | list[bytes]) -> None:
+    import numpy as np
     blobs = [v if isinstance(v, bytes) else np.asarray(v, dtype=np.float32).tobytes() for v in vecs]
     dim = len(blobs[0]) // 4 if blobs else 0
     with store.conn:
@@ -124,6 +127,7 @@ def check_dim(store, model: str, vecs) -> None:
     """A BackendError when `vecs` (rows of `model`) have another dimension than the store's vectors
     of that model: an embedding server swapped for another model under the same name would
     otherwise corrupt the FAISS index (memoised fingerprint: no vector row is read)."""
+    import numpy as np
     dim = np.shape(vecs)[-1] if len(vecs) else 0
     held = fingerprint(store, model)["dim"]
     if dim and held and dim != held:
@@ -134,6 +138,7 @@ def check_dim(store, model: str, vecs) -> None:
 
 def load_vectors(store, model: str, ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(chunk ids int64, vectors float32 (n, dim)) of `model`, all or only `ids`."""
+    import numpy as np
     if ids is None:
         rows = store.conn.execute(
             "SELECT chunk_id, vec FROM vectors WHERE model = ? ORDER BY chunk_id", (model,))
