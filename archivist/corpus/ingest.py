@@ -290,7 +290,7 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
     bad_entries: list[Reject] = []
-    writer = Writer(store, HashIndex(store.conn), summary,
+    writer = Writer(store, HashIndex(), summary,
                     lambda message: reporter.warn(Stage.READING, message))
     todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries, follow_links,
                                             writer.departures)
@@ -331,7 +331,7 @@ def _ingest_documents(store, items: Iterable[Document | Reject], source: str,
                       on_progress: OnProgress | None) -> IngestSummary:
     from archivist.corpus.threads import rebuild_threads
     summary, reporter = IngestSummary(), Reporter(on_progress)
-    writer = Writer(store, HashIndex(store.conn), summary,
+    writer = Writer(store, HashIndex(), summary,
                     lambda message: reporter.warn(Stage.READING, message))
     unit = Path(source)
     source_id = writer.open_source(unit, "memory", 0, 0.0)
