@@ -329,7 +329,7 @@ def ingest_documents(store, items: Iterable[Document | Reject], source: str = "<
 
 def _ingest_documents(store, items: Iterable[Document | Reject], source: str,
                       on_progress: OnProgress | None) -> IngestSummary:
-    from archivist.corpus.threads import rebuild_threads
+    from archivist.corpus.thread_write import rebuild_threads
     summary, reporter = IngestSummary(), Reporter(on_progress)
     writer = Writer(store, HashIndex(), summary,
                     lambda message: reporter.warn(Stage.READING, message))

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 
-from archivist.corpus.threads import KEYS_KEY, link_all, load_mails, rebuild_threads, write_keys, write_threads
+from archivist.corpus.thread_keys import write_keys
+from archivist.corpus.thread_write import rebuild_threads, write_threads
+from archivist.corpus.threads import KEYS_KEY, link_all, load_mails
 from archivist.store.documents import EACH, first_column
 
 WHOLE_SHARE = 0.5  # a closed set over this share of the emails: rebuild every thread instead

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -243,68 +243,3 @@ def link_all(mails: dict[int, Mail], quotes: dict[int, QuotedHeader], by_msgid: 
     for mail in mails.values():
         members[uf.find(mail.id)].append(mail)
     return list(members.values())
-
-
-def rebuild_threads(store) -> int:
-    """Recompute every email's thread and thread position; returns the number of threads."""
-    mails, quotes, by_msgid = load_mails(store)
-    groups = link_all(mails, quotes, by_msgid)
-    write_threads(store, groups, mails=mails, quotes=quotes)
-    return len(groups)
-
-
-def key_rows(mails: dict[int, Mail], quotes: dict[int, QuotedHeader]) -> tuple[list, list]:
-    """mail_keys and mail_refs rows of `mails` (what thread_update.py looks up)."""
-    keys = [(m.id, quotes[m.id].subject if m.id in quotes else "") for m in mails.values()]
-    refs = [(ref, m.id) for m in mails.values() for ref in dict.fromkeys(m.ids)]
-    return keys, refs
-
-
-def write_keys(store, mails: dict[int, Mail], quotes: dict[int, QuotedHeader],
-               everything: bool = False) -> None:
-    """Replace the mail_keys and mail_refs rows of `mails` (of every email with `everything`)."""
-    keys, refs = key_rows(mails, quotes)
-    conn = store.conn
-    if everything:
-        conn.execute("DELETE FROM mail_keys")
-        conn.execute("DELETE FROM mail_refs")
-        conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, 'complete')",
-                      (KEYS_KEY,))
-    else:
-        ids = json.dumps(list(mails))
-        conn.execute("DELETE FROM mail_keys WHERE doc_id IN (SELECT value FROM json_each(?))", (ids,))
-        conn.execute("DELETE FROM mail_refs WHERE doc_id IN (SELECT value FROM json_each(?))", (ids,))
-    conn.executemany("INSERT INTO mail_keys (doc_id, quote_subject) VALUES (?, ?)", keys)
-    conn.executemany("INSERT INTO mail_refs (ref, doc_id) VALUES (?, ?)", refs)
-
-
-def write_threads(store, groups, mails: dict[int, Mail], quotes: dict[int, QuotedHeader],
-                  replace: list[int] | None = None) -> None:
-    """Replace the threads table (or only the threads `replace`), the thread_id / thread_pos of
-    the emails in `groups` and the lookup keys of `mails`, in one transaction."""
-    far = datetime.max
-    thread_rows, doc_rows = [], []
-    roots = json.dumps([min(g, key=lambda m: (m.date or far, m.id)).id for g in groups])
-    subjects = dict(store.conn.execute(
-        "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))", (roots,)))
-    for group in groups:
-        group.sort(key=lambda m: (m.date or far, m.id))
-        root = group[0]
-        dates = [m.date for m in group if m.date is not None]
-        # sorted: ties among the 50 most common keep one order in every run (sets do not)
-        people = Counter(p for m in group for p in sorted(m.people))
-        thread_rows.append((root.id, subjects.get(root.id), root.id, len(group),
-                            utc(min(dates)) if dates else None, utc(max(dates)) if dates else None,
-                            json.dumps([p for p, _ in people.most_common(50)])))
-        doc_rows.extend((root.id, pos, m.id) for pos, m in enumerate(group))
-    with store.conn:
-        if replace is None:
-            store.conn.execute("DELETE FROM threads")
-        else:
-            store.conn.execute("DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?))",
-                               (json.dumps(replace),))
-        write_keys(store, mails, quotes, everything=replace is None)
-        store.conn.executemany("INSERT INTO threads (id, subject, root_doc_id, n_docs, first_date, "
-                               "last_date, participants) VALUES (?, ?, ?, ?, ?, ?, ?)", thread_rows)
-        store.conn.executemany("UPDATE documents SET thread_id = ?, thread_pos = ? WHERE id = ?",
-                               doc_rows)
