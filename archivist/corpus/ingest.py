@@ -26,6 +26,7 @@ from archivist.crash import crash_point
 from archivist.errors import InputError
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.store.bulk import first_load
+from archivist.store.counts import kept_count
 
 
 
@@ -237,7 +238,7 @@ def update_threads(store, read_any: bool, reporter: Reporter, mates: list[int] =
     # emails without a thread: new ones, or a run stopped before its rebuild finished
     unthreaded = store.scalar("SELECT 1 FROM documents WHERE kind = 'email' AND thread_id IS NULL")
     if not (read_any or unthreaded or departed):
-        return store.scalar("SELECT count(*) FROM threads")
+        return kept_count(store.conn, "threads")
     reporter.send(Event(Stage.THREADING, message="threading the new messages"))
     n, changed = update(store, set(mates), set(departed))
     with store.conn:

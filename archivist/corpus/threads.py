@@ -124,25 +124,33 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+MAIL_COLUMNS = ("d.id, d.title, d.norm_subject, d.sender, d.sender_name, d.date, d.message_id, "
+                "d.in_reply_to, d.refs")
+# the text a quoted header is read from, only for an email whose header is not stored yet
+QUOTE_TEXT = ("CASE WHEN k.quote IS NULL THEN substr(CASE WHEN d.quoted != '' THEN d.quoted ELSE d.body END, "
+              "1, 4000) END")
+
+
 def load_mails(store, ids: list[int] | None = None
                ) -> tuple[dict[int, Mail], dict[int, QuotedHeader], dict[str, int]]:
     """Every email (or those among `ids`) with its participants, quoted header and message ids,
-    in id order (the first of two emails with one Message-ID is the one a reference reaches)."""
+    in id order (the first of two emails with one Message-ID is the one a reference reaches). The
+    quoted header is the one stored in mail_keys, else read from the text (and stored by the next
+    key write: write_keys, or store_quotes)."""
     mails: dict[int, Mail] = {}
     quotes: dict[int, QuotedHeader] = {}
     by_msgid: dict[str, int] = {}
     only, params = ("", ()) if ids is None else \
-        (" AND id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+        (" AND d.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
     rows = store.conn.execute(
-        "SELECT id, title, norm_subject, sender, sender_name, date, message_id, in_reply_to, refs, "
-        "substr(CASE WHEN quoted != '' THEN quoted ELSE body END, 1, 4000) FROM documents "
-        f"WHERE kind = 'email'{only} ORDER BY id", params)
-    for (doc_id, title, subject, sender, name, date, msgid, reply_to, refs, quoted) in rows:
+        f"SELECT {MAIL_COLUMNS}, k.quote, k.quote_subject, {QUOTE_TEXT} FROM documents d "
+        f"LEFT JOIN mail_keys k ON k.doc_id = d.id WHERE d.kind = 'email'{only} ORDER BY d.id", params)
+    for doc_id, title, subject, sender, name, date, msgid, reply_to, refs, stored, quoted, text in rows:
         cited = [x for x in ((reply_to or "").split() + (refs or "").split()) if x]
         mail = Mail(doc_id, subject or "", bool(_REPLY.match(title or "")), sender or "",
                     name_tokens(name, sender), parse_date(date), {sender} if sender else set(), cited)
         mails[doc_id] = mail
-        header = quoted_header(quoted)
+        header = quoted_header(text) if stored is None else stored_quote(stored, quoted)
         if header:
             quotes[doc_id] = header
             mail.is_reply = True
@@ -156,6 +164,21 @@ def load_mails(store, ids: list[int] | None = None
         if doc_id in mails:
             mails[doc_id].people.add(address)
     return mails, quotes, by_msgid
+
+
+def quote_value(quote: QuotedHeader | None) -> str:
+    """A quoted header as mail_keys.quote keeps it: '' for none, else [surname, sent or null]."""
+    if quote is None:
+        return ""
+    return json.dumps([quote.surname, quote.sent.isoformat() if quote.sent else None])
+
+
+def stored_quote(value: str, subject: str | None) -> QuotedHeader | None:
+    """The quoted header mail_keys keeps (quote_value), with its subject."""
+    if not value:
+        return None
+    surname, sent = json.loads(value)
+    return QuotedHeader(surname, datetime.fromisoformat(sent) if sent else None, subject or "")
 
 
 def close(a: datetime | None, b: datetime | None, window: timedelta) -> bool:

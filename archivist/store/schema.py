@@ -279,3 +279,11 @@ def m015_chunk_checks(db: sqlite_utils.Database) -> None:
     document and chunk (2 s on a million emails). Filled once with what those reads find now."""
     from archivist.store.derived import CHECKS_SQL
     db.executescript(CHECKS_SQL)
+
+
+@migrations()
+def m016_mail_quotes(db: sqlite_utils.Database) -> None:
+    """Each email's quoted header ([surname, sent] or '' for none) beside its quoted subject in
+    mail_keys, so threading new mail reads the headers it needs from there instead of parsing the
+    text of every email it looks at. Filled as emails are threaded; NULL: not read yet."""
+    db.executescript("ALTER TABLE mail_keys ADD COLUMN quote TEXT;")
