@@ -14,7 +14,8 @@ from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select,
 from archivist.records import Filters
 from archivist.store.documents import people_of
 
-SENDERS = [("ann@x.com", "Ann"), ("Ann@X.com", "Ann Lee"), ("bob@x.com", ""), ("cy@y.org", "Cy"), (None, None)]
+SENDERS = [("ann@x.com", "Ann"), ("Ann@X.com", "Ann Lee"), ("bob@x.com", ""), ("cy@y.org", "Cy"),
+           (None, None)]
 
 
 def fill(store, n: int = 400, seed: int = 7) -> None:

@@ -22,8 +22,9 @@ BASE = datetime(2001, 1, 1)
 
 
 def quoted(name: str, sent: datetime, subject: str) -> str:
-    return (f"\n\n -----Original Message-----\nFrom: {name}\nSent: {sent.strftime('%A, %B %d, %Y %I:%M %p')}\n"
-            f"To: someone\nSubject: {subject}\n\nEarlier text.")
+    when = sent.strftime('%A, %B %d, %Y %I:%M %p')
+    return (f"\n\n -----Original Message-----\nFrom: {name}\nSent: {when}\nTo: someone\n"
+            f"Subject: {subject}\n\nEarlier text.")
 
 
 def message(i: int, who: tuple[str, str], to: str, date: datetime, subject: str, body: str = "",
@@ -43,8 +44,8 @@ def mail(i: int, rng: random.Random, absent: list[datetime]) -> str:
     if kind < 0.08:
         extra = f"In-Reply-To: <m{rng.randrange(i + 10)}@x.org>\n"
     elif kind < 0.35:
-        sent = rng.choice([date - timedelta(hours=rng.choice([2, 20, 30])), date - timedelta(days=rng.randrange(100, 300)),
-                           rng.choice(absent)])
+        sent = rng.choice([date - timedelta(hours=rng.choice([2, 20, 30])),
+                           date - timedelta(days=rng.randrange(100, 300)), rng.choice(absent)])
         body = quoted(rng.choice(PEOPLE)[0], sent, rng.choice(SUBJECTS) if rng.random() < 0.25 else subject)
         subject = "RE: " + subject
     elif kind < 0.6:  # a reply naming no one: a shared participant within 14 days links it
@@ -69,8 +70,8 @@ def archive(rng: random.Random) -> list[str]:
     texts = [mail(i, rng, absent) for i in range(260)]
     texts += [late_reply(260 + j, rng, texts[rng.randrange(260)]) for j in range(40)]
     star = ("Ed Gray", BASE + timedelta(days=5, hours=11))  # one absent original, replied to all year
-    texts += [message(300 + j, rng.choice(PEOPLE), "cy@y.org", BASE + timedelta(days=40 + 110 * j), "RE: lunch",
-                      quoted(*star, "lunch")) for j in range(4)]
+    texts += [message(300 + j, rng.choice(PEOPLE), "cy@y.org", BASE + timedelta(days=40 + 110 * j),
+                      "RE: lunch", quoted(*star, "lunch")) for j in range(4)]
     return texts
 
 
@@ -98,7 +99,8 @@ def test_new_mail_threads_as_a_rebuild_does(tmp_path, seed, monkeypatch):
             with store.writing():
                 rebuild_threads(store)
             assert snapshot(store) == incremental, f"batch {b}"
-        assert store.scalar("SELECT count(*) FROM threads") < store.scalar("SELECT count(*) FROM documents") * 0.8
+        threads, documents = (store.scalar(f"SELECT count(*) FROM {t}") for t in ("threads", "documents"))
+        assert threads < documents * 0.8
 
 
 def test_a_new_email_reads_the_emails_near_it_not_its_whole_subject(tmp_path, monkeypatch):
@@ -113,7 +115,8 @@ def test_a_new_email_reads_the_emails_near_it_not_its_whole_subject(tmp_path, mo
     read: list[int] = []
     for module in (thread_near, thread_update):
         real = module.load_mails
-        monkeypatch.setattr(module, "load_mails", lambda store, ids=None, real=real: read.extend(ids or []) or real(store, ids))
+        monkeypatch.setattr(module, "load_mails",
+                            lambda store, ids=None, real=real: read.extend(ids or []) or real(store, ids))
     with Store(tmp_path / "a.db") as store:
         ingest_paths(store, [box])
         read.clear()
@@ -125,5 +128,5 @@ def test_a_new_email_reads_the_emails_near_it_not_its_whole_subject(tmp_path, mo
         with store.writing():
             rebuild_threads(store)
         assert snapshot(store) == incremental
-        assert store.scalar("SELECT n_docs FROM threads WHERE id = 101") == 2  # the reply joined day 900's email
+        assert store.scalar("SELECT n_docs FROM threads WHERE id = 101") == 2  # joined day 900's email
     assert 0 < len(set(read)) < 40

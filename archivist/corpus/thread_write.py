@@ -10,8 +10,8 @@ from archivist.corpus.thread_keys import write_keys
 from archivist.corpus.threads import Mail, QuotedHeader, link_all, load_mails, utc
 
 
-INSERT_THREAD = ("INSERT INTO threads (id, subject, root_doc_id, n_docs, first_date, last_date, participants) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
+INSERT_THREAD = ("INSERT INTO threads (id, subject, root_doc_id, n_docs, first_date, last_date, "
+                 "participants) VALUES (?, ?, ?, ?, ?, ?, ?)")
 SET_THREAD = "UPDATE documents SET thread_id = ?, thread_pos = ? WHERE id = ?"
 
 

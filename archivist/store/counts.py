@@ -1,10 +1,11 @@
 """Counts kept in step with the tables on every write, so `stats`, a question's coverage note and
 an ingest's summary read a few rows instead of every document or chunk (seconds on a million
 emails): the documents and those of each kind, the attachments messages carry, those their text
-names, the chunks that lead vectors embed (each document's first), and the threads. SQLite triggers keep them whatever writes (ingest, a
-document leaving its source, a repair; an INSERT OR REPLACE counts as the delete it is, since
-every writer's connection has recursive triggers on). The migration that made them counted
-once; `verify` counts again and compares, `verify --repair` sets them to the recount.
+names, the chunks that lead vectors embed (each document's first), and the threads. SQLite
+triggers keep them whatever writes (ingest, a document leaving its source, a repair; an INSERT OR
+REPLACE counts as the delete it is, since every writer's connection has recursive triggers on).
+The migration that made them counted once; `verify` counts again and compares, `verify --repair`
+sets them to the recount.
 """
 from __future__ import annotations
 
@@ -78,7 +79,8 @@ def create_sql() -> str:
     """The table, filled by counting, and the triggers that keep it."""
     return (f"CREATE TABLE {TABLE} (name TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);\n"
             + "".join(map(_fill, WATCHED))
-            + f"INSERT INTO {TABLE} (name, n) SELECT 'kind:' || kind, count(*) FROM documents GROUP BY kind;\n"
+            + f"INSERT INTO {TABLE} (name, n) SELECT 'kind:' || kind, count(*) FROM documents "
+            "GROUP BY kind;\n"
             + "".join(map(_triggers, WATCHED)))
 
 

@@ -51,7 +51,8 @@ BEGIN INSERT OR IGNORE INTO chunk_checks (doc_id) VALUES (NEW.id); END;
 CREATE TRIGGER chunk_checks_gone AFTER DELETE ON documents
 BEGIN INSERT OR IGNORE INTO chunk_checks (doc_id) VALUES (OLD.id); END;
 CREATE TRIGGER chunk_checks_unchunked AFTER DELETE ON chunks
-WHEN OLD.unit = 'doc' AND OLD.doc_id IS NOT NULL BEGIN INSERT OR IGNORE INTO chunk_checks (doc_id) VALUES (OLD.doc_id); END;
+WHEN OLD.unit = 'doc' AND OLD.doc_id IS NOT NULL
+BEGIN INSERT OR IGNORE INTO chunk_checks (doc_id) VALUES (OLD.doc_id); END;
 """
 _HAS_CHUNK = "EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = {} AND c.unit = 'doc')"
 # chunks whose document is gone (only a document listed in chunk_checks can have any)

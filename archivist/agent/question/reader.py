@@ -118,7 +118,8 @@ def _mailboxes(r: Reading) -> None:
             r.claim(Constraint(Role.MAILBOX, r.text[s:e], box, s, e, label=f"mailbox {box}"))
     for stored, m in mailbox_matches(r.lex, r.text):  # a mailbox named as such: 'kaminski-v'
         if r.free(m.start(), m.end()):
-            r.claim(Constraint(Role.MAILBOX, m.group(0), stored, m.start(), m.end(), label=f"mailbox {stored}"))
+            r.claim(Constraint(Role.MAILBOX, m.group(0), stored, m.start(), m.end(),
+                               label=f"mailbox {stored}"))
 
 
 def _addresses(r: Reading) -> None:
