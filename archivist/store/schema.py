@@ -259,14 +259,15 @@ def m013_mail_keys(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m014_counts(db: sqlite_utils.Database) -> None:
-    """What counts read without reading every document: the date index holds each document's kind
-    and size too (a month's count and a scope's size from the index alone), the sender index the
-    sender's name, kind and date (top senders, `senders`, from the index alone), and counts are
-    kept by triggers (store/counts.py). The two indexes replace the narrower ones of their names."""
+    """What counts read without reading every document: the date index holds each document's kind,
+    size and Date header too (a month's count, its calendar days and a scope's size from the index
+    alone), the sender index the sender's name, kind and date (top senders, `senders`, from the
+    index alone), and counts are kept by triggers (store/counts.py). The two indexes replace the
+    narrower ones of their names."""
     from archivist.store.counts import create_sql
     db.executescript("""
     DROP INDEX documents_date;
-    CREATE INDEX documents_date ON documents(date, kind, n_chars);
+    CREATE INDEX documents_date ON documents(date, kind, n_chars, date_raw);
     DROP INDEX documents_sender;
     CREATE INDEX documents_sender ON documents(sender, sender_name, kind, date);
     """ + create_sql())

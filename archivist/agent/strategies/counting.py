@@ -73,14 +73,20 @@ def _sql_order(row: dict) -> tuple:
 
 
 def count_first(conn, q: MetadataQuery, first: int) -> tuple[int, list[dict]]:
-    """(the number of rows run_query returns for list query q, its first `first` rows)."""
+    """(the number of rows run_query returns for list query q, its first `first` rows). The rows
+    in doubt are read from the date index alone (it holds the Date header); the whole row only
+    for those among the first."""
     assert q.select == Select.LIST and not q.title_words
     (sure, sure_params), doubt = _parts(q)
     n = execute_readonly(conn, f"SELECT count(*) AS n FROM documents d WHERE {sure}", sure_params)[0]["n"]
     rows = execute_readonly(conn, f"SELECT {ROW_COLUMNS} FROM documents d WHERE {sure}{ORDER} LIMIT ?",
                             [*sure_params, int(first)])
-    more = _doubtful(conn, q, doubt, ROW_COLUMNS)
-    return n + len(more), sorted(rows + more, key=_sql_order)[:first]
+    more = _doubtful(conn, q, doubt, "d.id, d.date, d.date_raw")
+    chosen = sorted(rows + more, key=_sql_order)[:first]
+    whole = {r["id"]: r for r in execute_readonly(
+        conn, f"SELECT {ROW_COLUMNS} FROM documents d WHERE d.id IN (SELECT value FROM json_each(?))",
+        [json.dumps([r["id"] for r in chosen if r not in rows])])}
+    return n + len(more), [whole.get(r["id"], r) for r in chosen]
 
 
 def sender_pairs(conn, q: MetadataQuery) -> list[dict]:
