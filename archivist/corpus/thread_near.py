@@ -13,14 +13,28 @@ threads with the new mail gives what a rebuild gives (tests/test_thread_update.p
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from datetime import datetime
+from typing import NamedTuple
 
 from archivist.corpus.thread_keys import store_quotes
-from archivist.corpus.threads import (QUOTE_WINDOW, SENT_SLACK, Mail, QuotedHeader, find_parent, find_quoted,
-                                      load_mails, parse_date, stored_quote)
+from archivist.corpus.threads import (OVERLAP_WINDOW, QUOTE_WINDOW, SENT_SLACK, Mail, QuotedHeader,
+                                      find_parent, find_quoted, load_mails, mail_of, parse_date, stored_quote)
 from archivist.store.documents import EACH, first_column
 
 Quotes = dict[int, QuotedHeader]
+
+
+class Row(NamedTuple):
+    """A stored email of a subject group as read without its text."""
+    id: int
+    date: datetime
+    known: bool  # its quoted header is stored (read from the text once)
+    quote: QuotedHeader | None
+    title: str | None
+    sender: str | None
+    name: str | None
 
 
 def in_group(mail: Mail) -> bool:
@@ -35,10 +49,12 @@ def affected_threads(store, fresh: dict[int, Mail], quotes: Quotes) -> set[int]:
     for mail in fresh.values():
         if in_group(mail):
             by_subject[mail.subject].append(mail)
-    for subject, news in by_subject.items():
-        threads |= _subject_threads(store, subject, news, quotes)
-    threads |= _renamed_threads(store, by_subject, quotes)
-    return threads
+    near = {subject: [row for row in _group(store, subject) if _near(row, news, quotes)]
+            for subject, news in by_subject.items()}
+    mails, quotes = _group_mails(store, near, by_subject, quotes)
+    touched = [i for subject, news in by_subject.items()
+               for i in _subject_links(news, [mails[row.id] for row in near[subject]], quotes)]
+    return threads | _thread_of(store, touched) | _renamed_threads(store, by_subject, quotes)
 
 
 def _thread_of(store, ids) -> set[int]:
@@ -58,26 +74,31 @@ def _header_threads(store, fresh) -> set[int]:
     return _thread_of(store, [*named, *citing])
 
 
-def _group(store, subject: str) -> list[tuple]:
-    """(id, date, quote, quote subject, thread) of the stored emails in a subject's group."""
+def _group(store, subject: str) -> list[Row]:
+    """The stored emails in a subject's group (a date, no header ids)."""
     rows = store.conn.execute(
-        "SELECT d.id, d.date, d.in_reply_to, d.refs, k.quote, k.quote_subject, d.thread_id FROM documents d "
-        "LEFT JOIN mail_keys k ON k.doc_id = d.id WHERE d.kind = 'email' AND d.norm_subject = ? "
-        "AND d.thread_id IS NOT NULL", (subject,))
-    return [(i, parse_date(date), quote, subject, thread) for i, date, reply_to, refs, quote, subject, thread
-            in rows if parse_date(date) is not None and not f"{reply_to or ''}{refs or ''}".split()]
+        "SELECT d.id, d.date, d.in_reply_to, d.refs, k.quote, k.quote_subject, d.title, d.sender, "
+        "d.sender_name FROM documents d LEFT JOIN mail_keys k ON k.doc_id = d.id WHERE d.kind = 'email' "
+        "AND d.norm_subject = ? AND d.thread_id IS NOT NULL", (subject,))
+    out = []
+    for i, date, reply_to, refs, quote, quoted, title, sender, name in rows:
+        when = parse_date(date)
+        if when is not None and not f"{reply_to or ''}{refs or ''}".split():
+            out.append(Row(i, when, quote is not None, stored_quote(quote, quoted) if quote else None,
+                           title, sender, name))
+    return out
 
 
-def _near(row: tuple, news: list[Mail], quotes: Quotes) -> bool:
+def _near(row: Row, news: list[Mail], quotes: Quotes) -> bool:
     """Whether a stored group member can be a new email's parent, partner or child, judged by its
     date and stored quoted header (one not read yet: always)."""
-    _, date, stored, quote_subject, _ = row
-    if stored is None:
+    if not row.known:
         return True
-    quote = stored_quote(stored, quote_subject)
+    quote = row.quote
     for mail in news:
         own = quotes.get(mail.id)
-        if abs(date - mail.date) <= QUOTE_WINDOW or (own and own.sent and abs(date - own.sent) <= SENT_SLACK):
+        if abs(row.date - mail.date) <= QUOTE_WINDOW or (own and own.sent
+                                                          and abs(row.date - own.sent) <= SENT_SLACK):
             return True
         same_original = own is not None and (quote and (quote.surname, quote.sent) == (own.surname, own.sent))
         if quote and quote.sent and (abs(quote.sent - mail.date) <= SENT_SLACK or same_original):
@@ -85,16 +106,35 @@ def _near(row: tuple, news: list[Mail], quotes: Quotes) -> bool:
     return False
 
 
-def _subject_threads(store, subject: str, news: list[Mail], quotes: Quotes) -> set[int]:
-    """Threads in a subject group that new emails join or change: each one's parent among the
-    stored emails, the stored replies to the same absent original, and the later stored emails
-    whose parent a new one can become."""
-    near = [row[0] for row in _group(store, subject) if _near(row, news, quotes)]
-    if not near:
-        return set()
-    mails, found, _ = _loaded(store, near)
+def _group_mails(store, near: dict[str, list[Row]], by_subject: dict[str, list[Mail]],
+                 quotes: Quotes) -> tuple[dict[int, Mail], Quotes]:
+    """The near stored emails as threading reads them: read whole when their quoted header is not
+    stored yet (then stored), else made from the row; their participants only where a shared-
+    participant link can reach (within OVERLAP_WINDOW of a new email of the subject), and only
+    the new emails' senders among them, the one thing such a link asks of a stored email's."""
+    mails, found, _ = _loaded(store, [row.id for rows in near.values() for row in rows if not row.known])
     quotes = {**quotes, **found}
-    stored = sorted(mails.values(), key=lambda m: (m.date, m.id))
+    sharing = []
+    for subject, rows in near.items():
+        for row in (row for row in rows if row.known):
+            mails[row.id] = mail = mail_of(row.id, row.title, subject, row.sender, row.name, row.date, [])
+            if row.quote:
+                quotes[row.id], mail.is_reply = row.quote, True
+            if any(abs(row.date - new.date) <= OVERLAP_WINDOW for new in by_subject[subject]):
+                sharing.append(row.id)
+    senders = sorted({new.sender for news in by_subject.values() for new in news if new.sender})
+    people = store.conn.execute(f"SELECT doc_id, address FROM participants WHERE doc_id IN {EACH} "
+                                f"AND address IN {EACH}", (json.dumps(sorted(sharing)), json.dumps(senders)))
+    for doc_id, address in people:
+        mails[doc_id].people.add(address)
+    return mails, quotes
+
+
+def _subject_links(news: list[Mail], near: list[Mail], quotes: Quotes) -> list[int]:
+    """The stored emails of a subject group (those `near` the new ones) that new emails join or
+    change: each one's parent, the replies to the same absent original, and the later emails
+    whose parent a new one can become."""
+    stored = sorted(near, key=lambda m: (m.date, m.id))
     touched = []
     for mail in news:
         own = quotes.get(mail.id)
@@ -105,7 +145,7 @@ def _subject_threads(store, subject: str, news: list[Mail], quotes: Quotes) -> s
                     and (quotes[m.id].surname, quotes[m.id].sent) == (own.surname, own.sent)]
         touched += [m.id for m in stored if (m.date, m.id) > (mail.date, mail.id) and m.is_reply
                     and find_parent(m, quotes.get(m.id), [mail]) is not None]
-    return _thread_of(store, touched)
+    return touched
 
 
 def _renamed_threads(store, by_subject: dict[str, list[Mail]], quotes: Quotes) -> set[int]:
@@ -140,10 +180,10 @@ def _loaded(store, ids: list[int]) -> tuple[dict[int, Mail], Quotes, dict]:
 def _renamed_parent(store, mail: Mail, quote: QuotedHeader) -> list[int]:
     """The stored email of the quoted subject's group that find_quoted names for `mail`."""
     rows = [r for r in _group(store, quote.subject)
-            if r[1] <= mail.date and abs(r[1] - quote.sent) <= SENT_SLACK]
+            if r.date <= mail.date and abs(r.date - quote.sent) <= SENT_SLACK]
     if not rows:
         return []
-    mails, _, _ = _loaded(store, [r[0] for r in rows])
+    mails, _, _ = _loaded(store, [r.id for r in rows])
     earlier = sorted(mails.values(), key=lambda m: (m.date, m.id))
     parent = find_quoted(mail, quote, earlier)
     return [parent.id] if parent is not None else []

@@ -124,6 +124,13 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def mail_of(doc_id: int, title: str | None, subject: str | None, sender: str | None, name: str | None,
+            date: datetime | None, ids: list[str]) -> Mail:
+    """An email as threading reads it, but for its participants and quoted header (load_mails)."""
+    return Mail(doc_id, subject or "", bool(_REPLY.match(title or "")), sender or "",
+                name_tokens(name, sender), date, {sender} if sender else set(), ids)
+
+
 MAIL_COLUMNS = ("d.id, d.title, d.norm_subject, d.sender, d.sender_name, d.date, d.message_id, "
                 "d.in_reply_to, d.refs")
 # the text a quoted header is read from, only for an email whose header is not stored yet
@@ -147,8 +154,7 @@ def load_mails(store, ids: list[int] | None = None
         f"LEFT JOIN mail_keys k ON k.doc_id = d.id WHERE d.kind = 'email'{only} ORDER BY d.id", params)
     for doc_id, title, subject, sender, name, date, msgid, reply_to, refs, stored, quoted, text in rows:
         cited = [x for x in ((reply_to or "").split() + (refs or "").split()) if x]
-        mail = Mail(doc_id, subject or "", bool(_REPLY.match(title or "")), sender or "",
-                    name_tokens(name, sender), parse_date(date), {sender} if sender else set(), cited)
+        mail = mail_of(doc_id, title, subject, sender, name, parse_date(date), cited)
         mails[doc_id] = mail
         header = quoted_header(text) if stored is None else stored_quote(stored, quoted)
         if header:
