@@ -22,7 +22,7 @@ ENRON = ROOT.parent / "shared" / "data" / "enron"
 
 def bench(db: Path, paths: list[Path]) -> dict:
     from archivist.corpus.ingest import ingest_paths
-    from archivist.corpus.threads import rebuild_threads
+    from archivist.corpus.thread_write import rebuild_threads
     from archivist.corpus.views import thread_sizes
     from archivist.cli.render import ProgressRenderer
     from archivist.store import Store

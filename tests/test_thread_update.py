@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from archivist.corpus.ingest import ingest_paths
-from archivist.corpus.threads import rebuild_threads
+from archivist.corpus.thread_write import rebuild_threads
 from archivist.store import Store
 from tests.conftest import shared_path
 

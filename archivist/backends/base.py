@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterator, Literal, Protocol, runtime_checkable
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Protocol, runtime_checkable
 
 from archivist.errors import ConfigError
+
+if TYPE_CHECKING:  # numpy costs every command ~0.1 s of imports; only embedders need it
+    import numpy as np
 
 Kind = Literal["attention", "ssm", "hybrid", "echo", "remote"]
 

@@ -10,13 +10,14 @@ import importlib.util
 import os
 import re
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from archivist.backends.base import EMBEDDER_REGISTRY, Capability, register_embedder, supports
 from archivist.backends.settings import EmbeddingSettings
 from archivist.errors import BackendError, ConfigError
+
+if TYPE_CHECKING:  # imported where vectors are made: a store's counts and names need no numpy
+    import numpy as np
 
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
 
@@ -31,6 +32,7 @@ def minilm_path() -> Path:
 
 
 def _normalise(vecs: np.ndarray) -> np.ndarray:
+    import numpy as np
     vecs = np.asarray(vecs, dtype=np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.maximum(norms, 1e-12)
@@ -62,6 +64,7 @@ class SentenceEmbedder:
         self.name = f"{model_id}@{precision}"
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         try:  # encode() sorts by length itself, so padding waste stays small

@@ -26,6 +26,7 @@ from archivist.crash import crash_point
 from archivist.errors import InputError
 from archivist.progress import Event, OnProgress, Reporter, Stage, Unit
 from archivist.store.bulk import first_load
+from archivist.store.counts import kept_count
 
 
 
@@ -237,7 +238,7 @@ def update_threads(store, read_any: bool, reporter: Reporter, mates: list[int] =
     # emails without a thread: new ones, or a run stopped before its rebuild finished
     unthreaded = store.scalar("SELECT 1 FROM documents WHERE kind = 'email' AND thread_id IS NULL")
     if not (read_any or unthreaded or departed):
-        return store.scalar("SELECT count(*) FROM threads")
+        return kept_count(store.conn, "threads")
     reporter.send(Event(Stage.THREADING, message="threading the new messages"))
     n, changed = update(store, set(mates), set(departed))
     with store.conn:
@@ -290,7 +291,7 @@ def _ingest_paths(store, paths: Iterable[Path], text_field: str | None,
     start = time.perf_counter()
     summary, reporter = IngestSummary(), Reporter(on_progress)
     bad_entries: list[Reject] = []
-    writer = Writer(store, HashIndex(store.conn), summary,
+    writer = Writer(store, HashIndex(), summary,
                     lambda message: reporter.warn(Stage.READING, message))
     todo, summary.skipped = pending_sources(store, paths, reporter, bad_entries, follow_links,
                                             writer.departures)
@@ -329,9 +330,9 @@ def ingest_documents(store, items: Iterable[Document | Reject], source: str = "<
 
 def _ingest_documents(store, items: Iterable[Document | Reject], source: str,
                       on_progress: OnProgress | None) -> IngestSummary:
-    from archivist.corpus.threads import rebuild_threads
+    from archivist.corpus.thread_write import rebuild_threads
     summary, reporter = IngestSummary(), Reporter(on_progress)
-    writer = Writer(store, HashIndex(store.conn), summary,
+    writer = Writer(store, HashIndex(), summary,
                     lambda message: reporter.warn(Stage.READING, message))
     unit = Path(source)
     source_id = writer.open_source(unit, "memory", 0, 0.0)

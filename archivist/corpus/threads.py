@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -124,25 +124,39 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def mail_of(doc_id: int, title: str | None, subject: str | None, sender: str | None, name: str | None,
+            date: datetime | None, ids: list[str]) -> Mail:
+    """An email as threading reads it, but for its participants and quoted header (load_mails)."""
+    return Mail(doc_id, subject or "", bool(_REPLY.match(title or "")), sender or "",
+                name_tokens(name, sender), date, {sender} if sender else set(), ids)
+
+
+MAIL_COLUMNS = ("d.id, d.title, d.norm_subject, d.sender, d.sender_name, d.date, d.message_id, "
+                "d.in_reply_to, d.refs")
+# the text a quoted header is read from, only for an email whose header is not stored yet
+QUOTE_TEXT = ("CASE WHEN k.quote IS NULL THEN substr(CASE WHEN d.quoted != '' THEN d.quoted ELSE d.body END, "
+              "1, 4000) END")
+
+
 def load_mails(store, ids: list[int] | None = None
                ) -> tuple[dict[int, Mail], dict[int, QuotedHeader], dict[str, int]]:
     """Every email (or those among `ids`) with its participants, quoted header and message ids,
-    in id order (the first of two emails with one Message-ID is the one a reference reaches)."""
+    in id order (the first of two emails with one Message-ID is the one a reference reaches). The
+    quoted header is the one stored in mail_keys, else read from the text (and stored by the next
+    key write: write_keys, or store_quotes)."""
     mails: dict[int, Mail] = {}
     quotes: dict[int, QuotedHeader] = {}
     by_msgid: dict[str, int] = {}
     only, params = ("", ()) if ids is None else \
-        (" AND id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+        (" AND d.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
     rows = store.conn.execute(
-        "SELECT id, title, norm_subject, sender, sender_name, date, message_id, in_reply_to, refs, "
-        "substr(CASE WHEN quoted != '' THEN quoted ELSE body END, 1, 4000) FROM documents "
-        f"WHERE kind = 'email'{only} ORDER BY id", params)
-    for (doc_id, title, subject, sender, name, date, msgid, reply_to, refs, quoted) in rows:
+        f"SELECT {MAIL_COLUMNS}, k.quote, k.quote_subject, {QUOTE_TEXT} FROM documents d "
+        f"LEFT JOIN mail_keys k ON k.doc_id = d.id WHERE d.kind = 'email'{only} ORDER BY d.id", params)
+    for doc_id, title, subject, sender, name, date, msgid, reply_to, refs, stored, quoted, text in rows:
         cited = [x for x in ((reply_to or "").split() + (refs or "").split()) if x]
-        mail = Mail(doc_id, subject or "", bool(_REPLY.match(title or "")), sender or "",
-                    name_tokens(name, sender), parse_date(date), {sender} if sender else set(), cited)
+        mail = mail_of(doc_id, title, subject, sender, name, parse_date(date), cited)
         mails[doc_id] = mail
-        header = quoted_header(quoted)
+        header = quoted_header(text) if stored is None else stored_quote(stored, quoted)
         if header:
             quotes[doc_id] = header
             mail.is_reply = True
@@ -156,6 +170,21 @@ def load_mails(store, ids: list[int] | None = None
         if doc_id in mails:
             mails[doc_id].people.add(address)
     return mails, quotes, by_msgid
+
+
+def quote_value(quote: QuotedHeader | None) -> str:
+    """A quoted header as mail_keys.quote keeps it: '' for none, else [surname, sent or null]."""
+    if quote is None:
+        return ""
+    return json.dumps([quote.surname, quote.sent.isoformat() if quote.sent else None])
+
+
+def stored_quote(value: str, subject: str | None) -> QuotedHeader | None:
+    """The quoted header mail_keys keeps (quote_value), with its subject."""
+    if not value:
+        return None
+    surname, sent = json.loads(value)
+    return QuotedHeader(surname, datetime.fromisoformat(sent) if sent else None, subject or "")
 
 
 def close(a: datetime | None, b: datetime | None, window: timedelta) -> bool:
@@ -243,68 +272,3 @@ def link_all(mails: dict[int, Mail], quotes: dict[int, QuotedHeader], by_msgid: 
     for mail in mails.values():
         members[uf.find(mail.id)].append(mail)
     return list(members.values())
-
-
-def rebuild_threads(store) -> int:
-    """Recompute every email's thread and thread position; returns the number of threads."""
-    mails, quotes, by_msgid = load_mails(store)
-    groups = link_all(mails, quotes, by_msgid)
-    write_threads(store, groups, mails=mails, quotes=quotes)
-    return len(groups)
-
-
-def key_rows(mails: dict[int, Mail], quotes: dict[int, QuotedHeader]) -> tuple[list, list]:
-    """mail_keys and mail_refs rows of `mails` (what thread_update.py looks up)."""
-    keys = [(m.id, quotes[m.id].subject if m.id in quotes else "") for m in mails.values()]
-    refs = [(ref, m.id) for m in mails.values() for ref in dict.fromkeys(m.ids)]
-    return keys, refs
-
-
-def write_keys(store, mails: dict[int, Mail], quotes: dict[int, QuotedHeader],
-               everything: bool = False) -> None:
-    """Replace the mail_keys and mail_refs rows of `mails` (of every email with `everything`)."""
-    keys, refs = key_rows(mails, quotes)
-    conn = store.conn
-    if everything:
-        conn.execute("DELETE FROM mail_keys")
-        conn.execute("DELETE FROM mail_refs")
-        conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, 'complete')",
-                      (KEYS_KEY,))
-    else:
-        ids = json.dumps(list(mails))
-        conn.execute("DELETE FROM mail_keys WHERE doc_id IN (SELECT value FROM json_each(?))", (ids,))
-        conn.execute("DELETE FROM mail_refs WHERE doc_id IN (SELECT value FROM json_each(?))", (ids,))
-    conn.executemany("INSERT INTO mail_keys (doc_id, quote_subject) VALUES (?, ?)", keys)
-    conn.executemany("INSERT INTO mail_refs (ref, doc_id) VALUES (?, ?)", refs)
-
-
-def write_threads(store, groups, mails: dict[int, Mail], quotes: dict[int, QuotedHeader],
-                  replace: list[int] | None = None) -> None:
-    """Replace the threads table (or only the threads `replace`), the thread_id / thread_pos of
-    the emails in `groups` and the lookup keys of `mails`, in one transaction."""
-    far = datetime.max
-    thread_rows, doc_rows = [], []
-    roots = json.dumps([min(g, key=lambda m: (m.date or far, m.id)).id for g in groups])
-    subjects = dict(store.conn.execute(
-        "SELECT id, title FROM documents WHERE id IN (SELECT value FROM json_each(?))", (roots,)))
-    for group in groups:
-        group.sort(key=lambda m: (m.date or far, m.id))
-        root = group[0]
-        dates = [m.date for m in group if m.date is not None]
-        # sorted: ties among the 50 most common keep one order in every run (sets do not)
-        people = Counter(p for m in group for p in sorted(m.people))
-        thread_rows.append((root.id, subjects.get(root.id), root.id, len(group),
-                            utc(min(dates)) if dates else None, utc(max(dates)) if dates else None,
-                            json.dumps([p for p, _ in people.most_common(50)])))
-        doc_rows.extend((root.id, pos, m.id) for pos, m in enumerate(group))
-    with store.conn:
-        if replace is None:
-            store.conn.execute("DELETE FROM threads")
-        else:
-            store.conn.execute("DELETE FROM threads WHERE id IN (SELECT value FROM json_each(?))",
-                               (json.dumps(replace),))
-        write_keys(store, mails, quotes, everything=replace is None)
-        store.conn.executemany("INSERT INTO threads (id, subject, root_doc_id, n_docs, first_date, "
-                               "last_date, participants) VALUES (?, ?, ?, ?, ?, ?, ?)", thread_rows)
-        store.conn.executemany("UPDATE documents SET thread_id = ?, thread_pos = ? WHERE id = ?",
-                               doc_rows)

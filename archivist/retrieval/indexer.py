@@ -25,7 +25,8 @@ from archivist.retrieval.faiss_index import ensure_index
 from archivist.retrieval.vectors import (check_dim, known_vectors, pending_chunks, pending_count,
                                         save_vectors)
 from archivist.store.bulk import first_load
-from archivist.store.derived import PENDING_KEY, mark_threads_pending, pending_threads
+from archivist.store.derived import (ORPHANS, PENDING_KEY, checked, mark_threads_pending, pending_threads,
+                                     unchunked)
 
 DOC_BATCH = 500
 EMBED_BATCH = 512
@@ -170,15 +171,14 @@ def _batches(store, embedder, settings, ids: list[int], reporter: Reporter) -> I
 def chunk_new_documents(store, embedder, settings, reporter: Reporter) -> tuple[int, int, set]:
     """Chunk every document with no chunks yet; returns (docs, chunks, touched thread ids).
     Each batch commits its chunks with the threads they touch, so a killed run resumes."""
-    ids = [r[0] for r in store.conn.execute(
-        "SELECT id FROM documents d WHERE NOT EXISTS "
-        "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc') ORDER BY id")]
+    ids = unchunked(store.conn)  # among those listed to check: not every document is read
     n_docs, n_chunks, threads = 0, 0, set()
     reporter.send(Event(Stage.CHUNKING, 0, len(ids), Unit.DOCUMENTS))
     for batch in _batches(store, embedder, settings, ids, reporter):
         with store.conn:  # chunks and the threads whose units they change commit together
             _insert_chunks(store, batch.chunks, batch.meta)
             mark_threads_pending(store, batch.touched)
+            checked(store.conn, batch.doc_ids)
         crash_point("chunk_batch")
         n_docs, n_chunks = n_docs + len(batch.doc_ids), n_chunks + len(batch.chunks)
         threads |= batch.touched
@@ -329,10 +329,12 @@ def prepare_store(store, settings, reporter: Reporter, embedder=None) -> dict:
                  "tokenizer": tokenizer_id(tok), "version": 1}
     rechunked = _check_chunker(store, signature)
     with store.conn:
-        _delete_chunks(store, "doc_id NOT IN (SELECT id FROM documents)")
+        _delete_chunks(store, ORPHANS)  # of documents that left (they are listed to check)
     quoted = backfill_quoted(store, tok, settings)
     with first_load(store.conn, ("chunks",)):  # a first index: chunks without their indexes
         docs, chunks, threads = chunk_new_documents(store, tok, settings, reporter)
+    with store.conn:
+        checked(store.conn)
     crash_point("chunked")
     thread_units = refresh_threads(store, tok, settings, threads, reporter)
     crash_point("thread_units")

@@ -72,6 +72,16 @@ def check_ingest(store, report: Report) -> None:
                    "{} emails have no thread (run ingest again)")
 
 
+def check_counts(store, report: Report) -> None:
+    """The counts kept on write (store/counts.py) against a recount of every document."""
+    from archivist.store.counts import kept, recount
+    have, want = kept(store.conn), recount(store.conn)
+    wrong = [f"{name} {have.get(name, 0)} (recounted: {want.get(name, 0)})" for name in sorted({*have, *want})
+             if have.get(name, 0) != want.get(name, 0)]
+    if wrong:
+        report.problem("counts kept on write differ: " + ", ".join(wrong))
+
+
 def check_chunks(store, report: Report) -> None:
     """Chunks, FTS rows and thread units complete for every document (once it was indexed)."""
     from archivist.retrieval.indexer import pending_threads
@@ -133,6 +143,7 @@ def verify_store(store, settings) -> Report:
     report = Report()
     check_sqlite(store, report)
     check_ingest(store, report)
+    check_counts(store, report)
     check_chunks(store, report)
     report.counts["documents"] = store.scalar("SELECT count(*) FROM documents")
     report.counts["locations"] = store.scalar("SELECT count(*) FROM locations")
@@ -152,6 +163,7 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
         # what the caches held, before indexing below opens (and so heals) them
         found = cache_lines(store, configured_embedder_name(settings))
         done += reread_sources(store)
+        done += recount_kept(store)
         with store.conn:
             store.conn.execute("DELETE FROM chunks WHERE unit = 'thread' AND thread_id NOT IN "
                                "(SELECT id FROM threads)")
@@ -168,6 +180,18 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
     report = verify_store(store, settings)
     report.repaired = done
     return report
+
+
+def recount_kept(store) -> list[str]:
+    """The counts kept on write set to a recount when they differ."""
+    from archivist.store.counts import TABLE, kept, recount
+    have, want = kept(store.conn), recount(store.conn)
+    if have == want:
+        return []
+    with store.conn:
+        store.conn.execute(f"DELETE FROM {TABLE}")
+        store.conn.executemany(f"INSERT INTO {TABLE} (name, n) VALUES (?, ?)", want.items())
+    return ["counts kept on write recounted"]
 
 
 def reread_sources(store) -> list[str]:

@@ -7,10 +7,12 @@ import json
 import sqlite3
 import weakref
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from archivist.backends.embedders import embedder_name, lead_of, load_embedder
+
+if TYPE_CHECKING:  # imported where vectors are read or written: counting them needs no numpy
+    import numpy as np
 
 
 def scope_sql(model: str, alias: str = "c") -> str:
@@ -69,16 +71,21 @@ def _models(conn) -> list[str]:
 
 
 def scoped_chunks(store, model: str) -> int:
-    """How many chunks `model` embeds (all of them, or one a document)."""
-    return int(store.scalar(f"SELECT count(*) FROM chunks c WHERE {scope_sql(model)}") or 0)
+    """How many chunks `model` embeds (all of them, or one a document: a count kept on write)."""
+    if lead_of(model):
+        from archivist.store.counts import kept
+        return kept(store.conn)["lead_chunks"]
+    return int(store.scalar("SELECT count(*) FROM chunks") or 0)
 
 
 def pending_count(store, model: str) -> int:
-    """Chunks `model` embeds with no current vector from it (dense search does not see them yet)."""
-    return int(store.scalar(
-        "SELECT count(*) FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM vectors v WHERE "
-        f"v.chunk_id = c.id AND v.model = ? AND v.content_hash = c.content_hash) AND {scope_sql(model)}",
-        (model,)))
+    """Chunks `model` embeds with no current vector from it (dense search does not see them yet):
+    those it embeds less those holding one (a chunk has at most one vector), so a store with
+    few vectors is not read chunk by chunk."""
+    current = store.scalar("SELECT count(*) FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE "
+                           f"v.model = ? AND v.content_hash = c.content_hash AND {scope_sql(model)}",
+                           (model,))
+    return scoped_chunks(store, model) - int(current or 0)
 
 
 def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
@@ -106,6 +113,7 @@ def known_vectors(store, model: str, hashes: list[str]) -> dict[str, bytes]:
 
 def save_vectors(store, ids: list[int], hashes: list[str], model: str,
                  vecs: np.ndarray | list[bytes]) -> None:
+    import numpy as np
     blobs = [v if isinstance(v, bytes) else np.asarray(v, dtype=np.float32).tobytes() for v in vecs]
     dim = len(blobs[0]) // 4 if blobs else 0
     with store.conn:
@@ -119,6 +127,7 @@ def check_dim(store, model: str, vecs) -> None:
     """A BackendError when `vecs` (rows of `model`) have another dimension than the store's vectors
     of that model: an embedding server swapped for another model under the same name would
     otherwise corrupt the FAISS index (memoised fingerprint: no vector row is read)."""
+    import numpy as np
     dim = np.shape(vecs)[-1] if len(vecs) else 0
     held = fingerprint(store, model)["dim"]
     if dim and held and dim != held:
@@ -129,6 +138,7 @@ def check_dim(store, model: str, vecs) -> None:
 
 def load_vectors(store, model: str, ids: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(chunk ids int64, vectors float32 (n, dim)) of `model`, all or only `ids`."""
+    import numpy as np
     if ids is None:
         rows = store.conn.execute(
             "SELECT chunk_id, vec FROM vectors WHERE model = ? ORDER BY chunk_id", (model,))

@@ -105,7 +105,9 @@ class Store:
                 self._upgrade()
                 self._open()
             return
-        self.db  # a writer's connection is set up by sqlite-utils as always (recursive triggers on)
+        # as sqlite-utils sets up a connection (made only to migrate: importing it costs 75 ms):
+        # recursive triggers on, so that a REPLACE's delete reaches the counts kept on write
+        conn.execute("PRAGMA recursive_triggers=on")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         if len(applied) < len(KNOWN) or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -189,17 +191,17 @@ class Store:
 
     def stats(self) -> dict[str, Any]:
         """Counts of every kind of record, for `archivist stats`."""
+        from archivist.store.counts import by_kind, kept
         count = lambda table: self.scalar(f"SELECT count(*) FROM {table}")  # noqa: E731
-        by_kind = {r["kind"]: r["n"] for r in self.query(
-            "SELECT kind, count(*) AS n FROM documents GROUP BY kind ORDER BY kind")}
+        counts = kept(self.conn)  # kept on write: grouping a million documents by kind took 0.8 s
         return {
             "db": str(self.path),
             "sources": count("sources"),
-            "documents": count("documents"),
-            "documents_by_kind": by_kind,
+            "documents": counts["documents"],
+            "documents_by_kind": by_kind(counts),
             "locations": count("locations"),
-            "threads": count("threads"),
-            **self.attachment_stats(),
+            "threads": counts["threads"],
+            **self.attachment_stats(counts),
             "rejects": count("rejects"),
             "chunks": count("chunks"),
             "vectors": count("vectors"),
@@ -209,21 +211,17 @@ class Store:
             "last_date": self.scalar("SELECT max(date) FROM documents WHERE date_ok = 1"),
         }
 
-    def attachment_stats(self) -> dict[str, int]:
+    def attachment_stats(self, counts: dict[str, int]) -> dict[str, int]:
         """Attachments of messages (read or not), messages with one, attachments stored as documents
         (each distinct content once), links between messages and them, and attachments that were
-        removed from the archive but are still named in the text."""
-        row = self.conn.execute(
-            "SELECT coalesce(sum(json_array_length(attachments)), 0), count(*) FROM documents "
-            "WHERE attachments IS NOT NULL AND json_array_length(attachments) > 0").fetchone()
-        named = self.conn.execute(
-            "SELECT count(*), coalesce(sum(json_array_length(meta, '$.attachments_named')), 0) "
-            "FROM documents WHERE meta LIKE '%attachments_named%'").fetchone()
-        return {"attachments": int(row[0]), "messages_with_attachments": int(row[1]),
+        removed from the archive but are still named in the text, from the counts kept on write
+        (store/counts.py)."""
+        return {"attachments": counts["attachments"],
+                "messages_with_attachments": counts["messages_with_attachments"],
                 # stripped from the archive but named in the text ('<< File: memo.doc >>')
-                "attachments_named_in_text": int(named[1]), "messages_naming_attachments": int(named[0]),
-                "attachment_documents": self.scalar(
-                    "SELECT count(*) FROM documents WHERE kind = 'attachment'"),
+                "attachments_named_in_text": counts["attachments_named_in_text"],
+                "messages_naming_attachments": counts["messages_naming_attachments"],
+                "attachment_documents": counts.get("kind:attachment", 0),
                 "attachment_links": self.scalar("SELECT count(*) FROM attachment_links")}
 
     def close(self) -> None:

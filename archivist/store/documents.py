@@ -5,8 +5,10 @@ attachment names, participants and content hashes, where a document is stored, a
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import re
+from datetime import date
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 COLUMNS = ("id", "kind", "title", "norm_subject", "message_id", "sender", "sender_name", "date",
            "date_raw", "body", "quoted", "meta", "thread_id", "thread_pos", "n_chars")
@@ -47,10 +49,36 @@ def thread_ids(store, threads: list[int]) -> list[int]:
     return [r[0] for r in rows]
 
 
+# the Date header as nearly every mailer writes it ('Mon, 1 Oct 2001 09:12:33 -0700 (PDT)'): read
+# without the general parser (a count reads the day of every email at a month's ends: 34k at 1M)
+_RFC_DATE = re.compile(r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
+                       r"Sep|Oct|Nov|Dec) (\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)(?:\s.*)?", re.S)
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+def _header_day(date_raw: str) -> str | None:
+    """The day of a Date header in the common form, checked as parsedate_to_datetime checks it (a
+    valid day and time, an offset under a day); None for any other form or value, and for a year
+    below 100, which it reads as 19xx or 20xx."""
+    m = _RFC_DATE.fullmatch(date_raw)
+    if m is None:
+        return None
+    day, month, year, hh, mm, ss, _sign, oh, om = m.groups()
+    if int(year) < 100 or int(hh) > 23 or int(mm) > 59 or int(ss) > 59 or int(oh) * 60 + int(om) >= 1440:
+        return None
+    try:
+        return date(int(year), _MONTHS[month], int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 def local_day(date_raw: str | None, date_utc: str | None) -> str:
     """The calendar day the sender's own Date header shows; the UTC day when it cannot be read.
     Metadata counts read days this way, so every date shown to people does too."""
     if date_raw:
+        day = _header_day(date_raw)
+        if day is not None:
+            return day
         try:
             return parsedate_to_datetime(date_raw).date().isoformat()
         except (TypeError, ValueError, IndexError):

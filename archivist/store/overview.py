@@ -32,8 +32,10 @@ def mailboxes(store, filters: Filters | None = None, limit: int = 200) -> list[d
 
 
 def stamp(store) -> tuple:
-    """(documents, highest id): changes whenever documents are added or removed."""
-    return tuple(store.conn.execute("SELECT count(*), max(id) FROM documents").fetchone())
+    """(documents, highest id): changes whenever documents are added or removed (the number as
+    kept on write: counting a million documents took 60 ms, twice a question)."""
+    from archivist.store.counts import kept_count
+    return kept_count(store.conn, "documents"), store.scalar("SELECT max(id) FROM documents")
 
 
 def mailbox_names(store) -> set[str]:

@@ -255,3 +255,36 @@ def m013_mail_keys(db: sqlite_utils.Database) -> None:
     CREATE INDEX mail_refs_ref ON mail_refs(ref);
     CREATE INDEX mail_refs_doc ON mail_refs(doc_id);
     """)
+
+
+@migrations()
+def m014_counts(db: sqlite_utils.Database) -> None:
+    """What counts read without reading every document: the date index holds each document's kind,
+    size and Date header too (a month's count, its calendar days and a scope's size from the index
+    alone), the sender index the sender's name, kind and date (top senders, `senders`, from the
+    index alone), and counts are kept by triggers (store/counts.py). The two indexes replace the
+    narrower ones of their names."""
+    from archivist.store.counts import create_sql
+    db.executescript("""
+    DROP INDEX documents_date;
+    CREATE INDEX documents_date ON documents(date, kind, n_chars, date_raw);
+    DROP INDEX documents_sender;
+    CREATE INDEX documents_sender ON documents(sender, sender_name, kind, date);
+    """ + create_sql())
+
+
+@migrations()
+def m015_chunk_checks(db: sqlite_utils.Database) -> None:
+    """The documents whose chunks may not match them (store/derived.py), kept by triggers, so an
+    ingest chunks new documents and drops the chunks of departed ones without reading every
+    document and chunk (2 s on a million emails). Filled once with what those reads find now."""
+    from archivist.store.derived import CHECKS_SQL
+    db.executescript(CHECKS_SQL)
+
+
+@migrations()
+def m016_mail_quotes(db: sqlite_utils.Database) -> None:
+    """Each email's quoted header ([surname, sent] or '' for none) beside its quoted subject in
+    mail_keys, so threading new mail reads the headers it needs from there instead of parsing the
+    text of every email it looks at. Filled as emails are threaded; NULL: not read yet."""
+    db.executescript("ALTER TABLE mail_keys ADD COLUMN quote TEXT;")

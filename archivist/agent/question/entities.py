@@ -250,12 +250,21 @@ def find_people(lex: Lexicon, question: str, skip: list[tuple[int, int]]) -> lis
     return sorted(out, key=lambda e: e.start)
 
 
-def find_mailboxes(lex: Lexicon, question: str) -> list[Entity]:
-    out = []
+def mailbox_matches(lex: Lexicon, text: str):
+    """(stored name, match) of each mailbox named as such in text ('kaminski-v'), in the lexicon's
+    order. Names absent from an ASCII text are skipped unsearched (a pattern each for 1,908
+    mailboxes took 0.3 s of a question); any other text is searched for every name."""
+    folded = text.lower() if text.isascii() else None
     for low, stored in lex.mailboxes.items():
-        for m in re.finditer(rf"(?<![\w.@-]){re.escape(low)}(?![\w@-])", question, re.I):
-            out.append(Entity(m.group(0), EntityKind.MAILBOX, m.start(), m.end(), stored))
-    return out
+        if folded is not None and low.isascii() and low not in folded:
+            continue
+        for m in re.finditer(rf"(?<![\w.@-]){re.escape(low)}(?![\w@-])", text, re.I):
+            yield stored, m
+
+
+def find_mailboxes(lex: Lexicon, question: str) -> list[Entity]:
+    return [Entity(m.group(0), EntityKind.MAILBOX, m.start(), m.end(), stored)
+            for stored, m in mailbox_matches(lex, question)]
 
 
 def match_subject(lex: Lexicon, text: str, fuzzy: bool = True) -> str | None:

@@ -12,7 +12,7 @@ from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import COUNTED, classify
 from archivist.agent.question.date_words import gap_words, unread_around_dates
-from archivist.agent.question.entities import match_subject
+from archivist.agent.question.entities import mailbox_matches, match_subject
 from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.mentions import own_domain, read_people, settle_roles
 from archivist.agent.question.people import mailbox_of
@@ -140,10 +140,10 @@ def _mailboxes(r: Reading) -> None:
         box = _box(r, who)
         if box and r.free(s, e):
             r.claim(Constraint(Role.MAILBOX, r.text[s:e], box, s, e, label=f"mailbox {box}"))
-    for low, stored in r.lex.mailboxes.items():  # a mailbox named as such: 'kaminski-v'
-        for m in re.finditer(rf"(?<![\w.@-]){re.escape(low)}(?![\w@-])", r.text, re.I):
-            if r.free(m.start(), m.end()):
-                r.claim(Constraint(Role.MAILBOX, m.group(0), stored, m.start(), m.end(), label=f"mailbox {stored}"))
+    for stored, m in mailbox_matches(r.lex, r.text):  # a mailbox named as such: 'kaminski-v'
+        if r.free(m.start(), m.end()):
+            r.claim(Constraint(Role.MAILBOX, m.group(0), stored, m.start(), m.end(),
+                               label=f"mailbox {stored}"))
 
 
 def _addresses(r: Reading) -> None:

@@ -67,7 +67,7 @@ class QueryResult:
     params: list
 
 
-def _widened(f: Filters) -> Filters:
+def widened(f: Filters) -> Filters:
     """filters with the date range widened so every local calendar day inside it is caught."""
     if not (f.after or f.before):
         return f
@@ -75,7 +75,7 @@ def _widened(f: Filters) -> Filters:
     return replace(f, after=shift(f.after, -LOCAL_SLACK), before=shift(f.before, LOCAL_SLACK))
 
 
-def _where(q: MetadataQuery) -> tuple[str, list]:
+def query_where(q: MetadataQuery) -> tuple[str, list]:
     local = q.calendar != Calendar.UTC and (q.filters.after or q.filters.before)
     where, params = _local_dates(q.filters) if local else filter_sql(q.filters)
     if q.title_words:
@@ -87,8 +87,8 @@ def _where(q: MetadataQuery) -> tuple[str, list]:
 def _local_dates(f: Filters) -> tuple[str, list]:
     """The filters with widened date bounds, also passing emails that have a Date header but no UTC
     date (a header year such as '0001' that the UTC date refused): their day is read from the
-    header, as for every other email, and kept or dropped by it afterwards (_in_days)."""
-    wide = _widened(f)
+    header, as for every other email, and kept or dropped by it afterwards (in_days)."""
+    wide = widened(f)
     where, params = filter_sql(replace(wide, after=None, before=None))
     bounds = [(op, v) for op, v in ((">=", wide.after), ("<", wide.before)) if v]
     dated = " AND ".join(f"d.date {op} ?" for op, _ in bounds)
@@ -101,24 +101,24 @@ def compile_query(q: MetadataQuery) -> tuple[str, list]:
     days are refined in Python, else the groups themselves."""
     if q.select not in tuple(Select):
         raise QueryError(f"unknown select {q.select!r}; use one of {', '.join(Select)}")
-    where, params = _where(q)
+    where, params = query_where(q)
     if q.select != Select.GROUP_BY:
         return f"SELECT {ROW_COLUMNS} FROM documents d WHERE {where} ORDER BY d.date, d.id", params
     if q.group_by not in GROUPS:
         raise QueryError(f"cannot group by {q.group_by!r}; use one of {', '.join(GROUPS)}")
     key, join = GROUPS[q.group_by]
-    if _refines(q):
+    if refines(q):
         return (f"SELECT DISTINCT d.id, d.date, d.date_raw, {key} AS key FROM documents d{join} "
                 f"WHERE {where}", params)
     return (f"SELECT {key} AS key, count(DISTINCT d.id) AS n FROM documents d{join} "
             f"WHERE {where} GROUP BY key ORDER BY n DESC, key LIMIT ?", params + [int(q.limit)])
 
 
-def _refines(q: MetadataQuery) -> bool:
+def refines(q: MetadataQuery) -> bool:
     return q.calendar != Calendar.UTC and bool(q.filters.after or q.filters.before)
 
 
-def _in_days(row: dict, f: Filters, calendar: Calendar) -> bool:
+def in_days(row: dict, f: Filters, calendar: Calendar) -> bool:
     utc = (row.get("date") or "")[:10]
     days = [local_day(row.get("date_raw"), row.get("date"))]
     if calendar == Calendar.EITHER:
@@ -133,7 +133,7 @@ def _groups(rows: list[dict], limit: int) -> list[dict]:
     return [{"key": k, "n": n} for k, n in ranked[:limit]]
 
 
-def _surely_inside(f: Filters) -> tuple[str, str]:
+def surely_inside(f: Filters) -> tuple[str, str]:
     """(low, high): a row whose UTC day d has low < d < high has every calendar day inside the
     interval (a sender's offset moves the day by at most one), so it needs no local-day check;
     a million-email month is 245k rows, 2 s of parsing dates without this."""
@@ -150,12 +150,12 @@ def run_query(conn, q: MetadataQuery) -> QueryResult:
     """Compile, execute read-only, and keep only the rows whose calendar day is in range."""
     sql, params = compile_query(q)
     rows = execute_readonly(conn, sql, params)
-    if _refines(q):
-        low, high = _surely_inside(q.filters)
+    if refines(q):
+        low, high = surely_inside(q.filters)
         rows = [r for r in rows if low < (r.get("date") or "")[:10] < high
-                or _in_days(r, q.filters, q.calendar)]
+                or in_days(r, q.filters, q.calendar)]
     if q.select == Select.GROUP_BY:
-        rows = _groups(rows, q.limit) if _refines(q) else rows
+        rows = _groups(rows, q.limit) if refines(q) else rows
     return QueryResult(q.select, len(rows), rows, sql, params)
 
 

@@ -14,6 +14,7 @@ from archivist import word_forms
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.counted import files_count, people_count
+from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import other_readings
 from archivist.records import Filters
@@ -109,19 +110,33 @@ def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> 
     return [r for r in rows if any(all(p.search(bodies.get(r["id"], "")) for p in side) for side in sides)]
 
 
+def _row_checks(f: Filters, plan: QueryPlan) -> bool:
+    """Whether _rows reads each matching email (its weekday, the words of its body or subject)."""
+    return bool(f.text or f.subject or plan.of(Role.WEEKDAY))
+
+
+def _counted(store, f: Filters, plan: QueryPlan) -> tuple[int, list[int]]:
+    """(matching emails, the ids of the first MAX_CITED): counted in SQL (counting.py) unless
+    every email must be read."""
+    if _row_checks(f, plan):
+        rows = _rows(store, f, plan=plan)
+        return len(rows), [r["id"] for r in rows[:MAX_CITED]]
+    n, first = count_first(store.conn, MetadataQuery(Select.LIST, f, calendar=Calendar.LOCAL), MAX_CITED)
+    return n, [r["id"] for r in first]
+
+
 def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
-    rows = _rows(store, f, plan=plan)
     if plan.target != Target.DOCUMENTS:
-        return _count_in(store, plan, rows)
-    ids = [r["id"] for r in rows][:MAX_CITED]
+        return _count_in(store, plan, _rows(store, f, plan=plan))
+    n, ids = _counted(store, f, plan)
     refs = " ".join(f"[{i + 1}]" for i in range(len(ids)))
-    if not rows:
+    if not n:
         return PlanAnswer(f"No matching documents ({describe(plan)}; days by the sender's local calendar day).",
                           [], {"count": 0})
-    text = f"{len(rows)} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
+    text = f"{n} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
     text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
-    plan.notes += other_readings(store, plan, f, len(rows), lambda other: _rows(store, other, plan=plan))
-    return PlanAnswer(text, ids, {"count": len(rows)})
+    plan.notes += other_readings(store, plan, f, n, lambda other: _counted(store, other, plan)[0])
+    return PlanAnswer(text, ids, {"count": n})
 
 
 def _count_in(store, plan: QueryPlan, rows: list[dict]) -> PlanAnswer:
@@ -152,7 +167,7 @@ def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     shown = rows[:MAX_LISTED]
     lines = [f"[{i + 1}] {_day(r)} {r['sender'] or '?'}: {r['title'] or ''}" for i, r in enumerate(shown)]
     more = f" (showing {len(shown)})" if len(rows) > len(shown) else ""
-    plan.notes += other_readings(store, plan, f, len(rows), lambda other: _rows(store, other, plan=plan))
+    plan.notes += other_readings(store, plan, f, len(rows), lambda other: len(_rows(store, other, plan=plan)))
     return PlanAnswer(f"{len(rows)} matching documents ({describe(plan)}){more}"
                       f"{_shown_match(store, [r['id'] for r in shown], f.text)}:\n" + "\n".join(lines),
                       [r["id"] for r in shown], {"count": len(rows), "doc_ids": [r["id"] for r in shown]})
@@ -178,25 +193,30 @@ def _people_of(store, ids: list[int], target: Target) -> list[tuple[int, str, st
         target, ("to", "cc", "bcc")))
 
 
-def _rank(store, plan: QueryPlan, rows: list[dict]) -> list[dict]:
-    """People (addresses grouped by person) by the number of matching emails they are target in."""
+def _rank(store, plan: QueryPlan, people) -> list[dict]:
+    """People (addresses grouped by person) by the number of matching emails they are target in,
+    from (doc, address, name, n) in the order first seen: one a document and person (n = 1), or
+    for senders tallied in SQL one an address and name (doc None, n its emails, pair its tally)."""
     from archivist.agent.question.lexicon import lexicon
     lex = lexicon(store)
     groups: dict[str, dict] = {}
     keys: dict[tuple[str, str], str] = {}  # one person_key per (address, name), not per email
-    for doc, address, name in _people_of(store, [r["id"] for r in rows], plan.target):
+    for doc, address, name, n, *pair in people:
         key = address if plan.by_address else keys.get((address, name))
         if key is None:
             key = keys[(address, name)] = person_key(lex, address, name)
-        g = groups.setdefault(key, {"docs": set(), "addresses": Counter(), "names": Counter()})
-        g["docs"].add(doc)
-        g["addresses"][address] += 1
+        g = groups.setdefault(key, {"docs": set(), "n": 0, "addresses": Counter(), "names": Counter(),
+                                    "pairs": []})
+        if doc is not None:
+            g["docs"].add(doc)
+        g["n"], g["pairs"] = g["n"] + n, g["pairs"] + pair
+        g["addresses"][address] += n
         if name:
-            g["names"][name] += 1
+            g["names"][name] += n
     asked = {a.strip("<>") for c in plan.of(*PEOPLE_ROLES, Role.EXCLUDED) for a in _values(c.value) if "|" not in a}
-    ranked = [{"name": g["names"].most_common(1)[0][0] if g["names"] else "", "n": len(g["docs"]),
-               "addresses": [a for a, _ in g["addresses"].most_common()], "docs": sorted(g["docs"])}
-              for g in groups.values()]
+    ranked = [{"name": g["names"].most_common(1)[0][0] if g["names"] else "",
+               "n": len(g["docs"]) or g["n"], "addresses": [a for a, _ in g["addresses"].most_common()],
+               "docs": sorted(g["docs"]), "pairs": g["pairs"]} for g in groups.values()]
     ranked = [p for p in ranked if not set(p["addresses"]) <= asked]  # not the person asked about
     return sorted(ranked, key=lambda p: (-p["n"], p["addresses"][0]))
 
@@ -210,9 +230,21 @@ def _who(p: dict) -> str:
     return f"{p['name']} <{shown}>" if p["name"] else f"<{shown}>"
 
 
-def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+def _ranked(store, plan: QueryPlan, f: Filters) -> tuple[int, list[dict], MetadataQuery | None]:
+    """(matching emails, people ranked, the query when senders were tallied in SQL)."""
+    if plan.target == Target.SENDER and not _row_checks(f, plan):
+        q = MetadataQuery(Select.LIST, f, calendar=Calendar.LOCAL)
+        pairs = sender_pairs(store.conn, q)
+        people = [(None, p["address"], p["name"], p["n"], p) for p in pairs]
+        return sum(p["n"] for p in pairs), _rank(store, plan, people), q
     rows = _rows(store, f, plan=plan)
-    ranked = _rank(store, plan, rows)
+    people = [(doc, address, name, 1) for doc, address, name in
+              _people_of(store, [r["id"] for r in rows], plan.target)]
+    return len(rows), _rank(store, plan, people), None
+
+
+def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+    n_rows, ranked, tallied = _ranked(store, plan, f)
     if not ranked:
         return PlanAnswer(f"No matching emails ({describe(plan)}).", result={"people": []})
     k = plan.k or min(len(ranked), MAX_LISTED)
@@ -221,10 +253,11 @@ def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
             Target.BCC: "people bcc'd"}.get(plan.target, "recipients")
     lines = ", ".join(f"{_who(p)} ({p['n']})" for p in top)
     tie = f" (tied with {_who(ranked[k])})" if len(ranked) > k and ranked[k]["n"] == top[-1]["n"] else ""
-    ids = top[0]["docs"][:MAX_CITED]
-    text = f"Top {what} of {len(rows)} matching emails ({describe(plan)}): {lines}{tie} [1]."
+    ids = top[0]["docs"][:MAX_CITED] if tallied is None else \
+        first_ids(store.conn, tallied, top[0]["pairs"], MAX_CITED)
+    text = f"Top {what} of {n_rows} matching emails ({describe(plan)}): {lines}{tie} [1]."
     return PlanAnswer(text, ids, {"people": [{"addresses": p["addresses"], "name": p["name"], "n": p["n"]}
-                                             for p in top], "count": len(rows)})
+                                             for p in top], "count": n_rows})
 
 
 def _first_last(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:

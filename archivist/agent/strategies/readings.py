@@ -11,21 +11,22 @@ from archivist.agent.question.plan import QueryPlan, Role
 from archivist.records import Filters
 
 
-def other_readings(store, plan: QueryPlan, f: Filters, n: int, rows) -> list[str]:
+def other_readings(store, plan: QueryPlan, f: Filters, n: int, count) -> list[str]:
     """Notes for a count of n whose filters f name a recipient: the To-line count, and (for mail
-    from a sender named) the count in the recipient's mailbox; rows(filters): the matching emails."""
+    from a sender named) the count in the recipient's mailbox; count(filters): how many emails
+    match them."""
     people = plan.of(Role.RECIPIENT)
     if len(people) != 1 or f.to or f.mailbox or not f.recipient:
         return []
     who = people[0].text
     notes = []
-    to_line = len(rows(replace(f, recipient=None, to=f.recipient)))
+    to_line = count(replace(f, recipient=None, to=f.recipient))
     if to_line != n:
         notes.append(f"'{who}' was read as any recipient (To, Cc or Bcc); with {who} on the To line "
                      f"alone: {to_line}")
     box = _mailbox(store, people[0].text) if f.sender else None  # from someone else: not their own sent mail
     if box:
-        in_box = len(rows(replace(f, recipient=None, mailbox=box)))
+        in_box = count(replace(f, recipient=None, mailbox=box))
         if in_box != n:
             notes.append(f"counting what reached {who}'s own mailbox ({box}), named in a header or not: {in_box}")
     return notes
