@@ -144,7 +144,9 @@ def _count_in(store, plan: QueryPlan, rows: list[dict]) -> PlanAnswer:
     if plan.target == Target.ATTACHMENTS:
         text, result = files_count(store, plan, [r["id"] for r in rows], describe(plan))
         return PlanAnswer(text, [r["id"] for r in rows][:MAX_CITED], result)
-    ranked = _rank(store, plan, rows)
+    people = [(doc, address, name, 1) for doc, address, name in
+              _people_of(store, [r["id"] for r in rows], plan.target)]
+    ranked = _rank(store, plan, people)
     text, result = people_count(plan, len(rows), ranked, describe(plan))
     return PlanAnswer(text, ranked[0]["docs"][:MAX_CITED] if ranked else [], result)
 
