@@ -10,6 +10,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable
 
+from archivist.evals.tasks.base import text_doc
+
 PASSAGE_WORDS = 150  # one stored document per ~150 words: rag reads a few, stuff reads them all
 PROMPT_TOKENS = 200  # instructions and question around the haystack (passage headers: the 7%)
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -79,3 +81,16 @@ def distinct(parts: list[str]) -> list[str]:
         seen[p] += 1
         out.append(p if seen[p] == 1 else f"{p} (copy {seen[p]})")
     return out
+
+
+class HaystackCells:
+    """What a haystack task stores and counts as evidence, from its cell(corpus): (the passages,
+    the ids of those holding what was planted)."""
+
+    def documents(self, corpus: str):
+        parts, _ = self.cell(corpus)
+        return [text_doc(f"p{i:04d}", p, title=f"haystack passage {i + 1}", corpus=corpus)
+                for i, p in enumerate(parts)]
+
+    def evidence_of(self, example) -> list[str]:
+        return sorted(self.cell(example.corpus)[1])

@@ -12,15 +12,15 @@ import json
 import re
 
 from archivist.evals.metrics import contains_answer, text_scores
-from archivist.evals.tasks.base import Example, Task, text_doc
-from archivist.evals.tasks.haystack import cut, distinct, essays, passages, target_tokens
+from archivist.evals.tasks.base import Example, Task
+from archivist.evals.tasks.haystack import HaystackCells, cut, distinct, essays, passages, target_tokens
 from archivist.evals.vocab import EvalStrategy, TaskName
 
 MULTI_QUESTION = "What are the secret ingredients needed to build the perfect pizza?"  # our wording
 __all__ = ["NiahTask", "distinct"]
 
 
-class NiahTask(Task):
+class NiahTask(HaystackCells, Task):
     name = TaskName.NIAH
     headline = ("share of the needle's words found in the answer (recall); with several needles, "
                 "the share of the needles the answer names")
@@ -73,14 +73,6 @@ class NiahTask(Task):
             needles = {f"p{i:04d}" for i, p in enumerate(parts) if any(n in p for n in self.needles)}
             self._cells[example_corpus] = (parts, needles)
         return self._cells[example_corpus]
-
-    def documents(self, corpus: str):
-        parts, _ = self.cell(corpus)
-        return [text_doc(f"p{i:04d}", p, title=f"haystack passage {i + 1}", corpus=corpus)
-                for i, p in enumerate(parts)]
-
-    def evidence_of(self, example: Example) -> list[str]:
-        return sorted(self.cell(example.corpus)[1])
 
     def _haystack(self, length: int) -> str:
         """The essays (repeated when short) cut to the target length in the model's tokens."""

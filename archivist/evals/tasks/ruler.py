@@ -27,8 +27,9 @@ import re
 from dataclasses import dataclass, field
 
 from archivist.evals.metrics import is_refusal, named_in, numbers_in, set_scores
-from archivist.evals.tasks.base import Example, Task, split_of, text_doc
-from archivist.evals.tasks.haystack import SENTENCE, cut, distinct, essays, passages, rough_count, target_tokens
+from archivist.evals.tasks.base import Example, Task, split_of
+from archivist.evals.tasks.haystack import (SENTENCE, HaystackCells, cut, distinct, essays, passages, rough_count,
+                                             target_tokens)
 from archivist.evals.vocab import EvalStrategy, TaskName
 
 CONSONANTS, VOWELS = "bdfgklmnprstvz", "aeiou"
@@ -74,7 +75,7 @@ def nonce(rng: random.Random, known: set[str], taken: set[str], syllables: int =
             return word
 
 
-class RulerTask(Task):
+class RulerTask(HaystackCells, Task):
     """A RULER-style task: plan() says what an example plants and asks; the rest is shared."""
 
     headline = "F1 of the planted items the answer names against the gold items"
@@ -124,14 +125,6 @@ class RulerTask(Task):
             holders = {f"p{i:04d}" for i, p in enumerate(parts) if planted & set(SENTENCE.split(p))}
             self._cells[key] = (parts, holders)
         return self._cells[key]
-
-    def documents(self, corpus: str):
-        parts, _ = self.cell(corpus)
-        return [text_doc(f"p{i:04d}", p, title=f"haystack passage {i + 1}", corpus=corpus)
-                for i, p in enumerate(parts)]
-
-    def evidence_of(self, example: Example) -> list[str]:
-        return sorted(self.cell(example.corpus)[1])
 
     def named(self, answer: str, example: Example) -> set[str]:
         candidates = example.meta.get("candidates")
