@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from archivist import word_forms
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
-from archivist.agent.strategies.counted import files_count, people_count
+from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import other_readings
