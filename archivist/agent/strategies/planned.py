@@ -144,9 +144,7 @@ def _count_in(store, plan: QueryPlan, rows: list[dict]) -> PlanAnswer:
     if plan.target == Target.ATTACHMENTS:
         text, result = files_count(store, plan, [r["id"] for r in rows], describe(plan))
         return PlanAnswer(text, [r["id"] for r in rows][:MAX_CITED], result)
-    people = [(doc, address, name, 1) for doc, address, name in
-              _people_of(store, [r["id"] for r in rows], plan.target)]
-    ranked = _rank(store, plan, people)
+    ranked = _rank(store, plan, _people_in(store, rows, plan.target))
     text, result = people_count(plan, len(rows), ranked, describe(plan))
     return PlanAnswer(text, ranked[0]["docs"][:MAX_CITED] if ranked else [], result)
 
@@ -169,7 +167,7 @@ def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     shown = rows[:MAX_LISTED]
     lines = [f"[{i + 1}] {_day(r)} {r['sender'] or '?'}: {r['title'] or ''}" for i, r in enumerate(shown)]
     more = f" (showing {len(shown)})" if len(rows) > len(shown) else ""
-    plan.notes += other_readings(store, plan, f, len(rows), lambda other: len(_rows(store, other, plan=plan)))
+    plan.notes += other_readings(store, plan, f, len(rows), lambda other: _counted(store, other, plan)[0])
     return PlanAnswer(f"{len(rows)} matching documents ({describe(plan)}){more}"
                       f"{_shown_match(store, [r['id'] for r in shown], f.text)}:\n" + "\n".join(lines),
                       [r["id"] for r in shown], {"count": len(rows), "doc_ids": [r["id"] for r in shown]})
@@ -240,9 +238,12 @@ def _ranked(store, plan: QueryPlan, f: Filters) -> tuple[int, list[dict], Metada
         people = [(None, p["address"], p["name"], p["n"], p) for p in pairs]
         return sum(p["n"] for p in pairs), _rank(store, plan, people), q
     rows = _rows(store, f, plan=plan)
-    people = [(doc, address, name, 1) for doc, address, name in
-              _people_of(store, [r["id"] for r in rows], plan.target)]
-    return len(rows), _rank(store, plan, people), None
+    return len(rows), _rank(store, plan, _people_in(store, rows, plan.target)), None
+
+
+def _people_in(store, rows: list[dict], target: Target) -> list[tuple]:
+    """(doc, address, name, 1) for each person in the target role of each matching email."""
+    return [(doc, address, name, 1) for doc, address, name in _people_of(store, [r["id"] for r in rows], target)]
 
 
 def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
