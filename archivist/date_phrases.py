@@ -48,6 +48,12 @@ HOLIDAY = "|".join(f"(?:{p})" for p in HOLIDAY_NAMES)
 SEASONS = {"spring": (3, 6), "summer": (6, 9), "autumn": (9, 12), "fall": (9, 12)}
 
 
+def week_holding(day: date) -> tuple[date, date]:
+    """The Monday-to-Sunday week holding the day, as [Monday, next Monday)."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=7)
+
+
 @lru_cache(maxsize=64)
 def _calendar(year: int) -> dict[str, date]:
     import holidays  # a kept library: which day Easter or Thanksgiving falls on each year
@@ -95,8 +101,7 @@ def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None
     if where == "of":
         if unit != "week" or high - low > timedelta(days=1):
             return None  # 'the week of Sept 11': of one day; 'the week of December' says no week
-        monday = low - timedelta(days=low.weekday())  # the Monday-to-Sunday week holding the day
-        return monday, monday + timedelta(days=7)
+        return week_holding(low)
     if where in ("after", "following"):
         return high, high + timedelta(days=days)
     return low - timedelta(days=days), low

@@ -215,10 +215,7 @@ def _span_of_year(g: tuple, dy: int | None) -> tuple[date, date] | None:
 
 def _week_holding(day: tuple[date, date] | None) -> tuple[date, date] | None:
     """'Thanksgiving week 2001': the Monday-to-Sunday week holding the day."""
-    if day is None:
-        return None
-    monday = day[0] - timedelta(days=day[0].weekday())
-    return monday, monday + timedelta(days=7)
+    return None if day is None else phrases.week_holding(day[0])
 
 
 def _holiday_weekend(name: str, year: int | None) -> tuple[date, date] | None:

@@ -7,10 +7,12 @@ people is not answered with a figure: the answer says what it could not use.
 from __future__ import annotations
 
 import re
+from datetime import date
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from archivist import word_forms
+from archivist.date_phrases import week_holding
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.counts_in import files_count, people_count
@@ -293,10 +295,8 @@ def _peak(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
 
 def _period(day: str, target: Target) -> str:
     """The day's month ('2001-10'), year, week (its Monday's date) or the day itself."""
-    from datetime import date, timedelta
     if target == Target.WEEK:
-        d = date.fromisoformat(day)
-        return (d - timedelta(days=d.weekday())).isoformat()
+        return week_holding(date.fromisoformat(day))[0].isoformat()
     return day[:{Target.MONTH: 7, Target.YEAR: 4}.get(target, 10)]
 
 
