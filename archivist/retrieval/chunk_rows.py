@@ -1,18 +1,17 @@
-"""Writing chunk rows: insert chunks with their FTS rows, delete chunks with their vectors and FTS.
+"""Writing chunk rows: insert chunks (triggers index them for FTS), delete chunks with their
+vectors and FTS rows.
 
-Inserts go in one executemany (a statement a chunk was ~10 us of Python each, 50k on Enron); the
-ids SQLite gave them are read back by (doc_id, unit, ord), which the chunks table keeps unique, so
-the ids and FTS rows are those that inserting one at a time gives.
+Inserts go in one executemany (a statement a chunk was ~10 us of Python each, 50k on Enron).
 """
 from __future__ import annotations
 
 from archivist.retrieval import fts
 from archivist.retrieval.chunking import Chunk
 from archivist.store.derived import delete_chunk_ids
+from archivist.store.fts_rows import keep_doc_words
 
 INSERT = ("INSERT OR REPLACE INTO chunks (doc_id, thread_id, unit, ord, header, text, start, end, "
           "n_tokens, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-VARS = 900  # bound parameters a statement
 
 
 def chunk_row(c: Chunk) -> tuple:
@@ -22,32 +21,13 @@ def chunk_row(c: Chunk) -> tuple:
 
 
 def insert_chunks(store, chunks: list[Chunk], meta: dict | None = None) -> None:
-    """Insert chunks and their FTS rows (`meta`: fts.fts_meta of their documents, when read)."""
-    keys = [(c.doc_id, c.unit, c.ord) for c in chunks]
-    if len(set(keys)) < len(keys) or any(c.doc_id is None for c in chunks):
-        return _insert_each(store, chunks, meta)  # a repeated key replaces a row of this batch
+    """Insert chunks, which a trigger indexes for FTS with their documents' header words (`meta`:
+    fts.fts_meta of their documents, when read)."""
+    doc_ids = sorted({c.doc_id for c in chunks if c.doc_id is not None})
+    if meta is None:
+        meta = fts.fts_meta(store, doc_ids)
+    keep_doc_words(store.conn, {d: meta[d] for d in doc_ids if d in meta})
     store.conn.executemany(INSERT, map(chunk_row, chunks))
-    ids = _ids_by_key(store, sorted({c.doc_id for c in chunks}))
-    rows = [(ids[k], c.doc_id, c.text) for k, c in zip(keys, chunks)]
-    fts.add_chunks(store, fts.fts_rows(store, rows, meta))
-
-
-def _ids_by_key(store, doc_ids: list[int]) -> dict[tuple, int]:
-    out: dict[tuple, int] = {}
-    for i in range(0, len(doc_ids), VARS):
-        part = doc_ids[i:i + VARS]
-        out.update(((d, u, o), cid) for cid, d, u, o in store.conn.execute(
-            f"SELECT id, doc_id, unit, ord FROM chunks WHERE doc_id IN ({','.join('?' * len(part))})",
-            part))
-    return out
-
-
-def _insert_each(store, chunks: list[Chunk], meta: dict | None = None) -> None:
-    rows = []
-    for c in chunks:
-        cur = store.conn.execute(INSERT, chunk_row(c))
-        rows.append((cur.lastrowid, c.doc_id, c.text))
-    fts.add_chunks(store, fts.fts_rows(store, rows, meta))
 
 
 def delete_chunks(store, where: str, params: tuple = ()) -> int:

@@ -8,6 +8,7 @@ import re
 
 from archivist.corpus.headers import normalise_subject
 from archivist.store.filters import chunk_unit_sql, filter_sql
+from archivist.store.fts_rows import indexed
 from archivist.store.schema import fts_date_words as date_words
 from archivist.records import Filters
 
@@ -26,15 +27,6 @@ WEIGHTS = (1.0, 5.0, 2.0, 2.0)
 MIN_SUBJECT_WORDS = 2  # a one-word subject ("hi", "update") inside a query says nothing
 
 
-def fts_rows(store, chunk_rows: list[tuple[int, int, str]], meta: dict | None = None) -> list[tuple]:
-    """(chunk id, text, subject, names, dates) for FTS from (chunk id, doc id, text) rows; `meta`:
-    fts_meta of their documents when already read (by a chunk process)."""
-    if meta is None:
-        meta = fts_meta(store, sorted({d for _, d, _ in chunk_rows}))
-    empty = ("", "", "")
-    return [(cid, text, *meta.get(did, empty)) for cid, did, text in chunk_rows]
-
-
 def fts_meta(store, doc_ids: list[int]) -> dict[int, tuple[str, str, str]]:
     """doc id -> (subject, names, dates): the FTS columns a document gives each of its chunks."""
     subjects, names, dates = {}, {}, {}
@@ -49,12 +41,6 @@ def fts_meta(store, doc_ids: list[int]) -> dict[int, tuple[str, str, str]]:
             names.setdefault(did, []).append(f"{name or ''} {addr or ''}".strip())
     return {did: (subjects.get(did, ""), " ; ".join(names.get(did, [])), dates.get(did, ""))
             for did in doc_ids}
-
-
-def add_chunks(store, rows: list[tuple]) -> None:
-    store.conn.executemany(
-        "INSERT OR REPLACE INTO chunks_fts (rowid, text, subject, names, dates) "
-        "VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def match_expression(query: str) -> str:
@@ -153,7 +139,7 @@ def exact_subject_search(store, query: str, n: int,
 
 
 def count(store) -> int:
-    return int(store.scalar("SELECT count(*) FROM chunks_fts") or 0)
+    return indexed(store.conn)
 
 
 def shared_subject(store, query: str, filters: Filters | None = None) -> tuple[str, int] | None:

@@ -15,6 +15,7 @@ from archivist.progress import OnProgress
 from archivist.retrieval.cache_content import cache_problems
 from archivist.retrieval.faiss_index import index_path
 from archivist.retrieval.vectors import fingerprint, pending_count
+from archivist.store import fts_rows
 
 
 @dataclass
@@ -89,15 +90,14 @@ def check_chunks(store, report: Report) -> None:
     c = report.counts
     c["chunks"] = store.scalar("SELECT count(*) FROM chunks")
     c["thread_units"] = store.scalar("SELECT count(*) FROM chunks WHERE unit = 'thread'")
-    c["fts_rows"] = store.scalar("SELECT count(*) FROM chunks_fts")
+    c["fts_rows"] = fts_rows.indexed(store.conn)
     if not indexed:
         report.counts["indexed"] = False  # ingested with --no-embed: nothing derived yet
         return
     _count_problem(store, report, "SELECT count(*) FROM documents d WHERE NOT EXISTS "
                    "(SELECT 1 FROM chunks c WHERE c.doc_id = d.id AND c.unit = 'doc')",
                    "{} documents have no chunks")
-    no_fts = store.scalar("SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)")
-    extra_fts = store.scalar("SELECT count(*) FROM chunks_fts WHERE rowid NOT IN (SELECT id FROM chunks)")
+    no_fts, extra_fts = fts_rows.not_indexed(store.conn)
     if no_fts or extra_fts:
         report.problem(f"FTS: {no_fts} chunks without a row, {extra_fts} rows without a chunk")
     _count_problem(store, report, "SELECT count(*) FROM chunks WHERE doc_id IS NOT NULL AND doc_id NOT IN "
@@ -167,11 +167,12 @@ def repair_store(store, settings, on_progress: OnProgress | None = None) -> Repo
         with store.conn:
             store.conn.execute("DELETE FROM chunks WHERE unit = 'thread' AND thread_id NOT IN "
                                "(SELECT id FROM threads)")
-            store.conn.execute("DELETE FROM chunks_fts")
-            rows = store.conn.execute("SELECT id, doc_id, text FROM chunks").fetchall()
-            fts.add_chunks(store, fts.fts_rows(store, rows))
+            docs = [r[0] for r in store.conn.execute(
+                "SELECT DISTINCT doc_id FROM chunks WHERE doc_id IS NOT NULL")]
+            fts_rows.rebuild(store.conn, fts.fts_meta(store, docs))
+            n_rows = fts_rows.indexed(store.conn)
             mark_threads_pending(store, {r[0] for r in store.conn.execute("SELECT id FROM threads")})
-        done.append(f"FTS rebuilt ({len(rows)} rows); thread units marked for refresh")
+        done.append(f"FTS rebuilt ({n_rows} rows); thread units marked for refresh")
         index_store(store, settings, on_progress)
         vi = rebuild(store, settings, configured_embedder(settings).name)
         done.append("chunks, vectors and thread units completed; FAISS file and exact-search "

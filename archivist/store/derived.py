@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 
+from archivist.store.fts_rows import forget_docs
+
 PENDING_KEY = "thread_units_pending"
 VARS = 900  # bound parameters a statement
 
@@ -29,13 +31,15 @@ def mark_threads_pending(store, thread_ids: set) -> None:
 
 
 def delete_chunk_ids(conn, ids: list[int]) -> int:
-    """Delete chunks `ids` with their vectors and FTS rows."""
+    """Delete chunks `ids` with their vectors and FTS rows (the FTS rows by trigger: fts_rows.py)."""
     for i in range(0, len(ids), VARS):
         part = ids[i:i + VARS]
         marks = ",".join("?" * len(part))
+        docs = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT doc_id FROM chunks WHERE id IN ({marks}) AND doc_id IS NOT NULL", part)]
         conn.execute(f"DELETE FROM vectors WHERE chunk_id IN ({marks})", part)
-        conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(c,) for c in part])
         conn.execute(f"DELETE FROM chunks WHERE id IN ({marks})", part)
+        forget_docs(conn, docs)
     return len(ids)
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from archivist.errors import QueryError
 
 READ_TABLES = {"documents", "participants", "locations", "threads", "chunks", "sources", "chunks_fts",
-               "chunks_fts_data", "chunks_fts_idx", "chunks_fts_content", "chunks_fts_docsize",
-               "chunks_fts_config", "sqlite_master"}
+               "chunks_fts_data", "chunks_fts_idx", "chunks_fts_docsize", "chunks_fts_config",
+               "chunks_fts_source", "fts_docs", "sqlite_master"}
 FUNCTIONS = {"count", "lower", "substr", "json_extract", "json_each", "min", "max", "sum",
              "coalesce", "like", "length", "upper", "trim", "ifnull", "match", "json_array_length"}
 

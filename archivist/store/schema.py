@@ -288,3 +288,24 @@ def m016_mail_quotes(db: sqlite_utils.Database) -> None:
     mail_keys, so threading new mail reads the headers it needs from there instead of parsing the
     text of every email it looks at. Filled as emails are threaded; NULL: not read yet."""
     db.executescript("ALTER TABLE mail_keys ADD COLUMN quote TEXT;")
+
+
+@migrations()
+def m017_fts_external(db: sqlite_utils.Database) -> None:
+    """chunks_fts keeps the index only and reads its values from the chunks and one row of header
+    words a document (store/fts_rows.py): it held a copy of every chunk's text and its document's
+    words, a quarter of the database. The words a document was indexed with are kept as they were;
+    the index is made again once (about a minute for 150k emails)."""
+    from archivist.store.fts_rows import CREATE_SQL
+    db.executescript("""
+    CREATE TABLE fts_docs (
+        doc_id INTEGER PRIMARY KEY, subject TEXT NOT NULL DEFAULT '', names TEXT NOT NULL DEFAULT '',
+        dates TEXT NOT NULL DEFAULT '');
+    INSERT INTO fts_docs (doc_id, subject, names, dates)
+        SELECT k.doc_id, f.subject, f.names, f.dates FROM chunks_fts f JOIN
+            (SELECT doc_id, min(id) AS id FROM chunks WHERE doc_id IS NOT NULL GROUP BY doc_id) k
+            ON f.rowid = k.id;
+    DROP TABLE chunks_fts;
+    """ + CREATE_SQL + """
+    INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild');
+    """)
