@@ -22,6 +22,10 @@ from archivist.store.lock import WriteLock
 from archivist.store.schema import migrations
 
 DEFAULT_LOCK_WAIT = 600.0  # seconds a writer waits for the current one
+# SQLite's page cache for a writer (default 2 MB): a first ingest of 150k emails to BM25 took
+# 292 s instead of 332 s with 256 MB (FTS5 segment merges and the unique indexes' random inserts
+# read fewer pages again), +268 MB peak; the cache grows only as pages are read.
+WRITE_CACHE_MB = 256
 
 
 def migration_number(name: str) -> int:
@@ -109,6 +113,7 @@ class Store:
         # recursive triggers on, so that a REPLACE's delete reaches the counts kept on write
         conn.execute("PRAGMA recursive_triggers=on")
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_MB * 1024}")  # pages, as needed
         conn.execute("PRAGMA foreign_keys=ON")
         if len(applied) < len(KNOWN) or conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             with self.writing():
