@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 
 from archivist.store import Store
-from archivist.store.schema import fts_date_words
 
 from test_chunk_checks import index, indexed
 
@@ -25,23 +24,15 @@ def _exact(store) -> None:
 
 
 def _as_before_m017(path) -> None:
-    """The schema of m016: chunks_fts with its own content, filled as m006 filled it."""
+    """The schema of m016: chunks_fts with its own content, made and filled by m006."""
+    import sqlite_utils
+    from archivist.store.schema import m006_fts_header_columns
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.create_function("archivist_date_words", 1, fts_date_words, deterministic=True)
     for trigger in ("chunks_fts_add", "chunks_fts_drop", "chunks_fts_change"):
         conn.execute(f"DROP TRIGGER {trigger}")
-    conn.executescript("""
-    DROP TABLE chunks_fts; DROP VIEW chunks_fts_source; DROP TABLE fts_docs;
-    CREATE VIRTUAL TABLE chunks_fts USING fts5(
-        text, subject, names, dates, tokenize = 'porter unicode61 remove_diacritics 2');
-    INSERT INTO chunks_fts (rowid, text, subject, names, dates)
-        SELECT c.id, c.text, coalesce(d.title, ''),
-               coalesce((SELECT group_concat(trim(coalesce(p.name, '') || ' ' || coalesce(p.address, '')), ' ; ')
-                         FROM participants p WHERE p.doc_id = c.doc_id), ''),
-               archivist_date_words(d.date)
-        FROM chunks c LEFT JOIN documents d ON d.id = c.doc_id;
-    DELETE FROM _sqlite_migrations WHERE name = 'm017_fts_external';
-    """)
+    conn.executescript("DROP TABLE chunks_fts; DROP VIEW chunks_fts_source; DROP TABLE fts_docs; "
+                       "DELETE FROM _sqlite_migrations WHERE name = 'm017_fts_external';")
+    m006_fts_header_columns(sqlite_utils.Database(conn))
     conn.close()
 
 
