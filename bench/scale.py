@@ -3,6 +3,7 @@ ingested and measured from the shell. Issue 28's benchmark.
 
   python bench/scale.py build --sizes 15000,150000 --work /tmp/scale     # the archives only
   python bench/scale.py run --sizes 15000,150000 --embed-up-to 150000 --work /tmp/scale
+  python bench/scale.py add --sizes 150000,1000000 --work /tmp/scale   # 100 new emails vs an empty store
   python bench/scale.py plot
 
 Each archive is the Enron mboxes of ../shared/data/enron/mbox copied as often as needed: copy k
@@ -83,14 +84,35 @@ def build(size: int, work: Path) -> Path:
     return folder
 
 
-def new_mail(work: Path, size: int, n: int = 100) -> Path:
-    """n emails no archive holds (copy 9999 of the first mailbox's first n)."""
-    path = work / f"new-{size}" / "new.mbox"
+def new_mail(work: Path, size: int, n: int = 100, k: int = 9999) -> Path:
+    """n emails no archive holds (copy k of the first mailbox's first n)."""
+    path = work / f"new-{size}" / ("new.mbox" if k == 9999 else f"new-{k}.mbox")
     path.parent.mkdir(parents=True, exist_ok=True)
     first = sorted(ENRON.glob("*.mbox.gz"))[0]
     rng = random.Random(n)
-    path.write_bytes(b"".join(copy_message(raw, 9999, rng) for raw in messages(first)[:n]))
+    path.write_bytes(b"".join(copy_message(raw, k, rng) for raw in messages(first)[:n]))
     return path
+
+
+def add_pairs(size: int, work: Path, pairs: int, embed: bool) -> dict:
+    """Adding 100 new emails to the store of `size` against adding the same 100 to an empty store,
+    alternated, a new batch each pair (copy 9900 + i: no store holds it), so the big store grows by
+    100 a pair, as a user's does; the ratio of the medians and of each pair."""
+    db, flags = work / f"store-{size}" / "a.db", ([] if embed else ["--no-embed"])
+    rows = []
+    for i in range(pairs):
+        box = new_mail(work, size, k=9900 + i)
+        empty = work / f"empty-{size}" / "a.db"
+        empty.parent.mkdir(parents=True, exist_ok=True)
+        for p in empty.parent.iterdir():
+            p.unlink()
+        big_run, empty_run = shell(db, "ingest", *flags, str(box)), shell(empty, "ingest", *flags, str(box))
+        rows.append({"batch": 9900 + i, "big_s": big_run["seconds"], "empty_s": empty_run["seconds"],
+                     "rc": [big_run["rc"], empty_run["rc"]], "load_before": big_run["load_before"]})
+    big, empty = (statistics.median(r[key] for r in rows) for key in ("big_s", "empty_s"))
+    return {"emails": size, "embedded": embed, "pairs": rows, "big_median_s": big,
+            "empty_median_s": empty, "ratio_of_medians": round(big / empty, 2),
+            "median_pair_ratio": round(statistics.median(r["big_s"] / r["empty_s"] for r in rows), 2)}
 
 
 def shell(db: Path, *args: str) -> dict:
@@ -195,17 +217,22 @@ def plot(path: Path = OUT) -> Path:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["build", "run", "plot"])
+    ap.add_argument("what", choices=["build", "run", "add", "plot"])
     ap.add_argument("--sizes", default="15000,150000")
     ap.add_argument("--work", default="/tmp/archivist-scale")
     ap.add_argument("--embed-up-to", type=int, default=150_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--pairs", type=int, default=15, help="add: alternated pairs a size")
     args = ap.parse_args()
     work, sizes = Path(args.work), [int(s) for s in args.sizes.split(",")]
     if args.what == "build":
         for size in sizes:
             print(json.dumps({"emails": size, "folder": str(build(size, work))}))
+        return
+    if args.what == "add":
+        for size in sizes:
+            print(json.dumps(add_pairs(size, work, args.pairs, size <= args.embed_up_to)), flush=True)
         return
     if args.what == "run":
         rows = []
