@@ -26,6 +26,9 @@ DEFAULT_LOCK_WAIT = 600.0  # seconds a writer waits for the current one
 # 292 s instead of 332 s with 256 MB (FTS5 segment merges and the unique indexes' random inserts
 # read fewer pages again), +268 MB peak; the cache grows only as pages are read.
 WRITE_CACHE_MB = 256
+# A new database's page size (SQLite's default 4096): emails and chunks of a few kB fill 8 kB
+# pages with less left over (whole Enron's store 5% smaller after VACUUM).
+PAGE_SIZE = 8192
 
 
 def migration_number(name: str) -> int:
@@ -123,6 +126,8 @@ class Store:
     def _migrate(self) -> None:
         check_schema(self.path, self.conn)  # again, now that we hold the lock
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            if not self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only before the first write
             self.db.enable_wal()
         migrations.apply(self.db)
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
