@@ -19,7 +19,7 @@ from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import role_at
-from archivist.agent.question.unread import unread_in_figures, unread_negations
+from archivist.agent.question.unread import unread_in_figures, unread_negations, unread_qualifiers
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 
@@ -58,6 +58,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     unread_around_dates(r)
     unread_in_figures(r)
     unread_negations(r)
+    unread_qualifiers(r)
     return r.plan
 
 

@@ -5,7 +5,10 @@ did X bcc anyone on'), a negation before a constraint that cannot be negated ('n
 no attachment', 'except to X', 'no later than'), and a domain said of the recipients ('to people
 outside Enron': only a sender's domain is read). Elsewhere these words are the question's frame;
 here, left as frame, the figure would silently count the opposite or every email, so they are
-named as not used instead.
+named as not used instead. So are qualifiers of the emails no reader takes, made of frame words:
+a number compared ('more than one person', 'at least 3 recipients'), a negation no constraint read
+('had no subject'), a sole recipient ('to X only'), people named by their relation to someone
+('to her staff', 'from his team'), and an email's size ('the longest email').
 """
 from __future__ import annotations
 
@@ -60,3 +63,43 @@ def unread_negations(r: Reading) -> None:
         if not re.match(r"(?:from|by|sent\s+from|senders?)\b", said.lstrip()) and \
                 TO_DOMAIN.search(r.text[max(0, start - 30):start]):
             unuse(r, start, c.end, inside=True)
+
+
+NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen|a\s+few|several)"
+COMPARED = re.compile(rf"\b(?:(?:more|fewer|less|greater|larger|bigger|smaller)\s+than|over|under|at\s+(?:least|most)|"
+                      rf"up\s+to|exactly|only)\s+{NUMBER}\s+(?:\w+\s+)?(?:people|persons?|recipients?|addressees|names|"
+                      rf"addresses|attachments?|files|words|lines|pages|cc'?s|copies|times)\b", re.I)
+NEGATION_WORDS = frozenset("no not nor none nobody neither".split())
+READ_NEGATION = re.compile(r"\bnot\s+(?:the\s+)?(?:cc|copied|bcc)|\bor\s+not\b|\bif\s+not\b", re.I)
+SOLE = re.compile(r"^\s*(?:only|alone|solely|exclusively)\b|^\s*(?:and\s+)?(?:no\s*one|nobody)\s+else\b", re.I)
+SOLE_BEFORE = re.compile(r"\b(?:only|just|solely|exclusively)\s+(?:to\s+)?$", re.I)
+RELATION = re.compile(r"\b(?:to|from|by|with|cc'?d?|copied|copying|for)\s+(?:all\s+(?:of\s+)?)?(?:his|her|their|its|my|our)"
+                      r"\s+(?:\w+\s+)?(?P<w>staff|team|members|member|folks|people|person)\b", re.I)
+SIZE = re.compile(r"\b(?:longest|shortest|lengthiest|briefest|biggest|largest|smallest)\s+(?:e-?mails?|messages?|"
+                  r"notes?|memos?|letters?|attachments?|files?|one)\b", re.I)
+
+
+def unread_qualifiers(r: Reading) -> None:
+    """Qualifiers of the emails made of frame words that no constraint reads, marked not used in
+    a question answered with a figure (or the fields of one email picked by its size)."""
+    plan = r.plan
+    if plan.ask == Ask.FIELD:  # 'who sent the longest email to X': no reader measures an email
+        for m in SIZE.finditer(r.text):
+            unuse(r, m.start(), m.end(), inside=True)
+    if plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
+        return  # in a described email, 'to his staff' is part of its description, searched
+    for pattern in (COMPARED, SIZE):
+        for m in pattern.finditer(r.text):
+            unuse(r, m.start(), m.end())
+    for m in RELATION.finditer(r.text):
+        unuse(r, m.start("w"), m.end("w"))
+    for c in plan.of(Role.RECIPIENT, Role.TO, Role.CC, Role.BCC):
+        after = SOLE.match(r.text[c.end:])
+        if after:
+            unuse(r, c.end, c.end + after.end())
+        if before := SOLE_BEFORE.search(r.text[:c.start]):
+            unuse(r, before.start(), c.start)
+    if not READ_NEGATION.search(r.text):  # 'had no subject': the negation and what it negates
+        for w in [w for w in plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS]:
+            negated = re.match(r"\s*\w[\w'-]*", r.text[w.start + len(w.text):])
+            unuse(r, w.start, w.start + len(w.text) + (negated.end() if negated else 0))

@@ -1,0 +1,50 @@
+"""Qualifiers of the counted emails that no constraint reads (issue 24): a number compared ('more
+than two recipients'), a negation left in the frame ('had no subject'), a sole recipient ('to X
+only'), people named by their relation to someone ('to her staff'), an email's size ('the
+longest email'). Made of frame words, they would be dropped silently and the figure given for
+every email; they are named as not used instead. Written in our own words."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.question.plan import Ask
+from archivist.agent.question.reader import read_plan
+
+
+@pytest.fixture
+def demo_lex(demo_store):
+    from archivist.agent.question.lexicon import lexicon
+    return lexicon(demo_store)
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("how many emails did Maria Chen send to more than two recipients?", {"more", "than", "two", "recipients"}),
+    ("count Tom Okafor's messages that went to at least 3 people", {"least", "3", "people"}),
+    ("how many of Priya Raman's emails had fewer than 5 addressees", {"fewer", "than", "5", "addressees"}),
+    ("how many emails did Maria Chen send with no subject line?", {"no", "subject"}),
+    ("number of messages from Tom Okafor that were not answered", {"not"}),
+    ("how many emails did Maria Chen send to Tom Okafor only?", {"only"}),
+    ("how many messages did Tom Okafor send just to Priya Raman", {"just"}),
+    ("how many emails did Priya Raman write to her team in April 2024?", {"team"}),
+    ("how many messages did Maria Chen get from his staff", {"staff"}),
+    ("when did Tom Okafor send his longest email?", {"longest"}),
+])
+def test_a_qualifier_no_reader_takes_gives_no_figure(demo_lex, question, unread):
+    p = read_plan(question, demo_lex)
+    assert p.metadata and unread <= set(p.unused)
+
+
+def test_the_size_of_a_described_email_is_not_searched_for(demo_lex):
+    """'the longest email' names no content: no email is picked for it."""
+    p = read_plan("who sent the longest email to Maria Chen?", demo_lex)
+    assert p.ask == Ask.FIELD and "longest" in p.unused
+
+
+@pytest.mark.parametrize("question", [
+    "how many emails were addressed to Maria Chen, not cc'd, in April 2024?",
+    "top 3 people Tom Okafor wrote to",
+    "how many emails did Maria Chen send to Tom Okafor in April 2024?",
+    "who was copied on the memo Maria Chen sent to her team about the offsite?",
+])
+def test_what_is_read_or_described_stays_used(demo_lex, question):
+    assert not read_plan(question, demo_lex).unused
