@@ -48,3 +48,20 @@ def test_the_size_of_a_described_email_is_not_searched_for(demo_lex):
 ])
 def test_what_is_read_or_described_stays_used(demo_lex, question):
     assert not read_plan(question, demo_lex).unused
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("when did Maria Chen send her last email before leaving?", {"before", "leaving"}),
+    ("when did Tom Okafor first write to Priya Raman after the reorganisation", {"after", "reorganisation"}),
+    ("when did Priya Raman last get a message from her manager", {"manager"}),
+])
+def test_a_first_or_last_with_an_event_or_a_relation_gives_no_date(demo_lex, question, unread):
+    """The words a first/last question leaves unread name the email ('the last budget memo': the
+    email holds 'budget memo'), unless they tell of an event or of someone by relation."""
+    p = read_plan(question, demo_lex)
+    assert p.ask in (Ask.FIRST, Ask.LAST) and unread <= set(p.unused)
+
+
+def test_the_words_naming_a_first_or_last_email_must_appear_in_it(demo_lex):
+    p = read_plan("when did Maria Chen send the last budget memo?", demo_lex)
+    assert p.ask == Ask.LAST and not p.unused and [c.value for c in p.constraints if c.role == "body_words"]
