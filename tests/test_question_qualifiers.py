@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from archivist.agent.question.plan import Ask
+from archivist.agent.question.plan import Ask, Role
 from archivist.agent.question.reader import read_plan
 
 
@@ -65,3 +65,23 @@ def test_a_first_or_last_with_an_event_or_a_relation_gives_no_date(demo_lex, que
 def test_the_words_naming_a_first_or_last_email_must_appear_in_it(demo_lex):
     p = read_plan("when did Maria Chen send the last budget memo?", demo_lex)
     assert p.ask == Ask.LAST and not p.unused and [c.value for c in p.constraints if c.role == "body_words"]
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("how many external emails did Maria Chen send in April 2024?", {"external"}),
+    ("how many emails did Tom Okafor send outside northwind-energy.com", {"outside"}),
+])
+def test_outside_said_of_a_named_senders_mail_is_about_whom_they_wrote_to(demo_lex, question, unread):
+    """Only a sender's domain is read; 'external emails X sent' is about X's recipients."""
+    p = read_plan(question, demo_lex)
+    assert p.ask == Ask.COUNT and unread <= set(p.unused)
+
+
+@pytest.mark.parametrize("question", [
+    "how many external emails did Maria Chen receive in April 2024?",
+    "how many emails did Tom Okafor send from non-northwind-energy.com addresses",
+    "how many emails did Priya Raman get from outside senders",
+])
+def test_outside_said_of_the_senders_is_read(demo_lex, question):
+    p = read_plan(question, demo_lex)
+    assert p.of(Role.NOT_DOMAIN) and not p.unused

@@ -48,7 +48,8 @@ NEGATED_ROLES = (Role.EXCLUDED, Role.NOT_DOMAIN, Role.TOPIC)  # the negation is 
 
 def unread_negations(r: Reading) -> None:
     """A negation right before a constraint that keeps what it names, and a sender domain said
-    of recipients: their words not used, so the figure is not given for the opposite set."""
+    of recipients (or 'outside', 'external' said of a named sender's mail, which is about whom
+    they wrote to): their words not used, so the figure is not given for the opposite set."""
     if r.plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
         return
     for c in r.plan.constraints:
@@ -57,11 +58,15 @@ def unread_negations(r: Reading) -> None:
         before = r.text[max(0, c.start - 30):c.start]
         if m := NEGATION.search(before):
             unuse(r, c.start - len(before) + m.start(), c.start)
+    named_sender = any(isinstance(c.value, list) for c in r.plan.of(Role.SENDER))
     for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN):
         said = r.text[c.start:c.end].lower()
         start = c.start + len(said) - len(said.lstrip())  # a phrase may begin with its space
-        if not re.match(r"(?:from|by|sent\s+from|senders?)\b", said.lstrip()) and \
-                TO_DOMAIN.search(r.text[max(0, start - 30):start]):
+        of_sender = re.match(r"(?:from|by|sent\s+from|senders?)\b", said.lstrip()) or re.search(r"\bsenders?\b", said) \
+            or re.search(r"\b(?:from|by)\s+(?:his|her|their|the|its)?\s*$", r.text[max(0, start - 20):start], re.I)
+        if not of_sender and (TO_DOMAIN.search(r.text[max(0, start - 30):start])
+                              or c.role == Role.NOT_DOMAIN and named_sender):
+            # 'external emails X sent', 'X sent outside Enron': the people X wrote to, not X's own address
             unuse(r, start, c.end, inside=True)
 
 
