@@ -18,6 +18,7 @@ from archivist.agent.question.mentions import own_domain, read_people, settle_ro
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
+from archivist.agent.question.received import received_in_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.unread import unread_in_figures, unread_negations, unread_qualifiers
 from archivist.agent.question.words import TOKEN, account, is_frame
@@ -53,6 +54,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r.plan.by_address = (ask == Ask.TOP or ask == Ask.COUNT and target != Target.DOCUMENTS) \
         and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
+    received_in_mailbox(r)
     own_domain(r)
     account(r)
     unread_around_dates(r)

@@ -1,13 +1,15 @@
 """The other common readings of 'to X' in a count, said beside the figure: people mean any
 recipient (To, Cc or Bcc: the figure), the To line alone, or, for someone whose mailbox the
-archive holds, what reached that mailbox (list mail and blind copies name no one). Each is given
-only when its count differs, so the reader sees the answer for the reading they meant.
+archive holds, what reached that mailbox (list mail and blind copies name no one). 'What X got
+from Y' is read as what reached X's mailbox (question/received.py); X as a named recipient is
+said beside it. Each is given only when its count differs, so the reader sees the answer for the
+reading they meant.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from archivist.agent.question.plan import QueryPlan, Role
+from archivist.agent.question.plan import RECEIVED, QueryPlan, Role
 from archivist.records import Filters
 
 
@@ -15,6 +17,8 @@ def other_readings(store, plan: QueryPlan, f: Filters, n: int, count) -> list[st
     """Notes for a count of n whose filters f name a recipient: the To-line count, and (for mail
     from a sender named) the count in the recipient's mailbox; count(filters): how many emails
     match them."""
+    if received := [c for c in plan.of(Role.MAILBOX) if RECEIVED in c.label]:
+        return _as_recipient(store, received[0].text, f, n, count)
     people = plan.of(Role.RECIPIENT)
     if len(people) != 1 or f.to or f.mailbox or not f.recipient:
         return []
@@ -30,6 +34,18 @@ def other_readings(store, plan: QueryPlan, f: Filters, n: int, count) -> list[st
         if in_box != n:
             notes.append(f"counting what reached {who}'s own mailbox ({box}), named in a header or not: {in_box}")
     return notes
+
+
+def _as_recipient(store, who: str, f: Filters, n: int, count) -> list[str]:
+    """The count with the person who 'got' the mail named as a recipient, instead of their mailbox."""
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.people import resolve
+    person = resolve(lexicon(store), who)
+    if not person.identities or f.recipient:
+        return []
+    named = count(replace(f, mailbox=None, recipient=person.identities))
+    return [] if named == n else [f"'{who}' was read as what reached {who}'s own mailbox ({f.mailbox}), named in a "
+                                  f"header or not; with {who} named as a recipient (To, Cc or Bcc): {named}"]
 
 
 def _mailbox(store, text: str) -> str | None:
