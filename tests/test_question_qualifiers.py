@@ -85,3 +85,18 @@ def test_outside_said_of_a_named_senders_mail_is_about_whom_they_wrote_to(demo_l
 def test_outside_said_of_the_senders_is_read(demo_lex, question):
     p = read_plan(question, demo_lex)
     assert p.of(Role.NOT_DOMAIN) and not p.unused
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("how many emails mention the offsite but not the budget?", {"but", "not", "budget"}),
+    ("how many messages did Maria Chen send about cranes without mentioning Bay Crane", {"without"}),
+])
+def test_a_negated_side_of_body_words_gives_no_figure(demo_lex, question, unread):
+    """Body words must all appear; a side negated among them would be counted as present."""
+    p = read_plan(question, demo_lex)
+    assert p.ask == Ask.COUNT and unread <= set(p.unused)
+
+
+def test_a_negation_inside_quoted_words_is_part_of_them(demo_lex):
+    p = read_plan('how many emails mention the phrase "not final"?', demo_lex)
+    assert not p.unused and [c.value for c in p.of(Role.TEXT)] == ["not final"]

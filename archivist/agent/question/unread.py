@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from archivist.agent.question.analyse import QUOTED
 from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reading import Reading
@@ -43,6 +44,7 @@ def unread_in_figures(r: Reading) -> None:
 
 NEGATION = re.compile(r"\b(?:not|no|never|without|except|nor|\w+n't)\s+(?:\w+\s+){0,2}$", re.I)
 TO_DOMAIN = re.compile(r"\b(?:to|cc'?d?|copied|addressed\s+to|recipients?)\s+(?:\w+\s+){0,2}$", re.I)
+INNER_NEGATION = re.compile(r"\b(?:but\s+)?(?:not|no|without|except|excluding|nor|never)\b", re.I)
 NEGATED_ROLES = (Role.EXCLUDED, Role.NOT_DOMAIN, Role.TOPIC)  # the negation is read, or no filter
 
 
@@ -58,6 +60,12 @@ def unread_negations(r: Reading) -> None:
         before = r.text[max(0, c.start - 30):c.start]
         if m := NEGATION.search(before):
             unuse(r, c.start - len(before) + m.start(), c.start)
+    quoted = [m.span() for m in QUOTED.finditer(r.text)]  # '"no longer"': words to find, negation and all
+    for c in r.plan.of(Role.TEXT, Role.SUBJECT):  # 'mention Raptor but not LJM': one side negated
+        for m in INNER_NEGATION.finditer(r.text, c.start, c.end):
+            if not any(a <= m.start() < b for a, b in quoted):
+                unuse(r, m.start(), c.end, inside=True)
+                break
     named_sender = any(isinstance(c.value, list) for c in r.plan.of(Role.SENDER))
     for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN):
         said = r.text[c.start:c.end].lower()
