@@ -100,3 +100,16 @@ def test_a_negated_side_of_body_words_gives_no_figure(demo_lex, question, unread
 def test_a_negation_inside_quoted_words_is_part_of_them(demo_lex):
     p = read_plan('how many emails mention the phrase "not final"?', demo_lex)
     assert not p.unused and [c.value for c in p.of(Role.TEXT)] == ["not final"]
+
+
+@pytest.mark.parametrize("question, role", [
+    ("how many emails did Maria Chen send to Tom Okafor or Priya Raman?", Role.RECIPIENT),
+    ("how many emails from either Tom Okafor or Priya Raman were sent in April 2024", Role.SENDER),
+])
+def test_people_joined_by_or_are_either_of_them(demo_lex, question, role):
+    """'to A or B' is one constraint holding both people's addresses (for 'and' both must hold;
+    two senders of one email never do)."""
+    p = read_plan(question, demo_lex)
+    (c,) = p.of(role)
+    assert "tom.okafor@northwind-energy.com" in c.value and "priya.raman@northwind-energy.com" in c.value
+    assert not p.unused

@@ -233,6 +233,7 @@ def settle_roles(r: Reading) -> None:
             c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
         elif c.role is None:  # 'was X on it, to or cc': any recipient
             c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
+    _either(r)
 
 
 def _coordinated(r: Reading) -> None:
@@ -244,6 +245,23 @@ def _coordinated(r: Reading) -> None:
         if before.role is not None and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I) \
                 and (c.role is None or c.role == Role.SENDER and before.role != Role.SENDER and not SENT_AFTER.match(r.text[c.end:])):
             c.role = before.role
+
+
+EITHER_GAP = re.compile(r"\s*,?\s*(?:or|/)\s*", re.I)
+
+
+def _either(r: Reading) -> None:
+    """'to Ben Jacoby or Suzanne Adams', 'from Lay or Skilling': one constraint whose people are
+    either of them (both must hold for 'and'; two senders of one email never do)."""
+    people = sorted((c for c in r.plan.constraints if c.role in PEOPLE_ROLES and isinstance(c.value, list)),
+                    key=lambda c: c.start)
+    for a, b in zip(people, people[1:]):
+        if a.role == b.role and b in r.plan.constraints and EITHER_GAP.fullmatch(r.text[a.end:b.start]):
+            a.value, a.label = list(dict.fromkeys(a.value + b.value)), f"{a.label} or {b.label}"
+            a.text, a.end = r.text[a.start:b.end], b.end
+            r.plan.constraints.remove(b)
+            if m := re.search(r"\beither\s+$", r.text[:a.start], re.I):
+                a.text, a.start = r.text[m.start():a.end], m.start()
 
 
 SENT_AFTER = re.compile(r"\s*(?:'s|’s)?\s*(?:sent|wrote|send|write|e-?mailed)\b", re.I)

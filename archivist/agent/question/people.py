@@ -189,7 +189,10 @@ def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) 
 
 def mailbox_of(lex: Lexicon, text: str) -> str | None:
     """The mailbox that is this person's ('Ken Lay', 'Lay', 'kenneth lay' -> 'lay-k'), by the
-    custodian naming of maildir exports: surname, dash, first initial."""
+    custodian naming of maildir exports: surname, dash, first initial. 'Lay or Skilling' is no
+    one person, so it has no mailbox."""
+    if re.search(r"\s(?:or|and|/)\s", text, re.I):
+        return None
     words = [w for w in name_words(text) if (w not in STOP or w in ("will", "may")) and w not in TITLE_WORDS
              and w not in ("general", "head", "chief")]  # 'general counsel James Derrick'
     if not words:
