@@ -49,3 +49,18 @@ def test_getting_copied_keeps_its_header_role(tmp_path):
     with _mbox_store(tmp_path, MAIL, box="lee-a") as store:
         p = read_plan("how many emails did Ann Lee get cc'd on from Cy Dunn?", lexicon(store))
     assert [c.role for c in p.of(Role.CC)] == [Role.CC] and not p.of(Role.MAILBOX)
+
+
+TWO_ADDRESSES = MAIL + [("Ann Lee <annlee@home.net>", "Bo Fry <bo.fry@acme.com>", "Tue, 16 Apr 2024 10:00:00 -0700",
+                         "from home", "later")]
+
+
+def test_a_count_of_one_persons_mail_from_several_addresses_says_how_it_splits(tmp_path):
+    """All of a person's addresses count (the figure); the split by address is said beside it, for
+    a reader who counts only some of them as that person."""
+    from archivist.agent.ask import ask
+    from tests.conftest import agent_settings
+    with _mbox_store(tmp_path, TWO_ADDRESSES, box="lee-a") as store:
+        r = ask(store, agent_settings(tmp_path / "m.db"), "how many emails did Ann Lee send in April 2024?", log=False)
+    assert r.result == {"count": 2}, r.answer
+    assert "by sender address: ann.lee@acme.com 1, annlee@home.net 1" in r.answer

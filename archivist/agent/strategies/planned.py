@@ -18,7 +18,7 @@ from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPla
 from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
-from archivist.agent.strategies.readings import other_readings
+from archivist.agent.strategies.readings import by_address, other_readings
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
@@ -138,6 +138,7 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     text = f"{n} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
     text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
     plan.notes += other_readings(store, plan, f, n, lambda other: _counted(store, other, plan)[0])
+    plan.notes += by_address(store, plan, f)
     return PlanAnswer(text, ids, {"count": n})
 
 

@@ -3,7 +3,8 @@ recipient (To, Cc or Bcc: the figure), the To line alone, or, for someone whose 
 archive holds, what reached that mailbox (list mail and blind copies name no one). 'What X got
 from Y' is read as what reached X's mailbox (question/received.py); X as a named recipient is
 said beside it. Each is given only when its count differs, so the reader sees the answer for the
-reading they meant.
+reading they meant. A sender who wrote from several addresses has the figure split by address,
+for a reader who counts only some of them as that person.
 """
 from __future__ import annotations
 
@@ -34,6 +35,19 @@ def other_readings(store, plan: QueryPlan, f: Filters, n: int, count) -> list[st
         if in_box != n:
             notes.append(f"counting what reached {who}'s own mailbox ({box}), named in a header or not: {in_box}")
     return notes
+
+
+def by_address(store, plan: QueryPlan, f: Filters) -> list[str]:
+    """'by sender address: a 11, b 1' when the one person sending wrote from several addresses."""
+    from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, run_query
+    senders = [c for c in plan.of(Role.SENDER) if isinstance(c.value, list) and len(c.value) > 1]
+    if len(senders) != 1 or f.text or f.subject:  # counted row by row: no split in SQL
+        return []
+    rows = run_query(store.conn, MetadataQuery(Select.GROUP_BY, f, group_by="sender", limit=6,
+                                               calendar=Calendar.LOCAL)).rows
+    if len(rows) < 2:
+        return []
+    return ["by sender address: " + ", ".join(f"{r['key']} {r['n']}" for r in rows)]
 
 
 def _as_recipient(store, who: str, f: Filters, n: int, count) -> list[str]:
