@@ -41,6 +41,7 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
 TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?on\s+the\s+to:?\s+line\b", I)
+APPOSITIVE = re.compile(r"^\s*,?\s*(?:in|of|at)\s+(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}\s*,?(?=\s)")
 ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
 # 'John Lavorato and Louise Kitchen exchanged': both take part, whichever of them sent
 EXCHANGED = re.compile(r"^\s*(?:(?:and|&)\s+[\w.'-]+(?:\s+[\w.'-]+){0,2}\s+)?(?:have\s+|had\s+)?(?:exchange[ds]?|exchanging|"
@@ -52,6 +53,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
     """The role the words around text[start:end] give the person named there."""
     before, after = text[max(0, start - 80):start], text[end:end + 60]
     after = ADVERB.sub("", after)  # 'did Rick Buy last get an email': the verb after the adverb
+    if (m := APPOSITIVE.match(after)) and SENDER_AFTER.search(after[m.end():]):
+        after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
     if EXCEPT.search(before):
         return Role.EXCLUDED
     if re.search(r"\bfor\s+(?:the\s+)?$", before, I):
