@@ -1,0 +1,43 @@
+"""People as questions name them (issue 24): a surname alone is the one person who holds nearly
+all of its mail (not also a namesake who wrote a few times); the last word of a list's name
+('EOL Gas Traders', 'Bo Fry - Home') is no one's surname; senders joined by 'and' are either
+of them, and two senders left after that are one misread. Written in our own words."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.question.plan import Role
+from archivist.agent.question.reader import read_plan
+from tests.test_question_typed import _mbox_store
+
+
+def _mail(frm: str, to: str, day: int, subject: str = "s") -> tuple:
+    return (frm, to, f"Mon, {day:02d} Apr 2024 10:00:00 -0700", subject, "text")
+
+
+MAIL = [_mail("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", d, f"note {d}") for d in range(1, 20)] + [
+    _mail("Tom Lee <tlee@paper.com>", "Bo Fry <bo.fry@acme.com>", 21),
+    _mail("Bo Fry <bo.fry@acme.com>", "EOL Gas Traders <gas.traders@acme.com>", 22, "gas"),
+    _mail("Bo Fry <bo.fry@acme.com>", "EOL Gas Traders <gas.traders@acme.com>", 25, "more gas"),
+    _mail("Bo Fry <bo.fry@acme.com>", "Cy Dunn - Home <cy@home.net>", 23, "home"),
+    _mail("Bo Fry <bo.fry@acme.com>", "Cy Dunn - Home <cy@home.net>", 26, "home again"),
+    _mail("Cy Dunn <cy.dunn@acme.com>", "Bo Fry <bo.fry@acme.com>", 24)]
+
+
+@pytest.fixture
+def lex(tmp_path):
+    from archivist.agent.question.lexicon import lexicon
+    with _mbox_store(tmp_path, MAIL, box="fry-b") as store:
+        yield lexicon(store)
+
+
+def test_a_surname_alone_is_the_person_who_holds_nearly_all_its_mail(lex):
+    from archivist.agent.question.people import resolve
+    person = resolve(lex, "Lee")
+    assert "ann.lee@acme.com" in person.identities and "tlee@paper.com" not in person.identities
+
+
+@pytest.mark.parametrize("word", ["traders", "home"])
+def test_the_last_word_of_a_lists_name_is_no_surname(lex, word):
+    from archivist.agent.question.people import is_surname
+    assert not is_surname(lex, word)
