@@ -41,3 +41,15 @@ def test_a_surname_alone_is_the_person_who_holds_nearly_all_its_mail(lex):
 def test_the_last_word_of_a_lists_name_is_no_surname(lex, word):
     from archivist.agent.question.people import is_surname
     assert not is_surname(lex, word)
+
+
+def test_senders_joined_by_and_are_either_of_them(lex):
+    p = read_plan("how many emails did Ann Lee and Cy Dunn send?", lex)
+    (c,) = p.of(Role.SENDER)
+    assert {"ann.lee@acme.com", "cy.dunn@acme.com"} <= set(c.value) and not p.unused
+
+
+def test_two_senders_left_are_one_misread(lex):
+    p = read_plan("how many emails did Ann Lee send from Cy Dunn's desk?", lex)
+    assert len([c for c in p.of(Role.SENDER) if isinstance(c.value, list)]) == 2
+    assert "Cy" in p.unused

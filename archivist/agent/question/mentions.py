@@ -248,15 +248,18 @@ def _coordinated(r: Reading) -> None:
 
 
 EITHER_GAP = re.compile(r"\s*,?\s*(?:or|/)\s*", re.I)
+SENDERS_GAP = re.compile(r"\s*(?:,|and|&|or|/|,\s*and|,\s*or)\s*", re.I)
 
 
 def _either(r: Reading) -> None:
     """'to Ben Jacoby or Suzanne Adams', 'from Lay or Skilling': one constraint whose people are
-    either of them (both must hold for 'and'; two senders of one email never do)."""
+    either of them (for 'and' both must hold, except for senders: an email has one sender, so
+    'from Lay and Skilling' is mail from either of them)."""
     people = sorted((c for c in r.plan.constraints if c.role in PEOPLE_ROLES and isinstance(c.value, list)),
                     key=lambda c: c.start)
     for a, b in zip(people, people[1:]):
-        if a.role == b.role and b in r.plan.constraints and EITHER_GAP.fullmatch(r.text[a.end:b.start]):
+        gap = SENDERS_GAP if a.role == Role.SENDER else EITHER_GAP
+        if a.role == b.role and b in r.plan.constraints and gap.fullmatch(r.text[a.end:b.start]):
             a.value, a.label = list(dict.fromkeys(a.value + b.value)), f"{a.label} or {b.label}"
             a.text, a.end = r.text[a.start:b.end], b.end
             r.plan.constraints.remove(b)

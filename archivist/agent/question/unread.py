@@ -112,6 +112,8 @@ def unread_qualifiers(r: Reading) -> None:
             unuse(r, c.end, c.end + after.end())
         if before := SOLE_BEFORE.search(r.text[:c.start]):
             unuse(r, before.start(), c.start)
+    for c in [c for c in plan.of(Role.SENDER) if isinstance(c.value, list)][1:]:
+        unuse(r, c.start, c.end, inside=True)  # two senders of one email: one of them is misread
     if not READ_NEGATION.search(r.text):  # 'had no subject': the negation and what it negates
         for w in [w for w in plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS]:
             negated = re.match(r"\s*\w[\w'-]*", r.text[w.start + len(w.text):])
