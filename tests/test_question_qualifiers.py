@@ -113,3 +113,36 @@ def test_people_joined_by_or_are_either_of_them(demo_lex, question, role):
     (c,) = p.of(role)
     assert "tom.okafor@northwind-energy.com" in c.value and "priya.raman@northwind-energy.com" in c.value
     assert not p.unused
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("who sent the fewest emails to Maria Chen?", {"fewest"}),
+    ("when did Tom Okafor send his 3rd email to Priya Raman?", {"3rd"}),
+    ("what was the date of the second message Maria Chen wrote to Tom Okafor", {"second"}),
+    ("who wrote to Priya Raman more than Tom Okafor did?", {"more", "than"}),
+    ("how many more emails did Maria Chen send than Tom Okafor", {"than"}),
+])
+def test_an_order_or_a_comparison_no_answer_gives_is_not_used(demo_lex, question, unread):
+    """First and last are read, and rankings by most; 'the second email', 'the fewest', 'more than
+    Tom did' are not, so no figure or email is given for them."""
+    p = read_plan(question, demo_lex)
+    assert p.metadata and unread <= set(p.unused)
+
+
+@pytest.mark.parametrize("question", [
+    "who sent at least one email to Maria Chen in the second half of April 2024?",
+    "who besides Tom Okafor emailed Maria Chen the most, other than Priya Raman?",
+])
+def test_read_orders_and_exceptions_stay_used(demo_lex, question):
+    p = read_plan(question, demo_lex)
+    assert not ({"second", "least", "than"} & set(p.unused))
+
+
+def test_a_day_of_a_month_is_no_order(demo_lex):
+    p = read_plan("Maria Chen's note about the April 3rd offsite - who was it sent to?", demo_lex)
+    assert "3rd" not in p.unused
+
+
+def test_an_ordinal_describing_a_described_emails_content_is_searched(demo_lex):
+    p = read_plan("who sent Maria Chen a second reminder about the crane rental?", demo_lex)
+    assert "second" not in p.unused

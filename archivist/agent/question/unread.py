@@ -19,6 +19,7 @@ from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.words import unuse
+from archivist.dates import find_dates
 
 ORDER_WORDS = frozenset("first last final earliest latest newest oldest initial recent recently".split())
 KIND_WORDS = frozenset("forward forwards forwarded forwarding fwd reply replies replied replying".split())
@@ -92,6 +93,11 @@ SIZE = re.compile(r"\b(?:longest|shortest|lengthiest|briefest|biggest|largest|sm
                   r"notes?|memos?|letters?|attachments?|files?|one)\b", re.I)
 
 
+ORDINAL = re.compile(r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))", re.I)
+NTH_EMAIL = re.compile(r"\s+(?:e-?mail|message|note|memo|letter|one|time)s?\b", re.I)
+FEWEST = frozenset("fewest least lowest rarest".split())
+
+
 def unread_qualifiers(r: Reading) -> None:
     """Qualifiers of the emails made of frame words that no constraint reads, marked not used in
     a question answered with a figure (or the fields of one email picked by its size)."""
@@ -99,6 +105,8 @@ def unread_qualifiers(r: Reading) -> None:
     if plan.ask == Ask.FIELD:  # 'who sent the longest email to X': no reader measures an email
         for m in SIZE.finditer(r.text):
             unuse(r, m.start(), m.end(), inside=True)
+    if plan.metadata:
+        _unread_order(r)
     if plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
         return  # in a described email, 'to his staff' is part of its description, searched
     for pattern in (COMPARED, SIZE):
@@ -118,3 +126,20 @@ def unread_qualifiers(r: Reading) -> None:
         for w in [w for w in plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS]:
             negated = re.match(r"\s*\w[\w'-]*", r.text[w.start + len(w.text):])
             unuse(r, w.start, w.start + len(w.text) + (negated.end() if negated else 0))
+
+
+def _unread_order(r: Reading) -> None:
+    """An order no answer gives: 'the second email', 'its 100th email', 'the 3rd biggest sender'
+    (first and last are read), 'who sent the fewest' (rankings are by most), 'more than Tribolet
+    did' (a comparison left in the frame; 'other than', 'later than' are read)."""
+    dates = [(d.start, d.end) for d in find_dates(r.text)]  # 'the sept 11th response': a day, not an order
+    for w in r.plan.words:
+        said = w.text.lower()
+        loose = (w.use == Use.FRAME or w.role == str(Role.TOPIC)) and not any(a <= w.start < b for a, b in dates)
+        at_least = said == "least" and re.search(r"\bat\s+$", r.text[:w.start], re.I)
+        nth = ORDINAL.fullmatch(said) and (r.plan.ask != Ask.FIELD or NTH_EMAIL.match(r.text[w.start + len(w.text):]))
+        if loose and (nth or said in FEWEST and not at_least):  # 'a second response to ...' describes the email
+            w.use, w.role = Use.UNUSED, ""
+        elif loose and said == "than" and not re.search(r"\bother\s+$", r.text[:w.start], re.I):
+            before = re.search(r"(\w+)\s+$", r.text[:w.start])  # 'other than X': an exception, read
+            unuse(r, before.start(1) if before else w.start, w.start + len(w.text), inside=True)
