@@ -53,3 +53,18 @@ def test_two_senders_left_are_one_misread(lex):
     p = read_plan("how many emails did Ann Lee send from Cy Dunn's desk?", lex)
     assert len([c for c in p.of(Role.SENDER) if isinstance(c.value, list)]) == 2
     assert "Cy" in p.unused
+
+
+def test_and_joins_two_people_even_beside_a_shared_display_name(tmp_path):
+    """'to Ann Lee and cc'd to Bo Fry' with a display name 'Ann Lee and Bo Fry' in the archive:
+    'and' joins two people, it is no part of a name."""
+    from archivist.agent.question.lexicon import lexicon
+    mail = MAIL + [_mail("Ann Lee and Bo Fry <office@acme.com>", "Cy Dunn <cy.dunn@acme.com>", 27, "joint")]
+    with _mbox_store(tmp_path, mail, box="fry-b") as store:
+        p = read_plan("how many emails were sent to ann lee and cc'd to bo fry?", lexicon(store))
+    assert [c.text for c in p.of(Role.TO)] == ["ann lee"] and [c.text for c in p.of(Role.CC)] == ["bo fry"]
+
+
+def test_people_named_before_as_recipients_are_recipients(lex):
+    p = read_plan("how many emails had both Ann Lee and Bo Fry as recipients?", lex)
+    assert [c.text for c in p.of(Role.RECIPIENT)] == ["Ann Lee", "Bo Fry"] and not p.of(Role.SENDER)

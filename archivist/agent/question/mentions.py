@@ -242,9 +242,12 @@ def _coordinated(r: Reading) -> None:
     people = sorted((c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, None)), key=lambda c: c.start)
     for before, c in zip(people, people[1:]):
         gap = r.text[before.end:c.start]
-        if before.role is not None and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I) \
+        joined = re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I)
+        if joined and before.role is not None \
                 and (c.role is None or c.role == Role.SENDER and before.role != Role.SENDER and not SENT_AFTER.match(r.text[c.end:])):
             c.role = before.role
+        elif joined and before.role is None and c.role is not None:
+            before.role = c.role  # 'both A and B as recipients': the role said after the last name
 
 
 EITHER_GAP = re.compile(r"\s*,?\s*(?:or|/)\s*", re.I)

@@ -40,6 +40,7 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
+AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b", I)
 TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?on\s+the\s+to:?\s+line\b", I)
 APPOSITIVE = re.compile(r"^\s*,?\s*(?:in|of|at)\s+(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}\s*,?(?=\s)")
 ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
@@ -71,6 +72,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.PARTICIPANT
     if re.search(r"\b(?:to|cc'?d?|copied|copying)\s+both\s+$", before, I):
         return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT
+    if AS_RECIPIENT.match(after):
+        return Role.RECIPIENT  # 'Tana Jones and Sara Shackleton as recipients'
     if TO_LINE_AFTER.match(after):
         return Role.TO  # 'kenneth.lay@enron.com on the To: line'
     if TOLD_BEFORE.search(before):
