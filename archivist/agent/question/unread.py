@@ -7,8 +7,10 @@ outside Enron': only a sender's domain is read). Elsewhere these words are the q
 here, left as frame, the figure would silently count the opposite or every email, so they are
 named as not used instead. So are qualifiers of the emails no reader takes, made of frame words:
 a number compared ('more than one person', 'at least 3 recipients'), a negation no constraint read
-('had no subject'), a sole recipient ('to X only'), people named by their relation to someone
-('to her staff', 'from his team'), and an email's size ('the longest email').
+('had no subject', 'mention Raptor but not LJM'), a sole recipient ('to X only'), people named by
+their relation to someone ('to her staff', 'from his team'), a second sender, an email's size
+('the longest email'), an order no answer gives ('the second email', 'who sent the fewest') and
+a comparison ('more than Tribolet did').
 """
 from __future__ import annotations
 
@@ -114,18 +116,28 @@ def unread_qualifiers(r: Reading) -> None:
             unuse(r, m.start(), m.end())
     for m in RELATION.finditer(r.text):
         unuse(r, m.start("w"), m.end("w"))
-    for c in plan.of(Role.RECIPIENT, Role.TO, Role.CC, Role.BCC):
-        after = SOLE.match(r.text[c.end:])
-        if after:
+    _unread_people(r)
+    if not READ_NEGATION.search(r.text):
+        _unread_negations_left(r)
+
+
+def _unread_people(r: Reading) -> None:
+    """'to X only', 'just to X' (no reader takes a sole recipient), and a second sender (an email
+    has one: one of them is misread)."""
+    for c in r.plan.of(Role.RECIPIENT, Role.TO, Role.CC, Role.BCC):
+        if after := SOLE.match(r.text[c.end:]):
             unuse(r, c.end, c.end + after.end())
         if before := SOLE_BEFORE.search(r.text[:c.start]):
             unuse(r, before.start(), c.start)
-    for c in [c for c in plan.of(Role.SENDER) if isinstance(c.value, list)][1:]:
-        unuse(r, c.start, c.end, inside=True)  # two senders of one email: one of them is misread
-    if not READ_NEGATION.search(r.text):  # 'had no subject': the negation and what it negates
-        for w in [w for w in plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS]:
-            negated = re.match(r"\s*\w[\w'-]*", r.text[w.start + len(w.text):])
-            unuse(r, w.start, w.start + len(w.text) + (negated.end() if negated else 0))
+    for c in [c for c in r.plan.of(Role.SENDER) if isinstance(c.value, list)][1:]:
+        unuse(r, c.start, c.end, inside=True)
+
+
+def _unread_negations_left(r: Reading) -> None:
+    """'had no subject': a negation still in the frame, and the word it negates."""
+    for w in [w for w in r.plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS]:
+        negated = re.match(r"\s*\w[\w'-]*", r.text[w.start + len(w.text):])
+        unuse(r, w.start, w.start + len(w.text) + (negated.end() if negated else 0))
 
 
 def _unread_order(r: Reading) -> None:
