@@ -59,3 +59,20 @@ def test_a_name_with_its_department_or_company_before_the_verb_is_the_sender(dem
     from archivist.agent.question.reader import read_plan
     p = read_plan(question, lexicon(demo_store))
     assert [c.text for c in p.of(Role.SENDER)] == ["Maria Chen"]
+
+
+@pytest.mark.parametrize("question, sender, recipient", [
+    ("what was the subject of the email Maria Chen sent Tom Okafor about the offsite?", "Maria Chen", "Tom Okafor"),
+    ("who forwarded Tom Okafor the crane rental quote?", None, "Tom Okafor"),
+    ("when did Maria Chen tell Priya Raman about the budget?", "Maria Chen", "Priya Raman"),
+])
+def test_the_people_of_a_described_email_keep_their_roles(demo_store, question, sender, recipient):
+    """A question asking for the subject names none ('the subject of the email X sent'); 'forwarded
+    Y the quote' makes Y a recipient, 'X tell Y' X the sender."""
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.plan import Role
+    from archivist.agent.question.reader import read_plan
+    p = read_plan(question, lexicon(demo_store))
+    assert not p.of(Role.SUBJECT)
+    assert [c.text for c in p.of(Role.SENDER)] == ([sender] if sender else [])
+    assert [c.text for c in p.of(Role.RECIPIENT)] == [recipient]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
-from archivist.agent.question.analyse import ADDRESS, QUOTED, _longest_exact, _names_with_months, combine_dates
+from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import COUNTED, classify
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
@@ -84,7 +84,8 @@ def _quoted_and_subject(r: Reading) -> None:
         end = m.end() + (after.end() if after else 0)
         r.claim(Constraint(role, r.text[start:end], subject or text, start, end,
                            label=f"= '{subject}'" if subject else ""))
-    for role, value, s, e in phrases.subject_words(r.blanked()):
+    asked = ASKS_SUBJECT.search(r.text)  # 'what was the subject of the email X sent': no subject named
+    for role, value, s, e in ([] if asked else phrases.subject_words(r.blanked())):
         at = r.text.lower().find(value.lower(), s)
         if r.lex is not None and at >= 0 and (whole := _longest_exact(r.lex, r.text[at:], value)):
             value, e = whole[1], at + len(whole[0])  # 'titled FW: attacks on the US': past the cut at 'on'

@@ -27,14 +27,16 @@ POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:\w+\s+){0,2}?(?:e-?mails?|messages
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"
                         r"invitation|summary|write-?up|draft|thank-you|plea|alert|warning|most\s+frequent)\b", I)
 TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
-SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|messaging|writing|who\s+sent|sent|send)\s+$", I)
+SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|forwarded|"
+                     r"messaging|writing|who\s+sent|sent|send)\s+$", I)
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
                      r"e-mailing|to\s+(?:send|write|email))\b", I)
 EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting)\s+$", I)
 DID_CC = re.compile(r"\b(?:did|does|do|would|will)\s+$", I)
 CC_VERB = re.compile(r"\s*(?:cc|copy|bcc)\b", I)  # 'who did Linda Lay cc': she sent, the others are copied
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
-TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|asked|invited|thanked|reminded|informed|notified|warned|urged|congratulated|"
+TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|asked|invited|thanked|reminded|remind|informed|inform|"
+                  r"notified|notify|warned|warn|urged|congratulated|"
                   r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed)\b", I)
 TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
