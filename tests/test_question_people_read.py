@@ -68,3 +68,13 @@ def test_and_joins_two_people_even_beside_a_shared_display_name(tmp_path):
 def test_people_named_before_as_recipients_are_recipients(lex):
     p = read_plan("how many emails had both Ann Lee and Bo Fry as recipients?", lex)
     assert [c.text for c in p.of(Role.RECIPIENT)] == ["Ann Lee", "Bo Fry"] and not p.of(Role.SENDER)
+
+
+def test_a_word_of_a_lists_name_is_no_surname_when_its_only_person_is_rare(tmp_path):
+    """'Market Call' is no Josie Call when 'Call' is mostly a word of 'EOL Call Center'."""
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.people import is_surname
+    mail = MAIL + [_mail("EOL Call Center <center@acme.com>", "Bo Fry <bo.fry@acme.com>", d, f"call {d}") for d in (1, 2, 3)] \
+        + [_mail("Call, Jo <jo.call@acme.com>", "Bo Fry <bo.fry@acme.com>", 28, "jo")]
+    with _mbox_store(tmp_path, mail, box="fry-b") as store:
+        assert not is_surname(lexicon(store), "Call")

@@ -146,3 +146,9 @@ def test_a_day_of_a_month_is_no_order(demo_lex):
 def test_an_ordinal_describing_a_described_emails_content_is_searched(demo_lex):
     p = read_plan("who sent Maria Chen a second reminder about the crane rental?", demo_lex)
     assert "second" not in p.unused
+
+
+def test_not_counting_the_person_asked_about_is_read(demo_lex):
+    """A ranking leaves out the person it is about: 'not counting himself' says what it does."""
+    p = read_plan("who did Tom Okafor write to most often (not counting himself)?", demo_lex)
+    assert p.ask == Ask.TOP and not p.unused

@@ -258,8 +258,10 @@ def is_surname(lex: Lexicon, word: str) -> bool:
         return False  # 'someone from Accounting' is not 'Wes Colwell- Managing Director Accounting'
     for address in lex.tokens.get(w, ()):
         for name, n in lex.names[address].items():
-            words = name_words(name.split("(")[0].split(" - ")[0]) if name and not _list_name(name) else []
-            if 2 <= len(words) <= 4 and (words[0] == w and "," in name or words[-1] == w and "," not in name):
+            words = name_words(name.split("(")[0].split(" - ")[0]) if name else []
+            if name and _list_name(name):  # 'EOL Call Center', 'DL-NETCO Gas Traders': the word, no surname
+                given += n if w in words else 0
+            elif 2 <= len(words) <= 4 and (words[0] == w and "," in name or words[-1] == w and "," not in name):
                 seen += n
             elif 2 <= len(words) <= 4 and w in words:
                 given += n  # a first name there ('Mark' of 'Haedicke, Mark')
