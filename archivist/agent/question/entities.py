@@ -113,6 +113,9 @@ def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]
     return [_absorb_cues(question, lex, *_widen(question, lex, r)[:3]) for r in runs]
 
 
+CONJUNCTIONS = frozenset("and or nor but".split())
+
+
 def _widen(question: str, lex: Lexicon, run: list[re.Match]) -> tuple[int, int, list[str], bool]:
     """A run with a neighbouring common word taken in when together they are someone's full name
     ('will reed', 'mark taylor'): (start, end, words, capitalised)."""
@@ -121,8 +124,8 @@ def _widen(question: str, lex: Lexicon, run: list[re.Match]) -> tuple[int, int, 
     before = re.search(r"([A-Za-z]+),?\s+$", question[:start])
     after = re.match(r"^,?\s+([A-Za-z]+)", question[end:])
     for m, left in ((before, True), (after, False)):
-        if m is None or m.group(1).lower() not in lex.tokens:
-            continue
+        if m is None or m.group(1).lower() not in lex.tokens or m.group(1).lower() in CONJUNCTIONS:
+            continue  # 'to ken lay and cc'd to ...': 'and' joins two people, even beside 'Ken Lay and Jeff Skilling'
         more = [m.group(1).lower()] + words if left else words + [m.group(1).lower()]
         wider = (start - len(m.group(0)), end) if left else (start, end + len(m.group(0)))
         if any(lex.key[a] <= set(more) for a in _people_for(lex, more)) \
@@ -176,7 +179,7 @@ def _absorb_cues(question: str, lex: Lexicon, start: int, end: int,
             s, e = (base + m.start(), end) if left else (start, end + m.end())
             if not left and m.group(1) and question[e:e + 1] == ")":
                 e += 1
-            if w not in STOP or w not in lex.tokens or not _one_name_holds(lex, more) \
+            if w not in STOP or w in CONJUNCTIONS or w not in lex.tokens or not _one_name_holds(lex, more) \
                     or not _may_take(question, lex, (start, end), (s, e), left):
                 break
             start, end, words = s, e, more

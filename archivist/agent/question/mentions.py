@@ -233,6 +233,7 @@ def settle_roles(r: Reading) -> None:
             c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
         elif c.role is None:  # 'was X on it, to or cc': any recipient
             c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
+    _either(r)
 
 
 def _coordinated(r: Reading) -> None:
@@ -241,9 +242,32 @@ def _coordinated(r: Reading) -> None:
     people = sorted((c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, None)), key=lambda c: c.start)
     for before, c in zip(people, people[1:]):
         gap = r.text[before.end:c.start]
-        if before.role is not None and re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I) \
+        joined = re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I)
+        if joined and before.role is not None \
                 and (c.role is None or c.role == Role.SENDER and before.role != Role.SENDER and not SENT_AFTER.match(r.text[c.end:])):
             c.role = before.role
+        elif joined and before.role is None and c.role is not None:
+            before.role = c.role  # 'both A and B as recipients': the role said after the last name
+
+
+EITHER_GAP = re.compile(r"\s*,?\s*(?:or|/)\s*", re.I)
+SENDERS_GAP = re.compile(r"\s*(?:,|and|&|or|/|,\s*and|,\s*or)\s*", re.I)
+
+
+def _either(r: Reading) -> None:
+    """'to Ben Jacoby or Suzanne Adams', 'from Lay or Skilling': one constraint whose people are
+    either of them (for 'and' both must hold, except for senders: an email has one sender, so
+    'from Lay and Skilling' is mail from either of them)."""
+    people = sorted((c for c in r.plan.constraints if c.role in PEOPLE_ROLES and isinstance(c.value, list)),
+                    key=lambda c: c.start)
+    for a, b in zip(people, people[1:]):
+        gap = SENDERS_GAP if a.role == Role.SENDER else EITHER_GAP
+        if a.role == b.role and b in r.plan.constraints and gap.fullmatch(r.text[a.end:b.start]):
+            a.value, a.label = list(dict.fromkeys(a.value + b.value)), f"{a.label} or {b.label}"
+            a.text, a.end = r.text[a.start:b.end], b.end
+            r.plan.constraints.remove(b)
+            if m := re.search(r"\beither\s+$", r.text[:a.start], re.I):
+                a.text, a.start = r.text[m.start():a.end], m.start()
 
 
 SENT_AFTER = re.compile(r"\s*(?:'s|’s)?\s*(?:sent|wrote|send|write|e-?mailed)\b", re.I)

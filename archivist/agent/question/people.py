@@ -161,15 +161,8 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
 
 
 def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) -> Person:
-    if len(person.words) == 1:  # a surname alone: everyone of that name, said when several
-        firsts = Counter()
-        for _, _, n, first in hits:
-            if first:
-                firsts[first] += n
-        if firsts:
-            n_top, total = firsts.most_common(1)[0][1], sum(firsts.values())
-            if n_top < DOMINANT * total:  # people with a real share of the surname's mail
-                person.others = [f for f, n in firsts.most_common(6) if n >= 0.02 * total]
+    if len(person.words) == 1:  # a surname alone: the one person who holds nearly all its mail,
+        hits = _surname_hits(person, hits)  # or everyone of that name, said
     mails = Counter()
     for address, _, n, _ in hits:
         mails[address] += n
@@ -187,9 +180,30 @@ def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) 
     return person
 
 
+def _surname_hits(person: Person, hits: list[tuple[str, str, int, str]]) -> list[tuple[str, str, int, str]]:
+    """The hits of a surname alone: those of the first name holding nearly all of its mail ('Lay'
+    is Kenneth Lay, not also Linda and Mark Lay; 'Skilling' is Jeff, not Tom the weatherman) and
+    those with no first name; else all of them, the other first names noted in person.others."""
+    firsts = Counter()
+    for _, _, n, first in hits:
+        if first:
+            firsts[first] += n
+    if not firsts:
+        return hits
+    top, n_top = firsts.most_common(1)[0]
+    total = sum(firsts.values())
+    if n_top >= DOMINANT * total:
+        return [h for h in hits if h[3] in (top, "")]
+    person.others = [f for f, n in firsts.most_common(6) if n >= 0.02 * total]
+    return hits
+
+
 def mailbox_of(lex: Lexicon, text: str) -> str | None:
     """The mailbox that is this person's ('Ken Lay', 'Lay', 'kenneth lay' -> 'lay-k'), by the
-    custodian naming of maildir exports: surname, dash, first initial."""
+    custodian naming of maildir exports: surname, dash, first initial. 'Lay or Skilling' is no
+    one person, so it has no mailbox."""
+    if re.search(r"\s(?:or|and|/)\s", text, re.I):
+        return None
     words = [w for w in name_words(text) if (w not in STOP or w in ("will", "may")) and w not in TITLE_WORDS
              and w not in ("general", "head", "chief")]  # 'general counsel James Derrick'
     if not words:
@@ -225,17 +239,29 @@ def person_key(lex: Lexicon, address: str, name: str = "") -> str:
     return _name_key(words) if len(words) > 1 else address
 
 
+def _list_name(name: str) -> bool:
+    """A display name that is no person's: an address or number in it, a list ('DL-NETCO Gas
+    Traders', 'EOL North America Traders': an acronym beside ordinary words), an organisation
+    word, or a place ('Click at Home')."""
+    return bool(re.search(r"[@\d_/]|\b(?:at|of|for)\b", name, re.I)
+                or not name.isupper() and re.search(r"\b[A-Z]{3,}\b", name)
+                or set(name_words(name)) & ORG_WORDS)
+
+
 def is_surname(lex: Lexicon, word: str) -> bool:
     """Whether a lower-case word is someone's surname in a display name ('kaminski' of 'Kaminski,
     Vince' or 'Vince Kaminski'), not a common word that appears in names ('response' of 'Enron
-    Response Team') or only in some address ('confirm' of auto-confirm@amazon.com)."""
+    Response Team') or only in some address ('confirm' of auto-confirm@amazon.com), nor the last
+    word of a list's name ('traders' of 'DL-NETCO Gas Traders', 'home' of 'Mike Grigsby @ Home')."""
     w, seen, given = word.lower(), 0, 0
     if w in TITLE_WORDS:
         return False  # 'someone from Accounting' is not 'Wes Colwell- Managing Director Accounting'
     for address in lex.tokens.get(w, ()):
         for name, n in lex.names[address].items():
-            words = name_words(name.split("(")[0]) if name and not re.search(r"[@\d_/]", name) else []
-            if 2 <= len(words) <= 4 and (words[0] == w and "," in name or words[-1] == w and "," not in name):
+            words = name_words(name.split("(")[0].split(" - ")[0]) if name else []
+            if name and _list_name(name):  # 'EOL Call Center', 'DL-NETCO Gas Traders': the word, no surname
+                given += n if w in words else 0
+            elif 2 <= len(words) <= 4 and (words[0] == w and "," in name or words[-1] == w and "," not in name):
                 seen += n
             elif 2 <= len(words) <= 4 and w in words:
                 given += n  # a first name there ('Mark' of 'Haedicke, Mark')

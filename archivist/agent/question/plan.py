@@ -70,6 +70,7 @@ class Role(StrEnum):
 
 
 BODY_ONLY = "in the body only"  # the label of body words the question limits to the body
+RECEIVED = "what reached"  # the label of a mailbox read from 'X got/received' (question/received.py)
 PEOPLE_ROLES = (Role.SENDER, Role.RECIPIENT, Role.TO, Role.CC, Role.BCC, Role.PARTICIPANT)
 
 

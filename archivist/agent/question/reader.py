@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
-from archivist.agent.question.analyse import ADDRESS, QUOTED, _longest_exact, _names_with_months, combine_dates
+from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import COUNTED, classify
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
@@ -18,8 +18,9 @@ from archivist.agent.question.mentions import own_domain, read_people, settle_ro
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
+from archivist.agent.question.received import received_in_mailbox
 from archivist.agent.question.roles import role_at
-from archivist.agent.question.unread import unread_in_figures, unread_negations
+from archivist.agent.question.unread import unread_in_figures, unread_negations, unread_qualifiers
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 
@@ -53,11 +54,13 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r.plan.by_address = (ask == Ask.TOP or ask == Ask.COUNT and target != Target.DOCUMENTS) \
         and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
+    received_in_mailbox(r)
     own_domain(r)
     account(r)
     unread_around_dates(r)
     unread_in_figures(r)
     unread_negations(r)
+    unread_qualifiers(r)
     return r.plan
 
 
@@ -81,7 +84,8 @@ def _quoted_and_subject(r: Reading) -> None:
         end = m.end() + (after.end() if after else 0)
         r.claim(Constraint(role, r.text[start:end], subject or text, start, end,
                            label=f"= '{subject}'" if subject else ""))
-    for role, value, s, e in phrases.subject_words(r.blanked()):
+    asked = ASKS_SUBJECT.search(r.text)  # 'what was the subject of the email X sent': no subject named
+    for role, value, s, e in ([] if asked else phrases.subject_words(r.blanked())):
         at = r.text.lower().find(value.lower(), s)
         if r.lex is not None and at >= 0 and (whole := _longest_exact(r.lex, r.text[at:], value)):
             value, e = whole[1], at + len(whole[0])  # 'titled FW: attacks on the US': past the cut at 'on'

@@ -27,20 +27,24 @@ POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:\w+\s+){0,2}?(?:e-?mails?|messages
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"
                         r"invitation|summary|write-?up|draft|thank-you|plea|alert|warning|most\s+frequent)\b", I)
 TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
-SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|messaging|writing|who\s+sent|sent|send)\s+$", I)
+SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|forwarded|"
+                     r"messaging|writing|who\s+sent|sent|send)\s+$", I)
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
                      r"e-mailing|to\s+(?:send|write|email))\b", I)
 EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting)\s+$", I)
 DID_CC = re.compile(r"\b(?:did|does|do|would|will)\s+$", I)
 CC_VERB = re.compile(r"\s*(?:cc|copy|bcc)\b", I)  # 'who did Linda Lay cc': she sent, the others are copied
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
-TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|asked|invited|thanked|reminded|informed|notified|warned|urged|congratulated|"
+TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|asked|invited|thanked|reminded|remind|informed|inform|"
+                  r"notified|notify|warned|warn|urged|congratulated|"
                   r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed)\b", I)
 TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
+AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b", I)
 TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?on\s+the\s+to:?\s+line\b", I)
+APPOSITIVE = re.compile(r"^\s*,?\s*(?:in|of|at)\s+(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}\s*,?(?=\s)")
 ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
 # 'John Lavorato and Louise Kitchen exchanged': both take part, whichever of them sent
 EXCHANGED = re.compile(r"^\s*(?:(?:and|&)\s+[\w.'-]+(?:\s+[\w.'-]+){0,2}\s+)?(?:have\s+|had\s+)?(?:exchange[ds]?|exchanging|"
@@ -52,6 +56,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
     """The role the words around text[start:end] give the person named there."""
     before, after = text[max(0, start - 80):start], text[end:end + 60]
     after = ADVERB.sub("", after)  # 'did Rick Buy last get an email': the verb after the adverb
+    if (m := APPOSITIVE.match(after)) and SENDER_AFTER.search(after[m.end():]):
+        after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
     if EXCEPT.search(before):
         return Role.EXCLUDED
     if re.search(r"\bfor\s+(?:the\s+)?$", before, I):
@@ -68,6 +74,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.PARTICIPANT
     if re.search(r"\b(?:to|cc'?d?|copied|copying)\s+both\s+$", before, I):
         return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT
+    if AS_RECIPIENT.match(after):
+        return Role.RECIPIENT  # 'Tana Jones and Sara Shackleton as recipients'
     if TO_LINE_AFTER.match(after):
         return Role.TO  # 'kenneth.lay@enron.com on the To: line'
     if TOLD_BEFORE.search(before):

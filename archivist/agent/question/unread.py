@@ -5,16 +5,23 @@ did X bcc anyone on'), a negation before a constraint that cannot be negated ('n
 no attachment', 'except to X', 'no later than'), and a domain said of the recipients ('to people
 outside Enron': only a sender's domain is read). Elsewhere these words are the question's frame;
 here, left as frame, the figure would silently count the opposite or every email, so they are
-named as not used instead.
+named as not used instead. So are qualifiers of the emails no reader takes, made of frame words:
+a number compared ('more than one person', 'at least 3 recipients'), a negation no constraint read
+('had no subject', 'mention Raptor but not LJM'), a sole recipient ('to X only'), people named by
+their relation to someone ('to her staff', 'from his team'), a second sender, an email's size
+('the longest email'), an order no answer gives ('the second email', 'who sent the fewest') and
+a comparison ('more than Tribolet did').
 """
 from __future__ import annotations
 
 import re
 
+from archivist.agent.question.analyse import QUOTED
 from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.words import unuse
+from archivist.dates import find_dates
 
 ORDER_WORDS = frozenset("first last final earliest latest newest oldest initial recent recently".split())
 KIND_WORDS = frozenset("forward forwards forwarded forwarding fwd reply replies replied replying".split())
@@ -40,12 +47,14 @@ def unread_in_figures(r: Reading) -> None:
 
 NEGATION = re.compile(r"\b(?:not|no|never|without|except|nor|\w+n't)\s+(?:\w+\s+){0,2}$", re.I)
 TO_DOMAIN = re.compile(r"\b(?:to|cc'?d?|copied|addressed\s+to|recipients?)\s+(?:\w+\s+){0,2}$", re.I)
+INNER_NEGATION = re.compile(r"\b(?:but\s+)?(?:not|no|without|except|excluding|nor|never)\b", re.I)
 NEGATED_ROLES = (Role.EXCLUDED, Role.NOT_DOMAIN, Role.TOPIC)  # the negation is read, or no filter
 
 
 def unread_negations(r: Reading) -> None:
     """A negation right before a constraint that keeps what it names, and a sender domain said
-    of recipients: their words not used, so the figure is not given for the opposite set."""
+    of recipients (or 'outside', 'external' said of a named sender's mail, which is about whom
+    they wrote to): their words not used, so the figure is not given for the opposite set."""
     if r.plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
         return
     for c in r.plan.constraints:
@@ -54,9 +63,98 @@ def unread_negations(r: Reading) -> None:
         before = r.text[max(0, c.start - 30):c.start]
         if m := NEGATION.search(before):
             unuse(r, c.start - len(before) + m.start(), c.start)
+    quoted = [m.span() for m in QUOTED.finditer(r.text)]  # '"no longer"': words to find, negation and all
+    for c in r.plan.of(Role.TEXT, Role.SUBJECT):  # 'mention Raptor but not LJM': one side negated
+        for m in INNER_NEGATION.finditer(r.text, c.start, c.end):
+            if not any(a <= m.start() < b for a, b in quoted):
+                unuse(r, m.start(), c.end, inside=True)
+                break
+    named_sender = any(isinstance(c.value, list) for c in r.plan.of(Role.SENDER))
     for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN):
         said = r.text[c.start:c.end].lower()
         start = c.start + len(said) - len(said.lstrip())  # a phrase may begin with its space
-        if not re.match(r"(?:from|by|sent\s+from|senders?)\b", said.lstrip()) and \
-                TO_DOMAIN.search(r.text[max(0, start - 30):start]):
+        of_sender = re.match(r"(?:from|by|sent\s+from|senders?)\b", said.lstrip()) or re.search(r"\bsenders?\b", said) \
+            or re.search(r"\b(?:from|by)\s+(?:his|her|their|the|its)?\s*$", r.text[max(0, start - 20):start], re.I)
+        if not of_sender and (TO_DOMAIN.search(r.text[max(0, start - 30):start])
+                              or c.role == Role.NOT_DOMAIN and named_sender):
+            # 'external emails X sent', 'X sent outside Enron': the people X wrote to, not X's own address
             unuse(r, start, c.end, inside=True)
+
+
+NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen|a\s+few|several)"
+COMPARED = re.compile(rf"\b(?:(?:more|fewer|less|greater|larger|bigger|smaller)\s+than|over|under|at\s+(?:least|most)|"
+                      rf"up\s+to|exactly|only)\s+{NUMBER}\s+(?:\w+\s+)?(?:people|persons?|recipients?|addressees|names|"
+                      rf"addresses|attachments?|files|words|lines|pages|cc'?s|copies|times)\b", re.I)
+NEGATION_WORDS = frozenset("no not nor none nobody neither".split())
+# negations read elsewhere: 'not cc'd' (the To line), 'not counting himself' (a ranking leaves out the
+# person asked about)
+READ_NEGATION = re.compile(r"\bnot\s+(?:the\s+)?(?:cc|copied|bcc)|\bor\s+not\b|\bif\s+not\b|"
+                           r"\bnot\s+(?:counting|including)\s+(?:him|her|them)sel(?:f|ves)\b", re.I)
+SOLE = re.compile(r"^\s*(?:only|alone|solely|exclusively)\b|^\s*(?:and\s+)?(?:no\s*one|nobody)\s+else\b", re.I)
+SOLE_BEFORE = re.compile(r"\b(?:only|just|solely|exclusively)\s+(?:to\s+)?$", re.I)
+RELATION = re.compile(r"\b(?:to|from|by|with|cc'?d?|copied|copying|for)\s+(?:all\s+(?:of\s+)?)?(?:his|her|their|its|my|our)"
+                      r"\s+(?:\w+\s+)?(?P<w>staff|team|members|member|folks|people|person)\b", re.I)
+SIZE = re.compile(r"\b(?:longest|shortest|lengthiest|briefest|biggest|largest|smallest)\s+(?:e-?mails?|messages?|"
+                  r"notes?|memos?|letters?|attachments?|files?|one)\b", re.I)
+
+
+ORDINAL = re.compile(r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))", re.I)
+NTH_EMAIL = re.compile(r"\s+(?:e-?mail|message|note|memo|letter|one|time)s?\b", re.I)
+FEWEST = frozenset("fewest least lowest rarest".split())
+
+
+def unread_qualifiers(r: Reading) -> None:
+    """Qualifiers of the emails made of frame words that no constraint reads, marked not used in
+    a question answered with a figure (or the fields of one email picked by its size)."""
+    plan = r.plan
+    if plan.ask == Ask.FIELD:  # 'who sent the longest email to X': no reader measures an email
+        for m in SIZE.finditer(r.text):
+            unuse(r, m.start(), m.end(), inside=True)
+    if plan.metadata:
+        _unread_order(r)
+    if plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
+        return  # in a described email, 'to his staff' is part of its description, searched
+    for pattern in (COMPARED, SIZE):
+        for m in pattern.finditer(r.text):
+            unuse(r, m.start(), m.end())
+    for m in RELATION.finditer(r.text):
+        unuse(r, m.start("w"), m.end("w"))
+    _unread_people(r)
+    if not READ_NEGATION.search(r.text):
+        _unread_negations_left(r)
+
+
+def _unread_people(r: Reading) -> None:
+    """'to X only', 'just to X' (no reader takes a sole recipient), and a second sender (an email
+    has one: one of them is misread)."""
+    for c in r.plan.of(Role.RECIPIENT, Role.TO, Role.CC, Role.BCC):
+        if after := SOLE.match(r.text[c.end:]):
+            unuse(r, c.end, c.end + after.end())
+        if before := SOLE_BEFORE.search(r.text[:c.start]):
+            unuse(r, before.start(), c.start)
+    for c in [c for c in r.plan.of(Role.SENDER) if isinstance(c.value, list)][1:]:
+        unuse(r, c.start, c.end, inside=True)
+
+
+def _unread_negations_left(r: Reading) -> None:
+    """'had no subject': a negation still in the frame, and the word it negates."""
+    for w in [w for w in r.plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS]:
+        negated = re.match(r"\s*\w[\w'-]*", r.text[w.start + len(w.text):])
+        unuse(r, w.start, w.start + len(w.text) + (negated.end() if negated else 0))
+
+
+def _unread_order(r: Reading) -> None:
+    """An order no answer gives: 'the second email', 'its 100th email', 'the 3rd biggest sender'
+    (first and last are read), 'who sent the fewest' (rankings are by most), 'more than Tribolet
+    did' (a comparison left in the frame; 'other than', 'later than' are read)."""
+    dates = [(d.start, d.end) for d in find_dates(r.text)]  # 'the sept 11th response': a day, not an order
+    for w in r.plan.words:
+        said = w.text.lower()
+        loose = (w.use == Use.FRAME or w.role == str(Role.TOPIC)) and not any(a <= w.start < b for a, b in dates)
+        at_least = said == "least" and re.search(r"\bat\s+$", r.text[:w.start], re.I)
+        nth = ORDINAL.fullmatch(said) and (r.plan.ask != Ask.FIELD or NTH_EMAIL.match(r.text[w.start + len(w.text):]))
+        if loose and (nth or said in FEWEST and not at_least):  # 'a second response to ...' describes the email
+            w.use, w.role = Use.UNUSED, ""
+        elif loose and said == "than" and not re.search(r"\bother\s+$", r.text[:w.start], re.I):
+            before = re.search(r"(\w+)\s+$", r.text[:w.start])  # 'other than X': an exception, read
+            unuse(r, before.start(1) if before else w.start, w.start + len(w.text), inside=True)

@@ -139,7 +139,7 @@ def account(r: Reading) -> None:
         r.plan.constraints = [c for c in r.plan.constraints if c.role != Role.TOPIC]
         r.plan.constraints.append(Constraint(Role.TOPIC, " ".join(topic), " ".join(topic)))
     left = [w for w in r.plan.words if w.use == Use.UNUSED]
-    if r.plan.ask in (Ask.FIRST, Ask.LAST) and left and not r.plan.of(Role.TEXT):
+    if r.plan.ask in (Ask.FIRST, Ask.LAST) and left and not r.plan.of(Role.TEXT) and _name_the_email(r, left):
         # 'the last Kudlow commentary': the words name the email, so they must appear in it
         for w in left:
             w.use, w.role = Use.CONSTRAINT, str(Role.TEXT)
@@ -150,6 +150,18 @@ def account(r: Reading) -> None:
             for w in r.plan.words:
                 if c.start <= w.start < c.end:
                     w.use = Use.UNUSED
+
+
+# 'before resigning', 'after Skilling resigned', 'from his wife': an event or a person by relation,
+# not words the email holds
+EVENT_OR_RELATION = re.compile(r"\b(?:before|after|since|until|till|following|prior\s+to|once|while|without|except|unless)"
+                               r"\s+(?:\S+\s+){0,3}$|\b(?:from|to|by|with|for)\s+(?:his|her|their|its|my|our)\s+$", re.I)
+
+
+def _name_the_email(r: Reading, left: list[Word]) -> bool:
+    """Whether the words no constraint read name the email itself ('the last Kudlow commentary'),
+    so they must appear in it; not when they tell of an event or of someone by relation."""
+    return not any(EVENT_OR_RELATION.search(r.text[:w.start]) or EVENT_OR_RELATION.search(f"{w.text} ") for w in left)
 
 
 KEPT = re.compile(r"(?:the|of|in|a|an|that|this|to|through|thru|until|till)", re.I)  # joining words, never a constraint

@@ -17,8 +17,9 @@ from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
+from archivist.agent.strategies.described import by_content
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
-from archivist.agent.strategies.readings import other_readings
+from archivist.agent.strategies.readings import by_address, other_readings
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
@@ -138,6 +139,7 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     text = f"{n} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
     text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
     plan.notes += other_readings(store, plan, f, n, lambda other: _counted(store, other, plan)[0])
+    plan.notes += by_address(store, plan, f)
     return PlanAnswer(text, ids, {"count": n})
 
 
@@ -337,7 +339,7 @@ def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
     rows = _by_subject(store, f, calendar, plan) if plan.of(Role.SUBJECT) else _rows(store, f, calendar)
     if not rows:
         return PlanAnswer(f"No email matches ({describe(plan)}).", result={})
-    ranked = _by_content(store, rows, words, f, search) if words.strip() else rows
+    ranked = by_content(store, rows, words, search) if words.strip() else rows
     best = ranked[0]
     lead = (f"The email that best fits ({describe(plan)}) is \"{best['title'] or ''}\" from "
             f"{best['sender_name'] or best['sender']}, {_day(best)} [1].")
@@ -363,15 +365,6 @@ def _by_subject(store, f: Filters, calendar: Calendar, plan: QueryPlan) -> list[
 def _one_day(f: Filters) -> bool:
     from datetime import date
     return (date.fromisoformat(f.before[:10]) - date.fromisoformat(f.after[:10])).days <= 1
-
-
-def _by_content(store, rows: list[dict], words: str, f: Filters, search) -> list[dict]:
-    """rows ordered by how well their text matches the content words (search inside the rows)."""
-    by_id = {r["id"]: r for r in rows}
-    scoped = Filters(doc_ids=list(by_id))
-    hits = search(words, scoped, 10) if search is not None else []
-    order = [h.doc_id for h in hits if h.doc_id in by_id]
-    return [by_id[i] for i in dict.fromkeys(order)] + [r for r in rows if r["id"] not in order]
 
 
 __all__ = ["GROUPS", "PlanAnswer", "answer_plan", "describe"]

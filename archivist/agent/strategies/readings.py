@@ -1,13 +1,16 @@
 """The other common readings of 'to X' in a count, said beside the figure: people mean any
 recipient (To, Cc or Bcc: the figure), the To line alone, or, for someone whose mailbox the
-archive holds, what reached that mailbox (list mail and blind copies name no one). Each is given
-only when its count differs, so the reader sees the answer for the reading they meant.
+archive holds, what reached that mailbox (list mail and blind copies name no one). 'What X got
+from Y' is read as what reached X's mailbox (question/received.py); X as a named recipient is
+said beside it. Each is given only when its count differs, so the reader sees the answer for the
+reading they meant. A sender who wrote from several addresses has the figure split by address,
+for a reader who counts only some of them as that person.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from archivist.agent.question.plan import QueryPlan, Role
+from archivist.agent.question.plan import RECEIVED, QueryPlan, Role
 from archivist.records import Filters
 
 
@@ -15,6 +18,8 @@ def other_readings(store, plan: QueryPlan, f: Filters, n: int, count) -> list[st
     """Notes for a count of n whose filters f name a recipient: the To-line count, and (for mail
     from a sender named) the count in the recipient's mailbox; count(filters): how many emails
     match them."""
+    if received := [c for c in plan.of(Role.MAILBOX) if RECEIVED in c.label]:
+        return _as_recipient(store, received[0].text, f, n, count)
     people = plan.of(Role.RECIPIENT)
     if len(people) != 1 or f.to or f.mailbox or not f.recipient:
         return []
@@ -30,6 +35,31 @@ def other_readings(store, plan: QueryPlan, f: Filters, n: int, count) -> list[st
         if in_box != n:
             notes.append(f"counting what reached {who}'s own mailbox ({box}), named in a header or not: {in_box}")
     return notes
+
+
+def by_address(store, plan: QueryPlan, f: Filters) -> list[str]:
+    """'by sender address: a 11, b 1' when the one person sending wrote from several addresses."""
+    from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, run_query
+    senders = [c for c in plan.of(Role.SENDER) if isinstance(c.value, list) and len(c.value) > 1]
+    if len(senders) != 1 or f.text or f.subject:  # counted row by row: no split in SQL
+        return []
+    rows = run_query(store.conn, MetadataQuery(Select.GROUP_BY, f, group_by="sender", limit=6,
+                                               calendar=Calendar.LOCAL)).rows
+    if len(rows) < 2:
+        return []
+    return ["by sender address: " + ", ".join(f"{r['key']} {r['n']}" for r in rows)]
+
+
+def _as_recipient(store, who: str, f: Filters, n: int, count) -> list[str]:
+    """The count with the person who 'got' the mail named as a recipient, instead of their mailbox."""
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.people import resolve
+    person = resolve(lexicon(store), who)
+    if not person.identities or f.recipient:
+        return []
+    named = count(replace(f, mailbox=None, recipient=person.identities))
+    return [] if named == n else [f"'{who}' was read as what reached {who}'s own mailbox ({f.mailbox}), named in a "
+                                  f"header or not; with {who} named as a recipient (To, Cc or Bcc): {named}"]
 
 
 def _mailbox(store, text: str) -> str | None:

@@ -1,0 +1,32 @@
+"""What someone got from a sender: 'how many emails did Jeff Dasovich get from Haas', 'when did
+Rick Buy last receive an email from Michael Tribolet'. When the archive holds that person's own
+mailbox, what they received from the sender is what reached that mailbox: list mail and blind
+copies name them in no header, yet they got them. Without a sender named the mailbox also holds
+the person's own sent mail, so 'how many emails did X receive' stays X as a named recipient (To,
+Cc or Bcc). 'To X' and 'X was cc'd' keep their header roles. The answer gives the recipient
+reading beside the figure (strategies/readings.py).
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.people import mailbox_of
+from archivist.agent.question.plan import RECEIVED, Role
+from archivist.agent.question.reading import Reading
+
+RECEIVES = re.compile(r"^(?:'s|’s)?\s*(?:(?:has|have|had|did|does|do|ever|first|last|actually|also|ultimately)\s+)*"
+                      r"(?:get|gets|got|gotten|getting|receive|receives|received|receiving)\b"
+                      r"(?!\s+(?:cc'?d|cc'ed|copied|bcc'?d|blind))", re.I)
+SENDERS = (Role.SENDER, Role.DOMAIN, Role.NOT_DOMAIN)
+
+
+def received_in_mailbox(r: Reading) -> None:
+    """The one recipient who 'got' or 'received' mail from a sender named, read as what reached
+    their own mailbox when the archive holds it."""
+    people = r.plan.of(Role.RECIPIENT)
+    if r.lex is None or len(people) != 1 or not r.plan.of(*SENDERS) or r.plan.of(Role.MAILBOX):
+        return
+    c = people[0]
+    box = mailbox_of(r.lex, c.text) if RECEIVES.match(r.text[c.end:]) else None
+    if box:
+        c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text})"
