@@ -122,13 +122,20 @@ def test_haystack_sizes_inside_and_past_the_window(hay, name):
 def test_examples_are_deterministic_and_split_in_halves(hay, name):
     a = _task(name, hay, lengths=[1000, 2000])
     exs = a.examples()
-    assert [e.id for e in exs] == ["L1000-s0", "L2000-s0", "L1000-s1", "L2000-s1", "L1000-s2", "L2000-s2"]
+    assert [e.id for e in exs] == ["L1000-s0", "L2000-s0", "L1000-s1", "L2000-s1", "L1000-s2", "L2000-s2",
+                                   "L1000-s3", "L2000-s3"]
     again = _task(name, hay, lengths=[1000, 2000]).examples()
     assert [(e.question, e.answers) for e in exs] == [(e.question, e.answers) for e in again]
     assert a.cell("L1000-s1") == _task(name, hay, lengths=[1000, 2000]).cell("L1000-s1")
     other = _task(name, hay, lengths=[1000, 2000], seed=14).examples()
     assert [e.answers for e in other] != [e.answers for e in exs]
-    assert {e.meta["split"] for e in exs} == {"tune", "held"}
+    # the first two samples of every length are the tuning half, the last two the held-back one
+    assert [e.meta["split"] for e in exs] == ["tune"] * 4 + ["held"] * 4
+    from archivist.evals.tasks import make_task, TaskOptions
+    held = make_task(name, TaskOptions(data=hay, lengths=[1000, 2000]), "held").examples()
+    assert [(e.id, e.question, e.answers) for e in held] == [(e.id, e.question, e.answers) for e in exs[4:]]
+    assert [e.id for e in make_task(name, TaskOptions(data=hay, lengths=[1000]), "tune").examples()] == \
+        ["L1000-s0", "L1000-s1"]
     assert [e.id for e in _task(name, hay, lengths=[1000, 2000], limit=2).examples()] == ["L1000-s0", "L2000-s0"]
 
 
