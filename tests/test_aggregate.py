@@ -68,6 +68,13 @@ def test_a_chain_is_followed_through_non_hub_literals_only():
     assert chain(("777",), facts) == ([], [])
 
 
+def test_statements_joined_in_one_sentence_do_not_join_their_chains():
+    facts = _facts("LET AAAAA = 12345. LET QQQQQ = 54321.", "LET BBBBB = LET AAAAA.", "LET RRRRR = LET QQQQQ.")
+    got, names = chain(("12345",), facts)
+    assert [f.text for f in got] == ["LET AAAAA = 12345.", "LET BBBBB = LET AAAAA."] and names == ["AAAAA", "BBBBB"]
+    assert got[0].doc_id == 1  # a statement cites the sentence it was cut from
+
+
 def test_reading_follows_literals_as_they_are_read():
     tracked = ["12345"]
     said = [follow(t, tracked) for t in ("It rained.", "X1Y = 12345", "later Z2W = X1Y", "Q = 5")]

@@ -6,7 +6,8 @@ sentences by the question's words finds the first link only.
 While reading, the memory keeps every sentence that names a literal it follows (a number, a code
 in capitals, a token mixing letters and digits), starting from the question's literals and adding
 the literals of each sentence kept, so a chain written in reading order is followed as it is read.
-At the end the chain is the closure from the question's literals over the kept sentences, linked
+At the end the chain is the closure from the question's literals over the statements of the kept
+sentences (a sentence cut at each full stop: short statements are joined into one sentence), linked
 only through literals that are not hubs: a literal in more than a third of the kept sentences
 (a keyword every statement repeats, such as VAR) would join unrelated chains. Both the followed
 literals and the kept sentences are bounded (TRACKED, and the tally's cap).
@@ -14,6 +15,7 @@ literals and the kept sentences are bounded (TRACKED, and the tally's cap).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 IDENTIFIER = re.compile(r"\b\d[\d,]*\d\b|\b[A-Z][A-Z0-9_]{2,}\b|\b(?=[A-Za-z_]*\d)(?=\d*[A-Za-z])[A-Za-z0-9_]{3,}\b")
 TRACKED = 256  # literals followed at most (the first ones found are kept: the chain starts there)
 HUB_SHARE = 1 / 3
+END = re.compile(r"(?<=[.!?])\s+")
 
 
 def identifiers(text: str) -> set[str]:
@@ -56,9 +59,19 @@ def starts(literals: tuple[str, ...]) -> set[str]:
     return set().union(*(identifiers(x) or {x} for x in literals)) if literals else set()
 
 
+def statements(facts: list[Fact]) -> list[Fact]:
+    """Each fact cut into its statements, the ones naming a literal: the sentence splitter joins a
+    short statement to the next ("X = 1. Y = 2." is one sentence), which would link two chains."""
+    out = []
+    for f in facts:
+        out += [replace(f, text=piece) for piece in END.split(f.text) if identifiers(piece)]
+    return out
+
+
 def chain(start: tuple[str, ...], facts: list[Fact]) -> tuple[list[Fact], list[str]]:
-    """(the facts reached from the start literals link by link, in the order they are reached,
-    which is a chain's own order; the literals they name besides the start and the hubs)."""
+    """(the statements reached from the start literals link by link, in the order they are
+    reached, which is a chain's own order; the literals they name besides the start and the hubs)."""
+    facts = statements(facts)
     skip = hubs(facts)
     frontier = starts(start) - skip
     known, out, names = set(frontier), [], []
