@@ -77,7 +77,8 @@ def test_statements_joined_in_one_sentence_do_not_join_their_chains():
 
 def test_reading_follows_literals_as_they_are_read():
     tracked = ["12345"]
-    said = [follow(t, tracked) for t in ("It rained.", "X1Y = 12345", "later Z2W = X1Y", "Q = 5")]
+    said = [follow(t, tracked) for t in ("It rained.", "X1Y = 12345", "later Z2W = X1Y. See HTML 4.", "Q = 5")]
+    # a statement's literals are followed, not those of the sentence it was joined to (HTML)
     assert said == [False, True, True, False] and tracked == ["12345", "X1Y", "Z2W"]
 
 

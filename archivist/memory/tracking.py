@@ -33,12 +33,16 @@ def identifiers(text: str) -> set[str]:
 
 
 def follow(text: str, tracked: list[str]) -> bool:
-    """Whether text names a followed literal; if so its own literals are followed too (bounded)."""
-    own = identifiers(text)
-    if not own & set(tracked):
-        return False
-    tracked.extend(sorted(x for x in own if x not in tracked)[:max(0, TRACKED - len(tracked))])
-    return True
+    """Whether text names a followed literal; if so the literals of the statement naming it are
+    followed too (bounded). Only that statement's: a sentence that joined a short statement to
+    the next would otherwise spread the following to the other one's literals."""
+    found = False
+    for piece in END.split(text):
+        own = identifiers(piece)
+        if own & set(tracked):
+            found = True
+            tracked.extend(sorted(x for x in own if x not in tracked)[:max(0, TRACKED - len(tracked))])
+    return found
 
 
 def hubs(facts: list[Fact]) -> set[str]:
