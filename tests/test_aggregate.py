@@ -80,6 +80,8 @@ def test_reading_follows_literals_as_they_are_read():
     said = [follow(t, tracked) for t in ("It rained.", "X1Y = 12345", "later Z2W = X1Y. See HTML 4.", "Q = 5")]
     # a statement's literals are followed, not those of the sentence it was joined to (HTML)
     assert said == [False, True, True, False] and tracked == ["12345", "X1Y", "Z2W"]
+    assert follow('He said "see RFC 2616." Then Q9Q = Z2W.', tracked) and tracked[-1] == "Q9Q"
+    assert "RFC" not in tracked and "2616" not in tracked  # a quote's full stop ends its statement
 
 
 # --- answers from the notes, by hand ---

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 IDENTIFIER = re.compile(r"\b\d[\d,]*\d\b|\b[A-Z][A-Z0-9_]{2,}\b|\b(?=[A-Za-z_]*\d)(?=\d*[A-Za-z])[A-Za-z0-9_]{3,}\b")
 TRACKED = 256  # literals followed at most (the first ones found are kept: the chain starts there)
 HUB_SHARE = 1 / 3
-END = re.compile(r"(?<=[.!?])\s+")
+# a statement ends at a full stop, also one inside a closing quote or bracket ('he said "no." VAR A = 1.')
+END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+")
 
 
 def identifiers(text: str) -> set[str]:
