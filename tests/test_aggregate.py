@@ -46,6 +46,12 @@ def test_lookups_and_metadata_questions_are_no_aggregation(question):
     assert aggregation(question) is None
 
 
+def test_a_summary_is_no_aggregation_whatever_its_words():
+    from archivist.agent.question.analyse import analyse_question
+    assert analyse_question("Summarise all the emails in the archive").aggregate is None
+    assert analyse_question("List every serial number given for pump 7.").aggregate.kind == A.ALL
+
+
 def test_how_many_items_and_the_values_to_follow():
     assert [how_many(q) for q in ("Which three words recur most often?", "the top 5 most common",
                                   "the most common word in 2001", "Which word comes up most?")] == [3, 5, 0, 0]

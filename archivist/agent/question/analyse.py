@@ -307,7 +307,8 @@ def analyse_question(question: str, has_history: bool = False, lex: Lexicon | No
                  topic=topic_m.group(1).strip() if topic_m else None, after=after, before=before,
                  day=day, follow_up=has_history and bool(FOLLOW_UP.search(q)), question=q, masked=masked,
                  warnings=warnings, entities=_date_entities(spans, used) + ([subj] if subj else []),
-                 has_attachment=find_attachment(q, kind), aggregate=aggregation(q))
+                 has_attachment=find_attachment(q, kind),
+                 aggregate=None if kind == QuestionKind.SUMMARISE else aggregation(q))  # a digest, not a tally
     if subj and not subj.known and intent in (Intent.WHO_SENT, Intent.WHEN_SENT) and subj.partial:
         a.subject = subj.text  # looked up as 'subject contains' by the query strategy
     if subj and not subj.known and a.topic is None and kind in (QuestionKind.LIST, QuestionKind.COUNT):
