@@ -189,7 +189,8 @@ def test_the_fallback_quotes_every_close_second_for_an_all_question():
     from archivist.agent.verify import left_out
     from archivist.answering.grounding.quotes import pick
     from archivist.answering.grounding.sentences import Sentence
-    ranked = [Sentence(1, 1, "The number for ox is 111.", score=1.0), Sentence(1, 1, "The number for ox is 222.", score=1.0),
+    ranked = [Sentence(1, 1, "The number for ox is 111.", score=1.0),
+              Sentence(1, 1, "The number for ox is 222.", score=1.0),
               Sentence(2, 2, "The number for ox is 333.", score=0.9), Sentence(3, 3, "Oxen are big.", score=0.3)]
     assert [s.text[-4:-1] for s in pick(ranked)] == ["111", "333"]  # a lookup: two, one per document
     assert [s.text[-4:-1] for s in pick(ranked, every=True)] == ["111", "222", "333"]

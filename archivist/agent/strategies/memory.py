@@ -167,7 +167,8 @@ def _read(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope, id
                        note=f"read {state.position}/{len(ids)} documents; no relevant facts kept")
     if ask is not None and (got := from_notes(ask, question, state)) is not None:
         return Attempt(Strategy.MEMORY, got.text, got.citations, tokens_in=state.tokens_in,
-                       tokens_out=state.tokens_out, answered_by=AnsweredBy.NOTES, check=f"{ask.kind}: {got.note}, no model call",
+                       tokens_out=state.tokens_out, answered_by=AnsweredBy.NOTES,
+                       check=f"{ask.kind}: {got.note}, no model call",
                        note=_read_note(state, len(ids), resumed) + f"; {ask.kind} answered from the tally")
     attempt = answer_from(ctx, Strategy.MEMORY, question, memory.as_context(), SYSTEM_FINAL_FROM_NOTES,
                           analysis.kind)
