@@ -52,6 +52,7 @@ class AnsweredBy(StrEnum):
     DIGEST = "digest"  # a cited per-message digest (summaries)
     DIGEST_LLM = "digest+llm"  # the digest with the model's grounded one-sentence overview
     QUERY = "query"  # exact metadata answer, no model
+    NOTES = "notes"  # an aggregation answered from the memory's tallied notes, quoted and cited, no model
 
 
 class PlannerKind(StrEnum):

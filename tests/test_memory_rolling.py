@@ -69,7 +69,8 @@ def scored(facts_by_chunk):
 
 def test_extractive_notes_need_no_model_and_keep_the_best_matches():
     """memory_notes=extractive: no model call while reading; facts carry their document by
-    construction, once each, ranked by score, and the budget drops the weakest, not the oldest."""
+    construction, once each (a repeat is counted), ranked by score, and the budget drops the
+    weakest, not the oldest."""
     llm = EchoLLM(script=None)
     extract = scored({1: [("The offsite is in room 42.", 0.9), ("Lunch at noon.", 0.1)],
                       2: [("The offsite is in room 42.", 0.9), ("Parking is free.", 0.2)],
@@ -81,7 +82,8 @@ def test_extractive_notes_need_no_model_and_keep_the_best_matches():
     assert llm.calls == [] and mem.state.tokens_in == 0 and mem.state.chunks == 3
     texts = [f.text for f in mem.state.facts]
     assert texts[0] == "The offsite is in room 42." and texts.count("The offsite is in room 42.") == 1
-    assert mem.state.facts[0].doc_id == 2  # the later copy replaces the earlier one, as model notes do
+    top = mem.state.facts[0]  # read twice: one note that counts both, citing where it was first read
+    assert (top.doc_id, top.count, top.last_doc_id, top.first_read, top.last_read) == (1, 2, 2, 0, 1)
     assert "Lunch at noon." not in texts  # the weakest went when the budget (12 tokens) was reached
     assert [c.doc_id for c in mem.as_context().citations] == [f.doc_id for f in mem.state.facts]
 

@@ -138,3 +138,27 @@ def test_extractive_memory_costs_one_call_and_stays_feasible_past_a_million_toke
     _, by_model = plan_for("Summarise everything about the pipeline", 1_000_000, settings=by_notes)
     assert est[S.MEMORY].calls == 1 and est[S.MEMORY].feasible and plan == S.MEMORY
     assert not by_model[S.MEMORY].feasible and by_model[S.MEMORY].calls > 100
+
+
+@pytest.mark.parametrize("question", [
+    "Which three code words come up most often?", "How many times does the report name Kestrel?",
+    "List every serial number given for pump 7.", "Which labels end up holding 40521?",
+    "What did the inspector say each time the valve failed?"])
+def test_aggregations_past_rags_passages_go_to_memory_and_say_why(question):
+    """top_k 8 x 200 tokens: rag reads ~1,600 tokens; a bigger scope is read whole by memory,
+    whose tallied notes need no model call while reading (priced as extractive reading)."""
+    strategy, est = plan_for(question, 20_000)
+    assert strategy == S.MEMORY and est[S.MEMORY].calls == 1
+    _, reason = rule_plan(analyse_question(question), scope(20_000), est)
+    assert "spread over the whole scope" in reason and "1600 tokens" in reason
+    # a scope rag's passages already cover: the usual rules (here: a lookup, so rag)
+    assert plan_for(question, 1_000)[0] != S.MEMORY
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("What is the special magic number for amber-anchor?", S.RAG),  # a lookup stays with rag
+    ("When is the offsite?", S.RAG),
+    ("How many emails did ann@x.com send?", S.QUERY),  # metadata stays with query
+    ("How often did ann@x.com email bob@x.com?", S.QUERY)])
+def test_lookups_and_metadata_questions_keep_their_strategy(question, expected):
+    assert plan_for(question, 20_000)[0] == expected

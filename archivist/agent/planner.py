@@ -72,7 +72,8 @@ def estimate_all(s: Settings, info: ModelInfo, budget: int, analysis: Analysis,
     stuff_in = min(scope.tokens, budget) + PROMPT
     chunk = max(128, budget - state - PROMPT)
     n_chunks = max(1, math.ceil(scope.tokens / chunk))
-    if s.memory.memory_notes == "extractive":  # no model call while reading: one, to answer
+    # no model call while reading (extractive notes, or an aggregation the tally answers): one, to answer
+    if s.memory.memory_notes == "extractive" or analysis.aggregate is not None:
         n_chunks, mem_call, mem_out = 0, 0, 0
         mem_secs = scope.tokens / EXTRACT_TPS + secs(state + PROMPT, out)
     else:
@@ -97,6 +98,8 @@ def rule_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate]) -> tup
         (f"; {scope.note}" if scope.note else "")
     if est[S.QUERY].feasible:
         return S.QUERY, f"{analysis.kind} question on metadata: exact SQL answer, no model call"
+    if (spread := aggregate_plan(analysis, scope, est, size)) is not None:
+        return spread
     if analysis.kind in WHOLE_SCOPE:
         if est[S.STUFF].feasible:
             return S.STUFF, f"{analysis.kind} needs the whole scope and it fits ({size})"
@@ -107,6 +110,20 @@ def rule_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate]) -> tup
     if not scope.is_whole_corpus and est[S.STUFF].feasible and scope.n_docs > 0:
         return S.STUFF, f"the question names a small scope that fits the context ({size})"
     return S.RAG, f"{analysis.kind} question: retrieve the best passages ({size})"
+
+
+def aggregate_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate],
+                   size: str) -> tuple[Strategy, str] | None:
+    """Memory for an aggregation question (how often, most frequent, all the values, track a
+    value) whose scope is more than rag's top-k passages cover: a sample of passages cannot count
+    or hold every value, the memory's tallied notes can. None: the other rules decide."""
+    ask = analysis.aggregate
+    covered = est[Strategy.RAG].tokens_in - PROMPT
+    if ask is None or scope.tokens <= covered or not est[Strategy.MEMORY].feasible:
+        return None
+    return Strategy.MEMORY, (f"{ask.kind} question ('{ask.cue}'): the answer is spread over the whole "
+                             f"scope, more than rag's top passages cover (~{covered} tokens); memory reads "
+                             f"every document and answers from its tallied notes ({size})")
 
 
 def llm_plan(ctx: AgentContext, question: str, scope: Scope,

@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 
 from archivist.answering.grounding.citing import used
-from archivist.answering.grounding.quotes import attach_quotes, confident, digest, extractive_answer, relevant
+from archivist.answering.grounding.quotes import attach_quotes, confident, digest, extractive_answer, pick, relevant
 from archivist.answering.grounding.check import SENTENCE, Verdict, check, cite_sentences, truncate_repetition
 from archivist.answering.grounding.injection import obeys_documents, suspicious
 from archivist.answering.grounding.payload import Taint, carries_payload
 from archivist.sanitise import neutralise
 from archivist.answering.prompts import NOT_FOUND, says_missing
-from archivist.answering.grounding.sentences import blocks_of, score, sentences_of
+from archivist.answering.grounding.sentences import blocks_of, content_words, score, sentences_of
 from archivist.agent.context import AgentContext, Attempt
+from archivist.agent.question.aggregate import Aggregate, aggregation
 from archivist.records import AnsweredBy, PackedContext, QuestionKind, Strategy
 
 
@@ -62,9 +63,10 @@ def _model(attempt: Attempt, text: str, packed: PackedContext, sents: list) -> A
 
 
 def _extractive(attempt: Attempt, ranked: list, packed: PackedContext, why: str,
-                draft: str = "") -> Attempt:
+                draft: str = "", question: str = "") -> Attempt:
     plain = [s for s in ranked if not suspicious(s.text)]  # quote instructions only when nothing else
-    attempt.answer, attempt.citations = extractive_answer(plain if relevant(plain) else ranked, packed)
+    attempt.answer, attempt.citations = extractive_answer(plain if relevant(plain) else ranked, packed,
+                                                          every=asks_every(question))
     attempt.answered_by, attempt.check, attempt.missing = AnsweredBy.EXTRACTIVE, why, False
     return _reject(attempt, draft, ranked, blocks_of(packed, True))
 
@@ -95,6 +97,22 @@ def _scrubbed(reason: str, draft: str) -> str:
     return _QUOTED_FIGURES.sub("a number", reason)
 
 
+def asks_every(question: str) -> bool:
+    """An "all the ..." question (or one tracking a value): every close second is quoted."""
+    ask = aggregation(question)
+    return ask is not None and ask.kind in (Aggregate.ALL, Aggregate.TRACK)
+
+
+def left_out(answer: str, ranked: list, question: str) -> int:
+    """For an "all the ..." question: how many of the matching sentences the answer says nothing
+    of (none of the words a sentence adds to the question's); 0 for any other question."""
+    if not asks_every(question):
+        return 0
+    asked, said = content_words(question), content_words(answer)
+    new = [content_words(s.text) - asked for s in pick(ranked, every=True)]
+    return sum(1 for words in new if words and not words & said)
+
+
 def _cite(text: str, packed: PackedContext, own: list) -> tuple[str, str]:
     """(text, how it was labelled): a model answer that cites nothing gets, sentence by sentence,
     the label of the passage that supports it (post-hoc citing by support); a sentence no passage
@@ -123,7 +141,7 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
         if confident(ranked):
             attempt.fallback = _extractive(Attempt(attempt.strategy), ranked, source,
                                            "the model said the evidence is missing, but a passage "
-                                           "matches the question")
+                                           "matches the question", question=question)
             # shown if the fallback answers instead
             attempt.rejected = _reject(Attempt(attempt.strategy), text, ranked, heads).rejected
         return _model(attempt, text, packed, own)
@@ -137,10 +155,13 @@ def _lookup(ctx: AgentContext, attempt: Attempt, question: str, packed: PackedCo
             "; no passage matches the question"
         return _reject(attempt, draft, ranked, heads)
     if not verdict.ok:
-        return _extractive(attempt, ranked, source, verdict.reason, draft)
+        return _extractive(attempt, ranked, source, verdict.reason, draft, question)
     obeys = obeys_documents(text, ranked) or carries_payload(text, heads, question)
     if obeys:
-        return _extractive(attempt, ranked, source, obeys, draft)
+        return _extractive(attempt, ranked, source, obeys, draft, question)
+    if left := left_out(text, ranked, question):
+        return _extractive(attempt, ranked, source, f"an 'all the ...' question: the answer leaves out "
+                           f"{left} of the matching sentences", draft, question)
     attempt.check = verdict.reason + (" (repetition cut)" if looped else "")
     return _model(attempt, text, packed, own)
 

@@ -77,7 +77,8 @@ def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a
                                                  "database); default: the shared data folder."),
              variant: str = typer.Option("", "--variant", help="niah: multi (three needles); probes: raw "
                                          "(part answered from the raw Enron mbox files) or paraphrase (every "
-                                         "generated question, no model); blind: one question set, e.g. v4_held."),
+                                         "generated question, no model); blind: one question set, e.g. v4_held; ruler-*: "
+                                         "tune or held (one half of the samples)."),
              results: Path = ResultsOpt,
              workdir: Optional[Path] = typer.Option(None, "--workdir", help="Where corpora are built "
                                                     "(default: RESULTS.work)."),

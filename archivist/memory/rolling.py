@@ -5,8 +5,9 @@ Notes come from two places. Extractive (RECOMP's extractive compressor, question
 LongLLMLingua): each chunk's sentences scored against the question, the best kept as facts that
 carry their document by construction, so no fact depends on a model copying a label. Model notes:
 the model reads the chunk with the notes so far and writes cited lines (a small model often writes
-none, or drops the labels). With an extractor the notes are ranked by score and the budget drops the
-weakest; without one, the oldest.
+none, or drops the labels). With an extractor every distinct fact is tallied (memory/tally.py: how
+often it was read, where first and last, a bounded table) and the notes shown are the best of the
+tally under the budget; without one, the budget drops the oldest.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from archivist.backends.base import Message
+from archivist.memory import tally
+from archivist.memory.tally import Rank
 from archivist.records import Citation, PackedContext
 
 # (messages) -> (text, tokens in, tokens out)
@@ -35,12 +38,23 @@ class Fact:
     date: str = ""
     title: str = ""
     score: float = 0.0  # how well it matches the question (extractive notes rank by it)
+    count: int = 1  # times it was read (the tally; a chunk's own repeats included)
+    first_read: int = 0  # the chunk it was first read in (doc_id, ref: where)
+    last_read: int = 0  # the chunk it was last read in, and where
+    last_doc_id: int = 0
+    last_ref: str = ""
+    start: int = 0  # its span in the first document it was read in (0, 0: unknown)
+    end: int = 0
 
 
 @dataclass
 class MemoryState:
     question: str
-    facts: list[Fact] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)  # the notes shown: the best of the tally
+    notes: list[Fact] = field(default_factory=list)  # the tally: every distinct fact kept (bounded)
+    evicted_notes: int = 0  # distinct facts the tally's bound evicted, and their reads
+    evicted_reads: int = 0
+    tracked: list[str] = field(default_factory=list)  # literals followed while reading (a TRACK question)
     summary: str = ""  # uncited lines the model kept: a running summary
     position: int = 0  # documents read so far
     total: int = 0
@@ -55,6 +69,7 @@ class MemoryState:
     def from_json(cls, text: str) -> "MemoryState":
         data = json.loads(text)
         data["facts"] = [Fact(**f) for f in data.get("facts", [])]
+        data["notes"] = [Fact(**f) for f in data.get("notes", [])] or list(data["facts"])
         return cls(**data)
 
 
@@ -64,9 +79,11 @@ class RollingMemory:
 
     def __init__(self, generate: Generate, count_tokens: Callable[[str], int], question: str,
                  budget_tokens: int, system: str, user: str, state: MemoryState | None = None,
-                 max_facts: int = 12, extract: Extract | None = None, model_notes: bool = True):
+                 max_facts: int = 12, extract: Extract | None = None, model_notes: bool = True,
+                 rank: Rank = Rank.SCORE, cap: int = tally.CAP):
         self.generate, self.count_tokens = generate, count_tokens
         self.budget, self.max_facts = budget_tokens, max_facts
+        self.rank, self.cap = rank, cap
         self.system, self.user = system, user
         self.extract, self.model_notes = extract, model_notes or extract is None
         self.state = state or MemoryState(question)
@@ -99,21 +116,32 @@ class RollingMemory:
 
     def merge(self, new: list[Fact], summary: list[str]) -> None:
         """New facts first-class; earlier facts the model did not repeat stay until the budget
-        forces the oldest out (a weak model forgets to copy its notes). With an extractor the facts
-        are ranked by score (stable: the earlier of two equal ones first) and the weakest go."""
+        forces the oldest out (a weak model forgets to copy its notes). With an extractor every
+        fact is tallied (a repeat counts, it is never kept twice) and the notes shown are the
+        tally's best under the rank (ties: the earliest read first)."""
         ranked = self.extract is not None
-        if ranked:  # a quoted reply repeats its sentence in every later message: keep it once
-            new = list({f.text.lower(): f for f in new[::-1]}.values())[::-1]
-        seen = {f.text.lower() for f in new}
-        kept = [f for f in self.state.facts if f.text.lower() not in seen]
-        facts = sorted(kept + new, key=lambda f: -f.score) if ranked else kept + new
-        self.state.facts = facts[:self.max_facts] if ranked else facts[-self.max_facts:]
+        if ranked:
+            self._tally(new)
+        else:
+            seen = {f.text.lower() for f in new}
+            kept = [f for f in self.state.facts if f.text.lower() not in seen]
+            self.state.facts = (kept + new)[-self.max_facts:]
         self.state.summary = " ".join(summary)[:600]
         if ranked:  # cited facts are what the answer needs: the uncited summary gives way first
             self._shrink_summary()
         while self.state.facts and self.count_tokens(self.render()) > self.budget:
             self.state.facts.pop(-1 if ranked else 0)
         self._shrink_summary()
+
+    def _tally(self, new: list[Fact]) -> None:
+        """new counted into the bounded tally; the shown facts are its best max_facts."""
+        st = self.state
+        if not st.notes and st.facts:  # a state saved before notes were tallied
+            st.notes = list(st.facts)
+        st.notes, gone = tally.bounded(tally.add(st.notes, new, st.chunks), self.cap, self.rank)
+        st.evicted_notes += len(gone)
+        st.evicted_reads += sum(f.count for f in gone)
+        st.facts = st.notes[:self.max_facts]
 
     def _shrink_summary(self) -> None:
         while self.state.summary and self.count_tokens(self.render()) > self.budget:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from archivist.agent.question.aggregate import AggregateAsk, aggregation
 from archivist.agent.question.entities import (Entity, EntityKind, Role, find_mailboxes, find_people,
                                                match_subject, subject_contains)
 from archivist.agent.question.lexicon import Lexicon, name_words
@@ -81,6 +82,7 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     plan: object = None  # the typed QueryPlan (question/plan.py) when it is a metadata question
     reading: object = None  # the QueryPlan read from the question, used or not (ask --explain)
+    aggregate: AggregateAsk | None = None  # what it asks of the whole text (how often, all the ...)
 
 
 def metadata_question(analysis: Analysis) -> bool:
@@ -90,6 +92,8 @@ def metadata_question(analysis: Analysis) -> bool:
     lookup = (Intent.WHO_SENT, Intent.WHEN_SENT)
     if analysis.intent == Intent.LIST and not _lists_mail(analysis):
         return False  # 'find all variables assigned 12345': things in the text, not a list of emails
+    if analysis.aggregate is not None and analysis.intent == Intent.COUNT and not _lists_mail(analysis):
+        return False  # 'how many times does the text name X': reads in the text, not a count of emails
     return analysis.intent is not None and (analysis.intent not in lookup or bool(analysis.subject))
 
 
@@ -303,7 +307,8 @@ def analyse_question(question: str, has_history: bool = False, lex: Lexicon | No
                  topic=topic_m.group(1).strip() if topic_m else None, after=after, before=before,
                  day=day, follow_up=has_history and bool(FOLLOW_UP.search(q)), question=q, masked=masked,
                  warnings=warnings, entities=_date_entities(spans, used) + ([subj] if subj else []),
-                 has_attachment=find_attachment(q, kind))
+                 has_attachment=find_attachment(q, kind),
+                 aggregate=None if kind == QuestionKind.SUMMARISE else aggregation(q))  # a digest, not a tally
     if subj and not subj.known and intent in (Intent.WHO_SENT, Intent.WHEN_SENT) and subj.partial:
         a.subject = subj.text  # looked up as 'subject contains' by the query strategy
     if subj and not subj.known and a.topic is None and kind in (QuestionKind.LIST, QuestionKind.COUNT):

@@ -18,11 +18,17 @@ from archivist.agent.question.scope import Scope, scope_ids
 from archivist.agent.strategies.common import ECHO_STOPS, OVERVIEW_TOKENS, answer_from, continued
 from archivist.answering.grounding.sentences import content_words, overlap, sentences_of
 from archivist.memory.rolling import Fact, MemoryState, RollingMemory, load_state, save_state
+from archivist.memory.tally import Rank, same
+from archivist.memory.tracking import follow, starts
+from archivist.agent.question.aggregate import Aggregate, AggregateAsk
+from archivist.agent.strategies.aggregate import from_notes
 from archivist.sanitise import neutralise
 from archivist.progress import Stage, Unit
-from archivist.records import QuestionKind, Strategy
+from archivist.records import AnsweredBy, QuestionKind, Strategy
 
 PROMPT_OVERHEAD = 200
+KEEP = 48  # distinct facts a chunk adds to the tally at most (the tally's cap bounds the whole)
+FOLLOWED = 1.0  # a sentence naming a followed literal outranks any share of the question's words
 
 
 def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
@@ -34,18 +40,28 @@ def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
     return "agent:" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
-def extractor(ctx: AgentContext, question: str, keep: int = 12):
-    """A chunk -> its sentences that share most of the question's content words, as facts citing
-    their own document (best first; none that share no word)."""
+def extractor(ctx: AgentContext, question: str, keep: int = KEEP, tracked: list[str] | None = None):
+    """A chunk -> its distinct sentences that share most of the question's content words, as facts
+    citing their own document, each counted as often as the chunk repeats it (best first; none
+    that share no word). With `tracked` (a TRACK question), a sentence naming a followed literal
+    is kept first whatever its words, and its literals are followed from then on."""
     wanted = content_words(question)
 
     def extract(chunk) -> list[Fact]:
         cites = {c.n: c for c in chunk.citations}
         sents = [s for s in sentences_of(ctx.store, chunk) if s.text]
-        for s in sents:
-            s.score = overlap(wanted, s)
-        best = sorted((s for s in sents if s.score > 0), key=lambda s: -s.score)[:keep]
-        return [Fact(s.text, s.doc_id, cites[s.n].ref, s.date, cites[s.n].title, s.score) for s in best]
+        for s in sents:  # in reading order: a chain is followed as it is read
+            s.score = overlap(wanted, s) + (FOLLOWED if tracked is not None and follow(s.text, tracked) else 0)
+        facts: dict[str, Fact] = {}
+        for s in (s for s in sents if s.score > 0):
+            fact = facts.get(key := same(s.text))
+            if fact is None:
+                facts[key] = Fact(s.text, s.doc_id, cites[s.n].ref, s.date, cites[s.n].title, s.score,
+                                  start=s.start, end=s.end)
+            else:  # read again in this chunk: counted, and the last place moves
+                fact.count += 1
+                fact.last_doc_id, fact.last_ref = s.doc_id, cites[s.n].ref
+        return sorted(facts.values(), key=lambda f: (-f.score, -f.count))[:keep]
     return extract
 
 
@@ -141,21 +157,53 @@ def _read(ctx: AgentContext, question: str, analysis: Analysis, scope: Scope, id
         gen = _notes_call(ctx, state, len(ids), messages)
         return gen.text, gen.tokens_in, gen.tokens_out
 
-    notes = ctx.settings.memory.memory_notes
-    memory = RollingMemory(generate, ctx.model.count_tokens, question, ctx.settings.memory.memory_tokens,
-                           SYSTEM_MEMORY, USER_MEMORY, state, model_notes=notes != "extractive",
-                           extract=None if notes == "model" else extractor(ctx, question))
+    ask = analysis.aggregate
+    memory = _memory(ctx, question, state, generate, ask)
     calls_before = state.chunks
     read_all(ctx, memory, ids, key)
     if not state.facts:
         return Attempt(Strategy.MEMORY, missing=True, tokens_in=state.tokens_in, tokens_out=state.tokens_out,
                        llm_calls=state.chunks - calls_before,
                        note=f"read {state.position}/{len(ids)} documents; no relevant facts kept")
+    if ask is not None and (got := from_notes(ask, question, state)) is not None:
+        return Attempt(Strategy.MEMORY, got.text, got.citations, tokens_in=state.tokens_in,
+                       tokens_out=state.tokens_out, answered_by=AnsweredBy.NOTES,
+                       check=f"{ask.kind}: {got.note}, no model call",
+                       note=_read_note(state, len(ids), resumed) + f"; {ask.kind} answered from the tally")
     attempt = answer_from(ctx, Strategy.MEMORY, question, memory.as_context(), SYSTEM_FINAL_FROM_NOTES,
                           analysis.kind)
     attempt.tokens_in += state.tokens_in
     attempt.tokens_out += state.tokens_out
     attempt.llm_calls += state.chunks - calls_before
-    attempt.note = (f"read {state.position}/{len(ids)} documents in {state.chunks} chunks"
-                    + (f" (resumed at {resumed})" if resumed else "") + f"; {len(state.facts)} facts")
+    attempt.note = _read_note(state, len(ids), resumed)
     return attempt
+
+
+def _read_note(state: MemoryState, total: int, resumed: int) -> str:
+    return (f"read {state.position}/{total} documents in {state.chunks} chunks"
+            + (f" (resumed at {resumed})" if resumed else "") + f"; {len(state.facts)} facts"
+            + (f" of {len(state.notes)} tallied" if len(state.notes) > len(state.facts) else ""))
+
+
+def notes_by_model(ctx: AgentContext, ask: AggregateAsk | None) -> bool:
+    """Whether the model writes notes while reading: not for an aggregation, which the tally
+    answers (a model's notes add no count), nor with extractive notes."""
+    return ask is None and ctx.settings.memory.memory_notes != "extractive"
+
+
+def _memory(ctx: AgentContext, question: str, state: MemoryState, generate,
+            ask: AggregateAsk | None) -> RollingMemory:
+    """The rolling memory for this question: tallied notes ranked by count for a frequency
+    question, literals followed for a TRACK question."""
+    notes = ctx.settings.memory.memory_notes
+    extract = None
+    if notes != "model" or ask is not None:
+        tracked = None
+        if ask is not None and ask.kind == Aggregate.TRACK:
+            state.tracked = state.tracked or sorted(starts(ask.literals))
+            tracked = state.tracked
+        extract = extractor(ctx, question, tracked=tracked)
+    rank = Rank.COUNT if ask is not None and ask.kind == Aggregate.FREQUENT else Rank.SCORE
+    return RollingMemory(generate, ctx.model.count_tokens, question, ctx.settings.memory.memory_tokens,
+                         SYSTEM_MEMORY, USER_MEMORY, state, model_notes=notes_by_model(ctx, ask),
+                         extract=extract, rank=rank)

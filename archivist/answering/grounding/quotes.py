@@ -9,6 +9,7 @@ from archivist.sanitise import neutralise
 from archivist.records import Citation, PackedContext
 
 KEEP_SECOND = 0.8  # a second sentence joins the answer when it scores this share of the best
+EVERY = 20  # sentences quoted at most for an "all the ..." question
 MAX_DIGEST_LINES = 12
 FACT_BONUS = 0.1  # per kind of fact: a number, an amount
 SHORT_MESSAGE = 150  # characters: a message this short is quoted whole in a digest
@@ -18,12 +19,17 @@ RELEVANT_LEXICAL = 0.25  # below both of these no sentence is about the question
 RELEVANT_SIM = 0.4
 
 
-def _quoted(s: Sentence) -> str:
-    """A sentence as a quote; one that tries to instruct the reader or carries a link is marked
-    as quoted material and its links defanged (document text is data, never the answer's voice)."""
+def quote_text(raw: str) -> str:
+    """A document's sentence as a quote; one that tries to instruct the reader or carries a link
+    is marked as quoted material and its links defanged (document text is data, never the
+    answer's voice)."""
     from archivist.answering.grounding.injection import MARK, suspicious
-    text = neutralise(s.text)
-    return f"({MARK}) \"{text}\"" if suspicious(s.text) else f"\"{text}\""
+    text = neutralise(raw)
+    return f"({MARK}) \"{text}\"" if suspicious(raw) else f"\"{text}\""
+
+
+def _quoted(s: Sentence) -> str:
+    return quote_text(s.text)
 
 
 def _who(s: Sentence) -> str:
@@ -57,16 +63,17 @@ def relevant(ranked: list[Sentence]) -> bool:
                              or ranked[0].parts.get("sim", 0) >= RELEVANT_SIM)
 
 
-def pick(ranked: list[Sentence], k: int = 2) -> list[Sentence]:
+def pick(ranked: list[Sentence], k: int = 2, every: bool = False) -> list[Sentence]:
     """The best sentence, and up to k-1 close seconds from other messages that it does not
-    supersede and that say something new."""
+    supersede and that say something new. every (an "all the ..." question): up to EVERY close
+    seconds, a message's own included, since each value may sit beside another."""
     if not ranked:
         return []
-    chosen = [ranked[0]]
+    chosen, k = [ranked[0]], EVERY if every else k
     for s in ranked[1:]:
         if len(chosen) >= k or s.score < KEEP_SECOND * ranked[0].score:
             break
-        if any(c.doc_id == s.doc_id or later_in_thread(c, [s]) for c in chosen):
+        if any((c.doc_id == s.doc_id and not every) or later_in_thread(c, [s]) for c in chosen):
             continue
         if content_words(s.text) <= set().union(*(content_words(c.text) for c in chosen)):
             continue
@@ -75,11 +82,12 @@ def pick(ranked: list[Sentence], k: int = 2) -> list[Sentence]:
 
 
 def extractive_answer(ranked: list[Sentence], packed: PackedContext,
-                      k: int = 2) -> tuple[str, list[Citation]]:
-    """The top sentences quoted with their [n] labels and citations spanning the quotes."""
+                      k: int = 2, every: bool = False) -> tuple[str, list[Citation]]:
+    """The top sentences quoted with their [n] labels and citations spanning the quotes (every
+    close second for an "all the ..." question)."""
     by_n = {c.n: c for c in packed.citations}
     parts, cites = [], []
-    for s in pick(ranked, k):
+    for s in pick(ranked, k, every):
         who = _who(s)
         parts.append((f"{who}: " if who else "") + f"{_quoted(s)} [{s.n}]")
         if s.n in by_n and all(c.n != s.n for c in cites):

@@ -19,14 +19,17 @@ from archivist.evals.vocab import TaskName
 TASKS: dict[str, type[Task]] = {task.name: task for task in (
     NiahTask, HotpotTask, LevalTask, EnronQaTask, ProbesTask, HotpotRetrievalTask, SearchEnronTask, BlindTask,
     RelevanceFloorTask, SummariesTask, FrequentWordsTask, MultiValueTask, VariableTrackingTask)}
-PARAPHRASE, RAW, MULTI = "paraphrase", "raw", "multi"
-VARIANTS = {TaskName.NIAH: ("", MULTI), TaskName.PROBES: ("", RAW, PARAPHRASE), TaskName.BLIND: ("", *SETS)}
+PARAPHRASE, RAW, MULTI, TUNE, HELD = "paraphrase", "raw", "multi", "tune", "held"
+RULER = (TaskName.RULER_FWE, TaskName.RULER_MULTIVALUE, TaskName.RULER_VT)
+VARIANTS = {TaskName.NIAH: ("", MULTI), TaskName.PROBES: ("", RAW, PARAPHRASE), TaskName.BLIND: ("", *SETS),
+            **{name: ("", TUNE, HELD) for name in RULER}}
 
 
 def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
     """The task called `name` over options.data (or its shared default). Variants: niah 'multi'
     (three needles); probes 'raw' (part of the questions answered from the raw Enron mbox files)
-    and 'paraphrase' (every generated question, no model); blind: one question set."""
+    and 'paraphrase' (every generated question, no model); blind: one question set; ruler-*:
+    'tune' or 'held', one half of the samples."""
     if name not in TASKS:
         raise InputError(f"unknown eval task {name!r}; use one of {', '.join(TASKS)} or 'default'")
     if variant and variant not in VARIANTS.get(name, ("",)):
@@ -38,6 +41,8 @@ def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
                           paraphrase=variant == PARAPHRASE)
     if name == TaskName.BLIND:
         return BlindTask(options, sets=(variant,) if variant else SETS)
+    if name in RULER:
+        return TASKS[name](options, half=variant)
     return TASKS[name](options)
 
 

@@ -2,7 +2,6 @@
 it builds from a data path (or over an existing archivist database), and its headline score."""
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,11 +102,6 @@ class Task:
 
     def limited(self, examples: list[Example]) -> list[Example]:
         return examples[:self.options.limit] if self.options.limit else examples
-
-
-def split_of(key: str) -> str:
-    """'tune' or 'held' by the parity of the key's SHA-1: a held-back half no one tunes on."""
-    return "tune" if int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2 == 0 else "held"
 
 
 NO_MODEL = "none"  # the model column of a model-free task's rows

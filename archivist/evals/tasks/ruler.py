@@ -17,8 +17,10 @@ vt plants a second chain with another value as a distractor (RULER's default has
 statements of a key or chain are spread over the text, the j-th of k in the j-th k-th of it;
 fwe and vt score F1 over the planted items the answer names (RULER: recall), so naming every
 candidate seen is not a full score; multivalue scores recall as RULER does.
-Each example is a sample at a length, its corpus of its own, drawn from the seed; meta['split']
-puts it in the tuning or the held-back half by a hash of its id.
+Each example is a sample at a length, its corpus of its own, drawn from the seed. The first half
+of the samples of every length is the tuning half, the second the held-back half (meta['split']);
+the variants `tune` and `held` run one half only, so a held-back figure is reproducible and
+nothing tuned on it.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from archivist.evals.metrics import is_refusal, named_in, numbers_in, set_scores
-from archivist.evals.tasks.base import Example, Task, split_of
+from archivist.evals.tasks.base import Example, Task, TaskOptions
 from archivist.evals.tasks.haystack import (SENTENCE, HaystackCells, cut, distinct, essays, passages, rough_count,
                                              target_tokens)
 from archivist.evals.vocab import EvalStrategy, TaskName
@@ -84,10 +86,11 @@ class RulerTask(HaystackCells, Task):
     strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.MEMORY, EvalStrategy.AUTO)
     sized = True
     lengths = (1000, 4000, 8000)
-    samples = 3  # examples per length; listed sample by sample, so --limit keeps every length
+    samples = 4  # examples per length; listed sample by sample, so --limit keeps every length
 
-    def __init__(self, options):
+    def __init__(self, options: TaskOptions, half: str = ""):
         super().__init__(options)
+        self.half = half  # "tune" or "held": only that half of the samples; "": both
         self.text = essays(self.path, self.name)
         self.known = {w.lower() for w in re.findall(r"[A-Za-z]+", self.text)}
         self._cells: dict[str, tuple[list[str], set[str]]] = {}
@@ -105,13 +108,19 @@ class RulerTask(HaystackCells, Task):
         lengths = self.options.lengths or list(self.lengths)
         out = []
         for i in range(self.samples):
+            if self.half and self.split(i) != self.half:
+                continue
             for length in lengths:
                 key = f"L{length}-s{i}"
                 plan = self.plan(key, self.target(length))
                 meta = {"length": length, "sample": i, "group": f"{length} tokens",
-                        "split": split_of(f"{self.name}:{key}"), "candidates": plan.candidates, **plan.meta}
+                        "split": self.split(i), "candidates": plan.candidates, **plan.meta}
                 out.append(Example(key, plan.question, plan.answers, corpus=key, meta=meta))
         return self.limited(out)
+
+    def split(self, sample: int) -> str:
+        """'tune' for the first half of the samples, 'held' for the second."""
+        return "tune" if sample < self.samples // 2 else "held"
 
     def cell(self, key: str) -> tuple[list[str], set[str]]:
         """(passages, keys of the passages holding a planted statement) of one example."""

@@ -1,0 +1,106 @@
+"""Aggregation questions: what a question asks of the whole text rather than of one passage,
+read from its words (any wording, not one benchmark's).
+
+- FREQUENT: the items read most often ("which three words come up most often", "the most
+  common complaint", "what is mentioned the most").
+- HOW_OFTEN: how many times a named thing is read ("how often", "how many times", "number of
+  mentions").
+- TRACK: what holds a given value through a chain of references ("which variables are assigned
+  12345", "trace what 4471 is set to", "what ends up equal to X-17"); it needs a literal value in
+  the question to start from, else it is an ALL.
+- ALL: every item that answers ("all the values", "every time", "find all", "list each").
+
+Each needs every passage that holds a piece of the answer: the top-k passages of a search hold a
+sample of them. The planner sends these to the memory, whose notes count and quote every piece
+(agent/strategies/aggregate.py). A question about the archive's metadata ("how many emails did
+Jeff send") is answered by the query strategy before this reading is consulted.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Aggregate(StrEnum):
+    FREQUENT = "most frequent"
+    HOW_OFTEN = "how often"
+    TRACK = "track a value"
+    ALL = "all the values"
+
+
+FREQUENT = re.compile(
+    r"\bmost\s+(?:often|frequent(?:ly)?|common(?:ly)?|popular|repeated(?:ly)?|mentioned|cited|named|used)\b|"
+    r"\b(?:frequent|common)est\b|\bthe\s+most\s+(?:times|mentions|occurrences)\b|"
+    r"\b(?:appears?|appearing|occurs?|occurring|recurs?|repeated|mentioned|named|cited|comes?\s+up|shows?\s+up)"
+    r"\s+(?:the\s+)?most\b|\b(?:highest|largest|biggest)\s+(?:count|frequency|number\s+of\s+(?:mentions|times))\b|"
+    r"\b(?:rank(?:ed)?|sort(?:ed)?|order(?:ed)?)\b.{0,40}?\bby\s+(?:frequency|count|how\s+(?:often|many\s+times))\b",
+    re.I)
+HOW_OFTEN = re.compile(r"\bhow\s+(?:often|frequently)\b|\bhow\s+many\s+times\b|"
+                       r"\bnumber\s+of\s+(?:times|mentions|occurrences)\b|"
+                       r"\bcount\s+(?:the\s+|all\s+)?(?:mentions|occurrences|times)\b", re.I)
+# a value named by a chain of references: a value word and a linking verb, or a strong link alone
+VALUE_WORD = re.compile(r"\b(?:values?|variables?|aliases|alias|references?|names?|labels?)\b", re.I)
+LINK = re.compile(r"\b(?:assign(?:s|ed|ment)?|hold(?:s|ing)?|carr(?:y|ies|ying)|shares?|equals?|equal\s+to|"
+                  r"set\s+to|points?\s+to|refers?\s+to|tracks?|track(?:ed|ing)|traces?|trac(?:ed|ing)|"
+                  r"follow(?:s|ed|ing)?|ends?\s+up|derived?\s+from|copied\s+from|passed\s+(?:on\s+)?to)\b", re.I)
+STRONG_LINK = re.compile(r"\b(?:assigned|set\s+to|equal\s+to|points?\s+to|refers?\s+to|ends?\s+up)\b", re.I)
+ALL = re.compile(r"\b(?:find|list|name|give|show)\s+(?:me\s+)?(?:all|every|each)\b|\bwhenever\b|"
+                 r"\b(?:every|each)\s+(?:single\s+)?(?:time|value|one|mention|occurrence|instance)\b|"
+                 r"\ball\s+(?:of\s+)?(?:the|its|their|his|her|those|these)\s+(?!day\b|same\b|while\b|way\b)\w+|"
+                 r"\ball\s+(?!day\b|right\b|along\b|over\b|this\b|that\b)\w+s\b|"
+                 r"\bevery\s+(?!day\b|other\b)\w+|\beach\s+(?!other\b)(?:of\s+the\s+)?\w+", re.I)
+# a literal to start tracking from: a number, a code in capitals or mixing digits and letters, a quote
+LITERAL = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b|\b[A-Z][A-Z0-9_-]{2,}\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|"
+                     r"\"([^\"]+)\"|'([^']+)'")
+NUMBER_WORDS = {w: i for i, w in enumerate(("zero one two three four five six seven eight nine ten eleven "
+                                            "twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+                                            "nineteen twenty").split())}
+TOP = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r"|\d{1,2})\b", re.I)
+MOST_TOP = 50  # a number above this is a value or a year, not how many items are asked for
+
+
+@dataclass(frozen=True)
+class AggregateAsk:
+    """What an aggregation question asks: the kind, how many items when it says (0: not said),
+    the literal values a TRACK starts from, and the words that made it one (the planner's why)."""
+
+    kind: Aggregate
+    top: int = 0
+    literals: tuple[str, ...] = ()
+    cue: str = ""
+
+
+def literals(question: str) -> tuple[str, ...]:
+    """The literal values a question names: numbers, capitalised codes, quoted text."""
+    out = []
+    for m in LITERAL.finditer(question):
+        text = next((g for g in m.groups() if g), m.group(0)).strip()
+        if text and text not in out:
+            out.append(text)
+    return tuple(out)
+
+
+def how_many(question: str) -> int:
+    """How many items the question asks for ('which three words', 'the top 5'); 0 when unsaid."""
+    for m in TOP.finditer(question):
+        word = m.group(1).lower()
+        n = NUMBER_WORDS.get(word) if word in NUMBER_WORDS else int(word)
+        if 0 < n <= MOST_TOP:
+            return n
+    return 0
+
+
+def aggregation(question: str) -> AggregateAsk | None:
+    """The aggregation a question asks for, or None for a question one passage can answer."""
+    if m := FREQUENT.search(question):
+        return AggregateAsk(Aggregate.FREQUENT, how_many(question), cue=m.group(0))
+    if m := HOW_OFTEN.search(question):
+        return AggregateAsk(Aggregate.HOW_OFTEN, cue=m.group(0))
+    link = LINK.search(question)
+    values = literals(question)
+    if values and link and (VALUE_WORD.search(question) or STRONG_LINK.search(question)):
+        return AggregateAsk(Aggregate.TRACK, literals=values, cue=link.group(0))
+    if m := ALL.search(question):
+        return AggregateAsk(Aggregate.ALL, cue=m.group(0))
+    return None
