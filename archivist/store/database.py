@@ -27,7 +27,7 @@ DEFAULT_LOCK_WAIT = 600.0  # seconds a writer waits for the current one
 # read fewer pages again), +268 MB peak; the cache grows only as pages are read.
 WRITE_CACHE_MB = 256
 # A new database's page size (SQLite's default 4096): emails and chunks of a few kB fill 8 kB
-# pages with less left over (whole Enron's store 5% smaller after VACUUM).
+# pages with less left over (the 15k-email store 5% smaller; the 1M store 3.09x -> 2.97x the raw mail).
 PAGE_SIZE = 8192
 
 
