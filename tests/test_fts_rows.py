@@ -42,7 +42,9 @@ def test_the_migration_finds_the_same_chunks(tmp_path):
     assert all(before.values())
     store.close()
     _as_before_m017(tmp_path / "a.db")
-    with Store(tmp_path / "a.db") as store:
+    told: list[str] = []
+    with Store(tmp_path / "a.db", on_wait=told.append) as store:
+        assert len(told) == 1 and "m017_fts_external" in told[0]  # said before the index is made
         assert _hits(store) == before
         _exact(store)
         assert store.scalar("SELECT count(*) FROM fts_docs") == store.scalar(

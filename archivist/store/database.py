@@ -85,6 +85,7 @@ class Store:
     def __init__(self, path: str | Path, create: bool = True, readonly: bool = False,
                  lock_wait: float = DEFAULT_LOCK_WAIT,
                  on_wait: Callable[[str], None] | None = None):
+        # on_wait: told what a writer waits for (another writer's lock, an older archive's upgrade)
         self.path, self.readonly = Path(path), readonly
         self.lock = WriteLock(self.path)
         self.lock_wait, self.on_wait = lock_wait, on_wait
@@ -124,7 +125,11 @@ class Store:
         bulk.restore_if_unlocked(self)  # indexes an ingest killed mid-way left dropped
 
     def _migrate(self) -> None:
-        check_schema(self.path, self.conn)  # again, now that we hold the lock
+        applied = check_schema(self.path, self.conn)  # again, now that we hold the lock
+        pending = [name for name in migrations.names if name not in applied]
+        if applied and pending and self.on_wait:  # an archive made by an older archivist
+            self.on_wait(f"upgrading {self.path} ({', '.join(pending)}); on a large archive this can "
+                         "take minutes (the full-text index may be made again)")
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             if not self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
                 self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only before the first write
