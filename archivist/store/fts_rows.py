@@ -80,7 +80,6 @@ def not_indexed(conn) -> tuple[int, int]:
 
 def rebuild(conn, meta: dict[int, tuple[str, str, str]]) -> None:
     """The index made again from the chunks, with `meta` the words of every chunked document."""
-    conn.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('delete-all')")
     conn.execute("DELETE FROM fts_docs")
     keep_doc_words(conn, meta)
-    conn.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild')")  # empties the index first
