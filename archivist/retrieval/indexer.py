@@ -22,8 +22,8 @@ from archivist.retrieval.chunk_rows import insert_chunks as _insert_chunks
 from archivist.retrieval.chunking import (Chunk, chunk_document, email_header, normalise_quote,
                                          quoted_chunks, quoted_text, thread_chunk)
 from archivist.retrieval.faiss_index import ensure_index
-from archivist.retrieval.vectors import (check_dim, known_vectors, pending_chunks, pending_count,
-                                        save_vectors)
+from archivist.retrieval.vectors import (check_dim, end_pass, known_vectors, pending_chunks,
+                                        pending_count, save_vectors, start_pass)
 from archivist.store.bulk import first_load
 from archivist.store.derived import (ORPHANS, PENDING_KEY, checked, mark_threads_pending, pending_threads,
                                      unchunked)
@@ -270,6 +270,7 @@ def _embed(embedder, texts: list[str], counter: EmbedCounter) -> list:
 
 def embed_pending(store, embedder, reporter: Reporter) -> tuple[int, int, float]:
     """Embed chunks lacking a current vector; returns (embedded, reused, seconds embedding)."""
+    start_pass(store, embedder.name)
     todo = pending_chunks(store, embedder.name)
     todo.sort(key=lambda r: len(r[2]))  # similar lengths per batch: little padding
     counter = EmbedCounter(reporter, len(todo), embedder.name)
@@ -287,6 +288,7 @@ def embed_pending(store, embedder, reporter: Reporter) -> tuple[int, int, float]
             check_dim(store, embedder.name, vecs)
             save_vectors(store, [r[0] for r in fresh], [r[1] for r in fresh], embedder.name, vecs)
         crash_point("embed_batch")  # each batch is committed: a kill here loses nothing done
+    end_pass(store, embedder.name)
     return counter.embedded, counter.reused, counter.seconds
 
 

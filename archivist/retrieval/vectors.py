@@ -78,10 +78,32 @@ def scoped_chunks(store, model: str) -> int:
     return int(store.scalar("SELECT count(*) FROM chunks") or 0)
 
 
+LISTED_KEY = "embed_checks_model"  # index_meta: the model the embed_checks list is kept for
+_STALE = "(v.chunk_id IS NULL OR v.model != ? OR v.content_hash != c.content_hash)"
+
+
+def listed_model(store) -> str | None:
+    """The model every chunk off the embed_checks list (store/derived.py) has a current vector of,
+    where it embeds that chunk at all; None until a pass by some model has finished."""
+    return store.scalar("SELECT value FROM index_meta WHERE key = ?", (LISTED_KEY,))
+
+
+def _candidates(store, model: str) -> str:
+    """Where the chunks `model` has no current vector for are: on the list when it is kept for
+    `model` (a few rows after adding mail), else anywhere (every chunk read once)."""
+    # CROSS JOIN: the list first (SQLite has no statistics telling it the list is short)
+    return ("embed_checks q CROSS JOIN chunks c ON c.id = q.chunk_id" if listed_model(store) == model
+            else "chunks c")
+
+
 def pending_count(store, model: str) -> int:
     """Chunks `model` embeds with no current vector from it (dense search does not see them yet):
-    those it embeds less those holding one (a chunk has at most one vector), so a store with
-    few vectors is not read chunk by chunk."""
+    counted on the list when it is kept for `model`; else those it embeds less those holding one
+    (a chunk has at most one vector), so a store with few vectors is not read chunk by chunk."""
+    if listed_model(store) == model:
+        return int(store.scalar(
+            f"SELECT count(*) FROM {_candidates(store, model)} LEFT JOIN vectors v ON v.chunk_id = c.id "
+            f"WHERE {_STALE} AND {scope_sql(model)}", (model,)) or 0)
     current = store.scalar("SELECT count(*) FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE "
                            f"v.model = ? AND v.content_hash = c.content_hash AND {scope_sql(model)}",
                            (model,))
@@ -94,11 +116,31 @@ def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
     subject (title) and the text, since From/To/Date would take half of its few tokens."""
     head_column = "d.title" if lead_of(model) else "c.header"
     rows = store.conn.execute(
-        f"SELECT c.id, c.content_hash, {head_column}, c.text FROM chunks c "
-        "JOIN documents d ON d.id = c.doc_id LEFT JOIN vectors v ON v.chunk_id = c.id "
-        "WHERE (v.chunk_id IS NULL OR v.model != ? OR v.content_hash != c.content_hash) "
-        f"AND {scope_sql(model)}", (model,))
+        f"SELECT c.id, c.content_hash, {head_column}, c.text FROM {_candidates(store, model)} "
+        f"JOIN documents d ON d.id = c.doc_id LEFT JOIN vectors v ON v.chunk_id = c.id "
+        f"WHERE {_STALE} AND {scope_sql(model)}", (model,))
     return [(cid, h, f"{head}\n{text}" if head else text) for cid, h, head, text in rows]
+
+
+def start_pass(store, model: str) -> None:
+    """Before a pass writes a vector: a chunk holds one vector, so a pass by another model than
+    the list is kept for replaces that model's vectors, and the list no longer tells its chunks."""
+    listed = listed_model(store)
+    if listed is not None and listed != model:
+        with store.conn:
+            store.conn.execute("DELETE FROM index_meta WHERE key = ?", (LISTED_KEY,))
+
+
+def end_pass(store, model: str) -> None:
+    """After a pass that embedded every chunk it found: the list is kept for `model` from now on,
+    and the chunks on it that hold a current vector of it, or that it does not embed, come off."""
+    with store.conn:
+        store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, ?)",
+                           (LISTED_KEY, model))
+        store.conn.execute(
+            "DELETE FROM embed_checks WHERE chunk_id IN (SELECT c.id FROM embed_checks q "
+            "CROSS JOIN chunks c ON c.id = q.chunk_id LEFT JOIN vectors v ON v.chunk_id = c.id "
+            f"WHERE NOT ({scope_sql(model)}) OR NOT {_STALE})", (model,))
 
 
 def known_vectors(store, model: str, hashes: list[str]) -> dict[str, bytes]:
@@ -167,7 +209,7 @@ def fingerprint(store, model: str) -> dict:
     key = (version, store.conn.total_changes, model)
     memo = _FINGERPRINTS.setdefault(store, {})
     if key not in memo:
-        # the covering index on model holds chunk_id (the rowid): no 1 KB vector row is read
+        # the index on (model, content_hash) holds chunk_id (the rowid): no 1 KB vector row is read
         n, total, top = store.conn.execute(
             "SELECT count(*), total(chunk_id), max(chunk_id) FROM vectors WHERE model = ?",
             (model,)).fetchone()

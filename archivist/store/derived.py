@@ -58,6 +58,18 @@ CREATE TRIGGER chunk_checks_unchunked AFTER DELETE ON chunks
 WHEN OLD.unit = 'doc' AND OLD.doc_id IS NOT NULL
 BEGIN INSERT OR IGNORE INTO chunk_checks (doc_id) VALUES (OLD.doc_id); END;
 """
+# chunks that may lack a current vector: inserted (a REPLACE too) or given other text; taken off
+# the list by the embedding pass (retrieval/vectors.py), dropped with their chunk. Vectors are only
+# deleted with their chunk, so a chunk off the list keeps the vector it was embedded with.
+EMBED_CHECKS_SQL = """
+CREATE TABLE embed_checks (chunk_id INTEGER PRIMARY KEY);
+CREATE TRIGGER embed_checks_new AFTER INSERT ON chunks
+BEGIN INSERT OR IGNORE INTO embed_checks (chunk_id) VALUES (NEW.id); END;
+CREATE TRIGGER embed_checks_changed AFTER UPDATE OF content_hash ON chunks
+BEGIN INSERT OR IGNORE INTO embed_checks (chunk_id) VALUES (NEW.id); END;
+CREATE TRIGGER embed_checks_gone AFTER DELETE ON chunks
+BEGIN DELETE FROM embed_checks WHERE chunk_id = OLD.id; END;
+"""
 _HAS_CHUNK = "EXISTS (SELECT 1 FROM chunks c WHERE c.doc_id = {} AND c.unit = 'doc')"
 # chunks whose document is gone (only a document listed in chunk_checks can have any)
 ORPHANS = "doc_id IN (SELECT doc_id FROM chunk_checks) AND doc_id NOT IN (SELECT id FROM documents)"
