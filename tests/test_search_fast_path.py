@@ -75,6 +75,61 @@ def test_a_stale_matrix_is_not_used_and_new_vectors_rewrite_it(indexed):
     assert exact_matrix(store, _model(store)) is not None
 
 
+def _faiss_file(path):
+    path.write_bytes(b"faiss stand-in")  # the record names the FAISS file's size and mtime
+
+
+def test_matrix_append_grows_the_files_in_place(tmp_path):
+    rng = np.random.default_rng(5)
+    ids, mat = np.arange(1, 41, dtype=np.int64), rng.normal(size=(40, 8)).astype(np.float32)
+    fp = lambda rows_ids: {"model": "m", "dim": 8, "rows": len(rows_ids), "id_sum": int(rows_ids.sum()),  # noqa: E731
+                           "max_id": int(rows_ids.max())}
+    path = tmp_path / "a.db.faiss"
+    _faiss_file(path)
+    matrix.write(path, ids[:30], mat[:30], fp(ids[:30]))
+    _faiss_file(path)  # FAISS written again after the vectors were added
+    assert matrix.append(path, fp(ids[:30]), ids[30:], mat[30:], fp(ids))
+    matrix._LOADED.clear()  # as another process: every row summed against the record
+    got_ids, got = matrix.load(path, fp(ids))
+    assert np.array_equal(got_ids, ids) and np.array_equal(got, mat)
+    # a record for other vectors: nothing written, the caller writes the files whole
+    assert not matrix.append(path, fp(ids[:30]), ids[30:], mat[30:], fp(ids))
+    assert matrix.load(path, fp(ids)) is not None
+
+
+def test_matrix_rows_damaged_before_an_append_still_fail_the_check(tmp_path):
+    rng = np.random.default_rng(6)
+    ids, mat = np.arange(1, 21, dtype=np.int64), rng.normal(size=(20, 4)).astype(np.float32)
+    fp = lambda k: {"model": "m", "dim": 4, "rows": k, "id_sum": int(ids[:k].sum()), "max_id": k}  # noqa: E731
+    path = tmp_path / "a.db.faiss"
+    _faiss_file(path)
+    matrix.write(path, ids[:10], mat[:10], fp(10))
+    mat_path = matrix.paths(path)[0]
+    data = bytearray(mat_path.read_bytes())
+    data[-3] ^= 0xFF  # a flipped byte in the last row held
+    mat_path.write_bytes(bytes(data))
+    assert matrix.append(path, fp(10), ids[10:], mat[10:], fp(20))
+    matrix._LOADED.clear()
+    assert matrix.load(path, fp(20)) is None and "differ" in matrix.read(path, fp(20))[2]
+
+
+def test_new_vectors_extend_the_index_and_the_matrix_as_a_rebuild_writes_them(indexed):
+    store, settings = indexed
+    model = _model(store)
+    mat_path = matrix.paths(index_path(store))[0]
+    inode = mat_path.stat().st_ino
+    build(store, [email(300 + i, f"Barge {i}", f"Barge schedule {i} for the river terminal.",
+                        sender="erin") for i in range(3)])
+    result = index_store(store, settings)
+    assert "added to it" in result["index_refresh"]
+    assert mat_path.stat().st_ino == inode  # grown in place, not written anew
+    matrix._LOADED.clear()
+    ids, mat = exact_matrix(store, model)
+    from archivist.retrieval.vectors import load_vectors
+    want_ids, want = load_vectors(store, model)
+    assert np.array_equal(ids, want_ids) and np.array_equal(mat, want)
+
+
 def test_a_replaced_faiss_file_turns_the_matrix_off(indexed):
     store, settings = indexed
     path = index_path(store)

@@ -162,13 +162,17 @@ def extend(store, model: str, meta: dict) -> VectorIndex | None:
     ids, mat = load_vectors(store, model, new)
     mat = np.ascontiguousarray(mat, dtype=np.float32)
     index.add_with_ids(mat, ids)
-    meta = {**fp, KEY: content_sum(ids, mat, meta[KEY]), "kind": meta["kind"],
-            "built_rows": meta.get("built_rows", meta["rows"]),
-            "added_since_build": meta.get("added_since_build", 0) + len(ids),
-            "built_seconds": meta.get("built_seconds"),
-            "extended_seconds": round(time.perf_counter() - t0, 3)}
-    _write(store, index, meta)
-    return VectorIndex(index, meta["kind"], {**meta, "refresh": f"{len(ids):,} added to it"})
+    now = {**fp, KEY: content_sum(ids, mat, meta[KEY]), "kind": meta["kind"],
+           "built_rows": meta.get("built_rows", meta["rows"]),
+           "added_since_build": meta.get("added_since_build", 0) + len(ids),
+           "built_seconds": meta.get("built_seconds"),
+           "extended_seconds": round(time.perf_counter() - t0, 3)}
+    _write(store, index, now)
+    try:  # the exact-search matrix grows with it (else ensure_index writes it whole)
+        matrix.append(index_path(store), meta, ids, mat, fp)
+    except OSError:  # a read-only directory: said once, by _write
+        pass
+    return VectorIndex(index, now["kind"], {**now, "refresh": f"{len(ids):,} added to it"})
 
 
 def _write(store, index: object, meta: dict) -> None:

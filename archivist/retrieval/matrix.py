@@ -14,6 +14,7 @@ that still reads but holds other vectors is rebuilt from SQLite, the source of t
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -53,6 +54,68 @@ def write(index_path: Path, ids: np.ndarray, mat: np.ndarray, fp: dict) -> None:
     tmp = fp_path.with_name(fp_path.name + f".tmp{os.getpid()}")
     tmp.write_text(json.dumps({**_record(index_path, fp), KEY: content_sum(ids, mat)}))
     os.replace(tmp, fp_path)
+
+
+FP_KEYS = ("model", "dim", "rows", "id_sum", "max_id")
+
+
+def append(index_path: Path, before: dict, ids: np.ndarray, mat: np.ndarray, fp: dict) -> bool:
+    """Add rows (chunk ids above every id held, so the files stay in chunk-id order) to matrix
+    files recorded as holding the vectors of `before`, in place, and record `fp` beside the FAISS
+    file now on disk: adding 100 emails to 150k wrote 210 MB here each time. The checksum is
+    extended from the recorded one, not from the rows read back, so rows damaged before still fail
+    the next reader's check. False (nothing written) when the record is not `before`'s or the
+    archive outgrew the exact path; then the caller writes the files whole, or removes them."""
+    mat_path, ids_path, fp_path = paths(index_path)
+    try:
+        record = json.loads(fp_path.read_text())
+    except (OSError, ValueError):
+        return False
+    if KEY not in record or any(record.get(k) != before.get(k) for k in FP_KEYS) or \
+            not 0 < fp["rows"] <= MAX_ROWS or fp["rows"] != before["rows"] + len(ids):
+        return False
+    ids, mat = np.asarray(ids, dtype=np.int64), np.ascontiguousarray(mat, dtype=np.float32)
+    fp_path.unlink()  # a set cut short below has no record: never taken for current, written anew
+    try:
+        _append_rows(ids_path, ids, before["rows"])
+        _append_rows(mat_path, mat, before["rows"])
+    except ValueError:
+        return False
+    record = {**_record(index_path, fp), KEY: content_sum(ids, mat, record[KEY])}
+    tmp = fp_path.with_name(fp_path.name + f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps(record))
+    os.replace(tmp, fp_path)
+    # this process wrote them: it need not sum every row again to use them (a reader will)
+    files = tuple((s.st_ino, s.st_size, s.st_mtime_ns) for s in
+                  (p.stat() for p in (fp_path, ids_path, mat_path)))
+    _LOADED[str(fp_path)] = (files, record, np.load(ids_path), np.load(mat_path, mmap_mode="r"))
+    return True
+
+
+def _append_rows(path: Path, rows: np.ndarray, held: int) -> None:
+    """Write `rows` after the `held` rows of the .npy file at `path` and its header's new shape
+    (numpy leaves room in the header for the first axis to grow). ValueError when the file is not
+    `held` rows of that kind or its header has no room."""
+    with open(path, "r+b") as f:
+        version = np.lib.format.read_magic(f)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran, dtype = read_header(f)
+        start, row_bytes = f.tell(), rows[:1].nbytes if len(rows) else 0
+        if fortran or dtype != rows.dtype or shape[1:] != rows.shape[1:] or shape[0] != held or \
+                os.fstat(f.fileno()).st_size != start + held * row_bytes:
+            raise ValueError(f"{path.name} does not hold the {held} rows recorded")
+        header = io.BytesIO()
+        write_header = (np.lib.format.write_array_header_1_0 if version == (1, 0)
+                        else np.lib.format.write_array_header_2_0)
+        write_header(header, {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False,
+                              "shape": (held + len(rows), *shape[1:])})
+        if header.tell() != start:  # the magic string and version included
+            raise ValueError(f"{path.name}: no room in its header for {held + len(rows)} rows")
+        f.seek(start + held * row_bytes)
+        f.write(rows.tobytes())
+        f.seek(0)
+        f.write(header.getvalue())
 
 
 def read(index_path: Path, fp: dict) -> tuple[np.ndarray, np.ndarray, str] | None:
