@@ -89,25 +89,28 @@ def new_mail(work: Path, size: int, n: int = 100, k: int = 9999) -> Path:
     path = work / f"new-{size}" / ("new.mbox" if k == 9999 else f"new-{k}.mbox")
     path.parent.mkdir(parents=True, exist_ok=True)
     first = sorted(ENRON.glob("*.mbox.gz"))[0]
-    rng = random.Random(n)
+    # seeded by the batch: with one seed for all, every batch swapped the same words, and a store
+    # that took one batch kept only a few emails of the next as new (the rest were duplicates)
+    rng = random.Random(k * 1000 + n)
     path.write_bytes(b"".join(copy_message(raw, k, rng) for raw in messages(first)[:n]))
     return path
 
 
-def add_pairs(size: int, work: Path, pairs: int, embed: bool) -> dict:
+def add_pairs(size: int, work: Path, pairs: int, embed: bool, first: int = 9900) -> dict:
     """Adding 100 new emails to the store of `size` against adding the same 100 to an empty store,
-    alternated, a new batch each pair (copy 9900 + i: no store holds it), so the big store grows by
-    100 a pair, as a user's does; the ratio of the medians and of each pair."""
+    alternated, a new batch each pair (copy `first` + i: no store holds it; pass a higher `first`
+    for a store that already took those), so the big store grows by 100 a pair, as a user's does;
+    the ratio of the medians and of each pair."""
     db, flags = work / f"store-{size}" / "a.db", ([] if embed else ["--no-embed"])
     rows = []
     for i in range(pairs):
-        box = new_mail(work, size, k=9900 + i)
+        box = new_mail(work, size, k=first + i)
         empty = work / f"empty-{size}" / "a.db"
         empty.parent.mkdir(parents=True, exist_ok=True)
         for p in empty.parent.iterdir():
             p.unlink()
         big_run, empty_run = shell(db, "ingest", *flags, str(box)), shell(empty, "ingest", *flags, str(box))
-        rows.append({"batch": 9900 + i, "big_s": big_run["seconds"], "empty_s": empty_run["seconds"],
+        rows.append({"batch": first + i, "big_s": big_run["seconds"], "empty_s": empty_run["seconds"],
                      "rc": [big_run["rc"], empty_run["rc"]], "load_before": big_run["load_before"]})
     big, empty = (statistics.median(r[key] for r in rows) for key in ("big_s", "empty_s"))
     return {"emails": size, "embedded": embed, "pairs": rows, "big_median_s": big,
@@ -224,6 +227,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=str(OUT))
     ap.add_argument("--pairs", type=int, default=15, help="add: alternated pairs a size")
+    ap.add_argument("--first-batch", type=int, default=9900, help="add: the first new batch's copy number")
     args = ap.parse_args()
     work, sizes = Path(args.work), [int(s) for s in args.sizes.split(",")]
     if args.what == "build":
@@ -232,7 +236,7 @@ def main() -> None:
         return
     if args.what == "add":
         for size in sizes:
-            print(json.dumps(add_pairs(size, work, args.pairs, size <= args.embed_up_to)), flush=True)
+            print(json.dumps(add_pairs(size, work, args.pairs, size <= args.embed_up_to, args.first_batch)), flush=True)
         return
     if args.what == "run":
         rows = []
