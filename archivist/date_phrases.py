@@ -94,6 +94,8 @@ NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
 def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None:
     """The interval 'the week before', 'two days after', 'the week of' an anchor [low, high)."""
     count, unit, where = match.group(1), match.group(2).lower(), " ".join(match.group(3).lower().split())
+    if unit.endswith("s") and (not count or count.lower().endswith("few")):
+        return None  # 'the days after 9/11', 'a few weeks before Christmas': no number of days is said
     n = int(count) if count and count.isdigit() else NUMBERS.get(" ".join((count or "one").lower().split()), 1)
     if unit == "weekend":
         return _weekend(low, high, where)

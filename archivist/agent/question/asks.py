@@ -166,7 +166,8 @@ def _top_target(blanked: str, plan: QueryPlan) -> Target:
 
 
 def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
-    if plan.of(Role.CC, Role.BCC) and re.search(r"\b(?:who|which)\b[^?]*\b(?:cc'?d|copied|bcc'?d)\b", blanked, I):
+    if plan.of(Role.CC, Role.BCC) and re.search(r"\b(?:who|which)\b[^?]*\b(?:cc'?d|copied|bcc'?d|copies|cc'?s|ccs|"
+                                                r"cc'es|bcc'?s|bccs|carbon[- ]copies|blind[- ]copies)\b", blanked, I):
         return Target.SENDER  # 'which two people cc'd Sally Beck most': the ones who sent those emails
     if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
         return Target.BCC

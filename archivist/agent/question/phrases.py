@@ -170,6 +170,10 @@ AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staf
 WIDEN = re.compile(r"\b(?:counting|including|plus|and|with)\s*$", re.I)
 WIDEN_AFTER = re.compile(r"\s+(?:too|also|as\s+well)\b", re.I)
 ACCOUNT = re.compile(r"\b(?:from\s+)?(?:his|her|their|an?|the|its)\s+(?P<w>[a-z][\w-]*)\s+(?:account|acct|address|e-?mail\s+address)\b", re.I)
+# words that say what kind of account it is, not whose domain: no company
+ACCOUNT_KINDS = frozenset("personal private home work business own other old new main second primary secondary "
+                          "corporate company office external internal outside regular usual normal email e-mail "
+                          "mail web webmail".split())
 DOMAIN_LIST = re.compile(r"\b(?:from|by|at)\s+(?P<list>@?[\w-]+(?:\.[\w-]+)*(?:\s*(?:,|/|\bor\b|\band\b)\s*@?[\w-]+(?:\.[\w-]+)*)+)"
                          r"\s+(?:addresses|accounts|domains|emails|users|senders|people)\b", re.I)
 OUTSIDE = re.compile(r"\b(?:outside|external)\b(?:\s+(?:senders?|addresses|people|parties|correspondents|contacts|domains?))?", re.I)
@@ -190,6 +194,8 @@ def domains(question: str, known: set[str], main: str | None = None,
         if items and all(items) and not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, ["@" + d for d in items], m.start(), m.end()))
     for m in ACCOUNT.finditer(question):
+        if m.group("w").lower() in ACCOUNT_KINDS:
+            continue  # 'his personal account' names no company ('personal.ro' is no reading of it)
         if (d := company_domain(m.group("w"), known)) and not _overlaps(out, m.start(), m.end()):
             widen = WIDEN.search(question[max(0, m.start() - 12):m.start()]) or WIDEN_AFTER.match(question[m.end():])
             out.append((Role.ALSO_ACCOUNT if widen else Role.DOMAIN, "@" + d, m.start(),

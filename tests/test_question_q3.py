@@ -1,0 +1,102 @@
+"""Questions as people type them (issue 24), failure classes found with our own questions on whole
+Enron (tests/own_q3): 'who copies X' asks for the senders of the mail X is copied on; 'the first
+person to email X' makes X the recipient; 'the days after 9/11' says no length, so no figure;
+'her personal account' names no company's domain; a Lotus Notes list in a display name is the
+name of its last person."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.question.plan import Ask, Role, Target
+from archivist.agent.question.reader import read_plan
+from tests.test_question_typed import _mbox_store
+
+MAILS = [
+    ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "plan", "the plan"),
+    ("Bo Fry <bo.fry@acme.com>", "Ann Lee <ann.lee@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "re: plan", "fine"),
+    # both only copied on someone else's memo: not mail between them
+    ("Cy Dunn <cy.dunn@acme.com>", "Di Ross <di.ross@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "memo",
+     "EnronOnline volumes are up.", "Ann Lee <ann.lee@acme.com>, Bo Fry <bo.fry@acme.com>"),
+    ("Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", "Thu, 11 Apr 2024 10:00:00 -0700",
+     "EnronOnline report", "numbers", "Bo Fry <bo.fry@acme.com>"),
+    ("Di Ross <di.ross@acme.com>", "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 10:00:00 -0700", "Enron Online",
+     "Enron Online is live.", "Bo Fry <bo.fry@acme.com>"),
+    ("Cy Dunn <cy.dunn@acme.com>", "Di Ross <di.ross@acme.com>", "Sat, 13 Apr 2024 10:00:00 -0700", "other",
+     "nothing", "Bo Fry <bo.fry@acme.com>"),
+]
+
+
+def _ask(tmp_path, question):
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    with _mbox_store(tmp_path, MAILS) as store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+
+
+@pytest.mark.parametrize("question, role", [
+    ("who copies Bo Fry most?", Role.CC),
+    ("Who cc's Bo Fry the most?", Role.CC),
+    ("who usually ccs Bo Fry", Role.CC),
+    ("who bcc's Bo Fry most often?", Role.BCC),
+])
+def test_who_copies_someone_asks_for_the_senders(tmp_path, question, role):
+    from archivist.agent.question.lexicon import lexicon
+    with _mbox_store(tmp_path, MAILS) as store:
+        p = read_plan(question, lexicon(store))
+    assert (p.ask, p.target) == (Ask.TOP, Target.SENDER) and not p.unused
+    assert [c.role for c in p.constraints] == [role]
+
+
+def test_who_copies_someone_is_answered_with_the_sender(tmp_path):
+    r = _ask(tmp_path, "who copies Bo Fry most?")
+    assert r.result["people"][0]["addresses"] == ["cy.dunn@acme.com"], r.answer
+
+
+def test_the_first_person_to_email_someone_makes_them_the_recipient(tmp_path):
+    from archivist.agent.question.lexicon import lexicon
+    with _mbox_store(tmp_path, MAILS) as store:
+        p = read_plan("Who was the first person to email Di Ross?", lexicon(store))
+    assert [c.role for c in p.constraints] == [Role.RECIPIENT] and p.ask == Ask.FIRST
+
+
+@pytest.mark.parametrize("question, unread", [
+    ("How many emails did Ann Lee send in the days after April 8, 2024?", {"days"}),
+    ("How many emails were sent in the weeks before Easter 2024?", {"weeks"}),
+    ("how many emails were sent a few days after Easter 2024", {"few", "days"}),
+])
+def test_a_span_of_no_length_after_a_date_gives_no_figure(question, unread):
+    p = read_plan(question, None)
+    assert p.ask == Ask.COUNT and unread <= set(p.unused)
+
+
+@pytest.mark.parametrize("question, label", [
+    ("how many emails were sent in the 3 days after Easter 2024", "2024-04-01 .. 2024-04-04 (exclusive)"),
+    ("how many emails were sent the day after Easter 2024", "2024-04-01 .. 2024-04-02 (exclusive)"),
+])
+def test_a_span_with_its_length_after_a_date_is_read(question, label):
+    p = read_plan(question, None)
+    assert [c.label for c in p.of(Role.DATE)] == [label] and not p.unused
+
+
+def test_a_notes_list_in_a_display_name_is_the_last_persons_name(tmp_path):
+    """'Ann Lee/HOU/ECT@ENRON, Fry, Bo' on bo.ann@acme.com names Bo Fry, not Ann Lee."""
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.people import resolve
+    mails = MAILS + [("Cy Dunn <cy.dunn@acme.com>", '"Ann Lee/HOU/ECT@ENRON, Fry, Bo" <bo.ann@acme.com>',
+                      "Sun, 14 Apr 2024 10:00:00 -0700", "x", "y")]
+    with _mbox_store(tmp_path, mails) as store:
+        lex = lexicon(store)
+        assert "bo.ann@acme.com" not in resolve(lex, "Ann Lee").identities
+        assert "bo.ann@acme.com" in resolve(lex, "Bo Fry").identities
+
+
+def test_a_kind_of_account_is_no_company_domain(tmp_path):
+    """'her personal account' is no reading of a 'personal.ro' address: not used, no figure."""
+    from archivist.agent.question.lexicon import lexicon
+    mails = MAILS + [("spam <x@personal.ro>", "Ann Lee <ann.lee@acme.com>", "Sun, 14 Apr 2024 10:00:00 -0700",
+                      "offer", "buy")]
+    with _mbox_store(tmp_path, mails) as store:
+        p = read_plan("How many emails did Ann Lee send from her personal account?", lexicon(store))
+    assert "personal" in p.unused and not p.of(Role.DOMAIN)
