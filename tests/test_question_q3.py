@@ -1,8 +1,8 @@
 """Questions as people type them (issue 24), failure classes found with our own questions on whole
-Enron (tests/own_q3): 'who copies X' asks for the senders of the mail X is copied on; 'the first
-person to email X' makes X the recipient; 'the days after 9/11' says no length, so no figure;
-'her personal account' names no company's domain; a Lotus Notes list in a display name is the
-name of its last person."""
+Enron (tests/own_q3): mail 'between' two people is mail one of them sent the other; 'who copies X'
+asks for the senders of the mail X is copied on; 'the first person to email X' makes X the
+recipient; 'the days after 9/11' says no length, so no figure; a name of capitalised words also
+matches its closed compound ('Enron Online' is 'EnronOnline')."""
 from __future__ import annotations
 
 import pytest
@@ -33,6 +33,16 @@ def _ask(tmp_path, question):
     with _mbox_store(tmp_path, MAILS) as store:
         index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
         return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+
+
+@pytest.mark.parametrize("question", [
+    "How many emails did Ann Lee and Bo Fry exchange?",
+    "how many emails between Ann Lee and Bo Fry?",
+])
+def test_mail_between_two_people_is_mail_one_sent_the_other(tmp_path, question):
+    """Both copied on a third person's memo is no mail between them."""
+    r = _ask(tmp_path, question)
+    assert r.result == {"count": 2}, r.answer
 
 
 @pytest.mark.parametrize("question, role", [
@@ -80,6 +90,54 @@ def test_a_span_with_its_length_after_a_date_is_read(question, label):
     assert [c.label for c in p.of(Role.DATE)] == [label] and not p.unused
 
 
+@pytest.mark.parametrize("question, count", [
+    ("How many emails have Enron Online in the subject?", 2),
+    ("How many emails mention Enron Online?", 3),
+])
+def test_a_name_of_capitalised_words_matches_its_closed_compound(tmp_path, question, count):
+    r = _ask(tmp_path, question)
+    assert r.result == {"count": count}, r.answer
+
+
+def _two_boxes(tmp_path, boxes: dict):
+    """A store ingested from several mailboxes: name -> rows of (from, to, date, subject, body)."""
+    import mailbox
+
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.store import Store
+    paths, i = [], 0
+    for box, mails in boxes.items():
+        mbox = mailbox.mbox(tmp_path / f"{box}.mbox")
+        for frm, to, date, subject, body in mails:
+            msg = mailbox.mboxMessage()
+            msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
+            msg["Message-ID"] = f"<b{i}@example.com>"
+            i += 1
+            msg.set_payload(body)
+            mbox.add(msg)
+        mbox.flush()
+        paths.append(tmp_path / f"{box}.mbox")
+    store = Store(tmp_path / "b.db")
+    ingest_paths(store, paths)
+    return store
+
+
+def test_what_someone_got_is_in_their_mailbox_or_names_them(tmp_path):
+    """'how many emails did Ann Lee get from Cy Dunn': the list mail in her mailbox that names her
+    nowhere, and the email naming her that her (partly kept) mailbox no longer holds."""
+    from archivist.agent.ask import ask
+    from tests.conftest import agent_settings
+    cy, ann, bo = "Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>"
+    store = _two_boxes(tmp_path, {
+        "lee-a": [(cy, "all-staff@acme.com", "Mon, 08 Apr 2024 10:00:00 -0700", "list", "to everyone"),
+                  (cy, ann, "Tue, 09 Apr 2024 10:00:00 -0700", "direct", "to you")],
+        "fry-b": [(cy, f"{ann}, {bo}", "Wed, 10 Apr 2024 10:00:00 -0700", "both", "to you two")]})
+    with store:
+        r = ask(store, agent_settings(tmp_path / "b.db"), "how many emails did Ann Lee get from Cy Dunn?", log=False)
+    assert r.result == {"count": 3}, r.answer
+    assert "named as a recipient (To, Cc or Bcc): 2" in r.answer
+
+
 def test_a_notes_list_in_a_display_name_is_the_last_persons_name(tmp_path):
     """'Ann Lee/HOU/ECT@ENRON, Fry, Bo' on bo.ann@acme.com names Bo Fry, not Ann Lee."""
     from archivist.agent.question.lexicon import lexicon
@@ -100,3 +158,4 @@ def test_a_kind_of_account_is_no_company_domain(tmp_path):
     with _mbox_store(tmp_path, mails) as store:
         p = read_plan("How many emails did Ann Lee send from her personal account?", lexicon(store))
     assert "personal" in p.unused and not p.of(Role.DOMAIN)
+
