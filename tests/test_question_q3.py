@@ -159,3 +159,7 @@ def test_a_kind_of_account_is_no_company_domain(tmp_path):
         p = read_plan("How many emails did Ann Lee send from her personal account?", lexicon(store))
     assert "personal" in p.unused and not p.of(Role.DOMAIN)
 
+
+def test_a_fortnight_before_a_day_is_fourteen_days():
+    p = read_plan("how many emails were sent in the fortnight before Christmas 2024?", None)
+    assert [c.label for c in p.of(Role.DATE)] == ["2024-12-11 .. 2024-12-25 (exclusive)"] and not p.unused

@@ -41,7 +41,10 @@ BCC_COPIES_BEFORE = re.compile(r"\b(?:bcc'?s|bccs|bcc'es|blind[- ]copies)\s+$", 
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
 TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|asked|invited|thanked|reminded|remind|informed|inform|"
                   r"notified|notify|warned|warn|urged|congratulated|"
-                  r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed)\b", I)
+                  r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed|explained|complained|"
+                  r"raised|pointed\s+out|reported|described|noted|argued|confirmed|objected|questioned|flagged|"
+                  r"summari[sz]ed|outlined|promised|predicted|assured|shared|relayed|recapped|clarified|cautioned|"
+                  r"briefed|pitched|recommended|requested|suggested|announced|circulated)\b", I)
 TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
