@@ -163,3 +163,31 @@ def test_a_kind_of_account_is_no_company_domain(tmp_path):
 def test_a_fortnight_before_a_day_is_fourteen_days():
     p = read_plan("how many emails were sent in the fortnight before Christmas 2024?", None)
     assert [c.label for c in p.of(Role.DATE)] == ["2024-12-11 .. 2024-12-25 (exclusive)"] and not p.unused
+
+
+def test_an_initial_and_the_surname_is_no_other_first_name(tmp_path):
+    """'vkaminski@aol.com' with no display name is no second first name beside Vince's mail: the
+    surname alone is one person, not 'several people (Vincent, Vkaminski)'."""
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.people import resolve
+    mails = [("Vince Kaminski <vince.kaminski@acme.com>", "Bo Fry <bo.fry@acme.com>",
+              f"Mon, {d:02d} Apr 2024 10:00:00 -0700", "x", "y") for d in range(1, 9)]
+    mails += [("vkaminski@aol.com", "Bo Fry <bo.fry@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "home", "z"),
+              ("vkaminski@aol.com", "Bo Fry <bo.fry@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "home", "z")]
+    with _mbox_store(tmp_path, mails) as store:
+        person = resolve(lexicon(store), "kaminski")
+    assert not person.others and "vkaminski@aol.com" in person.identities
+
+
+@pytest.mark.parametrize("question", ["kitchen -> whalley, how many in April 2024?",
+                                      "kitchen->whalley: how many in April 2024?"])
+def test_a_lower_case_surname_opening_a_question_is_the_sender(tmp_path, question):
+    from archivist.agent.question.lexicon import lexicon
+    mails = [("Lou Kitchen <lou.kitchen@acme.com>", "Greg Whalley <greg.whalley@acme.com>",
+              f"Mon, {d:02d} Apr 2024 10:00:00 -0700", "x", "y") for d in (8, 9, 10)]
+    mails += [("Greg Whalley <greg.whalley@acme.com>", "Lou Kitchen <lou.kitchen@acme.com>",
+               f"Mon, {d:02d} Apr 2024 11:00:00 -0700", "re: x", "z") for d in (8, 9, 10)]
+    with _mbox_store(tmp_path, mails) as store:
+        p = read_plan(question, lexicon(store))
+    assert {c.role: c.text for c in p.constraints if c.role in (Role.SENDER, Role.RECIPIENT)} == \
+        {Role.SENDER: "kitchen", Role.RECIPIENT: "whalley"} and not p.unused

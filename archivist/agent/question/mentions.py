@@ -167,7 +167,8 @@ def _name_runs(r: Reading) -> None:
                     break
                 continue
             person = resolve(r.lex, text)
-            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start])):
+            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start])
+                                      or LEADING.match(r.text[:start]) and SENDS.match(r.text[end:])):
                 end = start + len(text)
                 r.claim(Constraint(role_at(r.text, start, end), text, person.identities, start, end,
                                    label=person.label))
@@ -177,6 +178,9 @@ def _name_runs(r: Reading) -> None:
         i += 1
 
 
+# 'kitchen -> whalley, 2001', 'thibodeaux emails to buy': a lower-case surname opening the question
+LEADING = re.compile(r"^\W*$")
+SENDS = re.compile(r"\s+(?:to|sent|wrote|e-?mailed|e-?mails|messaged|forwarded|cc'?d)\b", re.I)
 ACRONYM = re.compile(r"[A-Z]{2,6}")  # 'NETCO', 'ISDA': a name of a thing, not a person's surname
 STOP_NAMES = frozenset("enron california january february march april may june july august september october "
                        "november december monday tuesday wednesday thursday friday saturday sunday".split())

@@ -114,6 +114,8 @@ def _first_name(query: list[str], words: list[str]) -> str:
     """The word beside the surname in a name ('Lay, Kenneth' / 'Kenneth Lay'), nickname-folded."""
     others = [w for w in words if w != query[-1] and len(w) > 1 and w.isalpha() and w not in NOT_NAMES]
     first = others[0] if others else ""
+    if len(first[1:]) >= 4 and (first[1:] == query[-1] or query[-1].startswith(first[1:])):
+        return ""  # 'vkaminski', 'jdasovic' (cut to 8): an initial and the surname, no first name
     return NICKNAMES.get(first, first)
 
 
