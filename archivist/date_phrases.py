@@ -85,7 +85,7 @@ def season(name: str, year: int | None) -> tuple[date, date] | None:
 
 RELATIVE = re.compile(
     r"\b(?:the\s+|a\s+)?(?:(\d+|one|two|three|four|five|six|seven|ten|a\s+few|few)\s+)?"
-    r"(days?|weeks?|weekend|month)\s+(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
+    r"(days?|weeks?|weekend|fortnights?|month)\s+(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
     r"after|following|of)\s+(?:the\s+)?$", re.I)
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "a few": 3, "few": 3}
@@ -94,10 +94,12 @@ NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
 def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None:
     """The interval 'the week before', 'two days after', 'the week of' an anchor [low, high)."""
     count, unit, where = match.group(1), match.group(2).lower(), " ".join(match.group(3).lower().split())
+    if unit.endswith("s") and (not count or count.lower().endswith("few")):
+        return None  # 'the days after 9/11', 'a few weeks before Christmas': no number of days is said
     n = int(count) if count and count.isdigit() else NUMBERS.get(" ".join((count or "one").lower().split()), 1)
     if unit == "weekend":
         return _weekend(low, high, where)
-    days = {"day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30}[unit] * n
+    days = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "fortnights": 14, "month": 30}[unit] * n
     if where == "of":
         if unit != "week" or high - low > timedelta(days=1):
             return None  # 'the week of Sept 11': of one day; 'the week of December' says no week

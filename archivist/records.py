@@ -108,6 +108,9 @@ class Filters:
     after: str | None = None  # ISO date, inclusive
     before: str | None = None  # ISO date, exclusive
     mailbox: str | None = None  # any case
+    # with mailbox: also emails naming one of these addresses as a recipient ('what X received':
+    # in X's mailbox, or X named in a header though the mailbox no longer holds it)
+    mailbox_or_recipient: list[str] | None = None
     thread_id: int | None = None
     doc_ids: list[int] | None = None
     kind: str | None = None  # a DocKind value

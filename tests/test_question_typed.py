@@ -273,7 +273,7 @@ PEOPLE = [("Ann Lee <ann.lee@acme.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 
 ])
 def test_people_mailboxes_and_words_as_typed(tmp_path, question, roles):
     """A mailbox after a domain ('from x.net in Ann Lee's mailbox'), a person writing to themself,
-    two people who exchanged emails (both take part), 'both A and B' (the words, not 'both')."""
+    two people who exchanged emails (one sent the other), 'both A and B' (the words, not 'both')."""
     from archivist.agent.question.lexicon import lexicon
     with _mbox_store(tmp_path, PEOPLE, box="lee-a") as store:
         p = read_plan(question, lexicon(store))

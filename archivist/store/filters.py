@@ -94,10 +94,30 @@ def _person(role: str, value: str | list[str], a: str) -> tuple[str, list]:
             f"p.role IN {PERSON_ROLES[role]} AND {clause})"), values
 
 
+def _pair(one: str | list[str], other: str | list[str], a: str) -> tuple[str, list]:
+    """Mail between two people: one of them sent it to the other (To, Cc or Bcc), not both
+    copied on someone else's memo."""
+    clauses, params = [], []
+    for sender, recipient in ((one, other), (other, one)):
+        s, s_values = _person("sender", sender, a)
+        r, r_values = _person("recipient", recipient, a)
+        clauses.append(f"({s} AND {r})")
+        params += s_values + r_values
+    return "(" + " OR ".join(clauses) + ")", params
+
+
 def _people(filters: Filters, a: str) -> tuple[list[str], list]:
     parts, params = [], []
     wanted = [(role, getattr(filters, role)) for role in ("sender", "recipient", "to", "cc", "bcc", "participant")]
-    for role, value in wanted + [(r, v) for r, v in filters.also if r in PERSON_ROLES or r == "sender"]:
+    also = [(r, v) for r, v in filters.also if r in PERSON_ROLES or r == "sender"]
+    between = [v for r, v in also if r == "participant"]
+    if filters.participant and len(between) == 1:  # 'between A and B', 'A and B exchanged'
+        clause, values = _pair(filters.participant, between[0], a)
+        parts.append(clause)
+        params += values
+        wanted = [(r, v) for r, v in wanted if r != "participant"]
+        also = [(r, v) for r, v in also if r != "participant"]
+    for role, value in wanted + also:
         if value:
             clause, values = _person(role, value, a)
             parts.append(clause)
@@ -116,6 +136,9 @@ def fts_words(text: str) -> str:
     sides = [re.findall(r"[\w'-]+", side) for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I)]
     term = lambda w: "(" + " OR ".join('"' + f.replace('"', "") + '"' for f in word_forms.family(w)) + ")"  # noqa: E731
     groups = ["(" + " AND ".join(term(w) for w in words) + ")" for words in sides if words]
+    # a name of capitalised words may be written as one word: 'Enron Online' is also 'EnronOnline'
+    groups += ['"' + "".join(words).replace('"', "") + '"' for words in sides
+               if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)]
     return "{text subject}: (" + " OR ".join(groups) + ")"
 
 
@@ -136,9 +159,13 @@ def _places(filters: Filters, a: str) -> tuple[list[str], list]:
             parts.append(f"{a}.date {op} ?")
             params.append(value)
     if filters.mailbox:
-        parts.append(f"EXISTS (SELECT 1 FROM locations l WHERE l.doc_id = {a}.id AND "
-                     "l.mailbox = ? COLLATE NOCASE)")
+        in_box = f"EXISTS (SELECT 1 FROM locations l WHERE l.doc_id = {a}.id AND l.mailbox = ? COLLATE NOCASE)"
         params.append(filters.mailbox.strip())
+        if filters.mailbox_or_recipient:
+            named, values = _person("recipient", filters.mailbox_or_recipient, a)
+            in_box = f"({in_box} OR {named})"
+            params += values
+        parts.append(in_box)
     if filters.thread_id is not None:
         parts.append(f"{a}.thread_id = ?")
         params.append(int(filters.thread_id))

@@ -42,7 +42,11 @@ LIST = re.compile(r"^\s*(?:please\s+|can\s+you\s+|could\s+you\s+|pls\s+)?(?:list
 ACTS = (r"(?:(?:was|were)\s+(?:organi[sz]ing|running|arranging|announcing|coordinating|hosting|planning|circulating)|"
         r"asked|told|invited|thanked|reminded|informed|notified|warned|urged|congratulated|offered|requested|"
         r"proposed|suggested|praised|complained|announced|alerted|advised|updated|pinged|recommended|"
-        r"replied|responded|answered|wanted\s+to\s+know|gave\s+\w+\s+a\s+heads[- ]up)")
+        r"replied|responded|answered|wanted\s+to\s+know|gave\s+\w+\s+a\s+heads[- ]up|explained|described|reported|"
+        r"noted|pointed\s+out|argued|confirmed|complained|objected|insisted|admitted|apologi[sz]ed|questioned|"
+        r"raised|flagged|summari[sz]ed|outlined|promised|predicted|estimated|assured|reassured|shared|relayed|"
+        r"passed\s+(?:along|on)|sent\s+(?:around|out)|introduced|welcomed|recapped|clarified|requested|"
+        r"forwarded|proposed|pitched|briefed|cautioned|recommended|volunteered)")
 WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:sent|send|wrote|write|authored|"
                       r"e-?mailed|forwarded|circulated|drafted|distributed|issued|put\s+out)\b|\bfrom\s+whom\b|"
                       r"\bwho\s+(?:was|is)\s+(?:the\s+)?(?:sender|author|originator)\b|\b(?:sender|author|originator)"
@@ -56,7 +60,7 @@ WHO_CC = re.compile(r"\bwho\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:al
                     r"on\s+copy|in\s+copy|carbon)\b|\bwhom?\s+(?:did|does)\b.*\b(?:cc|copy)\b|\bcc(?:'d)?\s+(?:list|line)\b|"
                     r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:copy|copies|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
 WHO_BCC = re.compile(r"\bwho\s+(?:was|were|got)\s+(?:bcc'?d|bcc'ed|blind)\b|\bbcc\s+(?:list|line)\b", I)
-WHO_TO = re.compile(r"\bto\s+whom\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|this)?\s*(?:sent|addressed|written|"
+WHO_TO = re.compile(r"\bto\s+whom\b|\b(?:which|what)\s+(?:people|persons|colleagues|individuals|employees)\s+(?:got|received)\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|this)?\s*(?:sent|addressed|written|"
                     r"going|directed)\s+to\b|\bwho\s+(?:received|got|were\s+the\s+recipients|was\s+the\s+recipient)\b|"
                     r"\brecipients?\s+of\b|\bwho\s+did\b.*\b(?:send|sent|forward|address|e-?mail|write|mail)\b.*\bto\??$|"
                     r"\bwho\s+(?:was|were)\b.*\b(?:sent|addressed|going|directed)\s+to\??$|\bwho\s+was\s+it\s+(?:sent|addressed)\b|"
@@ -166,7 +170,8 @@ def _top_target(blanked: str, plan: QueryPlan) -> Target:
 
 
 def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
-    if plan.of(Role.CC, Role.BCC) and re.search(r"\b(?:who|which)\b[^?]*\b(?:cc'?d|copied|bcc'?d)\b", blanked, I):
+    if plan.of(Role.CC, Role.BCC) and re.search(r"\b(?:who|which)\b[^?]*\b(?:cc'?d|copied|bcc'?d|copies|cc'?s|ccs|"
+                                                r"cc'es|bcc'?s|bccs|carbon[- ]copies|blind[- ]copies)\b", blanked, I):
         return Target.SENDER  # 'which two people cc'd Sally Beck most': the ones who sent those emails
     if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
         return Target.BCC

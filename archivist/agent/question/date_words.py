@@ -43,7 +43,8 @@ def unread_around_dates(r: Reading) -> None:
         cue = re.match(r"(?:of|in|during)\s+", c.text, I)  # 'the week [of December 2001]': its cue word
         before = RUN_BEFORE.search(r.text[:c.start] + (cue.group(0) if cue else ""))
         after = RUN_AFTER.match(r.text[c.end:])
-        if before and _says_part(before.group(0), r.plan.ask, _days(str(c.value))):
+        if before and (_says_part(before.group(0), r.plan.ask, _days(str(c.value)))
+                       or VAGUE_SPAN.search(before.group(0)) and RELATIVE_CUE.match(c.text)):
             unuse(r, before.start(), min(before.end(), c.start))
         if after and _says_part(after.group(0), r.plan.ask, 0):
             unuse(r, c.end + after.start(), c.end + after.end())
@@ -51,6 +52,10 @@ def unread_around_dates(r: Reading) -> None:
         unuse(r, start, end, inside=True)
 
 
+# 'in the days after 9/11', 'the weeks before Christmas': a span of no length said, not the whole
+# time after or before the date
+VAGUE_SPAN = re.compile(r"\b(?:days|weeks|weekends|months|fortnights)[\s,-]*$", I)
+RELATIVE_CUE = re.compile(r"(?:after|before|following|preceding|prior\s+to|leading\s+up\s+to|ahead\s+of|since|until|till)\b", I)
 UNIT_DAYS = {"day": 1, "weekend": 2, "week": 7, "fortnight": 14, "month": 31, "year": 366}
 
 

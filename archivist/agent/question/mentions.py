@@ -53,6 +53,8 @@ def read_people(r: Reading) -> None:
         typed = e.value and address_of(e.value) and e.text.lower() == address_of(e.value)
         if e.text.lower().removesuffix("'s") in STOP_NAMES:
             continue  # 'Enron's holiday party': the company, not a person
+        if e.text.islower() and len(name_words(e.text)) == 1 and INFINITIVE.search(r.text[:e.start]):
+            continue  # 'how to read the ratio': a verb, not Ian Read
         if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
             if not e.text.islower():  # 'Kudlow': the sender domain kudlow.com
                 _company(r, e.text, e.start, e.end)
@@ -158,14 +160,15 @@ def _name_runs(r: Reading) -> None:
                 continue
             start, end = run[0].start(), run[-1].end()
             text = r.text[start:end].removesuffix("'s").removesuffix("’s")
-            if text.islower() and n == 1 and not is_surname(r.lex, text):
+            if text.islower() and n == 1 and (not is_surname(r.lex, text) or INFINITIVE.search(r.text[:start])):
                 continue  # a lower-case word alone: only someone's surname
             if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text)):
                 if text[0].isupper() and _company(r, text, start, start + len(text)):
                     break
                 continue
             person = resolve(r.lex, text)
-            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start])):
+            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start])
+                                      or LEADING.match(r.text[:start]) and SENDS.match(r.text[end:])):
                 end = start + len(text)
                 r.claim(Constraint(role_at(r.text, start, end), text, person.identities, start, end,
                                    label=person.label))
@@ -175,6 +178,9 @@ def _name_runs(r: Reading) -> None:
         i += 1
 
 
+# 'kitchen -> whalley, 2001', 'thibodeaux emails to buy': a lower-case surname opening the question
+LEADING = re.compile(r"^\W*$")
+SENDS = re.compile(r"\s+(?:to|sent|wrote|e-?mailed|e-?mails|messaged|forwarded|cc'?d)\b", re.I)
 ACRONYM = re.compile(r"[A-Z]{2,6}")  # 'NETCO', 'ISDA': a name of a thing, not a person's surname
 STOP_NAMES = frozenset("enron california january february march april may june july august september october "
                        "november december monday tuesday wednesday thursday friday saturday sunday".split())
@@ -197,6 +203,12 @@ def _company(r: Reading, text: str, start: int, end: int) -> bool:
 CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom)\s+$", re.I)
 
 
+# 'how to read the ratio', 'wanted to lay off': 'to' before a verb, not before a person
+INFINITIVE = re.compile(r"\b(?:how|want(?:s|ed)?|need(?:s|ed)?|going|trying|tried|try|able|unable|plan(?:s|ned|ning)?|"
+                        r"wish(?:es|ed)?|hop(?:e|es|ed|ing)|agree[sd]?|decide[sd]?|whether|what|where|about|used|"
+                        r"had|has|have|ought|wanting|needing)\s+to\s+$", re.I)
+
+
 def _cued_surnames(r: Reading) -> None:
     """A lower-case surname right after a role word ('did thibodeaux start sending', 'to dasovich'),
     which the name finder leaves alone when it is not capitalised."""
@@ -204,7 +216,7 @@ def _cued_surnames(r: Reading) -> None:
         word = m.group(0).removesuffix("'s")
         end = m.start() + len(word)
         if not r.free(m.start(), end) or is_frame(word) or not CUED.search(r.text[:m.start()]) \
-                or not is_surname(r.lex, word):
+                or INFINITIVE.search(r.text[:m.start()]) or not is_surname(r.lex, word):
             continue
         person = resolve(r.lex, word)
         if person.identities:

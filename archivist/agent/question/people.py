@@ -78,6 +78,8 @@ def _address_words(address: str) -> list[str]:
     return [p for p in re.split(r"[._-]+", local) if len(p) > 1 and p.isalpha()]
 
 
+# a display name that lists a Notes address before the name of the address's own person
+NOTES_LIST = re.compile(r"@[A-Za-z][\w.]*\s*,\s*(?=[A-Za-z])")
 NOT_NAMES = frozenset("e-mail email mail ect hou ees corp enron na ct cal london legal office the of "
                       "and jr sr ii iii dr mr mrs ms".split())
 
@@ -112,6 +114,8 @@ def _first_name(query: list[str], words: list[str]) -> str:
     """The word beside the surname in a name ('Lay, Kenneth' / 'Kenneth Lay'), nickname-folded."""
     others = [w for w in words if w != query[-1] and len(w) > 1 and w.isalpha() and w not in NOT_NAMES]
     first = others[0] if others else ""
+    if len(first[1:]) >= 4 and (first[1:] == query[-1] or query[-1].startswith(first[1:])):
+        return ""  # 'vkaminski', 'jdasovic' (cut to 8): an initial and the surname, no first name
     return NICKNAMES.get(first, first)
 
 
@@ -148,12 +152,14 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
         by_address = (_holds(query, parts) and (len(query) > 1 or parts[-1] == query[0])) \
             or (loose or _webmail(address, names)) and _initials(query, address)
         for name, n in names.items():
-            words = name_words(name.split("(")[0]) if name else []  # not the title: '(Vice President and General Counsel)'
+            own = name[listed.end():] if name and (listed := NOTES_LIST.search(name)) else name  # 'Mark E
+            # Haedicke/HOU/ECT@ENRON, Culver, Deborah' is Deborah Culver's name, not Mark Haedicke's
+            words = name_words(own.split("(")[0]) if own else []  # not the title: '(Vice President and General Counsel)'
             if ORG_WORDS & set(words):
                 continue  # 'The New Power Company', 'Enron Change Management Announcement': no person
-            if len(query) == 1 and words and not _surname_of(name, query[0]):
+            if len(query) == 1 and words and not _surname_of(own, query[0]):
                 continue  # one word names a surname: 'Mark' is John Mark's, not Mark Haedicke's
-            if _holds(query, words) and not _other_first_name(query, name) or (by_address and not words):
+            if _holds(query, words) and not _other_first_name(query, own) or (by_address and not words):
                 hits.append((address, name, n, _first_name(query, words or _address_words(address))))
         if by_address and not any(h[0] == address for h in hits):
             hits.append((address, "", total, _first_name(query, _address_words(address))))

@@ -20,8 +20,8 @@ PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
 SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
     rf"\b(?:with|having|has|had|containing|contains|include|includes|including|that\s+(?:has|had|have))\s+(?:the\s+)?"
     rf"(?:words?\s+|term\s+|phrase\s+)?[\"“']?(?P<x>[^\"”?]{{1,80}}?)[\"”']?\s+in\s+(?:the\s+|its\s+|their\s+|a\s+)?"
-    rf"subject(?:\s+lines?|s)?\b",
-    rf"\b(?:[\"“'](?P<x>[^\"”]{{1,80}})[\"”']|(?P<y>\w+(?:\s+\w+)?))\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b",
+    rf"(?:subject(?:\s+lines?|s)?|titles?|subject\s+headings?)\b",
+    rf"\b(?:[\"“'](?P<x>[^\"”]{{1,80}})[\"”']|(?P<y>\w+(?:\s+\w+)?))\s+in\s+(?:the\s+|its\s+|their\s+)?(?:subject(?:\s+lines?|s)?|titles?)\b",
     rf"\bsubject(?:\s+lines?|s)?\s+(?:that\s+)?(?:contains?|containing|contained|mentions?|mentioning|mentioned|"
     rf"includes?|including|included|with|reading|read|says?|said|saying|has|had|of|like|about|"
     rf"(?:is|was|were|are)(?:\s+like)?)\s+(?:the\s+)?(?:words?\s+|term\s+)?{PHRASE}{END}",
@@ -116,8 +116,10 @@ def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
 COME_UP = re.compile(r"\b(?:(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+"
                      r"(?:first\s+|last\s+|ever\s+)?(?:come|show|turn|pop)|(?:which|where|when)\s+(?P<y>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)"
                      r"\s+(?:first\s+)?(?:comes|came|shows|showed|turns|turned|pops|popped))\s+up\b", re.I)
+# 'was [X] first mentioned', not 'was [copied when Robert Williams] raised': no clause or role word in X
+PASSIVE_WORD = r"(?!(?:when|while|where|after|before|who|whom|that|which|copied|cc'?d|bcc'?d|sent|addressed|to|from|by)\b)[\w'&-]+"
 PASSIVE = re.compile(r"\b(?:was|were|is|got|has\s+been|had\s+been)\s+(?:the\s+(?:word|term|phrase|name)\s+)?"
-                     r"(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,3}?)\s+(?:first\s+|last\s+|ever\s+|initially\s+)?"
+                     rf"(?P<x>{PASSIVE_WORD}(?:\s+{PASSIVE_WORD}){{0,3}}?)\s+(?:first\s+|last\s+|ever\s+|initially\s+)?"
                      r"(?:mentioned|discussed|brought\s+up|raised|referenced|named|cited)\b", re.I)
 # the verb before 'the word X' ('containing the word ISDA', 'with the term'): part of the phrase
 WORD_VERB = r"\b(?:(?:contain(?:s|ed|ing)?|with|has|had|having|have|includ(?:e|es|ed|ing)|us(?:e|es|ed|ing)|" \
@@ -170,6 +172,10 @@ AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staf
 WIDEN = re.compile(r"\b(?:counting|including|plus|and|with)\s*$", re.I)
 WIDEN_AFTER = re.compile(r"\s+(?:too|also|as\s+well)\b", re.I)
 ACCOUNT = re.compile(r"\b(?:from\s+)?(?:his|her|their|an?|the|its)\s+(?P<w>[a-z][\w-]*)\s+(?:account|acct|address|e-?mail\s+address)\b", re.I)
+# words that say what kind of account it is, not whose domain: no company
+ACCOUNT_KINDS = frozenset("personal private home work business own other old new main second primary secondary "
+                          "corporate company office external internal outside regular usual normal email e-mail "
+                          "mail web webmail".split())
 DOMAIN_LIST = re.compile(r"\b(?:from|by|at)\s+(?P<list>@?[\w-]+(?:\.[\w-]+)*(?:\s*(?:,|/|\bor\b|\band\b)\s*@?[\w-]+(?:\.[\w-]+)*)+)"
                          r"\s+(?:addresses|accounts|domains|emails|users|senders|people)\b", re.I)
 OUTSIDE = re.compile(r"\b(?:outside|external)\b(?:\s+(?:senders?|addresses|people|parties|correspondents|contacts|domains?))?", re.I)
@@ -190,6 +196,8 @@ def domains(question: str, known: set[str], main: str | None = None,
         if items and all(items) and not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, ["@" + d for d in items], m.start(), m.end()))
     for m in ACCOUNT.finditer(question):
+        if m.group("w").lower() in ACCOUNT_KINDS:
+            continue  # 'his personal account' names no company ('personal.ro' is no reading of it)
         if (d := company_domain(m.group("w"), known)) and not _overlaps(out, m.start(), m.end()):
             widen = WIDEN.search(question[max(0, m.start() - 12):m.start()]) or WIDEN_AFTER.match(question[m.end():])
             out.append((Role.ALSO_ACCOUNT if widen else Role.DOMAIN, "@" + d, m.start(),

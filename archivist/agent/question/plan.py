@@ -90,8 +90,9 @@ class Constraint:
     label: str = ""  # how it was read, for people: "Kenneth Lay (3 addresses)"
     known: bool = True  # False: nothing in this archive matches it (or a name that could be several people)
     note: str = ""  # why it is not known
+    also_named: list[str] = field(default_factory=list)  # a received-in mailbox: the person's addresses
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in ("", None)}
+        return {k: v for k, v in asdict(self).items() if v not in ("", None, [])}
 
 
 @dataclass
@@ -149,6 +150,8 @@ def _apply(f: Filters, c: Constraint) -> None:
         f.has_attachment = c.value or ANY_ATTACHMENT
     elif slot == "text" and f.text:
         f.text = f"{f.text} {c.value}"
+    elif c.role == Role.MAILBOX and c.also_named:  # what reached X: X's mailbox, or X named as a recipient
+        f.mailbox, f.mailbox_or_recipient = c.value, list(c.also_named)
     elif slot and getattr(f, slot) and slot in ("sender", "recipient", "to", "cc", "bcc", "participant"):
         f.also.append((slot, c.value))  # a second person in the same role: both must hold
     elif slot:

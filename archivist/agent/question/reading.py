@@ -12,7 +12,7 @@ from archivist.agent.question.plan import Constraint, QueryPlan
 # shorthand people type, spelled out before reading (each replacement is a whole token)
 SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bw/o\b", "without"), (r"(?<!\w)w/(?=\s|\w)", "with "), (r"\bfr\b(?=\s)", "from"), (r"\bmsgs\b", "messages"),
-    (r"\bmsg\b", "message"), (r"\bppl\b", "people"), (r"\baccts?\b", "account"), (r"\s->\s|\s?→\s?", " to "),
+    (r"\bmsg\b", "message"), (r"\bppl\b", "people"), (r"\baccts?\b", "account"), (r"\s*->\s*|\s?→\s?", " to "),
     (r"\s&\s", " and "), (r"\bb/w\b|\bbtwn\b", "between"), (r"^#\s*of\b|(?<=\s)#\s*of\b", "number of"),
     (r"\bwho['’]s(?=\s+(?:been|got|gotten|had|sent|written|e-?mailed|received|forwarded|copied\s+\w+\s+on))", "who has"),
     (r"\bwho['’]s\b", "who is"), (r"\bwho['’]re\b", "who are"), (r"\bwho['’]d\b", "who would"),

@@ -29,4 +29,6 @@ def received_in_mailbox(r: Reading) -> None:
     c = people[0]
     box = mailbox_of(r.lex, c.text) if RECEIVES.match(r.text[c.end:]) else None
     if box:
-        c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text})"
+        named = [v for v in (c.value or []) if isinstance(v, str)] if isinstance(c.value, list) else []
+        c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text}, or {c.text} named as a recipient)"
+        c.also_named = named

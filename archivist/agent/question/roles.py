@@ -21,7 +21,8 @@ BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|get|had\s+been|been)?\s*(?:bcc'?
                        r"in\s+bcc|bcc(?=\s+(?:count|emails?|messages?|total)))\b", I)
 BETWEEN = re.compile(r"\b(?:between|involving|including|among|with)\s+(?:the\s+)?$|\bbetween\s+\S+(?:\s+\S+){0,3}\s+and\s+$|"
                      r"\b(?:exchanged|correspondence|conversations?|communications?|corresponded|threads?)\s+with\s+$", I)
-MAIL_VERB_BEFORE = re.compile(r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,2}\s+(?:e-?mail|write(?:\s+to)?|"
+MAIL_VERB_BEFORE = re.compile(r"\bto\s+(?:e-?mail|write\s+to|send|message|contact|cc|copy)\s+$|"  # 'the first person to email X'
+                              r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,2}\s+(?:e-?mail|write(?:\s+to)?|"
                               r"send(?:\s+to)?|message|forward(?:\s+to)?|contact|reply\s+to|respond\s+to)\s+$", I)
 POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:\w+\s+){0,2}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"
@@ -34,10 +35,16 @@ STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|be
 EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting)\s+$", I)
 DID_CC = re.compile(r"\b(?:did|does|do|would|will)\s+$", I)
 CC_VERB = re.compile(r"\s*(?:cc|copy|bcc)\b", I)  # 'who did Linda Lay cc': she sent, the others are copied
+# 'who copies Sara Shackleton most', 'who usually cc's Tana Jones': the person named is on the Cc line
+COPIES_BEFORE = re.compile(r"\b(?:copies|cc'?s|ccs|cc'es|carbon[- ]copies)\s+$", I)
+BCC_COPIES_BEFORE = re.compile(r"\b(?:bcc'?s|bccs|bcc'es|blind[- ]copies)\s+$", I)
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
 TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|asked|invited|thanked|reminded|remind|informed|inform|"
                   r"notified|notify|warned|warn|urged|congratulated|"
-                  r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed)\b", I)
+                  r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed|explained|complained|"
+                  r"raised|pointed\s+out|reported|described|noted|argued|confirmed|objected|questioned|flagged|"
+                  r"summari[sz]ed|outlined|promised|predicted|assured|shared|relayed|recapped|clarified|cautioned|"
+                  r"briefed|pitched|recommended|requested|suggested|announced|circulated)\b", I)
 TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
@@ -64,6 +71,10 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return None  # 'contact numbers for John Novak': about him, no header role
     if COPIES.search(after) or POSSESSIVE.search(after) or DID_CC.search(before) and CC_VERB.match(after):
         return Role.SENDER  # 'when Sue Mara copies someone', 'copied on Ken Lay's memo': the sender
+    if BCC_COPIES_BEFORE.search(before):
+        return Role.BCC
+    if COPIES_BEFORE.search(before):
+        return Role.CC
     if BCC_BEFORE.search(before) or BCC_AFTER.search(after):
         return Role.BCC
     if (CC_BEFORE.search(before) and not re.search(r"\bwith\s+(?:the\s+)?$", before, I)) \

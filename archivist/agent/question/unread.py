@@ -150,7 +150,10 @@ def _unread_order(r: Reading) -> None:
     dates = [(d.start, d.end) for d in find_dates(r.text)]  # 'the sept 11th response': a day, not an order
     for w in r.plan.words:
         said = w.text.lower()
+        described = w.role == str(Role.TOPIC) and r.plan.ask == Ask.FIELD  # 'that Dynegy pays the lowest bonuses'
         loose = (w.use == Use.FRAME or w.role == str(Role.TOPIC)) and not any(a <= w.start < b for a, b in dates)
+        if described and not ORDINAL.fullmatch(said):
+            continue  # a word of what the one email says, searched
         at_least = said == "least" and re.search(r"\bat\s+$", r.text[:w.start], re.I)
         nth = ORDINAL.fullmatch(said) and (r.plan.ask != Ask.FIELD or NTH_EMAIL.match(r.text[w.start + len(w.text):]))
         if loose and (nth or said in FEWEST and not at_least):  # 'a second response to ...' describes the email

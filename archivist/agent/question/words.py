@@ -29,7 +29,7 @@ recipients author authors addressee addressees correspondent correspondents cont
 mailbox mailboxes inbox inboxes account custodian folder archive archives box
 date day days week weeks month months year years period time
 top one two three four five six seven eight nine ten
-copied cc cc'd cc'ed bcc bcc'd copy copies
+copied cc cc'd cc'ed bcc bcc'd copy copies cc's ccs cc'es bcc's bccs ccing cc'ing
 do did distinct different unique separate individual overall altogether combined
 send sent via through using
 go went going come came coming originate originated

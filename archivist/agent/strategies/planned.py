@@ -81,6 +81,11 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
     text (body and subject, not its quoted history: 'mentions X' means the sender wrote X; 'in the
     body': the body alone), and subject words as whole words ('Dynegy' is not 'Dynegydirect')."""
     rows = run_query(store.conn, MetadataQuery(Select.LIST, f, calendar=calendar)).rows
+    if plan is not None and f.subject and (closed := closed_compound(f.subject)):  # 'Enron Online': EnronOnline too
+        seen = {r["id"] for r in rows}
+        more = run_query(store.conn, MetadataQuery(Select.LIST, replace(f, subject=closed), calendar=calendar)).rows
+        rows = sorted(rows + [r for r in more if r["id"] not in seen],
+                      key=lambda r: (r.get("date") is not None, r.get("date") or "", r["id"]))
     if plan is not None and (days := {d for c in plan.of(Role.WEEKDAY) for d in str(c.value).split(",")}):
         rows = [r for r in rows if _weekday(r) in days]  # an email with no readable day is on no weekday
     body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
@@ -91,6 +96,15 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
     return [r for r in rows if all(p.search(r["title"] or "") for p in words)]
 
 
+def closed_compound(text: str) -> str | None:
+    """A name of two or three capitalised words written as one word ('Enron Online' ->
+    'EnronOnline'), which the archive may use instead; None for other text."""
+    words = re.findall(r"[\w'&-]+", text)
+    if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and " or " not in text.lower():
+        return "".join(words)
+    return None
+
+
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
     """One list of patterns per 'or' side ('NETCO or UBS'): a name of several capitalised words is
     one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches in its
@@ -99,7 +113,7 @@ def mention_patterns(text: str) -> list[list[re.Pattern]]:
     for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I):
         words = re.findall(r"[\w'&-]+", side)
         if len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
-            words = [r"\s+".join(re.escape(w) for w in words) + word_forms.ENDINGS]
+            words = [r"[\s-]*".join(re.escape(w) for w in words) + word_forms.ENDINGS]  # 'EnronOnline' too
         else:
             words = [word_forms.pattern(w) for w in words]
         if words:

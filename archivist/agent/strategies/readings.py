@@ -57,9 +57,9 @@ def _as_recipient(store, who: str, f: Filters, n: int, count) -> list[str]:
     person = resolve(lexicon(store), who)
     if not person.identities or f.recipient:
         return []
-    named = count(replace(f, mailbox=None, recipient=person.identities))
-    return [] if named == n else [f"'{who}' was read as what reached {who}'s own mailbox ({f.mailbox}), named in a "
-                                  f"header or not; with {who} named as a recipient (To, Cc or Bcc): {named}"]
+    named = count(replace(f, mailbox=None, mailbox_or_recipient=None, recipient=person.identities))
+    return [] if named == n else [f"'{who}' was read as what reached {who}'s own mailbox ({f.mailbox}) or named {who} "
+                                  f"as a recipient; with {who} named as a recipient (To, Cc or Bcc): {named}"]
 
 
 def _mailbox(store, text: str) -> str | None:
