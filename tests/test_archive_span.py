@@ -20,6 +20,8 @@ def test_people_named_by_hand():
     assert A.people_named(answer, names) == {"lisa.druzbik@enron.com", "steve.van@enron.com", "bob@z.org"}
     assert A.people_named("Druzbik, Lisa", names) == {"lisa.druzbik@enron.com"}
     assert A.people_named("Lisa wrote", names) == set()  # one word is no name
+    # an address that starts with a dot (Enron's '.taylor@enron.com') is that address, not another
+    assert A.people_named("legal <.taylor@enron.com> (1).", {".taylor@enron.com": ["legal"]}) == {".taylor@enron.com"}
     task_scores = A.set_scores(A.people_named(answer, names), set(names))
     # 2 of 3 named are gold (p 2/3), 2 of 3 gold named (r 2/3): f1 2/3
     assert task_scores == {"set_precision": 0.6667, "set_recall": 0.6667, "set_f1": 0.6667}
@@ -34,6 +36,8 @@ def test_dates_named_by_hand():
 def test_month_counts_named_by_hand():
     answer = "By month: 2001-04: 1; 2001-05: 4 [2]; March 2001 - 3 emails; Jun: 2; they may 7 times; 2001-09-05 was 8."
     assert A.month_counts_named(answer, "2001") == {"2001-04=1", "2001-05=4", "2001-03=3", "2001-06=2"}
+    # a date quoted from an email is no month's count: 'On Mar 12 2001', 'Feb 3, 2002'
+    assert A.month_counts_named("2002-01: 8. Quoted: On Mar 12 2001, you asked; Feb 3, 2002 too.", "2002") == {"2002-01=8"}
     # gold 2001-04=1, 2001-05=4, 2001-07=2: 2 of 4 named right, 2 of 3 gold: p .5, r .6667, f1 .5714
     assert A.set_scores(A.month_counts_named(answer, "2001"), {"2001-04=1", "2001-05=4", "2001-07=2"}) == \
         {"set_precision": 0.5, "set_recall": 0.6667, "set_f1": 0.5714}

@@ -209,7 +209,7 @@ def people_named(answer: str, names: dict[str, list[str]]) -> set[str]:
     """The gold addresses the answer names (the address, or a display name as 'Last, First' or
     'First Last', at least two words), plus every other address it writes."""
     text, low = f" {normalise(answer)} ", (answer or "").lower()
-    out = {a.lower().strip(".") for a in ADDRESS.findall(answer or "")}
+    out = {a.lower().rstrip(".") for a in ADDRESS.findall(answer or "")}  # '.taylor@enron.com' is an address
     for address, shown in names.items():
         forms = set()
         for name in shown:
@@ -262,7 +262,8 @@ PAIR = re.compile(rf"(?P<iso>(?:19|20)\d\d-(?:0[1-9]|1[0-2]))\b(?!-\d)|\b(?P<mw>
 
 def month_counts_named(answer: str, year: str) -> set[str]:
     """'YYYY-MM=n' for every month the answer names followed within a few words by a number (not
-    a year, not a [n] citation label): '2001-03: 4', 'March 2001 - 4 emails', 'Mar: 4'."""
+    a year, not a [n] citation label, not the day of a date such as 'Mar 12 2001'): '2001-03: 4',
+    'March 2001 - 4 emails', 'Mar: 4'."""
     text = re.sub(r"\[\d+\]", " ", answer or "")
     out = set()
     for m in PAIR.finditer(text):
@@ -274,8 +275,8 @@ def month_counts_named(answer: str, year: str) -> set[str]:
                 continue  # 'may' the verb is no month
             month = f"{m.group('y') or year}-{n:02d}"
         after = text[m.end():m.end() + 30]
-        num = re.match(r"[\s:=(\-–,]*(?:was\s+|were\s+|had\s+)?(\d[\d,]*)\b", after)
-        if num and not re.fullmatch(r"(?:19|20)\d\d", num.group(1)):
+        num = re.match(r"[\s:=(\-–,]*(?:was\s+|were\s+|had\s+)?(\d[\d,]*)\b(?P<year>,?\s+(?:19|20)\d\d\b)?", after)
+        if num and not num.group("year") and not re.fullmatch(r"(?:19|20)\d\d", num.group(1)):  # 'Mar 12 2001' is a day
             out.add(f"{month}={int(num.group(1).replace(',', ''))}")
     return out
 
