@@ -84,7 +84,8 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         old = OLD_INTENTS.get(analysis.intent) if metadata_question(analysis) else None
         plan = read_plan(state["question"], lexicon(ctx.store), old)
         analysis.reading = plan
-        if plan.metadata:
+        valued = analysis.aggregate is not None and analysis.aggregate.values  # 'every dollar amount in X'
+        if plan.metadata and not valued:  # values the text writes are no metadata
             analysis.plan, analysis.entities = plan, []
     return {"analysis": analysis, "resolved": resolved}
 

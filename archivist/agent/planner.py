@@ -116,14 +116,23 @@ def aggregate_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate],
                    size: str) -> tuple[Strategy, str] | None:
     """Memory for an aggregation question (how often, most frequent, all the values, track a
     value) whose scope is more than rag's top-k passages cover: a sample of passages cannot count
-    or hold every value, the memory's tallied notes can. None: the other rules decide."""
+    or hold every value, the memory's tallied notes can; or whose scope rag covers but memory
+    reads for no more than rag's estimate (it answers from its tally without a model call, so
+    every value it read is quoted, none left to a small model to copy). None: the other rules decide."""
     ask = analysis.aggregate
     covered = est[Strategy.RAG].tokens_in - PROMPT
-    if ask is None or scope.tokens <= covered or not est[Strategy.MEMORY].feasible:
+    if ask is None or not est[Strategy.MEMORY].feasible:
         return None
-    return Strategy.MEMORY, (f"{ask.kind} question ('{ask.cue}'): the answer is spread over the whole "
-                             f"scope, more than rag's top passages cover (~{covered} tokens); memory reads "
-                             f"every document and answers from its tallied notes ({size})")
+    if scope.tokens > covered:
+        return Strategy.MEMORY, (f"{ask.kind} question ('{ask.cue}'): the answer is spread over the whole "
+                                 f"scope, more than rag's top passages cover (~{covered} tokens); memory reads "
+                                 f"every document and answers from its tallied notes ({size})")
+    if scope.n_docs > 0 and est[Strategy.MEMORY].seconds <= est[Strategy.RAG].seconds:
+        return Strategy.MEMORY, (f"{ask.kind} question ('{ask.cue}'): rag's passages would cover the scope, "
+                                 f"but memory reads all of it for less (~{est[Strategy.MEMORY].seconds:.1f}s vs "
+                                 f"~{est[Strategy.RAG].seconds:.1f}s) and answers from its tallied notes, "
+                                 f"quoting every piece ({size})")
+    return None
 
 
 def llm_plan(ctx: AgentContext, question: str, scope: Scope,

@@ -40,3 +40,4 @@ class TaskName(StrEnum):
     RULER_FWE = "ruler-fwe"
     RULER_MULTIVALUE = "ruler-multivalue"
     RULER_VT = "ruler-vt"
+    ARCHIVE_SPAN = "archive-span"

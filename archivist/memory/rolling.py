@@ -45,6 +45,7 @@ class Fact:
     last_ref: str = ""
     start: int = 0  # its span in the first document it was read in (0, 0: unknown)
     end: int = 0
+    sender: str = ""  # who wrote the document it was first read in (an email's sender), for the answer's lines
 
 
 @dataclass

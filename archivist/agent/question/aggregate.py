@@ -8,7 +8,10 @@ read from its words (any wording, not one benchmark's).
 - TRACK: what holds a given value through a chain of references ("which variables are assigned
   12345", "trace what 4471 is set to", "what ends up equal to X-17"); it needs a literal value in
   the question to start from, else it is an ALL.
-- ALL: every item that answers ("all the values", "every time", "find all", "list each").
+- ALL: every item that answers ("all the values", "every time", "find all", "list each", "who
+  wrote about X in May", "everyone who mentioned X"); when it
+  names a kind of value ("every dollar amount", "all the percentages"), the sentences that write
+  such a value are the answer, whatever their words.
 
 Each needs every passage that holds a piece of the answer: the top-k passages of a search hold a
 sample of them. The planner sends these to the memory, whose notes count and quote every piece
@@ -45,6 +48,9 @@ LINK = re.compile(r"\b(?:assign(?:s|ed|ment)?|hold(?:s|ing)?|carr(?:y|ies|ying)|
                   r"set\s+to|points?\s+to|refers?\s+to|tracks?|track(?:ed|ing)|traces?|trac(?:ed|ing)|"
                   r"follow(?:s|ed|ing)?|ends?\s+up|derived?\s+from|copied\s+from|passed\s+(?:on\s+)?to)\b", re.I)
 STRONG_LINK = re.compile(r"\b(?:assigned|set\s+to|equal\s+to|points?\s+to|refers?\s+to|ends?\s+up)\b", re.I)
+# 'who wrote about X in May 2001', 'everyone who mentioned X': every writer, an ALL over the emails
+WHO_ALL = re.compile(r"^\s*who\s+(?:all\s+)?(?:wrote|sent|e-?mailed|mentioned|discussed|talked)\s+(?:\w+\s+)?(?:about|of|in)\b|"
+                     r"\b(?:everyone|everybody|all\s+the\s+people)\s+who\b", re.I)
 ALL = re.compile(r"\b(?:find|list|name|give|show)\s+(?:me\s+)?(?:all|every|each)\b|\bwhenever\b|"
                  r"\b(?:every|each)\s+(?:single\s+)?(?:time|value|one|mention|occurrence|instance)\b|"
                  r"\ball\s+(?:of\s+)?(?:the|its|their|his|her|those|these)\s+(?!day\b|same\b|while\b|way\b)\w+|"
@@ -63,12 +69,39 @@ MOST_TOP = 50  # a number above this is a value or a year, not how many items ar
 @dataclass(frozen=True)
 class AggregateAsk:
     """What an aggregation question asks: the kind, how many items when it says (0: not said),
-    the literal values a TRACK starts from, and the words that made it one (the planner's why)."""
+    the literal values a TRACK starts from, the words that made it one (the planner's why), and
+    for an ALL, the kind of value asked for when it names one ('every dollar amount': money)."""
 
     kind: Aggregate
     top: int = 0
     literals: tuple[str, ...] = ()
     cue: str = ""
+    values: str = ""  # a VALUE_ASKED key: the sentences holding such a value are the answer's
+
+
+# the kinds of value an ALL can ask for by name, and how each is written in text
+VALUE_ASKED = {
+    "money": re.compile(r"\b(?:dollars?|dollar\s+(?:amounts?|figures?|values?|sums?)|prices?|costs?|fees?|payments?|"
+                        r"sums?\s+of\s+money|amounts?\s+of\s+money|(?:money|cash)\s+amounts?)\b|\$", re.I),
+    "percent": re.compile(r"\b(?:percent(?:age)?s?|per\s*cent)\b|%", re.I),
+}
+VALUE_WRITTEN = {
+    "money": re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|mm|bn|k)\b)?", re.I),
+    "percent": re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per\s*cent\b)", re.I),
+}
+
+
+def values_asked(question: str) -> str:
+    """The kind of value a text asks for by name ('every dollar amount': 'money'), or ''; the
+    caller passes the words right after the ALL cue, not the whole question ('who wrote about
+    Price Curves' asks for people)."""
+    return next((kind for kind, pattern in VALUE_ASKED.items() if pattern.search(question)), "")
+
+
+def values_in(kind: str, text: str) -> list[str]:
+    """The values of that kind a text writes, in order ('$85.0 million', '12%')."""
+    pattern = VALUE_WRITTEN.get(kind)
+    return [m.group(0) for m in pattern.finditer(text)] if pattern else []
 
 
 def literals(question: str) -> tuple[str, ...]:
@@ -102,5 +135,9 @@ def aggregation(question: str) -> AggregateAsk | None:
     if values and link and (VALUE_WORD.search(question) or STRONG_LINK.search(question)):
         return AggregateAsk(Aggregate.TRACK, literals=values, cue=link.group(0))
     if m := ALL.search(question):
+        # the kind of value it asks for is what follows 'every' ('every dollar amount', 'all the prices')
+        ahead = re.match(r"(?:\s*[\w$%-]+){0,3}", question[m.end():]).group(0)
+        return AggregateAsk(Aggregate.ALL, cue=m.group(0), values=values_asked(m.group(0) + ahead))
+    if m := WHO_ALL.search(question):
         return AggregateAsk(Aggregate.ALL, cue=m.group(0))
     return None

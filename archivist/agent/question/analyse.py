@@ -87,6 +87,8 @@ class Analysis:
 
 def metadata_question(analysis: Analysis) -> bool:
     """Whether the query strategy can answer exactly (a 'who sent' needs the subject)."""
+    if analysis.aggregate is not None and analysis.aggregate.values:
+        return False  # 'every dollar amount in the thread X': values the text writes, no metadata
     if analysis.plan is not None:
         return True  # the typed plan answers it exactly, or says what it could not use
     lookup = (Intent.WHO_SENT, Intent.WHEN_SENT)

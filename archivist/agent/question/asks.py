@@ -5,6 +5,7 @@ left once the constraints are blanked out, most specific first.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from archivist.agent.question.plan import Ask, QueryPlan, Role, Target
 
@@ -80,7 +81,25 @@ ATTACHED = re.compile(r"\b(?:what|which)\s+(?:was\s+the\s+)?(?:file|files|attach
                       r"xls|excel|word|powerpoint|workbook)\b|\bwhat\s+did\b.*\battach\b|\bwhich\s+\w+\s+(?:was|were)\s+attached\b", I)
 SUBJECT_ASKED = re.compile(r"\b(?:what|which)(?:'s|\s+(?:is|was|were))?\s+(?:the\s+|its\s+)?(?:e-?mail'?s?\s+)?subject", I)
 PLURAL = re.compile(r"\b(?:sent|wrote|e-?mailed|sending|writing)\s+(?:any\s+|the\s+|all\s+the\s+)?(?:e-?mails|messages|"
-                    r"memos|notes|letters)\b|\b(?:everyone|everybody|all\s+the\s+(?:people|senders))\b|\bwho\s+all\b", I)
+                    r"memos|notes|letters)\b|\b(?:everyone|everybody|all\s+the\s+(?:people|senders))\b|\bwho\s+all\b|"
+                    r"\b(?:in|on|to|into)\s+(?:the|this|that)\s+thread\b", I)  # 'who wrote in the thread X': everyone in it
+# 'who wrote about X in May 2001': everyone who did (a period, no one email named), not one email
+ONE_EMAIL = re.compile(r"\b(?:the|a|an|this|that|one|single)\s+(?:\w+\s+)?(?:e-?mail|message|memo|note|letter|reply|"
+                       r"announcement|notice)\b|\b(?:first|last|earliest|latest)\b", I)
+# 'on which days were emails sent in the thread X', 'what dates': every day, a list
+DATES = re.compile(r"\b(?:on\s+)?(?:which|what)\s+(?:dates|days)\b", I)
+# 'how many emails mentioned X in each month of 2001': the count broken down by the period
+PER = re.compile(r"\b(?:each|every|per|by)\s+(?P<u>month|week|year)\b|\b(?P<u2>month|week|year)\s+by\s+(?:month|week|year)\b", I)
+
+
+def per_period(text: str) -> Target | None:
+    """The period a count is broken down by ('each month', 'per week', 'month by month'), or None."""
+    m = PER.search(text)
+    if m is None:
+        return None
+    return {"month": Target.MONTH, "week": Target.WEEK, "year": Target.YEAR}[(m.group("u") or m.group("u2")).lower()]
+
+
 FIRST_ONE = re.compile(r"\b(?:first|earliest|initial|oldest|last|latest|final|newest)\s+(?:e-?mail|message|note|memo|one|"
                        r"time|mail|date|day)\b", I)
 # a question word: without one ('kudlow emails in skilling's mailbox over summer 2001'), a list
@@ -112,13 +131,31 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
             return (Ask.FIRST if first else Ask.LAST), target, 1
     if COUNT.search(blanked) and (mail or scoped):  # 'judy thorne to gerald nemec, how many since May?'
         return Ask.COUNT, counted(text, blanked, plan), 0
+    if DATES.search(blanked) and mail and scoped:
+        return Ask.LIST, Target.DATE, 0  # every day the matching emails were sent on
     if (field := _field(text, blanked)) is not None and mail:
-        if field in (Target.SENDER, Target.RECIPIENT, Target.TO, Target.CC) and PLURAL.search(blanked):
+        if field in (Target.SENDER, Target.RECIPIENT, Target.TO, Target.CC) and \
+                (PLURAL.search(blanked) or field == Target.SENDER and _over_a_period(blanked, plan)):
             return Ask.TOP, field, 0  # 'who wrote emails about X': everyone, with their counts
         return Ask.FIELD, field, 1
     if (LIST.search(blanked) or BARE_LIST.search(blanked) or not ASKING.search(blanked) and scoped) and mail:
         return Ask.LIST, Target.DOCUMENTS, 0
     return Ask.CONTENT, Target.DOCUMENTS, 0
+
+
+def _over_a_period(blanked: str, plan: QueryPlan) -> bool:
+    """'who wrote about X in May 2001': a sender asked over a period of more than a week, with
+    only words to find (no person, no one email named): everyone who did."""
+    dates = [c for c in plan.constraints if c.role == Role.DATE and isinstance(c.value, str)]
+    others = [c for c in plan.constraints if c.role not in (Role.DATE, Role.TEXT, Role.TOPIC, None)]
+    if len(dates) != 1 or others or not plan.of(Role.TEXT, Role.TOPIC) or ONE_EMAIL.search(blanked) \
+            or not re.fullmatch(r"\s*who\s+(?:wrote|sent|e-?mailed)\b[\s?.!]*", blanked, I):
+        return False
+    low, _, high = dates[0].value.partition("..")
+    try:
+        return (date.fromisoformat(high[:10]) - date.fromisoformat(low[:10])).days > 7
+    except ValueError:
+        return False
 
 
 COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?)\s*(?:different\s+|distinct\s+|unique\s+|"

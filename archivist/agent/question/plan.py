@@ -110,6 +110,7 @@ class QueryPlan:
     target: Target = Target.DOCUMENTS
     k: int = 1
     by_address: bool = False  # a ranking of addresses ('top sender addresses'), not of people
+    per: Target | None = None  # a count broken down by month, week or year ('in each month of 2001')
     constraints: list[Constraint] = field(default_factory=list)
     words: list[Word] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how ambiguous parts were read
@@ -134,6 +135,7 @@ class QueryPlan:
 
     def to_dict(self) -> dict:
         return {"ask": str(self.ask), "target": str(self.target), "k": self.k, "by_address": self.by_address,
+                **({"per": str(self.per)} if self.per else {}),
                 "constraints": [c.to_dict() for c in self.constraints],
                 "words": {str(u): [w.text for w in self.words if w.use == u] for u in Use},
                 "unused": self.unused, "notes": list(self.notes)}

@@ -10,7 +10,7 @@ import re
 
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, QUOTED, _longest_exact, _names_with_months, combine_dates
-from archivist.agent.question.asks import COUNTED, classify
+from archivist.agent.question.asks import COUNTED, classify, per_period
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
 from archivist.agent.question.lexicon import Lexicon
@@ -38,6 +38,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     _quoted_and_subject(r)
     _attachments(r)
     for role, value, s, e in phrases.weekdays(r.text):
+        if not r.free(s, e):
+            continue  # a weekday inside a quoted subject ('Meeting on Wednesday, January 2') is the subject's
         r.claim(Constraint(role, r.text[s:e], value, s, e, label=value.replace(",", " or ")))
     _addresses(r)
     _domains(r)
@@ -49,6 +51,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
+    r.plan.per = per_period(r.blanked()) if ask == Ask.COUNT and target == Target.DOCUMENTS else None
     if target == Target.ATTACHMENTS and ask == Ask.COUNT:
         _counted_files(r)
     r.plan.by_address = (ask == Ask.TOP or ask == Ask.COUNT and target != Target.DOCUMENTS) \

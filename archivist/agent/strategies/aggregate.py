@@ -5,14 +5,17 @@ differs, last), so no fact in the answer depends on a small model copying it.
 - FREQUENT: the facts read most often, as many as the question asks (one when it does not say),
   each with its count.
 - HOW_OFTEN: the reads of the facts that name the question's most specific word, summed.
-- ALL: every fact that scores within KEEP_SECOND of the best, not only the first two.
+- ALL: every fact that scores within KEEP_SECOND of the best, not only the first two, each with
+  who wrote it when its document has a sender ('who wrote about X in May': the senders); for an ALL
+  that names a kind of value ('every dollar amount'), every such value in the order read, each
+  with the sentence that first wrote it.
 - TRACK: the chain followed from the question's literals, in its order, and the names it reaches.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from archivist.agent.question.aggregate import Aggregate, AggregateAsk
+from archivist.agent.question.aggregate import Aggregate, AggregateAsk, values_in
 from archivist.answering.grounding.quotes import KEEP_SECOND, quote_text
 from archivist.answering.grounding.sentences import content_words, words
 from archivist.memory import tally, tracking
@@ -49,6 +52,11 @@ class Cites:
         if not f.last_doc_id or f.last_doc_id == f.doc_id:
             return f"[{first}]"
         return f"(first [{first}], last [{self.label(f.last_doc_id, f.last_ref, f.text)}])"
+
+
+def _by(f: Fact) -> str:
+    """'Lee, Ann: ' before a quoted fact when its document has a sender (who wrote each piece)."""
+    return f"{f.sender}: " if f.sender else ""
 
 
 def _times(n: int) -> str:
@@ -103,10 +111,32 @@ def every(state: MemoryState) -> NotesAnswer | None:
         return None
     best = [f for f in ranked if f.score >= KEEP_SECOND * ranked[0].score][:MAX_LINES]
     cites = Cites()
-    lines = [f"- {quote_text(f.text)} {cites.of(f)}" for f in sorted(best, key=lambda f: (f.first_read, f.doc_id))]
+    lines = [f"- {_by(f)}{quote_text(f.text)} {cites.of(f)}" for f in sorted(best, key=lambda f: (f.first_read, f.doc_id))]
     head = f"Every matching statement in {state.position} documents ({len(best)}):"
     return NotesAnswer("\n".join([head, *lines]), cites.citations,
                        f"all {len(best)} top-scoring facts quoted")
+
+
+def valued(ask: AggregateAsk, state: MemoryState) -> NotesAnswer | None:
+    """Every value of the kind asked ('every dollar amount'), in the order read, each once with
+    the sentence that first wrote it; None when no note writes one."""
+    facts = sorted((f for f in state.notes if values_in(ask.values, f.text)),
+                   key=lambda f: (f.first_read, f.date, f.doc_id, f.start))
+    if not facts:
+        return None
+    cites, seen, lines = Cites(), set(), []
+    for f in facts:
+        new = [v for v in values_in(ask.values, f.text) if " ".join(v.split()) not in seen]
+        if not new:
+            continue
+        seen.update(" ".join(v.split()) for v in new)
+        if len(lines) < MAX_LINES:
+            lines.append(f"- {', '.join(new)} ({_by(f)}{quote_text(f.text)}) {cites.of(f)}")
+    names = {"money": "dollar amount", "percent": "percentage"}.get(ask.values, "value")
+    head = (f"Every {names} read in {state.position} documents, in the order read ({len(seen)}): "
+            + ", ".join(dict.fromkeys(" ".join(v.split()) for f in facts for v in values_in(ask.values, f.text))) + ".")
+    return NotesAnswer("\n".join([head, *lines]) + _bounds(state), cites.citations,
+                       f"{len(seen)} values quoted in the order read")
 
 
 def followed(ask: AggregateAsk, state: MemoryState) -> NotesAnswer | None:
@@ -131,4 +161,6 @@ def from_notes(ask: AggregateAsk, question: str, state: MemoryState) -> NotesAns
         return how_often(question, state) or every(state)
     if ask.kind == Aggregate.TRACK:
         return followed(ask, state) or every(state)
+    if ask.values:
+        return valued(ask, state) or every(state)
     return every(state)

@@ -20,7 +20,7 @@ from archivist.answering.grounding.sentences import content_words, overlap, sent
 from archivist.memory.rolling import Fact, MemoryState, RollingMemory, load_state, save_state
 from archivist.memory.tally import Rank, same
 from archivist.memory.tracking import follow, starts
-from archivist.agent.question.aggregate import Aggregate, AggregateAsk
+from archivist.agent.question.aggregate import Aggregate, AggregateAsk, values_in
 from archivist.agent.strategies.aggregate import from_notes
 from archivist.sanitise import neutralise
 from archivist.progress import Stage, Unit
@@ -40,24 +40,28 @@ def memory_key(ctx: AgentContext, question: str, scope: Scope) -> str:
     return "agent:" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
-def extractor(ctx: AgentContext, question: str, keep: int = KEEP, tracked: list[str] | None = None):
+def extractor(ctx: AgentContext, question: str, keep: int = KEEP, tracked: list[str] | None = None,
+              values: str = ""):
     """A chunk -> its distinct sentences that share most of the question's content words, as facts
     citing their own document, each counted as often as the chunk repeats it (best first; none
     that share no word). With `tracked` (a TRACK question), a sentence naming a followed literal
-    is kept first whatever its words, and its literals are followed from then on."""
+    is kept first whatever its words, and its literals are followed from then on. With `values`
+    (an ALL that names a kind of value: 'every dollar amount'), a sentence writing such a value
+    is kept first whatever its words."""
     wanted = content_words(question)
 
     def extract(chunk) -> list[Fact]:
         cites = {c.n: c for c in chunk.citations}
         sents = [s for s in sentences_of(ctx.store, chunk) if s.text]
         for s in sents:  # in reading order: a chain is followed as it is read
-            s.score = overlap(wanted, s) + (FOLLOWED if tracked is not None and follow(s.text, tracked) else 0)
+            s.score = overlap(wanted, s) + (FOLLOWED if tracked is not None and follow(s.text, tracked) else 0) \
+                + (FOLLOWED if values and values_in(values, s.text) else 0)
         facts: dict[str, Fact] = {}
         for s in (s for s in sents if s.score > 0):
             fact = facts.get(key := same(s.text))
             if fact is None:
                 facts[key] = Fact(s.text, s.doc_id, cites[s.n].ref, s.date, cites[s.n].title, s.score,
-                                  start=s.start, end=s.end)
+                                  start=s.start, end=s.end, sender=s.sender)
             else:  # read again in this chunk: counted, and the last place moves
                 fact.count += 1
                 fact.last_doc_id, fact.last_ref = s.doc_id, cites[s.n].ref
@@ -202,7 +206,7 @@ def _memory(ctx: AgentContext, question: str, state: MemoryState, generate,
         if ask is not None and ask.kind == Aggregate.TRACK:
             state.tracked = state.tracked or sorted(starts(ask.literals))
             tracked = state.tracked
-        extract = extractor(ctx, question, tracked=tracked)
+        extract = extractor(ctx, question, tracked=tracked, values=ask.values if ask is not None else "")
     rank = Rank.COUNT if ask is not None and ask.kind == Aggregate.FREQUENT else Rank.SCORE
     return RollingMemory(generate, ctx.model.count_tokens, question, ctx.settings.memory.memory_tokens,
                          SYSTEM_MEMORY, USER_MEMORY, state, model_notes=notes_by_model(ctx, ask),

@@ -111,7 +111,7 @@ def mention_patterns(text: str) -> list[list[re.Pattern]]:
     forms ('merger', 'mergers', 'bankruptcy', 'bankrupt': archivist.word_forms)."""
     out = []
     for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I):
-        words = re.findall(r"[\w'&-]+", side)
+        words = [w for w in re.findall(r"[\w'&-]+", side) if re.search(r"\w", w)]  # not a lone '-' or '&'
         if len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
             words = [r"[\s-]*".join(re.escape(w) for w in words) + word_forms.ENDINGS]  # 'EnronOnline' too
         else:
@@ -151,10 +151,19 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
         return PlanAnswer(f"No matching documents ({describe(plan)}; days by the sender's local calendar day).",
                           [], {"count": 0})
     text = f"{n} distinct emails match ({describe(plan)}; days by the sender's local calendar day)."
+    result: dict = {"count": n}
+    if plan.per is not None:  # 'in each month of 2001': the count of every period that has one
+        rows = _rows(store, f, plan=plan)
+        per = Counter(_period(_day(r), plan.per) for r in rows if _day(r) != "?")
+        unit = {Target.WEEK: "week (Monday to Sunday)", Target.YEAR: "year"}.get(plan.per, "month")
+        text += f" By {unit}: " + "; ".join(f"{_shown(k, plan.per)}: {v}" for k, v in sorted(per.items())) + \
+            (f" ({n - sum(per.values())} with no readable day)" if sum(per.values()) < n else "") + \
+            f"; no other {unit.split()[0]} has one."
+        result["by"] = dict(sorted(per.items()))
     text += f" First matches: {refs}" + _shown_match(store, ids, f.text)
     plan.notes += other_readings(store, plan, f, n, lambda other: _counted(store, other, plan)[0])
     plan.notes += by_address(store, plan, f)
-    return PlanAnswer(text, ids, {"count": n})
+    return PlanAnswer(text, ids, result)
 
 
 def _count_in(store, plan: QueryPlan, rows: list[dict]) -> PlanAnswer:
@@ -182,6 +191,15 @@ def _shown_match(store, ids: list[int], words: str | None) -> str:
 
 def _list(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     rows = _rows(store, f, plan=plan)
+    if plan.target == Target.DATE:  # 'on which days were emails sent in the thread X': every day
+        days = sorted({_day(r) for r in rows if _day(r) != "?"})
+        firsts = [next(r["id"] for r in rows if _day(r) == d) for d in days][:MAX_CITED]
+        if not rows:
+            return PlanAnswer(f"No matching emails ({describe(plan)}).", result={"count": 0, "days": []})
+        text = (f"{len(rows)} matching emails ({describe(plan)}) were sent on {len(days)} "
+                f"day{'s' if len(days) != 1 else ''} (the sender's local calendar day): "
+                + ", ".join(f"{d} [{i + 1}]" if i < MAX_CITED else d for i, d in enumerate(days)) + ".")
+        return PlanAnswer(text, firsts, {"count": len(rows), "days": days})
     shown = rows[:MAX_LISTED]
     lines = [f"[{i + 1}] {_day(r)} {r['sender'] or '?'}: {r['title'] or ''}" for i, r in enumerate(shown)]
     more = f" (showing {len(shown)})" if len(rows) > len(shown) else ""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from archivist.errors import InputError
+from archivist.evals.tasks.archive_span import ArchiveSpanTask
 from archivist.evals.tasks.base import ALL, Example, Task, TaskOptions
 from archivist.evals.tasks.blind import SETS, BlindTask
 from archivist.evals.tasks.enron_qa import EnronQaTask
@@ -18,18 +19,19 @@ from archivist.evals.vocab import TaskName
 
 TASKS: dict[str, type[Task]] = {task.name: task for task in (
     NiahTask, HotpotTask, LevalTask, EnronQaTask, ProbesTask, HotpotRetrievalTask, SearchEnronTask, BlindTask,
-    RelevanceFloorTask, SummariesTask, FrequentWordsTask, MultiValueTask, VariableTrackingTask)}
+    RelevanceFloorTask, SummariesTask, FrequentWordsTask, MultiValueTask, VariableTrackingTask, ArchiveSpanTask)}
 PARAPHRASE, RAW, MULTI, TUNE, HELD = "paraphrase", "raw", "multi", "tune", "held"
 RULER = (TaskName.RULER_FWE, TaskName.RULER_MULTIVALUE, TaskName.RULER_VT)
 VARIANTS = {TaskName.NIAH: ("", MULTI), TaskName.PROBES: ("", RAW, PARAPHRASE), TaskName.BLIND: ("", *SETS),
-            **{name: ("", TUNE, HELD) for name in RULER}}
+            **{name: ("", TUNE, HELD) for name in (*RULER, TaskName.ARCHIVE_SPAN)}}
 
 
 def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
     """The task called `name` over options.data (or its shared default). Variants: niah 'multi'
     (three needles); probes 'raw' (part of the questions answered from the raw Enron mbox files)
     and 'paraphrase' (every generated question, no model); blind: one question set; ruler-*:
-    'tune' or 'held', one half of the samples."""
+    'tune' or 'held', one half of the samples; archive-span: 'tune' or 'held', one half of each kind's
+    examples."""
     if name not in TASKS:
         raise InputError(f"unknown eval task {name!r}; use one of {', '.join(TASKS)} or 'default'")
     if variant and variant not in VARIANTS.get(name, ("",)):
@@ -41,7 +43,7 @@ def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
                           paraphrase=variant == PARAPHRASE)
     if name == TaskName.BLIND:
         return BlindTask(options, sets=(variant,) if variant else SETS)
-    if name in RULER:
+    if name in (*RULER, TaskName.ARCHIVE_SPAN):
         return TASKS[name](options, half=variant)
     return TASKS[name](options)
 
