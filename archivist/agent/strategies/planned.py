@@ -17,7 +17,7 @@ from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
-from archivist.agent.strategies.described import by_content
+from archivist.agent.strategies import described
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import by_address, other_readings
 from archivist.records import Filters
@@ -332,20 +332,33 @@ def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
 
 def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
     """The one email the constraints describe (found by search with its content words), and the
-    field asked for from its headers."""
+    field asked for from its headers (agent/strategies/described.py)."""
     words = " ".join(str(c.value) for c in plan.of(Role.TOPIC, Role.TEXT))
     f = replace(f, text=None)  # content words rank the candidates; they are no exact filter here
     calendar = Calendar.EITHER if f.after and f.before and _one_day(f) else Calendar.LOCAL
-    rows = _by_subject(store, f, calendar, plan) if plan.of(Role.SUBJECT) else _rows(store, f, calendar)
+    rows_of = (lambda g: _by_subject(store, g, calendar, plan)) if plan.of(Role.SUBJECT) else \
+        (lambda g: _rows(store, g, calendar))
+    rows, gone, said = described.candidates(store, plan, f, rows_of)
     if not rows:
         return PlanAnswer(f"No email matches ({describe(plan)}).", result={})
-    ranked = by_content(store, rows, words, search) if words.strip() else rows
-    best = ranked[0]
-    lead = (f"The email that best fits ({describe(plan)}) is \"{best['title'] or ''}\" from "
+    scored = described.ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
+    best, also = scored[0][0], described.near(scored)
+    kept = replace(plan, constraints=[c for c in plan.constraints if c not in gone]) if gone else plan
+    lead = (f"The email that best fits ({describe(kept)}) is \"{best['title'] or ''}\" from "
             f"{best['sender_name'] or best['sender']}, {_day(best)} [1].")
-    if len(ranked) > 1 and not words.strip():
-        lead += f" {len(ranked)} emails fit; this is the earliest."
-    return _field_of(store, best, plan.target, lead)
+    if said:
+        lead = "No email fits every constraint: " + "; ".join(said) + ". " + lead
+    if len(rows) > 1 and not words.strip():
+        lead += f" {len(rows)} emails fit; this is the earliest."
+    elif also:
+        lead += (f" {len(also)} other email{'s' if len(also) > 1 else ''} fit{'' if len(also) > 1 else 's'} nearly as well: "
+                 + "; ".join(f"\"{r['title'] or ''}\" from {r['sender_name'] or r['sender']}, {_day(r)} [{n}]"
+                             for n, r in enumerate(also, 2)) + ".")
+    got = _field_of(store, best, plan.target, lead)
+    if also:
+        got.ids += [r["id"] for r in also]
+        got.result["others"] = [r["id"] for r in also]
+    return got
 
 
 def _by_subject(store, f: Filters, calendar: Calendar, plan: QueryPlan) -> list[dict]:
