@@ -17,6 +17,9 @@ CASES = [  # question, the result's key, the exact answer from the described ema
     ("Who was cc'd on Rakesh Bharati's note to Sarah Taylor saying their analyses of the ORACLE and EnronOnline "
      "data were at variance with the profitability numbers for power and gas trading?", "people",
      {"j.kaminski@enron.com", "vasant.shanbhogue@enron.com", "jayshree.desai@enron.com", "jeff.donahue@enron.com"}),
+    ("Who was copied on Rakesh Bharati's note to Sarah Taylor saying the research group's figures for power and gas "
+     "trading profitability were at variance with what is normally believed?", "people",
+     {"j.kaminski@enron.com", "vasant.shanbhogue@enron.com", "jayshree.desai@enron.com", "jeff.donahue@enron.com"}),
     ("Who sent Vince the Scope of Services document listing the projects done with EES customers?", "people",
      {"richard.zdunkewicz@enron.com"}),
     ("When did Rakesh pass along the gist of his phone conversation about the profitability of power and gas "

@@ -84,3 +84,41 @@ def test_passing_something_on_is_a_field_of_the_described_email(store, question,
 @pytest.mark.parametrize("question", ["When did Skilling resign?", "Who said hello?", "when did the merger fail"])
 def test_an_event_or_a_bare_verb_stays_a_content_question(store, question):
     assert read_plan(question, lexicon(store)).ask == Ask.CONTENT
+
+
+@pytest.mark.parametrize("question, ask", [
+    ("Who was cc'd on Ann's note saying the cooling schedule, not the clay, mostly causes the cracks?", Ask.FIELD),
+    ("Who was copied on the memo that said the kiln is normally slow?", Ask.FIELD),
+    ("Who sent the most emails about the kiln?", Ask.TOP),
+    ("Who sent emails about the kiln most often?", Ask.TOP),
+    ("Who normally writes to Bo Fry about the budget?", Ask.TOP),
+])
+def test_a_ranking_word_inside_the_description_of_one_email_is_no_ranking(store, question, ask):
+    assert read_plan(question, lexicon(store)).ask == ask
+
+
+def test_words_that_clearly_prefer_another_email_overrule_the_search_order(store):
+    """The search ranks the budget note first (it shares 'glaze' and 'kiln'); the description's words
+    are all in the survey, which scores well over half as much again: the survey comes first."""
+    from types import SimpleNamespace
+
+    from archivist.agent.strategies import described
+    ids = {t: i for i, t in store.conn.execute("SELECT id, title FROM documents")}
+    order = [ids["Budget"], ids["Visit"], ids["Kiln survey"]]
+    search = lambda words, f, k: [SimpleNamespace(doc_id=i) for i in order]  # noqa: E731
+    rows = [{"id": i} for i in ids.values()]
+    ranked = described.by_content(store, rows, "kiln glaze cracks cooling schedule ramp", search)
+    assert ranked[0]["id"] == ids["Kiln survey"]
+
+
+def test_which_people_got_a_described_email_are_its_recipients(store):
+    plan, got = _ask(store, "Which people got Ed's note saying the furnace inspectors arrive on Friday?")
+    assert (plan.ask, plan.target) == (Ask.FIELD, Target.RECIPIENT)
+    assert [p["addresses"] for p in got.result["people"]] == [["bo.fry@acme.com"]]
+
+
+def test_no_email_holding_the_description_gives_no_answer_unless_all_that_fit_agree(store):
+    _, got = _ask(store, "Who was cc'd on the note about the zeppelin hangar lease?")
+    assert not got.result and "holds the words" in got.text
+    _, got = _ask(store, "Who did Ed Park send the zeppelin hangar lease to?")  # one email of Ed's: its To line
+    assert [p["addresses"] for p in got.result["people"]] == [["bo.fry@acme.com"]] and "holds the words" in got.text

@@ -19,9 +19,11 @@ not outweigh the words that tell them apart ('stranded', 'attacks'), plus the de
 pairs an email holds side by side ('Dale Sanders', 'performance bond'). An email's own text is read
 (its subject and what its sender wrote, not the quoted history), so a reply or forward that quotes
 the described email ranks below it, unless the question says it was forwarded: then the quoted text
-counts too, and a forward of the best email, or one holding nearly as much of it, comes first. A short email gains nothing from its length; a long digest loses. The two orders are
-fused by their ranks; a tie goes to the email with the rarer words. When another email fits
-(nearly) as well, the answer says so and cites it.
+counts too, and a forward of the best email, or one holding nearly as much of it, comes first. A
+short email gains nothing from its length; a long digest loses. The two orders are fused by their
+ranks; a tie goes to the email with the rarer words, and an email whose words score half as much
+again as the fused best's comes first. When another email fits (nearly) as well, the answer says so
+and cites it.
 """
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ FTS_CANDIDATES = 50  # and the full-text index's best chunks (search's dense hal
 ALL_READ = 200  # candidates up to this many are all weighed, found by a search or not
 FUSION_K = 60  # reciprocal rank fusion: 1 / (k + rank), the usual k
 K1, B = 1.2, 0.75  # BM25's usual term saturation and length normalisation
+SAME_FIELD_MAX = 5  # when no email holds the description's words: this many that agree on the field still answer
+MARGIN = 1.5  # an email whose words score this many times the fused best's comes first
 NEAR = 0.9  # another email whose words score this share of the best one's also fits: said
 QUOTED_WEIGHT = 0.5  # a forward's quoted text, when the question says it was forwarded
 FORWARDED = re.compile(r"\b(?:forward(?:ed|s|ing)?|fwd|fw)\b", re.I)
@@ -104,7 +108,7 @@ def _domains(plan, kept):
 
 
 def _second_senders(plan, kept):
-    senders = [c for c in kept if c.role == Role.SENDER]
+    senders = sorted((c for c in kept if c.role == Role.SENDER), key=lambda c: c.start)  # the first named stays
     moved = senders[1:]
     out = [replace(c, role=Role.PARTICIPANT) if c in moved else c for c in kept]
     return out, [], [f"an email has one sender: '{c.text}' was read as taking part in it" for c in moved]
@@ -138,7 +142,9 @@ def ranked(store, rows: list[dict], words: str, search, soft: list[Constraint] |
     pool = order + extra
     scores = _scores(store, pool, said, soft or [], bool(FORWARDED.search(question)))
     rare = sorted(pool, key=lambda i: (-scores[i], pool.index(i)))
-    fused = _fuse(order + extra, rare)
+    fused = _fuse(order, rare)
+    if rare and fused and scores[rare[0]] > 0 and scores[rare[0]] >= MARGIN * scores[fused[0]]:  # the words clearly prefer another
+        fused = [rare[0]] + [i for i in fused if i != rare[0]]
     if FORWARDED.search(question):
         fused = _forwards_first(store, fused, scores)
     return [(by_id[i], scores[i]) for i in fused] + [(r, 0.0) for r in rows if r["id"] not in scores]
@@ -194,7 +200,7 @@ def _scores(store, ids: list[int], words: str, soft: list[Constraint], forwarded
     terms = set(seq)
     if not ids:
         return {}
-    if len(ids) < 2 or not terms:
+    if not terms:
         return {i: 0.0 for i in ids}
     texts = own_texts(store, ids)
     if forwarded:
@@ -251,6 +257,9 @@ def near(scored: list[tuple[dict, float]]) -> list[dict]:
 
 
 def _fuse(search: list[int], rare: list[int]) -> list[int]:
-    """Reciprocal rank fusion of the two orders; a tie goes to the email with the rarer words."""
-    score = {i: 1 / (FUSION_K + search.index(i) + 1) + 1 / (FUSION_K + rare.index(i) + 1) for i in search}
-    return sorted(search, key=lambda i: (-score[i], rare.index(i)))
+    """Reciprocal rank fusion of the two orders (rare holds every candidate; one the search did not
+    find is ranked after all it found); a tie goes to the email with the rarer words."""
+    last = len(search) + 1
+    score = {i: 1 / (FUSION_K + (search.index(i) + 1 if i in search else last)) + 1 / (FUSION_K + rare.index(i) + 1)
+             for i in rare}
+    return sorted(rare, key=lambda i: (-score[i], rare.index(i)))

@@ -342,6 +342,8 @@ def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
     if not rows:
         return PlanAnswer(f"No email matches ({describe(plan)}).", result={})
     scored = described.ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
+    if described.terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description
+        return _unworded(store, plan, rows, words)
     best, also = scored[0][0], described.near(scored)
     kept = replace(plan, constraints=[c for c in plan.constraints if c not in gone]) if gone else plan
     lead = (f"The email that best fits ({describe(kept)}) is \"{best['title'] or ''}\" from "
@@ -359,6 +361,24 @@ def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
         got.ids += [r["id"] for r in also]
         got.result["others"] = [r["id"] for r in also]
     return got
+
+
+def _unworded(store, plan: QueryPlan, rows: list[dict], words: str) -> PlanAnswer:
+    """No email that fits the constraints holds a word of the description: the field only when a
+    few fit and all of them give the same one, else no answer."""
+    said = f"No email that fits ({describe(plan)}) holds the words that describe it ({words})"
+    if len(rows) > described.SAME_FIELD_MAX:
+        return PlanAnswer(said + ".", result={})
+    got = [_field_of(store, r, plan.target, "") for r in rows]
+    if any({k: v for k, v in g.result.items() if k != "doc"} != {k: v for k, v in got[0].result.items() if k != "doc"}
+           for g in got):
+        return PlanAnswer(said + f"; the {len(rows)} that fit differ in the field asked.", [r["id"] for r in rows][:MAX_CITED],
+                          result={})
+    first = got[0]
+    first.text = (f"{said}; all {len(rows)} that fit give the same answer" if len(rows) > 1 else said + "; one email fits"
+                  ) + f", from \"{rows[0]['title'] or ''}\" [1]:{first.text}"
+    first.ids = [r["id"] for r in rows][:MAX_CITED]
+    return first
 
 
 def _by_subject(store, f: Filters, calendar: Calendar, plan: QueryPlan) -> list[dict]:
