@@ -74,6 +74,7 @@ def test_a_second_sender_is_read_as_taking_part(store):
     ("Who reached out to Bo Fry about the furnace inspectors arriving on Friday?", Target.SENDER),
     ("When did Ed pass along that the furnace inspectors arrive on Friday?", Target.DATE),
     ("When did Ann let Bo know that the glaze cracks come from the cooling schedule?", Target.DATE),
+    ("Which address did Ed Park write to about the furnace inspectors arriving?", Target.TO),
 ])
 def test_passing_something_on_is_a_field_of_the_described_email(store, question, target):
     plan, got = _ask(store, question)

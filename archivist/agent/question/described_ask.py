@@ -28,6 +28,8 @@ TELLING = (r"(?:reach(?:ed)?\s+out|pass(?:ed)?\s+(?:along|on)|let\s+(?:\S+\s+){1
            r"propos(?:e|ed)|recommend(?:ed)?|remind(?:ed)?|confirm(?:ed)?|push(?:ed)?\s+back|follow(?:ed)?\s+up)")
 ASKED = ((re.compile(rf"^\W*who\s+(?:first\s+|actually\s+|originally\s+)?{TELLING}\b", I), Target.SENDER),
          (re.compile(r"\b(?:which|what)\s+(?:e-?mail\s+)?address(?:es)?\s+(?:did|was|were|had)\b.*\bto\W*$", I), Target.TO),
+         (re.compile(r"\b(?:which|what)\s+(?:e-?mail\s+)?address(?:es)?\s+did\b.*?\b(?:send|write|e-?mail|mail|forward)\b"
+                     r"(?:\s+(?:it|this|that|them|the\s+[\w-]+))?\s+to\b", I), Target.TO),
          (re.compile(r"^\W*(?:which|what)\s+(?:people|persons|colleagues|recipients|addressees)\s+(?:got|received|were\s+sent|"
                      r"did\s+(?:\S+\s+){1,4}?(?:send|write\s+to|e-?mail))\b", I), Target.RECIPIENT),
          (re.compile(r"\b(?:which|what)\s+(?:e-?mail\s+)?address(?:es)?\s+(?:did|was|were|had)\b.*\bfrom\W*$", I),
