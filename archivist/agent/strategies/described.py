@@ -51,6 +51,60 @@ FORWARD_TITLE = re.compile(r"\s*(?:fw|fwd)\s*:", re.I)
 TERM = re.compile(r"[A-Za-z][\w'-]+|\d[\d,.]*\d|\d")
 
 
+def field_answer(store, plan: QueryPlan, search, f: Filters):
+    """The one email the constraints describe (found by search with its content words), and the
+    field asked for from its headers: planned.py's answer to Ask.FIELD."""
+    from archivist.agent.strategies import planned as P
+    from archivist.agent.strategies.metadata import Calendar
+    words = " ".join(str(c.value) for c in plan.of(Role.TOPIC, Role.TEXT))
+    f = replace(f, text=None)  # content words rank the candidates; they are no exact filter here
+    calendar = Calendar.EITHER if f.after and f.before and P._one_day(f) else Calendar.LOCAL
+    rows_of = (lambda g: P._by_subject(store, g, calendar, plan)) if plan.of(Role.SUBJECT) else \
+        (lambda g: P._rows(store, g, calendar))
+    rows, gone, said = candidates(store, plan, f, rows_of)
+    if not rows:
+        return P.PlanAnswer(f"No email matches ({P.describe(plan)}).", result={})
+    scored = ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
+    if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description
+        return _unworded(store, plan, rows, words)
+    best, also = scored[0][0], near(scored)
+    kept = replace(plan, constraints=[c for c in plan.constraints if c not in gone]) if gone else plan
+    lead = (f"The email that best fits ({P.describe(kept)}) is \"{best['title'] or ''}\" from "
+            f"{best['sender_name'] or best['sender']}, {P._day(best)} [1].")
+    if said:
+        lead = "No email fits every constraint: " + "; ".join(said) + ". " + lead
+    if len(rows) > 1 and not words.strip():
+        lead += f" {len(rows)} emails fit; this is the earliest."
+    elif also:
+        lead += (f" {len(also)} other email{'s' if len(also) > 1 else ''} fit{'' if len(also) > 1 else 's'} nearly as well: "
+                 + "; ".join(f"\"{r['title'] or ''}\" from {r['sender_name'] or r['sender']}, {P._day(r)} [{n}]"
+                             for n, r in enumerate(also, 2)) + ".")
+    got = P._field_of(store, best, plan.target, lead)
+    if also:
+        got.ids += [r["id"] for r in also]
+        got.result["others"] = [r["id"] for r in also]
+    return got
+
+
+def _unworded(store, plan: QueryPlan, rows: list[dict], words: str):
+    """No email that fits the constraints holds a word of the description: the field only when a
+    few fit and all of them give the same one, else no answer."""
+    from archivist.agent.strategies import planned as P
+    said = f"No email that fits ({P.describe(plan)}) holds the words that describe it ({words})"
+    if len(rows) > SAME_FIELD_MAX:
+        return P.PlanAnswer(said + ".", result={})
+    got = [P._field_of(store, r, plan.target, "") for r in rows]
+    if any({k: v for k, v in g.result.items() if k != "doc"} != {k: v for k, v in got[0].result.items() if k != "doc"}
+           for g in got):
+        return P.PlanAnswer(said + f"; the {len(rows)} that fit differ in the field asked.",
+                            [r["id"] for r in rows][:P.MAX_CITED], result={})
+    first = got[0]
+    first.text = (f"{said}; all {len(rows)} that fit give the same answer" if len(rows) > 1 else said + "; one email fits"
+                  ) + f", from \"{rows[0]['title'] or ''}\" [1]:{first.text}"
+    first.ids = [r["id"] for r in rows][:P.MAX_CITED]
+    return first
+
+
 def candidates(store, plan: QueryPlan, f: Filters, rows_of) -> tuple[list[dict], list[Constraint], list[str]]:
     """(the emails that can be the described one, the constraints let go, what the answer says
     about them). rows_of(filters) -> rows: the exact constraints' emails."""

@@ -331,54 +331,8 @@ def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
 
 
 def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
-    """The one email the constraints describe (found by search with its content words), and the
-    field asked for from its headers (agent/strategies/described.py)."""
-    words = " ".join(str(c.value) for c in plan.of(Role.TOPIC, Role.TEXT))
-    f = replace(f, text=None)  # content words rank the candidates; they are no exact filter here
-    calendar = Calendar.EITHER if f.after and f.before and _one_day(f) else Calendar.LOCAL
-    rows_of = (lambda g: _by_subject(store, g, calendar, plan)) if plan.of(Role.SUBJECT) else \
-        (lambda g: _rows(store, g, calendar))
-    rows, gone, said = described.candidates(store, plan, f, rows_of)
-    if not rows:
-        return PlanAnswer(f"No email matches ({describe(plan)}).", result={})
-    scored = described.ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
-    if described.terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description
-        return _unworded(store, plan, rows, words)
-    best, also = scored[0][0], described.near(scored)
-    kept = replace(plan, constraints=[c for c in plan.constraints if c not in gone]) if gone else plan
-    lead = (f"The email that best fits ({describe(kept)}) is \"{best['title'] or ''}\" from "
-            f"{best['sender_name'] or best['sender']}, {_day(best)} [1].")
-    if said:
-        lead = "No email fits every constraint: " + "; ".join(said) + ". " + lead
-    if len(rows) > 1 and not words.strip():
-        lead += f" {len(rows)} emails fit; this is the earliest."
-    elif also:
-        lead += (f" {len(also)} other email{'s' if len(also) > 1 else ''} fit{'' if len(also) > 1 else 's'} nearly as well: "
-                 + "; ".join(f"\"{r['title'] or ''}\" from {r['sender_name'] or r['sender']}, {_day(r)} [{n}]"
-                             for n, r in enumerate(also, 2)) + ".")
-    got = _field_of(store, best, plan.target, lead)
-    if also:
-        got.ids += [r["id"] for r in also]
-        got.result["others"] = [r["id"] for r in also]
-    return got
-
-
-def _unworded(store, plan: QueryPlan, rows: list[dict], words: str) -> PlanAnswer:
-    """No email that fits the constraints holds a word of the description: the field only when a
-    few fit and all of them give the same one, else no answer."""
-    said = f"No email that fits ({describe(plan)}) holds the words that describe it ({words})"
-    if len(rows) > described.SAME_FIELD_MAX:
-        return PlanAnswer(said + ".", result={})
-    got = [_field_of(store, r, plan.target, "") for r in rows]
-    if any({k: v for k, v in g.result.items() if k != "doc"} != {k: v for k, v in got[0].result.items() if k != "doc"}
-           for g in got):
-        return PlanAnswer(said + f"; the {len(rows)} that fit differ in the field asked.", [r["id"] for r in rows][:MAX_CITED],
-                          result={})
-    first = got[0]
-    first.text = (f"{said}; all {len(rows)} that fit give the same answer" if len(rows) > 1 else said + "; one email fits"
-                  ) + f", from \"{rows[0]['title'] or ''}\" [1]:{first.text}"
-    first.ids = [r["id"] for r in rows][:MAX_CITED]
-    return first
+    """The one email the constraints describe, and the field asked for from its headers."""
+    return described.field_answer(store, plan, search, f)
 
 
 def _by_subject(store, f: Filters, calendar: Calendar, plan: QueryPlan) -> list[dict]:
