@@ -11,6 +11,7 @@ import re
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import COUNTED, classify, per_period
+from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
 from archivist.agent.question.lexicon import Lexicon
@@ -47,7 +48,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     _text_phrases(r)
     _dates(r)
     read_people(r)
-    ask, target, k = classify(r.text, r.blanked(), r.plan)
+    ask, target, k = reread_described(r, *classify(r.text, r.blanked(), r.plan))
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k

@@ -17,7 +17,7 @@ from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
-from archivist.agent.strategies.described import by_content
+from archivist.agent.strategies import described
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import by_address, other_readings
 from archivist.records import Filters
@@ -363,21 +363,8 @@ def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
 
 
 def _field(store, plan: QueryPlan, search, f: Filters) -> PlanAnswer:
-    """The one email the constraints describe (found by search with its content words), and the
-    field asked for from its headers."""
-    words = " ".join(str(c.value) for c in plan.of(Role.TOPIC, Role.TEXT))
-    f = replace(f, text=None)  # content words rank the candidates; they are no exact filter here
-    calendar = Calendar.EITHER if f.after and f.before and _one_day(f) else Calendar.LOCAL
-    rows = _by_subject(store, f, calendar, plan) if plan.of(Role.SUBJECT) else _rows(store, f, calendar)
-    if not rows:
-        return PlanAnswer(f"No email matches ({describe(plan)}).", result={})
-    ranked = by_content(store, rows, words, search) if words.strip() else rows
-    best = ranked[0]
-    lead = (f"The email that best fits ({describe(plan)}) is \"{best['title'] or ''}\" from "
-            f"{best['sender_name'] or best['sender']}, {_day(best)} [1].")
-    if len(ranked) > 1 and not words.strip():
-        lead += f" {len(ranked)} emails fit; this is the earliest."
-    return _field_of(store, best, plan.target, lead)
+    """The one email the constraints describe, and the field asked for from its headers."""
+    return described.field_answer(store, plan, search, f)
 
 
 def _by_subject(store, f: Filters, calendar: Calendar, plan: QueryPlan) -> list[dict]:
