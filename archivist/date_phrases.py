@@ -17,7 +17,7 @@ MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(
 ORD = r"(?:st|nd|rd|th)"
 YEAR = r"((?:19|20)\d{2})"
 # a year after a month, day or season: four digits or two ('01, 01, 99), not a time or a decimal
-YY = r"'?((?:19|20)\d{2}|[09]\d)(?![\d:]|[/.]\d)"
+YY = r"'?((?:19|20)\d{2}|[09]\d)(?!\d|:\d|[/.]\d)"
 OPT_YEAR = rf"(?:,?\s*(?:of\s+)?{YY})?"
 
 # spoken name -> the `holidays` package's name for it (US calendar, public and unofficial days)

@@ -39,6 +39,9 @@ from archivist.agent.question.reader import read_plan
     ("aug. 6th through 9th 2001", "2001-08-06", "2001-08-10"),
     ("in june/july 2001", "2001-06-01", "2001-08-01"),
     ("4/2-4/6/2001", "2001-04-02", "2001-04-07"),
+    # a period heading the question, then a colon: the year is no time ('20:01')
+    ("Autumn 2001: how many emails", "2001-09-01", "2001-12-01"),
+    ("Q4 2001: how many", "2001-10-01", "2002-01-01"),
 ])
 def test_date_forms_people_type(text, after, before):
     assert find_span(text)[:2] == (after, before)
@@ -66,6 +69,8 @@ def test_date_words_no_reader_took_are_not_used(question, unread):
     ("How many emails were sent from 4/2 to the end of the month in 2024?", "2024-04-02 .. 2024-05-01 (exclusive)"),
     ("how many messages in the month of May 2024", "2024-05-01 .. 2024-06-01 (exclusive)"),
     ("how many emails were sent on the last day of May 2024?", "2024-05-31 .. 2024-06-01 (exclusive)"),
+    # 'inclusive' says what the reader does anyway: both ends are days of the period
+    ("how many emails were sent from May 3 through May 9 2024, inclusive?", "2024-05-03 .. 2024-05-10 (exclusive)"),
 ])
 def test_date_words_a_reader_took_are_used(question, label):
     p = read_plan(question, None)
