@@ -114,7 +114,8 @@ def test_words_that_clearly_prefer_another_email_overrule_the_search_order(store
 
 def test_which_people_got_a_described_email_are_its_recipients(store):
     plan, got = _ask(store, "Which people got Ed's note saying the furnace inspectors arrive on Friday?")
-    assert (plan.ask, plan.target) == (Ask.FIELD, Target.RECIPIENT)
+    # as "who received it": the To line, with the Cc line said beside it (question/asks.py WHO_TO)
+    assert (plan.ask, plan.target) == (Ask.FIELD, Target.TO)
     assert [p["addresses"] for p in got.result["people"]] == [["bo.fry@acme.com"]]
 
 
