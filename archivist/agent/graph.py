@@ -32,6 +32,7 @@ from archivist.errors import ArchivistError
 from archivist.progress import Stage
 from archivist.agent.question.plan import Ask, Target
 from archivist.records import AUTO, Filters, Intent, QuestionKind, Strategy
+from archivist.store.overview import has_emails
 from archivist.timing import Span
 
 # a question the older keyword rules read as metadata is never left to the model: its plan says
@@ -84,7 +85,9 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         old = OLD_INTENTS.get(analysis.intent) if metadata_question(analysis) else None
         plan = read_plan(state["question"], lexicon(ctx.store), old)
         analysis.reading = plan
-        if plan.metadata:
+        # a plan selects emails: over an archive with none (a long report, passages of text) it
+        # would leave nothing in scope ("... growth over last year?" read as "the last email")
+        if plan.metadata and has_emails(ctx.store):
             analysis.plan, analysis.entities = plan, []
     return {"analysis": analysis, "resolved": resolved}
 
