@@ -138,3 +138,27 @@ def test_extractive_memory_reads_without_model_calls_and_cites_the_fact(store, d
     cited = {c["doc_id"] for c in r.citations}
     holds = {row["id"] for row in store.query("SELECT id FROM documents WHERE body LIKE '%184,000%'")}
     assert cited & holds
+
+
+def test_question_words_never_empty_a_scope_of_plain_text(tmp_path):
+    """Over passages of a report (no emails, senders, dates or records), a name, 'record' and 'last
+    year' in a question are its words, not filters: each used to leave nothing in scope (L-Eval's
+    'Greg Dougherty, the CEO', 'record revenue', '... growth over last year?' read as the last email)."""
+    from archivist.agent.ask import ask
+    from archivist.corpus.ingest import ingest_documents
+    from archivist.evals.tasks.base import text_doc
+    from archivist.store import Store
+    body = ("Greg Dougherty, the CEO, said the restructuring closed two plants. Revenue of the Surgical "
+            "Product segment was up 8% over last year, a record for the company.")
+    docs = [text_doc(f"p{i}", f"Passage {i} of the call. {body if i == 3 else 'Nothing of note here today.'}")
+            for i in range(6)]
+    with Store(tmp_path / "t.db") as store:
+        ingest_documents(store, docs, source="t")
+        s = agent_settings(tmp_path / "t.db", memory_notes="extractive")
+        for q in ("What did Greg Dougherty, the CEO, say about the restructuring?",
+                  "What was the record revenue growth of the Surgical Product segment over last year?"):
+            for strategy in ("memory", "rag", "auto"):
+                res = ask(store, s, q, strategy=strategy, log=False)
+                assert "nothing in scope" not in res.answer and "No matching emails" not in res.answer, \
+                    (q, strategy, res.answer)
+                assert res.strategy != "query"

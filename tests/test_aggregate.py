@@ -197,3 +197,21 @@ def test_the_fallback_quotes_every_close_second_for_an_all_question():
     q = "What are all the numbers for ox?"
     assert left_out("The numbers are 111 and 333.", ranked, q) == 1  # 222 unsaid
     assert left_out("111, 222 and 333.", ranked, q) == 0 and left_out("111.", ranked, "What is the number for ox?") == 0
+
+
+@pytest.mark.parametrize("question", [
+    "What are the secret ingredients needed to build the perfect pizza?",  # niah with 4 needles
+    "Which suppliers were named in May?", "What were the main reasons for the delay?",
+    "What are the baselines?",
+])
+def test_a_question_for_plural_things_asks_for_all_of_them(question):
+    ask = aggregation(question)
+    assert ask is not None and ask.kind == A.ALL, (question, ask)
+
+
+@pytest.mark.parametrize("question", [
+    "What is the best thing to do in San Francisco?", "What was the status?", "What are you doing?",
+    "What is this?", "What was the basis of the claim?",
+])
+def test_a_question_for_one_thing_is_no_list(question):
+    assert aggregation(question) is None

@@ -283,3 +283,164 @@ def test_suite_time_boxes_carry_unused_minutes_forward(monkeypatch, tmp_path):
     assert boxes[0] == pytest.approx(300, abs=2)
     assert boxes[1] == pytest.approx(900, abs=2)  # its 10 minutes plus the 5 probes did not use
     assert boxes[2] == pytest.approx(55 * 60, abs=2)  # 65 planned, cut to the suite's 55
+
+
+# --- the beyond-the-window report: by length, regret against the best fixed strategy, who wins ---
+
+def _lrow(ex, strategy, score, length=0, tokens=0, seconds=0.0, peak=0.0, split="", chosen=""):
+    meta = {"length": length} if length else {}
+    if split:
+        meta["split"] = split
+    return {"example_id": ex, "strategy": strategy, "score": score, "tokens_in": tokens, "seconds": seconds,
+            "peak_mb": peak, "meta": meta, "chosen": chosen or strategy}
+
+
+def test_by_length_by_hand():
+    from archivist.evals.aggregate import by_length
+    rows = [_lrow("a", "memory", 1.0, 1000, 10, 1.0, 500), _lrow("b", "memory", 0.5, 1000, 30, 3.0, 700),
+            _lrow("c", "memory", 1.0, 1_000_000, 0, 20.0, 900), _lrow("a", "rag", 0.0, 1000, 800, 5.0, 600)]
+    pts = by_length(rows, "memory")
+    assert [(p.length, p.n, p.score, p.tokens_in, p.seconds, p.peak_mb) for p in pts] == [
+        (1000, 2, 0.75, 20.0, 2.0, 700), (1_000_000, 1, 1.0, 0.0, 20.0, 900)]
+    assert by_length(rows, "stuff") == []
+
+
+def test_fixed_regret_by_hand():
+    """Mean scores over the examples all answered: memory (1 + 1) / 2 = 1, rag (0 + 1) / 2 = 0.5,
+    auto (1 + 0.9) / 2 = 0.95: gap 0.05, 5% of the best, within 5%; the tuning half is left out."""
+    from archivist.evals.aggregate import fixed_regret
+    rows = [_lrow("a", "memory", 1.0, split="held"), _lrow("a", "rag", 0.0, split="held"),
+            _lrow("a", "auto", 1.0, split="held"), _lrow("b", "memory", 1.0, split="held"),
+            _lrow("b", "rag", 1.0, split="held"), _lrow("b", "auto", 0.9, split="held"),
+            _lrow("t", "memory", 0.0, split="tune"), _lrow("t", "rag", 0.0, split="tune"),
+            _lrow("t", "auto", 0.0, split="tune"), _lrow("c", "memory", 1.0, split="held")]  # c: no auto
+    r = fixed_regret(rows, "held")
+    assert (r.examples, r.best, r.best_score, r.auto_score, r.gap, r.relative) == (2, "memory", 1.0, 0.95, 0.05, 0.05)
+    assert r.within_5pct and r.split == "held"
+    every = fixed_regret(rows)  # the tuning example counts too: memory 2/3, auto 1.9/3
+    assert every.examples == 3 and every.best_score == pytest.approx(0.6667, abs=1e-4)
+    assert every.gap == pytest.approx(0.0333, abs=1e-4) and every.relative == pytest.approx(0.05, abs=1e-3)
+    tie = fixed_regret([_lrow("a", "memory", 1.0, tokens=900), _lrow("a", "rag", 1.0, tokens=800),
+                        _lrow("a", "auto", 0.5)])  # a tie goes to the fewer tokens read
+    assert tie.best == "rag" and tie.relative == 0.5 and not tie.within_5pct
+    assert fixed_regret([_lrow("a", "memory", 1.0)]) is None
+
+
+def test_wins_by_hand():
+    from archivist.evals.aggregate import StrategyStats, wins
+    stats = [StrategyStats("rag", 2, 0.5, tokens_in=800, seconds=5.0),
+             StrategyStats("memory", 2, 1.0, tokens_in=0, seconds=9.0),
+             StrategyStats("auto", 2, 1.0, tokens_in=0, seconds=8.0)]
+    w = wins("ruler-vt held", stats)
+    assert w.best.strategy == "auto" and [o.strategy for o in w.others] == ["rag", "memory"]  # tie: fewer s
+    assert w.kind.startswith("aggregation") and wins("niah multi", stats).kind.startswith("lookup of k = 4")
+    assert wins("x", []) is None
+
+
+def test_length_plot_and_ticks(tmp_path):
+    from archivist.evals.aggregate import LengthPoint
+    from archivist.evals.plots import length_plot, length_ticks
+    assert length_ticks([1000, 8000, 128000, 512000, 1_000_000, 500]) == ["1k", "8k", "128k", "512k", "1M", "500"]
+    pts = [LengthPoint(n, 5, 1.0, 0.0, n / 1e5, 600 + n / 1e4) for n in (1000, 32000, 1_000_000)]
+    path = length_plot("niah", {"memory": pts, "rag": pts[:2], "stuff": []}, tmp_path / "l.png", "footer", 8192)
+    assert path.stat().st_size > 1000
+
+
+def test_report_of_long_context_runs(tmp_path):
+    """niah and niah multi are two runs of the report (each the latest of its variant), each with
+    its table by length, peak memory from 32k to 1M, its regret and the table of who wins."""
+    from archivist.evals.report import write_report
+    from archivist.evals.results import Results
+    with Results(tmp_path / "e.db") as res:
+        for variant, lose in (("", 0.0), ("multi", 0.5)):
+            run = res.start(f"k{variant}", "niah", {"task": "niah", "variant": variant}, "m", "attention")
+            for n, peak in ((32000, 1000.0), (1_000_000, 1400.0)):
+                for s, score in (("memory", 1.0), ("rag", lose), ("auto", 1.0)):
+                    row = _lrow(f"L{n}", s, score, n, 800 if s == "rag" else 0, 2.0, peak)
+                    row["meta"]["depth"] = 50.0
+                    res.add(run.id, "niah", {**row, "model": "m", "backend_kind": "attention", "hardware": "h",
+                                             "created_at": "2026-12-07", "question": "q", "gold": ["a"],
+                                             "answerable": 1, "answer": "a", "scores": {}, "tokens_out": 0,
+                                             "llm_calls": 0, "error": None})
+            res.finish(run.id, "done", 10.0)
+        rep = write_report(res, None, tmp_path / "rep", tmp_path / "no_bench.json")
+    text = rep.path.read_text()
+    assert "## niah (run 1" in text and "## niah multi (run 2" in text
+    assert "| 1M | 0.00 · 2.0 · 1,400 | 1.00 · 2.0 · 1,400 | 1.00 · 2.0 · 1,400 |" in text and "from 32k to 1M tokens: rag 1,000 -> 1,400 MiB (1.40x); memory 1,000" in text
+    assert "| niah multi | 2 | memory | 1.000 | 1.000 | +0.000 | +0.0% | yes |" in text
+    assert "| lookup of k = 4 facts spread over a long text | niah multi | memory | 1.000 |" in text
+    names = {f.name for f in rep.figures}
+    assert {"niah_by_length.png", "niah-multi_by_length.png", "niah-multi_pareto.png"} <= names
+
+
+def test_default_suite_goes_to_a_million_tokens():
+    from archivist.evals.suite import DEFAULT_SUITE, SUITE_MINUTES, config_of
+    by = {(i.task, i.variant): i for i in DEFAULT_SUITE if i.strategies != ["stuff"]}
+    niah = by[("niah", "")]
+    stuff = [i for i in DEFAULT_SUITE if i.strategies == ["stuff"]]
+    assert stuff and stuff[0].lengths == niah.lengths and DEFAULT_SUITE[-1] is stuff[0]  # last: leftover time
+    assert niah.lengths == [1000, 8000, 32000, 128000, 512000, 1000000] and len(niah.depths) == 5
+    assert {"memory", "rag", "auto"} <= set(niah.strategies)
+    multi = by[("niah", "multi")]
+    assert min(multi.lengths) == 128000 and max(multi.lengths) == 1000000
+    for task in ("ruler-fwe", "ruler-multivalue", "ruler-vt"):
+        assert by[(task, "held")].lengths == niah.lengths
+    assert "memory" in by[("leval", "")].strategies
+    long_context = [i for i in DEFAULT_SUITE if i.task in ("niah", "ruler-fwe", "ruler-multivalue", "ruler-vt", "leval")
+                    and i.strategies != ["stuff"]]
+    assert DEFAULT_SUITE[:len(long_context)] == long_context  # first: a busy machine cuts the others
+    assert sum(i.minutes for i in long_context) < SUITE_MINUTES < 90
+    cfg = config_of(niah)
+    assert cfg.memory_notes == "extractive" and cfg.key() != config_of(by[("niah", "multi")]).key()
+
+
+def test_a_run_key_without_memory_notes_is_the_old_one():
+    from archivist.evals.runner import RunConfig
+    old = RunConfig("niah", ["rag"])
+    assert old.key() == "%s" % old.key() and RunConfig("niah", ["rag"], memory_notes="extractive").key() != old.key()
+    import hashlib
+    from dataclasses import asdict
+    cfg = asdict(old)
+    del cfg["memory_notes"]
+    assert old.key() == hashlib.sha256(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def test_pace_guesses_a_row_from_its_length():
+    """Seen lengths cost what they cost; a longer one scales linearly from the longest shorter one;
+    stuff past the window is refused at once; nothing seen: no guess."""
+    from archivist.evals.runner import Pace
+    from archivist.evals.tasks.base import Example
+    pace = Pace(budget=8000)
+    ex = lambda n: Example("e", "q", ["a"], "c", meta={"length": n})  # noqa: E731
+    assert pace.guess(ex(1000), "memory") == 0.0
+    pace.add("memory", {"seconds": 2.0, "tokens_in": 0}, 128000)
+    pace.add("memory", {"seconds": 4.0, "tokens_in": 0}, 128000)
+    pace.add("stuff", {"seconds": 10.0, "tokens_in": 900}, 1000)
+    assert pace.guess(ex(128000), "memory") == 3.0
+    assert pace.guess(ex(1_024_000), "memory") == pytest.approx(24.0)
+    assert pace.guess(ex(1_000_000), "stuff") == 0.0
+    assert pace.guess(ex(8000), "stuff") == pytest.approx(10.0 * 8 * (1 + 8000 / 8192) / (1 + 1000 / 8192))
+
+
+def test_niah_multi_has_four_needles_and_memory_names_all_past_the_window(tmp_path, data):
+    from archivist.evals.tasks import TaskOptions, make_task
+    task = make_task("niah", TaskOptions(data=data["niah"], lengths=[6000], depths=[50]), "multi")
+    assert len(task.needles) == 4 and task.answer[-1] == "Truffle oil"
+    assert task.question.startswith("What are the secret ingredients")
+    s = agent_settings(tmp_path / "x.db", memory_notes="extractive")
+    _, rows = _run(tmp_path, "niah", data["niah"], ["memory", "rag", "auto"], settings=s, lengths=[6000],
+                   depths=[0, 50], variant="multi")
+    mem = [r for r in rows if r["strategy"] == "memory"]
+    assert all(r["score"] == 1.0 for r in mem), [r["answer"] for r in mem]
+    assert all(r["chosen"] == "memory" for r in rows if r["strategy"] == "auto")
+
+
+def test_niah_multi_with_a_tiny_model(tmp_path, data):
+    from tiny_models import save_tiny
+    path = save_tiny("attention", tmp_path / "tiny")
+    s = agent_settings(tmp_path / "x.db", llm="transformers", llm_model=str(path), device="cpu",
+                       context_window=0)
+    summary, rows = _run(tmp_path, "niah", data["niah"], ["rag", "memory"], settings=s, lengths=[1000],
+                         depths=[50], max_new_tokens=8, variant="multi", memory_notes="extractive")
+    assert summary.rows == 2 and all(r["backend_kind"] == "attention" for r in rows)
+    assert all(0.0 <= r["score"] <= 1.0 and not r["error"] for r in rows)

@@ -103,3 +103,33 @@ def test_ranked_notes_shrink_the_uncited_summary_before_dropping_a_fact():
     mem.update(chunk((11, "The offsite is on May 3. Other text.")))
     assert [f.text for f in mem.state.facts] == ["The offsite is on May 3."]
     assert approx_tokens(mem.render()) <= 40
+
+
+def test_a_chunk_never_cuts_a_document_whose_rest_the_reading_would_skip():
+    """The packer cuts the last document that does not fit; the memory moves past every document
+    of a chunk, so a cut one is left for the next chunk (a needle in its rest was never read)."""
+    from archivist.agent.strategies.memory import next_chunk
+    sizes = {1: 40, 2: 40, 3: 40, 4: 5}
+    packed = []
+
+    class Ctx:  # the packer's rule: whole documents while they fit, then the next one cut
+        def pack(self, window, budget):
+            packed.append(list(window))
+            used, ids, cut = 0, [], False
+            for d in window:
+                if used + sizes[d] <= budget:
+                    ids.append(d)
+                    used += sizes[d]
+                elif budget - used >= 10:
+                    ids.append(d)
+                    used, cut = budget, True
+                else:
+                    cut = True
+            return PackedContext("", [], used, truncated=cut, doc_ids=ids)
+
+    chunk = next_chunk(Ctx(), [1, 2, 3, 4], 100)
+    assert chunk.doc_ids == [1, 2] and not chunk.truncated  # 3 would be cut at 20 of its 40
+    assert packed == [[1, 2, 3, 4], [1, 2]]
+    assert next_chunk(Ctx(), [3, 4], 100).doc_ids == [3, 4]
+    one = next_chunk(Ctx(), [1], 30)  # a document longer than the whole budget is read cut
+    assert one.doc_ids == [1] and one.truncated

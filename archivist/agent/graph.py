@@ -32,6 +32,7 @@ from archivist.errors import ArchivistError
 from archivist.progress import Stage
 from archivist.agent.question.plan import Ask, Target
 from archivist.records import AUTO, Filters, Intent, QuestionKind, Strategy
+from archivist.store.overview import has_emails
 from archivist.timing import Span
 
 # a question the older keyword rules read as metadata is never left to the model: its plan says
@@ -85,7 +86,9 @@ def analyse(state: AgentState, runtime: Runtime[AgentContext]) -> dict:
         plan = read_plan(state["question"], lexicon(ctx.store), old)
         analysis.reading = plan
         valued = analysis.aggregate is not None and analysis.aggregate.values  # 'every dollar amount in X'
-        if plan.metadata and not valued:  # values the text writes are no metadata
+        # a plan selects emails: over an archive with none (a long report, passages of text) it
+        # would leave nothing in scope ("... growth over last year?" read as "the last email")
+        if plan.metadata and not valued and has_emails(ctx.store):  # values the text writes are no metadata
             analysis.plan, analysis.entities = plan, []
     return {"analysis": analysis, "resolved": resolved}
 

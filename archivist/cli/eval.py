@@ -75,7 +75,7 @@ def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a
                                                   "e.g. 0,25,50,75,100"),
              data: Optional[Path] = typer.Option(None, "--data", help="Data file/folder (probes: an archivist "
                                                  "database); default: the shared data folder."),
-             variant: str = typer.Option("", "--variant", help="niah: multi (three needles); probes: raw "
+             variant: str = typer.Option("", "--variant", help="niah: multi (four needles); probes: raw "
                                          "(part answered from the raw Enron mbox files) or paraphrase (every "
                                          "generated question, no model); blind: one question set, e.g. v4_held; ruler-*: "
                                          "tune or held (one half of the samples)."),
@@ -85,6 +85,9 @@ def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a
              max_new_tokens: int = typer.Option(32, "--max-new-tokens", min=1, help="Answer cap in tokens."),
              top_k: int = typer.Option(3, "--top-k", min=1, help="Passages rag retrieves."),
              seed: int = typer.Option(13, "--seed"),
+             memory_notes: str = typer.Option("", "--memory-notes", help="The memory strategy's notes: "
+                                              "extractive (no model call while reading), model or both "
+                                              "(default: the settings' own; suites set theirs per task)."),
              threads: int = typer.Option(0, "--threads", min=0, help="CPU threads of a local model; 0 (default): "
                                          "all cores; 1 keeps timings sane on a machine shared with others."),
              max_minutes: Optional[float] = typer.Option(None, "--max-minutes", help="Stop after this many "
@@ -97,6 +100,8 @@ def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a
         from archivist.evals.runner import RunConfig
         from archivist.evals.suite import ALL_STRATEGIES, SUITES, run_config, run_suite
         from archivist.evals.tasks import TASKS
+        if memory_notes not in ("", "extractive", "model", "both"):
+            raise InputError(f"--memory-notes: use extractive, model or both, not {memory_notes!r}")
         cfg_settings = settings(threads=threads)
         work = workdir or results.with_suffix(".work")
         knobs = {"max_new_tokens": max_new_tokens, "top_k": top_k, "seed": seed}
@@ -112,7 +117,7 @@ def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a
                 chosen = _list(strategies, str, "strategies") or \
                     list(TASKS[task].strategies if task != "niah" else ALL_STRATEGIES)
                 cfg = RunConfig(task, chosen, limit, _list(lengths, int, "lengths"), _list(depths, float, "depths"),
-                                str(data) if data else None, variant=variant, **knobs)
+                                str(data) if data else None, variant=variant, memory_notes=memory_notes, **knobs)
                 summaries = [run_config(cfg, cfg_settings, store, work, None, show,
                                         max_minutes * 60 if max_minutes else None, fresh)]
         for s in summaries:

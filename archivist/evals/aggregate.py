@@ -97,3 +97,94 @@ def niah_grid(rows: list[dict], strategy: str) -> tuple[list[int], list[float], 
     depths = sorted({float(r["meta"]["depth"]) for r in rs})
     cell = {(float(r["meta"]["depth"]), int(r["meta"]["length"])): r["score"] for r in rs}
     return lengths, depths, [[cell.get((d, n)) for n in lengths] for d in depths]
+
+
+@dataclass
+class LengthPoint:
+    """One strategy's rows at one context length: mean score, tokens read and seconds, and the
+    highest peak memory (MiB) of any of them."""
+
+    length: int
+    n: int
+    score: float | None
+    tokens_in: float
+    seconds: float
+    peak_mb: float
+
+
+def by_length(rows: list[dict], strategy: str) -> list[LengthPoint]:
+    """A strategy's rows of a sized task (meta length) by length, shortest first."""
+    at: dict[int, list[dict]] = {}
+    for r in rows:
+        if r["strategy"] == strategy and (r["meta"] or {}).get("length"):
+            at.setdefault(int(r["meta"]["length"]), []).append(r)
+    return [LengthPoint(n, len(rs), mean([r["score"] for r in rs]), mean([r["tokens_in"] for r in rs]) or 0.0,
+                        mean([r["seconds"] for r in rs]) or 0.0, max((r["peak_mb"] or 0.0) for r in rs))
+            for n, rs in sorted(at.items())]
+
+
+@dataclass
+class FixedRegret:
+    """auto against the best fixed strategy by mean score over the same examples: the task-level
+    regret (planner_regret in metrics.py is the per-example oracle's)."""
+
+    examples: int
+    best: str  # the fixed strategy with the highest mean score (ties: the fewest tokens read)
+    best_score: float
+    auto_score: float
+    gap: float  # best_score - auto_score (negative: auto beat every fixed strategy)
+    relative: float  # gap / best_score (0 when best_score is 0)
+    split: str = ""  # the half of the examples it is over ("held"), "" for all
+
+    @property
+    def within_5pct(self) -> bool:
+        return self.relative <= 0.05 + 1e-9
+
+
+def fixed_regret(rows: list[dict], split: str = "") -> FixedRegret | None:
+    """auto vs the best fixed strategy over the examples every one of them answered (only those
+    of meta split `split` when given); None without auto or a fixed strategy."""
+    from archivist.evals.vocab import FIXED
+    by_ex: dict[str, dict[str, dict]] = {}
+    for r in rows:
+        if split and (r["meta"] or {}).get("split") != split:
+            continue
+        by_ex.setdefault(r["example_id"], {})[r["strategy"]] = r
+    fixed = sorted({s for v in by_ex.values() for s in v if s in FIXED})
+    exs = [v for v in by_ex.values() if EvalStrategy.AUTO in v and all(s in v for s in fixed)]
+    if not exs or not fixed:
+        return None
+    score = {s: sum(v[s]["score"] or 0.0 for v in exs) / len(exs) for s in fixed + [EvalStrategy.AUTO]}
+    tokens = {s: sum(v[s]["tokens_in"] or 0 for v in exs) for s in fixed}
+    best = min(fixed, key=lambda s: (-round(score[s], 9), tokens[s]))
+    gap = score[best] - score[EvalStrategy.AUTO]
+    return FixedRegret(len(exs), best, round(score[best], 4), round(score[EvalStrategy.AUTO], 4), round(gap, 4),
+                       round(gap / score[best], 4) if score[best] else 0.0, split)
+
+
+# the kind of question each task asks, for the table of which strategy wins which kind
+QUESTION_KINDS = {
+    "niah": "lookup of one fact in a long text", "niah multi": "lookup of k = 4 facts spread over a long text",
+    "ruler-fwe": "aggregation: the most frequent items", "ruler-multivalue": "aggregation: every value of a key",
+    "ruler-vt": "aggregation: tracking a value through a chain", "leval": "question over one long document",
+    "hotpotqa": "multi-hop question over pooled paragraphs", "enron-qa": "reading one given email",
+    "probes": "metadata of an archive (counts, lists, lookups)",
+}
+
+
+@dataclass
+class Win:
+    label: str  # task, with its variant
+    kind: str
+    best: StrategyStats
+    others: list[StrategyStats]
+
+
+def wins(label: str, stats: list[StrategyStats]) -> Win | None:
+    """The strategy with the highest mean score on a task (ties: the fewest tokens read, then the
+    fewest seconds), with the others; auto and self-route count as strategies here too."""
+    if not stats:
+        return None
+    best = min(stats, key=lambda s: (-(s.score or 0.0), s.tokens_in, s.seconds))
+    kind = QUESTION_KINDS.get(label, QUESTION_KINDS.get(label.split()[0], ""))
+    return Win(label, kind, best, [s for s in stats if s is not best])

@@ -138,3 +138,40 @@ def backends_plot(bench: dict, path: Path, footer: str) -> Path:
     axes[0].legend(fontsize=8)
     fig.suptitle("Latency and memory vs context length: attention vs SSM (backends bench)")
     return _save(fig, path, footer)
+
+
+def length_ticks(lengths: list[int]) -> list[str]:
+    """Context lengths as tick labels: 1k, 8k, 128k, 1M."""
+    return [f"{n / 1_000_000:g}M" if n >= 1_000_000 else f"{n / 1000:g}k" if n >= 1000 else str(n)
+            for n in lengths]
+
+
+def length_plot(label: str, series: dict[str, list], path: Path, footer: str, window: int = 0) -> Path:
+    """Score, seconds and peak memory vs context length (log scale), one line per strategy;
+    series: strategy -> LengthPoints (aggregate.by_length); a dotted line marks the model's window."""
+    plt = _plt()
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
+    lengths = sorted({p.length for pts in series.values() for p in pts})
+    for strategy, pts in series.items():
+        if not pts:
+            continue
+        x = [p.length for p in pts]
+        axes[0].plot(x, [p.score for p in pts], "o-", label=strategy)
+        axes[1].plot(x, [p.seconds for p in pts], "o-", label=strategy)
+        axes[2].plot(x, [p.peak_mb for p in pts], "o-", label=strategy)
+    for ax, title in zip(axes, ("mean score", "mean seconds per question", "peak memory (MiB)")):
+        ax.set_xscale("log")
+        if lengths:
+            ax.set_xticks(lengths, length_ticks(lengths))
+            ax.minorticks_off()
+        if window:
+            ax.axvline(window, linestyle=":", color="#888888", linewidth=1)
+        ax.set_xlabel("context length (tokens)")
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylim(-0.03, 1.03)
+    axes[2].set_ylim(bottom=0)
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle(f"{label}: accuracy, time and memory vs context length"
+                 + (f" (dotted: the {window // 1000}k window)" if window else ""))
+    return _save(fig, path, footer)

@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from archivist.evals.aggregate import METRICS, by_strategy, niah_grid, self_route_row
+from archivist.evals.aggregate import (METRICS, FixedRegret, Win, by_length, by_strategy, fixed_regret, niah_grid,
+                                       self_route_row, wins)
 from archivist.evals.groups import group_table
 from archivist.evals.metrics import planner_regret
 from archivist.evals.results import Results, Run
@@ -126,6 +127,74 @@ def self_route_table(rows) -> list[str]:
     return lines
 
 
+def run_label(run: Run) -> str:
+    """The task, with its variant when it has one ('niah multi', 'ruler-vt held')."""
+    variant = run.config.get("variant") or ""
+    return f"{run.task} {variant}" if variant else run.task
+
+
+def file_stem(label: str) -> str:
+    return label.replace(" ", "-")
+
+
+def length_table(series: dict[str, list]) -> list[str]:
+    """Per context length, each strategy's mean score, mean seconds and peak MiB."""
+    names = [s for s, pts in series.items() if pts]
+    lengths = sorted({p.length for s in names for p in series[s]})
+    if not lengths:
+        return []
+    from archivist.evals.plots import length_ticks
+    cell = {(s, p.length): p for s in names for p in series[s]}
+    lines = ["| length | " + " | ".join(f"{s}: score · s · MiB" for s in names) + " |",
+             "|---|" + "---|" * len(names)]
+    for n, tick in zip(lengths, length_ticks(lengths)):
+        vals = [cell.get((s, n)) for s in names]
+        lines.append(f"| {tick} | " + " | ".join(
+            "–" if p is None else f"{fmt(p.score, 2)} · {p.seconds:.1f} · {p.peak_mb:,.0f}" for p in vals) + " |")
+    return lines
+
+
+def flatness(series: dict[str, list], short: int = 32000, long_: int = 1_000_000) -> list[str]:
+    """Peak memory at the longest length over the peak at `short`, per strategy with both."""
+    out = []
+    for s, pts in series.items():
+        at = {p.length: p.peak_mb for p in pts}
+        if at.get(short) and at.get(long_):
+            out.append(f"{s} {at[short]:,.0f} -> {at[long_]:,.0f} MiB ({at[long_] / at[short]:.2f}x)")
+    from archivist.evals.plots import length_ticks
+    a, b = length_ticks([short, long_])
+    return [f"Peak memory from {a} to {b} tokens: " + "; ".join(out) + ".", ""] if out else []
+
+
+def regret_table(regrets: list[tuple[str, FixedRegret]]) -> list[str]:
+    """auto against the best fixed strategy, per task (over the held-back half where it has one)."""
+    if not regrets:
+        return ["No run has auto beside a fixed strategy."]
+    lines = ["| task | examples | best fixed strategy | its score | auto | gap | gap / best | within 5% |",
+             "|---|---|---|---|---|---|---|---|"]
+    for label, r in regrets:
+        over = f"{r.examples} ({r.split} half)" if r.split else str(r.examples)
+        lines.append(f"| {label} | {over} | {r.best} | {r.best_score:.3f} | {r.auto_score:.3f} | {r.gap:+.3f} | "
+                     f"{r.relative:+.1%} | {'yes' if r.within_5pct else 'no'} |")
+    return lines
+
+
+def wins_table(rows: list[Win]) -> list[str]:
+    """Which strategy wins which kind of question, and at what cost."""
+    if not rows:
+        return []
+    lines = ["| kind of question | task | wins | score | tokens read | seconds | peak MiB | the others: score "
+             "(tokens, seconds) |", "|---|---|---|---|---|---|---|---|"]
+    for w in rows:
+        b = w.best
+        others = "; ".join(f"{o.strategy} {fmt(o.score, 2)} ({o.tokens_in:,.0f}, {o.seconds:.1f} s)" for o in w.others)
+        lines.append(f"| {w.kind} | {w.label} | {b.strategy} | {fmt(b.score, 3)} | {b.tokens_in:,.0f} | "
+                     f"{b.seconds:.1f} | {b.peak_mb:,.0f} | {others} |")
+    return lines + ["", "Tokens read: the model's, per question (memory reads the text with extractive notes and "
+                    "only its answer call counts); seconds: wall seconds per question; ties go to the fewest "
+                    "tokens."]
+
+
 def strategy_order(named: list[str]) -> list[str]:
     """A run's strategies, answering ones in the runner's order, then the rest (search modes) as named."""
     return [s for s in STRATEGIES if s in named] + [s for s in named if s not in STRATEGIES]
@@ -149,13 +218,17 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
                f"{first.load_before}, after {last.load_after}",
                f"- written {datetime.now().isoformat(timespec='minutes')}", ""]
         md += columns_section([r.task for r in runs])
-    sr_rows, summary = [], {"runs": []}
+    sr_rows, summary, regrets, won, stems = [], {"runs": []}, [], [], set()
     for run in runs:
         rows = results.rows(run.id)
         order = strategy_order(run.config.get("strategies") or list(STRATEGIES))
         stats = by_strategy(rows, order)
+        label, stem = run_label(run), file_stem(run_label(run))
+        if stem in stems:  # two runs of one task and variant (niah, and niah's stuff rows): by run id
+            label, stem = f"{label} #{run.id}", f"{stem}-run{run.id}"
+        stems.add(stem)
         cfg = portable({k: v for k, v in run.config.items() if v not in (None, [], "")})
-        md += [f"## {run.task} (run {run.id}, {run.status})", "",
+        md += [f"## {label} (run {run.id}, {run.status})", "",
                f"{len({r['example_id'] for r in rows})} examples, {len(rows)} of {run.planned or '?'} planned rows, "
                f"{run.seconds / 60:.1f} min, load {run.load_before} -> {run.load_after}. "
                f"Config: `{json.dumps(cfg)}`", ""]
@@ -174,24 +247,46 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
                    f"{regret.examples} examples ({regret.rate:.0%}); mean score gap {regret.score_gap:.3f}, "
                    f"{regret.extra_tokens:+,.0f} tokens and {regret.extra_seconds:+.1f}s per question vs the "
                    f"cheapest best fixed strategy; auto ran {regret.picks}.", ""]
+        split = "held" if any((r["meta"] or {}).get("split") == "held" for r in rows) else ""
+        fixed = fixed_regret(rows, split)
+        if fixed is not None:
+            regrets.append((label, fixed))
+            md += [f"auto vs the best fixed strategy{' over the held-back half' if split else ''}: {fixed.best} "
+                   f"{fixed.best_score:.3f}, auto {fixed.auto_score:.3f} (gap {fixed.gap:+.3f}, "
+                   f"{fixed.relative:+.1%} of the best) on {fixed.examples} examples.", ""]
+        if (win := wins(label, stats)) is not None and win.best.strategy in STRATEGIES:
+            won.append(win)
         if len(stats) > 1:
-            fig = plots.pareto_plot(run.task, stats, out_dir / f"{run.task}_pareto.png", footer(run))
+            fig = plots.pareto_plot(label, stats, out_dir / f"{stem}_pareto.png", footer(run))
             report.figures.append(fig)
-            md += [f"![{run.task}: accuracy vs tokens read]({fig.name})", ""]
+            md += [f"![{label}: accuracy vs tokens read]({fig.name})", ""]
+        series = {s.strategy: by_length(rows, s.strategy) for s in stats if s.strategy != EvalStrategy.SELF_ROUTE}
+        if len({p.length for pts in series.values() for p in pts}) > 1:
+            md += ["By context length:", ""] + length_table(series) + [""] + flatness(series)
+            fig = plots.length_plot(label, series, out_dir / f"{stem}_by_length.png", footer(run))
+            report.figures.append(fig)
+            md += [f"![{label}: accuracy, seconds and peak memory vs length]({fig.name})", ""]
         if run.task == "niah":
             grids = {s.strategy: niah_grid(rows, s.strategy) for s in stats}
-            fig = plots.niah_heatmaps(grids, run.backend_kind, out_dir / f"niah_heatmap_{run.backend_kind}.png",
-                                      footer(run))
+            name = f"niah_heatmap_{run.backend_kind}.png" if stem == "niah" else f"{stem}_heatmap_{run.backend_kind}.png"
+            fig = plots.niah_heatmaps(grids, run.backend_kind, out_dir / name, footer(run))
             report.figures.append(fig)
             md += [f"![NIAH heatmaps]({fig.name})", ""]
         sr = self_route_row(run.task, rows)
         if sr is not None:
             sr_rows.append(sr)
-        summary["runs"].append({"run": run.id, "task": run.task, "status": run.status,
+        summary["runs"].append({"run": run.id, "task": run.task, "label": label, "status": run.status,
                                 "minutes": round(run.seconds / 60, 1),
                                 "strategies": {s.strategy: {"n": s.n, "score": s.score, "tokens_in": s.tokens_in,
                                                             "seconds": s.seconds} for s in stats},
-                                "regret": asdict(regret) if regret.examples else None})
+                                "regret": asdict(regret) if regret.examples else None,
+                                "fixed_regret": asdict(fixed) if fixed is not None else None})
+    if won:
+        md += ["## Which strategy wins which kind of question, at what cost", ""] + wins_table(won) + [""]
+    if regrets:
+        md += ["## auto against the best fixed strategy, per task", ""] + regret_table(regrets) + [
+            "", "Over the held-back half of a task's examples where it has one (nothing was tuned on it); "
+                "gap: the best fixed strategy's mean score minus auto's.", ""]
     md += ["## Self-Route: RAG first, long context when the model says it cannot answer", ""]
     md += self_route_table(sr_rows) + [""]
     summary["self_route"] = [asdict(r) for r in sr_rows]

@@ -114,10 +114,12 @@ class Results:
                    json.loads(r[9] or "[]"), json.loads(r[10] or "[]"), r[11] or 0.0, r[12])
 
     def runs(self, ids: list[int] | None = None) -> list[Run]:
-        """The given runs, or the latest run of every task."""
+        """The given runs, or the latest run of every task and variant (niah and niah multi are two)."""
         if ids:
             return [self.run(i) for i in ids]
-        rows = self.conn.execute("SELECT max(id) FROM eval_runs GROUP BY task ORDER BY task").fetchall()
+        rows = self.conn.execute("SELECT max(id) FROM eval_runs GROUP BY task, "
+                                 "coalesce(json_extract(config, '$.variant'), '') ORDER BY task, "
+                                 "coalesce(json_extract(config, '$.variant'), '')").fetchall()
         return [self.run(r[0]) for r in rows]
 
     def done(self, run_id: int) -> set[tuple[str, str]]:

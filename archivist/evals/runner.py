@@ -45,9 +45,13 @@ class RunConfig:
     top_k: int = 3
     memory_tokens: int = 128
     variant: str = ""  # e.g. niah 'multi'
+    memory_notes: str = ""  # the memory's notes (extractive, model, both); "": the settings' own
 
     def key(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+        cfg = asdict(self)
+        if not cfg["memory_notes"]:  # a run stored before this field resumes under its old key
+            del cfg["memory_notes"]
+        return hashlib.sha256(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -62,8 +66,9 @@ class RunSummary:
 
 
 def eval_settings(settings: Settings, cfg: RunConfig) -> Settings:
+    notes = {"memory_notes": cfg.memory_notes} if cfg.memory_notes else {}
     return settings.replace(max_new_tokens=cfg.max_new_tokens, top_k=cfg.top_k,
-                            memory_tokens=cfg.memory_tokens, seed=cfg.seed, temperature=0.0)
+                            memory_tokens=cfg.memory_tokens, seed=cfg.seed, temperature=0.0, **notes)
 
 
 class Corpus:
@@ -100,26 +105,40 @@ def build_corpus(task: Task, key: str, workdir: Path, settings: Settings,
 
 
 class Pace:
-    """Seconds per token read, measured on this run's rows, to guess whether the next row still
-    fits the time box (a niah 8k stuff row can take minutes on a busy machine)."""
+    """Seconds a row takes, measured on this run's rows, to guess whether the next row still fits
+    the time box (a niah 8k stuff row can take minutes on a busy machine). A row at a length seen
+    before costs what that length's rows of its strategy cost; at a longer one, that scaled
+    linearly from the longest shorter length seen (memory and rag read a haystack in time linear
+    in it; stuff is attention's quadratic, but past the window `budget` it is refused at once)."""
 
-    def __init__(self):
-        self.seconds, self.tokens, self.by_strategy = 0.0, 0, {}
+    def __init__(self, budget: int = 0):
+        self.budget = budget
+        self.seen: dict[str, list[tuple[int, float, int]]] = {}  # strategy -> (length, seconds, tokens)
 
-    def add(self, strategy: str, row: dict) -> None:
-        if strategy != EvalStrategy.SELF_ROUTE and row["tokens_in"]:
-            self.seconds += row["seconds"] or 0.0
-            self.tokens += row["tokens_in"]
-            self.by_strategy.setdefault(strategy, []).append(row["tokens_in"])
+    def add(self, strategy: str, row: dict, length: int = 0) -> None:
+        if strategy != EvalStrategy.SELF_ROUTE:
+            self.seen.setdefault(strategy, []).append((int(length or 0), row["seconds"] or 0.0,
+                                                       row["tokens_in"] or 0))
 
     def guess(self, ex: Example, strategy: str) -> float:
-        if not self.tokens or strategy == EvalStrategy.SELF_ROUTE:
+        seen = self.seen.get(strategy)
+        if not seen or strategy == EvalStrategy.SELF_ROUTE:
             return 0.0
-        seen = self.by_strategy.get(strategy)
-        tokens = ex.meta.get("length") if strategy in (EvalStrategy.STUFF, EvalStrategy.MEMORY) and ex.meta.get("length") else \
-            (sum(seen) / len(seen) if seen else 0)
-        quadratic = 1.0 + tokens / 8192 if strategy in (EvalStrategy.STUFF, EvalStrategy.MEMORY) else 1.0  # attention grows faster
-        return self.seconds / self.tokens * tokens * quadratic * (1.3 if strategy == EvalStrategy.MEMORY else 1.0)
+        length = int(ex.meta.get("length") or 0)
+        if strategy == EvalStrategy.STUFF and length and self.budget and length > self.budget * 1.25:
+            return 0.0  # past the window: refused with its reason, no model call
+        same = [s for n, s, _ in seen if n == length]
+        if same:
+            return sum(same) / len(same)
+        shorter = [(n, s) for n, s, _ in seen if 0 < n < length]
+        if shorter:
+            n = max(n for n, _ in shorter)
+            at = [s for m, s in shorter if m == n]
+            factor = length / n
+            if strategy == EvalStrategy.STUFF:  # inside the window: attention grows faster
+                factor *= (1 + min(length, self.budget or length) / 8192) / (1 + n / 8192)
+            return sum(at) / len(at) * factor
+        return sum(s for _, s, _ in seen) / len(seen)
 
 
 class Runner:
@@ -158,7 +177,7 @@ class Runner:
                     f"{skipped} rows done before", skipped, planned)
         cache: dict[tuple[str, str], dict] = {}
         try:
-            pace = Pace()
+            pace = Pace(self.model.budget() if self.task.sized else 0)
             for ex, strategy in todo:
                 if self.max_seconds is not None and \
                         time.perf_counter() - start + pace.guess(ex, strategy) > self.max_seconds:
@@ -166,7 +185,7 @@ class Runner:
                     break
                 row = self.example_row(run.id, ex, strategy, cache, model_name, str(info.kind), run.hardware)
                 self.results.add(run.id, self.task.name, row)
-                pace.add(strategy, row)
+                pace.add(strategy, row, ex.meta.get("length") or 0)
                 stored += 1
                 elapsed = time.perf_counter() - start
                 eta = elapsed / stored * (len(todo) - stored)

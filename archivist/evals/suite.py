@@ -1,28 +1,33 @@
-"""The default suite (`archivist eval run default`) and a smoke suite (probes, enron-qa, hotpotqa,
-leval and niah on a few examples each).
+"""The default suite (`archivist eval run default`) and a smoke suite (every task on a few examples).
 
-Sized for the default model (SmolLM2-135M, transformers, 8k window) on this 2-core CPU. Quiet-machine
-arithmetic at the measured ~153 prompt tokens/s (times 1 + t/8192 for attention) and ~115 ms per
-generated token on ONE thread, answers capped at 32 tokens (~24 written), memory notes at 128:
-- niah, every strategy on 4 lengths (1k, 2k, 4k, 8k) x 5 depths = 20 corpora: rag and auto read
-  ~860 tokens (~8 s a row); stuff reads the haystack (1k: ~10 s ... 8k: ~104 s a row; ~14 min over
-  the grid); memory reads it too plus notes (up to 128 tokens) (~18 min); query is refused at once (not a
-  metadata question); self-route reuses the rag and stuff rows. ~36 min on one thread.
-- hotpotqa (100): rag over the pooled paragraphs (6 for a multi-hop question, ~1k tokens, ~10 s)
-  and self-route (stuff of the question's own ~10 paragraphs only when rag says it cannot
-  answer). Always-stuff on all 100 would add ~23 min, so the Self-Route table's LC column comes
-  from niah and enron-qa. ~18 min.
-- enron-qa (100): rag (3 passages, ~500 tokens) and stuff (the email, ~650 tokens): the reader
-  comparison the task is for; self-route reuses both rows. ~20 min.
+The default suite measures where archivist's promise lives: corpora past the model's window, to a
+million tokens. Sized for the default model (SmolLM2-135M, int8 ONNX, 8k window) on this 2-core CPU
+with `eval run --threads 1`, measured 2026-12-07 (load 1.5-4, other developers' work beside it):
+- the memory strategy reads with extractive notes (`memory_notes` extractive: each chunk's
+  sentences scored against the question, no model call while reading, one to answer): a 1M-token
+  haystack in 12-20 s a row; with the model writing notes on each of its ~130 chunks it would
+  take over 20 minutes a row (and the planner finds it infeasible);
+- a haystack corpus is stored and indexed once per (length, depth) or sample: 1M tokens in ~33 s,
+  512k ~17 s, so the builds of the whole suite take ~10 min; rag reads ~900 tokens (~5 s a row);
+- stuff is run where the haystack fits the window (niah at 1k and 8k: ~10 s and ~100 s a row); past
+  the window it is refused with its reason and the row is labelled not_run (score 0, never scored
+  on the refusal's words), at no cost.
+Items, in order (long-context tasks first; each stops at its time box, minutes one leaves unused
+carry over to the next, and no row starts after SUITE_MINUTES, so a busy machine still ends
+within the 90 minutes; the boxes add up to more than SUITE_MINUTES, so on a busy machine the last
+items get what is left; rerunning the command resumes every unfinished task):
+- niah: 1k, 8k, 32k, 128k, 512k, 1M tokens x 5 depths, single needle; memory, rag, auto.
+- niah multi: k = 4 needles at 128k, 512k, 1M x 3 depths; memory, rag, auto (recall of all 4).
+- ruler-fwe, ruler-multivalue, ruler-vt: the held-back half (2 samples a length) at the same six
+  lengths; memory, rag, auto.
+- leval: 24 questions, the first of each of 24 whole documents (3k-70k tokens); memory, rag, auto.
+  Always-stuff is left out: most documents are past the window, and one that fits costs ~60-110 s.
 - probes (100): auto, what users get (metadata questions go to exact SQL, no model call), over a
-  whole-Enron database built without embeddings (~15 s); 30 of them answered from the raw mbox
-  files (the folded-in Enron agent benchmark). ~1 min.
-That is ~75 min on one thread (`eval run --threads 1`; two torch threads on a
-shared 2-core machine ran one stuff call 4x slower, 198 s vs 52 s). Measured with both cores
-(`--threads 0`, the default; other work at low priority): 48.7 min, every task complete (probes 1.0, enron-qa
-12.5, hotpotqa 8.5, niah 26.0 min).
-On a shared machine each task stops at its time box (SuiteItem.minutes) and the suite at 55 min,
-so the command ends within the hour; rerunning it resumes every unfinished task.
+  whole-Enron database built without embeddings (~15 s); 30 of them answered from the raw mbox.
+- enron-qa (40, was 100) and hotpotqa (40, was 100): rag, stuff / self-route as before; cut to fit
+  the long-context tasks into the 90 minutes (~10 s a row with one thread).
+- niah, stuff alone, at the six lengths x 3 depths, last: it reads the haystack whole at 1k and 8k
+  (the suite's costliest rows, ~100 s each at 8k) and is refused past the window at no cost.
 Greedy decoding, seed 13.
 """
 from __future__ import annotations
@@ -34,7 +39,7 @@ from archivist.evals.runner import RunConfig
 from archivist.evals.tasks.base import shared_data
 from archivist.evals.vocab import STRATEGIES, EvalStrategy, TaskName
 
-SUITE_MINUTES = 55.0  # the suite's own time box: it ends within the hour even on a busy machine
+SUITE_MINUTES = 86.0  # the suite's own time box: no row starts after it, so it ends within 90 minutes
 ALL_STRATEGIES = list(STRATEGIES)
 
 
@@ -47,14 +52,31 @@ class SuiteItem:
     depths: list[float] = field(default_factory=list)
     variant: str = ""
     minutes: float = 20.0  # time box of this task in the suite (a shared machine must still finish)
+    memory_notes: str = ""  # the memory's notes for this item ("": the settings' own)
 
+
+LENGTHS = [1000, 8000, 32000, 128000, 512000, 1000000]  # to a million tokens; the window is 8k
+DEPTHS = [0, 25, 50, 75, 100]
+LONG = [128000, 512000, 1000000]
+M, R, A, S = EvalStrategy.MEMORY, EvalStrategy.RAG, EvalStrategy.AUTO, EvalStrategy.STUFF
+EXTRACTIVE = "extractive"  # the memory's notes in the suite: no model call while reading
 
 DEFAULT_SUITE = [
-    SuiteItem(TaskName.PROBES, [EvalStrategy.AUTO], limit=100, variant="raw", minutes=4),
-    SuiteItem(TaskName.ENRON_QA, [EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.SELF_ROUTE], limit=100, minutes=14),
-    SuiteItem(TaskName.HOTPOTQA, [EvalStrategy.RAG, EvalStrategy.SELF_ROUTE], limit=100, minutes=13),
-    SuiteItem(TaskName.NIAH, ALL_STRATEGIES, lengths=[1000, 2000, 4000, 8000], depths=[0, 25, 50, 75, 100],
-              minutes=24),
+    SuiteItem(TaskName.NIAH, [M, R, A], lengths=LENGTHS, depths=DEPTHS, minutes=30, memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.NIAH, [M, R, A], lengths=LONG, depths=[0, 50, 100], variant="multi", minutes=7,
+              memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.RULER_FWE, [M, R, A], lengths=LENGTHS, variant="held", minutes=6, memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.RULER_MULTIVALUE, [M, R, A], lengths=LENGTHS, variant="held", minutes=6,
+              memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.RULER_VT, [M, R, A], lengths=LENGTHS, variant="held", minutes=6, memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.LEVAL, [M, R, A], limit=24, minutes=8, memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.PROBES, [EvalStrategy.AUTO], limit=100, variant="raw", minutes=3),
+    SuiteItem(TaskName.ENRON_QA, [EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.SELF_ROUTE], limit=40, minutes=9),
+    SuiteItem(TaskName.HOTPOTQA, [EvalStrategy.RAG, EvalStrategy.SELF_ROUTE], limit=40, minutes=8),
+    # stuff last, on the niah corpora built above: it reads the haystack whole where it fits the
+    # window (1k, 8k: ~10 s and ~100 s a row, the most expensive rows of the suite) and is refused
+    # with its reason past it (no model call); what the suite's time leaves of it runs
+    SuiteItem(TaskName.NIAH, [S], lengths=LENGTHS, depths=[0, 50, 100], minutes=6),
 ]
 SMOKE_SUITE = [
     SuiteItem(TaskName.PROBES, [EvalStrategy.AUTO], limit=6, variant="raw"),
@@ -62,6 +84,8 @@ SMOKE_SUITE = [
     SuiteItem(TaskName.HOTPOTQA, [EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE], limit=3),
     SuiteItem(TaskName.LEVAL, [EvalStrategy.RAG, EvalStrategy.STUFF], limit=2),
     SuiteItem(TaskName.NIAH, ALL_STRATEGIES, lengths=[1000], depths=[0, 100]),
+    SuiteItem(TaskName.NIAH, [M, R, A], lengths=[1000], depths=[50], variant="multi", memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.RULER_FWE, [M, R, A], lengths=[1000], limit=1, variant="held", memory_notes=EXTRACTIVE),
 ]
 SUITES = {"default": DEFAULT_SUITE, "smoke": SMOKE_SUITE}
 
@@ -69,7 +93,7 @@ SUITES = {"default": DEFAULT_SUITE, "smoke": SMOKE_SUITE}
 def config_of(item: SuiteItem, data: str | None = None, **kw) -> RunConfig:
     return RunConfig(task=item.task, strategies=list(item.strategies), limit=item.limit,
                      lengths=list(item.lengths), depths=list(item.depths), data=data,
-                     variant=item.variant, **kw)
+                     variant=item.variant, memory_notes=item.memory_notes, **kw)
 
 
 def enron_db(workdir: Path, on_progress=None) -> Path:

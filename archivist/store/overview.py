@@ -74,6 +74,22 @@ def has_dates(store) -> bool:
     return store.conn.execute("SELECT 1 FROM documents WHERE date IS NOT NULL LIMIT 1").fetchone() is not None
 
 
+def has_kind(store, kind: str) -> bool:
+    """Whether any document is of this kind (email, record, text, ...)."""
+    return store.conn.execute("SELECT 1 FROM documents WHERE kind = ? LIMIT 1", (str(kind),)).fetchone() is not None
+
+
+def has_emails(store) -> bool:
+    """Whether any document is an email (a typed plan asks about emails' metadata)."""
+    return has_kind(store, "email")
+
+
+def has_people(store) -> bool:
+    """Whether any document has a sender or a recipient (a collection of text passages has none)."""
+    return store.conn.execute("SELECT 1 FROM documents WHERE coalesce(sender, '') != '' LIMIT 1").fetchone() \
+        is not None or store.conn.execute("SELECT 1 FROM participants LIMIT 1").fetchone() is not None
+
+
 def latest_date(store, filters: Filters | None) -> str | None:
     """The date of the newest document the filters select."""
     where, params = filter_sql(filters)

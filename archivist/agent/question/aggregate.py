@@ -9,9 +9,12 @@ read from its words (any wording, not one benchmark's).
   12345", "trace what 4471 is set to", "what ends up equal to X-17"); it needs a literal value in
   the question to start from, else it is an ALL.
 - ALL: every item that answers ("all the values", "every time", "find all", "list each", "who
-  wrote about X in May", "everyone who mentioned X"); when it
-  names a kind of value ("every dollar amount", "all the percentages"), the sentences that write
-  such a value are the answer, whatever their words.
+  wrote about X in May", "everyone who mentioned X"), and a question whose answer is plural things
+  ("what are the secret ingredients ...", "which suppliers were named"): each of them may be in a
+  different passage, so a reader that quotes the best one or two names only some of them (niah
+  with 4 needles: the memory's answer named 2); when it names a kind of value ("every dollar
+  amount", "all the percentages"), the sentences that write such a value are the answer, whatever
+  their words.
 
 Each needs every passage that holds a piece of the answer: the top-k passages of a search hold a
 sample of them. The planner sends these to the memory, whose notes count and quote every piece
@@ -56,6 +59,10 @@ ALL = re.compile(r"\b(?:find|list|name|give|show)\s+(?:me\s+)?(?:all|every|each)
                  r"\ball\s+(?:of\s+)?(?:the|its|their|his|her|those|these)\s+(?!day\b|same\b|while\b|way\b)\w+|"
                  r"\ball\s+(?!day\b|right\b|along\b|over\b|this\b|that\b)\w+s\b|"
                  r"\bevery\s+(?!day\b|other\b)\w+|\beach\s+(?!other\b)(?:of\s+the\s+)?\w+", re.I)
+# a question asking for plural things: "what are the <...> ingredients", "which suppliers were named"
+PLURAL = re.compile(r"^\s*(?:what|which|who)\s+(?:are|were)\s+(?:the\s+|their\s+|its\s+)?(?:[\w-]+\s+){0,3}?"
+                    r"(?!(?:its|this|is|was|has|does|as|us|less|news|ness|ous|status|basis|analysis|thesis)\b)"
+                    r"[a-z][\w-]*[^s\W]s\b|^\s*which\s+[a-z][\w-]*[^s\W]s\s+(?:are|were|have|had)\b", re.I)
 # a literal to start tracking from: a number, a code in capitals or mixing digits and letters, a quote
 LITERAL = re.compile(r"\b\d[\d,.]*\d\b|\b\d\b|\b[A-Z][A-Z0-9_-]{2,}\b|\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]{3,}\b|"
                      r"\"([^\"]+)\"|'([^']+)'")
@@ -138,6 +145,6 @@ def aggregation(question: str) -> AggregateAsk | None:
         # the kind of value it asks for is what follows 'every' ('every dollar amount', 'all the prices')
         ahead = re.match(r"(?:\s*[\w$%-]+){0,3}", question[m.end():]).group(0)
         return AggregateAsk(Aggregate.ALL, cue=m.group(0), values=values_asked(m.group(0) + ahead))
-    if m := WHO_ALL.search(question):
-        return AggregateAsk(Aggregate.ALL, cue=m.group(0))
+    if m := WHO_ALL.search(question) or PLURAL.search(question):
+        return AggregateAsk(Aggregate.ALL, cue=m.group(0).strip())
     return None

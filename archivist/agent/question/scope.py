@@ -156,6 +156,9 @@ def _dates_unused(analysis: Analysis, why: str) -> None:
             e.used, e.why_unused = False, why.format(e.text)
 
 
+PEOPLE = ("sender", "recipient", "to", "cc", "bcc", "participant", "sender_not")
+
+
 def build_scope(store: Store, question: str, analysis: Analysis,
                 prior: Filters | None = None, override: Filters | None = None) -> Scope:
     """Filters from the question (or the chat's /filter override and prior turn), measured."""
@@ -164,6 +167,12 @@ def build_scope(store: Store, question: str, analysis: Analysis,
         filters.after = filters.before = None
         _dates_unused(analysis, "no document in this archive carries a date, so '{}' was read as "
                                 "words of the question, not as a date filter")
+    if filters.kind and not overview.has_kind(store, filters.kind):  # "record revenue" in a report
+        filters.kind = None
+    people = any(getattr(filters, name) for name in PEOPLE) and not overview.has_people(store)
+    if people:  # a name in a question over plain text (a report's CEO) would empty the scope
+        for name in PEOPLE:
+            setattr(filters, name, None)
     if override is not None and not override.is_empty():  # /filter, --from..., from:x on top
         filters = merge_filters(filters, override)
     filters = merge_prior(filters, prior, analysis.follow_up or analysis.kind == QuestionKind.FOLLOW_UP)
@@ -177,5 +186,10 @@ def build_scope(store: Store, question: str, analysis: Analysis,
     elif analysis.subject:
         subject_used = True  # the query strategy looks the subject up
     mark_used(analysis, filters, subject_used)
+    if people:
+        for e in analysis.entities:
+            if e.kind == EntityKind.PERSON:
+                e.used, e.why_unused = False, (f"no document in this archive has a sender or recipient, so "
+                                               f"'{e.text}' was read as words of the question, not as a person filter")
     n_docs, tokens = measure(store, filters)
     return Scope(filters, n_docs, tokens, analysis.subject)

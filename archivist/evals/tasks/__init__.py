@@ -28,7 +28,7 @@ VARIANTS = {TaskName.NIAH: ("", MULTI), TaskName.PROBES: ("", RAW, PARAPHRASE), 
 
 def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
     """The task called `name` over options.data (or its shared default). Variants: niah 'multi'
-    (three needles); probes 'raw' (part of the questions answered from the raw Enron mbox files)
+    (four needles); probes 'raw' (part of the questions answered from the raw Enron mbox files)
     and 'paraphrase' (every generated question, no model); blind: one question set; ruler-*:
     'tune' or 'held', one half of the samples; archive-span: 'tune' or 'held', one half of each kind's
     examples."""

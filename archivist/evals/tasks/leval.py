@@ -1,15 +1,30 @@
 """L-Eval long-document QA (open-ended subsets): each long document stored as passages, one corpus
-per document; stuff reads the whole document (when it fits the window), rag the best passages."""
+per document; stuff reads the whole document (when it fits the window), rag the best passages, memory
+reads it all in order.
+
+Passages are the document's paragraphs grouped to about PASSAGE_WORDS words; a paragraph much longer
+than that (a call transcript is a few paragraphs of thousands of words) is cut at sentence ends, so
+rag's top passages are ~150 words each, as in the haystack tasks (whole paragraphs made rag read
+3,000+ tokens, 70-100 s a question on this CPU)."""
 from __future__ import annotations
 
 import gzip
 import json
 
+from archivist.evals.tasks import haystack
 from archivist.evals.tasks.base import Example, Task, passages, text_doc
 from archivist.evals.vocab import EvalStrategy, TaskName
 
 SUBSETS = ("financial_qa", "multidoc_qa", "natural_question", "legal_contract_qa")
 PASSAGE_WORDS = 150
+
+
+def document_passages(text: str) -> list[str]:
+    """Paragraphs grouped to ~PASSAGE_WORDS words, any group over twice that cut at sentence ends."""
+    out = []
+    for part in passages(text, PASSAGE_WORDS):
+        out += haystack.passages(part) if len(part.split()) > 2 * PASSAGE_WORDS else [part]
+    return out
 
 
 class LevalTask(Task):
@@ -28,7 +43,7 @@ class LevalTask(Task):
                 for n, line in enumerate(fh):
                     key = f"{f.name.split('.')[0]}-{n:02d}"
                     row = json.loads(line)
-                    self.docs[key] = passages(row["input"], PASSAGE_WORDS)
+                    self.docs[key] = document_passages(row["input"])
                     self.rows.append((key, row))
 
     def examples(self) -> list[Example]:

@@ -3,8 +3,8 @@ model's tokens), the haystack stored as consecutive passages, one corpus per (le
 
 Placement follows the upstream harness (gkamradt/LLMTest_NeedleInAHaystack): essays concatenated
 (here in sorted file order, so runs are reproducible), cut to the length, the needle inserted at
-depth percent moved back to the previous sentence end; multi-needle: the first at the depth, the
-others spread evenly over the rest. Any folder of .txt/.md files can be the haystack.
+depth percent moved back to the previous sentence end; multi-needle (k = 4: upstream's three pizza needles and a fourth
+of ours): the first at the depth, the others spread evenly over the rest. Any folder of .txt/.md files can be the haystack.
 """
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from archivist.evals.tasks.haystack import HaystackCells, cut, distinct, essays,
 from archivist.evals.vocab import EvalStrategy, TaskName
 
 MULTI_QUESTION = "What are the secret ingredients needed to build the perfect pizza?"  # our wording
+# the issue asks for k = 4 needles; upstream's pizza set has 3, so a fourth of the same form is ours
+FOURTH_NEEDLE = "Truffle oil is one of the secret ingredients needed to build the perfect pizza."
+MULTI_K = 4
 __all__ = ["NiahTask", "distinct"]
 
 
@@ -42,7 +45,9 @@ class NiahTask(HaystackCells, Task):
         data = json.loads(spec.read_text()) if spec.is_file() else {}
         if self.multi:
             needles = [n.strip() for n in data.get("multi_needle_default", {}).get("needles", [])] or [
-                "Figs are one of the secret ingredients needed to build the perfect pizza."]
+                f"{what} one of the secret ingredients needed to build the perfect pizza." for what in
+                ("Figs are", "Prosciutto is", "Goat cheese is")]  # upstream's pizza set
+            needles = (needles + [FOURTH_NEEDLE] * (FOURTH_NEEDLE not in needles))[:MULTI_K]
             return needles, MULTI_QUESTION, [n.split(" are one of")[0].split(" is one of")[0] for n in needles]
         single = data.get("single_needle_default", {})
         needle = single.get("needle", "The best thing to do in San Francisco is eat a sandwich and sit "
