@@ -1,12 +1,13 @@
-"""Questions written blind (bench/questions/: 793 questions about whole Enron by writers who had
+"""Questions written blind (bench/questions/: 1,012 questions about whole Enron by writers who had
 only the data, its store and the README, each with its exact answer in SQL), asked over an
 archivist database of whole Enron (`--data`) with no model. ask()'s structured result (count,
 people, date, month, files) is scored against the writer's answer or one of its `alt` readings;
 a wrong exact metadata answer (strategy query, not refused) is confidently wrong. Content
 questions score as misses (no structured result).
 
-Sets v1 (tune, held), v2, v3 were looked at while tuning the question reader; v4 was not.
-`--variant SET` runs one set (e.g. v4_held); by default every set runs."""
+Sets v1 (tune, held), v2, v3 were looked at while tuning the question reader; v4 was not; of v5
+(five more writers, brief_v5 on top of the brief), the tuning half was and the held half was not.
+`--variant SET` runs one set (e.g. v5_held); by default every set runs."""
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ from archivist.evals.tasks.base import Example, Task, measured
 from archivist.evals.vocab import EvalStrategy, TaskName
 
 QUESTIONS = Path(__file__).resolve().parents[3] / "bench" / "questions"
-SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "v4_held")
-UNTUNED = ("v4_tune", "v4_held")  # written after the last tuning; nothing was tuned on them
+SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "v4_held", "v5_tune", "v5_held")
+# what each set was to the code it scores: looked at while the reader was tuned, or not
+SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (untuned)",
+          "v4_held": "v4 (untuned)", "v5_tune": "v5 tune (tuned on)", "v5_held": "v5 held (untuned)"}
 
 
 def _person_in(gold: set[str], got: dict) -> bool:
@@ -72,7 +75,7 @@ class BlindTask(Task):
     def examples(self) -> list[Example]:
         out = []
         for name in self.sets:
-            series = "v4 (untuned)" if name in UNTUNED else "v1-v3 (tuned on)"
+            series = SERIES[name]
             for line in (self.questions / f"enron_blind_{name}.jsonl").open(encoding="utf-8"):
                 q = json.loads(line)
                 out.append(Example(q["id"], q["question"], [json.dumps(q["answer"])], corpus="db",
