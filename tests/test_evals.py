@@ -303,6 +303,10 @@ def test_by_length_by_hand():
     assert [(p.length, p.n, p.score, p.tokens_in, p.seconds, p.peak_mb) for p in pts] == [
         (1000, 2, 0.75, 20.0, 2.0, 700), (1_000_000, 1, 1.0, 0.0, 20.0, 900)]
     assert by_length(rows, "stuff") == []
+    refused = [_lrow("a", "stuff", 0.0, 1_000_000), _lrow("b", "stuff", 1.0, 1000), _lrow("c", "stuff", 0.0, 1000)]
+    refused[0]["scores"] = refused[2]["scores"] = {"not_run": 1.0}  # past the window: labelled, not scored
+    assert [(p.length, p.n, p.score, p.not_run) for p in by_length(refused, "stuff")] == [
+        (1000, 2, 1.0, 1), (1_000_000, 1, None, 1)]
 
 
 def test_fixed_regret_by_hand():

@@ -106,10 +106,11 @@ class LengthPoint:
 
     length: int
     n: int
-    score: float | None
+    score: float | None  # over the rows that ran (None: every row was refused, e.g. stuff past the window)
     tokens_in: float
     seconds: float
     peak_mb: float
+    not_run: int = 0  # rows refused without an answer (scores not_run), left out of the score
 
 
 def by_length(rows: list[dict], strategy: str) -> list[LengthPoint]:
@@ -118,9 +119,13 @@ def by_length(rows: list[dict], strategy: str) -> list[LengthPoint]:
     for r in rows:
         if r["strategy"] == strategy and (r["meta"] or {}).get("length"):
             at.setdefault(int(r["meta"]["length"]), []).append(r)
-    return [LengthPoint(n, len(rs), mean([r["score"] for r in rs]), mean([r["tokens_in"] for r in rs]) or 0.0,
-                        mean([r["seconds"] for r in rs]) or 0.0, max((r["peak_mb"] or 0.0) for r in rs))
-            for n, rs in sorted(at.items())]
+    out = []
+    for n, rs in sorted(at.items()):
+        ran = [r for r in rs if not (r.get("scores") or {}).get("not_run")]
+        out.append(LengthPoint(n, len(rs), mean([r["score"] for r in ran]), mean([r["tokens_in"] for r in rs]) or 0.0,
+                               mean([r["seconds"] for r in rs]) or 0.0, max((r["peak_mb"] or 0.0) for r in rs),
+                               len(rs) - len(ran)))
+    return out
 
 
 @dataclass

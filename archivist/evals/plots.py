@@ -156,7 +156,8 @@ def length_plot(label: str, series: dict[str, list], path: Path, footer: str, wi
         if not pts:
             continue
         x = [p.length for p in pts]
-        axes[0].plot(x, [p.score for p in pts], "o-", label=strategy)
+        scored = [p for p in pts if p.score is not None]  # a length where every row was refused: no point
+        axes[0].plot([p.length for p in scored], [p.score for p in scored], "o-", label=strategy)
         axes[1].plot(x, [p.seconds for p in pts], "o-", label=strategy)
         axes[2].plot(x, [p.peak_mb for p in pts], "o-", label=strategy)
     for ax, title in zip(axes, ("mean score", "mean seconds per question", "peak memory (MiB)")):

@@ -138,7 +138,8 @@ def file_stem(label: str) -> str:
 
 
 def length_table(series: dict[str, list]) -> list[str]:
-    """Per context length, each strategy's mean score, mean seconds and peak MiB."""
+    """Per context length, each strategy's mean score, mean seconds and peak MiB; 'refused (n)'
+    where every row was refused unanswered (stuff past the window: labelled, never scored)."""
     names = [s for s, pts in series.items() if pts]
     lengths = sorted({p.length for s in names for p in series[s]})
     if not lengths:
@@ -150,7 +151,8 @@ def length_table(series: dict[str, list]) -> list[str]:
     for n, tick in zip(lengths, length_ticks(lengths)):
         vals = [cell.get((s, n)) for s in names]
         lines.append(f"| {tick} | " + " | ".join(
-            "–" if p is None else f"{fmt(p.score, 2)} · {p.seconds:.1f} · {p.peak_mb:,.0f}" for p in vals) + " |")
+            "–" if p is None else f"refused ({p.not_run}) · {p.seconds:.1f} · {p.peak_mb:,.0f}" if p.score is None
+            else f"{fmt(p.score, 2)} · {p.seconds:.1f} · {p.peak_mb:,.0f}" for p in vals) + " |")
     return lines
 
 
@@ -254,7 +256,7 @@ def write_report(results: Results, run_ids: list[int] | None, out_dir: Path,
             md += [f"auto vs the best fixed strategy{' over the held-back half' if split else ''}: {fixed.best} "
                    f"{fixed.best_score:.3f}, auto {fixed.auto_score:.3f} (gap {fixed.gap:+.3f}, "
                    f"{fixed.relative:+.1%} of the best) on {fixed.examples} examples.", ""]
-        if (win := wins(label, stats)) is not None and win.best.strategy in STRATEGIES:
+        if len(stats) > 1 and (win := wins(label, stats)) is not None and win.best.strategy in STRATEGIES:
             won.append(win)
         if len(stats) > 1:
             fig = plots.pareto_plot(label, stats, out_dir / f"{stem}_pareto.png", footer(run))
