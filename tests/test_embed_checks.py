@@ -88,3 +88,19 @@ def test_a_dropped_chunk_leaves_the_list(tmp_path):
         store.conn.execute("UPDATE chunks SET content_hash = 'h2' WHERE id = 7")
         store.conn.execute("DELETE FROM chunks WHERE id = 7")
         assert store.scalar("SELECT count(*) FROM embed_checks") == 0
+
+
+def test_verify_counts_every_chunk_not_the_list(tmp_path, static_env):  # noqa: F811
+    """A vector lost some other way than with its chunk is not on the list: verify still finds it."""
+    import json
+    env = {**static_env, "ARCHIVIST_EMBED_SCOPE": "lead"}
+    db = tmp_path / "a.db"
+    _run(env, "ingest", "-d", str(db), str(corpus(tmp_path / "one.mbox", n=12)))
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM vectors WHERE chunk_id = (SELECT min(chunk_id) FROM vectors)")
+    conn.commit()
+    conn.close()
+    with Store(db, readonly=True) as store:
+        assert pending_count(store, _model(db)) == 0 and pending_count(store, _model(db), every=True) == 1
+    out = cli(env, "verify", "--json", "-d", str(db)).stdout
+    assert '"not_embedded": 1' in out, out

@@ -116,7 +116,7 @@ def check_vectors(store, model: str, report: Report) -> None:
         return
     fp = fingerprint(store, model)
     report.counts["vectors"] = fp["rows"]
-    missing = pending_count(store, model)
+    missing = pending_count(store, model, every=True)  # counted, not taken from the list
     # Not a discrepancy: embedding is a resumable second pass (ingest --no-embed, a killed
     # `index embed`); search reports these chunks as not embedded and BM25 still finds them.
     report.counts["not_embedded"] = missing

@@ -96,11 +96,12 @@ def _candidates(store, model: str) -> str:
             else "chunks c")
 
 
-def pending_count(store, model: str) -> int:
+def pending_count(store, model: str, every: bool = False) -> int:
     """Chunks `model` embeds with no current vector from it (dense search does not see them yet):
-    counted on the list when it is kept for `model`; else those it embeds less those holding one
-    (a chunk has at most one vector), so a store with few vectors is not read chunk by chunk."""
-    if listed_model(store) == model:
+    counted on the list when it is kept for `model` (unless `every`: `verify` does not trust the
+    list); else those it embeds less those holding one (a chunk has at most one vector), so a
+    store with few vectors is not read chunk by chunk."""
+    if not every and listed_model(store) == model:
         return int(store.scalar(
             f"SELECT count(*) FROM {_candidates(store, model)} LEFT JOIN vectors v ON v.chunk_id = c.id "
             f"WHERE {_STALE} AND {scope_sql(model)}", (model,)) or 0)
