@@ -51,9 +51,20 @@ def write(index_path: Path, ids: np.ndarray, mat: np.ndarray, fp: dict) -> None:
         tmp = path.with_name(path.name + f".tmp{os.getpid()}.npy")
         np.save(tmp, array)
         os.replace(tmp, path)
+    _write_record(fp_path, {**_record(index_path, fp), KEY: content_sum(ids, mat)})
+
+
+def _write_record(fp_path: Path, record: dict) -> None:
+    """The fingerprint and checksum beside the matrix, atomically (written last: a set without it
+    is never taken for current)."""
     tmp = fp_path.with_name(fp_path.name + f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps({**_record(index_path, fp), KEY: content_sum(ids, mat)}))
+    tmp.write_text(json.dumps(record))
     os.replace(tmp, fp_path)
+
+
+def _files(*files: Path) -> tuple:
+    """What tells the files apart from a rewrite: inode, size and mtime of each."""
+    return tuple((s.st_ino, s.st_size, s.st_mtime_ns) for s in (p.stat() for p in files))
 
 
 FP_KEYS = ("model", "dim", "rows", "id_sum", "max_id")
@@ -82,13 +93,10 @@ def append(index_path: Path, before: dict, ids: np.ndarray, mat: np.ndarray, fp:
     except ValueError:
         return False
     record = {**_record(index_path, fp), KEY: content_sum(ids, mat, record[KEY])}
-    tmp = fp_path.with_name(fp_path.name + f".tmp{os.getpid()}")
-    tmp.write_text(json.dumps(record))
-    os.replace(tmp, fp_path)
+    _write_record(fp_path, record)
     # this process wrote them: it need not sum every row again to use them (a reader will)
-    files = tuple((s.st_ino, s.st_size, s.st_mtime_ns) for s in
-                  (p.stat() for p in (fp_path, ids_path, mat_path)))
-    _LOADED[str(fp_path)] = (files, record, np.load(ids_path), np.load(mat_path, mmap_mode="r"))
+    _LOADED[str(fp_path)] = (_files(fp_path, ids_path, mat_path), record, np.load(ids_path),
+                             np.load(mat_path, mmap_mode="r"))
     return True
 
 
@@ -129,8 +137,7 @@ def read(index_path: Path, fp: dict) -> tuple[np.ndarray, np.ndarray, str] | Non
         record = json.loads(fp_path.read_text())
         if want is None or {k: record.get(k) for k in want} != want:
             return None
-        files = tuple((s.st_ino, s.st_size, s.st_mtime_ns) for s in
-                      (p.stat() for p in (fp_path, ids_path, mat_path)))
+        files = _files(fp_path, ids_path, mat_path)
     except (OSError, ValueError):
         return None
     cached = _LOADED.get(str(fp_path))

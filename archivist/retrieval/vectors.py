@@ -88,12 +88,11 @@ def listed_model(store) -> str | None:
     return store.scalar("SELECT value FROM index_meta WHERE key = ?", (LISTED_KEY,))
 
 
-def _candidates(store, model: str) -> str:
-    """Where the chunks `model` has no current vector for are: on the list when it is kept for
-    `model` (a few rows after adding mail), else anywhere (every chunk read once)."""
+def _candidates(listed: bool) -> str:
+    """Where the chunks a model has no current vector for are: on the list when it is kept for
+    that model (a few rows after adding mail), else anywhere (every chunk read once)."""
     # CROSS JOIN: the list first (SQLite has no statistics telling it the list is short)
-    return ("embed_checks q CROSS JOIN chunks c ON c.id = q.chunk_id" if listed_model(store) == model
-            else "chunks c")
+    return "embed_checks q CROSS JOIN chunks c ON c.id = q.chunk_id" if listed else "chunks c"
 
 
 def pending_count(store, model: str, every: bool = False) -> int:
@@ -103,7 +102,7 @@ def pending_count(store, model: str, every: bool = False) -> int:
     store with few vectors is not read chunk by chunk."""
     if not every and listed_model(store) == model:
         return int(store.scalar(
-            f"SELECT count(*) FROM {_candidates(store, model)} LEFT JOIN vectors v ON v.chunk_id = c.id "
+            f"SELECT count(*) FROM {_candidates(True)} LEFT JOIN vectors v ON v.chunk_id = c.id "
             f"WHERE {_STALE} AND {scope_sql(model)}", (model,)) or 0)
     current = store.scalar("SELECT count(*) FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE "
                            f"v.model = ? AND v.content_hash = c.content_hash AND {scope_sql(model)}",
@@ -117,7 +116,7 @@ def pending_chunks(store, model: str) -> list[tuple[int, str, str]]:
     subject (title) and the text, since From/To/Date would take half of its few tokens."""
     head_column = "d.title" if lead_of(model) else "c.header"
     rows = store.conn.execute(
-        f"SELECT c.id, c.content_hash, {head_column}, c.text FROM {_candidates(store, model)} "
+        f"SELECT c.id, c.content_hash, {head_column}, c.text FROM {_candidates(listed_model(store) == model)} "
         f"JOIN documents d ON d.id = c.doc_id LEFT JOIN vectors v ON v.chunk_id = c.id "
         f"WHERE {_STALE} AND {scope_sql(model)}", (model,))
     return [(cid, h, f"{head}\n{text}" if head else text) for cid, h, head, text in rows]
@@ -139,9 +138,9 @@ def end_pass(store, model: str) -> None:
         store.conn.execute("INSERT OR REPLACE INTO index_meta (key, value) VALUES (?, ?)",
                            (LISTED_KEY, model))
         store.conn.execute(
-            "DELETE FROM embed_checks WHERE chunk_id IN (SELECT c.id FROM embed_checks q "
-            "CROSS JOIN chunks c ON c.id = q.chunk_id LEFT JOIN vectors v ON v.chunk_id = c.id "
-            f"WHERE NOT ({scope_sql(model)}) OR NOT {_STALE})", (model,))
+            f"DELETE FROM embed_checks WHERE chunk_id IN (SELECT c.id FROM {_candidates(True)} "
+            f"LEFT JOIN vectors v ON v.chunk_id = c.id WHERE NOT ({scope_sql(model)}) OR NOT {_STALE})",
+            (model,))
 
 
 def known_vectors(store, model: str, hashes: list[str]) -> dict[str, bytes]:
