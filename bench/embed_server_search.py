@@ -27,9 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from embed_server import chunks, free_port, served, start  # noqa: E402
+from embed_server import chunks, free_port, in_process, served, start  # noqa: E402
 
 MODEL = "all-MiniLM-L6-v2@fp32"  # what the server's vectors are named: the model it serves
+
+
+def say(what: str) -> None:
+    """A stage on stderr: each embedding pass takes minutes to an hour on a loaded 2-core machine."""
+    print(f"{time.strftime('%H:%M:%S')} {what}", file=sys.stderr, flush=True)
 
 
 def bare_copy(src: Path, dest: Path) -> Path:
@@ -46,13 +51,15 @@ def bare_copy(src: Path, dest: Path) -> Path:
 
 
 def embed(db: Path, env: dict, *flags: str) -> dict:
-    """`archivist index embed` on `db` in a fresh process: its JSON summary and wall seconds."""
+    """`archivist index embed` on `db` in a fresh process (its progress goes to this stderr): its
+    JSON summary and wall seconds."""
     cmd = [sys.executable, "-m", "archivist", "-y", *flags, "-d", str(db), "index", "embed", "--json"]
+    say(f"index embed {db} {' '.join(flags)}")
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True,
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT), "ARCHIVIST_CONFIG": "", **env})
     if proc.returncode:
-        raise SystemExit(f"index embed failed on {db}: {proc.stderr[-2000:]}")
+        raise SystemExit(f"index embed failed on {db} (exit {proc.returncode}; its stderr is above)")
     return {**json.loads(proc.stdout.strip().splitlines()[-1]), "wall_s": round(time.perf_counter() - t0, 1)}
 
 
@@ -91,6 +98,7 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "bench/results/embed_server_search.json"))
     args = ap.parse_args()
     load_before = [round(x, 2) for x in os.getloadavg()]
+    say(f"copying {args.db} twice without vectors")
     local, remote = (bare_copy(args.db, args.work / name / "a.db") for name in ("local", "server"))
     common = {"ARCHIVIST_EMBED_SCOPE": "lead", "ARCHIVIST_EMBED_PRECISION": "fp32"}
     port = free_port()
@@ -101,13 +109,14 @@ def main() -> None:
         by_server = embed(remote, {**common, "ARCHIVIST_EMBEDDER_MODEL": MODEL}, "--embedder-url", url)
         in_proc = embed(local, common)
         texts = chunks(local, args.n)
-        from embed_server import in_process
+        say(f"throughput: {len(texts)} chunks at {args.inflight} requests in flight")
         _, ref = in_process(texts, "fp32", 64)
         throughput = [served(texts, url, int(k), 64, ref) for k in args.inflight.split(",")]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     qs = queries(local, args.queries)
+    say(f"searching {len(qs)} queries over each copy")
     same = {}
     for mode in ("hybrid", "dense"):
         a, b = top10(local, qs, mode), top10(remote, qs, mode)
