@@ -212,6 +212,9 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
         return Target.SENDER  # 'which two people cc'd Sally Beck most': the ones who sent those emails
     if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
         return Target.BCC
+    if re.search(r"\bwho (?:has |had )?(?:sent|wrote|written|e-?mailed)\b|\bsenders\s+of\b", blanked, I):
+        return Target.SENDER  # 'who sent the most emails addressed to X (To: line)', 'top senders of email
+        # addressed to X': the senders of those
     if re.search(r"\baddressees?\b|\baddressed\s+(?:his|her|their)?\s*(?:e-?mails\s+)?to\b", blanked, I):
         return Target.RECIPIENT
     if EITHER_ROLE.search(blanked):

@@ -53,7 +53,7 @@ def read_people(r: Reading) -> None:
         typed = e.value and address_of(e.value) and e.text.lower() == address_of(e.value)
         if e.text.lower().removesuffix("'s") in STOP_NAMES:
             continue  # 'Enron's holiday party': the company, not a person
-        if e.text.islower() and len(name_words(e.text)) == 1 and INFINITIVE.search(r.text[:e.start]):
+        if e.text.islower() and len(name_words(e.text)) == 1 and _verb_here(r.text, e.start, e.end):
             continue  # 'how to read the ratio': a verb, not Ian Read
         if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
             if not e.text.islower():  # 'Kudlow': the sender domain kudlow.com
@@ -160,7 +160,7 @@ def _name_runs(r: Reading) -> None:
                 continue
             start, end = run[0].start(), run[-1].end()
             text = r.text[start:end].removesuffix("'s").removesuffix("’s")
-            if text.islower() and n == 1 and (not is_surname(r.lex, text) or INFINITIVE.search(r.text[:start])):
+            if text.islower() and n == 1 and (not is_surname(r.lex, text) or _verb_here(r.text, start, end)):
                 continue  # a lower-case word alone: only someone's surname
             if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text)):
                 if text[0].isupper() and _company(r, text, start, start + len(text)):
@@ -207,6 +207,18 @@ CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|wh
 INFINITIVE = re.compile(r"\b(?:how|want(?:s|ed)?|need(?:s|ed)?|going|trying|tried|try|able|unable|plan(?:s|ned|ning)?|"
                         r"wish(?:es|ed)?|hop(?:e|es|ed|ing)|agree[sd]?|decide[sd]?|whether|what|where|about|used|"
                         r"had|has|have|ought|wanting|needing)\s+to\s+$", re.I)
+# 'the agreement to buy Jerry Jordan's shares', 'to buy the plant': a verb taking an object, not Rick Buy
+OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|some|more|back|out|it|them|[A-Z]\w*(?:'s|\s+[A-Z]\w*))\b")
+NOUN_TO = re.compile(r"\b(?:agreement|plan|offer|deal|proposal|option|right|decision|attempt|effort|request|way|chance|"
+                     r"bid|intent|intention|ability|order|money|time)\s+to\s+$", re.I)
+
+
+def _verb_here(text: str, start: int, end: int) -> bool:
+    """Whether a lower-case word that is also a surname is a verb here ('how to read', 'the
+    agreement to buy Jerry Jordan's shares'), not the person."""
+    before = text[:start]
+    return bool(INFINITIVE.search(before) or NOUN_TO.search(before)
+                or re.search(r"\bto\s+$", before) and OBJECT_AFTER.match(text, end))
 
 
 def _cued_surnames(r: Reading) -> None:
@@ -216,7 +228,7 @@ def _cued_surnames(r: Reading) -> None:
         word = m.group(0).removesuffix("'s")
         end = m.start() + len(word)
         if not r.free(m.start(), end) or is_frame(word) or not CUED.search(r.text[:m.start()]) \
-                or INFINITIVE.search(r.text[:m.start()]) or not is_surname(r.lex, word):
+                or _verb_here(r.text, m.start(), end) or not is_surname(r.lex, word):
             continue
         person = resolve(r.lex, word)
         if person.identities:

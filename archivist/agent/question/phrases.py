@@ -13,7 +13,7 @@ import re
 from archivist.agent.question.plan import Role
 
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
-END = (r"(?=\s*(?:$|[?.!;,(])|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
+END = (r"(?=\s*(?:$|[?.!;,(])|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
        r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"
        r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b)")
 PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
@@ -113,7 +113,7 @@ def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
     return []
 
 
-COME_UP = re.compile(r"\b(?:(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+"
+COME_UP = re.compile(r"\b(?:(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+|the\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+"
                      r"(?:first\s+|last\s+|ever\s+)?(?:come|show|turn|pop)|(?:which|where|when)\s+(?P<y>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)"
                      r"\s+(?:first\s+)?(?:comes|came|shows|showed|turns|turned|pops|popped))\s+up\b", re.I)
 # 'was [X] first mentioned', not 'was [copied when Robert Williams] raised': no clause or role word in X
@@ -148,7 +148,15 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
             continue
         if text and not re.fullmatch(r"(?:it|this|that|them|these|those|him|her|what|which)", text, re.I):
             out.append((Role.TEXT, text, m.start(), m.end()))
+        elif re.fullmatch(r"it|them", text, re.I) and (front := FRONTED.match(question)):
+            out.append((Role.TEXT, front.group("x"), front.start("x"), front.end("x")))  # 'Transwestern - how
+            # many emails mention it': the topic said first
     return out
+
+
+# a topic said before the question ('Transwestern - how many emails mention it?')
+FRONTED = re.compile(r"^\s*(?P<x>[\w'&.-]+(?:\s+[\w'&.-]+){0,3}?)\s*(?:[-–—:]{1,2}|,)\s+(?=how|what|which|who|when|in|did|do)",
+                     re.I)
 
 
 def _both(text: str) -> str:
@@ -164,6 +172,9 @@ def _both(text: str) -> str:
 def _words(text: str) -> str:
     """A phrase without its leading article or quotes ('the Dynegy merger' -> 'Dynegy merger')."""
     text = re.sub(r"^(?:the|a|an|any|some|our|their|his|her)\s+", "", text.strip(" \"'“”"), flags=re.I)
+    if not re.search(r"[\"“”]", text):  # 'the Sun Devil project': the name is what the emails hold, not 'project'
+        text = re.sub(r"(?<=\w)\s+(?:project|deal|matter|issue|issues|situation|affair|business)$", "", text.strip(),
+                      flags=re.I)
     return " ".join(text.split())
 
 

@@ -154,12 +154,30 @@ def _mailboxes(r: Reading) -> None:
                                label=f"mailbox {stored}"))
 
 
+NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'-]*\.?\s+){0,3}[A-Z][\w'-]+\s*$")
+PAREN_TAIL = re.compile(r"\s*\)")
+
+
 def _addresses(r: Reading) -> None:
     for m in ADDRESS.finditer(r.text):
         if r.free(m.start(), m.end()):
             address = m.group(0).lower().lstrip("'")  # exact, in the archive or not: a count of 0 is true
-            r.claim(Constraint(role_at(r.text, m.start(), m.end()), m.group(0), address, m.start(), m.end(),
-                               label=f"= '{address}'"))
+            s, e = _named_with(r.text, m)
+            r.claim(Constraint(role_at(r.text, s, e), r.text[s:e], address,
+                               s, e, label=f"= '{address}'"))
+
+
+def _named_with(text: str, m: re.Match) -> tuple[int, int]:
+    """The span of 'Michael Taylor (e.taylor@enron.com)' or 'Mark Taylor (legal, .taylor@...)': the
+    address says which person the name is (the name is not read again as another); else the address's."""
+    open_at = text.rfind("(", 0, m.start())
+    tail = PAREN_TAIL.match(text, m.end())
+    if open_at < 0 or not tail or ")" in text[open_at:m.start()] or len(text[open_at + 1:m.start()]) > 30:
+        return m.start(), m.end()
+    name = NAME_BEFORE.search(text[:open_at])
+    if not name or text[open_at + 1:m.start()].strip() and not text[open_at + 1:m.start()].strip().endswith(","):
+        return m.start(), m.end()
+    return name.start(), tail.end()
 
 
 IN_SUBJECT_ONLY = re.compile(r"\bin\s+(?:an?\s+|the\s+|its\s+)?(?:e-?mail\s+|message\s+)?subject(?:\s+lines?|s)?\b", re.I)

@@ -91,8 +91,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.TO  # 'kenneth.lay@enron.com on the To: line'
     if TOLD_BEFORE.search(before):
         return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler'
-    if TO_BEFORE.search(before) and re.search(r"\bcc|\bcopied|\bcopy\b|\bdirectly\b|\bto:?\s+line\b", text, I):
-        return Role.TO  # 'addressed to X where Y was cc'd': the To line; alone, any recipient
+    if TO_BEFORE.search(before):
+        return Role.TO  # 'addressed to X', 'directly to X': the To line (blind writers, 6 of 6, meant it)
     if RECIPIENT_BEFORE.search(before) and not re.search(r"\bsent\s+by\s+$", before, I) or MAIL_VERB_BEFORE.search(before) \
             or SENDING.search(before):
         return Role.RECIPIENT

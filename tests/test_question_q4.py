@@ -1,0 +1,95 @@
+"""Questions as people type them (issue 24), failure classes found on the third blind round's tune
+half: 'addressed to X' is the To line; 'who sent' / 'senders of' mail addressed to X asks for the
+senders; an address in parentheses after a name says which person the name is; quantity words ('a
+few times', 'the ones where') are the question's frame; 'the X project' is X in the text; a topic
+said before a dash ('X - how many ... mention it'); a lower-case surname that is a verb with its
+object ('the offer to buy the plant'). Written in our own words, not the blind questions'."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.question.plan import Role, Target, Use
+from archivist.agent.question.reader import read_plan
+from tests.test_question_typed import _mbox_store
+
+MAILS = [
+    ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "plan",
+     "the Bluebird project starts"),
+    ("Cy Dunn <cy.dunn@acme.com>", "Bo Fry <bo.fry@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "plan",
+     "Bluebird numbers"),
+    ("Cy Dunn <cy.dunn@acme.com>", "Bo Fry <bo.fry@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "memo", "other"),
+    ("Di Ross <di.ross@acme.com>", "Ann Lee <ann.lee@acme.com>", "Thu, 11 Apr 2024 10:00:00 -0700", "memo",
+     "copied only", "Bo Fry <bo.fry@acme.com>"),
+    ("Di Ross <di.ross@acme.com>", "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 10:00:00 -0700", "memo",
+     "again", "Bo Fry <bo.fry@acme.com>"),
+    ("Di Ross <di.ross@acme.com>", "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 11:00:00 -0700", "memo",
+     "and again", "Bo Fry <bo.fry@acme.com>"),
+    ("Rick Buy <rick.buy@acme.com>", "Bo Fry <b.fry@home.net>", "Sat, 13 Apr 2024 10:00:00 -0700", "offer",
+     "the offer to buy the plant"),
+]
+
+
+def _ask(tmp_path, question):
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    with _mbox_store(tmp_path, MAILS) as store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+
+
+def _plan(tmp_path, question):
+    from archivist.agent.question.lexicon import lexicon
+    with _mbox_store(tmp_path, MAILS) as store:
+        return read_plan(question, lexicon(store))
+
+
+def test_addressed_to_is_the_to_line(tmp_path):
+    """Bo Fry is on the To line of four emails (one at his home address) and copied on three more."""
+    assert _ask(tmp_path, "How many messages were addressed to Bo Fry in April 2024?").result == {"count": 4}
+
+
+@pytest.mark.parametrize("question", [
+    "who sent the most mail addressed to Bo Fry?",
+    "top senders of email addressed to Bo Fry (to line), in order",
+])
+def test_senders_of_mail_addressed_to_someone(tmp_path, question):
+    r = _ask(tmp_path, question)
+    assert r.result["people"][0]["addresses"] == ["cy.dunn@acme.com"], r.answer
+
+
+def test_an_address_in_parentheses_says_which_person(tmp_path):
+    plan = _plan(tmp_path, "How many emails did Rick Buy send to Bo Fry (b.fry@home.net)?")
+    to = plan.of(Role.RECIPIENT)
+    assert [c.value for c in to] == ["b.fry@home.net"] and to[0].text == "Bo Fry (b.fry@home.net)"
+    plan = _plan(tmp_path, "top senders to Bo Fry (home, b.fry@home.net)?")
+    assert [c.value for c in plan.of(Role.RECIPIENT)] == ["b.fry@home.net"]
+    assert plan.target == Target.SENDER
+
+
+@pytest.mark.parametrize("question", [
+    "Cy Dunn wrote to Bo Fry a couple of times - when was the last one?",
+    "How many emails did Di Ross send Ann Lee? Count the ones where Bo Fry was copied.",
+])
+def test_quantity_words_are_the_frame(tmp_path, question):
+    plan = _plan(tmp_path, question)
+    assert not [w.text for w in plan.words if w.use == Use.UNUSED]
+    assert not plan.of(Role.TEXT)
+
+
+def test_the_x_project_is_x_in_the_text(tmp_path):
+    plan = _plan(tmp_path, "When did the Bluebird project first come up in Bo Fry's mailbox?")
+    assert [c.value for c in plan.of(Role.TEXT)] == ["Bluebird"]
+
+
+@pytest.mark.parametrize("question, words", [
+    ("Bluebird - how many emails to Bo Fry mention it?", "Bluebird"),
+    ("first email to Bo Fry that mentions Bluebird - what date?", "Bluebird"),
+])
+def test_a_topic_before_or_after_a_dash(tmp_path, question, words):
+    assert [c.value for c in _plan(tmp_path, question).of(Role.TEXT)] == [words]
+
+
+def test_a_lower_case_surname_with_an_object_is_a_verb(tmp_path):
+    plan = _plan(tmp_path, "who sent the offer to buy the plant?")
+    assert not plan.of(Role.RECIPIENT, Role.SENDER)
