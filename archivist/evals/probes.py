@@ -53,6 +53,7 @@ class Facts:
     sender_rows: list[tuple[int, str]] = field(default_factory=list)  # (doc, 'address name' lower)
     recipient_rows: list[tuple[int, str]] = field(default_factory=list)
     forms: dict[tuple, list[str]] = field(default_factory=dict)  # cache of name_forms
+    by_to: dict[str, set[int]] = field(default_factory=dict)  # the To line only ('addressed to X')
 
     @property
     def years(self) -> tuple[str, ...]:
@@ -76,15 +77,18 @@ def read_facts(conn) -> Facts:
             names[sender][name] += 1
     srows = [(i, f"{e['sender']} {e['name'].lower()}") for i, e in emails.items()]
     rrows = []
-    by_recipient, rnames = defaultdict(set), defaultdict(Counter)
-    for doc, address, name in conn.execute(
-            "SELECT p.doc_id, lower(p.address), p.name FROM participants p JOIN documents d ON d.id = p.doc_id "
+    by_recipient, by_to, rnames = defaultdict(set), defaultdict(set), defaultdict(Counter)
+    for doc, address, name, role in conn.execute(
+            "SELECT p.doc_id, lower(p.address), p.name, p.role FROM participants p JOIN documents d ON d.id = p.doc_id "
             "WHERE d.kind = 'email' AND p.role IN ('to', 'cc', 'bcc') AND p.address != ''"):
         by_recipient[address].add(doc)
+        if role == "to":
+            by_to[address].add(doc)
         rrows.append((doc, f"{address} {(name or '').lower()}"))
         if name:
             rnames[address][name] += 1
-    return Facts(emails, dict(by_sender), dict(by_recipient), dict(names), dict(rnames), srows, rrows)
+    return Facts(emails, dict(by_sender), dict(by_recipient), dict(names), dict(rnames), srows, rrows,
+                 by_to=dict(by_to))
 
 
 def _words(text: str) -> list[str]:
@@ -192,8 +196,9 @@ def _counts(rng: random.Random, facts: Facts, per: int) -> list[Probe]:
     for t, tpl in enumerate(TEMPLATES["count_recipient"]):
         for a in rng.sample(recipients, min(per, len(recipients))):
             who, _ = _who(rng, facts, a, "recipient")
-            out.append(_probe("count_recipient", t, tpl.format(who=who), len(facts.by_recipient[a]),
-                              constraints={"recipient": a}))
+            # 'addressed to X' is X on the To line (blind writers meant it so, 6 uses of 6); the rest any recipient
+            want = facts.by_to.get(a, set()) if "addressed to" in tpl else facts.by_recipient[a]
+            out.append(_probe("count_recipient", t, tpl.format(who=who), len(want), constraints={"recipient": a}))
     years = facts.years
     months = Counter((e["sender"], e["local"][:7]) for e in facts.emails.values() if e["local"][:4] in years)
     keys = sorted(months)
