@@ -25,7 +25,8 @@ TELLING = (r"(?:reach(?:ed)?\s+out|pass(?:ed)?\s+(?:along|on)|let\s+(?:\S+\s+){1
            r"tell|told|sa(?:y|id)|mention(?:ed)?|not(?:e|ed)|point(?:ed)?\s+out|report(?:ed)?|warn(?:ed)?|alert(?:ed)?|"
            r"ask(?:ed)?|explain(?:ed)?|announc(?:e|ed)|circulat(?:e|ed)|forward(?:ed)?|e-?mail(?:ed)?|wr[io]te|sen[dt]|"
            r"repl(?:y|ied)|respond(?:ed)?|updat(?:e|ed)|notif(?:y|ied)|inform(?:ed)?|complain(?:ed)?|suggest(?:ed)?|"
-           r"propos(?:e|ed)|recommend(?:ed)?|remind(?:ed)?|confirm(?:ed)?|push(?:ed)?\s+back|follow(?:ed)?\s+up)")
+           r"propos(?:e|ed)|recommend(?:ed)?|remind(?:ed)?|confirm(?:ed)?|push(?:ed)?\s+back|follow(?:ed)?\s+up|"
+           r"quot(?:e|ed)|offer(?:ed)?|invit(?:e|ed)|thank(?:ed)?|advis(?:e|ed)|request(?:ed)?)")
 ASKED = ((re.compile(rf"^\W*who\s+(?:first\s+|actually\s+|originally\s+)?{TELLING}\b", I), Target.SENDER),
          (re.compile(r"\b(?:which|what)\s+(?:e-?mail\s+)?address(?:es)?\s+(?:did|was|were|had)\b.*\bto\W*$", I), Target.TO),
          (re.compile(r"\b(?:which|what)\s+(?:e-?mail\s+)?address(?:es)?\s+did\b.*?\b(?:send|write|e-?mail|mail|forward)\b"

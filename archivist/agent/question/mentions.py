@@ -12,7 +12,7 @@ from archivist.agent.question import phrases
 from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.entities import find_people
 from archivist.agent.question.lexicon import name_words
-from archivist.agent.question.people import is_surname, mailbox_of, organisation_only, resolve
+from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, mailbox_of, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import role_at
@@ -55,6 +55,8 @@ def read_people(r: Reading) -> None:
             continue  # 'Enron's holiday party': the company, not a person
         if e.text.islower() and len(name_words(e.text)) == 1 and _verb_here(r.text, e.start, e.end):
             continue  # 'how to read the ratio': a verb, not Ian Read
+        if len(name_words(e.text)) == 1 and not typed and _in_a_title(r.text, e.start):
+            continue  # 'the Daily Environment Report': a word of a longer name, not Houston Outage Report
         if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
             if not e.text.islower():  # 'Kudlow': the sender domain kudlow.com
                 _company(r, e.text, e.start, e.end)
@@ -162,7 +164,7 @@ def _name_runs(r: Reading) -> None:
             text = r.text[start:end].removesuffix("'s").removesuffix("’s")
             if text.islower() and n == 1 and (not is_surname(r.lex, text) or _verb_here(r.text, start, end)):
                 continue  # a lower-case word alone: only someone's surname
-            if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text)):
+            if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text) or _in_a_title(r.text, start)):
                 if text[0].isupper() and _company(r, text, start, start + len(text)):
                     break
                 continue
@@ -219,6 +221,20 @@ def _verb_here(text: str, start: int, end: int) -> bool:
     before = text[:start]
     return bool(INFINITIVE.search(before) or NOUN_TO.search(before)
                 or re.search(r"\bto\s+$", before) and OBJECT_AFTER.match(text, end))
+
+
+HONORIFICS = frozenset("mr mrs ms dr prof evp svp md chief senior".split())
+
+
+def _in_a_title(text: str, start: int) -> bool:
+    """Whether the capitalised word at start ends a longer capitalised name ('BNA Daily Environment
+    Report', 'Gas Daily'): the word before it is capitalised and neither a frame word, a title nor
+    a first name ('Mr. Lay', 'CEO Lay', 'When Lay resigned' stay a person)."""
+    before = re.search(r"([A-Z][\w&'-]*)\s+$", text[:start])
+    if not before or not text[start:start + 1].isupper():
+        return False
+    word = before.group(1)
+    return not (is_frame(word) or word.lower().rstrip(".") in TITLE_WORDS | HONORIFICS or word.lower() in NICKNAMES)
 
 
 def _cued_surnames(r: Reading) -> None:

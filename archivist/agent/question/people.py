@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from archivist.agent.question.lexicon import STOP, Lexicon, name_words
 
@@ -45,8 +46,24 @@ class Person:
 
 
 def _same(q: str, n: str) -> bool:
-    return q == n or NICKNAMES.get(q) == n or NICKNAMES.get(n) == q or \
+    return q == n or NICKNAMES.get(q) == n or NICKNAMES.get(n) == q or _nickname(q, n) or \
         (len(q) >= 3 and len(n) >= 3 and (n.startswith(q) or q.startswith(n)))
+
+
+@lru_cache(maxsize=1)
+def _namer():
+    from nicknames import NickNamer  # the curated English name-nickname pairs (carltonnorthern/nicknames)
+    return NickNamer()
+
+
+@lru_cache(maxsize=4096)
+def _nickname(q: str, n: str) -> bool:
+    """Whether one first name is a nickname of the other ('Bert' Albert, 'Peggy' Margaret), from the
+    curated list; NICKNAMES stays the fold to one form for grouping a person's names."""
+    if len(q) < 2 or len(n) < 2 or not q.isalpha() or not n.isalpha():
+        return False
+    namer = _namer()
+    return n in namer.nicknames_of(q) or q in namer.nicknames_of(n)
 
 
 def _holds(query: list[str], words: list[str]) -> bool:
@@ -163,7 +180,36 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
                 hits.append((address, name, n, _first_name(query, words or _address_words(address))))
         if by_address and not any(h[0] == address for h in hits):
             hits.append((address, "", total, _first_name(query, _address_words(address))))
-    return _group(lex, person, hits)
+    return _group(lex, person, hits + _unnamed_initials(lex, query, hits))
+
+
+def _unnamed_initials(lex: Lexicon, query: list[str], hits: list[tuple[str, str, int, str]]) -> list:
+    """Addresses with no display name that are the first initial and the surname ('rbuy@ect.enron.com'
+    for Rick Buy) on the domain of one of the person's named addresses, when no one else of that
+    surname has a first name with that initial: the same person's older account, not a namesake."""
+    if len(query) < 2 or not hits:
+        return []
+    domains = {a.split("@")[-1] for a, name, _, _ in hits if name}
+    base = {".".join(d.split(".")[-2:]) for d in domains}
+    initial = NICKNAMES.get(query[0], query[0])[0]
+    if any(w[0] == initial and not _same(query[0], w) and not _same(NICKNAMES.get(query[0], query[0]), w)
+           for w in _first_names_of(lex, query[-1])):
+        return []  # 'rbuy' could be someone else's: another first name with that initial
+    have, locals_ = {a for a, *_ in hits}, {initial + query[-1], (initial + query[-1])[:8]}
+    return [(a, "", sum(names.values()), "") for a, names in lex.names.items()
+            if a.split("@")[0] in locals_ and a not in have and not any(names)
+            and ".".join(a.split("@")[-1].split(".")[-2:]) in base]
+
+
+def _first_names_of(lex: Lexicon, surname: str) -> set[str]:
+    """The first names of everyone whose display name has this surname."""
+    out = set()
+    for a in lex.tokens.get(surname, ()):
+        for name in lex.names.get(a, {}):
+            words = name_words(name.split("(")[0]) if name else []
+            if words and _surname_of(name, surname):
+                out |= {w for w in words if w != surname and len(w) > 1 and w.isalpha() and w not in NOT_NAMES}
+    return out
 
 
 def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) -> Person:

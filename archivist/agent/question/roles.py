@@ -47,7 +47,8 @@ TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|a
                   r"briefed|pitched|recommended|requested|suggested|announced|circulated)\b", I)
 TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|remind(?:ed)?|inform(?:ed)?|notif(?:y|ied)|"
                          r"warn(?:ed)?|urge[ds]?|answer(?:ed)?|alert(?:ed)?|advise[ds]?|congratulate[ds]?|"
-                         r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to)\s+(?:\w+(?:'s|’s)\s+)?$", I)
+                         r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to|quot(?:e|ed|es)|offer(?:ed|s)?)"
+                         r"\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
 AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b", I)
 TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?on\s+the\s+to:?\s+line\b", I)
