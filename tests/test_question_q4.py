@@ -93,3 +93,37 @@ def test_a_topic_before_or_after_a_dash(tmp_path, question, words):
 def test_a_lower_case_surname_with_an_object_is_a_verb(tmp_path):
     plan = _plan(tmp_path, "who sent the offer to buy the plant?")
     assert not plan.of(Role.RECIPIENT, Role.SENDER)
+
+
+PEOPLE = [
+    ('"Meyers, Albert" <albert.meyers@acme.com>', "Bo Fry <bo.fry@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "a", "x"),
+    ("Outage Report <outage.report@acme.com>", "Bo Fry <bo.fry@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "b", "x"),
+    ('"Meyers, Julie" <julie.meyers@acme.com>', "Bo Fry <bo.fry@acme.com>", "Mon, 08 Apr 2024 11:00:00 -0700", "a", "y"),
+    ('"Buy, Rick" <rick.buy@acme.com>', "Bo Fry <bo.fry@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "c", "x"),
+    ("Bo Fry <bo.fry@acme.com>", "rbuy@old.acme.com", "Thu, 11 Apr 2024 10:00:00 -0700", "d", "x"),
+    ("Bo Fry <bo.fry@acme.com>", "cfry@acme.com", "Fri, 12 Apr 2024 10:00:00 -0700", "e", "x"),
+    ('"Fry, Carl" <carl.fry@acme.com>', "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 11:00:00 -0700", "f", "x"),
+    ('"Fry, Cy" <cy.fry@acme.com>', "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 12:00:00 -0700", "g", "x"),
+]
+
+
+def _people_plan(tmp_path, question):
+    from archivist.agent.question.lexicon import lexicon
+    with _mbox_store(tmp_path, PEOPLE) as store:
+        return read_plan(question, lexicon(store))
+
+
+def test_a_nickname_from_the_curated_list(tmp_path):
+    plan = _people_plan(tmp_path, "How many emails did Bert Meyers send?")
+    assert plan.of(Role.SENDER)[0].value == ["albert.meyers@acme.com"]
+
+
+def test_a_word_ending_a_longer_name_is_no_person(tmp_path):
+    plan = _people_plan(tmp_path, "How many Daily Environment Report forwards did Bo Fry send?")
+    assert [c.text for c in plan.of(Role.SENDER)] == ["Bo Fry"]
+
+
+def test_an_unnamed_initial_and_surname_address_joins_its_only_person(tmp_path):
+    """rbuy@ joins Rick Buy (the only Buy with an R); cfry@ joins no one (Carl and Cy Fry)."""
+    assert "rbuy@old.acme.com" in _people_plan(tmp_path, "emails to Rick Buy?").of(Role.RECIPIENT)[0].value
+    assert "cfry@acme.com" not in _people_plan(tmp_path, "emails to Carl Fry?").of(Role.RECIPIENT)[0].value
