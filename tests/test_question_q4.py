@@ -127,3 +127,19 @@ def test_an_unnamed_initial_and_surname_address_joins_its_only_person(tmp_path):
     """rbuy@ joins Rick Buy (the only Buy with an R); cfry@ joins no one (Carl and Cy Fry)."""
     assert "rbuy@old.acme.com" in _people_plan(tmp_path, "emails to Rick Buy?").of(Role.RECIPIENT)[0].value
     assert "cfry@acme.com" not in _people_plan(tmp_path, "emails to Carl Fry?").of(Role.RECIPIENT)[0].value
+
+
+def test_who_sent_him_the_most_makes_the_one_named_the_recipient(tmp_path):
+    plan = _people_plan(tmp_path, "Bo Fry's most frequent correspondent - who sent him the most mail?")
+    assert [c.text for c in plan.of(Role.RECIPIENT)] == ["Bo Fry"] and plan.target == Target.SENDER
+
+
+def test_alternatives_in_parentheses_are_either_spelling():
+    from archivist.agent.question.phrases import body_words
+    assert [w for _, w, *_ in body_words("how many emails mention New Power (or NewPower)?")] == ["New Power or NewPower"]
+
+
+def test_a_suffix_does_not_hide_the_mailbox():
+    from archivist.agent.question.lexicon import Lexicon
+    from archivist.agent.question.people import mailbox_of
+    assert mailbox_of(Lexicon(mailboxes={"williams-w3": "williams-w3"}), "Bill Williams III") == "williams-w3"

@@ -139,10 +139,19 @@ def _own_mailbox(r: Reading) -> None:
     m = OWN_MAILBOX.search(r.text)
     if m and r.free(m.start(), m.end()) and len({c.text for c in people}) == 1 and r.lex is not None:
         if box := mailbox_of(r.lex, people[0].text):
-            r.claim(Constraint(Role.MAILBOX, m.group(0).strip(), box, m.start(), m.end(), label=f"mailbox {box}"))
+            mine = Constraint(Role.MAILBOX, m.group(0).strip(), box, m.start(), m.end(), label=f"mailbox {box}")
+            r.claim(mine)
             for c in people:  # 'Skilling custodian: ... in his mailbox': he is named as its owner only
                 if c.role is None:
                     c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box}"
+                elif c.role == Role.RECIPIENT and GOT_IN_BOX.match(r.text, c.end):  # 'X got in his mailbox':
+                    r.plan.constraints.remove(c)  # what reached it, not X named on a header too
+                    mine.start, mine.text = c.start, r.text[c.start:m.end()].strip()
+
+
+GOT_IN_BOX = re.compile(r"(?:'s|’s)?\s*(?:(?:has|have|had|did|does|ever|first|last|also)\s+)*(?:get|gets|got|gotten|"
+                        r"getting|receive[sd]?|receiving|had|has|kept|keeps)\s+(?:in|into)\s+(?:his|her|their)\s+(?:own\s+)?"
+                        r"(?:mail\s*box|mailbox|inbox)\b", re.I)
 
 
 RUN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]")
@@ -266,6 +275,7 @@ def settle_roles(r: Reading) -> None:
         or any(re.match(r"\s+directly\b", r.text[c.end:]) for c in r.plan.of(Role.RECIPIENT))
     either = r.plan.target == Target.DOCUMENTS and bool(EITHER_ROLE.search(r.text))
     _coordinated(r)
+    _pronoun_recipient(r)
     for c in list(r.plan.constraints):
         if to_only and c.role == Role.RECIPIENT:
             c.role = Role.TO
@@ -274,6 +284,19 @@ def settle_roles(r: Reading) -> None:
         elif c.role is None:  # 'was X on it, to or cc': any recipient
             c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
     _either(r)
+
+
+# 'Gerald Nemec's most frequent correspondent, i.e. who sent him the most mail': him is the one named
+SENT_HIM = re.compile(r"\bwho\s+(?:has\s+|had\s+|ever\s+)?(?:sent|send|wrote\s+to|writes\s+to|e-?mailed|e-?mails|"
+                      r"mailed|messaged|contacted)\s+(?:him|her|them)\b", re.I)
+
+
+def _pronoun_recipient(r: Reading) -> None:
+    """The one person named is the recipient when the question asks who sent 'him' or 'her'."""
+    people = [c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, None)]
+    if len(people) == 1 and people[0].role in (Role.SENDER, Role.PARTICIPANT, None) and SENT_HIM.search(r.text) \
+            and people[0].start < SENT_HIM.search(r.text).start():
+        people[0].role = Role.RECIPIENT
 
 
 def _coordinated(r: Reading) -> None:

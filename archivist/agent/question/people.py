@@ -107,6 +107,7 @@ ORG_WORDS = frozenset("company corporation corp inc llc ltd group team services 
 TITLE_WORDS = frozenset("accounting legal finance director manager president chairman ceo cfo coo vp office managing "
                         "executive counsel assistant operations marketing sales trading research risk credit tax "
                         "regulatory government affairs communications".split())
+SUFFIXES = frozenset("jr sr ii iii iv".split())
 WEBMAIL = frozenset("aol.com hotmail.com yahoo.com msn.com earthlink.net home.com juno.com prodigy.net "
                     "compuserve.com att.net mindspring.com gmail.com".split())
 
@@ -257,7 +258,8 @@ def mailbox_of(lex: Lexicon, text: str) -> str | None:
     if re.search(r"\s(?:or|and|/)\s", text, re.I):
         return None
     words = [w for w in name_words(text) if (w not in STOP or w in ("will", "may")) and w not in TITLE_WORDS
-             and w not in ("general", "head", "chief")]  # 'general counsel James Derrick'
+             and w not in ("general", "head", "chief") and w not in SUFFIXES]  # 'general counsel James Derrick',
+    # 'Bill Williams III' (williams-w3)
     if not words:
         return None
     found = []

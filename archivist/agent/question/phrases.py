@@ -13,7 +13,7 @@ import re
 from archivist.agent.question.plan import Role
 
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
-END = (r"(?=\s*(?:$|[?.!;,(])|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
+END = (r"(?=\s*(?:$|[?.!;,]|\((?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
        r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"
        r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b)")
 PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
@@ -172,6 +172,8 @@ def _both(text: str) -> str:
 def _words(text: str) -> str:
     """A phrase without its leading article or quotes ('the Dynegy merger' -> 'Dynegy merger')."""
     text = re.sub(r"^(?:the|a|an|any|some|our|their|his|her)\s+", "", text.strip(" \"'“”"), flags=re.I)
+    text = re.sub(r"\s*\(\s*(?:or|aka|a\.k\.a\.?|also)\s+([^()]+?)\s*\)", r" or \1", text, flags=re.I)  # 'New Power
+    # (or NewPower)': either spelling
     if not re.search(r"[\"“”]", text):  # 'the Sun Devil project': the name is what the emails hold, not 'project'
         text = re.sub(r"(?<=\w)\s+(?:project|deal|matter|issue|issues|situation|affair|business)$", "", text.strip(),
                       flags=re.I)
