@@ -143,3 +143,15 @@ def test_a_suffix_does_not_hide_the_mailbox():
     from archivist.agent.question.lexicon import Lexicon
     from archivist.agent.question.people import mailbox_of
     assert mailbox_of(Lexicon(mailboxes={"williams-w3": "williams-w3"}), "Bill Williams III") == "williams-w3"
+
+
+def test_two_sender_domains_are_either(tmp_path):
+    """One sender is at one domain: 'acme/home.net' mail is mail from either."""
+    from archivist.agent.question.plan import Ask, Constraint, QueryPlan
+    plan = QueryPlan("mail from acme or home.net", Ask.COUNT, constraints=[Constraint(Role.DOMAIN, "Acme", "@acme.com"),
+                                                                         Constraint(Role.DOMAIN, "Home", "@home.net")])
+    assert plan.filters().sender == ["@acme.com", "@home.net"]
+    with _mbox_store(tmp_path, MAILS) as store:
+        from archivist.agent.strategies.planned import answer_plan
+        got = answer_plan(store, plan)
+    assert got.result == {"count": 7} and "@acme.com or @home.net" in got.text

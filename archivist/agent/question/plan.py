@@ -152,9 +152,17 @@ def _apply(f: Filters, c: Constraint) -> None:
         f.has_attachment = c.value or ANY_ATTACHMENT
     elif slot == "text" and f.text:
         f.text = f"{f.text} {c.value}"
+    elif c.role == Role.DOMAIN and _domains(f.sender):  # 'Columbia/NiSource', 'Kudlow or Dynegy': one sender
+        f.sender = _domains(f.sender) + _domains(c.value)  # is at one domain, so either
     elif c.role == Role.MAILBOX and c.also_named:  # what reached X: X's mailbox, or X named as a recipient
         f.mailbox, f.mailbox_or_recipient = c.value, list(c.also_named)
     elif slot and getattr(f, slot) and slot in ("sender", "recipient", "to", "cc", "bcc", "participant"):
         f.also.append((slot, c.value))  # a second person in the same role: both must hold
     elif slot:
         setattr(f, slot, c.value)
+
+
+def _domains(value) -> list[str]:
+    """The '@domain' values of a sender filter that names domains only, else []."""
+    values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return values if values and all(isinstance(v, str) and v.startswith("@") for v in values) else []

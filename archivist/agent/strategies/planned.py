@@ -51,11 +51,13 @@ def what_blocks(plan: QueryPlan) -> list[str]:
 
 def describe(plan: QueryPlan) -> str:
     """The constraints applied, in words."""
-    parts = []
+    parts, domains = [], [c for c in plan.constraints if c.role == Role.DOMAIN]
     for c in plan.constraints:
-        if c.role == Role.TOPIC:
+        if c.role == Role.TOPIC or c.role == Role.DOMAIN and c is not domains[0]:
             continue
         shown = c.label or (c.value if isinstance(c.value, str) else ", ".join(c.value or []))
+        if c.role == Role.DOMAIN and len(domains) > 1:  # one sender is at one domain: either (plan.py)
+            shown = " or ".join(str(d.value) for d in domains)
         if c.role == Role.TEXT:  # the words, and where they were looked for
             shown = f"{c.value}" + (f" ({c.label})" if c.label else " (body or subject)")
         parts.append(f"{c.role.replace('_', ' ')}{'' if shown.startswith('= ') else ':'} {shown}")
