@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from archivist.agent.question.plan import Role, Target, Use
+from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reader import read_plan
 from tests.test_question_typed import _mbox_store
 
@@ -155,3 +155,13 @@ def test_two_sender_domains_are_either(tmp_path):
         from archivist.agent.strategies.planned import answer_plan
         got = answer_plan(store, plan)
     assert got.result == {"count": 7} and "@acme.com or @home.net" in got.text
+
+
+def test_the_kind_of_account_is_the_frame(tmp_path):
+    plan = _plan(tmp_path, "How many messages did Rick Buy send from his personal Acme address?")
+    assert not plan.unused
+
+
+def test_which_staffer_of_an_organisation_sent_the_most(tmp_path):
+    plan = _plan(tmp_path, "Which Acme staffer sent Bo Fry the most emails?")
+    assert (plan.ask, plan.target, plan.k) == (Ask.TOP, Target.SENDER, 1) and not plan.unused

@@ -25,7 +25,9 @@ TOP = re.compile(r"\bwhom?\b.*\b(?:most(?!\s+of\b)|busiest|more\s+(?:\w+\s+){0,2
                  r"four|five|ten)?\s*(?:\S+\s+){0,2}(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
                  r"addresses|contacts|cc'?d?|names)\b|\b(?:which|what)\s+(?:\d+\s+|two\s+|three\s+|five\s+)?(?:person|"
                  r"people|sender|senders|address|addresses|recipient|recipients|correspondents?|colleagues?|individual|"
-                 r"individuals|outside\s+\w+)\b.*\b(?:most|often|frequently)\b|\bmost\s+(?:frequent|active|prolific|"
+                 r"individuals|outside\s+\w+|(?:\w+\s+)?(?:staffers?|staff\s+members?|lawyers?|attorneys?|traders?|"
+                 r"analysts?|employees?|executives?|officials?|regulators?|reporters?|bankers?|consultants?|"
+                 r"outsiders?|users?|accounts?|firms?|companies|organi[sz]ations?))\b.*\b(?:most|often|frequently)\b|\bmost\s+(?:frequent|active|prolific|"
                  r"common|emails?|messages?)\b.*\b(?:sender|recipient|correspondent|writer|emailer|person|address|"
                  r"contact)s?\b|\b(?:sender|recipient|correspondent|person|address)s?\b.*\bmost\b|\brank\b|"
                  r"\bbiggest\s+(?:sender|emailer|correspondent)s?", I)
@@ -242,7 +244,9 @@ def _k(text: str) -> int:
     m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
                   r"(?:\w+\s+){0,2}(?:parties|firms|companies|outsiders|people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues)\b", text, I)
     if not m:
-        return 1 if re.search(r"\bwhom?\b|\btop\s+(?:\S+\s+){0,2}(?:sender|recipient|person|address|correspondent)\b(?!s)|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b", text, I) \
+        return 1 if re.search(r"\bwhom?\b|\btop\s+(?:\S+\s+){0,2}(?:sender|recipient|person|address|correspondent)\b(?!s)|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b"
+                              r"|\b(?:which|what)\s+(?:[\w.&-]+\s+)?(?:staffer|employee|lawyer|attorney|trader|analyst|executive|"
+                              r"official|outsider|user|account|firm|company|organi[sz]ation)\b(?!s)", text, I) \
             else 5
     word = (m.group(1) or m.group(2)).lower()
     return int(word) if word.isdigit() else K_WORDS[word]

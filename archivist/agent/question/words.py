@@ -59,6 +59,7 @@ hold holds litigation custodian custodians sit sits sitting found other others d
 mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 display enumerate pull fetch retrieve bring produce output print return returns
 few several couple ones once twice mr mrs ms dr
+staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 """.split())
 FRAME = {
@@ -79,7 +80,9 @@ def frame_word(r: Reading, m: re.Match) -> bool:
     """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
     if not m.group(0).isdigit():
-        return is_frame(m.group(0))
+        return is_frame(m.group(0)) or bool(ACCOUNT_KIND.fullmatch(m.group(0))
+                                            and re.match(r"\s+[\w.-]+\s+(?:e-?mail\s+)?(?:account|address)\b",
+                                                         r.text[m.end():], re.I))
     if re.match(r"\s*=", r.text[m.end():]) or re.search(r"=\s*$", r.text[:m.start()]):
         return True
     return bool(re.search(r"\b(?:top|first|last|the)\s+$", r.text[:m.start()], re.I)
@@ -87,6 +90,9 @@ def frame_word(r: Reading, m: re.Match) -> bool:
                             r.text[m.end():], re.I))
 
 
+# the kind of an account the next word names, no constraint of its own: 'from his personal AOL address'
+# ('her personal account' alone says which addresses no header tells: not used)
+ACCOUNT_KIND = re.compile(r"personal|private|home|work|business|office|old|new|main|other|second|usual|regular", re.I)
 APPOSITIVE = TITLE_WORDS | frozenset("general head chief senior junior deputy associate lead the of at".split())
 
 
