@@ -165,3 +165,11 @@ def test_the_kind_of_account_is_the_frame(tmp_path):
 def test_which_staffer_of_an_organisation_sent_the_most(tmp_path):
     plan = _plan(tmp_path, "Which Acme staffer sent Bo Fry the most emails?")
     assert (plan.ask, plan.target, plan.k) == (Ask.TOP, Target.SENDER, 1) and not plan.unused
+
+
+def test_a_period_the_described_email_is_about_is_no_date_of_it(tmp_path):
+    """'fees for March 2024 production': what the memo is about, not when it was sent."""
+    plan = _plan(tmp_path, "Who was copied on the memo about the fees for March 2024 production?")
+    assert not plan.of(Role.DATE) and "March" in plan.of(Role.TOPIC)[0].value
+    plan = _plan(tmp_path, "Who was copied on the memo about the fees sent in March 2024?")
+    assert plan.of(Role.DATE)

@@ -336,6 +336,12 @@ def _either(r: Reading) -> None:
 SENT_AFTER = re.compile(r"\s*(?:'s|’s)?\s*(?:sent|wrote|send|write|e-?mailed)\b", re.I)
 
 
+# 'fees for Aug/Sep 2001 production', 'the invoice for March volumes': the period the email is about
+CONTENT_DATE = re.compile(r"\s*(?:'s\s+)?(?:production|volumes?|deliver(?:y|ies)|flows?|sales|purchases|invoices?|"
+                          r"billing|bills|payments?|statements?|nominations?|imbalances?|prices?|pricing|fees|"
+                          r"expenses|budget|forecast|numbers|results|earnings|bonus(?:es)?|gas|power|capacity)\b", re.I)
+
+
 def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
     """In a question about one described email, whether a constraint is part of the description of
     its content rather than an exact header ('who put out the notice on the subpoenas from
@@ -344,5 +350,7 @@ def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
     member = re.match(r"(?:'s|’s)\s+(?:\w+\s+)?(?:group|team|office|department|company|staff|people|desk|assistant|"
                       r"unit|division|lawyers?|counsel)\b", r.text[c.end:], re.I)  # 'Rick Buy's group'
     company = c.role == Role.DOMAIN and c.label.startswith("sender domain")  # 'PGE's Peggy Fowler'
-    return c.role is None or yearless or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) or company \
+    told = c.role == Role.DATE and CONTENT_DATE.match(r.text[c.end:]) and re.search(r"\bfor\s+(?:the\s+)?$",
+                                                                                     r.text[:c.start], re.I)
+    return c.role is None or yearless or told or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) or company \
         or asked_sender and c.role == Role.SENDER
