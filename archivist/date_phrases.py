@@ -84,8 +84,9 @@ def season(name: str, year: int | None) -> tuple[date, date] | None:
 
 
 RELATIVE = re.compile(
-    r"\b(?:the\s+|a\s+)?(?:(\d+|one|two|three|four|five|six|seven|ten|a\s+few|few)\s+)?"
-    r"(days?|weeks?|weekend|fortnights?|month)\s+(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
+    r"\b(?:the\s+|a\s+)?(?:(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|few)\s+)?"
+    r"(days?|weeks?|weekend|fortnights?|month)\s+(?:right\s+|just\s+|immediately\s+|directly\s+)?"
+    r"(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
     r"after|following|of)\s+(?:the\s+)?$", re.I)
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "a few": 3, "few": 3}

@@ -104,6 +104,7 @@ PEOPLE = [
     ("Bo Fry <bo.fry@acme.com>", "cfry@acme.com", "Fri, 12 Apr 2024 10:00:00 -0700", "e", "x"),
     ('"Fry, Carl" <carl.fry@acme.com>', "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 11:00:00 -0700", "f", "x"),
     ('"Fry, Cy" <cy.fry@acme.com>', "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 12:00:00 -0700", "g", "x"),
+    ('"Lawyer, Larry" <larry.lawyer@acme.com>', "Ann Lee <ann.lee@acme.com>", "Fri, 12 Apr 2024 13:00:00 -0700", "h", "x"),
 ]
 
 
@@ -173,3 +174,38 @@ def test_a_period_the_described_email_is_about_is_no_date_of_it(tmp_path):
     assert not plan.of(Role.DATE) and "March" in plan.of(Role.TOPIC)[0].value
     plan = _plan(tmp_path, "Who was copied on the memo about the fees sent in March 2024?")
     assert plan.of(Role.DATE)
+
+
+def test_a_name_no_header_holds_describes_the_email(tmp_path):
+    """'sent the plan to Zed Quux in Oslo': a name in the email's text, no one of the archive."""
+    plan = _people_plan(tmp_path, "Who told Bo Fry she had sent the plan to Zed Quux in Oslo?")
+    assert not plan.unused and "Quux" in plan.of(Role.TOPIC)[0].value
+
+
+def test_a_lower_case_noun_after_a_possessive_is_no_surname(tmp_path):
+    plan = _people_plan(tmp_path, "Acme's lawyer wrote back to Bo Fry about the plan - who was cc'd?")
+    assert not any("larry.lawyer@acme.com" in (c.value or []) for c in plan.constraints if isinstance(c.value, list))
+
+
+@pytest.mark.parametrize("question, target", [
+    ("Who were the top 2 people writing to Bo Fry (To or Cc) in April 2024?", Target.SENDER),
+    ("Other than Ann Lee, which two people did Cy Dunn email most?", Target.RECIPIENT),
+])
+def test_who_the_ranked_people_are(tmp_path, question, target):
+    assert _plan(tmp_path, question).target == target
+
+
+def test_counting_the_ones_where_she_was_only_copied(tmp_path):
+    plan = _plan(tmp_path, "How many emails did Di Ross send Bo Fry, counting the ones where he was only cc'd?")
+    assert not plan.unused and plan.of(Role.RECIPIENT) and not plan.of(Role.CC, Role.TO)
+
+
+def test_days_right_after_an_event_day():
+    from archivist.dates import find_dates
+    spans = find_dates("the seven days right after the September 11 attacks", default_year=2001)
+    assert [(s.low, s.high) for s in spans] == [("2001-09-12", "2001-09-19")]
+
+
+def test_a_day_the_email_speaks_of_is_no_date_it_was_sent(tmp_path):
+    plan = _plan(tmp_path, "Ann Lee's memo warning that the plan might not start April 1, 2024 - who got it?")
+    assert not plan.of(Role.DATE)

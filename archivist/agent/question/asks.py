@@ -203,7 +203,9 @@ def _top_target(blanked: str, plan: QueryPlan) -> Target:
     if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|get|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b", blanked, I):
         return Target.BCC if m.group("c").lower().startswith("b") else Target.CC  # 'who was copied on them most often'
     if plan.of(Role.SENDER) and re.search(r"\b(?:people|persons|recipients|colleagues|contacts)\s+(?:\w+\s+){0,4}?(?:e-?mailed|"
-                                          r"wrote\s+to|sent\s+(?:mail\s+)?to|contacted|messaged|addressed)\b", blanked, I):
+                                          r"wrote\s+to|sent\s+(?:mail\s+)?to|contacted|messaged|addressed|"
+                                          r"(?:did|does|do)\s+(?:\w+\s+)*(?:e-?mail|write\s+to|send\s+(?:mail\s+)?to|"
+                                          r"contact|message|write))\b", blanked, I):
         return Target.RECIPIENT  # 'the top two people Jim Steffes emailed'
     return _top_target_words(blanked, plan)
 
@@ -214,9 +216,11 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
         return Target.SENDER  # 'which two people cc'd Sally Beck most': the ones who sent those emails
     if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
         return Target.BCC
-    if re.search(r"\bwho (?:has |had )?(?:sent|wrote|written|e-?mailed)\b|\bsenders\s+of\b", blanked, I):
+    if re.search(r"\bwho (?:has |had )?(?:sent|wrote|written|e-?mailed)\b|\bsenders\s+of\b|\b(?:people|persons|"
+                 r"individuals|colleagues|correspondents)\s+(?:who\s+)?(?:writing|sending|e-?mailing|mailing|wrote|sent|"
+                 r"e-?mailed)\s+(?!by\b)", blanked, I):
         return Target.SENDER  # 'who sent the most emails addressed to X (To: line)', 'top senders of email
-        # addressed to X': the senders of those
+        # addressed to X', 'the top 3 people writing to X (To or Cc)': the senders of those
     if re.search(r"\baddressees?\b|\baddressed\s+(?:his|her|their)?\s*(?:e-?mails\s+)?to\b", blanked, I):
         return Target.RECIPIENT
     if EITHER_ROLE.search(blanked):

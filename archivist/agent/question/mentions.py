@@ -225,9 +225,11 @@ NOUN_TO = re.compile(r"\b(?:agreement|plan|offer|deal|proposal|option|right|deci
 
 
 def _verb_here(text: str, start: int, end: int) -> bool:
-    """Whether a lower-case word that is also a surname is a verb here ('how to read', 'the
-    agreement to buy Jerry Jordan's shares'), not the person."""
+    """Whether a lower-case word that is also a surname is a verb or a noun here ('how to read', 'the
+    agreement to buy Jerry Jordan's shares', 'Siemens's lawyer'), not the person."""
     before = text[:start]
+    if re.search(r"\w(?:'s|’s|s')\s+$", before):
+        return True  # 'Siemens Westinghouse's lawyer wrote back': a noun after a possessive, not Larry Lawyer
     return bool(INFINITIVE.search(before) or NOUN_TO.search(before)
                 or re.search(r"\bto\s+$", before) and OBJECT_AFTER.match(text, end))
 
@@ -352,5 +354,8 @@ def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
     company = c.role == Role.DOMAIN and c.label.startswith("sender domain")  # 'PGE's Peggy Fowler'
     told = c.role == Role.DATE and CONTENT_DATE.match(r.text[c.end:]) and re.search(r"\bfor\s+(?:the\s+)?$",
                                                                                      r.text[:c.start], re.I)
-    return c.role is None or yearless or told or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) or company \
+    unknown = c.role in PEOPLE_ROLES and not c.value  # 'sent the language to Raju Dattani in London': a name
+    # the email's text holds, no one in its headers
+    return c.role is None or yearless or told or unknown or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) \
+        or company \
         or asked_sender and c.role == Role.SENDER

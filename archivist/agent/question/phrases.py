@@ -169,6 +169,11 @@ def _both(text: str) -> str:
     return text
 
 
+def phrase_words(text: str) -> str:
+    """The words of a phrase that an email must hold (no leading article, no trailing 'project')."""
+    return _words(text)
+
+
 def _words(text: str) -> str:
     """A phrase without its leading article or quotes ('the Dynegy merger' -> 'Dynegy merger')."""
     text = re.sub(r"^(?:the|a|an|any|some|our|their|his|her)\s+", "", text.strip(" \"'“”"), flags=re.I)

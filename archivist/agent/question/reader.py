@@ -21,10 +21,13 @@ from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan,
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.received import received_in_mailbox
 from archivist.agent.question.roles import role_at
-from archivist.agent.question.unread import unread_in_figures, unread_negations, unread_qualifiers
+from archivist.agent.question.unread import cc_counted, unread_in_figures, unread_negations, unread_qualifiers
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 
+EVENT_DAY = re.compile(r"\b(?:start|starts|begin|begins|expire|expires|close|closes|due|effective|deadline|"
+                       r"take\s+effect|takes\s+effect)\s+(?:on\s+|by\s+)?$", re.I)
+EVENT_AFTER = re.compile(r"\s+(?:terrorist\s+)?attacks?\b", re.I)
 DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|thru|in|on|during|of|by|predates?|predating|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
 
@@ -65,6 +68,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     unread_in_figures(r)
     unread_negations(r)
     unread_qualifiers(r)
+    cc_counted(r)
     return r.plan
 
 
@@ -205,6 +209,8 @@ def _dates(r: Reading) -> None:
     spans = find_dates(text)
     if any(s.low is None for s in spans) and r.lex is not None:  # 'christmas eve': which year?
         spans = _with_likely_year(r, text, spans)
+    spans = [s for s in spans if not EVENT_DAY.search(text[:s.start])]  # 'might not start Jan 1': a day the
+    # email speaks of, not one it was sent in (its words are left to the description)
     after, before, _day, used = combine_dates(text, spans)
     near = [s for s in spans if used and all((s.start, s.end) != (u.start, u.end) for u in used)
             and min(abs(s.end - min(u.start for u in used)), abs(s.start - max(u.end for u in used))) <= 3]
@@ -219,6 +225,8 @@ def _dates(r: Reading) -> None:
     start, end = min(s.start for s in used), max(s.end for s in used)
     if cue := DATE_CUES.search(text[:start]):
         start = cue.start()
+    if event := EVENT_AFTER.match(text, end):
+        end = event.end()  # 'the September 11 attacks': the day the event names
     r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
                        label=_date_label(after, before)))
 

@@ -161,3 +161,24 @@ def _unread_order(r: Reading) -> None:
         elif loose and said == "than" and not re.search(r"\bother\s+$", r.text[:w.start], re.I):
             before = re.search(r"(\w+)\s+$", r.text[:w.start])  # 'other than X': an exception, read
             unuse(r, before.start(1) if before else w.start, w.start + len(w.text), inside=True)
+
+
+# 'counting the ones where she was only cc'd', 'including cc', 'cc included': any recipient, said so
+CC_COUNTED = re.compile(r"\b(?:counting|including|incl\.?|plus)\s+(?:the\s+)?(?:ones?\s+|e-?mails?\s+|those\s+|messages?\s+)?"
+                        r"(?:(?:where|when|in\s+which|on\s+which)\s+)?(?:(?:she|he|they|\w+)\s+(?:was|were|is|got)\s+)?"
+                        r"(?:only\s+|just\s+|merely\s+)?(?:cc'?d|cc'ed|ccs?|copied|on\s+(?:the\s+)?cc(?:\s+line)?)\b"
+                        r"|\bccs?\s+(?:included|counted|too)\b", re.I)
+
+
+def cc_counted(r: Reading) -> None:
+    """Mail to X 'counting the ones where she was only cc'd': X as any recipient (To, Cc or Bcc), the
+    words the frame; only where a recipient is named and no Cc constraint was read."""
+    m = CC_COUNTED.search(r.text)
+    people = r.plan.of(Role.RECIPIENT, Role.TO)
+    if not m or not people or r.plan.of(Role.CC, Role.BCC):
+        return
+    for c in people:
+        c.role = Role.RECIPIENT
+    for w in r.plan.words:
+        if m.start() <= w.start < m.end() and w.use == Use.UNUSED:
+            w.use = Use.FRAME

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.people import TITLE_WORDS
+from archivist.agent.question.phrases import phrase_words
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Use, Word
 from archivist.agent.question.reading import Reading
 
@@ -152,7 +153,8 @@ def account(r: Reading) -> None:
         for w in left:
             w.use, w.role = Use.CONSTRAINT, str(Role.TEXT)
         words = " ".join(w.text for w in left)
-        r.plan.constraints.append(Constraint(Role.TEXT, words, words, left[0].start, left[-1].start + len(left[-1].text)))
+        r.plan.constraints.append(Constraint(Role.TEXT, words, phrase_words(words) or words, left[0].start,
+                                             left[-1].start + len(left[-1].text)))
     for c in r.plan.constraints:
         if c.role in PEOPLE_ROLES and not c.known:
             for w in r.plan.words:
