@@ -209,3 +209,24 @@ def test_days_right_after_an_event_day():
 def test_a_day_the_email_speaks_of_is_no_date_it_was_sent(tmp_path):
     plan = _plan(tmp_path, "Ann Lee's memo warning that the plan might not start April 1, 2024 - who got it?")
     assert not plan.of(Role.DATE)
+
+
+@pytest.mark.parametrize("question, target", [
+    ("Who at Acme did Cy Dunn ask to send the numbers?", Target.TO),
+    ("who from Acme asked Bo Fry whether the Bluebird numbers were final?", Target.SENDER),
+])
+def test_who_at_an_organisation_asks_for_a_person(tmp_path, question, target):
+    plan = _plan(tmp_path, question)
+    assert (plan.ask, plan.target) == (Ask.FIELD, target)
+
+
+def test_a_date_the_description_speaks_of_is_let_go_when_nothing_fits_it(tmp_path):
+    """Cy Dunn's Bluebird numbers went out in April 2024; 'February 2024' is what they covered."""
+    r = _ask(tmp_path, "Who did Cy Dunn send the Bluebird numbers to, the ones that covered the February 2024 close?")
+    assert r.result["people"][0]["addresses"] == ["bo.fry@acme.com"] and "was let go" in r.answer
+
+
+def test_a_word_of_a_longer_name_after_it(tmp_path):
+    """'Fry Street' is a place (no person is named Street); 'Bo Fry' stays a person."""
+    plan = _people_plan(tmp_path, "Who sent Ann Lee the note about the Fry Street lease?")
+    assert not any(c.text == "Fry" for c in plan.constraints if c.role != Role.TOPIC)

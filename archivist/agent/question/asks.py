@@ -112,8 +112,21 @@ EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+and\s+cc|to/cc|eithe
 TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
 
 
+# 'who at the NYISO did X ask', 'who from PG&E asked X': the organisation says where the person is, the
+# question is 'who did X ask', 'who asked X'
+ORG_AFTER_WHO = re.compile(r"(?i:\b(whom?)\s+(?:at|from|in|with)\s+)(?:(?i:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,2})?"
+                           r"\s*(?=(?i:did|does|do|was|were|had|has|have|sent|wrote|asked|told|e-?mailed|circulated|"
+                           r"forwarded|replied|answered|quoted|offered)\b)")
+
+
+def without_org(text: str) -> str:
+    """The question with 'at the NYISO' after 'who' taken out (same length: spans keep their place)."""
+    return ORG_AFTER_WHO.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
+
+
 def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int]:
     """(ask, target, k) from the question's frame words (blanked: constraints taken out)."""
+    text, blanked = without_org(text), without_org(blanked)
     mail = bool(re.search(rf"\b{MAIL}\b|\battach|\bwho\s+{ACTS}\b", text, I))  # not 'when did Skilling resign'
     # 'when did Tana Jones first mention EnronOnline': a person's words are in their emails
     mail = mail or bool(plan.of(Role.TEXT) and plan.of(Role.SENDER, Role.MAILBOX, None))

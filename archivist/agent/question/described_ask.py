@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from archivist.agent.question.asks import without_org
 from archivist.agent.question.plan import Ask, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.words import TOKEN, is_frame
@@ -55,7 +56,7 @@ ONE_FIELD = ((re.compile(r"^\W*who\s+(?:was|were|got|is)\s+(?:also\s+)?(?:cc'?d|
 def reread(r: Reading, ask: Ask, target: Target, k: int) -> tuple[Ask, Target, int]:
     """(ask, target, k), a content question that asks a header field of one described email read
     as that field."""
-    blanked = r.blanked()
+    blanked = without_org(r.blanked())
     if ask == Ask.TOP:
         return _one_email(r.text) or (ask, target, k)
     if ask != Ask.CONTENT:

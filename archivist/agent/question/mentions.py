@@ -238,11 +238,18 @@ HONORIFICS = frozenset("mr mrs ms dr prof evp svp md chief senior".split())
 
 
 def _in_a_title(text: str, start: int) -> bool:
-    """Whether the capitalised word at start ends a longer capitalised name ('BNA Daily Environment
-    Report', 'Gas Daily'): the word before it is capitalised and neither a frame word, a title nor
-    a first name ('Mr. Lay', 'CEO Lay', 'When Lay resigned' stay a person)."""
+    """Whether the capitalised word at start is part of a longer capitalised name ('BNA Daily
+    Environment Report', 'Los Banos'): a capitalised word beside it that is neither a frame word, a
+    title nor a first name ('Mr. Lay', 'CEO Lay', 'When Lay resigned', 'Did Lay Sunday' stay a person)."""
+    if not text[start:start + 1].isupper():
+        return False
+    word_end = start + len(re.match(r"[\w'-]*", text[start:]).group(0))
+    after = re.match(r"\s+([A-Z][\w&'-]*)", text[word_end:])  # 'Los Banos': a place, not Steven Los
+    if after and not (is_frame(after.group(1)) or after.group(1).lower() in TITLE_WORDS | HONORIFICS
+                      or after.group(1).lower().rstrip("'s") in STOP_NAMES):
+        return True
     before = re.search(r"([A-Z][\w&'-]*)\s+$", text[:start])
-    if not before or not text[start:start + 1].isupper():
+    if not before:
         return False
     word = before.group(1)
     return not (is_frame(word) or word.lower().rstrip(".") in TITLE_WORDS | HONORIFICS or word.lower() in NICKNAMES)
@@ -282,6 +289,7 @@ def settle_roles(r: Reading) -> None:
         if to_only and c.role == Role.RECIPIENT:
             c.role = Role.TO
         if r.plan.ask == Ask.FIELD and _describes_content(r, c, asked_sender):
+            r.plan.notes = [n for n in r.plan.notes if not n.startswith(f"'{c.text}' matches several people")]
             c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
         elif c.role is None:  # 'was X on it, to or cc': any recipient
             c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
@@ -355,7 +363,10 @@ def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
     told = c.role == Role.DATE and CONTENT_DATE.match(r.text[c.end:]) and re.search(r"\bfor\s+(?:the\s+)?$",
                                                                                      r.text[:c.start], re.I)
     unknown = c.role in PEOPLE_ROLES and not c.value  # 'sent the language to Raju Dattani in London': a name
-    # the email's text holds, no one in its headers
+    # the email's text holds, no one in its headers; one word that could be several people ('the Memorandum to
+    # Members'): a word of the description
+    unknown = unknown or c.role in PEOPLE_ROLES and len(name_words(c.text)) == 1 \
+        and any(n.startswith(f"'{c.text}' matches several people") for n in r.plan.notes)
     return c.role is None or yearless or told or unknown or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) \
         or company \
         or asked_sender and c.role == Role.SENDER

@@ -39,7 +39,8 @@ CC_VERB = re.compile(r"\s*(?:cc|copy|bcc)\b", I)  # 'who did Linda Lay cc': she 
 COPIES_BEFORE = re.compile(r"\b(?:copies|cc'?s|ccs|cc'es|carbon[- ]copies)\s+$", I)
 BCC_COPIES_BEFORE = re.compile(r"\b(?:bcc'?s|bccs|bcc'es|blind[- ]copies)\s+$", I)
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
-TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|asked|invited|thanked|reminded|remind|informed|inform|"
+TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|asked|ask|invited|invite|thanked|thank|reminded|"
+                  r"remind|informed|inform|quote|quoted|offer|"
                   r"notified|notify|warned|warn|urged|congratulated|"
                   r"answered|replied\s+to|wrote\s+back|alerted|advised|updated|offered|proposed|explained|complained|"
                   r"raised|pointed\s+out|reported|described|noted|argued|confirmed|objected|questioned|flagged|"

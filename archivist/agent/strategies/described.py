@@ -113,10 +113,10 @@ def candidates(store, plan: QueryPlan, f: Filters, rows_of) -> tuple[list[dict],
     own = {k.name: getattr(f, k.name) for k in fields(Filters) if getattr(f, k.name) != getattr(base, k.name)}
     vary = lambda cs: replace(replace(QueryPlan(plan.question, constraints=cs).filters(), text=None), **own)  # noqa: E731
     rows = rows + _in_their_mailbox(store, plan, rows, vary, rows_of)
-    if rows or not plan.of(*PEOPLE_ROLES, Role.DOMAIN):
+    if rows or not plan.of(*PEOPLE_ROLES, Role.DOMAIN, Role.DATE):
         return rows, [], []
     kept, gone = list(plan.constraints), []
-    for step in (_parenthesised, _domains, _second_senders, _later_people):
+    for step in (_parenthesised, _domains, _second_senders, _dates, _later_people):
         kept, dropped, said = step(plan, kept)
         if not dropped and not said:
             continue
@@ -166,6 +166,14 @@ def _second_senders(plan, kept):
     moved = senders[1:]
     out = [replace(c, role=Role.PARTICIPANT) if c in moved else c for c in kept]
     return out, [], [f"an email has one sender: '{c.text}' was read as taking part in it" for c in moved]
+
+
+def _dates(plan, kept):
+    """'after Enron covered its January 2002 UCAP obligation': a date the description speaks of, not
+    always the day the email was sent; let go when no email of that period fits."""
+    gone = [c for c in kept if c.role == Role.DATE]
+    return [c for c in kept if c not in gone], gone, [f"'{c.text}' was let go: no email that fits the rest was "
+                                                       f"sent then" for c in gone]
 
 
 def _later_people(plan, kept):
