@@ -230,3 +230,8 @@ def test_a_word_of_a_longer_name_after_it(tmp_path):
     """'Fry Street' is a place (no person is named Street); 'Bo Fry' stays a person."""
     plan = _people_plan(tmp_path, "Who sent Ann Lee the note about the Fry Street lease?")
     assert not any(c.text == "Fry" for c in plan.constraints if c.role != Role.TOPIC)
+
+
+def test_the_attachment_of_a_first_draft_is_a_field_of_one_email(tmp_path):
+    plan = _plan(tmp_path, "Cy Dunn sent Bo the first draft of the Bluebird numbers. What was the attachment called?")
+    assert (plan.ask, plan.target) == (Ask.FIELD, Target.ATTACHMENTS)

@@ -140,7 +140,7 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     if ((first := FIRST.search(blanked)) or LAST.search(blanked)) and not HOW_MANY.search(blanked):
         if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)
                      or FIRST_ONE.search(blanked)):  # 'earliest email that mentions dynegy', 'last one sent'
-            target = _first_target(blanked)
+            target = _first_target(text, blanked)
             if target in (Target.ATTACHMENTS, Target.SENDER, Target.TO, Target.CC, Target.BCC, Target.RECIPIENT):
                 return Ask.FIELD, target, 1  # 'what file did X attach to her first email pitching Y': one described email
             return (Ask.FIRST if first else Ask.LAST), target, 1
@@ -250,10 +250,10 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
     return Target.SENDER
 
 
-def _first_target(blanked: str) -> Target:
+def _first_target(text: str, blanked: str) -> Target:
     if WHEN.search(blanked):
         return Target.DATE
-    field = _field(blanked, blanked)
+    field = _field(text, blanked)  # 'what was the attachment called': the attachment read as a constraint too
     return field if field not in (None, Target.DATE) else Target.DOCUMENTS
 
 
