@@ -25,9 +25,14 @@ SPEEDS = {  # (prefill tokens/s, decode tokens/s) per model kind on this class o
     ModelKind.ATTENTION: (600.0, 25.0), ModelKind.HYBRID: (600.0, 25.0), ModelKind.SSM: (500.0, 25.0),
     ModelKind.REMOTE: (5000.0, 60.0), ModelKind.ECHO: (1e6, 1e5)}
 PROMPT = 250  # tokens of instructions and question per call
-# extractive memory notes: tokens read per second while scoring sentences (a 128k-token haystack
-# read in ~3 s on 2 cores, the answer call aside: eval run niah --lengths 128000; half that, to be safe)
-EXTRACT_TPS = 20_000
+# extractive memory notes: tokens read per second while scoring sentences, the answer call aside.
+# Calibrated 2026-12-07 (was 20,000, "half of a 128k haystack in ~3 s"): `eval run niah --lengths
+# 1000,32000,128000,512000,1000000 --depths 50 --strategies rag,memory --memory-notes extractive
+# --threads 1`, nice 19, load 1.5-2.2: memory 1.1 s a row at 1k, 1.7 s at 128k, 3.7 s at 512k,
+# 6.0 s at 1M, so ~200k tokens/s read (1M: (6.0 - 1.1) s); rag 3.1-3.5 s a row beside an estimate
+# of 2.8 s. In the 2026-12-07 suite at load 5-10 both were slower alike: memory 12.5 s at 1M vs
+# ~4.2 s at 1k (~120k tokens/s), rag 6-17 s a row.
+EXTRACT_TPS = 200_000
 LADDER = (Strategy.QUERY, Strategy.RAG, Strategy.STUFF, Strategy.MEMORY)  # narrow to wide view
 WHOLE_SCOPE = (QuestionKind.SUMMARISE, QuestionKind.COUNT, QuestionKind.LIST)
 
