@@ -167,3 +167,94 @@ def test_aggregations_past_rags_passages_go_to_memory_and_say_why(question):
     ("How often did ann@x.com email bob@x.com?", S.QUERY)])
 def test_lookups_and_metadata_questions_keep_their_strategy(question, expected):
     assert plan_for(question, 20_000)[0] == expected
+
+
+# the lookup rule (lookup_plan): hand-built analyses, scopes and estimates, so each case is the rule alone
+def est_of(mem_s: float, rag_s: float, mem_ok: bool = True, rag_in: int = 850) -> dict:
+    from archivist.agent.planner import Estimate
+    return {S.QUERY: Estimate(0, 0, 0, 0.05, False, "not a metadata question"),
+            S.RAG: Estimate(rag_in, 32, 1, rag_s),
+            S.STUFF: Estimate(0, 32, 1, 1.0, False, "scope > budget"),
+            S.MEMORY: Estimate(378, 32, 1, mem_s, mem_ok, "" if mem_ok else "~2000s > max 900s")}
+
+
+def lookup(question: str = "What is the best thing to do in San Francisco?"):
+    from archivist.agent.question.analyse import Analysis
+    from archivist.records import QuestionKind
+    return Analysis(kind=QuestionKind.LOOKUP, question=question)
+
+
+@pytest.mark.parametrize("mem_s,rag_s,expected", [
+    (1.9, 2.8, S.MEMORY), (2.8, 2.8, S.MEMORY),  # no more than rag: memory reads every token
+    (2.9, 2.8, S.RAG), (6.9, 2.8, S.RAG)])  # dearer than rag's one call: rag
+def test_a_lookup_goes_to_memory_when_reading_all_of_it_costs_no_more_than_rag(mem_s, rag_s, expected):
+    strategy, reason = rule_plan(lookup(), scope(130_000), est_of(mem_s, rag_s))
+    assert strategy == expected
+    if expected == S.MEMORY:
+        assert "reads all ~130000 tokens" in reason and f"~{mem_s:.1f}s vs ~{rag_s:.1f}s" in reason
+        assert "sample of 600 tokens" in reason
+    else:
+        assert f"memory would read all of it in ~{mem_s:.1f}s, more than rag's ~{rag_s:.1f}s" in reason
+
+
+def test_a_lookup_stays_with_rag_when_memory_is_infeasible_or_the_scope_is_empty():
+    strategy, reason = rule_plan(lookup(), scope(10_000_000), est_of(0.1, 2.8, mem_ok=False))
+    assert strategy == S.RAG and "memory cannot read it all (~2000s > max 900s)" in reason
+    assert rule_plan(lookup(), scope(0, n_docs=0), est_of(0.1, 2.8))[0] == S.RAG
+
+
+def test_only_a_lookup_is_read_whole_by_the_lookup_rule():
+    from archivist.agent.question.analyse import Analysis
+    from archivist.records import QuestionKind
+    for kind in (QuestionKind.MULTI_HOP, QuestionKind.FOLLOW_UP):
+        strategy, reason = rule_plan(Analysis(kind=kind, question="Who founded the firm that bought X?"),
+                                     scope(5_000), est_of(0.5, 2.8))
+        assert strategy == S.RAG and "memory" not in reason
+
+
+@pytest.mark.parametrize("question", [
+    'Highlight the parts (if any) of this contract related to "Parties" that should be reviewed by a lawyer.',
+    "Quote the clause on termination.", "Which sections of the report cover the pumps?",
+    "Show me the passages about gas prices.", "Which parts of this agreement concern the lease?"])
+def test_a_question_asking_for_the_texts_own_passages_stays_with_rag(question):
+    strategy, reason = rule_plan(lookup(question), scope(20_000), est_of(1.0, 2.8))
+    assert strategy == S.RAG and "asks for the text's own passages" in reason
+
+
+@pytest.mark.parametrize("question", [
+    "What are the parts of a pump?", "Which parties signed the contract?",
+    "What does the contract say about the parties?", "What were the consolidated revenue and its growth?"])
+def test_words_about_parts_that_ask_no_passage_are_still_lookups_memory_may_read(question):
+    assert rule_plan(lookup(question), scope(20_000), est_of(1.0, 2.8))[0] == S.MEMORY
+
+
+def test_a_small_named_scope_that_fits_is_still_stuffed_before_the_lookup_rule():
+    est = est_of(1.0, 2.8)
+    est[S.STUFF].feasible = True
+    assert rule_plan(lookup(), scope(2_000, whole=False), est)[0] == S.STUFF
+    assert rule_plan(lookup(), scope(2_000, whole=True), est)[0] == S.MEMORY  # the whole corpus: not stuffed
+
+
+def test_lookup_choice_from_the_estimates_at_the_evals_settings():
+    """eval settings (top_k 3, 32 new tokens, 128-token memory, extractive notes): rag ~2.8 s;
+    memory reads ~200k tokens/s (EXTRACT_TPS, measured) plus one call, so a lookup over a 133k-token
+    haystack (niah's 128k) is read whole and a 535k one (512k) goes to rag; with model-written notes
+    (the settings' default, `both`) memory is never the cheaper one, so `ask` keeps rag."""
+    evals = SETTINGS.replace(max_new_tokens=32, memory_tokens=128, top_k=3, memory_notes="extractive")
+    q = "What is the best thing to do in San Francisco?"
+    assert plan_for(q, 133_055, settings=evals)[0] == S.MEMORY
+    assert plan_for(q, 535_080, settings=evals)[0] == S.RAG
+    assert plan_for(q, 1_046_829, settings=evals)[0] == S.RAG
+    for notes in ("both", "model"):
+        assert plan_for(q, 1_000, settings=evals.replace(memory_notes=notes))[0] == S.RAG
+
+
+def test_a_lookup_is_read_whole_only_with_extractive_notes():
+    """With model-written notes (a call per chunk: memory_notes model or both, the default) the
+    lookup rule never reads the scope whole, even where the estimates tie (the echo backend's
+    calls cost ~0 s, so rag and memory both round to 0.0 s)."""
+    est = est_of(0.0, 0.0)
+    est[S.MEMORY].calls = 3
+    strategy, reason = rule_plan(lookup(), scope(3_000), est)
+    assert strategy == S.RAG and "a model call per chunk (2 calls" in reason
+    assert rule_plan(lookup(), scope(3_000), est_of(0.0, 0.0))[0] == S.MEMORY

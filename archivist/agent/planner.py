@@ -9,6 +9,7 @@ memory.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 
 from archivist.agent.context import AgentContext
@@ -25,9 +26,24 @@ SPEEDS = {  # (prefill tokens/s, decode tokens/s) per model kind on this class o
     ModelKind.ATTENTION: (600.0, 25.0), ModelKind.HYBRID: (600.0, 25.0), ModelKind.SSM: (500.0, 25.0),
     ModelKind.REMOTE: (5000.0, 60.0), ModelKind.ECHO: (1e6, 1e5)}
 PROMPT = 250  # tokens of instructions and question per call
-# extractive memory notes: tokens read per second while scoring sentences (a 128k-token haystack
-# read in ~3 s on 2 cores, the answer call aside: eval run niah --lengths 128000; half that, to be safe)
-EXTRACT_TPS = 20_000
+# extractive memory notes: tokens read per second while scoring sentences, the answer call aside.
+# Calibrated 2026-12-07 (was 20,000, "half of a 128k haystack in ~3 s"): `eval run niah --lengths
+# 1000,32000,128000,512000,1000000 --depths 50 --strategies rag,memory --memory-notes extractive
+# --threads 1`, nice 19, load 1.5-2.2: memory 1.1 s a row at 1k, 1.7 s at 128k, 3.7 s at 512k,
+# 6.0 s at 1M, so ~200k tokens/s read (1M: (6.0 - 1.1) s); rag 3.1-3.5 s a row beside an estimate
+# of 2.8 s. In the 2026-12-07 suite at load 5-10 both were slower alike: memory 12.5 s at 1M vs
+# ~4.2 s at 1k (~120k tokens/s), rag 6-17 s a row.
+EXTRACT_TPS = 200_000
+# a lookup goes to memory when memory's estimate is at most this times rag's (lookup_plan): no
+# more than rag's cost; with the estimates above that is up to ~180k tokens in scope at the eval's
+# top_k 3 (memory measured 1.7 s vs rag 3.2 s at 128k, 3.7 vs 3.5 at 512k, 6.0 vs 3.1 at 1M)
+LOOKUP_FACTOR = 1.0
+# questions that ask for the text's own passages (asks_for_passages)
+_PART = r"(?:parts?|passages?|sections?|clauses?|provisions?|paragraphs?|excerpts?|wording)"
+_TEXT = r"(?:text|document|contract|agreement|report|transcript|e-?mail|message|letter|article|call|book|story)"
+PASSAGES = re.compile(rf"\b(?:highlight|quote|excerpt|cite|point\s+out|identify|show|find)\b(?:\W+\w+){{0,4}}?\W+{_PART}\b"
+                      rf"|\b(?:which|what)\W+(?:\w+\W+){{0,2}}?{_PART}\W+(?:of|in)\W+(?:the|this|that|these|those)\W+"
+                      rf"(?:\w+\W+)?{_TEXT}s?\b", re.I)
 LADDER = (Strategy.QUERY, Strategy.RAG, Strategy.STUFF, Strategy.MEMORY)  # narrow to wide view
 WHOLE_SCOPE = (QuestionKind.SUMMARISE, QuestionKind.COUNT, QuestionKind.LIST)
 
@@ -109,7 +125,54 @@ def rule_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate]) -> tup
         return S.RAG, f"{analysis.kind} scope too large to read ({est[S.MEMORY].why}); best passages"
     if not scope.is_whole_corpus and est[S.STUFF].feasible and scope.n_docs > 0:
         return S.STUFF, f"the question names a small scope that fits the context ({size})"
-    return S.RAG, f"{analysis.kind} question: retrieve the best passages ({size})"
+    if (whole := lookup_plan(analysis, scope, est, size)) is not None:
+        return whole
+    return S.RAG, f"{analysis.kind} question: retrieve the best passages ({size}){not_memory(analysis, scope, est)}"
+
+
+def not_memory(analysis: Analysis, scope: Scope, est: dict[str, Estimate]) -> str:
+    """Why a lookup left to rag was not read whole by memory ('' when memory was never a candidate)."""
+    mem, rag = est[Strategy.MEMORY], est[Strategy.RAG]
+    if analysis.kind != QuestionKind.LOOKUP or scope.n_docs <= 0:
+        return ""
+    if asks_for_passages(analysis):
+        return "; it asks for the text's own passages, which rag retrieves whole (memory keeps single sentences)"
+    if not mem.feasible:
+        return f"; memory cannot read it all ({mem.why})"
+    if mem.calls != 1:
+        return f"; memory's notes take a model call per chunk ({mem.calls - 1} calls, ~{mem.seconds:.0f}s)"
+    return f"; memory would read all of it in ~{mem.seconds:.1f}s, more than rag's ~{rag.seconds:.1f}s"
+
+
+def asks_for_passages(analysis: Analysis) -> bool:
+    """Whether the question asks for the text's own parts ('highlight the parts of this contract
+    related to ...', 'quote the clause on ...', 'which sections of the report cover ...')."""
+    return bool(PASSAGES.search(analysis.question))
+
+
+def lookup_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate],
+                size: str) -> tuple[Strategy, str] | None:
+    """Memory for a lookup whose whole scope it reads for no more than rag's estimated seconds:
+    it reads every token and keeps the sentences that best match the question wherever they are,
+    where rag's answer rests on a top-k sample of passages (a fact outside them is lost: niah
+    at 32k and 128k, README "Beyond the window"). Only with extractive notes (no model call while
+    reading: one call in all, to answer; model-written notes, the settings' default `both`, are a
+    call per chunk and lose facts with the small model) and when memory's estimate says so: whole
+    Enron's ~7M tokens cost ~40 s to read against rag's ~10 s (not the whole corpus is no
+    condition: a small archive, or an eval's haystack, is the whole corpus and cheap to read).
+    Not a question that asks for the text's own passages: memory's notes are single sentences cut
+    to its bound, rag's passages are whole (L-Eval's "highlight the parts of this contract related
+    to ...": rag 0.23 vs memory 0.16 token F1 on 16 contracts; on its 8 call transcripts' plain
+    questions memory 0.28 vs rag 0.27). None: rag (the caller)."""
+    mem, rag = est[Strategy.MEMORY], est[Strategy.RAG]
+    if analysis.kind != QuestionKind.LOOKUP or not mem.feasible or scope.n_docs <= 0 or mem.calls != 1:
+        return None  # calls != 1: the model writes notes on every chunk (memory_notes model or both)
+    if asks_for_passages(analysis) or mem.seconds > LOOKUP_FACTOR * rag.seconds:
+        return None
+    return Strategy.MEMORY, (f"lookup question: memory reads all ~{scope.tokens} tokens in scope for no more "
+                             f"than rag's top passages (~{mem.seconds:.1f}s vs ~{rag.seconds:.1f}s) and keeps the "
+                             f"sentences that best match the question wherever they are, where rag reads a "
+                             f"sample of {rag.tokens_in - PROMPT} tokens ({size})")
 
 
 def aggregate_plan(analysis: Analysis, scope: Scope, est: dict[str, Estimate],
