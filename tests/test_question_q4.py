@@ -235,3 +235,8 @@ def test_a_word_of_a_longer_name_after_it(tmp_path):
 def test_the_attachment_of_a_first_draft_is_a_field_of_one_email(tmp_path):
     plan = _plan(tmp_path, "Cy Dunn sent Bo the first draft of the Bluebird numbers. What was the attachment called?")
     assert (plan.ask, plan.target) == (Ask.FIELD, Target.ATTACHMENTS)
+
+
+def test_the_message_someone_forwarded_names_its_sender(tmp_path):
+    plan = _plan(tmp_path, "What was attached to the plan message Cy Dunn forwarded to Bo Fry?")
+    assert [c.text for c in plan.of(Role.SENDER)] == ["Cy Dunn"] and [c.text for c in plan.of(Role.RECIPIENT)] == ["Bo Fry"]

@@ -39,6 +39,10 @@ CC_VERB = re.compile(r"\s*(?:cc|copy|bcc)\b", I)  # 'who did Linda Lay cc': she 
 COPIES_BEFORE = re.compile(r"\b(?:copies|cc'?s|ccs|cc'es|carbon[- ]copies)\s+$", I)
 BCC_COPIES_BEFORE = re.compile(r"\b(?:bcc'?s|bccs|bcc'es|blind[- ]copies)\s+$", I)
 COPIES = re.compile(r"^\s*(?:copies|cc'?s|ccs|cc'es|blind[- ]copies|bcc'?s)\s+(?:someone|anyone|somebody|people|others|him|her|them)\b", I)
+NOUN_BEFORE = re.compile(r"\b(?:the|a|an|that|this|his|her|their|same)\s+(?:[\w()'-]+\s+){0,2}(?:message|e-?mail|memo|note|"
+                         r"letter|draft|document|file|spreadsheet|report|notice|announcement)\s+$", I)
+SENT_AFTER = re.compile(r"^\s*(?:had\s+|has\s+)?(?:forwarded|sent|wrote|e-?mailed|circulated|passed\s+(?:on|along)|"
+                        r"distributed|attached|shared)\b", I)
 TOLD = re.compile(r"^\s*(?:address(?:ed)?\s+(?:\w+\s+){0,4}?to|told|tell|tells|asked|ask|invited|invite|thanked|thank|reminded|"
                   r"remind|informed|inform|quote|quoted|offer|"
                   r"notified|notify|warned|warn|urged|congratulated|"
@@ -69,6 +73,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
     if EXCEPT.search(before):
         return Role.EXCLUDED
+    if NOUN_BEFORE.search(before) and SENT_AFTER.match(after):
+        return Role.SENDER  # 'the 401(k) message Mark Palmer forwarded to ...': the one who sent it
     if re.search(r"\bfor\s+(?:the\s+)?$", before, I):
         return None  # 'contact numbers for John Novak': about him, no header role
     if COPIES.search(after) or POSSESSIVE.search(after) or DID_CC.search(before) and CC_VERB.match(after):
