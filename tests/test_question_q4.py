@@ -240,3 +240,21 @@ def test_the_attachment_of_a_first_draft_is_a_field_of_one_email(tmp_path):
 def test_the_message_someone_forwarded_names_its_sender(tmp_path):
     plan = _plan(tmp_path, "What was attached to the plan message Cy Dunn forwarded to Bo Fry?")
     assert [c.text for c in plan.of(Role.SENDER)] == ["Cy Dunn"] and [c.text for c in plan.of(Role.RECIPIENT)] == ["Bo Fry"]
+
+
+def test_the_file_of_a_described_email_comes_from_one_that_has_a_file(tmp_path):
+    """Two emails tell of the Bluebird budget; only one has a file: it is the one asked about."""
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    mails = MAILS + [
+        ("Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 15 Apr 2024 10:00:00 -0700", "Bluebird budget",
+         "Bluebird budget Bluebird budget: the budget for Bluebird, long talk of the Bluebird budget"),
+        ("Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", "Tue, 16 Apr 2024 10:00:00 -0700", "numbers",
+         "Here it is.\n<< File: bluebird_budget.xls >>"),
+    ]
+    with _mbox_store(tmp_path, mails) as store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        r = ask(store, agent_settings(tmp_path / "m.db"), "What was the file called that Cy Dunn sent Ann Lee with "
+                "the Bluebird budget?", log=False)
+    assert r.result.get("files") == ["bluebird_budget.xls"], r.answer

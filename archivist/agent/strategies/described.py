@@ -27,12 +27,13 @@ and cites it.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import fields, replace
 
 from archivist import word_forms
-from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, QueryPlan, Role
+from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.words import is_frame
 from archivist.records import Filters
 from archivist.store.documents import own_texts
@@ -64,6 +65,8 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
     rows, gone, said = candidates(store, plan, f, rows_of)
     if not rows:
         return P.PlanAnswer(f"No email matches ({P.describe(plan)}).", result={})
+    if plan.target == Target.ATTACHMENTS:
+        rows = _with_files(store, rows) or rows  # 'what was the document called': the email had one
     scored = ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
     if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description
         return _unworded(store, plan, rows, words)
@@ -84,6 +87,15 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
         got.ids += [r["id"] for r in also]
         got.result["others"] = [r["id"] for r in also]
     return got
+
+
+def _with_files(store, rows: list[dict]) -> list[dict]:
+    """The rows whose email has an attachment, stored or named in its text."""
+    ids = {i for (i,) in store.conn.execute(
+        "SELECT id FROM documents WHERE id IN (SELECT value FROM json_each(?)) AND (coalesce(attachments, '[]') "
+        "NOT IN ('[]', '') OR json_array_length(coalesce(json_extract(meta, '$.attachments_named'), '[]')) > 0)",
+        (json.dumps([int(r["id"]) for r in rows]),))}
+    return [r for r in rows if r["id"] in ids]
 
 
 def _unworded(store, plan: QueryPlan, rows: list[dict], words: str):
