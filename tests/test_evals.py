@@ -448,3 +448,18 @@ def test_niah_multi_with_a_tiny_model(tmp_path, data):
                          depths=[50], max_new_tokens=8, variant="multi", memory_notes="extractive")
     assert summary.rows == 2 and all(r["backend_kind"] == "attention" for r in rows)
     assert all(0.0 <= r["score"] <= 1.0 and not r["error"] for r in rows)
+
+
+def test_one_built_corpus_is_open_at_a_time(tmp_path, data, monkeypatch):
+    """Each open corpus store keeps its page cache: a run over many haystacks closes the one before
+    (a peak measured at 1M tokens then is the 1M row's, not the whole run's)."""
+    from archivist.evals.runner import Runner
+    opened, corpus = [], Runner.corpus
+
+    def spy(self, key):
+        got = corpus(self, key)
+        opened.append(len(self.corpora))
+        return got
+    monkeypatch.setattr(Runner, "corpus", spy)
+    summary, rows = _run(tmp_path, "niah", data["niah"], ["rag", "memory"], lengths=[1000], depths=[0, 50, 100])
+    assert len(rows) == 6 and max(opened) == 1

@@ -214,10 +214,26 @@ class Runner:
             if db is not None:
                 store = self.corpora["__db__"].store if "__db__" in self.corpora else Store(db)
             else:
+                self._close_corpora()
                 self.status(f"{self.task.name}: building corpus {key}")
                 store = build_corpus(self.task, key, self.workdir, self.settings, self.on_progress)
             self.corpora[key] = Corpus(store)
         return self.corpora[key]
+
+    def _close_corpora(self) -> None:
+        """One built corpus open at a time: each open store keeps its connection's page cache (up to
+        WRITE_CACHE_MB), so 30 niah haystacks held open made a row's peak memory grow with the run,
+        not with its own length; so did the exact-search matrix, FAISS index and lexicon this process
+        loaded from each. A corpus needed again is reopened (built once, store/.ok)."""
+        from archivist.agent.question import lexicon
+        from archivist.retrieval import faiss_index, matrix
+        for key in list(self.corpora):
+            store = self.corpora.pop(key).store
+            store.close()
+            for path in {str(store.path), str(Path(store.path).resolve())}:  # and what was loaded from it
+                matrix.forget(path)
+                faiss_index.forget(path)
+                lexicon.forget(path)
 
     def example_row(self, run_id: int, ex: Example, strategy: str, cache: dict, model: str,
                     kind: str, hardware: str) -> dict:

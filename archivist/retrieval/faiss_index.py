@@ -276,6 +276,12 @@ def read_checked(path: Path, meta: dict, store=None) -> tuple[object | None, str
 _LOADED: dict[str, tuple[float, VectorIndex]] = {}
 
 
+def forget(db: str) -> None:
+    """Drop this process's loaded FAISS indexes of the database at path db (a closed corpus)."""
+    for key in [k for k in _LOADED if k.startswith(db)]:
+        del _LOADED[key]
+
+
 def read_partial(path: Path, fp: dict, meta: dict) -> VectorIndex | None:
     """A FAISS file written before more vectors were added (embedding in progress, or a killed
     `index embed`): a read-only search uses it as it is, rather than rebuilding an index per

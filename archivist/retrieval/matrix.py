@@ -28,6 +28,12 @@ MAX_ROWS = 300_000  # 460 MB of float32 at dim 384: beyond it FAISS alone (HNSW/
 _LOADED: dict[str, tuple[tuple, dict, np.ndarray, np.ndarray]] = {}
 
 
+def forget(db: str) -> None:
+    """Drop this process's loaded matrices of the database at path db (a closed corpus)."""
+    for key in [k for k in _LOADED if k.startswith(db)]:
+        del _LOADED[key]
+
+
 def _record(index_path: Path, fp: dict) -> dict:
     """The fingerprint plus the FAISS file's size and mtime: the matrix serves only beside the
     FAISS file it was written with, so a damaged or replaced FAISS file is still found (and

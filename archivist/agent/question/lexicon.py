@@ -64,6 +64,12 @@ def address_words(address: str) -> list[str]:
 
 
 _CACHE: dict[str, Lexicon] = {}
+
+
+def forget(db: str) -> None:
+    """Drop this process's lexicon of the database at path db (a closed corpus)."""
+    for key in [k for k in _CACHE if k.startswith(db)]:
+        del _CACHE[key]
 MAX_NAME_WORDS = 8  # 'Kenneth Lay, Chairman and CEO, Enron Corp' is a name; a sentence is not
 
 
