@@ -304,8 +304,9 @@ SENT_HIM = re.compile(r"\bwho\s+(?:has\s+|had\s+|ever\s+)?(?:sent|send|wrote\s+t
 def _pronoun_recipient(r: Reading) -> None:
     """The one person named is the recipient when the question asks who sent 'him' or 'her'."""
     people = [c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, None)]
-    if len(people) == 1 and people[0].role in (Role.SENDER, Role.PARTICIPANT, None) and SENT_HIM.search(r.text) \
-            and people[0].start < SENT_HIM.search(r.text).start():
+    asked = SENT_HIM.search(r.text)
+    if asked and len(people) == 1 and people[0].role in (Role.SENDER, Role.PARTICIPANT, None) \
+            and people[0].start < asked.start():
         people[0].role = Role.RECIPIENT
 
 
