@@ -67,6 +67,8 @@ class Role(StrEnum):
     ALSO_ACCOUNT = "also_account"  # 'counting his AOL account too': the person's addresses there count too
     WEEKDAY = "weekday"  # 'on weekends', 'on a Sunday': the sender's local day of the week
     EXCLUDED = "excluded"  # 'besides Tana Jones': left out of a ranking, no filter
+    FORM = "form"  # 'forwards', 'replies': told by the subject line and the text (strategies/kinds.py)
+    KIND = "kind_words"  # 'ERV violation notices': what kind of email, settled against the emails (strategies/kinds.py)
 
 
 BODY_ONLY = "in the body only"  # the label of body words the question limits to the body

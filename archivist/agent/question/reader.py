@@ -14,6 +14,7 @@ from archivist.agent.question.asks import COUNTED, classify, per_period
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
+from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.mentions import own_domain, read_people, settle_roles
 from archivist.agent.question.people import mailbox_of
@@ -64,6 +65,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     received_in_mailbox(r)
     own_domain(r)
     account(r)
+    kind_words(r)
+    forms(r)
     unread_around_dates(r)
     unread_in_figures(r)
     unread_negations(r)
@@ -214,7 +217,8 @@ def _dates(r: Reading) -> None:
     after, before, _day, used = combine_dates(text, spans)
     near = [s for s in spans if used and all((s.start, s.end) != (u.start, u.end) for u in used)
             and min(abs(s.end - min(u.start for u in used)), abs(s.start - max(u.end for u in used))) <= 3]
-    used = list(used) + near  # 'the winter (dec 01 - feb 02)': the parenthesis says which winter
+    used = list(used) + near + _restated(text, spans, after, before)  # 'the winter (dec 01 - feb 02)': the
+    # parenthesis says which winter; "New Year's Eve (12/31/01)": which year the numbers say
     for span in spans:
         if all((span.start, span.end) != (u.start, u.end) for u in used):
             r.plan.notes.append(f"'{span.text}' was not used as a date" if span.low else
@@ -229,6 +233,21 @@ def _dates(r: Reading) -> None:
         end = event.end()  # 'the September 11 attacks': the day the event names
     r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
                        label=_date_label(after, before)))
+
+
+def _restated(text: str, spans: list, after: str | None, before: str | None) -> list:
+    """The date phrases with no year that fall inside the interval the dated ones give, read in one
+    of its years ("over New Year's Eve and New Year's Day (12/31/01-1/1/02)")."""
+    if not (after and before):
+        return []
+    out = []
+    for span in [s for s in spans if s.low is None]:
+        for year in sorted({int(after[:4]), int(before[:4])}):
+            again = [x for x in find_dates(span.text, default_year=year) if (x.start, x.end) == (0, len(span.text))]
+            if again and again[0].low and after <= again[0].low and again[0].high <= before:
+                out.append(span)
+                break
+    return out
 
 
 def _with_likely_year(r: Reading, text: str, spans: list) -> list:

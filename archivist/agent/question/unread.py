@@ -1,6 +1,5 @@
 """Frame words that carry a constraint no reader took, in questions answered with a figure: 'last'
-in a count ('how many did X send on his last day'), 'forwarded' or 'replies' (which emails are
-forwards or replies is not read), 'cc'/'bcc' when no one is named in that role ('how many emails
+in a count ('how many did X send on his last day'), 'cc'/'bcc' when no one is named in that role ('how many emails
 did X bcc anyone on'), a negation before a constraint that cannot be negated ('not from X', 'had
 no attachment', 'except to X', 'no later than'), and a domain said of the recipients ('to people
 outside Enron': only a sender's domain is read). Elsewhere these words are the question's frame;
@@ -24,7 +23,6 @@ from archivist.agent.question.words import unuse
 from archivist.dates import find_dates
 
 ORDER_WORDS = frozenset("first last final earliest latest newest oldest initial recent recently".split())
-KIND_WORDS = frozenset("forward forwards forwarded forwarding fwd reply replies replied replying".split())
 COPY_WORDS = frozenset("cc cc'd cc'ed ccd bcc bcc'd bcc'ed copied copy copies blind-copied".split())
 AGGREGATES = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
 
@@ -34,8 +32,6 @@ def unread_in_figures(r: Reading) -> None:
     plan, words = r.plan, set()
     if plan.ask == Ask.COUNT:
         words |= ORDER_WORDS
-    if plan.ask in AGGREGATES:
-        words |= KIND_WORDS
     if plan.ask in (*AGGREGATES, Ask.FIRST, Ask.LAST) and not plan.of(Role.CC, Role.BCC, Role.TO) \
             and plan.target not in (Target.CC, Target.BCC, Target.TO, Target.RECIPIENT) \
             and not EITHER_ROLE.search(r.text):  # 'to or cc': any recipient, read

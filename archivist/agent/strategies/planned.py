@@ -17,7 +17,7 @@ from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
 from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
-from archivist.agent.strategies import described
+from archivist.agent.strategies import described, kinds
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import by_address, other_readings
 from archivist.records import Filters
@@ -70,9 +70,17 @@ def answer_plan(store, plan: QueryPlan, search=None, filters: Filters | None = N
     if blocks:
         return PlanAnswer("I can't give an exact answer: " + "; ".join(blocks) + ". Constraints I did read: "
                           + describe(plan) + ".", result={"refused": True, "why": blocks}, refused=True)
+    f = filters if filters is not None else plan.filters()
+    if plan.of(Role.KIND):  # 'ERV violation notices': the kind of email, settled against the emails
+        reading = kinds.settle(store, plan, f, _rows(store, f, plan=plan))
+        plan.notes.append(reading.note)
+        if reading.filters is None:
+            return PlanAnswer("I can't give an exact answer: " + reading.note + ". Constraints I did read: "
+                              + describe(plan) + ".", result={"refused": True, "why": [reading.note]}, refused=True)
+        f = reading.filters
     runner = {Ask.COUNT: _count, Ask.LIST: _list, Ask.TOP: _top, Ask.FIRST: _first_last,
               Ask.LAST: _first_last, Ask.PEAK: _peak, Ask.FIELD: _field}[plan.ask]
-    got = runner(store, plan, search, filters if filters is not None else plan.filters())
+    got = runner(store, plan, search, f)
     said = [n for n in plan.notes if "which year" not in n]  # how ambiguous parts were read
     got.text += "".join(f"\n\nNote: {n}" for n in said)
     return got
@@ -90,6 +98,8 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
                       key=lambda r: (r.get("date") is not None, r.get("date") or "", r["id"]))
     if plan is not None and (days := {d for c in plan.of(Role.WEEKDAY) for d in str(c.value).split(",")}):
         rows = [r for r in rows if _weekday(r) in days]  # an email with no readable day is on no weekday
+    if plan is not None and (form := plan.of(Role.FORM)):  # 'forwards', 'replies'
+        rows = kinds.of_form(store, rows, str(form[0].value))
     body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
     rows = _mentioning(store, rows, f.text, body_only) if f.text else rows
     if not (f.subject and plan is not None):
@@ -131,7 +141,7 @@ def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> 
 
 def _row_checks(f: Filters, plan: QueryPlan) -> bool:
     """Whether _rows reads each matching email (its weekday, the words of its body or subject)."""
-    return bool(f.text or f.subject or plan.of(Role.WEEKDAY))
+    return bool(f.text or f.subject or plan.of(Role.WEEKDAY, Role.FORM))
 
 
 def _counted(store, f: Filters, plan: QueryPlan) -> tuple[int, list[int]]:

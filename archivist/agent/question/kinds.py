@@ -1,0 +1,59 @@
+"""Words that name a kind of email in a figure's question: 'how many ERV violation notices did X
+send', 'Concur expense notifications in Kean's inbox', 'Kudlow commentary emails from Susan Varga'.
+No header says what kind an email is, so these words are read as a KIND constraint, settled
+against the emails when the answer is computed (strategies/kinds.py): the words left unread right
+before a noun that names emails ('notices', 'emails', 'reminders', 'forwards', 'list emails').
+Forwards and replies are read too ('how many replies did X send', 'forwarded emails'): an email's
+form, told by its subject line and its text (strategies/kinds.py)."""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.plan import Ask, Constraint, Role, Use
+from archivist.agent.question.reading import Reading
+
+HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?:e-?mails?|mails|messages|notes|notices|notifications|"
+                   r"reminders|alerts|updates|memos|forwards|letters|newsletters|bulletins|digests|announcements|"
+                   r"clippings|circulars|blasts|invites|invitations)\b", re.I)
+ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
+FORMS = {**dict.fromkeys("forward forwards forwarded forwarding fwd fw fwds".split(), "forward"),
+         **dict.fromkeys("reply replies replied replying".split(), "reply")}
+
+
+def forms(r: Reading) -> None:
+    """'forwarded emails', 'how many replies': the form of email asked about, a FORM constraint
+    (in a figure's question; a described email's 'the message X forwarded' is its description)."""
+    if r.plan.ask not in (*ASKS, Ask.FIRST, Ask.LAST):
+        return
+    for w in r.plan.words:
+        form = FORMS.get(w.text.lower())
+        if form and w.use == Use.FRAME:
+            w.use, w.role = Use.CONSTRAINT, str(Role.FORM)
+            r.plan.constraints.append(Constraint(Role.FORM, w.text, form, w.start, w.start + len(w.text),
+                                                 label=f"{'forwards' if form == 'forward' else 'replies'} only (by the subject line and the text)"))
+
+
+def kind_words(r: Reading) -> None:
+    """The unread words right before a noun naming emails, in a figure's question, read as the
+    kind of email asked about (a KIND constraint) instead of words not used; the noun itself is
+    then the question's frame ('access request reminders')."""
+    if r.plan.ask not in ASKS:
+        return
+    words = r.plan.words
+    for m in HEADS.finditer(r.text):
+        head = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        before = [w for w in words if w.start < head]
+        run = []
+        while before and before[-1].use == Use.UNUSED and not re.match(r"['’]s\b", r.text[before[-1].start + len(before[-1].text):]) \
+                and re.fullmatch(r"[\s'\"“”‘’-]*", r.text[before[-1].start + len(before[-1].text):run[0].start if run else head]):
+            run.insert(0, before.pop())
+        if not run:
+            continue
+        start, end = run[0].start, run[-1].start + len(run[-1].text)
+        for w in words:
+            if w in run:
+                w.use, w.role = Use.CONSTRAINT, str(Role.KIND)
+            elif head <= w.start < m.end() and w.use == Use.UNUSED:
+                w.use = Use.FRAME
+        said = r.text[start:end]
+        r.plan.constraints.append(Constraint(Role.KIND, said, said.strip("'\"“”‘’ "), start, end, label=f"'{said}'"))
