@@ -77,6 +77,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
 # a bare year is a date after these words ('in 2001', 'since 2000'), a name part otherwise ('the 1998 World Cup')
 YEAR_CUE = re.compile(r"\b(?:in|during|of|from|since|before|after|until|till|between|and|to|through|thru|"
                       r"for|year|by|early|late|mid|over|within|throughout)\s+(?:the\s+)?(?:year\s+)?$|^\s*$", re.I)
+MONTH_FOLLOWS = re.compile(rf"\s*(?:,|and|or|to|through|thru|until|till|-|–)\s*{MON}\b", re.I)  # 'may and june'
 MAY_VERB = re.compile(r"\bmay\s+(?:i|we|you|be|have|not)\b", re.I)  # 'may' the verb, not the month
 
 
@@ -301,8 +302,8 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
             if unit in ("month_no_year", "day_no_year") and MAY_VERB.match(text, m.start()):
                 continue
             if unit == "month_no_year" and m.group(1).lower().rstrip(".") in ("mar", "may", "jun", "jan", "dec") \
-                    and not m.group(1)[0].isupper():
-                continue  # lower-case 'may', 'mar': words more often than months
+                    and not m.group(1)[0].isupper() and not MONTH_FOLLOWS.match(text, m.end()):
+                continue  # lower-case 'may', 'mar': words more often than months ('may and june': a month)
             low, high = _interval(unit, tuple(g for g in m.groups()), default_year)
             if unit == "season" and (m.group(1) or m.group(4) or m.group(5)).lower() == "fall" \
                     and not (m.group(2) or m.group(3)):

@@ -44,6 +44,15 @@ def mailbox_names(store) -> set[str]:
         "SELECT DISTINCT mailbox FROM locations WHERE mailbox IS NOT NULL AND mailbox != ''")}
 
 
+def mailbox_owners(store) -> dict[str, str]:
+    """Mailbox -> the address most often on the To line of the mail it holds (its custodian's)."""
+    return {r[0]: r[1] for r in store.conn.execute(
+        "SELECT mailbox, address FROM (SELECT l.mailbox, lower(p.address) AS address, row_number() OVER "
+        "(PARTITION BY l.mailbox ORDER BY count(*) DESC, lower(p.address)) AS rk FROM locations l JOIN participants p "
+        "ON p.doc_id = l.doc_id AND p.role = 'to' WHERE l.mailbox IS NOT NULL AND l.mailbox != '' AND p.address "
+        "IS NOT NULL AND p.address != '' GROUP BY 1, 2) WHERE rk = 1")}
+
+
 def subject_titles(store) -> dict[str, str]:
     """Normalised subject (lower case) -> the first of its titles, for every subject stored."""
     return {r[0]: r[1] for r in store.conn.execute(

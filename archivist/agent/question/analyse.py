@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from archivist.agent.question.aggregate import AggregateAsk, aggregation
 from archivist.agent.question.entities import (Entity, EntityKind, Role, find_mailboxes, find_people,
@@ -36,7 +36,7 @@ THROUGH_WORD = re.compile(r"\b(?:through|thru|up\s+to\s+and\s+including|on\s+or\
 AFTER_WORD = re.compile(r"\b(?:after|later than)\s+(?:the\s+)?$", re.I)
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
 # the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)
-BETWEEN = re.compile(r"^\s*(?:and|to|through|thru|till|until|-|–|—|/)\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+BETWEEN = re.compile(r"^\.?\s*(?:and|to|through|thru|till|until|-|–|—|/)\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
                      r"sun)[a-z]*\.?,?\s*)?$", re.I)
 
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"
@@ -141,6 +141,8 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
     if BEFORE_WORD.search(before_text):  # 'before the end of October': before November
         return None, first.high if first.unit in ("edge", "year_edge") and "end" in first.text.lower() \
             else first.low, None, [first]
+    if AFTER_WORD.search(before_text) and first.unit in RANGES:  # 'after 9/11 through the end of September'
+        return _day_after(first.low), first.high, None, [first]
     if AFTER_WORD.search(before_text):
         return (first.low if first.unit in ("iso", "mdy", "dmy", "mdy_name") else first.high), None, None, [first]
     if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I) \
@@ -149,6 +151,10 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
     narrow = min(good, key=_days)
     inside = [s for s in good if s.low <= narrow.low and narrow.high <= s.high]
     return narrow.low, narrow.high, narrow.low if _days(narrow) == 1 else None, inside
+
+
+def _day_after(iso: str) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=1)).isoformat()
 
 
 def _next_year(span: DateSpan) -> DateSpan:

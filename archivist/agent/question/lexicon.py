@@ -41,6 +41,7 @@ class Lexicon:
     tokens: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # word -> addresses
     key: dict[str, frozenset] = field(default_factory=dict)  # address -> its name's words
     mailboxes: dict[str, str] = field(default_factory=dict)  # lower -> stored
+    owners: dict[str, str] = field(default_factory=dict)  # stored mailbox -> its custodian's address
     subjects: dict[str, str] = field(default_factory=dict)  # normalised subject -> a title
     days: Counter = field(default_factory=Counter)  # ISO day -> documents (a yearless date's likely year)
     senders: Counter = field(default_factory=Counter)  # sender domain -> documents
@@ -105,6 +106,7 @@ def build(store: Store, stamp: tuple) -> Lexicon:
         names.setdefault(address, Counter())[name if _plausible_name(name) else ""] += n
     return from_parts({"names": names,
                        "mailboxes": sorted(overview.mailbox_names(store)),
+                       "owners": overview.mailbox_owners(store),
                        "subjects": overview.subject_titles(store),
                        "days": overview.day_counts(store),
                        "senders": overview.sender_domains(store)}, stamp)
@@ -115,7 +117,7 @@ def parts(lex: Lexicon) -> dict:
     return {"names": {a: dict(c) for a, c in lex.names.items()},
             "tokens": {w: sorted(a) for w, a in lex.tokens.items()},
             "key": {a: sorted(words) for a, words in lex.key.items()},
-            "mailboxes": sorted(lex.mailboxes.values()), "subjects": lex.subjects,
+            "mailboxes": sorted(lex.mailboxes.values()), "owners": lex.owners, "subjects": lex.subjects,
             "days": dict(lex.days), "senders": dict(lex.senders)}
 
 
@@ -130,6 +132,7 @@ def from_parts(p: dict, stamp: tuple) -> Lexicon:
     else:
         index_names(lex)
     lex.mailboxes = {name.lower(): name for name in p["mailboxes"]}
+    lex.owners = dict(p.get("owners") or {})
     lex.subjects = dict(p["subjects"])
     lex.days.update(p["days"])
     lex.domains = {address.split("@")[-1] for address in lex.names}
@@ -149,7 +152,7 @@ def index_names(lex: Lexicon) -> None:
         lex.key[address] = frozenset(words or address_words(address) or [address])
 
 
-VERSION = 3  # 2: the name words saved too; 3: sentence-like display names dropped
+VERSION = 4  # 2: the name words saved too; 3: sentence-like display names dropped; 4: mailbox owners
 
 
 def lexicon_path(store) -> Path | None:

@@ -1,0 +1,79 @@
+"""A first name alone ('Going through Vince's inbox', 'who sent Louise the most', 'Linda Lay's emails
+to Ken'): the person the question names in full with that first name ('Jeff' beside 'Dasovich's
+mailbox'), else the one custodian of a mailbox in this archive with that first name (a custodian's
+address is the one most often on the To line of their mailbox's mail). Two custodians with that
+first name and none named in full: the word stays not used, and no figure is given.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.lexicon import Lexicon, address_words, name_words
+from archivist.agent.question.people import NICKNAMES, resolve
+from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, Role
+from archivist.agent.question.reading import Reading
+from archivist.agent.question.roles import role_at
+from archivist.agent.question.words import is_frame
+
+WORD = re.compile(r"\b([A-Z][a-z]+)(?:['’]s)?\b")
+BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?)\b", re.I)
+
+
+def _canon(word: str) -> str:
+    return NICKNAMES.get(word.lower(), word.lower())
+
+
+def _first_names(lex: Lexicon, address: str) -> set[str]:
+    """The first names an address's person goes by: from its display name and its address."""
+    names = lex.names.get(address)
+    name = names.most_common(1)[0][0] if names else ""
+    words = name_words(name.split(",", 1)[1] if "," in name else name)
+    firsts = {_canon(words[0])} if words else set()
+    parts = address_words(address)
+    return firsts | ({_canon(parts[0])} if parts else set())
+
+
+def owners_named(lex: Lexicon, word: str) -> list[str]:
+    """The mailboxes whose custodian goes by this first name."""
+    return sorted(box for box, owner in lex.owners.items() if _canon(word) in _first_names(lex, owner))
+
+
+def _in_question(r: Reading, word: str) -> list[str]:
+    """The mailboxes of the people named in full in the question who go by this first name."""
+    boxes = []
+    for c in r.plan.of(*PEOPLE_ROLES, Role.MAILBOX, Role.EXCLUDED):
+        if c.role == Role.MAILBOX:
+            if isinstance(c.value, str) and c.value in r.lex.owners and \
+                    _canon(word) in _first_names(r.lex, r.lex.owners[c.value]):
+                boxes.append(c.value)
+            continue
+        for box, owner in r.lex.owners.items():
+            if isinstance(c.value, list) and owner in c.value and _canon(word) in _first_names(r.lex, owner):
+                boxes.append(box)
+    return sorted(set(boxes))
+
+
+def first_names(r: Reading) -> None:
+    """Claim each free first name that stands for one custodian: as their mailbox before 's inbox',
+    else as the person, in the role the words around it give."""
+    if r.lex is None or not r.lex.owners:
+        return
+    for m in WORD.finditer(r.text):
+        word, s, e = m.group(1), m.start(1), m.end(1)
+        if not r.free(s, e) or is_frame(word):
+            continue
+        boxes = _in_question(r, word) or owners_named(r.lex, word)
+        if len(boxes) != 1:
+            continue
+        box = boxes[0]
+        if after := BOX_AFTER.match(r.text, e):
+            r.claim(Constraint(Role.MAILBOX, r.text[s:e + after.end() - e], box, s, e + after.end() - e,
+                               label=f"mailbox {box} ('{word}': its custodian)"))
+            continue
+        owner = r.lex.owners[box]
+        person = resolve(r.lex, r.lex.display(owner).split(" <")[0])
+        addresses = person.identities if person.identities and any(owner in str(a) for a in person.identities) \
+            else [owner]
+        r.claim(Constraint(role_at(r.text, s, e), word, addresses, s, e,
+                           label=f"{word} = custodian of {box} ({len(addresses)} address{'es' if len(addresses) > 1 else ''}: "
+                                 + ", ".join(map(str, addresses[:6])) + (" ..." if len(addresses) > 6 else "") + ")"))

@@ -1,0 +1,82 @@
+"""Failure classes of the eighth blind round's tune half, in our own wordings: a first name alone
+(the custodian who goes by it, or the person named in full), dates ('after D through the end of
+the month', 'may and june', 'Jan. and Feb.', a holiday with no year beside the numbers that say
+it)."""
+from __future__ import annotations
+
+import pytest
+
+from archivist.agent.question.analyse import find_span
+from archivist.agent.question.plan import Role
+from archivist.agent.question.reader import read_plan
+
+MAILS = [  # two mailboxes: Ann Lee's (ann.lee on the To line) and Bo Fry's
+    ("Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "a", "one"),
+    ("Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "b", "two"),
+    ("Di Ross <di.ross@acme.com>", "Bo Fry <bo.fry@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "c", "three"),
+    ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Thu, 11 Apr 2024 10:00:00 -0700", "d", "four"),
+    ("Ann Bell <ann.bell@acme.com>", "Bo Fry <bo.fry@acme.com>", "Thu, 11 Apr 2024 11:00:00 -0700", "e", "five"),
+]
+BOXES = ["lee-a", "lee-a", "fry-b", "fry-b", "fry-b"]
+
+
+def _store(tmp_path):
+    """The mails ingested from one mbox per mailbox (the mailbox is the file's name)."""
+    import mailbox
+
+    from archivist.corpus.ingest import ingest_paths
+    from archivist.store import Store
+    paths = []
+    for box in dict.fromkeys(BOXES):
+        mbox = mailbox.mbox(tmp_path / f"{box}.mbox")
+        for i, ((frm, to, date, subject, body), b) in enumerate(zip(MAILS, BOXES)):
+            if b != box:
+                continue
+            msg = mailbox.mboxMessage()
+            msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
+            msg["Message-ID"] = f"<v8-{i}@example.com>"
+            msg.set_payload(body)
+            mbox.add(msg)
+        mbox.flush()
+        paths.append(tmp_path / f"{box}.mbox")
+    store = Store(tmp_path / "m.db")
+    ingest_paths(store, paths)
+    return store
+
+
+def _plan(tmp_path, question):
+    from archivist.agent.question.lexicon import lexicon
+    with _store(tmp_path) as store:
+        return read_plan(question, lexicon(store))
+
+
+@pytest.mark.parametrize("question, role, value", [
+    ("how many emails are in Ann's inbox?", Role.MAILBOX, "lee-a"),
+    ("who wrote to Bo most?", Role.RECIPIENT, ["bo.fry@acme.com"]),
+])
+def test_a_first_name_alone_is_the_custodian_who_goes_by_it(tmp_path, question, role, value):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(role)] == [value] and not plan.unused
+
+
+def test_a_first_name_of_someone_named_in_full_is_that_person(tmp_path):
+    plan = _plan(tmp_path, "In Bo Fry's mailbox, how many emails did Ann Lee send to Bo?")
+    assert plan.of(Role.RECIPIENT)[0].value == ["bo.fry@acme.com"] and not plan.unused
+
+
+def test_a_first_name_no_custodian_goes_by_is_not_used(tmp_path):
+    assert "Cy" in _plan(tmp_path, "how many emails did Cy send?").unused
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("emails that came in after 9/11/01 through the end of September", ("2001-09-12", "2001-10-01")),
+    ("how many did he send in may and june 2001", ("2001-05-01", "2001-07-01")),
+    ("for Jan. and Feb. 2002, who sent most", ("2002-01-01", "2002-03-01")),
+])
+def test_dates_as_typed(text, expected):
+    assert find_span(text)[:2] == expected
+
+
+def test_a_holiday_with_no_year_beside_numbers_that_say_it(tmp_path):
+    plan = _plan(tmp_path, "Over New Year's Eve and New Year's Day (12/31/01-1/1/02), how many emails did Ann Lee send?")
+    assert plan.of(Role.DATE)[0].value == "2001-12-31..2002-01-02" and not plan.unused
