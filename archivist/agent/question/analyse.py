@@ -32,7 +32,7 @@ TOPIC = re.compile(r"\b(?:about|regarding|concerning|on the topic of)\s+[\"“']
 NAME = r"([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029]")
 BEFORE_WORD = re.compile(r"\b(?:before|until|till|prior to|up to|earlier than|predates?|predating|older than)\s+(?:the\s+)?$", re.I)
-THROUGH_WORD = re.compile(r"\b(?:through|thru|up\s+to\s+and\s+including|on\s+or\s+before)\s+(?:the\s+)?$", re.I)
+THROUGH_WORD = re.compile(r"\b(?:through|thru|up\s+to\s+and\s+including|on\s+or\s+before|by)\s+(?:the\s+)?$", re.I)
 AFTER_WORD = re.compile(r"\b(?:after|later than)\s+(?:the\s+)?$", re.I)
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
 # the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)

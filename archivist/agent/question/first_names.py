@@ -2,7 +2,9 @@
 to Ken'): the person the question names in full with that first name ('Jeff' beside 'Dasovich's
 mailbox'), else the one custodian of a mailbox in this archive with that first name (a custodian's
 address is the one most often on the To line of their mailbox's mail). Two custodians with that
-first name and none named in full: the word stays not used, and no figure is given.
+first name and none named in full: the word stays not used, and no figure is given. Read in the
+questions answered with a figure or a first/last email; in a question about one described email
+('when did Ann let Bo know ...') a first name stays a word of its description, searched.
 """
 from __future__ import annotations
 

@@ -12,10 +12,13 @@ import re
 from archivist.agent.question.plan import Ask, Constraint, Role, Use
 from archivist.agent.question.reading import Reading
 
-HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?:e-?mails?|mails|messages|notes|notices|notifications|"
-                   r"reminders|alerts|updates|memos|forwards|letters|newsletters|bulletins|digests|announcements|"
-                   r"clippings|circulars|blasts|invites|invitations)\b", re.I)
+HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:notification|notice|alert|reminder|update)s?\s+)?"
+                   r"(?:e-?mails?|mails|messages|notes|notices|notifications|reminders|alerts|updates|memos|forwards|"
+                   r"letters|newsletters|bulletins|digests|announcements|clippings|circulars|blasts|invites|invitations|"
+                   r"mailings|postings|posts|traffic)\b", re.I)
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
+LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|leaving\s+(?:aside|out)|other\s+than|"
+                      r"without|ignoring|apart\s+from|minus|but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+)?$", re.I)
 FORMS = {**dict.fromkeys("forward forwards forwarded forwarding fwd fw fwds".split(), "forward"),
          **dict.fromkeys("reply replies replied replying".split(), "reply")}
 
@@ -27,10 +30,17 @@ def forms(r: Reading) -> None:
         return
     for w in r.plan.words:
         form = FORMS.get(w.text.lower())
-        if form and w.use == Use.FRAME:
-            w.use, w.role = Use.CONSTRAINT, str(Role.FORM)
-            r.plan.constraints.append(Constraint(Role.FORM, w.text, form, w.start, w.start + len(w.text),
-                                                 label=f"{'forwards' if form == 'forward' else 'replies'} only (by the subject line and the text)"))
+        if not form or w.use != Use.FRAME:
+            continue
+        start, shown = w.start, f"{'forwards' if form == 'forward' else 'replies'}"
+        if negated := LEFT_OUT.search(r.text[:w.start]):  # 'not counting forwards': every other email
+            start, form, shown = negated.start(), f"not {form}", f"no {shown}"
+            for x in r.plan.words:
+                if start <= x.start < w.start:
+                    x.use, x.role = Use.CONSTRAINT, str(Role.FORM)
+        w.use, w.role = Use.CONSTRAINT, str(Role.FORM)
+        r.plan.constraints.append(Constraint(Role.FORM, r.text[start:w.start + len(w.text)], form, start,
+                                             w.start + len(w.text), label=f"{shown} (by the subject line and the text)"))
 
 
 def kind_words(r: Reading) -> None:
@@ -50,8 +60,10 @@ def kind_words(r: Reading) -> None:
         if not run:
             continue
         start, end = run[0].start, run[-1].start + len(run[-1].text)
+        if m.group("also"):  # 'ERV Notification emails': the kind is 'ERV Notification'
+            end = m.start("also") + len(m.group("also").rstrip())
         for w in words:
-            if w in run:
+            if w in run or start <= w.start < end:
                 w.use, w.role = Use.CONSTRAINT, str(Role.KIND)
             elif head <= w.start < m.end() and w.use == Use.UNUSED:
                 w.use = Use.FRAME

@@ -11,7 +11,6 @@ import re
 from archivist.agent.question import phrases
 from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.entities import find_people
-from archivist.agent.question.first_names import first_names
 from archivist.agent.question.lexicon import name_words
 from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, mailbox_of, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
@@ -82,7 +81,6 @@ def read_people(r: Reading) -> None:
     _name_runs(r)
     _cued_surnames(r)
     _own_mailbox(r)
-    first_names(r)
     _to_self(r)
 
 

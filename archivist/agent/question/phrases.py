@@ -114,7 +114,7 @@ def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
 
 
 COME_UP = re.compile(r"\b(?:(?:did|does|do)\s+(?:the\s+(?:word|term|name)\s+|the\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+"
-                     r"(?:first\s+|last\s+|ever\s+)?(?:come|show|turn|pop)|(?:which|where|when)\s+(?P<y>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)"
+                     r"(?:first\s+|last\s+|ever\s+)?(?:come|show|turn|pop)|(?:which|where|when|time)\s+(?P<y>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)"
                      r"\s+(?:first\s+)?(?:comes|came|shows|showed|turns|turned|pops|popped))\s+up\b", re.I)
 # 'was [X] first mentioned', not 'was [copied when Robert Williams] raised': no clause or role word in X
 PASSIVE_WORD = r"(?!(?:when|while|where|after|before|who|whom|that|which|copied|cc'?d|bcc'?d|sent|addressed|to|from|by)\b)[\w'&-]+"

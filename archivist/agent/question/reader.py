@@ -14,6 +14,7 @@ from archivist.agent.question.asks import COUNTED, classify, per_period
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
+from archivist.agent.question.first_names import first_names
 from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.mentions import own_domain, read_people, settle_roles
@@ -56,6 +57,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
+    if ask not in (Ask.FIELD, Ask.CONTENT):  # in a described email a first name is left to its description
+        first_names(r)
     r.plan.per = per_period(r.blanked()) if ask == Ask.COUNT and target == Target.DOCUMENTS else None
     if target == Target.ATTACHMENTS and ask == Ask.COUNT:
         _counted_files(r)

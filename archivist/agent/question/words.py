@@ -59,7 +59,7 @@ emailer emailers writer writers name local sender's account accounts hear heard 
 hold holds litigation custodian custodians sit sits sitting found other others directly blind-copied
 mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 display enumerate pull fetch retrieve bring produce output print return returns
-few several couple ones once twice mr mrs ms dr
+few several couple ones once twice mr mrs ms dr lot lots mailings postings
 staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 """.split())

@@ -1,7 +1,8 @@
 """The kind of email a figure's question names ('ERV violation notices', 'Kudlow commentary emails'),
 settled against the emails the other constraints select. No header says what kind an email is:
 - a name (a capitalised or all-caps word: 'ERV', 'Concur', 'BNA Daily Environment Report') is
-  searched: the emails whose text, subject, sender, recipients or attachment names hold every word
+  searched: the emails whose subject, sender, recipients or attachment names hold every word (when
+  none does, whose text does: an email quoting an ERV notice is no ERV notice)
   (held by none of them: no figure, as below); a name that is part of the sender's address the
   question gives ('Concur ... (enron_update@concureworkplace.com)') is that sender's mail, all of it;
 - common words ('commentary', 'access request', 'press clipping') held by at least half of those
@@ -42,16 +43,18 @@ def is_name(plan: QueryPlan, start: int, word: str) -> bool:
     return any(ch.isupper() for ch in word[1:]) or word[:1].isupper() and not first
 
 
-def _texts(store, ids: list[int]) -> dict[int, str]:
-    """id -> everything that can say what an email is: subject, text and quoted text, sender and
-    its name, the people it went to, its attachments' names."""
-    rows = store.conn.execute(
-        "SELECT d.id, coalesce(d.title, '') || ' ' || d.body || ' ' || d.quoted || ' ' || coalesce(d.sender, '') || ' '"
-        " || coalesce(d.sender_name, '') || ' ' || coalesce(d.meta, '') || ' ' || coalesce(d.attachments, '') || ' ' ||"
-        " coalesce((SELECT group_concat(coalesce(p.name, '') || ' ' || p.address, ' ') FROM participants p"
-        " WHERE p.doc_id = d.id AND p.role != 'from'), '')"
-        " FROM documents d WHERE d.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
-    return dict(rows)
+def _texts(store, ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
+    """id -> what its headers say it is (subject, sender and its name, the people it went to, its
+    attachments' names), and id -> its text with the quoted history."""
+    heads, texts = {}, {}
+    for i, head, text in store.conn.execute(
+            "SELECT d.id, coalesce(d.title, '') || ' ' || coalesce(d.sender, '') || ' ' || coalesce(d.sender_name, '')"
+            " || ' ' || coalesce(json_extract(d.meta, '$.attachments_named'), '') || ' ' || coalesce(d.attachments, '')"
+            " || ' ' || coalesce((SELECT group_concat(coalesce(p.name, '') || ' ' || p.address, ' ') FROM participants p"
+            " WHERE p.doc_id = d.id AND p.role != 'from'), ''), d.body || ' ' || d.quoted"
+            " FROM documents d WHERE d.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)):
+        heads[i], texts[i] = head, text
+    return heads, texts
 
 
 def _the_sender(plan: QueryPlan, words: list[str]) -> bool:
@@ -70,8 +73,11 @@ def settle(store, plan: QueryPlan, f: Filters, rows: list[dict]) -> KindReading:
                 for m in re.finditer(r"[\w&]+(?:[-'][\w&]+)*", kind.text))
     patterns = [re.compile(rf"\b{word_forms.pattern(w)}\b", re.I) for w in words]
     ids = [r["id"] for r in rows]
-    texts = _texts(store, ids)
-    fit = [i for i in ids if all(p.search(texts.get(i, "")) for p in patterns)]
+    heads, texts = _texts(store, ids)
+    fit = [i for i in ids if all(p.search(f"{heads.get(i, '')} {texts.get(i, '')}") for p in patterns)]
+    by_head = [i for i in ids if all(p.search(heads.get(i, "")) for p in patterns)]
+    if named and by_head:  # 'ERV Notification emails': the ones whose headers say so, not those quoting one
+        fit = by_head
     said, n, k = kind.value, len(ids), len(fit)
     only = replace(f, doc_ids=fit)
     if k == n:
@@ -95,12 +101,12 @@ def settle(store, plan: QueryPlan, f: Filters, rows: list[dict]) -> KindReading:
 
 
 def of_form(store, rows: list[dict], form: str) -> list[dict]:
-    """The rows that are forwards (form 'forward') or replies ('reply')."""
+    """The rows that are forwards (form 'forward') or replies ('reply'), or are not ('not forward')."""
     ids = [r["id"] for r in rows]
     texts = dict(store.conn.execute("SELECT id, body || ' ' || quoted FROM documents WHERE id IN "
                                     "(SELECT value FROM json_each(?))", (json.dumps(ids),)))
     forward = {r["id"] for r in rows if FORWARD_SUBJECT.match(r.get("title") or "")
                or FORWARDED_LINE.search(texts.get(r["id"], ""))}
-    if form == "forward":
-        return [r for r in rows if r["id"] in forward]
-    return [r for r in rows if r["id"] not in forward and REPLY_SUBJECT.match(r.get("title") or "")]
+    reply = {r["id"] for r in rows if r["id"] not in forward and REPLY_SUBJECT.match(r.get("title") or "")}
+    keep = {"forward": forward, "reply": reply}[form.removeprefix("not ")]
+    return [r for r in rows if (r["id"] in keep) != form.startswith("not ")]

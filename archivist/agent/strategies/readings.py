@@ -37,6 +37,22 @@ def other_readings(store, plan: QueryPlan, f: Filters, n: int, count) -> list[st
     return notes
 
 
+def mailbox_instead(store, plan: QueryPlan, f: Filters, count) -> tuple[Filters, str] | None:
+    """Mail from a sender named 'to X' that names X in no header but reached X's own mailbox (list
+    mail, blind copies: 'CERA mailings to Vince'): when no email names X, the filters of X's
+    mailbox and what the answer says, if it holds any; else None."""
+    people = plan.of(Role.RECIPIENT)
+    if len(people) != 1 or f.to or f.mailbox or not f.recipient or not f.sender:
+        return None
+    box = _mailbox(store, people[0].text)
+    inbox = replace(f, recipient=None, mailbox=box) if box else None
+    if inbox is None or not count(inbox):
+        return None
+    who = people[0].text
+    return inbox, (f"no email from the sender names {who} as a recipient, so this counts what reached {who}'s own "
+                   f"mailbox ({box}), named in a header or not")
+
+
 def by_address(store, plan: QueryPlan, f: Filters) -> list[str]:
     """'by sender address: a 11, b 1' when the one person sending wrote from several addresses."""
     from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, run_query
@@ -63,6 +79,10 @@ def _as_recipient(store, who: str, f: Filters, n: int, count) -> list[str]:
 
 
 def _mailbox(store, text: str) -> str | None:
+    """The mailbox of the person named (by name, or by a first name one custodian goes by)."""
+    from archivist.agent.question.first_names import owners_named
     from archivist.agent.question.lexicon import lexicon
     from archivist.agent.question.people import mailbox_of
-    return mailbox_of(lexicon(store), text)
+    lex = lexicon(store)
+    boxes = owners_named(lex, text) if " " not in text.strip() else []
+    return mailbox_of(lex, text) or (boxes[0] if len(boxes) == 1 else None)
