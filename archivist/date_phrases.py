@@ -85,9 +85,13 @@ def season(name: str, year: int | None) -> tuple[date, date] | None:
 
 RELATIVE = re.compile(
     r"\b(?:the\s+|a\s+)?(?:(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|few)\s+)?"
-    r"(days?|weeks?|weekend|fortnights?|month)\s+(?:right\s+|just\s+|immediately\s+|directly\s+)?"
-    r"(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
-    r"after|following|of)\s+(?:the\s+)?$", re.I)
+    r"(days?|weeks?|weekend|fortnights?|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+"
+    r"(?:right\s+|just\s+|immediately\s+|directly\s+)?(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
+    r"after|following|of)\s+(?:the\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", re.I)
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+# '... through that Friday': the span runs on to the next such day
+THROUGH_WEEKDAY = re.compile(r"\s+(?:through|thru|to|until|till|-|–)\s+(?:that|the\s+following|the\s+next|the)\s+"
+                             r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "a few": 3, "few": 3}
 
@@ -100,6 +104,13 @@ def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None
     n = int(count) if count and count.isdigit() else NUMBERS.get(" ".join((count or "one").lower().split()), 1)
     if unit == "weekend":
         return _weekend(low, high, where)
+    if unit in WEEKDAYS:  # 'the Monday after Thanksgiving', 'the Friday before Christmas'
+        if count or where == "of":
+            return None
+        want = WEEKDAYS.index(unit)
+        day = high + timedelta(days=(want - high.weekday()) % 7) if where in ("after", "following") else \
+            low - timedelta(days=(low.weekday() - want) % 7 or 7)
+        return day, day + timedelta(days=1)
     days = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "fortnights": 14, "month": 30}[unit] * n
     if where == "of":
         if unit != "week" or high - low > timedelta(days=1):
@@ -108,6 +119,12 @@ def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None
     if where in ("after", "following"):
         return high, high + timedelta(days=days)
     return low - timedelta(days=days), low
+
+
+def through_weekday(match: re.Match, low: date) -> date:
+    """The end (exclusive) of a span from low 'through that Friday': the next such day on or after low."""
+    want = WEEKDAYS.index(match.group(1).lower())
+    return low + timedelta(days=(want - low.weekday()) % 7 + 1)
 
 
 def _weekend(low: date, high: date, where: str) -> tuple[date, date]:

@@ -279,8 +279,10 @@ def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:
         if found is None:
             out.append(s)
             continue
-        start = max(0, s.start - 40) + m.start()
-        out.append(DateSpan(text[start:s.end], start, s.end, found[0].isoformat(), found[1].isoformat(), "relative"))
+        start, end, high = max(0, s.start - 40) + m.start(), s.end, found[1]
+        if through := phrases.THROUGH_WEEKDAY.match(text, s.end):  # 'the Monday after Thanksgiving through that Friday'
+            end, high = through.end(), phrases.through_weekday(through, found[0])
+        out.append(DateSpan(text[start:end], start, end, found[0].isoformat(), high.isoformat(), "relative"))
     return out
 
 

@@ -16,8 +16,9 @@ MAILS = [  # two mailboxes: Ann Lee's (ann.lee on the To line) and Bo Fry's
     ("Di Ross <di.ross@acme.com>", "Bo Fry <bo.fry@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "c", "three"),
     ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Thu, 11 Apr 2024 10:00:00 -0700", "d", "four"),
     ("Ann Bell <ann.bell@acme.com>", "Bo Fry <bo.fry@acme.com>", "Thu, 11 Apr 2024 11:00:00 -0700", "e", "five"),
+    ("News Desk <desk@news.com>", "Readers <all@news.com>", "Fri, 12 Apr 2024 11:00:00 -0700", "f", "list mail"),
 ]
-BOXES = ["lee-a", "lee-a", "fry-b", "fry-b", "fry-b"]
+BOXES = ["lee-a", "lee-a", "fry-b", "fry-b", "fry-b", "lee-a"]
 
 
 def _store(tmp_path):
@@ -80,3 +81,44 @@ def test_dates_as_typed(text, expected):
 def test_a_holiday_with_no_year_beside_numbers_that_say_it(tmp_path):
     plan = _plan(tmp_path, "Over New Year's Eve and New Year's Day (12/31/01-1/1/02), how many emails did Ann Lee send?")
     assert plan.of(Role.DATE)[0].value == "2001-12-31..2002-01-02" and not plan.unused
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("From the Monday after Thanksgiving 2001 through that Friday, how many", ("2001-11-26", "2001-12-01")),
+    ("the week of Monday Dec 3, 2001 - how many emails", ("2001-12-03", "2001-12-10")),
+    ("By the end of September 2001, how many emails had he sent", (None, "2001-10-01")),
+    ("the Friday before Christmas 2001", ("2001-12-21", "2001-12-22")),
+])
+def test_weekdays_around_a_holiday_and_by_the_end_of(text, expected):
+    assert find_span(text)[:2] == expected
+
+
+def test_not_counting_forwards_keeps_every_other_email(tmp_path):
+    plan = _plan(tmp_path, "how many emails did Ann Lee send in April 2024, not counting forwards?")
+    assert [c.value for c in plan.of(Role.FORM)] == ["not forward"] and not plan.unused
+
+
+@pytest.mark.parametrize("question", [
+    "whose emails show up most in Bo Fry's mailbox?",
+    "Which colleague did Ann Lee email most often?",
+])
+def test_whose_and_colleague_ask_for_a_ranking(tmp_path, question):
+    from archivist.agent.question.plan import Ask
+    plan = _plan(tmp_path, question)
+    assert plan.ask == Ask.TOP and not plan.unused
+
+
+def test_in_a_described_email_only_the_doer_is_read_by_first_name(tmp_path):
+    plan = _plan(tmp_path, "When did Ann let Bo know about the numbers?")
+    assert plan.of(Role.SENDER)[0].value == ["ann.lee@acme.com"] and not plan.of(Role.RECIPIENT)
+
+
+def test_list_mail_to_a_custodian_is_counted_in_their_mailbox(tmp_path):
+    """No email from news.com names Ann: what reached her mailbox is counted, and said."""
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    with _store(tmp_path) as store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        r = ask(store, agent_settings(tmp_path / "m.db"), "how many mailings from news.com addresses went to Ann?", log=False)
+    assert r.result == {"count": 1} and "own mailbox" in r.answer, r.answer

@@ -2,9 +2,9 @@
 to Ken'): the person the question names in full with that first name ('Jeff' beside 'Dasovich's
 mailbox'), else the one custodian of a mailbox in this archive with that first name (a custodian's
 address is the one most often on the To line of their mailbox's mail). Two custodians with that
-first name and none named in full: the word stays not used, and no figure is given. Read in the
-questions answered with a figure or a first/last email; in a question about one described email
-('when did Ann let Bo know ...') a first name stays a word of its description, searched.
+first name and none named in full: the word stays not used, and no figure is given. In a question
+about one described email only the one who did it is read ('When did Vince forward ...': the
+sender); others stay words of its description ('when did Ann let Bo know ...': Bo is searched).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from archivist.agent.question.roles import role_at
 from archivist.agent.question.words import is_frame
 
 WORD = re.compile(r"\b([A-Z][a-z]+)(?:['’]s)?\b")
+DOER = re.compile(r"(?:^|\b(?:did|does|has|had)\s+)$", re.I)  # 'When did Vince forward', 'Vince sent ...'
 BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?)\b", re.I)
 
 
@@ -40,6 +41,12 @@ def owners_named(lex: Lexicon, word: str) -> list[str]:
     return sorted(box for box, owner in lex.owners.items() if _canon(word) in _first_names(lex, owner))
 
 
+def custodian_name(lex: Lexicon, word: str) -> str | None:
+    """The full name of the one custodian a first name alone stands for, else None."""
+    boxes = owners_named(lex, word) if WORD.fullmatch(word.strip()) else []
+    return lex.display(lex.owners[boxes[0]]).split(" <")[0] if len(boxes) == 1 else None
+
+
 def _in_question(r: Reading, word: str) -> list[str]:
     """The mailboxes of the people named in full in the question who go by this first name."""
     boxes = []
@@ -55,14 +62,16 @@ def _in_question(r: Reading, word: str) -> list[str]:
     return sorted(set(boxes))
 
 
-def first_names(r: Reading) -> None:
+def first_names(r: Reading, described: bool = False) -> None:
     """Claim each free first name that stands for one custodian: as their mailbox before 's inbox',
-    else as the person, in the role the words around it give."""
+    else as the person, in the role the words around it give. described: a question about one
+    described email, where only the one who did it ('When did Vince forward ...') is read, as its
+    sender; other first names stay words of the description."""
     if r.lex is None or not r.lex.owners:
         return
     for m in WORD.finditer(r.text):
         word, s, e = m.group(1), m.start(1), m.end(1)
-        if not r.free(s, e) or is_frame(word):
+        if not r.free(s, e) or is_frame(word) or described and not DOER.search(r.text[:s]):
             continue
         boxes = _in_question(r, word) or owners_named(r.lex, word)
         if len(boxes) != 1:
@@ -76,6 +85,6 @@ def first_names(r: Reading) -> None:
         person = resolve(r.lex, r.lex.display(owner).split(" <")[0])
         addresses = person.identities if person.identities and any(owner in str(a) for a in person.identities) \
             else [owner]
-        r.claim(Constraint(role_at(r.text, s, e), word, addresses, s, e,
+        r.claim(Constraint(Role.SENDER if described else role_at(r.text, s, e), word, addresses, s, e,
                            label=f"{word} = custodian of {box} ({len(addresses)} address{'es' if len(addresses) > 1 else ''}: "
                                  + ", ".join(map(str, addresses[:6])) + (" ..." if len(addresses) > 6 else "") + ")"))

@@ -15,7 +15,7 @@ from archivist.agent.question.reading import Reading
 HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:notification|notice|alert|reminder|update)s?\s+)?"
                    r"(?:e-?mails?|mails|messages|notes|notices|notifications|reminders|alerts|updates|memos|forwards|"
                    r"letters|newsletters|bulletins|digests|announcements|clippings|circulars|blasts|invites|invitations|"
-                   r"mailings|postings|posts|traffic)\b", re.I)
+                   r"mailings|postings|posts|traffic|clips)\b", re.I)
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
 LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|leaving\s+(?:aside|out)|other\s+than|"
                       r"without|ignoring|apart\s+from|minus|but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+)?$", re.I)
@@ -54,7 +54,7 @@ def kind_words(r: Reading) -> None:
         head = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
         before = [w for w in words if w.start < head]
         run = []
-        while before and before[-1].use == Use.UNUSED and not re.match(r"['’]s\b", r.text[before[-1].start + len(before[-1].text):]) \
+        while before and before[-1].use == Use.UNUSED and not re.search(r"['’]s?$", before[-1].text) \
                 and re.fullmatch(r"[\s'\"“”‘’-]*", r.text[before[-1].start + len(before[-1].text):run[0].start if run else head]):
             run.insert(0, before.pop())
         if not run:

@@ -11,6 +11,7 @@ import re
 from archivist.agent.question import phrases
 from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.entities import find_people
+from archivist.agent.question.first_names import custodian_name
 from archivist.agent.question.lexicon import name_words
 from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, mailbox_of, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
@@ -37,8 +38,8 @@ def own_domain(r: Reading) -> None:
         if typed:
             c.value, c.label = typed[0].value, f"= '{typed[0].value}' (named in the question)"
         elif r.plan.of(Role.DOMAIN, Role.ALSO_ACCOUNT) or ALL_ADDRESSES.search(r.text):
-            c.value = resolve(r.lex, c.text, loose=True).identities or c.value
-            c.value = resolve(r.lex, c.text, loose=True).identities or c.value
+            name = custodian_name(r.lex, c.text) or c.text  # 'Vince ... from his AOL address': Vince Kaminski's
+            c.value = resolve(r.lex, name, loose=True).identities or c.value
 
 
 def read_people(r: Reading) -> None:

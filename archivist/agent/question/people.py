@@ -187,7 +187,8 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
 def _unnamed_initials(lex: Lexicon, query: list[str], hits: list[tuple[str, str, int, str]]) -> list:
     """Addresses with no display name that are the first initial and the surname ('rbuy@ect.enron.com'
     for Rick Buy) on the domain of one of the person's named addresses, when no one else of that
-    surname has a first name with that initial: the same person's older account, not a namesake."""
+    surname has a first name with that initial: the same person's older account, not a namesake. So
+    are the surname and a suffix the person's name holds ('lemmons.jr.@enron.com', 'Lemmons Jr., Billy')."""
     if len(query) < 2 or not hits:
         return []
     domains = {a.split("@")[-1] for a, name, _, _ in hits if name}
@@ -197,6 +198,8 @@ def _unnamed_initials(lex: Lexicon, query: list[str], hits: list[tuple[str, str,
            for w in _first_names_of(lex, query[-1])):
         return []  # 'rbuy' could be someone else's: another first name with that initial
     have, locals_ = {a for a, *_ in hits}, {initial + query[-1], (initial + query[-1])[:8]}
+    suffixes = {w for _, name, _, _ in hits if name for w in name_words(name) if w in ("jr", "sr", "ii", "iii", "iv")}
+    locals_ |= {f"{query[-1]}.{x}{dot}" for x in suffixes for dot in ("", ".")}  # 'lemmons.jr.@' for 'Lemmons Jr., Billy'
     return [(a, "", sum(names.values()), "") for a, names in lex.names.items()
             if a.split("@")[0] in locals_ and a not in have and not any(names)
             and ".".join(a.split("@")[-1].split(".")[-2:]) in base]

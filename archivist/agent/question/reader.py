@@ -57,8 +57,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
-    if ask not in (Ask.FIELD, Ask.CONTENT):  # in a described email a first name is left to its description
-        first_names(r)
+    if ask != Ask.CONTENT:
+        first_names(r, described=ask == Ask.FIELD)
     r.plan.per = per_period(r.blanked()) if ask == Ask.COUNT and target == Target.DOCUMENTS else None
     if target == Target.ATTACHMENTS and ask == Ask.COUNT:
         _counted_files(r)

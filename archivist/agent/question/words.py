@@ -59,14 +59,14 @@ emailer emailers writer writers name local sender's account accounts hear heard 
 hold holds litigation custodian custodians sit sits sitting found other others directly blind-copied
 mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 display enumerate pull fetch retrieve bring produce output print return returns
-few several couple ones once twice mr mrs ms dr lot lots mailings postings
+few several couple ones once twice mr mrs ms dr lot lots mailings postings constantly regularly routinely repeatedly
 staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 """.split())
 FRAME = {
     Ask.TOP: frozenset("most frequently often frequent active prolific busiest biggest heaviest top rank ranked "
-                       "ranking greatest highest largest list name names".split()),
-    Ask.PEAK: frozenset("busiest most peak highest greatest largest heaviest volume activity active".split()),
+                       "ranking greatest highest largest list name names colleague colleagues coworker coworkers".split()),
+    Ask.PEAK: frozenset("busiest most peak highest greatest largest heaviest volume activity active take took takes".split()),
     Ask.COUNT: frozenset("total altogether overall combined".split()),
 }
 

@@ -22,7 +22,8 @@ the described email ranks below it, unless the question says it was forwarded: t
 counts too, and a forward of the best email, or one holding nearly as much of it, comes first. A
 short email gains nothing from its length; a long digest loses. The two orders are fused by their
 ranks; a tie goes to the email with the rarer words, and an email whose words score half as much
-again as the fused best's comes first. When another email fits (nearly) as well, the answer says so
+again as the fused best's comes first; of those scoring nearly as well as the first, the one that
+holds more of the description's distinct words comes first. When another email fits (nearly) as well, the answer says so
 and cites it.
 """
 from __future__ import annotations
@@ -46,6 +47,8 @@ K1, B = 1.2, 0.75  # BM25's usual term saturation and length normalisation
 SAME_FIELD_MAX = 5  # when no email holds the description's words: this many that agree on the field still answer
 MARGIN = 1.5  # an email whose words score this many times the fused best's comes first
 NEAR = 0.9  # another email whose words score this share of the best one's also fits: said
+SHORTER, SHORT = 1.5, 200  # an email near the best in score takes its place by holding more words only when not
+# much longer than it or short itself (words)
 QUOTED_WEIGHT = 0.5  # a forward's quoted text, when the question says it was forwarded
 FORWARDED = re.compile(r"\b(?:forward(?:ed|s|ing)?|fwd|fw)\b", re.I)
 FORWARD_TITLE = re.compile(r"\s*(?:fw|fwd)\s*:", re.I)
@@ -219,9 +222,33 @@ def ranked(store, rows: list[dict], words: str, search, soft: list[Constraint] |
     fused = _fuse(order, rare)
     if rare and fused and scores[rare[0]] > 0 and scores[rare[0]] >= MARGIN * scores[fused[0]]:  # the words clearly prefer another
         fused = [rare[0]] + [i for i in fused if i != rare[0]]
+    fused = _fuller_first(store, fused, scores, said)
     if FORWARDED.search(question):
         fused = _forwards_first(store, fused, scores)
     return [(by_id[i], scores[i]) for i in fused] + [(r, 0.0) for r in rows if r["id"] not in scores]
+
+
+def _fuller_first(store, fused: list[int], scores: dict[int, float], words: str) -> list[int]:
+    """Of the best email and those scoring nearly as well, the one holding more of the description's
+    distinct words comes first ('congratulating Chris Germany and Ingrid on the new baby': the note
+    that names Ingrid and the baby, not the one that names Chris Germany twice)."""
+    top = [i for i in fused[:6] if scores.get(i, 0) > 0 and scores[i] >= NEAR * scores.get(fused[0], 0)]
+    if len(top) < 2:
+        return fused
+    held, length = _held(store, top, words)
+    top = [i for i in top if length[i] <= max(SHORTER * length[fused[0]], SHORT)]  # a long digest holds many words
+    # by its length
+    best = max(top, key=lambda i: (held[i], scores[i]))
+    return fused if held[best] <= held[fused[0]] else [best] + [i for i in fused if i != best]
+
+
+def _held(store, ids: list[int], words: str) -> tuple[dict[int, int], dict[int, int]]:
+    """(id -> how many of the description's distinct words its own text holds, id -> its length in words)."""
+    texts = own_texts(store, ids)
+    patterns = [re.compile(rf"\b{word_forms.pattern(t) if t[0].isalpha() else re.escape(t)}\b", re.I)
+                for t in set(terms_of(words))]
+    return ({i: sum(1 for p in patterns if p.search(texts.get(i) or "")) for i in ids},
+            {i: len((texts.get(i) or "").split()) for i in ids})
 
 
 def _forwards_first(store, fused: list[int], scores: dict[int, float]) -> list[int]:
