@@ -16,7 +16,8 @@ MAILS = [  # two mailboxes: Ann Lee's (ann.lee on the To line) and Bo Fry's
     ("Di Ross <di.ross@acme.com>", "Bo Fry <bo.fry@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "c", "three"),
     ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Thu, 11 Apr 2024 10:00:00 -0700", "d", "four"),
     ("Ann Bell <ann.bell@acme.com>", "Bo Fry <bo.fry@acme.com>", "Thu, 11 Apr 2024 11:00:00 -0700", "e", "five"),
-    ("News Desk <desk@news.com>", "Readers <all@news.com>", "Fri, 12 Apr 2024 11:00:00 -0700", "f", "list mail"),
+    ("News Desk <desk@news.com>", "Readers <all@news.com>", "Fri, 12 Apr 2024 11:00:00 -0700", "Daily Digest",
+     "list mail"),
 ]
 BOXES = ["lee-a", "lee-a", "fry-b", "fry-b", "fry-b", "lee-a"]
 
@@ -122,3 +123,27 @@ def test_list_mail_to_a_custodian_is_counted_in_their_mailbox(tmp_path):
         index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
         r = ask(store, agent_settings(tmp_path / "m.db"), "how many mailings from news.com addresses went to Ann?", log=False)
     assert r.result == {"count": 1} and "own mailbox" in r.answer, r.answer
+
+
+def test_a_first_name_before_another_capitalised_word_is_part_of_a_longer_name(tmp_path):
+    plan = _plan(tmp_path, "how many emails did Ann Walker send?")
+    assert not [c for c in plan.constraints if c.text == "Ann"]
+
+
+def test_a_kind_left_out_is_not_counted(tmp_path):
+    """'leaving aside the Digest bulletins': the emails whose headers hold the name are left out."""
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    with _store(tmp_path) as store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        settings = agent_settings(tmp_path / "m.db")
+        r = ask(store, settings, "Leaving aside the automated Digest bulletins, how many emails are in Ann's inbox?", log=False)
+        gone = ask(store, settings, "Ignoring the Quill bulletins, how many emails are in Ann's inbox?", log=False)
+    assert r.result == {"count": 2} and "left out" in r.answer, r.answer
+    assert gone.result.get("refused"), gone.answer  # no email holds 'Quill': nothing to leave out, no figure
+
+
+def test_a_company_s_colleagues_are_its_senders(tmp_path):
+    plan = _plan(tmp_path, "which Acme colleague's emails show up most in Bo Fry's mailbox?")
+    assert [c.value for c in plan.of(Role.DOMAIN)] == ["@acme.com"] and not plan.unused

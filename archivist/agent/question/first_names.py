@@ -44,7 +44,11 @@ def owners_named(lex: Lexicon, word: str) -> list[str]:
 def custodian_name(lex: Lexicon, word: str) -> str | None:
     """The full name of the one custodian a first name alone stands for, else None."""
     boxes = owners_named(lex, word) if WORD.fullmatch(word.strip()) else []
-    return lex.display(lex.owners[boxes[0]]).split(" <")[0] if len(boxes) == 1 else None
+    if len(boxes) != 1:
+        return None
+    name = lex.display(lex.owners[boxes[0]]).split(" <")[0]
+    last, _, rest = name.partition(",")  # 'Kaminski, Vince J' -> 'Vince Kaminski'
+    return f"{rest.split()[0]} {last.strip()}" if rest.split() else name
 
 
 def _in_question(r: Reading, word: str) -> list[str]:
@@ -71,7 +75,8 @@ def first_names(r: Reading, described: bool = False) -> None:
         return
     for m in WORD.finditer(r.text):
         word, s, e = m.group(1), m.start(1), m.end(1)
-        if not r.free(s, e) or is_frame(word) or described and not DOER.search(r.text[:s]):
+        if not r.free(s, e) or is_frame(word) or described and not DOER.search(r.text[:s]) \
+                or re.match(r"\s+[A-Z][a-z]", r.text[e:]):  # 'David Doctor': a longer name no reader placed
             continue
         boxes = _in_question(r, word) or owners_named(r.lex, word)
         if len(boxes) != 1:

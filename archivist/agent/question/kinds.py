@@ -3,6 +3,8 @@ send', 'Concur expense notifications in Kean's inbox', 'Kudlow commentary emails
 No header says what kind an email is, so these words are read as a KIND constraint, settled
 against the emails when the answer is computed (strategies/kinds.py): the words left unread right
 before a noun that names emails ('notices', 'emails', 'reminders', 'forwards', 'list emails').
+Left out ('leaving aside the automated SAP file notices', 'not counting the ARSystem requests'), they
+are a NOT_KIND constraint: the emails whose headers hold the name in them are not counted.
 Forwards and replies are read too ('how many replies did X send', 'forwarded emails'): an email's
 form, told by its subject line and its text (strategies/kinds.py)."""
 from __future__ import annotations
@@ -12,13 +14,14 @@ import re
 from archivist.agent.question.plan import Ask, Constraint, Role, Use
 from archivist.agent.question.reading import Reading
 
-HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:notification|notice|alert|reminder|update)s?\s+)?"
+HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:notification|notice|alert|reminder|update|file)s?\s+)?"
                    r"(?:e-?mails?|mails|messages|notes|notices|notifications|reminders|alerts|updates|memos|forwards|"
                    r"letters|newsletters|bulletins|digests|announcements|clippings|circulars|blasts|invites|invitations|"
-                   r"mailings|postings|posts|traffic|clips)\b", re.I)
+                   r"mailings|postings|posts|traffic|clips|mailers|requests)\b", re.I)
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
-LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|leaving\s+(?:aside|out)|other\s+than|"
-                      r"without|ignoring|apart\s+from|minus|but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+)?$", re.I)
+LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|(?:leaving|leave|setting|set)\s+"
+                      r"(?:aside|out)|other\s+than|without|ignor(?:e|ing)|disregard(?:ing)?|skip(?:ping)?|apart\s+from|minus|"
+                      r"but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+|all\s+(?:the\s+)?)?$", re.I)
 FORMS = {**dict.fromkeys("forward forwards forwarded forwarding fwd fw fwds".split(), "forward"),
          **dict.fromkeys("reply replies replied replying".split(), "reply")}
 
@@ -67,5 +70,10 @@ def kind_words(r: Reading) -> None:
                 w.use, w.role = Use.CONSTRAINT, str(Role.KIND)
             elif head <= w.start < m.end() and w.use == Use.UNUSED:
                 w.use = Use.FRAME
-        said = r.text[start:end]
-        r.plan.constraints.append(Constraint(Role.KIND, said, said.strip("'\"“”‘’ "), start, end, label=f"'{said}'"))
+        said, role = r.text[start:end].strip("'\"“”‘’ "), Role.KIND
+        if left := LEFT_OUT.search(r.text[:start]):  # 'leaving aside the automated SAP file notices': left out
+            start, role = left.start(), Role.NOT_KIND
+            for w in words:
+                if start <= w.start < end:
+                    w.use, w.role = Use.CONSTRAINT, str(role)
+        r.plan.constraints.append(Constraint(role, r.text[start:end], said, start, end, label=f"'{said}'"))

@@ -187,6 +187,7 @@ def _words(text: str) -> str:
 
 AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staff|lawyers)\s+(?:at|from)\s+(?:the\s+)?"
                         r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2})")
+COMPANY_PEOPLE = re.compile(r"\b(?P<c>[A-Z][\w&-]*)\s+(?:colleague|co-?worker|employee|staffer|insider)s?(?:['’]s)?(?!\w)")
 WIDEN = re.compile(r"\b(?:counting|including|plus|and|with)\s*$", re.I)
 WIDEN_AFTER = re.compile(r"\s+(?:too|also|as\s+well)\b", re.I)
 ACCOUNT = re.compile(r"\b(?:from\s+)?(?:his|her|their|an?|the|its)\s+(?P<w>[a-z][\w-]*)\s+(?:account|acct|address|e-?mail\s+address)\b", re.I)
@@ -220,7 +221,8 @@ def domains(question: str, known: set[str], main: str | None = None,
             widen = WIDEN.search(question[max(0, m.start() - 12):m.start()]) or WIDEN_AFTER.match(question[m.end():])
             out.append((Role.ALSO_ACCOUNT if widen else Role.DOMAIN, "@" + d, m.start(),
                         m.end() + (WIDEN_AFTER.match(question[m.end():]).end() if widen and WIDEN_AFTER.match(question[m.end():]) else 0)))
-    for m in AT_COMPANY.finditer(question):  # 'someone at Arthur Andersen', 'anyone from Mariner Energy'
+    for m in [*AT_COMPANY.finditer(question), *COMPANY_PEOPLE.finditer(question)]:  # 'someone at Arthur
+        # Andersen', 'anyone from Mariner Energy', 'which Enron colleague's emails'
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group("c"), senders or known)):
             out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
     for m in re.finditer(r"\b(?:outside(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"

@@ -68,6 +68,7 @@ class Role(StrEnum):
     WEEKDAY = "weekday"  # 'on weekends', 'on a Sunday': the sender's local day of the week
     EXCLUDED = "excluded"  # 'besides Tana Jones': left out of a ranking, no filter
     FORM = "form"  # 'forwards', 'replies': told by the subject line and the text (strategies/kinds.py)
+    NOT_KIND = "not_kind_words"  # 'leaving aside the SAP notices': emails of that kind left out (strategies/kinds.py)
     KIND = "kind_words"  # 'ERV violation notices': what kind of email, settled against the emails (strategies/kinds.py)
 
 

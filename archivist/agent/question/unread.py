@@ -44,7 +44,7 @@ def unread_in_figures(r: Reading) -> None:
 NEGATION = re.compile(r"\b(?:not|no|never|without|except|nor|\w+n't)\s+(?:\w+\s+){0,2}$", re.I)
 TO_DOMAIN = re.compile(r"\b(?:to|cc'?d?|copied|addressed\s+to|recipients?)\s+(?:\w+\s+){0,2}$", re.I)
 INNER_NEGATION = re.compile(r"\b(?:but\s+)?(?:not|no|without|except|excluding|nor|never)\b", re.I)
-NEGATED_ROLES = (Role.EXCLUDED, Role.NOT_DOMAIN, Role.TOPIC)  # the negation is read, or no filter
+NEGATED_ROLES = (Role.EXCLUDED, Role.NOT_DOMAIN, Role.TOPIC, Role.NOT_KIND)  # the negation is read, or no filter
 
 
 def unread_negations(r: Reading) -> None:

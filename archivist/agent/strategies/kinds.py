@@ -38,9 +38,10 @@ class KindReading:
 
 
 def is_name(plan: QueryPlan, start: int, word: str) -> bool:
-    """A capitalised word that is not the question's first, or one with capitals inside ('smu-BETAS')."""
+    """A capitalised word that is not the question's first, one with capitals inside ('smu-BETAS')
+    or a part of an address ('no.address')."""
     first = not plan.question[:start].strip() or plan.question[:start].rstrip()[-1:] in ".?!:"
-    return any(ch.isupper() for ch in word[1:]) or word[:1].isupper() and not first
+    return any(ch.isupper() for ch in word[1:]) or word[:1].isupper() and not first or bool(re.search(r"\w[.@]\w", word))
 
 
 def _texts(store, ids: list[int]) -> tuple[dict[int, str], dict[int, str]]:
@@ -110,3 +111,28 @@ def of_form(store, rows: list[dict], form: str) -> list[dict]:
     reply = {r["id"] for r in rows if r["id"] not in forward and REPLY_SUBJECT.match(r.get("title") or "")}
     keep = {"forward": forward, "reply": reply}[form.removeprefix("not ")]
     return [r for r in rows if (r["id"] in keep) != form.startswith("not ")]
+
+
+def leave_out(store, plan: QueryPlan, f: Filters, rows: list[dict]) -> KindReading:
+    """Filters without the emails of each kind left out ('leaving aside the automated SAP file
+    notices'): those whose headers hold every name in the words (none does: whose text does);
+    no name in the words, or no email holding it: no figure."""
+    ids = [r["id"] for r in rows]
+    heads, texts = _texts(store, ids)
+    out: set[int] = set()
+    for c in plan.of(Role.NOT_KIND):
+        names = [m.group(0) for m in re.finditer(r"[\w&]+(?:[.'@-][\w&]+)*", c.text)
+                 if is_name(plan, c.start + m.start(), m.group(0))]
+        if not names:
+            return KindReading(None, f"I could not tell which emails '{c.value}' are (no name in the words to find them by)")
+        patterns = [re.compile(rf"(?<![\w.]){re.escape(n)}(?![\w])", re.I) for n in names]
+        found = {i for i in ids if all(p.search(heads.get(i, "")) for p in patterns)} or \
+            {i for i in ids if all(p.search(texts.get(i, "")) for p in patterns)}  # the headers first, else the text
+        if not found:
+            return KindReading(None, f"no email the other constraints select is one of '{c.value}' (none holds "
+                                     f"{' '.join(names)}), so I could not tell which to leave out")
+        out |= found
+    said = ", ".join(f"'{c.value}'" for c in plan.of(Role.NOT_KIND))
+    return KindReading(replace(f, doc_ids=[i for i in ids if i not in out]),
+                       f"{len(out)} of the {len(ids)} emails the other constraints select were left out as {said} "
+                       f"(they hold the name)")

@@ -78,6 +78,13 @@ def answer_plan(store, plan: QueryPlan, search=None, filters: Filters | None = N
             return PlanAnswer("I can't give an exact answer: " + reading.note + ". Constraints I did read: "
                               + describe(plan) + ".", result={"refused": True, "why": [reading.note]}, refused=True)
         f = reading.filters
+    if plan.of(Role.NOT_KIND):  # 'leaving aside the automated SAP file notices'
+        reading = kinds.leave_out(store, plan, f, _rows(store, f, plan=plan))
+        plan.notes.append(reading.note)
+        if reading.filters is None:
+            return PlanAnswer("I can't give an exact answer: " + reading.note + ". Constraints I did read: "
+                              + describe(plan) + ".", result={"refused": True, "why": [reading.note]}, refused=True)
+        f = reading.filters
     runner = {Ask.COUNT: _count, Ask.LIST: _list, Ask.TOP: _top, Ask.FIRST: _first_last,
               Ask.LAST: _first_last, Ask.PEAK: _peak, Ask.FIELD: _field}[plan.ask]
     got = runner(store, plan, search, f)
