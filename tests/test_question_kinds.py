@@ -74,3 +74,9 @@ def test_the_kind_words_are_a_constraint_and_the_noun_the_frame(tmp_path):
     with _mbox_store(tmp_path, MAILS) as store:
         plan = read_plan("how many access request reminders did Bo Fry get?", lexicon(store))
     assert [c.value for c in plan.of(Role.KIND)] == ["access request"] and not plan.unused
+
+
+def test_subject_words_or_their_other_spelling(tmp_path):
+    """'X (or Y) in the subject': either, in SQL and in the word check alike."""
+    r = _ask(tmp_path, "how many emails had Morning note (or budget) in the subject line?")
+    assert r.result.get("count") == 7, r.answer

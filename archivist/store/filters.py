@@ -175,9 +175,10 @@ def _places(filters: Filters, a: str) -> tuple[list[str], list]:
     if filters.kind:
         parts.append(f"{a}.kind = ?")
         params.append(str(filters.kind))
-    if filters.subject and filters.subject.strip():
-        parts.append(f"lower(coalesce({a}.title, '')) LIKE ? ESCAPE '\\'")
-        params.append(like(" ".join(filters.subject.split()).lower()))
+    if filters.subject and filters.subject.strip():  # 'New Power or NewPower': either (as the words are read)
+        sides = [" ".join(x.split()).lower() for x in re.split(r"\s+or\s+", filters.subject, flags=re.I) if x.strip()]
+        parts.append("(" + " OR ".join(f"lower(coalesce({a}.title, '')) LIKE ? ESCAPE '\\'" for _ in sides) + ")")
+        params += [like(x) for x in sides]
     return parts, params
 
 

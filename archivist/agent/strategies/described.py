@@ -49,6 +49,9 @@ MARGIN = 1.5  # an email whose words score this many times the fused best's come
 NEAR = 0.9  # another email whose words score this share of the best one's also fits: said
 SHORTER, SHORT = 1.5, 200  # an email near the best in score takes its place by holding more words only when not
 # much longer than it or short itself (words)
+WEAK, TOO_WEAK = 0.35, 0.2  # the share of the description's words the best email holds: below WEAK another
+# period's best is tried; below TOO_WEAK (among more than SAME_FIELD_MAX emails) no answer is given
+OTHER_PERIOD, OTHER_FLOOR = 2.0, 0.4  # ... and taken when it holds this many times the share, and this share at least
 QUOTED_WEIGHT = 0.5  # a forward's quoted text, when the question says it was forwarded
 FORWARDED = re.compile(r"\b(?:forward(?:ed|s|ing)?|fwd|fw)\b", re.I)
 FORWARD_TITLE = re.compile(r"\s*(?:fw|fwd)\s*:", re.I)
@@ -73,6 +76,16 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
     scored = ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
     if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description
         return _unworded(store, plan, rows, words)
+    share = _share(store, scored[0][0], words)
+    if share < WEAK and (other := _other_period(store, plan, f, rows_of, words, search, gone, share)):
+        scored, rows, note, share = other  # 'whether Enron would keep paying ... in 2002': a date the email speaks of
+        said = [*said, note]
+        gone = [*gone, *plan.of(Role.DATE)]
+    if terms_of(words) and share < TOO_WEAK and len(rows) > SAME_FIELD_MAX:
+        closest = scored[0][0]
+        return P.PlanAnswer(f"No email that fits ({P.describe(plan)}) holds enough of the words that describe it "
+                            f"({words}): the closest, \"{closest['title'] or ''}\" from {closest['sender_name'] or closest['sender']}, "
+                            f"{P._day(closest)} [1], holds {share:.0%} of them.", [closest["id"]], result={})
     best, also = scored[0][0], near(scored)
     kept = replace(plan, constraints=[c for c in plan.constraints if c not in gone]) if gone else plan
     lead = (f"The email that best fits ({P.describe(kept)}) is \"{best['title'] or ''}\" from "
@@ -90,6 +103,35 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
         got.ids += [r["id"] for r in also]
         got.result["others"] = [r["id"] for r in also]
     return got
+
+
+def _share(store, row: dict, words: str) -> float:
+    """The share of the description's distinct words the email's own text holds."""
+    terms = set(terms_of(words))
+    return _held(store, [row["id"]], words)[0][row["id"]] / len(terms) if terms else 1.0
+
+
+def _other_period(store, plan: QueryPlan, f: Filters, rows_of, words: str, search, gone, share: float):
+    """When the best email of the period the question gives holds little of its description, the
+    best email of any period, if it holds far more ('whether Enron would keep paying 100% of bus
+    passes in 2002': 2002 is a year the email speaks of): (scored, rows, what was done, its share)."""
+    dates = plan.of(Role.DATE)
+    if len(dates) != 1 or dates[0] in gone or (f.after, f.before) != _interval(dates[0]):
+        return None
+    rows = rows_of(replace(f, after=None, before=None))
+    if not rows:
+        return None
+    scored = ranked(store, rows, words, search, gone, plan.question)
+    other = _share(store, scored[0][0], words)
+    if other < max(OTHER_PERIOD * share, OTHER_FLOOR):
+        return None
+    return scored, rows, (f"'{dates[0].text}' was let go: the email of that period that fits best holds {share:.0%} "
+                          f"of the words that describe it, one sent at another time {other:.0%}"), other
+
+
+def _interval(c: Constraint) -> tuple[str | None, str | None]:
+    low, _, high = str(c.value).partition("..")
+    return low or None, high or None
 
 
 def _with_files(store, rows: list[dict]) -> list[dict]:

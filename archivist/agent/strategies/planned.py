@@ -111,8 +111,8 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
     rows = _mentioning(store, rows, f.text, body_only) if f.text else rows
     if not (f.subject and plan is not None):
         return rows
-    words = [p for side in mention_patterns(f.subject) for p in side]  # compiled once, not once a row
-    return [r for r in rows if all(p.search(r["title"] or "") for p in words)]
+    sides = mention_patterns(f.subject)  # compiled once, not once a row; 'New Power or NewPower': either side
+    return [r for r in rows if any(all(p.search(r["title"] or "") for p in side) for side in sides)]
 
 
 def closed_compound(text: str) -> str | None:
