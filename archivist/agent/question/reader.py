@@ -156,6 +156,9 @@ def _mailboxes(r: Reading) -> None:
         if trimmed and (at := r.text.find(who, s)) >= 0:
             s = max(s, at - 3 if r.text[max(0, at - 3):at].lower() == "in " else at)
         box = _box(r, who)
+        if box and (first := re.search(r"([A-Za-z][\w'-]*)\s+$", r.text[:s])) and not is_frame(first.group(1)) \
+                and mailbox_of(r.lex, f"{first.group(1)} {who}") == box:
+            s = first.start(1)  # 'vince kaminski mailbox': the first name is the same person's
         if box and r.free(s, e):
             r.claim(Constraint(Role.MAILBOX, r.text[s:e], box, s, e, label=f"mailbox {box}"))
     for stored, m in mailbox_matches(r.lex, r.text):  # a mailbox named as such: 'kaminski-v'

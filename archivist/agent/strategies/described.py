@@ -23,8 +23,14 @@ counts too, and a forward of the best email, or one holding nearly as much of it
 short email gains nothing from its length; a long digest loses. The two orders are fused by their
 ranks; a tie goes to the email with the rarer words, and an email whose words score half as much
 again as the fused best's comes first; of those scoring nearly as well as the first, the one that
-holds more of the description's distinct words comes first. When another email fits (nearly) as well, the answer says so
-and cites it.
+holds more of the description's distinct words comes first (unless much longer). When another
+email fits (nearly) as well, the answer says so and cites it.
+
+When the best email holds under a third of the description's distinct words and the question gave
+a month or a longer period, the best email of any period is weighed too and taken, said, when it
+holds at least twice as many ('whether Enron would keep paying ... in 2002': a year the email speaks
+of; a day or a week named is the email's own). When the best holds under a fifth of them and more
+than a few emails fit, no answer is given: the closest is named, with how little it holds.
 """
 from __future__ import annotations
 
@@ -116,8 +122,8 @@ def _other_period(store, plan: QueryPlan, f: Filters, rows_of, words: str, searc
     best email of any period, if it holds far more ('whether Enron would keep paying 100% of bus
     passes in 2002': 2002 is a year the email speaks of): (scored, rows, what was done, its share)."""
     dates = plan.of(Role.DATE)
-    if len(dates) != 1 or dates[0] in gone or (f.after, f.before) != _interval(dates[0]):
-        return None
+    if len(dates) != 1 or dates[0] in gone or (f.after, f.before) != _interval(dates[0]) or _days(dates[0]) <= 7:
+        return None  # a day or a week named is the email's own ('nov 9 2001'); a month or a year may be what it speaks of
     rows = rows_of(replace(f, after=None, before=None))
     if not rows:
         return None
@@ -127,6 +133,13 @@ def _other_period(store, plan: QueryPlan, f: Filters, rows_of, words: str, searc
         return None
     return scored, rows, (f"'{dates[0].text}' was let go: the email of that period that fits best holds {share:.0%} "
                           f"of the words that describe it, one sent at another time {other:.0%}"), other
+
+
+def _days(c: Constraint) -> int:
+    """The days a date constraint spans (an open end: many)."""
+    from datetime import date
+    low, high = _interval(c)
+    return (date.fromisoformat(high) - date.fromisoformat(low)).days if low and high else 10 ** 6
 
 
 def _interval(c: Constraint) -> tuple[str | None, str | None]:
