@@ -121,6 +121,14 @@ def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None
     return low - timedelta(days=days), low
 
 
+THROUGH_MONTH_END = re.compile(r"\s+(?:through|thru|to|until|till)\s+the\s+end\s+of\s+(?:that|the)\s+month\b", re.I)
+
+
+def month_end(low: date) -> date:
+    """The first day after low's month ('the day after Thanksgiving through the end of that month')."""
+    return date(low.year + (low.month == 12), low.month % 12 + 1, 1)
+
+
 def through_weekday(match: re.Match, low: date) -> date:
     """The end (exclusive) of a span from low 'through that Friday': the next such day on or after low."""
     want = WEEKDAYS.index(match.group(1).lower())

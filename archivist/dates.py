@@ -282,6 +282,8 @@ def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:
         start, end, high = max(0, s.start - 40) + m.start(), s.end, found[1]
         if through := phrases.THROUGH_WEEKDAY.match(text, s.end):  # 'the Monday after Thanksgiving through that Friday'
             end, high = through.end(), phrases.through_weekday(through, found[0])
+        elif through := phrases.THROUGH_MONTH_END.match(text, s.end):  # '... through the end of that month'
+            end, high = through.end(), phrases.month_end(found[0])
         out.append(DateSpan(text[start:end], start, end, found[0].isoformat(), high.isoformat(), "relative"))
     return out
 

@@ -147,3 +147,40 @@ def test_a_kind_left_out_is_not_counted(tmp_path):
 def test_a_company_s_colleagues_are_its_senders(tmp_path):
     plan = _plan(tmp_path, "which Acme colleague's emails show up most in Bo Fry's mailbox?")
     assert [c.value for c in plan.of(Role.DOMAIN)] == ["@acme.com"] and not plan.unused
+
+
+def _ask(tmp_path, question):
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    with _store(tmp_path) as store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+
+
+def test_mail_from_a_list_that_sends_nothing_is_the_mail_sent_to_it(tmp_path):
+    r = _ask(tmp_path, "how many emails from all@news.com are in Ann's inbox?")
+    assert r.result == {"count": 1} and "mailing list" in r.answer, r.answer
+
+
+@pytest.mark.parametrize("question, role", [
+    ("when was the earliest email carrying 'budget plan.xls'?", Role.ATTACHMENT),
+    ("Not counting Bo Fry himself, who sent the most emails in his mailbox?", Role.EXCLUDED),
+])
+def test_a_quoted_file_name_and_not_counting_someone(tmp_path, question, role):
+    plan = _plan(tmp_path, question)
+    assert plan.of(role) and not plan.unused
+
+
+def test_which_people_at_a_company_asks_for_everyone(tmp_path):
+    from archivist.agent.question.plan import Ask
+    assert _plan(tmp_path, "Which people at Acme (acme.com) sent email to Bo Fry?").ask == Ask.TOP
+
+
+def test_body_words_stop_where_a_date_begins(tmp_path):
+    plan = _plan(tmp_path, "how many emails mention master netting 4/8-4/10/24?")
+    assert [c.value for c in plan.of(Role.TEXT)] == ["master netting"] and plan.of(Role.DATE)
+
+
+def test_the_day_after_a_holiday_through_the_end_of_that_month():
+    assert find_span("from the day after Thanksgiving 2001 through the end of that month")[:2] == ("2001-11-23", "2001-12-01")

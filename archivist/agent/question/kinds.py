@@ -17,7 +17,7 @@ from archivist.agent.question.reading import Reading
 HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:notification|notice|alert|reminder|update|file)s?\s+)?"
                    r"(?:e-?mails?|mails|messages|notes|notices|notifications|reminders|alerts|updates|memos|forwards|"
                    r"letters|newsletters|bulletins|digests|announcements|clippings|circulars|blasts|invites|invitations|"
-                   r"mailings|postings|posts|traffic|clips|mailers|requests)\b", re.I)
+                   r"mailings|postings|posts|traffic|clips|mailers|requests|chatter)\b", re.I)
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
 LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|(?:leaving|leave|setting|set)\s+"
                       r"(?:aside|out)|other\s+than|without|ignor(?:e|ing)|disregard(?:ing)?|skip(?:ping)?|apart\s+from|minus|"

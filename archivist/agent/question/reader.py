@@ -79,6 +79,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
 
 
 
+FILE_NAME = re.compile(r"[^\n\"“”]{1,120}\.(?:docx?|xlsx?|xls|pdf|pptx?|txt|rtf|csv|zip|wpd|msg|htm|html)", re.I)
 IN_SUBJECT = re.compile(r"\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b", re.I)
 SUBJECT_CUE = re.compile(r"\b(?:subject(?:\s+line)?|titled|entitled|called|headed|re)\s*:?\s*$", re.I)
 WORD_CUE = re.compile(rf"{phrases.WORD_VERB}the\s+(?:word|term|phrase|name)s?\s*:?\s*$", re.I)  # 'with the word "X"'
@@ -89,6 +90,9 @@ def _quoted_and_subject(r: Reading) -> None:
     else words the email holds), then unquoted subject phrases."""
     for m in QUOTED.finditer(r.text):
         text = next(g for g in m.groups() if g is not None).strip()
+        if FILE_NAME.fullmatch(text):  # "carrying 'Analysis of Longitude.doc'": the attachment of that name
+            r.claim(Constraint(Role.ATTACHMENT, r.text[m.start():m.end()], "name:" + text, m.start(), m.end()))
+            continue
         subject = _subject_of(r.lex, text)
         cued = bool(SUBJECT_CUE.search(r.text[:m.start()]))
         after = IN_SUBJECT.match(r.text[m.end():])  # '"credit watch" in the subject'
@@ -203,8 +207,21 @@ def _text_phrases(r: Reading) -> None:
     subject_only = bool(IN_SUBJECT_ONLY.search(r.text))  # 'when did Dynegy first come up in an email subject'
     for role, value, s, e in phrases.body_words(r.blanked()):
         role = Role.SUBJECT if subject_only else role
+        value, e = _before_a_date(r.text, value, s, e)  # 'mention master netting 11/1-11/15/01': the words, then a date
         if r.free(s, e) and _content(value):
             r.claim(Constraint(role, r.text[s:e], value, s, e, label=BODY_ONLY if body_only else ""))
+
+
+TRAILING_CUE = re.compile(r"(?:\s+(?:in|on|during|from|between|for|since|before|after|over|of|the|,))+\s*$", re.I)
+
+
+def _before_a_date(text: str, value: str, s: int, e: int) -> tuple[str, int]:
+    """Body words cut where a date begins inside them (the date is read as the date)."""
+    spans = [d for d in find_dates(text[s:e]) if d.low]
+    if not spans or (at := value.find(spans[0].text)) <= 0:
+        return value, e
+    kept = TRAILING_CUE.sub("", value[:at]).strip()
+    return (kept, s + spans[0].start) if kept else (value, e)
 
 
 def _content(text: str) -> bool:

@@ -82,10 +82,10 @@ COMPARED = re.compile(rf"\b(?:(?:more|fewer|less|greater|larger|bigger|smaller)\
                       rf"up\s+to|exactly|only)\s+{NUMBER}\s+(?:\w+\s+)?(?:people|persons?|recipients?|addressees|names|"
                       rf"addresses|attachments?|files|words|lines|pages|cc'?s|copies|times)\b", re.I)
 NEGATION_WORDS = frozenset("no not nor none nobody neither".split())
-# negations read elsewhere: 'not cc'd' (the To line), 'not counting himself' (a ranking leaves out the
-# person asked about)
+# negations read elsewhere: 'not cc'd' (the To line), 'not counting himself' or 'not counting X' (a ranking leaves
+# out the person; a kind or form of email left out: question/kinds.py)
 READ_NEGATION = re.compile(r"\bnot\s+(?:the\s+)?(?:cc|copied|bcc)|\bor\s+not\b|\bif\s+not\b|"
-                           r"\bnot\s+(?:counting|including)\s+(?:him|her|them)sel(?:f|ves)\b", re.I)
+                           r"\bnot\s+(?:counting|including)\b", re.I)  # 'not counting X (himself)': X left out, read
 SOLE = re.compile(r"^\s*(?:only|alone|solely|exclusively)\b|^\s*(?:and\s+)?(?:no\s*one|nobody)\s+else\b", re.I)
 SOLE_BEFORE = re.compile(r"\b(?:only|just|solely|exclusively)\s+(?:to\s+)?$", re.I)
 RELATION = re.compile(r"\b(?:to|from|by|with|cc'?d?|copied|copying|for)\s+(?:all\s+(?:of\s+)?)?(?:his|her|their|its|my|our)"

@@ -65,7 +65,8 @@ authored composed penned drafted gotten getting obtained originated issued circu
 """.split())
 FRAME = {
     Ask.TOP: frozenset("most frequently often frequent active prolific busiest biggest heaviest top rank ranked "
-                       "ranking greatest highest largest list name names colleague colleagues coworker coworkers".split()),
+                       "ranking greatest highest largest list name names colleague colleagues coworker coworkers "
+                       "poster posters".split()),
     Ask.PEAK: frozenset("busiest most peak highest greatest largest heaviest volume activity active take took takes".split()),
     Ask.COUNT: frozenset("total altogether overall combined".split()),
 }
@@ -121,6 +122,9 @@ def restated(r: Reading, word: str) -> bool:
         return True  # 'general counsel James Derrick', 'Richard Shapiro, head of government affairs'
     if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):
         return True  # 'how many spreadsheets ... emails with an .xls attached'
+    locals_ = {str(a).split("@")[0].lower() for c in r.plan.constraints if isinstance(c.value, list) for a in c.value}
+    if w in locals_:
+        return True  # 'the SMU Betas list (smu-betas)': the address of the person or list read
     return any(w in re.findall(r"[\w'-]+", f"{c.value if isinstance(c.value, str) else ''} {c.text}".lower())
                for c in r.plan.constraints if c.role != Role.TOPIC) or \
         any(w in (str(c.value) or "").lower().split("@")[-1].split(".") for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN))

@@ -19,7 +19,7 @@ from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
 from archivist.agent.strategies import described, kinds
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
-from archivist.agent.strategies.readings import by_address, mailbox_instead, other_readings
+from archivist.agent.strategies.readings import by_address, list_instead, mailbox_instead, other_readings
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
@@ -165,8 +165,9 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     if plan.target != Target.DOCUMENTS:
         return _count_in(store, plan, _rows(store, f, plan=plan))
     n, ids = _counted(store, f, plan)
-    if not n and (inbox := mailbox_instead(store, plan, f, lambda g: _counted(store, g, plan)[0])):
-        f, said = inbox  # 'CERA mailings to Vince': list mail names him in no header
+    recount = lambda g: _counted(store, g, plan)[0]  # noqa: E731
+    if not n and (other := mailbox_instead(store, plan, f, recount) or list_instead(store, plan, f, recount)):
+        f, said = other  # 'CERA mailings to Vince': list mail names him in no header; 'from the SMU Betas list'
         plan.notes.append(said)
         n, ids = _counted(store, f, plan)
     refs = " ".join(f"[{i + 1}]" for i in range(len(ids)))

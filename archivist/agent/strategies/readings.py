@@ -4,10 +4,13 @@ archive holds, what reached that mailbox (list mail and blind copies name no one
 from Y' is read as what reached X's mailbox (question/received.py); X as a named recipient is
 said beside it. Each is given only when its count differs, so the reader sees the answer for the
 reading they meant. A sender who wrote from several addresses has the figure split by address,
-for a reader who counts only some of them as that person.
+for a reader who counts only some of them as that person. When nothing matches, mail 'to X' from a
+sender that names X in no header is counted in X's own mailbox, and mail 'from' a list that sends
+nothing itself is the mail sent to it; the answer says so.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from archivist.agent.question.plan import RECEIVED, QueryPlan, Role
@@ -51,6 +54,24 @@ def mailbox_instead(store, plan: QueryPlan, f: Filters, count) -> tuple[Filters,
     who = people[0].text
     return inbox, (f"no email from the sender names {who} as a recipient, so this counts what reached {who}'s own "
                    f"mailbox ({box}), named in a header or not")
+
+
+def list_instead(store, plan: QueryPlan, f: Filters, count) -> tuple[Filters, str] | None:
+    """Mail 'from' a sender that sends nothing itself (a mailing list: 'the SMU Betas list'): when
+    no email is from it, the filters of the mail sent to it and what the answer says, if any; else None."""
+    senders = [c for c in plan.of(Role.SENDER) if c.value]
+    if len(senders) != 1 or f.sender != senders[0].value or f.recipient:
+        return None
+    values = senders[0].value if isinstance(senders[0].value, list) else [senders[0].value]
+    addresses = [str(a).split("|")[0].strip("<>") for a in values]
+    sent = store.conn.execute("SELECT 1 FROM documents WHERE lower(sender) IN (SELECT value FROM json_each(?)) LIMIT 1",
+                              (json.dumps([a.lower() for a in addresses]),)).fetchone()
+    to_it = replace(f, sender=None, recipient=senders[0].value)
+    if sent or not count(to_it):
+        return None
+    who = senders[0].text
+    return to_it, (f"no email is from {who}, who sends nothing in this archive (a mailing list): this counts the "
+                   f"mail sent to it")
 
 
 def by_address(store, plan: QueryPlan, f: Filters) -> list[str]:
