@@ -85,7 +85,8 @@ SUBJECT_ASKED = re.compile(r"\b(?:what|which)(?:'s|\s+(?:is|was|were))?\s+(?:the
 PLURAL = re.compile(r"\b(?:sent|wrote|e-?mailed|sending|writing)\s+(?:any\s+|the\s+|all\s+the\s+)?(?:e-?mails|messages|"
                     r"memos|notes|letters)\b|\b(?:everyone|everybody|all\s+the\s+(?:people|senders))\b|\bwho\s+all\b|"
                     r"\b(?:in|on|to|into)\s+(?:the|this|that)\s+thread\b", I)  # 'who wrote in the thread X': everyone in it
-# 'which people at Swidler Berlin sent email to X': everyone who did (the words may be a constraint's: 'people at X')
+# 'which people at Swidler Berlin sent email to X': every sender (the words may be a constraint's: 'people at X');
+# 'which people got X's notice' stays the recipients of one email
 WHICH_PEOPLE = re.compile(r"\b(?:which|what)\s+(?:people|persons|individuals|lawyers|attorneys|employees|colleagues)\b", I)
 # 'who wrote about X in May 2001': everyone who did (a period, no one email named), not one email
 ONE_EMAIL = re.compile(r"\b(?:the|a|an|this|that|one|single)\s+(?:\w+\s+)?(?:e-?mail|message|memo|note|letter|reply|"
@@ -152,7 +153,7 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
         return Ask.LIST, Target.DATE, 0  # every day the matching emails were sent on
     if (field := _field(text, blanked)) is not None and mail:
         if field in (Target.SENDER, Target.RECIPIENT, Target.TO, Target.CC) and \
-                (PLURAL.search(blanked) or WHICH_PEOPLE.search(text) or field == Target.SENDER and _over_a_period(blanked, plan)):
+                (PLURAL.search(blanked) or field == Target.SENDER and (WHICH_PEOPLE.search(text) or _over_a_period(blanked, plan))):
             return Ask.TOP, field, 0  # 'who wrote emails about X': everyone, with their counts
         return Ask.FIELD, field, 1
     if (LIST.search(blanked) or BARE_LIST.search(blanked) or not ASKING.search(blanked) and scoped) and mail:
