@@ -184,3 +184,17 @@ def test_body_words_stop_where_a_date_begins(tmp_path):
 
 def test_the_day_after_a_holiday_through_the_end_of_that_month():
     assert find_span("from the day after Thanksgiving 2001 through the end of that month")[:2] == ("2001-11-23", "2001-12-01")
+
+
+def test_a_firm_of_surnames_is_an_organisation_not_its_partners(tmp_path):
+    """'the Fry & Lee firm (acme.com)': the domain, restated by the firm; 'Park & Moss' (no one's
+    surnames here) with no domain of this archive: a constraint no email meets, no figure."""
+    plan = _plan(tmp_path, "how many emails came from the Fry & Lee firm (acme.com)?")
+    assert [c.value for c in plan.of(Role.DOMAIN)] == ["@acme.com"] and not plan.of(Role.SENDER) and not plan.unused
+    other = _plan(tmp_path, "how many emails came from Park & Moss?")
+    assert not other.of(Role.SENDER) and [c.known for c in other.of(Role.DOMAIN)] == [False]
+
+
+def test_a_company_said_of_a_person_restates_their_address(tmp_path):
+    plan = _plan(tmp_path, "when did Di Ross of Acme last write to Bo Fry?")
+    assert plan.of(Role.SENDER)[0].value == ["di.ross@acme.com"] and not plan.of(Role.TEXT) and not plan.unused

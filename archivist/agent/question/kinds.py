@@ -3,7 +3,8 @@ send', 'Concur expense notifications in Kean's inbox', 'Kudlow commentary emails
 No header says what kind an email is, so these words are read as a KIND constraint, settled
 against the emails when the answer is computed (strategies/kinds.py): the words left unread right
 before a noun that names emails ('notices', 'emails', 'reminders', 'forwards', 'list emails').
-Left out ('leaving aside the automated SAP file notices', 'not counting the ARSystem requests'), they
+One word that is a sender domain's company ('nymex emails') is that sender domain, as a
+capitalised company word is. Left out ('leaving aside the automated SAP file notices', 'not counting the ARSystem requests'), they
 are a NOT_KIND constraint: the emails whose headers hold the name in them are not counted.
 Forwards and replies are read too ('how many replies did X send', 'forwarded emails'): an email's
 form, told by its subject line and its text (strategies/kinds.py)."""
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from archivist.agent.question import phrases
 from archivist.agent.question.plan import Ask, Constraint, Role, Use
 from archivist.agent.question.reading import Reading
 
@@ -71,6 +73,12 @@ def kind_words(r: Reading) -> None:
             elif head <= w.start < m.end() and w.use == Use.UNUSED:
                 w.use = Use.FRAME
         said, role = r.text[start:end].strip("'\"“”‘’ "), Role.KIND
+        if r.lex is not None and len(run) == 1 and not m.group("also") and \
+                (domain := phrases.company_domain(said, r.lex.senders.keys())):  # 'nymex emails': from nymex.com
+            for w in run:
+                w.role = str(Role.DOMAIN)
+            r.plan.constraints.append(Constraint(Role.DOMAIN, said, "@" + domain, start, end, label=f"sender domain @{domain}"))
+            continue
         if left := LEFT_OUT.search(r.text[:start]):  # 'leaving aside the automated SAP file notices': left out
             start, role = left.start(), Role.NOT_KIND
             for w in words:

@@ -292,11 +292,15 @@ def settle_roles(r: Reading) -> None:
         if r.plan.ask == Ask.FIELD and _describes_content(r, c, asked_sender):
             r.plan.notes = [n for n in r.plan.notes if not n.startswith(f"'{c.text}' matches several people")]
             c.role, c.value, c.label, c.known, c.note = Role.TOPIC, c.text, "", True, ""
+        elif c.role is None and any(d.end <= c.start for d in r.plan.of(Role.DOMAIN)) \
+                and MAILED_BEFORE.search(r.text[:c.start]):  # 'when did Lemle & Kelleher first email X': the
+            c.role = Role.RECIPIENT  # sender is the domain before the verb, X the one written to
         elif c.role is None:  # 'was X on it, to or cc': any recipient
             c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
     _either(r)
 
 
+MAILED_BEFORE = re.compile(r"\b(?:e-?mail(?:ed|s)?|wr(?:ite|ote|ites)\s+to|sen(?:d|t|ds)|forward(?:ed|s)?|cc'?d|copied)\s+$", re.I)
 # 'Gerald Nemec's most frequent correspondent, i.e. who sent him the most mail': him is the one named
 SENT_HIM = re.compile(r"\bwho\s+(?:has\s+|had\s+|ever\s+)?(?:sent|send|wrote\s+to|writes\s+to|e-?mailed|e-?mails|"
                       r"mailed|messaged|contacted)\s+(?:him|her|them)\b", re.I)

@@ -14,6 +14,7 @@ from archivist.agent.question.asks import COUNTED, classify, per_period
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
+from archivist.agent.question.firms import affiliations, firms
 from archivist.agent.question.first_names import first_names
 from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
@@ -49,10 +50,12 @@ def read_plan(question: str, lex: Lexicon | None = None,
         r.claim(Constraint(role, r.text[s:e], value, s, e, label=value.replace(",", " or ")))
     _addresses(r)
     _domains(r)
+    firms(r, r.typed)
     _mailboxes(r)
     _text_phrases(r)
     _dates(r)
     read_people(r)
+    affiliations(r)
     ask, target, k = reread_described(r, *classify(r.text, r.blanked(), r.plan))
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1

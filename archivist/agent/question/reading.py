@@ -36,6 +36,7 @@ class Reading:
 
     def __init__(self, question: str, lex: Lexicon | None):
         text, self.warnings = clean_question(question)
+        self.typed = text  # before shorthand is spelled out ('Vinson & Elkins' keeps its '&': question/firms.py)
         self.text = spell_out(text)
         self.lex = lex
         self.plan = QueryPlan(self.text)

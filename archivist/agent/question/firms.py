@@ -1,0 +1,78 @@
+"""Organisations a question names, not people: a firm of surnames joined by '&' ('Vinson & Elkins',
+'Clements, O'Neill, Pierce, Nickens & Wilson', 'Lemle & Kelleher'), and a company said of a person
+('Bill Swanstrom of Locke Liddell'). '&' is spelled 'and' before reading (reading.py), so the firms
+are found in the question as typed.
+
+A firm is an organisation, not its partners, when 'the' stands before it, a word like 'firm' or
+'email' after it, a domain beside it ('(copn.com)', 'the nlf-law.com domain (Nickens, Lawless &
+Flack)'), or one of its names is nobody's surname here; it then restates that domain, or is the
+sender domain of its first name ('Lemle & Kelleher': lemle.com), or, with no address of this
+archive at it, a constraint no email can meet (no figure is given). A company after a person whose
+address is at its domain restates it.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question import phrases
+from archivist.agent.question.people import is_surname
+from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, Role
+from archivist.agent.question.reading import Reading, spell_out
+
+FIRM = re.compile(r"\b[A-Z][\w'.-]*(?:,?\s+[A-Z][\w'.-]*)*,?\s+&\s+[A-Z][\w'.-]*")
+FIRM_AFTER = re.compile(r"\s*(?:firm|law\s+firm|LLP|L\.L\.P\.|LLC|P\.?C\.|lawyers?|attorneys?|partners?|note|e-?mail|"
+                        r"memo|letter|team|people|office)\b", re.I)
+NEAR = 20  # characters between a firm and the domain that says which it is
+AFFILIATION = re.compile(r"\s+(?:of|at|from|with)\s+(?:the\s+)?(?P<c>[A-Z][\w&'.-]*(?:\s+(?:&\s+|and\s+)?[A-Z][\w&'.-]*){0,3})")
+
+
+def firms(r: Reading, typed: str) -> None:
+    """Claim each firm the question names (typed: the question before shorthand was spelled out)."""
+    for m in FIRM.finditer(typed):
+        said = spell_out(m.group(0))
+        at = r.text.find(said)
+        if at < 0:
+            continue
+        start, end = at, at + len(said)
+        names = [w for w in re.findall(r"[A-Z][\w'.-]*", said)]
+        domain = _beside(r, start, end)
+        if domain is None and not r.free(start, end):
+            continue
+        if domain is None and not _organisation(r, start, end, names):
+            continue  # 'Lay & Skilling': two people
+        if domain is not None:  # the domain said beside it: the firm restates it
+            domain.start, domain.end = min(domain.start, start), max(domain.end, end)
+            r.claimed.append((domain.start, domain.end))
+            continue
+        found = phrases.company_domain(names[0], r.lex.senders.keys()) if r.lex is not None else None
+        r.claim(Constraint(Role.DOMAIN, said, "@" + (found or names[0].lower()), start, end,
+                           label=f"sender domain @{found}" if found else f"the firm {said}", known=bool(found)))
+
+
+def _beside(r: Reading, start: int, end: int) -> Constraint | None:
+    for c in r.plan.of(Role.DOMAIN):  # beside it, or overlapping it ('Nickens and Wilson firm (copn.com)')
+        if 0 <= start - c.end <= NEAR or 0 <= c.start - end <= NEAR or start < c.end and c.start < end:
+            return c
+    return None
+
+
+def _organisation(r: Reading, start: int, end: int, names: list[str]) -> bool:
+    before = re.search(r"\bthe\s+$", r.text[:start], re.I)
+    unknown = r.lex is not None and any(not is_surname(r.lex, n.lower().strip(".,")) for n in names)
+    return bool(before or FIRM_AFTER.match(r.text, end) or unknown)
+
+
+def affiliations(r: Reading) -> None:
+    """'Bill Swanstrom of Locke Liddell': the company restates the person when one of their addresses is
+    at its domain (its words are then the person's, not words to find)."""
+    if r.lex is None:
+        return
+    for c in [c for c in r.plan.constraints if c.role in PEOPLE_ROLES or c.role is None]:  # roles not settled yet
+        m = AFFILIATION.match(r.text, c.end)
+        if not m or not isinstance(c.value, list) or not r.free(c.end, m.end()):
+            continue
+        domain = phrases.company_domain(m.group("c"), r.lex.domains)
+        if domain and any(str(a).split("|")[0].lower().endswith("@" + domain) or
+                          str(a).split("|")[0].lower().endswith("." + domain) for a in c.value):
+            r.claimed.append((c.end, m.end()))
+            c.end, c.text = m.end(), r.text[c.start:m.end()]
