@@ -198,3 +198,17 @@ def test_a_firm_of_surnames_is_an_organisation_not_its_partners(tmp_path):
 def test_a_company_said_of_a_person_restates_their_address(tmp_path):
     plan = _plan(tmp_path, "when did Di Ross of Acme last write to Bo Fry?")
     assert plan.of(Role.SENDER)[0].value == ["di.ross@acme.com"] and not plan.of(Role.TEXT) and not plan.unused
+
+
+def test_copied_to_a_titled_person_is_cc_and_a_title_is_no_surname(tmp_path):
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.people import is_surname
+    with _store(tmp_path) as store:
+        lex = lexicon(store)
+        plan = read_plan("how many emails in Bo Fry's mailbox were copied to in-house lawyer Ann Lee?", lex)
+        assert plan.of(Role.CC) and not plan.unused and not is_surname(lex, "lawyer")
+
+
+def test_an_unknown_firm_in_a_described_email_is_its_description(tmp_path):
+    plan = _plan(tmp_path, "Park & Moss lawyer explained the invoice terms to Bo Fry. Who was that email sent to?")
+    assert not plan.of(Role.DOMAIN) and "Park" in str([c.value for c in plan.of(Role.TOPIC)])

@@ -7,7 +7,8 @@ A firm is an organisation, not its partners, when 'the' stands before it, a word
 'email' after it, a domain beside it ('(copn.com)', 'the nlf-law.com domain (Nickens, Lawless &
 Flack)'), or one of its names is nobody's surname here; it then restates that domain, or is the
 sender domain of its first name ('Lemle & Kelleher': lemle.com), or, with no address of this
-archive at it, a constraint no email can meet (no figure is given). A company after a person whose
+archive at it, a constraint no email can meet (no figure is given; in a question about one described
+email, words of its description). A company after a person whose
 address is at its domain restates it.
 """
 from __future__ import annotations
@@ -76,3 +77,11 @@ def affiliations(r: Reading) -> None:
                           str(a).split("|")[0].lower().endswith("." + domain) for a in c.value):
             r.claimed.append((c.end, m.end()))
             c.end, c.text = m.end(), r.text[c.start:m.end()]
+
+
+def described_firms(r: Reading) -> None:
+    """In a question about one described email, a firm with no address here is words of its
+    description ('King & Spalding lawyer explained that ...'), searched, not a constraint no email meets."""
+    for c in r.plan.of(Role.DOMAIN):
+        if not c.known and c.label.startswith("the firm "):
+            c.role, c.value, c.label, c.known = Role.TOPIC, c.text, "", True

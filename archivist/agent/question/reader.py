@@ -14,7 +14,7 @@ from archivist.agent.question.asks import COUNTED, classify, per_period
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
-from archivist.agent.question.firms import affiliations, firms
+from archivist.agent.question.firms import affiliations, described_firms, firms
 from archivist.agent.question.first_names import first_names
 from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
@@ -62,6 +62,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
     if ask != Ask.CONTENT:
         first_names(r, described=ask == Ask.FIELD)
+    if ask in (Ask.FIELD, Ask.CONTENT):
+        described_firms(r)
     r.plan.per = per_period(r.blanked()) if ask == Ask.COUNT and target == Target.DOCUMENTS else None
     if target == Target.ATTACHMENTS and ask == Ask.COUNT:
         _counted_files(r)

@@ -12,7 +12,8 @@ from archivist.agent.question.plan import Role
 
 I = re.I
 CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|cc'?ing|ccing|copy(?:ing)?|with)"
-                       r"\s+(?:in\s+|on\s+)?(?:to\s+)?(?:the\s+)?$", I)
+                       r"\s+(?:in\s+|on\s+)?(?:to\s+)?(?:the\s+)?(?:(?:in-house|outside|general|senior)\s+)?"
+                       r"(?:(?:lawyer|attorney|counsel|assistant)\s+)?$", I)  # 'copied to in-house lawyer Rob Walls'
 CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+been|has\s+been|been|being|also)?\s*(?:also\s+)?"
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"in\s+cc|cc)\b", I)
