@@ -212,3 +212,9 @@ def test_copied_to_a_titled_person_is_cc_and_a_title_is_no_surname(tmp_path):
 def test_an_unknown_firm_in_a_described_email_is_its_description(tmp_path):
     plan = _plan(tmp_path, "Park & Moss lawyer explained the invoice terms to Bo Fry. Who was that email sent to?")
     assert not plan.of(Role.DOMAIN) and "Park" in str([c.value for c in plan.of(Role.TOPIC)])
+
+
+def test_a_question_word_before_a_firm_is_not_the_firm_s(tmp_path):
+    from archivist.agent.question.plan import Ask
+    plan = _plan(tmp_path, "Which Fry & Lee (acme.com) people sent emails?")
+    assert plan.ask == Ask.TOP and [c.value for c in plan.of(Role.DOMAIN)] == ["@acme.com"]

@@ -23,6 +23,8 @@ from archivist.agent.question.reading import Reading, spell_out
 FIRM = re.compile(r"\b[A-Z][\w'.-]*(?:,?\s+[A-Z][\w'.-]*)*,?\s+&\s+[A-Z][\w'.-]*")
 FIRM_AFTER = re.compile(r"\s*(?:firm|law\s+firm|LLP|L\.L\.P\.|LLC|P\.?C\.|lawyers?|attorneys?|partners?|note|e-?mail|"
                         r"memo|letter|team|people|office)\b", re.I)
+LEADING_FRAME = re.compile(r"^(?:(?:Which|What|Who|Whose|When|How|Did|Does|Do|The|From|To|At|In|On|Of|For|By|With|"
+                           r"And|Or|Was|Were|Is|Are|Has|Had|Have|Show|List|Count|Find|Give|Tell)\s+)+")
 NEAR = 20  # characters between a firm and the domain that says which it is
 AFFILIATION = re.compile(r"\s+(?:of|at|from|with)\s+(?:the\s+)?(?P<c>[A-Z][\w&'.-]*(?:\s+(?:&\s+|and\s+)?[A-Z][\w&'.-]*){0,3})")
 
@@ -30,7 +32,7 @@ AFFILIATION = re.compile(r"\s+(?:of|at|from|with)\s+(?:the\s+)?(?P<c>[A-Z][\w&'.
 def firms(r: Reading, typed: str) -> None:
     """Claim each firm the question names (typed: the question before shorthand was spelled out)."""
     for m in FIRM.finditer(typed):
-        said = spell_out(m.group(0))
+        said = spell_out(LEADING_FRAME.sub("", m.group(0)))  # 'Which Vinson & Elkins': the firm, not 'Which'
         at = r.text.find(said)
         if at < 0:
             continue

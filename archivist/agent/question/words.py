@@ -60,6 +60,7 @@ hold holds litigation custodian custodians sit sits sitting found other others d
 mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 display enumerate pull fetch retrieve bring produce output print return returns
 few several couple ones once twice mr mrs ms dr lot lots mailings postings constantly regularly routinely repeatedly
+among amongst
 staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 """.split())
