@@ -4,8 +4,8 @@ No header says what kind an email is, so these words are read as a KIND constrai
 against the emails when the answer is computed (strategies/kinds.py): the words left unread right
 before a noun that names emails ('notices', 'emails', 'reminders', 'forwards', 'list emails').
 One word that is a sender domain's company ('nymex emails') is that sender domain, as a
-capitalised company word is. Left out ('leaving aside the automated SAP file notices', 'not counting the ARSystem requests'), they
-are a NOT_KIND constraint: the emails whose headers hold the name in them are not counted.
+capitalised company word is. Left out ('leaving aside the automated SAP file notices', 'not counting
+the ARSystem requests'), they are a NOT_KIND constraint: the emails holding the name are not counted.
 Forwards and replies are read too ('how many replies did X send', 'forwarded emails'): an email's
 form, told by its subject line and its text (strategies/kinds.py)."""
 from __future__ import annotations

@@ -2,9 +2,9 @@
 settled against the emails the other constraints select. No header says what kind an email is:
 - a name (a capitalised or all-caps word: 'ERV', 'Concur', 'BNA Daily Environment Report') is
   searched: the emails whose subject, sender, recipients or attachment names hold every word (when
-  none does, whose text does: an email quoting an ERV notice is no ERV notice)
-  (held by none of them: no figure, as below); a name that is part of the sender's address the
-  question gives ('Concur ... (enron_update@concureworkplace.com)') is that sender's mail, all of it;
+  none does, whose text does: an email quoting an ERV notice is no ERV notice; when no text does
+  either, no figure); a name that is part of the sender's address the question gives ('Concur ...
+  (enron_update@concureworkplace.com)') is that sender's mail, all of it;
 - common words ('commentary', 'access request', 'press clipping') held by at least half of those
   emails say what they are: all of them are counted (the answer says how many hold the words);
   held by fewer, they are words the emails must hold; held by none, they describe the emails only
