@@ -4,7 +4,7 @@ that period holds little of the description, so the best of any period is taken,
 the best of many holds almost none of it, no answer is given. Our own small mailbox."""
 from __future__ import annotations
 
-from tests.test_question_typed import _mbox_store
+from tests.test_question_typed import ask_over
 
 MAIL = [
     ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Mon, 10 Dec 2001 10:00:00 -0700", "Transit subsidy",
@@ -13,17 +13,12 @@ MAIL = [
      "The judge entered the order this morning; we keep the originals."),
     ("Di Ross <di.ross@acme.com>", "Bo Fry <bo.fry@acme.com>", "Fri, 01 Feb 2002 10:00:00 -0700", "Lunch",
      "Lunch on Friday?"),
-] + [(f"Ed Park <ed.park@acme.com>", "Bo Fry <bo.fry@acme.com>", f"Mon, {d:02d} Apr 2002 10:00:00 -0700",
+] + [("Ed Park <ed.park@acme.com>", "Bo Fry <bo.fry@acme.com>", f"Mon, {d:02d} Apr 2002 10:00:00 -0700",
       f"Shipment {d}", f"The pallets for order {d} are packed.") for d in range(1, 8)]
 
 
 def _ask(tmp_path, question):
-    from archivist.agent.ask import ask
-    from archivist.retrieval.indexer import index_store
-    from tests.conftest import agent_settings
-    with _mbox_store(tmp_path, MAIL) as store:
-        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
-        return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+    return ask_over(tmp_path, MAIL, question)
 
 
 def test_a_year_the_email_speaks_of_is_let_go_for_one_that_holds_the_description(tmp_path):

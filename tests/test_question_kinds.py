@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from archivist.agent.question.plan import Role
-from tests.test_question_typed import _mbox_store
+from tests.test_question_typed import _mbox_store, ask_over
 
 MAILS = [
     ("Ann Lee <ann.lee@acme.com>", "Bo Fry <bo.fry@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "Morning note",
@@ -32,12 +32,7 @@ MAILS = [
 
 
 def _ask(tmp_path, question):
-    from archivist.agent.ask import ask
-    from archivist.retrieval.indexer import index_store
-    from tests.conftest import agent_settings
-    with _mbox_store(tmp_path, MAILS) as store:
-        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
-        return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+    return ask_over(tmp_path, MAILS, question)
 
 
 @pytest.mark.parametrize("question, count, said", [

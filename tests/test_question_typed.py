@@ -126,6 +126,16 @@ def _mbox_store(tmp_path, mails, box: str = "m"):
     return store
 
 
+def ask_over(tmp_path, mails, question: str):
+    """ask() over a store of these mails, indexed for BM25 (no embedder), no model call."""
+    from archivist.agent.ask import ask
+    from archivist.retrieval.indexer import index_store
+    from tests.conftest import agent_settings
+    with _mbox_store(tmp_path, mails) as store:
+        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
+        return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+
+
 def test_words_of_an_organisation_name_are_no_unknown_person(tmp_path):
     """'the new company' only matches words of 'The New Harbor Supply Company' (an organisation):
     content of a described email, or words not used in a count, never a person left unmatched."""

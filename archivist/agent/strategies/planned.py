@@ -71,15 +71,11 @@ def answer_plan(store, plan: QueryPlan, search=None, filters: Filters | None = N
         return PlanAnswer("I can't give an exact answer: " + "; ".join(blocks) + ". Constraints I did read: "
                           + describe(plan) + ".", result={"refused": True, "why": blocks}, refused=True)
     f = filters if filters is not None else plan.filters()
-    if plan.of(Role.KIND):  # 'ERV violation notices': the kind of email, settled against the emails
-        reading = kinds.settle(store, plan, f, _rows(store, f, plan=plan))
-        plan.notes.append(reading.note)
-        if reading.filters is None:
-            return PlanAnswer("I can't give an exact answer: " + reading.note + ". Constraints I did read: "
-                              + describe(plan) + ".", result={"refused": True, "why": [reading.note]}, refused=True)
-        f = reading.filters
-    if plan.of(Role.NOT_KIND):  # 'leaving aside the automated SAP file notices'
-        reading = kinds.leave_out(store, plan, f, _rows(store, f, plan=plan))
+    # 'ERV violation notices': the kind of email, settled against the emails; 'leaving aside the SAP notices'
+    for role, settle in ((Role.KIND, kinds.settle), (Role.NOT_KIND, kinds.leave_out)):
+        if not plan.of(role):
+            continue
+        reading = settle(store, plan, f, _rows(store, f, plan=plan))
         plan.notes.append(reading.note)
         if reading.filters is None:
             return PlanAnswer("I can't give an exact answer: " + reading.note + ". Constraints I did read: "
