@@ -9,6 +9,7 @@ import pytest
 from archivist.agent.question.analyse import find_span
 from archivist.agent.question.plan import Role
 from archivist.agent.question.reader import read_plan
+from tests.test_question_q3 import _two_boxes
 
 MAILS = [  # two mailboxes: Ann Lee's (ann.lee on the To line) and Bo Fry's
     ("Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "a", "one"),
@@ -24,26 +25,10 @@ BOXES = ["lee-a", "lee-a", "fry-b", "fry-b", "fry-b", "lee-a"]
 
 def _store(tmp_path):
     """The mails ingested from one mbox per mailbox (the mailbox is the file's name)."""
-    import mailbox
-
-    from archivist.corpus.ingest import ingest_paths
-    from archivist.store import Store
-    paths = []
-    for box in dict.fromkeys(BOXES):
-        mbox = mailbox.mbox(tmp_path / f"{box}.mbox")
-        for i, ((frm, to, date, subject, body), b) in enumerate(zip(MAILS, BOXES)):
-            if b != box:
-                continue
-            msg = mailbox.mboxMessage()
-            msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
-            msg["Message-ID"] = f"<v8-{i}@example.com>"
-            msg.set_payload(body)
-            mbox.add(msg)
-        mbox.flush()
-        paths.append(tmp_path / f"{box}.mbox")
-    store = Store(tmp_path / "m.db")
-    ingest_paths(store, paths)
-    return store
+    boxes: dict[str, list] = {}
+    for mail, box in zip(MAILS, BOXES):
+        boxes.setdefault(box, []).append(mail)
+    return _two_boxes(tmp_path, boxes)
 
 
 def _plan(tmp_path, question):
