@@ -203,3 +203,10 @@ def test_a_question_word_before_a_firm_is_not_the_firm_s(tmp_path):
     from archivist.agent.question.plan import Ask
     plan = _plan(tmp_path, "Which Fry & Lee (acme.com) people sent emails?")
     assert plan.ask == Ask.TOP and [c.value for c in plan.of(Role.DOMAIN)] == ["@acme.com"]
+
+
+def test_a_thread_named_by_a_subject_ending_in_a_file_name_stays_its_subject(tmp_path):
+    plan = _plan(tmp_path, "On which days were emails sent in the thread 'Daily Digest'?")
+    assert not plan.of(Role.ATTACHMENT)
+    plan = _plan(tmp_path, "On which days were emails sent in the thread titled 'Transmission list: NETCO.XLS'?")
+    assert not plan.of(Role.ATTACHMENT) and plan.of(Role.SUBJECT)

@@ -95,10 +95,12 @@ def _quoted_and_subject(r: Reading) -> None:
     else words the email holds), then unquoted subject phrases."""
     for m in QUOTED.finditer(r.text):
         text = next(g for g in m.groups() if g is not None).strip()
-        if FILE_NAME.fullmatch(text):  # "carrying 'Analysis of Longitude.doc'": the attachment of that name
+        subject = _subject_of(r.lex, text)
+        if FILE_NAME.fullmatch(text) and not subject and not SUBJECT_CUE.search(r.text[:m.start()]):
+            # "carrying 'Analysis of Longitude.doc'": the attachment of that name (a subject or a thread
+            # named so, "the thread '... NETCOTRANSMISSION.XLS'", stays the subject)
             r.claim(Constraint(Role.ATTACHMENT, r.text[m.start():m.end()], "name:" + text, m.start(), m.end()))
             continue
-        subject = _subject_of(r.lex, text)
         cued = bool(SUBJECT_CUE.search(r.text[:m.start()]))
         after = IN_SUBJECT.match(r.text[m.end():])  # '"credit watch" in the subject'
         role = Role.SUBJECT if subject or cued or after else Role.TEXT
