@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.lexicon import Lexicon, address_words, name_words
-from archivist.agent.question.people import NICKNAMES, resolve
+from archivist.agent.question.people import NICKNAMES, mailbox_of, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, Role
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import role_at
@@ -39,6 +39,14 @@ def _first_names(lex: Lexicon, address: str) -> set[str]:
 def owners_named(lex: Lexicon, word: str) -> list[str]:
     """The mailboxes whose custodian goes by this first name."""
     return sorted(box for box, owner in lex.owners.items() if _canon(word) in _first_names(lex, owner))
+
+
+def own_mailbox(lex: Lexicon, who: str) -> str | None:
+    """The person's own mailbox: by their name, or a first name alone that one custodian goes by."""
+    if box := mailbox_of(lex, who):
+        return box
+    boxes = owners_named(lex, who) if " " not in who.strip() else []
+    return boxes[0] if len(boxes) == 1 else None
 
 
 def custodian_name(lex: Lexicon, word: str) -> str | None:

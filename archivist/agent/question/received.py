@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.question.first_names import owners_named
-from archivist.agent.question.people import mailbox_of
+from archivist.agent.question.first_names import own_mailbox
 from archivist.agent.question.plan import RECEIVED, Role
 from archivist.agent.question.reading import Reading
 
@@ -28,16 +27,9 @@ def received_in_mailbox(r: Reading) -> None:
     if r.lex is None or len(people) != 1 or not r.plan.of(*SENDERS) or r.plan.of(Role.MAILBOX):
         return
     c = people[0]
-    box = _mailbox(r, c.text) if RECEIVES.match(r.text[c.end:]) else None
+    box = own_mailbox(r.lex, c.text) if RECEIVES.match(r.text[c.end:]) else None
     if box:
         named = [v for v in (c.value or []) if isinstance(v, str)] if isinstance(c.value, list) else []
         c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text}, or {c.text} named as a recipient)"
         c.also_named = named
 
-
-def _mailbox(r: Reading, who: str) -> str | None:
-    """The person's own mailbox: by their name, or a first name alone that one custodian goes by."""
-    if box := mailbox_of(r.lex, who):
-        return box
-    boxes = owners_named(r.lex, who) if re.fullmatch(r"[A-Z][a-z]+", who) else []
-    return boxes[0] if len(boxes) == 1 else None

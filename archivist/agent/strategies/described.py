@@ -300,8 +300,7 @@ def _fuller_first(store, fused: list[int], scores: dict[int, float], words: str)
 def _held(store, ids: list[int], words: str) -> tuple[dict[int, int], dict[int, int]]:
     """(id -> how many of the description's distinct words its own text holds, id -> its length in words)."""
     texts = own_texts(store, ids)
-    patterns = [re.compile(rf"\b{word_forms.pattern(t) if t[0].isalpha() else re.escape(t)}\b", re.I)
-                for t in set(terms_of(words))]
+    patterns = [re.compile(rf"\b{_term_pattern(t)}\b", re.I) for t in set(terms_of(words))]
     return ({i: sum(1 for p in patterns if p.search(texts.get(i) or "")) for i in ids},
             {i: len((texts.get(i) or "").split()) for i in ids})
 
@@ -342,6 +341,11 @@ def terms_of(words: str) -> list[str]:
     return [w.lower() for w in TERM.findall(words) if (len(w) > 2 or w[0].isdigit()) and not is_frame(w)]
 
 
+def _term_pattern(term: str) -> str:
+    """A description word in its forms; a number as written."""
+    return word_forms.pattern(term) if term[0].isalpha() else re.escape(term)
+
+
 def _by_rare_words(store, ids: list[int], words: str) -> list[int]:
     """ids ordered by how much of the description each one's own text holds (see _scores)."""
     scores = _scores(store, ids, words, [], False)
@@ -362,7 +366,7 @@ def _scores(store, ids: list[int], words: str, soft: list[Constraint], forwarded
     if forwarded:
         quoted = dict(store.conn.execute("SELECT id, quoted FROM documents WHERE id IN (SELECT value FROM json_each(?))",
                                          (f"[{','.join(str(int(i)) for i in ids)}]",)))
-    patterns = {t: word_forms.pattern(t) if t[0].isalpha() else re.escape(t) for t in terms}
+    patterns = {t: _term_pattern(t) for t in terms}
     compiled = {t: re.compile(rf"\b{p}\b", re.I) for t, p in patterns.items()}
     tf = {}
     for i in ids:

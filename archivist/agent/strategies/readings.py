@@ -100,10 +100,6 @@ def _as_recipient(store, who: str, f: Filters, n: int, count) -> list[str]:
 
 
 def _mailbox(store, text: str) -> str | None:
-    """The mailbox of the person named (by name, or by a first name one custodian goes by)."""
-    from archivist.agent.question.first_names import owners_named
+    from archivist.agent.question.first_names import own_mailbox
     from archivist.agent.question.lexicon import lexicon
-    from archivist.agent.question.people import mailbox_of
-    lex = lexicon(store)
-    boxes = owners_named(lex, text) if " " not in text.strip() else []
-    return mailbox_of(lex, text) or (boxes[0] if len(boxes) == 1 else None)
+    return own_mailbox(lexicon(store), text)
