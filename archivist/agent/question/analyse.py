@@ -34,6 +34,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029]")
 BEFORE_WORD = re.compile(r"\b(?:before|until|till|prior to|up to|earlier than|predates?|predating|older than)\s+(?:the\s+)?$", re.I)
 THROUGH_WORD = re.compile(r"\b(?:through|thru|up\s+to\s+and\s+including|on\s+or\s+before|by)\s+(?:the\s+)?$", re.I)
 AFTER_WORD = re.compile(r"\b(?:after|later than)\s+(?:the\s+)?$", re.I)
+ONWARD = re.compile(r"\s*,?\s*(?:onwards?|forwards?|and\s+(?:later|after|beyond|since)|or\s+later|on\s+or\s+after)\b", re.I)
+EVENT_NOUN_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:layoffs?|meeting|merger|filing|announcement|vote|hearing|"
+                              r"deal|closing|attacks?|conference|call|offsite|retreat|party|trip|visit|move|resignation|"
+                              r"departure|decision|ruling|order|earnings|release|restatement|downgrade)\b", re.I)
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
 # the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)
 BETWEEN = re.compile(r"^\.?\s*(?:and|to|through|thru|till|until|-|–|—|/)\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
@@ -130,27 +134,55 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
         return None, None, None, []
     for a, b in zip(good, good[1:]):
         gap = text[a.end:b.start]
-        if BETWEEN.match(gap) and a.low >= b.high and not re.search(r"\d{4}", b.text):
+        if BETWEEN.match(gap) and a.low >= b.high and (not re.search(r"\d{4}", b.text) or _year_of_both(a, b)):
             b = _next_year(b)  # 'christmas eve thru new year's day': into the next year
         if BETWEEN.match(gap) and a.low < b.high or re.fullmatch(r"\s*or\s*", gap) and a.high >= b.low:
             return a.low, b.high, None, [a, b]
     first = good[0]
-    before_text = text[:first.start]
-    if THROUGH_WORD.search(before_text):  # 'through 11/15/01': the day itself included
-        return None, first.high, None, [first]
-    if BEFORE_WORD.search(before_text):  # 'before the end of October': before November
-        return None, first.high if first.unit in ("edge", "year_edge") and "end" in first.text.lower() \
-            else first.low, None, [first]
-    if AFTER_WORD.search(before_text) and first.unit in RANGES:  # 'after 9/11 through the end of September'
-        return _day_after(first.low), first.high, None, [first]
-    if AFTER_WORD.search(before_text):
-        return (first.low if first.unit in ("iso", "mdy", "dmy", "mdy_name") else first.high), None, None, [first]
-    if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I) \
-            and first.unit not in RANGES:  # 'starting 3/19 through the end of the month': that range
-        return first.low, None, None, [first]
+    if (open_ended := _open_ended(text, first)) is not None:
+        return _within(open_ended, first, good)
     narrow = min(good, key=_days)
     inside = [s for s in good if s.low <= narrow.low and narrow.high <= s.high]
     return narrow.low, narrow.high, narrow.low if _days(narrow) == 1 else None, inside
+
+
+def _year_of_both(a: DateSpan, b: DateSpan) -> bool:
+    """'between Christmas and New Year 2001': the year said once, after the second day, is the
+    year of the holidays (Christmas 2001 to the New Year after it), when the first has none."""
+    nxt = _next_year(b)
+    return not re.search(r"\d{2,4}", a.text) and a.low < nxt.low and _days(DateSpan("", 0, 0, a.low, nxt.low, "")) <= 60
+
+
+def _open_ended(text: str, first: DateSpan) -> tuple[str | None, str | None] | None:
+    """(after, before) when a word before the first date makes it one end of an open interval:
+    'through 11/15/01', 'before the end of October', 'after 9/11', 'since 3/19'; else None."""
+    before_text = text[:first.start]
+    if ONWARD.match(text[first.end:]) and first.unit not in RANGES:  # 'from jan 1 2002 onward', '10/1/01 and later'
+        return first.low, None
+    if THROUGH_WORD.search(before_text):  # 'through 11/15/01': the day itself included
+        return None, first.high
+    if BEFORE_WORD.search(before_text):  # 'before the end of October': before November
+        return None, first.high if first.unit in ("edge", "year_edge") and "end" in first.text.lower() else first.low
+    if AFTER_WORD.search(before_text) and first.unit in RANGES:  # 'after 9/11 through the end of September'
+        return _day_after(first.low), first.high
+    if AFTER_WORD.search(before_text):  # 'after the early-December layoffs': from when the event may have been
+        event = EVENT_NOUN_AFTER.match(text, first.end) and not MESSAGES.match(text[first.end:].strip())
+        return (first.low if first.unit in ("iso", "mdy", "dmy", "mdy_name") or event else first.high), None
+    if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I) \
+            and first.unit not in RANGES:  # 'starting 3/19 through the end of the month': that range
+        return first.low, None
+    return None
+
+
+def _within(bounds: tuple[str | None, str | None], first: DateSpan, good: list[DateSpan]):
+    """An open interval closed by a longer period said beside it that holds its day ('before
+    the filing (12/2/01) in 2001': from the start of 2001)."""
+    after, before = bounds
+    day = first.low
+    for other in good[1:]:
+        if other.low <= day < other.high and _days(other) > _days(first):
+            return after or other.low, before or other.high, None, [first, other]
+    return after, before, None, [first]
 
 
 def _day_after(iso: str) -> str:

@@ -13,7 +13,7 @@ I = re.I
 MAIL = (r"(?:circulat\w*|distribut\w*|e-?mails?|mails?|msgs?|mailbox(?:es)?|inbox(?:es)?|messages?|addressed|reached|arrived|landed|memos?|notes?|letters?|notices?|announcements?|replies|reply|"
         r"responses?|answer(?:ed)?|correspondence|sen[dt]|get|gets|getting|hear|heard|ask|tell|told|invite|thank|remind|inform|notify|warn|urge|"
         r"announcement|notification|memo|sending|wr[io]te|written|writing|e-?mail(?:ed|ing)?|forward(?:ed|ing)?|"
-        r"repl(?:y|ied)|respond(?:ed)?|cc'?d?|copied|contact(?:ed)?|receive[ds]?|got|threads?)")
+        r"repl(?:y|ied)|respond(?:ed)?|cc'?d?|copied|copy|bcc|contact(?:ed)?|receive[ds]?|got|threads?)")
 PEAK = re.compile(r"^\s*(?:the\s+)?(?P<u6>month|day|week)\b.*\b(?:most|busiest)\b|"
                   r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most|busiest|highest|"
                   r"peak|largest|greatest|heaviest|more)\b|\bbusiest\s+(?P<u2>month|week|day|date)\b|\b(?P<u3>month|day|week)"
@@ -61,7 +61,8 @@ WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:s
                       rf"\bwho\s+{ACTS}\b", I)
 WHO_CC = re.compile(r"\bwho\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
                     r"on\s+copy|in\s+copy|carbon)\b|\bwhom?\s+(?:did|does)\b.*\b(?:cc|copy)\b|\bcc(?:'d)?\s+(?:list|line)\b|"
-                    r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:copy|copies|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
+                    r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:(?:copy|copies)(?!\s+of\b)|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
+GOT_A_COPY_OF = re.compile(r"\bwho\s+(?:all\s+)?(?:got|received|was\s+sent|were\s+sent)\s+(?:a\s+)?cop(?:y|ies)\s+of\b", I)
 WHO_BCC = re.compile(r"\bwho\s+(?:was|were|got)\s+(?:bcc'?d|bcc'ed|blind)\b|\bbcc\s+(?:list|line)\b", I)
 WHO_TO = re.compile(r"\bto\s+whom\b|\b(?:which|what)\s+(?:people|persons|colleagues|individuals|employees)\s+(?:got|received)\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|this)?\s*(?:sent|addressed|written|"
                     r"going|directed)\s+to\b|\bwho\s+(?:received|got|were\s+the\s+recipients|was\s+the\s+recipient)\b|"
@@ -111,7 +112,7 @@ FIRST_ONE = re.compile(r"\b(?:first|earliest|initial|oldest|last|latest|final|ne
 ASKING = re.compile(r"\b(?:how|who|whom|whose|what|when|where|which|why|whether|did|does|do|is|are|was|were|"
                     r"has|have|can|could|should|would|count|tally|total|number)\b|\?", I)
 BARE_LIST = re.compile(r"(?:^|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
-EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc)\b", I)
+EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc)\b", I)
 TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
 
 
@@ -208,6 +209,8 @@ def _field(text: str, blanked: str) -> Target | None:
         return Target.SUBJECT
     if re.search(r"\bfrom\s+whom\b", blanked, I):
         return Target.SENDER
+    if GOT_A_COPY_OF.search(blanked):
+        return Target.RECIPIENT  # 'who received a copy of the file X': everyone it went to, To or Cc
     for pattern, target in ((TO_WHOM, Target.TO), (WHO_BCC, Target.BCC), (WHO_CC, Target.CC), (WHO_TO, Target.TO),
                             (WHO_SENT, Target.SENDER)):
         if pattern.search(blanked):
@@ -232,7 +235,7 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
         return Target.SENDER  # 'which two people cc'd Sally Beck most': the ones who sent those emails
     if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
         return Target.BCC
-    if re.search(r"\bwho (?:has |had )?(?:sent|wrote|written|e-?mailed)\b|\bsenders\s+of\b|\b(?:people|persons|"
+    if re.search(r"\bwho (?:has |had )?(?:sent|wrote|written|e-?mailed|put|placed|addressed|listed|posted)\b|\bsenders\s+of\b|\b(?:people|persons|"
                  r"individuals|colleagues|correspondents)\s+(?:who\s+)?(?:writing|sending|e-?mailing|mailing|wrote|sent|"
                  r"e-?mailed)\s+(?!by\b)", blanked, I):
         return Target.SENDER  # 'who sent the most emails addressed to X (To: line)', 'top senders of email

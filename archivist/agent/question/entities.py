@@ -100,7 +100,8 @@ def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]
         w = m.group(0).lower().replace("’", "'")
         is_name = w not in STOP and len(w) > 1 and w in lex.tokens
         gap = question[cur[-1].end():m.start()] if cur else ""
-        if is_name and (not cur or re.fullmatch(r"\s*,?\s*(?:[A-Z]\.?\s+)?", gap)):  # 'Michael E Taylor'
+        abbreviated = bool(cur) and len(cur[-1].group(0)) <= 3 and re.fullmatch(r"\.\s+", gap)  # 'Carol St. Clair'
+        if is_name and (not cur or re.fullmatch(r"\s*,?\s*(?:[A-Z]\.?\s+)?", gap) or abbreviated):  # 'Michael E Taylor'
             cur.append(m)
             continue
         if cur and re.fullmatch(r"[A-Z]", m.group(0)) and re.fullmatch(r"\s+", gap):

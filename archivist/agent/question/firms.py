@@ -81,6 +81,28 @@ def affiliations(r: Reading) -> None:
             c.end, c.text = m.end(), r.text[c.start:m.end()]
 
 
+def at_their_domain(r: Reading) -> None:
+    """'Jim Bennett at Goodin MacBride (gmssr.com)': a name with no display name here, right before
+    the domain said of them, is the address at that domain of their first initial and surname
+    ('jbennett@gmssr.com'), when that is one person's."""
+    if r.lex is None:
+        return
+    for c in [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None) and not c.value]:
+        domain = next((d for d in r.plan.of(Role.DOMAIN) if 0 <= d.start - c.end <= 4 and isinstance(d.value, str)), None)
+        if domain is None:
+            continue
+        at, words = str(domain.value).lstrip("@"), re.findall(r"[a-z]+", c.text.lower())
+        if len(words) < 2:
+            continue
+        first, last = words[0], words[-1]
+        locals_ = {first[0] + last, first + last, last + first[0], last}
+        found = sorted(a for a in r.lex.names if a.lower().endswith("@" + at)
+                       and (re.sub(r"[._-]", "", a.split("@")[0].lower()) in locals_))
+        if found:
+            c.value, c.known, c.note = found, True, ""
+            c.label = f"{c.text.strip()} ({len(found)} address{'es' if len(found) != 1 else ''}: {', '.join(found[:6])})"
+
+
 def described_firms(r: Reading) -> None:
     """In a question about one described email, a firm with no address here is words of its
     description ('King & Spalding lawyer explained that ...'), searched, not a constraint no email meets."""

@@ -18,6 +18,10 @@ from archivist.agent.question.roles import role_at
 from archivist.agent.question.words import is_frame
 
 WORD = re.compile(r"\b([A-Z][a-z]+)(?:['’]s)?\b")
+WORD_ANY = re.compile(r"\b([A-Za-z][a-z]+)(?:['’]s)?\b")
+# first names that are also words people type: read as names only when capitalised
+COMMON_WORDS = frozenset("mark will bill sue may june april august art grant rich frank ray dawn joy hope gene jack "
+                         "rick kay chris john bob jim jean penny buck guy max pat don rob rose sally long".split())
 DOER = re.compile(r"(?:^|\b(?:did|does|has|had)\s+)$", re.I)  # 'When did Vince forward', 'Vince sent ...'
 BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?)\b", re.I)
 
@@ -81,8 +85,11 @@ def first_names(r: Reading, described: bool = False) -> None:
     sender; other first names stay words of the description."""
     if r.lex is None or not r.lex.owners:
         return
-    for m in WORD.finditer(r.text):
+    typed_lower = not re.search(r"[A-Z]", r.text[1:])  # 'who sent sara the most': typed all lowercase
+    for m in (WORD_ANY if typed_lower else WORD).finditer(r.text):
         word, s, e = m.group(1), m.start(1), m.end(1)
+        if typed_lower and word.lower() in COMMON_WORDS:
+            continue  # 'mark', 'will', 'bill': words before they are names
         if not r.free(s, e) or is_frame(word) or described and not DOER.search(r.text[:s]) \
                 or re.match(r"\s+[A-Z][a-z]", r.text[e:]):  # 'David Doctor': a longer name no reader placed
             continue

@@ -19,13 +19,16 @@ from archivist.agent.question.reading import Reading
 HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:notification|notice|alert|reminder|update|file)s?\s+)?"
                    r"(?:e-?mails?|mails|messages|notes|notices|notifications|reminders|alerts|updates|memos|forwards|"
                    r"letters|newsletters|bulletins|digests|announcements|clippings|circulars|blasts|invites|invitations|"
-                   r"mailings|postings|posts|traffic|clips|mailers|requests|chatter)\b", re.I)
+                   r"mailings|postings|posts|traffic|clips|mailers|requests|chatter|reports|commentaries|briefings|"
+                   r"summaries|confirmations|confirms|invoices|statements)\b", re.I)
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
+NAMED_BY = frozenset(str(r) for r in (Role.DOMAIN, Role.SENDER, Role.KIND))  # the roles that say whose emails
 LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|(?:leaving|leave|setting|set)\s+"
                       r"(?:aside|out)|other\s+than|without|ignor(?:e|ing)|disregard(?:ing)?|skip(?:ping)?|apart\s+from|minus|"
                       r"but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+|all\s+(?:the\s+)?)?$", re.I)
 FORMS = {**dict.fromkeys("forward forwards forwarded forwarding fwd fw fwds".split(), "forward"),
          **dict.fromkeys("reply replies replied replying".split(), "reply")}
+MARKS = frozenset("fw fwd fwds".split())  # a subject's mark of a forward, no word of the frame
 
 
 def forms(r: Reading) -> None:
@@ -35,7 +38,10 @@ def forms(r: Reading) -> None:
         return
     for w in r.plan.words:
         form = FORMS.get(w.text.lower())
-        if not form or w.use != Use.FRAME:
+        if not form or w.use not in (Use.FRAME, Use.UNUSED) or w.use == Use.UNUSED and w.text.lower() not in MARKS:
+            continue
+        if any(c.value == form for c in r.plan.of(Role.FORM)):  # 'forward (FW:)': said twice, read once
+            w.use, w.role = Use.CONSTRAINT, str(Role.FORM)
             continue
         start, shown = w.start, f"{'forwards' if form == 'forward' else 'replies'}"
         if negated := LEFT_OUT.search(r.text[:w.start]):  # 'not counting forwards': every other email
@@ -60,9 +66,13 @@ def kind_words(r: Reading) -> None:
         before = [w for w in words if w.start < head]
         run = []
         while before and before[-1].use == Use.UNUSED and not re.search(r"['’]s?$", before[-1].text) \
-                and re.fullmatch(r"[\s'\"“”‘’-]*", r.text[before[-1].start + len(before[-1].text):run[0].start if run else head]):
+                and re.fullmatch(r"[\s'\"“”‘’()\[\]-]*", r.text[before[-1].start + len(before[-1].text):run[0].start if run else head]):
             run.insert(0, before.pop())
         if not run:
+            if before and before[-1].use == Use.CONSTRAINT and before[-1].role in NAMED_BY:
+                for w in words:  # 'CERA reports', "Kudlow's commentaries": the emails, named by who sends them
+                    if head <= w.start < m.end() and w.use == Use.UNUSED:
+                        w.use = Use.FRAME
             continue
         start, end = run[0].start, run[-1].start + len(run[-1].text)
         if m.group("also"):  # 'ERV Notification emails': the kind is 'ERV Notification'
@@ -72,7 +82,7 @@ def kind_words(r: Reading) -> None:
                 w.use, w.role = Use.CONSTRAINT, str(Role.KIND)
             elif head <= w.start < m.end() and w.use == Use.UNUSED:
                 w.use = Use.FRAME
-        said, role = r.text[start:end].strip("'\"“”‘’ "), Role.KIND
+        said, role = r.text[start:end].strip("'\"“”‘’[]() "), Role.KIND
         if r.lex is not None and len(run) == 1 and not m.group("also") and \
                 (domain := phrases.company_domain(said, r.lex.senders.keys())):  # 'nymex emails': from nymex.com
             for w in run:

@@ -39,7 +39,25 @@ def own_domain(r: Reading) -> None:
             c.value, c.label = typed[0].value, f"= '{typed[0].value}' (named in the question)"
         elif r.plan.of(Role.DOMAIN, Role.ALSO_ACCOUNT) or ALL_ADDRESSES.search(r.text):
             name = custodian_name(r.lex, c.text) or c.text  # 'Vince ... from his AOL address': Vince Kaminski's
-            c.value = resolve(r.lex, name, loose=True).identities or c.value
+            c.value = sorted(set(resolve(r.lex, name, loose=True).identities) | set(c.value))  # more, none lost
+
+
+POSSESSED_ACCOUNT = re.compile(r"(?:'s|’s)\s+(?:(?:personal|private|home|own|old|other|outside)\s+)?$", re.I)
+
+
+def owned_account(r: Reading) -> None:
+    """'sent to Greg Whalley's personal Yahoo address': the recipient's own addresses at that
+    domain, not mail from a sender there."""
+    for d in [d for d in r.plan.of(Role.DOMAIN) if isinstance(d.value, str)]:
+        m = POSSESSED_ACCOUNT.search(r.text[:d.start])
+        p = next((c for c in r.plan.of(Role.RECIPIENT, Role.TO, Role.CC, Role.BCC, Role.PARTICIPANT)
+                  if m and c.end == m.start() and isinstance(c.value, list)), None)
+        at = [a for a in (p.value if p else []) if str(a).split("|")[0].lower().endswith(str(d.value).lower())]
+        if p is None or not at:
+            continue
+        p.value, p.end, p.text = at, d.end, r.text[p.start:d.end]
+        p.label = f"{p.label.split(' (')[0]} ({len(at)} address{'es' if len(at) > 1 else ''}: {', '.join(map(str, at))})"
+        r.plan.constraints.remove(d)
 
 
 def read_people(r: Reading) -> None:
@@ -373,6 +391,8 @@ def _describes_content(r: Reading, c: Constraint, asked_sender: bool) -> bool:
     # Members'): a word of the description
     unknown = unknown or c.role in PEOPLE_ROLES and len(name_words(c.text)) == 1 \
         and any(n.startswith(f"'{c.text}' matches several people") for n in r.plan.notes)
-    return c.role is None or yearless or told or unknown or c.role in (Role.ATTACHMENT, Role.TEXT) or bool(member) \
+    named_file = c.role == Role.ATTACHMENT and str(c.value).startswith("name:")  # 'the file "x.doc"': exact
+    return c.role is None or yearless or told or unknown or c.role == Role.TEXT or bool(member) \
+        or c.role == Role.ATTACHMENT and not named_file \
         or company \
         or asked_sender and c.role == Role.SENDER

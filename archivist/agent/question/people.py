@@ -106,7 +106,8 @@ ORG_WORDS = frozenset("company corporation corp inc llc ltd group team services 
                       "desk support center centre".split())
 TITLE_WORDS = frozenset("accounting legal finance director manager president chairman ceo cfo coo vp office managing "
                         "executive counsel assistant operations marketing sales trading research risk credit tax "
-                        "regulatory government affairs communications lawyer lawyers attorney attorneys in-house".split())
+                        "regulatory government affairs communications lawyer lawyers attorney attorneys in-house "
+                        "hr pr human resources public relations".split())
 SUFFIXES = frozenset("jr sr ii iii iv".split())
 WEBMAIL = frozenset("aol.com hotmail.com yahoo.com msn.com earthlink.net home.com juno.com prodigy.net "
                     "compuserve.com att.net mindspring.com gmail.com".split())

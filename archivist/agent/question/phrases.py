@@ -23,7 +23,8 @@ SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
     rf"(?:subject(?:\s+lines?|s)?|titles?|subject\s+headings?)\b",
     rf"\b(?:[\"“'](?P<x>[^\"”]{{1,80}})[\"”']|(?P<y>\w+(?:\s+\w+)?))\s+in\s+(?:the\s+|its\s+|their\s+)?(?:subject(?:\s+lines?|s)?|titles?)\b",
     rf"\bsubject(?:\s+lines?|s)?\s+(?:that\s+)?(?:contains?|containing|contained|mentions?|mentioning|mentioned|"
-    rf"includes?|including|included|with|reading|read|says?|said|saying|has|had|of|like|about|"
+    rf"includes?|including|included|with|reading|read|says?|said|saying|has|had|of|like|about|refers?\s+to|referred\s+to|"
+    rf"references?|referenced|names?|named|concerns?|deals?\s+with|is\s+about|was\s+about|"
     rf"(?:is|was|were|are)(?:\s+like)?)\s+(?:the\s+)?(?:words?\s+|term\s+)?{PHRASE}{END}",
     rf"\b(?:titled|entitled|subject(?:\s+line)?\s*:)\s*{PHRASE}{END}",
     rf"\bsubject(?:\s+line)?s?\s+[\"“'](?P<x>[^\"”]{{1,80}})[\"”']",
@@ -59,7 +60,10 @@ ATTACHMENT_PHRASES = [re.compile(p, re.I) for p in (
 )]
 DOMAIN = r"@?(?P<d>[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|us|co\.uk|uk|ca|de|biz|info))\b"
 NOT_DOMAIN = re.compile(
-    rf"\b(?:from|by|sent\s+from)?\s*(?:outside(?:\s+of)?|not\s+from|non-?|external\s+to|other\s+than)\s*(?:the\s+)?{DOMAIN}"
+    rf"\b(?:from|by|sent\s+from)?\s*(?:outside(?:\s+of)?|not\s+from|non-?|external\s+to|other\s+than|"
+    r"(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|ignoring|leaving\s+(?:out|aside)|setting\s+aside|"
+    r"aside\s+from|apart\s+from|without)\s+(?:anything|any|all|the)?\s*(?:e-?mails?|messages?|mail)?\s*(?:from|by|sent\s+from)\s+)"
+    rf"\s*(?:the\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks))?", re.I)
 DOMAIN_PHRASE = re.compile(
     rf"\b(?:from|by|sent\s+from|senders?\s+(?:at|from)|people\s+at|anyone\s+at|someone\s+at|among)\s+"
@@ -187,6 +191,8 @@ def _words(text: str) -> str:
 
 AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staff|lawyers)\s+(?:at|from)\s+(?:the\s+)?"
                         r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2})")
+# 'from ISO New England': a name of several capitalised words (the first all capitals) after 'from'
+FROM_COMPANY = re.compile(r"\bfrom\s+(?:the\s+)?(?P<c>(?-i:[A-Z]{2,}[\w&'-]*)(?:\s+(?-i:[A-Z][\w&'-]*)){1,3})\b")
 COMPANY_PEOPLE = re.compile(r"\b(?P<c>[A-Z][\w&-]*)\s+(?:colleague|co-?worker|employee|staffer|insider)s?(?:['’]s)?(?!\w)")
 WIDEN = re.compile(r"\b(?:counting|including|plus|and|with)\s*$", re.I)
 WIDEN_AFTER = re.compile(r"\s+(?:too|also|as\s+well)\b", re.I)
@@ -197,6 +203,9 @@ ACCOUNT_KINDS = frozenset("personal private home work business own other old new
                           "mail web webmail".split())
 DOMAIN_LIST = re.compile(r"\b(?:from|by|at)\s+(?P<list>@?[\w-]+(?:\.[\w-]+)*(?:\s*(?:,|/|\bor\b|\band\b)\s*@?[\w-]+(?:\.[\w-]+)*)+)"
                          r"\s+(?:addresses|accounts|domains|emails|users|senders|people)\b", re.I)
+OUTSIDE_PEOPLE = frozenset("lawyer lawyers attorney attorneys counsel consultant consultants advisor advisors adviser "
+                           "advisers firm firms party parties people person persons sender senders vendor vendors "
+                           "contact contacts banker bankers auditor auditors accountant accountants".split())
 OUTSIDE = re.compile(r"\b(?:outside|external)\b(?:\s+(?:senders?|addresses|people|parties|correspondents|contacts|domains?))?", re.I)
 
 
@@ -221,6 +230,9 @@ def domains(question: str, known: set[str], main: str | None = None,
             widen = WIDEN.search(question[max(0, m.start() - 12):m.start()]) or WIDEN_AFTER.match(question[m.end():])
             out.append((Role.ALSO_ACCOUNT if widen else Role.DOMAIN, "@" + d, m.start(),
                         m.end() + (WIDEN_AFTER.match(question[m.end():]).end() if widen and WIDEN_AFTER.match(question[m.end():]) else 0)))
+    for m in FROM_COMPANY.finditer(question):  # 'the earliest email from ISO New England': iso-ne.com
+        if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group("c"), senders or known, whole=True)):
+            out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
     for m in [*AT_COMPANY.finditer(question), *COMPANY_PEOPLE.finditer(question)]:  # 'someone at Arthur
         # Andersen', 'anyone from Mariner Energy', 'which Enron colleague's emails'
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group("c"), senders or known)):
@@ -228,6 +240,8 @@ def domains(question: str, known: set[str], main: str | None = None,
     for m in re.finditer(r"\b(?:outside(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
                          r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|employees))?",
                          question):
+        if m.group(1).lower() in OUTSIDE_PEOPLE:
+            continue  # 'outside lawyer', 'outside counsel': people outside the archive's own domain
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group(1), known)):
             out.append((Role.NOT_DOMAIN, "@" + d, m.start(), m.end()))
     for m in DOMAIN_PHRASE.finditer(question):
@@ -240,11 +254,14 @@ def domains(question: str, known: set[str], main: str | None = None,
     return out
 
 
-def company_domain(word: str, known: set[str]) -> str | None:
+def company_domain(word: str, known: set[str], whole: bool = False) -> str | None:
     """The archive's domain for a company word ('Kudlow' -> kudlow.com, 'FERC' -> ferc.fed.us,
     'Mariner Energy' -> mariner-energy.com, 'Arthur Andersen' -> andersen.com)."""
     words = re.findall(r"[a-z0-9]+", word.lower())
-    for w in ("".join(words), "-".join(words), words[-1] if len(words) > 1 else ""):
+    inner = [w for w in words[1:] if w not in ("and", "of", "the", "for")]
+    short = [words[0] + "-" + "".join(w[0] for w in inner), words[0] + "".join(w[0] for w in inner)] \
+        if len(words) > 1 and inner else []  # 'ISO New England' -> iso-ne.com
+    for w in ("".join(words), "-".join(words), *short, words[-1] if len(words) > 1 and not whole else ""):
         if w and (d := _domain_of(w, known)):
             return d
     return None
@@ -254,7 +271,7 @@ def _domain_of(w: str, known: set[str]) -> str | None:
     for tld in ("com", "net", "org"):  # also when only its subdomains write ('us.andersen.com')
         if f"{w}.{tld}" in known or any(d.endswith(f".{w}.{tld}") for d in known):
             return f"{w}.{tld}"
-    others = sorted(d for d in known if d.split(".")[0] == w and d.count(".") <= 2)
+    others = sorted(d for d in known if d.split(".")[0] == w and (d.count(".") <= 2 or d.endswith(".us")))  # 'tnrcc.state.tx.us'
     return others[0] if len(others) == 1 else None
 
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
-from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, QUOTED, _longest_exact, _names_with_months, combine_dates
+from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, ONWARD, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import COUNTED, classify, per_period
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
-from archivist.agent.question.firms import affiliations, described_firms, firms
+from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms
 from archivist.agent.question.first_names import first_names
 from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
-from archivist.agent.question.mentions import own_domain, read_people, settle_roles
+from archivist.agent.question.mentions import own_domain, owned_account, read_people, settle_roles
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
@@ -30,6 +30,9 @@ from archivist.dates import find_dates
 
 EVENT_DAY = re.compile(r"\b(?:start|starts|begin|begins|expire|expires|close|closes|due|effective|deadline|"
                        r"take\s+effect|takes\s+effect)\s+(?:on\s+|by\s+)?$", re.I)
+# a day said of a thing the email speaks of ('her 10/9 changes', 'the 11/15 draft'), beside the date it was sent
+OWNED_DAY = (re.compile(r"\b(?:his|her|their|its|our|my|your)\s+$", re.I),
+             re.compile(r"\s+(?!attacks?\b)[a-z][a-z-]+\b"))
 EVENT_AFTER = re.compile(r"\s+(?:terrorist\s+)?attacks?\b", re.I)
 DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|thru|in|on|during|of|by|predates?|predating|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
@@ -56,6 +59,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     _dates(r)
     read_people(r)
     affiliations(r)
+    at_their_domain(r)
     ask, target, k = reread_described(r, *classify(r.text, r.blanked(), r.plan))
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
@@ -71,10 +75,12 @@ def read_plan(question: str, lex: Lexicon | None = None,
         and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
     received_in_mailbox(r)
+    owned_account(r)
     own_domain(r)
     account(r)
+    forms(r)  # 'FW emails': the form, before the unread words are read as a kind of email
     kind_words(r)
-    forms(r)
+    received_in_mailbox(r)  # 'did X get nymex notices': a sender domain the kind words named
     unread_around_dates(r)
     unread_in_figures(r)
     unread_negations(r)
@@ -167,7 +173,7 @@ def _mailboxes(r: Reading) -> None:
         if trimmed and (at := r.text.find(who, s)) >= 0:
             s = max(s, at - 3 if r.text[max(0, at - 3):at].lower() == "in " else at)
         box = _box(r, who)
-        if box and (first := re.search(r"([A-Za-z][\w'-]*)\s+$", r.text[:s])) and not is_frame(first.group(1)) \
+        if box and (first := re.search(r"(?<![\w.@'-])([A-Za-z][\w'-]*)\s+$", r.text[:s])) and not is_frame(first.group(1)) \
                 and mailbox_of(r.lex, f"{first.group(1)} {who}") == box:
             s = first.start(1)  # 'vince kaminski mailbox': the first name is the same person's
         if box and r.free(s, e):
@@ -187,8 +193,15 @@ def _addresses(r: Reading) -> None:
         if r.free(m.start(), m.end()):
             address = m.group(0).lower().lstrip("'")  # exact, in the archive or not: a count of 0 is true
             s, e = _named_with(r.text, m)
-            r.claim(Constraint(role_at(r.text, s, e), r.text[s:e], address,
-                               s, e, label=f"= '{address}'"))
+            role = role_at(r.text, s, e)
+            if left := LEFT_OUT_NAMED.search(r.text[max(0, s - 80):s]):  # 'leaving aside the announcement
+                s, role = s - len(r.text[max(0, s - 80):s]) + left.start(), Role.EXCLUDED  # mail (no.address@...)'
+            r.claim(Constraint(role, r.text[s:e], address, s, e, label=f"= '{address}'"))
+
+
+# words that leave out the mail an address sends, with the words describing it before the address
+LEFT_OUT_NAMED = re.compile(r"\b(?:leaving\s+(?:aside|out)|setting\s+aside|excluding|not\s+counting|except(?:\s+for)?|"
+                            r"ignoring|aside\s+from|apart\s+from|other\s+than)\s+(?:[\w'’-]+\s+){0,6}\(\s*$", re.I)
 
 
 def _named_with(text: str, m: re.Match) -> tuple[int, int]:
@@ -239,14 +252,21 @@ def _dates(r: Reading) -> None:
     text = r.blanked()
     for s, e in _names_with_months(r.lex, text):
         text = text[:s] + " " * (e - s) + text[e:]
+    for s, e in _event_clauses(text):  # 'since Enron filed for bankruptcy on December 2, 2001': since that day
+        if r.free(s, e):
+            text = text[:s] + " " * (e - s) + text[e:]
     spans = find_dates(text)
     if any(s.low is None for s in spans) and r.lex is not None:  # 'christmas eve': which year?
         spans = _with_likely_year(r, text, spans)
     spans = [s for s in spans if not EVENT_DAY.search(text[:s.start])]  # 'might not start Jan 1': a day the
     # email speaks of, not one it was sent in (its words are left to the description)
+    said_of = [s for s in spans if OWNED_DAY[0].search(text[:s.start]) and OWNED_DAY[1].match(text, s.end)]
+    if said_of and len(said_of) < len(spans):  # 'in late October 2001, incorporating her 10/9 changes': the
+        spans = [s for s in spans if s not in said_of]  # changes' day, words of the description
     after, before, _day, used = combine_dates(text, spans)
     near = [s for s in spans if used and all((s.start, s.end) != (u.start, u.end) for u in used)
-            and min(abs(s.end - min(u.start for u in used)), abs(s.start - max(u.end for u in used))) <= 3]
+            and (min(abs(s.end - min(u.start for u in used)), abs(s.start - max(u.end for u in used))) <= 3
+                 or re.fullmatch(r"\s*(?:of|,)\s*", text[max(u.end for u in used):s.start]))]  # 'May and June of 2002'
     used = list(used) + near + _restated(text, spans, after, before)  # 'the winter (dec 01 - feb 02)': the
     # parenthesis says which winter; "New Year's Eve (12/31/01)": which year the numbers say
     for span in spans:
@@ -259,10 +279,30 @@ def _dates(r: Reading) -> None:
     start, end = min(s.start for s in used), max(s.end for s in used)
     if cue := DATE_CUES.search(text[:start]):
         start = cue.start()
-    if event := EVENT_AFTER.match(text, end):
-        end = event.end()  # 'the September 11 attacks': the day the event names
+    if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end):
+        end = event.end()  # 'the September 11 attacks': the day the event names; '1/1/02 onward
     r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
                        label=_date_label(after, before)))
+
+
+EVENT_CLAUSE = re.compile(r"\b(?:since|after|before|prior\s+to|following|until|till|from|up\s+to)\s+"
+                          r"(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*)$", re.I)
+EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankruptcy|merger|vote|attacks?|layoffs?|collapse|deal)\b", re.I)
+MAIL_WORD = re.compile(r"\b(?:e-?mail\w*|wrote|writes?|sent|sends?|forward\w*|cop(?:y|ied)|cc\w*|bcc\w*|message\w*|replied)\b", re.I)
+
+
+def _event_clauses(text: str) -> list[tuple[int, int]]:
+    """The words naming an event between 'since/before/after' and the date it happened on ('since
+    Enron filed for bankruptcy on December 2, 2001', 'prior to the bankruptcy filing (12/2/01)'):
+    the date is what the relation is to; the event words restate it. A clause about mail ('after
+    Ken wrote on 10/3') is not an event: its sender is a constraint."""
+    out = []
+    for span in find_dates(text):
+        m = EVENT_CLAUSE.search(text[:span.start])
+        if span.low and m and (EVENT_WORD.search(m["event"]) or re.match(r"(?:the|its|their|his|her)\s", m["event"], re.I)) \
+                and not MAIL_WORD.search(m["event"]):  # a verb of an event or a noun phrase ('the office move')
+            out.append((m.start("event"), span.start))
+    return out
 
 
 def _restated(text: str, spans: list, after: str | None, before: str | None) -> list:

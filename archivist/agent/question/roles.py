@@ -33,7 +33,16 @@ SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach
                      r"messaging|writing|who\s+sent|sent|send)\s+$", I)
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
                      r"e-mailing|to\s+(?:send|write|email))\b", I)
-EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting)\s+$", I)
+EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting|"
+                    r"not\s+including|ignoring|minus|(?:leaving|leave|setting|set|putting|put)\s+(?:aside|out))\s+$", I)
+# 'Leaving Chris Germany out', 'Setting Ken aside': the person between the verb and 'out'/'aside'
+EXCEPT_AROUND = (re.compile(r"\b(?:leaving|leave|setting|set|putting|put|keeping|keep)\s+$", I),
+                 re.compile(r"^\s*(?:out|aside|apart)\b", I))
+TO_OR_CC_BEFORE = re.compile(r"\b(?:sent|addressed|e-?mailed|written|mailed)\s+(?:directly\s+)?to\s+(?:or|and/or|and)\s+"
+                             r"(?:copied|cc'?d|cc'ed|cc)\s+(?:to\s+|on\s+)?(?:the\s+)?$", I)
+COPIED_BY = re.compile(r"[A-Za-z][\w.'-]*\s+(?:(?:first|last|ever|also|usually|always)\s+)?(?:copied|cc'?d|cc'ed)\s+$", I)
+COPIED_SOMEONE = re.compile(r"^\s*(?:(?:first|last|ever|also|usually|always)\s+)?(?:copied|cc'?d|cc'ed|bcc'?d|bcc'ed)\s+"
+                            r"(?:(?-i:[A-Z])|(?:him|her|them|anyone|someone|somebody|anybody)\b)", I)
 DID_CC = re.compile(r"\b(?:did|does|do|would|will)\s+$", I)
 CC_VERB = re.compile(r"\s*(?:cc|copy|bcc)\b", I)  # 'who did Linda Lay cc': she sent, the others are copied
 # 'who copies Sara Shackleton most', 'who usually cc's Tana Jones': the person named is on the Cc line
@@ -72,14 +81,20 @@ def role_at(text: str, start: int, end: int) -> Role | None:
     after = ADVERB.sub("", after)  # 'did Rick Buy last get an email': the verb after the adverb
     if (m := APPOSITIVE.match(after)) and SENDER_AFTER.search(after[m.end():]):
         after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
-    if EXCEPT.search(before):
+    if EXCEPT.search(before) or EXCEPT_AROUND[0].search(before) and EXCEPT_AROUND[1].match(after):
         return Role.EXCLUDED
     if NOUN_BEFORE.search(before) and SENT_AFTER.match(after):
         return Role.SENDER  # 'the 401(k) message Mark Palmer forwarded to ...': the one who sent it
     if re.search(r"\bfor\s+(?:the\s+)?$", before, I):
         return None  # 'contact numbers for John Novak': about him, no header role
+    if COPIED_SOMEONE.match(after) and not re.search(r"\b(?:was|were|is|been|get|got)\s+$", before, I):
+        return Role.SENDER  # 'Mark Greenberg copied Tana Jones on an email': he sent it
     if COPIES.search(after) or POSSESSIVE.search(after) or DID_CC.search(before) and CC_VERB.match(after):
         return Role.SENDER  # 'when Sue Mara copies someone', 'copied on Ken Lay's memo': the sender
+    if TO_OR_CC_BEFORE.search(before):
+        return Role.RECIPIENT  # 'sent to or copied to Sara Shackleton': To or Cc, any recipient
+    if COPIED_BY.search(before) and not re.search(r"\b(?:was|were|is|be|been|get|got)\s+\S+\s+$", before, I):
+        return Role.CC  # 'Mark Greenberg copied Tana Jones': he sent it, she was on Cc
     if BCC_COPIES_BEFORE.search(before):
         return Role.BCC
     if COPIES_BEFORE.search(before):

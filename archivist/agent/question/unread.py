@@ -154,9 +154,14 @@ def _unread_order(r: Reading) -> None:
         nth = ORDINAL.fullmatch(said) and (r.plan.ask != Ask.FIELD or NTH_EMAIL.match(r.text[w.start + len(w.text):]))
         if loose and (nth or said in FEWEST and not at_least):  # 'a second response to ...' describes the email
             w.use, w.role = Use.UNUSED, ""
-        elif loose and said == "than" and not re.search(r"\bother\s+$", r.text[:w.start], re.I):
+        elif loose and said == "than" and not re.search(r"\b(?:other|rather)\s+$", r.text[:w.start], re.I) \
+                and not (r.plan.ask in (Ask.TOP, Ask.PEAK) and ANYONE_ELSE.match(r.text[w.start + 4:])):
             before = re.search(r"(\w+)\s+$", r.text[:w.start])  # 'other than X': an exception, read
             unuse(r, before.start(1) if before else w.start, w.start + len(w.text), inside=True)
+
+
+ANYONE_ELSE = re.compile(r"\s+(?:anyone|anybody|everyone|everybody|any\s+other|all\s+(?:the\s+)?others?)\b", re.I)  # 'more than
+# anyone else': the most
 
 
 # 'counting the ones where she was only cc'd', 'including cc', 'cc included': any recipient, said so

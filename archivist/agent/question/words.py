@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.question.people import TITLE_WORDS
+from archivist.agent.question.people import TITLE_WORDS, WEBMAIL
 from archivist.agent.question.phrases import phrase_words
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Use, Word
 from archivist.agent.question.reading import Reading
@@ -60,7 +60,7 @@ hold holds litigation custodian custodians sit sits sitting found other others d
 mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 display enumerate pull fetch retrieve bring produce output print return returns
 few several couple ones once twice mr mrs ms dr lot lots mailings postings constantly regularly routinely repeatedly
-among amongst
+among amongst else put puts placed brought brings posted
 staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 """.split())
@@ -83,8 +83,11 @@ def frame_word(r: Reading, m: re.Match) -> bool:
     """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
     if not m.group(0).isdigit():
-        return is_frame(m.group(0)) or bool(ACCOUNT_KIND.fullmatch(m.group(0))
-                                            and re.match(r"\s+[\w.-]+\s+(?:e-?mail\s+)?(?:account|address)\b",
+        return is_frame(m.group(0)) or bool(IN_PLACE.fullmatch(m.group(0)) and IN_PLACE_AFTER.match(r.text, m.end())) \
+            or bool(ACCOUNT_KIND.fullmatch(m.group(0))
+                                            and re.match(r"\s+[\w.-]+\s+(?:e-?mail\s+)?(?:account|address)\b|"
+                                                         r"\s+(?:e-?mail|account|address)(?:\s+(?:account|address))?"
+                                                         r"\s*\(?\s*[\w.'+-]+@",  # 'her home email (x@y.net)'
                                                          r.text[m.end():], re.I))
     if re.match(r"\s*=", r.text[m.end():]) or re.search(r"=\s*$", r.text[:m.start()]):
         return True
@@ -93,6 +96,9 @@ def frame_word(r: Reading, m: re.Match) -> bool:
                             r.text[m.end():], re.I))
 
 
+# where the mail is, said as a place: 'filed in the taylor-m mailbox', 'back in April 2001'
+IN_PLACE = re.compile(r"filed|stored|kept|saved|located|archived|back|way", re.I)
+IN_PLACE_AFTER = re.compile(r"\s+(?:away\s+)?(?:in|under|during|around)\b", re.I)
 # the kind of an account the next word names, no constraint of its own: 'from his personal AOL address'
 # ('her personal account' alone says which addresses no header tells: not used)
 ACCOUNT_KIND = re.compile(r"personal|private|home|work|business|office|old|new|main|other|second|usual|regular", re.I)
@@ -115,12 +121,45 @@ ATTACHMENT_WORDS = frozenset("spreadsheet spreadsheets excel workbook workbooks 
                              "powerpoint powerpoints presentation presentations deck decks".split())
 
 
+LEAVING_WORDS = frozenset("leaving leave setting set putting put keeping keep aside out apart ignoring ignore minus".split())
+
+
+def _beside(r: Reading, word: str, constraints: list) -> bool:
+    """Whether the word stands within a few words of one of the constraints."""
+    for m in re.finditer(rf"\b{re.escape(word)}\b", r.text):
+        for c in constraints:
+            gap = r.text[c.end:m.start()] if m.start() >= c.end else r.text[m.end():c.start]
+            if len(gap) <= 30 and len(re.findall(r"[\w'-]+", gap)) <= 3:
+                return True
+    return False
+
+
+FIRM_PEOPLE = frozenset("lawyers lawyer attorneys attorney counsel partners consultants bankers analysts staff people "
+                        "folks employees reps representatives".split())
+
+
+def _after(r: Reading, word: str, constraints: list) -> bool:
+    """Whether the word follows one of the constraints right after it (a closing parenthesis between)."""
+    return any(re.match(rf"[\s)]*{re.escape(word)}\b", r.text[c.end:]) for c in constraints)
+
+
 def restated(r: Reading, word: str) -> bool:
     """A word the question says twice, once inside a constraint ('credit watch list emails - how many
     with "credit watch" in the subject', 'CERA emails (cera.com)'): accounted for by that constraint."""
-    w = word.lower()
-    if w in APPOSITIVE and beside_person(r, word):
+    w = word.lower().replace("’", "'")
+    if w.removesuffix("'s") in APPOSITIVE and beside_person(r, word):
         return True  # 'general counsel James Derrick', 'Richard Shapiro, head of government affairs'
+    if w in LEAVING_WORDS and _beside(r, word, r.plan.of(Role.EXCLUDED, Role.NOT_DOMAIN)):
+        return True  # 'Leaving Chris Germany out', 'setting aside anything from @caiso.com'
+    if w in FIRM_PEOPLE and r.plan.ask == Ask.FIELD and _after(r, word, r.plan.of(Role.NOT_DOMAIN)):
+        return True  # in one described email, 'an outside lawyer': its sender, outside the archive's domain
+    if w in FIRM_PEOPLE and _after(r, word, r.plan.of(Role.DOMAIN)):
+        return True  # 'Greenberg Traurig (gtlaw.com) lawyers': the people at that domain
+    if w in ("webmail", "web-mail") and any(str(d).lstrip("@") in WEBMAIL for c in r.plan.of(Role.DOMAIN)
+                                          for d in (c.value if isinstance(c.value, list) else [c.value])):
+        return True  # 'a personal webmail account like AOL, Yahoo or Hotmail': those domains, read
+    if w in ("fw", "fwd", "re") and r.plan.of(Role.FORM):
+        return True  # 'forward (FW:)': the subject's mark of a forward, read
     if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):
         return True  # 'how many spreadsheets ... emails with an .xls attached'
     locals_ = {str(a).split("@")[0].lower() for c in r.plan.constraints if isinstance(c.value, list) for a in c.value}
@@ -128,7 +167,8 @@ def restated(r: Reading, word: str) -> bool:
         return True  # 'the SMU Betas list (smu-betas)': the address of the person or list read
     return any(w in re.findall(r"[\w'-]+", f"{c.value if isinstance(c.value, str) else ''} {c.text}".lower())
                for c in r.plan.constraints if c.role != Role.TOPIC) or \
-        any(w in (str(c.value) or "").lower().split("@")[-1].split(".") for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN))
+        any(w in (str(c.value) or "").lower().split("@")[-1].split(".") or w.lstrip("@") == str(c.value).lower().lstrip("@")
+            for c in r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN))  # 'Kudlow ... at kudlow.com': the domain said again
 
 
 def account(r: Reading) -> None:

@@ -74,16 +74,19 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
     calendar = Calendar.EITHER if f.after and f.before and P._one_day(f) else Calendar.LOCAL
     rows_of = (lambda g: P._by_subject(store, g, calendar, plan)) if plan.of(Role.SUBJECT) else \
         (lambda g: P._rows(store, g, calendar))
+    if plan.target == Target.ATTACHMENTS:  # 'what was the document called': the email had one (in any period tried)
+        rows_of = _having_files(store, rows_of)
     rows, gone, said = candidates(store, plan, f, rows_of)
     if not rows:
         return P.PlanAnswer(f"No email matches ({P.describe(plan)}).", result={})
-    if plan.target == Target.ATTACHMENTS:
-        rows = _with_files(store, rows) or rows  # 'what was the document called': the email had one
     scored = ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
     if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description
         return _unworded(store, plan, rows, words)
     share = _share(store, scored[0][0], words)
-    if share < WEAK and (other := _other_period(store, plan, f, rows_of, words, search, gone, share)):
+    # 'what was attached to ...': an email of that period with nothing attached does not fit at all
+    fileless = plan.target == Target.ATTACHMENTS and bool(scored) and not _with_files(store, [scored[0][0]])
+    if (share < WEAK or fileless) and \
+            (other := _other_period(store, plan, f, rows_of, words, search, gone, 0.0 if fileless else share)):
         scored, rows, note, share = other  # 'whether Enron would keep paying ... in 2002': a date the email speaks of
         said = [*said, note]
         gone = [*gone, *plan.of(Role.DATE)]
@@ -145,6 +148,14 @@ def _days(c: Constraint) -> int:
 def _interval(c: Constraint) -> tuple[str | None, str | None]:
     low, _, high = str(c.value).partition("..")
     return low or None, high or None
+
+
+def _having_files(store, rows_of):
+    """rows_of keeping the emails that have an attachment, when any of them does."""
+    def having(g: Filters) -> list[dict]:
+        rows = rows_of(g)
+        return _with_files(store, rows) or rows
+    return having
 
 
 def _with_files(store, rows: list[dict]) -> list[dict]:

@@ -25,7 +25,7 @@ from archivist import word_forms
 from archivist.agent.question.plan import QueryPlan, Role
 from archivist.records import Filters
 
-FORWARD_SUBJECT = re.compile(r"^\s*(?:re\s*:\s*)*(?:fw|fwd)\s*:", re.I)
+FORWARD_SUBJECT = re.compile(r"^\s*(?:re\s*:\s*)*\[?\s*(?:fw|fwd)\s*:", re.I)  # '[Fwd: ...]' as some mailers write it
 REPLY_SUBJECT = re.compile(r"^\s*re\s*:", re.I)
 FORWARDED_LINE = re.compile(r"-{3,}\s*Forwarded\s+by\b|-{3,}\s*Forwarded\s+message|Begin\s+forwarded\s+message", re.I)
 DESCRIBES = 0.5  # the share of the selected emails that must hold common words for them to describe all

@@ -19,7 +19,7 @@ from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
 from archivist.agent.strategies import described, kinds
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
-from archivist.agent.strategies.readings import by_address, list_instead, mailbox_instead, other_readings
+from archivist.agent.strategies.readings import by_address, list_instead, mailbox_instead, other_readings, topic_noun_dropped
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
 
@@ -103,12 +103,20 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
         rows = [r for r in rows if _weekday(r) in days]  # an email with no readable day is on no weekday
     if plan is not None and (form := plan.of(Role.FORM)):  # 'forwards', 'replies'
         rows = kinds.of_form(store, rows, str(form[0].value))
+    if plan is not None and plan.ask != Ask.TOP and (gone := _excluded(plan)):
+        rows = [r for r in rows if (r.get("sender") or "").lower() not in gone]  # 'excluding Sue Mara': not hers
     body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
     rows = _mentioning(store, rows, f.text, body_only) if f.text else rows
     if not (f.subject and plan is not None):
         return rows
     sides = mention_patterns(f.subject)  # compiled once, not once a row; 'New Power or NewPower': either side
     return [r for r in rows if any(all(p.search(r["title"] or "") for p in side) for side in sides)]
+
+
+def _excluded(plan: QueryPlan) -> set[str]:
+    """The addresses of the people left out ('excluding Sue Mara'): a ranking drops them, a count
+    or list drops the emails they sent."""
+    return {a.strip("<>").lower() for c in plan.of(Role.EXCLUDED) for a in _values(c.value) if "@" in a}
 
 
 def closed_compound(text: str) -> str | None:
@@ -144,7 +152,7 @@ def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> 
 
 def _row_checks(f: Filters, plan: QueryPlan) -> bool:
     """Whether _rows reads each matching email (its weekday, the words of its body or subject)."""
-    return bool(f.text or f.subject or plan.of(Role.WEEKDAY, Role.FORM))
+    return bool(f.text or f.subject or plan.of(Role.WEEKDAY, Role.FORM)) or plan.ask != Ask.TOP and bool(_excluded(plan))
 
 
 def _counted(store, f: Filters, plan: QueryPlan) -> tuple[int, list[int]]:
@@ -162,7 +170,8 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
         return _count_in(store, plan, _rows(store, f, plan=plan))
     n, ids = _counted(store, f, plan)
     recount = lambda g: _counted(store, g, plan)[0]  # noqa: E731
-    if not n and (other := mailbox_instead(store, plan, f, recount) or list_instead(store, plan, f, recount)):
+    if not n and (other := mailbox_instead(store, plan, f, recount) or list_instead(store, plan, f, recount)
+                  or topic_noun_dropped(plan, f, recount)):
         f, said = other  # 'CERA mailings to Vince': list mail names him in no header; 'from the SMU Betas list'
         plan.notes.append(said)
         n, ids = _counted(store, f, plan)

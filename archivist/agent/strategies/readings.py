@@ -74,6 +74,29 @@ def list_instead(store, plan: QueryPlan, f: Filters, count) -> tuple[Filters, st
                    f"mail sent to it")
 
 
+# a last word that names the topic as a thing of its kind ('the Trading Track program'): the emails
+# about it need not say it
+TOPIC_NOUNS = frozenset("program programs programme project projects issue issues matter matters stuff situation "
+                        "topic topics thing things business question questions effort efforts initiative initiatives "
+                        "process saga story affair deal plan plans proposal".split())
+
+
+def topic_noun_dropped(plan: QueryPlan, f: Filters, count) -> tuple[Filters, str] | None:
+    """Body or subject words of several ending in a topic noun ('deal with the Trading Track
+    program') that no email holds all of: the filters without that noun and what the answer
+    says, when some email holds the rest; else None."""
+    for field in ("text", "subject"):
+        words = getattr(f, field)
+        if not words or " or " in words.lower() or len(parts := words.split()) < 2 \
+                or parts[-1].lower() not in TOPIC_NOUNS:
+            continue
+        shorter = replace(f, **{field: " ".join(parts[:-1])})
+        if count(shorter):
+            return shorter, (f"no email holds all of '{words}'; this counts those holding '{shorter.text if field == 'text' else shorter.subject}'"
+                             f" ('{parts[-1]}' names the topic, the emails need not say it)")
+    return None
+
+
 def by_address(store, plan: QueryPlan, f: Filters) -> list[str]:
     """'by sender address: a 11, b 1' when the one person sending wrote from several addresses."""
     from archivist.agent.strategies.metadata import Calendar, MetadataQuery, Select, run_query
