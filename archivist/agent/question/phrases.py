@@ -262,16 +262,17 @@ def company_domain(word: str, known: set[str], whole: bool = False) -> str | Non
     short = [words[0] + "-" + "".join(w[0] for w in inner), words[0] + "".join(w[0] for w in inner)] \
         if len(words) > 1 and inner else []  # 'ISO New England' -> iso-ne.com
     for w in ("".join(words), "-".join(words), *short, words[-1] if len(words) > 1 and not whole else ""):
-        if w and (d := _domain_of(w, known)):
+        if w and (d := _domain_of(w, known, acronym=word.strip().isupper())):
             return d
     return None
 
 
-def _domain_of(w: str, known: set[str]) -> str | None:
+def _domain_of(w: str, known: set[str], acronym: bool = False) -> str | None:
     for tld in ("com", "net", "org"):  # also when only its subdomains write ('us.andersen.com')
         if f"{w}.{tld}" in known or any(d.endswith(f".{w}.{tld}") for d in known):
             return f"{w}.{tld}"
-    others = sorted(d for d in known if d.split(".")[0] == w and (d.count(".") <= 2 or d.endswith(".us")))  # 'tnrcc.state.tx.us'
+    others = sorted(d for d in known if d.split(".")[0] == w and (d.count(".") <= 2 or acronym and d.endswith(".us")))
+    # an agency's acronym may be a state domain's first part ('TNRCC': tnrcc.state.tx.us)
     return others[0] if len(others) == 1 else None
 
 
