@@ -28,7 +28,7 @@ TO = r"(?:-|–|—|to|through|thru|till|until|and)"
 YY = phrases.YY  # a year in four digits or two ('01, 01): after a month, a day or a season only
 N = r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
 NUM_DAY = r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?"  # '9/11', '9/11/01'
-TO_MONTH_END = rf"\s+{TO}\s+the\s+end\s+of\s+(?:(?:the|that)\s+month|({MON}))(?:,?\s+(?:of\s+|in\s+)?{YY})?\b"
+TO_MONTH_END = rf"\s+{TO}\s+(?:the\s+end\s+of\s+(?:(?:the|that)\s+month|({MON}))(?:,?\s+(?:of\s+|in\s+)?{YY})?|(?:the\s+)?month[- ]end)\b"
 PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, unit in (
     # days of one month: 'between the 3rd and the 9th of May 2001', 'May 3-9, 2001', '3-9 May 2001'
     (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}}){ORD}\s*{TO}\s*(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
@@ -299,8 +299,10 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
         for m in pattern.finditer(text):
             if any(m.start() < t.end and t.start < m.end() for t in taken):
                 continue
-            if unit in ("year", "quarter_no_year") and not YEAR_CUE.search(text[:m.start()]):
-                continue  # 'in 2001', 'during Q4'; not 'the 1998 World Cup', 'the Q2 planning offsite'
+            if unit in ("year", "quarter_no_year") and not YEAR_CUE.search(text[:m.start()]) \
+                    and not (unit == "year" and re.match(r"\s*(?:[?.!)]|[-–—,;:]\s|$)", text[m.end():])):
+                continue  # 'in 2001', 'during Q4', 'who cc'd tana most 2001' (the last word); not 'the 1998
+                # World Cup', 'the Q2 planning offsite'
             if unit == "drange" and re.search(rf"\b{MON}\s*$", text[:m.start()], re.I):
                 continue  # '3 dec 01 and 5 jan 02': the '01' is December's year, no day of January
             if unit in ("month_no_year", "day_no_year") and MAY_VERB.match(text, m.start()):

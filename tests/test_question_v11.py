@@ -253,3 +253,35 @@ def test_an_email_with_no_file_in_the_period_named_lets_the_period_go(tmp_path):
     carries nothing, the May one the file."""
     r = _files_ask(tmp_path, "Di Ross wrote to Bo Fry inviting him to the career fair in April 2024 - what was attached?")
     assert r.result.get("files") == ["fair agenda.doc"], r.answer
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Between the Q2 board review (4/2/24) and the budget vote announcement (4/10/24), how many", "2024-04-02..2024-04-11"),
+    ("From the merger announcement (4/9/2024) to month end, how many", "2024-04-09..2024-05-01"),
+    ("Following Ann's promotion (4/9/24), how many", "2024-04-09.."),
+])
+def test_events_with_their_dates_in_parentheses(tmp_path, text, expected):
+    plan = _plan(tmp_path, text + " emails did Cy Dunn send?")
+    assert [c.value for c in plan.of(Role.DATE)] == [expected] and not plan.unused
+    assert [c.value for c in plan.of(Role.SENDER)] == [["cy.dunn@acme.com"]]  # no event word read as a person
+
+
+def test_a_lower_case_arrow_between_surnames(tmp_path):
+    plan = _plan(tmp_path, "# of emails dunn->fry in april 2024")
+    assert plan.of(Role.SENDER)[0].value == ["cy.dunn@acme.com"] and plan.of(Role.RECIPIENT) and not plan.unused
+
+
+@pytest.mark.parametrize("text", ["who cc'd bo most 2024", "emails from ann to bo 2024 - how many"])
+def test_a_year_as_the_last_word_or_before_a_dash(tmp_path, text):
+    plan = _plan(tmp_path, text)
+    assert [c.value for c in plan.of(Role.DATE)] == ["2024-01-01..2025-01-01"] and not plan.unused
+
+
+def test_who_cc_d_a_first_name_ranks_the_senders(tmp_path):
+    assert _plan(tmp_path, "who cc'd bo most 2024").target == Target.SENDER
+
+
+def test_a_first_name_left_over_in_a_last_question_is_no_word_of_the_email(tmp_path):
+    """'cy' is Cy Dunn's first name (no custodian): not words the email must hold, not used."""
+    plan = _plan(tmp_path, "when did ann last email cy?")
+    assert "cy" in plan.unused and not plan.of(Role.TEXT)

@@ -140,7 +140,7 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
         return Ask.PEAK, {"month": Target.MONTH, "year": Target.YEAR, "week": Target.WEEK}.get(unit, Target.DATE), 1
     top = TOP.search(blanked) or TOP.search(text) and not plan.of(Role.SUBJECT, Role.TEXT)  # 'which outside senders...most'
     if top and (not HOW_MANY.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
-        return Ask.TOP, _top_target(blanked, plan), _k(text)
+        return Ask.TOP, top_target(blanked, plan), _k(text)
     if ((first := FIRST.search(blanked)) or LAST.search(blanked)) and not HOW_MANY.search(blanked):
         if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)
                      or FIRST_ONE.search(blanked)):  # 'earliest email that mentions dynegy', 'last one sent'
@@ -218,7 +218,7 @@ def _field(text: str, blanked: str) -> Target | None:
     return Target.DATE if WHEN.search(blanked) else None
 
 
-def _top_target(blanked: str, plan: QueryPlan) -> Target:
+def top_target(blanked: str, plan: QueryPlan) -> Target:
     if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|get|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b", blanked, I):
         return Target.BCC if m.group("c").lower().startswith("b") else Target.CC  # 'who was copied on them most often'
     if plan.of(Role.SENDER) and re.search(r"\b(?:people|persons|recipients|colleagues|contacts)\s+(?:\w+\s+){0,4}?(?:e-?mailed|"

@@ -21,7 +21,7 @@ WORD = re.compile(r"\b([A-Z][a-z]+)(?:['’]s)?\b")
 WORD_ANY = re.compile(r"\b([A-Za-z][a-z]+)(?:['’]s)?\b")
 # first names that are also words people type: read as names only when capitalised
 COMMON_WORDS = frozenset("mark will bill sue may june april august art grant rich frank ray dawn joy hope gene jack "
-                         "rick kay chris john bob jim jean penny buck guy max pat don rob rose sally long".split())
+                         "penny buck guy max pat don rob rose long".split())
 DOER = re.compile(r"(?:^|\b(?:did|does|has|had)\s+)$", re.I)  # 'When did Vince forward', 'Vince sent ...'
 BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?)\b", re.I)
 

@@ -197,7 +197,8 @@ def _name_runs(r: Reading) -> None:
                     break
                 continue
             person = resolve(r.lex, text)
-            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start])
+            arrowed = bool(re.search(r"->|→", r.typed)) and re.match(r"\s+to\s", r.text[end:])  # 'glover->shackleton'
+            if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start]) or arrowed
                                       or LEADING.match(r.text[:start]) and SENDS.match(r.text[end:])):
                 end = start + len(text)
                 r.claim(Constraint(role_at(r.text, start, end), text, person.identities, start, end,

@@ -325,3 +325,17 @@ def is_surname(lex: Lexicon, word: str) -> bool:
                 given += n  # a first name there ('Mark' of 'Haedicke, Mark')
     # 'Mark' is far more often a first name than John Mark's surname: no one person
     return seen >= (1 if word[:1].isupper() else 2) and seen >= given
+
+
+def is_first_name(lex: Lexicon, word: str) -> bool:
+    """Whether a word is more often someone's first name than their surname in the display names
+    ('shirley' of 'Crenshaw, Shirley'; not 'kudlow')."""
+    w, first, last = word.lower(), 0, 0
+    for address in lex.tokens.get(w, ()):
+        for name, n in lex.names[address].items():
+            words = name_words(name.split("(")[0]) if name else []
+            if not 2 <= len(words) <= 4 or w not in words:
+                continue
+            given = words[1] if "," in name else words[0]
+            first, last = first + (n if given == w else 0), last + (n if given != w else 0)
+    return first > last

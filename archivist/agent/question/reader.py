@@ -10,7 +10,7 @@ import re
 
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, ONWARD, QUOTED, _longest_exact, _names_with_months, combine_dates
-from archivist.agent.question.asks import COUNTED, classify, per_period
+from archivist.agent.question.asks import COUNTED, classify, per_period, top_target
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
@@ -34,7 +34,7 @@ EVENT_DAY = re.compile(r"\b(?:start|starts|begin|begins|expire|expires|close|clo
 OWNED_DAY = (re.compile(r"\b(?:his|her|their|its|our|my|your)\s+$", re.I),
              re.compile(r"\s+(?!attacks?\b)[a-z][a-z-]+\b"))
 EVENT_AFTER = re.compile(r"\s+(?:terrorist\s+)?attacks?\b", re.I)
-DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|until|till|through|thru|in|on|during|of|by|predates?|predating|"
+DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|following|until|till|through|thru|in|on|during|of|by|predates?|predating|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
 
 
@@ -45,7 +45,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     """The question's plan; fallback: the ask to use when these rules see a content question but
     another reader saw a metadata one (its words are then accounted for, not guessed)."""
     r = Reading(question, lex)
-    _quoted_and_subject(r)
+    r.claimed += event_clauses(r.text)  # 'since Enron filed for bankruptcy on 12/2/01': since that day; no
+    _quoted_and_subject(r)  # reader takes the event's words ('SEC', 'Skilling') as a constraint
     _attachments(r)
     for role, value, s, e in phrases.weekdays(r.text):
         if not r.free(s, e):
@@ -65,7 +66,10 @@ def read_plan(question: str, lex: Lexicon | None = None,
         (ask, target), k = fallback, 1
     r.plan.ask, r.plan.target, r.plan.k = ask, target, k
     if ask != Ask.CONTENT:
+        before = len(r.plan.constraints)
         first_names(r, described=ask == Ask.FIELD)
+        if ask == Ask.TOP and len(r.plan.constraints) > before:  # 'who cc'd tana most': the role a first
+            r.plan.target = top_target(r.blanked(), r.plan)  # name took settles what is ranked
     if ask in (Ask.FIELD, Ask.CONTENT):
         described_firms(r)
     r.plan.per = per_period(r.blanked()) if ask == Ask.COUNT and target == Target.DOCUMENTS else None
@@ -252,10 +256,7 @@ def _dates(r: Reading) -> None:
     text = r.blanked()
     for s, e in _names_with_months(r.lex, text):
         text = text[:s] + " " * (e - s) + text[e:]
-    for s, e in _event_clauses(text):  # 'since Enron filed for bankruptcy on December 2, 2001': since that day
-        if r.free(s, e):
-            text = text[:s] + " " * (e - s) + text[e:]
-    spans = find_dates(text)
+    spans = find_dates(text)  # the events beside their dates were claimed first (read_plan): blank here
     if any(s.low is None for s in spans) and r.lex is not None:  # 'christmas eve': which year?
         spans = _with_likely_year(r, text, spans)
     spans = [s for s in spans if not EVENT_DAY.search(text[:s.start])]  # 'might not start Jan 1': a day the
@@ -285,23 +286,28 @@ def _dates(r: Reading) -> None:
                        label=_date_label(after, before)))
 
 
-EVENT_CLAUSE = re.compile(r"\b(?:since|after|before|prior\s+to|following|until|till|from|up\s+to)\s+"
-                          r"(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*)$", re.I)
+EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
+                          r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*)$", re.I)
+RANGE_END = frozenset("and to through thru".split())  # the second end of a range: only after a first date
 EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankruptcy|merger|vote|attacks?|layoffs?|collapse|deal)\b", re.I)
 MAIL_WORD = re.compile(r"\b(?:e-?mail\w*|wrote|writes?|sent|sends?|forward\w*|cop(?:y|ied)|cc\w*|bcc\w*|message\w*|replied)\b", re.I)
 
 
-def _event_clauses(text: str) -> list[tuple[int, int]]:
+def event_clauses(text: str) -> list[tuple[int, int]]:
     """The words naming an event between 'since/before/after' and the date it happened on ('since
     Enron filed for bankruptcy on December 2, 2001', 'prior to the bankruptcy filing (12/2/01)'):
     the date is what the relation is to; the event words restate it. A clause about mail ('after
     Ken wrote on 10/3') is not an event: its sender is a constraint."""
-    out = []
-    for span in find_dates(text):
+    out, spans = [], find_dates(text)
+    for i, span in enumerate(spans):
         m = EVENT_CLAUSE.search(text[:span.start])
-        if span.low and m and (EVENT_WORD.search(m["event"]) or re.match(r"(?:the|its|their|his|her)\s", m["event"], re.I)) \
+        if not (span.low and m) or m["rel"].lower() in RANGE_END and not any(s.end <= m.start() for s in spans[:i]):
+            continue
+        if (EVENT_WORD.search(m["event"]) or re.match(r"(?:the|its|their|his|her)\s", m["event"], re.I)) \
                 and not MAIL_WORD.search(m["event"]):  # a verb of an event or a noun phrase ('the office move')
             out.append((m.start("event"), span.start))
+            if text[span.end:span.end + 1] == ")":
+                out.append((span.end, span.end + 1))  # '(11/9/2001) to month end': the range goes on
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.question.people import TITLE_WORDS, WEBMAIL
+from archivist.agent.question.people import TITLE_WORDS, WEBMAIL, is_first_name
 from archivist.agent.question.phrases import phrase_words
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Use, Word
 from archivist.agent.question.reading import Reading
@@ -216,6 +216,8 @@ EVENT_OR_RELATION = re.compile(r"\b(?:before|after|since|until|till|following|pr
 def _name_the_email(r: Reading, left: list[Word]) -> bool:
     """Whether the words no constraint read name the email itself ('the last Kudlow commentary'),
     so they must appear in it; not when they tell of an event or of someone by relation."""
+    if r.lex is not None and any(is_first_name(r.lex, w.text) for w in left):
+        return False  # 'when did vince last email shirley': a person no reader placed, not words the email holds
     return not any(EVENT_OR_RELATION.search(r.text[:w.start]) or EVENT_OR_RELATION.search(f"{w.text} ") for w in left)
 
 
