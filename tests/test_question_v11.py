@@ -3,16 +3,18 @@ named beside its date ('since the merger closed on 4/9/24'), a year-end holiday 
 year said once, 'onward', people left out ('leaving X out', 'setting X aside', an account by
 its address, a domain, the emails someone sent in a count), 'X copied Y', 'sent to or copied
 to', 'who put X on the To line', 'more than anyone else', a department beside a name, the
-people of a firm's domain, 'outside lawyer', a topic noun the emails need not say."""
+people of a firm's domain, 'outside lawyer', a topic noun the emails need not say; then our own
+probes in the styles of rounds 11-12's briefs (terse lower case, formal requests, events with
+their dates in parentheses, firms by initials): the fixtures are test_question_v8's mailboxes
+(Ann Lee's lee-a, Bo Fry's fry-b, April 2024) and a few of this file's own."""
 from __future__ import annotations
 
 import pytest
 
 from archivist.agent.question.analyse import find_span
 from archivist.agent.question.plan import Ask, Role, Target
-from tests.test_question_v8 import _ask, _plan
+from tests.test_question_v8 import BOXES, MAILS, _ask, _plan
 
-MAILS_NOTE = "the fixture of test_question_v8: Ann Lee's mailbox (lee-a) and Bo Fry's (fry-b), April 2024"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -285,3 +287,36 @@ def test_a_first_name_left_over_in_a_last_question_is_no_word_of_the_email(tmp_p
     """'cy' is Cy Dunn's first name (no custodian): not words the email must hold, not used."""
     plan = _plan(tmp_path, "when did ann last email cy?")
     assert "cy" in plan.unused and not plan.of(Role.TEXT)
+
+
+def test_a_request_s_verb_opening_the_question_is_its_frame(tmp_path):
+    plan = _plan(tmp_path, "Please state the number of emails Cy Dunn sent to Ann Lee in April 2024.")
+    assert not plan.unused and plan.ask == Ask.COUNT
+    assert not _plan(tmp_path, "Identify the individual who most frequently corresponded with Bo Fry.").unused
+
+
+def test_a_ranking_of_list_mail_no_header_names_them_in_counts_their_mailbox(tmp_path):
+    """'which news.com sender wrote to Ann most': no email from news.com names Ann; what reached her
+    mailbox is ranked, and said."""
+    r = _ask(tmp_path, "which news.com sender wrote to Ann most?")
+    assert r.result.get("people") and "own mailbox" in r.answer, r.answer
+
+
+def test_a_firm_of_surnames_whose_domain_is_its_initials_and_law(tmp_path):
+    """'Dunn & Ross' (both surnames here) with mail from drlaw.com: the firm, not two people."""
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.reader import read_plan
+    from tests.test_question_q3 import _two_boxes
+    mails = {"fry-b": [*[m for m, b in zip(MAILS, BOXES) if b == "fry-b"],
+                       ("Pat Vale <pvale@drlaw.com>", "Bo Fry <bo.fry@acme.com>", "Fri, 12 Apr 2024 10:00:00 -0700",
+                        "filing", "the filing")]}
+    mails["lee-a"] = [("Cy Dunn <cy.dunn@acme.com>", "Di Ross <di.ross@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700",
+                       "x", "y")]
+    with _two_boxes(tmp_path, mails) as store:
+        plan = read_plan("How many emails did Dunn & Ross send Bo Fry?", lexicon(store))
+    assert [c.value for c in plan.of(Role.DOMAIN)] == ["@drlaw.com"] and not plan.of(Role.SENDER)
+
+
+def test_a_department_between_a_name_and_the_verb(tmp_path):
+    plan = _plan(tmp_path, "How many times did Cy Dunn in Legal email Bo Fry in April 2024?")
+    assert plan.of(Role.SENDER) and plan.of(Role.RECIPIENT) and not plan.of(Role.KIND) and not plan.unused

@@ -41,15 +41,25 @@ def firms(r: Reading, typed: str) -> None:
         domain = _beside(r, start, end)
         if domain is None and not r.free(start, end):
             continue
-        if domain is None and not _organisation(r, start, end, names):
-            continue  # 'Lay & Skilling': two people
+        found = _firm_domain(names, r.lex.senders.keys()) if r.lex is not None else None
+        if domain is None and not found and not _organisation(r, start, end, names):
+            continue  # 'Lay & Skilling': two people ('Andrews & Kurth', with akllp.com writing here: the firm)
         if domain is not None:  # the domain said beside it: the firm restates it
             domain.start, domain.end = min(domain.start, start), max(domain.end, end)
             r.claimed.append((domain.start, domain.end))
             continue
-        found = phrases.company_domain(names[0], r.lex.senders.keys()) if r.lex is not None else None
         r.claim(Constraint(Role.DOMAIN, said, "@" + (found or names[0].lower()), start, end,
                            label=f"sender domain @{found}" if found else f"the firm {said}", known=bool(found)))
+
+
+def _firm_domain(names: list[str], known) -> str | None:
+    """The domain of a firm of surnames: its first name's ('Lemle & Kelleher': lemle.com), or its
+    initials with 'law' or 'llp', as law firms name theirs ('Vinson & Elkins': velaw.com, 'Andrews
+    & Kurth': akllp.com, 'Nickens, Lawless & Flack': nlf-law.com), when the archive has mail from it."""
+    if found := phrases.company_domain(names[0], known):
+        return found
+    initials = "".join(n[0] for n in names if n[:1].isalpha()).lower()
+    return next((f"{initials}{tail}.com" for tail in ("law", "-law", "llp") if f"{initials}{tail}.com" in known), None)
 
 
 def _beside(r: Reading, start: int, end: int) -> Constraint | None:

@@ -70,6 +70,8 @@ DOMAIN_PHRASE = re.compile(
     rf"(?:an?\s+|any\s+|the\s+|anyone\s+|someone\s+|somebody\s+|people\s+|folks\s+)?"
     rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)
+DOMAIN_PEOPLE = re.compile(rf"(?<![\w@.-]){DOMAIN}\s+(?:senders?|people|persons?|staffers?|staff|employees?|users?|"
+                           r"correspondents?|folks|lawyers?|attorneys?|writers?|posters?)\b", re.I)
 MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
     r"(?:\b(?:in|from|within|inside|across|searching|search|of|for)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
     r"(?:'s|’s|'|’)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|folders?|archive|account|custodial\s+files|box)\b",
@@ -244,6 +246,9 @@ def domains(question: str, known: set[str], main: str | None = None,
             continue  # 'outside lawyer', 'outside counsel': people outside the archive's own domain
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group(1), known)):
             out.append((Role.NOT_DOMAIN, "@" + d, m.start(), m.end()))
+    for m in DOMAIN_PEOPLE.finditer(question):  # 'which news.com sender', 'the ferc.fed.us staffers'
+        if not _overlaps(out, m.start(), m.end()):
+            out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))
     for m in DOMAIN_PHRASE.finditer(question):
         if not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))

@@ -23,7 +23,7 @@ BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|get|had\s+been|been)?\s*(?:bcc'?
 BETWEEN = re.compile(r"\b(?:between|involving|including|among|with)\s+(?:the\s+)?$|\bbetween\s+\S+(?:\s+\S+){0,3}\s+and\s+$|"
                      r"\b(?:exchanged|correspondence|conversations?|communications?|corresponded|threads?)\s+with\s+$", I)
 MAIL_VERB_BEFORE = re.compile(r"\bto\s+(?:e-?mail|write\s+to|send|message|contact|cc|copy)\s+$|"  # 'the first person to email X'
-                              r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,2}\s+(?:e-?mail|write(?:\s+to)?|"
+                              r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,4}?\s+(?:e-?mail|write(?:\s+to)?|"
                               r"send(?:\s+to)?|message|forward(?:\s+to)?|contact|reply\s+to|respond\s+to)\s+$", I)
 POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:\w+\s+){0,2}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"

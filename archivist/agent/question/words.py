@@ -60,7 +60,7 @@ hold holds litigation custodian custodians sit sits sitting found other others d
 mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday
 display enumerate pull fetch retrieve bring produce output print return returns
 few several couple ones once twice mr mrs ms dr lot lots mailings postings constantly regularly routinely repeatedly
-among amongst else put puts placed brought brings posted
+among amongst else put puts placed brought brings posted correspond corresponds corresponded corresponding
 staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 """.split())
@@ -84,6 +84,7 @@ def frame_word(r: Reading, m: re.Match) -> bool:
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
     if not m.group(0).isdigit():
         return is_frame(m.group(0)) or bool(IN_PLACE.fullmatch(m.group(0)) and IN_PLACE_AFTER.match(r.text, m.end())) \
+            or bool(IMPERATIVE.fullmatch(m.group(0)) and re.fullmatch(r"\W*(?:please\s+|kindly\s+)?", r.text[:m.start()], re.I)) \
             or bool(ACCOUNT_KIND.fullmatch(m.group(0))
                                             and re.match(r"\s+[\w.-]+\s+(?:e-?mail\s+)?(?:account|address)\b|"
                                                          r"\s+(?:e-?mail|account|address)(?:\s+(?:account|address))?"
@@ -96,13 +97,16 @@ def frame_word(r: Reading, m: re.Match) -> bool:
                             r.text[m.end():], re.I))
 
 
+# a request's verb opening the question ('Identify the individual who ...', 'Please state the number of ...')
+IMPERATIVE = re.compile(r"identify|state|provide|determine|indicate|specify|report|confirm|name|tally|calculate|compute",
+                        re.I)
 # where the mail is, said as a place: 'filed in the taylor-m mailbox', 'back in April 2001'
 IN_PLACE = re.compile(r"filed|stored|kept|saved|located|archived|back|way", re.I)
 IN_PLACE_AFTER = re.compile(r"\s+(?:away\s+)?(?:in|under|during|around)\b", re.I)
 # the kind of an account the next word names, no constraint of its own: 'from his personal AOL address'
 # ('her personal account' alone says which addresses no header tells: not used)
 ACCOUNT_KIND = re.compile(r"personal|private|home|work|business|office|old|new|main|other|second|usual|regular", re.I)
-APPOSITIVE = TITLE_WORDS | frozenset("general head chief senior junior deputy associate lead the of at".split())
+APPOSITIVE = TITLE_WORDS | frozenset("general head chief senior junior deputy associate lead the of at in".split())  # 'Mark Taylor in Legal'
 
 
 def beside_person(r: Reading, word: str) -> bool:

@@ -313,6 +313,10 @@ def _people_in(store, rows: list[dict], target: Target) -> list[tuple]:
 
 def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     n_rows, ranked, tallied = _ranked(store, plan, f)
+    if not ranked and (other := mailbox_instead(store, plan, f, lambda g: _ranked(store, plan, g)[0])):
+        f, said = other  # 'which FERC staff member sent the most emails to Jim Steffes': list mail to his mailbox
+        plan.notes.append(said)
+        n_rows, ranked, tallied = _ranked(store, plan, f)
     if not ranked:
         return PlanAnswer(f"No matching emails ({describe(plan)}).", result={"people": []})
     k = plan.k or min(len(ranked), MAX_LISTED)
@@ -329,6 +333,9 @@ def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
 
 
 def _first_last(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
+    if not _rows(store, f, plan=plan) and (other := mailbox_instead(store, plan, f, lambda g: len(_rows(store, g, plan=plan)))):
+        f, said = other  # 'the last CERA report to Vince': list mail that reached his mailbox
+        plan.notes.append(said)
     rows = sorted(_rows(store, f, plan=plan), key=lambda r: (r["date"] or _day(r), r["id"]))  # no UTC date: its day
     if not rows:
         return PlanAnswer(f"No matching emails ({describe(plan)}).", result={})
