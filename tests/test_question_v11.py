@@ -171,13 +171,18 @@ def _more_plan(tmp_path, question):
         return read_plan(question, lexicon(store))
 
 
-def _more_ask(tmp_path, question):
+def _asked(tmp_path, store, question):
+    """ask() over a test store, indexed without vectors (the store is closed after)."""
     from archivist.agent.ask import ask
     from archivist.retrieval.indexer import index_store
     from tests.conftest import agent_settings
-    with _more(tmp_path) as store:
+    with store:
         index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
         return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+
+
+def _more_ask(tmp_path, question):
+    return _asked(tmp_path, _more(tmp_path), question)
 
 
 def test_mail_to_someone_s_personal_webmail_address(tmp_path):
@@ -235,13 +240,8 @@ FILES = {"fry-b": [
 
 
 def _files_ask(tmp_path, question):
-    from archivist.agent.ask import ask
-    from archivist.retrieval.indexer import index_store
-    from tests.conftest import agent_settings
     from tests.test_question_q3 import _two_boxes
-    with _two_boxes(tmp_path, FILES) as store:
-        index_store(store, agent_settings(tmp_path / "m.db"), embed=False)
-        return ask(store, agent_settings(tmp_path / "m.db"), question, log=False)
+    return _asked(tmp_path, _two_boxes(tmp_path, FILES), question)
 
 
 def test_the_file_asked_for_is_in_an_email_that_has_one(tmp_path):
@@ -320,3 +320,19 @@ def test_a_firm_of_surnames_whose_domain_is_its_initials_and_law(tmp_path):
 def test_a_department_between_a_name_and_the_verb(tmp_path):
     plan = _plan(tmp_path, "How many times did Cy Dunn in Legal email Bo Fry in April 2024?")
     assert plan.of(Role.SENDER) and plan.of(Role.RECIPIENT) and not plan.of(Role.KIND) and not plan.unused
+
+
+@pytest.mark.parametrize("question, role", [
+    ("Bo Fry - how many emails did he get from Cy Dunn in April 2024?", Role.MAILBOX),
+    ("Bo Fry: how often was he cc'd in April 2024?", Role.CC),
+    ("Ann Lee - how many emails did she send in April 2024?", Role.SENDER),
+])
+def test_a_person_said_first_then_as_he_or_she(tmp_path, question, role):
+    plan = _plan(tmp_path, question)
+    assert plan.of(role) and not plan.unused
+
+
+def test_which_person_sent_the_most_ranks_senders_and_a_subject_s_frame_words_are_no_subject(tmp_path):
+    assert _plan(tmp_path, "Which person sent the most emails addressed to Bo Fry?").target == Target.SENDER
+    plan = _plan(tmp_path, "When did Digest first come up in the subject line of an email in Ann Lee's mailbox?")
+    assert [c.value for c in plan.of(Role.SUBJECT)] == ["Digest"]

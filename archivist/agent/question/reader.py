@@ -124,7 +124,7 @@ def _quoted_and_subject(r: Reading) -> None:
         at = r.text.lower().find(value.lower(), s)
         if r.lex is not None and at >= 0 and (whole := _longest_exact(r.lex, r.text[at:], value)):
             value, e = whole[1], at + len(whole[0])  # 'titled FW: attacks on the US': past the cut at 'on'
-        if r.free(s, e):
+        if r.free(s, e) and _content(value):  # not 'come up in the subject line': the frame's words
             r.claim(Constraint(role, r.text[s:e], value, s, e))
 
 

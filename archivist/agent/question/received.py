@@ -13,6 +13,7 @@ import re
 from archivist.agent.question.first_names import own_mailbox
 from archivist.agent.question.plan import RECEIVED, Role
 from archivist.agent.question.reading import Reading
+from archivist.agent.question.roles import fronted_role
 
 RECEIVES = re.compile(r"^(?:'s|’s)?\s*(?:(?:has|have|had|did|does|do|ever|first|last|actually|also|ultimately)\s+)*"
                       r"(?:get|gets|got|gotten|getting|receive|receives|received|receiving)\b"
@@ -27,7 +28,8 @@ def received_in_mailbox(r: Reading) -> None:
     if r.lex is None or len(people) != 1 or not r.plan.of(*SENDERS) or r.plan.of(Role.MAILBOX):
         return
     c = people[0]
-    box = own_mailbox(r.lex, c.text) if RECEIVES.match(r.text[c.end:]) else None
+    said = RECEIVES.match(r.text[c.end:]) or fronted_role(r.text, c.end) == Role.RECIPIENT  # 'X - did he get'
+    box = own_mailbox(r.lex, c.text) if said else None
     if box:
         named = [v for v in (c.value or []) if isinstance(v, str)] if isinstance(c.value, list) else []
         c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text}, or {c.text} named as a recipient)"

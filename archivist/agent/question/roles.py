@@ -75,8 +75,25 @@ EXCHANGED = re.compile(r"^\s*(?:(?:and|&)\s+[\w.'-]+(?:\s+[\w.'-]+){0,2}\s+)?(?:
 CC_CONTEXT = re.compile(r"^\s*(?:and\s+\S+(?:\s+\S+)?\s+)?(?:,\s*)?(?:were|was)\s+(?:both\s+|all\s+)?(?:cc'?d|copied)\b", I)
 
 
+# 'Richard Sanders - how many emails did he get from ...': the person said first, the pronoun's verb
+# gives the role
+FRONTED = re.compile(r"\s*(?:[-–—:,]|'s\s+(?:mail|e-?mails?)\s*[-–—:,])\s*[^?]*?\b(?:did|does|do|has|had|have|was|were|is)\s+"
+                     r"(?:he|she|they)\s+(?:\w+\s+)?(?P<v>get|got|receive|received|send|sent|write|wrote|e-?mail|"
+                     r"e-?mailed|forward|forwarded|cc'?d|cc'ed|copied|bcc'?d)\b", I)
+FRONTED_ROLES = {"get": Role.RECIPIENT, "got": Role.RECIPIENT, "receive": Role.RECIPIENT, "received": Role.RECIPIENT,
+                 "cc'd": Role.CC, "ccd": Role.CC, "cc'ed": Role.CC, "copied": Role.CC, "bcc'd": Role.BCC, "bccd": Role.BCC}
+
+
+def fronted_role(text: str, end: int) -> Role | None:
+    """The role of a person said before a dash and then as 'he'/'she' ('X - did he get ...')."""
+    m = FRONTED.match(text, end)
+    return FRONTED_ROLES.get(m.group("v").lower(), Role.SENDER) if m else None
+
+
 def role_at(text: str, start: int, end: int) -> Role | None:
     """The role the words around text[start:end] give the person named there."""
+    if (fronted := fronted_role(text, end)) is not None and not text[:start].strip(" \t'\"“"):
+        return fronted
     before, after = text[max(0, start - 80):start], text[end:end + 60]
     after = ADVERB.sub("", after)  # 'did Rick Buy last get an email': the verb after the adverb
     if (m := APPOSITIVE.match(after)) and SENDER_AFTER.search(after[m.end():]):
