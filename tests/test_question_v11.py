@@ -336,3 +336,29 @@ def test_which_person_sent_the_most_ranks_senders_and_a_subject_s_frame_words_ar
     assert _plan(tmp_path, "Which person sent the most emails addressed to Bo Fry?").target == Target.SENDER
     plan = _plan(tmp_path, "When did Digest first come up in the subject line of an email in Ann Lee's mailbox?")
     assert [c.value for c in plan.of(Role.SUBJECT)] == ["Digest"]
+
+
+# the classes rounds 11 and 12 showed once they were run (spent), in our own wordings
+@pytest.mark.parametrize("text, expected", [
+    ("how many emails did Cy Dunn send no later than 4/10/2024?", "..2024-04-11"),
+    ("how many emails did Cy Dunn send from 4/9/24 on", "2024-04-09.."),
+])
+def test_no_later_than_and_from_a_day_on(tmp_path, text, expected):
+    plan = _plan(tmp_path, text)
+    assert [c.value for c in plan.of(Role.DATE)] == [expected] and not plan.unused
+
+
+@pytest.mark.parametrize("question", [
+    "how many emails did Bo Fry get from the Acme Widget lawyers (acme.com)?",
+    "how many emails did Bo Fry get from any addresses ending in .edu?",
+    "Retention check: how many emails did Cy Dunn send in April 2024?",
+    "Ben's been asking - how many emails has Cy Dunn sent Bo Fry?",
+])
+def test_an_organisation_before_its_domain_a_top_level_domain_and_a_label(tmp_path, question):
+    assert not _plan(tmp_path, question).unused
+
+
+def test_a_surname_read_as_a_person_before_a_domain_it_has_no_address_at_is_the_firm(tmp_path):
+    plan = _plan(tmp_path, "bo fry - how many msgs from dunn ross ppl (news.com) in april 2024")
+    assert [c.value for c in plan.of(Role.DOMAIN)] == ["@news.com"] and not plan.of(Role.SENDER)
+    assert plan.of(Role.MAILBOX) or plan.of(Role.RECIPIENT)  # what reached Bo Fry

@@ -32,9 +32,12 @@ TOPIC = re.compile(r"\b(?:about|regarding|concerning|on the topic of)\s+[\"“']
 NAME = r"([A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028\u2029]")
 BEFORE_WORD = re.compile(r"\b(?:before|until|till|prior to|up to|earlier than|predates?|predating|older than)\s+(?:the\s+)?$", re.I)
-THROUGH_WORD = re.compile(r"\b(?:through|thru|up\s+to\s+and\s+including|on\s+or\s+before|by)\s+(?:the\s+)?$", re.I)
+THROUGH_WORD = re.compile(r"\b(?:through|thru|up\s+to\s+and\s+including|on\s+or\s+before|by|no\s+later\s+than|not\s+later\s+than)"
+                          r"\s+(?:the\s+)?$", re.I)
 AFTER_WORD = re.compile(r"\b(?:after|later than|following)\s+(?:the\s+)?$", re.I)
-ONWARD = re.compile(r"\s*,?\s*(?:onwards?|forwards?|and\s+(?:later|after|beyond|since)|or\s+later|on\s+or\s+after)\b", re.I)
+ONWARD = re.compile(r"\s*,?\s*(?:onwards?|forwards?|and\s+(?:later|after|beyond|since)|or\s+later|on\s+or\s+after|"
+                    r"on(?=\s*(?:[?.!,;:)]|$)))", re.I)  # 'from 12/1/01 on'
+
 EVENT_NOUN_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:layoffs?|meeting|merger|filing|announcement|vote|hearing|"
                               r"deal|closing|attacks?|conference|call|offsite|retreat|party|trip|visit|move|resignation|"
                               r"departure|decision|ruling|order|earnings|release|restatement|downgrade)\b", re.I)

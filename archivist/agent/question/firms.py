@@ -113,6 +113,22 @@ def at_their_domain(r: Reading) -> None:
             c.label = f"{c.text.strip()} ({len(found)} address{'es' if len(found) != 1 else ''}: {', '.join(found[:6])})"
 
 
+def names_of_the_domain(r: Reading) -> None:
+    """'from greenberg traurig ppl (gtlaw.com)': a name read as a person right before a domain in
+    parentheses, with no address at that domain, is the organisation's name (the domain restates
+    it), not Mark Greenberg."""
+    for d in r.plan.of(Role.DOMAIN):
+        paren = r.text.rfind("(", max(0, d.start - 2), d.end)
+        if paren < 0 or not isinstance(d.value, str):
+            continue
+        at = str(d.value).lstrip("@").lower()
+        for c in [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None)
+                  and paren - 45 <= c.start and c.end <= paren and isinstance(c.value, list)]:
+            if not any(str(a).split("|")[0].lower().endswith(("@" + at, "." + at)) for a in c.value):
+                r.plan.constraints.remove(c)
+                r.claimed = [span for span in r.claimed if span != (c.start, c.end)]
+
+
 def described_firms(r: Reading) -> None:
     """In a question about one described email, a firm with no address here is words of its
     description ('King & Spalding lawyer explained that ...'), searched, not a constraint no email meets."""

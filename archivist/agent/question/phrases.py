@@ -70,6 +70,8 @@ DOMAIN_PHRASE = re.compile(
     rf"(?:an?\s+|any\s+|the\s+|anyone\s+|someone\s+|somebody\s+|people\s+|folks\s+)?"
     rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)
+TLD_DOMAIN = re.compile(r"(?:\(\s*|\bfrom\s+)(?:any\s+)?(?:addresses\s+)?(?:ending\s+in\s+)?\.(?P<t>edu|gov|mil)\b\s*\)?"
+                        r"(?:\s+(?:addresses|address|accounts?|domains?|senders?))?", re.I)
 DOMAIN_PEOPLE = re.compile(rf"(?<![\w@.-]){DOMAIN}\s+(?:senders?|people|persons?|staffers?|staff|employees?|users?|"
                            r"correspondents?|folks|lawyers?|attorneys?|writers?|posters?)\b", re.I)
 MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
@@ -133,7 +135,9 @@ WORD_VERB = r"\b(?:(?:contain(?:s|ed|ing)?|with|has|had|having|have|includ(?:e|e
 THE_WORD = re.compile(WORD_VERB + r"the\s+(?:word|term|phrase|name)s?\s+(?!of\b)" + PHRASE + END, re.I)  # not "the name of the file"
 PAREN_DOMAIN = re.compile(r"(?:(?:\b(?:from|by|at|of)\s+(?:the\s+)?)?(?:(?!(?-i:Which|What|Who|Whom|How|When|Where|The|In|Of)\b)"
                           r"(?-i:[A-Z&][\w&'.-]*)\s+(?:(?:and|of|&)\s+)?){0,5}(?:(?:law\s+)?firm|company|"
-                          r"school|group|people|folks|newsletter|emails?|messages?)?\s*)?\(\s*(?:anyone\s+|someone\s+|people\s+)?(?:at\s+)?@?" + DOMAIN +
+                          r"school|group|people|folks|newsletter|emails?|messages?|lawyers?|attorneys?|staff|employees|"
+                          r"addresses|senders?)?\s*)?\(\s*(?:anyone\s+|someone\s+|people\s+|anything\s+|addresses\s+)?"
+                          r"(?:ending\s+in\s+|at\s+)?@?" + DOMAIN +
                           r"(?:\s+(?:senders?|addresses|people|emails?|domain))?\s*\)", re.I)
 SUBJECT_LEAD = re.compile(r"^(?:have|has|had|with|containing|contains|contained|the|a|an|word|words|term|"
                           r"mention(?:s|ed|ing)?|include[sd]?|including|say(?:s|ing)?|said|read(?:s|ing)?|"
@@ -246,6 +250,9 @@ def domains(question: str, known: set[str], main: str | None = None,
             continue  # 'outside lawyer', 'outside counsel': people outside the archive's own domain
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group(1), known)):
             out.append((Role.NOT_DOMAIN, "@" + d, m.start(), m.end()))
+    for m in TLD_DOMAIN.finditer(question):  # 'from university (.edu) addresses': every sender under .edu
+        if not _overlaps(out, m.start(), m.end()):
+            out.append((Role.DOMAIN, "@" + m.group("t").lower(), m.start(), m.end()))
     for m in DOMAIN_PEOPLE.finditer(question):  # 'which news.com sender', 'the ferc.fed.us staffers'
         if not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))

@@ -14,7 +14,7 @@ from archivist.agent.question.asks import COUNTED, classify, per_period, top_tar
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
-from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms
+from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms, names_of_the_domain
 from archivist.agent.question.first_names import first_names
 from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
@@ -35,6 +35,7 @@ OWNED_DAY = (re.compile(r"\b(?:his|her|their|its|our|my|your)\s+$", re.I),
              re.compile(r"\s+(?!attacks?\b)[a-z][a-z-]+\b"))
 EVENT_AFTER = re.compile(r"\s+(?:terrorist\s+)?attacks?\b", re.I)
 DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|following|until|till|through|thru|in|on|during|of|by|predates?|predating|"
+                       r"no\s+later\s+than|not\s+later\s+than|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
 
 
@@ -61,6 +62,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     read_people(r)
     affiliations(r)
     at_their_domain(r)
+    names_of_the_domain(r)
     ask, target, k = reread_described(r, *classify(r.text, r.blanked(), r.plan))
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1

@@ -84,10 +84,17 @@ FRONTED_ROLES = {"get": Role.RECIPIENT, "got": Role.RECIPIENT, "receive": Role.R
                  "cc'd": Role.CC, "ccd": Role.CC, "cc'ed": Role.CC, "copied": Role.CC, "bcc'd": Role.BCC, "bccd": Role.BCC}
 
 
+# 'kay mann - how many msgs from greenberg traurig': the mail from others, to the person said first
+FRONTED_FROM = re.compile(r"\s*[-–—:]\s*(?:how\s+many|#|number\s+of|count)\b[^?]*?\b(?:msgs?|messages?|e-?mails?|mail|notes?)\s+"
+                          r"(?:\w+\s+){0,2}?(?:from|by)\b", I)
+
+
 def fronted_role(text: str, end: int) -> Role | None:
-    """The role of a person said before a dash and then as 'he'/'she' ('X - did he get ...')."""
-    m = FRONTED.match(text, end)
-    return FRONTED_ROLES.get(m.group("v").lower(), Role.SENDER) if m else None
+    """The role of a person said before a dash and then as 'he'/'she' ('X - did he get ...'), or
+    whose mail from others is counted ('X - how many msgs from Y')."""
+    if m := FRONTED.match(text, end):
+        return FRONTED_ROLES.get(m.group("v").lower(), Role.SENDER)
+    return Role.RECIPIENT if FRONTED_FROM.match(text, end) else None
 
 
 def role_at(text: str, start: int, end: int) -> Role | None:

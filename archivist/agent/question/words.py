@@ -83,7 +83,8 @@ def frame_word(r: Reading, m: re.Match) -> bool:
     """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
     if not m.group(0).isdigit():
-        return is_frame(m.group(0)) or bool(IN_PLACE.fullmatch(m.group(0)) and IN_PLACE_AFTER.match(r.text, m.end())) \
+        return is_frame(m.group(0)) or in_label(r, m.start()) \
+            or bool(IN_PLACE.fullmatch(m.group(0)) and IN_PLACE_AFTER.match(r.text, m.end())) \
             or bool(IMPERATIVE.fullmatch(m.group(0)) and re.fullmatch(r"\W*(?:please\s+|kindly\s+)?", r.text[:m.start()], re.I)) \
             or bool(ACCOUNT_KIND.fullmatch(m.group(0))
                                             and re.match(r"\s+[\w.-]+\s+(?:e-?mail\s+)?(?:account|address)\b|"
@@ -95,6 +96,23 @@ def frame_word(r: Reading, m: re.Match) -> bool:
     return bool(re.search(r"\b(?:top|first|last|the)\s+$", r.text[:m.start()], re.I)
                 or re.match(r"\s+(?:\w+\s+)?(?:people|persons|senders|recipients|names|addresses|emails|messages)\b",
                             r.text[m.end():], re.I))
+
+
+# a label before the question ('Retention check:', 'for the audit:', "Ben's been asking -"): its
+# words say why it is asked, not which emails
+LABEL = re.compile(r"^\W*(?P<label>(?:[\w'’-]+\s+){0,3}[\w'’-]+)\s*(?::\s|\s[-–—]\s)")
+LABEL_WORDS = frozenset("check audit log retention review question request asking wondering quick fyi chronology record "
+                        "records purposes purpose inquiry followup follow-up sanity note been boss team legal's".split())
+
+
+def in_label(r: Reading, at: int) -> bool:
+    """Whether the word at `at` is in a label before the question, made only of label words, frame
+    words and a person's possessive ('Ben's'), with no constraint in it."""
+    m = LABEL.match(r.text)
+    if not m or at >= m.end("label") or any(c.start < m.end("label") for c in r.plan.constraints):
+        return False
+    words = re.findall(r"[\w'’-]+", m.group("label"))
+    return all(w.lower() in LABEL_WORDS or is_frame(w) or re.fullmatch(r"[A-Z][a-z]+['’]s", w) for w in words)
 
 
 # a request's verb opening the question ('Identify the individual who ...', 'Please state the number of ...')
@@ -147,6 +165,21 @@ def _after(r: Reading, word: str, constraints: list) -> bool:
     return any(re.match(rf"[\s)]*{re.escape(word)}\b", r.text[c.end:]) for c in constraints)
 
 
+def _before_a_parenthesised_domain(r: Reading, word: str) -> bool:
+    """Whether the word is one of the last four words before a domain said in parentheses (the
+    organisation's name, which the domain restates)."""
+    for c in r.plan.of(Role.DOMAIN):
+        paren = r.text.rfind("(", max(0, c.start - 2), c.end)
+        if paren < 0:
+            continue
+        base = max(0, paren - 60)
+        last = list(re.finditer(r"[\w'’.-]+", r.text[base:paren]))[-4:]
+        at = next((base + m.start() for m in last if m.group(0) == word), None)
+        if at is not None and not any(d is not c and at <= d.start and d.end <= paren for d in r.plan.constraints):
+            return True
+    return False
+
+
 def restated(r: Reading, word: str) -> bool:
     """A word the question says twice, once inside a constraint ('credit watch list emails - how many
     with "credit watch" in the subject', 'CERA emails (cera.com)'): accounted for by that constraint."""
@@ -162,6 +195,8 @@ def restated(r: Reading, word: str) -> bool:
     if w in ("webmail", "web-mail") and any(str(d).lstrip("@") in WEBMAIL for c in r.plan.of(Role.DOMAIN)
                                           for d in (c.value if isinstance(c.value, list) else [c.value])):
         return True  # 'a personal webmail account like AOL, Yahoo or Hotmail': those domains, read
+    if _before_a_parenthesised_domain(r, word):
+        return True  # 'the Goodin MacBride lawyers (gmssr.com)', 'University of Texas addresses (utexas.edu)'
     if w in ("fw", "fwd", "re") and r.plan.of(Role.FORM):
         return True  # 'forward (FW:)': the subject's mark of a forward, read
     if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):
