@@ -362,3 +362,9 @@ def test_a_surname_read_as_a_person_before_a_domain_it_has_no_address_at_is_the_
     plan = _plan(tmp_path, "bo fry - how many msgs from dunn ross ppl (news.com) in april 2024")
     assert [c.value for c in plan.of(Role.DOMAIN)] == ["@news.com"] and not plan.of(Role.SENDER)
     assert plan.of(Role.MAILBOX) or plan.of(Role.RECIPIENT)  # what reached Bo Fry
+
+
+def test_a_person_far_before_a_parenthesised_domain_stays_the_person(tmp_path):
+    """'did Bo Fry get the most mail from News (news.com)': Bo Fry is no word of the firm's name."""
+    plan = _plan(tmp_path, "In which month did Bo Fry get the most mail from News (news.com)?")
+    assert (plan.of(Role.MAILBOX) or plan.of(Role.RECIPIENT)) and not plan.unused

@@ -19,6 +19,7 @@ from archivist.agent.question import phrases
 from archivist.agent.question.people import is_surname
 from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, Role
 from archivist.agent.question.reading import Reading, spell_out
+from archivist.agent.question.words import is_frame
 
 FIRM = re.compile(r"\b[A-Z][\w'.-]*(?:,?\s+[A-Z][\w'.-]*)*,?\s+&\s+[A-Z][\w'.-]*")
 FIRM_AFTER = re.compile(r"\s*(?:firm|law\s+firm|LLP|L\.L\.P\.|LLC|P\.?C\.|lawyers?|attorneys?|partners?|note|e-?mail|"
@@ -123,10 +124,21 @@ def names_of_the_domain(r: Reading) -> None:
             continue
         at = str(d.value).lstrip("@").lower()
         for c in [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None)
-                  and paren - 45 <= c.start and c.end <= paren and isinstance(c.value, list)]:
+                  and paren - 45 <= c.start and c.end <= paren and isinstance(c.value, list)
+                  and _joined(r.text[c.end:paren])]:
             if not any(str(a).split("|")[0].lower().endswith(("@" + at, "." + at)) for a in c.value):
                 r.plan.constraints.remove(c)
                 r.claimed = [span for span in r.claimed if span != (c.start, c.end)]
+
+
+def _joined(gap: str) -> bool:
+    """Whether the words between a name and a parenthesised domain keep them one phrase: at most
+    two words, each a name's or a word for the firm's people ('traurig ppl'), no frame word."""
+    words = re.findall(r"[\w'’-]+", gap)
+    return len(words) <= 2 and all(w.lower() in FIRM_PEOPLE or not is_frame(w) for w in words)
+
+
+FIRM_PEOPLE = frozenset("people lawyers attorneys staff folks partners".split())
 
 
 def described_firms(r: Reading) -> None:
