@@ -152,8 +152,8 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
 def _year_of_both(a: DateSpan, b: DateSpan) -> bool:
     """'between Christmas and New Year 2001': the year said once, after the second day, is the
     year of the holidays (Christmas 2001 to the New Year after it), when the first has none."""
-    nxt = _next_year(b)
-    return not re.search(r"\d{2,4}", a.text) and a.low < nxt.low and _days(DateSpan("", 0, 0, a.low, nxt.low, "")) <= 60
+    gap = date.fromisoformat(_next_year(b).low) - date.fromisoformat(a.low)
+    return not re.search(r"\d{2,4}", a.text) and timedelta(0) < gap <= timedelta(days=60)
 
 
 def _open_ended(text: str, first: DateSpan) -> tuple[str | None, str | None] | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
-from archivist.agent.question.people import is_surname
+from archivist.agent.question.people import addresses_label, is_surname
 from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, Role
 from archivist.agent.question.reading import Reading, spell_out
 from archivist.agent.question.words import is_frame
@@ -111,7 +111,7 @@ def at_their_domain(r: Reading) -> None:
                        and (re.sub(r"[._-]", "", a.split("@")[0].lower()) in locals_))
         if found:
             c.value, c.known, c.note = found, True, ""
-            c.label = f"{c.text.strip()} ({len(found)} address{'es' if len(found) != 1 else ''}: {', '.join(found[:6])})"
+            c.label = addresses_label(c.text.strip(), found)
 
 
 def names_of_the_domain(r: Reading) -> None:

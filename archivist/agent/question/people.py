@@ -232,9 +232,15 @@ def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) 
     shown = [i.split("|")[0] for i in person.identities]
     best = max((h for h in hits if h[1]), key=lambda h: h[2], default=None)
     name = best[1] if best else " ".join(person.words).title()
-    person.label = f"{name} ({len(set(shown))} address{'es' if len(set(shown)) != 1 else ''}: " \
-                   f"{', '.join(sorted(set(shown))[:6])}{' ...' if len(set(shown)) > 6 else ''})"
+    person.label = addresses_label(name, shown)
     return person
+
+
+def addresses_label(name: str, addresses: list[str]) -> str:
+    """'Kaminski, Vince J (11 addresses: a, b, ... )': a person as the answer shows them."""
+    shown = sorted(set(addresses))
+    return f"{name} ({len(shown)} address{'es' if len(shown) != 1 else ''}: " \
+           f"{', '.join(shown[:6])}{' ...' if len(shown) > 6 else ''})"
 
 
 def _surname_hits(person: Person, hits: list[tuple[str, str, int, str]]) -> list[tuple[str, str, int, str]]:

@@ -333,10 +333,12 @@ def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
 
 
 def _first_last(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
-    if not _rows(store, f, plan=plan) and (other := mailbox_instead(store, plan, f, lambda g: len(_rows(store, g, plan=plan)))):
+    rows = _rows(store, f, plan=plan)
+    if not rows and (other := mailbox_instead(store, plan, f, lambda g: len(_rows(store, g, plan=plan)))):
         f, said = other  # 'the last CERA report to Vince': list mail that reached his mailbox
         plan.notes.append(said)
-    rows = sorted(_rows(store, f, plan=plan), key=lambda r: (r["date"] or _day(r), r["id"]))  # no UTC date: its day
+        rows = _rows(store, f, plan=plan)
+    rows = sorted(rows, key=lambda r: (r["date"] or _day(r), r["id"]))  # no UTC date: its day
     if not rows:
         return PlanAnswer(f"No matching emails ({describe(plan)}).", result={})
     row = rows[0] if plan.ask == Ask.FIRST else rows[-1]

@@ -92,7 +92,7 @@ def topic_noun_dropped(plan: QueryPlan, f: Filters, count) -> tuple[Filters, str
             continue
         shorter = replace(f, **{field: " ".join(parts[:-1])})
         if count(shorter):
-            return shorter, (f"no email holds all of '{words}'; this counts those holding '{shorter.text if field == 'text' else shorter.subject}'"
+            return shorter, (f"no email holds all of '{words}'; this counts those holding '{getattr(shorter, field)}'"
                              f" ('{parts[-1]}' names the topic, the emails need not say it)")
     return None
 
