@@ -112,7 +112,8 @@ FIRST_ONE = re.compile(r"\b(?:first|earliest|initial|oldest|last|latest|final|ne
 ASKING = re.compile(r"\b(?:how|who|whom|whose|what|when|where|which|why|whether|did|does|do|is|are|was|were|"
                     r"has|have|can|could|should|would|count|tally|total|number)\b|\?", I)
 BARE_LIST = re.compile(r"(?:^|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
-EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc)\b", I)
+EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc|"
+                         r"addressed\s+(?:to\s+)?(?:him\s+|her\s+|them\s+)?(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s*,\s*cc)\b", I)
 TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
 
 
@@ -225,7 +226,8 @@ def top_target(blanked: str, plan: QueryPlan) -> Target:
                                           r"wrote\s+to|sent\s+(?:mail\s+)?to|contacted|messaged|addressed|"
                                           r"(?:did|does|do)\s+(?:\w+\s+)*(?:e-?mail|write\s+to|send\s+(?:mail\s+)?to|"
                                           r"contact|message|write))\b", blanked, I):
-        return Target.RECIPIENT  # 'the top two people Jim Steffes emailed'
+        # 'the top two people Jim Steffes emailed'; '... emailed most often (To line)': that line only
+        return Target.TO if TO_LINE.search(blanked) and not EITHER_ROLE.search(blanked) else Target.RECIPIENT
     return _top_target_words(blanked, plan)
 
 

@@ -14,7 +14,7 @@ I = re.I
 CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|cc'?ing|ccing|copy(?:ing)?|with)"
                        r"\s+(?:in\s+|on\s+)?(?:to\s+)?(?:the\s+)?(?:(?:in-house|outside|general|senior)\s+)?"
                        r"(?:(?:lawyer|attorney|counsel|assistant)\s+)?$", I)  # 'copied to in-house lawyer Rob Walls'
-CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+been|has\s+been|been|being|also)?\s*(?:also\s+)?"
+CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+been|has\s+been|been|being|also)?\s*(?:(?:also|only|just|merely)\s+)?"
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"in\s+cc|cc)\b", I)
 BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:\(bcc\)\s+)?(?:to\s+)?(?:the\s+)?$", I)
@@ -38,7 +38,7 @@ EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except
 # 'Leaving Chris Germany out', 'Setting Ken aside': the person between the verb and 'out'/'aside'
 EXCEPT_AROUND = (re.compile(r"\b(?:leaving|leave|setting|set|putting|put|keeping|keep)\s+$", I),
                  re.compile(r"^\s*(?:out|aside|apart)\b", I))
-TO_OR_CC_BEFORE = re.compile(r"\b(?:sent|addressed|e-?mailed|written|mailed)\s+(?:directly\s+)?to\s+(?:or|and/or|and)\s+"
+TO_OR_CC_BEFORE = re.compile(r"\b(?:sent|addressed|e-?mailed|written|mailed)\s+(?:directly\s+)?(?:to\s+)?(?:or|and/or|and)\s+"
                              r"(?:copied|cc'?d|cc'ed|cc)\s+(?:to\s+|on\s+)?(?:the\s+)?$", I)
 COPIED_BY = re.compile(r"[A-Za-z][\w.'-]*\s+(?:(?:first|last|ever|also|usually|always)\s+)?(?:copied|cc'?d|cc'ed)\s+$", I)
 COPIED_SOMEONE = re.compile(r"^\s*(?:(?:first|last|ever|also|usually|always)\s+)?(?:copied|cc'?d|cc'ed|bcc'?d|bcc'ed)\s+"
@@ -66,7 +66,12 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
                          r"\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
 AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b", I)
-TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?on\s+the\s+to:?\s+line\b", I)
+TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?(?:on|in)\s+the\s+to:?\s+(?:line|field)\b|\s*\(\s*to:?(?:\s+(?:line|field))?\s*\)", I)
+WIDENED = re.compile(r"\b(?:counting|including|incl\.?|plus|as\s+well\s+as)\s+(?:the\s+|those\s+)?(?:ones|e-?mails|messages|"
+                     r"those|cases)\s+(?:where|in\s+which|on\s+which|when)\s+$", I)
+# 'X (to or cc)', 'X, whether To, Cc or Bcc', 'X, addressed or copied': any recipient line
+TO_OR_CC_AFTER = re.compile(r"\s*[,(]?\s*(?:whether\s+)?(?:on\s+)?(?:the\s+)?(?:to|addressed(?:\s+to\s+(?:him|her|them))?)"
+                            r"\s*(?:,|/|\s+or|\s+and/or)\s*(?:the\s+)?(?:cc'?d?|copied|cc'ed)\b", I)
 APPOSITIVE = re.compile(r"^\s*,?\s*(?:in|of|at)\s+(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}\s*,?(?=\s)")
 ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finally|originally|initially|usually)(?=\s)", I)
 # 'John Lavorato and Louise Kitchen exchanged': both take part, whichever of them sent
@@ -115,8 +120,12 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.SENDER  # 'Mark Greenberg copied Tana Jones on an email': he sent it
     if COPIES.search(after) or POSSESSIVE.search(after) or DID_CC.search(before) and CC_VERB.match(after):
         return Role.SENDER  # 'when Sue Mara copies someone', 'copied on Ken Lay's memo': the sender
-    if TO_OR_CC_BEFORE.search(before):
+    if TO_OR_CC_BEFORE.search(before) or TO_OR_CC_AFTER.match(after):
         return Role.RECIPIENT  # 'sent to or copied to Sara Shackleton': To or Cc, any recipient
+    if TO_LINE_AFTER.match(after):
+        return Role.TO  # 'kenneth.lay@enron.com on the To: line', 'with X in the To field'
+    if WIDENED.search(before) and CC_AFTER.match(after):
+        return Role.RECIPIENT  # 'to Rick Buy, counting the ones where Buy was only cc'd': To or Cc
     if COPIED_BY.search(before) and not re.search(r"\b(?:was|were|is|be|been|get|got)\s+\S+\s+$", before, I):
         return Role.CC  # 'Mark Greenberg copied Tana Jones': he sent it, she was on Cc
     if BCC_COPIES_BEFORE.search(before):
@@ -135,8 +144,6 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT
     if AS_RECIPIENT.match(after):
         return Role.RECIPIENT  # 'Tana Jones and Sara Shackleton as recipients'
-    if TO_LINE_AFTER.match(after):
-        return Role.TO  # 'kenneth.lay@enron.com on the To: line'
     if TOLD_BEFORE.search(before):
         return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler'
     if TO_BEFORE.search(before):

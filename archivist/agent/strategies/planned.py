@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from archivist import word_forms
 from archivist.date_phrases import week_holding
 from archivist.agent.question.people import person_key
-from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, QueryPlan, Role, Target
+from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.strategies.counts_in import files_count, people_count
 from archivist.agent.strategies.counting import count_first, first_ids, sender_pairs
 from archivist.agent.strategies import described, kinds
@@ -53,15 +53,24 @@ def describe(plan: QueryPlan) -> str:
     """The constraints applied, in words."""
     parts, domains = [], [c for c in plan.constraints if c.role == Role.DOMAIN]
     for c in plan.constraints:
-        if c.role == Role.TOPIC or c.role == Role.DOMAIN and c is not domains[0]:
+        if c.role == Role.TOPIC or c.role == Role.DOMAIN and c is not domains[0] or _said_wider(c, plan):
             continue
         shown = c.label or (c.value if isinstance(c.value, str) else ", ".join(c.value or []))
         if c.role == Role.DOMAIN and len(domains) > 1:  # one sender is at one domain: either (plan.py)
-            shown = " or ".join(str(d.value) for d in domains)
+            shown = " or ".join(dict.fromkeys(str(d.value) for d in domains))
         if c.role == Role.TEXT:  # the words, and where they were looked for
             shown = f"{c.value}" + (f" ({c.label})" if c.label else " (body or subject)")
-        parts.append(f"{c.role.replace('_', ' ')}{'' if shown.startswith('= ') else ':'} {shown}")
-    return "; ".join(parts) or "no constraint (the whole archive)"
+        role = c.role.replace('_', ' ')
+        shown = shown.removeprefix(role).lstrip(": ")  # a label that names its role already
+        parts.append(f"{role}{'' if shown.startswith('= ') else ':'} {shown}")
+    return "; ".join(dict.fromkeys(parts)) or "no constraint (the whole archive)"
+
+
+def _said_wider(c: Constraint, plan: QueryPlan) -> bool:
+    """A mailbox said twice, once as what reached its owner ('wrote to Steffes ... in his mailbox'):
+    shown once, the way that says more."""
+    return c.role == Role.MAILBOX and len(c.label) < max(
+        (len(o.label) for o in plan.constraints if o.role == Role.MAILBOX and o.value == c.value and o is not c), default=-1)
 
 
 def answer_plan(store, plan: QueryPlan, search=None, filters: Filters | None = None) -> PlanAnswer:
