@@ -85,6 +85,7 @@ def season(name: str, year: int | None) -> tuple[date, date] | None:
 
 RELATIVE = re.compile(
     r"\b(?:the\s+|a\s+)?(?:(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few|few)\s+)?"
+    r"(?:(?P<first>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+(?:and|through|thru|to|-|–)\s+)?"
     r"(days?|weeks?|weekend|fortnights?|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+"
     r"(?:right\s+|just\s+|immediately\s+|directly\s+)?(before|prior\s+to|leading\s+up\s+to|preceding|ahead\s+of|"
     r"after|following|of)\s+(?:the\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", re.I)
@@ -98,7 +99,7 @@ NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
 
 def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None:
     """The interval 'the week before', 'two days after', 'the week of' an anchor [low, high)."""
-    count, unit, where = match.group(1), match.group(2).lower(), " ".join(match.group(3).lower().split())
+    count, unit, where = match.group(1), match.group(3).lower(), " ".join(match.group(4).lower().split())
     if unit.endswith("s") and (not count or count.lower().endswith("few")):
         return None  # 'the days after 9/11', 'a few weeks before Christmas': no number of days is said
     n = int(count) if count and count.isdigit() else NUMBERS.get(" ".join((count or "one").lower().split()), 1)
@@ -110,6 +111,8 @@ def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None
         want = WEEKDAYS.index(unit)
         day = high + timedelta(days=(want - high.weekday()) % 7) if where in ("after", "following") else \
             low - timedelta(days=(low.weekday() - want) % 7 or 7)
+        if match.group("first"):  # 'the Monday and Tuesday after Thanksgiving': from the first to the second
+            return day - timedelta(days=(want - WEEKDAYS.index(match.group("first").lower())) % 7), day + timedelta(days=1)
         return day, day + timedelta(days=1)
     days = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14, "fortnights": 14, "month": 30}[unit] * n
     if where == "of":

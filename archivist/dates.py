@@ -78,6 +78,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
 YEAR_CUE = re.compile(r"\b(?:in|during|of|from|since|before|after|until|till|between|and|to|through|thru|"
                       r"for|year|by|early|late|mid|over|within|throughout)\s+(?:the\s+)?(?:year\s+)?$|^\s*$", re.I)
 MONTH_FOLLOWS = re.compile(rf"\s*(?:,|and|or|to|through|thru|until|till|-|–)\s*{MON}\b", re.I)  # 'may and june'
+PAIRED = re.compile(r"\s*(?:-|–|—|/|&|and|to|through|thru|till|until)\s*", re.I)  # 'Oct-Nov 01', "Oct and Nov '01"
 MAY_VERB = re.compile(r"\bmay\s+(?:i|we|you|be|have|not)\b", re.I)  # 'may' the verb, not the month
 
 
@@ -271,15 +272,19 @@ def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:
     """'the week before Easter 2001': the anchor's span widened over the words before it."""
     out = []
     for s in spans:
-        m = phrases.RELATIVE.search(text[max(0, s.start - 40):s.start])
+        m = phrases.RELATIVE.search(text[max(0, s.start - 60):s.start])
+        if m and "   " in m.group(0):
+            m = None  # across words another reader took ('the week after [the merger was announced] (Nov 9-15)')
         if m is None or not s.low:
-            out.append(s)
-            continue
+            through = phrases.THROUGH_MONTH_END.match(text, s.end) if s.low and s.unit in ("holiday", "day_no_year") else None
+            out.append(DateSpan(text[s.start:through.end()], s.start, through.end(), s.low,  # 'from Thanksgiving
+                                phrases.month_end(date.fromisoformat(s.low)).isoformat(), s.unit) if through else s)
+            continue  # 2001 through the end of that month
         found = phrases.relative(m, date.fromisoformat(s.low), date.fromisoformat(s.high))
         if found is None:
             out.append(s)
             continue
-        start, end, high = max(0, s.start - 40) + m.start(), s.end, found[1]
+        start, end, high = max(0, s.start - 60) + m.start(), s.end, found[1]
         if through := phrases.THROUGH_WEEKDAY.match(text, s.end):  # 'the Monday after Thanksgiving through that Friday'
             end, high = through.end(), phrases.through_weekday(through, found[0])
         elif through := phrases.THROUGH_MONTH_END.match(text, s.end):  # '... through the end of that month'
@@ -316,7 +321,19 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
                 continue  # 'the fall in prices': a season only with a year
             taken.append(DateSpan(m.group(0), m.start(), m.end(), low and low.isoformat(),
                                   high and high.isoformat(), unit))
-    return _relative(text, sorted(taken, key=lambda s: s.start))
+    return _relative(text, _paired_years(text, sorted(taken, key=lambda s: s.start)))
+
+
+def _paired_years(text: str, spans: list[DateSpan]) -> list[DateSpan]:
+    """A month with no year joined to the next month that has one ('Oct-Nov 01', "Oct and Nov '01")
+    is of that year (the year it gives no date further away: 'in oct 01 ... nov 15-16')."""
+    out = list(spans)
+    for i, (a, b) in enumerate(zip(spans, spans[1:])):
+        if a.unit == "month_no_year" and a.low is None and b.unit == "month_yy" and b.low \
+                and PAIRED.fullmatch(text[a.end:b.start]):
+            low, high = month_bounds(int(b.low[:4]), month_of(a.text.strip()))
+            out[i] = DateSpan(a.text, a.start, a.end, low.isoformat(), high.isoformat(), a.unit)
+    return out
 
 
 def parse_date(value: str, what: str = "date") -> str:

@@ -7,6 +7,7 @@ given for a wider period than the one asked about; marked not used, they stop th
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from archivist.agent.question.plan import Ask, Role
 from archivist.agent.question.reading import Reading
@@ -32,9 +33,20 @@ def gap_words(text: str, spans: list) -> list[tuple[int, int]]:
     ordered = sorted(spans, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:]):
         for m in TOKEN.finditer(text, a.end, max(a.end, b.start)):
-            if m.group(0).lower() not in JOINING:
+            if m.group(0).lower() not in JOINING and not _its_weekday(m.group(0), text[m.end():b.start], b):
                 out.append((m.start(), m.end()))
     return out
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _its_weekday(word: str, between: str, day) -> bool:
+    """'Fri' right before '11/30/01' that is a Friday: the same day said twice."""
+    name = word.lower().rstrip(".")[:3]
+    if name not in WEEKDAYS or not re.fullmatch(r"[\s,.]*", between) or not day.low:
+        return False
+    return date.fromisoformat(day.low).weekday() == WEEKDAYS.index(name)
 
 
 def unread_around_dates(r: Reading) -> None:

@@ -23,7 +23,7 @@ WORD_ANY = re.compile(r"\b([A-Za-z][a-z]+)(?:['’]s)?\b")
 COMMON_WORDS = frozenset("mark will bill sue may june april august art grant rich frank ray dawn joy hope gene jack "
                          "penny buck guy max pat don rob rose long".split())
 DOER = re.compile(r"(?:^|\b(?:did|does|has|had)\s+)$", re.I)  # 'When did Vince forward', 'Vince sent ...'
-BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?)\b", re.I)
+BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?|box)\b", re.I)
 
 
 def _canon(word: str) -> str:
@@ -85,10 +85,12 @@ def first_names(r: Reading, described: bool = False) -> None:
     sender; other first names stay words of the description."""
     if r.lex is None or not r.lex.owners:
         return
-    typed_lower = not re.search(r"[A-Z]", r.text[1:])  # 'who sent sara the most': typed all lowercase
-    for m in (WORD_ANY if typed_lower else WORD).finditer(r.text):
+    # 'who sent sara the most', "tana's box: ISDA in the subject": typed in lower case (acronyms aside)
+    typed_lower = not re.search(r"\b[A-Z][a-z]", r.text[1:])
+    for m in WORD_ANY.finditer(r.text):
         word, s, e = m.group(1), m.start(1), m.end(1)
-        if typed_lower and word.lower() in COMMON_WORDS:
+        if not word[0].isupper() and not (typed_lower or BOX_AFTER.match(r.text, e)) \
+                or not word[0].isupper() and word.lower() in COMMON_WORDS:
             continue  # 'mark', 'will', 'bill': words before they are names
         if not r.free(s, e) or is_frame(word) or described and not DOER.search(r.text[:s]) \
                 or re.match(r"\s+[A-Z][a-z]", r.text[e:]):  # 'David Doctor': a longer name no reader placed

@@ -13,9 +13,11 @@ from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.entities import find_people
 from archivist.agent.question.first_names import custodian_name
 from archivist.agent.question.lexicon import name_words
-from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, mailbox_of, organisation_only, resolve
+from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
+from archivist.agent.question.descriptors import described_domains, described_people
+from archivist.agent.question.first_names import own_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.words import is_frame
 from archivist.store.filters import address_of, exact_address
@@ -99,7 +101,9 @@ def read_people(r: Reading) -> None:
     _reflexive(r)
     _name_runs(r)
     _cued_surnames(r)
-    _own_mailbox(r)
+    described_people(r)  # 'Andrew Edison (Enron litigation)': who the person is, not words to find
+    described_domains(r)
+    own_mailbox_said(r)
     _to_self(r)
 
 
@@ -152,12 +156,12 @@ def _to_self(r: Reading) -> None:
         r.claim(Constraint(Role.RECIPIENT, m.group("self"), c.value, *m.span("self"), label=c.label))
 
 
-def _own_mailbox(r: Reading) -> None:
+def own_mailbox_said(r: Reading) -> None:
     """'who was cc'd most on the emails in her mailbox': the mailbox of the one person named."""
     people = [c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, Role.EXCLUDED, None) and c.value]
     m = OWN_MAILBOX.search(r.text)
     if m and r.free(m.start(), m.end()) and len({c.text for c in people}) == 1 and r.lex is not None:
-        if box := mailbox_of(r.lex, people[0].text):
+        if box := own_mailbox(r.lex, people[0].text):
             mine = Constraint(Role.MAILBOX, m.group(0).strip(), box, m.start(), m.end(), label=f"mailbox {box}")
             r.claim(mine)
             for c in people:  # 'Skilling custodian: ... in his mailbox': he is named as its owner only
@@ -182,6 +186,7 @@ def _name_runs(r: Reading) -> None:
     exactly); a single word only when it is someone's surname."""
     words = [m for m in RUN_WORD.finditer(r.text) if r.free(m.start(), m.end()) and not is_frame(m.group(0))
              and m.group(0).lower() not in STOP_NAMES]
+    lower = not re.search(r"\b[A-Z][a-z]", r.text[1:])  # 'last time thibodeaux sent ...': typed in lower case
     i = 0
     while i < len(words):
         for n in (3, 2, 1):
@@ -197,9 +202,13 @@ def _name_runs(r: Reading) -> None:
                     break
                 continue
             person = resolve(r.lex, text)
+            if n > 1 and not person.identities and all(w.group(0)[0].isupper() for w in run) \
+                    and _company(r, text, start, start + len(text)):
+                i += n - 1  # 'Goodin MacBride', 'ISO New England': no person, the firm's domain
+                break
             arrowed = bool(re.search(r"->|→", r.typed)) and re.match(r"\s+to\s", r.text[end:])  # 'glover->shackleton'
             if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start]) or arrowed
-                                      or LEADING.match(r.text[:start]) and SENDS.match(r.text[end:])):
+                                      or (LEADING.match(r.text[:start]) or lower) and SENDS.match(r.text[end:])):
                 end = start + len(text)
                 r.claim(Constraint(role_at(r.text, start, end), text, person.identities, start, end,
                                    label=person.label))
@@ -231,7 +240,8 @@ def _company(r: Reading, text: str, start: int, end: int) -> bool:
     return bool(domain)
 
 
-CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom)\s+$", re.I)
+CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom|send|sent|e-?mail|e-?mailed|"
+                  r"wrote|copied|copy)\s+$", re.I)
 
 
 # 'how to read the ratio', 'wanted to lay off': 'to' before a verb, not before a person

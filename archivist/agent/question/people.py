@@ -170,6 +170,7 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
         parts = _address_words(address)
         by_address = (_holds(query, parts) and (len(query) > 1 or parts[-1] == query[0])) \
             or (loose or _webmail(address, names)) and _initials(query, address)
+        found = len(hits)
         for name, n in names.items():
             own = name[listed.end():] if name and (listed := NOTES_LIST.search(name)) else name  # 'Mark E
             # Haedicke/HOU/ECT@ENRON, Culver, Deborah' is Deborah Culver's name, not Mark Haedicke's
@@ -180,6 +181,10 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
                 continue  # one word names a surname: 'Mark' is John Mark's, not Mark Haedicke's
             if _holds(query, words) and not _other_first_name(query, own) or (by_address and not words):
                 hits.append((address, name, n, _first_name(query, words or _address_words(address))))
+        if not by_address and len(hits) > found and sum(h[2] for h in hits[found:]) * 5 < \
+                sum(n for name, n in names.items() if name):
+            del hits[found:]  # a name seen on a fifth or less of the address's named mail: someone else's
+            # address ('louise.kitchen' once beside 'Haedicke, Mark E.'), or a shared one ('40enron')
         if by_address and not any(h[0] == address for h in hits):
             hits.append((address, "", total, _first_name(query, _address_words(address))))
     return _group(lex, person, hits + _unnamed_initials(lex, query, hits))

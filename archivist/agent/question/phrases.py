@@ -70,6 +70,10 @@ DOMAIN_PHRASE = re.compile(
     rf"(?:an?\s+|any\s+|the\s+|anyone\s+|someone\s+|somebody\s+|people\s+|folks\s+)?"
     rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)
+WHO_AT = re.compile(  # 'who at news.com emailed Ann most': the people at that domain who wrote (not 'who at
+    # news.com was copied', a recipient's domain, which no filter reads)
+    rf"\b(?:who|whoever|which\s+(?:one|ones|person|people|persons|senders?)|anybody|everyone|everybody)\s+"
+    rf"(?P<at>at\s+{DOMAIN})(?=\s+(?:\w+\s+)?(?:e-?mailed|wrote|sent|mailed|messaged|contacted|e-?mails|writes|sends)\b)", re.I)
 TLD_DOMAIN = re.compile(r"(?:\(\s*|\bfrom\s+)(?:any\s+)?(?:addresses\s+)?(?:ending\s+in\s+)?\.(?P<t>edu|gov|mil)\b\s*\)?"
                         r"(?:\s+(?:addresses|address|accounts?|domains?|senders?))?", re.I)
 DOMAIN_PEOPLE = re.compile(rf"(?<![\w@.-]){DOMAIN}\s+(?:senders?|people|persons?|staffers?|staff|employees?|users?|"
@@ -256,6 +260,9 @@ def domains(question: str, known: set[str], main: str | None = None,
     for m in DOMAIN_PEOPLE.finditer(question):  # 'which news.com sender', 'the ferc.fed.us staffers'
         if not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))
+    for m in WHO_AT.finditer(question):
+        if not _overlaps(out, m.start("at"), m.end("at")):
+            out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start("at"), m.end("at")))
     for m in DOMAIN_PHRASE.finditer(question):
         if not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))
@@ -276,7 +283,20 @@ def company_domain(word: str, known: set[str], whole: bool = False) -> str | Non
     for w in ("".join(words), "-".join(words), *short, words[-1] if len(words) > 1 and not whole else ""):
         if w and (d := _domain_of(w, known, acronym=word.strip().isupper())):
             return d
-    return None
+    return _initialism(inner and [words[0], *inner], known)
+
+
+def _initialism(words: list[str], known) -> str | None:
+    """A firm's domain made of its partners' initials, as law firms name theirs ('Goodin MacBride':
+    gmssr.com for Goodin, MacBride, Squeri, Ritchie & Day; 'Greenberg Traurig': gtlaw.com): the one
+    domain whose name is the initials said, then more initials or 'law'/'llp'."""
+    if len(words) < 2:
+        return None
+    initials = "".join(w[0] for w in words)
+    tail = re.compile(initials + r"[b-df-hj-np-tv-z]{0,4}(?:-?law|llp)?")
+    found = sorted(d for d in known if d.count(".") == 1 and d.endswith((".com", ".net"))
+                   and tail.fullmatch(d.split(".")[0]) and d.split(".")[0] != initials)  # not gm.com
+    return found[0] if len(found) == 1 else None
 
 
 def _domain_of(w: str, known: set[str], acronym: bool = False) -> str | None:

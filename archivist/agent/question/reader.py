@@ -18,13 +18,14 @@ from archivist.agent.question.firms import affiliations, at_their_domain, descri
 from archivist.agent.question.first_names import first_names
 from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
-from archivist.agent.question.mentions import own_domain, owned_account, read_people, settle_roles
+from archivist.agent.question.mentions import own_domain, own_mailbox_said, owned_account, read_people, settle_roles
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.received import received_in_mailbox
 from archivist.agent.question.roles import role_at
-from archivist.agent.question.unread import cc_counted, unread_in_figures, unread_negations, unread_qualifiers
+from archivist.agent.question.unread import (cc_counted, unread_in_figures, unread_negations, unread_own_mailbox,
+                                             unread_qualifiers)
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 
@@ -70,6 +71,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     if ask != Ask.CONTENT:
         before = len(r.plan.constraints)
         first_names(r, described=ask == Ask.FIELD)
+        own_mailbox_said(r)  # 'who wrote to Michelle most (her own mailbox)': the first name's mailbox
         if ask == Ask.TOP and len(r.plan.constraints) > before:  # 'who cc'd tana most': the role a first
             r.plan.target = top_target(r.blanked(), r.plan)  # name took settles what is ranked
     if ask in (Ask.FIELD, Ask.CONTENT):
@@ -90,6 +92,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     unread_around_dates(r)
     unread_in_figures(r)
     unread_negations(r)
+    unread_own_mailbox(r)
     unread_qualifiers(r)
     cc_counted(r)
     return r.plan
@@ -272,6 +275,7 @@ def _dates(r: Reading) -> None:
                  or re.fullmatch(r"\s*(?:of|,)\s*", text[max(u.end for u in used):s.start]))]  # 'May and June of 2002'
     used = list(used) + near + _restated(text, spans, after, before)  # 'the winter (dec 01 - feb 02)': the
     # parenthesis says which winter; "New Year's Eve (12/31/01)": which year the numbers say
+    used += _beside_in_parentheses(text, spans, used)
     for span in spans:
         if all((span.start, span.end) != (u.start, u.end) for u in used):
             r.plan.notes.append(f"'{span.text}' was not used as a date" if span.low else
@@ -282,7 +286,7 @@ def _dates(r: Reading) -> None:
     start, end = min(s.start for s in used), max(s.end for s in used)
     if cue := DATE_CUES.search(text[:start]):
         start = cue.start()
-    if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end):
+    if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end):
         end = event.end()  # 'the September 11 attacks': the day the event names; '1/1/02 onward
     r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
                        label=_date_label(after, before)))
@@ -291,7 +295,8 @@ def _dates(r: Reading) -> None:
 EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
                           r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*)$", re.I)
 RANGE_END = frozenset("and to through thru".split())  # the second end of a range: only after a first date
-EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankruptcy|merger|vote|attacks?|layoffs?|collapse|deal)\b", re.I)
+EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankrupt(?:cy)?|merger|vote|attacks?|layoffs?|collapse|deal|"
+                        r"went|fell|broke|began|quit|left|won|lost|hit|came\s+out)\b", re.I)
 MAIL_WORD = re.compile(r"\b(?:e-?mail\w*|wrote|writes?|sent|sends?|forward\w*|cop(?:y|ied)|cc\w*|bcc\w*|message\w*|replied)\b", re.I)
 
 
@@ -310,6 +315,36 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
             out.append((m.start("event"), span.start))
             if text[span.end:span.end + 1] == ")":
                 out.append((span.end, span.end + 1))  # '(11/9/2001) to month end': the range goes on
+        if span.low and (a := _day_of_event(text, span.end)):
+            out.append((span.end, a.end()))  # 'On 11/28/01, the day the merger fell apart,': that day
+    return out
+
+
+def _day_of_event(text: str, at: int) -> re.Match | None:
+    """', the day the Dynegy merger fell apart,' right after a date; not ', the day Ken emailed her'."""
+    a = DAY_OF_EVENT.match(text, at)
+    return a if a and EVENT_WORD.search(a["event"]) and not MAIL_WORD.search(a["event"]) else None
+
+
+# a date restated by what happened in it: ', the day the Dynegy merger fell apart,', '(the week the PUC voted)'
+DAY_OF_EVENT = re.compile(r"\s*[,(]\s*(?:the|that)\s+(?:day|week|month|date|morning|afternoon|evening|night|weekend)\s+"
+                          r"(?:that\s+|when\s+|on\s+which\s+)?(?P<event>[^,()?]{3,70}?)\s*(?:[,)]|(?=\?))", re.I)
+
+
+OPEN_PAREN = re.compile(r"\s*\(\s*(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s*)?", re.I)
+
+
+def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
+    """A dated phrase right before (or inside) a parenthesis whose dates were used and overlap it:
+    'the week after Thanksgiving 2001 (Mon 11/26 - Fri 11/30)' says the days twice, the
+    parenthesis exactly."""
+    out = []
+    for s in [s for s in spans if s.low and all((s.start, s.end) != (u.start, u.end) for u in used)]:
+        for u in [u for u in used if u.low and s.low < (u.high or "9") and u.low < (s.high or "9")]:
+            first, second = (s, u) if s.start < u.start else (u, s)
+            if OPEN_PAREN.fullmatch(text[first.end:second.start]):
+                out.append(s)
+                break
     return out
 
 

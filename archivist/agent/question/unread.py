@@ -41,6 +41,20 @@ def unread_in_figures(r: Reading) -> None:
             w.use = Use.UNUSED
 
 
+OWN_BOX = re.compile(r"\b(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|box)\b", re.I)
+
+
+def unread_own_mailbox(r: Reading) -> None:
+    """'in his mailbox' with no mailbox read (no one person it could be): its words not used, so the
+    figure is not given for the whole archive."""
+    if r.plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST) or r.plan.of(Role.MAILBOX):
+        return
+    for m in OWN_BOX.finditer(r.text):
+        for w in r.plan.words:
+            if m.start() <= w.start < m.end() and w.use == Use.FRAME:
+                w.use = Use.UNUSED
+
+
 NEGATION = re.compile(r"\b(?:not|no|never|without|except|nor|\w+n't)\s+(?:\w+\s+){0,2}$", re.I)
 TO_DOMAIN = re.compile(r"\b(?:to|cc'?d?|copied|addressed\s+to|recipients?)\s+(?:\w+\s+){0,2}$", re.I)
 INNER_NEGATION = re.compile(r"\b(?:but\s+)?(?:not|no|without|except|excluding|nor|never)\b", re.I)

@@ -63,6 +63,7 @@ few several couple ones once twice mr mrs ms dr lot lots mailings postings const
 among amongst else put puts placed brought brings posted correspond corresponds corresponded corresponding
 staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
+either direction directions way ways seems seem seemed kept keeps collect collects collected etc everything
 """.split())
 FRAME = {
     Ask.TOP: frozenset("most frequently often frequent active prolific busiest biggest heaviest top rank ranked "

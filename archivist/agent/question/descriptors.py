@@ -1,0 +1,120 @@
+"""Words that say who a named person is, not which emails: 'Andrew Edison (Enron litigation)',
+'Jim Steffes (Government Affairs)', 'Terri Richardson, the outside litigation lawyer,', 'Linda
+Lay, Ken Lay's wife,', 'Bob Williams of Enron's litigation unit', 'CPUC President Loretta
+Lynch'. They restate the person, so they join the person's constraint: read, but no filter of
+their own (before, 'Enron' became words the emails must hold and 'outside' a sender domain).
+
+A descriptor is short and made only of capitalised words (a department, a company) and the
+words of jobs and relations below; a date, a number, an address or a mail word ends it, so
+'Ken Lay (to or cc)' or 'Ken Lay (12/3/01)' are never taken for one.
+"""
+from __future__ import annotations
+
+import re
+
+from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, Role
+from archivist.agent.question.reading import Reading
+from archivist.agent.question.roles import role_at
+
+ROLE_NOUNS = frozenset("""
+lawyer lawyers attorney attorneys counsel paralegal wife husband spouse son daughter brother sister
+father mother assistant secretary admin chairman chairwoman chair ceo cfo coo cto president vp
+vice-president head chief director manager analyst trader economist lobbyist spokesman spokeswoman
+spokesperson consultant partner staffer associate officer executive exec commissioner judge senator
+governor regulator boss deputy counsellor adviser advisor banker accountant auditor engineer
+scheduler clerk contact rep representative liaison founder
+""".split())
+DEPARTMENT_NOUNS = frozenset("unit group department dept team desk office division practice staff".split())
+LINKS = frozenset("""
+the a an his her their its our enron's s of in at for and & outside in-house inhouse general senior
+junior chief executive legal litigation regulatory government affairs public relations pr hr it
+corporate outside-counsel former then new
+""".split())
+NOT_DESCRIPTIVE = re.compile(r"\d|@|\b(?:to|cc|bcc|from|sent|e-?mails?|messages?|mailbox|inbox|subject|attach\w*|"
+                             r"january|february|march|april|may|june|july|august|september|october|november|"
+                             r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|"
+                             r"wednesday|thursday|friday|saturday|sunday|week|month|year|quarter|either|direction|"
+                             r"both|only|each|all|any)\b", re.I)
+AFTER = (re.compile(r"\s*\((?P<d>[^()]{2,50})\)"),  # '(Enron litigation)'
+         re.compile(r"\s*,\s*(?P<d>[^,?()]{3,50}?)\s*,"),  # ', the outside litigation lawyer,'
+         re.compile(r"\s+(?:of|in|from|at)\s+(?P<d>Enron's\s+[^,?()]{2,40}?\b(?:" + "|".join(DEPARTMENT_NOUNS) + r"))\b", re.I))
+SOFT = (Role.TEXT, Role.TOPIC)
+WORD = re.compile(r"[A-Za-z][\w&'’.-]*")
+
+
+def describes(words: str, needs_noun: bool) -> bool:
+    """Whether the words only say who someone is: capitalised names, job or relation words."""
+    if NOT_DESCRIPTIVE.search(words):
+        return False
+    tokens = [t.rstrip(".").replace("’", "'") for t in WORD.findall(words)]
+    nouns = [t for t in tokens if t.lower().removesuffix("'s") in ROLE_NOUNS | DEPARTMENT_NOUNS]
+    if not tokens or len(tokens) > 6 or needs_noun and not nouns:
+        return False
+    return all(t[0].isupper() or t.lower() in LINKS or t.lower().removesuffix("'s") in ROLE_NOUNS | DEPARTMENT_NOUNS
+               for t in tokens)
+
+
+def described_people(r: Reading) -> None:
+    """Join each named person's descriptor, before or after the name, to that person's constraint."""
+    for c in [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None) and c.value]:
+        for i, pattern in enumerate(AFTER):
+            m = pattern.match(r.text, c.end)
+            if m and describes(m.group("d"), needs_noun=i == 1) and _take(r, c, c.end, m.end()):
+                _roles_without(r, c.end, m.end())
+                c.end, c.text = m.end(), r.text[c.start:m.end()]
+                break
+        if (start := _title_before(r.text, c.start)) is not None and _take(r, c, start, c.start):
+            c.start, c.text = start, r.text[start:c.end]
+
+
+RESTATES = re.compile(r"\s*\((?P<d>[^()]{3,60})\)")
+NOT_RESTATING = re.compile(r"\b(?:not|no|except|excluding|without|but|only|or|and\s+not)\b", re.I)
+
+
+def described_domains(r: Reading) -> None:
+    """'from nisource.com (the Columbia pipeline notices etc.)': a parenthesis right after a sender
+    domain or address says what that mail is, so it restates it (before, 'Columbia' became a second
+    domain); one with a date, a number, a negation or a mail word is left to the other readers."""
+    for c in r.plan.of(Role.DOMAIN, Role.SENDER):
+        m = RESTATES.match(r.text, c.end)
+        exact = c.role == Role.DOMAIN or str(c.label).startswith("= '")
+        if m and exact and not NOT_DESCRIPTIVE.search(m["d"]) and not NOT_RESTATING.search(m["d"]) \
+                and len(WORD.findall(m["d"])) <= 8 and _take(r, c, c.end, m.end()):
+            c.end, c.text = m.end(), r.text[c.start:m.end()]
+
+
+def _roles_without(r: Reading, start: int, end: int) -> None:
+    """The roles of the people named after a descriptor, read again as if it were not there ('did
+    Terri Richardson, the outside litigation lawyer, last email Rick Buy': Rick Buy got it)."""
+    text, shift = r.text[:start] + r.text[end:], end - start
+    for c in r.plan.constraints:
+        if c.start >= end and (c.role in PEOPLE_ROLES or c.role is None) and c.value:
+            c.role = role_at(text, c.start - shift, c.end - shift) or c.role
+
+
+def _title_before(text: str, at: int) -> int | None:
+    """Where a title said right before a name starts ('CPUC President', "Enron's general counsel",
+    'the Chairman,'): the longest run of up to four words ending in a job word that describes."""
+    words = list(re.finditer(r"[\w&'’.-]+,?\s*", text[max(0, at - 60):at]))
+    if not words or words[-1].end() != min(at, 60) or words[-1].group(0).strip(" ,").lower() not in ROLE_NOUNS:
+        return None
+    for k in range(min(4, len(words)), 0, -1):
+        run = "".join(w.group(0) for w in words[-k:])
+        if describes(run, needs_noun=True):
+            return at - len(run)
+    return None
+
+
+def _take(r: Reading, person: Constraint, start: int, end: int) -> bool:
+    """Release what other readers took inside [start, end) so the person's constraint covers it,
+    and words to find that run on past it ('unit either direction'); any other constraint reaching
+    outside that span keeps it (then the descriptor is not taken)."""
+    touched = [c for c in r.plan.constraints if c is not person and c.start < end and start < c.end]
+    inside = [c for c in touched if start <= c.start and c.end <= end or c.role in SOFT]
+    if len(inside) < len(touched):
+        return False
+    for c in inside:
+        r.plan.constraints.remove(c)
+        r.claimed = [s for s in r.claimed if s != (c.start, c.end)]
+    r.claimed.append((start, end))
+    return True
