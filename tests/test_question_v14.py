@@ -145,3 +145,93 @@ def test_an_address_someone_used_once_among_many_names_is_not_theirs(tmp_path):
     plan = _firms_plan(tmp_path, "how many emails did Eve Gale send?")
     (eve,) = plan.of(Role.SENDER)
     assert "all@acme.com" not in eve.value and "eve.gale@acme.com" in eve.value
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How many ABC/Widget approval emails did Ann Lee send?", "ABC/Widget approval"),
+    ("how many XYZ Notification risk emails did Ann Lee send in April 2024?", "XYZ Notification risk"),
+    ("how many of Cy Dunn's Daily Market Report fwds did Ann Lee get?", "Daily Market Report"),
+    ("how many Weekly Mentions roundups did Cy Dunn send?", "Weekly Mentions"),
+])
+def test_a_kind_of_email_named_in_capitals(tmp_path, question, kind):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(Role.KIND)] == [kind] and not plan.of(Role.TEXT) and not plan.unused, \
+        (plan.constraints, plan.unused)
+
+
+def test_mail_from_a_companys_addresses_is_its_domain(tmp_path):
+    plan = _plan(tmp_path, "On 4/9/24, how many emails from Acme addresses landed in Ann Lee's mailbox?")
+    assert [c.value for c in plan.of(Role.DOMAIN)] == ["@acme.com"] and not plan.unused
+
+
+@pytest.mark.parametrize("question, role", [
+    ("in April 2024, how many emails in Ann Lee's mailbox had her on the cc line?", Role.CC),
+    ("How many emails in Bo Fry's mailbox copied him (cc) in April 2024?", Role.CC),
+    ("how many emails in Bo Fry's mailbox had him on the To line?", Role.TO),
+])
+def test_a_pronoun_in_a_copy_role_is_the_mailboxs_owner(tmp_path, question, role):
+    plan = _plan(tmp_path, question)
+    (c,) = plan.of(role)
+    box = plan.of(Role.MAILBOX)[0].value
+    assert c.value == [{"lee-a": "ann.lee@acme.com", "fry-b": "bo.fry@acme.com"}[box]] and not plan.unused
+
+
+def test_a_pronoun_with_another_person_named_is_not_read_as_the_owner(tmp_path):
+    plan = _plan(tmp_path, "how many emails to Cy Dunn in Ann Lee's mailbox copied her?")
+    assert not any(c.label.startswith("the owner") for c in plan.constraints)
+
+
+def _small_plan(tmp_path, question):
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.reader import read_plan
+    from tests.test_question_q3 import _two_boxes
+    boxes = {"lee-a": [
+        ("Lynn Poe <lynn.poe@kemp.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "hi", "x"),
+        ("Al Kemp <al.kemp@acme.com>", "Ann Lee <ann.lee@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "yo", "y"),
+        ("Pat Moss <pmoss@uni.edu>", "Ann Lee <ann.lee@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "talk", "z")]}
+    with _two_boxes(tmp_path, boxes) as store:
+        return read_plan(question, lexicon(store))
+
+
+def test_a_company_after_a_person_at_its_domain_is_not_a_second_person(tmp_path):
+    plan = _small_plan(tmp_path, "Lynn Poe of Kemp sent Ann Lee a series of emails. When did the first arrive?")
+    assert [c.text for c in plan.of(Role.SENDER)] == ["Lynn Poe of Kemp"] and not plan.notes and not plan.unused
+
+
+@pytest.mark.parametrize("question, unused", [
+    ("Among academics writing from .edu addresses, who sent Ann Lee the most?", []),
+    ("how many emails did academics send Ann Lee?", ["academics"]),
+])
+def test_people_named_by_a_group_word_beside_their_domain(tmp_path, question, unused):
+    assert _small_plan(tmp_path, question).unused == unused
+
+
+def test_initials_are_a_firms_domain_only_where_the_words_say_firm(tmp_path):
+    """'Hart Kemp' with nothing around it saying firm stays unread: 'Bert Meyers' once became bmc.com."""
+    plan = _firms_plan(tmp_path, "how many emails did Hart Kemp send Eve Gale?")
+    assert not plan.of(Role.DOMAIN)
+
+
+def test_a_lower_case_surname_after_sent_only_in_a_lower_case_question(tmp_path):
+    plan = _plan(tmp_path, "Who sent fry the Daily Digest?")  # 'sent round the opinion': no Samuel Round
+    assert not any(c.text == "fry" for c in plan.constraints)
+
+
+@pytest.mark.parametrize("question", [
+    "who was cc'd on Ann Lee's blunt April 2024 warning about the budget?",
+    "From 4/1/24 to 4/30/24, how many emails did Acme PR's Ann Lee send to Bo Fry?",
+])
+def test_the_sender_of_a_memo_described_at_length_and_a_department_before_a_name(tmp_path, question):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(Role.SENDER)] == [["ann.lee@acme.com"]] and not plan.of(Role.CC), plan.constraints
+
+
+@pytest.mark.parametrize("words, name", [
+    ("CPUC President Loretta Lynch", "Loretta Lynch"),
+    ("Enron's general counsel James V. Derrick", "James V. Derrick"),
+    ("the California power crisis", None),
+    ("Loretta Lynch", None),
+])
+def test_words_to_find_lose_the_title_before_a_name(words, name):
+    from archivist.agent.question.descriptors import titled_name
+    assert titled_name(words) == name

@@ -59,11 +59,11 @@ def described_people(r: Reading) -> None:
     for c in [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None) and c.value]:
         for i, pattern in enumerate(AFTER):
             m = pattern.match(r.text, c.end)
-            if m and describes(m.group("d"), needs_noun=i == 1) and _take(r, c, c.end, m.end()):
+            if m and describes(m.group("d"), needs_noun=i == 1) and take(r, c, c.end, m.end()):
                 _roles_without(r, c.end, m.end())
                 c.end, c.text = m.end(), r.text[c.start:m.end()]
                 break
-        if (start := _title_before(r.text, c.start)) is not None and _take(r, c, start, c.start):
+        if (start := _title_before(r.text, c.start)) is not None and take(r, c, start, c.start):
             c.start, c.text = start, r.text[start:c.end]
 
 
@@ -79,7 +79,7 @@ def described_domains(r: Reading) -> None:
         m = RESTATES.match(r.text, c.end)
         exact = c.role == Role.DOMAIN or str(c.label).startswith("= '")
         if m and exact and not NOT_DESCRIPTIVE.search(m["d"]) and not NOT_RESTATING.search(m["d"]) \
-                and len(WORD.findall(m["d"])) <= 8 and _take(r, c, c.end, m.end()):
+                and len(WORD.findall(m["d"])) <= 8 and take(r, c, c.end, m.end()):
             c.end, c.text = m.end(), r.text[c.start:m.end()]
 
 
@@ -96,16 +96,18 @@ def _title_before(text: str, at: int) -> int | None:
     """Where a title said right before a name starts ('CPUC President', "Enron's general counsel",
     'the Chairman,'): the longest run of up to four words ending in a job word that describes."""
     words = list(re.finditer(r"[\w&'’.-]+,?\s*", text[max(0, at - 60):at]))
-    if not words or words[-1].end() != min(at, 60) or words[-1].group(0).strip(" ,").lower() not in ROLE_NOUNS:
-        return None
+    last = words[-1].group(0).strip(" ,").replace("’", "'") if words else ""
+    group = re.fullmatch(r"(?:[A-Z]{2,5}|[A-Z][a-z]+)'s", last) and last[:-2].lower() in LINKS | DEPARTMENT_NOUNS | {"pr", "hr"}
+    if not words or words[-1].end() != min(at, 60) or last.lower() not in ROLE_NOUNS and not group:
+        return None  # 'CPUC President X', "Enron PR's Karen Denne"
     for k in range(min(4, len(words)), 0, -1):
         run = "".join(w.group(0) for w in words[-k:])
-        if describes(run, needs_noun=True):
+        if describes(run, needs_noun=not group) and (not group or k > 1):
             return at - len(run)
     return None
 
 
-def _take(r: Reading, person: Constraint, start: int, end: int) -> bool:
+def take(r: Reading, person: Constraint, start: int, end: int) -> bool:
     """Release what other readers took inside [start, end) so the person's constraint covers it,
     and words to find that run on past it ('unit either direction'); any other constraint reaching
     outside that span keeps it (then the descriptor is not taken)."""
@@ -114,7 +116,18 @@ def _take(r: Reading, person: Constraint, start: int, end: int) -> bool:
     if len(inside) < len(touched):
         return False
     for c in inside:
+        r.plan.notes = [n for n in r.plan.notes if not n.startswith(f"'{c.text}'")]  # 'Williams' matches several
         r.plan.constraints.remove(c)
         r.claimed = [s for s in r.claimed if s != (c.start, c.end)]
     r.claimed.append((start, end))
     return True
+
+
+def titled_name(words: str) -> str | None:
+    """The name in words to find that put a title before it ('CPUC President Loretta Lynch': 'Loretta
+    Lynch'; emails say the name more often than the title beside it); None when there is none."""
+    m = re.fullmatch(r"(?P<t>(?:[\w&.'’-]+\s+){1,3}?)(?P<n>[A-Z][\w'’.-]+(?:\s+[A-Z]\.?)?\s+[A-Z][\w'’-]+)", words.strip())
+    if not m or m["t"].split()[-1].lower() not in ROLE_NOUNS or not describes(m["t"], needs_noun=True):
+        return None
+    return m["n"]
+

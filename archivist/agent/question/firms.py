@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
+from archivist.agent.question.descriptors import take
 from archivist.agent.question.people import addresses_label, is_surname
 from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, Role
 from archivist.agent.question.reading import Reading, spell_out
@@ -83,12 +84,12 @@ def affiliations(r: Reading) -> None:
         return
     for c in [c for c in r.plan.constraints if c.role in PEOPLE_ROLES or c.role is None]:  # roles not settled yet
         m = AFFILIATION.match(r.text, c.end)
-        if not m or not isinstance(c.value, list) or not r.free(c.end, m.end()):
+        if not m or not isinstance(c.value, list) or c not in r.plan.constraints:
             continue
         domain = phrases.company_domain(m.group("c"), r.lex.domains)
         if domain and any(str(a).split("|")[0].lower().endswith("@" + domain) or
-                          str(a).split("|")[0].lower().endswith("." + domain) for a in c.value):
-            r.claimed.append((c.end, m.end()))
+                          str(a).split("|")[0].lower().endswith("." + domain) for a in c.value) \
+                and take(r, c, c.end, m.end()):  # 'Lynda Phinney of Williams': not a second person 'Williams'
             c.end, c.text = m.end(), r.text[c.start:m.end()]
 
 

@@ -20,7 +20,10 @@ HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:n
                    r"(?:e-?mails?|mails|messages|notes|notices|notifications|reminders|alerts|updates|memos|forwards|"
                    r"letters|newsletters|bulletins|digests|announcements|clippings|circulars|blasts|invites|invitations|"
                    r"mailings|postings|posts|traffic|clips|mailers|requests|chatter|reports|commentaries|briefings|"
-                   r"summaries|confirmations|confirms|invoices|statements)\b", re.I)
+                   r"summaries|confirmations|confirms|invoices|statements|roundups|round-ups|recaps|wrap-ups|fwds|fwd)\b", re.I)
+# frame words that are part of a kind's name when unread words stand before them ('ERV Notification risk emails')
+KIND_NOUNS = frozenset("notification notifications notice notices report reports update updates alert alerts "
+                       "request requests approval approvals reminder reminders summary".split())
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
 NAMED_BY = frozenset(str(r) for r in (Role.DOMAIN, Role.SENDER, Role.KIND))  # the roles that say whose emails
 LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|(?:leaving|leave|setting|set)\s+"
@@ -54,6 +57,15 @@ def forms(r: Reading) -> None:
                                              w.start + len(w.text), label=f"{shown} (by the subject line and the text)"))
 
 
+def _kind_word(before: list) -> bool:
+    """Whether the last word before is part of a kind's name: unread, or a kind noun ('Notification')
+    or a capitalised frame word ('Mentions') with an unread word before it."""
+    w = before[-1]
+    named = len(before) > 1 and before[-2].use == Use.UNUSED and (w.text.lower() in KIND_NOUNS or
+                                                                 w.text[:1].isupper() and before[-2].text[:1].isupper())
+    return w.use == Use.UNUSED or w.use == Use.FRAME and named  # 'Enron Mentions roundups': a name's word
+
+
 def kind_words(r: Reading) -> None:
     """The unread words right before a noun naming emails, in a figure's question, read as the
     kind of email asked about (a KIND constraint) instead of words not used; the noun itself is
@@ -65,9 +77,11 @@ def kind_words(r: Reading) -> None:
         head = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
         before = [w for w in words if w.start < head]
         run = []
-        while before and before[-1].use == Use.UNUSED and not re.search(r"['’]s?$", before[-1].text) \
-                and re.fullmatch(r"[\s'\"“”‘’()\[\]-]*", r.text[before[-1].start + len(before[-1].text):run[0].start if run else head]):
+        while before and _kind_word(before) and not re.search(r"['’]s?$", before[-1].text) \
+                and re.fullmatch(r"[\s'\"“”‘’()\[\]/-]*", r.text[before[-1].start + len(before[-1].text):run[0].start if run else head]):
             run.insert(0, before.pop())
+        while run and run[0].use != Use.UNUSED:
+            before.append(run.pop(0))  # a kind noun with no unread word before it is the frame's
         if not run:
             if before and before[-1].use == Use.CONSTRAINT and before[-1].role in NAMED_BY:
                 for w in words:  # 'CERA reports', "Kudlow's commentaries": the emails, named by who sends them

@@ -203,12 +203,14 @@ def _name_runs(r: Reading) -> None:
                 continue
             person = resolve(r.lex, text)
             if n > 1 and not person.identities and all(w.group(0)[0].isupper() for w in run) \
-                    and _company(r, text, start, start + len(text)):
+                    and (FIRM_BEFORE.search(r.text[:start]) or FIRM_AFTER.match(r.text[end:])) \
+                    and _company(r, text, start, start + len(text), firm=True):
                 i += n - 1  # 'Goodin MacBride', 'ISO New England': no person, the firm's domain
                 break
             arrowed = bool(re.search(r"->|→", r.typed)) and re.match(r"\s+to\s", r.text[end:])  # 'glover->shackleton'
             if person.identities and (n > 1 or text[0].isupper() or CUED.search(r.text[:start]) or arrowed
-                                      or (LEADING.match(r.text[:start]) or lower) and SENDS.match(r.text[end:])):
+                                      or (LEADING.match(r.text[:start]) or lower) and SENDS.match(r.text[end:])
+                                      or lower and SENT_TO.search(r.text[:start])):
                 end = start + len(text)
                 r.claim(Constraint(role_at(r.text, start, end), text, person.identities, start, end,
                                    label=person.label))
@@ -218,6 +220,11 @@ def _name_runs(r: Reading) -> None:
         i += 1
 
 
+# a name of capitalised words is a firm's only where the words around say so ('who at Goodin MacBride',
+# 'a Greenberg Traurig lawyer'); 'Bert Meyers' or 'Daily Environment Report' are no initials of a domain
+FIRM_BEFORE = re.compile(r"\b(?:at|from|with|of|for)\s+(?:the\s+)?$", re.I)
+FIRM_AFTER = re.compile(r"\s*(?:law\s+firm|firm|lawyers?|attorneys?|counsel|partners?|LLP|person|people|staff|staffers?|"
+                        r"team|office|address(?:es)?|employees?|folks)\b", re.I)
 # 'kitchen -> whalley, 2001', 'thibodeaux emails to buy': a lower-case surname opening the question
 LEADING = re.compile(r"^\W*$")
 SENDS = re.compile(r"\s+(?:to|sent|wrote|e-?mailed|e-?mails|messaged|forwarded|cc'?d)\b", re.I)
@@ -232,16 +239,18 @@ def _several(r: Reading, text: str, person) -> None:
                             "the answer counts all of them. Which one do you mean?")
 
 
-def _company(r: Reading, text: str, start: int, end: int) -> bool:
-    """Claim a company word as its sender domain when the archive has one ('Kudlow' -> kudlow.com)."""
-    domain = phrases.company_domain(text, r.lex.senders.keys())
+def _company(r: Reading, text: str, start: int, end: int, firm: bool = False) -> bool:
+    """Claim a company word as its sender domain when the archive has one ('Kudlow' -> kudlow.com);
+    firm: the words around say it is a firm, so its partners' initials may be its domain."""
+    domain = phrases.company_domain(text, r.lex.senders.keys(), initials=firm)
     if domain:
         r.claim(Constraint(Role.DOMAIN, r.text[start:end], "@" + domain, start, end, label=f"sender domain @{domain}"))
     return bool(domain)
 
 
-CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom|send|sent|e-?mail|e-?mailed|"
-                  r"wrote|copied|copy)\s+$", re.I)
+CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom)\s+$", re.I)
+SENT_TO = re.compile(r"\b(?:send|sent|e-?mail|e-?mailed|wrote|copied|copy)\s+$", re.I)  # 'did judy thorne send nemec'
+# (typed in lower case only: 'sent round the final opinion' is no Samuel Round)
 
 
 # 'how to read the ratio', 'wanted to lay off': 'to' before a verb, not before a person

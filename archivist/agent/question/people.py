@@ -181,10 +181,12 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
                 continue  # one word names a surname: 'Mark' is John Mark's, not Mark Haedicke's
             if _holds(query, words) and not _other_first_name(query, own) or (by_address and not words):
                 hits.append((address, name, n, _first_name(query, words or _address_words(address))))
-        if not by_address and len(hits) > found and sum(h[2] for h in hits[found:]) * 5 < \
-                sum(n for name, n in names.items() if name):
-            del hits[found:]  # a name seen on a fifth or less of the address's named mail: someone else's
-            # address ('louise.kitchen' once beside 'Haedicke, Mark E.'), or a shared one ('40enron')
+        named = [n for name, n in names.items() if name]
+        if not by_address and len(hits) > found and sum(h[2] for h in hits[found:]) * 5 < sum(named) \
+                and max(named) * 2 >= sum(named):
+            del hits[found:]  # a name seen on a fifth or less of the mail of an address that someone else's
+            # name holds most of: theirs ('louise.kitchen' once beside 'Haedicke, Mark E.'); a shared
+            # address with no such name ('40enron', the Office of the Chairman's) stays each one's
         if by_address and not any(h[0] == address for h in hits):
             hits.append((address, "", total, _first_name(query, _address_words(address))))
     return _group(lex, person, hits + _unnamed_initials(lex, query, hits))

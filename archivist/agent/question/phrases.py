@@ -158,8 +158,9 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
 
     for m in TEXT_PHRASE.finditer(question):
         text = _both(_words(m.group("x")))
-        if _overlaps(out, m.start(), m.end()):
-            continue
+        if _overlaps(out, m.start(), m.end()) or m.group(0)[0].isupper() and \
+                re.search(r"\b[A-Z][\w&'-]*\s+$", question[:m.start()]):
+            continue  # 'Enron Mentions roundups': a word of a name, not the verb
         if text and not re.fullmatch(r"(?:it|this|that|them|these|those|him|her|what|which)", text, re.I):
             out.append((Role.TEXT, text, m.start(), m.end()))
         elif re.fullmatch(r"it|them", text, re.I) and (front := FRONTED.match(question)):
@@ -203,7 +204,10 @@ AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staf
                         r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2})")
 # 'from ISO New England': a name of several capitalised words (the first all capitals) after 'from'
 FROM_COMPANY = re.compile(r"\bfrom\s+(?:the\s+)?(?P<c>(?-i:[A-Z]{2,}[\w&'-]*)(?:\s+(?-i:[A-Z][\w&'-]*)){1,3})\b")
-COMPANY_PEOPLE = re.compile(r"\b(?P<c>[A-Z][\w&-]*)\s+(?:colleague|co-?worker|employee|staffer|insider)s?(?:['’]s)?(?!\w)")
+COMPANY_PEOPLE = re.compile(r"\b(?P<c>[A-Z][\w&-]*)\s+(?:colleague|co-?worker|employee|staffer|insider)s?(?:['’]s)?(?!\w)|"
+                            # 'from Enron addresses', 'from Dynegy people'
+                            r"\b(?:from|by)\s+(?:the\s+)?(?P<f>[A-Z][\w&-]*)\s+(?:e-?mail\s+)?(?:addresses|accounts|domains?|"
+                            r"people|employees|staff|senders|folks)\b")
 WIDEN = re.compile(r"\b(?:counting|including|plus|and|with)\s*$", re.I)
 WIDEN_AFTER = re.compile(r"\s+(?:too|also|as\s+well)\b", re.I)
 ACCOUNT = re.compile(r"\b(?:from\s+)?(?:his|her|their|an?|the|its)\s+(?P<w>[a-z][\w-]*)\s+(?:account|acct|address|e-?mail\s+address)\b", re.I)
@@ -245,7 +249,8 @@ def domains(question: str, known: set[str], main: str | None = None,
             out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
     for m in [*AT_COMPANY.finditer(question), *COMPANY_PEOPLE.finditer(question)]:  # 'someone at Arthur
         # Andersen', 'anyone from Mariner Energy', 'which Enron colleague's emails'
-        if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group("c"), senders or known)):
+        said = m.group("c") or m.group("f") if "f" in m.groupdict() else m.group("c")
+        if not _overlaps(out, m.start(), m.end()) and (d := company_domain(said, senders or known)):
             out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
     for m in re.finditer(r"\b(?:outside(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
                          r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|employees))?",
@@ -273,7 +278,7 @@ def domains(question: str, known: set[str], main: str | None = None,
     return out
 
 
-def company_domain(word: str, known: set[str], whole: bool = False) -> str | None:
+def company_domain(word: str, known: set[str], whole: bool = False, initials: bool = False) -> str | None:
     """The archive's domain for a company word ('Kudlow' -> kudlow.com, 'FERC' -> ferc.fed.us,
     'Mariner Energy' -> mariner-energy.com, 'Arthur Andersen' -> andersen.com)."""
     words = re.findall(r"[a-z0-9]+", word.lower())
@@ -283,7 +288,8 @@ def company_domain(word: str, known: set[str], whole: bool = False) -> str | Non
     for w in ("".join(words), "-".join(words), *short, words[-1] if len(words) > 1 and not whole else ""):
         if w and (d := _domain_of(w, known, acronym=word.strip().isupper())):
             return d
-    return _initialism(inner and [words[0], *inner], known)
+    return _initialism([words[0], *inner], known) if initials and inner else None  # only where the words
+    # around say it is a firm: 'Bert Meyers' is no bmc.com
 
 
 def _initialism(words: list[str], known) -> str | None:

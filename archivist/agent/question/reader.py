@@ -12,6 +12,7 @@ from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, ONWARD, QUOTED, _longest_exact, _names_with_months, combine_dates
 from archivist.agent.question.asks import COUNTED, classify, per_period, top_target
 from archivist.agent.question.described_ask import reread as reread_described
+from archivist.agent.question.descriptors import titled_name
 from archivist.agent.question.date_words import gap_words, unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
 from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms, names_of_the_domain
@@ -22,7 +23,7 @@ from archivist.agent.question.mentions import own_domain, own_mailbox_said, owne
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
-from archivist.agent.question.received import received_in_mailbox
+from archivist.agent.question.received import owner_pronoun, received_in_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.unread import (cc_counted, unread_in_figures, unread_negations, unread_own_mailbox,
                                              unread_qualifiers)
@@ -83,6 +84,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
         and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
     received_in_mailbox(r)
+    owner_pronoun(r)
     owned_account(r)
     own_domain(r)
     account(r)
@@ -237,6 +239,7 @@ def _text_phrases(r: Reading) -> None:
     for role, value, s, e in phrases.body_words(r.blanked()):
         role = Role.SUBJECT if subject_only else role
         value, e = _before_a_date(r.text, value, s, e)  # 'mention master netting 11/1-11/15/01': the words, then a date
+        value = titled_name(value) or value  # 'mention CPUC President Loretta Lynch by name': her name
         if r.free(s, e) and _content(value):
             r.claim(Constraint(role, r.text[s:e], value, s, e, label=BODY_ONLY if body_only else ""))
 

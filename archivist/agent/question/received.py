@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.first_names import own_mailbox
-from archivist.agent.question.plan import RECEIVED, Role
+from archivist.agent.question.people import addresses_label, resolve
+from archivist.agent.question.plan import RECEIVED, Constraint, Role
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import fronted_role
 
@@ -41,3 +42,33 @@ def received_in_mailbox(r: Reading) -> None:
         c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text}, or {c.text} named as a recipient)"
         c.also_named = named
 
+
+
+# 'in Sally Beck's mailbox ... had her on the cc line', 'copied him (cc)', 'was she cc'd on': the pronoun
+# is the one mailbox's owner, in the header role said
+OWNER_PRONOUN = re.compile(
+    r"\bhad\s+(?P<a>him|her)\s+(?:on|in)\s+(?:the\s+)?(?P<r1>cc|bcc|to)\b(?:[:\s]+(?:line|field))?|"
+    r"\b(?P<r2>copied|cc'?d|cc'ed|bcc'?d|bcc'ed)\s+(?P<b>him|her)\b(?:\s*\((?:cc|bcc)\))?|"
+    r"\b(?:was|were)\s+(?P<c>he|she)\s+(?P<r3>cc'?d|cc'ed|copied|bcc'?d|bcc'ed)\b|"
+    r"\b(?P<d>he|she)\s+(?:was|got)\s+(?:only\s+)?(?P<r4>cc'?d|cc'ed|copied|bcc'?d|bcc'ed)\b", re.I)
+
+
+def owner_pronoun(r: Reading) -> None:
+    """A pronoun in a copy role ('had her on the cc line') when the question names one mailbox and
+    no other person it could be: the mailbox's owner, on that line of the header."""
+    boxes = r.plan.of(Role.MAILBOX)
+    others = [c for c in r.plan.constraints if c.role in (Role.RECIPIENT, Role.TO, Role.CC, Role.BCC, Role.PARTICIPANT)]
+    if r.lex is None or len(boxes) != 1 or others or boxes[0].value not in r.lex.owners:
+        return
+    for m in OWNER_PRONOUN.finditer(r.text):
+        if not r.free(m.start(), m.end()):
+            continue
+        said = (m["r1"] or m["r2"] or m["r3"] or m["r4"]).lower()
+        role = Role.BCC if said.startswith("b") else Role.TO if said == "to" else Role.CC
+        owner = r.lex.owners[boxes[0].value]
+        name = r.lex.display(owner).split(" <")[0]
+        person = resolve(r.lex, name)
+        addresses = person.identities if person.identities and owner in person.identities else [owner]
+        r.claim(Constraint(role, m.group(0), addresses, m.start(), m.end(),
+                           label=f"the owner of {boxes[0].value}, {addresses_label(name, addresses)}"))
+        return

@@ -64,6 +64,7 @@ among amongst else put puts placed brought brings posted correspond corresponds 
 staffer staffers employee employees representative representatives
 authored composed penned drafted gotten getting obtained originated issued circulated distributed
 either direction directions way ways seems seem seemed kept keeps collect collects collected etc everything
+series bunch batch flurry handful
 """.split())
 FRAME = {
     Ask.TOP: frozenset("most frequently often frequent active prolific busiest biggest heaviest top rank ranked "
@@ -161,6 +162,16 @@ FIRM_PEOPLE = frozenset("lawyers lawyer attorneys attorney counsel partners cons
                         "folks employees reps representatives".split())
 
 
+GROUP_PEOPLE = frozenset("academics academic professors researchers scholars regulators officials traders staffers "
+                         "students".split())
+
+
+def _shortly_before(r: Reading, word: str, constraints: list) -> bool:
+    """Whether the word stands right before one of the constraints, or a verb of writing before it."""
+    return any(re.search(rf"\b{re.escape(word)}\s+(?:(?:who\s+)?(?:writing|sending|e-?mailing|wrote|sent|e-?mailed|"
+                         rf"write|send)\s+)?(?:in\s+|with\s+)?$", r.text[:c.start]) for c in constraints)
+
+
 def _after(r: Reading, word: str, constraints: list) -> bool:
     """Whether the word follows one of the constraints right after it (a closing parenthesis between)."""
     return any(re.match(rf"[\s)]*{re.escape(word)}\b", r.text[c.end:]) for c in constraints)
@@ -193,6 +204,8 @@ def restated(r: Reading, word: str) -> bool:
         return True  # in one described email, 'an outside lawyer': its sender, outside the archive's domain
     if w in FIRM_PEOPLE and _after(r, word, r.plan.of(Role.DOMAIN)):
         return True  # 'Greenberg Traurig (gtlaw.com) lawyers': the people at that domain
+    if w in FIRM_PEOPLE | GROUP_PEOPLE and _shortly_before(r, word, r.plan.of(Role.DOMAIN)):
+        return True  # 'academics writing from .edu addresses', 'lawyers at velaw.com': the people there
     if w in ("webmail", "web-mail") and any(str(d).lstrip("@") in WEBMAIL for c in r.plan.of(Role.DOMAIN)
                                           for d in (c.value if isinstance(c.value, list) else [c.value])):
         return True  # 'a personal webmail account like AOL, Yahoo or Hotmail': those domains, read
