@@ -235,3 +235,48 @@ def test_the_sender_of_a_memo_described_at_length_and_a_department_before_a_name
 def test_words_to_find_lose_the_title_before_a_name(words, name):
     from archivist.agent.question.descriptors import titled_name
     assert titled_name(words) == name
+
+
+@pytest.mark.parametrize("question, ask, target", [
+    ("State the number of emails Ann Lee sent in April 2024.", "count", "documents"),
+    ("state the month in which Ann Lee was most active as a sender", "peak", "month"),
+    ("what day did Cy Dunn's most recent email to Ann Lee's mailbox arrive?", "last", "date"),
+    ("When people emailed Ann Lee directly, who was most often on the cc line?", "top", "cc"),
+    ("Cy Dunn's emails were most often addressed to whom?", "top", "recipient"),
+])
+def test_asks_as_typed_in_the_tuned_rounds(tmp_path, question, ask, target):
+    plan = _plan(tmp_path, question)
+    assert (str(plan.ask), str(plan.target)) == (ask, target) and not plan.of(Role.DOMAIN) and not plan.unused, \
+        (plan.ask, plan.target, plan.constraints, plan.unused)
+
+
+FORMS_BOX = {"lee-a": [
+    ("Cy Dunn <cy.dunn@acme.com>", "Ann Lee <ann.lee@acme.com>", f"Mon, 0{i} Apr 2024 10:00:00 -0700", subject,
+     f"text {i}")
+    for i, subject in enumerate(["NDA", "RE: NDA", "FW: NDA", "Acme NDA"], start=1)]}
+
+
+@pytest.mark.parametrize("question, count", [
+    ("How many emails from Cy Dunn had NDA in the subject line? Don't count replies or forwards.", 2),
+    ("How many forwards or replies with NDA in the subject did Cy Dunn send?", 2),
+    ("How many emails from Cy Dunn had NDA in the subject line, not counting replies?", 3),
+])
+def test_every_form_said_is_applied(tmp_path, question, count):
+    from tests.test_question_v11 import _asked
+    from tests.test_question_q3 import _two_boxes
+    r = _asked(tmp_path, _two_boxes(tmp_path, FORMS_BOX), question)
+    assert r.result == {"count": count}, r.answer
+
+
+@pytest.mark.parametrize("question, unused", [
+    ("When did Cy Dunn first email Ann Lee? I need the earliest date in the archive for the chronology.", []),
+    ("How many emails did Cy Dunn send in April 2024? Exact number please.", []),
+])
+def test_a_note_after_the_question(tmp_path, question, unused):
+    plan = _plan(tmp_path, question)
+    assert plan.unused == unused
+
+
+def test_a_sentence_after_the_question_that_constrains_is_read(tmp_path):
+    plan = _plan(tmp_path, "How many emails did Cy Dunn send? I need only the ones about the budget.")
+    assert [c.value for c in plan.of(Role.TEXT)] == ["budget"] and not plan.unused

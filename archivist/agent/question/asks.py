@@ -14,12 +14,14 @@ MAIL = (r"(?:circulat\w*|distribut\w*|e-?mails?|mails?|msgs?|mailbox(?:es)?|inbo
         r"responses?|answer(?:ed)?|correspondence|sen[dt]|get|gets|getting|hear|heard|ask|tell|told|invite|thank|remind|inform|notify|warn|urge|"
         r"announcement|notification|memo|sending|wr[io]te|written|writing|e-?mail(?:ed|ing)?|forward(?:ed|ing)?|"
         r"repl(?:y|ied)|respond(?:ed)?|cc'?d?|copied|copy|bcc|contact(?:ed)?|receive[ds]?|got|threads?)")
-PEAK = re.compile(r"^\s*(?:the\s+)?(?P<u6>month|day|week)\b.*\b(?:most|busiest)\b|"
-                  r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most|busiest|highest|"
+PEAK = re.compile(r"^\s*(?:the\s+)?(?P<u6>month|day|week)\b.*\b(?:most(?!\s+recent)|busiest)\b|"
+                  r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most(?!\s+recent)|busiest|highest|"
                   r"peak|largest|greatest|heaviest|more)\b|\bbusiest\s+(?P<u2>month|week|day|date)\b|\b(?P<u3>month|day|week)"
                   r"\s+(?:with|that\s+had|had|saw|has)\s+(?:the\s+)?(?:most|highest|largest|greatest)\b|\bmost\b.*\bin\s+"
-                  r"(?:which|what)\s+(?P<u4>month|day|week)\b|\bpeak\s+(?P<u5>month|day|week)\b", I)
-TOP = re.compile(r"\bwho(?:m|se)?\b.*\b(?:most(?!\s+of\b)|busiest|more\s+(?:\w+\s+){0,2}than\s+any(?:one|body)|top|frequently|often|usually|typically|main|"
+                  r"(?:which|what)\s+(?P<u4>month|day|week)\b|\bpeak\s+(?P<u5>month|day|week)\b|"
+                  r"\b(?P<u7>month|week|year)\s+in\s+which\b.*\b(?:most|busiest)\b", I)  # 'state the month in which X was most active'
+TOP = re.compile(r"\bmost\s+(?:often|frequently|commonly)\s+(?:\w+\s+){0,2}?(?:to|with|by|from)\s+whom\b|"  # 'X's emails were most often addressed to whom'
+                 r"\bwho(?:m|se)?\b.*\b(?:most(?!\s+of\b|\s+recent)|busiest|more\s+(?:\w+\s+){0,2}than\s+any(?:one|body)|top|frequently|often|usually|typically|main|"
                  r"primary|usual|"
                  r"normally|largest\s+number|greatest\s+number|highest\s+number)\b|\btop\s+(?:\d+|two|three|"
                  r"four|five|ten)?\s*(?:\S+\s+){0,2}(?:senders?|recipients?|correspondents?|people|persons|writers|emailers|"
@@ -220,7 +222,11 @@ def _field(text: str, blanked: str) -> Target | None:
 
 
 def top_target(blanked: str, plan: QueryPlan) -> Target:
-    if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|get|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b", blanked, I):
+    if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|get|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b|"
+                      r"\bwho\s+(?:was|were|is|are)\s+(?:most\s+often\s+|most\s+frequently\s+|usually\s+|most\s+)?"
+                      r"(?:on|in)\s+(?:the\s+)?(?P<l>cc|bcc)\b", blanked, I):  # 'who was most often on the cc line'
+        if m.group("l"):
+            return Target.BCC if m.group("l").lower() == "bcc" else Target.CC
         return Target.BCC if m.group("c").lower().startswith("b") else Target.CC  # 'who was copied on them most often'
     if plan.of(Role.SENDER) and re.search(r"\b(?:people|persons|recipients|colleagues|contacts)\s+(?:\w+\s+){0,4}?(?:e-?mailed|"
                                           r"wrote\s+to|sent\s+(?:mail\s+)?to|contacted|messaged|addressed|"

@@ -26,7 +26,7 @@ scheduler clerk contact rep representative liaison founder
 """.split())
 DEPARTMENT_NOUNS = frozenset("unit group department dept team desk office division practice staff".split())
 LINKS = frozenset("""
-the a an his her their its our enron's s of in at for and & outside in-house inhouse general senior
+the a an his her their its our of in at for and & outside in-house inhouse general senior
 junior chief executive legal litigation regulatory government affairs public relations pr hr it
 corporate outside-counsel former then new
 """.split())
@@ -37,7 +37,9 @@ NOT_DESCRIPTIVE = re.compile(r"\d|@|\b(?:to|cc|bcc|from|sent|e-?mails?|messages?
                              r"both|only|each|all|any)\b", re.I)
 AFTER = (re.compile(r"\s*\((?P<d>[^()]{2,50})\)"),  # '(Enron litigation)'
          re.compile(r"\s*,\s*(?P<d>[^,?()]{3,50}?)\s*,"),  # ', the outside litigation lawyer,'
-         re.compile(r"\s+(?:of|in|from|at)\s+(?P<d>Enron's\s+[^,?()]{2,40}?\b(?:" + "|".join(DEPARTMENT_NOUNS) + r"))\b", re.I))
+         # "of Enron's litigation unit": a company's department
+         re.compile(r"\s+(?:of|in|from|at)\s+(?P<d>(?-i:[A-Z])[\w&.-]*['’]s\s+[^,?()]{2,40}?\b(?:" + "|".join(DEPARTMENT_NOUNS) + r"))\b",
+                    re.I))
 SOFT = (Role.TEXT, Role.TOPIC)
 WORD = re.compile(r"[A-Za-z][\w&'’.-]*")
 

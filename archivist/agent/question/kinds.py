@@ -26,7 +26,7 @@ KIND_NOUNS = frozenset("notification notifications notice notices report reports
                        "request requests approval approvals reminder reminders summary".split())
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
 NAMED_BY = frozenset(str(r) for r in (Role.DOMAIN, Role.SENDER, Role.KIND))  # the roles that say whose emails
-LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|(?:leaving|leave|setting|set)\s+"
+LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|(?:do\s+not|don'?t|do\s+n't)\s+(?:count|include)|excluding|except(?:\s+for)?|(?:leaving|leave|setting|set)\s+"
                       r"(?:aside|out)|other\s+than|without|ignor(?:e|ing)|disregard(?:ing)?|skip(?:ping)?|apart\s+from|minus|"
                       r"but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+|all\s+(?:the\s+)?)?$", re.I)
 FORMS = {**dict.fromkeys("forward forwards forwarded forwarding fwd fw fwds".split(), "forward"),
@@ -47,7 +47,8 @@ def forms(r: Reading) -> None:
             w.use, w.role = Use.CONSTRAINT, str(Role.FORM)
             continue
         start, shown = w.start, f"{'forwards' if form == 'forward' else 'replies'}"
-        if negated := LEFT_OUT.search(r.text[:w.start]):  # 'not counting forwards': every other email
+        negated = LEFT_OUT.search(r.text[:w.start]) or _after_a_left_out_form(r, w.start)
+        if negated:  # 'not counting forwards': every other email; "Don't count replies or forwards": both
             start, form, shown = negated.start(), f"not {form}", f"no {shown}"
             for x in r.plan.words:
                 if start <= x.start < w.start:
@@ -64,6 +65,14 @@ def _kind_word(before: list) -> bool:
     named = len(before) > 1 and before[-2].use == Use.UNUSED and (w.text.lower() in KIND_NOUNS or
                                                                  w.text[:1].isupper() and before[-2].text[:1].isupper())
     return w.use == Use.UNUSED or w.use == Use.FRAME and named  # 'Enron Mentions roundups': a name's word
+
+
+def _after_a_left_out_form(r: Reading, at: int) -> re.Match | None:
+    """'... replies or forwards' right after a form left out: left out too (its own words only)."""
+    for c in r.plan.of(Role.FORM):
+        if str(c.value).startswith("not ") and (m := re.compile(r"\s*(?:,|or|and|nor)\s*").fullmatch(r.text, c.end, at)):
+            return m
+    return None
 
 
 def kind_words(r: Reading) -> None:

@@ -220,6 +220,7 @@ def _name_runs(r: Reading) -> None:
         i += 1
 
 
+OPENING_VERBS = frozenset("state name list count give tell show find identify provide report indicate specify".split())
 # a name of capitalised words is a firm's only where the words around say so ('who at Goodin MacBride',
 # 'a Greenberg Traurig lawyer'); 'Bert Meyers' or 'Daily Environment Report' are no initials of a domain
 FIRM_BEFORE = re.compile(r"\b(?:at|from|with|of|for)\s+(?:the\s+)?$", re.I)
@@ -242,6 +243,8 @@ def _several(r: Reading, text: str, person) -> None:
 def _company(r: Reading, text: str, start: int, end: int, firm: bool = False) -> bool:
     """Claim a company word as its sender domain when the archive has one ('Kudlow' -> kudlow.com);
     firm: the words around say it is a firm, so its partners' initials may be its domain."""
+    if text.lower() in OPENING_VERBS and re.fullmatch(r"(?:.*[.?!:]\s+)?(?:please\s+)?", r.text[:start], re.I | re.S):
+        return False  # 'State the number of emails ...': the request's verb, not state.gov
     domain = phrases.company_domain(text, r.lex.senders.keys(), initials=firm)
     if domain:
         r.claim(Constraint(Role.DOMAIN, r.text[start:end], "@" + domain, start, end, label=f"sender domain @{domain}"))

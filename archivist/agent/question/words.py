@@ -85,7 +85,7 @@ def frame_word(r: Reading, m: re.Match) -> bool:
     """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
     if not m.group(0).isdigit():
-        return is_frame(m.group(0)) or in_label(r, m.start()) \
+        return is_frame(m.group(0)) or in_label(r, m.start()) or in_note(r, m.start()) \
             or bool(IN_PLACE.fullmatch(m.group(0)) and IN_PLACE_AFTER.match(r.text, m.end())) \
             or bool(IMPERATIVE.fullmatch(m.group(0)) and re.fullmatch(r"\W*(?:please\s+|kindly\s+)?", r.text[:m.start()], re.I)) \
             or bool(ACCOUNT_KIND.fullmatch(m.group(0))
@@ -115,6 +115,21 @@ def in_label(r: Reading, at: int) -> bool:
         return False
     words = re.findall(r"[\w'’-]+", m.group("label"))
     return all(w.lower() in LABEL_WORDS or is_frame(w) or re.fullmatch(r"[A-Z][a-z]+['’]s", w) for w in words)
+
+
+# a note after the question ('I need the count for the chronology.', 'Exact number please.'): why it
+# is asked, made of label and frame words only
+NOTE = re.compile(r"[?.!]\s+(?P<note>[^?.!]+)[.!]?\s*$")
+NOTE_WORDS = frozenset("exact exactly number figure please need needs i i'm i'd we we're it's date count total for "
+                       "sure certain confirm double-check".split())
+
+
+def in_note(r: Reading, at: int) -> bool:
+    m = NOTE.search(r.text)
+    if not m or at < m.start("note") or any(c.end > m.start("note") for c in r.plan.constraints):
+        return False
+    words = re.findall(r"[\w'’-]+", m.group("note"))
+    return all(w.lower().replace("’", "'") in LABEL_WORDS | NOTE_WORDS or is_frame(w) for w in words)
 
 
 # a request's verb opening the question ('Identify the individual who ...', 'Please state the number of ...')

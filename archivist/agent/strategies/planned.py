@@ -110,8 +110,12 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
                       key=lambda r: (r.get("date") is not None, r.get("date") or "", r["id"]))
     if plan is not None and (days := {d for c in plan.of(Role.WEEKDAY) for d in str(c.value).split(",")}):
         rows = [r for r in rows if _weekday(r) in days]  # an email with no readable day is on no weekday
-    if plan is not None and (form := plan.of(Role.FORM)):  # 'forwards', 'replies'
-        rows = kinds.of_form(store, rows, str(form[0].value))
+    if plan is not None and (form := [str(c.value) for c in plan.of(Role.FORM)]):  # 'forwards', 'replies'
+        if wanted := [v for v in form if not v.startswith("not ")]:  # 'forwards or replies': either
+            either = {r["id"] for v in wanted for r in kinds.of_form(store, rows, v)}
+            rows = [r for r in rows if r["id"] in either]
+        for left_out in (v for v in form if v.startswith("not ")):  # "don't count replies or forwards": neither
+            rows = kinds.of_form(store, rows, left_out)
     if plan is not None and plan.ask != Ask.TOP and (gone := _excluded(plan)):
         rows = [r for r in rows if (r.get("sender") or "").lower() not in gone]  # 'excluding Sue Mara': not hers
     body_only = plan is not None and any(c.label == BODY_ONLY for c in plan.of(Role.TEXT))
