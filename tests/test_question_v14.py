@@ -126,12 +126,17 @@ FIRMS = {  # Eve Gale's mailbox: a law firm writing from its partners' initials,
 }
 
 
-def _firms_plan(tmp_path, question):
+def _boxes_plan(tmp_path, boxes: dict, question: str):
+    """The plan of a question over a store of these mailboxes (name -> rows, as _two_boxes takes)."""
     from archivist.agent.question.lexicon import lexicon
     from archivist.agent.question.reader import read_plan
     from tests.test_question_q3 import _two_boxes
-    with _two_boxes(tmp_path, FIRMS) as store:
+    with _two_boxes(tmp_path, boxes) as store:
         return read_plan(question, lexicon(store))
+
+
+def _firms_plan(tmp_path, question):
+    return _boxes_plan(tmp_path, FIRMS, question)
 
 
 def test_a_firm_by_its_partners_names_is_the_domain_of_their_initials(tmp_path):
@@ -181,16 +186,14 @@ def test_a_pronoun_with_another_person_named_is_not_read_as_the_owner(tmp_path):
     assert not any(c.label.startswith("the owner") for c in plan.constraints)
 
 
+SMALL = {"lee-a": [
+    ("Lynn Poe <lynn.poe@kemp.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "hi", "x"),
+    ("Al Kemp <al.kemp@acme.com>", "Ann Lee <ann.lee@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "yo", "y"),
+    ("Pat Moss <pmoss@uni.edu>", "Ann Lee <ann.lee@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "talk", "z")]}
+
+
 def _small_plan(tmp_path, question):
-    from archivist.agent.question.lexicon import lexicon
-    from archivist.agent.question.reader import read_plan
-    from tests.test_question_q3 import _two_boxes
-    boxes = {"lee-a": [
-        ("Lynn Poe <lynn.poe@kemp.com>", "Ann Lee <ann.lee@acme.com>", "Mon, 08 Apr 2024 10:00:00 -0700", "hi", "x"),
-        ("Al Kemp <al.kemp@acme.com>", "Ann Lee <ann.lee@acme.com>", "Tue, 09 Apr 2024 10:00:00 -0700", "yo", "y"),
-        ("Pat Moss <pmoss@uni.edu>", "Ann Lee <ann.lee@acme.com>", "Wed, 10 Apr 2024 10:00:00 -0700", "talk", "z")]}
-    with _two_boxes(tmp_path, boxes) as store:
-        return read_plan(question, lexicon(store))
+    return _boxes_plan(tmp_path, SMALL, question)
 
 
 def test_a_company_after_a_person_at_its_domain_is_not_a_second_person(tmp_path):
