@@ -283,3 +283,56 @@ def test_a_note_after_the_question(tmp_path, question, unused):
 def test_a_sentence_after_the_question_that_constrains_is_read(tmp_path):
     plan = _plan(tmp_path, "How many emails did Cy Dunn send? I need only the ones about the budget.")
     assert [c.value for c in plan.of(Role.TEXT)] == ["budget"] and not plan.unused
+
+
+# round 14, spent after run 49 (in our own wordings)
+@pytest.mark.parametrize("question, person", [
+    ("How many emails did Cy Dunn (Acme account director) send in April 2024?", "Cy Dunn (Acme account director)"),
+    ("How many emails did Cy Dunn (Cy = Acme's CRO) send?", "Cy Dunn (Cy = Acme's CRO)"),
+    ("How many emails did Cy Dunn himself (Acme's Chief Risk Officer) send?", "Cy Dunn himself (Acme's Chief Risk Officer)"),
+    ("How many emails did Cy Dunn (Acme marketing) send?", "Cy Dunn (Acme marketing)"),
+    ("When did Cy Dunn first email Ann Lee, Acme's Chief Risk Officer?", "Cy Dunn"),
+])
+def test_job_titles_beside_a_name(tmp_path, question, person):
+    plan = _plan(tmp_path, question)
+    assert person in [c.text for c in plan.of(Role.SENDER)] and not plan.unused, (plan.constraints, plan.unused)
+
+
+def test_a_job_title_in_a_clause_is_no_description(tmp_path):
+    plan = _plan(tmp_path, "How many emails did Cy Dunn (the analyst who sends the memos) send?")
+    assert plan.unused
+
+
+@pytest.mark.parametrize("question, role", [
+    ("How many emails was Ann Lee (Acme CFO) copied on in April 2024?", Role.CC),
+    ("How many emails did Cy Dunn send with Ann Lee (Acme's CFO) on cc?", Role.CC),
+])
+def test_the_role_said_after_a_description(tmp_path, question, role):
+    plan = _plan(tmp_path, question)
+    assert [c.role for c in plan.constraints if "Ann Lee" in c.text] == [role] and not plan.unused
+
+
+@pytest.mark.parametrize("question, box", [
+    ("How many emails are in Ann Lee's (Acme CFO) mailbox?", "lee-a"),
+    ("How many emails are in Ann Lee's custodial mailbox?", "lee-a"),
+    ("How many emails are in the mailbox of Ann Lee (the CFO of Acme)?", "lee-a"),
+    ("For the Lee collection: how many emails from Cy Dunn?", "lee-a"),
+])
+def test_a_mailbox_said_with_a_description_or_as_a_collection(tmp_path, question, box):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(Role.MAILBOX)] == [box] and not plan.unused, (plan.constraints, plan.unused)
+
+
+@pytest.mark.parametrize("question", [
+    "how many emails did Cy Dunn send over the holidays (Christmas thru New Year's 2024)?",
+    "when did Cy Dunn last send an email, as far as the archive goes?",
+    "how many emails did Cy Dunn send Ann Lee in April 2024 - counting ones where he just cc'd her too",
+    "In which month did Cy Dunn send the most emails addressed (To) to Ann Lee?",
+])
+def test_phrasings_of_round_14(tmp_path, question):
+    assert not _plan(tmp_path, question).unused
+
+
+def test_her_box_is_her_mailbox(tmp_path):
+    plan = _plan(tmp_path, "besides Ann herself, who got cc'd most often on the mail in her box during April 2024?")
+    assert [c.value for c in plan.of(Role.MAILBOX)] == ["lee-a"] and not plan.unused

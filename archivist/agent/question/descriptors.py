@@ -22,21 +22,24 @@ father mother assistant secretary admin chairman chairwoman chair ceo cfo coo ct
 vice-president head chief director manager analyst trader economist lobbyist spokesman spokeswoman
 spokesperson consultant partner staffer associate officer executive exec commissioner judge senator
 governor regulator boss deputy counsellor adviser advisor banker accountant auditor engineer
-scheduler clerk contact rep representative liaison founder
+scheduler clerk contact rep representative liaison founder cro cco gc evp svp md treasurer controller heads
 """.split())
-DEPARTMENT_NOUNS = frozenset("unit group department dept team desk office division practice staff".split())
+DEPARTMENT_NOUNS = frozenset("unit group department dept team desk office division practice staff marketing finance "
+                             "sales trading legal accounting compliance credit risk operations research origination "
+                             "structuring tax audit".split())
 LINKS = frozenset("""
 the a an his her their its our of in at for and & outside in-house inhouse general senior
 junior chief executive legal litigation regulatory government affairs public relations pr hr it
-corporate outside-counsel former then new
+corporate outside-counsel former then new being i.e ie aka a.k.a also
 """.split())
+CLAUSE = re.compile(r"\b(?:who|whom|which|that|not|no|except|excluding|without|but|only)\b", re.I)
 NOT_DESCRIPTIVE = re.compile(r"\d|@|\b(?:to|cc|bcc|from|sent|e-?mails?|messages?|mailbox|inbox|subject|attach\w*|"
                              r"january|february|march|april|may|june|july|august|september|october|november|"
                              r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|"
                              r"wednesday|thursday|friday|saturday|sunday|week|month|year|quarter|either|direction|"
                              r"both|only|each|all|any)\b", re.I)
-AFTER = (re.compile(r"\s*\((?P<d>[^()]{2,50})\)"),  # '(Enron litigation)'
-         re.compile(r"\s*,\s*(?P<d>[^,?()]{3,50}?)\s*,"),  # ', the outside litigation lawyer,'
+AFTER = (re.compile(r"(?:\s+(?:himself|herself))?\s*\((?P<d>[^()]{2,70})\)"),  # '(Enron litigation)'
+         re.compile(r"\s*,\s*(?P<d>[^,?()]{3,50}?)\s*(?:,|(?=[?.!]\s*$))"),  # ', the outside litigation lawyer,'
          # "of Enron's litigation unit": a company's department
          re.compile(r"\s+(?:of|in|from|at)\s+(?P<d>(?-i:[A-Z])[\w&.-]*['’]s\s+[^,?()]{2,40}?\b(?:" + "|".join(DEPARTMENT_NOUNS) + r"))\b",
                     re.I))
@@ -44,25 +47,33 @@ SOFT = (Role.TEXT, Role.TOPIC)
 WORD = re.compile(r"[A-Za-z][\w&'’.-]*")
 
 
-def describes(words: str, needs_noun: bool) -> bool:
-    """Whether the words only say who someone is: capitalised names, job or relation words."""
-    if NOT_DESCRIPTIVE.search(words):
+def describes(words: str, needs_noun: bool, own: frozenset[str] = frozenset(), strict: bool = False) -> bool:
+    """Whether the words only say who someone is: capitalised names, job or relation words, and,
+    beside a job word, the words of what the job is ('Transwestern account director', 'the credit
+    director handling PG&E'); never a date, a mail word, a negation or a clause. own: the words of
+    the person's own name ('Rick Buy = Chief Risk Officer'). strict: job words, links and capitalised
+    words only (a title before a name, where the question's own words stand before it)."""
+    if NOT_DESCRIPTIVE.search(words) or CLAUSE.search(words):
         return False
     tokens = [t.rstrip(".").replace("’", "'") for t in WORD.findall(words)]
     nouns = [t for t in tokens if t.lower().removesuffix("'s") in ROLE_NOUNS | DEPARTMENT_NOUNS]
-    if not tokens or len(tokens) > 6 or needs_noun and not nouns:
+    if not tokens or len(tokens) > (10 if nouns else 6) or needs_noun and not nouns:
         return False
-    return all(t[0].isupper() or t.lower() in LINKS or t.lower().removesuffix("'s") in ROLE_NOUNS | DEPARTMENT_NOUNS
-               for t in tokens)
+    titled = all(t[0].isupper() or t.lower() in LINKS | own or t.lower().removesuffix("'s") in ROLE_NOUNS | DEPARTMENT_NOUNS
+                 for t in tokens)
+    return titled or bool(nouns) and not strict
 
 
 def described_people(r: Reading) -> None:
     """Join each named person's descriptor, before or after the name, to that person's constraint."""
-    for c in [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None) and c.value]:
-        for i, pattern in enumerate(AFTER):
+    people = [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None) and c.value]
+    boxes = r.plan.of(Role.MAILBOX)  # "the mailbox of Rod Hayslett (the CFO of ETS)": its owner's
+    for c in people + boxes:
+        for i, pattern in enumerate(AFTER[:1] if c in boxes else AFTER):
             m = pattern.match(r.text, c.end)
-            if m and describes(m.group("d"), needs_noun=i == 1) and take(r, c, c.end, m.end()):
-                _roles_without(r, c.end, m.end())
+            own = frozenset(w.lower() for w in WORD.findall(c.text))
+            if m and describes(m.group("d"), needs_noun=i == 1, own=own) and take(r, c, c.end, m.end()):
+                _roles_without(r, c.end, m.end(), c)
                 c.end, c.text = m.end(), r.text[c.start:m.end()]
                 break
         if (start := _title_before(r.text, c.start)) is not None and take(r, c, start, c.start):
@@ -85,10 +96,13 @@ def described_domains(r: Reading) -> None:
             c.end, c.text = m.end(), r.text[c.start:m.end()]
 
 
-def _roles_without(r: Reading, start: int, end: int) -> None:
-    """The roles of the people named after a descriptor, read again as if it were not there ('did
-    Terri Richardson, the outside litigation lawyer, last email Rick Buy': Rick Buy got it)."""
+def _roles_without(r: Reading, start: int, end: int, described: Constraint) -> None:
+    """The roles of the person described and of the people named after the descriptor, read again
+    as if it were not there ('did Terri Richardson, the outside litigation lawyer, last email Rick
+    Buy': Rick Buy got it; 'was Rod Hayslett (ETS CFO) copied on': he was on Cc)."""
     text, shift = r.text[:start] + r.text[end:], end - start
+    if described.role in PEOPLE_ROLES or described.role is None:
+        described.role = role_at(text, described.start, described.end) or described.role
     for c in r.plan.constraints:
         if c.start >= end and (c.role in PEOPLE_ROLES or c.role is None) and c.value:
             c.role = role_at(text, c.start - shift, c.end - shift) or c.role
@@ -104,7 +118,7 @@ def _title_before(text: str, at: int) -> int | None:
         return None  # 'CPUC President X', "Enron PR's Karen Denne"
     for k in range(min(4, len(words)), 0, -1):
         run = "".join(w.group(0) for w in words[-k:])
-        if describes(run, needs_noun=not group) and (not group or k > 1):
+        if describes(run, needs_noun=not group, strict=True) and (not group or k > 1):
             return at - len(run)
     return None
 
@@ -129,7 +143,7 @@ def titled_name(words: str) -> str | None:
     """The name in words to find that put a title before it ('CPUC President Loretta Lynch': 'Loretta
     Lynch'; emails say the name more often than the title beside it); None when there is none."""
     m = re.fullmatch(r"(?P<t>(?:[\w&.'’-]+\s+){1,3}?)(?P<n>[A-Z][\w'’.-]+(?:\s+[A-Z]\.?)?\s+[A-Z][\w'’-]+)", words.strip())
-    if not m or m["t"].split()[-1].lower() not in ROLE_NOUNS or not describes(m["t"], needs_noun=True):
+    if not m or m["t"].split()[-1].lower() not in ROLE_NOUNS or not describes(m["t"], needs_noun=True, strict=True):
         return None
     return m["n"]
 

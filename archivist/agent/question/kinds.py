@@ -20,7 +20,7 @@ HEADS = re.compile(r"\s*(?:(?:mailing\s+)?list\s+|distribution\s+)?(?P<also>(?:n
                    r"(?:e-?mails?|mails|messages|notes|notices|notifications|reminders|alerts|updates|memos|forwards|"
                    r"letters|newsletters|bulletins|digests|announcements|clippings|circulars|blasts|invites|invitations|"
                    r"mailings|postings|posts|traffic|clips|mailers|requests|chatter|reports|commentaries|briefings|"
-                   r"summaries|confirmations|confirms|invoices|statements|roundups|round-ups|recaps|wrap-ups|fwds|fwd)\b", re.I)
+                   r"summaries|confirmations|confirms|invoices|statements|commentary|roundups|round-ups|recaps|wrap-ups|fwds|fwd)\b", re.I)
 # frame words that are part of a kind's name when unread words stand before them ('ERV Notification risk emails')
 KIND_NOUNS = frozenset("notification notifications notice notices report reports update updates alert alerts "
                        "request requests approval approvals reminder reminders summary".split())

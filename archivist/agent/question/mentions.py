@@ -107,7 +107,7 @@ def read_people(r: Reading) -> None:
     _to_self(r)
 
 
-OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
+OWN_MAILBOX = re.compile(r"\b(?:in|from|of)?\s*(?:his|her|their)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files|box)\b", re.I)
 
 
 EXCEPT_ACCOUNT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting|"

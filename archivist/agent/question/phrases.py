@@ -80,12 +80,13 @@ DOMAIN_PEOPLE = re.compile(rf"(?<![\w@.-]){DOMAIN}\s+(?:senders?|people|persons?
                            r"correspondents?|folks|lawyers?|attorneys?|writers?|posters?)\b", re.I)
 MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
     r"(?:\b(?:in|from|within|inside|across|searching|search|of|for)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
-    r"(?:'s|’s|'|’)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|folders?|archive|account|custodial\s+files|box)\b",
+    r"(?:'s|’s|'|’)\s+(?:\([^()]{1,60}\)\s+)?(?:own\s+|custodial\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|folders?|archive|"
+    r"account|box)\b",  # "Rick Buy's (Chief Risk Officer) mailbox", "Rick Buy's custodial mailbox"
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|belonging\s+to)\s+"
     r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)" + END,
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:custodian|mailbox|inbox)\s*:?\s+(?P<who>[a-z]+-[a-z]\d*)\b",
     r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|(?-i:[A-Z][\w-]+)(?:\s+(?-i:[A-Z][\w-]+))?|"
-    r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+files)?)\b",
+    r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+files)?|collection)\b",  # 'the Hayslett collection'
 )]
 
 

@@ -36,6 +36,8 @@ EVENT_DAY = re.compile(r"\b(?:start|starts|begin|begins|expire|expires|close|clo
 OWNED_DAY = (re.compile(r"\b(?:his|her|their|its|our|my|your)\s+$", re.I),
              re.compile(r"\s+(?!attacks?\b)[a-z][a-z-]+\b"))
 EVENT_AFTER = re.compile(r"\s+(?:terrorist\s+)?attacks?\b", re.I)
+HOLIDAYS_SAID = re.compile(r"\b(?:over|during|in|for)\s+the\s+(?:holidays?|holiday\s+season|break|vacation|shutdown|"
+                           r"long\s+weekend)\s*\(\s*$", re.I)
 DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|following|until|till|through|thru|in|on|during|of|by|predates?|predating|"
                        r"no\s+later\s+than|not\s+later\s+than|"
                        r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
@@ -287,7 +289,9 @@ def _dates(r: Reading) -> None:
         return
     r.unread += gap_words(text, used)  # '10/3 ... the end of the month ... 2001': words no date reader took
     start, end = min(s.start for s in used), max(s.end for s in used)
-    if cue := DATE_CUES.search(text[:start]):
+    if said := HOLIDAYS_SAID.search(text[:start]):
+        start = said.start()  # 'over the holidays (Christmas thru New Year's 2001)': the parenthesis says when
+    elif cue := DATE_CUES.search(text[:start]):
         start = cue.start()
     if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end):
         end = event.end()  # 'the September 11 attacks': the day the event names; '1/1/02 onward

@@ -28,7 +28,7 @@ MAIL_VERB_BEFORE = re.compile(r"\bto\s+(?:e-?mail|write\s+to|send|message|contac
 POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:[\w-]+\s+){0,4}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"
                         r"invitation|summary|write-?up|draft|thank-you|plea|alert|warning|most\s+frequent)\b", I)
-TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
+TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+(?:\(\s*to:?\s*(?:line)?\s*\)\s+)?to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
 SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|forwarded|"
                      r"messaging|writing|who\s+sent|sent|send)\s+$", I)
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"

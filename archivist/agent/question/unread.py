@@ -99,6 +99,7 @@ NEGATION_WORDS = frozenset("no not nor none nobody neither".split())
 # negations read elsewhere: 'not cc'd' (the To line), 'not counting himself' or 'not counting X' (a ranking leaves
 # out the person; a kind or form of email left out: question/kinds.py)
 READ_NEGATION = re.compile(r"\bnot\s+(?:the\s+)?(?:cc|copied|bcc)|\bor\s+not\b|\bif\s+not\b|"
+                           r"\b(?:cc|bcc|to)(?:\s+line)?\s+only\s*,?\s*not\s+(?:the\s+)?(?:to|cc|bcc)\b|"  # '(cc line only, not To)'
                            r"\bnot\s+(?:counting|including)\b", re.I)  # 'not counting X (himself)': X left out, read
 SOLE = re.compile(r"^\s*(?:only|alone|solely|exclusively)\b|^\s*(?:and\s+)?(?:no\s*one|nobody)\s+else\b", re.I)
 SOLE_BEFORE = re.compile(r"\b(?:only|just|solely|exclusively)\s+(?:to\s+)?$", re.I)
@@ -180,8 +181,9 @@ ANYONE_ELSE = re.compile(r"\s+(?:anyone|anybody|everyone|everybody|any\s+other|a
 
 # 'counting the ones where she was only cc'd', 'including cc', 'cc included': any recipient, said so
 CC_COUNTED = re.compile(r"\b(?:counting|including|incl\.?|plus)\s+(?:the\s+)?(?:ones?\s+|e-?mails?\s+|those\s+|messages?\s+)?"
-                        r"(?:(?:where|when|in\s+which|on\s+which)\s+)?(?:(?:she|he|they|\w+)\s+(?:was|were|is|got)\s+)?"
+                        r"(?:(?:where|when|in\s+which|on\s+which)\s+)?(?:(?:she|he|they|\w+)\s+(?:(?:was|were|is|got)\s+)?)?"
                         r"(?:only\s+|just\s+|merely\s+)?(?:cc'?d|cc'ed|ccs?|copied|on\s+(?:the\s+)?cc(?:\s+line)?)\b"
+                        r"(?:\s+(?:him|her|them))?(?:\s+too|\s+as\s+well)?"
                         r"|\bccs?\s+(?:included|counted|too)\b", re.I)
 
 

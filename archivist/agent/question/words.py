@@ -86,6 +86,7 @@ def frame_word(r: Reading, m: re.Match) -> bool:
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
     if not m.group(0).isdigit():
         return is_frame(m.group(0)) or in_label(r, m.start()) or in_note(r, m.start()) \
+            or any(f.start() <= m.start() < f.end() for f in AS_FAR_AS.finditer(r.text)) \
             or bool(IN_PLACE.fullmatch(m.group(0)) and IN_PLACE_AFTER.match(r.text, m.end())) \
             or bool(IMPERATIVE.fullmatch(m.group(0)) and re.fullmatch(r"\W*(?:please\s+|kindly\s+)?", r.text[:m.start()], re.I)) \
             or bool(ACCOUNT_KIND.fullmatch(m.group(0))
@@ -117,6 +118,7 @@ def in_label(r: Reading, at: int) -> bool:
     return all(w.lower() in LABEL_WORDS or is_frame(w) or re.fullmatch(r"[A-Z][a-z]+['’]s", w) for w in words)
 
 
+AS_FAR_AS = re.compile(r"\bas\s+far\s+as\s+(?:the\s+|this\s+|i\s+|we\s+)?(?:\w+\s+)?(?:goes|go|knows?|can\s+tell|shows?)\b", re.I)
 # a note after the question ('I need the count for the chronology.', 'Exact number please.'): why it
 # is asked, made of label and frame words only
 NOTE = re.compile(r"[?.!]\s+(?P<note>[^?.!]+)[.!]?\s*$")
