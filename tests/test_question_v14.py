@@ -336,3 +336,36 @@ def test_phrasings_of_round_14(tmp_path, question):
 def test_her_box_is_her_mailbox(tmp_path):
     plan = _plan(tmp_path, "besides Ann herself, who got cc'd most often on the mail in her box during April 2024?")
     assert [c.value for c in plan.of(Role.MAILBOX)] == ["lee-a"] and not plan.unused
+
+
+def test_a_name_at_a_firm_is_the_one_at_its_domain(tmp_path):
+    """'Cy Dunn at Hart Kemp' is cdunn@hkwlaw.com, not Acme's Cy Dunn, when both write here."""
+    boxes = {"gale-e": FIRMS["gale-e"] + [
+        ("Cy Dunn <cy.dunn@acme.com>", "Eve Gale <eve.gale@acme.com>", "Mon, 15 Apr 2024 10:00:00 -0700", "x", "one"),
+        ("Docket Desk <cdunn@hkwlaw.com>", "Eve Gale <eve.gale@acme.com>", "Tue, 16 Apr 2024 10:00:00 -0700", "y", "two")]}
+    plan = _boxes_plan(tmp_path, boxes, "what's the date of the last email from Cy Dunn at Hart Kemp?")
+    (cy,) = plan.of(Role.SENDER)  # (his other addresses join, as for 'his AOL account'; the domain keeps this one)
+    assert "cdunn@hkwlaw.com" in cy.value and "1 address: cdunn@hkwlaw.com" in cy.label and not plan.unused
+    assert [d.value for d in plan.of(Role.DOMAIN)] == ["@hkwlaw.com"]
+
+
+def test_the_most_files_of_a_kind(tmp_path):
+    plan = _plan(tmp_path, "which person sent Ann Lee the most Word docs?")
+    assert [c.value for c in plan.of(Role.ATTACHMENT)] == ["doc"] and not plan.unused
+
+
+def test_other_names_of_the_words_to_find_in_parentheses(tmp_path):
+    plan = _plan(tmp_path, "how many emails in Ann Lee's mailbox mentioned Acme Power (Acme or AP)?")
+    assert [c.value for c in plan.of(Role.TEXT)] == ["Acme Power or Acme or AP"] and not plan.unused
+    plan = _plan(tmp_path, "how many emails mentioned budget (to or cc) Ann Lee?")
+    assert all(" or " not in str(c.value) for c in plan.of(Role.TEXT))
+
+
+@pytest.mark.parametrize("question", [
+    "In Ann Lee's mailbox, other than Ms. Lee herself, who was copied (cc) most often?",
+    "Please count the emails in the lee-a custodian mailbox (Ann Lee) sent in April 2024.",
+])
+def test_the_mailboxs_owner_said_again(tmp_path, question):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(Role.MAILBOX)] == ["lee-a"] and not plan.of(Role.SENDER) and not plan.unused, \
+        (plan.constraints, plan.unused)

@@ -94,15 +94,16 @@ def affiliations(r: Reading) -> None:
 
 
 def at_their_domain(r: Reading) -> None:
-    """'Jim Bennett at Goodin MacBride (gmssr.com)': a name with no display name here, right before
-    the domain said of them, is the address at that domain of their first initial and surname
-    ('jbennett@gmssr.com'), when that is one person's."""
+    """'Jim Bennett at Goodin MacBride (gmssr.com)': a name with no display name here, or one read
+    as someone with no address there ('Mike Day at Goodin MacBride': not Enron's Mike Day), right
+    before the domain said of them, is the address at that domain of their first initial and
+    surname ('jbennett@gmssr.com'), when that is one person's."""
     if r.lex is None:
         return
-    for c in [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None) and not c.value]:
+    for c in [c for c in r.plan.constraints if c.role in PEOPLE_ROLES or c.role is None]:
         domain = next((d for d in r.plan.of(Role.DOMAIN) if 0 <= d.start - c.end <= 4 and isinstance(d.value, str)), None)
-        if domain is None:
-            continue
+        if domain is None or c.value and any(str(a).lower().endswith(str(domain.value).lower()) for a in c.value):
+            continue  # none said beside, or the person read has an address there already
         at, words = str(domain.value).lstrip("@"), re.findall(r"[a-z]+", c.text.lower())
         if len(words) < 2:
             continue

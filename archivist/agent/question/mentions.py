@@ -16,7 +16,7 @@ from archivist.agent.question.lexicon import name_words
 from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
-from archivist.agent.question.descriptors import described_domains, described_people
+from archivist.agent.question.descriptors import described_domains, described_people, take
 from archivist.agent.question.first_names import own_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.words import is_frame
@@ -125,8 +125,8 @@ def _excepted_accounts(r: Reading) -> None:
             r.claim(Constraint(Role.EXCLUDED, m.group(0), found, m.start(), m.end(), label=", ".join(found[:4])))
 
 
-REFLEXIVE = re.compile(r"\b(?:other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?|not\s+counting)\s+"
-                       r"(?P<w>[A-Za-z]+)\s+(?:herself|himself|themselves)\b", re.I)
+REFLEXIVE = re.compile(r"\b(?:other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?|not\s+counting|excluding)\s+"
+                       r"(?:(?:mr|mrs|ms|dr)\.?\s+)?(?P<w>[A-Za-z]+)\s+(?:herself|himself|themselves)\b", re.I)
 
 
 def _reflexive(r: Reading) -> None:
@@ -134,13 +134,19 @@ def _reflexive(r: Reading) -> None:
     owner leaves the ranking."""
     m = REFLEXIVE.search(r.text)
     boxes = r.plan.of(Role.MAILBOX)
-    if not m or not boxes or not r.free(m.start(), m.end()) or r.lex is None:
+    if not m or not boxes or r.lex is None:
         return
     owner = re.fullmatch(r"([a-z]+)-([a-z])\d*", str(boxes[0].value).lower())
-    if owner and m.group("w").lower().startswith(owner.group(2)):
-        person = resolve(r.lex, f"{m.group('w')} {owner.group(1)}")
+    said = m.group("w").lower()
+    if owner and (said.startswith(owner.group(2)) or said == owner.group(1)):  # 'sally herself', 'Ms. Lokay herself'
+        name = r.lex.display(r.lex.owners[boxes[0].value]).split(" <")[0] if said == owner.group(1) \
+            and boxes[0].value in r.lex.owners else f"{m.group('w')} {owner.group(1)}"
+        person = resolve(r.lex, name)
         if person.identities:
-            r.claim(Constraint(Role.EXCLUDED, m.group(0), person.identities, m.start(), m.end(), label=person.label))
+            left = Constraint(Role.EXCLUDED, m.group(0), person.identities, m.start(), m.end(), label=person.label)
+            r.plan.constraints.append(left)
+            if not take(r, left, m.start(), m.end()):  # the surname read as a sender there is this owner
+                r.plan.constraints.remove(left)
 
 
 TO_SELF = re.compile(r"\b(?:send|sends|sent|sending|e-?mail(?:s|ed|ing)?|wr[io]te(?:\s+to)?|forward(?:s|ed)?)\s+"

@@ -53,6 +53,7 @@ ATTACHMENT_PHRASES = [re.compile(p, re.I) for p in (
     rf"(?:attached\b)?",
     rf"(?:\b|(?<=\s)){KINDS}\s+(?:files?\s+|documents?\s+|docs?\s+|spreadsheets?\s+)?attach(?:ed|ments?)\b",
     rf"\b(?:sent|send|sending|attached|attaching|attach)\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:most\s+)?{KINDS}\b(?:\s+(?:files?|documents?|docs?))?",
+    rf"\bmost\s+{KINDS}\s+(?:files?|documents?|docs?|attachments?)\b",  # 'sent Gerald Nemec the most Word docs'
     r"\b(?:with|having|has|had|that\s+(?:had|has|have)|carr(?:y|ied|ies|ying)|including|containing)\s+(?:an?\s+|any\s+|some\s+|the\s+)?"
     r"(?:files?\s+|documents?\s+)?attach(?:ed|ments?)(?:\s+files?)?\b",
     r"\b(?:with\s+)?(?:files?|documents?|something)\s+attached\b",
@@ -86,7 +87,7 @@ MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
     r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)" + END,
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:custodian|mailbox|inbox)\s*:?\s+(?P<who>[a-z]+-[a-z]\d*)\b",
     r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|(?-i:[A-Z][\w-]+)(?:\s+(?-i:[A-Z][\w-]+))?|"
-    r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+files)?|collection)\b",  # 'the Hayslett collection'
+    r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+(?:files|mail\s*box|mailbox|inbox))?|collection)\b",  # 'the Hayslett collection'
 )]
 
 
