@@ -243,7 +243,8 @@ def _text_phrases(r: Reading) -> None:
         value, e = _before_a_date(r.text, value, s, e)  # 'mention master netting 11/1-11/15/01': the words, then a date
         value = titled_name(value) or value  # 'mention CPUC President Loretta Lynch by name': her name
         if (alts := ALTERNATIVES.match(r.text, e)) and r.free(e, alts.end()) \
-                and not re.search(r"\b(?:to|cc|bcc|from|not|no)\b", alts["alts"], re.I):  # 'SoCal Edison (Edison or SCE)':
+                and not re.search(r"\b(?:to|cc|bcc|from|not|no|subject|body|text|title|line|headers?|message|both)\b",
+                                  alts["alts"], re.I):  # '(subject or body)' says where, read elsewhere  # 'SoCal Edison (Edison or SCE)':
             value, e = " or ".join([value, *re.split(r"\s*(?:,|/|\bor\b)\s*", alts["alts"])]), alts.end()  # any of them
         if r.free(s, e) and _content(value):
             r.claim(Constraint(role, r.text[s:e], value, s, e, label=BODY_ONLY if body_only else ""))
