@@ -370,3 +370,9 @@ def test_the_mailboxs_owner_said_again(tmp_path, question):
     plan = _plan(tmp_path, question)
     assert [c.value for c in plan.of(Role.MAILBOX)] == ["lee-a"] and not plan.of(Role.SENDER) and not plan.unused, \
         (plan.constraints, plan.unused)
+
+
+def test_a_firm_after_with_is_no_sender_domain(tmp_path):
+    """'the negotiation with Hart Kemp' names who it was with, not who sent it (the demo's Bay Crane)."""
+    plan = _firms_plan(tmp_path, "Summarise the brief negotiation with Hart Kemp.")
+    assert not plan.of(Role.DOMAIN)

@@ -229,7 +229,7 @@ def _name_runs(r: Reading) -> None:
 OPENING_VERBS = frozenset("state name list count give tell show find identify provide report indicate specify".split())
 # a name of capitalised words is a firm's only where the words around say so ('who at Goodin MacBride',
 # 'a Greenberg Traurig lawyer'); 'Bert Meyers' or 'Daily Environment Report' are no initials of a domain
-FIRM_BEFORE = re.compile(r"\b(?:at|from|with|of|for)\s+(?:the\s+)?$", re.I)
+FIRM_BEFORE = re.compile(r"\b(?:at|from|of)\s+(?:the\s+)?$", re.I)  # ('the negotiation with Bay Crane': no sender)
 FIRM_AFTER = re.compile(r"\s*(?:law\s+firm|firm|lawyers?|attorneys?|counsel|partners?|LLP|person|people|staff|staffers?|"
                         r"team|office|address(?:es)?|employees?|folks)\b", re.I)
 # 'kitchen -> whalley, 2001', 'thibodeaux emails to buy': a lower-case surname opening the question
