@@ -9,7 +9,8 @@ Flack)'), or one of its names is nobody's surname here; it then restates that do
 sender domain of its first name ('Lemle & Kelleher': lemle.com), or, with no address of this
 archive at it, a constraint no email can meet (no figure is given; in a question about one described
 email, words of its description). A company after a person whose
-address is at its domain restates it.
+address is at its domain restates it. A company word is its sender domain ('Kudlow': kudlow.com;
+'Goodin MacBride', said as a firm: gmssr.com, its partners' initials).
 """
 from __future__ import annotations
 
@@ -149,3 +150,28 @@ def described_firms(r: Reading) -> None:
     for c in r.plan.of(Role.DOMAIN):
         if not c.known and c.label.startswith("the firm "):
             c.role, c.value, c.label, c.known = Role.TOPIC, c.text, "", True
+
+
+OPENING_VERBS = frozenset("state name list count give tell show find identify provide report indicate specify".split())
+# a name of capitalised words is a firm's only where the words around say so ('who at Goodin MacBride',
+# 'a Greenberg Traurig lawyer'); 'Bert Meyers' or 'Daily Environment Report' are no initials of a domain.
+# (FIRM_AFTER above says a firm of surnames joined by '&' is the organisation, with its own words.)
+NAME_FIRM_BEFORE = re.compile(r"\b(?:at|from|of)\s+(?:the\s+)?$", re.I)  # ('the negotiation with Bay Crane': no sender)
+NAME_FIRM_AFTER = re.compile(r"\s*(?:law\s+firm|firm|lawyers?|attorneys?|counsel|partners?|LLP|person|people|staff|staffers?|"
+                             r"team|office|address(?:es)?|employees?|folks)\b", re.I)
+
+
+def said_of_a_firm(text: str, start: int, end: int) -> bool:
+    """Whether the words around text[start:end] say it names a firm."""
+    return bool(NAME_FIRM_BEFORE.search(text[:start]) or NAME_FIRM_AFTER.match(text[end:]))
+
+
+def company_word(r: Reading, text: str, start: int, end: int, firm: bool = False) -> bool:
+    """Claim a company word as its sender domain when the archive has one ('Kudlow' -> kudlow.com);
+    firm: the words around say it is a firm, so its partners' initials may be its domain."""
+    if text.lower() in OPENING_VERBS and re.fullmatch(r"(?:.*[.?!:]\s+)?(?:please\s+)?", r.text[:start], re.I | re.S):
+        return False  # 'State the number of emails ...': the request's verb, not state.gov
+    domain = phrases.company_domain(text, r.lex.senders.keys(), initials=firm)
+    if domain:
+        r.claim(Constraint(Role.DOMAIN, r.text[start:end], "@" + domain, start, end, label=f"sender domain @{domain}"))
+    return bool(domain)

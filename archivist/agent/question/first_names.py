@@ -63,6 +63,15 @@ def custodian_name(lex: Lexicon, word: str) -> str | None:
     return f"{rest.split()[0]} {last.strip()}" if rest.split() else name
 
 
+def owner_of(lex: Lexicon, box: str) -> tuple[str, list]:
+    """(display name, identities) of a mailbox's custodian: the person their name resolves to when
+    that holds the custodian's address, else the address alone."""
+    owner = lex.owners[box]
+    name = lex.display(owner).split(" <")[0]
+    person = resolve(lex, name)
+    return name, person.identities if person.identities and any(owner in str(a) for a in person.identities) else [owner]
+
+
 def _in_question(r: Reading, word: str) -> list[str]:
     """The mailboxes of the people named in full in the question who go by this first name."""
     boxes = []
@@ -103,10 +112,7 @@ def first_names(r: Reading, described: bool = False) -> None:
             r.claim(Constraint(Role.MAILBOX, r.text[s:e + after.end() - e], box, s, e + after.end() - e,
                                label=f"mailbox {box} ('{word}': its custodian)"))
             continue
-        owner = r.lex.owners[box]
-        person = resolve(r.lex, r.lex.display(owner).split(" <")[0])
-        addresses = person.identities if person.identities and any(owner in str(a) for a in person.identities) \
-            else [owner]
+        addresses = owner_of(r.lex, box)[1]
         r.claim(Constraint(Role.SENDER if described else role_at(r.text, s, e), word, addresses, s, e,
                            label=f"{word} = custodian of {box} ({len(addresses)} address{'es' if len(addresses) > 1 else ''}: "
                                  + ", ".join(map(str, addresses[:6])) + (" ..." if len(addresses) > 6 else "") + ")"))

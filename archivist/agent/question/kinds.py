@@ -67,10 +67,13 @@ def _kind_word(before: list) -> bool:
     return w.use == Use.UNUSED or w.use == Use.FRAME and named  # 'Enron Mentions roundups': a name's word
 
 
+LIST_JOIN = re.compile(r"\s*(?:,|or|and|nor)\s*")
+
+
 def _after_a_left_out_form(r: Reading, at: int) -> re.Match | None:
     """'... replies or forwards' right after a form left out: left out too (its own words only)."""
     for c in r.plan.of(Role.FORM):
-        if str(c.value).startswith("not ") and (m := re.compile(r"\s*(?:,|or|and|nor)\s*").fullmatch(r.text, c.end, at)):
+        if str(c.value).startswith("not ") and (m := LIST_JOIN.fullmatch(r.text, c.end, at)):
             return m
     return None
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.question import phrases
 from archivist.agent.question.asks import EITHER_ROLE
+from archivist.agent.question.descriptors import described_domains, described_people, take
 from archivist.agent.question.entities import find_people
-from archivist.agent.question.first_names import custodian_name
+from archivist.agent.question.firms import company_word, said_of_a_firm
+from archivist.agent.question.first_names import custodian_name, own_mailbox
 from archivist.agent.question.lexicon import name_words
 from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, organisation_only, resolve
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
-from archivist.agent.question.descriptors import described_domains, described_people, take
-from archivist.agent.question.first_names import own_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.words import is_frame
 from archivist.store.filters import address_of, exact_address
@@ -80,9 +79,9 @@ def read_people(r: Reading) -> None:
             continue  # 'the Daily Environment Report': a word of a longer name, not Houston Outage Report
         if len(name_words(e.text)) == 1 and not is_surname(r.lex, e.text) and not typed:
             if not e.text.islower():  # 'Kudlow': the sender domain kudlow.com
-                _company(r, e.text, e.start, e.end)
+                company_word(r, e.text, e.start, e.end)
             continue  # 'to confirm', 'Ken': a word or a first name, not one person
-        if not e.known and _company(r, e.text, e.start, e.end):
+        if not e.known and company_word(r, e.text, e.start, e.end):
             continue  # 'Mariner Energy': no person, the company's domain
         if not e.known and e.value is None:
             r.claim(Constraint(role, e.text, None, e.start, e.end, known=False))
@@ -92,7 +91,7 @@ def read_people(r: Reading) -> None:
                                label=f"= '{address_of(e.value)}'"))
             continue
         person = resolve(r.lex, e.text)
-        if not person.identities and (_company(r, e.text.replace(" ", ""), e.start, e.end)
+        if not person.identities and (company_word(r, e.text.replace(" ", ""), e.start, e.end)
                                       or organisation_only(r.lex, e.text)):
             continue  # a company's domain, or words of an organisation's name: no person
         r.claim(Constraint(role, e.text, person.identities or None, e.start, e.end, label=person.label,
@@ -204,13 +203,12 @@ def _name_runs(r: Reading) -> None:
             if text.islower() and n == 1 and (not is_surname(r.lex, text) or _verb_here(r.text, start, end)):
                 continue  # a lower-case word alone: only someone's surname
             if n == 1 and (not is_surname(r.lex, text) or ACRONYM.fullmatch(text) or _in_a_title(r.text, start)):
-                if text[0].isupper() and _company(r, text, start, start + len(text)):
+                if text[0].isupper() and company_word(r, text, start, start + len(text)):
                     break
                 continue
             person = resolve(r.lex, text)
             if n > 1 and not person.identities and all(w.group(0)[0].isupper() for w in run) \
-                    and (FIRM_BEFORE.search(r.text[:start]) or FIRM_AFTER.match(r.text[end:])) \
-                    and _company(r, text, start, start + len(text), firm=True):
+                    and said_of_a_firm(r.text, start, end) and company_word(r, text, start, start + len(text), firm=True):
                 i += n - 1  # 'Goodin MacBride', 'ISO New England': no person, the firm's domain
                 break
             arrowed = bool(re.search(r"->|→", r.typed)) and re.match(r"\s+to\s", r.text[end:])  # 'glover->shackleton'
@@ -226,12 +224,6 @@ def _name_runs(r: Reading) -> None:
         i += 1
 
 
-OPENING_VERBS = frozenset("state name list count give tell show find identify provide report indicate specify".split())
-# a name of capitalised words is a firm's only where the words around say so ('who at Goodin MacBride',
-# 'a Greenberg Traurig lawyer'); 'Bert Meyers' or 'Daily Environment Report' are no initials of a domain
-FIRM_BEFORE = re.compile(r"\b(?:at|from|of)\s+(?:the\s+)?$", re.I)  # ('the negotiation with Bay Crane': no sender)
-FIRM_AFTER = re.compile(r"\s*(?:law\s+firm|firm|lawyers?|attorneys?|counsel|partners?|LLP|person|people|staff|staffers?|"
-                        r"team|office|address(?:es)?|employees?|folks)\b", re.I)
 # 'kitchen -> whalley, 2001', 'thibodeaux emails to buy': a lower-case surname opening the question
 LEADING = re.compile(r"^\W*$")
 SENDS = re.compile(r"\s+(?:to|sent|wrote|e-?mailed|e-?mails|messaged|forwarded|cc'?d)\b", re.I)
@@ -244,17 +236,6 @@ def _several(r: Reading, text: str, person) -> None:
     if person.ambiguous:
         r.plan.notes.append(f"'{text}' matches several people ({', '.join(o.title() for o in person.others)}); "
                             "the answer counts all of them. Which one do you mean?")
-
-
-def _company(r: Reading, text: str, start: int, end: int, firm: bool = False) -> bool:
-    """Claim a company word as its sender domain when the archive has one ('Kudlow' -> kudlow.com);
-    firm: the words around say it is a firm, so its partners' initials may be its domain."""
-    if text.lower() in OPENING_VERBS and re.fullmatch(r"(?:.*[.?!:]\s+)?(?:please\s+)?", r.text[:start], re.I | re.S):
-        return False  # 'State the number of emails ...': the request's verb, not state.gov
-    domain = phrases.company_domain(text, r.lex.senders.keys(), initials=firm)
-    if domain:
-        r.claim(Constraint(Role.DOMAIN, r.text[start:end], "@" + domain, start, end, label=f"sender domain @{domain}"))
-    return bool(domain)
 
 
 CUED = re.compile(r"\b(?:from|by|to|did|does|has|had|cc|cc'd|and|with|between|when|whom)\s+$", re.I)

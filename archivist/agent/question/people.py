@@ -181,9 +181,7 @@ def resolve(lex: Lexicon, text: str, loose: bool = False) -> Person:
                 continue  # one word names a surname: 'Mark' is John Mark's, not Mark Haedicke's
             if _holds(query, words) and not _other_first_name(query, own) or (by_address and not words):
                 hits.append((address, name, n, _first_name(query, words or _address_words(address))))
-        named = [n for name, n in names.items() if name]
-        if not by_address and len(hits) > found and sum(h[2] for h in hits[found:]) * 5 < sum(named) \
-                and max(named) * 2 >= sum(named):
+        if not by_address and len(hits) > found and _someone_elses(names, sum(h[2] for h in hits[found:])):
             del hits[found:]  # a name seen on a fifth or less of the mail of an address that someone else's
             # name holds most of: theirs ('louise.kitchen' once beside 'Haedicke, Mark E.'); a shared
             # address with no such name ('40enron', the Office of the Chairman's) stays each one's
@@ -241,6 +239,13 @@ def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) 
     name = best[1] if best else " ".join(person.words).title()
     person.label = addresses_label(name, shown)
     return person
+
+
+def _someone_elses(names, mine: int) -> bool:
+    """Whether an address's mail with the name asked about (mine of it) is a fifth or less of its
+    named mail, most of which one other name holds."""
+    named = [n for name, n in names.items() if name]
+    return mine * 5 < sum(named) and max(named) * 2 >= sum(named)
 
 
 def addresses_label(name: str, addresses: list[str]) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.question.first_names import own_mailbox
-from archivist.agent.question.people import addresses_label, resolve
+from archivist.agent.question.first_names import own_mailbox, owner_of
+from archivist.agent.question.people import addresses_label
 from archivist.agent.question.plan import RECEIVED, Constraint, Role
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import fronted_role
@@ -65,10 +65,7 @@ def owner_pronoun(r: Reading) -> None:
             continue
         said = (m["r1"] or m["r2"] or m["r3"] or m["r4"]).lower()
         role = Role.BCC if said.startswith("b") else Role.TO if said == "to" else Role.CC
-        owner = r.lex.owners[boxes[0].value]
-        name = r.lex.display(owner).split(" <")[0]
-        person = resolve(r.lex, name)
-        addresses = person.identities if person.identities and owner in person.identities else [owner]
+        name, addresses = owner_of(r.lex, boxes[0].value)
         r.claim(Constraint(role, m.group(0), addresses, m.start(), m.end(),
                            label=f"the owner of {boxes[0].value}, {addresses_label(name, addresses)}"))
         return
