@@ -62,18 +62,19 @@ WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:s
                       r"lawyers|folks|individuals)\s+(?:\(\S+\)\s+)?(?:sent|wrote|e-?mailed)\b|"
                       rf"\bwho\s+{ACTS}\b", I)
 WHO_CC = re.compile(r"\bwho\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
-                    r"on\s+copy|in\s+copy|carbon)\b|\bwhom?\s+(?:did|does)\b.*\b(?:cc|copy)\b|\bcc(?:'d)?\s+(?:list|line)\b|"
+                    r"on\s+copy|in\s+copy|carbon)\b|\bwhom?\s+(?:did|does)\b[^()]*\b(?:cc|copy)\b(?!['’]?(?:e?d)\b)|\bcc(?:'d)?\s+(?:list|line)\b|"
                     r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:(?:copy|copies)(?!\s+of\b)|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
 GOT_A_COPY_OF = re.compile(r"\bwho\s+(?:all\s+)?(?:got|received|was\s+sent|were\s+sent)\s+(?:a\s+)?cop(?:y|ies)\s+of\b", I)
 WHO_BCC = re.compile(r"\bwho\s+(?:was|were|got)\s+(?:bcc'?d|bcc'ed|blind)\b|\bbcc\s+(?:list|line)\b", I)
 WHO_TO = re.compile(r"\bto\s+whom\b|\b(?:which|what)\s+(?:people|persons|colleagues|individuals|employees)\s+(?:got|received)\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|this)?\s*(?:sent|addressed|written|"
-                    r"going|directed)\s+to\b|\bwho\s+(?:received|got|were\s+the\s+recipients|was\s+the\s+recipient)\b|"
-                    r"\brecipients?\s+of\b|\bwho\s+did\b.*\b(?:send|sent|forward|address|e-?mail|write|mail)\b.*\bto\??$|"
+                    r"going|directed)\s+to\b|\bwho\s+(?:received|got|were\s+the\s+(?:recipients|addressees)|was\s+the\s+(?:recipient|addressee))\b|"
+                    r"\b(?:recipients?|addressees?)\s+of\b|\bwho\s+did\b.*\b(?:send|sent|forward|address|e-?mail|write|mail)\b.*\bto\??$|"
                     r"\bwho\s+(?:was|were)\b.*\b(?:sent|addressed|going|directed)\s+to\??$|\bwho\s+was\s+it\s+(?:sent|addressed)\b|"
                     r"\bwho\s+(?:was|were)\s+on\s+the\s+to\b|\bwho\s+did\b.*\b(?:e-?mail|write\s+to|send\s+it\s+to|message)\??$|"
                     r"(?<!from\s)\b(?:who|whom|which\s+(?:people|person|persons|colleagues))\s+did\s+(?!the\s+(?:e-?mail|message|note|memo)\b)"
                     r".*\b(?:send|sent|forward|address|e-?mail|"
-                    r"write|mail|ask|tell|invite|thank|remind|inform|notify|warn|urge)\b", I)
+                    r"write|mail|ask|tell|invite|thank|remind|inform|notify|warn|urge|chase|ping|nudge|contact|pester|prod|"
+                    r"brief|alert|advise|congratulate|update|press)\b", I)
 TO_WHOM = re.compile(r"\bto\s+whom\b|\bwho\s+was\s+it\s+(?:sent|addressed)\s+to\b", I)
 WHO_RECEIVED_MOST = re.compile(r"\bwho\s+(?:received|got|was\s+sent|was\s+e-?mailed|was\s+written\s+to)\b|\brecipients?\b|"
                                r"\bwhom?\s+(?:(?:else|besides|apart\s+from|other\s+than|except(?:\s+for)?)\s+)?(?:did|does|has|had)\b(?! (?:sent|written|e-?mailed|mailed|forwarded|messaged|contacted)\b).*\b(?:e-?mail|write|wrote|send|sent|message|contact|"
@@ -83,7 +84,8 @@ ATTACHED = re.compile(r"\b(?:what|which)\s+(?:was\s+the\s+)?(?:file|files|attach
                       r"spreadsheet|spreadsheets|workbook|presentation)\b|\bwhat\s+(?:was|were|got|did)\b.*\battach|"
                       r"\bname\s+of\s+the\s+(?:attachment|attached|file|spreadsheet|document)|\battachment(?:'s)?\s+(?:name|"
                       r"file\s*name)|\bfile\s*names?\b|\bname\s+of\s+the\s+(?:[\w-]+\s+){0,5}(?:file|attachment|spreadsheet|document|doc|presentation|pdf|"
-                      r"xls|excel|word|powerpoint|workbook)\b|\bwhat\s+did\b.*\battach\b|\bwhich\s+\w+\s+(?:was|were)\s+attached\b", I)
+                      r"xls|excel|word|powerpoint|workbook)\b|\bwhat\s+did\b.*\battach\b|\bwhich\s+\w+\s+(?:was|were)\s+attached\b|"
+                      r"\b(?:what|which)\s+(?:[\w-]+\s+){1,2}did\b.*\battach\b", I)  # 'what memo did he attach'
 SUBJECT_ASKED = re.compile(r"\b(?:what|which)(?:'s|\s+(?:is|was|were))?\s+(?:the\s+|its\s+)?(?:e-?mail'?s?\s+)?subject", I)
 PLURAL = re.compile(r"\b(?:sent|wrote|e-?mailed|sending|writing)\s+(?:any\s+|the\s+|all\s+the\s+)?(?:e-?mails|messages|"
                     r"memos|notes|letters)\b|\b(?:everyone|everybody|all\s+the\s+(?:people|senders))\b|\bwho\s+all\b|"

@@ -46,6 +46,8 @@ MIN_WORDS = 4  # content words that describe an email without a clause
 RANKING = re.compile(r"\b(?:most|busiest|top|frequently|often|usually|typically|main|primary|usual|normally)\b", I)
 ONE_EMAIL = re.compile(r"\b(?:e-?mail|note|memo|message|letter|update|announcement|request|reply|response|invitation|"
                        r"notice|heads[- ]up)\b(?!s)", I)
+# "who was copied on John Lavorato's October 2001 note ... his top 33 people": one email, someone's
+POSSESSED_EMAIL = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,3}?(?:e-?mail|note|memo|message|letter|update|announcement|reply)\b(?!s)", I)
 MANY = re.compile(r"\b(?:e-?mails|messages|notes|memos|letters|how\s+many|number\s+of)\b|\bwho\s+all\b", I)
 ONE_FIELD = ((re.compile(r"^\W*who\s+(?:was|were|got|is)\s+(?:also\s+)?(?:cc'?d|cc'ed|copied)\b", I), Target.CC),
              (re.compile(r"^\W*who\s+(?:sent|wrote|forwarded|e-?mailed)\b", I), Target.SENDER),
@@ -53,9 +55,22 @@ ONE_FIELD = ((re.compile(r"^\W*who\s+(?:was|were|got|is)\s+(?:also\s+)?(?:cc'?d|
              (re.compile(r"^\W*(?:when|what\s+(?:date|day)|on\s+what\s+(?:date|day))\b", I), Target.DATE))
 
 
+# 'who replied first', 'who was the first to follow up on that request', 'who responded to Sara's
+# memo about ...': the sender of the first reply to the email described, not of the email itself
+# ('who replied to Greg about the budget' asks who sent that reply: no 'first', no email replied to)
+ANSWERING = r"(?:repl(?:y|ied)|respond(?:ed)?|answer(?:ed)?|wr[io]te\s+back|follow(?:ed)?\s+up|got\s+back|reacted)"
+REPLIED = (re.compile(rf"\bwho\s+(?:was\s+(?:the\s+)?first\s+(?:one\s+|person\s+)?to\s+{ANSWERING}|first\s+{ANSWERING}|"
+                      rf"{ANSWERING}\s+(?:\S+\s+){{0,3}}?first)\b", I),
+           re.compile(rf"\bwho\s+{ANSWERING}\s+(?:to|on)\s+(?:[A-Z][\w.'-]*\s+){{0,3}}?(?:\S+'s?|that|this|the|his|her|"
+                      rf"their)\s+(?:[\w-]+\s+){{0,3}}?(?:e-?mail|note|memo|message|request|question|invitation|"
+                      rf"announcement|proposal|draft|letter|save[- ]the[- ]date)\b", I))
+
+
 def reread(r: Reading, ask: Ask, target: Target, k: int) -> tuple[Ask, Target, int]:
     """(ask, target, k), a content question that asks a header field of one described email read
     as that field."""
+    if any(p.search(r.text) for p in REPLIED):
+        return Ask.FIELD, Target.REPLY, 1
     blanked = without_org(r.blanked())
     if ask == Ask.TOP:
         return _one_email(r.text) or (ask, target, k)
@@ -74,9 +89,9 @@ def reread(r: Reading, ask: Ask, target: Target, k: int) -> tuple[Ask, Target, i
 def _one_email(text: str) -> tuple[Ask, Target, int] | None:
     """A field of one email whose description holds a ranking's word: 'who was cc'd on the note
     saying the figures were at variance with what is normally believed' (no plural, no count)."""
-    says, ranking = SAYS.search(text), RANKING.search(text)
+    says, ranking = SAYS.search(text) or POSSESSED_EMAIL.search(text), RANKING.search(text)
     if says is None or ranking is None or ranking.start() < says.start() or MANY.search(text):
         return None
     head = text[:says.start()]
     field = next((t for pattern, t in ONE_FIELD if pattern.search(head)), None)
-    return (Ask.FIELD, field, 1) if field is not None and ONE_EMAIL.search(head) else None
+    return (Ask.FIELD, field, 1) if field is not None and ONE_EMAIL.search(text[:says.end()]) else None

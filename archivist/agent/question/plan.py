@@ -45,6 +45,7 @@ class Target(StrEnum):
     YEAR = "year"
     ATTACHMENTS = "attachments"
     SUBJECT = "subject"
+    REPLY = "reply"  # the sender of the first reply to one described email
 
 
 class Role(StrEnum):

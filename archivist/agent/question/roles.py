@@ -27,7 +27,8 @@ MAIL_VERB_BEFORE = re.compile(r"\bto\s+(?:e-?mail|write\s+to|send|message|contac
                               r"send(?:\s+to)?|message|forward(?:\s+to)?|contact|reply\s+to|respond\s+to)\s+$", I)
 POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:[\w-]+\s+){0,4}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"
-                        r"invitation|summary|write-?up|draft|thank-you|plea|alert|warning|most\s+frequent)\b", I)
+                        r"invitation|summary|write-?up|draft|thank-you|plea|alert|warning|breakdown|analysis|proposal|recap|"
+                        r"spreadsheet|presentation|estimate|comments|overview|outline|agenda|follow-?up|most\s+frequent)\b", I)
 TO_BEFORE = re.compile(r"\b(?:addressed|directly)\s+(?:\(\s*to:?\s*(?:line)?\s*\)\s+)?to\s+(?:the\s+)?$|\bto:\s*$|\bon\s+the\s+to\s+line\s+(?:was\s+)?$", I)
 SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach|sending|emailing|e-mailing|forwarding|forwarded|"
                      r"messaging|writing|who\s+sent|sent|send)\s+$", I)
@@ -78,6 +79,10 @@ ADVERB = re.compile(r"^\s+(?:first|last|ever|recently|actually|also|still|finall
 EXCHANGED = re.compile(r"^\s*(?:(?:and|&)\s+[\w.'-]+(?:\s+[\w.'-]+){0,2}\s+)?(?:have\s+|had\s+)?(?:exchange[ds]?|exchanging|"
                        r"correspond(?:ed|s)?|traded)\b", I)
 CC_CONTEXT = re.compile(r"^\s*(?:and\s+\S+(?:\s+\S+)?\s+)?(?:,\s*)?(?:were|was)\s+(?:both\s+|all\s+)?(?:cc'?d|copied)\b", I)
+
+
+WHO_DID = re.compile(r"\b(?:who|whom)\s+(?:did|does|do|had|has)\s+$", I)
+NOT_SENDING = frozenset("get gets got receive received hear heard be been".split())
 
 
 # 'Richard Sanders - how many emails did he get from ...': the person said first, the pronoun's verb
@@ -155,4 +160,6 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.SENDER
     if RECIPIENT_AFTER.search(after) or HEAR.match(after):
         return Role.RECIPIENT
+    if WHO_DID.search(before) and (verb := re.match(r"\s+([a-z]+)\b", after)) and verb.group(1) not in NOT_SENDING:
+        return Role.SENDER  # 'who did Amy Fitzpatrick chase about ...': the one who did it, who wrote
     return None

@@ -170,11 +170,14 @@ def _unread_order(r: Reading) -> None:
         if loose and (nth or said in FEWEST and not at_least):  # 'a second response to ...' describes the email
             w.use, w.role = Use.UNUSED, ""
         elif loose and said == "than" and not re.search(r"\b(?:other|rather)\s+$", r.text[:w.start], re.I) \
-                and not (r.plan.ask in (Ask.TOP, Ask.PEAK) and ANYONE_ELSE.match(r.text[w.start + 4:])):
+                and not (r.plan.ask in (Ask.TOP, Ask.PEAK) and ANYONE_ELSE.match(r.text[w.start + 4:])) \
+                and not (r.plan.ask == Ask.FIELD and AMOUNT.match(r.text[w.start + 4:])):  # 'costing more than
+            # $50mm': a figure the one email speaks of, part of its description
             before = re.search(r"(\w+)\s+$", r.text[:w.start])  # 'other than X': an exception, read
             unuse(r, before.start(1) if before else w.start, w.start + len(w.text), inside=True)
 
 
+AMOUNT = re.compile(r"\s+(?:\$|usd\s*)?\d", re.I)
 ANYONE_ELSE = re.compile(r"\s+(?:anyone|anybody|everyone|everybody|any\s+other|all\s+(?:the\s+)?others?)\b", re.I)  # 'more than
 # anyone else': the most
 
