@@ -49,7 +49,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?|months?))\s+(?:of|in)\s+(?:the\s+year\s+)?{YEAR}\b", "span_of_year"),
     (rf"\b({phrases.HOLIDAY})\s+week{phrases.OPT_YEAR}\b", "holiday_week"),
     (rf"\b({phrases.HOLIDAY})\s+(?:long\s+)?weekend(?:\s+in)?{phrases.OPT_YEAR}\b|\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+(?:long\s+)?weekend\b", "holiday_weekend"),
-    (rf"\b(?:the\s+)?(first|second|1st|2nd|last)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
+    (rf"\b(?:the\s+)?(first|second|1st|2nd|last|front|back|latter|later|former|earlier)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
     (rf"\b(?:the\s+)?(first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+({MON}),?\s+{YY}\b", "week"),
     (rf"\b(early|mid|late)[\s-]+({MON}),?\s+{YY}\b", "part"),
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}),?\s+{YY}\b", "dmy"),
@@ -61,9 +61,10 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{YY})\b|\b{YEAR}\s+(spring|summer|autumn|fall|winter)\b|\bthe\s+(spring|summer|autumn|fall|winter)\b", "season"),
     (rf"\b(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})\b", "iso"),
     (r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b", "mdy"),
+    (r"(?<![\d-])\b(\d{1,2})-(\d{1,2})-(\d{4}|\d{2})\b(?!-\d)", "mdy"),  # '10-1-01', as US dates are also typed
     (rf"\b({MON})\s+(\d{{1,2}}){ORD},?\s+{YY}\b", "mdy_name"),
     (rf"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+(?:quarter|qtr)(?:\s+of)?),?\s+{YY}\b", "quarter"),
-    (rf"\b(first|second|1st|2nd|last)\s+half\s+of\s+{YY}\b", "half"),
+    (rf"\b(first|second|1st|2nd|last|front|back|latter|later|former|earlier)\s+half\s+of\s+{YY}\b", "half"),
     (rf"\b({MON}),?\s+{YEAR}\b", "month"),
     (rf"\b(\d{{4}})-(\d{{2}})\b(?!-)", "iso_month"),
     (r"\b(\d{1,2})/(\d{4})\b", "num_month"),
@@ -76,9 +77,10 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
 )]
 # a bare year is a date after these words ('in 2001', 'since 2000'), a name part otherwise ('the 1998 World Cup')
 YEAR_CUE = re.compile(r"\b(?:in|during|of|from|since|before|after|until|till|between|and|to|through|thru|"
-                      r"for|year|by|early|late|mid|over|within|throughout)\s+(?:the\s+)?(?:year\s+)?$|^\s*$", re.I)
+                      r"for|year|by|early|late|mid|over|within|throughout)\s+(?:the\s+)?(?:calendar\s+)?(?:year\s+)?$|^\s*$", re.I)
 MONTH_FOLLOWS = re.compile(rf"\s*(?:,|and|or|to|through|thru|until|till|-|–)\s*{MON}\b", re.I)  # 'may and june'
 PAIRED = re.compile(r"\s*(?:-|–|—|/|&|and|to|through|thru|till|until)\s*", re.I)  # 'Oct-Nov 01', "Oct and Nov '01"
+MONTH_CUE = re.compile(r"\b(?:in|during|since|until|till|through|thru|from|by|before|after)\s+(?:early\s+|mid\s+|late\s+)?$", re.I)
 MAY_VERB = re.compile(r"\bmay\s+(?:i|we|you|be|have|not)\b", re.I)  # 'may' the verb, not the month
 
 
@@ -148,7 +150,7 @@ def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None,
         q = int(g[0]) if g[0] else ORDINAL_WORDS[g[1].lower()] % 5 or 4
         return _quarter(4 if q == -1 else q, _year(g[2]))
     if unit == "half":
-        first = g[0].lower() in ("first", "1st")
+        first = g[0].lower() in FIRST_HALF
         y = _year(g[1])
         return (date(y, 1, 1), date(y, 7, 1)) if first else (date(y, 7, 1), date(y + 1, 1, 1))
     if unit == "part":
@@ -182,12 +184,15 @@ def _edge(g: tuple, dy: int | None) -> tuple[date, date] | None:
     return (high - ten, high) if g[0].lower() in ("end", "close") else (low, low + ten)
 
 
+FIRST_HALF = ("first", "1st", "front", "former", "earlier")  # 'the back half of November': its second
+
+
 def _month_half(g: tuple, dy: int | None) -> tuple[date, date] | None:
     if (y := _y(g[2], dy)) is None:
         return None
     low, high = month_bounds(y, month_of(g[1]))
     mid = low + timedelta(days=15)
-    return (low, mid) if g[0].lower() in ("first", "1st") else (mid, high)
+    return (low, mid) if g[0].lower() in FIRST_HALF else (mid, high)
 
 
 def _to_end_m(g: tuple, dy: int | None) -> tuple[date, date] | None:
@@ -313,8 +318,9 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
             if unit in ("month_no_year", "day_no_year") and MAY_VERB.match(text, m.start()):
                 continue
             if unit == "month_no_year" and m.group(1).lower().rstrip(".") in ("mar", "may", "jun", "jan", "dec") \
-                    and not m.group(1)[0].isupper() and not MONTH_FOLLOWS.match(text, m.end()):
-                continue  # lower-case 'may', 'mar': words more often than months ('may and june': a month)
+                    and not m.group(1)[0].isupper() and not MONTH_FOLLOWS.match(text, m.end()) \
+                    and not MONTH_CUE.search(text[:m.start()]):
+                continue  # lower-case 'may', 'mar': words more often than months ('may and june', 'in dec': a month)
             low, high = _interval(unit, tuple(g for g in m.groups()), default_year)
             if unit == "season" and (m.group(1) or m.group(4) or m.group(5)).lower() == "fall" \
                     and not (m.group(2) or m.group(3)):

@@ -171,10 +171,18 @@ def _open_ended(text: str, first: DateSpan) -> tuple[str | None, str | None] | N
     if AFTER_WORD.search(before_text):  # 'after the early-December layoffs': from when the event may have been
         event = EVENT_NOUN_AFTER.match(text, first.end) and not MESSAGES.match(text[first.end:].strip())
         return (first.low if first.unit in ("iso", "mdy", "dmy", "mdy_name") or event else first.high), None
-    if SINCE_WORD.search(before_text) and not re.search(r"\bfrom\s+$", before_text, re.I) \
+    if SINCE_WORD.search(before_text) and not _from_within(before_text, first) \
             and first.unit not in RANGES:  # 'starting 3/19 through the end of the month': that range
         return first.low, None
     return None
+
+
+def _from_within(before_text: str, first: DateSpan) -> bool:
+    """'from' before a period says the mail is of that period ('from the first half of 2001',
+    'from May 2001'); only 'from the start of 2002' opens an interval."""
+    if not re.search(r"\bfrom\s+(?:the\s+)?$", before_text, re.I):
+        return False
+    return not (first.unit in ("edge", "year_edge") and re.match(r"(?:the\s+)?(?:start|beginning)", first.text, re.I))
 
 
 def _within(bounds: tuple[str | None, str | None], first: DateSpan, good: list[DateSpan]):

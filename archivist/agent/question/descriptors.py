@@ -27,6 +27,7 @@ scheduler clerk contact rep representative liaison founder cro cco gc evp svp md
 DEPARTMENT_NOUNS = frozenset("unit group department dept team desk office division practice staff marketing finance "
                              "sales trading legal accounting compliance credit risk operations research origination "
                              "structuring tax audit".split())
+DEPARTMENT_ENDS = frozenset("relations affairs communications pr hr resources services".split())
 LINKS = frozenset("""
 the a an his her their its our of in at for and & outside in-house inhouse general senior
 junior chief executive legal litigation regulatory government affairs public relations pr hr it
@@ -42,7 +43,10 @@ AFTER = (re.compile(r"(?:\s+(?:himself|herself))?\s*\((?P<d>[^()]{2,70})\)"),  #
          re.compile(r"\s*,\s*(?P<d>[^,?()]{3,50}?)\s*(?:,|(?=[?.!]\s*$))"),  # ', the outside litigation lawyer,'
          # "of Enron's litigation unit": a company's department
          re.compile(r"\s+(?:of|in|from|at)\s+(?P<d>(?-i:[A-Z])[\w&.-]*['’]s\s+[^,?()]{2,40}?\b(?:" + "|".join(DEPARTMENT_NOUNS) + r"))\b",
-                    re.I))
+                    re.I),
+         # 'Karen Denne of public relations', 'Mark Taylor in Legal': a department, no company said
+         re.compile(r"\s+(?:of|in|from)\s+(?:the\s+)?(?P<d>(?:[\w&-]+\s+){0,2}(?:" + "|".join(DEPARTMENT_NOUNS | DEPARTMENT_ENDS)
+                    + r"))\b(?!\s+(?:of|at|for)\b)", re.I))
 SOFT = (Role.TEXT, Role.TOPIC)
 WORD = re.compile(r"[A-Za-z][\w&'’.-]*")
 

@@ -33,7 +33,7 @@ TEXT_PHRASE = re.compile(
     r"\b(?:mention(?:s|ed|ing)?|talk(?:s|ed|ing)?\s+about|refer(?:s|red)?\s+to|deal(?:s|t|ing)?\s+with|"
     r"that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"
     r"discuss|discussed|discusses|talk(?:s|ed)?\s+about|reference|references|referenced|refer(?:s|red)?\s+to|"
-    r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referencing|discussing|talking\s+about|"
+    r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referencing|discuss(?:ing|es|ed)?|talking\s+about|"
     r"about|regarding|concerning|re:?|on\s+the\s+(?:topic|subject|matter)\s+of|with\s+the\s+(?:word|words|term|"
     r"phrase|name)|(?:that|which)\s+(?:had|have|has)\s+the\s+(?:word|words|term))\s+(?:the\s+(?:word|words|term|"
     rf"phrase|name)\s+)?{PHRASE}{END}", re.I)
@@ -204,6 +204,10 @@ def _words(text: str) -> str:
 
 AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staff|lawyers)\s+(?:at|from)\s+(?:the\s+)?"
                         r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2})")
+# 'who at Enron sent the most': the people of that firm who wrote (a sender's verb follows)
+WHO_AT_COMPANY = re.compile(r"\b(?i:who|whoever|which\s+(?:one|ones|person|people|persons|senders?))\s+(?P<at>at\s+(?:the\s+)?"
+                            r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2}))(?=\s+(?:\w+\s+)?(?:e-?mailed|wrote|sent|"
+                            r"mailed|messaged|contacted|e-?mails|writes|sends)\b)")
 # 'from ISO New England': a name of several capitalised words (the first all capitals) after 'from'
 FROM_COMPANY = re.compile(r"\bfrom\s+(?:the\s+)?(?P<c>(?-i:[A-Z]{2,}[\w&'-]*)(?:\s+(?-i:[A-Z][\w&'-]*)){1,3})\b")
 COMPANY_PEOPLE = re.compile(r"\b(?P<c>[A-Z][\w&-]*)\s+(?:colleague|co-?worker|employee|staffer|insider)s?(?:['’]s)?(?!\w)|"
@@ -222,7 +226,10 @@ DOMAIN_LIST = re.compile(r"\b(?:from|by|at)\s+(?P<list>@?[\w-]+(?:\.[\w-]+)*(?:\
 OUTSIDE_PEOPLE = frozenset("lawyer lawyers attorney attorneys counsel consultant consultants advisor advisors adviser "
                            "advisers firm firms party parties people person persons sender senders vendor vendors "
                            "contact contacts banker bankers auditor auditors accountant accountants".split())
-OUTSIDE = re.compile(r"\b(?:outside|external)\b(?:\s+(?:senders?|addresses|people|parties|correspondents|contacts|domains?))?", re.I)
+OUTSIDE = re.compile(r"\b(?P<from>(?:from|by)\s+)?(?:outside|external)\b(?P<org>\s+(?:of\s+)?(?:the\s+)?(?:company|firm|"
+                     r"corporation|organi[sz]ation))?(?P<who>\s+(?:senders?|addresses|people|parties|correspondents|contacts|"
+                     r"domains?|e-?mails?|mail|messages|msgs))?", re.I)
+OUTSIDE_WORD = re.compile(r"\s*(?:[^\w\s]|$)|\s+(?P<w>[a-z]+)", re.I)  # what follows a bare 'outside'
 
 
 def domains(question: str, known: set[str], main: str | None = None,
@@ -254,13 +261,16 @@ def domains(question: str, known: set[str], main: str | None = None,
         said = m.group("c") or m.group("f") if "f" in m.groupdict() else m.group("c")
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(said, senders or known)):
             out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
-    for m in re.finditer(r"\b(?:outside(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
+    for m in re.finditer(r"\b(?:(?i:outside)(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
                          r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|employees))?",
                          question):
         if m.group(1).lower() in OUTSIDE_PEOPLE:
             continue  # 'outside lawyer', 'outside counsel': people outside the archive's own domain
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group(1), known)):
             out.append((Role.NOT_DOMAIN, "@" + d, m.start(), m.end()))
+    for m in WHO_AT_COMPANY.finditer(question):  # 'who at Enron sent the most ...': its people's mail
+        if not _overlaps(out, m.start("at"), m.end("at")) and (d := company_domain(m.group("c"), senders or known)):
+            out.append((Role.DOMAIN, "@" + d, m.start("at"), m.end("at")))
     for m in TLD_DOMAIN.finditer(question):  # 'from university (.edu) addresses': every sender under .edu
         if not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, "@" + m.group("t").lower(), m.start(), m.end()))
@@ -275,9 +285,20 @@ def domains(question: str, known: set[str], main: str | None = None,
             out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))
     if main:
         for m in OUTSIDE.finditer(question):
-            if not _overlaps(out, m.start(), m.end()):
-                out.append((Role.NOT_DOMAIN, "@" + main, m.start(), m.end()))
+            if (end := _senders_end(question, m)) and not _overlaps(out, m.start(), end):
+                out.append((Role.NOT_DOMAIN, "@" + main, m.start(), end))
     return out
+
+
+def _senders_end(question: str, m: re.Match) -> int | None:
+    """Where the words end that say who sent the mail with 'outside' ('from outside the company',
+    'outside senders', 'outside counsel', 'mail from outside'); None where 'outside' says what
+    something is ('outside valuations')."""
+    after = OUTSIDE_WORD.match(question, m.end())
+    if m.group("from") or m.group("org") or m.group("who") or after is None or after.group("w") is None \
+            or after.group("w").lower() in OUTSIDE_PEOPLE:  # 'outside lawyer': which of them were lawyers no header says
+        return m.end()
+    return None
 
 
 def company_domain(word: str, known: set[str], whole: bool = False, initials: bool = False) -> str | None:

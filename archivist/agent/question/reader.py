@@ -23,7 +23,7 @@ from archivist.agent.question.mentions import own_domain, own_mailbox_said, owne
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
-from archivist.agent.question.received import owner_pronoun, received_in_mailbox
+from archivist.agent.question.received import named_owner_mailbox, owner_pronoun, received_in_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.unread import (cc_counted, unread_in_figures, unread_negations, unread_own_mailbox,
                                              unread_qualifiers)
@@ -40,7 +40,8 @@ HOLIDAYS_SAID = re.compile(r"\b(?:over|during|in|for)\s+the\s+(?:holidays?|holid
                            r"long\s+weekend)\s*\(\s*$", re.I)
 DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|following|until|till|through|thru|in|on|during|of|by|predates?|predating|"
                        r"no\s+later\s+than|not\s+later\s+than|"
-                       r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?$", re.I)
+                       r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?(?:calendar\s+(?:year\s+)?)?$|"
+                       r"\bcalendar\s+(?:year\s+)?$", re.I)  # 'from calendar 2002': the year, January to December
 
 
 
@@ -87,6 +88,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     settle_roles(r)
     received_in_mailbox(r)
     owner_pronoun(r)
+    named_owner_mailbox(r)
     owned_account(r)
     own_domain(r)
     account(r)
@@ -209,12 +211,16 @@ def _addresses(r: Reading) -> None:
             role = role_at(r.text, s, e)
             if left := LEFT_OUT_NAMED.search(r.text[max(0, s - 80):s]):  # 'leaving aside the announcement
                 s, role = s - len(r.text[max(0, s - 80):s]) + left.start(), Role.EXCLUDED  # mail (no.address@...)'
+                e = e + (LEFT_OUT_KIND.match(r.text, e).end() - e if LEFT_OUT_KIND.match(r.text, e) else 0)
             r.claim(Constraint(role, r.text[s:e], address, s, e, label=f"= '{address}'"))
 
 
 # words that leave out the mail an address sends, with the words describing it before the address
 LEFT_OUT_NAMED = re.compile(r"\b(?:leaving\s+(?:aside|out)|setting\s+aside|excluding|not\s+counting|except(?:\s+for)?|"
-                            r"ignoring|aside\s+from|apart\s+from|other\s+than)\s+(?:[\w'’-]+\s+){0,6}\(\s*$", re.I)
+                            r"ignoring|aside\s+from|apart\s+from|other\s+than)\s+(?:[\w'’-]+\s+){0,6}(?:\(\s*)?$", re.I)
+# ... and the words after it that say what that mail is ('setting aside the generic no.address@enron.com announcements')
+LEFT_OUT_KIND = re.compile(r"\s+(?:[\w-]+\s+)?(?:announcements?|notices?|mailings?|broadcasts?|blasts?|alerts?|newsletters?|"
+                           r"messages|e-?mails|mail|memos|bulletins|updates)\b", re.I)
 
 
 def _named_with(text: str, m: re.Match) -> tuple[int, int]:
@@ -309,7 +315,7 @@ def _dates(r: Reading) -> None:
 EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
                           r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*)$", re.I)
 RANGE_END = frozenset("and to through thru".split())  # the second end of a range: only after a first date
-EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankrupt(?:cy)?|merger|vote|attacks?|layoffs?|collapse|deal|"
+EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankrupt(?:cy)?|merger|vote|attacks?|layoffs?|collapse|deal|departure|"
                         r"went|fell|broke|began|quit|left|won|lost|hit|came\s+out)\b", re.I)
 MAIL_WORD = re.compile(r"\b(?:e-?mail\w*|wrote|writes?|sent|sends?|forward\w*|cop(?:y|ied)|cc\w*|bcc\w*|message\w*|replied)\b", re.I)
 
@@ -336,13 +342,17 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
 
 def _day_of_event(text: str, at: int) -> re.Match | None:
     """', the day the Dynegy merger fell apart,' right after a date; not ', the day Ken emailed her'."""
-    a = DAY_OF_EVENT.match(text, at)
+    a = DAY_OF_EVENT.match(text, at) or AS_EVENT.match(text, at)
     return a if a and EVENT_WORD.search(a["event"]) and not MAIL_WORD.search(a["event"]) else None
 
 
 # a date restated by what happened in it: ', the day the Dynegy merger fell apart,', '(the week the PUC voted)'
-DAY_OF_EVENT = re.compile(r"\s*[,(]\s*(?:the|that)\s+(?:day|week|month|date|morning|afternoon|evening|night|weekend)\s+"
-                          r"(?:that\s+|when\s+|on\s+which\s+)?(?P<event>[^,()?]{3,70}?)\s*(?:[,)]|(?=\?))", re.I)
+DAY_OF_EVENT = re.compile(r"\s*[,(]\s*(?:the|that)\s+(?:day|week|month|date|morning|afternoon|evening|night|weekend|"
+                          r"season|quarter|year|period|summer|autumn|fall|winter|spring)\s+"
+                          r"(?:that\s+|when\s+|on\s+which\s+|of\s+)?(?P<event>[^,()?]{3,70}?)\s*(?:[,)]|(?=\?))", re.I)
+# ', the season of Jeffrey Skilling's resignation,': 'of' and an event's noun
+# ', as Enron's liquidity crisis deepened?': what was happening then, closing the question
+AS_EVENT = re.compile(r"\s*,\s*(?:just\s+)?as\s+(?P<event>[^,()?]{3,70}?)\s*(?=[?.!]*\s*$)", re.I)
 
 
 OPEN_PAREN = re.compile(r"\s*\(\s*(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s*)?", re.I)

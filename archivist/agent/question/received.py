@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.first_names import own_mailbox, owner_of
-from archivist.agent.question.people import addresses_label
-from archivist.agent.question.plan import RECEIVED, Constraint, Role
+from archivist.agent.question.people import addresses_label, mailbox_of
+from archivist.agent.question.plan import PEOPLE_ROLES, RECEIVED, Constraint, Role
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import fronted_role
 
@@ -69,3 +69,25 @@ def owner_pronoun(r: Reading) -> None:
         r.claim(Constraint(role, m.group(0), addresses, m.start(), m.end(),
                            label=f"the owner of {boxes[0].value}, {addresses_label(name, addresses)}"))
         return
+
+
+# 'in his mailbox' when the question names one person whose mailbox the archive holds ('in the days
+# after Skilling's resignation ..., how many emails in his mailbox'): that person's mailbox
+OWN_BOX = re.compile(r"\b(?:in|from|of|into|to)?\s*(?:his|her)\s+(?:own\s+)?(?:mail\s*box|mailbox|inbox|files)\b", re.I)
+NAMED = re.compile(r"\b[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z'’-]+){0,2}")
+
+
+def named_owner_mailbox(r: Reading) -> None:
+    """'his mailbox' with no mailbox read: the mailbox of the one person named in the question who
+    has one, when no other person named could be meant."""
+    if r.lex is None or r.plan.of(Role.MAILBOX) or not (m := OWN_BOX.search(r.text)) or not r.free(m.start(), m.end()):
+        return
+    boxes = set()
+    for name in NAMED.finditer(r.text[:m.start()] + " " + r.text[m.end():]):
+        said = re.sub(r"['’]s$", "", name.group(0))
+        if box := mailbox_of(r.lex, said):
+            boxes.add(box)
+    people = [c for c in r.plan.of(*PEOPLE_ROLES) if not any(own_mailbox(r.lex, c.text) == b for b in boxes)]
+    if len(boxes) == 1 and not people:
+        box = boxes.pop()
+        r.claim(Constraint(Role.MAILBOX, m.group(0), box, m.start(), m.end(), label=f"mailbox {box} (the one person named)"))

@@ -108,9 +108,17 @@ LABEL_WORDS = frozenset("check audit log retention review question request askin
                         "records purposes purpose inquiry followup follow-up sanity note been boss team legal's".split())
 
 
+# a purpose said before the question ('For the controls review: how many ...'): why it is asked
+PURPOSE = re.compile(r"^\W*(?P<label>for\s+(?:the|my|our|a|an|this)\s+[^:?]{2,60}?)\s*(?::\s|\s[-–—]\s)"
+                     r"(?=\W*(?:how|who|whom|when|what|which|count|list|give|show|tell|did|does|was|were|is|are|in|on|during)\b)", re.I)
+
+
 def in_label(r: Reading, at: int) -> bool:
     """Whether the word at `at` is in a label before the question, made only of label words, frame
-    words and a person's possessive ('Ben's'), with no constraint in it."""
+    words and a person's possessive ('Ben's'), with no constraint in it; or in a purpose said before
+    it ('For the controls review:'), with no constraint in it."""
+    if (p := PURPOSE.match(r.text)) and at < p.end("label") and not any(c.start < p.end("label") for c in r.plan.constraints):
+        return True
     m = LABEL.match(r.text)
     if not m or at >= m.end("label") or any(c.start < m.end("label") for c in r.plan.constraints):
         return False
@@ -118,7 +126,9 @@ def in_label(r: Reading, at: int) -> bool:
     return all(w.lower() in LABEL_WORDS or is_frame(w) or re.fullmatch(r"[A-Z][a-z]+['’]s", w) for w in words)
 
 
-AS_FAR_AS = re.compile(r"\bas\s+far\s+as\s+(?:the\s+|this\s+|i\s+|we\s+)?(?:\w+\s+)?(?:goes|go|knows?|can\s+tell|shows?)\b", re.I)
+AS_FAR_AS = re.compile(r"\bas\s+far\s+as\s+(?:the\s+|this\s+|i\s+|we\s+)?(?:\w+\s+)?(?:goes|go|knows?|can\s+tell|shows?)\b|"
+                       r"\b(?:per|according\s+to|based\s+on)\s+(?:the|this|these|our)\s+(?:archive|records?|data|e-?mails|mail|"
+                       r"collection|production|files)\b", re.I)  # 'per the archive': where the answer comes from
 # a note after the question ('I need the count for the chronology.', 'Exact number please.'): why it
 # is asked, made of label and frame words only
 NOTE = re.compile(r"[?.!]\s+(?P<note>[^?.!]+)[.!]?\s*$")
