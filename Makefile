@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-all bench clean serve-llm serve-embedder
+.PHONY: setup demo test test-all bench clean serve-llm serve-embedder serve-embedder-infinity
 
 setup: $(STAMP)
 
@@ -78,6 +78,32 @@ $(EMBED_GGUF): | $(LLAMA_SRC)/CMakeLists.txt
 serve-embedder: $(SERVER) $(EMBED_GGUF)
 	$(SERVER) -m $(EMBED_GGUF) --embedding --pooling mean --alias all-MiniLM-L6-v2 \
 	  --host 127.0.0.1 --port $(EMBED_PORT) --parallel $(EMBED_SLOTS) --ctx-size $$(( $(EMBED_SLOTS) * 512 ))
+
+# The same /v1/embeddings on loopback from infinity-emb's torch engine, which runs the bundled
+# all-MiniLM-L6-v2 files with sentence-transformers and torch fp32 on the CPU: the in-process
+# embedder's own arithmetic (cosine >= 0.99999994 to in-process fp32 over 200 Enron chunks, where
+# llama-server's f32 GGUF gives 0.999996), so a store embedded through it searches the same. Its own
+# venv under .serve/infinity (~1.4 GB: CPU torch pinned first, as setup does, then infinity-emb and the
+# versions it was measured with; ~1 min), the model files from the project's venv. Then:
+#   archivist --embedder-url http://127.0.0.1:8090/v1 index embed
+INF_VENV := $(SERVE)/infinity
+INF_STAMP := $(INF_VENV)/.installed
+INFINITY_EMB := 0.0.78
+INF_BATCH ?= 32
+
+$(INF_STAMP):
+	test -x $(INF_VENV)/bin/python || $(PY) -m venv $(INF_VENV)
+	$(INF_VENV)/bin/pip install -q --upgrade pip
+	$(INF_VENV)/bin/pip install -q torch==2.13.0  # the server runs on the CPU: no CUDA build
+	$(INF_VENV)/bin/pip install -q 'infinity-emb[server,torch]==$(INFINITY_EMB)' \
+	  sentence-transformers==3.4.1 transformers==4.57.6 numpy==1.26.4 fastapi==0.165.0
+	touch $@
+
+serve-embedder-infinity: $(INF_STAMP) | setup
+	HF_HUB_OFFLINE=1 DO_NOT_TRACK=1 INFINITY_ANONYMOUS_USAGE_STATS=0 $(INF_VENV)/bin/infinity_emb v2 \
+	  --model-id "$$($(BIN)/python -c 'from archivist.backends.embedders import minilm_path; print(minilm_path())')" \
+	  --served-model-name all-MiniLM-L6-v2 --engine torch --device cpu --dtype float32 \
+	  --batch-size $(INF_BATCH) --no-vector-disk-cache --url-prefix /v1 --host 127.0.0.1 --port $(EMBED_PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache *.egg-info

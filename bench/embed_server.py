@@ -2,7 +2,9 @@
 llama-server serving the bundled MiniLM as the f32 GGUF `make serve-embedder` converts), with 1, 2
 and 4 requests in flight. The chunks are read from an indexed store (read-only), as indexing embeds
 them (header and text, sorted by length). Per run: seconds, chunks/s, and for the server the
-lowest and mean cosine to in-process fp32. Prints one JSON object and writes it to bench/results/.
+lowest and mean cosine to in-process fp32 and the largest difference of one coordinate. Prints one
+JSON object and writes it to bench/results/. (start_infinity starts infinity-emb instead, for
+bench/embed_server_search.py --server infinity.)
 
     python bench/embed_server.py --db /work/enron.db --n 2000
 """
@@ -48,14 +50,33 @@ def start(server: str, gguf: str, port: int, slots: int, threads: int, ubatch: i
            "--ctx-size", str(slots * 512), "--threads", str(threads),
            "--ubatch-size", str(ubatch), "--batch-size", str(max(ubatch, 2048))]
     proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    for _ in range(300):
+    return wait_up(proc, port, log, "llama-server", 300)
+
+
+def wait_up(proc: subprocess.Popen, port: int, log: Path, what: str, tries: int = 600) -> subprocess.Popen:
+    """`proc` once GET /health on `port` answers (0.2 s apart); killed and an exit if it never does."""
+    for _ in range(tries):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
                 return proc
         except OSError:
+            if proc.poll() is not None:
+                break
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit(f"llama-server did not come up; see {log}")
+    raise SystemExit(f"{what} did not come up; see {log}")
+
+
+def start_infinity(binary: str, model_dir: str, port: int, log: Path, batch: int = 32) -> subprocess.Popen:
+    """infinity-emb (`make serve-embedder-infinity` builds its venv) serving `model_dir` with the
+    torch engine, fp32 on the CPU, as `make serve-embedder-infinity` starts it: sentence-transformers'
+    own arithmetic, the in-process embedder's. /v1/embeddings and /v1/models; /health at the root."""
+    cmd = [binary, "v2", "--model-id", model_dir, "--served-model-name", "all-MiniLM-L6-v2",
+           "--engine", "torch", "--device", "cpu", "--dtype", "float32", "--batch-size", str(batch),
+           "--no-vector-disk-cache", "--url-prefix", "/v1", "--host", "127.0.0.1", "--port", str(port)]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "DO_NOT_TRACK": "1", "INFINITY_ANONYMOUS_USAGE_STATS": "0"}
+    proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
+    return wait_up(proc, port, log, "infinity_emb")
 
 
 def timed(embedder, texts: list[str]) -> tuple[np.ndarray, float]:
@@ -83,8 +104,8 @@ def served(texts: list[str], url: str, inflight: int, batch: int, ref: np.ndarra
     vecs, seconds = timed(emb, texts)
     cos = (vecs * ref).sum(axis=1)
     return {"embedder": emb.name, "inflight": inflight, "seconds": round(seconds, 2),
-            "chunks_per_s": round(len(texts) / seconds, 1), "cosine_min": round(float(cos.min()), 6),
-            "cosine_mean": round(float(cos.mean()), 6)}
+            "chunks_per_s": round(len(texts) / seconds, 1), "cosine_min": round(float(cos.min()), 8),
+            "cosine_mean": round(float(cos.mean()), 8), "max_abs_diff": float(np.abs(vecs - ref).max())}
 
 
 def main() -> None:

@@ -2,15 +2,19 @@
 embedded in process: issue 28's check that a server changes no search result.
 
 The store (whole Enron, say) is copied twice without its vectors; one copy is embedded by
-`archivist index embed` in process (MiniLM fp32), the other through llama-server serving the same
-model (the f32 GGUF of `make serve-embedder`) with `--embedder-url`, its vectors named as in-process
-fp32's (`embedder_model`, the user's claim that it is the same model). Then the same queries are
+`archivist index embed` in process (MiniLM fp32), the other with `--embedder-url` through a server
+on loopback serving the same model, its vectors named as in-process fp32's (`embedder_model`, the
+user's claim that it is the same model). `--server llama` (the default): llama.cpp's llama-server on
+the f32 GGUF of `make serve-embedder`; `--server infinity`: infinity-emb's torch engine on the
+package's own files (`make serve-embedder-infinity`), sentence-transformers as in process. Then the same queries are
 searched in process over each copy (hybrid and dense, top 10): the share of queries whose ten
 results are the same chunks in the same order, and the embedding pass's seconds for each. Then
 the server's throughput with 1, 4 and 8 requests in flight (bench/embed_server.py's measure).
-Prints one JSON object and writes bench/results/embed_server_search.json.
+Prints one JSON object and writes bench/results/embed_server_search.json (llama) or
+embed_server_search_infinity.json (infinity).
 
     python bench/embed_server_search.py --db /work/enron.db --queries 100 --work /tmp/ess
+    python bench/embed_server_search.py --db /work/enron.db --queries 100 --server infinity
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from embed_server import chunks, free_port, in_process, served, start  # noqa: E402
+from embed_server import chunks, free_port, in_process, served, start, start_infinity  # noqa: E402
 
 MODEL = "all-MiniLM-L6-v2@fp32"  # what the server's vectors are named: the model it serves
 
@@ -85,32 +89,53 @@ def top10(db: Path, qs: list[str], mode: str) -> list[list[int]]:
         return [[h.chunk_id for h in search(store, settings, q, k=10, mode=mode)] for q in qs]
 
 
+def server_info(args) -> dict:
+    """What served the vectors: llama-server's slots, or infinity-emb's version and batch size."""
+    if args.server == "llama":
+        return {"server_slots": args.slots}
+    py = Path(args.infinity).with_name("python")
+    versions = subprocess.run([str(py), "-c", "from importlib.metadata import version as v; import json; print(json.dumps("
+                               "{p: v(p) for p in ('infinity-emb', 'torch', 'sentence-transformers', 'transformers')}))"],
+                              capture_output=True, text=True)
+    return {"server_batch": args.infinity_batch,
+            "server_versions": json.loads(versions.stdout) if versions.returncode == 0 else None}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", type=Path, default=Path("/work/enron.db"), help="an indexed store (copied)")
     ap.add_argument("--work", type=Path, default=Path("/tmp/embed-server-search"))
     ap.add_argument("--queries", type=int, default=100)
-    ap.add_argument("--server", default=str(ROOT / ".serve/build/bin/llama-server"))
+    ap.add_argument("--server", choices=("llama", "infinity"), default="llama")
+    ap.add_argument("--llama-server", default=str(ROOT / ".serve/build/bin/llama-server"))
     ap.add_argument("--gguf", default=str(ROOT / ".serve/all-MiniLM-L6-v2-f32.gguf"))
-    ap.add_argument("--slots", type=int, default=8, help="server --parallel")
+    ap.add_argument("--slots", type=int, default=8, help="llama-server --parallel")
+    ap.add_argument("--infinity", default=str(ROOT / ".serve/infinity/bin/infinity_emb"))
+    ap.add_argument("--infinity-batch", type=int, default=32, help="infinity_emb --batch-size")
     ap.add_argument("--inflight", default="1,4,8")
     ap.add_argument("--n", type=int, default=200, help="chunks for the throughput runs")
-    ap.add_argument("--out", default=str(ROOT / "bench/results/embed_server_search.json"))
+    ap.add_argument("--out", help="default bench/results/embed_server_search[_infinity].json")
     args = ap.parse_args()
+    args.out = args.out or str(ROOT / "bench/results" / ("embed_server_search.json" if args.server == "llama"
+                                                          else f"embed_server_search_{args.server}.json"))
     load_before = [round(x, 2) for x in os.getloadavg()]
     say(f"copying {args.db} twice without vectors")
     local, remote = (bare_copy(args.db, args.work / name / "a.db") for name in ("local", "server"))
     common = {"ARCHIVIST_EMBED_SCOPE": "lead", "ARCHIVIST_EMBED_PRECISION": "fp32"}
     port = free_port()
     log = Path(args.out).with_suffix(".log")
-    proc = start(args.server, args.gguf, port, args.slots, os.cpu_count() or 2, 512, log)
+    if args.server == "llama":
+        proc = start(args.llama_server, args.gguf, port, args.slots, os.cpu_count() or 2, 512, log)
+    else:
+        from archivist.backends.embedders import minilm_path
+        proc = start_infinity(args.infinity, str(minilm_path()), port, log, args.infinity_batch)
     try:
         url = f"http://127.0.0.1:{port}/v1"
         by_server = embed(remote, {**common, "ARCHIVIST_EMBEDDER_MODEL": MODEL}, "--embedder-url", url)
         in_proc = embed(local, common)
         texts = chunks(local, args.n)
         say(f"throughput: {len(texts)} chunks at {args.inflight} requests in flight")
-        _, ref = in_process(texts, "fp32", 64)
+        local_run, ref = in_process(texts, "fp32", 64)
         throughput = [served(texts, url, int(k), 64, ref) for k in args.inflight.split(",")]
     finally:
         proc.terminate()
@@ -127,8 +152,9 @@ def main() -> None:
               "load_after": [round(x, 2) for x in os.getloadavg()],
               "embed_in_process": {k: in_proc.get(k) for k in ("embedder", "embedded", "wall_s", "chunks_per_s")},
               "embed_by_server": {k: by_server.get(k) for k in ("embedder", "embedded", "wall_s", "chunks_per_s")},
-              "search": same, "server_slots": args.slots, "throughput_chunks": len(texts),
-              "throughput": throughput}
+              "search": same, "server": args.server, **server_info(args),
+              "throughput_chunks": len(texts),
+              "throughput_in_process": local_run, "throughput": throughput}
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result))
 

@@ -1,13 +1,17 @@
-"""--embedder-url against a real embedding server on loopback: llama.cpp's llama-server (`make
-serve-llm` builds it) serving the bundled all-MiniLM-L6-v2 as the f32 GGUF `make serve-embedder`
-converts (skipped, with the reason, where either is absent). Its vectors must match in-process fp32
-MiniLM's (cosine >= 0.999 per text; measured >= 0.99999), so a store embedded through it under the
-in-process name searches the same in process."""
+"""--embedder-url against a real embedding server on loopback serving the bundled all-MiniLM-L6-v2:
+llama.cpp's llama-server (`make serve-llm` builds it) on the f32 GGUF `make serve-embedder`
+converts, and infinity-emb's torch engine on the package's own files (`make
+serve-embedder-infinity` builds its venv; or one already up at $ARCHIVIST_INFINITY_URL). Each is
+skipped, with the reason, where it is absent. Their vectors must match in-process fp32 MiniLM's:
+cosine >= 0.999 per text for llama-server (measured >= 0.99999), >= 0.99999 for infinity, which
+runs torch as in process (measured 0.99999994, float32 rounding), so a store embedded through
+either under the in-process name searches the same in process."""
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -15,26 +19,49 @@ import pytest
 from typer.testing import CliRunner
 
 from archivist.backends.embed_http import ServerEmbedder, local_tokenizer
-from archivist.backends.embedders import load_embedder
+from archivist.backends.embedders import load_embedder, minilm_path
 from archivist.backends.settings import EmbeddingSettings
 from archivist.cli import app
-from tests.loopback import SERVER, llama_server
+from tests.loopback import INFINITY, SERVER, infinity_server, llama_server
 
 ROOT = Path(__file__).resolve().parents[1]
 GGUF = Path(os.environ.get("ARCHIVIST_EMBED_GGUF", ROOT / ".serve/all-MiniLM-L6-v2-f32.gguf"))
+INFINITY_URL = os.environ.get("ARCHIVIST_INFINITY_URL", "")  # an infinity server already up (…/v1)
+LOWEST = {"llama": 0.999, "infinity": 0.99999}  # the lowest cosine to in-process fp32 allowed
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not SERVER.exists(), reason=f"no llama-server at {SERVER} (`make serve-llm` builds it)"),
-              pytest.mark.skipif(not GGUF.exists(), reason=f"no MiniLM GGUF at {GGUF} (`make serve-embedder` converts it)")]
+pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The server as `make serve-embedder` starts it, on a free port; yields its /v1 URL."""
-    log = tmp_path_factory.mktemp("srv") / "server.log"
-    with llama_server(["-m", str(GGUF), "--embedding", "--pooling", "mean", "--alias",
-                       "all-MiniLM-L6-v2", "--parallel", "2", "--ctx-size", "1024"], log) as port:
-        yield f"http://127.0.0.1:{port}/v1"
+def _up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/models", timeout=5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module", params=["llama", "infinity"])
+def server(request, tmp_path_factory):
+    """Each server as its make target starts it (infinity without its warm-up) on a free port, or
+    the infinity server at $ARCHIVIST_INFINITY_URL; yields its /v1 URL."""
+    log = tmp_path_factory.mktemp("srv") / f"{request.param}.log"
+    if request.param == "llama":
+        if not SERVER.exists():
+            pytest.skip(f"no llama-server at {SERVER} (`make serve-llm` builds it)")
+        if not GGUF.exists():
+            pytest.skip(f"no MiniLM GGUF at {GGUF} (`make serve-embedder` converts it)")
+        with llama_server(["-m", str(GGUF), "--embedding", "--pooling", "mean", "--alias",
+                           "all-MiniLM-L6-v2", "--parallel", "2", "--ctx-size", "1024"], log) as port:
+            yield f"http://127.0.0.1:{port}/v1"
+    elif INFINITY_URL:
+        if not _up(INFINITY_URL):
+            pytest.skip(f"no infinity server answers at $ARCHIVIST_INFINITY_URL={INFINITY_URL}")
+        yield INFINITY_URL
+    else:
+        if not INFINITY.exists():
+            pytest.skip(f"no infinity_emb at {INFINITY} (`make serve-embedder-infinity` builds its venv)")
+        with infinity_server(minilm_path(), log) as port:
+            yield f"http://127.0.0.1:{port}/v1"
 
 
 def _texts(demo_store) -> list[str]:
@@ -44,7 +71,7 @@ def _texts(demo_store) -> list[str]:
         "What does the crane rental cost per day?", "budget review " * 300, ""]
 
 
-def test_vectors_match_in_process_minilm(server, demo_store):
+def test_vectors_match_in_process_minilm(server, demo_store, request):
     texts = _texts(demo_store)
     tok, max_tokens = local_tokenizer(EmbeddingSettings())
     remote = ServerEmbedder(server, tok, max_tokens, batch=16, inflight=2)
@@ -52,7 +79,8 @@ def test_vectors_match_in_process_minilm(server, demo_store):
     a, b = remote.embed(texts), local.embed(texts)
     assert remote.name == "all-MiniLM-L6-v2@server" and a.dtype == np.float32 and a.shape == b.shape
     cosines = (a * b).sum(axis=1)
-    assert cosines.min() >= 0.999, f"lowest cosine {cosines.min():.6f} at {texts[cosines.argmin()][:80]!r}"
+    lowest = LOWEST[request.node.callspec.params["server"]]
+    assert cosines.min() >= lowest, f"lowest cosine {cosines.min():.6f} at {texts[cosines.argmin()][:80]!r}"
 
 
 runner = CliRunner()
