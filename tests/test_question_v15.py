@@ -157,3 +157,30 @@ def test_his_mailbox_is_the_one_person_named(tmp_path):
 def test_discuss_names_words_to_find(tmp_path):
     plan = _plan(tmp_path, "How many emails in Kerr's files discuss the pipeline budget?")
     assert [c.value for c in plan.of(Role.TEXT)] == ["pipeline budget"] and not plan.unused
+
+
+@pytest.mark.parametrize("question", [
+    "How many emails in Tom Kerr's mailbox came from senders outside Acme (not an acme.com address)?",
+    "How many emails in Tom Kerr's mailbox came from senders outside Acme (i.e., sender address not on an acme.com "
+    "domain)?",
+])
+def test_outside_said_again_as_not_an_address(tmp_path, question):
+    plan = _plan(tmp_path, question)
+    assert {c.value for c in plan.of(Role.NOT_DOMAIN)} == {"@acme.com"} and not plan.of(Role.SENDER) \
+        and not plan.unused, (plan.constraints, plan.unused)
+
+
+def test_how_the_answer_should_read_in_parentheses_at_the_end(tmp_path):
+    plan = _plan(tmp_path, "Which two people sent the most emails in Tom Kerr's mailbox? (Names only, order not important.)")
+    assert plan.ask == Ask.TOP and not plan.unused, plan.unused
+    plan = _plan(tmp_path, "How many emails did Tom Kerr send in April 2024? (not the replies)")
+    assert plan.unused  # a negation in that parenthesis is no note on how to answer
+
+
+@pytest.mark.parametrize("question", [
+    "When did Tom Kerr first write about the gala, the party Acme holds for customers each spring?",
+    "How many emails in Tom Kerr's mailbox mention the gala (the customer party) in April 2024?",
+])
+def test_what_a_word_to_find_is_said_after_it(tmp_path, question):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(Role.TEXT)] == ["gala"] and not plan.unused, (plan.constraints, plan.unused)

@@ -151,3 +151,22 @@ def titled_name(words: str) -> str | None:
         return None
     return m["n"]
 
+
+
+# what a word to find is, said after it: 'NETCO, the trading operation Enron hoped to sell after the
+# bankruptcy,', 'Transwestern (the pipeline)': which NETCO, not more words the emails must hold
+WORD_AFTER = (re.compile(r"\s*\(\s*(?P<d>(?:the|an?)\s+[^()]{2,60}?)\s*\)"),
+              re.compile(r"\s*,\s*(?P<d>(?:the|an?)\s+[^,?()]{3,70}?)\s*(?:,|(?=[?.!]\s*$))"))
+MAILISH = re.compile(r"\d|@|\b(?:e-?mails?|messages?|memos?|notes?|sent|send|wrote|write|cc'?d|copied|mailbox|inbox|"
+                     r"subject|attach\w*|forward\w*|repl\w*|week|month|year|quarter)\b", re.I)
+
+
+def described_words(r: Reading) -> None:
+    """Join what a word to find is, said right after it, to that word (what was read inside it, a
+    lower-case 'sell' taken for Max Sell, is let go; a date or a mail word is never such a phrase)."""
+    for c in r.plan.of(Role.TEXT, Role.SUBJECT):
+        for pattern in WORD_AFTER:
+            m = pattern.match(r.text, c.end)
+            if m and not MAILISH.search(m.group("d")) and take(r, c, c.end, m.end()):
+                c.end, c.text = m.end(), r.text[c.start:m.end()]
+                break

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.asks import EITHER_ROLE
-from archivist.agent.question.descriptors import described_domains, described_people, take
+from archivist.agent.question.descriptors import described_domains, described_people, described_words, take
 from archivist.agent.question.entities import find_people
 from archivist.agent.question.firms import company_word, said_of_a_firm
 from archivist.agent.question.first_names import custodian_name, own_mailbox
@@ -102,6 +102,7 @@ def read_people(r: Reading) -> None:
     _cued_surnames(r)
     described_people(r)  # 'Andrew Edison (Enron litigation)': who the person is, not words to find
     described_domains(r)
+    described_words(r)  # 'Transwestern (the pipeline)': which Transwestern, not more words to find
     own_mailbox_said(r)
     _to_self(r)
 

@@ -61,7 +61,8 @@ ATTACHMENT_PHRASES = [re.compile(p, re.I) for p in (
 )]
 DOMAIN = r"@?(?P<d>[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|net|org|edu|gov|us|co\.uk|uk|ca|de|biz|info))\b"
 NOT_DOMAIN = re.compile(
-    rf"\b(?:from|by|sent\s+from)?\s*(?:outside(?:\s+of)?|not\s+from|non-?|external\s+to|other\s+than|"
+    rf"\b(?:from|by|sent\s+from)?\s*(?:outside(?:\s+of)?|not\s+from|not\s+(?:on\s+|at\s+)?(?:an?\s+)?(?=\S+\s+(?:address|domain|account))|"
+    r"non-?|external\s+to|other\s+than|"
     r"(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|ignoring|leaving\s+(?:out|aside)|setting\s+aside|"
     r"aside\s+from|apart\s+from|without)\s+(?:anything|any|all|the)?\s*(?:e-?mails?|messages?|mail)?\s*(?:from|by|sent\s+from)\s+)"
     rf"\s*(?:the\s+)?{DOMAIN}"

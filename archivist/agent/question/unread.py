@@ -19,7 +19,7 @@ from archivist.agent.question.analyse import QUOTED
 from archivist.agent.question.asks import EITHER_ROLE
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reading import Reading
-from archivist.agent.question.words import unuse
+from archivist.agent.question.words import in_note, unuse
 from archivist.dates import find_dates
 
 ORDER_WORDS = frozenset("first last final earliest latest newest oldest initial recent recently".split())
@@ -149,7 +149,7 @@ def _unread_people(r: Reading) -> None:
 
 def _unread_negations_left(r: Reading) -> None:
     """'had no subject': a negation still in the frame, and the word it negates."""
-    for w in [w for w in r.plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS]:
+    for w in [w for w in r.plan.words if w.use == Use.FRAME and w.text.lower() in NEGATION_WORDS and not in_note(r, w.start)]:
         negated = re.match(r"\s*\w[\w'-]*", r.text[w.start + len(w.text):])
         unuse(r, w.start, w.start + len(w.text) + (negated.end() if negated else 0))
 

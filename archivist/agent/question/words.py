@@ -136,12 +136,20 @@ NOTE_WORDS = frozenset("exact exactly number figure please need needs i i'm i'd 
                        "sure certain confirm double-check".split())
 
 
+# how the answer should read, in parentheses at the end ('(Names only, order not important.)')
+PAREN_NOTE = re.compile(r"\((?P<note>[^()]{3,60})\)\s*[?.!]?\s*$")
+ANSWER_WORDS = frozenset("names name only just order ordering important matter matters doesn't does not any "
+                         "ranked unranked fine ok okay".split())
+
+
 def in_note(r: Reading, at: int) -> bool:
-    m = NOTE.search(r.text)
-    if not m or at < m.start("note") or any(c.end > m.start("note") for c in r.plan.constraints):
-        return False
-    words = re.findall(r"[\w'’-]+", m.group("note"))
-    return all(w.lower().replace("’", "'") in LABEL_WORDS | NOTE_WORDS or is_frame(w) for w in words)
+    for m, allowed in ((NOTE.search(r.text), LABEL_WORDS | NOTE_WORDS), (PAREN_NOTE.search(r.text), ANSWER_WORDS)):
+        if not m or at < m.start("note") or at >= m.end("note") or any(c.end > m.start("note") for c in r.plan.constraints):
+            continue
+        words = re.findall(r"[\w'’-]+", m.group("note"))
+        if all(w.lower().replace("’", "'") in allowed or is_frame(w) for w in words):
+            return True
+    return False
 
 
 # a request's verb opening the question ('Identify the individual who ...', 'Please state the number of ...')
