@@ -42,7 +42,7 @@ from dataclasses import fields, replace
 from archivist import word_forms
 from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.words import is_frame
-from archivist.agent.strategies.replies import first_replies
+from archivist.agent.strategies.related_mail import first_reply, with_twins
 from archivist.records import Filters
 from archivist.store.documents import own_texts
 
@@ -109,53 +109,12 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
                  + "; ".join(f"\"{r['title'] or ''}\" from {r['sender_name'] or r['sender']}, {P._day(r)} [{n}]"
                              for n, r in enumerate(also, 2)) + ".")
     if plan.target == Target.REPLY:
-        return _first_reply(store, best, lead, also)
+        return first_reply(store, best, lead, also)
     got = P._field_of(store, best, plan.target, lead)
     if also:
         got.ids += [r["id"] for r in also]
         got.result["others"] = [r["id"] for r in also]
-    return _with_twins(store, got, best, also, plan.target)
-
-
-def _with_twins(store, got, best: dict, also: list[dict], target: Target):
-    """The recipients of one memo sent as several emails (same subject, sender and day, each to
-    someone else: 'Drug Test for UBS' to each person who had not taken it): all of them, said."""
-    from archivist.agent.strategies import planned as P
-    if target not in (Target.TO, Target.CC, Target.BCC, Target.RECIPIENT) or "people" not in got.result:
-        return got
-    twins = [r for r in also if (r["title"], r["sender"], P._day(r)) == (best["title"], best["sender"], P._day(best))]
-    have = {a for p in got.result["people"] for a in p["addresses"]}
-    added = []
-    for twin in twins:
-        for _, address, name in P._people_of(store, [twin["id"]], target):
-            if address not in have:
-                have.add(address)
-                added.append({"addresses": [address], "name": name})
-    if added:
-        got.result["people"] += added
-        got.text += (f" It was sent as {len(twins) + 1} separate emails that day, the other{'s' if len(twins) > 1 else ''} to: "
-                     + "; ".join(f"{p['name']} <{p['addresses'][0]}>" if p["name"] else p["addresses"][0] for p in added) + ".")
-    return got
-
-
-def _first_reply(store, best: dict, lead: str, also: list[dict]):
-    """'Who replied first': the sender of the earliest reply to the email found, citing both; no
-    name when the archive holds no reply to it."""
-    from archivist.agent.strategies import planned as P
-    replies = first_replies(store, best)
-    if not replies:
-        return P.PlanAnswer(f"{lead} No reply to it by anyone else is in the archive.", [best["id"]], result={})
-    first = replies[0]
-    who = f"{first['sender_name']} <{first['sender']}>" if first["sender_name"] else first["sender"]
-    n = len(replies) - 1
-    later = f" {n} later repl{'ies' if n > 1 else 'y'} by others, the next [3]." if n else ""
-    ids = [best["id"], first["id"]] + ([replies[1]["id"]] if len(replies) > 1 else [])
-    result = {"people": [{"addresses": [first["sender"]], "name": first["sender_name"] or ""}], "doc": first["id"],
-              "replied_to": best["id"]}
-    if also:
-        result["others"] = [r["id"] for r in also]
-    return P.PlanAnswer(f"{lead} First reply: \"{first['title'] or ''}\" from {who}, {P._day(first)} [2].{later}",
-                        ids, result)
+    return with_twins(store, got, best, also, plan.target)
 
 
 def _share(store, row: dict, words: str) -> float:
