@@ -184,3 +184,51 @@ def test_how_the_answer_should_read_in_parentheses_at_the_end(tmp_path):
 def test_what_a_word_to_find_is_said_after_it(tmp_path, question):
     plan = _plan(tmp_path, question)
     assert [c.value for c in plan.of(Role.TEXT)] == ["gala"] and not plan.unused, (plan.constraints, plan.unused)
+
+
+# From round 16, spent after run 51 (tenth session), in our own wordings
+@pytest.mark.parametrize("question", [
+    "How many emails are in the Kerr custodial file from April 2024?",
+    "how many emails in the kerr-t custodial file mention the gala?",
+    "How many emails in Tom Kerr's custodial file are from April 2024?",
+])
+def test_a_custodial_file_is_the_mailbox(tmp_path, question):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(Role.MAILBOX)] == ["kerr-t"] and not plan.unused, (plan.constraints, plan.unused)
+
+
+def test_a_period_said_again_in_parentheses_says_the_days(tmp_path):
+    plan = _plan(tmp_path, "How many emails did Tom Kerr send during the week after Easter 2024 (the week of 4/8/24)?")
+    assert [c.value for c in plan.of(Role.DATE)] == ["2024-04-08..2024-04-15"] and not plan.unused
+
+
+def test_a_kind_of_file_before_its_extension_is_no_file_name(tmp_path):
+    plan = _plan(tmp_path, "How many emails did Tom Kerr send with a Word .doc attached in April 2024?")
+    assert [c.value for c in plan.of(Role.ATTACHMENT)] == ["doc"]
+
+
+@pytest.mark.parametrize("question, role", [
+    ("How many emails were sent to Ida Moss in April 2024? I mean only where she is in the To field.", Role.TO),
+    ("In April 2024, on how many emails was Ida Moss put in copy (cc)?", Role.CC),
+])
+def test_the_line_said_of_a_pronoun_or_in_other_words(tmp_path, question, role):
+    plan = _plan(tmp_path, question)
+    ida = [c for c in plan.constraints if "Ida" in c.text]
+    assert [c.role for c in ida] == [role] and not plan.unused, (plan.constraints, plan.unused)
+
+
+def test_which_person_was_most_often_in_cc_ranks_the_cc_line(tmp_path):
+    plan = _plan(tmp_path, "On the emails addressed to Tom Kerr, which person was the most often in cc?")
+    assert (plan.ask, plan.target) == (Ask.TOP, Target.CC) and not plan.unused
+
+
+def test_the_only_recipient_is_not_used(tmp_path):
+    plan = _plan(tmp_path, "In April 2024, how many emails were sent where Ida Moss was the only recipient (no other To, "
+                           "cc or bcc)?")
+    assert "only" in plan.unused, (plan.constraints, plan.unused)
+
+
+def test_a_relation_before_a_name_keeps_the_role_said_before_it(tmp_path):
+    plan = _plan(tmp_path, "When did Ida Moss send her first email to her boss Tom Kerr?")
+    tom = [c for c in plan.constraints if "Tom Kerr" in c.text]
+    assert [c.role for c in tom] == [Role.RECIPIENT] and not plan.unused, (plan.constraints, plan.unused)

@@ -144,7 +144,9 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
     first = good[0]
     if (open_ended := _open_ended(text, first)) is not None:
         return _within(open_ended, first, good)
-    narrow = min(good, key=_days)
+    # of two as narrow, one said again in parentheses says the days exactly: 'the week after
+    # Thanksgiving 2001 (the week of 11/26/01)'
+    narrow = min(good, key=lambda s: (_days(s), not re.search(r"\(\s*$", text[:s.start])))
     inside = [s for s in good if s.low <= narrow.low and narrow.high <= s.high]
     return narrow.low, narrow.high, narrow.low if _days(narrow) == 1 else None, inside
 

@@ -225,9 +225,10 @@ def _field(text: str, blanked: str) -> Target | None:
 
 def top_target(blanked: str, plan: QueryPlan) -> Target:
     if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|get|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b|"
-                      r"\bwho\s+(?:was|were|is|are)\s+(?:most\s+often\s+|most\s+frequently\s+|usually\s+|most\s+)?"
-                      r"(?:on|in)\s+(?:the\s+)?(?P<l>cc|bcc)\b", blanked, I):  # 'who was most often on the cc line'
-        if m.group("l"):
+                      r"\b(?:who|which\s+(?:person|people|one|individual|colleague))\s+(?:was|were|is|are)\s+(?:the\s+)?"
+                      r"(?:most\s+often\s+|most\s+frequently\s+|usually\s+|most\s+)?"
+                      r"(?:on|in)\s+(?:the\s+)?(?P<l>cc|bcc|copy)\b", blanked, I):  # 'who was most often on the cc line'
+        if m.group("l"):  # 'which person was the most often in cc', 'in copy'
             return Target.BCC if m.group("l").lower() == "bcc" else Target.CC
         return Target.BCC if m.group("c").lower().startswith("b") else Target.CC  # 'who was copied on them most often'
     if plan.of(Role.SENDER) and re.search(r"\b(?:people|persons|recipients|colleagues|contacts)\s+(?:\w+\s+){0,4}?(?:e-?mailed|"

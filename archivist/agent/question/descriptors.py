@@ -81,6 +81,8 @@ def described_people(r: Reading) -> None:
                 c.end, c.text = m.end(), r.text[c.start:m.end()]
                 break
         if (start := _title_before(r.text, c.start)) is not None and take(r, c, start, c.start):
+            if c.role in PEOPLE_ROLES or c.role is None:  # 'her first email to her husband Ken Lay': he got it
+                c.role = role_at(r.text[:start] + r.text[c.start:], start, start + c.end - c.start) or c.role
             c.start, c.text = start, r.text[start:c.end]
 
 

@@ -33,7 +33,7 @@ TEXT_PHRASE = re.compile(
     r"\b(?:mention(?:s|ed|ing)?|talk(?:s|ed|ing)?\s+about|refer(?:s|red)?\s+to|deal(?:s|t|ing)?\s+with|"
     r"that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"
     r"discuss|discussed|discusses|talk(?:s|ed)?\s+about|reference|references|referenced|refer(?:s|red)?\s+to|"
-    r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referencing|discuss(?:ing|es|ed)?|talking\s+about|"
+    r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referenc(?:e|es|ed|ing)|discuss(?:ing|es|ed)?|talking\s+about|"
     r"about|regarding|concerning|re:?|on\s+the\s+(?:topic|subject|matter)\s+of|with\s+the\s+(?:word|words|term|"
     r"phrase|name)|(?:that|which)\s+(?:had|have|has)\s+the\s+(?:word|words|term))\s+(?:the\s+(?:word|words|term|"
     rf"phrase|name)\s+)?{PHRASE}{END}", re.I)
@@ -44,7 +44,7 @@ ATTACHMENT_KIND = {".xls": "xls", ".xlsx": "xls", ".doc": "doc", ".docx": "doc",
 KINDS = r"(?P<k>spreadsheets?|excel|\.?xlsx?|\.?docx?|\.?pdf|word|docx?|docs|pdfs?|powerpoints?|pptx?|presentations?)"
 # 'with the word "restructuring"' names a word of the text: 'word' is a file only before a file noun
 WORD_AS_FILE = r"(?!word\b(?!\s+(?:files?|documents?|docs?|attach\w*)\b))"
-FILE_NAME = r"(?P<f>(?!(?:an?|the|any|one)\s)[\w&()'-][\w&()' -]{0,59}?\.(?:xlsx?|docx?|pdf|pptx?|txt|csv|zip|htm|html|wpd|jpg|gif|tif|msg))"
+FILE_NAME = r"(?P<f>(?!(?:an?|the|any|one)\s)[\w&()'-][\w&()' -]{0,59}?(?<!\s)\.(?:xlsx?|docx?|pdf|pptx?|txt|csv|zip|htm|html|wpd|jpg|gif|tif|msg))"
 ATTACHMENT_PHRASES = [re.compile(p, re.I) for p in (
     rf"\b(?:with|having|has|had|that\s+(?:had|has|have)|carrying|including)\s+(?:an?\s+|the\s+|any\s+)?{FILE_NAME}\s+(?:file\s+)?attached\b",
     rf"\battach(?:ed|ing|ment)?\s+(?:named\s+|called\s+)?[\"“']?{FILE_NAME}[\"”']?",
@@ -82,13 +82,15 @@ DOMAIN_PEOPLE = re.compile(rf"(?<![\w@.-]){DOMAIN}\s+(?:senders?|people|persons?
                            r"correspondents?|folks|lawyers?|attorneys?|writers?|posters?)\b", re.I)
 MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
     r"(?:\b(?:in|from|within|inside|across|searching|search|of|for)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
-    r"(?:'s|’s|'|’)\s+(?:\([^()]{1,60}\)\s+)?(?:own\s+|custodial\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|folders?|archive|"
+    r"(?:'s|’s|'|’)\s+(?:\([^()]{1,60}\)\s+)?(?:own\s+|custodial\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|(?<=custodial\s)file|folders?|archive|"
     r"account|box)\b",  # "Rick Buy's (Chief Risk Officer) mailbox", "Rick Buy's custodial mailbox"
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|belonging\s+to)\s+"
     r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)" + END,
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:custodian|mailbox|inbox)\s*:?\s+(?P<who>[a-z]+-[a-z]\d*)\b",
     r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|(?-i:[A-Z][\w-]+)(?:\s+(?-i:[A-Z][\w-]+))?|"
-    r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+(?:files|mail\s*box|mailbox|inbox))?|collection)\b",  # 'the Hayslett collection'
+    r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+(?:files|mail\s*box|mailbox|inbox))?|collection|"
+    r"(?:custodial|custodian)\s+(?:files?|collection|records|mail\s*box|mailbox))\b",  # 'the Hayslett collection',
+    # 'the Haedicke custodial file', 'the jones-t custodial file', "Mark Haedicke's custodial file" (above)
 )]
 
 

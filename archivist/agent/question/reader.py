@@ -23,7 +23,7 @@ from archivist.agent.question.mentions import own_domain, own_mailbox_said, owne
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
-from archivist.agent.question.received import named_owner_mailbox, owner_pronoun, received_in_mailbox
+from archivist.agent.question.received import named_owner_mailbox, owner_pronoun, pronoun_line, received_in_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.unread import (cc_counted, unread_in_figures, unread_negations, unread_own_mailbox,
                                              unread_qualifiers)
@@ -89,6 +89,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     received_in_mailbox(r)
     owner_pronoun(r)
     named_owner_mailbox(r)
+    pronoun_line(r)
     owned_account(r)
     own_domain(r)
     account(r)
@@ -330,6 +331,10 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
         m = EVENT_CLAUSE.search(text[:span.start])
         if not (span.low and m) or m["rel"].lower() in RANGE_END and not any(s.end <= m.start() for s in spans[:i]):
             continue
+        said_end = m.start("event") + len(m["event"].rstrip(" ,"))
+        if any(m.start("event") < s.end >= said_end for s in spans[:i]):
+            continue  # 'the week after Thanksgiving 2001 (the week of 11/26/01)': a date said again, no event
+            # (not 'from the Q3 earnings announcement (10/16/2001)': an event that names a quarter)
         if (EVENT_WORD.search(m["event"]) or re.match(r"(?:the|its|their|his|her)\s", m["event"], re.I)) \
                 and not MAIL_WORD.search(m["event"]):  # a verb of an event or a noun phrase ('the office move')
             out.append((m.start("event"), span.start))

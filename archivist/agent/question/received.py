@@ -91,3 +91,18 @@ def named_owner_mailbox(r: Reading) -> None:
     if len(boxes) == 1 and not people:
         box = boxes.pop()
         r.claim(Constraint(Role.MAILBOX, m.group(0), box, m.start(), m.end(), label=f"mailbox {box} (the one person named)"))
+
+
+# 'sent to Kenneth L. Lay ... I mean only where he is in the To field': the one recipient, on that line
+PRONOUN_LINE = re.compile(r"\b(?:only\s+)?(?:where|when|in\s+which)\s+(?:he|she|they)\s+(?:is|was|are|were|appears?|appeared|"
+                          r"(?:is|was)\s+listed)\s+(?:in|on)\s+the\s+(?P<l>to|cc|bcc):?\s+(?:field|line)\b", re.I)
+
+
+def pronoun_line(r: Reading) -> None:
+    """The header line said of a pronoun when the question names one recipient: that line."""
+    people = r.plan.of(Role.RECIPIENT)
+    if len(people) != 1 or not (m := PRONOUN_LINE.search(r.text)) or not r.free(m.start(), m.end()):
+        return
+    line = m["l"].lower()
+    people[0].role = {"to": Role.TO, "cc": Role.CC, "bcc": Role.BCC}[line]
+    r.claimed.append((m.start(), m.end()))

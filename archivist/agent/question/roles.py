@@ -15,6 +15,8 @@ CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|
                        r"\s+(?:in\s+|on\s+)?(?:to\s+)?(?:the\s+)?(?:(?:in-house|outside|general|senior)\s+)?"
                        r"(?:(?:lawyer|attorney|counsel|assistant)\s+)?$", I)  # 'copied to in-house lawyer Rob Walls'
 CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+been|has\s+been|been|being|also)?\s*(?:(?:also|only|just|merely)\s+)?"
+                      r"(?:(?:put|placed|kept|included|added)\s+(?=(?:in|on)\s+(?:copy|cc)\b))?"  # 'was Louise Kitchen put in copy'
+
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"in\s+cc|cc)\b", I)
 BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:\(bcc\)\s+)?(?:to\s+)?(?:the\s+)?$", I)

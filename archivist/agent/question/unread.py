@@ -101,7 +101,8 @@ NEGATION_WORDS = frozenset("no not nor none nobody neither".split())
 READ_NEGATION = re.compile(r"\bnot\s+(?:the\s+)?(?:cc|copied|bcc)|\bor\s+not\b|\bif\s+not\b|"
                            r"\b(?:cc|bcc|to)(?:\s+line)?\s+only\s*,?\s*not\s+(?:the\s+)?(?:to|cc|bcc)\b|"  # '(cc line only, not To)'
                            r"\bnot\s+(?:counting|including)\b", re.I)  # 'not counting X (himself)': X left out, read
-SOLE = re.compile(r"^\s*(?:only|alone|solely|exclusively)\b|^\s*(?:and\s+)?(?:no\s*one|nobody)\s+else\b", re.I)
+SOLE = re.compile(r"^\s*(?:only|alone|solely|exclusively)\b|^\s*(?:and\s+)?(?:no\s*one|nobody)\s+else\b|"
+                  r"^\s*(?:was|were|is|as)\s+(?:the\s+)?(?:only|sole|single|one\s+and\s+only)\s+(?:recipient|addressee)\b", re.I)
 SOLE_BEFORE = re.compile(r"\b(?:only|just|solely|exclusively)\s+(?:to\s+)?$", re.I)
 RELATION = re.compile(r"\b(?:to|from|by|with|cc'?d?|copied|copying|for)\s+(?:all\s+(?:of\s+)?)?(?:his|her|their|its|my|our)"
                       r"\s+(?:\w+\s+)?(?P<w>staff|team|members|member|folks|people|person)\b", re.I)
