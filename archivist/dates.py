@@ -273,6 +273,9 @@ PHRASES = {
 }
 
 
+ONE_DAY = frozenset("iso mdy dmy mdy_name holiday day_no_year num_day_no_year".split())
+
+
 def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:
     """'the week before Easter 2001': the anchor's span widened over the words before it."""
     out = []
@@ -282,6 +285,11 @@ def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:
             m = None  # across words another reader took ('the week after [the merger was announced] (Nov 9-15)')
         if m is None or not s.low:
             through = phrases.THROUGH_MONTH_END.match(text, s.end) if s.low and s.unit in ("holiday", "day_no_year") else None
+            weekday = phrases.THROUGH_WEEKDAY.match(text, s.end) if s.low and s.unit in ONE_DAY else None
+            if weekday:  # 'from 9/11/01 through that Friday': to the next Friday, that day included
+                out.append(DateSpan(text[s.start:weekday.end()], s.start, weekday.end(), s.low,
+                                    phrases.through_weekday(weekday, date.fromisoformat(s.low)).isoformat(), s.unit))
+                continue
             out.append(DateSpan(text[s.start:through.end()], s.start, through.end(), s.low,  # 'from Thanksgiving
                                 phrases.month_end(date.fromisoformat(s.low)).isoformat(), s.unit) if through else s)
             continue  # 2001 through the end of that month

@@ -232,3 +232,23 @@ def test_a_relation_before_a_name_keeps_the_role_said_before_it(tmp_path):
     plan = _plan(tmp_path, "When did Ida Moss send her first email to her boss Tom Kerr?")
     tom = [c for c in plan.constraints if "Tom Kerr" in c.text]
     assert [c.role for c in tom] == [Role.RECIPIENT] and not plan.unused, (plan.constraints, plan.unused)
+
+
+# From round 17, spent after run 52 (tenth session), in our own wordings
+@pytest.mark.parametrize("question, value", [
+    ("From 4/8/24 through that Friday, how many emails did Tom Kerr send?", "2024-04-08..2024-04-13"),
+    ("1) Q: how many emails did Tom Kerr send in April 2024?", "2024-04-01..2024-05-01"),
+    ("Checklist item: count of messages Tom Kerr sent in April 2024.", "2024-04-01..2024-05-01"),
+])
+def test_a_day_through_that_friday_and_numbered_checklist_items(tmp_path, question, value):
+    plan = _plan(tmp_path, question)
+    assert [c.value for c in plan.of(Role.DATE)] == [value] and not plan.unused, (plan.constraints, plan.unused)
+
+
+@pytest.mark.parametrize("question, role", [
+    ("2) Number of emails in April 2024 where Ida Moss appears in the Cc: field?", Role.CC),
+    ("How many emails in April 2024 where Ida Moss appears in the To field?", Role.TO),
+])
+def test_a_person_who_appears_in_a_header_field(tmp_path, question, role):
+    plan = _plan(tmp_path, question)
+    assert [c.role for c in plan.constraints if "Ida" in c.text] == [role] and not plan.unused, (plan.constraints, plan.unused)

@@ -18,6 +18,7 @@ CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+b
                       r"(?:(?:put|placed|kept|included|added)\s+(?=(?:in|on)\s+(?:copy|cc)\b))?"  # 'was Louise Kitchen put in copy'
 
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
+                      r"(?:appears?|appeared|shows?\s+up|showed\s+up|is\s+listed|was\s+listed)\s+(?:in|on)\s+the\s+cc:?\s+(?:field|line)|"
                       r"in\s+cc|cc)\b", I)
 BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:\(bcc\)\s+)?(?:to\s+)?(?:the\s+)?$", I)
 BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|get|had\s+been|been)?\s*(?:bcc'?d|bcc'ed|blind[- ]copied|on\s+(?:the\s+)?bcc|"
@@ -69,7 +70,7 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
                          r"\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
 AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b", I)
-TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+)?(?:on|in)\s+the\s+to:?\s+(?:line|field)\b|\s*\(\s*to:?(?:\s+(?:line|field))?\s*\)", I)
+TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+|appears?\s+|appeared\s+|is\s+listed\s+|was\s+listed\s+)?(?:on|in)\s+the\s+to:?\s+(?:line|field)\b|\s*\(\s*to:?(?:\s+(?:line|field))?\s*\)", I)
 WIDENED = re.compile(r"\b(?:counting|including|incl\.?|plus|as\s+well\s+as)\s+(?:the\s+|those\s+)?(?:ones|e-?mails|messages|"
                      r"those|cases)\s+(?:where|in\s+which|on\s+which|when)\s+$", I)
 # 'X (to or cc)', 'X, whether To, Cc or Bcc', 'X, addressed or copied': any recipient line

@@ -81,9 +81,15 @@ def is_frame(word: str) -> bool:
     return w in GENERAL or w.isdigit() or len(w) <= 1
 
 
+# a question numbered in a list: '1) ', '2. ', '(3) ', 'Q4: ', 'Item 5 - ', and a 'Q:' after it
+NUMBERED = re.compile(r"^\s*(?:(?:\(?\d{1,2}[.)]|#\d{1,2}[.:)]?|q\d{1,2}\s*[:.)]|item\s+\d{1,2}\s*[:.)-])\s+)?(?:q\s*:\s*)?", re.I)
+
+
 def frame_word(r: Reading, m: re.Match) -> bool:
     """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
+    if (n := NUMBERED.match(r.text)) and m.start() < n.end():
+        return True  # '1) Q: how many ...': an item's number in a list of questions
     if not m.group(0).isdigit():
         return is_frame(m.group(0)) or in_label(r, m.start()) or in_note(r, m.start()) \
             or any(f.start() <= m.start() < f.end() for f in AS_FAR_AS.finditer(r.text)) \
@@ -105,6 +111,7 @@ def frame_word(r: Reading, m: re.Match) -> bool:
 # words say why it is asked, not which emails
 LABEL = re.compile(r"^\W*(?P<label>(?:[\w'’-]+\s+){0,3}[\w'’-]+)\s*(?::\s|\s[-–—]\s)")
 LABEL_WORDS = frozenset("check audit log retention review question request asking wondering quick fyi chronology record "
+                        "checklist item items privilege client "
                         "records purposes purpose inquiry followup follow-up sanity note been boss team legal's".split())
 
 

@@ -30,7 +30,8 @@ SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "
 # (run 48), then tuned on in the ninth session, whose round 14 was written first and run once (run
 # 49), then tuned on; round 15 was written after run 49 and run once (run 50), then tuned on in
 # the tenth session, whose round 16 was written at its start and run once (run 51), then tuned on;
-# round 17 was written after run 51 and is run once at the session's end.
+# round 17 was written after run 51 and run once at the session's end (run 52), then tuned on:
+# the next session's first held round measures the reader.
 SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (untuned)",
           "v4_held": "v4 (untuned)", "v5_tune": "v5 tune (tuned on)", "v5_held": "v5 held (spent, tuned on)",
           "v6_tune": "v6 tune (tuned on)", "v6_held": "v6 held (spent, tuned on)", "v7_tune": "v7 tune (tuned on)",
@@ -39,7 +40,7 @@ SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (unt
           "v10_held": "v10 all held (spent, tuned on)", "v11_held": "v11 all held (run 47 untuned, then tuned on)",
           "v12_held": "v12 all held (run 47 untuned, then tuned on)", "v13_held": "v13 all held (run 48 untuned, then tuned on)",
           "v14_held": "v14 all held (run 49 untuned, then tuned on)", "v15_held": "v15 all held (run 50 untuned, then tuned on)",
-          "v16_held": "v16 all held (run 51 untuned, then tuned on)", "v17_held": "v17 all held (untuned)"}
+          "v16_held": "v16 all held (run 51 untuned, then tuned on)", "v17_held": "v17 all held (run 52 untuned, then tuned on)"}
 
 
 def _person_in(gold: set[str], got: dict) -> bool:
