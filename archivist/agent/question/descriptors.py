@@ -154,7 +154,6 @@ def titled_name(words: str) -> str | None:
     return m["n"]
 
 
-
 # what a word to find is, said after it: 'NETCO, the trading operation Enron hoped to sell after the
 # bankruptcy,', 'Transwestern (the pipeline)': which NETCO, not more words the emails must hold
 WORD_AFTER = (re.compile(r"\s*\(\s*(?P<d>(?:the|an?)\s+[^()]{2,60}?)\s*\)"),
