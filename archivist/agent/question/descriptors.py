@@ -73,9 +73,9 @@ def described_people(r: Reading) -> None:
     people = [c for c in r.plan.constraints if (c.role in PEOPLE_ROLES or c.role is None) and c.value]
     boxes = r.plan.of(Role.MAILBOX)  # "the mailbox of Rod Hayslett (the CFO of ETS)": its owner's
     for c in people + boxes:
+        own = frozenset(w.lower() for w in WORD.findall(c.text))
         for i, pattern in enumerate(AFTER[:1] if c in boxes else AFTER):
             m = pattern.match(r.text, c.end)
-            own = frozenset(w.lower() for w in WORD.findall(c.text))
             if m and describes(m.group("d"), needs_noun=i == 1, own=own) and take(r, c, c.end, m.end()):
                 _roles_without(r, c.end, m.end(), c)
                 c.end, c.text = m.end(), r.text[c.start:m.end()]

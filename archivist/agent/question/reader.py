@@ -212,7 +212,8 @@ def _addresses(r: Reading) -> None:
             role = role_at(r.text, s, e)
             if left := LEFT_OUT_NAMED.search(r.text[max(0, s - 80):s]):  # 'leaving aside the announcement
                 s, role = s - len(r.text[max(0, s - 80):s]) + left.start(), Role.EXCLUDED  # mail (no.address@...)'
-                e = e + (LEFT_OUT_KIND.match(r.text, e).end() - e if LEFT_OUT_KIND.match(r.text, e) else 0)
+                if kind := LEFT_OUT_KIND.match(r.text, e):
+                    e = kind.end()
             r.claim(Constraint(role, r.text[s:e], address, s, e, label=f"= '{address}'"))
 
 

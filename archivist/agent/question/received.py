@@ -87,7 +87,7 @@ def named_owner_mailbox(r: Reading) -> None:
         said = re.sub(r"['’]s$", "", name.group(0))
         if box := mailbox_of(r.lex, said):
             boxes.add(box)
-    people = [c for c in r.plan.of(*PEOPLE_ROLES) if not any(own_mailbox(r.lex, c.text) == b for b in boxes)]
+    people = [c for c in r.plan.of(*PEOPLE_ROLES) if own_mailbox(r.lex, c.text) not in boxes]
     if len(boxes) == 1 and not people:
         box = boxes.pop()
         r.claim(Constraint(Role.MAILBOX, m.group(0), box, m.start(), m.end(), label=f"mailbox {box} (the one person named)"))

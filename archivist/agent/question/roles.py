@@ -16,7 +16,6 @@ CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|
                        r"(?:(?:lawyer|attorney|counsel|assistant)\s+)?$", I)  # 'copied to in-house lawyer Rob Walls'
 CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+been|has\s+been|been|being|also)?\s*(?:(?:also|only|just|merely)\s+)?"
                       r"(?:(?:put|placed|kept|included|added)\s+(?=(?:in|on)\s+(?:copy|cc)\b))?"  # 'was Louise Kitchen put in copy'
-
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"(?:appears?|appeared|shows?\s+up|showed\s+up|is\s+listed|was\s+listed)\s+(?:in|on)\s+the\s+cc:?\s+(?:field|line)|"
                       r"in\s+cc|cc)\b", I)
