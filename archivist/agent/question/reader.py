@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question import phrases
-from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, ONWARD, QUOTED, _longest_exact, _names_with_months, combine_dates
+from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, QUOTED, _longest_exact
 from archivist.agent.question.asks import COUNTED, classify, per_period, top_target
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.descriptors import titled_name
-from archivist.agent.question.date_words import gap_words, unread_around_dates
+from archivist.agent.question.date_claims import claim_dates, event_clauses
+from archivist.agent.question.date_words import unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
 from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms, names_of_the_domain
 from archivist.agent.question.first_names import first_names
@@ -29,21 +30,6 @@ from archivist.agent.question.unread import (cc_counted, unread_in_figures, unre
                                              unread_qualifiers)
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
-
-EVENT_DAY = re.compile(r"\b(?:start|starts|begin|begins|expire|expires|close|closes|due|effective|deadline|"
-                       r"take\s+effect|takes\s+effect)\s+(?:on\s+|by\s+)?$", re.I)
-# a day said of a thing the email speaks of ('her 10/9 changes', 'the 11/15 draft'), beside the date it was sent
-OWNED_DAY = (re.compile(r"\b(?:his|her|their|its|our|my|your)\s+$", re.I),
-             re.compile(r"\s+(?!attacks?\b)[a-z][a-z-]+\b"))
-EVENT_AFTER = re.compile(r"\s+(?:terrorist\s+)?attacks?\b", re.I)
-HOLIDAYS_SAID = re.compile(r"\b(?:over|during|in|for)\s+the\s+(?:holidays?|holiday\s+season|break|vacation|shutdown|"
-                           r"long\s+weekend)\s*\(\s*$", re.I)
-DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|following|until|till|through|thru|in|on|during|of|by|predates?|predating|"
-                       r"no\s+later\s+than|not\s+later\s+than|"
-                       r"starting|beginning|as\s+of|prior\s+to|up\s+to|around|over|within)\s+(?:the\s+)?(?:calendar\s+(?:year\s+)?)?$|"
-                       r"\bcalendar\s+(?:year\s+)?$", re.I)  # 'from calendar 2002': the year, January to December
-
-
 
 
 def read_plan(question: str, lex: Lexicon | None = None,
@@ -63,7 +49,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     firms(r, r.typed)
     _mailboxes(r)
     _text_phrases(r)
-    _dates(r)
+    claim_dates(r)
     read_people(r)
     affiliations(r)
     at_their_domain(r)
@@ -275,145 +261,3 @@ def _before_a_date(text: str, value: str, s: int, e: int) -> tuple[str, int]:
 
 def _content(text: str) -> bool:
     return any(not is_frame(w) for w in TOKEN.findall(text))
-
-
-def _dates(r: Reading) -> None:
-    text = r.blanked()
-    for s, e in _names_with_months(r.lex, text):
-        text = text[:s] + " " * (e - s) + text[e:]
-    spans = find_dates(text)  # the events beside their dates were claimed first (read_plan): blank here
-    if any(s.low is None for s in spans) and r.lex is not None:  # 'christmas eve': which year?
-        spans = _with_likely_year(r, text, spans)
-    spans = [s for s in spans if not EVENT_DAY.search(text[:s.start])]  # 'might not start Jan 1': a day the
-    # email speaks of, not one it was sent in (its words are left to the description)
-    said_of = [s for s in spans if OWNED_DAY[0].search(text[:s.start]) and OWNED_DAY[1].match(text, s.end)]
-    if said_of and len(said_of) < len(spans):  # 'in late October 2001, incorporating her 10/9 changes': the
-        spans = [s for s in spans if s not in said_of]  # changes' day, words of the description
-    after, before, _day, used = combine_dates(text, spans)
-    near = [s for s in spans if used and all((s.start, s.end) != (u.start, u.end) for u in used)
-            and (min(abs(s.end - min(u.start for u in used)), abs(s.start - max(u.end for u in used))) <= 3
-                 or re.fullmatch(r"\s*(?:of|,)\s*", text[max(u.end for u in used):s.start]))]  # 'May and June of 2002'
-    used = list(used) + near + _restated(text, spans, after, before)  # 'the winter (dec 01 - feb 02)': the
-    # parenthesis says which winter; "New Year's Eve (12/31/01)": which year the numbers say
-    used += _beside_in_parentheses(text, spans, used)
-    for span in spans:
-        if all((span.start, span.end) != (u.start, u.end) for u in used):
-            r.plan.notes.append(f"'{span.text}' was not used as a date" if span.low else
-                                f"I could not tell which year '{span.text}' means")
-    if not used:
-        return
-    r.unread += gap_words(text, used)  # '10/3 ... the end of the month ... 2001': words no date reader took
-    start, end = min(s.start for s in used), max(s.end for s in used)
-    if said := HOLIDAYS_SAID.search(text[:start]):
-        start = said.start()  # 'over the holidays (Christmas thru New Year's 2001)': the parenthesis says when
-    elif cue := DATE_CUES.search(text[:start]):
-        start = cue.start()
-    if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end):
-        end = event.end()  # 'the September 11 attacks': the day the event names; '1/1/02 onward
-    r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
-                       label=_date_label(after, before)))
-
-
-EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
-                          r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*)$", re.I)
-RANGE_END = frozenset("and to through thru".split())  # the second end of a range: only after a first date
-EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankrupt(?:cy)?|merger|vote|attacks?|layoffs?|collapse|deal|departure|"
-                        r"went|fell|broke|began|quit|left|won|lost|hit|came\s+out)\b", re.I)
-MAIL_WORD = re.compile(r"\b(?:e-?mail\w*|wrote|writes?|sent|sends?|forward\w*|cop(?:y|ied)|cc\w*|bcc\w*|message\w*|replied)\b", re.I)
-
-
-def event_clauses(text: str) -> list[tuple[int, int]]:
-    """The words naming an event between 'since/before/after' and the date it happened on ('since
-    Enron filed for bankruptcy on December 2, 2001', 'prior to the bankruptcy filing (12/2/01)'):
-    the date is what the relation is to; the event words restate it. A clause about mail ('after
-    Ken wrote on 10/3') is not an event: its sender is a constraint."""
-    out, spans = [], find_dates(text)
-    for i, span in enumerate(spans):
-        m = EVENT_CLAUSE.search(text[:span.start])
-        if not (span.low and m) or m["rel"].lower() in RANGE_END and not any(s.end <= m.start() for s in spans[:i]):
-            continue
-        said_end = m.start("event") + len(m["event"].rstrip(" ,"))
-        if any(m.start("event") < s.end >= said_end for s in spans[:i]):
-            continue  # 'the week after Thanksgiving 2001 (the week of 11/26/01)': a date said again, no event
-            # (not 'from the Q3 earnings announcement (10/16/2001)': an event that names a quarter)
-        if (EVENT_WORD.search(m["event"]) or re.match(r"(?:the|its|their|his|her)\s", m["event"], re.I)) \
-                and not MAIL_WORD.search(m["event"]):  # a verb of an event or a noun phrase ('the office move')
-            out.append((m.start("event"), span.start))
-            if text[span.end:span.end + 1] == ")":
-                out.append((span.end, span.end + 1))  # '(11/9/2001) to month end': the range goes on
-        if span.low and (a := _day_of_event(text, span.end)):
-            out.append((span.end, a.end()))  # 'On 11/28/01, the day the merger fell apart,': that day
-    return out
-
-
-def _day_of_event(text: str, at: int) -> re.Match | None:
-    """', the day the Dynegy merger fell apart,' right after a date; not ', the day Ken emailed her'."""
-    a = DAY_OF_EVENT.match(text, at) or AS_EVENT.match(text, at)
-    return a if a and EVENT_WORD.search(a["event"]) and not MAIL_WORD.search(a["event"]) else None
-
-
-# a date restated by what happened in it: ', the day the Dynegy merger fell apart,', '(the week the PUC voted)'
-DAY_OF_EVENT = re.compile(r"\s*[,(]\s*(?:the|that)\s+(?:day|week|month|date|morning|afternoon|evening|night|weekend|"
-                          r"season|quarter|year|period|summer|autumn|fall|winter|spring)\s+"
-                          r"(?:that\s+|when\s+|on\s+which\s+|of\s+)?(?P<event>[^,()?]{3,70}?)\s*(?:[,)]|(?=\?))", re.I)
-# ', the season of Jeffrey Skilling's resignation,': 'of' and an event's noun
-# ', as Enron's liquidity crisis deepened?': what was happening then, closing the question
-AS_EVENT = re.compile(r"\s*,\s*(?:just\s+)?as\s+(?P<event>[^,()?]{3,70}?)\s*(?=[?.!]*\s*$)", re.I)
-
-
-OPEN_PAREN = re.compile(r"\s*\(\s*(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s*)?", re.I)
-
-
-def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
-    """A dated phrase right before (or inside) a parenthesis whose dates were used and overlap it:
-    'the week after Thanksgiving 2001 (Mon 11/26 - Fri 11/30)' says the days twice, the
-    parenthesis exactly."""
-    out = []
-    for s in [s for s in spans if s.low and all((s.start, s.end) != (u.start, u.end) for u in used)]:
-        for u in [u for u in used if u.low and s.low < (u.high or "9") and u.low < (s.high or "9")]:
-            first, second = (s, u) if s.start < u.start else (u, s)
-            if OPEN_PAREN.fullmatch(text[first.end:second.start]):
-                out.append(s)
-                break
-    return out
-
-
-def _restated(text: str, spans: list, after: str | None, before: str | None) -> list:
-    """The date phrases with no year that fall inside the interval the dated ones give, read in one
-    of its years ("over New Year's Eve and New Year's Day (12/31/01-1/1/02)")."""
-    if not (after and before):
-        return []
-    out = []
-    for span in [s for s in spans if s.low is None]:
-        for year in sorted({int(after[:4]), int(before[:4])}):
-            again = [x for x in find_dates(span.text, default_year=year) if (x.start, x.end) == (0, len(span.text))]
-            if again and again[0].low and after <= again[0].low and again[0].high <= before:
-                out.append(span)
-                break
-    return out
-
-
-def _with_likely_year(r: Reading, text: str, spans: list) -> list:
-    """The date phrases read in the year the archive has by far the most email for them (noted
-    in the plan); unchanged when no year stands out (then the answer says it could not tell)."""
-    years = sorted({int(d[:4]) for d in r.lex.days if d[:2] in ("19", "20")})
-    scored = []
-    for year in years:
-        found = find_dates(text, default_year=year)
-        after, before, _, used = combine_dates(text, found)
-        bounds = [(after, before)] if after and before else [(s.low, s.high) for s in used if s.low]
-        n = sum(v for d, v in r.lex.days.items() if any(lo <= d < hi for lo, hi in bounds))
-        scored.append((n, year, found))
-    scored.sort(key=lambda t: -t[0])
-    if not scored or scored[0][0] == 0 or len(scored) > 1 and scored[1][0] * 3 > scored[0][0]:
-        return spans
-    n, year, found = scored[0]
-    r.plan.notes.append(f"no year was given for the dates: read as {year}, the year this archive has "
-                        f"nearly all of its email for them")
-    return found
-
-
-def _date_label(after: str | None, before: str | None) -> str:
-    if after and before:
-        return f"{after} .. {before} (exclusive)"
-    return f"on or after {after}" if after else f"before {before}"
