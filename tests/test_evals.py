@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -389,7 +390,10 @@ def test_default_suite_goes_to_a_million_tokens():
     assert min(multi.lengths) == 128000 and max(multi.lengths) == 1000000
     for task in ("ruler-fwe", "ruler-multivalue", "ruler-vt"):
         assert by[(task, "held")].lengths == niah.lengths
-    assert "memory" in by[("leval", "")].strategies
+    assert by[("niah", "held")].lengths == niah.lengths and by[("niah", "held")].depths == niah.depths
+    assert "memory" in by[("leval", "tune")].strategies
+    assert by[("leval", "held")].strategies == by[("leval", "tune")].strategies
+    assert by[("leval", "held")].limit == by[("leval", "tune")].limit
     long_context = [i for i in DEFAULT_SUITE if i.task in ("niah", "ruler-fwe", "ruler-multivalue", "ruler-vt", "leval")
                     and i.strategies != ["stuff"]]
     assert DEFAULT_SUITE[:len(long_context)] == long_context  # first: a busy machine cuts the others
@@ -463,3 +467,51 @@ def test_one_built_corpus_is_open_at_a_time(tmp_path, data, monkeypatch):
     monkeypatch.setattr(Runner, "corpus", spy)
     summary, rows = _run(tmp_path, "niah", data["niah"], ["rag", "memory"], lengths=[1000], depths=[0, 50, 100])
     assert len(rows) == 6 and max(opened) == 1
+
+
+# --- held-back halves of niah and leval (nothing tuned on them) ---
+
+def test_niah_held_plants_a_ruler_needle_per_cell(data):
+    from archivist.evals.tasks import TaskOptions, make_task
+    task = make_task("niah", TaskOptions(data=data["niah"], lengths=[1000, 2000], depths=[0, 50]), "held")
+    exs = task.examples()
+    assert [e.id for e in exs] == ["L1000-D0-held", "L1000-D50-held", "L2000-D0-held", "L2000-D50-held"]
+    assert all(e.meta["split"] == "held" for e in exs)
+    assert len({e.question for e in exs}) == 4 and len({e.answers[0] for e in exs}) == 4  # one needle a cell
+    for e in exs:
+        key = e.question.split(" for ")[1].split(" mentioned")[0]
+        assert re.fullmatch(r"[a-z]+-[a-z]+", key) and re.fullmatch(r"\d{7}", e.answers[0])
+        parts, holding = task.cell(e.corpus)
+        needle = f"One of the special magic numbers for {key} is: {e.answers[0]}."
+        assert len(holding) == 1 and needle in parts[int(next(iter(holding))[1:])]
+        assert sum(needle in p for p in parts) == 1 and not any("San Francisco" in p for p in parts)
+    again = make_task("niah", TaskOptions(data=data["niah"], lengths=[1000, 2000], depths=[0, 50]), "held")
+    assert [(e.question, e.answers) for e in again.examples()] == [(e.question, e.answers) for e in exs]  # seeded
+    # scored 1 when the answer holds the value, 0 when it does not (hand-computed)
+    value = exs[0].answers[0]
+    assert task.score(exs[0], f"The special magic number is {value}.")[0] == 1.0
+    assert task.score(exs[0], "The special magic number is 1234567.")[0] == 0.0
+
+
+def test_niah_held_runs_with_memory_rag_and_auto(tmp_path, data):
+    s = agent_settings(tmp_path / "x.db", memory_notes="extractive")
+    summary, rows = _run(tmp_path, "niah", data["niah"], ["memory", "rag", "auto"], settings=s, lengths=[6000],
+                         depths=[0, 50], variant="held")
+    assert summary.status == "done" and len(rows) == 6 and not [r for r in rows if r["error"]]
+    assert all(r["meta"]["split"] == "held" and 0.0 <= r["score"] <= 1.0 for r in rows)
+    assert all(r["score"] == 1.0 for r in rows if r["strategy"] == "memory"), [r["answer"] for r in rows]
+
+
+def test_leval_halves_are_each_documents_first_and_second_question(tmp_path):
+    from archivist.evals.tasks import TaskOptions, make_task
+    lev = tmp_path / "financial_qa.jsonl.gz"
+    with gzip.open(lev, "wt") as fh:
+        for d in range(2):
+            fh.write(json.dumps({"input": f"Document {d}. " * 50, "instructions": ["First?", "Second?", "Third?"],
+                                 "outputs": ["a", "b", "c"]}) + "\n")
+    ids = {h: [e.id for e in make_task("leval", TaskOptions(data=lev), h).examples()] for h in ("tune", "held", "")}
+    assert ids["tune"] == ["financial_qa-00-q00", "financial_qa-01-q00"]
+    assert ids["held"] == ["financial_qa-00-q01", "financial_qa-01-q01"]
+    assert len(ids[""]) == 6  # no variant: every question, as before
+    held = make_task("leval", TaskOptions(data=lev), "held").examples()
+    assert all(e.meta["split"] == "held" for e in held) and [e.answers for e in held] == [["b"], ["b"]]

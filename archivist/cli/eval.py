@@ -75,10 +75,12 @@ def eval_run(task: str = typer.Argument(..., help=" | ".join(TaskName) + ", or a
                                                   "e.g. 0,25,50,75,100"),
              data: Optional[Path] = typer.Option(None, "--data", help="Data file/folder (probes: an archivist "
                                                  "database); default: the shared data folder."),
-             variant: str = typer.Option("", "--variant", help="niah: multi (four needles); probes: raw "
+             variant: str = typer.Option("", "--variant", help="niah: multi (four needles) or held (a RULER "
+                                         "needle drawn per cell); leval: tune or held (each document's first or second "
+                                         "question); probes: raw "
                                          "(part answered from the raw Enron mbox files) or paraphrase (every "
                                          "generated question, no model); blind: one question set, e.g. v4_held; ruler-*: "
-                                         "tune or held (one half of the samples)."),
+                                         "tune or held (one half of the samples); archive-span: tune or held."),
              results: Path = ResultsOpt,
              workdir: Optional[Path] = typer.Option(None, "--workdir", help="Where corpora are built "
                                                     "(default: RESULTS.work)."),

@@ -17,11 +17,15 @@ carry over to the next, and no row starts after SUITE_MINUTES, so a busy machine
 within the 90 minutes; the boxes add up to more than SUITE_MINUTES, so on a busy machine the last
 items get what is left; rerunning the command resumes every unfinished task):
 - niah: 1k, 8k, 32k, 128k, 512k, 1M tokens x 5 depths, single needle; memory, rag, auto.
+- niah held: the same cells, each with a RULER needle of its own drawn from the seed (the held-back
+  half: the planner's lookup rule was written after reading niah's scores on upstream's needle).
 - niah multi: k = 4 needles at 128k, 512k, 1M x 3 depths; memory, rag, auto (recall of all 4).
 - ruler-fwe, ruler-multivalue, ruler-vt: the held-back half (2 samples a length) at the same six
   lengths; memory, rag, auto.
-- leval: 24 questions, the first of each of 24 whole documents (3k-70k tokens); memory, rag, auto.
-  Always-stuff is left out: most documents are past the window, and one that fits costs ~60-110 s.
+- leval tune and held: the first question (the tuning half: the planner's rule for a text's own
+  passages was written after reading its scores) and the second (held back) of each of 24 whole
+  documents (3k-70k tokens); memory, rag, auto. Always-stuff is left out: most documents are past
+  the window, and one that fits costs ~60-110 s.
 - probes (100): auto, what users get (metadata questions go to exact SQL, no model call), over a
   whole-Enron database built without embeddings (~15 s); 30 of them answered from the raw mbox.
 - enron-qa (100) and hotpotqa (100): rag, stuff / self-route as before (a suite run with 40 of each
@@ -63,13 +67,16 @@ EXTRACTIVE = "extractive"  # the memory's notes in the suite: no model call whil
 
 DEFAULT_SUITE = [
     SuiteItem(TaskName.NIAH, [M, R, A], lengths=LENGTHS, depths=DEPTHS, minutes=30, memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.NIAH, [M, R, A], lengths=LENGTHS, depths=DEPTHS, variant="held", minutes=10,
+              memory_notes=EXTRACTIVE),
     SuiteItem(TaskName.NIAH, [M, R, A], lengths=LONG, depths=[0, 50, 100], variant="multi", minutes=7,
               memory_notes=EXTRACTIVE),
     SuiteItem(TaskName.RULER_FWE, [M, R, A], lengths=LENGTHS, variant="held", minutes=6, memory_notes=EXTRACTIVE),
     SuiteItem(TaskName.RULER_MULTIVALUE, [M, R, A], lengths=LENGTHS, variant="held", minutes=6,
               memory_notes=EXTRACTIVE),
     SuiteItem(TaskName.RULER_VT, [M, R, A], lengths=LENGTHS, variant="held", minutes=6, memory_notes=EXTRACTIVE),
-    SuiteItem(TaskName.LEVAL, [M, R, A], limit=24, minutes=8, memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.LEVAL, [M, R, A], limit=24, variant="tune", minutes=6, memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.LEVAL, [M, R, A], limit=24, variant="held", minutes=6, memory_notes=EXTRACTIVE),
     SuiteItem(TaskName.PROBES, [EvalStrategy.AUTO], limit=100, variant="raw", minutes=3),
     SuiteItem(TaskName.ENRON_QA, [EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.SELF_ROUTE], limit=100, minutes=9),
     SuiteItem(TaskName.HOTPOTQA, [EvalStrategy.RAG, EvalStrategy.SELF_ROUTE], limit=100, minutes=8),
@@ -86,6 +93,8 @@ SMOKE_SUITE = [
     SuiteItem(TaskName.NIAH, ALL_STRATEGIES, lengths=[1000], depths=[0, 100]),
     SuiteItem(TaskName.NIAH, [M, R, A], lengths=[1000], depths=[50], variant="multi", memory_notes=EXTRACTIVE),
     SuiteItem(TaskName.RULER_FWE, [M, R, A], lengths=[1000], limit=1, variant="held", memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.NIAH, [M, R, A], lengths=[1000], depths=[50], variant="held", memory_notes=EXTRACTIVE),
+    SuiteItem(TaskName.LEVAL, [M, R, A], limit=1, variant="held", memory_notes=EXTRACTIVE),
 ]
 SUITES = {"default": DEFAULT_SUITE, "smoke": SMOKE_SUITE}
 

@@ -22,13 +22,14 @@ TASKS: dict[str, type[Task]] = {task.name: task for task in (
     RelevanceFloorTask, SummariesTask, FrequentWordsTask, MultiValueTask, VariableTrackingTask, ArchiveSpanTask)}
 PARAPHRASE, RAW, MULTI, TUNE, HELD = "paraphrase", "raw", "multi", "tune", "held"
 RULER = (TaskName.RULER_FWE, TaskName.RULER_MULTIVALUE, TaskName.RULER_VT)
-VARIANTS = {TaskName.NIAH: ("", MULTI), TaskName.PROBES: ("", RAW, PARAPHRASE), TaskName.BLIND: ("", *SETS),
+VARIANTS = {TaskName.NIAH: ("", MULTI, HELD), TaskName.LEVAL: ("", TUNE, HELD), TaskName.PROBES: ("", RAW, PARAPHRASE), TaskName.BLIND: ("", *SETS),
             **{name: ("", TUNE, HELD) for name in (*RULER, TaskName.ARCHIVE_SPAN)}}
 
 
 def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
     """The task called `name` over options.data (or its shared default). Variants: niah 'multi'
-    (four needles); probes 'raw' (part of the questions answered from the raw Enron mbox files)
+    (four needles) and 'held' (RULER needles drawn per cell, nothing tuned on them); leval 'tune'
+    (each document's first question) and 'held' (its second); probes 'raw' (part of the questions answered from the raw Enron mbox files)
     and 'paraphrase' (every generated question, no model); blind: one question set; ruler-*:
     'tune' or 'held', one half of the samples; archive-span: 'tune' or 'held', one half of each kind's
     examples."""
@@ -37,7 +38,9 @@ def make_task(name: str, options: TaskOptions, variant: str = "") -> Task:
     if variant and variant not in VARIANTS.get(name, ("",)):
         raise InputError(f"task {name} has no variant {variant!r}")
     if name == TaskName.NIAH:
-        return NiahTask(options, multi=variant == MULTI)
+        return NiahTask(options, multi=variant == MULTI, held=variant == HELD)
+    if name == TaskName.LEVAL:
+        return LevalTask(options, half=variant)
     if name == TaskName.PROBES:
         return ProbesTask(options, raw_mbox=enron_mbox() if variant == RAW else None,
                           paraphrase=variant == PARAPHRASE)

@@ -5,7 +5,12 @@ reads it all in order.
 Passages are the document's paragraphs grouped to about PASSAGE_WORDS words; a paragraph much longer
 than that (a call transcript is a few paragraphs of thousands of words) is cut at sentence ends, so
 rag's top passages are ~150 words each, as in the haystack tasks (whole paragraphs made rag read
-3,000+ tokens, 70-100 s a question on this CPU)."""
+3,000+ tokens, 70-100 s a question on this CPU).
+
+Halves: the suite has always asked each document's first question, and the planner's rule for
+questions about a text's own passages was written after reading those scores, so they are the
+tuning half (variant `tune`); each document's second question, never run before that rule, is
+the held-back half (`held`), over the same documents (meta['split'])."""
 from __future__ import annotations
 
 import gzip
@@ -17,6 +22,7 @@ from archivist.evals.vocab import EvalStrategy, TaskName
 
 SUBSETS = ("financial_qa", "multidoc_qa", "natural_question", "legal_contract_qa")
 PASSAGE_WORDS = 150
+HALVES = {0: "tune", 1: "held"}  # a document's question index -> its half
 
 
 def document_passages(text: str) -> list[str]:
@@ -32,8 +38,9 @@ class LevalTask(Task):
     default_data = "leval_longdoc_qa"
     strategies = (EvalStrategy.RAG, EvalStrategy.STUFF, EvalStrategy.AUTO, EvalStrategy.SELF_ROUTE)
 
-    def __init__(self, options):
+    def __init__(self, options, half: str = ""):
         super().__init__(options)
+        self.half = half  # "tune": each document's first question, "held": its second, "": all
         files = [self.path] if self.path.is_file() else \
             [self.path / f"{s}.jsonl.gz" for s in SUBSETS if (self.path / f"{s}.jsonl.gz").exists()]
         self.docs: dict[str, list[str]] = {}
@@ -50,7 +57,11 @@ class LevalTask(Task):
         out = []
         for key, row in self.rows:
             for i, (q, a) in enumerate(zip(row["instructions"], row["outputs"])):
-                out.append(Example(f"{key}-q{i:02d}", q, [a], corpus=key, meta={"source": row.get("source", "")}))
+                split = HALVES.get(i, "")
+                if self.half and split != self.half:
+                    continue
+                meta = {"source": row.get("source", ""), **({"split": split} if split else {})}
+                out.append(Example(f"{key}-q{i:02d}", q, [a], corpus=key, meta=meta))
         # interleave documents so a --limit sample spans several of them
         out.sort(key=lambda e: (int(e.id.rsplit("-q", 1)[1]), e.id))
         return self.limited(out)

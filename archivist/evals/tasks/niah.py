@@ -5,10 +5,19 @@ Placement follows the upstream harness (gkamradt/LLMTest_NeedleInAHaystack): ess
 (here in sorted file order, so runs are reproducible), cut to the length, the needle inserted at
 depth percent moved back to the previous sentence end; multi-needle (k = 4: upstream's three pizza needles and a fourth
 of ours): the first at the depth, the others spread evenly over the rest. Any folder of .txt/.md files can be the haystack.
+
+The `held` variant is the held-back half of the single-needle task: the planner's lookup rule was
+written after reading scores on upstream's needle, so its figure there is not held out. Here each
+cell plants RULER's needle form (Hsieh et al. 2024: "One of the special magic numbers for KEY is:
+VALUE.", its question "What is the special magic number for KEY mentioned in the provided
+text?"), with a key (two words, RULER's word-key kind) and a 7-digit value drawn from the seed and
+the cell, so no two cells share a needle and nothing was tuned on any of them; scored 1 when the
+answer holds the value.
 """
 from __future__ import annotations
 
 import json
+import random
 import re
 
 from archivist.evals.metrics import contains_answer, text_scores
@@ -20,6 +29,8 @@ MULTI_QUESTION = "What are the secret ingredients needed to build the perfect pi
 # the issue asks for k = 4 needles; upstream's pizza set has 3, so a fourth of the same form is ours
 FOURTH_NEEDLE = "Truffle oil is one of the secret ingredients needed to build the perfect pizza."
 MULTI_K = 4
+HELD_NEEDLE = "One of the special magic numbers for {key} is: {value}."  # RULER's niah_single form
+HELD_QUESTION = "What is the special magic number for {key} mentioned in the provided text?"
 __all__ = ["NiahTask", "distinct"]
 
 
@@ -33,9 +44,9 @@ class NiahTask(HaystackCells, Task):
     lengths = (1000, 2000, 4000, 8000)
     depths = (0.0, 25.0, 50.0, 75.0, 100.0)
 
-    def __init__(self, options, multi: bool = False):
+    def __init__(self, options, multi: bool = False, held: bool = False):
         super().__init__(options)
-        self.multi = multi
+        self.multi, self.held = multi, held
         self.text = essays(self.path, "niah")
         self.needles, self.question, self.answer = self._needles()
         self._cells: dict[str, tuple[list[str], set[str]]] = {}
@@ -58,14 +69,26 @@ class NiahTask(HaystackCells, Task):
     def examples(self) -> list[Example]:
         lengths = self.options.lengths or list(self.lengths)
         depths = self.options.depths or list(self.depths)
-        tag = "-multi" if self.multi else ""
+        tag = "-multi" if self.multi else "-held" if self.held else ""
         out = []
         for length in lengths:
             for depth in depths:
                 key = f"L{length}-D{depth:g}{tag}"
-                out.append(Example(key, self.question, self.answer, corpus=key,
-                                   meta={"length": length, "depth": depth, "needles": len(self.needles)}))
+                needles, question, answer = self._cell_needles(key)
+                meta = {"length": length, "depth": depth, "needles": len(needles)}
+                out.append(Example(key, question, answer, corpus=key,
+                                   meta={**meta, "split": "held"} if self.held else meta))
         return self.limited(out)
+
+    def _cell_needles(self, key: str) -> tuple[list[str], str, list[str]]:
+        """(needles, question, answers) of one cell: the task's own, or in the held variant a RULER
+        needle whose key and value are drawn from the seed and the cell."""
+        if not self.held:
+            return self.needles, self.question, self.answer
+        from archivist.evals.tasks.ruler import ADJECTIVES, NOUNS
+        rng = random.Random(f"{self.options.seed}:niah-held:{key}")
+        name, value = f"{rng.choice(ADJECTIVES)}-{rng.choice(NOUNS)}", str(rng.randint(1_000_000, 9_999_999))
+        return [HELD_NEEDLE.format(key=name, value=value)], HELD_QUESTION.format(key=name), [value]
 
     def cell(self, example_corpus: str) -> tuple[list[str], set[str]]:
         """(passages, keys of the passages holding a needle) of one (length, depth) cell."""
@@ -73,9 +96,10 @@ class NiahTask(HaystackCells, Task):
             m = re.match(r"L(\d+)-D([\d.]+)", example_corpus)
             length, depth = int(m.group(1)), float(m.group(2))
             hay = self._haystack(length)
-            text = self._insert(hay, depth)
+            planted = self._cell_needles(example_corpus)[0]
+            text = self._insert(hay, depth, planted)
             parts = distinct(passages(text))
-            needles = {f"p{i:04d}" for i, p in enumerate(parts) if any(n in p for n in self.needles)}
+            needles = {f"p{i:04d}" for i, p in enumerate(parts) if any(n in p for n in planted)}
             self._cells[example_corpus] = (parts, needles)
         return self._cells[example_corpus]
 
@@ -83,11 +107,11 @@ class NiahTask(HaystackCells, Task):
         """The essays (repeated when short) cut to the target length in the model's tokens."""
         return cut(self.text, target_tokens(length, self.options.budget), self.options.count_tokens)
 
-    def _insert(self, hay: str, depth: float) -> str:
+    def _insert(self, hay: str, depth: float, needles: list[str]) -> str:
         """The needles placed at sentence ends: the first at depth, the rest spread after it."""
         text = hay
-        step = (100.0 - depth) / len(self.needles)
-        for i, needle in enumerate(self.needles):
+        step = (100.0 - depth) / len(needles)
+        for i, needle in enumerate(needles):
             at = int(len(text) * min(100.0, depth + i * step) / 100)
             if at < len(text):
                 dot = text.rfind(".", 0, at)
