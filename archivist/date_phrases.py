@@ -61,6 +61,17 @@ def _calendar(year: int) -> dict[str, date]:
     return {name: day for day, name in sorted(days.items(), reverse=True)}
 
 
+def business_day(low: date, high: date, first: bool) -> tuple[date, date] | None:
+    """The first (or last) weekday of [low, high) that is no US federal holiday, as [day, day + 1)."""
+    import holidays  # the same kept calendar: New Year's Day 2002 is no business day
+    off = holidays.US(years=range(low.year, high.year + 1))
+    days = [low + timedelta(days=i) for i in range((high - low).days)]
+    for day in days if first else reversed(days):
+        if day.weekday() < 5 and day not in off:
+            return day, day + timedelta(days=1)
+    return None
+
+
 def holiday(phrase: str, year: int | None) -> tuple[date, date] | None:
     """The day a holiday's name means in year, as [day, day + 1); None without a year."""
     if year is None:

@@ -44,6 +44,9 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (r"\b(?:h([12])|([12])h)\s*'?(\d{4}|\d{2})\b", "half_yy"),
     # 'the first 10 days of Nov 2001', 'the last two weeks of October', 'the last week of 2001'
     (rf"\bon\s+the\s+(first|last|final)\s+day\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "day_of"),
+    # 'the first business day of 2002', 'the last working day of November 2001': US federal holidays off
+    (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:business|working|work|trading)\s+day\s+(?:of|in)\s+"
+     rf"(?:({MON}){phrases.OPT_YEAR}|(?:the\s+year\s+)?{YEAR})\b", "business_day"),
     # ('the last day in 2001 that X wrote' is a first/last question: one day only with a number)
     (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?))\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "span_of"),
     (rf"\b(?:the\s+)?(first|1st|last|final)\s+(?:{N}\s+(days?)|(?:{N}\s+)?(weeks?|months?))\s+(?:of|in)\s+(?:the\s+year\s+)?{YEAR}\b", "span_of_year"),
@@ -270,10 +273,12 @@ PHRASES = {
     "num_day_no_year": lambda g, dy: None if dy is None or _d(dy, int(g[0]), int(g[1])) is None
     else (date(dy, int(g[0]), int(g[1])), date(dy, int(g[0]), int(g[1])) + timedelta(days=1)), "month_half": _month_half, "season": _season,
     "holiday": lambda g, dy: phrases.holiday(g[0], _y(g[1], dy)),
+    "business_day": lambda g, dy: None if (y := _y(g[2] or g[3], dy)) is None else phrases.business_day(
+        *(month_bounds(y, month_of(g[1])) if g[1] else (date(y, 1, 1), date(y + 1, 1, 1))), g[0].lower() in ("first", "1st")),
 }
 
 
-ONE_DAY = frozenset("iso mdy dmy mdy_name holiday day_no_year num_day_no_year".split())
+ONE_DAY = frozenset("iso mdy dmy mdy_name holiday day_no_year num_day_no_year business_day".split())
 
 
 def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:

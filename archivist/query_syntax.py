@@ -18,7 +18,7 @@ from archivist.records import Filters
 FIELDS = {"from": "sender", "to": "recipient", "subject": "subject", "after": "after",
           "before": "before", "mailbox": "mailbox", "in": "mailbox"}
 FIELD = re.compile(r"(?<![\w@.:/-])(from|to|subject|after|before|mailbox|in):"
-                   r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"']+))", re.I)
+                   r"(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'()]+))", re.I)  # '(Haedicke on To:)' names no value
 EMPTY_QUERY = "the query is empty: give words to look for (field filters such as from:x alone are not a query)"
 EMPTY_SEARCH = "the query is empty: give words to look for, or field terms such as from:x to list what they match"
 

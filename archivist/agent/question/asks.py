@@ -133,6 +133,14 @@ def without_org(text: str) -> str:
     return ORG_AFTER_WHO.sub(lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
 
 
+# a ranking of mailboxes: 'which custodian's mailbox holds the most ...', 'in whose mailbox are most ...'
+MAILBOX_RANK = re.compile(r"\b(?:which|what)\s+(?:(?:top\s+)?(?:\d+|two|three|four|five|ten)\s+)?(?:custodian(?:['’]?s)?|mailbox(?:es)?|inbox(?:es)?|(?:custodian|person|employee)['’]s\s+"
+                          r"(?:mailbox|inbox))\b[^?]*?\b(?:most|largest\s+number|highest\s+number|more\s+than\s+any)\b|"
+                          r"\bin\s+whose\s+(?:mailbox|inbox)\b[^?]*?\bmost\b|\bwhose\s+(?:mailbox|inbox)\s+(?:has|holds|contains|"
+                          r"had|held)\s+(?:the\s+)?most\b|\btop\s+(?:(?:\d+|two|three|four|five|ten)\s+)?(?:mailboxes|custodians|inboxes)\b|"
+                          r"\b(?:mailboxes|custodians|inboxes)\s+(?:ranked\s+|sorted\s+|ordered\s+)?by\s+(?:the\s+)?(?:number|count)\b", I)
+
+
 def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int]:
     """(ask, target, k) from the question's frame words (blanked: constraints taken out)."""
     text, blanked = without_org(text), without_org(blanked)
@@ -143,6 +151,8 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     if m := PEAK.search(blanked):
         unit = next(u for u in m.groups() if u).lower()
         return Ask.PEAK, {"month": Target.MONTH, "year": Target.YEAR, "week": Target.WEEK}.get(unit, Target.DATE), 1
+    if MAILBOX_RANK.search(blanked):  # 'which custodian's mailbox holds the most emails from X'
+        return Ask.TOP, Target.MAILBOX, _k(text)
     top = TOP.search(blanked) or TOP.search(text) and not plan.of(Role.SUBJECT, Role.TEXT)  # 'which outside senders...most'
     if top and (not HOW_MANY.search(blanked) or re.match(r"\s*(?:so\s+)?who\b", blanked, I)):
         return Ask.TOP, top_target(blanked, plan), _k(text)
@@ -278,11 +288,14 @@ def _first_target(text: str, blanked: str) -> Target:
 
 def _k(text: str) -> int:
     m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
-                  r"(?:\w+\s+){0,2}(?:parties|firms|companies|outsiders|people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues)\b", text, I)
+                  r"(?:\w+\s+){0,2}(?:parties|firms|companies|outsiders|people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues|"
+                  r"mailboxes|custodians|inboxes)\b", text, I)
     if not m:
         return 1 if re.search(r"\bwhom?\b|\btop\s+(?:\S+\s+){0,2}(?:sender|recipient|person|address|correspondent)\b(?!s)|\b(?:which|what)\s+(?:person|sender|address|recipient|individual)\b"
                               r"|\b(?:which|what)\s+(?:[\w.&-]+\s+)?(?:staffer|employee|lawyer|attorney|trader|analyst|executive|"
-                              r"official|outsider|user|account|firm|company|organi[sz]ation)\b(?!s)", text, I) \
+                              r"official|outsider|user|account|firm|company|organi[sz]ation|custodian|mailbox|inbox)\b(?![s'’])"
+                              r"|\b(?:which|what)\s+(?:custodian|person|employee)['’]s\s+(?:mailbox|inbox)\b|\bwhose\s+(?:mailbox|inbox)\b",
+                              text, I) \
             else 5
     word = (m.group(1) or m.group(2)).lower()
     return int(word) if word.isdigit() else K_WORDS[word]

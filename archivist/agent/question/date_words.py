@@ -56,7 +56,8 @@ def unread_around_dates(r: Reading) -> None:
         before = RUN_BEFORE.search(r.text[:c.start] + (cue.group(0) if cue else ""))
         after = RUN_AFTER.match(r.text[c.end:])
         if before and (_says_part(before.group(0), r.plan.ask, _days(str(c.value)))
-                       or VAGUE_SPAN.search(before.group(0)) and RELATIVE_CUE.match(c.text)):
+                       or VAGUE_SPAN.search(before.group(0)) and RELATIVE_CUE.match(c.text)
+                       and not _restates(before.group(0), _days(str(c.value)))):
             unuse(r, before.start(), min(before.end(), c.start))
         if after and _says_part(after.group(0), r.plan.ask, 0):
             unuse(r, c.end + after.start(), c.end + after.end())
@@ -79,11 +80,31 @@ def _says_part(run: str, ask: Ask, period_days: int) -> bool:
     positions = {w.lower() for w in re.findall(rf"\b{POSITION}\b", run, I)}
     if ask in (Ask.FIRST, Ask.LAST):
         positions -= {"first", "last", "final"}
-    counted = re.search(rf"\b{COUNT}\s+(?:of\s+)?{UNIT}", run, I)
+    counted = re.search(rf"\b({COUNT})\s+(?:of\s+)?({UNIT})", run, I)
+    if counted and not positions and _as_long(counted.group(1), counted.group(2), period_days):
+        return False  # 'the two weeks after Enron filed (Dec 2 through Dec 15, 2001)': the period said twice
     unit_of = re.search(rf"\b(?:the|a)\s+({UNIT})\s+of\s+(?:the\s+)?$", run, I)
     shorter = bool(unit_of) and ask != Ask.PEAK and \
         UNIT_DAYS[unit_of.group(1).lower().rstrip("s")] * 1.5 < period_days
     return bool(positions or counted or shorter)
+
+
+NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+
+
+def _restates(run: str, period_days: int) -> bool:
+    """'the two weeks' before 'after X (Dec 2 through Dec 15)': as long as the period read."""
+    counted = re.search(rf"\b({COUNT})\s+(?:of\s+)?({UNIT})[\s,-]*$", run, I)
+    return bool(counted) and _as_long(counted.group(1), counted.group(2), period_days)
+
+
+def _as_long(count: str, unit: str, period_days: int) -> bool:
+    """Whether 'two weeks' is as long as the period it stands before (a day's slack, a month's 3)."""
+    n = int(count) if count.isdigit() else NUMBER_WORDS.get(count.lower())
+    if not n or not period_days:
+        return False
+    length = n * UNIT_DAYS[unit.lower().rstrip("s")]
+    return abs(length - period_days) <= (3 if unit.lower().startswith(("month", "year")) else 1)
 
 
 def _days(value: str) -> int:

@@ -13,7 +13,7 @@ import re
 from archivist.agent.question.plan import Role
 
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
-END = (r"(?=\s*(?:$|[?.!;,]|\((?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
+END = (r"(?=\s*(?:$|[?.!;,]|(?<!re)(?<!fw)(?<!fwd):\s|\((?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
        r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"
        r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b)")
 PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
@@ -31,6 +31,7 @@ SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
 )]
 TEXT_PHRASE = re.compile(
     r"\b(?:mention(?:s|ed|ing)?|talk(?:s|ed|ing)?\s+about|refer(?:s|red)?\s+to|deal(?:s|t|ing)?\s+with|"
+    r"(?<=\bto\s)(?:raise|bring\s+up|flag)|"  # 'the first to raise LJM'
     r"that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"
     r"discuss|discussed|discusses|talk(?:s|ed)?\s+about|reference|references|referenced|refer(?:s|red)?\s+to|"
     r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referenc(?:e|es|ed|ing)|discuss(?:ing|es|ed)?|talking\s+about|"

@@ -46,6 +46,7 @@ class Target(StrEnum):
     ATTACHMENTS = "attachments"
     SUBJECT = "subject"
     REPLY = "reply"  # the sender of the first reply to one described email
+    MAILBOX = "mailbox"  # the custodian whose mailbox holds the most matching emails
 
 
 class Role(StrEnum):
@@ -82,6 +83,7 @@ class Use(StrEnum):
     CONSTRAINT = "constraint"
     FRAME = "frame"  # the question's own words: how many, emails, did, send, the ...
     UNUSED = "not used"
+    ASIDE = "aside"  # small talk, a hedge, context about the question: no constraint (question/asides.py)
 
 
 @dataclass

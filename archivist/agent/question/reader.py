@@ -10,6 +10,7 @@ import re
 
 from archivist.agent.question import phrases
 from archivist.agent.question.analyse import ADDRESS, ASKS_SUBJECT, QUOTED, _longest_exact
+from archivist.agent.question.asides import asides
 from archivist.agent.question.asks import COUNTED, classify, per_period, top_target
 from archivist.agent.question.described_ask import reread as reread_described
 from archivist.agent.question.descriptors import titled_name
@@ -37,6 +38,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     """The question's plan; fallback: the ask to use when these rules see a content question but
     another reader saw a metadata one (its words are then accounted for, not guessed)."""
     r = Reading(question, lex)
+    r.asides = asides(r.text)  # small talk and hedges first: nothing in them is a constraint
+    r.claimed += [(s, e) for s, e, _ in r.asides]
     r.claimed += event_clauses(r.text)  # 'since Enron filed for bankruptcy on 12/2/01': since that day; no
     _quoted_and_subject(r)  # reader takes the event's words ('SEC', 'Skilling') as a constraint
     _attachments(r)

@@ -17,6 +17,11 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bwho['’]s(?=\s+(?:been|got|gotten|had|sent|written|e-?mailed|received|forwarded|copied\s+\w+\s+on))", "who has"),
     (r"\bwho['’]s\b", "who is"), (r"\bwho['’]re\b", "who are"), (r"\bwho['’]d\b", "who would"),
     (r"\bwk\b", "week"), (r"\bwks\b", "weeks"), (r"\byr\b", "year"), (r"\byrs\b", "years"), (r"\bmths?\b", "month"),
+    # header field names typed as in the headers: '(To:)', 'on the Cc: line', 'Haedicke on To:'
+    (r"\((to|cc|bcc)\s*:\s*\)", r"(\1 line)"), (r"\b(to|cc|bcc)\s*:\s*(?=line\b|field\b)", r"\1 "),
+    (r"\bon\s+(?:the\s+)?(to|cc|bcc)\s*:(?=\s|\)|$)", r"on the \1 line"),
+    (r"(?<![\w@.])(from|to)\s*:\s+(?=[\w\"'“])", r"\1 "),  # 'From: Susan Mara', 'To: Jeff'
+
     (r"\babt\b", "about"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
 
@@ -42,6 +47,7 @@ class Reading:
         self.plan = QueryPlan(self.text)
         self.claimed: list[tuple[int, int]] = []
         self.unread: list[tuple[int, int]] = []  # words inside a constraint that it did not read
+        self.asides: list[tuple[int, int, bool]] = []  # (start, end, describes a person): question/asides.py
 
     def free(self, start: int, end: int) -> bool:
         return not any(start < b and a < end for a, b in self.claimed)

@@ -119,6 +119,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
     if EXCEPT.search(before) or EXCEPT_AROUND[0].search(before) and EXCEPT_AROUND[1].match(after):
         return Role.EXCLUDED
+    if re.search(r"\bfrom\s+$", before, I) and re.match(r"\s*[,;]\s*(?:cc|bcc)\b", after, I):
+        return Role.SENDER  # 'From: Susan Mara, Cc: Jim Steffes': the Cc field is the next person's
     if NOUN_BEFORE.search(before) and SENT_AFTER.match(after):
         return Role.SENDER  # 'the 401(k) message Mark Palmer forwarded to ...': the one who sent it
     if re.search(r"\bfor\s+(?:the\s+)?$", before, I):

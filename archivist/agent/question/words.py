@@ -27,7 +27,7 @@ between during within inside across over under into out about up than then so as
 first earliest initial last latest final newest oldest most recent recently ever least more fewest
 person people someone somebody anyone anybody everyone individual individuals sender senders recipient
 recipients author authors addressee addressees correspondent correspondents contact contacts
-mailbox mailboxes inbox inboxes account custodian folder archive archives box
+mailbox mailboxes inbox inboxes account custodian folder archive archives box custodian's custodians' mailbox's
 date day days week weeks month months year years period time
 top one two three four five six seven eight nine ten
 copied cc cc'd cc'ed bcc bcc'd copy copies cc's ccs cc'es bcc's bccs ccing cc'ing
@@ -120,11 +120,22 @@ PURPOSE = re.compile(r"^\W*(?P<label>for\s+(?:the|my|our|a|an|this)\s+[^:?]{2,60
                      r"(?=\W*(?:how|who|whom|when|what|which|count|list|give|show|tell|did|does|was|were|is|are|in|on|during)\b)", re.I)
 
 
+def _says_why(r: Reading, p: re.Match) -> bool:
+    """A purpose before the question says why it is asked: nothing in it but constraints the reader
+    took ('For a volume chart of Ken Lay's mailbox:') and words that restrict nothing."""
+    from archivist.agent.question.asides import RESTRICTS
+    text = r.text[:p.end("label")]
+    for c in r.plan.constraints:
+        if c.start < p.end("label"):
+            text = text[:c.start] + " " * (min(c.end, len(text)) - c.start) + text[min(c.end, len(text)):]
+    return not RESTRICTS.search(text)
+
+
 def in_label(r: Reading, at: int) -> bool:
     """Whether the word at `at` is in a label before the question, made only of label words, frame
     words and a person's possessive ('Ben's'), with no constraint in it; or in a purpose said before
     it ('For the controls review:'), with no constraint in it."""
-    if (p := PURPOSE.match(r.text)) and at < p.end("label") and not any(c.start < p.end("label") for c in r.plan.constraints):
+    if (p := PURPOSE.match(r.text)) and at < p.end("label") and _says_why(r, p):
         return True
     m = LABEL.match(r.text)
     if not m or at >= m.end("label") or any(c.start < m.end("label") for c in r.plan.constraints):
@@ -164,7 +175,7 @@ IMPERATIVE = re.compile(r"identify|state|provide|determine|indicate|specify|repo
                         re.I)
 # where the mail is, said as a place: 'filed in the taylor-m mailbox', 'back in April 2001'
 IN_PLACE = re.compile(r"filed|stored|kept|saved|located|archived|back|way", re.I)
-IN_PLACE_AFTER = re.compile(r"\s+(?:away\s+)?(?:in|under|during|around)\b", re.I)
+IN_PLACE_AFTER = re.compile(r"\s+(?:away\s+)?(?:in|under|during|around|to|into)\b", re.I)
 # the kind of an account the next word names, no constraint of its own: 'from his personal AOL address'
 # ('her personal account' alone says which addresses no header tells: not used)
 ACCOUNT_KIND = re.compile(r"personal|private|home|work|business|office|old|new|main|other|second|usual|regular", re.I)
@@ -200,8 +211,14 @@ def _beside(r: Reading, word: str, constraints: list) -> bool:
     return False
 
 
+# mail said by its direction, beside the person it goes from or to: the role read says it
+DIRECTION = {**dict.fromkeys(("outgoing", "outbound"), (Role.SENDER,)),
+             **dict.fromkeys(("incoming", "inbound"), (Role.RECIPIENT, Role.TO, Role.MAILBOX))}
+# the rest of a firm's name after the word its domain was read from ('Lehman Brothers', 'Vinson & Elkins LLP')
+FIRM_SUFFIX = frozenset("brothers bros inc inc. co co. corp corp. corporation company llp llc ltd ltd. group partners "
+                        "holdings associates plc ag gmbh sa".split())
 FIRM_PEOPLE = frozenset("lawyers lawyer attorneys attorney counsel partners consultants bankers analysts staff people "
-                        "folks employees reps representatives".split())
+                        "folks employees reps representatives side".split())
 
 
 GROUP_PEOPLE = frozenset("academics academic professors researchers scholars regulators officials traders staffers "
@@ -219,12 +236,17 @@ def _after(r: Reading, word: str, constraints: list) -> bool:
     return any(re.match(rf"[\s)]*{re.escape(word)}\b", r.text[c.end:]) for c in constraints)
 
 
+# the words between a parenthesis and the domain it gives: '(anything from a caiso.com address)'
+PAREN_LEAD = re.compile(r"\s*(?:(?:anything|any|all|everything|emails?|e-?mail|mail|messages?|sent|from|at|by|a|an|the|"
+                        r"i\.e\.|e\.g\.|ie|eg|so|that\s+is|namely|addresses?)[\s,:]+){0,5}[@.]?", re.I)
+
+
 def _before_a_parenthesised_domain(r: Reading, word: str) -> bool:
     """Whether the word is one of the last four words before a domain said in parentheses (the
     organisation's name, which the domain restates)."""
     for c in r.plan.of(Role.DOMAIN):
-        paren = r.text.rfind("(", max(0, c.start - 2), c.end)
-        if paren < 0:
+        paren = r.text.rfind("(", max(0, c.start - 40), c.end)
+        if paren < 0 or not PAREN_LEAD.fullmatch(r.text[paren + 1:c.start]):
             continue
         base = max(0, paren - 60)
         last = list(re.finditer(r"[\w'’.-]+", r.text[base:paren]))[-4:]
@@ -251,6 +273,10 @@ def restated(r: Reading, word: str) -> bool:
     if w in ("webmail", "web-mail") and any(str(d).lstrip("@") in WEBMAIL for c in r.plan.of(Role.DOMAIN)
                                           for d in (c.value if isinstance(c.value, list) else [c.value])):
         return True  # 'a personal webmail account like AOL, Yahoo or Hotmail': those domains, read
+    if w in DIRECTION and _beside(r, word, r.plan.of(*DIRECTION[w])):
+        return True  # "Jeff Dasovich's outgoing emails": his as sender, read
+    if w in FIRM_SUFFIX and _after(r, word, r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN)):
+        return True  # 'Lehman Brothers' beside the domain read from 'Lehman'
     if _before_a_parenthesised_domain(r, word):
         return True  # 'the Goodin MacBride lawyers (gmssr.com)', 'University of Texas addresses (utexas.edu)'
     if w in ("fw", "fwd", "re") and r.plan.of(Role.FORM):
@@ -270,9 +296,13 @@ def account(r: Reading) -> None:
     """Every word of the question: in a constraint, in the frame, or not used. In a question about
     one described email, the words left are the topic that finds it."""
     topic = []
+    described = r.plan.ask in (Ask.FIELD, Ask.CONTENT)
     for m in TOKEN.finditer(r.text):
         owner = next((c for c in r.plan.constraints if c.start <= m.start() < c.end), None)
-        if owner is not None and owner.role == Role.TOPIC:
+        aside = next((a for a in r.asides if a[0] <= m.start() < a[1]), None)
+        if owner is None and aside is not None and not (described and aside[2]):
+            r.plan.words.append(Word(m.group(0), m.start(), Use.ASIDE))
+        elif owner is not None and owner.role == Role.TOPIC:
             topic.append(m.group(0))
             r.plan.words.append(Word(m.group(0), m.start(), Use.CONSTRAINT, str(Role.TOPIC)))
         elif owner is not None:
@@ -287,6 +317,9 @@ def account(r: Reading) -> None:
     if topic:
         r.plan.constraints = [c for c in r.plan.constraints if c.role != Role.TOPIC]
         r.plan.constraints.append(Constraint(Role.TOPIC, " ".join(topic), " ".join(topic)))
+    for s, e, _ in r.asides:
+        if any(w.use == Use.ASIDE and s <= w.start < e for w in r.plan.words):
+            r.plan.notes.append(f"'{r.text[s:e].strip(' ,;:-–—()')}' was read as an aside, not as a constraint")
     left = [w for w in r.plan.words if w.use == Use.UNUSED]
     if r.plan.ask in (Ask.FIRST, Ask.LAST) and left and not r.plan.of(Role.TEXT) and _name_the_email(r, left):
         # 'the last Kudlow commentary': the words name the email, so they must appear in it

@@ -6,9 +6,10 @@ people is not answered with a figure: the answer says what it could not use.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from archivist import word_forms
@@ -316,7 +317,28 @@ def _ranked(store, plan: QueryPlan, f: Filters) -> tuple[int, list[dict], Metada
         people = [(None, p["address"], p["name"], p["n"], p) for p in pairs]
         return sum(p["n"] for p in pairs), _rank(store, plan, people), q
     rows = _rows(store, f, plan=plan)
+    if plan.target == Target.MAILBOX:
+        return len(rows), _mailboxes_ranked(store, rows), None
     return len(rows), _rank(store, plan, _people_in(store, rows, plan.target)), None
+
+
+def _mailboxes_ranked(store, rows: list[dict]) -> list[dict]:
+    """Mailboxes by the number of matching emails each holds, shown as their custodians (one email
+    can be in several mailboxes: each counts it)."""
+    from archivist.agent.question.first_names import owner_of
+    from archivist.agent.question.lexicon import lexicon
+    lex, docs = lexicon(store), defaultdict(set)
+    for doc, box in store.conn.execute("SELECT DISTINCT doc_id, mailbox FROM locations WHERE mailbox IS NOT NULL "
+                                       "AND doc_id IN (SELECT value FROM json_each(?))",
+                                       (json.dumps([r["id"] for r in rows]),)):
+        docs[box].add(doc)
+    ranked = []
+    for box, ids in docs.items():
+        name, identities = owner_of(lex, box) if box in lex.owners else ("", [])
+        addresses = [str(a) for a in identities if "@" in str(a) and "|" not in str(a)]  # not a shared address
+        ranked.append({"name": f"mailbox {box} ({name})" if name else f"mailbox {box}", "n": len(ids),
+                       "addresses": addresses or [box], "docs": sorted(ids), "pairs": []})
+    return sorted(ranked, key=lambda p: (-p["n"], p["name"]))
 
 
 def _people_in(store, rows: list[dict], target: Target) -> list[tuple]:
@@ -335,7 +357,7 @@ def _top(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     k = plan.k or min(len(ranked), MAX_LISTED)
     top = ranked[:k]
     what = {Target.SENDER: "senders", Target.CC: "people cc'd", Target.TO: "recipients (To)",
-            Target.BCC: "people bcc'd"}.get(plan.target, "recipients")
+            Target.BCC: "people bcc'd", Target.MAILBOX: "mailboxes (custodians)"}.get(plan.target, "recipients")
     lines = ", ".join(f"{_who(p)} ({p['n']})" for p in top)
     tie = f" (tied with {_who(ranked[k])})" if len(ranked) > k and ranked[k]["n"] == top[-1]["n"] else ""
     ids = top[0]["docs"][:MAX_CITED] if tallied is None else \
@@ -392,8 +414,11 @@ def _shown(period: str, target: Target) -> str:
 def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
     """The answer about one email: lead sentence plus the target field from its headers."""
     doc = row["id"]
-    if target in (Target.DATE, Target.DOCUMENTS, Target.MONTH):
+    if target in (Target.DATE, Target.MONTH):
         return PlanAnswer(lead, [doc], {"date": _day(row), "doc": doc})
+    if target == Target.DOCUMENTS:  # the email itself: its day and who sent it ('who was the first to raise X')
+        sender = [{"addresses": [a], "name": n} for _, a, n in _people_of(store, [doc], Target.SENDER)]
+        return PlanAnswer(lead, [doc], {"date": _day(row), "doc": doc, "people": sender})
     if target == Target.ATTACHMENTS:
         files = attachment_names(store, doc)
         said = ", ".join(files) if files else "no attachment named in it"
