@@ -515,3 +515,22 @@ def test_leval_halves_are_each_documents_first_and_second_question(tmp_path):
     assert len(ids[""]) == 6  # no variant: every question, as before
     held = make_task("leval", TaskOptions(data=lev), "held").examples()
     assert all(e.meta["split"] == "held" for e in held) and [e.answers for e in held] == [["b"], ["b"]]
+
+
+def test_niah_held_and_leval_held_with_a_tiny_model(tmp_path, data):
+    from tiny_models import save_tiny
+    path = save_tiny("attention", tmp_path / "tiny")
+    s = agent_settings(tmp_path / "x.db", llm="transformers", llm_model=str(path), device="cpu", context_window=0)
+    summary, rows = _run(tmp_path, "niah", data["niah"], ["rag", "memory"], settings=s, lengths=[1000],
+                         depths=[50], max_new_tokens=8, variant="held", memory_notes="extractive")
+    assert summary.rows == 2 and all(r["backend_kind"] == "attention" and not r["error"] for r in rows)
+    assert all(r["score"] in (0.0, 1.0) for r in rows)  # the value is in the answer or not
+    lev = tmp_path / "financial_qa.jsonl.gz"
+    with gzip.open(lev, "wt") as fh:
+        fh.write(json.dumps({"input": "Revenue grew 12 percent in the third quarter. Costs fell 3 percent. " * 30,
+                             "instructions": ["How much did revenue grow?", "How much did costs fall?"],
+                             "outputs": ["12 percent", "3 percent"]}) + "\n")
+    summary, rows = _run(tmp_path, "leval", lev, ["rag", "memory"], settings=s, max_new_tokens=8, variant="held",
+                         memory_notes="extractive")
+    assert summary.rows == 2 and {r["example_id"] for r in rows} == {"financial_qa-00-q01"}
+    assert all(0.0 <= r["score"] <= 1.0 and not r["error"] and r["meta"]["split"] == "held" for r in rows)
