@@ -206,3 +206,10 @@ def test_a_clause_the_question_points_back_to_describes_the_email(text):
 def test_a_clause_of_context_before_a_count_is_an_aside():
     text = "Ana Ross kept the budget file going. How many emails did she send in October 2024?"
     assert [text[s:e] for s, e, _ in asides(text)] == [" kept the budget file going."]
+
+
+def test_a_side_and_a_domain_said_of_the_firm_read(archive):
+    plan = _plan(archive, "Who on Vendor's side wrote to Ana Ross the most?")
+    assert plan.unused == [] and [c.value for c in plan.of(Role.DOMAIN)] == ["@vendor.com"]
+    plan = _plan(archive, "How many emails (sender domain vendor.com) reached Ana Ross's mailbox?")
+    assert plan.unused == [] and [c.value for c in plan.of(Role.DOMAIN)] == ["@vendor.com"]

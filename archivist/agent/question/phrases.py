@@ -69,7 +69,8 @@ NOT_DOMAIN = re.compile(
     rf"\s*(?:the\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks))?", re.I)
 DOMAIN_PHRASE = re.compile(
-    rf"\b(?:from|by|sent\s+from|senders?\s+(?:at|from)|people\s+at|anyone\s+at|someone\s+at|among)\s+"
+    rf"\b(?:from|by|sent\s+from|senders?\s+(?:at|from)|people\s+at|anyone\s+at|someone\s+at|among|"
+    rf"sender(?:['’]?s)?\s+domains?(?:\s*(?:is|of|=|:))?)\s+"
     rf"(?:an?\s+|any\s+|the\s+|anyone\s+|someone\s+|somebody\s+|people\s+|folks\s+)?"
     rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)

@@ -232,8 +232,9 @@ def _shortly_before(r: Reading, word: str, constraints: list) -> bool:
 
 
 def _after(r: Reading, word: str, constraints: list) -> bool:
-    """Whether the word follows one of the constraints right after it (a closing parenthesis between)."""
-    return any(re.match(rf"[\s)]*{re.escape(word)}\b", r.text[c.end:]) for c in constraints)
+    """Whether the word follows one of the constraints right after it (a closing parenthesis or a
+    possessive between: "Enron's side")."""
+    return any(re.match(rf"(?:['’]s)?[\s)]*{re.escape(word)}\b", r.text[c.end:]) for c in constraints)
 
 
 # the words between a parenthesis and the domain it gives: '(anything from a caiso.com address)'
@@ -273,6 +274,8 @@ def restated(r: Reading, word: str) -> bool:
     if w in ("webmail", "web-mail") and any(str(d).lstrip("@") in WEBMAIL for c in r.plan.of(Role.DOMAIN)
                                           for d in (c.value if isinstance(c.value, list) else [c.value])):
         return True  # 'a personal webmail account like AOL, Yahoo or Hotmail': those domains, read
+    if w in ("domain", "domains") and r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN):
+        return True  # '(sender domain isda.org)': the domain read
     if w in DIRECTION and _beside(r, word, r.plan.of(*DIRECTION[w])):
         return True  # "Jeff Dasovich's outgoing emails": his as sender, read
     if w in FIRM_SUFFIX and _after(r, word, r.plan.of(Role.DOMAIN, Role.NOT_DOMAIN)):
