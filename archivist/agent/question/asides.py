@@ -33,8 +33,8 @@ RESTRICTS = re.compile(
     r"leav(?:e|ing)\s+(?:out|aside)|set(?:ting)?\s+aside|not\s+count\w*|rather\s+than|instead|want|need|counting|"
     r"subject|attach\w*|cc|bcc|to\s*:|from\s*:|line|field|mailbox|inbox|folder|"
     # a clause that tells of mail is a description of it ('Our TransAlta people sent a few emails ...')
-    r"sent|send|sending|e-?mail\w*|wrote|write|writing|forward\w*|repl(?:y|ied|ies)|asked|told|said|saying|says|note|"
-    r"memo|message|letter|copied|received|got)\b|@|\d|\.(?:com|org|net|edu|gov)\b|[\"“”]|(?<!\w)'|'(?!\w)", re.I)
+    r"sent|sends?|sending|e-?mail\w*|wrote|writes?|writing|written|forward\w*|repl(?:y|ied|ies)|asked|told|said|saying|"
+    r"says|notes?|memos?|messages?|letters?|copied|cop(?:y|ies)|received|receives?|got|gets?)\b|@|\d|\.(?:com|org|net|edu|gov)\b|[\"“”]|(?<!\w)'|'(?!\w)", re.I)
 # what asks: the question part of a text holds one of these at a clause start
 ASKING = re.compile(r"(?:^|[.!?:;,(–—-]\s*|\b(?:and|so|but)\s+)(?:how|who|whom|whose|when|which|what|where|did|does|do|was|were|"
                     r"is|are|has|have|had|can|could|would|count|list|give|show|tell|find|name|identify|in|on|during|"
