@@ -100,7 +100,8 @@ def test_a_name_of_capitalised_words_matches_its_closed_compound(tmp_path, quest
 
 
 def _two_boxes(tmp_path, boxes: dict):
-    """A store ingested from several mailboxes: name -> rows of (from, to, date, subject, body)."""
+    """A store ingested from several mailboxes: name -> rows of (from, to, date, subject, body), or
+    (from, to, cc, date, subject, body)."""
     import mailbox
 
     from archivist.corpus.ingest import ingest_paths
@@ -108,9 +109,12 @@ def _two_boxes(tmp_path, boxes: dict):
     paths, i = [], 0
     for box, mails in boxes.items():
         mbox = mailbox.mbox(tmp_path / f"{box}.mbox")
-        for frm, to, date, subject, body in mails:
+        for row in mails:
+            frm, to, cc, date, subject, body = row if len(row) == 6 else (*row[:2], "", *row[2:])
             msg = mailbox.mboxMessage()
             msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
+            if cc:
+                msg["Cc"] = cc
             msg["Message-ID"] = f"<b{i}@example.com>"
             i += 1
             msg.set_payload(body)

@@ -34,27 +34,8 @@ BOXES = {  # (from, to, cc, date, subject, body)
 
 
 def _store(tmp_path):
-    import mailbox
-
-    from archivist.corpus.ingest import ingest_paths
-    from archivist.store import Store
-    paths, i = [], 0
-    for box, mails in BOXES.items():
-        mbox = mailbox.mbox(tmp_path / f"{box}.mbox")
-        for frm, to, cc, date, subject, body in mails:
-            msg = mailbox.mboxMessage()
-            msg["From"], msg["To"], msg["Date"], msg["Subject"] = frm, to, date, subject
-            if cc:
-                msg["Cc"] = cc
-            msg["Message-ID"] = f"<v17-{i}@example.com>"
-            i += 1
-            msg.set_payload(body)
-            mbox.add(msg)
-        mbox.flush()
-        paths.append(tmp_path / f"{box}.mbox")
-    store = Store(tmp_path / "v17.db")
-    ingest_paths(store, paths)
-    return store
+    from tests.test_question_q3 import _two_boxes
+    return _two_boxes(tmp_path, BOXES)
 
 
 @pytest.fixture(scope="module")
