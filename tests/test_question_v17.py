@@ -194,3 +194,17 @@ def test_a_side_and_a_domain_said_of_the_firm_read(archive):
     assert plan.unused == [] and [c.value for c in plan.of(Role.DOMAIN)] == ["@vendor.com"]
     plan = _plan(archive, "How many emails (sender domain vendor.com) reached Ana Ross's mailbox?")
     assert plan.unused == [] and [c.value for c in plan.of(Role.DOMAIN)] == ["@vendor.com"]
+
+
+def test_in_the_subject_or_body_is_anywhere_in_the_email(archive):
+    plan = _plan(archive, "How many emails in Ana Ross's mailbox mention the launch in the subject or body?")
+    assert [c.role for c in plan.constraints if c.value == "launch"] == [Role.TEXT] and plan.unused == []
+    plan = _plan(archive, "How many emails have launch in the subject line?")
+    assert [c.role for c in plan.constraints if c.value == "launch"] == [Role.SUBJECT]
+
+
+def test_a_re_label_before_the_question_is_not_the_words_to_find(archive):
+    """'Re the budget file: how many ... mention budget': the label is not a phrase every email must
+    hold ('budget file'); its words left over are not used, so no figure is given."""
+    plan = _plan(archive, "Re the budget file: how many emails in Ana Ross's mailbox mention budget?")
+    assert [c.value for c in plan.of(Role.TEXT)] == ["budget"] and plan.unused

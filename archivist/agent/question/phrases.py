@@ -120,9 +120,13 @@ def attachment(question: str) -> list[tuple[Role, str, int, int]]:
     return []
 
 
+# 'in the subject or body': anywhere in the email, words to find (body or subject), no subject words
+OR_BODY = re.compile(r"\s*(?:or|and|and/or|/)\s*(?:in\s+)?(?:the\s+|its\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b", re.I)
+
+
 def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
     for pat in SUBJECT_PHRASES:
-        if m := pat.search(question):
+        if (m := pat.search(question)) and not OR_BODY.match(question, m.end()):
             text = (m.group("x") if "x" in pat.groupindex and m.group("x") else
                     m.groupdict().get("y") or "").strip(" \"'“”")
             while SUBJECT_LEAD.match(text):

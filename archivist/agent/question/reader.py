@@ -227,7 +227,9 @@ def _named_with(text: str, m: re.Match) -> tuple[int, int]:
     return name.start(), tail.end()
 
 
-IN_SUBJECT_ONLY = re.compile(r"\bin\s+(?:an?\s+|the\s+|its\s+)?(?:e-?mail\s+|message\s+)?subject(?:\s+lines?|s)?\b", re.I)
+RE_LABEL = re.compile(r"\W*$")  # nothing before a label that opens the question
+IN_SUBJECT_ONLY = re.compile(r"\bin\s+(?:an?\s+|the\s+|its\s+)?(?:e-?mail\s+|message\s+)?subject(?:\s+lines?|s)?\b"
+                             r"(?!\s*(?:or|and|and/or|/)\s*(?:in\s+)?(?:the\s+|its\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b)", re.I)
 BODY = re.compile(r"\b(?:in|inside|within)\s+(?:the\s+|an?\s+|its\s+|their\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b"
                   r"(?!\s+or\s+subject)", re.I)
 
@@ -236,6 +238,8 @@ def _text_phrases(r: Reading) -> None:
     body_only = bool(BODY.search(r.text)) and not re.search(r"\bsubject\s+or\s+body|\bbody\s+or\s+subject", r.text, re.I)
     subject_only = bool(IN_SUBJECT_ONLY.search(r.text))  # 'when did Dynegy first come up in an email subject'
     for role, value, s, e in phrases.body_words(r.blanked()):
+        if RE_LABEL.match(r.text[:s]) and re.match(r"\s*:", r.text[e:]) and re.match(r"(?:re|regarding|concerning)\b", r.text[s:], re.I):
+            continue  # 'Re the Napoleonville storage file: how many ... mention Napoleonville': a label, not the words
         role = Role.SUBJECT if subject_only else role
         value, e = _before_a_date(r.text, value, s, e)  # 'mention master netting 11/1-11/15/01': the words, then a date
         value = titled_name(value) or value  # 'mention CPUC President Loretta Lynch by name': her name
