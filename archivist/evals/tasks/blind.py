@@ -31,7 +31,8 @@ SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "
 # 49), then tuned on; round 15 was written after run 49 and run once (run 50), then tuned on in
 # the tenth session, whose round 16 was written at its start and run once (run 51), then tuned on;
 # round 17 was written after run 51 and run once at the session's end (run 52), then tuned on in
-# the eleventh session, whose round 18 was written at its start and run once at its end (run 65).
+# the eleventh session, whose round 18 was written at its start and run at its end (run 65; run 66, on the
+# final reader after two fixes to spent rounds, gave round 18 the same answers), never tuned on.
 SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (untuned)",
           "v4_held": "v4 (untuned)", "v5_tune": "v5 tune (tuned on)", "v5_held": "v5 held (spent, tuned on)",
           "v6_tune": "v6 tune (tuned on)", "v6_held": "v6 held (spent, tuned on)", "v7_tune": "v7 tune (tuned on)",
