@@ -153,6 +153,13 @@ def people_of(store, ids: list[int], roles: tuple[str, ...] = ()) -> list[tuple[
     return [tuple(r) for r in store.conn.execute(sql, (*roles, json.dumps(ids)))]
 
 
+def mailboxes_of(store, ids: list[int]) -> list[tuple[int, str]]:
+    """(doc id, mailbox) of every mailbox each document was found in."""
+    sql = ("SELECT DISTINCT doc_id, mailbox FROM locations WHERE mailbox IS NOT NULL AND mailbox != '' "
+           "AND doc_id IN (SELECT value FROM json_each(?))")
+    return [tuple(r) for r in store.conn.execute(sql, (json.dumps([int(i) for i in ids]),))]
+
+
 def recipient_counts(store, ids) -> dict[int, int]:
     """id -> how many recipients (to, cc, bcc) the message's headers name; absent: none."""
     rows = store.conn.execute(

@@ -10,11 +10,15 @@ to put it mildly), or greets; and that restricts nothing (no "only", "excluding"
 "looking for", no address). Its words are claimed before any constraint is read, named in the
 answer as an aside, and never counted as a constraint. A person named in a clause of context
 before the question ("Karen Denne in PR was sending drafts to the top brass. How many did she ...")
-stays readable: the question's pronoun means them.
+stays readable: the question's pronoun means them. A clause the question points back to ("...
+Who did she send that to?") or that tells of mail ("sent", "memo") describes what is asked about
+and is no aside.
 """
 from __future__ import annotations
 
 import re
+
+from archivist.dates import find_dates
 
 # the first person, hedges and commentary: what marks words as said about the question
 MARKER = re.compile(
@@ -100,7 +104,6 @@ def _comment(words: str) -> bool:
 
 
 def _plain(words: str) -> bool:
-    from archivist.dates import find_dates
     return not RESTRICTS.search(words) and not any(d.low for d in find_dates(words))
 
 

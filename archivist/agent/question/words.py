@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from archivist.agent.question.asides import RESTRICTS
 from archivist.agent.question.people import TITLE_WORDS, WEBMAIL, is_first_name
 from archivist.agent.question.phrases import phrase_words
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Use, Word
@@ -123,7 +124,6 @@ PURPOSE = re.compile(r"^\W*(?P<label>for\s+(?:the|my|our|a|an|this)\s+[^:?]{2,60
 def _says_why(r: Reading, p: re.Match) -> bool:
     """A purpose before the question says why it is asked: nothing in it but constraints the reader
     took ('For a volume chart of Ken Lay's mailbox:') and words that restrict nothing."""
-    from archivist.agent.question.asides import RESTRICTS
     text = r.text[:p.end("label")]
     for c in r.plan.constraints:
         if c.start < p.end("label"):

@@ -6,7 +6,6 @@ people is not answered with a figure: the answer says what it could not use.
 """
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from collections import Counter, defaultdict
@@ -22,7 +21,7 @@ from archivist.agent.strategies import described, kinds
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import by_address, list_instead, mailbox_instead, other_readings, topic_noun_dropped
 from archivist.records import Filters
-from archivist.store.documents import attachment_names, documents, local_day, own_texts, people_of
+from archivist.store.documents import attachment_names, documents, local_day, mailboxes_of, own_texts, people_of
 
 MAX_CITED = 5
 MAX_LISTED = 20
@@ -328,9 +327,7 @@ def _mailboxes_ranked(store, rows: list[dict]) -> list[dict]:
     from archivist.agent.question.first_names import owner_of
     from archivist.agent.question.lexicon import lexicon
     lex, docs = lexicon(store), defaultdict(set)
-    for doc, box in store.conn.execute("SELECT DISTINCT doc_id, mailbox FROM locations WHERE mailbox IS NOT NULL "
-                                       "AND doc_id IN (SELECT value FROM json_each(?))",
-                                       (json.dumps([r["id"] for r in rows]),)):
+    for doc, box in mailboxes_of(store, [r["id"] for r in rows]):
         docs[box].add(doc)
     ranked = []
     for box, ids in docs.items():
