@@ -208,3 +208,11 @@ def test_a_re_label_before_the_question_is_not_the_words_to_find(archive):
     hold ('budget file'); its words left over are not used, so no figure is given."""
     plan = _plan(archive, "Re the budget file: how many emails in Ana Ross's mailbox mention budget?")
     assert [c.value for c in plan.of(Role.TEXT)] == ["budget"] and plan.unused
+
+
+def test_explain_shows_the_aside(archive):
+    from archivist.cli.render import render_plan
+    plan = _plan(archive, "How many emails did Ana Ross send in October 2024 (I gather the launch kept her busy)?")
+    shown = render_plan({**plan.to_dict(), "used": True})
+    assert "  aside: I gather the launch kept her busy" in shown and "  not used: -" in shown
+    assert "aside" not in render_plan({**_plan(archive, "How many emails did Ana Ross send?").to_dict(), "used": True})

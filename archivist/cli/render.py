@@ -379,6 +379,8 @@ def render_plan(plan: dict) -> str:
         lines.append(f"  {c['role']:<18} {c.get('text', '')!r} -> {value}")
     words = plan.get("words", {})
     lines.append("  frame words: " + (" ".join(words.get("frame", [])) or "-"))
+    if words.get("aside"):  # small talk, hedges, context: said, never a constraint (agent/question/asides.py)
+        lines.append("  aside: " + " ".join(words["aside"]))
     lines.append("  not used: " + (" ".join(words.get("not used", [])) or "-"))
     lines += [f"  note: {n}" for n in plan.get("notes", [])]
     return "\n".join(lines)
