@@ -228,15 +228,15 @@ def _named_with(text: str, m: re.Match) -> tuple[int, int]:
 
 
 RE_LABEL = re.compile(r"\W*$")  # nothing before a label that opens the question
-IN_SUBJECT_ONLY = re.compile(r"\bin\s+(?:an?\s+|the\s+|its\s+)?(?:e-?mail\s+|message\s+)?subject(?:\s+lines?|s)?\b"
-                             r"(?!\s*(?:or|and|and/or|/)\s*(?:in\s+)?(?:the\s+|its\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b)", re.I)
+IN_SUBJECT_ONLY = re.compile(r"\bin\s+(?:an?\s+|the\s+|its\s+)?(?:e-?mail\s+|message\s+)?subject(?:\s+lines?|s)?\b", re.I)
 BODY = re.compile(r"\b(?:in|inside|within)\s+(?:the\s+|an?\s+|its\s+|their\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b"
                   r"(?!\s+or\s+subject)", re.I)
 
 
 def _text_phrases(r: Reading) -> None:
     body_only = bool(BODY.search(r.text)) and not re.search(r"\bsubject\s+or\s+body|\bbody\s+or\s+subject", r.text, re.I)
-    subject_only = bool(IN_SUBJECT_ONLY.search(r.text))  # 'when did Dynegy first come up in an email subject'
+    subject_only = any(not phrases.OR_BODY.match(r.text, m.end()) for m in IN_SUBJECT_ONLY.finditer(r.text))
+    # 'when did Dynegy first come up in an email subject' (not '... in the subject or body': anywhere)
     for role, value, s, e in phrases.body_words(r.blanked()):
         if RE_LABEL.match(r.text[:s]) and re.match(r"\s*:", r.text[e:]) and re.match(r"(?:re|regarding|concerning)\b", r.text[s:], re.I):
             continue  # 'Re the Napoleonville storage file: how many ... mention Napoleonville': a label, not the words

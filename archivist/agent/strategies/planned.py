@@ -414,7 +414,7 @@ def _field_of(store, row: dict, target: Target, lead: str) -> PlanAnswer:
     if target in (Target.DATE, Target.MONTH):
         return PlanAnswer(lead, [doc], {"date": _day(row), "doc": doc})
     if target == Target.DOCUMENTS:  # the email itself: its day and who sent it ('who was the first to raise X')
-        sender = [{"addresses": [a], "name": n} for _, a, n in _people_of(store, [doc], Target.SENDER)]
+        sender = [{"addresses": [row["sender"] and row["sender"].lower()], "name": row["sender_name"] or ""}]
         return PlanAnswer(lead, [doc], {"date": _day(row), "doc": doc, "people": sender})
     if target == Target.ATTACHMENTS:
         files = attachment_names(store, doc)

@@ -23,6 +23,7 @@ import re
 from archivist.evals.metrics import contains_answer, text_scores
 from archivist.evals.tasks.base import Example, Task
 from archivist.evals.tasks.haystack import HaystackCells, cut, distinct, essays, passages, target_tokens
+from archivist.evals.tasks.ruler import ADJECTIVES, NOUNS
 from archivist.evals.vocab import EvalStrategy, TaskName
 
 MULTI_QUESTION = "What are the secret ingredients needed to build the perfect pizza?"  # our wording
@@ -85,7 +86,6 @@ class NiahTask(HaystackCells, Task):
         needle whose key and value are drawn from the seed and the cell."""
         if not self.held:
             return self.needles, self.question, self.answer
-        from archivist.evals.tasks.ruler import ADJECTIVES, NOUNS
         rng = random.Random(f"{self.options.seed}:niah-held:{key}")
         name, value = f"{rng.choice(ADJECTIVES)}-{rng.choice(NOUNS)}", str(rng.randint(1_000_000, 9_999_999))
         return [HELD_NEEDLE.format(key=name, value=value)], HELD_QUESTION.format(key=name), [value]
