@@ -199,6 +199,8 @@ def test_a_side_and_a_domain_said_of_the_firm_read(archive):
 def test_in_the_subject_or_body_is_anywhere_in_the_email(archive):
     plan = _plan(archive, "How many emails in Ana Ross's mailbox mention the launch in the subject or body?")
     assert [c.role for c in plan.constraints if c.value == "launch"] == [Role.TEXT] and plan.unused == []
+    plan = _plan(archive, "How many emails have Vendor in the subject or body?")  # words, not the firm's domain
+    assert [(c.role, c.value) for c in plan.constraints] == [(Role.TEXT, "Vendor")] and plan.unused == []
     plan = _plan(archive, "How many emails have launch in the subject line?")
     assert [c.role for c in plan.constraints if c.value == "launch"] == [Role.SUBJECT]
 

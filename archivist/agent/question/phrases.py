@@ -125,14 +125,17 @@ OR_BODY = re.compile(r"\s*(?:or|and|and/or|/)\s*(?:in\s+)?(?:the\s+|its\s+)?(?:e
 
 
 def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
+    """Words said of the subject line; 'X in the subject or body' is X anywhere (body words)."""
     for pat in SUBJECT_PHRASES:
-        if (m := pat.search(question)) and not OR_BODY.match(question, m.end()):
+        if m := pat.search(question):
             text = (m.group("x") if "x" in pat.groupindex and m.group("x") else
                     m.groupdict().get("y") or "").strip(" \"'“”")
             while SUBJECT_LEAD.match(text):
                 text = SUBJECT_LEAD.sub("", text, count=1)
             if re.search(r"\w", text):
-                return [(Role.SUBJECT, _words(text), m.start(), m.end())]
+                anywhere = OR_BODY.match(question, m.end())
+                return [(Role.TEXT, _words(text), m.start(), anywhere.end()) if anywhere else
+                        (Role.SUBJECT, _words(text), m.start(), m.end())]
     return []
 
 
