@@ -31,7 +31,11 @@ NUM_DAY = r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?"  # '9/11', '9/11
 TO_MONTH_END = rf"\s+{TO}\s+(?:the\s+end\s+of\s+(?:(?:the|that)\s+month|({MON}))(?:,?\s+(?:of\s+|in\s+)?{YY})?|(?:the\s+)?month[- ]end)\b"
 PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, unit in (
     # days of one month: 'between the 3rd and the 9th of May 2001', 'May 3-9, 2001', '3-9 May 2001'
-    (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}}){ORD}\s*{TO}\s*(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
+    (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}})(?:{ORD}|\.)\s*{TO}\s*(?:the\s+)?(\d{{1,2}})(?:{ORD}|\.)\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
+    # ISO calendar weeks, Monday to Sunday: 'CW 43 of 2001', 'calendar week 44/2001', 'KW 45', 'ISO week 2'
+    (rf"\b(?:cw|kw|calendar\s+week|iso\s+week|week\s+(?:no\.?|number|#)\s*)\s*(\d{{1,2}})\b(?:\s*(?:of|in|/|,)?\s*{YEAR})?(?![/\d])", "iso_week"),
+    # European day.month.year: '24.12.2001', '1.2.2002' (dots, not the US slashes)
+    (r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.])", "dmy_dot"),
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s*{TO}\s*(\d{{1,2}}){ORD}(?:,?\s+{YY}\b|(?!\s*(?:/|:|\d|{MON})))", "mrange"),
     # a day to the end of its month: '9/11 to the end of Sept 2001', 'Oct 15th to the end of that month'
     (rf"{NUM_DAY}{TO_MONTH_END}", "num_to_end"),
@@ -42,6 +46,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
     (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*'?(\d{2})\b", "quarter_yy"),
     (r"\b(?:h([12])|([12])h)\s*'?(\d{4}|\d{2})\b", "half_yy"),
+    (r"\b((?:19|20)\d{2})\s*[-/]?\s*q([1-4])\b", "year_quarter"),  # '2001 q4', '2001-Q4'
     # 'the first 10 days of Nov 2001', 'the last two weeks of October', 'the last week of 2001'
     (rf"\bon\s+the\s+(first|last|final)\s+day\s+(?:of|in)\s+({MON}){phrases.OPT_YEAR}\b", "day_of"),
     # 'the first business day of 2002', 'the last working day of November 2001': US federal holidays off
@@ -55,7 +60,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(?:the\s+)?(first|second|1st|2nd|last|front|back|latter|later|former|earlier)\s+half\s+of\s+({MON}){phrases.OPT_YEAR}\b", "month_half"),
     (rf"\b(?:the\s+)?(first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+week\s+(?:of|in)\s+({MON}),?\s+{YY}\b", "week"),
     (rf"\b(early|mid|late)[\s-]+({MON}),?\s+{YY}\b", "part"),
-    (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+(?:of\s+)?({MON}),?\s+{YY}\b", "dmy"),
+    (rf"\b(?:the\s+)?(\d{{1,2}})(?:{ORD}|\.)\s+(?:of\s+)?({MON}),?\s+{YY}\b", "dmy"),
     # 'dec 01 - feb 02': months of two-digit years, before a day could claim the '01'
     (rf"\b({MON}),?\s+'?(0\d|9\d)\b(?!\s*,?\s*(?:\d|{MON}))", "month_yy"),
     # 'September 1 and the end of October': the day before the connector is September's
@@ -127,6 +132,8 @@ def _interval(unit: str, g: tuple, default_year: int | None) -> tuple[date | Non
         day = _d(_year(g[2]), int(g[0]), int(g[1]))
     elif unit == "dmy":
         day = _d(_year(g[2]), month_of(g[1]), int(g[0]))
+    elif unit == "dmy_dot":
+        day = _d(_year(g[2]), int(g[1]), int(g[0]))
     elif unit == "mdy_name":
         day = _d(_year(g[2]), month_of(g[0]), int(g[1]))
     elif unit == "day_no_year":
@@ -223,6 +230,14 @@ def _span_of_year(g: tuple, dy: int | None) -> tuple[date, date] | None:
     return phrases.part_of(date(y, 1, 1), date(y + 1, 1, 1), g[0], g[1] or g[3], g[2] or g[4])
 
 
+def _iso_week(week: int, year: int | None) -> tuple[date, date] | None:
+    try:
+        monday = date.fromisocalendar(year, week, 1) if year else None
+    except ValueError:
+        return None
+    return (monday, monday + timedelta(days=7)) if monday else None
+
+
 def _week_holding(day: tuple[date, date] | None) -> tuple[date, date] | None:
     """'Thanksgiving week 2001': the Monday-to-Sunday week holding the day."""
     return None if day is None else phrases.week_holding(day[0])
@@ -273,12 +288,14 @@ PHRASES = {
     "num_day_no_year": lambda g, dy: None if dy is None or _d(dy, int(g[0]), int(g[1])) is None
     else (date(dy, int(g[0]), int(g[1])), date(dy, int(g[0]), int(g[1])) + timedelta(days=1)), "month_half": _month_half, "season": _season,
     "holiday": lambda g, dy: phrases.holiday(g[0], _y(g[1], dy)),
+    "iso_week": lambda g, dy: _iso_week(int(g[0]), _y(g[1], dy)),
+    "year_quarter": lambda g, dy: _quarter(int(g[1]), int(g[0])),
     "business_day": lambda g, dy: None if (y := _y(g[2] or g[3], dy)) is None else phrases.business_day(
         *(month_bounds(y, month_of(g[1])) if g[1] else (date(y, 1, 1), date(y + 1, 1, 1))), g[0].lower() in ("first", "1st")),
 }
 
 
-ONE_DAY = frozenset("iso mdy dmy mdy_name holiday day_no_year num_day_no_year business_day".split())
+ONE_DAY = frozenset("iso mdy dmy dmy_dot mdy_name holiday day_no_year num_day_no_year business_day".split())
 
 
 def _relative(text: str, spans: list[DateSpan]) -> list[DateSpan]:
@@ -316,6 +333,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateSpan]:
     year takes the year named elsewhere in the text, else default_year, else its interval is None."""
     years = [int(m.group(1)) for m in re.finditer(rf"(?<![\w/.@-]){YEAR}(?![\w/-])", text)]
     years += [_year(m.group(1)) for m in re.finditer(r"\b\d{1,2}/\d{1,2}/(\d{4}|\d{2})\b", text)]  # '11/15/01'
+    years += [_year(m.group(1)) for m in re.finditer(r"(?<![\w'])'(\d{2})(?![\w'])", text)]  # "Labor Day '01"
     default_year = years[0] if len(set(years)) == 1 else default_year if not years else None
     taken: list[DateSpan] = []
     for pattern, unit in PATTERNS:

@@ -43,7 +43,7 @@ EVENT_NOUN_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:layoffs?|meeting|m
                               r"departure|decision|ruling|order|earnings|release|restatement|downgrade)\b", re.I)
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
 # the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)
-BETWEEN = re.compile(r"^\.?\s*(?:and|to|through|thru|till|until|-|–|—|/)(?:\s+and\s+including|\s+incl(?:uding|\.)?)?\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+BETWEEN = re.compile(r"^\.?\s*(?:and|to|through|thru|till|until|up\s+(?:un)?til|up\s+to|-|–|—|/)(?:\s+and\s+including|\s+incl(?:uding|\.)?)?\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
                      r"sun)[a-z]*\.?,?\s*)?$", re.I)
 
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"
@@ -139,7 +139,7 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
         gap = text[a.end:b.start]
         if BETWEEN.match(gap) and a.low >= b.high and (not re.search(r"\d{4}", b.text) or _year_of_both(a, b)):
             b = _next_year(b)  # 'christmas eve thru new year's day': into the next year
-        if BETWEEN.match(gap) and a.low < b.high or re.fullmatch(r"\s*or\s*", gap) and a.high >= b.low:
+        if BETWEEN.match(gap) and a.low < b.high or re.fullmatch(r"\s*or\s*", gap, re.I) and a.high >= b.low:
             return a.low, b.high, None, [a, b]
     first = good[0]
     if (open_ended := _open_ended(text, first)) is not None:

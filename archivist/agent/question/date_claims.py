@@ -8,6 +8,7 @@ the email speaks of ('her 10/9 changes') is no date of the email.
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from archivist.agent.question.analyse import ONWARD, _names_with_months, combine_dates
 from archivist.agent.question.date_words import gap_words
@@ -16,7 +17,9 @@ from archivist.agent.question.reading import Reading
 from archivist.dates import find_dates
 
 EVENT_DAY = re.compile(r"\b(?:start|starts|begin|begins|expire|expires|close|closes|due|effective|deadline|"
-                       r"take\s+effect|takes\s+effect)\s+(?:on\s+|by\s+)?$", re.I)
+                       r"take\s+effect|takes\s+effect|(?:is|was|been|be|being)\s+(?:moved|postponed|rescheduled|"
+                       r"pushed(?:\s+back)?|brought\s+forward|scheduled|planned|set|held)|moved|postponed|rescheduled)"
+                       r"\s+(?:on\s+|by\s+|to\s+|for\s+|until\s+)?(?:the\s+)?$", re.I)
 # a day said of a thing the email speaks of ('her 10/9 changes', 'the 11/15 draft'), beside the date it was sent
 OWNED_DAY = (re.compile(r"\b(?:his|her|their|its|our|my|your)\s+$", re.I),
              re.compile(r"\s+(?!attacks?\b)[a-z][a-z-]+\b"))
@@ -42,7 +45,11 @@ def claim_dates(r: Reading) -> None:
     said_of = [s for s in spans if OWNED_DAY[0].search(text[:s.start]) and OWNED_DAY[1].match(text, s.end)]
     if said_of and len(said_of) < len(spans):  # 'in late October 2001, incorporating her 10/9 changes': the
         spans = [s for s in spans if s not in said_of]  # changes' day, words of the description
-    after, before, _day, used = combine_dates(text, spans)
+    excluded = [x for x in spans if x.low and EXCLUDE.search(text[:x.start])]
+    kept = [x for x in spans if x not in excluded]
+    after, before, _day, used = combine_dates(text, kept)
+    if excluded:
+        after, before, used = _leave_out(r, text, excluded, kept, after, before, used)
     near = [s for s in spans if used and all((s.start, s.end) != (u.start, u.end) for u in used)
             and (min(abs(s.end - min(u.start for u in used)), abs(s.start - max(u.end for u in used))) <= 3
                  or re.fullmatch(r"\s*(?:of|,)\s*", text[max(u.end for u in used):s.start]))]  # 'May and June of 2002'
@@ -55,20 +62,49 @@ def claim_dates(r: Reading) -> None:
                                 f"I could not tell which year '{span.text}' means")
     if not used:
         return
-    r.unread += gap_words(text, used)  # '10/3 ... the end of the month ... 2001': words no date reader took
+    cues = [(EXCLUDE.search(text[:x.start]).start(), x.start) for x in excluded if x in used]
+    r.unread += [(a, b) for a, b in gap_words(text, used) if not any(s <= a < e for s, e in cues)]  # '10/3 ... the end of the month ... 2001': words no date reader took
     start, end = min(s.start for s in used), max(s.end for s in used)
-    if said := HOLIDAYS_SAID.search(text[:start]):
+    again = None
+    if after and len(used) == 1 and (period := PERIOD_FROM.search(text[:start])) and _days_in(period):
+        before = (date.fromisoformat(after) + timedelta(days=_days_in(period))).isoformat()  # 'the two-week
+        start = period.start()  # period beginning November 26, 2001': that many days from the day said
+    elif before and not after and (ytd := YEAR_TO_DATE.search(text[:start])):  # 'YTD through June 2001': from
+        after, start = f"{(date.fromisoformat(before) - timedelta(days=1)).year}-01-01", ytd.start()  # January 1
+        r.plan.notes.append(f"'{ytd['y']}' was read as from January 1 of that year")
+    elif left_out := EXCLUDE.search(text[:start]):
+        start = left_out.start()
+    elif said := HOLIDAYS_SAID.search(text[:start]):
         start = said.start()  # 'over the holidays (Christmas thru New Year's 2001)': the parenthesis says when
+    elif again := SAID_AGAIN.search(r.text[:start]):  # (again: see the person below)
+        start = again.start()  # 'in the month before Skilling left, that is July 2001': the date says when
     elif cue := DATE_CUES.search(text[:start]):
         start = cue.start()
     if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end):
         end = event.end()  # 'the September 11 attacks': the day the event names; '1/1/02 onward
+    earlier = list(r.claimed)
     r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
                        label=_date_label(after, before)))
+    if again:  # the person the restated event names stays to be read ('before Skilling left, that is ...')
+        for name in EVENT_PERSON.finditer(r.text, start, end):
+            if not any(a <= name.start() < b for a, b in earlier) and PRONOUN_AFTER.search(r.text, end):
+                r.claimed.remove((start, end))
+                r.claimed += [(start, name.start()), (name.end(), end)]
+                break
 
 
 EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
-                          r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*)$", re.I)
+                          r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*|(?<=,\s)(?:that\s+is|i\.e\.|ie|"
+                          r"namely|meaning)\s*,?\s*(?:in\s+)?)$", re.I)
+# an event, then the date it means said again: the date is the constraint, the event's words restate it
+SAID_AGAIN = re.compile(r"\b(?:(?:in|during|on|over|for)\s+)?(?:the\s+(?:day|days|week|weeks|month|months|year|quarter|"
+                        r"period|weekend)\s+)?(?:before|after|since|following|prior\s+to|until|till)\s+[^.?!;]{1,60}?,\s*"
+                        r"(?:that\s+is|i\.e\.|ie|namely|meaning)\s*,?\s*(?:in\s+)?$", re.I)
+# a person the event names, whom the question then calls he or she ('the month before Skilling left, that
+# is July 2001, how many emails did he send'): read as a person, not as the event's words
+EVENT_PERSON = re.compile(r"\b(?!(?:In|On|During|Over|For|The|A|An|After|Before|Since|Following|Until|That|This|"
+                          r"When|How|What|Which|Who|Of)\b)(?-i:[A-Z][a-z'’-]+)(?:\s+(?-i:[A-Z][a-z'’-]+))?")
+PRONOUN_AFTER = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
 RANGE_END = frozenset("and to through thru".split())  # the second end of a range: only after a first date
 EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankrupt(?:cy)?|merger|vote|attacks?|layoffs?|collapse|deal|departure|"
                         r"went|fell|broke|began|quit|left|won|lost|hit|came\s+out)\b", re.I)
@@ -91,12 +127,23 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
             # (not 'from the Q3 earnings announcement (10/16/2001)': an event that names a quarter)
         if (EVENT_WORD.search(m["event"]) or re.match(r"(?:the|its|their|his|her)\s", m["event"], re.I)) \
                 and not MAIL_WORD.search(m["event"]):  # a verb of an event or a noun phrase ('the office move')
-            out.append((m.start("event"), span.start))
+            again = SAID_AGAIN.search(text[:span.start])  # ', that is July 2001': the relation is the event's too
+            out += _around_the_person(text, again.start(), span.start, span.end) if again \
+                else [(m.start("event"), span.start)]
             if text[span.end:span.end + 1] == ")":
                 out.append((span.end, span.end + 1))  # '(11/9/2001) to month end': the range goes on
         if span.low and (a := _day_of_event(text, span.end)):
             out.append((span.end, a.end()))  # 'On 11/28/01, the day the merger fell apart,': that day
     return out
+
+
+def _around_the_person(text: str, start: int, end: int, after: int) -> list[tuple[int, int]]:
+    """The event's span, less the one person it names when the question after the date calls
+    someone he or she (that person, left to the people reader)."""
+    names = list(EVENT_PERSON.finditer(text, start, end))
+    if len(names) != 1 or not PRONOUN_AFTER.search(text, after):
+        return [(start, end)]
+    return [(a, b) for a, b in ((start, names[0].start()), (names[0].end(), end)) if text[a:b].strip(" ,")]
 
 
 def _day_of_event(text: str, at: int) -> re.Match | None:
@@ -129,6 +176,56 @@ def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
                 out.append(s)
                 break
     return out
+
+
+PERIOD_FROM = re.compile(r"\b(?:(?:in|during|over|for)\s+)?(?:the|a)\s+(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|"
+                         r"nine|ten|fourteen|thirty)[- ](?P<u>day|week)s?\s+(?:period|span|window|stretch|stint)\s+"
+                         r"(?:beginning|starting|commencing|from)(?:\s+on|\s+with)?\s+$", re.I)
+COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+          "fourteen": 14, "thirty": 30}
+
+
+def _days_in(period: re.Match) -> int:
+    n = int(period["n"]) if period["n"].isdigit() else COUNTS[period["n"].lower()]
+    return n * (7 if period["u"].lower() == "week" else 1)
+
+
+YEAR_TO_DATE = re.compile(r"\b(?P<y>ytd|year[- ]to[- ]date)\s*,?\s*(?:(?:through|thru|until|till|to|up\s+to|as\s+of|by)\s+)?"
+                          r"(?:the\s+(?:end\s+of\s+)?)?$", re.I)
+# 'excluding anything before December 2001', '(exclude Dec)', 'not counting the ones sent after 11/15'
+EXCLUDE = re.compile(r"\b(?:exclud(?:e|es|ing)|not\s+counting|not\s+including|except(?:\s+for)?|ignor(?:e|ing)|"
+                     r"leav(?:e|ing)\s+out|minus|but\s+not|other\s+than|apart\s+from|aside\s+from)\s+"
+                     r"(?:(?:anything|everything|all|any|those|the\s+ones|ones|e-?mails?|mails?|messages?)\s+)?"
+                     r"(?:(?:sent|dated|written)\s+)?(?:(?P<rel>before|prior\s+to|earlier\s+than|after|later\s+than|"
+                     r"since|from|in|during|on)\s+)?(?:the\s+(?:month\s+of\s+)?)?$", re.I)
+
+
+def _leave_out(r: Reading, text: str, excluded: list, kept: list, after, before, used) -> tuple:
+    """The dates a question leaves out: 'excluding anything before December 2001' alone is the
+    rest of time (on or after December 2001); an excluded period beside the dates kept trims their
+    interval at one end or, outside it, leaves nothing more out. A hole inside cannot be one
+    interval: those words stay unused and the figure is not given."""
+    for x in excluded:
+        rel = (EXCLUDE.search(text[:x.start])["rel"] or "").lower()
+        if not used and len(excluded) == 1 and rel and rel not in ("in", "during", "on"):
+            a, b, _, _ = combine_dates(text, [x])  # the side of time the cue names, then its other side
+            if bool(a) != bool(b):
+                after, before, used = (b, None, [x]) if b else (None, a, [x])
+                r.plan.notes.append(f"'{x.text}' was left out: the dates are the rest of time")
+            continue
+        if not used:
+            continue
+        lo, hi = x.low, x.high
+        if hi <= (after or "0") or (before or "9") <= lo:
+            r.plan.notes.append(f"leaving out '{x.text}' leaves out nothing more: the dates asked about do not hold it")
+        elif lo <= (after or "0") and hi < (before or "9"):
+            after = hi
+        elif (after or "0") < lo and (before or "9") <= hi:
+            before = lo
+        else:
+            continue
+        used = list(used) + [x]
+    return after, before, used
 
 
 def _restated(text: str, spans: list, after: str | None, before: str | None) -> list:

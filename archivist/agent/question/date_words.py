@@ -22,7 +22,7 @@ WORD = rf"\b(?:{POSITION}|{UNIT}|{COUNT}|{GLUE})\b"
 RUN_BEFORE = re.compile(rf"(?:{WORD}[\s,-]*)+$", I)
 RUN_AFTER = re.compile(rf"^(?:[\s,-]*{WORD})+", I)
 # words that may join two dates read as one interval ('May 1 to June 3', 'Sept 19th in 2001')
-JOINING = frozenset("and or to through thru till until between from in of the on during since before after by "
+JOINING = frozenset("and or to up through thru till until between from in of the on during since before after by "
                     "year a an inclusive including both either".split())
 
 
