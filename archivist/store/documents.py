@@ -86,6 +86,15 @@ def local_day(date_raw: str | None, date_utc: str | None) -> str:
     return (date_utc or "")[:10]
 
 
+def local_minutes(date_raw: str | None) -> int | None:
+    """Minutes after midnight on the sender's own clock (the Date header's time); None unreadable."""
+    try:
+        moment = parsedate_to_datetime(date_raw) if date_raw else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment.hour * 60 + moment.minute if moment else None
+
+
 def first_locations(store, ids: list[int], mailbox: str | None = None) -> dict[int, dict]:
     """doc id -> its first location: source file, position (a record's row), mailbox, folder;
     with `mailbox`, a location in that mailbox first (the one a mailbox filter matched)."""

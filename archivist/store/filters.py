@@ -201,6 +201,9 @@ def _attachments(filters: Filters, a: str) -> tuple[list[str], list]:
     wanted = (filters.has_attachment or "").strip().lower()
     if not wanted:
         return [], []
+    if wanted.startswith("not:"):  # the emails without such an attachment
+        clause, values = _attachments(Filters(has_attachment=wanted[4:]), a)
+        return [f"NOT {clause[0]}"], values
     named = f"coalesce(json_extract({a}.meta, '$.attachments_named'), '[]')"
     if wanted in (ANY_ATTACHMENT, "yes", "true", "1"):
         # no function call beyond these: the agent's read-only authorizer allows only a few

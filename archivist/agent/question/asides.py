@@ -60,7 +60,7 @@ LEADING = re.compile(r"^(.{3,200}?)(?:\s+[-–—]{1,2}\s+|\s*[–—]\s*)(?=\S)
 TRAILING = re.compile(r"(?<=\S)(?:\s+[-–—]{1,2}\s+|\s*[–—]\s*|,\s+(?=(?:you\s+see|anyway|i\s+think|i\s+believe|i\s+guess|"
                       r"i\s+suppose|i\s+gather|if\s+that\s+helps|as\s+far\s+as)\b))([^-–—?]{3,160}?)\s*[?.!]*\s*$", re.I)
 SENTENCE = re.compile(r".+?(?:[.!?]+(?=\s|$)|$)")  # a full stop inside a token ('nisource.com') ends none
-ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:mr|mrs|ms|dr|st|jr|sr|inc|co|corp|no|vs|jan|feb|mar|apr|jun|jul|aug|"
+ABBREVIATION = re.compile(r"(?:(?<!&)\b[A-Z]|\b(?:mr|mrs|ms|dr|st|jr|sr|inc|co|corp|no|vs|jan|feb|mar|apr|jun|jul|aug|"
                           r"sep|sept|oct|nov|dec|u\.s|e\.g|i\.e))\.$", re.I)
 NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?\b")
 PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers|himself|herself)\b", re.I)
@@ -116,7 +116,16 @@ def _told_before(words: str, after: str) -> bool:
     if REFERS_BACK.search(after):
         return False
     return _comment(words) or (len(NAME.findall(words)) == 1 and bool(PRONOUN.search(after))
-                               and bool(OVER_MANY.search(after)) and _plain(words))
+                               and bool(OVER_MANY.search(after)) and _plain(words)) \
+        or (_names_the_topic(words, after) and bool(OVER_MANY.search(after)) and _plain(words))
+
+
+def _names_the_topic(words: str, after: str) -> bool:
+    """'State Treasurer Phil Angelides keeps coming up in the DA debate. How many emails ... mention
+    Angelides ...': context naming what the question then asks about, by a capitalised word it
+    says again, not the first of its sentence."""
+    said = {w for w in re.findall(r"(?<=\s)[A-Z][\w&'-]{3,}", f" {words.split(None, 1)[-1]}")}
+    return any(re.search(rf"\b{re.escape(w)}\b", after) for w in said)
 
 
 def _span(m: re.Match, offset: int) -> tuple[int, int]:

@@ -36,8 +36,13 @@ TOP = re.compile(r"\bmost\s+(?:often|frequently|commonly)\s+(?:\w+\s+){0,2}?(?:t
 K_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 FIRST = re.compile(r"\b(?:first|earliest|initial|oldest)\b", I)
 LAST = re.compile(r"\b(?:last|latest|most\s+recent(?:ly)?|final|newest|recent)\b", I)
-WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?when\b|\bwhen\s*\??\s*$|[-–—,:]\s*date\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
+WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?when\b|\bwhen\s*\??\s*$|[-–—,:]\s*(?:the\s+)?date(?:\s+(?:it\s+was\s+)?sent)?\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
                   r"(?:date|day)\b|\bdate\s+(?:of|on|was|did)\b|\bwhich\s+(?:date|day)\b|\bwhen\s+(?:was|did|were|is)\b", I)
+# the first or last email said to hold words: 'the earliest email that mentions X', 'the first one to mention X'
+MENTIONING = re.compile(r"\b(?:first|earliest|last|latest|most\s+recent)\s+(?:e-?mail|message|mail|one|note)\s+"
+                        r"(?:that\s+|which\s+|to\s+)?(?:mention(?:s|ed|ing)?|contain(?:s|ed|ing)?|us(?:es|ed|ing)|"
+                        r"referr?(?:s|ed|ing)\s+to)\b", I)
+PARENTHESES = re.compile(r"\([^()]*\)")
 HOW_MANY = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bhow\s+much\s+(?:e-?)?mail\b|\bcount\s+(?:of|the)\b", I)
 COUNT = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount\b|\btally\b|\bhow\s+much\s+(?:e-?)?mail\b|"
                    r"\btotal\b|\bvolume\s+of\b|\bquantity\b", I)
@@ -61,12 +66,12 @@ WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:s
                       r"\b(?:which|what)\s+(?:[\w&()'.-]+\s+){0,5}(?:people|persons|person|senders?|staff|members|employees|"
                       r"lawyers|folks|individuals)\s+(?:\(\S+\)\s+)?(?:sent|wrote|e-?mailed)\b|"
                       rf"\bwho\s+{ACTS}\b", I)
-WHO_CC = re.compile(r"\bwho\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
-                    r"on\s+copy|in\s+copy|carbon)\b|\bwhom?\s+(?:did|does)\b[^()]*\b(?:cc|copy)\b(?!['’]?(?:e?d)\b)|\bcc(?:'d)?\s+(?:list|line)\b|"
+WHO_CC = re.compile(r"\b(?:who|(?:which|what)\s+(?:people|persons|individuals|colleagues|employees))\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
+                    r"on\s+copy|in\s+copy|in\s+(?:the\s+)?cc|carbon)\b|\bwhom?\s+(?:did|does)\b[^()]*\b(?:cc|copy)\b(?!['’]?(?:e?d)\b)|\bcc(?:'d)?\s+(?:list|line)\b|"
                     r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:(?:copy|copies)(?!\s+of\b)|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
 GOT_A_COPY_OF = re.compile(r"\bwho\s+(?:all\s+)?(?:got|received|was\s+sent|were\s+sent)\s+(?:a\s+)?cop(?:y|ies)\s+of\b", I)
 WHO_BCC = re.compile(r"\bwho\s+(?:was|were|got)\s+(?:bcc'?d|bcc'ed|blind)\b|\bbcc\s+(?:list|line)\b", I)
-WHO_TO = re.compile(r"\bto\s+whom\b|\b(?:which|what)\s+(?:people|persons|colleagues|individuals|employees)\s+(?:got|received)\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|that|this)?\s*(?:sent|addressed|written|"
+WHO_TO = re.compile(r"\bto\s+whom\b|\b(?:which|what)\s+(?:people|persons|colleagues|individuals|employees)\s+(?:got|received)\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|(?:that|this)(?:\s+(?:e-?mail|message|mail|note|memo|letter))?)?\s*(?:sent|addressed|written|"
                     r"going|directed)\s+to\b|\bwho\s+(?:received|got|were\s+the\s+(?:recipients|addressees)|was\s+the\s+(?:recipient|addressee))\b|"
                     r"\b(?:recipients?|addressees?)\s+of\b|\bwho\s+did\b.*\b(?:send|sent|forward|address|e-?mail|write|mail)\b.*\bto\??$|"
                     r"\bwho\s+(?:was|were)\b.*\b(?:sent|addressed|going|directed)\s+to\??$|\bwho\s+was\s+it\s+(?:sent|addressed)\b|"
@@ -115,7 +120,7 @@ FIRST_ONE = re.compile(r"\b(?:first|earliest|initial|oldest|last|latest|final|ne
 # a question word: without one ('kudlow emails in skilling's mailbox over summer 2001'), a list
 ASKING = re.compile(r"\b(?:how|who|whom|whose|what|when|where|which|why|whether|did|does|do|is|are|was|were|"
                     r"has|have|can|could|should|would|count|tally|total|number)\b|\?", I)
-BARE_LIST = re.compile(r"(?:^|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
+BARE_LIST = re.compile(r"(?:^\s*|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
 EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc|"
                          r"addressed\s+(?:to\s+)?(?:him\s+|her\s+|them\s+)?(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s*,\s*cc)\b", I)
 TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
@@ -160,10 +165,14 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
         if mail and (WHEN.search(blanked) or re.search(r"\b(?:what|which|show|find|give|list|who)\b", blanked, I)
                      or FIRST_ONE.search(blanked)):  # 'earliest email that mentions dynegy', 'last one sent'
             target = _first_target(text, blanked)
+            if target in (Target.SENDER, Target.TO, Target.CC, Target.BCC, Target.RECIPIENT) and plan.of(Role.TEXT) \
+                    and MENTIONING.search(text):  # 'who sent the earliest email that mentions a rate freeze'
+                return (Ask.FIRST if first else Ask.LAST), target, 1
             if target in (Target.ATTACHMENTS, Target.SENDER, Target.TO, Target.CC, Target.BCC, Target.RECIPIENT):
                 return Ask.FIELD, target, 1  # 'what file did X attach to her first email pitching Y': one described email
             return (Ask.FIRST if first else Ask.LAST), target, 1
-    if COUNT.search(blanked) and (mail or scoped):  # 'judy thorne to gerald nemec, how many since May?'
+    if COUNT.search(PARENTHESES.sub(lambda m: " " * len(m.group(0)), blanked)) and (mail or scoped):
+        # 'judy thorne to gerald nemec, how many since May?'; not '(NRG buy, total org 7077 $)', an email's words
         return Ask.COUNT, counted(text, blanked, plan), 0
     if DATES.search(blanked) and mail and scoped:
         return Ask.LIST, Target.DATE, 0  # every day the matching emails were sent on
@@ -194,7 +203,8 @@ def _over_a_period(blanked: str, plan: QueryPlan) -> bool:
 
 COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?)\s*(?:different\s+|distinct\s+|unique\s+|"
                      r"separate\s+|individual\s+)?(?P<n>people|persons|individuals|senders|recipients|addressees|"
-                     r"correspondents|contacts|addresses|attachments|attached\s+files|files|spreadsheets|pdfs)\b", I)
+                     r"correspondents|contacts|addresses|attachments|attached\s+files|files|spreadsheets|pdfs|presentations|"
+                     r"powerpoints|word\s+(?:documents|docs|files))\b", I)
 
 
 def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
@@ -204,7 +214,8 @@ def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
     if m is None:
         return Target.DOCUMENTS
     noun = m.group("n").lower()
-    if noun in ("attachments", "attached files", "files", "spreadsheets", "pdfs"):
+    if noun in ("attachments", "attached files", "files", "spreadsheets", "pdfs", "presentations", "powerpoints") \
+            or noun.startswith("word"):
         return Target.ATTACHMENTS
     if noun == "senders":
         return Target.SENDER
@@ -234,7 +245,7 @@ def _field(text: str, blanked: str) -> Target | None:
 
 
 def top_target(blanked: str, plan: QueryPlan) -> Target:
-    if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|get|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b|"
+    if m := re.search(r"\bwho\b[^?]*\b(?:was|were|got|gets|get|getting|is|are)\s+(?:\w+\s+)?(?P<c>copied|cc'?d|bcc'?d)\b|"
                       r"\b(?:who|which\s+(?:person|people|one|individual|colleague))\s+(?:was|were|is|are)\s+(?:the\s+)?"
                       r"(?:most\s+often\s+|most\s+frequently\s+|usually\s+|most\s+)?"
                       r"(?:on|in)\s+(?:the\s+)?(?P<l>cc|bcc|copy)\b", blanked, I):  # 'who was most often on the cc line'

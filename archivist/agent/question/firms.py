@@ -134,6 +134,20 @@ def names_of_the_domain(r: Reading) -> None:
                 r.claimed = [span for span in r.claimed if span != (c.start, c.end)]
 
 
+def typed_domain_said_again(r: Reading) -> None:
+    """'anyone at the California PUC ... from cpuc.ca.gov addresses': a company word held in the
+    domain the question types is that domain said again (not the other PUC's puc.state.tx.us),
+    with the capitalised words before it ('California')."""
+    typed = [d for d in r.plan.of(Role.DOMAIN) if "." in d.text and isinstance(d.value, str)]
+    for c in [c for c in r.plan.of(Role.DOMAIN) if "." not in c.text and isinstance(c.value, str)]:
+        held = next((t for t in typed if c.value != t.value and c.text.lower() in str(t.value).lower()), None)
+        if held is None:
+            continue
+        lead = re.search(r"(?:\b[A-Z][\w&'-]*\s+){1,2}$", r.text[:c.start])
+        c.start = lead.start() if lead else c.start
+        c.text, c.value, c.label = r.text[c.start:c.end], held.value, f"sender domain {held.value} (said again)"
+
+
 def _joined(gap: str) -> bool:
     """Whether the words between a name and a parenthesised domain keep them one phrase: at most
     two words, each a name's or a word for the firm's people ('traurig ppl'), no frame word."""
@@ -149,6 +163,10 @@ def described_firms(r: Reading) -> None:
     description ('King & Spalding lawyer explained that ...'), searched, not a constraint no email meets."""
     for c in r.plan.of(Role.DOMAIN):
         if not c.known and c.label.startswith("the firm "):
+            c.role, c.value, c.label, c.known = Role.TOPIC, c.text, "", True
+    senders = [str(a).split("|")[0].lower() for p in r.plan.of(Role.SENDER) if isinstance(p.value, list) for a in p.value]
+    for c in r.plan.of(Role.NOT_DOMAIN):  # 'Steffes ... (external contact list)': the email's words, not mail
+        if senders and all(a.endswith(str(c.value).lower()) for a in senders):  # from outside his own domain
             c.role, c.value, c.label, c.known = Role.TOPIC, c.text, "", True
 
 

@@ -129,6 +129,23 @@ REFLEXIVE = re.compile(r"\b(?:other\s+than|besides|apart\s+from|aside\s+from|exc
                        r"(?:(?:mr|mrs|ms|dr)\.?\s+)?(?P<w>[A-Za-z]+)\s+(?:herself|himself|themselves)\b", re.I)
 
 
+OWN_ADDRESSES = re.compile(r"\b(?:(?:when|if)\s+(?:i|we|you)\s+)?(?:(?:leave|leaving|left|set|setting)\s+(?:out|aside)|excluding|exclude|"
+                           r"not\s+counting|other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?|ignoring|ignore|"
+                           r"without)\s+(?:(?:all\s+)?(?:his|her|their)\s+own\s+(?:(?:e-?mail\s+)?(?:addresses|accounts|address|account)|"
+                           r"e-?mails|messages|msgs|mails?|notes|sent\s+mail)|(?:him|her|them)sel(?:f|ves))\b", re.I)
+
+
+def own_addresses_left_out(r: Reading) -> None:
+    """'who sent Vince Kaminski the most, when I leave out his own addresses': the one person named
+    leaves the ranking (mail he sent himself, from any of his addresses)."""
+    m = OWN_ADDRESSES.search(r.text)
+    people = [c for c in r.plan.constraints if c.role in PEOPLE_ROLES and isinstance(c.value, list)]
+    if not m or len(people) != 1 or not r.free(m.start(), m.end()):
+        return
+    r.claim(Constraint(Role.EXCLUDED, m.group(0), list(people[0].value), m.start(), m.end(),
+                       label=f"{people[0].label.split(' (')[0]}'s own addresses"))
+
+
 def _reflexive(r: Reading) -> None:
     """'in sally beck's mailbox, who other than sally herself got cc'd the most': the mailbox's
     owner leaves the ranking."""
@@ -301,7 +318,8 @@ def _cued_surnames(r: Reading) -> None:
             _several(r, word, person)
 
 
-TO_ONLY = re.compile(r"\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+", re.I)
+TO_ONLY = re.compile(r"\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+|"
+                     r"\bnot\s+(?:in\s+|on\s+)?(?:copy|copied)\b", re.I)
 
 
 def settle_roles(r: Reading) -> None:
@@ -312,9 +330,11 @@ def settle_roles(r: Reading) -> None:
     # '(To line only)', 'to X with Y cc'd': the To line, not any recipient
     to_only = bool(TO_ONLY.search(r.text)) or bool(r.plan.of(Role.CC)) \
         or any(re.match(r"\s+directly\b", r.text[c.end:]) for c in r.plan.of(Role.RECIPIENT))
-    either = r.plan.target == Target.DOCUMENTS and bool(EITHER_ROLE.search(r.text))
+    either = r.plan.target == Target.DOCUMENTS and bool(EITHER_ROLE.search(r.text)) \
+        and not r.plan.of(Role.RECIPIENT)  # 'Dasovich to Steffes (to or cc)': the 'to or cc' is Steffes's
     _coordinated(r)
     _pronoun_recipient(r)
+    _directly_or_copied(r)
     for c in list(r.plan.constraints):
         if to_only and c.role == Role.RECIPIENT:
             c.role = Role.TO
@@ -327,6 +347,18 @@ def settle_roles(r: Reading) -> None:
         elif c.role is None:  # 'was X on it, to or cc': any recipient
             c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
     _either(r)
+
+
+# 'wrote to Steffes, either directly or copying him': To or Cc, the words part of the recipient
+DIRECTLY_OR_COPIED = re.compile(r"\s*,?\s*(?:either\s+)?(?:directly|on\s+the\s+to\s+line)\s+or\s+(?:by\s+)?(?:copying|cc'?ing|"
+                                r"cc'?d|copied|on\s+(?:the\s+)?cc)(?:\s+(?:him|her|them|on\s+it))?\b", re.I)
+
+
+def _directly_or_copied(r: Reading) -> None:
+    for c in r.plan.of(Role.RECIPIENT, Role.TO):
+        if m := DIRECTLY_OR_COPIED.match(r.text, c.end):
+            c.role, c.end, c.text = Role.RECIPIENT, m.end(), r.text[c.start:m.end()]
+            r.claimed.append((c.start, c.end))
 
 
 MAILED_BEFORE = re.compile(r"\b(?:e-?mail(?:ed|s)?|wr(?:ite|ote|ites)\s+to|sen(?:d|t|ds)|forward(?:ed|s)?|cc'?d|copied)\s+$", re.I)

@@ -87,7 +87,7 @@ MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
     r"(?:'s|’s|'|’)\s+(?:\([^()]{1,60}\)\s+)?(?:own\s+|custodial\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|(?<=custodial\s)file|folders?|archive|"
     r"account|box)\b",  # "Rick Buy's (Chief Risk Officer) mailbox", "Rick Buy's custodial mailbox"
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|belonging\s+to)\s+"
-    r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)" + END,
+    r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)(?:" + END + r"|(?=\s*\)))",  # '(in the mailbox of Tana Jones)'
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:custodian|mailbox|inbox)\s*:?\s+(?P<who>[a-z]+-[a-z]\d*)\b",
     r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|(?-i:[A-Z][\w-]+)(?:\s+(?-i:[A-Z][\w-]+))?|"
     r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+(?:files|mail\s*box|mailbox|inbox))?|collection|"
@@ -154,7 +154,7 @@ THE_WORD = re.compile(WORD_VERB + r"the\s+(?:word|term|phrase|name)s?\s+(?!of\b)
 PAREN_DOMAIN = re.compile(r"(?:(?:\b(?:from|by|at|of)\s+(?:the\s+)?)?(?:(?!(?-i:Which|What|Who|Whom|How|When|Where|The|In|Of)\b)"
                           r"(?-i:[A-Z&][\w&'.-]*)\s+(?:(?:and|of|&)\s+)?){0,5}(?:(?:law\s+)?firm|company|"
                           r"school|group|people|folks|newsletter|emails?|messages?|lawyers?|attorneys?|staff|employees|"
-                          r"addresses|senders?)?\s*)?\(\s*(?:anyone\s+|someone\s+|people\s+|anything\s+|addresses\s+)?"
+                          r"addresses|senders?)?\s*)?\(\s*(?:anyone\s+|someone\s+|people\s+|anything\s+|addresses\s+|(?:sender\s+)?domain:?\s+)?"
                           r"(?:ending\s+in\s+|at\s+)?@?" + DOMAIN +
                           r"(?:\s+(?:senders?|addresses|people|emails?|domain))?\s*\)", re.I)
 SUBJECT_LEAD = re.compile(r"^(?:have|has|had|with|containing|contains|contained|the|a|an|word|words|term|"
@@ -170,6 +170,8 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
              m.end("x" if m.group("x") else "y")) for m in COME_UP.finditer(question)
             if not _overlaps(out, m.start(), m.end())]  # 'when did Dynegy first come up', 'on which LJM comes up'
 
+    if (m := MENTIONS_FIRST.match(question)) and not _overlaps(out, m.start(), m.end()):
+        out.append((Role.TEXT, _words(m.group("x")), m.start("x"), m.end()))
     for m in TEXT_PHRASE.finditer(question):
         text = _both(_words(m.group("x")))
         if _overlaps(out, m.start(), m.end()) or m.group(0)[0].isupper() and \
@@ -178,14 +180,17 @@ def body_words(question: str) -> list[tuple[Role, str, int, int]]:
         if text and not re.fullmatch(r"(?:it|this|that|them|these|those|him|her|what|which)", text, re.I):
             out.append((Role.TEXT, text, m.start(), m.end()))
         elif re.fullmatch(r"it|them", text, re.I) and (front := FRONTED.match(question)):
-            out.append((Role.TEXT, front.group("x"), front.start("x"), front.end("x")))  # 'Transwestern - how
+            out.append((Role.TEXT, _words(front.group("x")), front.start("x"), front.end("x")))  # 'Transwestern - how
             # many emails mention it': the topic said first
     return out
 
 
 # a topic said before the question ('Transwestern - how many emails mention it?')
-FRONTED = re.compile(r"^\s*(?P<x>[\w'&.-]+(?:\s+[\w'&.-]+){0,3}?)\s*(?:[-–—:]{1,2}|,)\s+(?=how|what|which|who|when|in|did|do)",
-                     re.I)
+FRONTED = re.compile(r"^\s*(?P<x>[\w'&.-]+(?:\s+[\w'&.-]+){0,3}?)\s*(?:[-–—:]{1,2}|,)\s+(?=how|what|which|who|when|in|did|do|"
+                     r"#|number|count|no\.)", re.I)
+# a topic's mentions said first, as a noun ('Napoleonville mentions in nemec-g ... how many')
+MENTIONS_FIRST = re.compile(r"^\s*(?P<x>[\w'&.-]+(?:\s+[\w'&.-]+){0,2}?)\s+mentions\b(?=\s*(?:in|from|during|since|between|"
+                            r"by|to|[-–—:,]))", re.I)
 
 
 def _both(text: str) -> str:
@@ -209,7 +214,8 @@ def _words(text: str) -> str:
     text = re.sub(r"\s*\(\s*(?:or|aka|a\.k\.a\.?|also)\s+([^()]+?)\s*\)", r" or \1", text, flags=re.I)  # 'New Power
     # (or NewPower)': either spelling
     if not re.search(r"[\"“”]", text):  # 'the Sun Devil project': the name is what the emails hold, not 'project'
-        text = re.sub(r"(?<=\w)\s+(?:project|deal|matter|issue|issues|situation|affair|business)$", "", text.strip(),
+        text = re.sub(r"(?<=\w)\s+(?:project|deal|matter|issue|issues|situation|affair|business|language|wording|"
+                      r"verbiage)$", "", text.strip(),
                       flags=re.I)
     return " ".join(text.split())
 
@@ -218,7 +224,7 @@ AT_COMPANY = re.compile(r"\b(?:someone|anyone|anybody|somebody|people|folks|staf
                         r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2})")
 # 'who at Enron sent the most': the people of that firm who wrote (a sender's verb follows)
 WHO_AT_COMPANY = re.compile(r"\b(?i:who|whoever|which\s+(?:one|ones|person|people|persons|senders?))\s+(?P<at>at\s+(?:the\s+)?"
-                            r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,2}))(?=\s+(?:\w+\s+)?(?:e-?mailed|wrote|sent|"
+                            r"(?P<c>[A-Z][\w&'-]*(?:\s+(?:&\s+)?[A-Z][\w&'-]*){0,3}))(?=\s+(?:\w+\s+)?(?:e-?mailed|wrote|sent|"
                             r"mailed|messaged|contacted|e-?mails|writes|sends)\b)")
 # 'from ISO New England': a name of several capitalised words (the first all capitals) after 'from'
 FROM_COMPANY = re.compile(r"\bfrom\s+(?:the\s+)?(?P<c>(?-i:[A-Z]{2,}[\w&'-]*)(?:\s+(?-i:[A-Z][\w&'-]*)){1,3})\b")
@@ -273,7 +279,9 @@ def domains(question: str, known: set[str], main: str | None = None,
         said = m.group("c") or m.group("f") if "f" in m.groupdict() else m.group("c")
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(said, senders or known)):
             out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
-    for m in re.finditer(r"\b(?:(?i:outside)(?:\s+of)?|non-?|external\s+to|not\s+from)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
+    for m in re.finditer(r"\b(?:(?i:outside)(?:\s+of)?|non-?|external\s+to|not\s+from|(?i:other\s+than|excluding|except|"
+                         r"not\s+counting|apart\s+from|aside\s+from)\s+(?:(?i:anything|any|all|those|ones|e-?mails?|mail)\s+)?"
+                         r"(?i:from|by)\s+(?:(?i:internal|in-house|inside)\s+)?)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
                          r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|employees))?",
                          question):
         if m.group(1).lower() in OUTSIDE_PEOPLE:
@@ -281,8 +289,9 @@ def domains(question: str, known: set[str], main: str | None = None,
         if not _overlaps(out, m.start(), m.end()) and (d := company_domain(m.group(1), known)):
             out.append((Role.NOT_DOMAIN, "@" + d, m.start(), m.end()))
     for m in WHO_AT_COMPANY.finditer(question):  # 'who at Enron sent the most ...': its people's mail
-        if not _overlaps(out, m.start("at"), m.end("at")) and (d := company_domain(m.group("c"), senders or known)):
-            out.append((Role.DOMAIN, "@" + d, m.start("at"), m.end("at")))
+        if not _overlaps(out, m.start("at"), m.end("at")) and (d := company_domain(m.group("c"), senders or known,
+                                                                                 initials=True)):
+            out.append((Role.DOMAIN, "@" + d, m.start("at"), m.end("at")))  # (an organisation: its initials may be its domain)
     for m in TLD_DOMAIN.finditer(question):  # 'from university (.edu) addresses': every sender under .edu
         if not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, "@" + m.group("t").lower(), m.start(), m.end()))
@@ -335,8 +344,9 @@ def _initialism(words: list[str], known) -> str | None:
         return None
     initials = "".join(w[0] for w in words)
     tail = re.compile(initials + r"[b-df-hj-np-tv-z]{0,4}(?:-?law|llp)?")
-    found = sorted(d for d in known if d.count(".") == 1 and d.endswith((".com", ".net"))
-                   and tail.fullmatch(d.split(".")[0]) and d.split(".")[0] != initials)  # not gm.com
+    found = sorted(d for d in known if d.count(".") == 1 and d.endswith((".com", ".net", ".org"))
+                   and tail.fullmatch(d.split(".")[0]) and (d.split(".")[0] != initials or len(words) >= 3))
+    # not gm.com for two words; 'Silicon Valley Manufacturing Group' is svmg.org
     return found[0] if len(found) == 1 else None
 
 

@@ -68,6 +68,7 @@ class Role(StrEnum):
     ATTACHMENT = "attachment"
     ALSO_ACCOUNT = "also_account"  # 'counting his AOL account too': the person's addresses there count too
     WEEKDAY = "weekday"  # 'on weekends', 'on a Sunday': the sender's local day of the week
+    HOURS = "hours"  # 'between 10pm and 5am': the sender's local time of day (question/hours.py)
     EXCLUDED = "excluded"  # 'besides Tana Jones': left out of a ranking, no filter
     FORM = "form"  # 'forwards', 'replies': told by the subject line and the text (strategies/kinds.py)
     NOT_KIND = "not_kind_words"  # 'leaving aside the SAP notices': emails of that kind left out (strategies/kinds.py)

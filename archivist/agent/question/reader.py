@@ -17,18 +17,21 @@ from archivist.agent.question.descriptors import titled_name
 from archivist.agent.question.date_claims import claim_dates, event_clauses
 from archivist.agent.question.date_words import unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
-from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms, names_of_the_domain
+from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms, names_of_the_domain, \
+    typed_domain_said_again
 from archivist.agent.question.first_names import first_names
+from archivist.agent.question.hours import read_hours
 from archivist.agent.question.kinds import forms, kind_words
 from archivist.agent.question.lexicon import Lexicon
-from archivist.agent.question.mentions import own_domain, own_mailbox_said, owned_account, read_people, settle_roles
+from archivist.agent.question.mentions import (own_addresses_left_out, own_domain, own_mailbox_said, owned_account,
+                                              read_people, settle_roles)
 from archivist.agent.question.people import mailbox_of
 from archivist.agent.question.plan import BODY_ONLY, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.received import named_owner_mailbox, owner_pronoun, pronoun_line, received_in_mailbox
 from archivist.agent.question.roles import role_at
 from archivist.agent.question.unread import (cc_counted, unread_in_figures, unread_negations, unread_own_mailbox,
-                                             unread_qualifiers)
+                                             unread_exclusions, unread_pronouns, unread_qualifiers)
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
 
@@ -43,6 +46,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r.claimed += event_clauses(r.text)  # 'since Enron filed for bankruptcy on 12/2/01': since that day; no
     _quoted_and_subject(r)  # reader takes the event's words ('SEC', 'Skilling') as a constraint
     _attachments(r)
+    read_hours(r)
     for role, value, s, e in phrases.weekdays(r.text):
         if not r.free(s, e):
             continue  # a weekday inside a quoted subject ('Meeting on Wednesday, January 2') is the subject's
@@ -57,6 +61,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     affiliations(r)
     at_their_domain(r)
     names_of_the_domain(r)
+    typed_domain_said_again(r)
     ask, target, k = reread_described(r, *classify(r.text, r.blanked(), r.plan))
     if ask == Ask.CONTENT and fallback is not None:
         (ask, target), k = fallback, 1
@@ -75,6 +80,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r.plan.by_address = (ask == Ask.TOP or ask == Ask.COUNT and target != Target.DOCUMENTS) \
         and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
+    own_addresses_left_out(r)
     received_in_mailbox(r)
     owner_pronoun(r)
     named_owner_mailbox(r)
@@ -88,6 +94,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
     unread_around_dates(r)
     unread_in_figures(r)
     unread_negations(r)
+    unread_pronouns(r)
+    unread_exclusions(r)
     unread_own_mailbox(r)
     unread_qualifiers(r)
     cc_counted(r)
@@ -99,6 +107,11 @@ FILE_NAME = re.compile(r"[^\n\"“”]{1,120}\.(?:docx?|xlsx?|xls|pdf|pptx?|txt|
 IN_SUBJECT = re.compile(r"\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b", re.I)
 SUBJECT_CUE = re.compile(r"\b(?:subject(?:\s+line)?|titled|entitled|called|headed|re)\s*:?\s*$", re.I)
 WORD_CUE = re.compile(rf"{phrases.WORD_VERB}the\s+(?:word|term|phrase|name)s?\s*:?\s*$", re.I)  # 'with the word "X"'
+
+
+# words and a quoted other spelling in parentheses: 'mentioning negative CTC (or "Neg CTC")'
+OR_QUOTED = re.compile(r"\b(?:mention(?:s|ed|ing)?|about|regarding|concerning|discuss(?:es|ed|ing)?|contain(?:s|ed|ing)?|"
+                       r"referr?(?:ing|ed|s)\s+to)\s+(?:the\s+)?(?P<x>[\w'&-]+(?:\s+[\w'&-]+){0,3}?)\s*\(\s*(?:or|aka|also)\s+$", re.I)
 
 
 def _quoted_and_subject(r: Reading) -> None:
@@ -118,6 +131,8 @@ def _quoted_and_subject(r: Reading) -> None:
         lead = SUBJECT_CUE.search(r.text[:m.start()]) or WORD_CUE.search(r.text[:m.start()])
         start = lead.start() if lead else m.start()
         end = m.end() + (after.end() if after else 0)
+        if role == Role.TEXT and (alt := OR_QUOTED.search(r.text[:m.start()])) and (shut := re.match(r"\s*\)", r.text[m.end():])):
+            start, end, text = alt.start("x"), m.end() + shut.end(), f"{alt['x']} or {text}"  # 'negative CTC (or "Neg CTC")'
         r.claim(Constraint(role, r.text[start:end], subject or text, start, end,
                            label=f"= '{subject}'" if subject else ""))
     asked = ASKS_SUBJECT.search(r.text)  # 'what was the subject of the email X sent': no subject named
@@ -136,8 +151,22 @@ def _subject_of(lex: Lexicon | None, text: str) -> str | None:
 
 def _attachments(r: Reading) -> None:
     for role, value, s, e in phrases.attachment(r.text):
-        if r.free(s, e):
-            r.claim(Constraint(role, r.text[s:e], value, s, e))
+        if not r.free(s, e):
+            continue
+        label = ""
+        if negated := NO_ATTACHMENT.search(r.text[:s]):  # 'not counting the ones with PDF attachments'
+            s, value = negated.start(), f"not:{value}"
+            label = "none" if value == "not:any" else f"none of type {value[4:].removeprefix('name:')}"
+        r.claim(Constraint(role, r.text[s:e], value, s, e, label=label))
+
+
+# the emails an attachment phrase leaves out: 'NOT counting the ones with PDFs', 'excluding those
+# with attachments', 'without any attachment'
+NO_ATTACHMENT = re.compile(r"\b(?:(?:not\s+counting|not\s+including|excluding|exclude|except(?:\s+for)?|ignoring|ignore|"
+                           r"leaving\s+out|leave\s+out|other\s+than|but\s+not|minus|apart\s+from)\s+(?:(?:the\s+ones|ones|those|"
+                           r"any|all|the|e-?mails?|mails?|messages?)\s+)?(?:(?:that\s+(?:have|had|has|carry|carried)|which\s+"
+                           r"(?:have|had|has))\s+)?|without\s+(?:any\s+|an?\s+)?|no\s+|(?:did|does|do)\s*(?:not|n't)\s+"
+                           r"(?:have|carry)\s+(?:any\s+|an?\s+)?)$", re.I)
 
 
 def _counted_files(r: Reading) -> None:
@@ -145,7 +174,7 @@ def _counted_files(r: Reading) -> None:
     constraint, unless one was read already)."""
     m = COUNTED.search(r.text)
     if m and r.free(*m.span("n")) and not r.plan.of(Role.ATTACHMENT):
-        kind = phrases.ATTACHMENT_KIND.get(m.group("n").lower(), "any")
+        kind = phrases.ATTACHMENT_KIND.get(m.group("n").lower().split()[0], "any")
         r.claim(Constraint(Role.ATTACHMENT, m.group("n"), kind, *m.span("n")))
 
 

@@ -22,8 +22,24 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bon\s+(?:the\s+)?(to|cc|bcc)\s*:(?=\s|\)|$)", r"on the \1 line"),
     (r"(?<![\w@.])(from|to)\s*:\s+(?=[\w\"'“])", r"\1 "),  # 'From: Susan Mara', 'To: Jeff'
 
-    (r"\babt\b", "about"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
+    (r"\babt\b", "about"), (r"^\s*hw(?=\s+(?:many|often|much)\b)", "how"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
+
+
+# '2' for 'to' between words ('tana 2 sara', 'send 2 mark'), not a number ('top 2 senders', 'the 2 emails')
+TWO_FOR_TO = re.compile(r"\b(?P<w>[a-z][\w'.]*)\s+2\s+(?=(?!(?:senders?|people|persons|ppl|recipients?|e-?mails?|messages?|msgs?|"
+                        r"mails?|notes?|addresses|days?|weeks?|wks?|months?|mos|years?|yrs?|times|most|top|of|or|and|"
+                        r"hours?|files?|attachments?|names?|spreadsheets?|docs?|pdfs?|separate|different|other|through|thru|"
+                        r"until|till|to|st|nd|rd|th)\b)[a-z])", re.I)
+NUMBER_BEFORE = frozenset("top first last the those these only over under about least most than and or between "
+                          "next past previous within around nearly almost exactly just q h week wk cw kw no number phase "
+                          "part version v round item chapter day floor level tier class group jan feb mar apr may jun "
+                          "jul aug sep sept oct nov dec january february march april june july august september october "
+                          "november december".split())
+
+
+def _two_for_to(text: str) -> str:
+    return TWO_FOR_TO.sub(lambda m: m.group(0) if m["w"].lower() in NUMBER_BEFORE else f"{m['w']} to ", text)
 
 
 def spell_out(text: str) -> str:
@@ -33,6 +49,7 @@ def spell_out(text: str) -> str:
     for i in range(0, len(pieces), 2):
         for pattern, full in SHORTHAND:
             pieces[i] = pattern.sub(full, pieces[i])
+        pieces[i] = _two_for_to(pieces[i])
     return " ".join("".join(pieces).split())
 
 

@@ -14,7 +14,7 @@ import re
 
 from archivist.agent.question.first_names import own_mailbox, owner_of
 from archivist.agent.question.people import addresses_label, mailbox_of
-from archivist.agent.question.plan import PEOPLE_ROLES, RECEIVED, Constraint, Role
+from archivist.agent.question.plan import PEOPLE_ROLES, RECEIVED, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import fronted_role
 
@@ -28,7 +28,8 @@ def received_in_mailbox(r: Reading) -> None:
     """The one recipient who 'got' or 'received' mail from a sender named, read as what reached
     their own mailbox when the archive holds it."""
     people, boxes = r.plan.of(Role.RECIPIENT), r.plan.of(Role.MAILBOX)
-    if r.lex is None or len(people) != 1 or not r.plan.of(*SENDERS) or len(boxes) > 1:
+    ranked = bool(boxes) and r.plan.target == Target.SENDER  # 'who sent X the most ... only his mailbox'
+    if r.lex is None or len(people) != 1 or not (r.plan.of(*SENDERS) or ranked) or len(boxes) > 1:
         return
     c = people[0]
     said = RECEIVES.match(r.text[c.end:]) or fronted_role(r.text, c.end) == Role.RECIPIENT  # 'X - did he get'
@@ -36,7 +37,11 @@ def received_in_mailbox(r: Reading) -> None:
     if boxes and (box != boxes[0].value or boxes[0].also_named):
         return  # another person's mailbox: X named as a recipient there
     if box and boxes:  # the mailbox said already: what reached X there, list mail too
+        own = [v for v in c.value if isinstance(v, str)] if isinstance(c.value, list) else []
         c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text} there)"
+        if ranked and own and not r.plan.of(Role.EXCLUDED):  # X's own sent mail is in the mailbox too: no sender
+            r.plan.constraints.append(Constraint(Role.EXCLUDED, "", own, c.start, c.start,  # of what reached X
+                                                 label=f"{c.text} (mail {c.text} sent)"))
     elif box:
         named = [v for v in (c.value or []) if isinstance(v, str)] if isinstance(c.value, list) else []
         c.role, c.value, c.label = Role.MAILBOX, box, f"mailbox {box} ({RECEIVED} {c.text}, or {c.text} named as a recipient)"

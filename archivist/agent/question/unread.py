@@ -55,7 +55,7 @@ def unread_own_mailbox(r: Reading) -> None:
                 w.use = Use.UNUSED
 
 
-NEGATION = re.compile(r"\b(?:not|no|never|without|except|nor|\w+n't)\s+(?:\w+\s+){0,2}$", re.I)
+NEGATION = re.compile(r"\b(?:not|no|never|without|except|exclud\w*|nor|\w+n't)\s+(?:\w+\s+){0,3}$", re.I)
 TO_DOMAIN = re.compile(r"\b(?:to|cc'?d?|copied|addressed\s+to|recipients?)\s+(?:\w+\s+){0,2}$", re.I)
 INNER_NEGATION = re.compile(r"\b(?:but\s+)?(?:not|no|without|except|excluding|nor|never)\b", re.I)
 NEGATED_ROLES = (Role.EXCLUDED, Role.NOT_DOMAIN, Role.TOPIC, Role.NOT_KIND)  # the negation is read, or no filter
@@ -113,6 +113,50 @@ SIZE = re.compile(r"\b(?:longest|shortest|lengthiest|briefest|biggest|largest|sm
 ORDINAL = re.compile(r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))", re.I)
 NTH_EMAIL = re.compile(r"\s+(?:e-?mail|message|note|memo|letter|one|time)s?\b", re.I)
 FEWEST = frozenset("fewest least lowest rarest".split())
+
+
+# a person said only as 'he' or 'she': the one who sent ('did he send', 'she wrote'), or who got ('did she get')
+PRONOUN_SENT = re.compile(r"\b(?:did|does|do|has|had|have|would|will)\s+(?P<p>he|she)\s+(?:\w+\s+)?(?:send|write|e-?mail|forward|"
+                          r"reply|copy|cc|mail|message|sent|written|e-?mailed|forwarded|replied)\b|"
+                          r"(?<!\bwas\s)(?<!\bwere\s)\b(?P<q>he|she)\s+(?:\w+\s+)?(?:sent|wrote|e-?mailed|forwarded|replied)\b", re.I)
+PRONOUN_GOT = re.compile(r"\b(?:did|does|do|has|had|have|was|were)\s+(?P<p>he|she)\s+(?:\w+\s+)?(?:get|got|gotten|receive|received|"
+                         r"cc'?d|copied|bcc'?d)\b", re.I)
+SENDING_ROLES = (Role.SENDER, Role.DOMAIN, Role.ALSO_ACCOUNT)
+GETTING_ROLES = (Role.RECIPIENT, Role.TO, Role.CC, Role.BCC, Role.MAILBOX, Role.PARTICIPANT)
+
+
+def unread_pronouns(r: Reading) -> None:
+    """'how many emails did he send in July 2001' with no one the question names who sent: the
+    pronoun is someone the plan does not have, so it is not used and no figure is given for
+    everyone's mail."""
+    if r.plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
+        return
+    for pattern, roles in ((PRONOUN_SENT, SENDING_ROLES), (PRONOUN_GOT, GETTING_ROLES)):
+        m = pattern.search(r.text)
+        if m and not r.plan.of(*roles):
+            name = "p" if m.group("p") else "q"
+            unuse(r, m.start(name), m.end(name))
+
+
+# what a question leaves out: read by a constraint there ('excluding replies', 'besides Tana Jones', 'other
+# than from internal Enron addresses'), or not at all ('not counting those addressed only to himself')
+EXCLUSION = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|exclude|except(?:\s+for)?|other\s+than|leaving\s+(?:out|aside)|"
+                       r"leave\s+out|setting\s+aside|set\s+aside|ignoring|disregarding|apart\s+from|aside\s+from|besides|minus|"
+                       r"but\s+not)\b", re.I)
+CLAUSE_END = re.compile(r"[,;:?.!()]|\s[-–—]\s|$")
+
+
+def unread_exclusions(r: Reading) -> None:
+    """An exclusion no constraint read ('How many emails did X send, not counting those addressed
+    only to himself?'): its words are not used, so no figure is given that counts what it leaves out."""
+    if r.plan.ask not in (*AGGREGATES, Ask.FIRST, Ask.LAST):
+        return
+    for m in EXCLUSION.finditer(r.text):
+        end = m.end() + CLAUSE_END.search(r.text, m.end()).start() - m.end()
+        if any(c.start <= m.start() < c.end or m.end() <= c.start < end for c in r.plan.constraints) \
+                or any(a <= m.start() < b for a, b, _ in r.asides) or in_note(r, m.start()):
+            continue  # read, by the constraint there or after it in the clause; or said in an aside
+        unuse(r, m.start(), end)
 
 
 def unread_qualifiers(r: Reading) -> None:

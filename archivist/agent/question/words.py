@@ -9,7 +9,7 @@ import re
 from archivist.agent.question.asides import RESTRICTS
 from archivist.agent.question.people import TITLE_WORDS, WEBMAIL, is_first_name
 from archivist.agent.question.phrases import phrase_words
-from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Use, Word
+from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target, Use, Word
 from archivist.agent.question.reading import Reading
 
 TOKEN = re.compile(r"[\w][\w'’.@-]*[\w]|[\w]")
@@ -49,7 +49,7 @@ dated dating saw see seen
 itself himself herself themselves usually typically normally generally together jointly
 largest smallest biggest highest greatest amount
 mention mentions mentioned mentioning discussed referenced
-pls plz thanks thank like know want wanted need needed wonder wondering curious quick quickly actually
+pls plz thanks thank thx tia ty like know want wanted need needed wonder wondering curious quick quickly actually
 really exactly precisely roughly approximately about around altogether collection dataset corpus archive
 anywhere everywhere single one's ever hit hits apart besides except excluding counting including both
 inclusive inclusively
@@ -201,6 +201,14 @@ ATTACHMENT_WORDS = frozenset("spreadsheet spreadsheets excel workbook workbooks 
 LEAVING_WORDS = frozenset("leaving leave setting set putting put keeping keep aside out apart ignoring ignore minus".split())
 
 
+FREQUENCY = frozenset("daily weekly nightly monthly hourly".split())
+
+
+def _right_before(r: Reading, word: str, constraints: list) -> bool:
+    """Whether the word stands right before one of the constraints (a quote mark between)."""
+    return any(re.search(rf"\b{re.escape(word)}\s*[\"'“]?\s*$", r.text[:c.start], re.I) for c in constraints)
+
+
 def _beside(r: Reading, word: str, constraints: list) -> bool:
     """Whether the word stands within a few words of one of the constraints."""
     for m in re.finditer(rf"\b{re.escape(word)}\b", r.text):
@@ -282,6 +290,16 @@ def restated(r: Reading, word: str) -> bool:
         return True  # 'Lehman Brothers' beside the domain read from 'Lehman'
     if _before_a_parenthesised_domain(r, word):
         return True  # 'the Goodin MacBride lawyers (gmssr.com)', 'University of Texas addresses (utexas.edu)'
+    if w in ("copy", "copied") and re.search(r"\bnot\s+(?:in\s+|on\s+)?(?:copy|copied)\b", r.text, re.I) \
+            and (r.plan.of(Role.TO) or r.plan.target == Target.TO):
+        return True  # '(not copy)': the To line read, not the Cc line
+    if w == "since" and re.search(r"\bsince\s+(?:which|what)\s+(?:date|day|time)\b|\bsince\s+when\b", r.text, re.I) \
+            and r.plan.ask == Ask.FIRST:
+        return True  # 'since which date has X written to Y': when the first one was sent
+    if w == "office" and _after(r, word, r.plan.of(Role.SENDER)):
+        return True  # "Dan Douglass's office": the mail he (his office) sent, read
+    if w in FREQUENCY and _right_before(r, word, r.plan.of(Role.SUBJECT, Role.KIND)):
+        return True  # "the daily 'Enron Mentions' emails": how often that mail comes, said of the one read
     if w in ("fw", "fwd", "re") and r.plan.of(Role.FORM):
         return True  # 'forward (FW:)': the subject's mark of a forward, read
     if w in ATTACHMENT_WORDS and r.plan.of(Role.ATTACHMENT):

@@ -40,6 +40,7 @@ import re
 from dataclasses import fields, replace
 
 from archivist import word_forms
+from archivist.agent.question.described_ask import REPLIED
 from archivist.agent.question.plan import PEOPLE_ROLES, Constraint, QueryPlan, Role, Target
 from archivist.agent.question.words import is_frame
 from archivist.agent.strategies.related_mail import first_reply, with_twins
@@ -109,7 +110,7 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
                  + "; ".join(f"\"{r['title'] or ''}\" from {r['sender_name'] or r['sender']}, {P._day(r)} [{n}]"
                              for n, r in enumerate(also, 2)) + ".")
     if plan.target == Target.REPLY:
-        return first_reply(store, best, lead, also)
+        return first_reply(store, best, lead, also, first_only=bool(REPLIED[0].search(plan.question)))
     got = P._field_of(store, best, plan.target, lead)
     if also:
         got.ids += [r["id"] for r in also]

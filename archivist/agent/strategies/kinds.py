@@ -84,6 +84,9 @@ def settle(store, plan: QueryPlan, f: Filters, rows: list[dict]) -> KindReading:
     if k == n:
         return KindReading(f, f"every one of the {n} emails holds the words '{said}'" if n else
                            f"no email fits the other constraints, so '{said}' was not checked")
+    if not named and any(re.fullmatch(r"[\s'\"”’]*", plan.question[c.end:kind.start]) for c in plan.of(Role.SUBJECT)):
+        return KindReading(f, f"'{said}' was read as saying what the emails of the subject before it are, so all "
+                              f"{n} are counted; {k} of them hold the words '{said}'")  # "'Enron Mentions' press-clip emails"
     if named and _the_sender(plan, words):
         return KindReading(f, f"'{said}' was read as naming the sender given ({k} of the {n} emails hold the words)")
     if named and k:

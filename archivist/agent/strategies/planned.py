@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from archivist import word_forms
 from archivist.date_phrases import week_holding
+from archivist.agent.question.hours import in_hours
 from archivist.agent.question.people import person_key
 from archivist.agent.question.plan import BODY_ONLY, PEOPLE_ROLES, Ask, Constraint, QueryPlan, Role, Target
 from archivist.agent.strategies.counts_in import files_count, people_count
@@ -21,7 +22,7 @@ from archivist.agent.strategies import described, kinds
 from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery, Select, run_query, subject_variants
 from archivist.agent.strategies.readings import by_address, list_instead, mailbox_instead, other_readings, topic_noun_dropped
 from archivist.records import Filters
-from archivist.store.documents import attachment_names, documents, local_day, mailboxes_of, own_texts, people_of
+from archivist.store.documents import attachment_names, documents, local_day, local_minutes, mailboxes_of, own_texts, people_of
 
 MAX_CITED = 5
 MAX_LISTED = 20
@@ -110,6 +111,8 @@ def _rows(store, f: Filters, calendar: Calendar = Calendar.LOCAL, plan: QueryPla
                       key=lambda r: (r.get("date") is not None, r.get("date") or "", r["id"]))
     if plan is not None and (days := {d for c in plan.of(Role.WEEKDAY) for d in str(c.value).split(",")}):
         rows = [r for r in rows if _weekday(r) in days]  # an email with no readable day is on no weekday
+    for hours in plan.of(Role.HOURS) if plan is not None else []:  # 'between 10pm and 5am', the sender's clock
+        rows = [r for r in rows if (t := local_minutes(r.get("date_raw"))) is not None and in_hours(str(hours.value), t)]
     if plan is not None and (form := [str(c.value) for c in plan.of(Role.FORM)]):  # 'forwards', 'replies'
         if wanted := [v for v in form if not v.startswith("not ")]:  # 'forwards or replies': either
             either = {r["id"] for v in wanted for r in kinds.of_form(store, rows, v)}
@@ -141,6 +144,10 @@ def closed_compound(text: str) -> str | None:
     return None
 
 
+ESCAPED_HYPHEN, HYPHEN_OR_SPACE = re.escape("-"), r"[\s-]?"
+NAME_GAP = r"(?:\s+(?-i:[A-Z][a-z]*\.?)(?=\s)){0,2}[\s-]*"
+
+
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
     """One list of patterns per 'or' side ('NETCO or UBS'): a name of several capitalised words is
     one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches in its
@@ -149,11 +156,13 @@ def mention_patterns(text: str) -> list[list[re.Pattern]]:
     for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I):
         words = [w for w in re.findall(r"[\w'&-]+", side) if re.search(r"\w", w)]  # not a lone '-' or '&'
         if len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
-            words = [r"[\s-]*".join(re.escape(w) for w in words) + word_forms.ENDINGS]  # 'EnronOnline' too
+            gap = NAME_GAP if len(words) > 2 else r"[\s-]*"  # 'EnronOnline' too; 'Assembly Speaker Hertzberg' is
+            # also 'Assembly Speaker Robert Hertzberg' (a first name or an initial between a title and a surname)
+            words = [gap.join(re.escape(w) for w in words) + word_forms.ENDINGS]
         else:
             words = [word_forms.pattern(w) for w in words]
-        if words:
-            out.append([re.compile(rf"\b{w}\b", re.I) for w in words])
+        if words:  # 'keep-whole' is also written 'keep whole' (as the full-text index reads it)
+            out.append([re.compile(rf"\b{w.replace(ESCAPED_HYPHEN, HYPHEN_OR_SPACE)}\b", re.I) for w in words])
     return out
 
 
@@ -165,7 +174,7 @@ def _mentioning(store, rows: list[dict], text: str, body_only: bool = False) -> 
 
 def _row_checks(f: Filters, plan: QueryPlan) -> bool:
     """Whether _rows reads each matching email (its weekday, the words of its body or subject)."""
-    return bool(f.text or f.subject or plan.of(Role.WEEKDAY, Role.FORM)) or plan.ask != Ask.TOP and bool(_excluded(plan))
+    return bool(f.text or f.subject or plan.of(Role.WEEKDAY, Role.FORM, Role.HOURS)) or plan.ask != Ask.TOP and bool(_excluded(plan))
 
 
 def _counted(store, f: Filters, plan: QueryPlan) -> tuple[int, list[int]]:

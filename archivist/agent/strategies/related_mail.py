@@ -7,10 +7,12 @@ counts: its own sender writing again on it is no reply to it.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from archivist.agent.question.plan import Target
 
+FORWARD = re.compile(r"\s*(?:fwd?|fw)\s*:", re.I)
 REPLY_WINDOW = timedelta(days=30)  # a reply found by its subject alone comes within a month
 COLUMNS = "id, title, sender, sender_name, date, date_raw"
 
@@ -58,13 +60,17 @@ def with_twins(store, got, best: dict, also: list[dict], target: Target):
     return got
 
 
-def first_reply(store, best: dict, lead: str, also: list[dict]):
-    """'Who replied first': the sender of the earliest reply to the email found, citing both; no
-    name when the archive holds no reply to it."""
+def first_reply(store, best: dict, lead: str, also: list[dict], first_only: bool = True):
+    """'Who replied first': the sender of the earliest reply to the email found, citing both;
+    'who replied to it' (first_only False): everyone who did, earliest first; no name when the
+    archive holds no reply to it."""
     from archivist.agent.strategies import planned as P
-    replies = replies_to(store, best)
+    replies = replies_to(store, best, limit=50 if not first_only else 5)
     if not replies:
         return P.PlanAnswer(f"{lead} No reply to it by anyone else is in the archive.", [best["id"]], result={})
+    answers = [r for r in replies if not FORWARD.match(r["title"] or "")]  # a forward passes it on, answers nothing
+    if not first_only and answers:
+        return _all_replies(best, lead, also, answers)
     first = replies[0]
     who = f"{first['sender_name']} <{first['sender']}>" if first["sender_name"] else first["sender"]
     n = len(replies) - 1
@@ -76,3 +82,21 @@ def first_reply(store, best: dict, lead: str, also: list[dict]):
         result["others"] = [r["id"] for r in also]
     return P.PlanAnswer(f"{lead} First reply: \"{first['title'] or ''}\" from {who}, {P._day(first)} [2].{later}",
                         ids, result)
+
+
+def _all_replies(best: dict, lead: str, also: list[dict], replies: list[dict]):
+    """Everyone who replied to the email found, each once, in the order of their first reply."""
+    from archivist.agent.strategies import planned as P
+    people: dict[str, dict] = {}
+    for r in replies:
+        people.setdefault(r["sender"].lower(), {"addresses": [r["sender"]], "name": r["sender_name"] or "", "doc": r["id"]})
+    shown = [p for p in people.values()][:P.MAX_CITED - 1]
+    said = "; ".join(f"{p['name']} <{p['addresses'][0]}> [{n}]" if p["name"] else f"{p['addresses'][0]} [{n}]"
+                     for n, p in enumerate(shown, 2))
+    result = {"people": [{"addresses": p["addresses"], "name": p["name"]} for p in people.values()],
+              "replied_to": best["id"]}
+    if also:
+        result["others"] = [r["id"] for r in also]
+    text = (f"{lead} {len(people)} {'people' if len(people) > 1 else 'person'} replied to it "
+            f"({len(replies)} repl{'ies' if len(replies) > 1 else 'y'}): {said}.")
+    return P.PlanAnswer(text, [best["id"]] + [p["doc"] for p in shown], result)
