@@ -355,3 +355,42 @@ def test_a_period_of_days_beginning_on_a_day(archive):
 def test_an_exclusion_no_constraint_reads_gives_no_figure(archive):
     r = _ask(archive, "How many emails did Ben Lind send in March 2025, not counting those addressed only to himself?")
     assert "count" not in r.result and "'counting'" in r.answer
+
+
+def test_the_weekend_of_a_day_is_its_saturday_and_sunday(archive):
+    plan = _plan(archive, "emails sent by Ana Ross on the weekend of mar 15 2025 - how many")
+    assert plan.unused == [] and not plan.of(Role.WEEKDAY)
+    assert [c.value for c in plan.of(Role.DATE)] == ["2025-03-15..2025-03-17"]
+
+
+def test_how_many_different_days(archive):
+    r = _ask(archive, "On how many different days did Ana Ross send email in March 2025?")
+    assert r.result == {"count": 6}, r.answer  # 7 emails on March 3 (two), 4, 5, 12, 13 and 17
+    assert _plan(archive, "On how many different days did Ana Ross send email in March 2025?").target == Target.DATE
+
+
+@pytest.mark.parametrize("question, days", [
+    ("how many emails did Ana Ross send in March 2025, excluding weekends?", "monday,tuesday,wednesday,thursday,friday"),
+    ("how many emails did Ana Ross send on weekdays in March 2025?", "monday,tuesday,wednesday,thursday,friday"),
+    ("how many emails did Ana Ross send on weekends in March 2025?", "saturday,sunday"),
+])
+def test_weekdays_and_weekends(archive, question, days):
+    plan = _plan(archive, question)
+    assert plan.unused == [] and [c.value for c in plan.of(Role.WEEKDAY)] == [days]
+
+
+def test_a_first_name_the_described_email_went_to(tmp_path):
+    from archivist.agent.question.lexicon import lexicon
+    from archivist.agent.question.reader import read_plan
+    from tests.test_question_q3 import _two_boxes
+    kim, lou = "Kim Ames <kim.ames@acme.com>", "Lou Roe <lou.roe@acme.com>"
+    store = _two_boxes(tmp_path, {
+        "ames-k": [(lou, kim, f"Mon, 0{d} Mar 2025 09:00:00 -0800", f"Note {d}", "Hello.") for d in (3, 4, 5)],
+        "roe-l": [(kim, lou, f"Mon, 1{d} Mar 2025 09:00:00 -0700", f"Reply {d}", "Hi.") for d in (3, 4, 5)]
+        + [(kim, lou, "Wed, 19 Mar 2025 09:00:00 -0700", "Schedule", "The xls with the isda schedule.")],
+    })
+    lex = lexicon(store)
+    assert lex.owners == {"ames-k": "kim.ames@acme.com", "roe-l": "lou.roe@acme.com"}
+    plan = read_plan("who sent lou the xls w/ the isda schedule on 3/19/25?", lex)
+    assert plan.ask == Ask.FIELD and [c.text for c in plan.of(Role.RECIPIENT)] == ["lou"], plan.to_dict()
+    store.close()

@@ -204,7 +204,7 @@ def _over_a_period(blanked: str, plan: QueryPlan) -> bool:
 COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?)\s*(?:different\s+|distinct\s+|unique\s+|"
                      r"separate\s+|individual\s+)?(?P<n>people|persons|individuals|senders|recipients|addressees|"
                      r"correspondents|contacts|addresses|attachments|attached\s+files|files|spreadsheets|pdfs|presentations|"
-                     r"powerpoints|word\s+(?:documents|docs|files))\b", I)
+                     r"powerpoints|word\s+(?:documents|docs|files)|days|dates)\b", I)
 
 
 def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
@@ -217,6 +217,8 @@ def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
     if noun in ("attachments", "attached files", "files", "spreadsheets", "pdfs", "presentations", "powerpoints") \
             or noun.startswith("word"):
         return Target.ATTACHMENTS
+    if noun in ("days", "dates"):  # 'on how many different days did X write'
+        return Target.DATE
     if noun == "senders":
         return Target.SENDER
     if noun in ("recipients", "addressees"):

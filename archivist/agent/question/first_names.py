@@ -23,6 +23,8 @@ WORD_ANY = re.compile(r"\b([A-Za-z][a-z]+)(?:['’]s)?\b")
 COMMON_WORDS = frozenset("mark will bill sue may june april august art grant rich frank ray dawn joy hope gene jack "
                          "penny buck guy max pat don rob rose long".split())
 DOER = re.compile(r"(?:^|\b(?:did|does|has|had)\s+)$", re.I)  # 'When did Vince forward', 'Vince sent ...'
+# 'who sent sara the xls ...': in a described email, the one it went to, right after the verb
+SENT_TO_NAME = re.compile(r"\b(?:sent|send|e-?mailed|forwarded|wrote\s+to|write\s+to|addressed\s+to)\s+$", re.I)
 BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?|box)\b", re.I)
 
 
@@ -101,7 +103,8 @@ def first_names(r: Reading, described: bool = False) -> None:
         if not word[0].isupper() and not (typed_lower or BOX_AFTER.match(r.text, e)) \
                 or not word[0].isupper() and word.lower() in COMMON_WORDS:
             continue  # 'mark', 'will', 'bill': words before they are names
-        if not r.free(s, e) or is_frame(word) or described and not DOER.search(r.text[:s]) \
+        to_them = described and bool(SENT_TO_NAME.search(r.text[:s]))
+        if not r.free(s, e) or is_frame(word) or described and not (DOER.search(r.text[:s]) or to_them) \
                 or re.match(r"\s+[A-Z][a-z]", r.text[e:]):  # 'David Doctor': a longer name no reader placed
             continue
         boxes = _in_question(r, word) or owners_named(r.lex, word)
@@ -113,6 +116,7 @@ def first_names(r: Reading, described: bool = False) -> None:
                                label=f"mailbox {box} ('{word}': its custodian)"))
             continue
         addresses = owner_of(r.lex, box)[1]
-        r.claim(Constraint(Role.SENDER if described else role_at(r.text, s, e), word, addresses, s, e,
+        role = Role.RECIPIENT if to_them else Role.SENDER if described else role_at(r.text, s, e)
+        r.claim(Constraint(role, word, addresses, s, e,
                            label=f"{word} = custodian of {box} ({len(addresses)} address{'es' if len(addresses) > 1 else ''}: "
                                  + ", ".join(map(str, addresses[:6])) + (" ..." if len(addresses) > 6 else "") + ")"))

@@ -97,14 +97,23 @@ MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-WEEKEND = re.compile(r"\b(?:on|over|during|at)\s+(?:the\s+|a\s+)?weekends?\b|\bweekend\s+(?=e-?mails?|messages?|mail|emailer|sender)|"
+WEEKEND = re.compile(r"\b(?:on|over|during|at)\s+(?:the\s+|a\s+)?weekends?\b(?!\s+(?:of|before|after|following|preceding|"
+                     r"prior\s+to|right\s+(?:before|after))\b)|\bweekend\s+(?=e-?mails?|messages?|mail|emailer|sender)|"
                      r"\b(?:on|over|during)\s+(?:a\s+)?(?P<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
 
 
+WORKDAYS = re.compile(r"\b(?:(?:excluding|except(?:\s+for)?|not\s+counting|other\s+than|but\s+not|leaving\s+out|without)\s+"
+                      r"(?:on\s+)?(?:the\s+)?weekends?|(?:on|during)\s+(?:the\s+)?(?:weekdays|work\s*days|working\s+days|"
+                      r"business\s+days))\b", re.I)
+
+
 def weekdays(question: str) -> list[tuple[Role, str, int, int]]:
-    """'on weekends' -> saturday,sunday; 'on a Sunday' -> sunday (the sender's local day)."""
-    return [(Role.WEEKDAY, (m.group("d") or "saturday,sunday").lower(), m.start(), m.end())
-            for m in WEEKEND.finditer(question)]
+    """'on weekends' -> saturday,sunday; 'on a Sunday' -> sunday; 'excluding weekends', 'on
+    weekdays' -> monday to friday (the sender's local day)."""
+    out = [(Role.WEEKDAY, "monday,tuesday,wednesday,thursday,friday", m.start(), m.end())
+           for m in WORKDAYS.finditer(question)]
+    return out + [(Role.WEEKDAY, (m.group("d") or "saturday,sunday").lower(), m.start(), m.end())
+                  for m in WEEKEND.finditer(question) if not _overlaps(out, m.start(), m.end())]
 
 
 def attachment(question: str) -> list[tuple[Role, str, int, int]]:

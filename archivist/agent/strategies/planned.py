@@ -222,6 +222,11 @@ def _count_in(store, plan: QueryPlan, rows: list[dict]) -> PlanAnswer:
     if plan.target == Target.ATTACHMENTS:
         text, result = files_count(store, plan, [r["id"] for r in rows], describe(plan))
         return PlanAnswer(text, [r["id"] for r in rows][:MAX_CITED], result)
+    if plan.target == Target.DATE:  # 'on how many different days did X send email': the sender's calendar days
+        days = sorted({_day(r) for r in rows if _day(r) != "?"})
+        text = (f"{len(days)} different days ({describe(plan)}; sender's local calendar days) in {len(rows)} matching "
+                f"emails" + (f"; from {days[0]} to {days[-1]}" if days else "") + ".")
+        return PlanAnswer(text, [r["id"] for r in rows][:MAX_CITED], {"count": len(days)})
     ranked = _rank(store, plan, _people_in(store, rows, plan.target))
     text, result = people_count(plan, len(rows), ranked, describe(plan))
     return PlanAnswer(text, ranked[0]["docs"][:MAX_CITED] if ranked else [], result)
