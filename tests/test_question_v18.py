@@ -394,3 +394,14 @@ def test_a_first_name_the_described_email_went_to(tmp_path):
     plan = read_plan("who sent lou the xls w/ the isda schedule on 3/19/25?", lex)
     assert plan.ask == Ask.FIELD and [c.text for c in plan.of(Role.RECIPIENT)] == ["lou"], plan.to_dict()
     store.close()
+
+
+@pytest.mark.parametrize("question, role, count", [
+    ("how many emails did Ana Ross send to anyone at acme.com in March 2025?", Role.RECIPIENT, 7),
+    ("how many emails did Ben Lind send cc'd to someone at acme.com in March 2025?", Role.CC, 4),
+    ("how many emails from or to a regulator.gov address are in Ana Ross's mailbox?", Role.PARTICIPANT, 1),
+])
+def test_a_domain_said_of_the_recipients_or_either_side(archive, question, role, count):
+    plan = _plan(archive, question)
+    assert plan.unused == [] and [c.role for c in plan.constraints if str(c.value).startswith("@")] == [role]
+    assert _ask(archive, question).result.get("count") == count

@@ -148,6 +148,36 @@ def typed_domain_said_again(r: Reading) -> None:
         c.text, c.value, c.label = r.text[c.start:c.end], held.value, f"sender domain {held.value} (said again)"
 
 
+# a domain said of the people written to: 'send to anyone at nisource.com', 'emails to tw.com people',
+# 'cc'd to someone at chase.com'; of either side: 'from or to a williams.com address'
+TO_AT = re.compile(r"\b(?P<r>to|cc'?d(?:\s+to)?|copied(?:\s+to)?|addressed\s+to)\s+(?:(?:anyone|someone|somebody|people|"
+                   r"folks|persons?|recipients?|addresses)\s+)?(?:at|from|on|in)?\s*(?:an?\s+|the\s+)?$", re.I)
+EITHER_SIDE = re.compile(r"\b(?:from\s+or\s+to|to\s+or\s+from|to/from|from/to)\s+(?:(?:anyone|someone|people)\s+at\s+)?"
+                         r"(?:an?\s+|the\s+)?$", re.I)
+
+
+def recipient_domains(r: Reading) -> None:
+    """A domain the question says of the recipients (or of either side) is read in that role, not
+    as the sender's domain: mail to anyone at nisource.com, cc'd to chase.com, from or to williams.com."""
+    for c in r.plan.of(Role.DOMAIN):
+        said = r.text[c.start:c.end].lstrip().lower()
+        if re.match(r"(?:from|by|sent\s+from|senders?)\b", said) or not isinstance(c.value, (str, list)):
+            continue
+        before = r.text[max(0, c.start - 40):c.start]
+        if EITHER_SIDE.search(before):
+            c.role, c.label = Role.PARTICIPANT, f"anyone at {c.value} (sender or recipient)"
+        elif m := TO_AT.search(before):
+            c.role = Role.CC if m["r"].lower().startswith(("cc", "copied")) else Role.RECIPIENT
+            c.label = f"{'copied' if c.role == Role.CC else 'sent'} to anyone at {c.value}"
+        else:
+            continue
+        start = (EITHER_SIDE.search(before) or TO_AT.search(before)).start() + max(0, c.start - 40)
+        c.start, c.text = start, r.text[start:c.end]
+        if r.lex is not None and not c.known:  # a domain no one sent from may still be written to
+            at = [str(v).lower() for v in (c.value if isinstance(c.value, list) else [c.value])]
+            c.known, c.note = any(a.lower().endswith(tuple(at)) for a in r.lex.names), ""
+
+
 def _joined(gap: str) -> bool:
     """Whether the words between a name and a parenthesised domain keep them one phrase: at most
     two words, each a name's or a word for the firm's people ('traurig ppl'), no frame word."""

@@ -74,6 +74,9 @@ DOMAIN_PHRASE = re.compile(
     rf"(?:an?\s+|any\s+|the\s+|anyone\s+|someone\s+|somebody\s+|people\s+|folks\s+)?"
     rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)
+TO_DOMAIN_PHRASE = re.compile(r"\b(?:to|cc'?d(?:\s+to)?|copied(?:\s+to)?|addressed\s+to|from\s+or\s+to|to\s+or\s+from|to/from|"
+                              r"from/to)\s+(?:(?:anyone|someone|somebody|people|folks)\s+(?:at|from)\s+)?(?:an?\s+|the\s+)?@?"
+                              rf"{DOMAIN}(?:\s+(?:address(?:es)?|accounts?|people|folks|domain|users))?", re.I)
 WHO_AT = re.compile(  # 'who at news.com emailed Ann most': the people at that domain who wrote (not 'who at
     # news.com was copied', a recipient's domain, which no filter reads)
     rf"\b(?:who|whoever|which\s+(?:one|ones|person|people|persons|senders?)|anybody|everyone|everybody)\s+"
@@ -307,6 +310,9 @@ def domains(question: str, known: set[str], main: str | None = None,
     for m in DOMAIN_PEOPLE.finditer(question):  # 'which news.com sender', 'the ferc.fed.us staffers'
         if not _overlaps(out, m.start(), m.end()):
             out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start(), m.end()))
+    for m in TO_DOMAIN_PHRASE.finditer(question):  # 'to a williams.com address', 'from or to anyone at chase.com':
+        if not _overlaps(out, m.start("d"), m.end()):  # the recipients' (or either side's) domain, settled by
+            out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start("d"), m.end()))  # firms.recipient_domains
     for m in WHO_AT.finditer(question):
         if not _overlaps(out, m.start("at"), m.end("at")):
             out.append((Role.DOMAIN, "@" + m.group("d").lower(), m.start("at"), m.end("at")))

@@ -18,7 +18,7 @@ from archivist.agent.question.date_claims import claim_dates, event_clauses
 from archivist.agent.question.date_words import unread_around_dates
 from archivist.agent.question.entities import mailbox_matches, match_subject
 from archivist.agent.question.firms import affiliations, at_their_domain, described_firms, firms, names_of_the_domain, \
-    typed_domain_said_again
+    recipient_domains, typed_domain_said_again
 from archivist.agent.question.first_names import first_names
 from archivist.agent.question.hours import read_hours
 from archivist.agent.question.kinds import forms, kind_words
@@ -80,6 +80,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     r.plan.by_address = (ask == Ask.TOP or ask == Ask.COUNT and target != Target.DOCUMENTS) \
         and bool(re.search(r"\baddress(?:es)?\b", r.blanked(), re.I))
     settle_roles(r)
+    recipient_domains(r)
     own_addresses_left_out(r)
     received_in_mailbox(r)
     owner_pronoun(r)
