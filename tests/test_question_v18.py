@@ -405,3 +405,31 @@ def test_a_domain_said_of_the_recipients_or_either_side(archive, question, role,
     plan = _plan(archive, question)
     assert plan.unused == [] and [c.role for c in plan.constraints if str(c.value).startswith("@")] == [role]
     assert _ask(archive, question).result.get("count") == count
+
+
+@pytest.mark.parametrize("question, target", [
+    ("who cc'd Ana Ross on the email saying Ana was copied again?", Target.SENDER),
+    ("which colleague replied to Ana Ross's memo on travel?", Target.REPLY),
+])
+def test_more_fields_of_a_described_email(archive, question, target):
+    plan = _plan(archive, question)
+    assert plan.ask == Ask.FIELD and plan.target == target, plan.to_dict()
+
+
+def test_not_from_someone_and_a_search_engines_and(archive):
+    r = _ask(archive, "emails in ross-a, March 2025, NOT from Ana Ross: how many?")
+    assert r.result.get("count") == 5, r.answer  # Lex, Tom twice, Dee twice: not the five Ana sent
+    plan = _plan(archive, "emails mentioning budget AND pass in ross-a - count")
+    assert [c.value for c in plan.of(Role.TEXT)] == ["budget pass"]
+
+
+def test_quarters_per_and_peak(archive):
+    r = _ask(archive, "how many emails did Ana Ross send per quarter in 2025?")
+    assert r.result.get("count") == 10 and "2025-Q1: 7; 2025-Q2: 3" in r.answer, r.answer
+    peak = _ask(archive, "In which quarter of 2025 did Ana Ross send the most emails?")
+    assert peak.result.get("quarter") == "2025-Q1", peak.answer
+
+
+def test_each_custodians_mailbox_which_has_the_most(archive):
+    plan = _plan(archive, "How many emails are in each of the custodians' mailboxes for March 2025 - which has the most?")
+    assert plan.ask == Ask.TOP and plan.target == Target.MAILBOX

@@ -15,7 +15,7 @@ MAIL = (r"(?:circulat\w*|distribut\w*|e-?mails?|mails?|msgs?|mailbox(?:es)?|inbo
         r"announcement|notification|memo|sending|wr[io]te|written|writing|e-?mail(?:ed|ing)?|forward(?:ed|ing)?|"
         r"repl(?:y|ied)|respond(?:ed)?|cc'?d?|copied|copy|bcc|contact(?:ed)?|receive[ds]?|got|threads?)")
 PEAK = re.compile(r"^\s*(?:the\s+)?(?P<u6>month|day|week)\b.*\b(?:most(?!\s+recent)|busiest)\b|"
-                  r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year)\b.*\b(?:most(?!\s+recent)|busiest|highest|"
+                  r"\b(?:which|what)\s+(?:calendar\s+|single\s+|one\s+)?(?P<u>month|week|day|date|year|quarter)\b.*\b(?:most(?!\s+recent)|busiest|highest|"
                   r"peak|largest|greatest|heaviest|more)\b|\bbusiest\s+(?P<u2>month|week|day|date)\b|\b(?P<u3>month|day|week)"
                   r"\s+(?:with|that\s+had|had|saw|has)\s+(?:the\s+)?(?:most|highest|largest|greatest)\b|\bmost\b.*\bin\s+"
                   r"(?:which|what)\s+(?P<u4>month|day|week)\b|\bpeak\s+(?P<u5>month|day|week)\b|"
@@ -104,7 +104,8 @@ ONE_EMAIL = re.compile(r"\b(?:the|a|an|this|that|one|single)\s+(?:\w+\s+)?(?:e-?
 # 'on which days were emails sent in the thread X', 'what dates': every day, a list
 DATES = re.compile(r"\b(?:on\s+)?(?:which|what)\s+(?:dates|days)\b", I)
 # 'how many emails mentioned X in each month of 2001': the count broken down by the period
-PER = re.compile(r"\b(?:each|every|per|by)\s+(?P<u>month|week|year)\b|\b(?P<u2>month|week|year)\s+by\s+(?:month|week|year)\b", I)
+PER = re.compile(r"\b(?:each|every|per|by)\s+(?P<u>month|week|year|quarter)\b|\b(?P<u2>month|week|year|quarter)\s+by\s+"
+                 r"(?:month|week|year|quarter)\b", I)
 
 
 def per_period(text: str) -> Target | None:
@@ -112,7 +113,8 @@ def per_period(text: str) -> Target | None:
     m = PER.search(text)
     if m is None:
         return None
-    return {"month": Target.MONTH, "week": Target.WEEK, "year": Target.YEAR}[(m.group("u") or m.group("u2")).lower()]
+    return {"month": Target.MONTH, "week": Target.WEEK, "year": Target.YEAR,
+            "quarter": Target.QUARTER}[(m.group("u") or m.group("u2")).lower()]
 
 
 FIRST_ONE = re.compile(r"\b(?:first|earliest|initial|oldest|last|latest|final|newest)\s+(?:e-?mail|message|note|memo|one|"
@@ -143,7 +145,9 @@ MAILBOX_RANK = re.compile(r"\b(?:which|what)\s+(?:(?:top\s+)?(?:\d+|two|three|fo
                           r"(?:mailbox|inbox))\b[^?]*?\b(?:most|largest\s+number|highest\s+number|more\s+than\s+any)\b|"
                           r"\bin\s+whose\s+(?:mailbox|inbox)\b[^?]*?\bmost\b|\bwhose\s+(?:mailbox|inbox)\s+(?:has|holds|contains|"
                           r"had|held)\s+(?:the\s+)?most\b|\btop\s+(?:(?:\d+|two|three|four|five|ten)\s+)?(?:mailboxes|custodians|inboxes)\b|"
-                          r"\b(?:mailboxes|custodians|inboxes)\s+(?:ranked\s+|sorted\s+|ordered\s+)?by\s+(?:the\s+)?(?:number|count)\b", I)
+                          r"\b(?:mailboxes|custodians|inboxes)\s+(?:ranked\s+|sorted\s+|ordered\s+)?by\s+(?:the\s+)?(?:number|count)\b|"
+                          # 'how many emails are in each of the custodians' mailboxes ... which has the most'
+                          r"\b(?:each|every)\s+(?:of\s+the\s+)?(?:custodians?['’]?s?\s+)?(?:mailboxes|inboxes|custodians)\b[^?]*?\bmost\b", I)
 
 
 def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int]:
@@ -155,7 +159,8 @@ def classify(text: str, blanked: str, plan: QueryPlan) -> tuple[Ask, Target, int
     scoped = any(c.role != Role.TOPIC for c in plan.constraints)
     if m := PEAK.search(blanked):
         unit = next(u for u in m.groups() if u).lower()
-        return Ask.PEAK, {"month": Target.MONTH, "year": Target.YEAR, "week": Target.WEEK}.get(unit, Target.DATE), 1
+        return Ask.PEAK, {"month": Target.MONTH, "year": Target.YEAR, "week": Target.WEEK,
+                          "quarter": Target.QUARTER}.get(unit, Target.DATE), 1
     if MAILBOX_RANK.search(blanked):  # 'which custodian's mailbox holds the most emails from X'
         return Ask.TOP, Target.MAILBOX, _k(text)
     top = TOP.search(blanked) or TOP.search(text) and not plan.of(Role.SUBJECT, Role.TEXT)  # 'which outside senders...most'

@@ -55,11 +55,11 @@ def unread_around_dates(r: Reading) -> None:
         cue = re.match(r"(?:of|in|during)\s+", c.text, I)  # 'the week [of December 2001]': its cue word
         before = RUN_BEFORE.search(r.text[:c.start] + (cue.group(0) if cue else ""))
         after = RUN_AFTER.match(r.text[c.end:])
-        if before and (_says_part(before.group(0), r.plan.ask, _days(str(c.value)))
+        if before and (_says_part(before.group(0), r.plan.ask, _days(str(c.value)), r.plan.per is not None)
                        or VAGUE_SPAN.search(before.group(0)) and RELATIVE_CUE.match(c.text)
                        and not _restates(before.group(0), _days(str(c.value)))):
             unuse(r, before.start(), min(before.end(), c.start))
-        if after and _says_part(after.group(0), r.plan.ask, 0):
+        if after and _says_part(after.group(0), r.plan.ask, 0, r.plan.per is not None):
             unuse(r, c.end + after.start(), c.end + after.end())
     for start, end in r.unread:
         unuse(r, start, end, inside=True)
@@ -72,7 +72,7 @@ RELATIVE_CUE = re.compile(r"(?:after|before|following|preceding|prior\s+to|leadi
 UNIT_DAYS = {"day": 1, "weekend": 2, "week": 7, "fortnight": 14, "month": 31, "year": 366}
 
 
-def _says_part(run: str, ask: Ask, period_days: int) -> bool:
+def _says_part(run: str, ask: Ask, period_days: int, per: bool = False) -> bool:
     """Whether a run of date words names a part of a period: a position ('end', 'early', 'half'),
     a number of units ('10 days'), or 'the week of' a longer period (period_days: the length of
     the period it stands before, 0 after it); 'first'/'last' alone are the question's own words in
@@ -80,6 +80,8 @@ def _says_part(run: str, ask: Ask, period_days: int) -> bool:
     positions = {w.lower() for w in re.findall(rf"\b{POSITION}\b", run, I)}
     if ask in (Ask.FIRST, Ask.LAST):
         positions -= {"first", "last", "final"}
+    if ask == Ask.PEAK or per:
+        positions -= {"quarter", "qtr"}  # 'in which quarter of 2001 ... the most', 'per quarter': the unit asked
     counted = re.search(rf"\b({COUNT})\s+(?:of\s+)?({UNIT})", run, I)
     if counted and not positions and _as_long(counted.group(1), counted.group(2), period_days):
         return False  # 'the two weeks after Enron filed (Dec 2 through Dec 15, 2001)': the period said twice

@@ -29,6 +29,9 @@ TELLING = (r"(?:reach(?:ed)?\s+out|pass(?:ed)?\s+(?:along|on)|let\s+(?:\S+\s+){1
            r"propos(?:e|ed)|recommend(?:ed)?|remind(?:ed)?|confirm(?:ed)?|push(?:ed)?\s+back|follow(?:ed)?\s+up|"
            r"quot(?:e|ed)|offer(?:ed)?|invit(?:e|ed)|thank(?:ed)?|advis(?:e|ed)|request(?:ed)?)")
 ASKED = ((re.compile(rf"^\W*who\s+(?:first\s+|actually\s+|originally\s+)?{TELLING}\b", I), Target.SENDER),
+         # 'who cc'd Mark Taylor on the email about ...': the one who sent it
+         (re.compile(r"^\W*who\s+(?:cc'?d|cc'ed|copied|bcc'?d)\s+.*?\bon\s+(?:the|his|her|their|that|this|\S+['’]s)\s+", I),
+          Target.SENDER),
          (re.compile(r"\b(?:which|what)\s+(?:e-?mail\s+)?address(?:es)?\s+(?:did|was|were|had)\b.*\bto\W*$", I), Target.TO),
          (re.compile(r"\b(?:which|what)\s+(?:e-?mail\s+)?address(?:es)?\s+did\b.*?\b(?:send|write|e-?mail|mail|forward)\b"
                      r"(?:\s+(?:it|this|that|them|the\s+[\w-]+))?\s+to\b", I), Target.TO),
@@ -61,7 +64,7 @@ ONE_FIELD = ((re.compile(r"^\W*who\s+(?:was|were|got|is)\s+(?:also\s+)?(?:cc'?d|
 ANSWERING = r"(?:repl(?:y|ied)|respond(?:ed)?|answer(?:ed)?|wr[io]te\s+back|follow(?:ed)?\s+up|got\s+back|reacted)"
 REPLIED = (re.compile(rf"\bwho\s+(?:was\s+(?:the\s+)?first\s+(?:one\s+|person\s+)?to\s+{ANSWERING}|first\s+{ANSWERING}|"
                       rf"{ANSWERING}\s+(?:\S+\s+){{0,3}}?first)\b", I),
-           re.compile(rf"\bwho\s+{ANSWERING}\s+(?:to|on)\s+(?:[A-Z][\w.'-]*\s+){{0,3}}?(?:\S+'s?|that|this|the|his|her|"
+           re.compile(rf"\b(?:who|which\s+[a-z]+)\s+{ANSWERING}\s+(?:to|on)\s+(?:[A-Z][\w.'-]*\s+){{0,3}}?(?:\S+'s?|that|this|the|his|her|"
                       rf"their)\s+(?:[\w-]+\s+){{0,3}}?(?:e-?mail|note|memo|message|request|question|invitation|"
                       rf"announcement|proposal|draft|letter|save[- ]the[- ]date)\b", I))
 

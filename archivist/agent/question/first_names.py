@@ -25,6 +25,7 @@ COMMON_WORDS = frozenset("mark will bill sue may june april august art grant ric
 DOER = re.compile(r"(?:^|\b(?:did|does|has|had)\s+)$", re.I)  # 'When did Vince forward', 'Vince sent ...'
 # 'who sent sara the xls ...': in a described email, the one it went to, right after the verb
 SENT_TO_NAME = re.compile(r"\b(?:sent|send|e-?mailed|forwarded|wrote\s+to|write\s+to|addressed\s+to)\s+$", re.I)
+THEIR_EMAIL = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:e-?mail|memo|note|message|letter|reply|request|draft|announcement)\b", re.I)
 BOX_AFTER = re.compile(r"['’]s\s+(?:own\s+)?(?:e-?mail\s+)?(?:inbox|mailbox|mail\s+folder|files?|box)\b", re.I)
 
 
@@ -100,11 +101,12 @@ def first_names(r: Reading, described: bool = False) -> None:
     typed_lower = not re.search(r"\b[A-Z][a-z]", r.text[1:])
     for m in WORD_ANY.finditer(r.text):
         word, s, e = m.group(1), m.start(1), m.end(1)
-        if not word[0].isupper() and not (typed_lower or BOX_AFTER.match(r.text, e)) \
+        if not word[0].isupper() and not (typed_lower or BOX_AFTER.match(r.text, e) or described and THEIR_EMAIL.match(r.text, e)) \
                 or not word[0].isupper() and word.lower() in COMMON_WORDS:
             continue  # 'mark', 'will', 'bill': words before they are names
         to_them = described and bool(SENT_TO_NAME.search(r.text[:s]))
-        if not r.free(s, e) or is_frame(word) or described and not (DOER.search(r.text[:s]) or to_them) \
+        theirs = described and bool(THEIR_EMAIL.match(r.text, e))  # "tana's email about ...": she sent it
+        if not r.free(s, e) or is_frame(word) or described and not (DOER.search(r.text[:s]) or to_them or theirs) \
                 or re.match(r"\s+[A-Z][a-z]", r.text[e:]):  # 'David Doctor': a longer name no reader placed
             continue
         boxes = _in_question(r, word) or owners_named(r.lex, word)

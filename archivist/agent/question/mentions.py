@@ -335,6 +335,10 @@ def settle_roles(r: Reading) -> None:
     _coordinated(r)
     _pronoun_recipient(r)
     _directly_or_copied(r)
+    for c in r.plan.of(Role.EXCLUDED):  # 'NOT from Tana Jones': the cue is the exclusion's own words
+        if m := NOT_FROM.search(r.text[:c.start]):
+            c.start, c.text = m.start(), r.text[m.start():c.end]
+            r.claimed.append((c.start, c.end))
     for c in list(r.plan.constraints):
         if to_only and c.role == Role.RECIPIENT:
             c.role = Role.TO
@@ -349,6 +353,7 @@ def settle_roles(r: Reading) -> None:
     _either(r)
 
 
+NOT_FROM = re.compile(r"\bnot\s+(?:from|by|sent\s+by)\s+$", re.I)
 # 'wrote to Steffes, either directly or copying him': To or Cc, the words part of the recipient
 DIRECTLY_OR_COPIED = re.compile(r"\s*,?\s*(?:either\s+)?(?:directly|on\s+the\s+to\s+line)\s+or\s+(?:by\s+)?(?:copying|cc'?ing|"
                                 r"cc'?d|copied|on\s+(?:the\s+)?cc)(?:\s+(?:him|her|them|on\s+it))?\b", re.I)

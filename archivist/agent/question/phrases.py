@@ -223,6 +223,7 @@ def phrase_words(text: str) -> str:
 def _words(text: str) -> str:
     """A phrase without its leading article or quotes ('the Dynegy merger' -> 'Dynegy merger')."""
     text = re.sub(r"^(?:the|a|an|any|some|our|their|his|her)\s+", "", text.strip(" \"'“”"), flags=re.I)
+    text = re.sub(r"\s+AND\s+", " ", text)  # 'Enron Online AND password': both, as typed for a search engine
     text = re.sub(r"\s*\(\s*(?:or|aka|a\.k\.a\.?|also)\s+([^()]+?)\s*\)", r" or \1", text, flags=re.I)  # 'New Power
     # (or NewPower)': either spelling
     if not re.search(r"[\"“”]", text):  # 'the Sun Devil project': the name is what the emails hold, not 'project'

@@ -42,6 +42,7 @@ class Target(StrEnum):
     DATE = "date"
     WEEK = "week"  # Monday to Sunday, by the date of its Monday
     MONTH = "month"
+    QUARTER = "quarter"  # '2001-Q3'
     YEAR = "year"
     ATTACHMENTS = "attachments"
     SUBJECT = "subject"

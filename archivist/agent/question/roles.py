@@ -37,6 +37,7 @@ SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
                      r"e-mailing|to\s+(?:send|write|email))\b", I)
 EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting|"
+                    r"(?-i:NOT|not)\s+(?:from|by|sent\s+by)|"  # 'ISDA in subject, NOT from Tana Jones': none of hers
                     r"not\s+including|ignoring|minus|(?:leaving|leave|setting|set|putting|put)\s+(?:aside|out))\s+$", I)
 # 'Leaving Chris Germany out', 'Setting Ken aside': the person between the verb and 'out'/'aside'
 EXCEPT_AROUND = (re.compile(r"\b(?:leaving|leave|setting|set|putting|put|keeping|keep)\s+$", I),

@@ -296,6 +296,10 @@ def restated(r: Reading, word: str) -> bool:
     if w == "since" and re.search(r"\bsince\s+(?:which|what)\s+(?:date|day|time)\b|\bsince\s+when\b", r.text, re.I) \
             and r.plan.ask == Ask.FIRST:
         return True  # 'since which date has X written to Y': when the first one was sent
+    if w == "per" and r.plan.per is not None:
+        return True  # 'per month': the count broken down by it
+    if w in ("quarter", "quarters", "qtr") and Target.QUARTER in (r.plan.per, r.plan.target if r.plan.ask == Ask.PEAK else None):
+        return True  # 'in which quarter ... the most', 'per quarter': the unit asked for
     if w == "office" and _after(r, word, r.plan.of(Role.SENDER)):
         return True  # "Dan Douglass's office": the mail he (his office) sent, read
     if w in FREQUENCY and _right_before(r, word, r.plan.of(Role.SUBJECT, Role.KIND)):

@@ -206,7 +206,7 @@ def _count(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     if plan.per is not None:  # 'in each month of 2001': the count of every period that has one
         rows = _rows(store, f, plan=plan)
         per = Counter(_period(_day(r), plan.per) for r in rows if _day(r) != "?")
-        unit = {Target.WEEK: "week (Monday to Sunday)", Target.YEAR: "year"}.get(plan.per, "month")
+        unit = {Target.WEEK: "week (Monday to Sunday)", Target.YEAR: "year", Target.QUARTER: "quarter"}.get(plan.per, "month")
         text += f" By {unit}: " + "; ".join(f"{_shown(k, plan.per)}: {v}" for k, v in sorted(per.items())) + \
             (f" ({n - sum(per.values())} with no readable day)" if sum(per.values()) < n else "") + \
             f"; no other {unit.split()[0]} has one."
@@ -407,7 +407,7 @@ def _peak(store, plan: QueryPlan, _search, f: Filters) -> PlanAnswer:
     tie = " (a tie)" if runner and runner[0][1] == n else ""
     text = (f"{_shown(best, plan.target)}{tie}: {n} of {len(rows)} matching emails ({describe(plan)}; sender's "
             f"local calendar days){'; next: ' + others if others else ''} [1].")
-    key = {Target.MONTH: "month", Target.WEEK: "week", Target.YEAR: "year"}.get(plan.target, "date")
+    key = {Target.MONTH: "month", Target.WEEK: "week", Target.YEAR: "year", Target.QUARTER: "quarter"}.get(plan.target, "date")
     return PlanAnswer(text, ids, {key: best, "count": n})
 
 
@@ -415,6 +415,8 @@ def _period(day: str, target: Target) -> str:
     """The day's month ('2001-10'), year, week (its Monday's date) or the day itself."""
     if target == Target.WEEK:
         return week_holding(date.fromisoformat(day))[0].isoformat()
+    if target == Target.QUARTER:
+        return f"{day[:4]}-Q{(int(day[5:7]) - 1) // 3 + 1}"
     return day[:{Target.MONTH: 7, Target.YEAR: 4}.get(target, 10)]
 
 
