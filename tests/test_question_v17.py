@@ -10,6 +10,7 @@ import pytest
 
 from archivist.agent.question.asides import asides
 from archivist.agent.question.plan import Ask, Role, Target, Use
+from tests.question_archive import ask_in, open_archive, people_of, plan_of
 
 ANA, BEN, CY = "Ana Ross <ana.ross@acme.com>", "Ben Lind <ben.lind@acme.com>", "Cy Ward <cy.ward@acme.com>"
 GIL = "Gil Vance <gil@vendor.com>"
@@ -33,36 +34,14 @@ BOXES = {  # (from, to, cc, date, subject, body)
 }
 
 
-def _store(tmp_path):
-    from tests.test_question_q3 import _two_boxes
-    return _two_boxes(tmp_path, BOXES)
-
-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
-    from archivist.agent.question.lexicon import lexicon
-    from archivist.retrieval.indexer import index_store
-    from tests.conftest import agent_settings
-    tmp = tmp_path_factory.mktemp("v17")
-    store = _store(tmp)
-    index_store(store, agent_settings(tmp / "m.db"), embed=False)
-    yield store, lexicon(store), agent_settings(tmp / "m.db")
-    store.close()
+    archive = open_archive(tmp_path_factory.mktemp("v17"), BOXES)
+    yield archive
+    archive[0].close()
 
 
-def _plan(archive, question):
-    from archivist.agent.question.reader import read_plan
-    return read_plan(question, archive[1])
-
-
-def _ask(archive, question):
-    from archivist.agent.ask import ask
-    store, _, settings = archive
-    return ask(store, settings, question, log=False)
-
-
-def _people(result) -> list[str]:
-    return sorted(a for p in (result or {}).get("people", []) for a in p["addresses"])
+_plan, _ask, _people = plan_of, ask_in, people_of
 
 
 @pytest.mark.parametrize("question", [

@@ -1,4 +1,4 @@
-"""Questions written blind (bench/questions/: 1,763 questions about whole Enron by writers who had
+"""Questions written blind (bench/questions/: 3,259 questions about whole Enron by 71 writers who had
 only the data, its store and the README, each with its exact answer in SQL), asked over an
 archivist database of whole Enron (`--data`) with no model. ask()'s structured result (count,
 people, date, month, files) is scored against the writer's answer or one of its `alt` readings;
