@@ -260,7 +260,7 @@ def top_target(blanked: str, plan: QueryPlan) -> Target:
             return Target.BCC if m.group("l").lower() == "bcc" else Target.CC
         return Target.BCC if m.group("c").lower().startswith("b") else Target.CC  # 'who was copied on them most often'
     if plan.of(Role.SENDER) and re.search(r"\b(?:people|persons|recipients|colleagues|contacts)\s+(?:\w+\s+){0,4}?(?:e-?mailed|"
-                                          r"wrote\s+to|sent\s+(?:mail\s+)?to|contacted|messaged|addressed|"
+                                          r"wrote\s+to|sent\s+(?:e-?mails?\s+|mail\s+|messages?\s+)?to|contacted|messaged|addressed|"
                                           r"(?:did|does|do)\s+(?:\w+\s+)*(?:e-?mail|write\s+to|send\s+(?:mail\s+)?to|"
                                           r"contact|message|write))\b", blanked, I):
         # 'the top two people Jim Steffes emailed'; '... emailed most often (To line)': that line only

@@ -139,8 +139,12 @@ def typed_domain_said_again(r: Reading) -> None:
     domain the question types is that domain said again (not the other PUC's puc.state.tx.us),
     with the capitalised words before it ('California')."""
     typed = [d for d in r.plan.of(Role.DOMAIN) if "." in d.text and isinstance(d.value, str)]
+    typed += [Constraint(Role.DOMAIN, a.text, "@" + str(a.value).split("@")[1], a.start, a.end)  # 'Columbia
+              for a in r.plan.constraints if a.role in (Role.SENDER, None) and isinstance(a.value, str) and "@" in a.value]  # Navigator notices
+    # (navigator@nisource.com)': the address typed says whose mail it is
     for c in [c for c in r.plan.of(Role.DOMAIN) if "." not in c.text and isinstance(c.value, str)]:
-        held = next((t for t in typed if c.value != t.value and c.text.lower() in str(t.value).lower()), None)
+        held = next((t for t in typed if c.value != t.value and (c.text.lower() in str(t.value).lower()
+                     or "@" in t.text and 0 <= t.start - c.end <= 40 and "(" in r.text[c.end:t.start])), None)
         if held is None:
             continue
         lead = re.search(r"(?:\b[A-Z][\w&'-]*\s+){1,2}$", r.text[:c.start])

@@ -348,6 +348,9 @@ def settle_roles(r: Reading) -> None:
         elif c.role is None and any(d.end <= c.start for d in r.plan.of(Role.DOMAIN)) \
                 and MAILED_BEFORE.search(r.text[:c.start]):  # 'when did Lemle & Kelleher first email X': the
             c.role = Role.RECIPIENT  # sender is the domain before the verb, X the one written to
+        elif c.role is None and _named_in_a_label(r, c):  # 'For the Kaminski case file: ... in Vince Kaminski's
+            r.plan.constraints.remove(c)  # mailbox': the label names the custodian the mailbox names again
+            r.claimed = [span for span in r.claimed if span != (c.start, c.end)]
         elif c.role is None:  # 'was X on it, to or cc': any recipient
             c.role = Role.RECIPIENT if asked_sender or either else Role.SENDER
     _either(r)
@@ -357,6 +360,18 @@ NOT_FROM = re.compile(r"\bnot\s+(?:from|by|sent\s+by)\s+$", re.I)
 # 'wrote to Steffes, either directly or copying him': To or Cc, the words part of the recipient
 DIRECTLY_OR_COPIED = re.compile(r"\s*,?\s*(?:either\s+)?(?:directly|on\s+the\s+to\s+line)\s+or\s+(?:by\s+)?(?:copying|cc'?ing|"
                                 r"cc'?d|copied|on\s+(?:the\s+)?cc)(?:\s+(?:him|her|them|on\s+it))?\b", re.I)
+
+
+LABEL = re.compile(r"^[^:?]{0,60}?:\s")  # 'For the Kaminski case file: ...'
+
+
+def _named_in_a_label(r: Reading, c: Constraint) -> bool:
+    """A person with no role word inside a label before the question, whose own mailbox the
+    question names: the label's words about that custodian, no sender."""
+    label = LABEL.match(r.text)
+    if r.lex is None or label is None or c.end > label.end():
+        return False
+    return own_mailbox(r.lex, c.text) in {b.value for b in r.plan.of(Role.MAILBOX)}
 
 
 def _directly_or_copied(r: Reading) -> None:

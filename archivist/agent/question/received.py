@@ -55,7 +55,9 @@ OWNER_PRONOUN = re.compile(
     r"\bhad\s+(?P<a>him|her)\s+(?:on|in)\s+(?:the\s+)?(?P<r1>cc|bcc|to)\b(?:[:\s]+(?:line|field))?|"
     r"\b(?P<r2>copied|cc'?d|cc'ed|bcc'?d|bcc'ed)\s+(?P<b>him|her)\b(?:\s*\((?:cc|bcc)\))?|"
     r"\b(?:was|were)\s+(?P<c>he|she)\s+(?P<r3>cc'?d|cc'ed|copied|bcc'?d|bcc'ed)\b|"
-    r"\b(?P<d>he|she)\s+(?:was|got)\s+(?:only\s+)?(?P<r4>cc'?d|cc'ed|copied|bcc'?d|bcc'ed)\b", re.I)
+    r"\b(?P<d>he|she)\s+(?:was|got)\s+(?:only\s+)?(?P<r4>cc'?d|cc'ed|copied|bcc'?d|bcc'ed)\b|"
+    # 'addressed to him directly on the To line': the owner on the To line
+    r"\b(?:addressed|sent)\s+(?:directly\s+)?(?P<r5>to)\s+(?P<e>him|her)(?:\s+directly)?(?:\s+(?:on|in)\s+the\s+to:?\s+(?:line|field))?", re.I)
 
 
 def owner_pronoun(r: Reading) -> None:
@@ -68,7 +70,7 @@ def owner_pronoun(r: Reading) -> None:
     for m in OWNER_PRONOUN.finditer(r.text):
         if not r.free(m.start(), m.end()):
             continue
-        said = (m["r1"] or m["r2"] or m["r3"] or m["r4"]).lower()
+        said = (m["r1"] or m["r2"] or m["r3"] or m["r4"] or m["r5"]).lower()
         role = Role.BCC if said.startswith("b") else Role.TO if said == "to" else Role.CC
         name, addresses = owner_of(r.lex, boxes[0].value)
         r.claim(Constraint(role, m.group(0), addresses, m.start(), m.end(),
