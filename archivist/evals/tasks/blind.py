@@ -34,7 +34,8 @@ SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "
 # round 17 was written after run 51 and run once at the session's end (run 52), then tuned on in
 # the eleventh session, whose round 18 was written at its start and run at its end (run 65; run 66, on the
 # final reader after two fixes to spent rounds, gave round 18 the same answers), then tuned on in the
-# twelfth session, whose round 19 was written at its start and run once at its end.
+# twelfth session, whose round 19 was written at its start and run once at its end (run 67), then four
+# of its confidently wrong classes were tuned on (run 68).
 SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (untuned)",
           "v4_held": "v4 (untuned)", "v5_tune": "v5 tune (tuned on)", "v5_held": "v5 held (spent, tuned on)",
           "v6_tune": "v6 tune (tuned on)", "v6_held": "v6 held (spent, tuned on)", "v7_tune": "v7 tune (tuned on)",
@@ -44,7 +45,7 @@ SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (unt
           "v12_held": "v12 all held (run 47 untuned, then tuned on)", "v13_held": "v13 all held (run 48 untuned, then tuned on)",
           "v14_held": "v14 all held (run 49 untuned, then tuned on)", "v15_held": "v15 all held (run 50 untuned, then tuned on)",
           "v16_held": "v16 all held (run 51 untuned, then tuned on)", "v17_held": "v17 all held (run 52 untuned, then tuned on)",
-          "v18_held": "v18 all held (run 65 untuned, then tuned on)", "v19_held": "v19 all held (untuned)"}
+          "v18_held": "v18 all held (run 65 untuned, then tuned on)", "v19_held": "v19 all held (run 67 untuned, then tuned on)"}
 
 
 def _person_in(gold: set[str], got: dict) -> bool:
