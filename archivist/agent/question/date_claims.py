@@ -14,6 +14,7 @@ from archivist.agent.question.analyse import ONWARD, _names_with_months, combine
 from archivist.agent.question.date_words import gap_words
 from archivist.agent.question.plan import Constraint, Role
 from archivist.agent.question.reading import Reading
+from archivist.date_phrases import NUMBERS
 from archivist.dates import find_dates
 
 EVENT_DAY = re.compile(r"\b(?:start|starts|begin|begins|expire|expires|close|closes|due|effective|deadline|"
@@ -181,8 +182,7 @@ def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
 PERIOD_FROM = re.compile(r"\b(?:(?:in|during|over|for)\s+)?(?:the|a)\s+(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|"
                          r"nine|ten|fourteen|thirty)[- ](?P<u>day|week)s?\s+(?:period|span|window|stretch|stint)\s+"
                          r"(?:beginning|starting|commencing|from)(?:\s+on|\s+with)?\s+$", re.I)
-COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-          "fourteen": 14, "thirty": 30}
+COUNTS = {**NUMBERS, "fourteen": 14, "thirty": 30}  # the number words of the date reader, and these two
 
 
 def _days_in(period: re.Match) -> int:

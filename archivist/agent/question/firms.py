@@ -167,16 +167,15 @@ def recipient_domains(r: Reading) -> None:
         said = r.text[c.start:c.end].lstrip().lower()
         if re.match(r"(?:from|by|sent\s+from|senders?)\b", said) or not isinstance(c.value, (str, list)):
             continue
-        before = r.text[max(0, c.start - 40):c.start]
-        if EITHER_SIDE.search(before):
-            c.role, c.label = Role.PARTICIPANT, f"anyone at {c.value} (sender or recipient)"
-        elif m := TO_AT.search(before):
-            c.role = Role.CC if m["r"].lower().startswith(("cc", "copied")) else Role.RECIPIENT
+        base = max(0, c.start - 40)
+        if either := EITHER_SIDE.search(r.text, base, c.start):
+            c.role, c.label, cue = Role.PARTICIPANT, f"anyone at {c.value} (sender or recipient)", either
+        elif cue := TO_AT.search(r.text, base, c.start):
+            c.role = Role.CC if cue["r"].lower().startswith(("cc", "copied")) else Role.RECIPIENT
             c.label = f"{'copied' if c.role == Role.CC else 'sent'} to anyone at {c.value}"
         else:
             continue
-        start = (EITHER_SIDE.search(before) or TO_AT.search(before)).start() + max(0, c.start - 40)
-        c.start, c.text = start, r.text[start:c.end]
+        c.start, c.text = cue.start(), r.text[cue.start():c.end]
         if r.lex is not None and not c.known:  # a domain no one sent from may still be written to
             at = [str(v).lower() for v in (c.value if isinstance(c.value, list) else [c.value])]
             c.known, c.note = any(a.lower().endswith(tuple(at)) for a in r.lex.names), ""
