@@ -34,9 +34,9 @@ TOP = re.compile(r"\bmost\s+(?:often|frequently|commonly)\s+(?:\w+\s+){0,2}?(?:t
                  r"contact)s?\b|\b(?:sender|recipient|correspondent|person|address)s?\b.*\bmost\b|\brank\b|"
                  r"\bbiggest\s+(?:sender|emailer|correspondent)s?", I)
 K_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-FIRST = re.compile(r"\b(?:first|earliest|initial|oldest)\b", I)
+FIRST = re.compile(r"\b(?:first|1st|earliest|initial|oldest)\b", I)
 LAST = re.compile(r"\b(?:last|latest|most\s+recent(?:ly)?|final|newest|recent)\b", I)
-WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?when\b|\bwhen\s*\??\s*$|[-–—,:]\s*(?:the\s+)?date(?:\s+(?:it\s+was\s+)?sent)?\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
+WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?(?:when\b|date\s+(?!range\b))|\bwhen\s*\??\s*$|[-–—,:]\s*(?:the\s+)?date(?:\s+(?:it\s+was\s+)?sent)?\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
                   r"(?:date|day)\b|\bdate\s+(?:of|on|was|did)\b|\bwhich\s+(?:date|day)\b|\bwhen\s+(?:was|did|were|is)\b", I)
 # the first or last email said to hold words: 'the earliest email that mentions X', 'the first one to mention X'
 MENTIONING = re.compile(r"\b(?:first|earliest|last|latest|most\s+recent)\s+(?:e-?mail|message|mail|one|note)\s+"
@@ -66,7 +66,8 @@ WHO_SENT = re.compile(r"\bwho\s+(?:had\s+|has\s+|originally\s+|actually\s+)?(?:s
                       r"\b(?:which|what)\s+(?:[\w&()'.-]+\s+){0,5}(?:people|persons|person|senders?|staff|members|employees|"
                       r"lawyers|folks|individuals)\s+(?:\(\S+\)\s+)?(?:sent|wrote|e-?mailed)\b|"
                       rf"\bwho\s+{ACTS}\b", I)
-WHO_CC = re.compile(r"\b(?:who|(?:which|what)\s+(?:people|persons|individuals|colleagues|employees))\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
+WHO_CC = re.compile(r"\b(?:who|(?:which|what)\s+(?:other\s+)?(?:people|persons|individuals|colleagues|employees|executives|"
+                    r"officers|lawyers|attorneys|managers|staffers|others))\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
                     r"on\s+copy|in\s+copy|in\s+(?:the\s+)?cc|carbon)\b|\bwhom?\s+(?:did|does)\b[^()]*\b(?:cc|copy)\b(?!['’]?(?:e?d)\b)|\bcc(?:'d)?\s+(?:list|line)\b|"
                     r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:(?:copy|copies)(?!\s+of\b)|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
 GOT_A_COPY_OF = re.compile(r"\bwho\s+(?:all\s+)?(?:got|received|was\s+sent|were\s+sent)\s+(?:a\s+)?cop(?:y|ies)\s+of\b", I)
@@ -211,6 +212,8 @@ COUNTED = re.compile(r"\b(?:how\s+many|number\s+of|count\s+(?:of\s+)?(?:the\s+)?
                      r"correspondents|contacts|addresses|attachments|attached\s+files|files|spreadsheets|pdfs|presentations|"
                      r"powerpoints|word\s+(?:documents|docs|files)|days|dates)\b", I)
 
+EMAILS_COUNTED = re.compile(r"(?:#|\bnumber\s+of|\bcount\s+of|\bhow\s+many)\s*(?:e-?mails|messages|msgs)\b", I)
+
 
 def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
     """What a count counts: emails, or the people or files in them ('how many different people did
@@ -219,6 +222,8 @@ def counted(text: str, blanked: str, plan: QueryPlan) -> Target:
     if m is None:
         return Target.DOCUMENTS
     noun = m.group("n").lower()
+    if EMAILS_COUNTED.search(text, m.end()):  # 'how many pdfs came in (# emails w/ pdf attached)': emails
+        return Target.DOCUMENTS
     if noun in ("attachments", "attached files", "files", "spreadsheets", "pdfs", "presentations", "powerpoints") \
             or noun.startswith("word"):
         return Target.ATTACHMENTS

@@ -98,7 +98,8 @@ def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]
     runs, cur = [], []
     for m in WORD.finditer(question):
         w = m.group(0).lower().replace("’", "'")
-        is_name = w not in STOP and len(w) > 1 and w in lex.tokens
+        is_name = w not in STOP and len(w) > 1 and w in lex.tokens \
+            and not question[max(0, m.start() - 1):m.start()].isdigit()  # '1st', '2nd': no name 'st'
         gap = question[cur[-1].end():m.start()] if cur else ""
         abbreviated = bool(cur) and len(cur[-1].group(0)) <= 3 and re.fullmatch(r"\.\s+", gap)  # 'Carol St. Clair'
         if is_name and (not cur or re.fullmatch(r"\s*,?\s*(?:[A-Z]\.?\s+)?", gap) or abbreviated):  # 'Michael E Taylor'

@@ -24,6 +24,9 @@ from archivist.agent.question.reading import Reading, spell_out
 from archivist.agent.question.words import is_frame
 
 FIRM = re.compile(r"\b[A-Z][\w'.-]*(?:,?\s+[A-Z][\w'.-]*)*,?\s+&\s+[A-Z][\w'.-]*")
+# typed in lower case, a firm only where its people or its domain follow ('vinson & elkins lawyers (velaw.com)')
+FIRM_LOWER = re.compile(r"\b[a-z][\w'.-]*\s+&\s+[a-z][\w'.-]*(?=\s*(?:\(|(?:law\s+)?firm\b|llp\b|lawyers?\b|"
+                        r"attorneys?\b|partners?\b|people\b|folks\b))")
 FIRM_AFTER = re.compile(r"\s*(?:firm|law\s+firm|LLP|L\.L\.P\.|LLC|P\.?C\.|lawyers?|attorneys?|partners?|note|e-?mail|"
                         r"memo|letter|team|people|office)\b", re.I)
 LEADING_FRAME = re.compile(r"^(?:(?:Which|What|Who|Whose|When|How|Did|Does|Do|The|From|To|At|In|On|Of|For|By|With|"
@@ -34,13 +37,13 @@ AFFILIATION = re.compile(r"\s+(?:of|at|from|with)\s+(?:the\s+)?(?P<c>[A-Z][\w&'.
 
 def firms(r: Reading, typed: str) -> None:
     """Claim each firm the question names (typed: the question before shorthand was spelled out)."""
-    for m in FIRM.finditer(typed):
+    for m in [*FIRM.finditer(typed), *FIRM_LOWER.finditer(typed)]:
         said = spell_out(LEADING_FRAME.sub("", m.group(0)))  # 'Which Vinson & Elkins': the firm, not 'Which'
         at = r.text.find(said)
         if at < 0:
             continue
         start, end = at, at + len(said)
-        names = [w for w in re.findall(r"[A-Z][\w'.-]*", said)]
+        names = [w for w in re.findall(r"[A-Za-z][\w'.-]*", said) if w != "and"]  # '&' spelled out
         domain = _beside(r, start, end)
         if domain is None and not r.free(start, end):
             continue

@@ -200,7 +200,7 @@ GOT_IN_BOX = re.compile(r"(?:'s|’s)?\s*(?:(?:has|have|had|did|does|ever|first|
                         r"(?:mail\s*box|mailbox|inbox)\b", re.I)
 
 
-RUN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]")
+RUN_WORD = re.compile(r"(?<![\w'’.-])[A-Za-z][A-Za-z'’.-]*[A-Za-z]")  # whole words ('1st': no 'st')
 
 
 def _name_runs(r: Reading) -> None:
@@ -305,7 +305,7 @@ def _in_a_title(text: str, start: int) -> bool:
 def _cued_surnames(r: Reading) -> None:
     """A lower-case surname right after a role word ('did thibodeaux start sending', 'to dasovich'),
     which the name finder leaves alone when it is not capitalised."""
-    for m in re.finditer(r"[a-z][a-z'-]+", r.text):
+    for m in re.finditer(r"(?<![\w'’.-])[a-z][a-z'-]+", r.text):  # a whole word ('1st': no name 'st')
         word = m.group(0).removesuffix("'s")
         end = m.start() + len(word)
         if not r.free(m.start(), end) or is_frame(word) or not CUED.search(r.text[:m.start()]) \

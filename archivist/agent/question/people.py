@@ -229,7 +229,9 @@ def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) 
     for address, _, n, _ in hits:
         mails[address] += n
     for address, n in mails.items():  # an address without a display name is no other person's
-        if n >= SHARED_SHARE * sum(c for name, c in lex.names[address].items() if name):
+        named = {name: c for name, c in lex.names[address].items() if name}
+        n += sum(c for name, c in named.items() if _part_of(name, person.words))  # 'eldon' for Eldon Sellers
+        if n >= SHARED_SHARE * sum(named.values()):
             person.identities.append(address)
         else:
             person.identities += [f"{address}|{name}" for a, name, _, _ in hits if a == address and name]
@@ -239,6 +241,13 @@ def _group(lex: Lexicon, person: Person, hits: list[tuple[str, str, int, str]]) 
     name = best[1] if best else " ".join(person.words).title()
     person.label = addresses_label(name, shown)
     return person
+
+
+def _part_of(name: str, words: list[str]) -> bool:
+    """A display name that says only some of the person's own words ('eldon' for Eldon Sellers),
+    none of another's: the same person writing under a shorter name."""
+    said = set(name_words(name.split("(")[0]))
+    return bool(said) and said < set(words)
 
 
 def _someone_elses(names, mine: int) -> bool:

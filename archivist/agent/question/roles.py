@@ -27,7 +27,7 @@ BETWEEN = re.compile(r"\b(?:between|involving|including|among|with)\s+(?:the\s+)
 MAIL_VERB_BEFORE = re.compile(r"\bto\s+(?:e-?mail|write\s+to|send|message|contact|cc|copy)\s+$|"  # 'the first person to email X'
                               r"\b(?:did|does|has|have|had|to)\s+\S+(?:\s+\S+){0,4}?\s+(?:e-?mail|write(?:\s+to)?|"
                               r"send(?:\s+to)?|message|forward(?:\s+to)?|contact|reply\s+to|respond\s+to)\s+$", I)
-POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:[\w-]+\s+){0,4}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
+POSSESSIVE = re.compile(r"^(?:'s|’s|')\s+(?:[\w/.-]+\s+){0,4}?(?:e-?mails?|messages?|memos?|notes?|letters?|mail|"
                         r"correspondence|reply|replies|response|announcement|notice|update|report|request|forward|"
                         r"invitation|summary|write-?up|draft|thank-you|plea|alert|warning|breakdown|analysis|proposal|recap|"
                         r"spreadsheet|presentation|estimate|comments|overview|outline|agenda|follow-?up|most\s+frequent)\b", I)

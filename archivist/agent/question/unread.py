@@ -110,7 +110,7 @@ SIZE = re.compile(r"\b(?:longest|shortest|lengthiest|briefest|biggest|largest|sm
                   r"notes?|memos?|letters?|attachments?|files?|one)\b", re.I)
 
 
-ORDINAL = re.compile(r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))", re.I)
+ORDINAL = re.compile(r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|(?!1st\b)\d+(?:st|nd|rd|th))", re.I)  # '1st': first
 NTH_EMAIL = re.compile(r"\s+(?:e-?mail|message|note|memo|letter|one|time)s?\b", re.I)
 FEWEST = frozenset("fewest least lowest rarest".split())
 

@@ -25,7 +25,7 @@ correspondence communication communications thread threads item items document d
 send sends sent sending write writes wrote written writing e-mailed emailed mailed forward forwarded
 forwarding forwards reply replied replies receive received receives receiving exchange exchanged
 between during within inside across over under into out about up than then so as
-first earliest initial last latest final newest oldest most recent recently ever least more fewest
+first 1st earliest initial last latest final newest oldest most recent recently ever least more fewest
 person people someone somebody anyone anybody everyone individual individuals sender senders recipient
 recipients author authors addressee addressees correspondent correspondents contact contacts
 mailbox mailboxes inbox inboxes account custodian folder archive archives box custodian's custodians' mailbox's
