@@ -29,6 +29,7 @@ YY = phrases.YY  # a year in four digits or two ('01, 01): after a month, a day 
 N = r"(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
 NUM_DAY = r"(?<![\d/.-])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?"  # '9/11', '9/11/01'
 TO_MONTH_END = rf"\s+{TO}\s+(?:the\s+end\s+of\s+(?:(?:the|that)\s+month|({MON}))(?:,?\s+(?:of\s+|in\s+)?{YY})?|(?:the\s+)?month[- ]end)\b"
+TO_YEAR_END = rf"\s+{TO}\s+(?:(?:the\s+)?end\s+of\s+(?:the\s+|that\s+)?year(?!\s*['\d])|(?:the\s+)?year[- ]end)\b"
 PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, unit in (
     # days of one month: 'between the 3rd and the 9th of May 2001', 'May 3-9, 2001', '3-9 May 2001'
     (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}})(?:{ORD}|\.)\s*{TO}\s*(?:the\s+)?(\d{{1,2}})(?:{ORD}|\.)\s+(?:of\s+)?({MON}){phrases.OPT_YEAR}\b", "drange"),
@@ -38,6 +39,9 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?![\d.])", "dmy_dot"),
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}\s*{TO}\s*(\d{{1,2}}){ORD}(?:,?\s+{YY}\b|(?!\s*(?:/|:|\d|{MON})))", "mrange"),
     # a day to the end of its month: '9/11 to the end of Sept 2001', 'Oct 15th to the end of that month'
+    # a day to the end of its year: 'November 22, 2001, through the end of that year', '11/22/01 to year end'
+    (rf"{NUM_DAY},?{TO_YEAR_END}", "num_to_year_end"),
+    (rf"\b({MON})\s+(\d{{1,2}}){ORD}(?:,?\s+{YY})?,?{TO_YEAR_END}", "to_year_end"),
     (rf"{NUM_DAY}{TO_MONTH_END}", "num_to_end"),
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}(?:,?\s+{YY})?{TO_MONTH_END}", "to_end_m"),
     (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}}){ORD}\s+{TO}\s+the\s+end\s+of\s+({MON}){phrases.OPT_YEAR}\b", "to_end"),
@@ -212,6 +216,12 @@ def _to_end_m(g: tuple, dy: int | None) -> tuple[date, date] | None:
     return phrases.to_month_end(y, month, int(g[1]), month_of(g[3]) if g[3] else None)
 
 
+def _to_year_end(month: int, day: int, year: int | None) -> tuple[date, date] | None:
+    """A day to the end of its year (None without a year or for a day that does not exist)."""
+    low = _d(year, month, day) if year is not None and 1 <= month <= 12 else None
+    return (low, date(year + 1, 1, 1)) if low else None
+
+
 def _quarter(q: int, y: int) -> tuple[date, date]:
     return month_bounds(y, 3 * q - 2)[0], month_bounds(y, 3 * q)[1]
 
@@ -276,6 +286,8 @@ PHRASES = {
     else phrases.part_of(*month_bounds(y, month_of(g[1])), g[0], None, "day"),
     "part_no_year": lambda g, dy: None if dy is None else _period("part", (g[0], g[1], str(dy)), dy),
     "quarter_no_year": lambda g, dy: None if dy is None else _quarter(int(g[0]), dy),
+    "num_to_year_end": lambda g, dy: _to_year_end(int(g[0]), int(g[1]), _year(g[2]) if g[2] else dy),
+    "to_year_end": lambda g, dy: _to_year_end(month_of(g[0]), int(g[1]), _y(g[2], dy)),
     "num_to_end": _to_end_m, "span_of": _span_of, "span_of_year": _span_of_year,
     "half_yy": lambda g, dy: (date(_year(g[2]), 1, 1), date(_year(g[2]), 7, 1)) if (g[0] or g[1]) == "1"
     else (date(_year(g[2]), 7, 1), date(_year(g[2]) + 1, 1, 1)),

@@ -141,6 +141,8 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
             b = _next_year(b)  # 'christmas eve thru new year's day': into the next year
         if BETWEEN.match(gap) and a.low < b.high or re.fullmatch(r"\s*or\s*", gap, re.I) and a.high >= b.low:
             return a.low, b.high, None, [a, b]
+        if re.fullmatch(r"\s*,\s*", gap) and a.low == b.low and _days(a) == 1 < _days(b):
+            return b.low, b.high, None, [a, b]  # 'Thanksgiving Day, November 22, 2001, through the end of that year'
     first = good[0]
     if (open_ended := _open_ended(text, first)) is not None:
         return _within(open_ended, first, good)

@@ -83,7 +83,9 @@ def claim_dates(r: Reading) -> None:
         start = again.start()  # 'in the month before Skilling left, that is July 2001': the date says when
     elif cue := DATE_CUES.search(text[:start]):
         start = cue.start()
-    if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end):
+    start = next((a for a, b in r.claimed if b == start and a < start and WINDOW_AFTER.fullmatch(r.text, a, b)), start)
+    if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end) \
+            or _days_said_again(text, end, after, before):  # '... November 2001 (the 1st through the 15th)
         end = event.end()  # 'the September 11 attacks': the day the event names; '1/1/02 onward
     earlier = list(r.claimed)
     r.claim(Constraint(Role.DATE, r.text[start:end].strip(), f"{after or ''}..{before or ''}", start, end,
@@ -96,22 +98,29 @@ def claim_dates(r: Reading) -> None:
                 break
 
 
+WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"  # ', that is Monday December 3 ...'
 EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
                           r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*|(?<=,\s)(?:that\s+is|i\.e\.|ie|"
-                          r"namely|meaning)\s*,?\s*(?:in\s+)?)$", re.I)
+                          r"namely|meaning)\s*,?\s*(?:in\s+|from\s+)?" + WEEKDAY + r"|(?<=,\s)(?:in|during)\s+)$", re.I)
+# ('After his departure, in September and October 2001': the months say when)
 # an event, then the date it means said again: the date is the constraint, the event's words restate it
 SAID_AGAIN = re.compile(r"\b(?:(?:in|during|on|over|for)\s+)?(?:the\s+(?:day|days|week|weeks|month|months|year|quarter|"
-                        r"period|weekend)\s+)?(?:before|after|since|following|prior\s+to|until|till)\s+[^.?!;]{1,60}?,\s*"
-                        r"(?:that\s+is|i\.e\.|ie|namely|meaning)\s*,?\s*(?:in\s+)?$", re.I)
+                        r"period|weekend|fortnight)\s+(?:that|when|in\s+which|on\s+which)|(?:the\s+(?:day|days|week|weeks|month|"
+                        r"months|year|quarter|period|weekend)\s+)?(?:before|after|since|following|prior\s+to|until|till))"
+                        r"\s+[^.?!;]{1,60}?,\s*"
+                        r"(?:that\s+is|i\.e\.|ie|namely|meaning)\s*,?\s*(?:in\s+|from\s+)?" + WEEKDAY + "$", re.I)
 # a person the event names, whom the question then calls he or she ('the month before Skilling left, that
 # is July 2001, how many emails did he send'): read as a person, not as the event's words
 EVENT_PERSON = re.compile(r"\b(?!(?:In|On|During|Over|For|The|A|An|After|Before|Since|Following|Until|That|This|"
-                          r"When|How|What|Which|Who|Of)\b)(?-i:[A-Z][a-z'’-]+)(?:\s+(?-i:[A-Z][a-z'’-]+))?")
+                          r"When|How|What|Which|Who|Of|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b)(?-i:[A-Z][a-z'’-]+)(?:\s+(?-i:[A-Z][a-z'’-]+))?")
 PRONOUN_AFTER = re.compile(r"\b(?:he|she|him|his|her|hers)\b", re.I)
 RANGE_END = frozenset("and to through thru".split())  # the second end of a range: only after a first date
 EVENT_WORD = re.compile(r"\b(?:\w{3,}(?:ed|tion|ment|ing)|bankrupt(?:cy)?|merger|vote|attacks?|layoffs?|collapse|deal|departure|"
                         r"went|fell|broke|began|quit|left|won|lost|hit|came\s+out)\b", re.I)
 MAIL_WORD = re.compile(r"\b(?:e-?mail\w*|wrote|writes?|sent|sends?|forward\w*|cop(?:y|ied)|cc\w*|bcc\w*|message\w*|replied)\b", re.I)
+
+
+WINDOW_AFTER = re.compile(r"(?:after|following)\b[^,]{1,60},\s*(?:in|during)\s+", re.I)  # the event before its window
 
 
 def event_clauses(text: str) -> list[tuple[int, int]]:
@@ -121,9 +130,16 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
     Ken wrote on 10/3') is not an event: its sender is a constraint."""
     out, spans = [], find_dates(text)
     for i, span in enumerate(spans):
+        if span.low and (p := SAID_AGAIN.search(text[:span.start])) and re.match(r"(?:\S+\s+)?the\s+\w+\s+(?:that|when|in|on)\b",
+                                                                           p.group(0), re.I) and not MAIL_WORD.search(p.group(0)):
+            out += _around_the_person(text, p.start(), span.start, span.end)  # 'in the week that Skilling's
+            continue  # resignation was announced, that is Monday August 13 ...': the dates say when
         m = EVENT_CLAUSE.search(text[:span.start])
         if not (span.low and m) or m["rel"].lower() in RANGE_END and not any(s.end <= m.start() for s in spans[:i]):
             continue
+        window = re.search(r",\s*(?:in|during)\s+$", m.group(0))  # 'After his departure, in September ...': the
+        if window and m["rel"].lower() not in ("after", "following"):  # months are the window, the event its context
+            continue  # ('since the merger collapsed, in November 2001': whether the month is the event's, unsaid)
         said_end = m.start("event") + len(m["event"].rstrip(" ,"))
         if any(m.start("event") < s.end >= said_end for s in spans[:i]):
             continue  # 'the week after Thanksgiving 2001 (the week of 11/26/01)': a date said again, no event
@@ -132,7 +148,7 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
                 and not MAIL_WORD.search(m["event"]):  # a verb of an event or a noun phrase ('the office move')
             again = SAID_AGAIN.search(text[:span.start])  # ', that is July 2001': the relation is the event's too
             out += _around_the_person(text, again.start(), span.start, span.end) if again \
-                else [(m.start("event"), span.start)]
+                else [(m.start() if window else m.start("event"), span.start)]
             if text[span.end:span.end + 1] == ")":
                 out.append((span.end, span.end + 1))  # '(11/9/2001) to month end': the range goes on
         if span.low and (a := _day_of_event(text, span.end)):
@@ -164,7 +180,8 @@ DAY_OF_EVENT = re.compile(r"\s*[,(]\s*(?:the|that)\s+(?:day|week|month|date|morn
 AS_EVENT = re.compile(r"\s*,\s*(?:just\s+)?as\s+(?P<event>[^,()?]{3,70}?)\s*(?=[?.!]*\s*$)", re.I)
 
 
-OPEN_PAREN = re.compile(r"\s*\(\s*(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s*)?", re.I)
+OPEN_PAREN = re.compile(r"\s*(?:\(|,\s*(?:that\s+is|i\.\s*e\.|ie|meaning|namely)\s*,?)\s*"  # '(...)', ', meaning ...'
+                        r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s*)?", re.I)
 
 
 def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
@@ -179,6 +196,21 @@ def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
                 out.append(s)
                 break
     return out
+
+
+DAYS_AGAIN = re.compile(r"\s*\(\s*(?:i\.e\.,?\s+|that\s+is,?\s+)?(?:the\s+)?(?P<a>\d{1,2})(?:st|nd|rd|th)?\s*(?:through|thru|to|until|till|"
+                        r"-|–|and)\s*(?:the\s+)?(?P<b>\d{1,2})(?:st|nd|rd|th)?(?:\s+inclusive)?\s*\)", re.I)
+
+
+def _days_said_again(text: str, at: int, after: str | None, before: str | None) -> re.Match | None:
+    """'the first half of November 2001 (the 1st through the 15th)': the days of the month the
+    period holds, said again; a parenthesis naming other days is not this (its words stay unread)."""
+    m = DAYS_AGAIN.match(text, at)
+    if not (m and after and before):
+        return None
+    last = date.fromisoformat(before) - timedelta(days=1)
+    same = int(m["a"]) == date.fromisoformat(after).day and int(m["b"]) == last.day and after[:7] == last.isoformat()[:7]
+    return m if same else None
 
 
 PERIOD_FROM = re.compile(r"\b(?:(?:in|during|over|for)\s+)?(?:the|a)\s+(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|"

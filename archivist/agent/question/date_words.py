@@ -23,7 +23,7 @@ RUN_BEFORE = re.compile(rf"(?:{WORD}[\s,-]*)+$", I)
 RUN_AFTER = re.compile(rf"^(?:[\s,-]*{WORD})+", I)
 # words that may join two dates read as one interval ('May 1 to June 3', 'Sept 19th in 2001')
 JOINING = frozenset("and or to up through thru till until between from in of the on during since before after by "
-                    "year a an inclusive including both either".split())
+                    "year a an inclusive including both either meaning namely that is i.e ie".split())  # ', meaning ...': said again
 
 
 def gap_words(text: str, spans: list) -> list[tuple[int, int]]:

@@ -31,7 +31,8 @@ LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|(?:do\s+not|don'?t|d
                       r"but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+|all\s+(?:the\s+)?|"
                       # 'excluding anything he only forwarded', 'not counting the ones she just forwarded'
                       r"(?:anything|everything|those|the\s+ones|ones|e-?mails|messages|mail)\s+(?:that\s+|which\s+)?"
-                      r"(?:he|she|they|it)?\s*(?:only\s+|just\s+|merely\s+|simply\s+)?(?:was\s+|were\s+)?)?$", re.I)
+                      r"(?:he|she|they|it|(?-i:[A-Z][\w'’-]+))?\s*(?:only\s+|just\s+|merely\s+|simply\s+)?(?:was\s+|were\s+)?)?$", re.I)
+# ('excluding anything Kean merely forwarded': the sender named again)
 FORMS = {**dict.fromkeys("forward forwards forwarded forwarding fwd fw fwds".split(), "forward"),
          **dict.fromkeys("reply replies replied replying".split(), "reply")}
 MARKS = frozenset("fw fwd fwds".split())  # a subject's mark of a forward, no word of the frame
@@ -56,9 +57,18 @@ def forms(r: Reading) -> None:
             for x in r.plan.words:
                 if start <= x.start < w.start:
                     x.use, x.role = Use.CONSTRAINT, str(Role.FORM)
+            _sender_said_again(r, start, w.start)
         w.use, w.role = Use.CONSTRAINT, str(Role.FORM)
         r.plan.constraints.append(Constraint(Role.FORM, r.text[start:w.start + len(w.text)], form, start,
                                              w.start + len(w.text), label=f"{shown} (by the subject line and the text)"))
+
+
+def _sender_said_again(r: Reading, start: int, end: int) -> None:
+    """The sender named again inside a form left out ('excluding anything Kean merely forwarded')
+    is the sender read already, no second constraint."""
+    inside = [c for c in r.plan.of(Role.SENDER) if start <= c.start < end]
+    if inside and len(r.plan.of(Role.SENDER)) > len(inside):
+        r.plan.constraints = [c for c in r.plan.constraints if c not in inside]
 
 
 def _kind_word(before: list) -> bool:

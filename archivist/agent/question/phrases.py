@@ -13,7 +13,7 @@ import re
 from archivist.agent.question.plan import Role
 
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
-END = (r"(?=\s*(?:$|[?.!;,]|(?<!re)(?<!fw)(?<!fwd):\s|\((?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
+END = (r"(?=\s*(?:$|[?.!;,]|(?<!re)(?<!fw)(?<!fwd):\s|(?:(?<=\s)\(|\((?!\w{1,3}\)))(?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
        r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"
        r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b)")
 PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
@@ -32,6 +32,8 @@ SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
 TEXT_PHRASE = re.compile(
     r"\b(?:mention(?:s|ed|ing)?|talk(?:s|ed|ing)?\s+about|refer(?:s|red)?\s+to|deal(?:s|t|ing)?\s+with|"
     r"(?<=\bto\s)(?:raise|bring\s+up|flag)|"  # 'the first to raise LJM'
+    r"(?:rais(?:e|es|ed|ing)|br(?:ing|ings|inging|ought)\s+up)\s+the\s+(?:subject|topic|issue|matter|question)\s+of|"
+    r"touch(?:es|ed|ing)?\s+(?:up)?on|"  # 'raised the subject of 401(k) accounts', 'touched on Dabhol'
     r"that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"
     r"discuss|discussed|discusses|talk(?:s|ed)?\s+about|reference|references|referenced|refer(?:s|red)?\s+to|"
     r"use|used|uses)|contain(?:s|ed|ing)?|referr?(?:ing|ed|s)\s+to|referenc(?:e|es|ed|ing)|discuss(?:ing|es|ed)?|talking\s+about|"
@@ -86,7 +88,8 @@ TLD_DOMAIN = re.compile(r"(?:\(\s*|\bfrom\s+)(?:any\s+)?(?:addresses\s+)?(?:endi
 DOMAIN_PEOPLE = re.compile(rf"(?<![\w@.-]){DOMAIN}\s+(?:senders?|people|persons?|staffers?|staff|employees?|users?|"
                            r"correspondents?|folks|lawyers?|attorneys?|writers?|posters?)\b", re.I)
 MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
-    r"(?:\b(?:in|from|within|inside|across|searching|search|of|for|through|thru|via)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
+    r"(?:\b(?:(?:retained|held|kept|stored|filed|archived|saved|sitting)\s+in|in|from|within|inside|across|searching|search|of|"
+    r"for|through|thru|via)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
     r"(?:'s|’s|'|’)\s+(?:\([^()]{1,60}\)\s+)?(?:own\s+|custodial\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|(?<=custodial\s)file|folders?|archive|"
     r"account|box)\b",  # "Rick Buy's (Chief Risk Officer) mailbox", "Rick Buy's custodial mailbox"
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|belonging\s+to)\s+"
@@ -136,10 +139,14 @@ def attachment(question: str) -> list[tuple[Role, str, int, int]]:
 OR_BODY = re.compile(r"\s*(?:or|and|and/or|/)\s*(?:in\s+)?(?:the\s+|its\s+)?(?:e-?mail\s+|message\s+)?(?:body|bodies|text)\b", re.I)
 
 
+RAISED_THE = re.compile(r"\b(?:rais(?:e|es|ed|ing)|br(?:ing|ings|inging|ought)\s+up|on)\s+the\s+$", re.I)
+
+
 def subject_words(question: str) -> list[tuple[Role, str, int, int]]:
     """Words said of the subject line; 'X in the subject or body' is X anywhere (body words)."""
     for pat in SUBJECT_PHRASES:
-        if m := pat.search(question):
+        if (m := pat.search(question)) and not RAISED_THE.search(question[:m.start()]):  # 'raised the subject of
+            # 401(k) accounts': what the emails speak of (TEXT_PHRASE), not the subject line
             text = (m.group("x") if "x" in pat.groupindex and m.group("x") else
                     m.groupdict().get("y") or "").strip(" \"'“”")
             while SUBJECT_LEAD.match(text):
@@ -294,7 +301,8 @@ def domains(question: str, known: set[str], main: str | None = None,
             out.append((Role.DOMAIN, "@" + d, m.start(), m.end()))
     for m in re.finditer(r"\b(?:(?i:outside)(?:\s+of)?|non-?|external\s+to|not\s+from|(?i:other\s+than|excluding|except|"
                          r"not\s+counting|apart\s+from|aside\s+from)\s+(?:(?i:anything|any|all|those|ones|e-?mails?|mail)\s+)?"
-                         r"(?i:from|by)\s+(?:(?i:internal|in-house|inside)\s+)?)\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
+                         r"(?i:from|by)\s+(?:(?i:internal|in-house|inside)\s+)?|(?i:other\s+than|excluding|except|not\s+counting|"
+                         r"apart\s+from|aside\s+from)\s+(?i:internal|in-house))\s*(?:the\s+)?([A-Z]?[a-z]+|[A-Z]+)\b"
                          r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|employees))?",
                          question):
         if m.group(1).lower() in OUTSIDE_PEOPLE:

@@ -88,6 +88,7 @@ def read_plan(question: str, lex: Lexicon | None = None,
     pronoun_line(r)
     owned_account(r)
     own_domain(r)
+    _kept_in(r)
     account(r)
     forms(r)  # 'FW emails': the form, before the unread words are read as a kind of email
     kind_words(r)
@@ -189,6 +190,18 @@ def _domains(r: Reading) -> None:
             r.claim(Constraint(role, r.text[s:e], value, s, e, known=all(_known_domain(v[1:], known) for v in values)))
 
 
+KEPT_IN = re.compile(r"\b(?:retained|held|kept|stored|filed|archived|saved|sitting|found)\s+in\s+(?:the\s+)?$", re.I)
+
+
+def _kept_in(r: Reading) -> None:
+    """'the emails retained in General Counsel James Derrick's mailbox': the verb says where they
+    are kept, the mailbox's words."""
+    for c in r.plan.of(Role.MAILBOX):
+        if (m := KEPT_IN.search(r.text[:c.start])) and r.free(m.start(), c.start):
+            r.claimed.append((m.start(), c.start))
+            c.start, c.text = m.start(), r.text[m.start():c.end]
+
+
 def _box(r: Reading, who: str) -> str | None:
     """The mailbox a name or a mailbox name stands for, or None."""
     return r.lex.mailboxes.get(who.lower()) or mailbox_of(r.lex, who)
@@ -244,6 +257,17 @@ LEFT_OUT_KIND = re.compile(r"\s+(?:[\w-]+\s+)?(?:announcements?|notices?|mailing
                            r"messages|e-?mails|mail|memos|bulletins|updates)\b", re.I)
 
 
+SYSTEM_BEFORE = re.compile(r"(?P<w>\b[A-Z][\w'-]+)\s+(?:system|service|mailer|feed|desk|server|robot|bot|alerts?|notices?|"
+                           r"newsletter|digest|list|tool|application|app)\s*$")
+
+
+def _system_named(before: str, address: str) -> re.Match | None:
+    """'the Concur system (enron_update@concureworkplace.com)': a system named by a word its
+    address holds."""
+    m = SYSTEM_BEFORE.search(before)
+    return m if m and m["w"].lower() in address.lower() else None
+
+
 def _named_with(text: str, m: re.Match) -> tuple[int, int]:
     """The span of 'Michael Taylor (e.taylor@enron.com)' or 'Mark Taylor (legal, .taylor@...)': the
     address says which person the name is (the name is not read again as another); else the address's."""
@@ -251,7 +275,7 @@ def _named_with(text: str, m: re.Match) -> tuple[int, int]:
     tail = PAREN_TAIL.match(text, m.end())
     if open_at < 0 or not tail or ")" in text[open_at:m.start()] or len(text[open_at + 1:m.start()]) > 30:
         return m.start(), m.end()
-    name = NAME_BEFORE.search(text[:open_at])
+    name = NAME_BEFORE.search(text[:open_at]) or _system_named(text[:open_at], m.group(0))
     if not name or text[open_at + 1:m.start()].strip() and not text[open_at + 1:m.start()].strip().endswith(","):
         return m.start(), m.end()
     return name.start(), tail.end()
@@ -264,7 +288,8 @@ BODY = re.compile(r"\b(?:in|inside|within)\s+(?:the\s+|an?\s+|its\s+|their\s+)?(
 
 
 def _text_phrases(r: Reading) -> None:
-    body_only = bool(BODY.search(r.text)) and not re.search(r"\bsubject\s+or\s+body|\bbody\s+or\s+subject", r.text, re.I)
+    body_only = bool(BODY.search(r.text)) and not re.search(r"\bsubject(?:\s+line)?\s+or\s+(?:in\s+)?(?:the\s+)?body|\bbody\s+or\s+(?:in\s+)?(?:the\s+)?subject",
+                                                    r.text, re.I)  # 'whether in the subject or in the body'
     subject_only = any(not phrases.OR_BODY.match(r.text, m.end()) for m in IN_SUBJECT_ONLY.finditer(r.text))
     # 'when did Dynegy first come up in an email subject' (not '... in the subject or body': anywhere)
     for role, value, s, e in phrases.body_words(r.blanked()):
@@ -297,4 +322,4 @@ def _before_a_date(text: str, value: str, s: int, e: int) -> tuple[str, int]:
 
 
 def _content(text: str) -> bool:
-    return any(not is_frame(w) for w in TOKEN.findall(text))
+    return any(not is_frame(w) for w in TOKEN.findall(text)) or bool(re.search(r"\w\(\w{1,3}\)", text))  # '401(k)'

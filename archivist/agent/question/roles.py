@@ -16,6 +16,7 @@ CC_BEFORE = re.compile(r"\b(?:cc'?d?|cc'ed|cc:|copied|copying|carbon[- ]?copied|
                        r"(?:(?:lawyer|attorney|counsel|assistant)\s+)?$", I)  # 'copied to in-house lawyer Rob Walls'
 CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+been|has\s+been|been|being|also)?\s*(?:(?:also|only|just|merely)\s+)?"
                       r"(?:(?:put|placed|kept|included|added)\s+(?=(?:in|on)\s+(?:copy|cc)\b))?"  # 'was Louise Kitchen put in copy'
+                      r"(?:(?:shown|listed|named|included|present)\s+(?=as\s+(?:an?\s+)?cc\b))?"  # 'was Kenneth Lay shown as a cc recipient'
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"(?:appears?|appeared|shows?\s+up|showed\s+up|is\s+listed|was\s+listed)\s+(?:in|on)\s+the\s+cc:?\s+(?:field|line)|"
                       r"in\s+cc|cc)\b", I)
@@ -69,7 +70,8 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to|quot(?:e|ed|es)|offer(?:ed|s)?)"
                          r"\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
-AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b", I)
+AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b|"
+                          r"\s*(?:was|were|is)\s+(?:an?\s+|the\s+|one\s+of\s+the\s+)?(?:recipients?|addressees?)\b", I)  # 'on which Ken Lay was a recipient'
 TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+|appears?\s+|appeared\s+|is\s+listed\s+|was\s+listed\s+)?(?:on|in)\s+the\s+to:?\s+(?:line|field)\b|\s*\(\s*to:?(?:\s+(?:line|field))?\s*\)", I)
 WIDENED = re.compile(r"\b(?:counting|including|incl\.?|plus|as\s+well\s+as)\s+(?:the\s+|those\s+)?(?:ones|e-?mails|messages|"
                      r"those|cases)\s+(?:where|in\s+which|on\s+which|when)\s+$", I)

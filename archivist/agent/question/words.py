@@ -21,7 +21,8 @@ where why whether is are was were be been being am do does did done doing has ha
 gets getting can could would should will shall may might must please tell me us show list give find
 i we you they he she it its his her their them him our my your there here this that these those
 e-mail e-mails email emails mail mails message messages memo memos note notes letter letters
-correspondence communication communications thread threads item items document documents piece pieces
+correspondence communication communications thread threads item items document documents piece pieces material materials
+descending ascending
 send sends sent sending write writes wrote written writing e-mailed emailed mailed forward forwarded
 forwarding forwards reply replied replies receive received receives receiving exchange exchanged
 between during within inside across over under into out about up than then so as
@@ -86,6 +87,9 @@ def is_frame(word: str) -> bool:
 NUMBERED = re.compile(r"^\s*(?:(?:\(?\d{1,2}[.)]|#\d{1,2}[.:)]?|q\d{1,2}\s*[:.)]|item\s+\d{1,2}\s*[:.)-])\s+)?(?:q\s*:\s*)?", re.I)
 
 
+ORDER_SAID = re.compile(r"\b(?:descending|ascending|reverse|chronological|ranked|rank|date|sorted|in)\s+$", re.I)  # 'in descending order'
+
+
 def frame_word(r: Reading, m: re.Match) -> bool:
     """A frame word; a number only as a count ('top 5', '3 people'): '9/11' left unread is no frame;
     nor are the sides of an '=' ("' OR 1=1 --" typed into a question is no constraint)."""
@@ -93,6 +97,7 @@ def frame_word(r: Reading, m: re.Match) -> bool:
         return True  # '1) Q: how many ...': an item's number in a list of questions
     if not m.group(0).isdigit():
         return is_frame(m.group(0)) or in_label(r, m.start()) or in_note(r, m.start()) \
+            or bool(m.group(0).lower() == "order" and ORDER_SAID.search(r.text[:m.start()])) \
             or any(f.start() <= m.start() < f.end() for f in AS_FAR_AS.finditer(r.text)) \
             or bool(IN_PLACE.fullmatch(m.group(0)) and IN_PLACE_AFTER.match(r.text, m.end())) \
             or bool(IMPERATIVE.fullmatch(m.group(0)) and re.fullmatch(r"\W*(?:please\s+|kindly\s+)?", r.text[:m.start()], re.I)) \
