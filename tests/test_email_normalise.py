@@ -254,6 +254,18 @@ def test_enron_x_from_cleanup():
     assert parse_addresses("e-mail <.andre@enron.com>") == [Address("", ".andre@enron.com")]
 
 
+def test_a_display_name_that_is_one_word_of_the_x_name_takes_the_x_name():
+    """'From: legal <.taylor@enron.com>' beside 'X-From: Taylor, Mark E (Legal)': the export kept the
+    department in the From header; the person is in X-From (their mail grouped under their name)."""
+    found = parse_addresses("legal <.taylor@enron.com>")
+    assert merge_names(found, "Taylor, Mark E (Legal) </O=ENRON/OU=NA/CN=RECIPIENTS/CN=MTAYLO1>")[0].name \
+        == "Taylor, Mark E (Legal)"
+    kept = parse_addresses("Jeff Dasovich <jeff.dasovich@enron.com>")
+    assert merge_names(kept, "Dasovich, Jeff </O=ENRON>")[0].name == "Jeff Dasovich"  # a whole name stays
+    other = parse_addresses("legal <.taylor@enron.com>")
+    assert merge_names(other, "Haedicke, Mark E. </O=ENRON>")[0].name == "legal"  # not a word of it: kept
+
+
 def test_memo_headers_are_not_history():
     text = ("Notice No. 01-400\nNovember 28, 2001\n\nTO:\t\tALL NYMEX MEMBERS AND MEMBER FIRMS\n"
             "FROM:\tJ. Robert Collins, Jr., President\nSUBJECT:\tMARGIN RATE CHANGE\n\nEffective Date: today\n")

@@ -120,11 +120,17 @@ def merge_names(addresses: list[Address], x_value: str, recipients: bool = False
     names = split_x_names(x_value)
     if recipients and len([n for n in names if n]) > len(addresses):
         return _with_lost_names(addresses, [n for n in names if n])
-    if not addresses or all(a.name for a in addresses):
+    if not addresses or len(names) != len(addresses):
         return addresses
-    if len(names) != len(addresses):
-        return addresses
-    return [a if a.name else Address(name=n, address=a.address) for a, n in zip(addresses, names)]
+    return [a if a.name and not _fragment_of(a.name, n) else Address(name=n or a.name, address=a.address)
+            for a, n in zip(addresses, names)]
+
+
+def _fragment_of(name: str, x_name: str) -> bool:
+    """A display name that is one word of the X- header's longer name: 'From: legal <.taylor@enron.com>'
+    beside 'X-From: Taylor, Mark E (Legal)' (an export that kept the department, not the person)."""
+    words = re.findall(r"[a-z]+", x_name.lower())
+    return bool(re.fullmatch(r"[A-Za-z]+", name)) and len(words) > 1 and name.lower() in words
 
 
 def _surname_in(name: str, address: str) -> bool:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from archivist.agent.question.analyse import ONWARD, _names_with_months, combine_dates
 from archivist.agent.question.date_words import gap_words
+from archivist.agent.question.phrases import LEAVE_OUT
 from archivist.agent.question.plan import Constraint, Role
 from archivist.agent.question.reading import Reading
 from archivist.date_phrases import NUMBERS
@@ -227,8 +228,7 @@ def _days_in(period: re.Match) -> int:
 YEAR_TO_DATE = re.compile(r"\b(?P<y>ytd|year[- ]to[- ]date)\s*,?\s*(?:(?:through|thru|until|till|to|up\s+to|as\s+of|by)\s+)?"
                           r"(?:the\s+(?:end\s+of\s+)?)?$", re.I)
 # 'excluding anything before December 2001', '(exclude Dec)', 'not counting the ones sent after 11/15'
-EXCLUDE = re.compile(r"\b(?:exclud(?:e|es|ing)|not\s+counting|not\s+including|except(?:\s+for)?|ignor(?:e|ing)|"
-                     r"leav(?:e|ing)\s+out|minus|but\s+not|other\s+than|apart\s+from|aside\s+from)\s+"
+EXCLUDE = re.compile(r"\b" + LEAVE_OUT + r"\s+"
                      r"(?:(?:anything|everything|all|any|those|the\s+ones|ones|e-?mails?|mails?|messages?)\s+)?"
                      r"(?:(?:sent|dated|written)\s+)?(?:(?P<rel>before|prior\s+to|earlier\s+than|after|later\s+than|"
                      r"since|from|in|during|on)\s+)?(?:the\s+(?:month\s+of\s+)?)?$", re.I)

@@ -147,7 +147,7 @@ def typed_domain_said_again(r: Reading) -> None:
     # (navigator@nisource.com)': the address typed says whose mail it is
     for c in [c for c in r.plan.of(Role.DOMAIN) if "." not in c.text and isinstance(c.value, str)]:
         held = next((t for t in typed if c.value != t.value and (c.text.lower() in str(t.value).lower()
-                     or "@" in t.text and 0 <= t.start - c.end <= 40 and "(" in r.text[c.end:t.start])), None)
+                     or "@" in t.text and 0 <= t.start - c.end <= 40 and "(" in r.text[c.end:t.end])), None)
         if held is None:
             continue
         lead = re.search(r"(?:\b[A-Z][\w&'-]*\s+){1,2}$", r.text[:c.start])

@@ -26,9 +26,8 @@ KIND_NOUNS = frozenset("notification notifications notice notices report reports
                        "request requests approval approvals reminder reminders summary".split())
 ASKS = (Ask.COUNT, Ask.LIST, Ask.TOP, Ask.PEAK)
 NAMED_BY = frozenset(str(r) for r in (Role.DOMAIN, Role.SENDER, Role.KIND))  # the roles that say whose emails
-LEFT_OUT = re.compile(r"\b(?:not\s+counting|not\s+including|(?:do\s+not|don'?t|do\s+n't)\s+(?:count|include)|excluding|except(?:\s+for)?|(?:leaving|leave|setting|set)\s+"
-                      r"(?:aside|out)|other\s+than|without|ignor(?:e|ing)|disregard(?:ing)?|skip(?:ping)?|apart\s+from|minus|"
-                      r"but\s+not|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+|all\s+(?:the\s+)?|"
+LEFT_OUT = re.compile(r"\b(?:" + phrases.LEAVE_OUT + r"|(?:do\s+not|don'?t|do\s+n't)\s+(?:count|include)|without|"
+                      r"skip(?:ping)?|no)\s+(?:the\s+|any\s+|his\s+|her\s+|their\s+|all\s+(?:the\s+)?|"
                       # 'excluding anything he only forwarded', 'not counting the ones she just forwarded'
                       r"(?:anything|everything|those|the\s+ones|ones|e-?mails|messages|mail)\s+(?:that\s+|which\s+)?"
                       r"(?:he|she|they|it|(?-i:[A-Z][\w'’-]+))?\s*(?:only\s+|just\s+|merely\s+|simply\s+)?(?:was\s+|were\s+)?)?$", re.I)

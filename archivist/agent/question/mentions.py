@@ -15,6 +15,7 @@ from archivist.agent.question.firms import company_word, said_of_a_firm
 from archivist.agent.question.first_names import custodian_name, own_mailbox
 from archivist.agent.question.lexicon import name_words
 from archivist.agent.question.people import NICKNAMES, TITLE_WORDS, is_surname, organisation_only, resolve
+from archivist.agent.question.phrases import LEAVE_OUT
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.roles import role_at
@@ -129,9 +130,7 @@ REFLEXIVE = re.compile(r"\b(?:other\s+than|besides|apart\s+from|aside\s+from|exc
                        r"(?:(?:mr|mrs|ms|dr)\.?\s+)?(?P<w>[A-Za-z]+)\s+(?:herself|himself|themselves)\b", re.I)
 
 
-OWN_ADDRESSES = re.compile(r"\b(?:(?:when|if)\s+(?:i|we|you)\s+)?(?:(?:leave|leaving|left|set|setting)\s+(?:out|aside)|excluding|exclude|"
-                           r"not\s+counting|other\s+than|besides|apart\s+from|aside\s+from|except(?:\s+for)?|ignoring|ignore|"
-                           r"without)\s+(?:(?:all\s+)?(?:his|her|their)\s+own\s+(?:(?:e-?mail\s+)?(?:addresses|accounts|address|account)|"
+OWN_ADDRESSES = re.compile(r"\b(?:(?:when|if)\s+(?:i|we|you)\s+)?(?:" + LEAVE_OUT + r"|without)\s+(?:(?:all\s+)?(?:his|her|their)\s+own\s+(?:(?:e-?mail\s+)?(?:addresses|accounts|address|account)|"
                            r"e-?mails|messages|msgs|mails?|notes|sent\s+mail)|(?:him|her|them)sel(?:f|ves))\b", re.I)
 
 

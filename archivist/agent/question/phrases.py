@@ -12,6 +12,12 @@ import re
 
 from archivist.agent.question.plan import Role
 
+# the words that leave something out ('not counting the forwards', 'other than Ken', 'leaving aside
+# his own addresses'): one cue for every reader of an exclusion, each adding what may follow it
+LEAVE_OUT = (r"(?:not\s+counting|not\s+including|exclud(?:e|es|ing)|except(?:\s+for)?|other\s+than|"
+             r"(?:leav(?:e|ing)|left|set(?:ting)?|put(?:ting)?)\s+(?:out|aside)|ignor(?:e|ing)|disregard(?:ing)?|"
+             r"apart\s+from|aside\s+from|besides|minus|but\s+not)")
+
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
 END = (r"(?=\s*(?:$|[?.!;,]|(?<!re)(?<!fw)(?<!fwd):\s|(?:(?<=\s)\(|\((?!\w{1,3}\)))(?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
        r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"

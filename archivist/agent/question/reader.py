@@ -164,8 +164,7 @@ def _attachments(r: Reading) -> None:
 
 # the emails an attachment phrase leaves out: 'NOT counting the ones with PDFs', 'excluding those
 # with attachments', 'without any attachment'
-NO_ATTACHMENT = re.compile(r"\b(?:(?:not\s+counting|not\s+including|excluding|exclude|except(?:\s+for)?|ignoring|ignore|"
-                           r"leaving\s+out|leave\s+out|other\s+than|but\s+not|minus|apart\s+from)\s+(?:(?:the\s+ones|ones|those|"
+NO_ATTACHMENT = re.compile(r"\b(?:" + phrases.LEAVE_OUT + r"\s+(?:(?:the\s+ones|ones|those|"
                            r"any|all|the|e-?mails?|mails?|messages?)\s+)?(?:(?:that\s+(?:have|had|has|carry|carried)|which\s+"
                            r"(?:have|had|has))\s+)?|without\s+(?:any\s+|an?\s+)?|no\s+|(?:did|does|do)\s*(?:not|n't)\s+"
                            r"(?:have|carry)\s+(?:any\s+|an?\s+)?)$", re.I)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.entities import RECIPIENT_AFTER, RECIPIENT_BEFORE, SENDER_AFTER, SENDER_BEFORE
+from archivist.agent.question.phrases import LEAVE_OUT
 from archivist.agent.question.plan import Role
 
 I = re.I
@@ -37,9 +38,8 @@ SENDING = re.compile(r"\b(?:wrote|write|writing|e-?mailed|reached|reaching|reach
                      r"messaging|writing|who\s+sent|sent|send)\s+$", I)
 STARTED = re.compile(r"^\s*(?:first\s+|ever\s+|last\s+)?(?:start(?:ed)?|begin|began|stop(?:ped)?)\s+(?:sending|writing|emailing|"
                      r"e-mailing|to\s+(?:send|write|email))\b", I)
-EXCEPT = re.compile(r"\b(?:apart\s+from|aside\s+from|besides|other\s+than|except(?:\s+for)?|excluding|not\s+counting|"
-                    r"(?-i:NOT|not)\s+(?:from|by|sent\s+by)|"  # 'ISDA in subject, NOT from Tana Jones': none of hers
-                    r"not\s+including|ignoring|minus|(?:leaving|leave|setting|set|putting|put)\s+(?:aside|out))\s+$", I)
+EXCEPT = re.compile(r"\b(?:" + LEAVE_OUT + r"|"
+                    r"(?-i:NOT|not)\s+(?:from|by|sent\s+by))\s+$", I)  # 'ISDA in subject, NOT from Tana Jones': none of hers
 # 'Leaving Chris Germany out', 'Setting Ken aside': the person between the verb and 'out'/'aside'
 EXCEPT_AROUND = (re.compile(r"\b(?:leaving|leave|setting|set|putting|put|keeping|keep)\s+$", I),
                  re.compile(r"^\s*(?:out|aside|apart)\b", I))

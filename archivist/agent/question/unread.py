@@ -17,6 +17,7 @@ import re
 
 from archivist.agent.question.analyse import QUOTED
 from archivist.agent.question.asks import EITHER_ROLE
+from archivist.agent.question.phrases import LEAVE_OUT
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reading import Reading
 from archivist.agent.question.words import in_note, unuse
@@ -140,9 +141,7 @@ def unread_pronouns(r: Reading) -> None:
 
 # what a question leaves out: read by a constraint there ('excluding replies', 'besides Tana Jones', 'other
 # than from internal Enron addresses'), or not at all ('not counting those addressed only to himself')
-EXCLUSION = re.compile(r"\b(?:not\s+counting|not\s+including|excluding|exclude|except(?:\s+for)?|other\s+than|leaving\s+(?:out|aside)|"
-                       r"leave\s+out|setting\s+aside|set\s+aside|ignoring|disregarding|apart\s+from|aside\s+from|besides|minus|"
-                       r"but\s+not)\b", re.I)
+EXCLUSION = re.compile(r"\b" + LEAVE_OUT + r"\b", re.I)
 CLAUSE_END = re.compile(r"[,;:?.!()]|\s[-–—]\s|$")
 
 
