@@ -77,6 +77,8 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b({MON})\s+(\d{{1,2}}){ORD},?\s+{YY}\b", "mdy_name"),
     (rf"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th|last)\s+(?:quarter|qtr)(?:\s+of)?),?\s+{YY}\b", "quarter"),
     (rf"\b(first|second|1st|2nd|last|front|back|latter|later|former|earlier)\s+half\s+of\s+{YY}\b", "half"),
+    # 'the 1st semester 2001', 'second semester of 2001': a half-year as Europeans say it
+    (rf"\b(first|second|1st|2nd)\s+semester\s+(?:of\s+)?{YY}\b", "half"),
     (rf"\b({MON}),?\s+{YEAR}\b", "month"),
     (rf"\b(\d{{4}})-(\d{{2}})\b(?!-)", "iso_month"),
     (r"\b(\d{1,2})/(\d{4})\b", "num_month"),

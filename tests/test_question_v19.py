@@ -211,3 +211,56 @@ def test_an_event_then_the_months_it_was_after(archive):
     assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-03-01..2025-04-01"] and plan.unused == []
     plan = plan_of(archive, "Since the merger collapsed, in March 2025, how many emails did Ana Ross send?")
     assert plan.unused  # whether March is the collapse's month or the question's: not said
+
+
+def test_a_long_event_said_beside_the_period_and_either_line(archive):
+    question = ("In March 2025, during the Gasco merger negotiations, how many emails were addressed to both Ana Ross "
+                "and Ben Lind, counting either the To or the Cc line for each of them?")
+    plan = plan_of(archive, question)
+    assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-03-01..2025-04-01"] and plan.unused == []
+    assert not plan.of(Role.DOMAIN) and len(plan.of(Role.RECIPIENT)) == 2
+    narrower = plan_of(archive, "In March 2025, during the board meeting, how many emails did Ana Ross send?")
+    assert narrower.unused  # a meeting is narrower than the month: not read as the month
+
+
+def test_a_company_word_before_a_system_beside_its_address(archive):
+    plan = plan_of(archive, "how many Gasco Pipeline notices (notices@gasco.com) came in March 2025?")
+    assert {str(c.value) for c in plan.of(Role.DOMAIN)} <= {"@gasco.com"} and plan.unused == []
+
+
+# phrasings of our own in the styles the next round's brief asks of its writers (a non-native
+# auditor, a spreadsheet analyst, a researcher setting context), written before that round was run
+@pytest.mark.parametrize("question, date", [
+    ("How much mails did Ana Ross send in the 1st semester 2025?", "2025-01-01..2025-07-01"),
+    ("how many emails did Ana Ross send between 2025-03-01 and 2025-03-31, exclusive of weekends?",
+     "2025-03-01..2025-04-01"),
+])
+def test_a_non_native_count_and_weekdays(archive, question, date):
+    plan = plan_of(archive, question)
+    assert plan.ask == Ask.COUNT and [str(c.value) for c in plan.of(Role.DATE)] == [date] and plan.unused == []
+
+
+def test_exclusive_of_weekends_is_weekdays(archive):
+    question = "how many emails did Ana Ross send between 2025-03-01 and 2025-03-31, exclusive of weekends?"
+    assert plan_of(archive, question).of(Role.WEEKDAY)
+
+
+def test_grouped_by_month_and_subject_contains(archive):
+    plan = plan_of(archive, "grouped by month, which month is highest for emails sent by Ana Ross in 2025?")
+    assert plan.ask == Ask.PEAK and plan.unused == []
+    plan = plan_of(archive, 'count emails in ross-a where subject contains "Notice" during Q1 2025')
+    assert [str(c.value) for c in plan.of(Role.SUBJECT)] == ["Notice"] and plan.unused == []
+
+
+def test_a_context_label_before_the_question(archive):
+    plan = plan_of(archive, "Thinking about the storage contract: when did Cy Ward first mention it to Ben Lind?")
+    assert plan.ask == Ask.FIRST and plan.unused == []
+    plan = plan_of(archive, "Tracing the desk heads: who did Ana Ross write to most often in March 2025?")
+    assert plan.ask == Ask.TOP and plan.unused == []
+
+
+def test_who_else_was_on_the_email_and_the_mail_of(archive):
+    plan = plan_of(archive, "Who else was on the email Cy Ward sent about the storage contract in March 2025?")
+    assert plan.ask == Ask.FIELD and plan.target == Target.RECIPIENT
+    plan = plan_of(archive, "What was attached to the mail of Ana Ross about the storage contract?")
+    assert [c.text for c in plan.of(Role.SENDER)] == ["Ana Ross"]

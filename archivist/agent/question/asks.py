@@ -43,8 +43,8 @@ MENTIONING = re.compile(r"\b(?:first|earliest|last|latest|most\s+recent)\s+(?:e-
                         r"(?:that\s+|which\s+|to\s+)?(?:mention(?:s|ed|ing)?|contain(?:s|ed|ing)?|us(?:es|ed|ing)|"
                         r"referr?(?:s|ed|ing)\s+to)\b", I)
 PARENTHESES = re.compile(r"\([^()]*\)")
-HOW_MANY = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bhow\s+much\s+(?:e-?)?mail\b|\bcount\s+(?:of|the)\b", I)
-COUNT = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount\b|\btally\b|\bhow\s+much\s+(?:e-?)?mail\b|"
+HOW_MANY = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bhow\s+much\s+(?:e-?mails?|mails?|messages|msgs)\b|\bcount\s+(?:of|the)\b", I)
+COUNT = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount\b|\btally\b|\bhow\s+much\s+(?:e-?mails?|mails?|messages|msgs)\b|"
                    r"\btotal\b|\bvolume\s+of\b|\bquantity\b", I)
 LIST = re.compile(r"^\s*(?:please\s+|can\s+you\s+|could\s+you\s+|pls\s+)?(?:list|show|enumerate|display|give\s+me|find|"
                   r"pull(?:\s+up)?|get\s+me)\b|\b(?:which|what)\s+(?:e-?mails|messages|mails|memos|notes)\b", I)
@@ -70,7 +70,9 @@ WHO_CC = re.compile(r"\b(?:who|(?:which|what)\s+(?:other\s+)?(?:people|persons|i
                     r"officers|lawyers|attorneys|managers|staffers|others))\s+(?:all\s+|else\s+)?(?:was|were|got|is|are)\s+(?:all\s+|also\s+)?(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|"
                     r"on\s+copy|in\s+copy|in\s+(?:the\s+)?cc|carbon)\b|\bwhom?\s+(?:did|does)\b[^()]*\b(?:cc|copy)\b(?!['’]?(?:e?d)\b)|\bcc(?:'d)?\s+(?:list|line)\b|"
                     r"\bwho\s+(?:got|received)\s+(?:a\s+)?(?:(?:copy|copies)(?!\s+of\b)|cc)\b|\bwho\s+(?:was|were)\s+copied\b", I)
-GOT_A_COPY_OF = re.compile(r"\bwho\s+(?:all\s+)?(?:got|received|was\s+sent|were\s+sent)\s+(?:a\s+)?cop(?:y|ies)\s+of\b", I)
+GOT_A_COPY_OF = re.compile(r"\bwho\s+(?:all\s+)?(?:got|received|was\s+sent|were\s+sent)\s+(?:a\s+)?cop(?:y|ies)\s+of\b|"
+                           r"\bwho\s+(?:else\s+|all\s+)?(?:was|were|is|are)\s+on\s+(?:the|that|this|his|her|their)\s+"
+                           r"(?:e-?mail|message|memo|note|letter|mail)\b", I)  # 'who else was on the email X sent': To or Cc
 WHO_BCC = re.compile(r"\bwho\s+(?:was|were|got)\s+(?:bcc'?d|bcc'ed|blind)\b|\bbcc\s+(?:list|line)\b", I)
 WHO_TO = re.compile(r"\bto\s+whom\b|\b(?:which|what)\s+(?:people|persons|colleagues|individuals|employees)\s+(?:got|received)\b|\bwho\s+(?:was|were)\s+(?:it|the\s+\w+|(?:that|this)(?:\s+(?:e-?mail|message|mail|note|memo|letter))?)?\s*(?:sent|addressed|written|"
                     r"going|directed)\s+to\b|\bwho\s+(?:received|got|were\s+the\s+(?:recipients|addressees)|was\s+the\s+(?:recipient|addressee))\b|"
@@ -124,7 +126,7 @@ FIRST_ONE = re.compile(r"\b(?:first|earliest|initial|oldest|last|latest|final|ne
 ASKING = re.compile(r"\b(?:how|who|whom|whose|what|when|where|which|why|whether|did|does|do|is|are|was|were|"
                     r"has|have|can|could|should|would|count|tally|total|number)\b|\?", I)
 BARE_LIST = re.compile(r"(?:^\s*|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
-EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc|"
+EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:line\s+)?(?:or|and/or)\s+(?:on\s+)?the\s+cc\b|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc|"
                          r"addressed\s+(?:to\s+)?(?:him\s+|her\s+|them\s+)?(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s*,\s*cc)\b", I)
 TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
 

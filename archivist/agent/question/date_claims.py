@@ -168,7 +168,7 @@ def _around_the_person(text: str, start: int, end: int, after: int) -> list[tupl
 
 def _day_of_event(text: str, at: int) -> re.Match | None:
     """', the day the Dynegy merger fell apart,' right after a date; not ', the day Ken emailed her'."""
-    a = DAY_OF_EVENT.match(text, at) or AS_EVENT.match(text, at)
+    a = DAY_OF_EVENT.match(text, at) or AS_EVENT.match(text, at) or DURING_EVENT.match(text, at)
     return a if a and EVENT_WORD.search(a["event"]) and not MAIL_WORD.search(a["event"]) else None
 
 
@@ -178,6 +178,11 @@ DAY_OF_EVENT = re.compile(r"\s*[,(]\s*(?:the|that)\s+(?:day|week|month|date|morn
                           r"(?:that\s+|when\s+|on\s+which\s+|of\s+)?(?P<event>[^,()?]{3,70}?)\s*(?:[,)]|(?=\?))", re.I)
 # ', the season of Jeffrey Skilling's resignation,': 'of' and an event's noun
 # ', as Enron's liquidity crisis deepened?': what was happening then, closing the question
+# ', during the Dynegy merger negotiations,': what was happening in the period said
+DURING_EVENT = re.compile(r"\s*,\s*(?:during|amid|amidst|in\s+the\s+(?:midst|middle)\s+of|at\s+the\s+height\s+of)\s+(?:the\s+)?"
+                          r"(?P<event>[^,()?]{0,50}?\b(?:negotiations|talks|crisis|turmoil|meltdown|collapse|investigations?|"
+                          r"proceedings|fallout|aftermath|scandal|run-up|campaign|downturn|unraveling|unravelling))\s*(?=,)", re.I)
+# (a long time that holds the period, never a narrower one: not 'during the board meeting')
 AS_EVENT = re.compile(r"\s*,\s*(?:just\s+)?as\s+(?P<event>[^,()?]{3,70}?)\s*(?=[?.!]*\s*$)", re.I)
 
 

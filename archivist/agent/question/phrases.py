@@ -114,7 +114,8 @@ WEEKEND = re.compile(r"\b(?:on|over|during|at)\s+(?:the\s+|a\s+)?weekends?\b(?!\
                      r"\b(?:on|over|during)\s+(?:a\s+)?(?P<d>monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b", re.I)
 
 
-WORKDAYS = re.compile(r"\b(?:(?:excluding|except(?:\s+for)?|not\s+counting|other\s+than|but\s+not|leaving\s+out|without)\s+"
+WORKDAYS = re.compile(r"\b(?:(?:excluding|except(?:\s+for)?|not\s+counting|other\s+than|but\s+not|leaving\s+out|without|"
+                      r"exclusive\s+of|excl\.?)\s+"
                       r"(?:on\s+)?(?:the\s+)?weekends?|(?:on|during)\s+(?:the\s+)?(?:weekdays|work\s*days|working\s+days|"
                       r"business\s+days))\b", re.I)
 

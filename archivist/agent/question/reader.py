@@ -107,7 +107,8 @@ def read_plan(question: str, lex: Lexicon | None = None,
 
 FILE_NAME = re.compile(r"[^\n\"“”]{1,120}\.(?:docx?|xlsx?|xls|pdf|pptx?|txt|rtf|csv|zip|wpd|msg|htm|html)", re.I)
 IN_SUBJECT = re.compile(r"\s+in\s+(?:the\s+|its\s+|their\s+)?subject(?:\s+lines?|s)?\b", re.I)
-SUBJECT_CUE = re.compile(r"\b(?:subject(?:\s+line)?|titled|entitled|called|headed|re)\s*:?\s*$", re.I)
+SUBJECT_CUE = re.compile(r"\b(?:subject(?:\s+line)?(?:\s+(?:contains?|containing|includes?|including|has|is|reads?|like|=))?|titled|"
+                         r"entitled|called|headed|re)\s*:?\s*$", re.I)  # 'where subject contains "TW"'
 WORD_CUE = re.compile(rf"{phrases.WORD_VERB}the\s+(?:word|term|phrase|name)s?\s*:?\s*$", re.I)  # 'with the word "X"'
 
 

@@ -22,7 +22,7 @@ gets getting can could would should will shall may might must please tell me us 
 i we you they he she it its his her their them him our my your there here this that these those
 e-mail e-mails email emails mail mails message messages memo memos note notes letter letters
 correspondence communication communications thread threads item items document documents piece pieces material materials
-descending ascending
+descending ascending grouped
 send sends sent sending write writes wrote written writing e-mailed emailed mailed forward forwarded
 forwarding forwards reply replied replies receive received receives receiving exchange exchanged
 between during within inside across over under into out about up than then so as
@@ -122,7 +122,8 @@ LABEL_WORDS = frozenset("check audit log retention review question request askin
 
 
 # a purpose said before the question ('For the controls review: how many ...'): why it is asked
-PURPOSE = re.compile(r"^\W*(?P<label>for\s+(?:the|my|our|a|an|this)\s+[^:?]{2,60}?)\s*(?::\s|\s[-–—]\s)"
+PURPOSE = re.compile(r"^\W*(?P<label>(?:for\s+(?:the|my|our|a|an|this)|tracing|thinking\s+about|looking\s+(?:at|into)|"
+                     r"researching|reviewing|investigating|examining)\s+[^:?]{2,60}?)\s*(?::\s|\s[-–—]\s)"
                      r"(?=\W*(?:how|who|whom|when|what|which|count|list|give|show|tell|did|does|was|were|is|are|in|on|during)\b)", re.I)
 
 
