@@ -264,3 +264,10 @@ def test_who_else_was_on_the_email_and_the_mail_of(archive):
     assert plan.ask == Ask.FIELD and plan.target == Target.RECIPIENT
     plan = plan_of(archive, "What was attached to the mail of Ana Ross about the storage contract?")
     assert [c.text for c in plan.of(Role.SENDER)] == ["Ana Ross"]
+
+
+def test_put_out_is_not_leaving_out(archive):
+    """'put out' (published) is no exclusion cue; 'put aside' is."""
+    plan = plan_of(archive, "Number of notices Gasco put out from the day after Thanksgiving through the end of "
+                            "November 2025?")
+    assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-11-28..2025-12-01"] and plan.unused == []

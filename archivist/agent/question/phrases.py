@@ -13,9 +13,10 @@ import re
 from archivist.agent.question.plan import Role
 
 # the words that leave something out ('not counting the forwards', 'other than Ken', 'leaving aside
-# his own addresses'): one cue for every reader of an exclusion, each adding what may follow it
+# his own addresses'): one cue for every reader of an exclusion, each adding what may follow it ('put out'
+# and 'set out' are other verbs: 'the notices FERC staff put out from the day after Thanksgiving')
 LEAVE_OUT = (r"(?:not\s+counting|not\s+including|exclud(?:e|es|ing)|except(?:\s+for)?|other\s+than|"
-             r"(?:leav(?:e|ing)|left|set(?:ting)?|put(?:ting)?)\s+(?:out|aside)|ignor(?:e|ing)|disregard(?:ing)?|"
+             r"(?:leav(?:e|ing)|left)\s+(?:out|aside)|(?:set(?:ting)?|put(?:ting)?)\s+aside|ignor(?:e|ing)|disregard(?:ing)?|"
              r"apart\s+from|aside\s+from|besides|minus|but\s+not)")
 
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
