@@ -48,7 +48,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"(?<![/.-])\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON}),?\s*{YY}?\s+{TO}\s+the\s+end\s+of\s+(?:that|the)\s+month\b", "to_end_dm"),
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+({MON}){phrases.OPT_YEAR}\b", "edge"),
     (rf"\b(?:the\s+)?(end|close|start|beginning)\s+of\s+(?:the\s+year\s+)?{YEAR}\b", "year_edge"),
-    (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*'?(\d{2})\b", "quarter_yy"),
+    (r"\b([1-4])q\s*'?(\d{2}|\d{4})\b|\bq([1-4])\s*(?:'|/|-)?\s*(\d{4}|\d{2})\b", "quarter_yy"),  # 'Q3/2001'
     (r"\b(?:h([12])|([12])h)\s*'?(\d{4}|\d{2})\b", "half_yy"),
     (r"\b((?:19|20)\d{2})\s*[-/]?\s*q([1-4])\b", "year_quarter"),  # '2001 q4', '2001-Q4'
     # 'the first 10 days of Nov 2001', 'the last two weeks of October', 'the last week of 2001'

@@ -150,6 +150,8 @@ def test_the_days_of_a_half_month_said_again(archive):
     ("from March 3, 2025 through the end of the year", "2025-03-03", "2026-01-01"),
     ("since 3/3/25 through end of year", "2025-03-03", "2026-01-01"),
     ("from 3/3/25 to year end", "2025-03-03", "2026-01-01"),
+    ("in Q3/2025", "2025-07-01", "2025-10-01"),
+    ("Q1-2025", "2025-01-01", "2025-04-01"),
 ])
 def test_a_day_to_the_end_of_its_year(text, low, high):
     from archivist.dates import find_dates
