@@ -40,6 +40,8 @@ BOXES = {  # (from, to, cc, date, subject, body)
         (CY, ANA, BEN, "Fri, 28 Mar 2025 09:00:00 -0700", "Storage", "Please look at the storage contract."),
         (ANA, CY, BEN, "Fri, 28 Mar 2025 10:00:00 -0700", "RE: Storage", "Cy, the storage contract is fine. << File: redline.doc >>"),
         (DEE, ANA, "", "Mon, 03 Mar 2025 09:00:00 -0800", "Pool", "Pool picks."),
+        (BEN, ANA, "", "Tue, 01 Apr 2025 09:00:00 -0700", "Savings", "I moved my 401k into the index fund."),
+        (CY, ANA, "", "Wed, 02 Apr 2025 09:00:00 -0700", "Plan", "The 401 (k) match is changing."),
         *[(DEE_SHORT, ANA, "", f"Tue, {d} Mar 2025 09:00:00 -0700", f"Pool {d}", "Pool picks.") for d in (11, 18, 25)],
     ],
 }
@@ -273,3 +275,10 @@ def test_put_out_is_not_leaving_out(archive):
     plan = plan_of(archive, "Number of notices Gasco put out from the day after Thanksgiving through the end of "
                             "November 2025?")
     assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-11-28..2025-12-01"] and plan.unused == []
+
+
+def test_a_word_with_a_letter_in_parentheses_and_a_topic_noun(archive):
+    """'401(k)' is also written '401k' and '401 (k)'; 'accounts' after it names the topic (no email
+    need say it, and the answer says so)."""
+    answer = ask_in(archive, "how many emails in Ana Ross's mailbox raised the subject of 401(k) accounts in April 2025?")
+    assert answer.result.get("count") == 2

@@ -129,13 +129,20 @@ def _people(filters: Filters, a: str) -> tuple[list[str], list]:
     return parts, params
 
 
+MARKED = re.compile(r"(\w+)\((\w{1,3})\)")  # a word with a letter or two in parentheses: '401(k)'
+
+
 def fts_words(text: str) -> str:
     """An FTS5 query over the text and subject columns: every word of text ('NETCO or UBS': either
     side), each quoted so that no word is read as an operator, or one of its family ('bankruptcy'
     or 'bankrupt': archivist.word_forms)."""
-    sides = [re.findall(r"[\w'-]+", side) for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I)]
+    split = re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I)
+    marked = [MARKED.findall(side) for side in split]  # '401(k)': '401' and 'k', or '401k' as one word
+    sides = [re.findall(r"[\w'-]+", MARKED.sub(" ", side)) for side in split]
     term = lambda w: "(" + " OR ".join('"' + f.replace('"', "") + '"' for f in word_forms.family(w)) + ")"  # noqa: E731
-    groups = ["(" + " AND ".join(term(w) for w in words) + ")" for words in sides if words]
+    joined = lambda a, b: f'(("{a}" AND "{b}") OR "{a}{b}")'  # noqa: E731
+    groups = ["(" + " AND ".join([term(w) for w in words] + [joined(a, b) for a, b in marks]) + ")"
+              for words, marks in zip(sides, marked) if words or marks]
     # a name of capitalised words may be written as one word: 'Enron Online' is also 'EnronOnline'
     groups += ['"' + "".join(words).replace('"', "") + '"' for words in sides
                if 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)]

@@ -148,12 +148,18 @@ ESCAPED_HYPHEN, HYPHEN_OR_SPACE = re.escape("-"), r"[\s-]?"
 NAME_GAP = r"(?:\s+(?-i:[A-Z][a-z]*\.?)(?=\s)){0,2}[\s-]*"
 
 
+MARKED = re.compile(r"(\w+)\((\w{1,3})\)")  # a word with a letter or two in parentheses: '401(k)'
+
+
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
     """One list of patterns per 'or' side ('NETCO or UBS'): a name of several capitalised words is
     one phrase ('Enron Field'), other words each anywhere ('Dynegy merger'); a word matches in its
     forms ('merger', 'mergers', 'bankruptcy', 'bankrupt': archivist.word_forms)."""
     out = []
     for side in re.split(r"\s+or\s+|\s*/\s*", text, flags=re.I):
+        marked = [re.compile(rf"\b{re.escape(m[1])}\s*\(?\s*{re.escape(m[2])}\s*\)?(?!\w)", re.I)
+                  for m in MARKED.finditer(side)]  # '401(k)': also '401k', '401 (k)'
+        side = MARKED.sub(" ", side)
         words = [w for w in re.findall(r"[\w'&-]+", side) if re.search(r"\w", w)]  # not a lone '-' or '&'
         if len(words) > 1 and all(w[:1].isupper() or w[:1].isdigit() for w in words):
             gap = NAME_GAP if len(words) > 2 else r"[\s-]*"  # 'EnronOnline' too; 'Assembly Speaker Hertzberg' is
@@ -161,8 +167,8 @@ def mention_patterns(text: str) -> list[list[re.Pattern]]:
             words = [gap.join(re.escape(w) for w in words) + word_forms.ENDINGS]
         else:
             words = [word_forms.pattern(w) for w in words]
-        if words:  # 'keep-whole' is also written 'keep whole' (as the full-text index reads it)
-            out.append([re.compile(rf"\b{w.replace(ESCAPED_HYPHEN, HYPHEN_OR_SPACE)}\b", re.I) for w in words])
+        if words or marked:  # 'keep-whole' is also written 'keep whole' (as the full-text index reads it)
+            out.append([re.compile(rf"\b{w.replace(ESCAPED_HYPHEN, HYPHEN_OR_SPACE)}\b", re.I) for w in words] + marked)
     return out
 
 

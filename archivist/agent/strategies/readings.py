@@ -78,7 +78,7 @@ def list_instead(store, plan: QueryPlan, f: Filters, count) -> tuple[Filters, st
 # about it need not say it
 TOPIC_NOUNS = frozenset("program programs programme project projects issue issues matter matters stuff situation "
                         "topic topics thing things business question questions effort efforts initiative initiatives "
-                        "process saga story affair deal plan plans proposal".split())
+                        "process saga story affair deal plan plans proposal account accounts policy policies".split())
 
 
 def topic_noun_dropped(plan: QueryPlan, f: Filters, count) -> tuple[Filters, str] | None:
