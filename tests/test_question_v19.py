@@ -282,3 +282,9 @@ def test_a_word_with_a_letter_in_parentheses_and_a_topic_noun(archive):
     need say it, and the answer says so)."""
     answer = ask_in(archive, "how many emails in Ana Ross's mailbox raised the subject of 401(k) accounts in April 2025?")
     assert answer.result.get("count") == 2
+
+
+def test_events_then_their_days_after_so(archive):
+    plan = plan_of(archive, "Between the office move and the audit, so from March 3 to March 28, 2025, how many emails did "
+                            "Ana Ross send?")
+    assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-03-03..2025-03-29"] and plan.unused == []

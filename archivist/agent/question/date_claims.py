@@ -102,8 +102,9 @@ def claim_dates(r: Reading) -> None:
 WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"  # ', that is Monday December 3 ...'
 EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
                           r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*|(?<=,\s)(?:that\s+is|i\.e\.|ie|"
-                          r"namely|meaning)\s*,?\s*(?:in\s+|from\s+)?" + WEEKDAY + r"|(?<=,\s)(?:in|during)\s+)$", re.I)
-# ('After his departure, in September and October 2001': the months say when)
+                          r"namely|meaning|so)\s*,?\s*(?:in\s+|from\s+)?" + WEEKDAY + r"|(?<=,\s)(?:in|during)\s+)$", re.I)
+# ('After his departure, in September and October 2001': the months say when; 'Between the rate freeze
+# ending and the bankruptcy, so from June 1 to December 2, 2001': the days say when)
 # an event, then the date it means said again: the date is the constraint, the event's words restate it
 SAID_AGAIN = re.compile(r"\b(?:(?:in|during|on|over|for)\s+)?(?:the\s+(?:day|days|week|weeks|month|months|year|quarter|"
                         r"period|weekend|fortnight)\s+(?:that|when|in\s+which|on\s+which)|(?:the\s+(?:day|days|week|weeks|month|"
