@@ -288,3 +288,14 @@ def test_events_then_their_days_after_so(archive):
     plan = plan_of(archive, "Between the office move and the audit, so from March 3 to March 28, 2025, how many emails did "
                             "Ana Ross send?")
     assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-03-03..2025-03-29"] and plan.unused == []
+
+
+def test_sql_ish_roles_and_a_first_date(archive):
+    plan = plan_of(archive, "first email date where sender is Cy Ward and recipient is Ben Lind")
+    assert plan.ask == Ask.FIRST and plan.target == Target.DATE and plan.unused == []
+    assert [c.text for c in plan.of(Role.SENDER)] == ["Cy Ward"] and [c.text for c in plan.of(Role.RECIPIENT)] == ["Ben Lind"]
+
+
+def test_arrive_is_no_word_to_find(archive):
+    plan = plan_of(archive, "When did the first email mentioning storage arrive in Ana Ross's mailbox?")
+    assert [str(c.value) for c in plan.of(Role.TEXT)] == ["storage"] and plan.unused == []

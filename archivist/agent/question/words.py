@@ -23,7 +23,7 @@ i we you they he she it its his her their them him our my your there here this t
 e-mail e-mails email emails mail mails message messages memo memos note notes letter letters
 correspondence communication communications thread threads item items document documents piece pieces material materials
 descending ascending grouped
-send sends sent sending write writes wrote written writing e-mailed emailed mailed forward forwarded
+send sends sent sending write writes wrote written writing e-mailed emailed mailed forward forwarded arrive arrived arrives arriving
 forwarding forwards reply replied replies receive received receives receiving exchange exchanged
 between during within inside across over under into out about up than then so as
 first 1st earliest initial last latest final newest oldest most recent recently ever least more fewest
