@@ -299,3 +299,10 @@ def test_sql_ish_roles_and_a_first_date(archive):
 def test_arrive_is_no_word_to_find(archive):
     plan = plan_of(archive, "When did the first email mentioning storage arrive in Ana Ross's mailbox?")
     assert [str(c.value) for c in plan.of(Role.TEXT)] == ["storage"] and plan.unused == []
+
+
+def test_the_mailbox_of_x_came_from_and_the_domain_x(archive):
+    plan = plan_of(archive, "How many mails in the mailbox of Ana Ross came from outside of Acme in March 2025?")
+    assert [c.value for c in plan.of(Role.MAILBOX)] == ["ross-a"] and not plan.of(Role.SENDER) and plan.unused == []
+    plan = plan_of(archive, "How many mails from the domain rklaw.com are in the mailbox of Ana Ross?")
+    assert [str(c.value) for c in plan.of(Role.DOMAIN)] == ["@rklaw.com"] and plan.unused == []

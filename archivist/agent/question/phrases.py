@@ -20,7 +20,7 @@ LEAVE_OUT = (r"(?:not\s+counting|not\s+including|exclud(?:e|es|ing)|except(?:\s+
              r"apart\s+from|aside\s+from|besides|minus|but\s+not)")
 
 # where a free phrase (subject or body words) ends: a cue word that starts the next constraint
-END = (r"(?=\s*(?:$|[?.!;,]|(?<!re)(?<!fw)(?<!fwd):\s|(?:(?<=\s)\(|\((?!\w{1,3}\)))(?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|arrive|arrives|arrived|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
+END = (r"(?=\s*(?:$|[?.!;,]|(?<!re)(?<!fw)(?<!fwd):\s|(?:(?<=\s)\(|\((?!\w{1,3}\)))(?!\s*(?:or|aka)\s))|\s+[-–—]{1,2}\s|\s+(?:anywhere|at\s+all|first|last|earliest|latest|ever|show|shows|showed|appear|appears|appeared|arrive|arrives|arrived|came|come|comes|in|from|to|by|sent|during|between|before|after|since|on|did|does|do|was|"
        r"were|is|are|has|have|had|that|which|who|whom|when|cc'?d?|bcc|over|within|across|for|until|till|"
        r"through|last|this|and\s+(?:sent|received|cc|copied|were|was|had)|with(?:\s+an?)?\s+(?:attach|spreadsheet|excel|word|pdf))\b)")
 PHRASE = r"[\"“']?(?P<x>[^\"”?]{1,80}?)[\"”']?"
@@ -81,7 +81,7 @@ DOMAIN_PHRASE = re.compile(
     rf"\b(?:from|by|sent\s+from|senders?\s+(?:at|from)|people\s+at|anyone\s+at|someone\s+at|among|"
     rf"sender(?:['’]?s)?\s+domains?(?:\s*(?:is|of|=|:))?)\s+"
     rf"(?:an?\s+|any\s+|the\s+|anyone\s+|someone\s+|somebody\s+|people\s+|folks\s+)?"
-    rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+)?{DOMAIN}"
+    rf"(?:address(?:es)?\s+(?:at|on|in|ending\s+in)\s+|(?:e-?mail\s+)?domain\s+)?{DOMAIN}"  # 'from the domain velaw.com'
     r"(?:\s+(?:addresses|address|accounts?|domains?|people|senders|users|folks|domain))?", re.I)
 TO_DOMAIN_PHRASE = re.compile(r"\b(?:to|cc'?d(?:\s+to)?|copied(?:\s+to)?|addressed\s+to|from\s+or\s+to|to\s+or\s+from|to/from|"
                               r"from/to)\s+(?:(?:anyone|someone|somebody|people|folks)\s+(?:at|from)\s+)?(?:an?\s+|the\s+)?@?"
