@@ -306,3 +306,10 @@ def test_the_mailbox_of_x_came_from_and_the_domain_x(archive):
     assert [c.value for c in plan.of(Role.MAILBOX)] == ["ross-a"] and not plan.of(Role.SENDER) and plan.unused == []
     plan = plan_of(archive, "How many mails from the domain rklaw.com are in the mailbox of Ana Ross?")
     assert [str(c.value) for c in plan.of(Role.DOMAIN)] == ["@rklaw.com"] and plan.unused == []
+
+
+def test_a_ranking_both_ways_is_not_given_one_way(archive):
+    plan = plan_of(archive, "Who was the top correspondent of Ana Ross in March 2025 (sent or received)?")
+    assert {"sent", "received"} <= set(plan.unused)  # no ranking of both directions: no one-way figure
+    plan = plan_of(archive, "Among emails in Ana Ross's mailbox, who is the most common sender other than Ana herself?")
+    assert plan.ask == Ask.TOP and plan.unused == []

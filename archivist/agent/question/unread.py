@@ -96,6 +96,8 @@ NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+dozen|a\s
 COMPARED = re.compile(rf"\b(?:(?:more|fewer|less|greater|larger|bigger|smaller)\s+than|over|under|at\s+(?:least|most)|"
                       rf"up\s+to|exactly|only)\s+{NUMBER}\s+(?:\w+\s+)?(?:people|persons?|recipients?|addressees|names|"
                       rf"addresses|attachments?|files|words|lines|pages|cc'?s|copies|times)\b", re.I)
+BOTH_WAYS = re.compile(r"\b(?:sent\s+or\s+received|received\s+or\s+sent|sent\s+and\s+received|in\s+either\s+direction|"
+                       r"(?:in\s+)?both\s+directions|both\s+ways)\b", re.I)
 NEGATION_WORDS = frozenset("no not nor none nobody neither".split())
 # negations read elsewhere: 'not cc'd' (the To line), 'not counting himself' or 'not counting X' (a ranking leaves
 # out the person; a kind or form of email left out: question/kinds.py)
@@ -174,6 +176,9 @@ def unread_qualifiers(r: Reading) -> None:
             unuse(r, m.start(), m.end())
     for m in RELATION.finditer(r.text):
         unuse(r, m.start("w"), m.end("w"))
+    if plan.ask == Ask.TOP:  # 'top correspondent of X (sent or received)': a ranking of one direction only
+        for m in BOTH_WAYS.finditer(r.text):
+            unuse(r, m.start(), m.end())
     _unread_people(r)
     if not READ_NEGATION.search(r.text):
         _unread_negations_left(r)

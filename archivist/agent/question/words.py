@@ -71,7 +71,7 @@ series bunch batch flurry handful
 FRAME = {
     Ask.TOP: frozenset("most frequently often frequent active prolific busiest biggest heaviest top rank ranked "
                        "ranking greatest highest largest list name names colleague colleagues coworker coworkers "
-                       "poster posters".split()),
+                       "poster posters common".split()),
     Ask.PEAK: frozenset("busiest most peak highest greatest largest heaviest volume activity active take took takes".split()),
     Ask.COUNT: frozenset("total altogether overall combined".split()),
 }
