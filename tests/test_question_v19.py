@@ -313,3 +313,15 @@ def test_a_ranking_both_ways_is_not_given_one_way(archive):
     assert {"sent", "received"} <= set(plan.unused)  # no ranking of both directions: no one-way figure
     plan = plan_of(archive, "Among emails in Ana Ross's mailbox, who is the most common sender other than Ana herself?")
     assert plan.ask == Ask.TOP and plan.unused == []
+
+
+@pytest.mark.parametrize("question, sender, recipient", [
+    ("When wrote Ana Ross the first mail to Ben Lind?", "Ana Ross", "Ben Lind"),
+    ("In which month sent Ana Ross the most mails in 2025?", "Ana Ross", None),
+    ("How many mails received Ben Lind in March 2025?", None, "Ben Lind"),
+    ("Who sent Ben Lind the most emails?", None, "Ben Lind"),  # 'who' is the subject: Ben is written to
+])
+def test_a_verb_before_its_subject(archive, question, sender, recipient):
+    plan = plan_of(archive, question)
+    assert [c.text for c in plan.of(Role.SENDER)] == ([sender] if sender else [])
+    assert [c.text for c in plan.of(Role.RECIPIENT)] == ([recipient] if recipient else [])

@@ -21,6 +21,11 @@ CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+b
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"(?:appears?|appeared|shows?\s+up|showed\s+up|is\s+listed|was\s+listed)\s+(?:in|on)\s+the\s+cc:?\s+(?:field|line)|"
                       r"in\s+cc|cc)\b", I)
+# the verb before its subject, as some non-native writers put it ('When wrote X the first mail', 'In which
+# month sent X the most mails', 'How many mails received X'): no auxiliary, a question word before
+INVERTED = re.compile(r"(?:^|[?.!:]\s*)\W*(?:when|in\s+which\s+(?:month|week|year|quarter)|which\s+(?:month|day|week|year|date)|"
+                      r"on\s+which\s+(?:day|date)|at\s+which\s+date|how\s+(?:many|much)\s+(?:e-?mails?|mails?|messages?))\s+"
+                      r"(?P<v>wrote|sent|received|got)\s+$", I)
 BCC_BEFORE = re.compile(r"\b(?:bcc'?d?|bcc'ed|bcc:|blind[- ]copied|blind[- ]copying|bcc'?ing)\s+(?:\(bcc\)\s+)?(?:to\s+)?(?:the\s+)?$", I)
 BCC_AFTER = re.compile(r"^\s*(?:was|were|is|got|get|had\s+been|been)?\s*(?:bcc'?d|bcc'ed|blind[- ]copied|on\s+(?:the\s+)?bcc|"
                        r"in\s+bcc|bcc(?=\s+(?:count|emails?|messages?|total)))\b", I)
@@ -122,6 +127,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
     if EXCEPT.search(before) or EXCEPT_AROUND[0].search(before) and EXCEPT_AROUND[1].match(after):
         return Role.EXCLUDED
+    if inverted := INVERTED.search(before):  # 'When wrote Tana Jones the first mail to ...' (verb before subject)
+        return Role.RECIPIENT if inverted["v"].lower().startswith(("rec", "got", "get")) else Role.SENDER
     if re.search(r"\bfrom\s+$", before, I) and re.match(r"\s*[,;]\s*(?:cc|bcc)\b", after, I):
         return Role.SENDER  # 'From: Susan Mara, Cc: Jim Steffes': the Cc field is the next person's
     if NOUN_BEFORE.search(before) and SENT_AFTER.match(after):
