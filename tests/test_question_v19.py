@@ -325,3 +325,9 @@ def test_a_verb_before_its_subject(archive, question, sender, recipient):
     plan = plan_of(archive, question)
     assert [c.text for c in plan.of(Role.SENDER)] == ([sender] if sender else [])
     assert [c.text for c in plan.of(Role.RECIPIENT)] == ([recipient] if recipient else [])
+
+
+def test_the_mail_of_x_only_as_the_email_described(archive):
+    plan = plan_of(archive, "There was a request in March 2025 to stop deleting the e-mail of Ben Lind, Cy Ward and others "
+                            "because of the storage case. To whom was that request addressed?")
+    assert not plan.of(Role.SENDER)  # whose mail was kept, words of the description; no sender

@@ -18,8 +18,7 @@ from archivist.store.filters import exact_address
 ADDRESS = re.compile(r"[\w.+'#-]+@[\w-]+(?:\.[\w-]+)+", re.I)  # '#': '#26.training@enron.com'
 # an address without '@' ('enron.com'): linked only when a participant has exactly that address
 BARE_ADDRESS = re.compile(r"(?<![\w.@+'-])[\w+'-]+(?:\.[\w-]+)+(?![\w@-]|\.[\w-])", re.I)
-SENDER_BEFORE = re.compile(r"\b(?:from|by|sender(?:\s+(?:was|is|=))?|sender\s*=|author(?:ed by)?|written by|sent by|"
-                           r"(?:the|a|an)\s+(?:e-?mail|mail|message|memo|note|letter)\s+of)\s+(?:the\s+)?$", re.I)  # 'the mail of Tana Jones'
+SENDER_BEFORE = re.compile(r"\b(?:from|by|sender(?:\s+(?:was|is|=))?|sender\s*=|author(?:ed by)?|written by|sent by)\s+(?:the\s+)?$", re.I)
 RECIPIENT_BEFORE = re.compile(r"\b(?:to|cc'?d?|bcc'?d?|copied|copying|addressed to|received by|recipient(?:\s+(?:is|was|=)|\s*=)?"
                               r"|for|emailed|e-mailed|mailed|messaged|wrote to|sent to|into)\s+(?:the\s+)?$", re.I)
 SENDER_AFTER = re.compile(r"^(?:'s\b|’s\b)?\s*(?:has\s+|have\s+|had\s+|did\s+)?(?:send|sent|write|wrote|written|"

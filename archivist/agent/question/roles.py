@@ -21,6 +21,8 @@ CC_AFTER = re.compile(r"^\s*(?:,\s*)?(?:was|were|is|get|got|gets|getting|had\s+b
                       r"(?:cc'?d|cc'ed|copied|on\s+(?:the\s+)?cc|on\s+copy|in\s+copy|on\s+the\s+cc\s+line|as\s+(?:a\s+)?cc|"
                       r"(?:appears?|appeared|shows?\s+up|showed\s+up|is\s+listed|was\s+listed)\s+(?:in|on)\s+the\s+cc:?\s+(?:field|line)|"
                       r"in\s+cc|cc)\b", I)
+MAIL_OF = (re.compile(r"\b(?:the|a|an)\s+(?:e-?mail|mail|message|memo|note|letter)\s+of\s+$", I),
+           re.compile(r"\s+(?:about|regarding|concerning|on|to|with|from|dated|sent|in)\b", I))
 # the verb before its subject, as some non-native writers put it ('When wrote X the first mail', 'In which
 # month sent X the most mails', 'How many mails received X'): no auxiliary, a question word before
 INVERTED = re.compile(r"(?:^|[?.!:]\s*)\W*(?:when|in\s+which\s+(?:month|week|year|quarter)|which\s+(?:month|day|week|year|date)|"
@@ -127,6 +129,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
     if EXCEPT.search(before) or EXCEPT_AROUND[0].search(before) and EXCEPT_AROUND[1].match(after):
         return Role.EXCLUDED
+    if MAIL_OF[0].search(before) and MAIL_OF[1].match(after):
+        return Role.SENDER  # 'attached to the mail of Tana Jones about ...' (not 'destroying the e-mail of X, Y and others')
     if inverted := INVERTED.search(before):  # 'When wrote Tana Jones the first mail to ...' (verb before subject)
         return Role.RECIPIENT if inverted["v"].lower().startswith(("rec", "got", "get")) else Role.SENDER
     if re.search(r"\bfrom\s+$", before, I) and re.match(r"\s*[,;]\s*(?:cc|bcc)\b", after, I):
