@@ -331,3 +331,8 @@ def test_the_mail_of_x_only_as_the_email_described(archive):
     plan = plan_of(archive, "There was a request in March 2025 to stop deleting the e-mail of Ben Lind, Cy Ward and others "
                             "because of the storage case. To whom was that request addressed?")
     assert not plan.of(Role.SENDER)  # whose mail was kept, words of the description; no sender
+
+
+def test_his_last_day_is_no_date_asked(archive):
+    plan = plan_of(archive, "who emailed ben lind in early march 2025 saying it was his last day at acme?")
+    assert plan.ask == Ask.FIELD and plan.target == Target.SENDER
