@@ -35,19 +35,7 @@ def pattern(word: str) -> str:
     return "(?:" + "|".join(_forms(w) for w in family(word)) + ")"
 
 
-def singular(word: str) -> str:
-    """The singular a plural common noun was said in ('nominations' -> 'nomination', 'companies' ->
-    'company'): mentioning nominations is mentioning a nomination too. Names (capitalised), short
-    words and -ss/-us/-is words stay as they are ('Williams', 'news', 'status', 'basis')."""
-    if not word.islower() or len(word) < 5 or not word.isalpha() or re.search(r"(?:ss|us|is)$", word):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-1] if word.endswith("s") else word
-
-
 def _forms(word: str) -> str:
-    word = singular(word)
     w = re.escape(word)
     if re.search(r"[^aeiou]y$", word, re.I):  # party, parties, partied
         return rf"{w[:-1]}(?:y|ies|ied|y's)"
