@@ -336,3 +336,15 @@ def test_the_mail_of_x_only_as_the_email_described(archive):
 def test_his_last_day_is_no_date_asked(archive):
     plan = plan_of(archive, "who emailed ben lind in early march 2025 saying it was his last day at acme?")
     assert plan.ask == Ask.FIELD and plan.target == Target.SENDER
+
+
+def test_who_else_leaves_out_the_people_named(archive):
+    """'Who else was on that email?': everyone on it but the people the question names."""
+    answer = ask_in(archive, "Cy Ward asked Ben Lind to look at the storage contract. Who else was on that email?")
+    assert people_of(answer.result) == ["ana.ross@acme.com"]
+
+
+def test_a_department_written_onto_a_surname():
+    from archivist.agent.question.lexicon import name_words
+    assert name_words("Lance Schuler-Legal") == ["lance", "schuler", "legal"]
+    assert name_words("Balfour-Flanagan, Cyndie") == ["balfour-flanagan", "cyndie"]  # a double surname stays one

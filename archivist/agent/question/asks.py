@@ -38,7 +38,7 @@ FIRST = re.compile(r"\b(?:first|1st|earliest|initial|oldest)\b", I)
 LAST = re.compile(r"\b(?:last|latest|most\s+recent(?:ly)?|final|newest|recent)\b", I)
 WHEN = re.compile(r"^\s*(?:so\s+|and\s+)?(?:when\b|date\s+(?!range\b))|\bwhen\s*\??\s*$|[-–—,:]\s*(?:the\s+)?date(?:\s+(?:it\s+was\s+)?sent)?\s*\??\s*$|\bwhat(?:'s|\s+is|\s+was)?\s+(?:the\s+)?(?:date|day|time)\b|\bon\s+(?:which|what)\s+"
                   r"(?:date|day)\b|\bdate\s+(?:of|on|was|did)\b|\bwhich\s+(?:date|day)\b|\bwhen\s+(?:was|did|were|is)\b|"
-                  r"\b(?:first|last|earliest|latest)\s+(?:(?:e-?mail|message)\s+(?:date|day)|date)\b", I)  # not 'his last day'  # 'first email date where ...'
+                  r"\b(?:first|last|earliest|latest)\s+(?:(?:e-?mail|message)\s+(?:date|day)|date)\b", I)  # 'first email date where ...' (not 'his last day')
 # the first or last email said to hold words: 'the earliest email that mentions X', 'the first one to mention X'
 MENTIONING = re.compile(r"\b(?:first|earliest|last|latest|most\s+recent)\s+(?:e-?mail|message|mail|one|note)\s+"
                         r"(?:that\s+|which\s+|to\s+)?(?:mention(?:s|ed|ing)?|contain(?:s|ed|ing)?|us(?:es|ed|ing)|"

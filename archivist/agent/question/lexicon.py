@@ -54,8 +54,13 @@ class Lexicon:
         return f"{name} <{address}>" if name else address
 
 
+# a department written onto a surname ('Lance Schuler-Legal'): the surname and the department, two words
+DEPARTMENT_TAIL = re.compile(r"-(legal|ect|hou|ees|ena|ews|ebs|ets|corp|enron|hr)$", re.I)
+
+
 def name_words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in WORD.findall(text) if len(w) > 1]
+    words = [DEPARTMENT_TAIL.sub(r" \1", w) for w in WORD.findall(text)]
+    return [w.lower().replace("’", "'") for word in words for w in word.split() if len(w) > 1]
 
 
 def address_words(address: str) -> list[str]:
@@ -152,7 +157,7 @@ def index_names(lex: Lexicon) -> None:
         lex.key[address] = frozenset(words or address_words(address) or [address])
 
 
-VERSION = 4  # 2: the name words saved too; 3: sentence-like display names dropped; 4: mailbox owners
+VERSION = 5  # 2: the name words saved too; 3: sentence-like display names dropped; 4: mailbox owners; 5: a department written onto a surname is a word of its own
 
 
 def lexicon_path(store) -> Path | None:

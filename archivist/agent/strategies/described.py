@@ -111,11 +111,32 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
                              for n, r in enumerate(also, 2)) + ".")
     if plan.target == Target.REPLY:
         return first_reply(store, best, lead, also, first_only=bool(REPLIED[0].search(plan.question)))
-    got = P._field_of(store, best, plan.target, lead)
+    got = _others_only(plan, P._field_of(store, best, plan.target, lead))
     if also:
         got.ids += [r["id"] for r in also]
         got.result["others"] = [r["id"] for r in also]
     return with_twins(store, got, best, also, plan.target)
+
+
+ELSE = re.compile(r"\bwho\s+else\b|\b(?:anyone|anybody|everyone|people)\s+else\b", re.I)
+
+
+def _others_only(plan: QueryPlan, got):
+    """'Who else was on that email?', 'Besides Ken Lay himself, who received copies': the people
+    the question names (all of them after 'else'; those it leaves out after 'besides') are not the
+    answer, and the answer says so."""
+    roles = (*PEOPLE_ROLES, Role.EXCLUDED) if ELSE.search(plan.question) else (Role.EXCLUDED,)
+    named = {str(a).split("|")[0].strip("<>").lower() for c in plan.of(*roles)
+             for a in (c.value if isinstance(c.value, list) else [c.value]) if a and "@" in str(a)}
+    people = got.result.get("people")
+    if not named or not people or plan.target == Target.SENDER:
+        return got
+    kept = [p for p in people if not {a.lower() for a in p["addresses"]} & named]
+    if len(kept) < len(people):
+        got.result["people"] = kept
+        got.text += " Named in the question, so left out: " + "; ".join(
+            p["name"] or p["addresses"][0] for p in people if p not in kept) + "."
+    return got
 
 
 def _share(store, row: dict, words: str) -> float:
