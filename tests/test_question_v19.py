@@ -348,3 +348,10 @@ def test_a_department_written_onto_a_surname():
     from archivist.agent.question.lexicon import name_words
     assert name_words("Lance Schuler-Legal") == ["lance", "schuler", "legal"]
     assert name_words("Balfour-Flanagan, Cyndie") == ["balfour-flanagan", "cyndie"]  # a double surname stays one
+
+
+def test_a_verb_of_keeping_before_the_mailbox_with_or_without_the_word_in(archive):
+    for question in ("How many emails held in Ana Ross's mailbox mention storage?",
+                     "How many emails retained in the ross-a mailbox mention storage?"):
+        plan = plan_of(archive, question)
+        assert [c.value for c in plan.of(Role.MAILBOX)] == ["ross-a"] and plan.unused == []

@@ -106,8 +106,8 @@ EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|un
 # ('After his departure, in September and October 2001': the months say when; 'Between the rate freeze
 # ending and the bankruptcy, so from June 1 to December 2, 2001': the days say when)
 # an event, then the date it means said again: the date is the constraint, the event's words restate it
-SAID_AGAIN = re.compile(r"\b(?:(?:in|during|on|over|for)\s+)?(?:the\s+(?:day|days|week|weeks|month|months|year|quarter|"
-                        r"period|weekend|fortnight)\s+(?:that|when|in\s+which|on\s+which)|(?:the\s+(?:day|days|week|weeks|month|"
+SAID_AGAIN = re.compile(r"\b(?:(?:in|during|on|over|for)\s+)?(?:(?P<period>the\s+(?:day|days|week|weeks|month|months|year|quarter|"
+                        r"period|weekend|fortnight)\s+(?:that|when|in\s+which|on\s+which))|(?:the\s+(?:day|days|week|weeks|month|"
                         r"months|year|quarter|period|weekend)\s+)?(?:before|after|since|following|prior\s+to|until|till))"
                         r"\s+[^.?!;]{1,60}?,\s*"
                         r"(?:that\s+is|i\.e\.|ie|namely|meaning)\s*,?\s*(?:in\s+|from\s+)?" + WEEKDAY + "$", re.I)
@@ -132,8 +132,7 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
     Ken wrote on 10/3') is not an event: its sender is a constraint."""
     out, spans = [], find_dates(text)
     for i, span in enumerate(spans):
-        if span.low and (p := SAID_AGAIN.search(text[:span.start])) and re.match(r"(?:\S+\s+)?the\s+\w+\s+(?:that|when|in|on)\b",
-                                                                           p.group(0), re.I) and not MAIL_WORD.search(p.group(0)):
+        if span.low and (p := SAID_AGAIN.search(text[:span.start])) and p["period"] and not MAIL_WORD.search(p.group(0)):
             out += _around_the_person(text, p.start(), span.start, span.end)  # 'in the week that Skilling's
             continue  # resignation was announced, that is Monday August 13 ...': the dates say when
         m = EVENT_CLAUSE.search(text[:span.start])

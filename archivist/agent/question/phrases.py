@@ -95,8 +95,7 @@ TLD_DOMAIN = re.compile(r"(?:\(\s*|\bfrom\s+)(?:any\s+)?(?:addresses\s+)?(?:endi
 DOMAIN_PEOPLE = re.compile(rf"(?<![\w@.-]){DOMAIN}\s+(?:senders?|people|persons?|staffers?|staff|employees?|users?|"
                            r"correspondents?|folks|lawyers?|attorneys?|writers?|posters?)\b", re.I)
 MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
-    r"(?:\b(?:(?:retained|held|kept|stored|filed|archived|saved|sitting)\s+in|in|from|within|inside|across|searching|search|of|"
-    r"for|through|thru|via)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
+    r"(?:\b(?:in|from|within|inside|across|searching|search|of|for|through|thru|via)\s+)?(?:the\s+)?(?P<who>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2}|[a-z][\w.-]*(?:\s+[a-z][\w.-]*)?)"
     r"(?:'s|’s|'|’)\s+(?:\([^()]{1,60}\)\s+)?(?:own\s+|custodial\s+)?(?:mail\s*box|mailbox|inbox|mail|e-?mail\s+box|files|(?<=custodial\s)file|folders?|archive|"
     r"account|box)\b",  # "Rick Buy's (Chief Risk Officer) mailbox", "Rick Buy's custodial mailbox"
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|belonging\s+to)\s+"

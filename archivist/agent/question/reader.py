@@ -34,6 +34,7 @@ from archivist.agent.question.unread import (cc_counted, unread_in_figures, unre
                                              unread_exclusions, unread_pronouns, unread_qualifiers)
 from archivist.agent.question.words import TOKEN, account, is_frame
 from archivist.dates import find_dates
+from archivist.store.filters import MARKED
 
 
 def read_plan(question: str, lex: Lexicon | None = None,
@@ -190,14 +191,15 @@ def _domains(r: Reading) -> None:
             r.claim(Constraint(role, r.text[s:e], value, s, e, known=all(_known_domain(v[1:], known) for v in values)))
 
 
-KEPT_IN = re.compile(r"\b(?:retained|held|kept|stored|filed|archived|saved|sitting|found)\s+in\s+(?:the\s+)?$", re.I)
+KEPT_IN = re.compile(r"\b(?:retained|held|kept|stored|filed|archived|saved|sitting|found)\s+(?P<in>in\s+(?:the\s+)?)?$", re.I)
 
 
 def _kept_in(r: Reading) -> None:
     """'the emails retained in General Counsel James Derrick's mailbox': the verb says where they
     are kept, the mailbox's words."""
-    for c in r.plan.of(Role.MAILBOX):
-        if (m := KEPT_IN.search(r.text[:c.start])) and r.free(m.start(), c.start):
+    for c in r.plan.of(Role.MAILBOX):  # ('held in X's mailbox': the verb before the mailbox phrase read with 'in')
+        if (m := KEPT_IN.search(r.text[:c.start])) and r.free(m.start(), c.start) \
+                and (m["in"] or c.text.lower().startswith("in ")):
             r.claimed.append((m.start(), c.start))
             c.start, c.text = m.start(), r.text[m.start():c.end]
 
@@ -322,4 +324,4 @@ def _before_a_date(text: str, value: str, s: int, e: int) -> tuple[str, int]:
 
 
 def _content(text: str) -> bool:
-    return any(not is_frame(w) for w in TOKEN.findall(text)) or bool(re.search(r"\w\(\w{1,3}\)", text))  # '401(k)'
+    return any(not is_frame(w) for w in TOKEN.findall(text)) or bool(MARKED.search(text))  # '401(k)'

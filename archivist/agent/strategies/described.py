@@ -125,9 +125,9 @@ def _others_only(plan: QueryPlan, got):
     """'Who else was on that email?', 'Besides Ken Lay himself, who received copies': the people
     the question names (all of them after 'else'; those it leaves out after 'besides') are not the
     answer, and the answer says so."""
+    from archivist.agent.strategies import planned as P
     roles = (*PEOPLE_ROLES, Role.EXCLUDED) if ELSE.search(plan.question) else (Role.EXCLUDED,)
-    named = {str(a).split("|")[0].strip("<>").lower() for c in plan.of(*roles)
-             for a in (c.value if isinstance(c.value, list) else [c.value]) if a and "@" in str(a)}
+    named = {a.split("|")[0].strip("<>").lower() for c in plan.of(*roles) for a in P._values(c.value) if "@" in a}
     people = got.result.get("people")
     if not named or not people or plan.target == Target.SENDER:
         return got

@@ -23,6 +23,7 @@ from archivist.agent.strategies.metadata import GROUPS, Calendar, MetadataQuery,
 from archivist.agent.strategies.readings import by_address, list_instead, mailbox_instead, other_readings, topic_noun_dropped
 from archivist.records import Filters
 from archivist.store.documents import attachment_names, documents, local_day, local_minutes, mailboxes_of, own_texts, people_of
+from archivist.store.filters import MARKED
 
 MAX_CITED = 5
 MAX_LISTED = 20
@@ -146,9 +147,6 @@ def closed_compound(text: str) -> str | None:
 
 ESCAPED_HYPHEN, HYPHEN_OR_SPACE = re.escape("-"), r"[\s-]?"
 NAME_GAP = r"(?:\s+(?-i:[A-Z][a-z]*\.?)(?=\s)){0,2}[\s-]*"
-
-
-MARKED = re.compile(r"(\w+)\((\w{1,3})\)")  # a word with a letter or two in parentheses: '401(k)'
 
 
 def mention_patterns(text: str) -> list[list[re.Pattern]]:
