@@ -43,6 +43,7 @@ EVENT_NOUN_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:layoffs?|meeting|m
                               r"departure|decision|ruling|order|earnings|release|restatement|downgrade)\b", re.I)
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
 # the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)
+DASH_ONLY = re.compile(r"^\s*[-–—/]", re.I)
 BETWEEN = re.compile(r"^\.?\s*(?:and|to|through|thru|till|until|up\s+(?:un)?til|up\s+to|-|–|—|/)(?:\s+and\s+including|\s+incl(?:uding|\.)?)?\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
                      r"sun)[a-z]*\.?,?\s*)?$", re.I)
 
@@ -135,7 +136,9 @@ def combine_dates(text: str, spans: list[DateSpan]) -> tuple[str | None, str | N
     good = [s for s in spans if s.low]
     if not good:
         return None, None, None, []
-    for a, b in zip(good, good[1:]):
+    pairs = list(zip(good, good[1:]))  # a range said in words before one joined by a dash: 'Thanksgiving
+    pairs.sort(key=lambda p: bool(DASH_ONLY.match(text[p[0].end:p[1].start])))  # week 2001 - Nov 19 through Nov 25'
+    for a, b in pairs:
         gap = text[a.end:b.start]
         if BETWEEN.match(gap) and a.low >= b.high and (not re.search(r"\d{4}", b.text) or _year_of_both(a, b)):
             b = _next_year(b)  # 'christmas eve thru new year's day': into the next year

@@ -31,11 +31,14 @@ MARKER = re.compile(
 GREETING = re.compile(r"^\W*(?:good\s+(?:morning|afternoon|evening|day)|hello|hi|hey|dear\s+\w+|greetings|"
                       r"thanks?(?:\s+you)?(?:\s+(?:so\s+much|in\s+advance))?|cheers|many\s+thanks)\b[\s\w,]*[!.,]?\W*$", re.I)
 # words that narrow the emails: a span holding one is a constraint said in passing, never an aside
+NARROWS = (r"only|solely|exclusively|just\s+(?:the|those|ones|emails|messages)|limit(?:ed)?\s+(?:it\s+)?to|restrict\w*|"
+           r"interested\s+in|looking\s+for|care\s+about|focus(?:ed|ing)?\s+on|exclud\w*|except|without|ignor\w*|includ\w*|"
+           r"leav(?:e|ing)\s+(?:out|aside)|set(?:ting)?\s+aside|not\s+count\w*|rather\s+than|instead|want|need|counting|"
+           r"subject|attach\w*|cc|bcc|to\s*:|from\s*:|line|field|mailbox|inbox|folder")
+# what narrows the emails in a sentence of context (the question after it says every constraint itself)
+NARROWING = re.compile(rf"\b(?:{NARROWS})\b|@|\.(?:com|org|net|edu|gov)\b|[\"“”]|(?<!\w)'|'(?!\w)", re.I)
 RESTRICTS = re.compile(
-    r"\b(?:only|solely|exclusively|just\s+(?:the|those|ones|emails|messages)|limit(?:ed)?\s+(?:it\s+)?to|restrict\w*|"
-    r"interested\s+in|looking\s+for|care\s+about|focus(?:ed|ing)?\s+on|exclud\w*|except|without|ignor\w*|includ\w*|"
-    r"leav(?:e|ing)\s+(?:out|aside)|set(?:ting)?\s+aside|not\s+count\w*|rather\s+than|instead|want|need|counting|"
-    r"subject|attach\w*|cc|bcc|to\s*:|from\s*:|line|field|mailbox|inbox|folder|"
+    rf"\b(?:{NARROWS}|"
     # a clause that tells of mail is a description of it ('Our TransAlta people sent a few emails ...')
     r"sent|sends?|sending|e-?mail\w*|wrote|writes?|writing|written|forward\w*|repl(?:y|ied|ies)|asked|told|said|saying|"
     r"says|notes?|memos?|messages?|letters?|copied|cop(?:y|ies)|received|receives?|got|gets?)\b|@|\d|\.(?:com|org|net|edu|gov)\b|[\"“”]|(?<!\w)'|'(?!\w)", re.I)
@@ -56,7 +59,7 @@ OVER_MANY = re.compile(r"\bhow\s+(?:many|often)\b|\bnumber\s+of\b|\bcount\b|\bmo
                        r"\bbusiest\b|\btotal\b|\bever\b", re.I)
 PAREN = re.compile(r"\(([^()]{3,160})\)")
 DASHED = re.compile(r"(?<=\S)\s+[-–—]{1,2}\s+([^-–—?()]{3,160}?)\s+[-–—]{1,2}\s+(?=\S)")
-LEADING = re.compile(r"^(.{3,200}?)(?:\s+[-–—]{1,2}\s+|\s*[–—]\s*)(?=\S)")
+LEADING = re.compile(r"^(.{3,200}?)(?:\s+[-–—]{1,2}\s+|\s*[–—]\s*|:\s+)(?=\S)")  # 'hey, one for my thesis: how ...'
 TRAILING = re.compile(r"(?<=\S)(?:\s+[-–—]{1,2}\s+|\s*[–—]\s*|,\s+(?=(?:you\s+see|anyway|i\s+think|i\s+believe|i\s+guess|"
                       r"i\s+suppose|i\s+gather|if\s+that\s+helps|as\s+far\s+as)\b))([^-–—?]{3,160}?)\s*[?.!]*\s*$", re.I)
 SENTENCE = re.compile(r".+?(?:[.!?]+(?=\s|$)|$)")  # a full stop inside a token ('nisource.com') ends none
@@ -85,7 +88,7 @@ def asides(text: str) -> list[tuple[int, int, bool]]:
         spans += [_span(m, s) for m in PAREN.finditer(text[s:e]) if _comment(m.group(1))]
         spans += [_span(m, s) for m in DASHED.finditer(text[s:e]) if _comment(m.group(1))]
         if (m := LEADING.match(text[s:e])) and not ASKING.match(m.group(1)) and ASKING.search(text[s + m.end():e]) \
-                and _told_before(m.group(1), text[s + m.end():]):
+                and (_comment(m.group(1)) if m.group(0).rstrip().endswith(":") else _told_before(m.group(1), text[s + m.end():])):
             spans.append(_span(m, s))
         if (m := TRAILING.search(text[s:e])) and _comment(m.group(1)) and ASKING.search(text[s:s + m.start()]):
             spans.append(_span(m, s))
@@ -117,7 +120,23 @@ def _told_before(words: str, after: str) -> bool:
         return False
     return _comment(words) or (len(NAME.findall(words)) == 1 and bool(PRONOUN.search(after))
                                and bool(OVER_MANY.search(after)) and _plain(words)) \
-        or (_names_the_topic(words, after) and bool(OVER_MANY.search(after)) and _plain(words))
+        or (_names_the_topic(words, after) and bool(OVER_MANY.search(after)) and _plain(words)) \
+        or _context(words, after)
+
+
+ONE_OF_THEM = re.compile(r"\b(?:the\s+)?(?:last|first|latest|earliest|final|next|previous)\s+one\b|\b(?:they|them|it)\b", re.I)
+
+
+def _context(words: str, after: str) -> bool:
+    """A sentence of context before a whole question over many emails ('Frank Hayden was sending
+    risk reports up the chain that autumn. How many of his emails are in ... from October 2001?',
+    'Summer of 2001 - rolling blackouts were the fear. How many emails ... between June 1 and August
+    31, 2001 ...'): nothing in it narrows the emails, and a period it names is named again by the
+    question (else the question may lean on it: 'Since that date, how many ...')."""
+    if NARROWING.search(words) or not OVER_MANY.search(after) or not ASKING.match(after.lstrip()) \
+            or ONE_OF_THEM.search(after) or not re.search(r"[.!]\s*$", words):
+        return False  # ('... report (TW deliveries) - when was the last one sent': what is asked about)
+    return not any(d.low for d in find_dates(words)) or any(d.low for d in find_dates(after))
 
 
 def _names_the_topic(words: str, after: str) -> bool:

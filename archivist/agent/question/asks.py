@@ -129,7 +129,8 @@ ASKING = re.compile(r"\b(?:how|who|whom|whose|what|when|where|which|why|whether|
 BARE_LIST = re.compile(r"(?:^\s*|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
 EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:line\s+)?(?:or|and/or)\s+(?:on\s+)?the\s+cc\b|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc|"
                          r"addressed\s+(?:to\s+)?(?:him\s+|her\s+|them\s+)?(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s*,\s*cc)\b", I)
-TO_LINE = re.compile(r"\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
+DIRECT_TO = re.compile(r"\bdirect\s+(?:\(\s*to\s*\)\s+)?(?:recipients?|addressees?)\b|\(\s*to\s*\)\s+recipients?\b|\bas\s+(?:an?\s+)?to\s+recipients?\b|\bto-line\b|\bnot\s+in\s+copy\b", I)  # the To line said as a kind of recipient
+TO_LINE = re.compile(r"\bdirect\s+(?:\(\s*to\s*\)\s+)?(?:recipients?|addressees?)\b|\(\s*to\s*\)\s+recipients?\b|\bas\s+(?:an?\s+)?to\s+recipients?\b|\bto-line\b|\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
 
 
 # 'who at the NYISO did X ask', 'who from PG&E asked X': the organisation says where the person is, the
@@ -289,6 +290,8 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
                  r"e-?mailed)\s+(?!by\b)", blanked, I):
         return Target.SENDER  # 'who sent the most emails addressed to X (To: line)', 'top senders of email
         # addressed to X', 'the top 3 people writing to X (To or Cc)': the senders of those
+    if DIRECT_TO.search(blanked):
+        return Target.TO  # 'to whom ... most often (direct addressee, not in copy)'
     if re.search(r"\baddressees?\b|\baddressed\s+(?:his|her|their)?\s*(?:e-?mails\s+)?to\b", blanked, I):
         return Target.RECIPIENT
     if EITHER_ROLE.search(blanked):
@@ -312,7 +315,12 @@ def _first_target(text: str, blanked: str) -> Target:
     return field if field not in (None, Target.DATE) else Target.DOCUMENTS
 
 
+SECOND_TOO = re.compile(r"\b(?:and|,)\s+(?:who|which\s+\w+)\s+(?:was|came|is|were|comes)\s+(?:the\s+)?(?:second|next|runner[- ]up)\b", I)
+
+
 def _k(text: str) -> int:
+    if SECOND_TOO.search(text):
+        return 2  # 'who emailed X most often, and who was second?': the top two, in order
     m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
                   r"(?:\w+\s+){0,2}(?:parties|firms|companies|outsiders|people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues|"
                   r"mailboxes|custodians|inboxes)\b", text, I)

@@ -34,6 +34,38 @@ DATE_CUES = re.compile(r"\b(?:between|from|since|before|after|following|until|ti
                        r"\bcalendar\s+(?:year\s+)?$", re.I)  # 'from calendar 2002': the year, January to December
 
 
+def _not_used(r: Reading, spans: list) -> None:
+    for span in spans:
+        r.plan.notes.append(f"'{span.text}' was not used as a date" if span.low else
+                            f"I could not tell which year '{span.text}' means")
+
+
+SEASON = r"(?:spring|summer|fall|autumn|winter|christmas|holiday|holidays|easter|thanksgiving|academic|school)"
+TERM = r"(?:semester|term|break|vacation|recess|holidays|session)"
+# the organisation's own name for a period, then the days it means: 'fiscal Q3 2001 (July 1 - September
+# 30, 2001)', 'spring semester 2001 (Jan-May)', 'over the winter break - Dec 15, 2001 to Jan 13, 2002'
+NAMED_BEFORE = re.compile(rf"\b(?:(?:fiscal|financial|calendar)\s+(?:year\s+)?|(?:{SEASON}\s+)?{TERM}\s+(?:of\s+)?)$", re.I)
+NAMED_SAID_AGAIN = re.compile(rf"\b(?:the\s+)?(?:(?:{SEASON}|fiscal)\s+)*{TERM}(?:\s+(?:of\s+)?(?:19|20)\d\d)?\s*\??\s*"
+                              r"(?:\(\s*(?:i\s+mean\s+|that\s+is,?\s+|i\.e\.,?\s*)?|[-–—]{1,2}\s*|,\s*)$", re.I)
+
+
+def _named_period(text: str, start: int) -> int:
+    """Where a date constraint starts when the words before it name the period it means, in a
+    name no date reader knows ('semester', 'fiscal'): those words are said again by the days."""
+    while m := NAMED_BEFORE.search(text[:start]) or NAMED_SAID_AGAIN.search(text[:start]):
+        start = m.start()
+    return start
+
+
+def _fiscal_note(r: Reading, start: int, end: int) -> None:
+    if re.search(r"\bfiscal\b", r.text[start:end], re.I) and not re.search(r"\(|[-–—]\s", r.text[start:end]):
+        r.plan.notes.append("'fiscal' was read as the calendar year (no other fiscal year is known for this archive)")
+
+
+# a weekday's name before the day of the month it falls on: said twice, the number read
+DAY_NAME = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day,?(?=\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b)", re.I)
+
+
 def claim_dates(r: Reading) -> None:
     """Claim the question's one date interval, its cue and the words that restate it."""
     text = r.blanked()
@@ -41,6 +73,7 @@ def claim_dates(r: Reading) -> None:
         text = text[:c.start] + "_" * (c.end - c.start) + text[c.end:]  # to a date (event words stay blank)
     for s, e in _names_with_months(r.lex, text):
         text = text[:s] + " " * (e - s) + text[e:]
+    text = DAY_NAME.sub(lambda m: " " * len(m.group(0)), text)  # 'Monday 24th to Sunday 30th of December'
     spans = find_dates(text)  # the events beside their dates were claimed first (read_plan): blank here
     if any(s.low is None for s in spans) and r.lex is not None:  # 'christmas eve': which year?
         spans = _with_likely_year(r, text, spans)
@@ -60,15 +93,16 @@ def claim_dates(r: Reading) -> None:
     used = list(used) + near + _restated(text, spans, after, before)  # 'the winter (dec 01 - feb 02)': the
     # parenthesis says which winter; "New Year's Eve (12/31/01)": which year the numbers say
     used += _beside_in_parentheses(text, spans, used)
-    for span in spans:
-        if all((span.start, span.end) != (u.start, u.end) for u in used):
-            r.plan.notes.append(f"'{span.text}' was not used as a date" if span.low else
-                                f"I could not tell which year '{span.text}' means")
+    unused = [span for span in spans if all((span.start, span.end) != (u.start, u.end) for u in used)]
     if not used:
+        _not_used(r, unused)
         return
     cues = [(EXCLUDE.search(text[:x.start]).start(), x.start) for x in excluded if x in used]
     r.unread += [(a, b) for a, b in gap_words(text, used) if not any(s <= a < e for s, e in cues)]  # '10/3 ... the end of the month ... 2001': words no date reader took
     start, end = min(s.start for s in used), max(s.end for s in used)
+    start = _named_period(r.text, start)
+    _fiscal_note(r, start, end)
+    _not_used(r, [span for span in unused if not start <= span.start < end])
     again = None
     if after and len(used) == 1 and (period := PERIOD_FROM.search(text[:start])) and _days_in(period):
         before = (date.fromisoformat(after) + timedelta(days=_days_in(period))).isoformat()  # 'the two-week
@@ -186,7 +220,7 @@ DURING_EVENT = re.compile(r"\s*,\s*(?:during|amid|amidst|in\s+the\s+(?:midst|mid
 AS_EVENT = re.compile(r"\s*,\s*(?:just\s+)?as\s+(?P<event>[^,()?]{3,70}?)\s*(?=[?.!]*\s*$)", re.I)
 
 
-OPEN_PAREN = re.compile(r"\s*(?:\(|,\s*(?:that\s+is|i\.\s*e\.|ie|meaning|namely)\s*,?)\s*"  # '(...)', ', meaning ...'
+OPEN_PAREN = re.compile(r"\s*(?:\(|,\s*(?:that\s+is|i\.\s*e\.|ie|meaning|namely)\s*,?|\s[-–—]{1,2}|,(?=\s+\w+day\b))\s*"  # '(...)', ', meaning ...', ' - ', ', Monday ...'
                         r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s*)?", re.I)
 
 
@@ -195,12 +229,17 @@ def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
     'the week after Thanksgiving 2001 (Mon 11/26 - Fri 11/30)' says the days twice, the
     parenthesis exactly."""
     out = []
+    dated = [u for u in used if u.low]
+    if not dated:
+        return out
+    low, high = min(u.low for u in dated), max(u.high or "9" for u in dated)  # the interval read
     for s in [s for s in spans if s.low and all((s.start, s.end) != (u.start, u.end) for u in used)]:
-        for u in [u for u in used if u.low and s.low < (u.high or "9") and u.low < (s.high or "9")]:
-            first, second = (s, u) if s.start < u.start else (u, s)
-            if OPEN_PAREN.fullmatch(text[first.end:second.start]):
-                out.append(s)
-                break
+        if not (s.low < high and low < (s.high or "9")):
+            continue
+        after = [u for u in dated if u.start >= s.end]  # '(Sunday 11/18 through Saturday 11/24)': its first day
+        if after and OPEN_PAREN.fullmatch(text[s.end:min(u.start for u in after)]) \
+                or any(OPEN_PAREN.fullmatch(text[u.end:s.start]) for u in dated if u.end <= s.start):
+            out.append(s)
     return out
 
 

@@ -26,7 +26,7 @@ SENDER_AFTER = re.compile(r"^(?:'s\b|’s\b)?\s*(?:has\s+|have\s+|had\s+|did\s+)
                           r"e-?mail(?:ed)?\b(?!s))", re.I)  # 'which file did X attach', 'X forwarded'
 RECIPIENT_AFTER = re.compile(r"^\s*(?:has\s+|have\s+|had\s+|did\s+|was\s+|were\s+|been\s+)*(?:receive|received|"
                              r"get|got|gotten|been\s+sent|been\s+cc|copied|cc'?d)\b", re.I)
-CUE_BEFORE = re.compile(r"\b(?:from|by|to|cc|did|has|have|had|was|for|of|and)\s+$", re.I)
+CUE_BEFORE = re.compile(r"\b(?:from|by|to|cc|did|has|have|had|was|for|of|and)\s+(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?$", re.I)
 AMBIGUOUS_SHOWN = 5
 
 
@@ -112,7 +112,24 @@ def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]
         cur = [m] if is_name else []
     if cur:
         runs.append(cur)
+    runs = [run for run in (_untitled(r) for r in runs) if run]
     return [_absorb_cues(question, lex, *_widen(question, lex, r)[:3]) for r in runs]
+
+
+# a title said before a name ('CEO Jeff Skilling', 'Chairman Ken Lay', 'Ms. Lokay', 'Chief Risk
+# Officer Rick Buy'): who the person is, not words of their name ('Ken Lay - Office of the Chairman')
+TITLES_BEFORE = frozenset("mr mrs ms miss dr prof professor ceo cfo coo cao cio cco president chairman chairwoman "
+                          "vice evp svp vp md".split())
+
+
+def _untitled(run: list[re.Match]) -> list[re.Match]:
+    words = [m.group(0).lower() for m in run]
+    if words[0] == "chief" and "officer" in words[1:4] and words.index("officer") < len(words) - 1:
+        return run[words.index("officer") + 1:]
+    at = 0
+    while at < len(run) - 1 and words[at] in TITLES_BEFORE:
+        at += 1
+    return run[at:]
 
 
 CONJUNCTIONS = frozenset("and or nor but".split())
@@ -228,7 +245,7 @@ def link_name(lex: Lexicon, question: str, start: int, end: int, words: list[str
     return ent
 
 
-UNKNOWN_NAME = re.compile(r"\b(?:from|by|to|cc|did|has)\s+((?:[A-Z][a-z'’.-]+)(?:\s+[A-Z][a-z'’.-]+){0,2})")
+UNKNOWN_NAME = re.compile(r"\b(?:from|by|to|cc|did|has)\s+(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?((?:[A-Z][a-z'’.-]+)(?:\s+[A-Z][a-z'’.-]+){0,2})")
 
 
 def find_people(lex: Lexicon, question: str, skip: list[tuple[int, int]]) -> list[Entity]:

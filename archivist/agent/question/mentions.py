@@ -245,7 +245,7 @@ def _name_runs(r: Reading) -> None:
 LEADING = re.compile(r"^\W*$")
 SENDS = re.compile(r"\s+(?:to|sent|wrote|e-?mailed|e-?mails|messaged|forwarded|cc'?d)\b", re.I)
 ACRONYM = re.compile(r"[A-Z]{2,6}")  # 'NETCO', 'ISDA': a name of a thing, not a person's surname
-STOP_NAMES = frozenset("enron california january february march april may june july august september october "
+STOP_NAMES = frozenset("one enron california january february march april may june july august september october "
                        "november december monday tuesday wednesday thursday friday saturday sunday".split())
 
 
@@ -317,7 +317,7 @@ def _cued_surnames(r: Reading) -> None:
             _several(r, word, person)
 
 
-TO_ONLY = re.compile(r"\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+|"
+TO_ONLY = re.compile(r"\bdirect\s+(?:\(\s*to\s*\)\s+)?(?:recipients?|addressees?)\b|\(\s*to\s*\)\s+recipients?\b|\bas\s+(?:an?\s+)?to\s+recipients?\b|\bto-line\b|\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+|"
                      r"\bnot\s+(?:in\s+|on\s+)?(?:copy|copied)\b", re.I)
 
 
@@ -401,7 +401,8 @@ def _coordinated(r: Reading) -> None:
     people = sorted((c for c in r.plan.constraints if c.role in (*PEOPLE_ROLES, None)), key=lambda c: c.start)
     for before, c in zip(people, people[1:]):
         gap = r.text[before.end:c.start]
-        joined = re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?", gap, re.I)
+        joined = re.fullmatch(r"\s*(?:,|and|&|or|,\s*and)\s*(?:also\s+)?"
+                              r"(?:(?:mr|mrs|ms|dr|ceo|cfo|coo|president|chairman|vice)\.?\s+)*", gap, re.I)  # '... and CEO Jeff Skilling'
         if joined and before.role is not None \
                 and (c.role is None or c.role == Role.SENDER and before.role != Role.SENDER and not SENT_AFTER.match(r.text[c.end:])):
             c.role = before.role

@@ -101,6 +101,7 @@ MAILBOX_PHRASES = [re.compile(p, re.I) for p in (
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:mail\s*box|mailbox|inbox|custodian|files|archive)\s+(?:of|belonging\s+to)\s+"
     r"(?P<who>[\w.'-]+(?:\s+[\w.'-]+){0,2}?)(?:" + END + r"|(?=\s*\)))",  # '(in the mailbox of Tana Jones)'
     r"\b(?:in|from|within|inside|across)?\s*(?:the\s+)?(?:custodian|mailbox|inbox)\s*:?\s+(?P<who>[a-z]+-[a-z]\d*)\b",
+    r"\b(?:(?:per|for|of)\s+)?(?:the\s+)?custodian\s+(?P<who>(?-i:[A-Z][\w'-]+)(?:\s+(?-i:[A-Z][\w'-]+)){0,2})(?=\s*[,:;)?.]|\s+(?:in|during|for|from)\b|$)",  # 'Per custodian Tana Jones,'
     r"\b(?:(?:in|from|within|inside|across)\s+)?(?:the\s+)?(?P<who>[a-z]+-[a-z]\d*|(?-i:[A-Z][\w-]+)(?:\s+(?-i:[A-Z][\w-]+))?|"
     r"[a-z][\w-]+)\s+(?:mail\s*box|mailbox|inbox|custodian(?:\s+(?:files|mail\s*box|mailbox|inbox))?|collection|"
     r"(?:custodial|custodian)\s+(?:files?|collection|records|mail\s*box|mailbox))\b",  # 'the Hayslett collection',

@@ -77,7 +77,8 @@ TOLD_BEFORE = re.compile(r"\b(?:told|tell|ask(?:ed)?|invite[ds]?|thank(?:ed)?|re
                          r"repl(?:y|ied)\s+to|respond(?:ed)?\s+to|quot(?:e|ed|es)|offer(?:ed|s)?)"
                          r"\s+(?:\w+(?:'s|’s)\s+)?$", I)
 HEAR = re.compile(r"\s*(?:hear|heard|hears|hearing)\s+(?:\w+\s+)?from\b", I)  # 'did Dasovich first hear from Mara'
-AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+)?(?:recipients?|addressees?)\b|"
+AS_RECIPIENT = re.compile(r"\s*(?:both\s+)?(?:as|among)\s+(?:the\s+|an?\s+)?(?:direct\s+)?(?:\(\s*to\s*\)\s+|to[- ](?:line\s+)?)?"
+                          r"(?:recipients?|addressees?)\b|"
                           r"\s*(?:was|were|is)\s+(?:an?\s+|the\s+|one\s+of\s+the\s+)?(?:recipients?|addressees?)\b", I)  # 'on which Ken Lay was a recipient'
 TO_LINE_AFTER = re.compile(r"\s*(?:is\s+|was\s+|were\s+|appears?\s+|appeared\s+|is\s+listed\s+|was\s+listed\s+)?(?:on|in)\s+the\s+to:?\s+(?:line|field)\b|\s*\(\s*to:?(?:\s+(?:line|field))?\s*\)", I)
 WIDENED = re.compile(r"\b(?:counting|including|incl\.?|plus|as\s+well\s+as)\s+(?:the\s+|those\s+)?(?:ones|e-?mails|messages|"
@@ -119,11 +120,16 @@ def fronted_role(text: str, end: int) -> Role | None:
     return Role.RECIPIENT if FRONTED_FROM.match(text, end) else None
 
 
+INCLUDED_BEFORE = re.compile(r"\b(?:sent|wrote|e-?mailed|forwarded)\s+(?:that|which)\s+(?:also\s+)?(?:included|includes|include)\s+$", re.I)
+TITLE_BEFORE = re.compile(r"(?<=\s)(?:(?:mr|mrs|ms|miss|dr|prof|ceo|cfo|coo|president|chairman|vice)\.?\s+)+$", re.I)
+
+
 def role_at(text: str, start: int, end: int) -> Role | None:
     """The role the words around text[start:end] give the person named there."""
     if (fronted := fronted_role(text, end)) is not None and not text[:start].strip(" \t'\"“"):
         return fronted
     before, after = text[max(0, start - 80):start], text[end:end + 60]
+    before = TITLE_BEFORE.sub("", before)  # 'to Ms. Lokay', 'cc'd President Greg Whalley': the role's words before the title
     after = ADVERB.sub("", after)  # 'did Rick Buy last get an email': the verb after the adverb
     if (m := APPOSITIVE.match(after)) and SENDER_AFTER.search(after[m.end():]):
         after = after[m.end():]  # 'Karen Denne in PR sent', 'Melinda Dobbs of KPMG wrote': the verb after
@@ -167,8 +173,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT
     if AS_RECIPIENT.match(after):
         return Role.RECIPIENT  # 'Tana Jones and Sara Shackleton as recipients'
-    if TOLD_BEFORE.search(before):
-        return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler'
+    if TOLD_BEFORE.search(before) or INCLUDED_BEFORE.search(before):
+        return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler', 'the last email X sent that included Sue Mara'
     if TO_BEFORE.search(before):
         return Role.TO  # 'addressed to X', 'directly to X': the To line (blind writers, 6 of 6, meant it)
     if RECIPIENT_BEFORE.search(before) and not re.search(r"\bsent\s+by\s+$", before, I) or MAIL_VERB_BEFORE.search(before) \

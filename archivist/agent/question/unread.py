@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.analyse import QUOTED
-from archivist.agent.question.asks import EITHER_ROLE
+from archivist.agent.question.asks import EITHER_ROLE, SECOND_TOO
 from archivist.agent.question.phrases import LEAVE_OUT
 from archivist.agent.question.plan import Ask, Role, Target, Use
 from archivist.agent.question.reading import Reading
@@ -101,7 +101,7 @@ BOTH_WAYS = re.compile(r"\b(?:sent\s+or\s+received|received\s+or\s+sent|sent\s+a
 NEGATION_WORDS = frozenset("no not nor none nobody neither".split())
 # negations read elsewhere: 'not cc'd' (the To line), 'not counting himself' or 'not counting X' (a ranking leaves
 # out the person; a kind or form of email left out: question/kinds.py)
-READ_NEGATION = re.compile(r"\bnot\s+(?:the\s+)?(?:cc|copied|bcc)|\bor\s+not\b|\bif\s+not\b|"
+READ_NEGATION = re.compile(r"\bnot\s+(?:the\s+|in\s+|on\s+)?(?:cc|copied|copy|bcc)|\bor\s+not\b|\bif\s+not\b|"
                            r"\b(?:cc|bcc|to)(?:\s+line)?\s+only\s*,?\s*not\s+(?:the\s+)?(?:to|cc|bcc)\b|"  # '(cc line only, not To)'
                            r"\bnot\s+(?:counting|including)\b", re.I)  # 'not counting X (himself)': X left out, read
 SOLE = re.compile(r"^\s*(?:only|alone|solely|exclusively)\b|^\s*(?:and\s+)?(?:no\s*one|nobody)\s+else\b|"
@@ -215,7 +215,8 @@ def _unread_order(r: Reading) -> None:
         if described and not ORDINAL.fullmatch(said):
             continue  # a word of what the one email says, searched
         at_least = said == "least" and re.search(r"\bat\s+$", r.text[:w.start], re.I)
-        nth = ORDINAL.fullmatch(said) and (r.plan.ask != Ask.FIELD or NTH_EMAIL.match(r.text[w.start + len(w.text):]))
+        nth = ORDINAL.fullmatch(said) and (r.plan.ask != Ask.FIELD or NTH_EMAIL.match(r.text[w.start + len(w.text):])) \
+            and not (r.plan.ask == Ask.TOP and r.plan.k == 2 and SECOND_TOO.search(r.text))  # 'and who was second?'
         if loose and (nth or said in FEWEST and not at_least):  # 'a second response to ...' describes the email
             w.use, w.role = Use.UNUSED, ""
         elif loose and said == "than" and not re.search(r"\b(?:other|rather)\s+$", r.text[:w.start], re.I) \

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from archivist.agent.question.asides import RESTRICTS
+from archivist.agent.question.asks import DIRECT_TO, SECOND_TOO
 from archivist.agent.question.people import TITLE_WORDS, WEBMAIL, is_first_name
 from archivist.agent.question.phrases import phrase_words
 from archivist.agent.question.plan import PEOPLE_ROLES, Ask, Constraint, Role, Target, Use, Word
@@ -53,7 +54,7 @@ mention mentions mentioned mentioning discussed referenced
 pls plz thanks thank thx tia ty like know want wanted need needed wonder wondering curious quick quickly actually
 really exactly precisely roughly approximately about around altogether collection dataset corpus archive
 anywhere everywhere single one's ever hit hits apart besides except excluding counting including both
-inclusive inclusively
+inclusive inclusively very persons speak speaks spoke speaking
 talk talks talked talking refer refers referred carry carried carries carrying contained included
 mean meant say said tell staff members member folks team
 use used uses using come comes came looking look emailing notice notices notification notifications i.e e.g ie eg
@@ -117,7 +118,7 @@ def frame_word(r: Reading, m: re.Match) -> bool:
 # words say why it is asked, not which emails
 LABEL = re.compile(r"^\W*(?P<label>(?:[\w'’-]+\s+){0,3}[\w'’-]+)\s*(?::\s|\s[-–—]\s)")
 LABEL_WORDS = frozenset("check audit log retention review question request asking wondering quick fyi chronology record "
-                        "checklist item items privilege client "
+                        "checklist item items privilege client legal hold scope "
                         "records purposes purpose inquiry followup follow-up sanity note been boss team legal's".split())
 
 
@@ -296,12 +297,17 @@ def restated(r: Reading, word: str) -> bool:
         return True  # 'Lehman Brothers' beside the domain read from 'Lehman'
     if _before_a_parenthesised_domain(r, word):
         return True  # 'the Goodin MacBride lawyers (gmssr.com)', 'University of Texas addresses (utexas.edu)'
-    if w in ("copy", "copied") and re.search(r"\bnot\s+(?:in\s+|on\s+)?(?:copy|copied)\b", r.text, re.I) \
+    if w in ("copy", "copied", "not", "in") and re.search(r"\bnot\s+(?:in\s+|on\s+)?(?:copy|copied)\b", r.text, re.I) \
             and (r.plan.of(Role.TO) or r.plan.target == Target.TO):
         return True  # '(not copy)': the To line read, not the Cc line
+    if w in ("direct", "to-line", "listed", "addressee", "recipient", "recipients") and DIRECT_TO.search(r.text) \
+            and (r.plan.of(Role.TO) or r.plan.target == Target.TO):
+        return True  # 'as a direct (To) recipient', 'the top To-line recipients': the To line, read
     if w == "since" and re.search(r"\bsince\s+(?:which|what)\s+(?:date|day|time)\b|\bsince\s+when\b", r.text, re.I) \
             and r.plan.ask == Ask.FIRST:
         return True  # 'since which date has X written to Y': when the first one was sent
+    if w in ("second", "next", "runner-up", "runner", "up") and r.plan.ask == Ask.TOP and SECOND_TOO.search(r.text):
+        return True  # 'and who was second?': the top two asked for
     if w == "per" and r.plan.per is not None:
         return True  # 'per month': the count broken down by it
     if w in ("quarter", "quarters", "qtr") and Target.QUARTER in (r.plan.per, r.plan.target if r.plan.ask == Ask.PEAK else None):
