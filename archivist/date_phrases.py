@@ -135,7 +135,7 @@ def relative(match: re.Match, low: date, high: date) -> tuple[date, date] | None
     return low - timedelta(days=days), low
 
 
-THROUGH_MONTH_END = re.compile(rf"\s+(?:through|thru|to|until|till)\s+the\s+end\s+of\s+(?:that|the)\s+(?:month|{MON})(?!\s*\d)", re.I)
+THROUGH_MONTH_END = re.compile(rf"\s+(?:through|thru|to|until|till)\s+(?:the\s+)?end\s+of\s+(?:that|the)\s+(?:month|{MON})(?!\s*\d)", re.I)
 
 
 def month_end(low: date) -> date:

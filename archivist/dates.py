@@ -69,8 +69,6 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b({MON}),?\s+'?(0\d|9\d)\b(?!\s*,?\s*(?:\d|{MON}))", "month_yy"),
     # 'September 1 and the end of October': the day before the connector is September's
     (rf"\b({MON})\s+(\d{{1,2}}){ORD}\b(?=\s+(?:and|to|through|thru|till|until|-|–)\s)", "day_before_range"),
-    # 'from Thanksgiving 2001 until end of the month': the holiday to the last day of its month
-    (rf"\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\s+{TO}\s+(?:the\s+)?end\s+of\s+(?:the|that)\s+month\b", "holiday_to_end"),
     (rf"\b({phrases.HOLIDAY}){phrases.OPT_YEAR}\b", "holiday"),
     (rf"\b(?:the\s+)?(spring|summer|autumn|fall|winter)(?:\s+(?:of\s+)?{YY})\b|\b{YEAR}\s+(spring|summer|autumn|fall|winter)\b|\bthe\s+(spring|summer|autumn|fall|winter)\b", "season"),
     (rf"\b(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})\b", "iso"),
@@ -85,7 +83,7 @@ PATTERNS: list[tuple[re.Pattern, str]] = [(re.compile(p, re.I), unit) for p, uni
     (rf"\b(\d{{4}})-(\d{{2}})\b(?!-)", "iso_month"),
     (r"\b(\d{1,2})/(\d{4})\b", "num_month"),
     # 'in 11/01', 'during 10/01': a month and its two-digit year (a day is said 'on 11/01', not 'in')
-    (r"(?:(?<=\bin\s)|(?<=\bduring\s))(0?[1-9]|1[0-2])/(9[5-9]|0[0-9])(?![\d/])", "num_month_yy"),
+    (r"(?:(?<=\bin\s)|(?<=\bduring\s))(0?[1-9]|1[0-2])/(\d\d)(?![\d/])", "num_month_yy"),
     (r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])", "num_day_no_year"),  # '9/11', 'between 11/1 and 11/15/01'
     (rf"\b(?:the\s+)?(\d{{1,2}}){ORD}\s+of\s+({MON})\b|\b({MON})\s+(\d{{1,2}}){ORD}\b(?!\s*,?\s*\d{{4}})", "day_no_year"),
     (rf"\b(early|mid|late)[\s-]+({MON})\b(?!\s*\d)", "part_no_year"),  # 'late November': the year as for a month
@@ -153,14 +151,6 @@ def _interval(unit: str, g: tuple, default_year: int | None) -> tuple[date | Non
     else:
         return _period(unit, g, default_year)
     return (day, day + timedelta(days=1)) if day else (None, None)
-
-
-def _to_month_end(day: tuple[date, date] | None) -> tuple[date, date] | None:
-    """A day's interval widened to the end of its month."""
-    if day is None:
-        return None
-    low = day[0]
-    return low, date(low.year + (low.month == 12), low.month % 12 + 1, 1)
 
 
 def _period(unit: str, g: tuple, default_year: int | None) -> tuple[date | None, date | None]:
@@ -314,7 +304,6 @@ PHRASES = {
     "num_day_no_year": lambda g, dy: None if dy is None or _d(dy, int(g[0]), int(g[1])) is None
     else (date(dy, int(g[0]), int(g[1])), date(dy, int(g[0]), int(g[1])) + timedelta(days=1)), "month_half": _month_half, "season": _season,
     "holiday": lambda g, dy: phrases.holiday(g[0], _y(g[1], dy)),
-    "holiday_to_end": lambda g, dy: _to_month_end(phrases.holiday(g[0], _y(g[1], dy))),
     "iso_week": lambda g, dy: _iso_week(int(g[0]), _y(g[1], dy)),
     "year_quarter": lambda g, dy: _quarter(int(g[1]), int(g[0])),
     "business_day": lambda g, dy: None if (y := _y(g[2] or g[3], dy)) is None else phrases.business_day(

@@ -124,7 +124,9 @@ def _told_before(words: str, after: str) -> bool:
         or _context(words, after)
 
 
-ONE_OF_THEM = re.compile(r"\b(?:the\s+)?(?:last|first|latest|earliest|final|next|previous)\s+one\b|\b(?:they|them|it)\b", re.I)
+ONE_OF_THEM = re.compile(r"\b(?:the\s+)?(?:last|first|latest|earliest|final|next|previous)\s+one\b|\b(?:they|them|it)\b|"
+                         r"\bthe\s+(?:first|last|latest|earliest|final)\b(?!\s+(?:\w+\s+)?(?:e-?mails?|messages?|notes?|time|date|day|"
+                         r"week|month|year|one\s+\w+\s+(?:to|from|by)))|\b(?:answer(?:ed|s)?|repl(?:y|ied|ies)|respond(?:ed|s)?)\b", re.I)  # 'When did the first arrive?': of those told of
 
 
 def _context(words: str, after: str) -> bool:
@@ -134,8 +136,9 @@ def _context(words: str, after: str) -> bool:
     31, 2001 ...'): nothing in it narrows the emails, and a period it names is named again by the
     question (else the question may lean on it: 'Since that date, how many ...')."""
     if NARROWING.search(words) or not OVER_MANY.search(after) or not ASKING.match(after.lstrip()) \
-            or ONE_OF_THEM.search(after) or not re.search(r"[.!]\s*$", words):
-        return False  # ('... report (TW deliveries) - when was the last one sent': what is asked about)
+            or ONE_OF_THEM.search(after) or not re.search(r"[.!]\s*$", words) \
+            or PRONOUN.search(after) and len(NAME.findall(words)) != 1:
+        return False  # ('Louise Kitchen sent a lot to John Lavorato. How many of her emails ...': whose?)  # ('... report (TW deliveries) - when was the last one sent': what is asked about)
     return not any(d.low for d in find_dates(words)) or any(d.low for d in find_dates(after))
 
 

@@ -22,6 +22,7 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bon\s+(?:the\s+)?(to|cc|bcc)\s*:(?=\s|\)|$)", r"on the \1 line"),
     (r"(?<![\w@.])(from|to)\s*:\s+(?=[\w\"'“])", r"\1 "),  # 'From: Susan Mara', 'To: Jeff'
 
+    (r"\bvery\s+(?=(?:first|last|earliest|latest|beginning|end)\b)", ""),  # 'the very first email': the first
     (r"\babt\b", "about"), (r"^\s*hw(?=\s+(?:many|often|much)\b)", "how"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
 

@@ -54,7 +54,7 @@ mention mentions mentioned mentioning discussed referenced
 pls plz thanks thank thx tia ty like know want wanted need needed wonder wondering curious quick quickly actually
 really exactly precisely roughly approximately about around altogether collection dataset corpus archive
 anywhere everywhere single one's ever hit hits apart besides except excluding counting including both
-inclusive inclusively very persons speak speaks spoke speaking
+inclusive inclusively persons speak speaks spoke speaking
 talk talks talked talking refer refers referred carry carried carries carrying contained included
 mean meant say said tell staff members member folks team
 use used uses using come comes came looking look emailing notice notices notification notifications i.e e.g ie eg
