@@ -129,3 +129,38 @@ def test_the_last_email_sent_that_included_someone(archive):
 def test_the_very_first_is_no_word_to_find(archive):
     plan = plan_of(archive, "What is the date of the very first email written by Ana Ross herself?")
     assert plan.ask == Ask.FIRST and not plan.of(Role.TEXT) and plan.unused == []
+
+
+def test_who_did_send_the_most_into_a_mailbox(archive):
+    plan = plan_of(archive, "who did send the most mails into Ana Ross mailbox in March 2025?")
+    assert plan.ask == Ask.TOP and plan.target == Target.SENDER
+
+
+def test_an_address_said_without_its_domain(archive):
+    question = "how many of ana.ross's emails are from March 2025?"
+    plan = plan_of(archive, question)
+    assert [c.value for c in plan.of(Role.SENDER)] and plan.unused == []
+    assert ask_in(archive, question).result.get("count") == 3
+
+
+def test_an_acronym_then_its_words_in_full(archive):
+    plan = plan_of(archive, "how many emails in Ana Ross's mailbox mention PCE (Pacific Capacity Exchange)?")
+    assert [str(c.value) for c in plan.of(Role.TEXT)] == ["PCE"] and not plan.of(Role.DOMAIN) and plan.unused == []
+
+
+def test_context_naming_the_domain_the_question_names_again(archive):
+    plan = plan_of(archive, "The Acme lawyers (acme.com) did a lot of our filings. In March 2025, how many emails did "
+                            "Ana Ross get from anyone at acme.com?")
+    assert [str(c.value) for c in plan.of(Role.DOMAIN)] == ["@acme.com"] and plan.unused == []
+
+
+def test_counting_both_addressed_and_copied(archive):
+    question = "Number of emails Cy Ward sent to Ana Ross, counting both those addressed to her and those where she was cc'd."
+    plan = plan_of(archive, question)
+    assert plan.of(Role.RECIPIENT) and plan.unused == []
+    assert ask_in(archive, question).result.get("count") == 3
+
+
+def test_attached_typed_without_its_e(archive):
+    plan = plan_of(archive, "ana ross mailbox - number of emails with word docs attachd")
+    assert plan.of(Role.ATTACHMENT) and plan.unused == []

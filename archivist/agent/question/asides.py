@@ -134,7 +134,11 @@ def _context(words: str, after: str) -> bool:
     risk reports up the chain that autumn. How many of his emails are in ... from October 2001?',
     'Summer of 2001 - rolling blackouts were the fear. How many emails ... between June 1 and August
     31, 2001 ...'): nothing in it narrows the emails, and a period it names is named again by the
-    question (else the question may lean on it: 'Since that date, how many ...')."""
+    question (else the question may lean on it: 'Since that date, how many ...'); so is a domain it
+    names ('The Goodin MacBride lawyers (gmssr.com) did our PUC work. ... from anyone at gmssr.com?')."""
+    for domain in set(re.findall(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|edu|gov)\b", words, re.I)):
+        if re.search(rf"(?<![\w.-]){re.escape(domain)}\b", after, re.I):
+            words = words.replace(domain, " ")
     if NARROWING.search(words) or not OVER_MANY.search(after) or not ASKING.match(after.lstrip()) \
             or ONE_OF_THEM.search(after) or not re.search(r"[.!]\s*$", words) \
             or PRONOUN.search(after) and len(NAME.findall(words)) != 1:

@@ -284,8 +284,8 @@ def _top_target_words(blanked: str, plan: QueryPlan) -> Target:
     if re.search(r"\bbcc'?d\b|\bblind[- ]copied\b", blanked, I):
         return Target.BCC
     # one space only: in the blanked text a name leaves several ('who has X sent the most to': recipients)
-    if re.search(r"\b(?:who|which (?:person|individual|one|sender|colleague|employee)) (?:has |had )?"
-                 r"(?:sent|wrote|written|e-?mailed|put|placed|addressed|listed|posted)\b|\bsenders\s+of\b|\b(?:people|persons|"
+    if re.search(r"\b(?:who|which (?:person|individual|one|sender|colleague|employee)) (?:(?:has |had )?"
+                 r"(?:sent|wrote|written|e-?mailed|put|placed|addressed|listed|posted)|(?:did|does) (?:send|write|e-?mail))\b|\bsenders\s+of\b|\b(?:people|persons|"
                  r"individuals|colleagues|correspondents)\s+(?:who\s+)?(?:writing|sending|e-?mailing|mailing|wrote|sent|"
                  r"e-?mailed)\s+(?!by\b)", blanked, I):
         return Target.SENDER  # 'who sent the most emails addressed to X (To: line)', 'top senders of email

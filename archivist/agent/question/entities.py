@@ -86,10 +86,20 @@ def find_addresses(lex: Lexicon, question: str) -> list[Entity]:
     out = [link_address(lex, question, m) for m in ADDRESS.finditer(question)]
     for m in BARE_ADDRESS.finditer(question):
         address = m.group(0).lower()
-        if address in lex.names and not any(m.start() < e.end and e.start < m.end() for e in out):
+        if address not in lex.names:
+            address = _of_local_part(lex, address)  # "kenneth.thibodeaux's emails": the one address it begins
+        if address and not any(m.start() < e.end and e.start < m.end() for e in out):
             out.append(Entity(m.group(0), EntityKind.PERSON, m.start(), m.end(), exact_address(address),
                               role_of(question, m.start(), m.end())))
     return out
+
+
+def _of_local_part(lex: Lexicon, token: str) -> str | None:
+    """The one address of this archive whose part before '@' is token ('first.last'), else None."""
+    if not re.fullmatch(r"[a-z][a-z'-]+\.[a-z][a-z'-]+", token):
+        return None
+    found = [a for a in lex.names if a.startswith(token + "@")]
+    return found[0] if len(found) == 1 else None
 
 
 def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]:

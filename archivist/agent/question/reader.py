@@ -304,8 +304,32 @@ def _text_phrases(r: Reading) -> None:
                 and not re.search(r"\b(?:to|cc|bcc|from|not|no|subject|body|text|title|line|headers?|message|both)\b",
                                   alts["alts"], re.I):  # '(subject or body)' says where, read elsewhere  # 'SoCal Edison (Edison or SCE)':
             value, e = " or ".join([value, *re.split(r"\s*(?:,|/|\bor\b)\s*", alts["alts"])]), alts.end()  # any of them
+        elif spelled := _spelled_out(r.text, value, e):  # 'EPE (El Paso Electric)': the letters said in full
+            _unclaim(r, e, spelled.end())
+            e = spelled.end()
         if r.free(s, e) and _content(value):
             r.claim(Constraint(role, r.text[s:e], value, s, e, label=BODY_ONLY if body_only else ""))
+
+
+SPELLED = re.compile(r"\s*\((?P<words>[A-Z][\w&'-]*(?:\s+(?:of|and|&|the|for|de)?\s*[A-Z][\w&'-]*){1,5})\)")
+
+
+def _spelled_out(text: str, value: str, at: int) -> re.Match | None:
+    """'EPE (El Paso Electric)', 'DWR (Department of Water Resources)': an acronym's words in full
+    right after it, said again (the acronym is what the emails are searched for)."""
+    m = SPELLED.match(text, at)
+    if not (m and re.fullmatch(r"[A-Z]{2,6}", value)):
+        return None
+    initials = "".join(w[0] for w in re.findall(r"[\w&'-]+", m["words"]) if w[0].isupper())
+    return m if initials == value else None
+
+
+def _unclaim(r: Reading, start: int, end: int) -> None:
+    """Constraints read inside a span another constraint takes whole (a firm's domain read from
+    'El Paso Electric' said as an acronym's words) are dropped."""
+    for c in [c for c in r.plan.constraints if start <= c.start and c.end <= end]:
+        r.plan.constraints.remove(c)
+        r.claimed = [span for span in r.claimed if span != (c.start, c.end)]
 
 
 # other names of the words to find, in parentheses right after them: '(Edison or SCE)', '(NewPower/New Power)'

@@ -23,7 +23,7 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"(?<![\w@.])(from|to)\s*:\s+(?=[\w\"'“])", r"\1 "),  # 'From: Susan Mara', 'To: Jeff'
 
     (r"\bvery\s+(?=(?:first|last|earliest|latest|beginning|end)\b)", ""),  # 'the very first email': the first
-    (r"\babt\b", "about"), (r"^\s*hw(?=\s+(?:many|often|much)\b)", "how"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
+    (r"\babt\b", "about"), (r"\b(?:attachd|attched|atached|attatched|attachted)\b", "attached"), (r"^\s*hw(?=\s+(?:many|often|much)\b)", "how"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
 
 

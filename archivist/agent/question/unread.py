@@ -237,7 +237,9 @@ CC_COUNTED = re.compile(r"\b(?:counting|including|incl\.?|plus)\s+(?:the\s+)?(?:
                         r"(?:(?:where|when|in\s+which|on\s+which)\s+)?(?:(?:she|he|they|\w+)\s+(?:(?:was|were|is|got)\s+)?)?"
                         r"(?:only\s+|just\s+|merely\s+)?(?:cc'?d|cc'ed|ccs?|copied|on\s+(?:the\s+)?cc(?:\s+line)?)\b"
                         r"(?:\s+(?:him|her|them))?(?:\s+too|\s+as\s+well)?"
-                        r"|\bccs?\s+(?:included|counted|too)\b", re.I)
+                        r"|\bccs?\s+(?:included|counted|too)\b"
+                        r"|\b(?:counting|including)\s+both\s+(?:those|the\s+ones|ones|e-?mails)\s+addressed\s+to\s+(?:him|her|them)\s+and\s+"
+                        r"(?:those|the\s+ones|ones)\s+(?:where|when|in\s+which|on\s+which)\s+(?:he|she|they)\s+(?:was|were)\s+(?:cc'?d|cc'ed|copied)\b", re.I)
 
 
 def cc_counted(r: Reading) -> None:
