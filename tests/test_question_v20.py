@@ -164,3 +164,15 @@ def test_counting_both_addressed_and_copied(archive):
 def test_attached_typed_without_its_e(archive):
     plan = plan_of(archive, "ana ross mailbox - number of emails with word docs attachd")
     assert plan.of(Role.ATTACHMENT) and plan.unused == []
+
+
+def test_a_name_then_its_acronym_either_one(archive):
+    plan = plan_of(archive, "When did someone first bring up Pacific Capacity (PCX) in an email in Ana Ross's mailbox?")
+    assert [str(c.value) for c in plan.of(Role.TEXT)] == ["Pacific Capacity or PCX"] and plan.unused == []
+
+
+def test_two_named_days_each_with_its_date(archive):
+    plan = plan_of(archive, "Between Labor Day (9/1/25) and Columbus Day (10/13/25), how many emails did Ana Ross send "
+                            "that had Ben Lind on them?")
+    assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-09-01..2025-10-14"]
+    assert [c.text for c in plan.of(Role.RECIPIENT)] == ["Ben Lind"] and plan.unused == []

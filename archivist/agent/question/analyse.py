@@ -44,7 +44,7 @@ EVENT_NOUN_AFTER = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,2}?(?:layoffs?|meeting|m
 SINCE_WORD = re.compile(r"\b(?:since|starting|from|beginning|as of|on or after)\s+(?:the\s+)?$", re.I)
 # the words between two dates of a range ('Mon Oct 29 – Sun Nov 4': a weekday may stand before the second)
 DASH_ONLY = re.compile(r"^\s*[-–—/]", re.I)
-BETWEEN = re.compile(r"^\.?\s*(?:and|to|through|thru|till|until|up\s+(?:un)?til|up\s+to|-|–|—|/)(?:\s+and\s+including|\s+incl(?:uding|\.)?)?\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
+BETWEEN = re.compile(r"^\.?\s*\)?\s*(?:and|to|through|thru|till|until|up\s+(?:un)?til|up\s+to|-|–|—|/)(?:\s+and\s+including|\s+incl(?:uding|\.)?)?\s*(?:the\s+)?(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|"
                      r"sun)[a-z]*\.?,?\s*)?$", re.I)
 
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"

@@ -39,6 +39,7 @@ SUBJECT_PHRASES = [re.compile(p, re.I) for p in (
 TEXT_PHRASE = re.compile(
     r"\b(?:mention(?:s|ed|ing)?|talk(?:s|ed|ing)?\s+about|refer(?:s|red)?\s+to|deal(?:s|t|ing)?\s+with|"
     r"(?<=\bto\s)(?:raise|bring\s+up|flag)|"  # 'the first to raise LJM'
+    r"br(?:ing|ings|inging|ought)\s+up(?=\s+(?:the\s+)?[A-Z\"“'])|"  # 'when did someone first bring up EnronOnline'
     r"(?:rais(?:e|es|ed|ing)|br(?:ing|ings|inging|ought)\s+up)\s+the\s+(?:subject|topic|issue|matter|question)\s+of|"
     r"touch(?:es|ed|ing)?\s+(?:up)?on|"  # 'raised the subject of 401(k) accounts', 'touched on Dabhol'
     r"that\s+(?:say|says|said|mention|mentions|mentioned|contain|contains|contained|"

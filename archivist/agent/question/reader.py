@@ -304,6 +304,8 @@ def _text_phrases(r: Reading) -> None:
                 and not re.search(r"\b(?:to|cc|bcc|from|not|no|subject|body|text|title|line|headers?|message|both)\b",
                                   alts["alts"], re.I):  # '(subject or body)' says where, read elsewhere  # 'SoCal Edison (Edison or SCE)':
             value, e = " or ".join([value, *re.split(r"\s*(?:,|/|\bor\b)\s*", alts["alts"])]), alts.end()  # any of them
+        elif (acronym := ACRONYM_AFTER.match(r.text, e)) and r.free(e, acronym.end()) and acronym["alt"] != value:
+            value, e = f"{value} or {acronym['alt']}", acronym.end()  # 'EnronOnline (EOL)': either name
         elif spelled := _spelled_out(r.text, value, e):  # 'EPE (El Paso Electric)': the letters said in full
             _unclaim(r, e, spelled.end())
             e = spelled.end()
@@ -311,6 +313,7 @@ def _text_phrases(r: Reading) -> None:
             r.claim(Constraint(role, r.text[s:e], value, s, e, label=BODY_ONLY if body_only else ""))
 
 
+ACRONYM_AFTER = re.compile(r"\s*\((?P<alt>[A-Z]{2,6})\)")
 SPELLED = re.compile(r"\s*\((?P<words>[A-Z][\w&'-]*(?:\s+(?:of|and|&|the|for|de)?\s*[A-Z][\w&'-]*){1,5})\)")
 
 

@@ -120,6 +120,7 @@ def fronted_role(text: str, end: int) -> Role | None:
     return Role.RECIPIENT if FRONTED_FROM.match(text, end) else None
 
 
+ON_THEM = re.compile(r"\s+on\s+(?:them|it|those|the\s+(?:e-?mails?|messages?|thread))\b", re.I)
 INCLUDED_BEFORE = re.compile(r"\b(?:sent|wrote|e-?mailed|forwarded)\s+(?:that|which)\s+(?:also\s+)?(?:included|includes|include)\s+$", re.I)
 TITLE_BEFORE = re.compile(r"(?<=\s)(?:(?:mr|mrs|ms|miss|dr|prof|ceo|cfo|coo|president|chairman|vice)\.?\s+)+$", re.I)
 
@@ -173,6 +174,8 @@ def role_at(text: str, start: int, end: int) -> Role | None:
         return Role.CC if re.search(r"\bcc|\bcop", before[-20:], I) else Role.RECIPIENT
     if AS_RECIPIENT.match(after):
         return Role.RECIPIENT  # 'Tana Jones and Sara Shackleton as recipients'
+    if re.search(r"\b(?:had|have|has|with|having)\s+$", before, I) and ON_THEM.match(after):
+        return Role.RECIPIENT  # 'emails X sent that had Jeff Dasovich on them'
     if TOLD_BEFORE.search(before) or INCLUDED_BEFORE.search(before):
         return Role.RECIPIENT  # 'Stan Horton told Peggy Fowler', 'the last email X sent that included Sue Mara'
     if TO_BEFORE.search(before):
