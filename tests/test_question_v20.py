@@ -176,3 +176,8 @@ def test_two_named_days_each_with_its_date(archive):
                             "that had Ben Lind on them?")
     assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-09-01..2025-10-14"]
     assert [c.text for c in plan.of(Role.RECIPIENT)] == ["Ben Lind"] and plan.unused == []
+
+
+def test_top_n_after_a_year_typed_in_shorthand(archive):
+    plan = plan_of(archive, "ana ross mailbox mar 2025 top 2 senders pls")
+    assert plan.ask == Ask.TOP and plan.k == 2 and plan.target == Target.SENDER

@@ -321,7 +321,8 @@ SECOND_TOO = re.compile(r"\b(?:and|,)\s+(?:who|which\s+\w+)\s+(?:was|came|is|wer
 def _k(text: str) -> int:
     if SECOND_TOO.search(text):
         return 2  # 'who emailed X most often, and who was second?': the top two, in order
-    m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
+    m = re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b", text, I) or \
+        re.search(r"\btop\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b|\b(\d+|two|three|four|five|ten)\s+"
                   r"(?:\w+\s+){0,2}(?:parties|firms|companies|outsiders|people|persons|senders|recipients|correspondents|addresses|individuals|names|colleagues|"
                   r"mailboxes|custodians|inboxes)\b", text, I)
     if not m:
