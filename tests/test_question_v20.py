@@ -3,7 +3,8 @@ invented mailboxes: a sentence of context before a whole question over many emai
 courtesy title before a name ('CEO Ana Ross', 'Ms. Ross'); a period named in the organisation's
 own words and said again by its days ('fiscal Q1 2025 (January-March 2025)', 'spring semester');
 weekday names inside a range; 'a direct (To) recipient'; 'and who was second?'; 'per custodian X';
-'in 3/25' as a month; a holiday to the end of its month; 'the last email X sent that included Y'."""
+'in 3/25' as a month; a holiday to the end of its month; 'the last email X sent that included Y';
+a day the described email reports on, not the day it was sent (it went out in the week after)."""
 from __future__ import annotations
 
 import pytest
@@ -25,6 +26,9 @@ BOXES = {  # (from, to, cc, date, subject, body)
         (ANA, BEN, "", "Wed, 12 Mar 2025 09:00:00 -0700", "Out 2", "To Ben again."),
         (ANA, CY, BEN, "Thu, 13 Mar 2025 09:00:00 -0700", "Out 3", "To Cy, Ben copied."),
         (BEN, ANA, "", "Mon, 17 Feb 2025 09:00:00 -0800", "Feb", "Before March."),
+        ("Dee Marsh <dee.marsh@acme.com>", BEN, "", "Fri, 14 Mar 2025 09:00:00 -0700", "Lunch", "Lunch on Friday?"),
+        (BEN, CY, "", "Wed, 19 Mar 2025 09:00:00 -0700", "Desk report",
+         "The gas desk limit break of 14 March 2025 was reported to risk control with the position sizes."),
     ],
 }
 
@@ -181,3 +185,9 @@ def test_two_named_days_each_with_its_date(archive):
 def test_top_n_after_a_year_typed_in_shorthand(archive):
     plan = plan_of(archive, "ana ross mailbox mar 2025 top 2 senders pls")
     assert plan.ask == Ask.TOP and plan.k == 2 and plan.target == Target.SENDER
+
+
+def test_the_day_a_described_email_reports_on(archive):
+    question = "Who was the report on the gas desk limit break on 14 March 2025 addressed to?"
+    got = ask_in(archive, question)
+    assert people_of(got.result) == ["cy.ward@acme.com"] and "week after" in got.answer

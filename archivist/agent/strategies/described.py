@@ -82,9 +82,12 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
     if not rows:
         return P.PlanAnswer(f"No email matches ({P.describe(plan)}).", result={})
     scored = ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
-    if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description
-        return _unworded(store, plan, rows, words)
-    share = _share(store, scored[0][0], words)
+    share = _share(store, scored[0][0], words) if scored else 0.0
+    if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description: one of the
+        if not (other := _other_period(store, plan, f, rows_of, words, search, gone, 0.0)):  # week after its day may
+            return _unworded(store, plan, rows, words)
+        scored, rows, note, share = other
+        said, gone = [*said, note], [*gone, *plan.of(Role.DATE)]
     # 'what was attached to ...': an email of that period with nothing attached does not fit at all
     fileless = plan.target == Target.ATTACHMENTS and bool(scored) and not _with_files(store, [scored[0][0]])
     if (share < WEAK or fileless) and \
@@ -150,17 +153,27 @@ def _other_period(store, plan: QueryPlan, f: Filters, rows_of, words: str, searc
     best email of any period, if it holds far more ('whether Enron would keep paying 100% of bus
     passes in 2002': 2002 is a year the email speaks of): (scored, rows, what was done, its share)."""
     dates = plan.of(Role.DATE)
-    if len(dates) != 1 or dates[0] in gone or (f.after, f.before) != _interval(dates[0]) or _days(dates[0]) <= 7:
-        return None  # a day or a week named is the email's own ('nov 9 2001'); a month or a year may be what it speaks of
-    rows = rows_of(replace(f, after=None, before=None))
+    if len(dates) != 1 or dates[0] in gone or (f.after, f.before) != _interval(dates[0]):
+        return None
+    short = _days(dates[0]) <= 7  # a day or a week named: the email's own, or the day of what it reports
+    # ('the limit break on 16 November': the notice went out on the 19th); a month or a year may be
+    # anything it speaks of ('whether Enron would keep paying ... in 2002')
+    rows = rows_of(replace(f, before=_week_after(f.before)) if short else replace(f, after=None, before=None))
     if not rows:
         return None
     scored = ranked(store, rows, words, search, gone, plan.question)
     other = _share(store, scored[0][0], words)
     if other < max(OTHER_PERIOD * share, OTHER_FLOOR):
         return None
+    elsewhere = "in the week after it" if short else "at another time"
     return scored, rows, (f"'{dates[0].text}' was let go: the email of that period that fits best holds {share:.0%} "
-                          f"of the words that describe it, one sent at another time {other:.0%}"), other
+                          f"of the words that describe it, one sent {elsewhere} {other:.0%}"), other
+
+
+def _week_after(before: str) -> str:
+    """The end of a period a week later (the email reporting what happened on the day named)."""
+    from datetime import date, timedelta
+    return (date.fromisoformat(before[:10]) + timedelta(days=7)).isoformat()
 
 
 def _days(c: Constraint) -> int:
