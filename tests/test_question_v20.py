@@ -191,3 +191,46 @@ def test_the_day_a_described_email_reports_on(archive):
     question = "Who was the report on the gas desk limit break on 14 March 2025 addressed to?"
     got = ask_in(archive, question)
     assert people_of(got.result) == ["cy.ward@acme.com"] and "week after" in got.answer
+
+
+# phrasings of our own in the styles round 22's brief asked for (written before that round was run)
+def test_the_run_up_to_an_event_said_with_its_days(archive):
+    plan = plan_of(archive, "How many times did Ana Ross email Ben Lind in the run-up to the board meeting (March 10-14, 2025)?")
+    assert [str(c.value) for c in plan.of(Role.DATE)] == ["2025-03-10..2025-03-15"] and plan.unused == []
+
+
+def test_the_run_up_to_a_day_alone_is_not_read():
+    from archivist.agent.question.reader import read_plan
+    plan = read_plan("How many emails did Ana send in the run-up to the filing on March 14, 2025?")
+    assert plan.unused  # how long a run-up is, unsaid: no figure
+
+
+def test_how_much_correspondence(archive):
+    plan = plan_of(archive, "How much correspondence did Ana Ross receive on or before March 12, 2025?")
+    assert plan.ask == Ask.COUNT and [str(c.value) for c in plan.of(Role.DATE)] == ["..2025-03-13"]
+
+
+def test_pinged(archive):
+    plan = plan_of(archive, "who pinged ana ross most in mar 2025")
+    assert plan.ask == Ask.TOP and plan.target == Target.SENDER and plan.of(Role.RECIPIENT) and plan.unused == []
+
+
+@pytest.mark.parametrize("question, interval", [
+    ("how many emails did Ana Ross send on the eleventh of March 2025?", "2025-03-11..2025-03-12"),
+    ("how many emails did Ana Ross send on the twenty-first of March 2025?", "2025-03-21..2025-03-22"),
+    ("how many emails did Ana Ross send during the first few days of March 2025 (the 1st to the 5th)?",
+     "2025-03-01..2025-03-06"),
+    ("how many emails did Ana Ross send in early March 2025 (the 1st through the 8th)?", "2025-03-01..2025-03-09"),
+])
+def test_days_said_in_words(archive, question, interval):
+    plan = plan_of(archive, question)
+    assert [str(c.value) for c in plan.of(Role.DATE)] == [interval] and plan.unused == []
+
+
+def test_days_outside_the_part_named_stay_unread(archive):
+    assert plan_of(archive, "how many emails did Ana Ross send in late March 2025 (the 3rd through the 8th)?").unused
+
+
+def test_a_polite_hedge_after_the_question(archive):
+    plan = plan_of(archive, "How many emails did Ana Ross send in March 2025, if it is not too much trouble?")
+    assert plan.unused == [] and [str(c.value) for c in plan.of(Role.DATE)] == ["2025-03-01..2025-04-01"]

@@ -48,8 +48,8 @@ BETWEEN = re.compile(r"^\.?\s*\)?\s*(?:and|to|through|thru|till|until|up\s+(?:un
                      r"sun)[a-z]*\.?,?\s*)?$", re.I)
 
 COUNT = re.compile(r"\bhow many\b|\bcount\b|\bnumber of\b|\bhow often\b|\btally\b|\btotal\b|\bquantity\b|"
-                   r"\bhow much (?:mail|e-?mail)|\bvolume of\b|\bcounts?\b", re.I)
-COUNT_ALONE = re.compile(r"\bhow many\b|\bhow often\b|\bhow much (?:mail|e-?mail)", re.I)
+                   r"\bhow much (?:mail|e-?mail|correspondence|communication)|\bvolume of\b|\bcounts?\b", re.I)
+COUNT_ALONE = re.compile(r"\bhow many\b|\bhow often\b|\bhow much (?:mail|e-?mail|correspondence|communication)", re.I)
 # "total", "number of", "count"... ask for a count of messages only when messages are named: "What is
 # the total of the budget?" and "What is the incident report number of ..." are content questions
 MESSAGES = re.compile(r"\b(?:e-?mails?|mails?|messages?|memos?|notes?|threads?|documents?|records?|rows?|"

@@ -27,7 +27,8 @@ MARKER = re.compile(
     r"admittedly|honestly|frankly|incidentally|anyway|anyhow|obviously|naturally|clearly)\b|"
     r"\b(?:must|might|may|would|could)\s+have\s+been\b|\bseems?\s+to\b|\bseemed\s+to\b|\byou\s+see\b|\byou\s+know\b|"
     r"\bof\s+course\b|\bby\s+the\s+way\b|\bto\s+put\s+it\s+(?:mildly|lightly|bluntly)\b|\bto\s+say\s+the\s+least\b|"
-    r"\bif\s+memory\s+serves\b|\bas\s+it\s+(?:were|happens|turned\s+out)\b|\bhobby\b|\bcurious\b", re.I)
+    r"\bif\s+memory\s+serves\b|\bif\s+(?:it\s+is|it['’]s)\s+not\s+too\s+much\s+trouble\b|\bif\s+you\s+(?:don['’]t|do\s+not)\s+mind\b|"
+    r"\bif\s+(?:at\s+all\s+)?possible\b|\bif\s+you\s+(?:can|could|would|please)\b|\bas\s+it\s+(?:were|happens|turned\s+out)\b|\bhobby\b|\bcurious\b", re.I)
 GREETING = re.compile(r"^\W*(?:good\s+(?:morning|afternoon|evening|day)|hello|hi|hey|dear\s+\w+|greetings|"
                       r"thanks?(?:\s+you)?(?:\s+(?:so\s+much|in\s+advance))?|cheers|many\s+thanks)\b[\s\w,]*[!.,]?\W*$", re.I)
 # words that narrow the emails: a span holding one is a constraint said in passing, never an aside
@@ -61,7 +62,8 @@ PAREN = re.compile(r"\(([^()]{3,160})\)")
 DASHED = re.compile(r"(?<=\S)\s+[-–—]{1,2}\s+([^-–—?()]{3,160}?)\s+[-–—]{1,2}\s+(?=\S)")
 LEADING = re.compile(r"^(.{3,200}?)(?:\s+[-–—]{1,2}\s+|\s*[–—]\s*|:\s+)(?=\S)")  # 'hey, one for my thesis: how ...'
 TRAILING = re.compile(r"(?<=\S)(?:\s+[-–—]{1,2}\s+|\s*[–—]\s*|,\s+(?=(?:you\s+see|anyway|i\s+think|i\s+believe|i\s+guess|"
-                      r"i\s+suppose|i\s+gather|if\s+that\s+helps|as\s+far\s+as)\b))([^-–—?]{3,160}?)\s*[?.!]*\s*$", re.I)
+                      r"i\s+suppose|i\s+gather|if\s+that\s+helps|as\s+far\s+as|if\s+(?:it\s+is|it['’]s)\s+not\s+too\s+much|"
+                      r"if\s+you\s+(?:don['’]t|do\s+not)\s+mind|if\s+(?:at\s+all\s+)?possible|if\s+you\s+(?:can|could|would|please))\b))([^-–—?]{3,160}?)\s*[?.!]*\s*$", re.I)
 SENTENCE = re.compile(r".+?(?:[.!?]+(?=\s|$)|$)")  # a full stop inside a token ('nisource.com') ends none
 ABBREVIATION = re.compile(r"(?:(?<!&)\b[A-Z]|\b(?:mr|mrs|ms|dr|st|jr|sr|inc|co|corp|no|vs|jan|feb|mar|apr|jun|jul|aug|"
                           r"sep|sept|oct|nov|dec|u\.s|e\.g|i\.e))\.$", re.I)

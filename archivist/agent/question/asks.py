@@ -44,8 +44,8 @@ MENTIONING = re.compile(r"\b(?:first|earliest|last|latest|most\s+recent)\s+(?:e-
                         r"(?:that\s+|which\s+|to\s+)?(?:mention(?:s|ed|ing)?|contain(?:s|ed|ing)?|us(?:es|ed|ing)|"
                         r"referr?(?:s|ed|ing)\s+to)\b", I)
 PARENTHESES = re.compile(r"\([^()]*\)")
-HOW_MANY = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bhow\s+much\s+(?:e-?mails?|mails?|messages|msgs)\b|\bcount\s+(?:of|the)\b", I)
-COUNT = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount\b|\btally\b|\bhow\s+much\s+(?:e-?mails?|mails?|messages|msgs)\b|"
+HOW_MANY = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bhow\s+much\s+(?:e-?mails?|mails?|messages|msgs|correspondence|communications?)\b|\bcount\s+(?:of|the)\b", I)
+COUNT = re.compile(r"\bhow\s+many\b|\bhow\s+often\b|\bnumber\s+of\b|\bcount\b|\btally\b|\bhow\s+much\s+(?:e-?mails?|mails?|messages|msgs|correspondence|communications?)\b|"
                    r"\btotal\b|\bvolume\s+of\b|\bquantity\b", I)
 LIST = re.compile(r"^\s*(?:please\s+|can\s+you\s+|could\s+you\s+|pls\s+)?(?:list|show|enumerate|display|give\s+me|find|"
                   r"pull(?:\s+up)?|get\s+me)\b|\b(?:which|what)\s+(?:e-?mails|messages|mails|memos|notes)\b", I)

@@ -118,8 +118,11 @@ def claim_dates(r: Reading) -> None:
         start = again.start()  # 'in the month before Skilling left, that is July 2001': the date says when
     elif cue := DATE_CUES.search(text[:start]):
         start = cue.start()
-    start = next((a for a, b in r.claimed if b == start and a < start and WINDOW_AFTER.fullmatch(r.text, a, b)), start)
-    if event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end) \
+    start = next((a for a, b in r.claimed if b == start and a < start and (WINDOW_AFTER.fullmatch(r.text, a, b)
+                                                                          or RUN_UP_WINDOW.fullmatch(r.text, a, b))), start)
+    if days := _days_of_a_part(r.text, text, start, end, after, before):  # 'the first few days of June 2001
+        start, end, after, before = days  # (the 1st to the 5th)': the days the parenthesis names
+    elif event := EVENT_AFTER.match(text, end) or ONWARD.match(text, end) or _day_of_event(r.text, end) \
             or _days_said_again(text, end, after, before):  # '... November 2001 (the 1st through the 15th)
         end = event.end()  # 'the September 11 attacks': the day the event names; '1/1/02 onward
     earlier = list(r.claimed)
@@ -134,7 +137,7 @@ def claim_dates(r: Reading) -> None:
 
 
 WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"  # ', that is Monday December 3 ...'
-EVENT_CLAUSE = re.compile(r"\b(?P<rel>since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
+EVENT_CLAUSE = re.compile(r"\b(?P<rel>(?:in\s+|during\s+)?the\s+(?:run|lead)-?\s?up\s+to|since|after|before|prior\s+to|following|until|till|from|up\s+to|between|and|to|"
                           r"through|thru)\s+(?P<event>(?:[\w'’.-]+,?\s+){1,7}?)(?:on\s+|\(\s*|(?<=,\s)(?:that\s+is|i\.e\.|ie|"
                           r"namely|meaning|so)\s*,?\s*(?:in\s+|from\s+)?" + WEEKDAY + r"|(?<=,\s)(?:in|during)\s+)$", re.I)
 # ('After his departure, in September and October 2001': the months say when; 'Between the rate freeze
@@ -159,6 +162,15 @@ MAIL_WORD = re.compile(r"\b(?:e-?mail\w*|wrote|writes?|sent|sends?|forward\w*|co
 WINDOW_AFTER = re.compile(r"(?:after|following)\b[^,]{1,60},\s*(?:in|during)\s+", re.I)  # the event before its window
 
 
+RUN_UP = re.compile(r"(?:in\s+|during\s+)?the\s+(?:run|lead)", re.I)
+RUN_UP_WINDOW = re.compile(r"(?:in\s+|during\s+)?the\s+(?:run|lead)-?\s?up\s+to\s+[^()]{1,80}\(\s*", re.I)  # its days in parentheses
+
+
+def _period(span) -> bool:
+    """Whether a date names more than one day (a run-up said with its month or its days is that window)."""
+    return bool(span.low and span.high) and date.fromisoformat(span.high) - date.fromisoformat(span.low) > timedelta(days=1)
+
+
 def event_clauses(text: str) -> list[tuple[int, int]]:
     """The words naming an event between 'since/before/after' and the date it happened on ('since
     Enron filed for bankruptcy on December 2, 2001', 'prior to the bankruptcy filing (12/2/01)'):
@@ -172,8 +184,9 @@ def event_clauses(text: str) -> list[tuple[int, int]]:
         m = EVENT_CLAUSE.search(text[:span.start])
         if not (span.low and m) or m["rel"].lower() in RANGE_END and not any(s.end <= m.start() for s in spans[:i]):
             continue
-        window = re.search(r",\s*(?:in|during)\s+$", m.group(0))  # 'After his departure, in September ...': the
-        if window and m["rel"].lower() not in ("after", "following"):  # months are the window, the event its context
+        window = re.search(r",\s*(?:in|during)\s+$", m.group(0)) or (RUN_UP.match(m["rel"]) and _period(span))  # 'After his
+        # departure, in September ...', 'in the run-up to the Q2 earnings call (April 2001)': the
+        if window and not RUN_UP.match(m["rel"]) and m["rel"].lower() not in ("after", "following"):  # months are the window, the event its context
             continue  # ('since the merger collapsed, in November 2001': whether the month is the event's, unsaid)
         said_end = m.start("event") + len(m["event"].rstrip(" ,"))
         if any(m.start("event") < s.end >= said_end for s in spans[:i]):
@@ -245,6 +258,27 @@ def _beside_in_parentheses(text: str, spans: list, used: list) -> list:
 
 DAYS_AGAIN = re.compile(r"\s*\(\s*(?:i\.e\.,?\s+|that\s+is,?\s+)?(?:the\s+)?(?P<a>\d{1,2})(?:st|nd|rd|th)?\s*(?:through|thru|to|until|till|"
                         r"-|–|and)\s*(?:the\s+)?(?P<b>\d{1,2})(?:st|nd|rd|th)?(?:\s+inclusive)?\s*\)", re.I)
+
+
+VAGUE_PART = re.compile(r"\b(?:(?:the\s+)?(?:first|last|final|opening|closing|early|late)\s+(?:few\s+|couple\s+(?:of\s+)?|several\s+)?"
+                        r"days(?:\s+(?:of|in))?|(?:the\s+)?(?:beginning|start|end|middle|close)(?:\s+of)?|early|late|mid-?)\s+"
+                        r"(?:(?:of|in)\s+)?$", re.I)
+
+
+def _days_of_a_part(said: str, text: str, start: int, end: int, after: str | None, before: str | None):
+    """'the first few days of June 2001 (the 1st to the 5th)', 'early June 2001 (the 1st through the 8th)':
+    a vague part of one month, then the days it means: (start, end, after, before) of those days."""
+    m = DAYS_AGAIN.match(text, end)
+    before_it = VAGUE_PART.search(said[:start])  # 'the first few days of [June 2001]'
+    inside = re.match(r"(?:(?:in|during|of)\s+)?(?:early|late|mid)\b", said[start:end], re.I)  # '[early June 2001]'
+    if not (m and (before_it or inside) and after and before):
+        return None
+    month, last = date.fromisoformat(after), date.fromisoformat(before) - timedelta(days=1)
+    a, b = int(m["a"]), int(m["b"])
+    if not ((last.year, last.month) == (month.year, month.month) and month.day <= a <= b <= last.day):
+        return None  # days inside the part read ('early June 2001' is the 1st to the 10th)
+    return before_it.start() if before_it else start, m.end(), month.replace(day=a).isoformat(), \
+        (month.replace(day=b) + timedelta(days=1)).isoformat()
 
 
 def _days_said_again(text: str, at: int, after: str | None, before: str | None) -> re.Match | None:

@@ -9,6 +9,19 @@ from archivist.agent.question.analyse import clean_question
 from archivist.agent.question.lexicon import Lexicon
 from archivist.agent.question.plan import Constraint, QueryPlan
 
+ORDINALS = {w: i for i, w in enumerate(
+    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+ORDINALS |= {f"{tens}-{w}": n + i for tens, n in (("twenty", 20), ("thirty", 30)) for w, i in ORDINALS.items() if 0 < i < 10}
+ORDINALS |= {"thirtieth": 30}
+ORDINAL_DAY = (r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in ORDINALS if w != "zeroth"), key=len, reverse=True))
+               + r")\s+of\b(?=\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b)")
+
+
+def _nth(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 # shorthand people type, spelled out before reading (each replacement is a whole token)
 SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bw/o\b", "without"), (r"(?<!\w)w/(?=\s|\w)", "with "), (r"\bfr\b(?=\s)", "from"), (r"\bmsgs\b", "messages"),
@@ -23,6 +36,8 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"(?<![\w@.])(from|to)\s*:\s+(?=[\w\"'“])", r"\1 "),  # 'From: Susan Mara', 'To: Jeff'
 
     (r"\bvery\s+(?=(?:first|last|earliest|latest|beginning|end)\b)", ""),  # 'the very first email': the first
+    (r"\bping(?=\s)", "email"), (r"\bpings\b", "emails"), (r"\bpinged\b", "emailed"), (r"\bpinging\b", "emailing"),
+    (ORDINAL_DAY, lambda m: _nth(ORDINALS[m.group(1).lower().replace(" ", "-")]) + " of"),  # 'the fifteenth of March'
     (r"\babt\b", "about"), (r"\b(?:attachd|attched|atached|attatched|attachted)\b", "attached"), (r"^\s*hw(?=\s+(?:many|often|much)\b)", "how"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
 
