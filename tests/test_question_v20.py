@@ -234,3 +234,13 @@ def test_days_outside_the_part_named_stay_unread(archive):
 def test_a_polite_hedge_after_the_question(archive):
     plan = plan_of(archive, "How many emails did Ana Ross send in March 2025, if it is not too much trouble?")
     assert plan.unused == [] and [str(c.value) for c in plan.of(Role.DATE)] == ["2025-03-01..2025-04-01"]
+
+
+def test_what_draft_was_attached(archive):
+    plan = plan_of(archive, "What draft was attached to Ana Ross's email to Cy Ward about the storage contract?")
+    assert plan.ask == Ask.FIELD and plan.target == Target.ATTACHMENTS
+
+
+def test_biz_days(archive):
+    plan = plan_of(archive, "how many emails did ana ross send on biz days in mar 2025")
+    assert plan.of(Role.WEEKDAY) and plan.unused == []

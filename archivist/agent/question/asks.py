@@ -93,7 +93,7 @@ ATTACHED = re.compile(r"\b(?:what|which)\s+(?:was\s+the\s+)?(?:file|files|attach
                       r"spreadsheet|spreadsheets|workbook|presentation)\b|\bwhat\s+(?:was|were|got|did)\b.*\battach|"
                       r"\bname\s+of\s+the\s+(?:attachment|attached|file|spreadsheet|document)|\battachment(?:'s)?\s+(?:name|"
                       r"file\s*name)|\bfile\s*names?\b|\bname\s+of\s+the\s+(?:[\w-]+\s+){0,5}(?:file|attachment|spreadsheet|document|doc|presentation|pdf|"
-                      r"xls|excel|word|powerpoint|workbook)\b|\bwhat\s+did\b.*\battach\b|\bwhich\s+\w+\s+(?:was|were)\s+attached\b|"
+                      r"xls|excel|word|powerpoint|workbook)\b|\bwhat\s+did\b.*\battach\b|\b(?:which|what)\s+\w+\s+(?:was|were)\s+attached\b|"
                       r"\b(?:what|which)\s+(?:[\w-]+\s+){1,2}did\b.*\battach\b", I)  # 'what memo did he attach'
 SUBJECT_ASKED = re.compile(r"\b(?:what|which)(?:'s|\s+(?:is|was|were))?\s+(?:the\s+|its\s+)?(?:e-?mail'?s?\s+)?subject", I)
 PLURAL = re.compile(r"\b(?:sent|wrote|e-?mailed|sending|writing)\s+(?:any\s+|the\s+|all\s+the\s+)?(?:e-?mails|messages|"

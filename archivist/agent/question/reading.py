@@ -38,6 +38,7 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bvery\s+(?=(?:first|last|earliest|latest|beginning|end)\b)", ""),  # 'the very first email': the first
     (r"\bping(?=\s)", "email"), (r"\bpings\b", "emails"), (r"\bpinged\b", "emailed"), (r"\bpinging\b", "emailing"),
     (ORDINAL_DAY, lambda m: _nth(ORDINALS[m.group(1).lower().replace(" ", "-")]) + " of"),  # 'the fifteenth of March'
+    (r"\bbiz\b(?=\s+days?\b)", "business"),  # 'on biz days'
     (r"\babt\b", "about"), (r"\b(?:attachd|attched|atached|attatched|attachted)\b", "attached"), (r"^\s*hw(?=\s+(?:many|often|much)\b)", "how"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]
 
