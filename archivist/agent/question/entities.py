@@ -99,7 +99,10 @@ def _of_local_part(lex: Lexicon, token: str) -> str | None:
     if not re.fullmatch(r"[a-z][a-z'-]+\.[a-z][a-z'-]+", token):
         return None
     found = [a for a in lex.names if a.startswith(token + "@")]
-    return found[0] if len(found) == 1 else None
+    words = token.split(".")
+    if len(found) != 1 or not any(all(w in name.lower() for w in words) for name in lex.names[found[0]]):
+        return None  # a person's own address, their name on it ('Thibodeaux, Kenneth'), not 'no.address'
+    return found[0]
 
 
 def _runs(question: str, lex: Lexicon) -> list[tuple[int, int, list[str], bool]]:
