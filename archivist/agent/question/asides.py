@@ -12,7 +12,9 @@ answer as an aside, and never counted as a constraint. A person named in a claus
 before the question ("Karen Denne in PR was sending drafts to the top brass. How many did she ...")
 stays readable: the question's pronoun means them. A clause the question points back to ("...
 Who did she send that to?") or that tells of mail ("sent", "memo") describes what is asked about
-and is no aside.
+and is no aside. A sentence of context before a whole question over many emails ("Frank Hayden was
+sending risk reports up the chain that autumn. How many of his emails ... from October 2001?") is
+an aside when nothing in it narrows the emails and the question says its own period.
 """
 from __future__ import annotations
 
@@ -144,7 +146,8 @@ def _context(words: str, after: str) -> bool:
     if NARROWING.search(words) or not OVER_MANY.search(after) or not ASKING.match(after.lstrip()) \
             or ONE_OF_THEM.search(after) or not re.search(r"[.!]\s*$", words) \
             or PRONOUN.search(after) and len(NAME.findall(words)) != 1:
-        return False  # ('Louise Kitchen sent a lot to John Lavorato. How many of her emails ...': whose?)  # ('... report (TW deliveries) - when was the last one sent': what is asked about)
+        return False  # the question leans on it: '... report (TW deliveries) - when was the last one sent',
+        # 'Louise Kitchen sent a lot to John Lavorato. How many of her emails ...' (whose?)
     return not any(d.low for d in find_dates(words)) or any(d.low for d in find_dates(after))
 
 
