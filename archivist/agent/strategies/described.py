@@ -82,10 +82,10 @@ def field_answer(store, plan: QueryPlan, search, f: Filters):
     if not rows:
         return P.PlanAnswer(f"No email matches ({P.describe(plan)}).", result={})
     scored = ranked(store, rows, words, search, gone, plan.question) if words.strip() else [(r, 0) for r in rows]
-    share = _share(store, scored[0][0], words) if scored else 0.0
-    if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description: one of the
-        if not (other := _other_period(store, plan, f, rows_of, words, search, gone, 0.0)):  # week after its day may
-            return _unworded(store, plan, rows, words)
+    share = _share(store, scored[0][0], words)
+    if terms_of(words) and scored[0][1] <= 0:  # no email that fits holds a word of the description: one sent in
+        if not (other := _other_period(store, plan, f, rows_of, words, search, gone, 0.0)):  # the week after the
+            return _unworded(store, plan, rows, words)  # day named may ('the limit break on 16 November')
         scored, rows, note, share = other
         said, gone = [*said, note], [*gone, *plan.of(Role.DATE)]
     # 'what was attached to ...': an email of that period with nothing attached does not fit at all
