@@ -244,3 +244,22 @@ def test_what_draft_was_attached(archive):
 def test_biz_days(archive):
     plan = plan_of(archive, "how many emails did ana ross send on biz days in mar 2025")
     assert plan.of(Role.WEEKDAY) and plan.unused == []
+
+
+@pytest.mark.parametrize("question, interval", [
+    ("so how many emails did ana ross send in march two thousand twenty five", None),
+    ("how many emails did ana ross send on the eleventh of march two thousand and one", "2001-03-11..2001-03-12"),
+    ("how many emails did ana ross send on march the eleventh two thousand one", "2001-03-11..2001-03-12"),
+    ("how many emails did ana ross send in may nineteen ninety nine", "1999-05-01..1999-06-01"),
+])
+def test_dates_dictated_as_words(archive, question, interval):
+    plan = plan_of(archive, question)
+    if interval is None:  # 'two thousand twenty five': no year read, so no figure
+        assert plan.unused or not plan.of(Role.DATE) or any("year" in n for n in plan.notes)
+    else:
+        assert [str(c.value) for c in plan.of(Role.DATE)] == [interval] and plan.unused == []
+
+
+def test_a_domain_dictated(archive):
+    plan = plan_of(archive, "how many emails came from people at acme dot com in march two thousand one")
+    assert [str(c.value) for c in plan.of(Role.DOMAIN)] == ["@acme.com"]

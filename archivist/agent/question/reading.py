@@ -18,6 +18,21 @@ ORDINAL_DAY = (r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in ORDINAL
                + r")\s+of\b(?=\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b)")
 
 
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# a month's day said as an ordinal word after the month ('november the twelfth', 'may first')
+DAY_AFTER_MONTH = (rf"\b({MONTH})\s+(?:the\s+)?(" + "|".join(sorted((w.replace("-", "[- ]") for w in ORDINALS if w != "zeroth"),
+                                                                key=len, reverse=True)) + r")\b")
+UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                                    "fifteen sixteen seventeen eighteen nineteen".split())}
+# a year said as words, as dictated ('two thousand one', 'two thousand and two', 'nineteen ninety nine')
+SPOKEN_YEAR = (r"\b(?:two\s+thousand\s+(?:and\s+)?(" + "|".join(w for w in UNITS if w != "zero") + r")|"
+               r"nineteen\s+ninety[- ]?(" + "|".join(w for w in UNITS if 0 < UNITS[w] < 10) + r"))\b")
+
+
+def _spoken_year(m: re.Match) -> str:
+    return str(2000 + UNITS[m.group(1).lower()]) if m.group(1) else str(1990 + UNITS[m.group(2).lower()])
+
+
 def _nth(n: int) -> str:
     return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
@@ -38,6 +53,9 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
     (r"\bvery\s+(?=(?:first|last|earliest|latest|beginning|end)\b)", ""),  # 'the very first email': the first
     (r"\bping(?=\s)", "email"), (r"\bpings\b", "emails"), (r"\bpinged\b", "emailed"), (r"\bpinging\b", "emailing"),
     (ORDINAL_DAY, lambda m: _nth(ORDINALS[m.group(1).lower().replace(" ", "-")]) + " of"),  # 'the fifteenth of March'
+    (DAY_AFTER_MONTH, lambda m: f"{m.group(1)} {_nth(ORDINALS[m.group(2).lower().replace(' ', '-')])}"),  # 'november twelfth'
+    (SPOKEN_YEAR, _spoken_year),  # 'october two thousand one': October 2001
+    (r"\b([a-z0-9-]+)\s+dot\s+(com|org|net|edu|gov)\b", r"\1.\2"),  # 'velaw dot com', as dictated
     (r"\bbiz\b(?=\s+days?\b)", "business"),  # 'on biz days'
     (r"\babt\b", "about"), (r"\b(?:attachd|attched|atached|attatched|attachted)\b", "attached"), (r"^\s*hw(?=\s+(?:many|often|much)\b)", "how"), (r"\btot\b", "total"), (r"(?:^|(?<=\s))#\s*(?=[a-z])", "number of "), (r"\bmos\b", "months"), (r"\bcc:ed\b", "cc'd"), (r"\bno\.\s*of\b", "number of"),
 )]

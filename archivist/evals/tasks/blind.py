@@ -38,7 +38,8 @@ SETS = ("tune", "held", "v2_tune", "v2_held", "v3_tune", "v3_held", "v4_tune", "
 # of its confidently wrong classes were tuned on (run 69); the thirteenth session wrote round 20 at its start
 # and ran it once (run 70), untuned; round 21 was written after run 70 and the session's last reader change,
 # and run once at its end (run 71), untuned; both were tuned on in the fourteenth session, whose round 22
-# was written at its start and round 23 after its last reader change, both run once at its end, untuned.
+# was written at its start and round 23 after its last reader change, both run once at its end (run 72),
+# untuned; after run 72, dates and domains dictated as words (round 23's brief, not its questions) were read.
 SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (untuned)",
           "v4_held": "v4 (untuned)", "v5_tune": "v5 tune (tuned on)", "v5_held": "v5 held (spent, tuned on)",
           "v6_tune": "v6 tune (tuned on)", "v6_held": "v6 held (spent, tuned on)", "v7_tune": "v7 tune (tuned on)",
@@ -50,7 +51,8 @@ SERIES = {**{name: "v1-v3 (tuned on)" for name in SETS[:6]}, "v4_tune": "v4 (unt
           "v16_held": "v16 all held (run 51 untuned, then tuned on)", "v17_held": "v17 all held (run 52 untuned, then tuned on)",
           "v18_held": "v18 all held (run 65 untuned, then tuned on)", "v19_held": "v19 all held (run 67 untuned, then tuned on)",
           "v20_held": "v20 all held (run 70 untuned, then tuned on)", "v21_held": "v21 all held (run 71 untuned, then tuned on)",
-          "v22_held": "v22 all held (untuned)", "v23_held": "v23 all held (untuned)"}
+          "v22_held": "v22 all held (run 72 untuned)",
+          "v23_held": "v23 all held (run 72 untuned, then its brief's dictated dates read)"}
 
 
 def _person_in(gold: set[str], got: dict) -> bool:
