@@ -129,8 +129,9 @@ ASKING = re.compile(r"\b(?:how|who|whom|whose|what|when|where|which|why|whether|
 BARE_LIST = re.compile(r"(?:^\s*|[-–—:;,]\s*)(?:all\s+|any\s+)?(?:the\s+)?(?:e-?mails|messages|msgs|mails)\b", I)
 EITHER_ROLE = re.compile(r"\b(?:to\s*(?:or|/|and)\s*cc|to\s+(?:line\s+)?(?:or|and/or)\s+(?:on\s+)?the\s+cc\b|to\s+(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s+and\s+cc|to/cc|either\s+to\s+or\s+cc|"
                          r"addressed\s+(?:to\s+)?(?:him\s+|her\s+|them\s+)?(?:or|and/or)\s+(?:copied|cc'?d|cc'ed)|to\s*,\s*cc)\b", I)
-DIRECT_TO = re.compile(r"\bdirect\s+(?:\(\s*to\s*\)\s+)?(?:recipients?|addressees?)\b|\(\s*to\s*\)\s+recipients?\b|\bas\s+(?:an?\s+)?to\s+recipients?\b|\bto-line\b|\bnot\s+in\s+copy\b", I)  # the To line said as a kind of recipient
-TO_LINE = re.compile(r"\bdirect\s+(?:\(\s*to\s*\)\s+)?(?:recipients?|addressees?)\b|\(\s*to\s*\)\s+recipients?\b|\bas\s+(?:an?\s+)?to\s+recipients?\b|\bto-line\b|\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
+DIRECT = r"\bdirect\s+(?:\(\s*to\s*\)\s+)?(?:recipients?|addressees?)\b|\(\s*to\s*\)\s+recipients?\b|\bas\s+(?:an?\s+)?to\s+recipients?\b|\bto-line\b"  # the To line said as a kind of recipient
+DIRECT_TO = re.compile(DIRECT + r"|\bnot\s+in\s+copy\b", I)  # the To line said as a kind of recipient
+TO_LINE = re.compile(DIRECT + r"|\bto:?\s+(?:line|field)\b|\bon\s+the\s+to\b|\bdirectly\s+to\b", I)
 
 
 # 'who at the NYISO did X ask', 'who from PG&E asked X': the organisation says where the person is, the

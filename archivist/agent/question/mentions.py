@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from archivist.agent.question.asks import EITHER_ROLE
+from archivist.agent.question.asks import DIRECT, EITHER_ROLE
 from archivist.agent.question.descriptors import described_domains, described_people, described_words, take
 from archivist.agent.question.entities import find_people
 from archivist.agent.question.firms import company_word, said_of_a_firm
@@ -317,7 +317,7 @@ def _cued_surnames(r: Reading) -> None:
             _several(r, word, person)
 
 
-TO_ONLY = re.compile(r"\bdirect\s+(?:\(\s*to\s*\)\s+)?(?:recipients?|addressees?)\b|\(\s*to\s*\)\s+recipients?\b|\bas\s+(?:an?\s+)?to\s+recipients?\b|\bto-line\b|\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+|"
+TO_ONLY = re.compile(DIRECT + r"|\bto:?\s+line(?:\s+only)?\b|\bon\s+the\s+to\s+line\b|\bnot\s+(?:the\s+)?cc'?d?\b|\bnot\s+cc\s+|"
                      r"\bnot\s+(?:in\s+|on\s+)?(?:copy|copied)\b", re.I)
 
 

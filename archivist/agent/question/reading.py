@@ -14,14 +14,11 @@ ORDINALS = {w: i for i, w in enumerate(
     "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
 ORDINALS |= {f"{tens}-{w}": n + i for tens, n in (("twenty", 20), ("thirty", 30)) for w, i in ORDINALS.items() if 0 < i < 10}
 ORDINALS |= {"thirtieth": 30}
-ORDINAL_DAY = (r"\b(" + "|".join(sorted((w.replace("-", "[- ]") for w in ORDINALS if w != "zeroth"), key=len, reverse=True))
-               + r")\s+of\b(?=\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b)")
-
-
+ORDINAL_WORD = "|".join(sorted((w.replace("-", "[- ]") for w in ORDINALS if w != "zeroth"), key=len, reverse=True))
 MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+ORDINAL_DAY = rf"\b({ORDINAL_WORD})\s+of\b(?=\s+{MONTH}\b)"  # 'the fifteenth of March'
 # a month's day said as an ordinal word after the month ('november the twelfth', 'may first')
-DAY_AFTER_MONTH = (rf"\b({MONTH})\s+(?:the\s+)?(" + "|".join(sorted((w.replace("-", "[- ]") for w in ORDINALS if w != "zeroth"),
-                                                                key=len, reverse=True)) + r")\b")
+DAY_AFTER_MONTH = rf"\b({MONTH})\s+(?:the\s+)?({ORDINAL_WORD})\b"
 UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
                                     "fifteen sixteen seventeen eighteen nineteen".split())}
 # a year said as words, as dictated ('two thousand one', 'two thousand and two', 'nineteen ninety nine')
@@ -31,6 +28,11 @@ SPOKEN_YEAR = (r"\b(?:two\s+thousand\s+(?:and\s+)?(" + "|".join(w for w in UNITS
 
 def _spoken_year(m: re.Match) -> str:
     return str(2000 + UNITS[m.group(1).lower()]) if m.group(1) else str(1990 + UNITS[m.group(2).lower()])
+
+
+def _day(word: str) -> str:
+    """'fifteenth' -> '15th', 'twenty first' -> '21st'."""
+    return _nth(ORDINALS[word.lower().replace(" ", "-")])
 
 
 def _nth(n: int) -> str:
@@ -52,8 +54,8 @@ SHORTHAND = [(re.compile(p, re.I), s) for p, s in (
 
     (r"\bvery\s+(?=(?:first|last|earliest|latest|beginning|end)\b)", ""),  # 'the very first email': the first
     (r"\bping(?=\s)", "email"), (r"\bpings\b", "emails"), (r"\bpinged\b", "emailed"), (r"\bpinging\b", "emailing"),
-    (ORDINAL_DAY, lambda m: _nth(ORDINALS[m.group(1).lower().replace(" ", "-")]) + " of"),  # 'the fifteenth of March'
-    (DAY_AFTER_MONTH, lambda m: f"{m.group(1)} {_nth(ORDINALS[m.group(2).lower().replace(' ', '-')])}"),  # 'november twelfth'
+    (ORDINAL_DAY, lambda m: _day(m.group(1)) + " of"),  # 'the fifteenth of March'
+    (DAY_AFTER_MONTH, lambda m: f"{m.group(1)} {_day(m.group(2))}"),  # 'november twelfth'
     (SPOKEN_YEAR, _spoken_year),  # 'october two thousand one': October 2001
     (r"\b([a-z0-9-]+)\s+dot\s+(com|org|net|edu|gov)\b", r"\1.\2"),  # 'velaw dot com', as dictated
     (r"\bbiz\b(?=\s+days?\b)", "business"),  # 'on biz days'
